@@ -1,0 +1,24 @@
+/** Unit tests sit beside the code (*.spec.ts); integration and end-to-end tests in test/. */
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j)s$': '<rootDir>/test/jest/transform.js' },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@as-integrations)/)'],
+  moduleNameMapper: {
+    '^@yg/([a-z-]+)$': '<rootDir>/libs/$1/src',
+    '^@yg/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  },
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/test/jest/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/jest/setup.ts'],
+    },
+  ],
+};

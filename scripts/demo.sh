@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a running system with demo data:
+# install, build, migrate, seed, then run the api and the worker until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/ensure-services.sh
+npm run build --silent
+npm run db:migrate --silent
+npm run db:seed --silent
+
+PORT=${PORT:-3000}
+export PORT
+node dist/apps/worker/apps/worker/src/main.js > worker.log 2>&1 &
+worker=$!
+node dist/apps/api/apps/api/src/main.js > api.log 2>&1 &
+api=$!
+trap 'kill $api $worker 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+
+for _ in $(seq 1 60); do
+  curl -fs "http://localhost:$PORT/health/ready" >/dev/null 2>&1 && break
+  kill -0 $api 2>/dev/null || { echo "api did not start; see api.log" >&2; tail -n 20 api.log >&2; exit 1; }
+  sleep 1
+done
+
+cat <<TXT
+
+  黔江区医共体 coordination backend is running.
+
+  GraphQL (GraphiQL in the browser):  http://localhost:$PORT/graphql
+  Health:                             http://localhost:$PORT/health/ready
+  Logs:                               api.log, worker.log
+
+  Log in with any demo user, password Demo-pass-2026, e.g.
+    mutation { login(username: "admin", password: "Demo-pass-2026") { token } }
+  then send the token as the header  Authorization: Bearer <token>
+  Demo users: admin, auditor, coordinator, doctor, villagedoc, instadmin, expert (see README).
+
+  Ctrl-C stops both processes.
+TXT
+wait $api
