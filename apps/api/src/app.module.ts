@@ -1,0 +1,72 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import {
+  APP_CONFIG,
+  AppConfig,
+  ProcessOptions,
+  ClockModule,
+  ConfigModule,
+  createValidationPipe,
+  DatabaseModule,
+  LoggingModule,
+  QueueModule,
+  RedisModule,
+  ROOT_LOGGER,
+} from '@yg/core';
+import { AuditModule, AuditService } from '@yg/audit';
+import { NetworkModule } from '@yg/network';
+import { AuthGuard, IdentityModule } from '@yg/identity';
+import { PatientsModule } from '@yg/patients';
+import { OutboxModule } from '@yg/outbox';
+import { NotificationsModule } from '@yg/notifications';
+import { RealtimeModule } from '@yg/realtime';
+import { ReferralsModule } from '@yg/referrals';
+import { ConsultationsModule } from '@yg/consultations';
+import { MIGRATIONS } from '@yg/schema';
+import { graphqlOptions } from './graphql/graphql.options';
+import { HealthController } from './health/health.controller';
+import { RequestContextMiddleware } from './http/request-context.middleware';
+
+/** The HTTP process: GraphQL, socket.io, health. Stateless, so any number of copies can run. */
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(config?: AppConfig, opts: ProcessOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        ClockModule.forRoot(opts.clock),
+        DatabaseModule.forRoot({ entities: [], migrations: MIGRATIONS }),
+        RedisModule,
+        QueueModule.forRoot({ producerOnly: true }),
+        AuditModule,
+        NetworkModule,
+        IdentityModule,
+        PatientsModule,
+        OutboxModule,
+        NotificationsModule,
+        RealtimeModule,
+        ReferralsModule,
+        ConsultationsModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [AuditModule],
+          inject: [APP_CONFIG, ROOT_LOGGER, AuditService],
+          useFactory: graphqlOptions,
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(RequestContextMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+}

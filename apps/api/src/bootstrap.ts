@@ -1,0 +1,22 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppConfig, createRootLogger, PinoNestLogger, ProcessOptions } from '@yg/core';
+import { RedisIoAdapter } from '@yg/realtime';
+import { mountQueueDashboard } from './admin/queue-dashboard';
+import { AppModule } from './app.module';
+
+/** Builds the api application; used by main and by end-to-end tests alike. */
+export async function createApiApp(config: AppConfig, opts: ProcessOptions = {}): Promise<INestApplication> {
+  const logger = createRootLogger(config.logLevel, 'api');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts), {
+    logger: new PinoNestLogger(logger),
+    bufferLogs: true,
+  });
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config));
+  mountQueueDashboard(app);
+  return app;
+}

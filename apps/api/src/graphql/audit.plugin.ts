@@ -1,0 +1,69 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { DomainError, requestContext } from '@yg/core';
+import type { AuditService } from '@yg/audit';
+
+function auditedCount(): number {
+  return requestContext.get()?.auditCount ?? 0;
+}
+
+/**
+ * Makes sure every mutation leaves a trace. Services record successes inside their own
+ * transactions; this records what they could not: refusals and failures (their transaction
+ * rolled back) and any mutation that wrote nothing. It also asks for the new events to be sealed.
+ */
+export function auditPlugin(audit: AuditService): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      const pending: Promise<void>[] = [];
+      return {
+        async executionDidStart({ operation }) {
+          if (operation.operation !== 'mutation') return;
+          return {
+            willResolveField({ info }) {
+              if (info.parentType.name !== 'Mutation') return;
+              const before = auditedCount();
+              const recordedBefore = audit.recordedInRequest().length;
+              return (error, result) => {
+                const action = `mutation.${info.fieldName}`;
+                if (error) {
+                  const code = error instanceof DomainError ? error.code : codeOf(error);
+                  const denied = code === 'FORBIDDEN' || code === 'UNAUTHENTICATED';
+                  const recorded = audit.recordedInRequest().slice(recordedBefore);
+                  pending.push(
+                    (async () => {
+                      // Some services commit their own refusal event before failing (a wrong
+                      // password); a second, plugin-made event would count one attempt twice.
+                      if (await audit.storedRefusalAmong(recorded)) return;
+                      await audit.recordStandalone({
+                        action,
+                        outcome: denied ? 'DENIED' : 'FAILURE',
+                        errorCode: code,
+                      });
+                    })(),
+                  );
+                } else if (auditedCount() === before) {
+                  const id = (result as { id?: unknown } | null)?.id;
+                  pending.push(
+                    audit.recordStandalone({ action, entityId: typeof id === 'string' ? id : null }),
+                  );
+                }
+              };
+            },
+          };
+        },
+        async willSendResponse() {
+          await Promise.allSettled(pending);
+          const tenants = requestContext.get()?.auditedTenants;
+          if (tenants) await Promise.all([...tenants].map((t) => audit.requestSeal(t)));
+        },
+      };
+    },
+  };
+}
+
+function codeOf(error: Error): string {
+  const original = (error as { originalError?: unknown }).originalError;
+  if (original instanceof DomainError) return original.code;
+  const ext = (error as { extensions?: { code?: unknown } }).extensions?.code;
+  return typeof ext === 'string' ? ext : 'INTERNAL_SERVER_ERROR';
+}

@@ -1,0 +1,42 @@
+import { ApolloDriverConfig } from '@nestjs/apollo';
+import type { Logger } from 'pino';
+import type { Request } from 'express';
+import {
+  aliasLimitRule,
+  AppConfig,
+  AuthUser,
+  createErrorFormatter,
+  depthLimitRule,
+  GqlContext,
+  Loaders,
+} from '@yg/core';
+import type { AuditService } from '@yg/audit';
+import { auditPlugin } from './audit.plugin';
+import { costLimitPlugin } from './cost.plugin';
+
+export function graphqlOptions(config: AppConfig, logger: Logger, audit: AuditService): ApolloDriverConfig {
+  const prod = config.isProduction;
+  return {
+    path: '/graphql',
+    // Built in memory; `npm run schema:print` writes the committed copy.
+    autoSchemaFile: true,
+    sortSchema: true,
+    introspection: !prod,
+    graphiql: !prod,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [
+      depthLimitRule(config.graphql.maxDepth),
+      aliasLimitRule(config.graphql.maxAliases),
+    ],
+    // @nestjs/apollo loads @apollo/server's ESM build and this file its CJS build; the plugin
+    // objects are plain and fit both, only the declared types differ.
+    plugins: [costLimitPlugin(config.graphql.maxCost), auditPlugin(audit)] as ApolloDriverConfig['plugins'],
+    formatError: createErrorFormatter(logger.child({ context: 'graphql' }), !prod),
+    context: ({ req }: { req: Request & { user?: AuthUser } }): GqlContext => ({
+      req: req as GqlContext['req'],
+      loaders: new Loaders(req.user),
+    }),
+  };
+}

@@ -1,0 +1,53 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import pinoHttp from 'pino-http';
+import { AuthUser, InjectLogger, RequestContext, requestContext, requestIdFrom } from '@yg/core';
+import { TokenService } from '@yg/identity';
+
+type AuthedRequest = Request & { user?: AuthUser; authError?: string; id?: string };
+
+/**
+ * Opens the request's context: request id (echoed back), client address and, when a valid
+ * bearer token is present, the caller. Everything downstream reads them from here.
+ */
+@Injectable()
+export class RequestContextMiddleware implements NestMiddleware {
+  private readonly httpLogger: (req: Request, res: Response) => void;
+
+  constructor(
+    private readonly tokens: TokenService,
+    @InjectLogger() logger: Logger,
+  ) {
+    this.httpLogger = pinoHttp<Request, Response>({
+      logger: logger.child({ context: 'http' }),
+      genReqId: (req) => (req as AuthedRequest).id ?? 'unknown',
+      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+      serializers: {
+        req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url }),
+        res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
+      },
+    });
+  }
+
+  use(req: AuthedRequest, res: Response, next: NextFunction): void {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    req.id = requestId;
+    res.setHeader('x-request-id', requestId);
+    const ctx: RequestContext = { requestId, ip: req.ip ?? null };
+    const header = req.headers.authorization;
+    if (header?.startsWith('Bearer ')) {
+      const check = this.tokens.check(header.slice(7).trim());
+      if (check.ok) {
+        req.user = check.user;
+        ctx.user = check.user;
+      } else {
+        req.authError = check.reason;
+      }
+    }
+    requestContext.run(ctx, () => {
+      this.httpLogger(req, res);
+      next();
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, createRootLogger, PinoNestLogger, ProcessOptions } from '@yg/core';
+import { WorkerModule } from './worker.module';
+
+export async function createWorker(config: AppConfig, opts: ProcessOptions = {}): Promise<INestApplicationContext> {
+  const logger = createRootLogger(config.logLevel, 'worker');
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, opts), {
+    logger: new PinoNestLogger(logger),
+    bufferLogs: true,
+  });
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+
+/** Chain anchor for the first event of every tenant. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Tenant id used for events that belong to no consortium (e.g. a login with an unknown name). */
+export const PLATFORM_TENANT = '00000000-0000-0000-0000-000000000000';
+
+/** The sealed facts of one event, as read back from Postgres. */
+export interface SealableEvent {
+  id: string;
+  tenantId: string;
+  occurredAtMs: string;
+  actorUserId: string | null;
+  actorRoles: string[];
+  actorInstitutionId: string | null;
+  action: string;
+  entityType: string | null;
+  entityId: string | null;
+  outcome: string;
+  errorCode: string | null;
+  requestId: string | null;
+  clientIp: string | null;
+  details: unknown;
+}
+
+/** JSON with object keys sorted, so the same facts always give the same bytes. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function eventDigestInput(e: SealableEvent): string {
+  return canonicalJson([
+    e.id,
+    e.tenantId,
+    e.occurredAtMs,
+    e.actorUserId,
+    e.actorRoles,
+    e.actorInstitutionId,
+    e.action,
+    e.entityType,
+    e.entityId,
+    e.outcome,
+    e.errorCode,
+    e.requestId,
+    e.clientIp,
+    e.details,
+  ]);
+}
+
+export function chainHash(prevHash: string, e: SealableEvent): string {
+  return createHash('sha256').update(prevHash).update('\n').update(eventDigestInput(e)).digest('hex');
+}
+
+/** Columns, in SQL, that read an event back in the shape the chain hashes. */
+export const SEALABLE_COLUMNS = `
+  e.id::text AS "id",
+  e.tenant_id::text AS "tenantId",
+  (floor(extract(epoch FROM e.occurred_at) * 1000))::bigint::text AS "occurredAtMs",
+  e.actor_user_id::text AS "actorUserId",
+  e.actor_roles AS "actorRoles",
+  e.actor_institution_id::text AS "actorInstitutionId",
+  e.action AS "action",
+  e.entity_type AS "entityType",
+  e.entity_id AS "entityId",
+  e.outcome AS "outcome",
+  e.error_code AS "errorCode",
+  e.request_id AS "requestId",
+  e.client_ip AS "clientIp",
+  e.details AS "details"`;

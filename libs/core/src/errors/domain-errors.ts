@@ -1,0 +1,65 @@
+/**
+ * Errors a user can act on. Each carries a stable code (GraphQL `extensions.code`)
+ * and a message in Chinese with English beside it.
+ */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'INVALID_TRANSITION'
+  | 'ACCOUNT_LOCKED'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadInputError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('BAD_USER_INPUT', message, details);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(message = '未登录或登录已过期 (Not authenticated or session expired)') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = '无权执行此操作 (You are not allowed to do this)') {
+    super('FORBIDDEN', message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(entity: string, label: string, id?: string) {
+    super('NOT_FOUND', `${label}不存在 (${entity} not found)`, id ? { entity, id } : { entity });
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('CONFLICT', message, details);
+  }
+}
+
+export class InvalidTransitionError extends DomainError {
+  constructor(entity: string, current: string, action: string) {
+    super(
+      'INVALID_TRANSITION',
+      `当前状态 ${current} 不允许此操作 (${entity} in state ${current} cannot ${action})`,
+      { entity, currentState: current, action },
+    );
+  }
+}

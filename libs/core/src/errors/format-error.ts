@@ -1,0 +1,56 @@
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { DomainError } from './domain-errors';
+import { requestContext } from '../context/request-context';
+
+/** Codes produced by GraphQL/Apollo itself for malformed requests; safe to pass through. */
+const PROTOCOL_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+export const INTERNAL_MESSAGE = '服务器内部错误,请稍后重试 (Internal server error, please retry later)';
+
+/**
+ * One place where errors become what clients see: domain errors keep their code, message
+ * and details; anything unexpected is logged with the request id and answered generically.
+ */
+export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    const requestId = requestContext.requestId();
+    if (original instanceof DomainError) {
+      return {
+        message: original.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: original.code, ...original.details, requestId },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PROTOCOL_CODES.has(code) && !isUnexpected(original)) {
+      return { ...formatted, extensions: { code, requestId } };
+    }
+    logger.error({ err: original ?? error, path: formatted.path }, 'unexpected error');
+    return {
+      message: INTERNAL_MESSAGE,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: {
+        code: 'INTERNAL_SERVER_ERROR',
+        requestId,
+        ...(exposeStack && original instanceof Error ? { debug: original.message } : {}),
+      },
+    };
+  };
+}
+
+function isUnexpected(original: unknown): boolean {
+  // A resolver that threw a plain Error must not leak its message as a protocol error.
+  return original instanceof Error && !(original instanceof GraphQLError);
+}

@@ -1,0 +1,122 @@
+import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { Type } from '@nestjs/common';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { BadInputError } from '../errors/domain-errors';
+
+export const PAGE_SIZE_DEFAULT = 20;
+export const PAGE_SIZE_MAX = 100;
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `每页条数 Page size (1–${PAGE_SIZE_MAX})` })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(PAGE_SIZE_MAX)
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: '上一页的 endCursor (cursor to continue after)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  after?: string;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+export interface Connection<T> {
+  nodes: T[];
+  pageInfo: PageInfo;
+}
+
+/** A cursor connection type for `T`: `nodes` plus `pageInfo`. */
+export function Paginated<T>(item: Type<T>, name: string): Type<Connection<T>> {
+  @ObjectType(name)
+  class ConnectionType implements Connection<T> {
+    @Field(() => [item]) nodes!: T[];
+    @Field(() => PageInfo) pageInfo!: PageInfo;
+  }
+  return ConnectionType;
+}
+
+export interface KeysetColumn<T> {
+  /** How cursor values are checked: a plain string unless said otherwise. */
+  kind?: 'string' | 'number' | 'uuid' | 'date' | 'bigint';
+  /** SQL expression in the query builder, e.g. `i.name`. */
+  expr: string;
+  /** Reads the same value from a loaded row, for the next cursor. */
+  value: (row: T) => string | number | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Each cursor value must have the type its column's values have, or Postgres would refuse it. */
+function fitsColumn(v: unknown, sample: string): boolean {
+  if (sample === 'number') return typeof v === 'number' && Number.isFinite(v);
+  if (typeof v !== 'string') return false;
+  if (sample === 'uuid') return UUID.test(v);
+  if (sample === 'date') return !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}T/.test(v);
+  if (sample === 'bigint') return /^\d{1,19}$/.test(v);
+  return true;
+}
+
+export function encodeCursor(values: (string | number | null)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, kinds: string[]): (string | number | null)[] {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === kinds.length && v.every((x, i) => fitsColumn(x, kinds[i]))) {
+      return v as (string | number | null)[];
+    }
+  } catch {
+    // fall through
+  }
+  throw new BadInputError('分页游标无效 (Invalid pagination cursor)', { field: 'after' });
+}
+
+/**
+ * Keyset pagination over columns that all sort the same way (derive a rank column when a
+ * list must sort otherwise). Reads `first + 1` rows to learn whether a next page exists.
+ */
+export async function paginate<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  columns: KeysetColumn<T>[],
+  args: PageArgs,
+  direction: 'ASC' | 'DESC' = 'ASC',
+): Promise<Connection<T>> {
+  const first = Math.min(args.first ?? PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX);
+  if (args.after) {
+    const values = decodeCursor(
+      args.after,
+      columns.map((c) => c.kind ?? 'string'),
+    );
+    const params: Record<string, unknown> = {};
+    values.forEach((v, i) => (params[`__k${i}`] = v));
+    qb.andWhere(
+      `(${columns.map((c) => c.expr).join(', ')}) ${direction === 'ASC' ? '>' : '<'} ` +
+        `(${columns.map((_, i) => `:__k${i}`).join(', ')})`,
+      params,
+    );
+  }
+  columns.forEach((c, i) =>
+    i === 0 ? qb.orderBy(c.expr, direction) : qb.addOrderBy(c.expr, direction),
+  );
+  const rows = await qb.take(first + 1).getMany();
+  const hasNextPage = rows.length > first;
+  const nodes = hasNextPage ? rows.slice(0, first) : rows;
+  const last = nodes[nodes.length - 1];
+  return {
+    nodes,
+    pageInfo: {
+      hasNextPage,
+      endCursor: last ? encodeCursor(columns.map((c) => c.value(last))) : null,
+    },
+  };
+}

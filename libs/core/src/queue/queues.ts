@@ -1,0 +1,39 @@
+import type { JobsOptions } from 'bullmq';
+
+/** Every queue the system uses. Payload types live beside their processors. */
+export const QUEUES = {
+  /** Audit-chain sealing. */
+  AUDIT: 'audit',
+  /** Domain events from the outbox, fanned out to every handler. */
+  EVENTS: 'events',
+  /** Referral deadlines, reminders and no-show checks; delayed jobs that re-check state when they run. */
+  TIMERS: 'timers',
+  /** Consultation reminders, no-shows and report deadlines, likewise. */
+  CONSULTATION_TIMERS: 'consultation-timers',
+  /** Outside channels (SMS, webhook) with their own retry budget. */
+  DELIVERIES: 'deliveries',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Job names, by queue. */
+export const JOBS = {
+  AUDIT_SEAL_TENANT: 'audit.seal-tenant',
+  AUDIT_SEAL_ALL: 'audit.seal-all',
+  NOTIFICATION_DELIVER: 'notification.deliver',
+  REFERRAL_RESPONSE_DUE: 'referral.response-due',
+  REFERRAL_APPOINTMENT_REMINDER: 'referral.appointment-reminder',
+  REFERRAL_NO_SHOW_CHECK: 'referral.no-show-check',
+  REFERRAL_SWEEP: 'referral.sweep',
+  CONSULTATION_REMINDER: 'consultation.reminder',
+  CONSULTATION_NO_SHOW_CHECK: 'consultation.no-show-check',
+  CONSULTATION_REPORT_DUE: 'consultation.report-due',
+  CONSULTATION_SWEEP: 'consultation.sweep',
+} as const;
+
+/** Defaults for every job: retried with backoff, completed ones trimmed, failures kept. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};

@@ -1,0 +1,20 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Role } from '@yg/core';
+
+@Entity('app_user')
+export class UserEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ name: 'tenant_id', type: 'uuid' }) tenantId!: string;
+  @Column({ name: 'institution_id', type: 'uuid' }) institutionId!: string;
+  @Column({ name: 'practitioner_id', type: 'uuid', nullable: true }) practitionerId!: string | null;
+  @Column({ type: 'text' }) username!: string;
+  @Column({ name: 'display_name', type: 'text' }) displayName!: string;
+  @Column({ name: 'password_hash', type: 'text', select: false }) passwordHash!: string;
+  @Column({ type: 'text', array: true }) roles!: Role[];
+  @Column({ type: 'text', nullable: true }) phone!: string | null;
+  @Column({ type: 'boolean', default: true }) active!: boolean;
+  @Column({ name: 'failed_attempts', type: 'int', default: 0 }) failedAttempts!: number;
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true }) lockedUntil!: Date | null;
+  @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true }) lastLoginAt!: Date | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}

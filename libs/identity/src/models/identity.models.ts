@@ -1,0 +1,21 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Role } from '@yg/core';
+
+@ObjectType('User', { description: '系统用户 User' })
+export class UserModel {
+  @Field(() => ID) id!: string;
+  @Field(() => String) username!: string;
+  @Field(() => String) displayName!: string;
+  @Field(() => [Role]) roles!: Role[];
+  @Field(() => ID) institutionId!: string;
+  @Field(() => ID, { nullable: true }) practitionerId!: string | null;
+  @Field(() => Boolean) active!: boolean;
+  @Field(() => Date, { nullable: true }) lastLoginAt!: Date | null;
+}
+
+@ObjectType('AuthPayload', { description: '登录结果 Login result' })
+export class AuthPayloadModel {
+  @Field(() => String, { description: 'Bearer 访问令牌 Access token' }) token!: string;
+  @Field(() => Date) expiresAt!: Date;
+  @Field(() => UserModel) user!: UserModel;
+}

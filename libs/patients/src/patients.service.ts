@@ -1,0 +1,272 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DateTime } from 'luxon';
+import {
+  AuthUser,
+  BadInputError,
+  Clock,
+  ConflictError,
+  Connection,
+  hasRole,
+  isUniqueViolation,
+  NotFoundError,
+  paginate,
+  Role,
+} from '@yg/core';
+import { AuditService } from '@yg/audit';
+import { NetworkService } from '@yg/network';
+import { PatientEntity } from './entities/patient.entity';
+import { PatientAccessEntity } from './entities/patient-access.entity';
+import { FieldCipher } from './domain/field-crypto';
+import { maskPhone, maskResidentId, normalizePhone, parseResidentId } from './domain/resident-id';
+import { SexValue } from './domain/chronic-condition';
+import { PatientsArgs, RegisterPatientInput } from './dto/patient.inputs';
+import { PatientModel } from './models/patient.models';
+
+/** Roles whose work needs the full ID number and phone (calling the patient, checking identity). */
+const UNMASKED_ROLES = [Role.CLINICIAN, Role.REFERRAL_COORDINATOR];
+/** Roles that see every patient of the consortium (always masked). */
+const TENANT_WIDE_ROLES = [Role.CONSORTIUM_ADMIN, Role.AUDITOR];
+/** Patient ids are uuids; anything else cannot name a patient (and must not reach Postgres as one). */
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+/** Patient `p` is related to institution `:inst` (the clinical relation that grants visibility). */
+const RELATED_TO_INSTITUTION = `(p.registered_by_institution_id = :inst OR p.contract_institution_id = :inst
+  OR EXISTS (SELECT 1 FROM patient_access a WHERE a.patient_id = p.id AND a.institution_id = :inst))`;
+
+@Injectable()
+export class PatientsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(FieldCipher) private readonly cipher: FieldCipher,
+    private readonly network: NetworkService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async register(user: AuthUser, input: RegisterPatientInput): Promise<PatientModel> {
+    const id = parseResidentId(input.idNumber, this.clock.now());
+    if (!id.ok) throw new BadInputError(id.message, { field: 'idNumber', reason: id.reason });
+    if (input.sex && input.sex !== id.value.sex) {
+      throw new BadInputError('性别与身份证号不符 (sex does not match the ID number)', { field: 'sex' });
+    }
+    if (input.birthDate && input.birthDate !== id.value.birthDate) {
+      throw new BadInputError('出生日期与身份证号不符 (birth date does not match the ID number)', {
+        field: 'birthDate',
+      });
+    }
+    let phone: string | null = null;
+    if (input.phone) {
+      const p = normalizePhone(input.phone);
+      if (!p.ok) throw new BadInputError(p.message, { field: 'phone' });
+      phone = p.value;
+    }
+    // "Today" on the consortium's calendar: the UTC date is a day behind in China before 08:00.
+    // Read before the transaction so one registration never holds two pool connections.
+    if (input.familyDoctorContract && input.familyDoctorContract.signedOn > (await this.today(user.tenantId))) {
+      throw new BadInputError('签约日期不能晚于今天 (signedOn cannot be in the future)', {
+        field: 'familyDoctorContract.signedOn',
+      });
+    }
+    const idHash = this.cipher.lookupHash(id.value.normalized);
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const contract = input.familyDoctorContract;
+        if (contract) {
+          const inst = await this.network.institution(user.tenantId, contract.institutionId, em);
+          const doctor = await this.network.practitioner(user.tenantId, contract.practitionerId, em);
+          if (doctor.institutionId !== inst.id) {
+            throw new BadInputError('签约医生不属于签约机构 (the family doctor works at another institution)', {
+              field: 'familyDoctorContract.practitionerId',
+            });
+          }
+        }
+        await this.assertNotRegistered(em, user.tenantId, idHash);
+        const patient = em.create(PatientEntity, {
+          tenantId: user.tenantId,
+          name: input.name.trim(),
+          sex: id.value.sex as SexValue,
+          birthDate: id.value.birthDate,
+          idNumberEnc: this.cipher.encrypt(id.value.normalized),
+          idNumberHash: idHash,
+          idNumberMasked: maskResidentId(id.value.normalized),
+          phoneEnc: phone ? this.cipher.encrypt(phone) : null,
+          phoneMasked: phone ? maskPhone(phone) : null,
+          residenceDivisionCode: input.residenceDivisionCode,
+          chronicConditions: [...new Set(input.chronicConditions)],
+          contractInstitutionId: contract?.institutionId ?? null,
+          contractPractitionerId: contract?.practitionerId ?? null,
+          contractSignedOn: contract?.signedOn ?? null,
+          registeredByInstitutionId: user.institutionId,
+          registeredByUserId: user.id,
+        });
+        await em.save(patient);
+        await this.audit.record(em, {
+          action: 'patient.register',
+          entityType: 'Patient',
+          entityId: patient.id,
+          details: { chronicConditions: patient.chronicConditions.length, contract: !!contract },
+        });
+        return this.view(user, patient, { idNumber: id.value.normalized, phone });
+      });
+    } catch (err) {
+      // Lost a race with a parallel registration of the same person: answer like the pre-check.
+      if (isUniqueViolation(err, 'patient_tenant_id_hash')) {
+        await this.assertNotRegistered(this.dataSource.manager, user.tenantId, idHash);
+      }
+      throw err;
+    }
+  }
+
+  /** Today's date (YYYY-MM-DD) in the consortium's time zone. */
+  private async today(tenantId: string): Promise<string> {
+    const { timeZone } = await this.network.consortium(tenantId);
+    const now = this.clock.now();
+    return (
+      DateTime.fromJSDate(now, { zone: timeZone || DEFAULT_TIME_ZONE }).toISODate() ??
+      DateTime.fromJSDate(now, { zone: DEFAULT_TIME_ZONE }).toISODate()!
+    );
+  }
+  private async assertNotRegistered(em: EntityManager, tenantId: string, idHash: string) {
+    const existing = await em
+      .getRepository(PatientEntity)
+      .findOne({ where: { tenantId, idNumberHash: idHash }, select: { id: true } });
+    if (existing) {
+      throw new ConflictError('该身份证号的患者已登记 (a patient with this ID number is already registered)', {
+        existingPatientId: existing.id,
+      });
+    }
+  }
+
+  /** One patient, unmasked for clinical roles; every read is audited. */
+  async read(user: AuthUser, patientId: string): Promise<PatientModel> {
+    // A malformed id would make Postgres fail the uuid cast (an internal error); it names no patient.
+    if (!UUID_RE.test(patientId)) throw new NotFoundError('Patient', '患者', patientId);
+    return this.dataSource.transaction(async (em) => {
+      const clinical = hasRole(user, ...UNMASKED_ROLES);
+      const qb = this.visibleQuery(em, user).andWhere('p.id = :id', { id: patientId });
+      if (clinical) qb.addSelect(['p.idNumberEnc', 'p.phoneEnc']);
+      const patient = await qb.getOne();
+      if (!patient) throw new NotFoundError('Patient', '患者', patientId);
+      // A clinical role unmasks only patients its institution is related to: a user who is also
+      // an admin or auditor sees the whole consortium, but must not see all of it unmasked.
+      const unmasked =
+        clinical && (!hasRole(user, ...TENANT_WIDE_ROLES) || (await this.isRelated(em, user, patient.id)));
+      await this.audit.record(em, {
+        action: unmasked ? 'patient.read.unmasked' : 'patient.read',
+        entityType: 'Patient',
+        entityId: patient.id,
+      });
+      return this.view(
+        user,
+        patient,
+        unmasked
+          ? {
+              idNumber: this.cipher.decrypt(patient.idNumberEnc),
+              phone: patient.phoneEnc ? this.cipher.decrypt(patient.phoneEnc) : null,
+            }
+          : undefined,
+      );
+    });
+  }
+
+  /** Search within what the caller may see; lists always come back masked. */
+  async search(user: AuthUser, args: PatientsArgs): Promise<Connection<PatientModel>> {
+    const qb = this.visibleQuery(this.dataSource.manager, user);
+    if (args.name) qb.andWhere('strpos(p.name, :name) > 0', { name: args.name.trim() });
+    if (args.idSuffix) {
+      qb.andWhere('right(p.id_number_masked, :idLen) = :idSuffix', {
+        idLen: args.idSuffix.length,
+        idSuffix: args.idSuffix.toUpperCase(),
+      });
+    }
+    if (args.phoneSuffix) {
+      qb.andWhere('right(p.phone_masked, :phLen) = :phSuffix', {
+        phLen: args.phoneSuffix.length,
+        phSuffix: args.phoneSuffix,
+      });
+    }
+    const page = await paginate(
+      qb,
+      [
+        { expr: 'p.name', value: (r) => r.name },
+        { expr: 'p.id', value: (r) => r.id, kind: 'uuid' },
+      ],
+      args,
+    );
+    return { ...page, nodes: page.nodes.map((p) => this.view(user, p)) };
+  }
+
+  /** Lets another institution of the tenant see a patient (e.g. the target of a referral). */
+  async grantAccess(em: EntityManager, tenantId: string, patientId: string, institutionId: string, reason: string) {
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(PatientAccessEntity)
+      .values({ patientId, institutionId, tenantId, reason })
+      .orIgnore()
+      .execute();
+  }
+
+  /** The patient if the caller may see it, else NOT_FOUND (never FORBIDDEN: existence stays private). */
+  async assertVisible(user: AuthUser, patientId: string, em?: EntityManager): Promise<PatientEntity> {
+    if (!UUID_RE.test(patientId)) throw new NotFoundError('Patient', '患者', patientId);
+    const p = await this.visibleQuery(em ?? this.dataSource.manager, user)
+      .andWhere('p.id = :id', { id: patientId })
+      .getOne();
+    if (!p) throw new NotFoundError('Patient', '患者', patientId);
+    return p;
+  }
+
+  private visibleQuery(em: EntityManager, user: AuthUser) {
+    const qb = em
+      .getRepository(PatientEntity)
+      .createQueryBuilder('p')
+      .where('p.tenant_id = :tenant', { tenant: user.tenantId });
+    if (!hasRole(user, ...TENANT_WIDE_ROLES)) {
+      qb.andWhere(RELATED_TO_INSTITUTION, { inst: user.institutionId });
+    }
+    return qb;
+  }
+
+  /** Whether the caller's institution registered, contracts or was granted access to the patient. */
+  private async isRelated(em: EntityManager, user: AuthUser, patientId: string): Promise<boolean> {
+    const n = await em
+      .getRepository(PatientEntity)
+      .createQueryBuilder('p')
+      .where('p.tenant_id = :tenant AND p.id = :id', { tenant: user.tenantId, id: patientId })
+      .andWhere(RELATED_TO_INSTITUTION, { inst: user.institutionId })
+      .getCount();
+    return n > 0;
+  }
+
+  private view(
+    user: AuthUser,
+    p: PatientEntity,
+    plain?: { idNumber: string; phone: string | null },
+  ): PatientModel {
+    const show = !!plain && hasRole(user, ...UNMASKED_ROLES);
+    return {
+      id: p.id,
+      name: p.name,
+      sex: p.sex,
+      birthDate: p.birthDate,
+      idNumber: show ? plain.idNumber : p.idNumberMasked,
+      phone: show ? plain.phone : p.phoneMasked,
+      masked: !show,
+      residenceDivisionCode: p.residenceDivisionCode,
+      chronicConditions: p.chronicConditions,
+      familyDoctorContract:
+        p.contractInstitutionId && p.contractPractitionerId && p.contractSignedOn
+          ? {
+              institutionId: p.contractInstitutionId,
+              practitionerId: p.contractPractitionerId,
+              signedOn: p.contractSignedOn,
+            }
+          : null,
+      registeredByInstitutionId: p.registeredByInstitutionId,
+      createdAt: p.createdAt,
+    };
+  }
+}

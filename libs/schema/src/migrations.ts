@@ -1,0 +1,25 @@
+// Migration files only: loading them must not pull in decorated models (the migration CLI
+// and test set-up run outside the application).
+import { Network1764000000000 } from '@yg/network/migrations/1764000000000-network';
+import { Audit1764000001000 } from '@yg/audit/migrations/1764000001000-audit';
+import { Identity1764000002000 } from '@yg/identity/migrations/1764000002000-identity';
+import { Patients1764000003000 } from '@yg/patients/migrations/1764000003000-patients';
+import { Outbox1764000004000 } from '@yg/outbox/migrations/1764000004000-outbox';
+import { Notifications1764000005000 } from '@yg/notifications/migrations/1764000005000-notifications';
+import { Referrals1764000006000 } from '@yg/referrals/migrations/1764000006000-referrals';
+import { Consultations1764000007000 } from '@yg/consultations/migrations/1764000007000-consultations';
+
+/**
+ * Every migration, oldest first. Each capability keeps its own migrations; this list is
+ * the one place that orders them for the app, the worker, the CLI and the tests.
+ */
+export const MIGRATIONS = [
+  Network1764000000000,
+  Audit1764000001000,
+  Identity1764000002000,
+  Patients1764000003000,
+  Outbox1764000004000,
+  Notifications1764000005000,
+  Referrals1764000006000,
+  Consultations1764000007000,
+];

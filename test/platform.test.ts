@@ -1,0 +1,149 @@
+import { createTestDb, TestDb } from './utils/test-db';
+import { buildTenant, TenantFixture } from './utils/fixtures';
+import { errorCode, TestApi } from './utils/api';
+import { testConfig } from './utils/config';
+
+const PROD_SECRETS = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'p'.repeat(48),
+  PATIENT_DATA_KEY: Buffer.alloc(32, 1).toString('base64'),
+  PATIENT_LOOKUP_KEY: Buffer.alloc(32, 2).toString('base64'),
+};
+
+describe('platform: health, errors and GraphQL hardening', () => {
+  let db: TestDb;
+  let api: TestApi;
+  let prod: TestApi;
+  let t: TenantFixture;
+  let token: string;
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    t = await buildTenant(db.ds);
+    api = await TestApi.start(db.config);
+    prod = await TestApi.start(
+      testConfig({ DB_NAME: db.name, QUEUE_PREFIX: db.config.queuePrefix, GRAPHQL_MAX_COST: '300', ...PROD_SECRETS }),
+    );
+    token = await api.login(t.users.admin.username);
+  });
+  afterAll(async () => {
+    await prod?.close();
+    await api?.close();
+    await db?.drop();
+  });
+
+  describe('health', () => {
+    it('answers live and ready when Postgres, Redis and migrations are fine', async () => {
+      expect((await api.http.get('/health/live')).status).toBe(200);
+      const ready = await api.http.get('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.checks).toEqual({ postgres: { ok: true }, redis: { ok: true }, migrations: { ok: true } });
+    });
+
+    it('is not ready while Redis does not answer', async () => {
+      const noRedis = await TestApi.start(testConfig({ DB_NAME: db.name, REDIS_PORT: '6399' }));
+      try {
+        const ready = await noRedis.http.get('/health/ready');
+        expect(ready.status).toBe(503);
+        expect(ready.body.checks.redis.ok).toBe(false);
+        expect(ready.body.checks.postgres.ok).toBe(true);
+      } finally {
+        await noRedis.close();
+      }
+    });
+
+    it('is not ready while migrations are pending', async () => {
+      await db.ds.query(`CREATE DATABASE ${db.name}_empty`);
+      const empty = await TestApi.start(testConfig({ DB_NAME: `${db.name}_empty` }));
+      try {
+        const ready = await empty.http.get('/health/ready');
+        expect(ready.status).toBe(503);
+        expect(ready.body.checks.migrations).toMatchObject({ ok: false });
+      } finally {
+        await empty.close();
+        await db.ds.query(`DROP DATABASE ${db.name}_empty WITH (FORCE)`);
+      }
+    });
+  });
+
+  describe('errors', () => {
+    it('echoes the request id and puts it on errors', async () => {
+      const res = await api.http
+        .post('/graphql')
+        .set('x-request-id', 'trace-0123456789')
+        .send({ query: '{ me { id } }' });
+      expect(res.headers['x-request-id']).toBe('trace-0123456789');
+      expect(res.body.errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', requestId: 'trace-0123456789' });
+      expect(res.body.errors[0].message).toMatch(/未登录.*Not authenticated/);
+    });
+
+    it('answers unexpected failures generically, without internals', async () => {
+      await db.ds.query(`ALTER TABLE consortium RENAME TO consortium_moved`);
+      try {
+        const res = await prod.gql('{ consortium { name } }', {}, await prod.login(t.users.admin.username));
+        expect(errorCode(res)).toBe('INTERNAL_SERVER_ERROR');
+        expect(res.errors![0].message).toMatch(/服务器内部错误.*Internal server error/);
+        expect(JSON.stringify(res.errors)).not.toMatch(/consortium_moved|relation|SELECT|stack/i);
+        expect(res.errors![0].extensions!.requestId).toEqual(expect.any(String));
+      } finally {
+        await db.ds.query(`ALTER TABLE consortium_moved RENAME TO consortium`);
+      }
+    });
+
+    it('turns invalid input into BAD_USER_INPUT naming the field', async () => {
+      const res = await api.gql(`{ institutions(first: 0) { nodes { id } } }`, {}, token);
+      expect(errorCode(res)).toBe('BAD_USER_INPUT');
+      expect(res.errors![0].extensions!.fields[0].field).toBe('first');
+    });
+  });
+
+  describe('GraphQL limits', () => {
+    it('refuses queries nested deeper than the limit', async () => {
+      const deep = `{ institutions { nodes { parent { parent { parent { parent { parent { parent { parent { id } } } } } } } } } }`;
+      const res = await api.gql(deep, {}, token);
+      expect(errorCode(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(res.errors![0].message).toMatch(/depth/);
+    });
+
+    it('refuses documents with too many aliases', async () => {
+      const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: consortium { id }`).join(' ');
+      const res = await api.gql(`{ ${aliases} }`, {}, token);
+      expect(errorCode(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+
+    it('refuses queries whose cost exceeds the limit, counting page sizes', async () => {
+      const cheap = await prod.gql(`{ institutions(first: 5) { nodes { id name } } }`, {}, await prod.login(t.users.admin.username));
+      expect(cheap.errors).toBeUndefined();
+      const costly = await prod.gql(
+        `{ institutions(first: 100) { nodes { id name parent { id name } departments { id name } } } }`,
+        {},
+        await prod.login(t.users.admin.username),
+      );
+      expect(errorCode(costly)).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(costly.errors![0].message).toMatch(/cost/);
+    });
+
+    it('refuses batched requests', async () => {
+      const res = await api.http
+        .post('/graphql')
+        .set('authorization', `Bearer ${token}`)
+        .send([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+    });
+
+    it('turns off introspection and the landing page in production, not in development', async () => {
+      const q = '{ __schema { queryType { name } } }';
+      expect((await api.gql(q)).data?.__schema.queryType.name).toBe('Query');
+      const prodRes = await prod.gql(q);
+      expect(prodRes.data).toBeFalsy();
+      expect(JSON.stringify(prodRes.errors)).toMatch(/introspection/i);
+      const landing = await prod.http.get('/graphql').set('accept', 'text/html');
+      expect(landing.text ?? '').not.toMatch(/graphiql/i);
+    });
+
+    it('blocks simple-request CSRF (no JSON content type, no preflight header)', async () => {
+      const res = await api.http.get('/graphql').query({ query: '{ __typename }' });
+      expect(res.status).toBe(400);
+    });
+  });
+});
