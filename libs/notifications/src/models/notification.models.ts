@@ -1,0 +1,74 @@
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsUrl, IsUUID, MaxLength } from 'class-validator';
+import { GraphQLJSON, PageArgs, PageInfo } from '@yg/core';
+
+export enum OutsideChannelValue {
+  SMS = 'SMS',
+  WEBHOOK = 'WEBHOOK',
+}
+registerEnumType(OutsideChannelValue, {
+  name: 'OutsideChannel',
+  valuesMap: { SMS: { description: '短信 SMS' }, WEBHOOK: { description: 'Webhook (HTTP POST, HMAC 签名)' } },
+});
+
+@ObjectType('Notification', { description: '站内通知 Inbox entry' })
+export class NotificationModel {
+  @Field(() => ID) id!: string;
+  @Field(() => String) kind!: string;
+  @Field(() => String) title!: string;
+  @Field(() => String, { nullable: true }) body!: string | null;
+  @Field(() => String, { nullable: true }) link!: string | null;
+  @Field(() => GraphQLJSON) payload!: Record<string, unknown>;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true }) readAt!: Date | null;
+}
+
+@ObjectType('NotificationConnection')
+export class NotificationConnectionModel {
+  @Field(() => [NotificationModel]) nodes!: NotificationModel[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { description: '未读数 Unread count' }) unreadCount!: number;
+}
+
+@ArgsType()
+export class NotificationsArgs extends PageArgs {
+  @Field(() => Boolean, { defaultValue: false }) @IsBoolean() unreadOnly!: boolean;
+}
+
+@ArgsType()
+export class MarkReadArgs {
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  ids?: string[];
+  @Field(() => Boolean, { defaultValue: false, description: '全部标为已读 Mark everything read' })
+  @IsBoolean()
+  all!: boolean;
+}
+
+@ObjectType('NotificationPreferences', { description: '通知渠道偏好 Channel preferences' })
+export class NotificationPreferencesModel {
+  @Field(() => [OutsideChannelValue]) channels!: OutsideChannelValue[];
+  @Field(() => String, { nullable: true }) webhookUrl!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: '仅在设置新地址时返回一次,用于校验签名 Signing secret, shown once when a URL is set',
+  })
+  webhookSecret?: string | null;
+}
+
+@InputType()
+export class UpdateNotificationPreferencesInput {
+  @Field(() => [OutsideChannelValue])
+  @IsArray()
+  @ArrayMaxSize(2)
+  @IsEnum(OutsideChannelValue, { each: true })
+  channels!: OutsideChannelValue[];
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @MaxLength(500)
+  webhookUrl?: string;
+}

@@ -1,0 +1,184 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig, Clock, QueueName } from '@yg/core';
+import type { OutboxJob } from './domain-event';
+
+const BATCH = 200;
+/** Published rows and handled-event marks are kept this long (well past any BullMQ redelivery). */
+const RETENTION_DAYS = 7;
+const CLEANUP_EVERY_MS = 10 * 60_000;
+/** Give up on a batch (and release its row locks) rather than wait out a Redis outage in a transaction. */
+const ADD_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not take the batch within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+const IDLE_POLL_MS = 1000;
+const MAX_BACKOFF_MS = 5000;
+
+interface Row {
+  id: string;
+  queue: QueueName;
+  job_name: string;
+  payload: unknown;
+  run_at: Date;
+  attempts: number | null;
+}
+
+/**
+ * Moves committed outbox rows to BullMQ. Rows are claimed with FOR UPDATE SKIP LOCKED, so
+ * several workers share the work without publishing a row twice at the same moment, and
+ * marked published only after Redis took them; a crash in between publishes again, which
+ * job ids and idempotent handlers absorb. While Redis is away the rows simply wait.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  /** Set by a notification that arrives while a batch is in flight. */
+  private dirty = false;
+  private listener?: Client;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly moduleRef: ModuleRef,
+    private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap() {
+    this.running = true;
+    await this.listen();
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown() {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Publishes one batch; returns how many rows went out. */
+  async publishBatch(): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const rows: Row[] = await em.query(
+        `SELECT id::text, queue, job_name, payload, run_at, attempts
+           FROM outbox_message
+          WHERE published_at IS NULL
+          ORDER BY id
+          LIMIT ${BATCH}
+          FOR UPDATE SKIP LOCKED`,
+      );
+      if (!rows.length) return 0;
+      const now = this.clock.now().getTime();
+      const byQueue = new Map<QueueName, Row[]>();
+      for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r]);
+      for (const [name, list] of byQueue) {
+        const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+        await withTimeout(queue.addBulk(
+          list.map((r) => ({
+            name: r.job_name,
+            data: { messageId: r.id, payload: r.payload } satisfies OutboxJob,
+            opts: {
+              jobId: `ob-${r.id}`,
+              delay: Math.max(0, new Date(r.run_at).getTime() - now),
+              ...(r.attempts ? { attempts: r.attempts } : {}),
+            },
+          })),
+        ), ADD_TIMEOUT_MS);
+      }
+      await em.query(`UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`, [
+        rows.map((r) => r.id),
+      ]);
+      return rows.length;
+    });
+  }
+
+  /** Trims what has been published and handled long ago, a bounded batch at a time. */
+  async cleanup(): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM outbox_message WHERE id IN (
+         SELECT id FROM outbox_message WHERE published_at < now() - make_interval(days => $1) LIMIT 5000)`,
+      [RETENTION_DAYS],
+    );
+    await this.dataSource.query(
+      `DELETE FROM processed_event WHERE (message_id, handler) IN (
+         SELECT message_id, handler FROM processed_event WHERE processed_at < now() - make_interval(days => $1) LIMIT 5000)`,
+      [RETENTION_DAYS],
+    );
+  }
+
+  private async run() {
+    let backoff = 200;
+    let lastCleanup = 0;
+    while (this.running) {
+      try {
+        if (Date.now() - lastCleanup > CLEANUP_EVERY_MS) {
+          lastCleanup = Date.now();
+          await this.cleanup();
+        }
+        const n = await this.publishBatch();
+        backoff = 200;
+        if (n === BATCH || this.dirty) {
+          this.dirty = false;
+          continue;
+        }
+        await this.sleep(IDLE_POLL_MS);
+      } catch (err) {
+        this.logger.warn(`outbox relay paused ${backoff} ms: ${(err as Error).message}`);
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** LISTEN on a connection of its own so new rows go out at once, not at the next poll. */
+  private async listen() {
+    const { db } = this.config;
+    const client = new Client({
+      host: db.host,
+      port: db.port,
+      user: db.user,
+      password: db.password,
+      database: db.name,
+      ssl: db.ssl ? { rejectUnauthorized: true } : undefined,
+    });
+    client.on('error', (err) => this.logger.warn(`outbox listener lost: ${err.message}`));
+    client.on('notification', () => {
+      this.dirty = true;
+      this.wake?.();
+    });
+    try {
+      await client.connect();
+      await client.query('LISTEN outbox');
+      this.listener = client;
+    } catch (err) {
+      this.logger.warn(`outbox relay will poll only: ${(err as Error).message}`);
+    }
+  }
+}

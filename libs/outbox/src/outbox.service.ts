@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Clock, QUEUES, QueueName } from '@yg/core';
+import { OutboxMessageEntity } from './entities/outbox-message.entity';
+import { DomainEvent } from './domain-event';
+
+export interface OutboxEntry {
+  tenantId?: string | null;
+  queue: QueueName;
+  jobName: string;
+  payload: Record<string, unknown>;
+  /** Defaults to now. */
+  runAt?: Date;
+  attempts?: number;
+}
+
+/** Writes jobs and events into the caller's transaction; they reach BullMQ only if it commits. */
+@Injectable()
+export class OutboxService {
+  constructor(private readonly clock: Clock) {}
+
+  async enqueue(em: EntityManager, ...entries: OutboxEntry[]): Promise<void> {
+    if (!entries.length) return;
+    const now = this.clock.now();
+    const rows = entries.map((e) => ({
+      tenantId: e.tenantId ?? null,
+      queue: e.queue,
+      jobName: e.jobName,
+      payload: e.payload,
+      runAt: e.runAt ?? now,
+      attempts: e.attempts ?? null,
+    }));
+    await em.insert(OutboxMessageEntity, rows as QueryDeepPartialEntity<OutboxMessageEntity>[]);
+  }
+
+  /** Publishes a domain event to every handler (notifications, timers, read models…). */
+  publish(em: EntityManager, ...events: DomainEvent[]): Promise<void> {
+    return this.enqueue(em, ...events.map(eventEntry));
+  }
+}
+
+/** The outbox entry that carries a domain event to the events queue. */
+export function eventEntry(event: DomainEvent): OutboxEntry {
+  return {
+    tenantId: event.tenantId,
+    queue: QUEUES.EVENTS,
+    jobName: event.type,
+    payload: event as unknown as Record<string, unknown>,
+  };
+}

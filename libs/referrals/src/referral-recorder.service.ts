@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Audience, AuthUser, JOBS, QUEUES, Role } from '@yg/core';
+import { AuditService } from '@yg/audit';
+import { InstitutionEntity, InstitutionKind } from '@yg/network';
+import { eventEntry, OutboxEntry, OutboxService } from '@yg/outbox';
+import { ReferralEntity } from './entities/referral.entity';
+import { ReferralStepEntity } from './entities/referral-step.entity';
+import { ReferralEventType, referralEvent } from './domain/referral-events';
+import { ReferralState } from './domain/referral.enums';
+
+export interface StepRecord {
+  action: string;
+  from: ReferralState | null;
+  /** The state the step left; defaults to the referral's current state. */
+  to?: ReferralState;
+  note?: string | null;
+  details?: Record<string, unknown>;
+  event?: ReferralEventType;
+  level?: number;
+}
+
+export type TimerJob =
+  | { name: typeof JOBS.REFERRAL_RESPONSE_DUE; runAt: Date; level: number }
+  | { name: typeof JOBS.REFERRAL_APPOINTMENT_REMINDER; runAt: Date; appointmentAt: Date }
+  | { name: typeof JOBS.REFERRAL_NO_SHOW_CHECK; runAt: Date; appointmentAt: Date };
+
+export interface TimerPayload {
+  referralId: string;
+  tenantId: string;
+  level?: number;
+  appointmentAt?: string;
+}
+
+/**
+ * Everything a referral step leaves behind, written in the step's own transaction: the
+ * timeline entry, the audit event, the domain event (notifications, live push) and any timers.
+ */
+@Injectable()
+export class ReferralRecorder {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** Records one or several steps (e.g. create and submit at once) with as few statements as possible. */
+  async record(
+    em: EntityManager,
+    r: ReferralEntity,
+    actor: AuthUser | null,
+    at: Date,
+    stepOrSteps: StepRecord | StepRecord[],
+    timers: TimerJob[] = [],
+  ): Promise<void> {
+    const steps = Array.isArray(stepOrSteps) ? stepOrSteps : [stepOrSteps];
+    await em.getRepository(ReferralStepEntity).insert(
+      steps.map((step) => ({
+        referralId: r.id,
+        tenantId: r.tenantId,
+        at,
+        actorUserId: actor?.id ?? null,
+        action: step.action,
+        fromState: step.from,
+        toState: step.to ?? r.state,
+        note: step.note ?? null,
+        details: (step.details ?? {}) as object,
+      })),
+    );
+    await this.audit.recordMany(
+      em,
+      steps.map((step) => ({
+        action: `referral.${step.action}`,
+        entityType: 'Referral',
+        entityId: r.id,
+        tenantId: r.tenantId,
+        actor,
+        details: { from: step.from, to: step.to ?? r.state, ...(step.details ?? {}) },
+      })),
+    );
+    const entries: OutboxEntry[] = [];
+    for (const step of steps) {
+      if (!step.event) continue;
+      const referralCentre = step.event === 'referral.escalated' ? await this.referralCentre(em, r.tenantId) : [];
+      entries.push(eventEntry(referralEvent(step.event, r, actor?.id ?? null, at, { referralCentre, level: step.level })));
+    }
+    for (const t of timers) {
+      entries.push({
+        tenantId: r.tenantId,
+        queue: QUEUES.TIMERS,
+        jobName: t.name,
+        runAt: t.runAt,
+        payload: {
+          referralId: r.id,
+          tenantId: r.tenantId,
+          ...('level' in t ? { level: t.level } : {}),
+          ...('appointmentAt' in t ? { appointmentAt: t.appointmentAt.toISOString() } : {}),
+        } satisfies TimerPayload as Record<string, unknown>,
+      });
+    }
+    await this.outbox.enqueue(em, ...entries);
+  }
+
+  /** 医共体转诊中心: the consortium admins and the lead hospital's referral coordinators. */
+  private async referralCentre(em: EntityManager, tenantId: string): Promise<Audience[]> {
+    const leads = await em.getRepository(InstitutionEntity).find({
+      select: { id: true },
+      where: { tenantId, kind: InstitutionKind.GENERAL_HOSPITAL, active: true },
+    });
+    return [
+      { tenantRoles: [Role.CONSORTIUM_ADMIN] },
+      ...leads.map((l) => ({ institutionId: l.id, roles: [Role.REFERRAL_COORDINATOR] })),
+    ];
+  }
+}

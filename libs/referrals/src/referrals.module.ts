@@ -1,0 +1,63 @@
+import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig, JOBS, keepScheduler, QUEUES } from '@yg/core';
+import { AuditModule } from '@yg/audit';
+import { NetworkModule } from '@yg/network';
+import { PatientsModule } from '@yg/patients';
+import { ReferralEntity } from './entities/referral.entity';
+import { ReferralStepEntity } from './entities/referral-step.entity';
+import { ReferralsService } from './referrals.service';
+import { ReferralQueries } from './referral-queries.service';
+import { ReferralAccess } from './referral-access.service';
+import { ReferralRecorder } from './referral-recorder.service';
+import { ReferralTimers } from './referral-timers.service';
+import { ReferralsResolver } from './referrals.resolver';
+import { ReferralTimersProcessor } from './jobs/referral-timers.processor';
+import { ReferralSettingsService } from './referral-settings.service';
+
+const shared = [
+  TypeOrmModule.forFeature([ReferralEntity, ReferralStepEntity]),
+  AuditModule,
+  NetworkModule,
+  PatientsModule,
+];
+
+/** Api side: the referral operations. */
+@Module({
+  imports: shared,
+  providers: [
+    ReferralsService,
+    ReferralQueries,
+    ReferralAccess,
+    ReferralRecorder,
+    ReferralSettingsService,
+    ReferralsResolver,
+  ],
+  exports: [ReferralsService, ReferralQueries],
+})
+export class ReferralsModule {}
+
+/** Worker side: deadlines, reminders, no-shows and the sweep that backs them up. */
+@Module({
+  imports: shared,
+  providers: [ReferralRecorder, ReferralTimers, ReferralTimersProcessor],
+  exports: [ReferralTimers],
+})
+export class ReferralsWorkerModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @InjectQueue(QUEUES.TIMERS) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private stopScheduler?: () => void;
+
+  async onApplicationBootstrap() {
+    this.stopScheduler = await keepScheduler(this.queue, 'referral-sweep', this.config.referrals.sweepEveryMs, { name: JOBS.REFERRAL_SWEEP });
+  }
+
+  onApplicationShutdown() {
+    this.stopScheduler?.();
+  }
+}

@@ -1,0 +1,150 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { AuthUser, Connection, CurrentUser, GqlContext, Role, Roles } from '@yg/core';
+import {
+  DepartmentEntity,
+  DepartmentModel,
+  InstitutionEntity,
+  InstitutionModel,
+  NetworkService,
+  PractitionerEntity,
+  PractitionerModel,
+} from '@yg/network';
+import { PatientSummary, PatientSummaryLoader, PatientSummaryModel } from '@yg/patients';
+import { ReferralsService } from './referrals.service';
+import { ReferralQueries } from './referral-queries.service';
+import { ReferralSettingsService } from './referral-settings.service';
+import { ReferralSettingsInput, ReferralSettingsModel } from './dto/referral-settings.dto';
+import { ReferralSettings } from './domain/settings';
+import { ReferralEntity } from './entities/referral.entity';
+import { ReferralStepEntity } from './entities/referral-step.entity';
+import {
+  ReferralConnection,
+  ReferralCountsModel,
+  ReferralModel,
+  ReferralStepModel,
+} from './models/referral.models';
+import {
+  AcceptReferralInput,
+  CancelReferralInput,
+  CreateReferralInput,
+  ReferralFilterArgs,
+  ReferralNoteInput,
+  ReferralsArgs,
+  RejectReferralInput,
+} from './dto/referral.inputs';
+
+const CLINICAL = [Role.CLINICIAN, Role.REFERRAL_COORDINATOR];
+
+@Resolver(() => ReferralModel)
+export class ReferralsResolver {
+  constructor(
+    private readonly service: ReferralsService,
+    private readonly queries: ReferralQueries,
+    private readonly network: NetworkService,
+    private readonly patients: PatientSummaryLoader,
+    private readonly settings: ReferralSettingsService,
+  ) {}
+
+  @Query(() => ReferralSettingsModel, { description: '转诊时限设置 Referral timings' })
+  referralSettings(@CurrentUser() user: AuthUser): Promise<ReferralSettings> {
+    return this.settings.get(user);
+  }
+
+  @Mutation(() => ReferralSettingsModel, { description: '修改转诊时限 Change referral timings' })
+  @Roles(Role.CONSORTIUM_ADMIN)
+  updateReferralSettings(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: ReferralSettingsInput,
+  ): Promise<ReferralSettings> {
+    return this.settings.update(user, input);
+  }
+
+  @Query(() => ReferralModel, { description: '转诊单详情 One referral' })
+  referral(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string): Promise<ReferralEntity> {
+    return this.queries.get(user, id);
+  }
+
+  @Query(() => ReferralConnection, { description: '转诊工作列表(按紧急程度、时限排序) Worklist, most urgent first' })
+  referrals(@CurrentUser() user: AuthUser, @Args() args: ReferralsArgs): Promise<Connection<ReferralEntity>> {
+    return this.queries.list(user, args);
+  }
+
+  @Query(() => ReferralCountsModel, { description: '工作台计数 Counts per state' })
+  referralCounts(@CurrentUser() user: AuthUser, @Args() args: ReferralFilterArgs): Promise<ReferralCountsModel> {
+    return this.queries.counts(user, args);
+  }
+
+  @Mutation(() => ReferralModel, { description: '新建转诊单(可同时提交) Create a referral, optionally submitting it' })
+  @Roles(...CLINICAL)
+  createReferral(@CurrentUser() user: AuthUser, @Args('input') input: CreateReferralInput): Promise<ReferralEntity> {
+    return this.service.create(user, input);
+  }
+
+  @Mutation(() => ReferralModel, { description: '提交 Submit' })
+  @Roles(...CLINICAL)
+  submitReferral(@CurrentUser() user: AuthUser, @Args('input') input: ReferralNoteInput): Promise<ReferralEntity> {
+    return this.service.submit(user, input);
+  }
+
+  @Mutation(() => ReferralModel, { description: '接收(预约或床位) Accept with an appointment or a bed' })
+  @Roles(...CLINICAL)
+  acceptReferral(@CurrentUser() user: AuthUser, @Args('input') input: AcceptReferralInput): Promise<ReferralEntity> {
+    return this.service.accept(user, input);
+  }
+
+  @Mutation(() => ReferralModel, { description: '退回(须填原因) Reject with a reason' })
+  @Roles(...CLINICAL)
+  rejectReferral(@CurrentUser() user: AuthUser, @Args('input') input: RejectReferralInput): Promise<ReferralEntity> {
+    return this.service.reject(user, input);
+  }
+
+  @Mutation(() => ReferralModel, { description: '撤销(转出方) Cancel, by the sender' })
+  @Roles(...CLINICAL)
+  cancelReferral(@CurrentUser() user: AuthUser, @Args('input') input: CancelReferralInput): Promise<ReferralEntity> {
+    return this.service.cancel(user, input);
+  }
+
+  @Mutation(() => ReferralModel, { description: '登记到诊 Record arrival' })
+  @Roles(...CLINICAL)
+  recordReferralArrival(@CurrentUser() user: AuthUser, @Args('input') input: ReferralNoteInput): Promise<ReferralEntity> {
+    return this.service.recordArrival(user, input);
+  }
+
+  @Mutation(() => ReferralModel, { description: '结案 Complete' })
+  @Roles(...CLINICAL)
+  completeReferral(@CurrentUser() user: AuthUser, @Args('input') input: ReferralNoteInput): Promise<ReferralEntity> {
+    return this.service.complete(user, input);
+  }
+
+  @ResolveField(() => PatientSummaryModel, { nullable: true })
+  patient(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<PatientSummary | null> {
+    return ctx.loaders.get(this.patients.factory).load(r.patientId);
+  }
+
+  @ResolveField(() => InstitutionModel, { nullable: true })
+  fromInstitution(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<InstitutionEntity | null> {
+    return ctx.loaders.get(this.network.institutionLoader).load(r.fromInstitutionId);
+  }
+
+  @ResolveField(() => InstitutionModel, { nullable: true })
+  toInstitution(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<InstitutionEntity | null> {
+    return ctx.loaders.get(this.network.institutionLoader).load(r.toInstitutionId);
+  }
+
+  @ResolveField(() => DepartmentModel, { nullable: true })
+  toDepartment(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<DepartmentEntity | null> {
+    return r.toDepartmentId ? ctx.loaders.get(this.network.departmentLoader).load(r.toDepartmentId) : Promise.resolve(null);
+  }
+
+  @ResolveField(() => PractitionerModel, { nullable: true })
+  fromPractitioner(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<PractitionerEntity | null> {
+    return r.fromPractitionerId
+      ? ctx.loaders.get(this.network.practitionerLoader).load(r.fromPractitionerId)
+      : Promise.resolve(null);
+  }
+
+  @ResolveField(() => [ReferralStepModel], { description: '时间线 Timeline' })
+  timeline(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<ReferralStepEntity[]> {
+    return ctx.loaders.get(this.queries.timelineLoader).load(r.id);
+  }
+}
