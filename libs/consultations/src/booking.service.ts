@@ -1,0 +1,310 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  advisoryXactLock,
+  APP_CONFIG,
+  AppConfig,
+  AuthUser,
+  BadInputError,
+  Clock,
+  ConflictError,
+  InvalidTransitionError,
+  isUniqueViolation,
+  JOBS,
+  pgCode,
+  PG,
+} from '@yg/core';
+import { NetworkService, PractitionerEntity } from '@yg/network';
+import { ConsultationEntity, ConsultationExpertEntity } from './entities/consultation.entity';
+import { ConsultationKind, ConsultationState, READ_KINDS, SessionModeValue } from './domain/consultation.enums';
+import { consultationSettings, ConsultationSettings, meetingUrl, reportHours } from './domain/settings';
+import { withinAvailability } from './domain/slots';
+import { BookConsultationInput, RescheduleConsultationInput } from './dto/consultation.inputs';
+import { ConsultationAccess } from './consultation-access.service';
+import { AvailabilityService } from './availability.service';
+import { ConsultationRecorder, ConsultationTimer } from './consultation-recorder.service';
+
+const MAX_SESSION_MINUTES = 8 * 60;
+
+/** Thrown inside the booking transaction so that alternatives are looked up after it rolls back. */
+class ExpertBusy extends Error {
+  constructor(readonly expertId: string) {
+    super(`expert ${expertId} is busy`);
+  }
+}
+
+/**
+ * Booking experts' time. One or several experts for one range, all or none, in one
+ * transaction. Each expert's bookings are serialised by a transaction-scoped advisory lock
+ * taken in a fixed order (so an MDT booking never deadlocks with another), and the exclusion
+ * constraint on (expert, range) is the last word: double booking is impossible in the database.
+ */
+@Injectable()
+export class BookingService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: ConsultationAccess,
+    private readonly network: NetworkService,
+    private readonly availability: AvailabilityService,
+    private readonly recorder: ConsultationRecorder,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async book(user: AuthUser, input: BookConsultationInput): Promise<ConsultationEntity> {
+    this.assertRange(input.start, input.end);
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const now = this.clock.now();
+        const c = await this.access.visible(em, user, input.id, true);
+        this.access.assertRequestingSide(user, c);
+        if (c.state !== ConsultationState.REQUESTED) throw new InvalidTransitionError('Consultation', c.state, 'book');
+        if (input.consent && input.consent.signedAt > now) {
+          throw new BadInputError('知情同意签署时间不能晚于现在 (consent cannot be signed in the future)', { field: 'consent.signedAt' });
+        }
+        const consent = c.consent ?? (input.consent ? { ...input.consent, signedAt: input.consent.signedAt.toISOString() } : null);
+        if (!consent) {
+          throw new BadInputError('预约前须登记患者知情同意 (the patient’s written consent is required before booking)', {
+            field: 'consent',
+            reason: 'CONSENT_REQUIRED',
+          });
+        }
+        const named = (await this.access.experts(em, c.id)).filter((e) => e.named).map((e) => e.practitionerId);
+        const expertIds = [...new Set(input.expertIds ?? named)];
+        if (!expertIds.length) {
+          throw new BadInputError('请选择专家 (choose at least one expert)', { field: 'expertIds' });
+        }
+        if (c.kind === ConsultationKind.MDT && expertIds.length < 2) {
+          throw new BadInputError('多学科会诊至少需要两位专家 (an MDT needs at least two experts)', { field: 'expertIds' });
+        }
+        const experts = await this.practitioners(em, user, expertIds);
+        const consortium = await this.network.consortium(user.tenantId, em);
+        const settings = consultationSettings(consortium.settings, this.config.consultations.meetingUrlTemplate);
+        await this.assertBookable(em, c, experts, input.start, input.end, now, settings, consortium.timeZone);
+        await this.reserve(em, c, expertIds, input.start, input.end, settings.bufferMinutes);
+        const from = c.state;
+        Object.assign(c, {
+          state: ConsultationState.SCHEDULED,
+          consent,
+          scheduledStart: input.start,
+          scheduledEnd: input.end,
+          mode: input.mode ?? (c.kind === ConsultationKind.ON_SITE_CLINIC ? SessionModeValue.ON_SITE : SessionModeValue.REMOTE),
+          meetingUrl: meetingUrl(settings.meetingUrlTemplate, c.id, c.number),
+          reportDueAt: new Date(input.end.getTime() + reportHours(c.kind, settings) * 3600_000),
+          remindersSent: [],
+        });
+        await em.update(ConsultationEntity, { id: c.id }, {
+          state: c.state,
+          consent: c.consent as object,
+          scheduledStart: c.scheduledStart,
+          scheduledEnd: c.scheduledEnd,
+          mode: c.mode,
+          meetingUrl: c.meetingUrl,
+          reportDueAt: c.reportDueAt,
+          remindersSent: [],
+          // jsonb columns confuse TypeORM's deep-partial typing; the values are complete.
+        } as never);
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(ConsultationExpertEntity)
+          .values(expertIds.map((id) => ({ consultationId: c.id, practitionerId: id, tenantId: c.tenantId, named: false, assigned: true })))
+          .orUpdate(['assigned'], ['consultation_id', 'practitioner_id'])
+          .execute();
+        await this.recorder.record(
+          em,
+          c,
+          user,
+          now,
+          { action: 'book', from, event: 'consultation.scheduled', details: { experts: expertIds, start: input.start, end: input.end } },
+          this.timers(c, settings, now),
+        );
+        return c;
+      });
+    } catch (err) {
+      if (err instanceof ExpertBusy) throw await this.busyConflict(user, err.expertId, input.start, input.end);
+      throw err;
+    }
+  }
+
+  async reschedule(user: AuthUser, input: RescheduleConsultationInput): Promise<ConsultationEntity> {
+    this.assertRange(input.start, input.end);
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const now = this.clock.now();
+        const c = await this.access.visible(em, user, input.id, true);
+        this.access.assertRequestingSide(user, c);
+        if (c.state !== ConsultationState.SCHEDULED) {
+          throw new InvalidTransitionError('Consultation', c.state, 'reschedule');
+        }
+        const expertIds = (await this.access.experts(em, c.id)).filter((e) => e.assigned).map((e) => e.practitionerId);
+        const experts = await this.practitioners(em, user, expertIds);
+        const consortium = await this.network.consortium(user.tenantId, em);
+        const settings = consultationSettings(consortium.settings);
+        await this.assertBookable(em, c, experts, input.start, input.end, now, settings, consortium.timeZone);
+        // The old bookings stay on record, inactive; the new ones must fit beside everyone else's.
+        await em.query(
+          `UPDATE consultation_booking SET active = false, released_at = now() WHERE consultation_id = $1 AND active`,
+          [c.id],
+        );
+        await this.reserve(em, c, expertIds, input.start, input.end, settings.bufferMinutes);
+        const before = { start: c.scheduledStart, end: c.scheduledEnd };
+        Object.assign(c, {
+          scheduledStart: input.start,
+          scheduledEnd: input.end,
+          reportDueAt: new Date(input.end.getTime() + reportHours(c.kind, settings) * 3600_000),
+          remindersSent: [],
+        });
+        await em.update(ConsultationEntity, { id: c.id }, {
+          scheduledStart: c.scheduledStart,
+          scheduledEnd: c.scheduledEnd,
+          reportDueAt: c.reportDueAt,
+          remindersSent: [],
+        });
+        await this.recorder.record(
+          em,
+          c,
+          user,
+          now,
+          {
+            action: 'reschedule',
+            from: c.state,
+            note: input.reason,
+            event: 'consultation.rescheduled',
+            details: { before, after: { start: input.start, end: input.end } },
+          },
+          this.timers(c, settings, now),
+        );
+        return c;
+      });
+    } catch (err) {
+      if (err instanceof ExpertBusy) throw await this.busyConflict(user, err.expertId, input.start, input.end);
+      throw err;
+    }
+  }
+
+  /**
+   * One after another: queries issued concurrently on one transaction's connection are
+   * deprecated in node-postgres (and removed in pg 9).
+   */
+  private async practitioners(em: EntityManager, user: AuthUser, ids: string[]): Promise<PractitionerEntity[]> {
+    const out: PractitionerEntity[] = [];
+    for (const id of ids) out.push(await this.network.practitioner(user.tenantId, id, em));
+    return out;
+  }
+
+  /** Frees a consultation's experts (cancelled, declined, no-show). */
+  async release(em: EntityManager, consultationId: string): Promise<void> {
+    await em.query(
+      `UPDATE consultation_booking SET active = false, released_at = now() WHERE consultation_id = $1 AND active`,
+      [consultationId],
+    );
+  }
+
+  /**
+   * Takes every expert's lock in a fixed order, checks, then inserts; any overlap → ExpertBusy.
+   * The check keeps the consortium's buffer around existing bookings, as the slot search does,
+   * so a time availableSlots leaves out cannot be booked either (the exclusion constraint only
+   * forbids true overlaps; back-to-back stays possible when the buffer is 0).
+   */
+  private async reserve(
+    em: EntityManager,
+    c: ConsultationEntity,
+    expertIds: string[],
+    start: Date,
+    end: Date,
+    bufferMinutes: number,
+  ) {
+    const ordered = [...expertIds].sort();
+    for (const id of ordered) await advisoryXactLock(em, 'expert-booking', id);
+    const [busy] = await em.query(
+      `SELECT practitioner_id FROM consultation_booking
+        WHERE active AND practitioner_id = ANY($1::uuid[])
+          AND during && tstzrange($2, $3)
+        ORDER BY practitioner_id LIMIT 1`,
+      [ordered, new Date(start.getTime() - bufferMinutes * 60_000), new Date(end.getTime() + bufferMinutes * 60_000)],
+    );
+    if (busy) throw new ExpertBusy(busy.practitioner_id);
+    try {
+      await em.query(
+        `INSERT INTO consultation_booking (tenant_id, consultation_id, practitioner_id, during)
+         SELECT $1, $2, p, tstzrange($4, $5) FROM unnest($3::uuid[]) AS p`,
+        [c.tenantId, c.id, ordered, start, end],
+      );
+    } catch (err) {
+      // Only reachable if a booking bypassed the locks; the constraint still refuses it.
+      if (pgCode(err) === PG.EXCLUSION_VIOLATION || isUniqueViolation(err)) throw new ExpertBusy(ordered[0]);
+      throw err;
+    }
+  }
+
+  private async assertBookable(
+    em: EntityManager,
+    c: ConsultationEntity,
+    experts: PractitionerEntity[],
+    start: Date,
+    end: Date,
+    now: Date,
+    settings: ConsultationSettings,
+    timeZone: string,
+  ) {
+    const notice = c.urgency === 'EMERGENCY' ? 0 : settings.minNoticeMinutes;
+    if (start.getTime() < now.getTime() + notice * 60_000) {
+      throw new BadInputError(
+        `须至少提前 ${notice} 分钟预约 (book at least ${notice} minutes ahead)`,
+        { field: 'start', reason: 'TOO_SOON' },
+      );
+    }
+    const schedules = await this.availability.schedules(em, experts.map((e) => e.id));
+    for (const e of experts) {
+      const s = schedules.get(e.id)!;
+      if (!withinAvailability(s.rules, s.exceptions, start, end, timeZone)) {
+        throw new BadInputError(`${e.name} 在该时段不出诊 (expert ${e.name} does not offer that time)`, {
+          field: 'start',
+          reason: 'OUTSIDE_AVAILABILITY',
+          expertId: e.id,
+        });
+      }
+    }
+  }
+
+  private assertRange(start: Date, end: Date) {
+    const minutes = (end.getTime() - start.getTime()) / 60_000;
+    if (!(minutes >= 5 && minutes <= MAX_SESSION_MINUTES)) {
+      throw new BadInputError(`时段须为 5 分钟到 8 小时 (a session lasts 5 minutes to 8 hours)`, { field: 'end' });
+    }
+  }
+
+  /** CONFLICT naming the busy expert, with that expert's next free slots of the same length. */
+  private async busyConflict(user: AuthUser, expertId: string, start: Date, end: Date): Promise<ConflictError> {
+    const expert = await this.network.practitioner(user.tenantId, expertId);
+    const duration = Math.round((end.getTime() - start.getTime()) / 60_000);
+    const [found] = await this.availability.availableSlots(user, {
+      expertId,
+      from: start,
+      to: new Date(start.getTime() + 14 * 86_400_000),
+      durationMinutes: duration,
+    });
+    const nextSlots = (found?.slots ?? []).slice(0, 3).map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() }));
+    return new ConflictError(`${expert.name} 在该时段已有预约 (expert ${expert.name} is already booked at that time)`, {
+      busyExpertId: expert.id,
+      busyExpertName: expert.name,
+      nextSlots,
+    });
+  }
+
+  /** Reminders before the start, the no-show check after it, and the report deadline. */
+  private timers(c: ConsultationEntity, s: ConsultationSettings, now: Date): ConsultationTimer[] {
+    const start = c.scheduledStart!;
+    const payload = { consultationId: c.id, tenantId: c.tenantId, scheduledStart: start.toISOString() };
+    const timers: ConsultationTimer[] = s.reminderMinutesBefore
+      .map((m) => ({ name: JOBS.CONSULTATION_REMINDER, runAt: new Date(start.getTime() - m * 60_000), payload: { ...payload, minutesBefore: m } }))
+      .filter((t) => t.runAt > now);
+    if (!READ_KINDS.includes(c.kind)) {
+      timers.push({ name: JOBS.CONSULTATION_NO_SHOW_CHECK, runAt: new Date(start.getTime() + s.noShowAfterMinutes * 60_000), payload });
+    }
+    timers.push({ name: JOBS.CONSULTATION_REPORT_DUE, runAt: c.reportDueAt!, payload });
+    return timers;
+  }
+}

@@ -1,0 +1,70 @@
+import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig, JOBS, keepScheduler, QUEUES } from '@yg/core';
+import { AuditModule } from '@yg/audit';
+import { NetworkModule } from '@yg/network';
+import { PatientsModule } from '@yg/patients';
+import { AvailabilityExceptionEntity, AvailabilityRuleEntity } from './entities/availability.entities';
+import {
+  ConsultationEntity,
+  ConsultationExpertEntity,
+  ConsultationReportEntity,
+  ConsultationStepEntity,
+} from './entities/consultation.entity';
+import { ConsultationAccess } from './consultation-access.service';
+import { ConsultationRecorder } from './consultation-recorder.service';
+import { AvailabilityService } from './availability.service';
+import { BookingService } from './booking.service';
+import { ConsultationsService } from './consultations.service';
+import { ConsultationTimers } from './consultation-timers.service';
+import { ConsultationExpertResolver, ConsultationsResolver } from './consultations.resolver';
+import { ConsultationGateway } from './consultation.gateway';
+import { ConsultationTimersProcessor } from './jobs/consultation-timers.processor';
+
+const shared = [
+  TypeOrmModule.forFeature([
+    AvailabilityRuleEntity,
+    AvailabilityExceptionEntity,
+    ConsultationEntity,
+    ConsultationExpertEntity,
+    ConsultationReportEntity,
+    ConsultationStepEntity,
+  ]),
+  AuditModule,
+  NetworkModule,
+  PatientsModule,
+];
+const core = [ConsultationAccess, ConsultationRecorder, AvailabilityService, BookingService];
+
+/** Api side: scheduling, the consultation lifecycle and its live room. */
+@Module({
+  imports: shared,
+  providers: [...core, ConsultationsService, ConsultationsResolver, ConsultationExpertResolver, ConsultationGateway],
+  exports: [ConsultationsService, BookingService, AvailabilityService],
+})
+export class ConsultationsModule {}
+
+/** Worker side: reminders, no-shows, overdue reports and their sweep. */
+@Module({
+  imports: shared,
+  providers: [...core, ConsultationTimers, ConsultationTimersProcessor],
+  exports: [ConsultationTimers],
+})
+export class ConsultationsWorkerModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @InjectQueue(QUEUES.CONSULTATION_TIMERS) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private stopScheduler?: () => void;
+
+  async onApplicationBootstrap() {
+    this.stopScheduler = await keepScheduler(this.queue, 'consultation-sweep', this.config.referrals.sweepEveryMs, { name: JOBS.CONSULTATION_SWEEP });
+  }
+
+  onApplicationShutdown() {
+    this.stopScheduler?.();
+  }
+}
