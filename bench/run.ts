@@ -1,0 +1,229 @@
+/**
+ * Referral api vs a bare Apollo server on the same Postgres, measured in one run.
+ *
+ *   npm run bench            (builds first if dist/ is missing)
+ *
+ * Scenarios, each repeated RUNS times with a warm-up, medians reported:
+ *   createReferral (submit: true)  vs  baseline insertRow (one INSERT)
+ *   coordinator worklist, 50 rows  vs  baseline row(id)   (one SELECT by key)
+ * The api's resident memory is sampled during the runs. Results go to bench/results/.
+ */
+import { ChildProcess, execSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@yg/core/config/app-config';
+import { dataSourceOptions } from '@yg/core/database/data-source-options';
+import { ensureDatabase, runMigrations } from '@yg/schema/migrate';
+import { seedQianjiang } from '@yg/seed';
+import { DEMO_PASSWORD } from '@yg/seed/demo-users';
+
+const ROOT = resolve(__dirname, '..');
+const DB_NAME = process.env.BENCH_DB ?? 'yg_bench';
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const API_PORT = 4200;
+const BASE_PORT = 4100;
+
+const env = {
+  ...process.env,
+  NODE_ENV: 'production',
+  DB_NAME,
+  QUEUE_PREFIX: 'ygbench',
+  LOG_LEVEL: 'info',
+  JWT_SECRET: 'bench-secret-'.padEnd(48, 'x'),
+  PATIENT_DATA_KEY: Buffer.alloc(32, 3).toString('base64'),
+  PATIENT_LOOKUP_KEY: Buffer.alloc(32, 4).toString('base64'),
+  // Benchmarks run far past any real login pace.
+  LOGIN_MAX_FAILURES: '1000',
+};
+
+interface RunResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Starts a server with its output in a log file, and waits until `readyUrl` answers. */
+async function start(name: string, cmd: string[], readyUrl: string, extraEnv: Record<string, string>): Promise<ChildProcess> {
+  const log = openSync(resolve(ROOT, `bench/results/${name}.log`), 'w');
+  const child = spawn(process.execPath, cmd, { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', log, log] });
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}; see bench/results/${name}.log`);
+    const up = await fetch(readyUrl, { method: 'GET' }).then((r) => r.status < 500, () => false);
+    if (up) return child;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} not ready in 60 s; see bench/results/${name}.log`);
+}
+
+async function gql(port: number, query: string, variables: Record<string, unknown>, token?: string) {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
+  if (body.errors) throw new Error(`${query.slice(0, 40)}…: ${JSON.stringify(body.errors)}`);
+  return body.data!;
+}
+
+async function load(port: number, body: string, token?: string, duration = DURATION): Promise<RunResult> {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}/graphql`,
+    connections: CONNECTIONS,
+    duration,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body,
+  });
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function scenario(name: string, port: number, body: string, token?: string) {
+  await load(port, body, token, WARMUP);
+  const runs: RunResult[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await load(port, body, token));
+  const summary = {
+    name,
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+    runs,
+  };
+  process.stdout.write(
+    `${name.padEnd(28)} ${summary.rps.toFixed(0).padStart(6)} req/s  p50 ${summary.p50} ms  p99 ${summary.p99} ms  non2xx ${summary.non2xx}  errors ${summary.errors}\n`,
+  );
+  return summary;
+}
+
+async function prepare() {
+  const config = loadConfig(env);
+  const admin = new DataSource(dataSourceOptions({ ...config, db: { ...config.db, name: 'postgres' } }, { entities: [], migrations: [] }));
+  await admin.initialize();
+  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await admin.destroy();
+  await ensureDatabase(config);
+  await runMigrations(config);
+  const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
+  await ds.initialize();
+  await seedQianjiang(ds, config);
+  await ds.query(`CREATE TABLE bench_row (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+  await ds.query(`INSERT INTO bench_row (payload) SELECT md5(i::text) FROM generate_series(1, 10000) i`);
+  const [{ id: rowId }] = await ds.query(`SELECT id FROM bench_row LIMIT 1`);
+  return { ds, rowId: rowId as string };
+}
+
+async function main() {
+  if (!existsSync(resolve(ROOT, 'dist/apps/api/apps/api/src/main.js'))) execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
+  execSync(`redis-cli --scan --pattern 'ygbench*' | xargs -r redis-cli del > /dev/null`, { shell: '/bin/bash' });
+  const { ds, rowId } = await prepare();
+  mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
+  const api = await start('api', ['dist/apps/api/apps/api/src/main.js'], `http://127.0.0.1:${API_PORT}/health/live`, {
+    PORT: String(API_PORT),
+  });
+  const base = await start('baseline', ['-r', '@swc-node/register', 'bench/baseline-server.ts'], `http://127.0.0.1:${BASE_PORT}/`, {
+    PORT: String(BASE_PORT),
+  });
+  const rss: number[] = [];
+  const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
+  try {
+    const login = async (u: string) =>
+      (await gql(API_PORT, `mutation($u:String!,$p:String!){ login(username:$u, password:$p){ token } }`, { u, p: DEMO_PASSWORD })).login.token as string;
+    const village = await login('villagedoc');
+    const coordinator = await login('coordinator');
+    const [{ patient, general }] = await ds.query(
+      `SELECT (SELECT p.id FROM patient p JOIN institution i ON i.id = p.registered_by_institution_id WHERE i.name = '邻鄂镇松林村卫生室' LIMIT 1) AS patient,
+              (SELECT id FROM institution WHERE name = '黔江中心医院') AS general`,
+    );
+    const createBody = JSON.stringify({
+      query: `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number state responseDueAt } }`,
+      variables: {
+        i: {
+          patientId: patient, direction: 'UP', toInstitutionId: general, urgency: 'URGENT', diagnosisCode: 'I10',
+          diagnosisName: '原发性高血压', purpose: '血压控制不佳', clinicalSummary: '反复头晕 2 周,血压 180/110 mmHg',
+          insuranceType: 'URBAN_RURAL_RESIDENT', contactPhone: '13800000000', attachments: [], medicationPlan: [], submit: true,
+        },
+      },
+    });
+    const worklistBody = JSON.stringify({
+      query: `{ referrals(box: INCOMING, first: 50) { nodes { id number state urgency dueAt responseDueAt
+                patient { name sex birthDate } fromInstitution { name } toInstitution { name } } pageInfo { endCursor } } }`,
+    });
+    const insertBody = JSON.stringify({ query: `mutation { insertRow(payload: "转诊单 benchmark payload") }` });
+    const selectBody = JSON.stringify({ query: `query($id: ID!) { row(id: $id) { id payload } }`, variables: { id: rowId } });
+
+    // Every body must succeed before it is hammered.
+    await gql(API_PORT, JSON.parse(createBody).query, JSON.parse(createBody).variables, village);
+    await gql(API_PORT, JSON.parse(worklistBody).query, {}, coordinator);
+    await gql(BASE_PORT, JSON.parse(insertBody).query, {});
+    await gql(BASE_PORT, JSON.parse(selectBody).query, JSON.parse(selectBody).variables);
+
+    const results = [
+      await scenario('baseline INSERT', BASE_PORT, insertBody),
+      await scenario('createReferral', API_PORT, createBody, village),
+      await scenario('baseline SELECT by key', BASE_PORT, selectBody),
+      await scenario('worklist (50 rows)', API_PORT, worklistBody, coordinator),
+    ];
+    const [{ n: referrals }] = await ds.query(`SELECT count(*)::int AS n FROM referral`);
+    const [{ n: steps }] = await ds.query(`SELECT count(*)::int AS n FROM referral_step`);
+    const report = {
+      at: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      settings: { connections: CONNECTIONS, durationS: DURATION, warmupS: WARMUP, runs: RUNS },
+      results,
+      ratios: {
+        createVsInsert: results[1].rps / results[0].rps,
+        worklistVsSelect: results[3].rps / results[2].rps,
+      },
+      apiRssMb: { max: Math.max(...rss), median: median(rss) },
+      referralsInDb: referrals,
+      stepsInDb: steps,
+    };
+    const file = resolve(ROOT, `bench/results/${report.at.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(report, null, 2));
+    process.stdout.write(
+      `\ncreateReferral / INSERT = ${(report.ratios.createVsInsert * 100).toFixed(0)} %` +
+        `   worklist / SELECT = ${(report.ratios.worklistVsSelect * 100).toFixed(0)} %` +
+        `   api RSS max ${report.apiRssMb.max.toFixed(0)} MB\n` +
+        `referrals created: ${referrals} (steps ${steps})\nwrote ${file}\n`,
+    );
+  } finally {
+    clearInterval(sampler);
+    api.kill('SIGTERM');
+    base.kill('SIGTERM');
+    await ds.destroy();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
