@@ -16,6 +16,7 @@ import {
   LoaderFactory,
   paginate,
   Role,
+  yearIn,
 } from '@yg/core';
 import { canonicalJson } from '@yg/audit/domain/chain';
 import { NetworkService } from '@yg/network';
@@ -71,7 +72,7 @@ export class ConsultationsService {
         throw new BadInputError('知情同意签署时间不能晚于现在 (consent cannot be signed in the future)', { field: 'consent.signedAt' });
       }
       const consortium = await this.network.consortium(user.tenantId, em);
-      const year = Number(new Intl.DateTimeFormat('en', { timeZone: consortium.timeZone, year: 'numeric' }).format(now));
+      const year = yearIn(consortium.timeZone, now);
       const [{ n }] = await em.query(`SELECT next_consultation_number($1, $2) AS n`, [user.tenantId, year]);
       const c = em.create(ConsultationEntity, {
         tenantId: user.tenantId,

@@ -10,6 +10,7 @@ import {
   InvalidTransitionError,
   JOBS,
   NotFoundError,
+  yearIn,
 } from '@yg/core';
 import { NetworkService } from '@yg/network';
 import { PatientsService } from '@yg/patients';
@@ -405,10 +406,6 @@ export class ReferralsService {
 }
 
 /** The calendar year in the consortium's time zone: numbers restart each local new year. */
-function yearIn(timeZone: string, at: Date): number {
-  return Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(at));
-}
-
 /** Column order of the idempotent insert. */
 const INSERT_COLUMNS: [string, (r: ReferralEntity) => unknown][] = [
   ['tenant_id', (r) => r.tenantId],

@@ -1,4 +1,5 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from 'pino';
 import type { Request } from 'express';
 import {
@@ -32,7 +33,13 @@ export function graphqlOptions(config: AppConfig, logger: Logger, audit: AuditSe
     ],
     // @nestjs/apollo loads @apollo/server's ESM build and this file its CJS build; the plugin
     // objects are plain and fit both, only the declared types differ.
-    plugins: [costLimitPlugin(config.graphql.maxCost), auditPlugin(audit)] as ApolloDriverConfig['plugins'],
+    // Responses are per-user and never cached; the default cache-control plugin would wrap
+    // every field resolver of every query for nothing.
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      costLimitPlugin(config.graphql.maxCost),
+      auditPlugin(audit),
+    ] as ApolloDriverConfig['plugins'],
     formatError: createErrorFormatter(logger.child({ context: 'graphql' }), !prod),
     context: ({ req }: { req: Request & { user?: AuthUser } }): GqlContext => ({
       req: req as GqlContext['req'],

@@ -36,3 +36,15 @@ export class ClockModule {
     };
   }
 }
+
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar year at `at` in `timeZone`; formatters are costly to build, so one per zone. */
+export function yearIn(timeZone: string, at: Date): number {
+  let format = yearFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' });
+    yearFormats.set(timeZone, format);
+  }
+  return Number(format.format(at));
+}
