@@ -23,14 +23,11 @@ export interface AuditEntry {
 }
 
 const SEAL_DELAY_MS = 200;
-/** Shorter than the delay, so a skipped request is always covered by a job that has not started. */
-const SEAL_REQUEST_COALESCE_MS = 150;
 
 /** Writes the trail. Call `record` inside the transaction of the change it describes. */
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger(AuditService.name);
-  private readonly lastSealRequest = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -109,11 +106,8 @@ export class AuditService {
    */
   async requestSeal(tenantId: string | undefined): Promise<void> {
     const tenant = tenantId ?? PLATFORM_TENANT;
-    // A request sent moments ago is still waiting out its delay and will see this commit too:
-    // under load that saves a Redis round trip per mutation.
-    const now = Date.now();
-    if (now - (this.lastSealRequest.get(tenant) ?? 0) < SEAL_REQUEST_COALESCE_MS) return;
-    this.lastSealRequest.set(tenant, now);
+    // Always asked of Redis: skipping a request because another was sent moments ago is unsafe,
+    // as that one may have joined a job already due, which then runs before this commit is seen.
     try {
       await this.queue.add(
         JOBS.AUDIT_SEAL_TENANT,
