@@ -57,12 +57,25 @@ const median = (xs: number[]) => {
 };
 
 /** Starts a server with its output in a log file, and waits until `readyUrl` answers. */
-async function start(name: string, cmd: string[], readyUrl: string, extraEnv: Record<string, string>): Promise<ChildProcess> {
+async function start(
+  name: string,
+  cmd: string[],
+  readyUrl: string,
+  extraEnv: Record<string, string>,
+): Promise<ChildProcess> {
   const log = openSync(resolve(ROOT, `bench/results/${name}.log`), 'w');
-  const child = spawn(process.execPath, cmd, { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, cmd, {
+    cwd: ROOT,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', log, log],
+  });
   for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}; see bench/results/${name}.log`);
-    const up = await fetch(readyUrl, { method: 'GET' }).then((r) => r.status < 500, () => false);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited ${child.exitCode}; see bench/results/${name}.log`);
+    const up = await fetch(readyUrl, { method: 'GET' }).then(
+      (r) => r.status < 500,
+      () => false,
+    );
     if (up) return child;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -126,7 +139,12 @@ async function scenario(name: string, port: number, body: string, token?: string
 
 async function prepare() {
   const config = loadConfig(env);
-  const admin = new DataSource(dataSourceOptions({ ...config, db: { ...config.db, name: 'postgres' } }, { entities: [], migrations: [] }));
+  const admin = new DataSource(
+    dataSourceOptions(
+      { ...config, db: { ...config.db, name: 'postgres' } },
+      { entities: [], migrations: [] },
+    ),
+  );
   await admin.initialize();
   await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
   await admin.destroy();
@@ -135,28 +153,48 @@ async function prepare() {
   const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
   await ds.initialize();
   await seedQianjiang(ds, config);
-  await ds.query(`CREATE TABLE bench_row (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+  await ds.query(
+    `CREATE TABLE bench_row (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+  );
   await ds.query(`INSERT INTO bench_row (payload) SELECT md5(i::text) FROM generate_series(1, 10000) i`);
   const [{ id: rowId }] = await ds.query(`SELECT id FROM bench_row LIMIT 1`);
   return { ds, rowId: rowId as string };
 }
 
 async function main() {
-  if (!existsSync(resolve(ROOT, 'dist/apps/api/apps/api/src/main.js'))) execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
-  execSync(`redis-cli --scan --pattern 'ygbench*' | xargs -r redis-cli del > /dev/null`, { shell: '/bin/bash' });
+  if (!existsSync(resolve(ROOT, 'dist/apps/api/apps/api/src/main.js')))
+    execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
+  execSync(`redis-cli --scan --pattern 'ygbench*' | xargs -r redis-cli del > /dev/null`, {
+    shell: '/bin/bash',
+  });
   const { ds, rowId } = await prepare();
   mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
-  const api = await start('api', ['dist/apps/api/apps/api/src/main.js'], `http://127.0.0.1:${API_PORT}/health/live`, {
-    PORT: String(API_PORT),
-  });
-  const base = await start('baseline', ['-r', '@swc-node/register', 'bench/baseline-server.ts'], `http://127.0.0.1:${BASE_PORT}/`, {
-    PORT: String(BASE_PORT),
-  });
+  const api = await start(
+    'api',
+    ['dist/apps/api/apps/api/src/main.js'],
+    `http://127.0.0.1:${API_PORT}/health/live`,
+    {
+      PORT: String(API_PORT),
+    },
+  );
+  const base = await start(
+    'baseline',
+    ['-r', '@swc-node/register', 'bench/baseline-server.ts'],
+    `http://127.0.0.1:${BASE_PORT}/`,
+    {
+      PORT: String(BASE_PORT),
+    },
+  );
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
   try {
     const login = async (u: string) =>
-      (await gql(API_PORT, `mutation($u:String!,$p:String!){ login(username:$u, password:$p){ token } }`, { u, p: DEMO_PASSWORD })).login.token as string;
+      (
+        await gql(API_PORT, `mutation($u:String!,$p:String!){ login(username:$u, password:$p){ token } }`, {
+          u,
+          p: DEMO_PASSWORD,
+        })
+      ).login.token as string;
     const village = await login('villagedoc');
     const coordinator = await login('coordinator');
     const [{ patient, general }] = await ds.query(
@@ -167,9 +205,19 @@ async function main() {
       query: `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number state responseDueAt } }`,
       variables: {
         i: {
-          patientId: patient, direction: 'UP', toInstitutionId: general, urgency: 'URGENT', diagnosisCode: 'I10',
-          diagnosisName: '原发性高血压', purpose: '血压控制不佳', clinicalSummary: '反复头晕 2 周,血压 180/110 mmHg',
-          insuranceType: 'URBAN_RURAL_RESIDENT', contactPhone: '13800000000', attachments: [], medicationPlan: [], submit: true,
+          patientId: patient,
+          direction: 'UP',
+          toInstitutionId: general,
+          urgency: 'URGENT',
+          diagnosisCode: 'I10',
+          diagnosisName: '原发性高血压',
+          purpose: '血压控制不佳',
+          clinicalSummary: '反复头晕 2 周,血压 180/110 mmHg',
+          insuranceType: 'URBAN_RURAL_RESIDENT',
+          contactPhone: '13800000000',
+          attachments: [],
+          medicationPlan: [],
+          submit: true,
         },
       },
     });
@@ -177,8 +225,13 @@ async function main() {
       query: `{ referrals(box: INCOMING, first: 50) { nodes { id number state urgency dueAt responseDueAt
                 patient { name sex birthDate } fromInstitution { name } toInstitution { name } } pageInfo { endCursor } } }`,
     });
-    const insertBody = JSON.stringify({ query: `mutation { insertRow(payload: "转诊单 benchmark payload") }` });
-    const selectBody = JSON.stringify({ query: `query($id: ID!) { row(id: $id) { id payload } }`, variables: { id: rowId } });
+    const insertBody = JSON.stringify({
+      query: `mutation { insertRow(payload: "转诊单 benchmark payload") }`,
+    });
+    const selectBody = JSON.stringify({
+      query: `query($id: ID!) { row(id: $id) { id payload } }`,
+      variables: { id: rowId },
+    });
 
     // Every body must succeed before it is hammered.
     await gql(API_PORT, JSON.parse(createBody).query, JSON.parse(createBody).variables, village);

@@ -83,7 +83,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let idSerial = 0;
 /** A valid, never-repeated 居民身份证 number (GB 11643 check char computed). */
 function newResidentId(): string {
-  const birth = new Date(Date.UTC(1950, 0, 1) + (idSerial++ * 7 + Math.floor(Math.random() * 5)) * 86_400_000);
+  const birth = new Date(
+    Date.UTC(1950, 0, 1) + (idSerial++ * 7 + Math.floor(Math.random() * 5)) * 86_400_000,
+  );
   const ymd = birth.toISOString().slice(0, 10).replace(/-/g, '');
   const seq = String(100 + Math.floor(Math.random() * 900));
   const first17 = `500114${ymd}${seq}`;
@@ -134,7 +136,8 @@ describe('audit trail', () => {
   }
 
   function ok<T>(res: HttpGql<T>): T {
-    if (res.errors?.length || !res.data) throw new Error(`unexpected GraphQL errors: ${JSON.stringify(res.errors)}`);
+    if (res.errors?.length || !res.data)
+      throw new Error(`unexpected GraphQL errors: ${JSON.stringify(res.errors)}`);
     return res.data;
   }
 
@@ -325,7 +328,10 @@ describe('audit trail', () => {
         `UPDATE audit_event SET details = '{"x":1}' WHERE id = (SELECT min(id) FROM audit_event)`,
       ],
       ['DELETE FROM audit_event', `DELETE FROM audit_event`],
-      ['DELETE FROM audit_event (one row)', `DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)`],
+      [
+        'DELETE FROM audit_event (one row)',
+        `DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)`,
+      ],
       ['TRUNCATE audit_event', `TRUNCATE audit_event CASCADE`],
       ['UPDATE audit_seal', `UPDATE audit_seal SET hash = 'x'`],
       ['DELETE FROM audit_seal', `DELETE FROM audit_seal`],
@@ -405,7 +411,9 @@ describe('audit trail', () => {
       const s = await sealedScenario();
       const target = (await links(s.t.tenantId)).find((l) => l.action === 'patient.read.unmasked')!;
       // Hide that the patient's full record was read.
-      await behindTheAppsBack(`UPDATE audit_event SET action = 'patient.read' WHERE id = $1`, [target.eventId]);
+      await behindTheAppsBack(`UPDATE audit_event SET action = 'patient.read' WHERE id = $1`, [
+        target.eventId,
+      ]);
       const v = await verify(s.auditor);
       expect(v).toMatchObject({
         ok: false,
@@ -419,9 +427,10 @@ describe('audit trail', () => {
     it('detects an event whose details were changed after sealing', async () => {
       const s = await sealedScenario();
       const target = (await links(s.t.tenantId)).find((l) => l.action === 'institution.create')!;
-      await behindTheAppsBack(`UPDATE audit_event SET details = details || '{"tier":"COUNTY"}' WHERE id = $1`, [
-        target.eventId,
-      ]);
+      await behindTheAppsBack(
+        `UPDATE audit_event SET details = details || '{"tier":"COUNTY"}' WHERE id = $1`,
+        [target.eventId],
+      );
       const v = await verify(s.auditor);
       expect(v).toMatchObject({
         ok: false,
@@ -475,7 +484,10 @@ describe('audit trail', () => {
       const s = await sealedScenario();
       const all = await links(s.t.tenantId);
       const middle = all[3];
-      await behindTheAppsBack(`DELETE FROM audit_seal WHERE tenant_id = $1 AND seq = $2`, [s.t.tenantId, middle.seq]);
+      await behindTheAppsBack(`DELETE FROM audit_seal WHERE tenant_id = $1 AND seq = $2`, [
+        s.t.tenantId,
+        middle.seq,
+      ]);
       const v = await verify(s.auditor);
       expect(v).toMatchObject({
         ok: false,
@@ -489,7 +501,10 @@ describe('audit trail', () => {
       const s = await sealedScenario();
       const all = await links(s.t.tenantId);
       const last = all[all.length - 1];
-      await behindTheAppsBack(`DELETE FROM audit_seal WHERE tenant_id = $1 AND seq = $2`, [s.t.tenantId, last.seq]);
+      await behindTheAppsBack(`DELETE FROM audit_seal WHERE tenant_id = $1 AND seq = $2`, [
+        s.t.tenantId,
+        last.seq,
+      ]);
       const v = await verify(s.auditor);
       expect(v).toMatchObject({ ok: false, brokenEventId: last.eventId });
       expect(v.reason).toMatch(/outside the chain/);
@@ -539,7 +554,10 @@ describe('audit trail', () => {
       const s = await sealedScenario();
       const other = await buildTenant(db.ds);
       const target = (await links(s.t.tenantId)).find((l) => l.action === 'patient.register')!;
-      await behindTheAppsBack(`UPDATE audit_event SET tenant_id = $2 WHERE id = $1`, [target.eventId, other.tenantId]);
+      await behindTheAppsBack(`UPDATE audit_event SET tenant_id = $2 WHERE id = $1`, [
+        target.eventId,
+        other.tenantId,
+      ]);
       const v = await verify(s.auditor);
       expect(v).toMatchObject({
         ok: false,
@@ -744,7 +762,9 @@ describe('audit trail', () => {
       const nodes = await all(tokens.auditor, {
         actorUserId: t.users.villageClinician.id,
       });
-      const expected = (await eventsOf(t.tenantId)).filter((e) => e.actorUserId === t.users.villageClinician.id);
+      const expected = (await eventsOf(t.tenantId)).filter(
+        (e) => e.actorUserId === t.users.villageClinician.id,
+      );
       expect(nodes.length).toBe(expected.length);
       expect(nodes.length).toBeGreaterThanOrEqual(6);
       expect(nodes.every((n) => n.actorUserId === t.users.villageClinician.id)).toBe(true);
@@ -1092,10 +1112,13 @@ describe('audit trail', () => {
     });
 
     it('records a successful login once', async () => {
-      const res = await gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, {
-        u: t.users.expert.username,
-        p: 'Demo-pass-2026',
-      });
+      const res = await gql(
+        `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+        {
+          u: t.users.expert.username,
+          p: 'Demo-pass-2026',
+        },
+      );
       ok(res);
       expect(await eventsOfRequest(res.requestId)).toMatchObject([
         {
@@ -1109,10 +1132,13 @@ describe('audit trail', () => {
     });
 
     it('records a failed login once', async () => {
-      const res = await gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, {
-        u: t.users.expert.username,
-        p: 'wrong-password-1',
-      });
+      const res = await gql(
+        `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+        {
+          u: t.users.expert.username,
+          p: 'wrong-password-1',
+        },
+      );
       expect(errorCode(res)).toBe('UNAUTHENTICATED');
       const events = await eventsOfRequest(res.requestId);
       expect(events).toHaveLength(1);
@@ -1183,7 +1209,9 @@ describe('audit trail', () => {
         });
         const id = ok(res).registerPatient.id;
         people.push(input);
-        const read = ok(await gql<{ patient: { idNumber: string; phone: string } }>(READ_PATIENT, { id }, clinician));
+        const read = ok(
+          await gql<{ patient: { idNumber: string; phone: string } }>(READ_PATIENT, { id }, clinician),
+        );
         expect(read.patient.idNumber).toBe(input.idNumber);
         ok(await gql(READ_PATIENT, { id }, auditor));
         await gql(READ_PATIENT, { id }, coordinator); // another institution: NOT_FOUND, still no PII

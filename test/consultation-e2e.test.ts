@@ -22,7 +22,13 @@ class LiveClient {
   readonly socket: ClientSocket;
 
   constructor(url: string, token: string) {
-    this.socket = io(url, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true, timeout: WAIT_MS });
+    this.socket = io(url, {
+      transports: ['websocket'],
+      auth: { token },
+      reconnection: false,
+      forceNew: true,
+      timeout: WAIT_MS,
+    });
     this.socket.onAny((event: string, data: unknown) => this.frames.push({ event, data }));
   }
 
@@ -159,9 +165,9 @@ describe('remote consultation end to end', () => {
     expect(found.errors).toBeUndefined();
     const [offer] = found.data!.availableSlots;
     expect(offer.expert).toEqual({ id: t.practitioner.expert, name: '张专家' });
-    expect(offer.slots.map((s: any) => DateTime.fromISO(s.start, { zone: 'Asia/Shanghai' }).toFormat('HH:mm'))).toEqual([
-      '13:00', '13:30', '14:00', '14:30', '15:00', '15:30', '16:00', '16:30',
-    ]);
+    expect(
+      offer.slots.map((s: any) => DateTime.fromISO(s.start, { zone: 'Asia/Shanghai' }).toFormat('HH:mm')),
+    ).toEqual(['13:00', '13:30', '14:00', '14:30', '15:00', '15:30', '16:00', '16:30']);
     const slot = offer.slots[0];
     const booked = await api.gql(
       `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state scheduledStart scheduledEnd meetingUrl experts { practitionerId assigned } } }`,
@@ -181,7 +187,9 @@ describe('remote consultation end to end', () => {
     expect(mine.data!.consultations.nodes).toEqual([{ id: c.id, state: 'SCHEDULED' }]);
     await eventually(async () => {
       const n = await api.gql(`{ notifications { nodes { kind link } } }`, {}, expert);
-      return n.data?.notifications.nodes.some((x: any) => x.kind === 'consultation.scheduled' && x.link === `/consultations/${c.id}`);
+      return n.data?.notifications.nodes.some(
+        (x: any) => x.kind === 'consultation.scheduled' && x.link === `/consultations/${c.id}`,
+      );
     }, WAIT_MS);
 
     // 4. Both join the live room; presence shows both. An unrelated user is refused.
@@ -189,11 +197,20 @@ describe('remote consultation end to end', () => {
     const expertLive = connect(expert);
     const outsiderLive = connect(outsider);
     const auditorLive = connect(auditor);
-    await Promise.all([doctorLive.connected(), expertLive.connected(), outsiderLive.connected(), auditorLive.connected()]);
+    await Promise.all([
+      doctorLive.connected(),
+      expertLive.connected(),
+      outsiderLive.connected(),
+      auditorLive.connected(),
+    ]);
 
     const doctorJoin = await doctorLive.emit('consultation.join', { consultationId: c.id });
     expect(doctorJoin).toEqual(
-      expect.objectContaining({ ok: true, state: 'SCHEDULED', present: [expect.objectContaining({ userId: t.users.countyClinician.id })] }),
+      expect.objectContaining({
+        ok: true,
+        state: 'SCHEDULED',
+        present: [expect.objectContaining({ userId: t.users.countyClinician.id })],
+      }),
     );
     const expertJoin = await expertLive.emit('consultation.join', { consultationId: c.id });
     expect(expertJoin.ok).toBe(true);
@@ -212,19 +229,34 @@ describe('remote consultation end to end', () => {
 
     const refused = await outsiderLive.emit('consultation.join', { consultationId: c.id });
     expect(refused).toEqual({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('参与者') });
-    expect(await outsiderLive.emit('consultation.join', { consultationId: 'not-a-uuid' })).toEqual(expect.objectContaining({ ok: false }));
-    expect((await api.gql(`query($id: ID!) { consultation(id: $id) { id } }`, { id: c.id }, auditor)).data?.consultation.id).toBe(c.id);
+    expect(await outsiderLive.emit('consultation.join', { consultationId: 'not-a-uuid' })).toEqual(
+      expect.objectContaining({ ok: false }),
+    );
+    expect(
+      (await api.gql(`query($id: ID!) { consultation(id: $id) { id } }`, { id: c.id }, auditor)).data
+        ?.consultation.id,
+    ).toBe(c.id);
     expect(await auditorLive.emit('consultation.join', { consultationId: c.id })).toEqual(refused);
     // Not present, and told nothing about the room.
     const afterRefusal = await expertLive.emit('consultation.join', { consultationId: c.id });
     expect(afterRefusal.present.map((p: any) => p.userId).sort()).toEqual(both);
 
     // 5. The session starts: both hear IN_PROGRESS.
-    const started = await api.gql(`mutation($id: ID!) { startConsultation(input: { id: $id }) { state startedAt } }`, { id: c.id }, expert);
+    const started = await api.gql(
+      `mutation($id: ID!) { startConsultation(input: { id: $id }) { state startedAt } }`,
+      { id: c.id },
+      expert,
+    );
     expect(started.data!.startConsultation.state).toBe('IN_PROGRESS');
     for (const live of [doctorLive, expertLive]) {
       const s = await live.waitFor('consultation.status', (x) => x.id === c.id && x.state === 'IN_PROGRESS');
-      expect(s).toEqual({ id: c.id, number: c.number, state: 'IN_PROGRESS', type: 'consultation.started', at: expect.any(String) });
+      expect(s).toEqual({
+        id: c.id,
+        number: c.number,
+        state: 'IN_PROGRESS',
+        type: 'consultation.started',
+        at: expect.any(String),
+      });
     }
 
     // 6. The expert signs the report: REPORTED is pushed, and the clinician is notified.
@@ -242,12 +274,22 @@ describe('remote consultation end to end', () => {
     );
     expect(report.errors).toBeUndefined();
     expect(report.data!.submitConsultationReport).toEqual(
-      expect.objectContaining({ version: 1, authorUserId: t.users.expert.id, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+      expect.objectContaining({
+        version: 1,
+        authorUserId: t.users.expert.id,
+        contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      }),
     );
     for (const live of [doctorLive, expertLive]) {
-      await live.waitFor('consultation.status', (x) => x.id === c.id && x.state === 'REPORTED' && x.type === 'consultation.reported');
+      await live.waitFor(
+        'consultation.status',
+        (x) => x.id === c.id && x.state === 'REPORTED' && x.type === 'consultation.reported',
+      );
     }
-    await doctorLive.waitFor('notification', (n) => n.kind === 'consultation.reported' && n.link === `/consultations/${c.id}`);
+    await doctorLive.waitFor(
+      'notification',
+      (n) => n.kind === 'consultation.reported' && n.link === `/consultations/${c.id}`,
+    );
 
     // 7. The clinician completes: COMPLETED is pushed.
     const done = await api.gql(
@@ -257,19 +299,31 @@ describe('remote consultation end to end', () => {
     );
     expect(done.errors).toBeUndefined();
     expect(done.data!.completeConsultation.state).toBe('COMPLETED');
-    expect(done.data!.completeConsultation.timeline.map((s: any) => s.action)).toEqual(['request', 'book', 'start', 'report', 'complete']);
+    expect(done.data!.completeConsultation.timeline.map((s: any) => s.action)).toEqual([
+      'request',
+      'book',
+      'start',
+      'report',
+      'complete',
+    ]);
     for (const live of [doctorLive, expertLive]) {
       await live.waitFor('consultation.status', (x) => x.id === c.id && x.state === 'COMPLETED');
     }
 
     // 8. Leaving updates presence for whoever stays.
     expect(await doctorLive.emit('consultation.leave', { consultationId: c.id })).toEqual({ ok: true });
-    const alone = await expertLive.waitFor('consultation.presence', (p) => p.consultationId === c.id && p.present.length === 1);
+    const alone = await expertLive.waitFor(
+      'consultation.presence',
+      (p) => p.consultationId === c.id && p.present.length === 1,
+    );
     expect(alone.present.map((p: any) => p.userId)).toEqual([t.users.expert.id]);
     // A later push reaches only who is still in the room: the expert joins again and the doctor hears nothing.
     const doctorPresenceFrames = doctorLive.of('consultation.presence').length;
     await expertLive.emit('consultation.join', { consultationId: c.id });
-    await expertLive.waitFor('consultation.presence', (p) => p.consultationId === c.id && p.present.length === 1);
+    await expertLive.waitFor(
+      'consultation.presence',
+      (p) => p.consultationId === c.id && p.present.length === 1,
+    );
     expect(doctorLive.of('consultation.presence')).toHaveLength(doctorPresenceFrames);
 
     // The outsider heard nothing of this consultation at any point.
@@ -277,7 +331,10 @@ describe('remote consultation end to end', () => {
       expect(live.frames.filter((f) => f.event.startsWith('consultation.'))).toEqual([]);
     }
     expect(outsiderLive.frames.filter((f) => JSON.stringify(f.data ?? null).includes(c.id))).toEqual([]);
-    const statuses = expertLive.of('consultation.status').filter((x) => x.id === c.id).map((x) => x.state);
+    const statuses = expertLive
+      .of('consultation.status')
+      .filter((x) => x.id === c.id)
+      .map((x) => x.state);
     expect(statuses).toEqual(expect.arrayContaining(['IN_PROGRESS', 'REPORTED', 'COMPLETED']));
   });
 });

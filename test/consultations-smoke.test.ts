@@ -6,7 +6,12 @@ import { startWorker } from './utils/worker';
 import { registerPatient } from './utils/referrals';
 
 const WEEK = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
-  weekday, start: '08:00', end: '20:00', sessionMinutes: 30, mode: 'REMOTE', validFrom: '2026-01-01',
+  weekday,
+  start: '08:00',
+  end: '20:00',
+  sessionMinutes: 30,
+  mode: 'REMOTE',
+  validFrom: '2026-01-01',
 }));
 
 describe('consultation flow (smoke)', () => {
@@ -29,14 +34,34 @@ describe('consultation flow (smoke)', () => {
   it('requests, books, starts, reports and completes; a second booking of the same time conflicts', async () => {
     const expert = await api.login(t.users.expert.username);
     const doctor = await api.login(t.users.countyClinician.username);
-    const pub = await api.gql(`mutation($i: PublishAvailabilityInput!) { publishAvailability(input: $i) { rules { weekday } } }`, { i: { rules: WEEK, exceptions: [] } }, expert);
+    const pub = await api.gql(
+      `mutation($i: PublishAvailabilityInput!) { publishAvailability(input: $i) { rules { weekday } } }`,
+      { i: { rules: WEEK, exceptions: [] } },
+      expert,
+    );
     expect(pub.errors).toBeUndefined();
     const patientId = await registerPatient(api, doctor);
-    const consent = { signedBy: '患者本人', relationship: '本人', signedAt: new Date().toISOString(), documentUri: 'https://files.example/consent/1.pdf' };
+    const consent = {
+      signedBy: '患者本人',
+      relationship: '本人',
+      signedAt: new Date().toISOString(),
+      documentUri: 'https://files.example/consent/1.pdf',
+    };
     const request = async () => {
       const r = await api.gql(
         `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id number state } }`,
-        { i: { kind: 'VIDEO', patientId, purpose: '疑难病例', caseSummary: '反复消化道出血', question: '是否需要 TIPS?', urgency: 'URGENT', expertIds: [t.practitioner.expert], consent } },
+        {
+          i: {
+            kind: 'VIDEO',
+            patientId,
+            purpose: '疑难病例',
+            caseSummary: '反复消化道出血',
+            question: '是否需要 TIPS?',
+            urgency: 'URGENT',
+            expertIds: [t.practitioner.expert],
+            consent,
+          },
+        },
         doctor,
       );
       expect(r.errors).toBeUndefined();
@@ -52,28 +77,57 @@ describe('consultation flow (smoke)', () => {
     );
     expect(slots.errors).toBeUndefined();
     const slot = slots.data!.availableSlots[0].slots[0];
-    const booked = await api.gql(`mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state meetingUrl scheduledStart } }`, { i: { id: c.id, start: slot.start, end: slot.end } }, doctor);
+    const booked = await api.gql(
+      `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state meetingUrl scheduledStart } }`,
+      { i: { id: c.id, start: slot.start, end: slot.end } },
+      doctor,
+    );
     expect(booked.errors).toBeUndefined();
     expect(booked.data!.bookConsultation.state).toBe('SCHEDULED');
 
     const c2 = await request();
-    const clash = await api.gql(`mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state } }`, { i: { id: c2.id, start: slot.start, end: slot.end } }, doctor);
+    const clash = await api.gql(
+      `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state } }`,
+      { i: { id: c2.id, start: slot.start, end: slot.end } },
+      doctor,
+    );
     expect(errorCode(clash)).toBe('CONFLICT');
     expect(clash.errors![0].extensions!.busyExpertId).toBe(t.practitioner.expert);
     expect(clash.errors![0].extensions!.nextSlots.length).toBeGreaterThan(0);
 
-    const started = await api.gql(`mutation($id: ID!) { startConsultation(input: { id: $id }) { state } }`, { id: c.id }, expert);
+    const started = await api.gql(
+      `mutation($id: ID!) { startConsultation(input: { id: $id }) { state } }`,
+      { id: c.id },
+      expert,
+    );
     expect(started.data?.startConsultation.state).toBe('IN_PROGRESS');
     const report = await api.gql(
       `mutation($i: SubmitConsultationReportInput!) { submitConsultationReport(input: $i) { version contentHash signedAt } }`,
-      { i: { id: c.id, opinion: '建议行 TIPS', suggestedDiagnoses: [{ code: 'K76.6', name: '门静脉高压' }], recommendations: '转上级医院' } },
+      {
+        i: {
+          id: c.id,
+          opinion: '建议行 TIPS',
+          suggestedDiagnoses: [{ code: 'K76.6', name: '门静脉高压' }],
+          recommendations: '转上级医院',
+        },
+      },
       expert,
     );
     expect(report.errors).toBeUndefined();
     expect(report.data!.submitConsultationReport.contentHash).toMatch(/^[0-9a-f]{64}$/);
-    const done = await api.gql(`mutation($id: ID!) { completeConsultation(input: { id: $id }) { state reports { version } timeline { action } } }`, { id: c.id }, doctor);
+    const done = await api.gql(
+      `mutation($id: ID!) { completeConsultation(input: { id: $id }) { state reports { version } timeline { action } } }`,
+      { id: c.id },
+      doctor,
+    );
     expect(done.errors).toBeUndefined();
-    expect(done.data!.completeConsultation.timeline.map((s: { action: string }) => s.action)).toEqual(['request', 'book', 'start', 'report', 'complete']);
+    expect(done.data!.completeConsultation.timeline.map((s: { action: string }) => s.action)).toEqual([
+      'request',
+      'book',
+      'start',
+      'report',
+      'complete',
+    ]);
     const [{ n }] = await db.ds.query(
       `SELECT count(*)::int AS n FROM consultation_booking a JOIN consultation_booking b
          ON a.practitioner_id = b.practitioner_id AND a.id < b.id AND a.active AND b.active AND a.during && b.during`,

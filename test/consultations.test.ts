@@ -43,7 +43,14 @@ const ms = (d: Date | string) => new Date(d).getTime();
 const overlaps = (a: Range, b: Range) => ms(a.start) < ms(b.end) && ms(b.start) < ms(a.end);
 
 function week(start = '08:00', end = '20:00', sessionMinutes = 30) {
-  return [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start, end, sessionMinutes, mode: 'REMOTE', validFrom: '2020-01-01' }));
+  return [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+    weekday,
+    start,
+    end,
+    sessionMinutes,
+    mode: 'REMOTE',
+    validFrom: '2020-01-01',
+  }));
 }
 
 const CONSENT = {
@@ -80,7 +87,12 @@ interface Expert {
 }
 
 /** Another expert at the partner hospital (practitioner + EXPERT user), as the fixture makes its own. */
-async function addExpert(ds: DataSource, t: TenantFixture, label: string, specialties: string[] = []): Promise<Expert> {
+async function addExpert(
+  ds: DataSource,
+  t: TenantFixture,
+  label: string,
+  specialties: string[] = [],
+): Promise<Expert> {
   const name = `专家-${label}`;
   const [p] = await ds.query(
     `INSERT INTO practitioner (tenant_id, institution_id, name, title, licence_number, specialties)
@@ -138,7 +150,10 @@ class Harness {
     expect(r.errors).toBeUndefined();
     return r.data!.publishAvailability;
   }
-  async request(expertIds: string[], opts: { kind?: string; consent?: boolean; urgency?: string; token?: string } = {}) {
+  async request(
+    expertIds: string[],
+    opts: { kind?: string; consent?: boolean; urgency?: string; token?: string } = {},
+  ) {
     const r = await this.api.gql(
       REQUEST,
       {
@@ -164,14 +179,19 @@ class Harness {
   }
   async booked(id: string, range: Range, extra: Record<string, unknown> = {}) {
     const r = await this.book(id, range, extra);
-    if (r.data?.bookConsultation?.state !== 'SCHEDULED') throw new Error(`booking failed: ${JSON.stringify(r.errors)}`);
+    if (r.data?.bookConsultation?.state !== 'SCHEDULED')
+      throw new Error(`booking failed: ${JSON.stringify(r.errors)}`);
     return r.data.bookConsultation;
   }
   async get(id: string, token: string) {
     return this.api.gql(GET, { id }, token);
   }
   /** Booking rows of one consultation, oldest first. */
-  bookings(consultationId: string): Promise<{ practitioner_id: string; start: Date; end: Date; active: boolean; released_at: Date | null }[]> {
+  bookings(
+    consultationId: string,
+  ): Promise<
+    { practitioner_id: string; start: Date; end: Date; active: boolean; released_at: Date | null }[]
+  > {
     return this.db.ds.query(
       `SELECT practitioner_id, lower(during) AS start, upper(during) AS "end", active, released_at
          FROM consultation_booking WHERE consultation_id = $1 ORDER BY created_at, practitioner_id`,
@@ -198,11 +218,17 @@ class Harness {
   }
   /** Timeline actions and the audit actions recorded against the consultation, oldest first. */
   async trail(id: string) {
-    const steps: { action: string; actor_user_id: string | null; from_state: string | null; to_state: string; details: any; note: string | null }[] =
-      await this.db.ds.query(
-        `SELECT action, actor_user_id, from_state, to_state, details, note FROM consultation_step WHERE consultation_id = $1 ORDER BY id`,
-        [id],
-      );
+    const steps: {
+      action: string;
+      actor_user_id: string | null;
+      from_state: string | null;
+      to_state: string;
+      details: any;
+      note: string | null;
+    }[] = await this.db.ds.query(
+      `SELECT action, actor_user_id, from_state, to_state, details, note FROM consultation_step WHERE consultation_id = $1 ORDER BY id`,
+      [id],
+    );
     const audit: { action: string; actor_user_id: string | null }[] = await this.db.ds.query(
       `SELECT action, actor_user_id FROM audit_event WHERE entity_type = 'Consultation' AND entity_id = $1 ORDER BY id`,
       [id],
@@ -212,7 +238,9 @@ class Harness {
   async expectTrail(id: string, actions: [string, string | null][]) {
     const { steps, audit } = await this.trail(id);
     expect(steps.map((s) => [s.action, s.actor_user_id])).toEqual(actions);
-    expect(audit.map((a) => [a.action, a.actor_user_id])).toEqual(actions.map(([a, u]) => [`consultation.${a}`, u]));
+    expect(audit.map((a) => [a.action, a.actor_user_id])).toEqual(
+      actions.map(([a, u]) => [`consultation.${a}`, u]),
+    );
   }
 }
 
@@ -231,10 +259,19 @@ describe('consultations over GraphQL', () => {
     // Listening first lets many parallel requests share one server (supertest would listen per request).
     await h.api.app.listen(0, '127.0.0.1');
     expect((h.api.app.getHttpServer().address() as AddressInfo).port).toBeGreaterThan(0);
-    for (const key of ['admin', 'countyClinician', 'coordinator', 'villageClinician', 'expert', 'instAdmin'] as UserKey[]) {
+    for (const key of [
+      'admin',
+      'countyClinician',
+      'coordinator',
+      'villageClinician',
+      'expert',
+      'instAdmin',
+    ] as UserKey[]) {
       h.tok[key] = await h.login(h.t.users[key].username);
     }
-    partnerAdmin = await addUser(h.db.ds, h.t, `partneradmin-${h.t.tenantId.slice(0, 6)}`, h.t.inst.partner, ['INSTITUTION_ADMIN']);
+    partnerAdmin = await addUser(h.db.ds, h.t, `partneradmin-${h.t.tenantId.slice(0, 6)}`, h.t.inst.partner, [
+      'INSTITUTION_ADMIN',
+    ]);
     partnerAdminTok = await h.login(partnerAdmin.username);
     h.patientId = await registerPatient(h.api, h.tok.countyClinician);
   });
@@ -248,10 +285,27 @@ describe('consultations over GraphQL', () => {
     it('lets an expert publish a weekly schedule with exceptions, which expertAvailability returns in the consortium time zone', async () => {
       const e = await addExpert(h.db.ds, h.t, 'pub');
       const own = await h.login(e.username);
-      const rules = [{ weekday: 2, start: '09:00', end: '12:00', sessionMinutes: 30, mode: 'REMOTE', validFrom: '2026-01-01', validTo: '2026-12-31' }];
+      const rules = [
+        {
+          weekday: 2,
+          start: '09:00',
+          end: '12:00',
+          sessionMinutes: 30,
+          mode: 'REMOTE',
+          validFrom: '2026-01-01',
+          validTo: '2026-12-31',
+        },
+      ];
       const exceptions = [
         { date: '2026-06-02', kind: 'DAY_OFF' },
-        { date: '2026-06-06', kind: 'EXTRA_WINDOW', start: '14:00', end: '16:00', sessionMinutes: 60, mode: 'ON_SITE' },
+        {
+          date: '2026-06-06',
+          kind: 'EXTRA_WINDOW',
+          start: '14:00',
+          end: '16:00',
+          sessionMinutes: 60,
+          mode: 'ON_SITE',
+        },
       ];
       const res = await h.api.gql(PUBLISH, { i: { rules, exceptions } }, own);
       expect(res.errors).toBeUndefined();
@@ -266,7 +320,14 @@ describe('consultations over GraphQL', () => {
         rules,
         exceptions: expect.arrayContaining([
           { date: '2026-06-02', kind: 'DAY_OFF', start: null, end: null, sessionMinutes: null, mode: null },
-          { date: '2026-06-06', kind: 'EXTRA_WINDOW', start: '14:00', end: '16:00', sessionMinutes: 60, mode: 'ON_SITE' },
+          {
+            date: '2026-06-06',
+            kind: 'EXTRA_WINDOW',
+            start: '14:00',
+            end: '16:00',
+            sessionMinutes: 60,
+            mode: 'ON_SITE',
+          },
         ]),
       });
       expect(read.data!.expertAvailability.exceptions).toHaveLength(2);
@@ -291,7 +352,10 @@ describe('consultations over GraphQL', () => {
       const extraWithoutTimes = { ...i, exceptions: [{ date: '2026-06-06', kind: 'EXTRA_WINDOW' }] };
       expectError(await h.api.gql(PUBLISH, { i: extraWithoutTimes }, h.tok.admin), 'BAD_USER_INPUT');
       // Refused publications changed nothing: the partner admin's week is still there.
-      const [{ n }] = await h.db.ds.query(`SELECT count(*)::int AS n FROM expert_availability_rule WHERE practitioner_id = $1`, [e.practitionerId]);
+      const [{ n }] = await h.db.ds.query(
+        `SELECT count(*)::int AS n FROM expert_availability_rule WHERE practitioner_id = $1`,
+        [e.practitionerId],
+      );
       expect(n).toBe(7);
     });
 
@@ -311,17 +375,27 @@ describe('consultations over GraphQL', () => {
         ['09:00', '09:30', '10:00', '10:30'].map((hm) => at(4, hm).start),
       );
 
-      const byInstitution = await h.api.gql(SLOTS, { inst: h.t.inst.partner, f, t: to, d: 60 }, h.tok.countyClinician);
+      const byInstitution = await h.api.gql(
+        SLOTS,
+        { inst: h.t.inst.partner, f, t: to, d: 60 },
+        h.tok.countyClinician,
+      );
       const ids = byInstitution.data!.availableSlots.map((x: any) => x.expert.id);
       expect(ids).toEqual(expect.arrayContaining([cardio.practitionerId, neuro.practitionerId]));
       expect(ids).not.toContain(silent.practitionerId);
-      const neuroSlots = byInstitution.data!.availableSlots.find((x: any) => x.expert.id === neuro.practitionerId).slots;
+      const neuroSlots = byInstitution.data!.availableSlots.find(
+        (x: any) => x.expert.id === neuro.practitionerId,
+      ).slots;
       expect(neuroSlots).toEqual([{ ...at(4, '14:00', 60), mode: 'REMOTE' }]);
 
       // A booking takes its time out of the search; the neighbours stay (buffer 0).
       const c = await h.request([cardio.practitionerId]);
       await h.booked(c.id, at(4, '09:30'));
-      const byExpert = await h.api.gql(SLOTS, { e: cardio.practitionerId, f, t: to, d: 30 }, h.tok.countyClinician);
+      const byExpert = await h.api.gql(
+        SLOTS,
+        { e: cardio.practitionerId, f, t: to, d: 30 },
+        h.tok.countyClinician,
+      );
       expect(byExpert.data!.availableSlots[0].slots.map((s: any) => s.start)).toEqual(
         ['09:00', '10:00', '10:30'].map((hm) => at(4, hm).start),
       );
@@ -329,12 +403,22 @@ describe('consultations over GraphQL', () => {
 
     it('refuses a slot search without a selector or over more than 31 days', async () => {
       const f = localDay(2).toUTC().toISO();
-      expectError(await h.api.gql(SLOTS, { f, t: localDay(3).toUTC().toISO(), d: 30 }, h.tok.countyClinician), 'BAD_USER_INPUT');
       expectError(
-        await h.api.gql(SLOTS, { e: h.t.practitioner.expert, f, t: localDay(40).toUTC().toISO(), d: 30 }, h.tok.countyClinician),
+        await h.api.gql(SLOTS, { f, t: localDay(3).toUTC().toISO(), d: 30 }, h.tok.countyClinician),
         'BAD_USER_INPUT',
       );
-      expectError(await h.api.gql(SLOTS, { e: h.t.practitioner.expert, f, t: f, d: 30 }, h.tok.countyClinician), 'BAD_USER_INPUT');
+      expectError(
+        await h.api.gql(
+          SLOTS,
+          { e: h.t.practitioner.expert, f, t: localDay(40).toUTC().toISO(), d: 30 },
+          h.tok.countyClinician,
+        ),
+        'BAD_USER_INPUT',
+      );
+      expectError(
+        await h.api.gql(SLOTS, { e: h.t.practitioner.expert, f, t: f, d: 30 }, h.tok.countyClinician),
+        'BAD_USER_INPUT',
+      );
     });
   });
 
@@ -356,13 +440,17 @@ describe('consultations over GraphQL', () => {
       }
       const ids: string[] = [];
       for (let i = 0; i < N; i += 10) {
-        const batch = await Promise.all(Array.from({ length: Math.min(10, N - i) }, () => h.request([e.practitionerId])));
+        const batch = await Promise.all(
+          Array.from({ length: Math.min(10, N - i) }, () => h.request([e.practitionerId])),
+        );
         ids.push(...batch.map((c) => c.id));
       }
 
       const results = await Promise.all(attempts.map((r, i) => h.book(ids[i], r)));
 
-      const codes = results.map((r) => (r.errors ? errorCode(r) : r.data?.bookConsultation?.state === 'SCHEDULED' ? 'OK' : 'ODD'));
+      const codes = results.map((r) =>
+        r.errors ? errorCode(r) : r.data?.bookConsultation?.state === 'SCHEDULED' ? 'OK' : 'ODD',
+      );
       // Never INTERNAL_SERVER_ERROR (a deadlock or a raw exclusion violation would show as one).
       expect(codes.map((c, i) => [c, i]).filter(([c]) => c !== 'OK' && c !== 'CONFLICT')).toEqual([]);
 
@@ -371,7 +459,8 @@ describe('consultations over GraphQL', () => {
       expect(won.length + lost.length).toBe(N);
       for (let i = 0; i < won.length; i++) {
         for (let j = i + 1; j < won.length; j++) {
-          if (overlaps(won[i], won[j])) throw new Error(`two successes overlap: ${JSON.stringify([won[i], won[j]])}`);
+          if (overlaps(won[i], won[j]))
+            throw new Error(`two successes overlap: ${JSON.stringify([won[i], won[j]])}`);
         }
       }
       for (const { r, res } of lost) {
@@ -386,7 +475,10 @@ describe('consultations over GraphQL', () => {
       );
       expect(await h.overlapsInDb()).toBe(0);
       const lostIds = ids.filter((_, i) => codes[i] === 'CONFLICT');
-      const [{ n }] = await h.db.ds.query(`SELECT count(*)::int AS n FROM consultation_booking WHERE consultation_id = ANY($1::uuid[])`, [lostIds]);
+      const [{ n }] = await h.db.ds.query(
+        `SELECT count(*)::int AS n FROM consultation_booking WHERE consultation_id = ANY($1::uuid[])`,
+        [lostIds],
+      );
       expect(n).toBe(0);
       const states: { state: string; n: number }[] = await h.db.ds.query(
         `SELECT state, count(*)::int AS n FROM consultation WHERE id = ANY($1::uuid[]) GROUP BY state ORDER BY state`,
@@ -419,19 +511,30 @@ describe('consultations over GraphQL', () => {
       expect(after.data!.consultation.experts.every((x: any) => x.named && !x.assigned)).toBe(true);
       expect((await h.trail(mdt.id)).steps.map((s) => s.action)).toEqual(['request']);
 
-      expectError(await h.book(mdt.id, slot, { expertIds: [m1.practitionerId] }), 'BAD_USER_INPUT', { field: 'expertIds' });
+      expectError(await h.book(mdt.id, slot, { expertIds: [m1.practitionerId] }), 'BAD_USER_INPUT', {
+        field: 'expertIds',
+      });
 
-      const freed = await h.api.gql(CANCEL, { i: { id: blocker.id, reason: '患者已转院' } }, h.tok.countyClinician);
+      const freed = await h.api.gql(
+        CANCEL,
+        { i: { id: blocker.id, reason: '患者已转院' } },
+        h.tok.countyClinician,
+      );
       expect(freed.data!.cancelConsultation.state).toBe('CANCELLED');
       const ok = await h.book(mdt.id, slot);
       expect(ok.errors).toBeUndefined();
       expect(ok.data!.bookConsultation.state).toBe('SCHEDULED');
-      expect(ok.data!.bookConsultation.experts.filter((x: any) => x.assigned).map((x: any) => x.practitionerId).sort()).toEqual(
-        [m1.practitionerId, m2.practitionerId, m3.practitionerId].sort(),
-      );
+      expect(
+        ok
+          .data!.bookConsultation.experts.filter((x: any) => x.assigned)
+          .map((x: any) => x.practitionerId)
+          .sort(),
+      ).toEqual([m1.practitionerId, m2.practitionerId, m3.practitionerId].sort());
       const rows = await h.bookings(mdt.id);
       expect(rows).toHaveLength(3);
-      expect(rows.every((r) => r.active && iso(r.start) === slot.start && iso(r.end) === slot.end)).toBe(true);
+      expect(rows.every((r) => r.active && iso(r.start) === slot.start && iso(r.end) === slot.end)).toBe(
+        true,
+      );
       expect(await h.overlapsInDb()).toBe(0);
     });
 
@@ -453,19 +556,30 @@ describe('consultations over GraphQL', () => {
 
     it('refuses a time outside the expert’s availability or a DAY_OFF (OUTSIDE_AVAILABILITY) and one sooner than the notice (TOO_SOON); back-to-back sessions both succeed', async () => {
       const e = await addExpert(h.db.ds, h.t, 'hours');
-      await h.publish(e.practitionerId, week('08:00', '20:00'), [{ date: localDay(5).toISODate(), kind: 'DAY_OFF' }]);
+      await h.publish(e.practitionerId, week('08:00', '20:00'), [
+        { date: localDay(5).toISODate(), kind: 'DAY_OFF' },
+      ]);
       const c = await h.request([e.practitionerId]);
 
-      expectError(await h.book(c.id, at(3, '03:00')), 'BAD_USER_INPUT', { reason: 'OUTSIDE_AVAILABILITY', expertId: e.practitionerId });
+      expectError(await h.book(c.id, at(3, '03:00')), 'BAD_USER_INPUT', {
+        reason: 'OUTSIDE_AVAILABILITY',
+        expertId: e.practitionerId,
+      });
       expectError(await h.book(c.id, at(3, '19:45')), 'BAD_USER_INPUT', { reason: 'OUTSIDE_AVAILABILITY' });
       expectError(await h.book(c.id, at(5, '10:00')), 'BAD_USER_INPUT', { reason: 'OUTSIDE_AVAILABILITY' });
       const soon = new Date(Math.ceil((Date.now() + 20 * 60_000) / 300_000) * 300_000);
       expectError(
-        await h.book(c.id, { start: soon.toISOString(), end: new Date(soon.getTime() + 30 * 60_000).toISOString() }),
+        await h.book(c.id, {
+          start: soon.toISOString(),
+          end: new Date(soon.getTime() + 30 * 60_000).toISOString(),
+        }),
         'BAD_USER_INPUT',
         { reason: 'TOO_SOON' },
       );
-      expectError(await h.book(c.id, { start: at(3, '10:00').start, end: at(3, '10:00').start }), 'BAD_USER_INPUT');
+      expectError(
+        await h.book(c.id, { start: at(3, '10:00').start, end: at(3, '10:00').start }),
+        'BAD_USER_INPUT',
+      );
       expect(await h.bookings(c.id)).toEqual([]);
       expect(await h.state(c.id)).toBe('REQUESTED');
 
@@ -488,16 +602,27 @@ describe('consultations over GraphQL', () => {
       await h.publish(e.practitionerId);
       const c1 = await h.request([e.practitionerId]);
       await h.booked(c1.id, at(3, '10:00'));
-      await h.db.ds.query(`UPDATE consortium SET settings = jsonb_set(settings, '{consultations}', '{"bufferMinutes": 15}') WHERE id = $1`, [h.t.tenantId]);
+      await h.db.ds.query(
+        `UPDATE consortium SET settings = jsonb_set(settings, '{consultations}', '{"bufferMinutes": 15}') WHERE id = $1`,
+        [h.t.tenantId],
+      );
       try {
-        const slots = await h.api.gql(SLOTS, { e: e.practitionerId, f: at(3, '09:00').start, t: at(3, '12:00').start, d: 30 }, h.tok.countyClinician);
-        expect(slots.data!.availableSlots[0].slots.map((s: any) => s.start)).toEqual(['09:00', '11:00', '11:30'].map((hm) => at(3, hm).start));
+        const slots = await h.api.gql(
+          SLOTS,
+          { e: e.practitionerId, f: at(3, '09:00').start, t: at(3, '12:00').start, d: 30 },
+          h.tok.countyClinician,
+        );
+        expect(slots.data!.availableSlots[0].slots.map((s: any) => s.start)).toEqual(
+          ['09:00', '11:00', '11:30'].map((hm) => at(3, hm).start),
+        );
         const c2 = await h.request([e.practitionerId]);
         expectError(await h.book(c2.id, at(3, '10:30')), 'CONFLICT', { busyExpertId: e.practitionerId });
         expect(await h.bookings(c2.id)).toEqual([]);
         expect((await h.book(c2.id, at(3, '11:00'))).data?.bookConsultation.state).toBe('SCHEDULED');
       } finally {
-        await h.db.ds.query(`UPDATE consortium SET settings = settings - 'consultations' WHERE id = $1`, [h.t.tenantId]);
+        await h.db.ds.query(`UPDATE consortium SET settings = settings - 'consultations' WHERE id = $1`, [
+          h.t.tenantId,
+        ]);
       }
     });
 
@@ -513,7 +638,11 @@ describe('consultations over GraphQL', () => {
       expect(next.length).toBeGreaterThan(0);
       expect(next.length).toBeLessThanOrEqual(3);
       expect(next[0]).toEqual(at(3, '09:30'));
-      const free = await h.api.gql(SLOTS, { e: e.practitionerId, f: at(3, '00:00').start, t: at(4, '00:00').start, d: 30 }, h.tok.countyClinician);
+      const free = await h.api.gql(
+        SLOTS,
+        { e: e.practitionerId, f: at(3, '00:00').start, t: at(4, '00:00').start, d: 30 },
+        h.tok.countyClinician,
+      );
       const offered = free.data!.availableSlots[0].slots.map((s: any) => ({ start: s.start, end: s.end }));
       for (const s of next) {
         expect(offered).toContainEqual({ start: iso(s.start), end: iso(s.end) });
@@ -529,10 +658,18 @@ describe('consultations over GraphQL', () => {
       await h.publish(e.practitionerId);
       const c1 = await h.request([e.practitionerId]);
       await h.booked(c1.id, at(3, '10:00'));
-      const moved = await h.api.gql(RESCHEDULE, { i: { id: c1.id, ...at(3, '11:00'), reason: '患者检查时间冲突' } }, h.tok.countyClinician);
+      const moved = await h.api.gql(
+        RESCHEDULE,
+        { i: { id: c1.id, ...at(3, '11:00'), reason: '患者检查时间冲突' } },
+        h.tok.countyClinician,
+      );
       expect(moved.errors).toBeUndefined();
       expect(moved.data!.rescheduleConsultation).toEqual(
-        expect.objectContaining({ state: 'SCHEDULED', scheduledStart: at(3, '11:00').start, scheduledEnd: at(3, '11:00').end }),
+        expect.objectContaining({
+          state: 'SCHEDULED',
+          scheduledStart: at(3, '11:00').start,
+          scheduledEnd: at(3, '11:00').end,
+        }),
       );
       const rows = await h.bookings(c1.id);
       expect(rows.map((r) => [iso(r.start), r.active, r.released_at !== null])).toEqual([
@@ -548,22 +685,35 @@ describe('consultations over GraphQL', () => {
           details: { before: at(3, '10:00'), after: at(3, '11:00') },
         }),
       );
-      expect(moved.data!.rescheduleConsultation.timeline.map((s: any) => s.action)).toEqual(['request', 'book', 'reschedule']);
+      expect(moved.data!.rescheduleConsultation.timeline.map((s: any) => s.action)).toEqual([
+        'request',
+        'book',
+        'reschedule',
+      ]);
 
       // The old time is free for others.
       const c2 = await h.request([e.practitionerId]);
       expect((await h.book(c2.id, at(3, '10:00'))).data?.bookConsultation.state).toBe('SCHEDULED');
       // Moving onto someone else's time is a clash and changes nothing.
-      const clash = await h.api.gql(RESCHEDULE, { i: { id: c1.id, ...at(3, '10:00'), reason: '再次改期' } }, h.tok.countyClinician);
+      const clash = await h.api.gql(
+        RESCHEDULE,
+        { i: { id: c1.id, ...at(3, '10:00'), reason: '再次改期' } },
+        h.tok.countyClinician,
+      );
       expectError(clash, 'CONFLICT', { busyExpertId: e.practitionerId });
       expect((await h.bookings(c1.id)).map((r) => [iso(r.start), r.active])).toEqual([
         [at(3, '10:00').start, false],
         [at(3, '11:00').start, true],
       ]);
-      expect((await h.get(c1.id, h.tok.countyClinician)).data!.consultation.scheduledStart).toBe(at(3, '11:00').start);
+      expect((await h.get(c1.id, h.tok.countyClinician)).data!.consultation.scheduledStart).toBe(
+        at(3, '11:00').start,
+      );
       // Only the requesting side reschedules.
       const expertTok = await h.login(e.username);
-      expectError(await h.api.gql(RESCHEDULE, { i: { id: c1.id, ...at(3, '12:00'), reason: '专家改期' } }, expertTok), 'FORBIDDEN');
+      expectError(
+        await h.api.gql(RESCHEDULE, { i: { id: c1.id, ...at(3, '12:00'), reason: '专家改期' } }, expertTok),
+        'FORBIDDEN',
+      );
       await h.expectTrail(c1.id, [
         ['request', h.t.users.countyClinician.id],
         ['book', h.t.users.countyClinician.id],
@@ -583,11 +733,25 @@ describe('consultations over GraphQL', () => {
       const c3 = await h.request([e.practitionerId]);
       await h.booked(c3.id, slot);
       expectError(await h.api.gql(CANCEL, { i: { id: c3.id, reason: '专家取消' } }, expertTok), 'FORBIDDEN');
-      expectError(await h.api.gql(CANCEL, { i: { id: c3.id, reason: '村医取消' } }, h.tok.villageClinician), 'NOT_FOUND');
-      const cancelled = await h.api.gql(CANCEL, { i: { id: c3.id, reason: '  患者病情好转  ' } }, h.tok.countyClinician);
-      expect(cancelled.data!.cancelConsultation).toEqual(expect.objectContaining({ state: 'CANCELLED', cancelReason: '患者病情好转' }));
-      expect((await h.bookings(c3.id)).map((r) => [r.active, r.released_at !== null])).toEqual([[false, true]]);
-      expectError(await h.api.gql(CANCEL, { i: { id: c3.id, reason: '再取消' } }, h.tok.countyClinician), 'INVALID_TRANSITION');
+      expectError(
+        await h.api.gql(CANCEL, { i: { id: c3.id, reason: '村医取消' } }, h.tok.villageClinician),
+        'NOT_FOUND',
+      );
+      const cancelled = await h.api.gql(
+        CANCEL,
+        { i: { id: c3.id, reason: '  患者病情好转  ' } },
+        h.tok.countyClinician,
+      );
+      expect(cancelled.data!.cancelConsultation).toEqual(
+        expect.objectContaining({ state: 'CANCELLED', cancelReason: '患者病情好转' }),
+      );
+      expect((await h.bookings(c3.id)).map((r) => [r.active, r.released_at !== null])).toEqual([
+        [false, true],
+      ]);
+      expectError(
+        await h.api.gql(CANCEL, { i: { id: c3.id, reason: '再取消' } }, h.tok.countyClinician),
+        'INVALID_TRANSITION',
+      );
       await h.expectTrail(c3.id, [
         ['request', h.t.users.countyClinician.id],
         ['book', h.t.users.countyClinician.id],
@@ -596,11 +760,22 @@ describe('consultations over GraphQL', () => {
 
       const c4 = await h.request([e.practitionerId]);
       await h.booked(c4.id, slot);
-      expectError(await h.api.gql(DECLINE, { i: { id: c4.id, reason: '无关专家' } }, strangerTok), 'NOT_FOUND');
-      expectError(await h.api.gql(DECLINE, { i: { id: c4.id, reason: '申请方' } }, h.tok.countyClinician), 'FORBIDDEN');
-      expectError(await h.api.gql(DECLINE, { i: { id: c4.id, reason: '乡镇管理员' } }, h.tok.instAdmin), 'NOT_FOUND');
+      expectError(
+        await h.api.gql(DECLINE, { i: { id: c4.id, reason: '无关专家' } }, strangerTok),
+        'NOT_FOUND',
+      );
+      expectError(
+        await h.api.gql(DECLINE, { i: { id: c4.id, reason: '申请方' } }, h.tok.countyClinician),
+        'FORBIDDEN',
+      );
+      expectError(
+        await h.api.gql(DECLINE, { i: { id: c4.id, reason: '乡镇管理员' } }, h.tok.instAdmin),
+        'NOT_FOUND',
+      );
       const byAdmin = await h.api.gql(DECLINE, { i: { id: c4.id, reason: '专家外出学习' } }, partnerAdminTok);
-      expect(byAdmin.data!.declineConsultation).toEqual(expect.objectContaining({ state: 'DECLINED', declineReason: '专家外出学习' }));
+      expect(byAdmin.data!.declineConsultation).toEqual(
+        expect.objectContaining({ state: 'DECLINED', declineReason: '专家外出学习' }),
+      );
       expect((await h.bookings(c4.id)).map((r) => r.active)).toEqual([false]);
       await h.expectTrail(c4.id, [
         ['request', h.t.users.countyClinician.id],
@@ -617,7 +792,10 @@ describe('consultations over GraphQL', () => {
 
       // A named expert may decline before anything is booked.
       const c7 = await h.request([e.practitionerId]);
-      expect((await h.api.gql(DECLINE, { i: { id: c7.id, reason: '时间不便' } }, expertTok)).data!.declineConsultation.state).toBe('DECLINED');
+      expect(
+        (await h.api.gql(DECLINE, { i: { id: c7.id, reason: '时间不便' } }, expertTok)).data!
+          .declineConsultation.state,
+      ).toBe('DECLINED');
       expectError(await h.book(c7.id, at(3, '15:00')), 'INVALID_TRANSITION');
     });
   });
@@ -649,7 +827,11 @@ describe('consultations over GraphQL', () => {
       const list = async (tok: string) => {
         const r = await h.api.gql(LIST, {}, tok);
         expect(r.errors).toBeUndefined();
-        return r.data!.consultations.nodes as { id: string; requestingInstitutionId: string; experts: { practitionerId: string }[] }[];
+        return r.data!.consultations.nodes as {
+          id: string;
+          requestingInstitutionId: string;
+          experts: { practitionerId: string }[];
+        }[];
       };
       const mineList = await list(mineTok);
       expect(mineList.map((n) => n.id)).toEqual([c.id]);
@@ -664,26 +846,59 @@ describe('consultations over GraphQL', () => {
       const admin = await list(h.tok.admin);
       expect(admin.map((n) => n.id)).toEqual(expect.arrayContaining([c.id, theirs.id]));
       // The partner hospital's admin sees those of its experts.
-      expect((await list(partnerAdminTok)).map((n) => n.id)).toEqual(expect.arrayContaining([c.id, theirs.id]));
+      expect((await list(partnerAdminTok)).map((n) => n.id)).toEqual(
+        expect.arrayContaining([c.id, theirs.id]),
+      );
     });
 
     it('lets only a clinician with a practitioner record request (the requester takes part)', async () => {
       const e = await addExpert(h.db.ds, h.t, 'req');
       const res = await h.api.gql(
         REQUEST,
-        { i: { kind: 'VIDEO', patientId: h.patientId, purpose: '会诊', caseSummary: '摘要', question: '问题', urgency: 'ROUTINE', expertIds: [e.practitionerId] } },
+        {
+          i: {
+            kind: 'VIDEO',
+            patientId: h.patientId,
+            purpose: '会诊',
+            caseSummary: '摘要',
+            question: '问题',
+            urgency: 'ROUTINE',
+            expertIds: [e.practitionerId],
+          },
+        },
         h.tok.coordinator,
       );
       expectError(res, 'FORBIDDEN');
       const noExperts = await h.api.gql(
         REQUEST,
-        { i: { kind: 'VIDEO', patientId: h.patientId, purpose: '会诊', caseSummary: '摘要', question: '问题', urgency: 'ROUTINE', expertIds: [] } },
+        {
+          i: {
+            kind: 'VIDEO',
+            patientId: h.patientId,
+            purpose: '会诊',
+            caseSummary: '摘要',
+            question: '问题',
+            urgency: 'ROUTINE',
+            expertIds: [],
+          },
+        },
         h.tok.countyClinician,
       );
       expectError(noExperts, 'BAD_USER_INPUT');
       const bySpecialty = await h.api.gql(
         REQUEST,
-        { i: { kind: 'ECG_READ', patientId: h.patientId, purpose: '心电会诊', caseSummary: '摘要', question: '问题', urgency: 'ROUTINE', expertIds: [], specialty: '心血管内科' } },
+        {
+          i: {
+            kind: 'ECG_READ',
+            patientId: h.patientId,
+            purpose: '心电会诊',
+            caseSummary: '摘要',
+            question: '问题',
+            urgency: 'ROUTINE',
+            expertIds: [],
+            specialty: '心血管内科',
+          },
+        },
         h.tok.countyClinician,
       );
       expect(bySpecialty.data?.requestConsultation.state).toBe('REQUESTED');
@@ -711,7 +926,9 @@ describe('consultations over GraphQL', () => {
       // A video consultation is reported after its session has started.
       expectError(await h.api.gql(REPORT, { i: input }, expertTok), 'INVALID_TRANSITION');
       expectError(await h.api.gql(COMPLETE, { id: c.id }, h.tok.countyClinician), 'INVALID_TRANSITION');
-      expect((await h.api.gql(START, { id: c.id }, expertTok)).data!.startConsultation.state).toBe('IN_PROGRESS');
+      expect((await h.api.gql(START, { id: c.id }, expertTok)).data!.startConsultation.state).toBe(
+        'IN_PROGRESS',
+      );
       expectError(await h.api.gql(COMPLETE, { id: c.id }, h.tok.countyClinician), 'INVALID_TRANSITION');
 
       const v1 = await h.api.gql(REPORT, { i: input }, expertTok);
@@ -723,7 +940,10 @@ describe('consultations over GraphQL', () => {
           authorPractitionerId: e.practitionerId,
           authorUserId: e.userId,
           opinion: '考虑冠心病,建议冠脉造影',
-          suggestedDiagnoses: [{ code: 'I25.1', name: '动脉粥样硬化性心脏病' }, { code: null, name: '高血压' }],
+          suggestedDiagnoses: [
+            { code: 'I25.1', name: '动脉粥样硬化性心脏病' },
+            { code: null, name: '高血压' },
+          ],
           amendmentReason: null,
         }),
       );
@@ -748,22 +968,38 @@ describe('consultations over GraphQL', () => {
 
       const unexplained = await h.api.gql(REPORT, { i: { ...input, opinion: '修订意见' } }, expertTok);
       expectError(unexplained, 'BAD_USER_INPUT', { field: 'amendmentReason' });
-      const blank = await h.api.gql(REPORT, { i: { ...input, opinion: '修订意见', amendmentReason: '   ' } }, expertTok);
+      const blank = await h.api.gql(
+        REPORT,
+        { i: { ...input, opinion: '修订意见', amendmentReason: '   ' } },
+        expertTok,
+      );
       expectError(blank, 'BAD_USER_INPUT', { field: 'amendmentReason' });
-      const v2 = await h.api.gql(REPORT, { i: { ...input, opinion: '修订:建议先行药物治疗', amendmentReason: '补充了心肌酶结果' } }, expertTok);
+      const v2 = await h.api.gql(
+        REPORT,
+        { i: { ...input, opinion: '修订:建议先行药物治疗', amendmentReason: '补充了心肌酶结果' } },
+        expertTok,
+      );
       expect(v2.errors).toBeUndefined();
       const r2 = v2.data!.submitConsultationReport;
-      expect(r2).toEqual(expect.objectContaining({ version: 2, amendmentReason: '补充了心肌酶结果', opinion: '修订:建议先行药物治疗' }));
+      expect(r2).toEqual(
+        expect.objectContaining({
+          version: 2,
+          amendmentReason: '补充了心肌酶结果',
+          opinion: '修订:建议先行药物治疗',
+        }),
+      );
       expect(r2.contentHash).toBe(hashOf(r2));
       expect(r2.contentHash).not.toBe(r1.contentHash);
       expect(await h.state(c.id)).toBe('REPORTED');
 
       // The app's own connection cannot edit or delete a signed report.
       const appDs = h.api.app.get(DataSource);
-      await expect(appDs.query(`UPDATE consultation_report SET opinion = 'tampered' WHERE consultation_id = $1`, [c.id])).rejects.toThrow(
-        /cannot be changed/,
-      );
-      await expect(appDs.query(`DELETE FROM consultation_report WHERE consultation_id = $1`, [c.id])).rejects.toThrow(/cannot be changed/);
+      await expect(
+        appDs.query(`UPDATE consultation_report SET opinion = 'tampered' WHERE consultation_id = $1`, [c.id]),
+      ).rejects.toThrow(/cannot be changed/);
+      await expect(
+        appDs.query(`DELETE FROM consultation_report WHERE consultation_id = $1`, [c.id]),
+      ).rejects.toThrow(/cannot be changed/);
       const stored: { version: number; opinion: string; content_hash: string }[] = await h.db.ds.query(
         `SELECT version, opinion, content_hash FROM consultation_report WHERE consultation_id = $1 ORDER BY version`,
         [c.id],
@@ -790,7 +1026,11 @@ describe('consultations over GraphQL', () => {
       const video = await h.request([e.practitionerId]);
       const videoBooked = await h.booked(video.id, at(3, '18:30'));
       expect(ms(videoBooked.reportDueAt) - ms(at(3, '18:30').end)).toBe(48 * 3600_000);
-      const r = await h.api.gql(REPORT, { i: { id: c.id, opinion: '右肺上叶结节', suggestedDiagnoses: [], recommendations: '三个月后复查' } }, await h.login(e.username));
+      const r = await h.api.gql(
+        REPORT,
+        { i: { id: c.id, opinion: '右肺上叶结节', suggestedDiagnoses: [], recommendations: '三个月后复查' } },
+        await h.login(e.username),
+      );
       expect(r.errors).toBeUndefined();
       expect(await h.state(c.id)).toBe('REPORTED');
     });
@@ -803,16 +1043,26 @@ describe('consultations over GraphQL', () => {
       const expertTok = await h.login(e.username);
       const c = await h.request([e.practitionerId]);
       await h.booked(c.id, at(3, '08:00'));
-      await h.api.gql(RESCHEDULE, { i: { id: c.id, ...at(3, '08:30'), reason: '调整时间' } }, h.tok.countyClinician);
-      expect((await h.api.gql(START, { id: c.id }, h.tok.countyClinician)).data!.startConsultation.state).toBe('IN_PROGRESS');
+      await h.api.gql(
+        RESCHEDULE,
+        { i: { id: c.id, ...at(3, '08:30'), reason: '调整时间' } },
+        h.tok.countyClinician,
+      );
+      expect(
+        (await h.api.gql(START, { id: c.id }, h.tok.countyClinician)).data!.startConsultation.state,
+      ).toBe('IN_PROGRESS');
       const ended = await h.api.gql(END, { id: c.id }, expertTok);
       expect(ended.data!.endConsultation.endedAt).toEqual(expect.any(String));
       // The report deadline now runs from the end of the session (48 h for a video consultation).
-      expect(ms(ended.data!.endConsultation.reportDueAt) - ms(ended.data!.endConsultation.endedAt)).toBe(48 * 3600_000);
+      expect(ms(ended.data!.endConsultation.reportDueAt) - ms(ended.data!.endConsultation.endedAt)).toBe(
+        48 * 3600_000,
+      );
       expectError(await h.api.gql(END, { id: c.id }, expertTok), 'CONFLICT');
       const report = { id: c.id, opinion: '意见', suggestedDiagnoses: [], recommendations: '建议' };
       expect((await h.api.gql(REPORT, { i: report }, expertTok)).errors).toBeUndefined();
-      expect((await h.api.gql(REPORT, { i: { ...report, amendmentReason: '更正' } }, expertTok)).errors).toBeUndefined();
+      expect(
+        (await h.api.gql(REPORT, { i: { ...report, amendmentReason: '更正' } }, expertTok)).errors,
+      ).toBeUndefined();
       const done = await h.api.gql(COMPLETE, { id: c.id }, h.tok.countyClinician);
       expect(done.data!.completeConsultation.timeline.map((s: any) => s.action)).toEqual([
         'request',
@@ -868,7 +1118,8 @@ describe('consultation timers on a manual clock', () => {
     h.api = await TestApi.start(h.db.config, { clock });
     worker = await startWorker(h.db.config, { clock });
     timers = worker.get(ConsultationTimers);
-    for (const key of ['admin', 'countyClinician', 'coordinator'] as UserKey[]) h.tok[key] = await h.login(h.t.users[key].username);
+    for (const key of ['admin', 'countyClinician', 'coordinator'] as UserKey[])
+      h.tok[key] = await h.login(h.t.users[key].username);
     expert = await addExpert(h.db.ds, h.t, 'timer');
     expertTok = await h.login(expert.username);
     await h.publish(expert.practitionerId, week('00:00', '24:00'));
@@ -884,7 +1135,9 @@ describe('consultation timers on a manual clock', () => {
   /** Everything has left the outbox, so no timer is published against a moved clock. */
   async function outboxDrained() {
     await eventually(async () => {
-      const [{ n }] = await h.db.ds.query(`SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL`);
+      const [{ n }] = await h.db.ds.query(
+        `SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL`,
+      );
       return n === 0;
     }, 30_000);
   }
@@ -925,7 +1178,14 @@ describe('consultation timers on a manual clock', () => {
     await h.booked(c.id, slot);
     const rows = await timerRows(c.id);
     const start = ms(slot.start);
-    expect(rows.map((r) => [r.job_name, ms(r.run_at) - start, r.payload.minutesBefore ?? null, r.payload.scheduledStart])).toEqual([
+    expect(
+      rows.map((r) => [
+        r.job_name,
+        ms(r.run_at) - start,
+        r.payload.minutesBefore ?? null,
+        r.payload.scheduledStart,
+      ]),
+    ).toEqual([
       [JOBS.CONSULTATION_REMINDER, -24 * 3600_000, 1440, slot.start],
       [JOBS.CONSULTATION_REMINDER, -15 * 60_000, 15, slot.start],
       [JOBS.CONSULTATION_NO_SHOW_CHECK, 15 * 60_000, null, slot.start],
@@ -946,10 +1206,18 @@ describe('consultation timers on a manual clock', () => {
 
     setClock(new Date(dayBefore.getTime() + 60_000));
     const both = await Promise.all([timers.reminder(c.id, start, 1440), timers.reminder(c.id, start, 1440)]);
-    expect(both).toEqual(expect.arrayContaining([{ done: true, changed: true }, { done: true, changed: false }]));
+    expect(both).toEqual(
+      expect.arrayContaining([
+        { done: true, changed: true },
+        { done: true, changed: false },
+      ]),
+    );
     expect(await timers.reminder(c.id, start, 1440)).toEqual({ done: true, changed: false });
     // The 15-minute reminder is not due yet.
-    expect(await timers.reminder(c.id, start, 15)).toEqual({ done: false, retryAt: new Date(start.getTime() - 15 * 60_000) });
+    expect(await timers.reminder(c.id, start, 15)).toEqual({
+      done: false,
+      retryAt: new Date(start.getTime() - 15 * 60_000),
+    });
 
     const told = await eventually(async () => {
       const list = await notified(c.id, 'consultation.reminder');
@@ -958,7 +1226,9 @@ describe('consultation timers on a manual clock', () => {
     expect(told.map((n) => n.recipient_user_id)).toEqual(participants());
     expect(await events(c.id, 'consultation.reminder')).toBe(1);
     const { steps, audit } = await h.trail(c.id);
-    expect(steps.filter((s) => s.action === 'remind').map((s) => [s.actor_user_id, s.details])).toEqual([[null, { minutesBefore: 1440 }]]);
+    expect(steps.filter((s) => s.action === 'remind').map((s) => [s.actor_user_id, s.details])).toEqual([
+      [null, { minutesBefore: 1440 }],
+    ]);
     expect(audit.filter((a) => a.action === 'consultation.remind')).toHaveLength(1);
 
     setClock(new Date(start.getTime() - 10 * 60_000));
@@ -975,7 +1245,11 @@ describe('consultation timers on a manual clock', () => {
     const old = at(2, '13:00');
     const next = at(3, '13:00');
     await h.booked(c.id, old);
-    const moved = await h.api.gql(RESCHEDULE, { i: { id: c.id, ...next, reason: '患者改期' } }, h.tok.countyClinician);
+    const moved = await h.api.gql(
+      RESCHEDULE,
+      { i: { id: c.id, ...next, reason: '患者改期' } },
+      h.tok.countyClinician,
+    );
     expect(moved.errors).toBeUndefined();
     await outboxDrained();
     const oldStart = new Date(old.start);
@@ -983,7 +1257,10 @@ describe('consultation timers on a manual clock', () => {
 
     setClock(new Date(oldStart.getTime() - 24 * 3600_000 + 60_000));
     expect(await timers.reminder(c.id, oldStart, 1440)).toEqual({ done: true, changed: false });
-    expect(await timers.reminder(c.id, nextStart, 1440)).toEqual({ done: false, retryAt: new Date(nextStart.getTime() - 24 * 3600_000) });
+    expect(await timers.reminder(c.id, nextStart, 1440)).toEqual({
+      done: false,
+      retryAt: new Date(nextStart.getTime() - 24 * 3600_000),
+    });
     setClock(new Date(oldStart.getTime() + 20 * 60_000));
     expect(await timers.reminder(c.id, oldStart, 15)).toEqual({ done: true, changed: false });
     expect(await timers.noShow(c.id, oldStart)).toEqual({ done: true, changed: false });
@@ -1003,7 +1280,9 @@ describe('consultation timers on a manual clock', () => {
     const live = await h.request([expert.practitionerId]);
     const liveSlot = at(2, '15:30');
     await h.booked(live.id, liveSlot);
-    expect((await h.api.gql(START, { id: live.id }, expertTok)).data!.startConsultation.state).toBe('IN_PROGRESS');
+    expect((await h.api.gql(START, { id: live.id }, expertTok)).data!.startConsultation.state).toBe(
+      'IN_PROGRESS',
+    );
     await outboxDrained();
     const start = new Date(slot.start);
     const after = new Date(start.getTime() + 15 * 60_000);
@@ -1039,7 +1318,9 @@ describe('consultation timers on a manual clock', () => {
   it('escalates an overdue report once to the experts, the requester and the consortium admins; a reported one is left alone', async () => {
     const c = await h.request([expert.practitionerId]);
     await h.booked(c.id, at(2, '17:00'));
-    expect((await h.api.gql(START, { id: c.id }, expertTok)).data!.startConsultation.state).toBe('IN_PROGRESS');
+    expect((await h.api.gql(START, { id: c.id }, expertTok)).data!.startConsultation.state).toBe(
+      'IN_PROGRESS',
+    );
     const ended = await h.api.gql(END, { id: c.id }, expertTok);
     const due = new Date(ended.data!.endConsultation.reportDueAt);
     const reported = await h.request([expert.practitionerId]);
@@ -1056,9 +1337,16 @@ describe('consultation timers on a manual clock', () => {
     expect(await timers.reportDue(c.id)).toEqual({ done: false, retryAt: due });
     setClock(new Date(due.getTime() + 60_000));
     const both = await Promise.all([timers.reportDue(c.id), timers.reportDue(c.id)]);
-    expect(both).toEqual(expect.arrayContaining([{ done: true, changed: true }, { done: true, changed: false }]));
+    expect(both).toEqual(
+      expect.arrayContaining([
+        { done: true, changed: true },
+        { done: true, changed: false },
+      ]),
+    );
     expect(await timers.reportDue(c.id)).toEqual({ done: true, changed: false });
-    const [row] = await h.db.ds.query(`SELECT state, report_escalated_at FROM consultation WHERE id = $1`, [c.id]);
+    const [row] = await h.db.ds.query(`SELECT state, report_escalated_at FROM consultation WHERE id = $1`, [
+      c.id,
+    ]);
     expect(row.state).toBe('IN_PROGRESS');
     expect(row.report_escalated_at).not.toBeNull();
     const { steps, audit } = await h.trail(c.id);
@@ -1068,7 +1356,9 @@ describe('consultation timers on a manual clock', () => {
       const list = await notified(c.id, 'consultation.report-overdue');
       return list.length >= 3 ? list : null;
     }, 30_000);
-    expect(told.map((n) => n.recipient_user_id)).toEqual([h.t.users.countyClinician.id, h.t.users.admin.id, expert.userId].sort());
+    expect(told.map((n) => n.recipient_user_id)).toEqual(
+      [h.t.users.countyClinician.id, h.t.users.admin.id, expert.userId].sort(),
+    );
     expect(await events(c.id, 'consultation.report-overdue')).toBe(1);
 
     expect(await timers.reportDue(reported.id)).toEqual({ done: true, changed: false });

@@ -11,7 +11,8 @@ import { GqlResult, TestApi } from './utils/api';
 jest.setTimeout(60_000);
 
 function data<T>(res: GqlResult<T>): T {
-  if (res.errors?.length || !res.data) throw new Error(`unexpected GraphQL errors: ${JSON.stringify(res.errors)}`);
+  if (res.errors?.length || !res.data)
+    throw new Error(`unexpected GraphQL errors: ${JSON.stringify(res.errors)}`);
   return res.data;
 }
 
@@ -49,10 +50,13 @@ describe('end to end: from login to an audited patient read', () => {
     // 1. The village clinician logs in.
     const login = await api.gql<{
       login: { token: string; user: { id: string; roles: string[] } };
-    }>(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id roles } } }`, {
-      u: t.users.villageClinician.username,
-      p: PASSWORD,
-    });
+    }>(
+      `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id roles } } }`,
+      {
+        u: t.users.villageClinician.username,
+        p: PASSWORD,
+      },
+    );
     const clinician = data(login).login.token;
     expect(data(login).login.user).toEqual({
       id: t.users.villageClinician.id,
@@ -136,7 +140,9 @@ describe('end to end: from login to an audited patient read', () => {
     expect(JSON.stringify(found[0])).not.toContain(idNumber);
 
     // 5. Once sealed, the chain verifies.
-    const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE tenant_id = $1`, [t.tenantId]);
+    const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE tenant_id = $1`, [
+      t.tenantId,
+    ]);
     await api.app.get(AuditChainService).sealTenant(t.tenantId);
     const verification = data(
       await api.gql<{ verifyAuditChain: Record<string, unknown> }>(

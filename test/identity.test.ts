@@ -91,7 +91,8 @@ describe('identity: login, tokens, lockout and the login trail', () => {
   function aliasedLogins(username: string, password: string, count: number): string {
     const fields = Array.from(
       { length: count },
-      (_, i) => `a${i + 1}: login(username: ${JSON.stringify(username)}, password: ${JSON.stringify(password)}) { token }`,
+      (_, i) =>
+        `a${i + 1}: login(username: ${JSON.stringify(username)}, password: ${JSON.stringify(password)}) { token }`,
     );
     return `mutation { ${fields.join('\n')} }`;
   }
@@ -181,7 +182,11 @@ describe('identity: login, tokens, lockout and the login trail', () => {
     });
 
     it('accepts a token signed with the server secret (control for the refusals below)', async () => {
-      const token = jwt.sign(claimsOf(), { secret: db.config.auth.jwtSecret, issuer: 'yigongti', expiresIn: 60 });
+      const token = jwt.sign(claimsOf(), {
+        secret: db.config.auth.jwtSecret,
+        issuer: 'yigongti',
+        expiresIn: 60,
+      });
       const res = await api.gql(ME, {}, token);
       expect(res.errors).toBeUndefined();
       expect(res.data!.me.id).toBe(t.users.admin.id);
@@ -225,7 +230,11 @@ describe('identity: login, tokens, lockout and the login trail', () => {
       const now = Math.floor(Date.now() / 1000);
       const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claimsOf(), iss: 'yigongti', exp: now + 60 })}.`;
       expect(errorCode(await api.gql(ME, {}, unsigned))).toBe('UNAUTHENTICATED');
-      const foreign = jwt.sign(claimsOf(), { secret: db.config.auth.jwtSecret, issuer: 'someone-else', expiresIn: 60 });
+      const foreign = jwt.sign(claimsOf(), {
+        secret: db.config.auth.jwtSecret,
+        issuer: 'someone-else',
+        expiresIn: 60,
+      });
       expect(errorCode(await api.gql(ME, {}, foreign))).toBe('UNAUTHENTICATED');
     });
 
@@ -244,7 +253,10 @@ describe('identity: login, tokens, lockout and the login trail', () => {
       const none = await api.gql(ME);
       expect(errorCode(none)).toBe('UNAUTHENTICATED');
       expect(none.data).toBeNull();
-      const notBearer = await post({ query: ME }, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
+      const notBearer = await post(
+        { query: ME },
+        { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+      );
       expect(notBearer.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
   });
@@ -374,7 +386,9 @@ describe('identity: login, tokens, lockout and the login trail', () => {
       for (let i = 0; i < max(); i++) await login(u.username, WRONG);
       expect(errorCode(await login(u.username, PASSWORD))).toBe('ACCOUNT_LOCKED');
 
-      await db.ds.query(`UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1`, [u.id]);
+      await db.ds.query(`UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1`, [
+        u.id,
+      ]);
       // A single wrong password after the lock starts a new count instead of re-locking at once.
       expect(errorCode(await login(u.username, WRONG))).toBe('UNAUTHENTICATED');
       const mid = await userRow(u.id);
@@ -403,7 +417,10 @@ describe('identity: login, tokens, lockout and the login trail', () => {
 
     async function loginWithRequestId(username: string, password: string) {
       const requestId = `test-${randomBytes(8).toString('hex')}`;
-      const res = await post({ query: LOGIN, variables: { u: username, p: password } }, { 'x-request-id': requestId });
+      const res = await post(
+        { query: LOGIN, variables: { u: username, p: password } },
+        { 'x-request-id': requestId },
+      );
       return { res, events: await eventsOfRequest(requestId) };
     }
 
@@ -414,7 +431,12 @@ describe('identity: login, tokens, lockout and the login trail', () => {
       const ok = await loginWithRequestId(u.username, PASSWORD);
       expect(ok.res.body.data.login.token).toBeTruthy();
       expect(ok.events).toHaveLength(1);
-      expect(ok.events[0]).toMatchObject({ outcome: 'SUCCESS', error_code: null, actor_user_id: u.id, entity_id: u.id });
+      expect(ok.events[0]).toMatchObject({
+        outcome: 'SUCCESS',
+        error_code: null,
+        actor_user_id: u.id,
+        entity_id: u.id,
+      });
 
       const failed: AuditRow[] = [];
       for (let i = 0; i < max(); i++) {
@@ -423,17 +445,28 @@ describe('identity: login, tokens, lockout and the login trail', () => {
         failed.push(f.events[0]);
       }
       expect(failed.map((e) => e.outcome)).toEqual(Array(max()).fill('FAILURE'));
-      expect(failed.map((e) => e.error_code)).toEqual([...Array(max() - 1).fill('UNAUTHENTICATED'), 'ACCOUNT_LOCKED']);
+      expect(failed.map((e) => e.error_code)).toEqual([
+        ...Array(max() - 1).fill('UNAUTHENTICATED'),
+        'ACCOUNT_LOCKED',
+      ]);
 
       const locked = await loginWithRequestId(u.username, PASSWORD);
       expect(locked.res.body.errors[0].extensions.code).toBe('ACCOUNT_LOCKED');
       expect(locked.events).toHaveLength(1);
-      expect(locked.events[0]).toMatchObject({ outcome: 'DENIED', error_code: 'ACCOUNT_LOCKED', entity_id: u.id });
+      expect(locked.events[0]).toMatchObject({
+        outcome: 'DENIED',
+        error_code: 'ACCOUNT_LOCKED',
+        entity_id: u.id,
+      });
 
       const unknownName = `ghost-${randomBytes(4).toString('hex')}`;
       const unknown = await loginWithRequestId(unknownName, secretWrong);
       expect(unknown.events).toHaveLength(1);
-      expect(unknown.events[0]).toMatchObject({ outcome: 'FAILURE', error_code: 'UNAUTHENTICATED', actor_user_id: null });
+      expect(unknown.events[0]).toMatchObject({
+        outcome: 'FAILURE',
+        error_code: 'UNAUTHENTICATED',
+        actor_user_id: null,
+      });
 
       for (const e of [...ok.events, ...failed, ...locked.events, ...unknown.events]) {
         expect(e.action).toBe('auth.login');

@@ -65,7 +65,8 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
 
   // ---------- small helpers ----------
 
-  const gql = (query: string, variables: Record<string, unknown>, token?: string) => api.gql(query, variables, token);
+  const gql = (query: string, variables: Record<string, unknown>, token?: string) =>
+    api.gql(query, variables, token);
   const createInstitution = (input: Record<string, unknown>, token = tokens.admin) =>
     gql(CREATE_INSTITUTION, { input: { divisionCode: '500114', ...input } }, token);
   const updateInstitution = (input: Record<string, unknown>, token = tokens.admin) =>
@@ -90,7 +91,10 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
   async function row(
     id: string,
   ): Promise<{ name: string; kind: string; tier: string; parent_id: string | null; active: boolean }> {
-    const [r] = await db.ds.query(`SELECT name, kind, tier, parent_id, active FROM institution WHERE id = $1`, [id]);
+    const [r] = await db.ds.query(
+      `SELECT name, kind, tier, parent_id, active FROM institution WHERE id = $1`,
+      [id],
+    );
     return r;
   }
   async function institutionsNamed(name: string): Promise<number> {
@@ -197,10 +201,17 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
         parentId: null,
       });
       expectRefused(toPartner, 'BAD_USER_INPUT', { rule: 'TIER_ORDER' });
-      expect(await row(t.inst.township)).toMatchObject({ kind: 'TOWNSHIP_HEALTH_CENTER', parent_id: t.inst.subcenter });
+      expect(await row(t.inst.township)).toMatchObject({
+        kind: 'TOWNSHIP_HEALTH_CENTER',
+        parent_id: t.inst.subcenter,
+      });
 
       // A partner on its own, at the top, is fine.
-      const alone = await mustCreate({ name: `合作医院-${uniq()}`, kind: 'PARTNER_HOSPITAL', tier: 'EXTERNAL' });
+      const alone = await mustCreate({
+        name: `合作医院-${uniq()}`,
+        kind: 'PARTNER_HOSPITAL',
+        tier: 'EXTERNAL',
+      });
       expect((await row(alone)).parent_id).toBeNull();
     });
 
@@ -228,7 +239,10 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
       expect((await row(countyUnderCounty)).parent_id).toBe(t.inst.general);
 
       // A township centre may be moved to sit directly under the county hospital.
-      const moved = await updateInstitution({ id: sameTier.data!.createInstitution.id, parentId: t.inst.general });
+      const moved = await updateInstitution({
+        id: sameTier.data!.createInstitution.id,
+        parentId: t.inst.general,
+      });
       expect(moved.errors).toBeUndefined();
       expect((await row(sameTier.data!.createInstitution.id)).parent_id).toBe(t.inst.general);
     });
@@ -352,7 +366,8 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
         differences: string[];
       };
     };
-    const countOf = (st: Awaited<ReturnType<typeof structure>>, kind: string) => st.counts.find((c) => c.kind === kind);
+    const countOf = (st: Awaited<ReturnType<typeof structure>>, kind: string) =>
+      st.counts.find((c) => c.kind === kind);
 
     beforeAll(async () => {
       // Its own tenant, so that other tests adding institutions cannot disturb the counts.
@@ -389,7 +404,8 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
       await add('社区医院集团一', 'COMMUNITY_HOSPITAL_GROUP', 'COUNTY');
       await add('社区医院集团二', 'COMMUNITY_HOSPITAL_GROUP', 'TOWNSHIP');
       const subcentres = [s.inst.subcenter];
-      for (const n of ['二', '三', '四']) subcentres.push(await add(`次中心${n}`, 'REGIONAL_SUBCENTER', 'TOWNSHIP'));
+      for (const n of ['二', '三', '四'])
+        subcentres.push(await add(`次中心${n}`, 'REGIONAL_SUBCENTER', 'TOWNSHIP'));
 
       const ok = await structure();
       expect(ok).toMatchObject({ framework: '1224', known: true, holds: true, differences: [] });
@@ -402,7 +418,12 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
         expect(countOf(ok, kind)).toEqual({ kind, expected: n, actual: n, holds: true });
       }
       // Kinds the framework does not count are reported without an expectation.
-      expect(countOf(ok, 'VILLAGE_CLINIC')).toEqual({ kind: 'VILLAGE_CLINIC', expected: null, actual: 1, holds: true });
+      expect(countOf(ok, 'VILLAGE_CLINIC')).toEqual({
+        kind: 'VILLAGE_CLINIC',
+        expected: null,
+        actual: 1,
+        holds: true,
+      });
 
       // A third specialty hospital breaks 1224.
       const third = await add('专科医院三', 'SPECIALTY_HOSPITAL', 'COUNTY');
@@ -442,7 +463,9 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
       // Another tenant's structure is untouched by all of this.
       const theirs = await gql(STRUCTURE, {}, otherAdmin);
       expect(
-        theirs.data!.consortium.structure.counts.find((c: { kind: string }) => c.kind === 'SPECIALTY_HOSPITAL').actual,
+        theirs.data!.consortium.structure.counts.find(
+          (c: { kind: string }) => c.kind === 'SPECIALTY_HOSPITAL',
+        ).actual,
       ).toBe(0);
     });
 
@@ -474,7 +497,11 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
         await db.ds.query(
           `INSERT INTO institution (tenant_id, name, kind, tier, parent_id, division_code)
            VALUES ($1, $2, 'VILLAGE_CLINIC', 'VILLAGE', $3, '500114001')`,
-          [l.tenantId, `青山村卫生室-${String(i).padStart(2, '0')}`, i % 2 ? l.inst.township : l.inst.subcenter],
+          [
+            l.tenantId,
+            `青山村卫生室-${String(i).padStart(2, '0')}`,
+            i % 2 ? l.inst.township : l.inst.subcenter,
+          ],
         );
       }
       await db.ds.query(
@@ -548,7 +575,9 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
     it('searches by part of the name, taking % literally', async () => {
       const page = await list({ search: '卫生室-1', first: 100 });
       expect(page.nodes.map((n) => n.name)).toEqual(
-        Array.from({ length: 10 }, (_, i) => `青山村卫生室-${10 + i}`).filter((n) => Number(n.slice(-2)) <= VILLAGES),
+        Array.from({ length: 10 }, (_, i) => `青山村卫生室-${10 + i}`).filter(
+          (n) => Number(n.slice(-2)) <= VILLAGES,
+        ),
       );
       const pct = await list({ search: '%', first: 100 });
       expect(pct.nodes.map((n) => n.name)).toEqual(['百分之百%诊所']);
@@ -593,7 +622,11 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
       ['first: 101', { first: 101 }],
     ])('refuses %s with BAD_USER_INPUT', async (_label, vars) => {
       // A small selection: with a wide one the cost limit refuses a huge page before validation does.
-      const res = await gql(`query($first: Int) { institutions(first: $first) { nodes { id } } }`, vars, lAdmin);
+      const res = await gql(
+        `query($first: Int) { institutions(first: $first) { nodes { id } } }`,
+        vars,
+        lAdmin,
+      );
       expectRefused(res, 'BAD_USER_INPUT');
       expect(JSON.stringify(res.errors![0].extensions?.fields)).toContain('first');
     });
@@ -657,11 +690,13 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
     });
 
     it('answers NOT_FOUND (never FORBIDDEN) to writes naming another tenant’s institution, and writes nothing', async () => {
-      const before = await db.ds.query(`SELECT name, address, tier, parent_id, active FROM institution WHERE id = $1`, [
-        other.inst.township,
-      ]);
+      const before = await db.ds.query(
+        `SELECT name, address, tier, parent_id, active FROM institution WHERE id = $1`,
+        [other.inst.township],
+      );
       const depts = () => count(`SELECT 1 FROM department WHERE institution_id = $1`, [other.inst.township]);
-      const pracs = () => count(`SELECT 1 FROM practitioner WHERE institution_id = $1`, [other.inst.township]);
+      const pracs = () =>
+        count(`SELECT 1 FROM practitioner WHERE institution_id = $1`, [other.inst.township]);
       const users = () => count(`SELECT 1 FROM app_user WHERE institution_id = $1`, [other.inst.township]);
       const [d0, p0, u0] = [await depts(), await pracs(), await users()];
 
@@ -764,7 +799,10 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
     const MUTATIONS: Record<string, MutationCase> = {
       createInstitution: {
         send: (token, parentId, m) =>
-          createInstitution({ name: `角色机构-${m}`, kind: 'VILLAGE_CLINIC', tier: 'VILLAGE', parentId }, token),
+          createInstitution(
+            { name: `角色机构-${m}`, kind: 'VILLAGE_CLINIC', tier: 'VILLAGE', parentId },
+            token,
+          ),
         written: (m) => exists(`SELECT 1 FROM institution WHERE name = $1`, `角色机构-${m}`),
         allowed: adminOnly,
       },
@@ -783,7 +821,14 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
         send: (token, institutionId, m) =>
           gql(
             CREATE_PRACTITIONER,
-            { input: { institutionId, name: '角色医生', title: 'RESIDENT_PHYSICIAN', licenceNumber: `ROLE${m}` } },
+            {
+              input: {
+                institutionId,
+                name: '角色医生',
+                title: 'RESIDENT_PHYSICIAN',
+                licenceNumber: `ROLE${m}`,
+              },
+            },
             token,
           ),
         written: (m) => exists(`SELECT 1 FROM practitioner WHERE licence_number = $1`, `ROLE${m}`),
@@ -943,13 +988,17 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
         tokens.admin,
       );
       expect(elsewhere.errors).toBeUndefined();
-      expect(elsewhere.data!.createDepartment).toMatchObject({ institutionId: t.inst.township, code: 'CARD' });
+      expect(elsewhere.data!.createDepartment).toMatchObject({
+        institutionId: t.inst.township,
+        code: 'CARD',
+      });
     });
 
     it('refuses a licence number already registered in the consortium', async () => {
-      const [{ licence_number: licence }] = await db.ds.query(`SELECT licence_number FROM practitioner WHERE id = $1`, [
-        t.practitioner.county,
-      ]);
+      const [{ licence_number: licence }] = await db.ds.query(
+        `SELECT licence_number FROM practitioner WHERE id = $1`,
+        [t.practitioner.county],
+      );
       const res = await gql(
         CREATE_PRACTITIONER,
         {
@@ -964,7 +1013,10 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
       );
       expectRefused(res, 'CONFLICT', { field: 'licenceNumber' });
       expect(
-        await count(`SELECT 1 FROM practitioner WHERE tenant_id = $1 AND licence_number = $2`, [t.tenantId, licence]),
+        await count(`SELECT 1 FROM practitioner WHERE tenant_id = $1 AND licence_number = $2`, [
+          t.tenantId,
+          licence,
+        ]),
       ).toBe(1);
     });
 
@@ -991,7 +1043,9 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
     it('refuses an institution name already used in the consortium, also when renaming', async () => {
       const res = await createInstitution({ name: '县总医院', kind: 'SPECIALTY_HOSPITAL', tier: 'COUNTY' });
       expectRefused(res, 'CONFLICT');
-      expect(await count(`SELECT 1 FROM institution WHERE tenant_id = $1 AND name = '县总医院'`, [t.tenantId])).toBe(1);
+      expect(
+        await count(`SELECT 1 FROM institution WHERE tenant_id = $1 AND name = '县总医院'`, [t.tenantId]),
+      ).toBe(1);
 
       const rename = await updateInstitution({ id: t.inst.village, name: '乡镇卫生院' });
       expectRefused(rename, 'CONFLICT');
@@ -999,7 +1053,11 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
     });
 
     it('treats names that differ only by surrounding spaces as the same name', async () => {
-      const created = await createInstitution({ name: '  县总医院  ', kind: 'SPECIALTY_HOSPITAL', tier: 'COUNTY' });
+      const created = await createInstitution({
+        name: '  县总医院  ',
+        kind: 'SPECIALTY_HOSPITAL',
+        tier: 'COUNTY',
+      });
       expectRefused(created, 'CONFLICT');
       const renamed = await updateInstitution({ id: t.inst.village, name: ' 乡镇卫生院 ' });
       expectRefused(renamed, 'CONFLICT');
@@ -1093,17 +1151,20 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
       },
     );
 
-    it.each([['500114'], ['500114001'], ['500114001002']])('accepts division code %p', async (divisionCode) => {
-      const res = await createInstitution({
-        name: `机构-${uniq()}`,
-        kind: 'VILLAGE_CLINIC',
-        tier: 'VILLAGE',
-        parentId: t.inst.township,
-        divisionCode,
-      });
-      expect(res.errors).toBeUndefined();
-      expect(res.data!.createInstitution.divisionCode).toBe(divisionCode);
-    });
+    it.each([['500114'], ['500114001'], ['500114001002']])(
+      'accepts division code %p',
+      async (divisionCode) => {
+        const res = await createInstitution({
+          name: `机构-${uniq()}`,
+          kind: 'VILLAGE_CLINIC',
+          tier: 'VILLAGE',
+          parentId: t.inst.township,
+          divisionCode,
+        });
+        expect(res.errors).toBeUndefined();
+        expect(res.data!.createInstitution.divisionCode).toBe(divisionCode);
+      },
+    );
 
     it('refuses a bad division code on update and leaves the row as it was', async () => {
       const res = await updateInstitution({ id: t.inst.village, divisionCode: '12ab56' });
@@ -1136,7 +1197,12 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
       const prac = await gql(
         CREATE_PRACTITIONER,
         {
-          input: { institutionId: t.inst.general, name: '吴医生', title: 'RESIDENT_PHYSICIAN', licenceNumber: '12-34' },
+          input: {
+            institutionId: t.inst.general,
+            name: '吴医生',
+            title: 'RESIDENT_PHYSICIAN',
+            licenceNumber: '12-34',
+          },
         },
         tokens.admin,
       );
@@ -1168,12 +1234,10 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
           [n.tenantId, `计数村-${String(i).padStart(2, '0')}`, n.inst.township],
         );
         for (const code of ['GP', 'TCM']) {
-          await db.ds.query(`INSERT INTO department (tenant_id, institution_id, code, name) VALUES ($1, $2, $3, $4)`, [
-            n.tenantId,
-            inst.id,
-            code,
-            code === 'GP' ? '全科' : '中医',
-          ]);
+          await db.ds.query(
+            `INSERT INTO department (tenant_id, institution_id, code, name) VALUES ($1, $2, $3, $4)`,
+            [n.tenantId, inst.id, code, code === 'GP' ? '全科' : '中医'],
+          );
         }
       }
     });
@@ -1190,9 +1254,14 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
           nAdmin,
         );
         expect(res.errors).toBeUndefined();
-        const statements = spy.mock.contexts.filter((ctx) => (ctx as PostgresQueryRunner).dataSource === appDs).length;
+        const statements = spy.mock.contexts.filter(
+          (ctx) => (ctx as PostgresQueryRunner).dataSource === appDs,
+        ).length;
         return {
-          nodes: res.data!.institutions.nodes as { parent: { id: string }; departments: { code: string }[] }[],
+          nodes: res.data!.institutions.nodes as {
+            parent: { id: string };
+            departments: { code: string }[];
+          }[],
           statements,
         };
       } finally {

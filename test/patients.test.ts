@@ -113,10 +113,16 @@ describe('patients: registration, storage, masking, visibility and search', () =
         familyDoctorContract: null,
       });
       const b = ok(await register({ name: '钱先生', idNumber: ID_B }, tok.coordinator), 'registerPatient');
-      expect(b).toMatchObject({ sex: 'MALE', birthDate: '1920-05-08', idNumber: ID_B, registeredByInstitutionId: t.inst.general });
-      const rows = await db.ds.query(`SELECT id, sex, birth_date::text AS birth FROM patient WHERE id = ANY($1) ORDER BY sex`, [
-        [a.id, b.id],
-      ]);
+      expect(b).toMatchObject({
+        sex: 'MALE',
+        birthDate: '1920-05-08',
+        idNumber: ID_B,
+        registeredByInstitutionId: t.inst.general,
+      });
+      const rows = await db.ds.query(
+        `SELECT id, sex, birth_date::text AS birth FROM patient WHERE id = ANY($1) ORDER BY sex`,
+        [[a.id, b.id]],
+      );
       expect(rows).toEqual([
         { id: a.id, sex: 'FEMALE', birth: '1949-12-31' },
         { id: b.id, sex: 'MALE', birth: '1920-05-08' },
@@ -127,39 +133,59 @@ describe('patients: registration, storage, masking, visibility and search', () =
       const id = newResidentId({ endsWithX: true });
       const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
       const sex = Number(id[16]) % 2 ? 'MALE' : 'FEMALE';
-      const p = ok(await register({ name: '孙某', idNumber: ` ${id.toLowerCase()} `, sex, birthDate }), 'registerPatient');
+      const p = ok(
+        await register({ name: '孙某', idNumber: ` ${id.toLowerCase()} `, sex, birthDate }),
+        'registerPatient',
+      );
       expect(p).toMatchObject({ sex, birthDate, idNumber: id });
     });
 
     it('refuses a sex that disagrees with the ID number (BAD_USER_INPUT, field sex) and writes nothing', async () => {
-      const res = await expectNoWrite(() => register({ name: '李某', idNumber: newResidentIdOfSex('FEMALE'), sex: 'MALE' }));
+      const res = await expectNoWrite(() =>
+        register({ name: '李某', idNumber: newResidentIdOfSex('FEMALE'), sex: 'MALE' }),
+      );
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
       expect(res.errors![0].extensions!.field).toBe('sex');
     });
 
     it('refuses a birth date that disagrees with the ID number (BAD_USER_INPUT, field birthDate) and writes nothing', async () => {
-      const res = await expectNoWrite(() => register({ name: '李某', idNumber: newResidentId(), birthDate: '1900-01-01' }));
+      const res = await expectNoWrite(() =>
+        register({ name: '李某', idNumber: newResidentId(), birthDate: '1900-01-01' }),
+      );
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
       expect(res.errors![0].extensions!.field).toBe('birthDate');
     });
 
     it.each([
       ['a wrong check digit', 'CHECK_DIGIT', '530102192005080119'],
-      ['an impossible birth date (2023-02-30) with a correct check char', 'BIRTH_DATE', withCheckChar('11010520230230003')],
-      ['a birth date in the future', 'BIRTH_DATE', withCheckChar(`110105${chinaDate(2).replace(/-/g, '')}003`)],
+      [
+        'an impossible birth date (2023-02-30) with a correct check char',
+        'BIRTH_DATE',
+        withCheckChar('11010520230230003'),
+      ],
+      [
+        'a birth date in the future',
+        'BIRTH_DATE',
+        withCheckChar(`110105${chinaDate(2).replace(/-/g, '')}003`),
+      ],
       ['17 characters', 'FORMAT', '11010519491231002'],
       ['19 characters', 'FORMAT', '11010519491231002X1'],
       ['a letter in the middle', 'FORMAT', '1101051949123A002X'],
       ['an unknown province code', 'DIVISION_CODE', withCheckChar('99010519491231002')],
-    ])('refuses an ID number with %s (BAD_USER_INPUT, reason %s) and writes nothing', async (_label, reason, idNumber) => {
-      const res = await expectNoWrite(() => register({ name: '周某', idNumber, phone: '13900001111' }));
-      expect(errorCode(res)).toBe('BAD_USER_INPUT');
-      expect(res.errors![0].extensions).toMatchObject({ field: 'idNumber', reason });
-      expect(res.data).toBeNull();
-    });
+    ])(
+      'refuses an ID number with %s (BAD_USER_INPUT, reason %s) and writes nothing',
+      async (_label, reason, idNumber) => {
+        const res = await expectNoWrite(() => register({ name: '周某', idNumber, phone: '13900001111' }));
+        expect(errorCode(res)).toBe('BAD_USER_INPUT');
+        expect(res.errors![0].extensions).toMatchObject({ field: 'idNumber', reason });
+        expect(res.data).toBeNull();
+      },
+    );
 
     it('refuses a malformed phone number (BAD_USER_INPUT, field phone) and writes nothing', async () => {
-      const res = await expectNoWrite(() => register({ name: '吴某', idNumber: newResidentId(), phone: '12345' }));
+      const res = await expectNoWrite(() =>
+        register({ name: '吴某', idNumber: newResidentId(), phone: '12345' }),
+      );
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
       expect(res.errors![0].extensions!.field).toBe('phone');
     });
@@ -196,7 +222,9 @@ describe('patients: registration, storage, masking, visibility and search', () =
       const idNumber = newResidentId({ endsWithX: true });
       const first = ok(await register({ name: '冯某', idNumber }), 'registerPatient');
       // Same person typed with a lower-case x, by another institution's clinician.
-      const again = await expectNoWrite(() => register({ name: '冯某某', idNumber: idNumber.toLowerCase() }, tok.countyClinician));
+      const again = await expectNoWrite(() =>
+        register({ name: '冯某某', idNumber: idNumber.toLowerCase() }, tok.countyClinician),
+      );
       expect(errorCode(again)).toBe('CONFLICT');
       expect(again.errors![0].extensions!.existingPatientId).toBe(first.id);
     });
@@ -211,7 +239,11 @@ describe('patients: registration, storage, masking, visibility and search', () =
             idNumber,
             phone: '13700000000',
             // The contract makes each registration do more work inside its transaction.
-            familyDoctorContract: { institutionId: t.inst.village, practitionerId: t.practitioner.village, signedOn: '2025-06-01' },
+            familyDoctorContract: {
+              institutionId: t.inst.village,
+              practitionerId: t.practitioner.village,
+              signedOn: '2025-06-01',
+            },
           }),
         ),
       );
@@ -252,7 +284,11 @@ describe('patients: registration, storage, masking, visibility and search', () =
           name,
           idNumber: ID_A,
           phone,
-          familyDoctorContract: { institutionId: t2.inst.general, practitionerId: t2.practitioner.county, signedOn: '2025-01-15' },
+          familyDoctorContract: {
+            institutionId: t2.inst.general,
+            practitionerId: t2.practitioner.county,
+            signedOn: '2025-01-15',
+          },
         },
         tok2.villageClinician,
       );
@@ -275,25 +311,35 @@ describe('patients: registration, storage, masking, visibility and search', () =
       ['the registering clinic clinician', 'villageClinician'],
       ['the contracted institution referral coordinator', 'coordinator'],
       ['a clinician of the contracted institution', 'countyClinician'],
-    ] as const)('shows the full ID number and phone to %s and audits patient.read.unmasked', async (_l, key) => {
-      const p = ok(await read(patientId, tok2[key]!), 'patient');
-      expect(p).toMatchObject({ id: patientId, idNumber: ID_A, phone, masked: false, sex: 'FEMALE' });
-      expect(p.familyDoctorContract).toEqual({
-        institutionId: t2.inst.general,
-        practitionerId: t2.practitioner.county,
-        signedOn: '2025-01-15',
-      });
-      const events = await readEvents(t2.users[key].id);
-      expect(events.map((e: { action: string }) => e.action)).toEqual(['patient.read.unmasked']);
-    });
+    ] as const)(
+      'shows the full ID number and phone to %s and audits patient.read.unmasked',
+      async (_l, key) => {
+        const p = ok(await read(patientId, tok2[key]!), 'patient');
+        expect(p).toMatchObject({ id: patientId, idNumber: ID_A, phone, masked: false, sex: 'FEMALE' });
+        expect(p.familyDoctorContract).toEqual({
+          institutionId: t2.inst.general,
+          practitionerId: t2.practitioner.county,
+          signedOn: '2025-01-15',
+        });
+        const events = await readEvents(t2.users[key].id);
+        expect(events.map((e: { action: string }) => e.action)).toEqual(['patient.read.unmasked']);
+      },
+    );
 
     it.each([
       ['the consortium administrator', 'admin'],
       ['the auditor', 'auditor'],
     ] as const)('shows %s only masked values and audits patient.read', async (_l, key) => {
       const p = ok(await read(patientId, tok2[key]!), 'patient');
-      expect(p).toMatchObject({ id: patientId, idNumber: '110105********002X', phone: '139****0000', masked: true });
-      expect((await readEvents(t2.users[key].id)).map((e: { action: string }) => e.action)).toEqual(['patient.read']);
+      expect(p).toMatchObject({
+        id: patientId,
+        idNumber: '110105********002X',
+        phone: '139****0000',
+        masked: true,
+      });
+      expect((await readEvents(t2.users[key].id)).map((e: { action: string }) => e.action)).toEqual([
+        'patient.read',
+      ]);
     });
 
     it('unmasks for a clinician who is also an auditor only where the clinical relation exists', async () => {
@@ -308,8 +354,16 @@ describe('patients: registration, storage, masking, visibility and search', () =
       );
       const token = await api.login(username);
       const foreign = ok(await read(patientId, token), 'patient');
-      expect(foreign).toMatchObject({ id: patientId, idNumber: '110105********002X', phone: '139****0000', masked: true });
-      const own = ok(await register({ name: '本院患者', idNumber: ID_B, phone: '13811110000' }, token), 'registerPatient');
+      expect(foreign).toMatchObject({
+        id: patientId,
+        idNumber: '110105********002X',
+        phone: '139****0000',
+        masked: true,
+      });
+      const own = ok(
+        await register({ name: '本院患者', idNumber: ID_B, phone: '13811110000' }, token),
+        'registerPatient',
+      );
       const ownRead = ok(await read(own.id, token), 'patient');
       expect(ownRead).toMatchObject({ idNumber: ID_B, phone: '13811110000', masked: false });
       const actions = await db.ds.query(
@@ -332,7 +386,9 @@ describe('patients: registration, storage, masking, visibility and search', () =
     it('masks every result of the patients list, whatever the role', async () => {
       for (const key of ['villageClinician', 'coordinator', 'countyClinician', 'admin', 'auditor'] as const) {
         const list = ok(await search({ name }, tok2[key]!), 'patients');
-        expect(list.nodes).toEqual([{ id: patientId, name, idNumber: '110105********002X', phone: '139****0000', masked: true }]);
+        expect(list.nodes).toEqual([
+          { id: patientId, name, idNumber: '110105********002X', phone: '139****0000', masked: true },
+        ]);
       }
     });
 
@@ -356,7 +412,10 @@ describe('patients: registration, storage, masking, visibility and search', () =
     let patientId: string;
     const name = '卫隐私';
     beforeAll(async () => {
-      patientId = ok(await register({ name, idNumber: newResidentId(), phone: '13600006666' }), 'registerPatient').id;
+      patientId = ok(
+        await register({ name, idNumber: newResidentId(), phone: '13600006666' }),
+        'registerPatient',
+      ).id;
     });
 
     async function expectHidden(token: string) {
@@ -368,9 +427,9 @@ describe('patients: registration, storage, masking, visibility and search', () =
 
     it('shows the patient to its registering clinic (control)', async () => {
       expect(ok(await read(patientId, tok.villageClinician), 'patient').id).toBe(patientId);
-      expect(ok(await search({ name }, tok.villageClinician), 'patients').nodes.map((n: { id: string }) => n.id)).toEqual([
-        patientId,
-      ]);
+      expect(
+        ok(await search({ name }, tok.villageClinician), 'patients').nodes.map((n: { id: string }) => n.id),
+      ).toEqual([patientId]);
     });
 
     it('hides the patient (NOT_FOUND, absent from lists) from a clinician of an unrelated institution in the same consortium', async () => {
@@ -407,7 +466,9 @@ describe('patients: registration, storage, masking, visibility and search', () =
       // Experts are not among the roles that need the full identifiers.
       expect(p.masked).toBe(true);
       expect(p.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
-      expect(ok(await search({ name }, tok.expert), 'patients').nodes.map((n: { id: string }) => n.id)).toEqual([patientId]);
+      expect(
+        ok(await search({ name }, tok.expert), 'patients').nodes.map((n: { id: string }) => n.id),
+      ).toEqual([patientId]);
     });
   });
 
@@ -424,7 +485,10 @@ describe('patients: registration, storage, masking, visibility and search', () =
       ts = await buildTenant(db.ds);
       token = await api.login(ts.users.villageClinician.username);
       for (const p of people) {
-        const res = await register({ name: p.name, idNumber: p.idNumber, ...(p.phone ? { phone: p.phone } : {}) }, token);
+        const res = await register(
+          { name: p.name, idNumber: p.idNumber, ...(p.phone ? { phone: p.phone } : {}) },
+          token,
+        );
         p.id = ok(res, 'registerPatient').id;
       }
     });
@@ -435,7 +499,10 @@ describe('patients: registration, storage, masking, visibility and search', () =
       return list.nodes.map((n: { id: string }) => n.id).sort();
     }
     const idsOf = (pred: (p: (typeof people)[number]) => boolean) =>
-      people.filter(pred).map((p) => p.id!).sort();
+      people
+        .filter(pred)
+        .map((p) => p.id!)
+        .sort();
 
     it('finds by part of the name', async () => {
       expect(await ids({ name: '欧阳' })).toEqual(idsOf((p) => p.name.startsWith('欧阳')));
@@ -478,7 +545,9 @@ describe('patients: registration, storage, masking, visibility and search', () =
       const page2 = ok(await search({ first: 3, after: page1.pageInfo.endCursor }, token), 'patients');
       expect(page2.nodes).toHaveLength(1);
       expect(page2.pageInfo.hasNextPage).toBe(false);
-      expect([...page1.nodes, ...page2.nodes].map((n: { id: string }) => n.id).sort()).toEqual(idsOf(() => true));
+      expect([...page1.nodes, ...page2.nodes].map((n: { id: string }) => n.id).sort()).toEqual(
+        idsOf(() => true),
+      );
     });
 
     it.each([
@@ -496,11 +565,16 @@ describe('patients: registration, storage, masking, visibility and search', () =
   });
 
   describe('who may register, and family-doctor contracts', () => {
-    it.each(['auditor', 'admin', 'expert', 'instAdmin'] as const)('refuses registerPatient to %s with FORBIDDEN', async (key) => {
-      const res = await expectNoWrite(() => register({ name: '无权', idNumber: newResidentId() }, tok[key]));
-      expect(errorCode(res)).toBe('FORBIDDEN');
-      expect(res.data).toBeNull();
-    });
+    it.each(['auditor', 'admin', 'expert', 'instAdmin'] as const)(
+      'refuses registerPatient to %s with FORBIDDEN',
+      async (key) => {
+        const res = await expectNoWrite(() =>
+          register({ name: '无权', idNumber: newResidentId() }, tok[key]),
+        );
+        expect(errorCode(res)).toBe('FORBIDDEN');
+        expect(res.data).toBeNull();
+      },
+    );
 
     it('refuses registerPatient without a token with UNAUTHENTICATED', async () => {
       const res = await expectNoWrite(() => register({ name: '匿名', idNumber: newResidentId() }, null));
@@ -512,7 +586,11 @@ describe('patients: registration, storage, masking, visibility and search', () =
         await register({
           name: '签约者',
           idNumber: newResidentId(),
-          familyDoctorContract: { institutionId: t.inst.village, practitionerId: t.practitioner.village, signedOn: chinaDate(0) },
+          familyDoctorContract: {
+            institutionId: t.inst.village,
+            practitionerId: t.practitioner.village,
+            signedOn: chinaDate(0),
+          },
         }),
         'registerPatient',
       );
@@ -528,7 +606,11 @@ describe('patients: registration, storage, masking, visibility and search', () =
         register({
           name: '错配',
           idNumber: newResidentId(),
-          familyDoctorContract: { institutionId: t.inst.village, practitionerId: t.practitioner.county, signedOn: '2025-03-01' },
+          familyDoctorContract: {
+            institutionId: t.inst.village,
+            practitionerId: t.practitioner.county,
+            signedOn: '2025-03-01',
+          },
         }),
       );
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
@@ -540,7 +622,11 @@ describe('patients: registration, storage, masking, visibility and search', () =
         register({
           name: '跨域',
           idNumber: newResidentId(),
-          familyDoctorContract: { institutionId: t2.inst.village, practitionerId: t2.practitioner.village, signedOn: '2025-03-01' },
+          familyDoctorContract: {
+            institutionId: t2.inst.village,
+            practitionerId: t2.practitioner.village,
+            signedOn: '2025-03-01',
+          },
         }),
       );
       expect(errorCode(foreignInst)).toBe('NOT_FOUND');
@@ -548,7 +634,11 @@ describe('patients: registration, storage, masking, visibility and search', () =
         register({
           name: '跨域',
           idNumber: newResidentId(),
-          familyDoctorContract: { institutionId: t.inst.village, practitionerId: t2.practitioner.village, signedOn: '2025-03-01' },
+          familyDoctorContract: {
+            institutionId: t.inst.village,
+            practitionerId: t2.practitioner.village,
+            signedOn: '2025-03-01',
+          },
         }),
       );
       expect(errorCode(foreignDoctor)).toBe('NOT_FOUND');
@@ -559,7 +649,11 @@ describe('patients: registration, storage, masking, visibility and search', () =
         register({
           name: '未来',
           idNumber: newResidentId(),
-          familyDoctorContract: { institutionId: t.inst.village, practitionerId: t.practitioner.village, signedOn: chinaDate(2) },
+          familyDoctorContract: {
+            institutionId: t.inst.village,
+            practitionerId: t.practitioner.village,
+            signedOn: chinaDate(2),
+          },
         }),
       );
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
@@ -573,12 +667,20 @@ describe('patients: registration, storage, masking, visibility and search', () =
       try {
         const contract = { institutionId: t.inst.village, practitionerId: t.practitioner.village };
         const today = ok(
-          await register({ name: '凌晨签约', idNumber: newResidentId(), familyDoctorContract: { ...contract, signedOn: '2026-03-11' } }),
+          await register({
+            name: '凌晨签约',
+            idNumber: newResidentId(),
+            familyDoctorContract: { ...contract, signedOn: '2026-03-11' },
+          }),
           'registerPatient',
         );
         expect(today.familyDoctorContract.signedOn).toBe('2026-03-11');
         const tomorrow = await expectNoWrite(() =>
-          register({ name: '凌晨签约', idNumber: newResidentId(), familyDoctorContract: { ...contract, signedOn: '2026-03-12' } }),
+          register({
+            name: '凌晨签约',
+            idNumber: newResidentId(),
+            familyDoctorContract: { ...contract, signedOn: '2026-03-12' },
+          }),
         );
         expect(errorCode(tomorrow)).toBe('BAD_USER_INPUT');
       } finally {
@@ -591,7 +693,11 @@ describe('patients: registration, storage, masking, visibility and search', () =
         register({
           name: '格式',
           idNumber: newResidentId(),
-          familyDoctorContract: { institutionId: t.inst.village, practitionerId: t.practitioner.village, signedOn: '2025-02-30' },
+          familyDoctorContract: {
+            institutionId: t.inst.village,
+            practitionerId: t.practitioner.village,
+            signedOn: '2025-02-30',
+          },
         }),
       );
       expect(errorCode(res)).toBe('BAD_USER_INPUT');

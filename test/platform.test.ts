@@ -22,7 +22,12 @@ describe('platform: health, errors and GraphQL hardening', () => {
     t = await buildTenant(db.ds);
     api = await TestApi.start(db.config);
     prod = await TestApi.start(
-      testConfig({ DB_NAME: db.name, QUEUE_PREFIX: db.config.queuePrefix, GRAPHQL_MAX_COST: '300', ...PROD_SECRETS }),
+      testConfig({
+        DB_NAME: db.name,
+        QUEUE_PREFIX: db.config.queuePrefix,
+        GRAPHQL_MAX_COST: '300',
+        ...PROD_SECRETS,
+      }),
     );
     token = await api.login(t.users.admin.username);
   });
@@ -37,7 +42,11 @@ describe('platform: health, errors and GraphQL hardening', () => {
       expect((await api.http.get('/health/live')).status).toBe(200);
       const ready = await api.http.get('/health/ready');
       expect(ready.status).toBe(200);
-      expect(ready.body.checks).toEqual({ postgres: { ok: true }, redis: { ok: true }, migrations: { ok: true } });
+      expect(ready.body.checks).toEqual({
+        postgres: { ok: true },
+        redis: { ok: true },
+        migrations: { ok: true },
+      });
     });
 
     it('is not ready while Redis does not answer', async () => {
@@ -73,7 +82,10 @@ describe('platform: health, errors and GraphQL hardening', () => {
         .set('x-request-id', 'trace-0123456789')
         .send({ query: '{ me { id } }' });
       expect(res.headers['x-request-id']).toBe('trace-0123456789');
-      expect(res.body.errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', requestId: 'trace-0123456789' });
+      expect(res.body.errors[0].extensions).toMatchObject({
+        code: 'UNAUTHENTICATED',
+        requestId: 'trace-0123456789',
+      });
       expect(res.body.errors[0].message).toMatch(/未登录.*Not authenticated/);
     });
 
@@ -112,7 +124,11 @@ describe('platform: health, errors and GraphQL hardening', () => {
     });
 
     it('refuses queries whose cost exceeds the limit, counting page sizes', async () => {
-      const cheap = await prod.gql(`{ institutions(first: 5) { nodes { id name } } }`, {}, await prod.login(t.users.admin.username));
+      const cheap = await prod.gql(
+        `{ institutions(first: 5) { nodes { id name } } }`,
+        {},
+        await prod.login(t.users.admin.username),
+      );
       expect(cheap.errors).toBeUndefined();
       const costly = await prod.gql(
         `{ institutions(first: 100) { nodes { id name parent { id name } departments { id name } } } }`,

@@ -50,7 +50,8 @@ class LiveClient {
   async ready(userId: string): Promise<void> {
     await eventually(async () => this.socket.connected, WAIT_MS);
     const ack = await this.join(rooms.user(userId));
-    if (!ack?.ok) throw new Error(`socket not admitted: ${JSON.stringify(ack)} ${JSON.stringify(this.frames)}`);
+    if (!ack?.ok)
+      throw new Error(`socket not admitted: ${JSON.stringify(ack)} ${JSON.stringify(this.frames)}`);
   }
 
   join(room: unknown): Promise<any> {
@@ -131,7 +132,11 @@ describe('live push over socket.io', () => {
   /** The village clinician refers a new patient up to the general hospital. */
   const referUp = async () => {
     const patientId = await registerPatient(api, tokens.villageClinician);
-    const res = await api.gql(CREATE, { i: upReferralInput(patientId, t.inst.general) }, tokens.villageClinician);
+    const res = await api.gql(
+      CREATE,
+      { i: upReferralInput(patientId, t.inst.general) },
+      tokens.villageClinician,
+    );
     if (!res.data) throw new Error(JSON.stringify(res.errors));
     return res.data.createReferral as {
       id: string;
@@ -148,7 +153,13 @@ describe('live push over socket.io', () => {
     apiB = await TestApi.start(db.config);
     urlB = await listen(apiB);
     worker = await startWorker(db.config);
-    for (const key of ['villageClinician', 'coordinator', 'countyClinician', 'expert', 'admin'] as UserKey[]) {
+    for (const key of [
+      'villageClinician',
+      'coordinator',
+      'countyClinician',
+      'expert',
+      'admin',
+    ] as UserKey[]) {
       tokens[key] = await api.login(t.users[key].username);
     }
   });
@@ -286,7 +297,11 @@ describe('live push over socket.io', () => {
 
       // The general hospital refers up to the partner hospital: nothing of the village's business.
       const patientId = await registerPatient(api, tokens.countyClinician, '县医院患者');
-      const res = await api.gql(CREATE, { i: upReferralInput(patientId, t.inst.partner) }, tokens.countyClinician);
+      const res = await api.gql(
+        CREATE,
+        { i: upReferralInput(patientId, t.inst.partner) },
+        tokens.countyClinician,
+      );
       expect(res.errors).toBeUndefined();
       const other = res.data!.createReferral;
       await general.waitFor('referral.updated', (d) => d.id === other.id);
@@ -302,7 +317,10 @@ describe('live push over socket.io', () => {
       const partnerSentinel = await api.gql(
         CREATE,
         {
-          i: upReferralInput(await registerPatient(api, tokens.countyClinician, '县医院患者二'), t.inst.partner),
+          i: upReferralInput(
+            await registerPatient(api, tokens.countyClinician, '县医院患者二'),
+            t.inst.partner,
+          ),
         },
         tokens.countyClinician,
       );
@@ -319,7 +337,10 @@ describe('live push over socket.io', () => {
       const r = await referUp(); // through api A's HTTP server
       for (const c of [onB, onA]) {
         await c.waitFor('referral.updated', (d) => d.id === r.id && d.state === 'SUBMITTED');
-        await c.waitFor('notification', (n) => n.link === `/referrals/${r.id}` && n.kind === 'referral.submitted');
+        await c.waitFor(
+          'notification',
+          (n) => n.link === `/referrals/${r.id}` && n.kind === 'referral.submitted',
+        );
       }
       // Delivered once, not once per process: a later push has arrived, so any duplicate would have too.
       const later = await referUp();
@@ -348,7 +369,9 @@ describe('live push over socket.io', () => {
         tokens.coordinator,
       );
       expect(res.errors).toBeUndefined();
-      const missed = res.data!.notifications.nodes.find((n: { link: string }) => n.link === `/referrals/${r.id}`);
+      const missed = res.data!.notifications.nodes.find(
+        (n: { link: string }) => n.link === `/referrals/${r.id}`,
+      );
       expect(missed).toEqual({
         kind: 'referral.submitted',
         title: expect.stringContaining(r.number),
@@ -440,7 +463,9 @@ describe('live push over socket.io', () => {
       expect(ok.status).toBe(200);
       expect(ok.headers['content-type']).toMatch(/text\/html/);
 
-      const clinician = await api.http.get('/admin/queues').set('authorization', `Bearer ${tokens.villageClinician}`);
+      const clinician = await api.http
+        .get('/admin/queues')
+        .set('authorization', `Bearer ${tokens.villageClinician}`);
       expect(clinician.status).toBe(403);
       expect(clinician.body.code).toBe('FORBIDDEN');
 

@@ -158,7 +158,9 @@ describe('two-way referral end to end: village clinic ⇄ general hospital, over
     expect(acceptedNote.title).toContain(up.number);
 
     // 3. Arrival, 4. completion.
-    expect(await mutate('recordReferralArrival', 'ReferralNoteInput', { id: up.id }, coordToken)).toMatchObject({
+    expect(
+      await mutate('recordReferralArrival', 'ReferralNoteInput', { id: up.id }, coordToken),
+    ).toMatchObject({
       state: 'ARRIVED',
     });
     await stepSeen(village, up.id, 'ARRIVED');
@@ -185,7 +187,12 @@ describe('two-way referral end to end: village clinic ⇄ general hospital, over
     const times = upSeen.map((u) => Date.parse(u.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     // The hospital side follows the same referral in its own room.
-    expect(updatesOf(hospital, up.id).map((u) => u.state)).toEqual(['SUBMITTED', 'ACCEPTED', 'ARRIVED', 'COMPLETED']);
+    expect(updatesOf(hospital, up.id).map((u) => u.state)).toEqual([
+      'SUBMITTED',
+      'ACCEPTED',
+      'ARRIVED',
+      'COMPLETED',
+    ]);
     // Notifications to the village are for the steps others took, addressed to the sender.
     expect(
       village
@@ -228,7 +235,11 @@ describe('two-way referral end to end: village clinic ⇄ general hospital, over
     expect(downNote.title).toContain(down.number);
 
     // The village clinician reads the plan and accepts.
-    const seen = await api.gql(`query($id: ID!) { referral(id: $id) { ${REFERRAL} } }`, { id: down.id }, villageToken);
+    const seen = await api.gql(
+      `query($id: ID!) { referral(id: $id) { ${REFERRAL} } }`,
+      { id: down.id },
+      villageToken,
+    );
     expect(seen.errors).toBeUndefined();
     expect(seen.data!.referral).toMatchObject({
       dischargeSummary: expect.stringContaining('2 型糖尿病'),
@@ -249,15 +260,24 @@ describe('two-way referral end to end: village clinic ⇄ general hospital, over
     await stepSeen(village, down.id, 'ACCEPTED');
     await stepSeen(hospital, down.id, 'ACCEPTED');
     await notified(hospital, down.id, 'referral.accepted');
-    expect(await mutate('recordReferralArrival', 'ReferralNoteInput', { id: down.id }, villageToken)).toMatchObject({
+    expect(
+      await mutate('recordReferralArrival', 'ReferralNoteInput', { id: down.id }, villageToken),
+    ).toMatchObject({
       state: 'ARRIVED',
     });
     await stepSeen(village, down.id, 'ARRIVED');
-    expect(await mutate('completeReferral', 'ReferralNoteInput', { id: down.id }, villageToken)).toMatchObject({
+    expect(
+      await mutate('completeReferral', 'ReferralNoteInput', { id: down.id }, villageToken),
+    ).toMatchObject({
       state: 'COMPLETED',
     });
     await stepSeen(village, down.id, 'COMPLETED');
-    expect(updatesOf(village, down.id).map((u) => u.state)).toEqual(['SUBMITTED', 'ACCEPTED', 'ARRIVED', 'COMPLETED']);
+    expect(updatesOf(village, down.id).map((u) => u.state)).toEqual([
+      'SUBMITTED',
+      'ACCEPTED',
+      'ARRIVED',
+      'COMPLETED',
+    ]);
     // The village clinician acted on the down-referral itself: no notifications for its own steps.
     expect(
       village

@@ -44,7 +44,13 @@ describe('referral flow (smoke)', () => {
 
     const accepted = await api.gql(
       `mutation($i: AcceptReferralInput!) { acceptReferral(input: $i) { state appointmentAt } }`,
-      { i: { id: r.id, appointmentAt: new Date(Date.now() + 3600_000).toISOString(), place: '门诊三楼心内科' } },
+      {
+        i: {
+          id: r.id,
+          appointmentAt: new Date(Date.now() + 3600_000).toISOString(),
+          place: '门诊三楼心内科',
+        },
+      },
       coord,
     );
     expect(accepted.data?.acceptReferral.state).toBe('ACCEPTED');
@@ -60,7 +66,11 @@ describe('referral flow (smoke)', () => {
       coord,
     );
     expect(done.data?.a.state).toBe('ARRIVED');
-    const closed = await api.gql(`mutation($id: ID!) { completeReferral(input: { id: $id }) { state timeline { action } } }`, { id: r.id }, coord);
+    const closed = await api.gql(
+      `mutation($id: ID!) { completeReferral(input: { id: $id }) { state timeline { action } } }`,
+      { id: r.id },
+      coord,
+    );
     expect(closed.data?.completeReferral.timeline.map((s: { action: string }) => s.action)).toEqual([
       'create',
       'submit',
@@ -68,7 +78,11 @@ describe('referral flow (smoke)', () => {
       'arrive',
       'complete',
     ]);
-    const list = await api.gql(`{ referrals(box: INCOMING) { nodes { number patient { name } } } referralCounts(box: INCOMING) { total byState { state count } } }`, {}, coord);
+    const list = await api.gql(
+      `{ referrals(box: INCOMING) { nodes { number patient { name } } } referralCounts(box: INCOMING) { total byState { state count } } }`,
+      {},
+      coord,
+    );
     expect(list.errors).toBeUndefined();
     expect(list.data!.referralCounts.total).toBe(1);
   });

@@ -29,8 +29,18 @@ const SETTINGS = `{ referralSettings { ${SETTINGS_FIELDS} } }`;
 const UPDATE_SETTINGS = `mutation($i: ReferralSettingsInput!) { updateReferralSettings(input: $i) { ${SETTINGS_FIELDS} } }`;
 
 type Action = 'submit' | 'accept' | 'reject' | 'cancel' | 'arrive' | 'complete';
-type State = 'DRAFT' | 'SUBMITTED' | 'ACCEPTED' | 'REJECTED' | 'ARRIVED' | 'COMPLETED' | 'CANCELLED' | 'NO_SHOW';
-const STATES: State[] = ['DRAFT', 'SUBMITTED', 'ACCEPTED', 'REJECTED', 'ARRIVED', 'COMPLETED', 'CANCELLED', 'NO_SHOW'];
+type State =
+  'DRAFT' | 'SUBMITTED' | 'ACCEPTED' | 'REJECTED' | 'ARRIVED' | 'COMPLETED' | 'CANCELLED' | 'NO_SHOW';
+const STATES: State[] = [
+  'DRAFT',
+  'SUBMITTED',
+  'ACCEPTED',
+  'REJECTED',
+  'ARRIVED',
+  'COMPLETED',
+  'CANCELLED',
+  'NO_SHOW',
+];
 const ACTIONS: Action[] = ['submit', 'accept', 'reject', 'cancel', 'arrive', 'complete'];
 
 const STEP_DOC: Record<Action, { field: string; input: string }> = {
@@ -71,23 +81,20 @@ function defaultInput(action: Action, id: string): Record<string, unknown> {
 const DOWN_CONTENT = {
   dischargeSummary: '住院 7 天,血压控制平稳后出院',
   rehabPlan: '每周随访一次血压,一月后复诊',
-  medicationPlan: [{ drug: '氨氯地平片', dose: '5 mg', route: '口服', frequency: '每日一次', duration: '30 天' }],
+  medicationPlan: [
+    { drug: '氨氯地平片', dose: '5 mg', route: '口服', frequency: '每日一次', duration: '30 天' },
+  ],
 };
 
 let seq = 0;
 const uniq = () => `${process.pid % 1000}${String(++seq).padStart(4, '0')}`;
 const URGENCY_RANK: Record<string, number> = { EMERGENCY: 0, URGENT: 1, ROUTINE: 2 };
 /** The calendar year where the consortium is (Asia/Shanghai): the one in the numbers. */
-const localYear = () => Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
+const localYear = () =>
+  Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
 
 type ExtraKey =
-  | 'villageCoord'
-  | 'townshipClinician'
-  | 'neuroClinician'
-  | 'coord2'
-  | 'coord3'
-  | 'coord4'
-  | 'coord5';
+  'villageCoord' | 'townshipClinician' | 'neuroClinician' | 'coord2' | 'coord3' | 'coord4' | 'coord5';
 
 interface Ctx {
   f: TenantFixture;
@@ -105,10 +112,17 @@ describe('referrals (双向转诊) over GraphQL', () => {
   /** A second tenant in the same database, which must never see `t`'s referrals. */
   let o: Ctx;
 
-  const gql = <T = Record<string, any>>(q: string, v: Record<string, unknown>, token: string) => api.gql<T>(q, v, token);
+  const gql = <T = Record<string, any>>(q: string, v: Record<string, unknown>, token: string) =>
+    api.gql<T>(q, v, token);
 
   /** Users the fixture lacks, made by SQL with the fixture's password. */
-  async function addUser(f: TenantFixture, key: string, institution: string, roles: string[], practitioner: string | null = null) {
+  async function addUser(
+    f: TenantFixture,
+    key: string,
+    institution: string,
+    roles: string[],
+    practitioner: string | null = null,
+  ) {
     const username = `${key.toLowerCase()}-${uniq()}`;
     const [row] = await db.ds.query(
       `INSERT INTO app_user (tenant_id, institution_id, practitioner_id, username, display_name, password_hash, roles)
@@ -204,7 +218,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
   /** Everything a step could change, for "changes nothing" checks. */
   async function snapshot(id: string) {
     const [row] = await db.ds.query(`SELECT * FROM referral WHERE id = $1`, [id]);
-    const steps = await db.ds.query(`SELECT action, from_state, to_state FROM referral_step WHERE referral_id = $1 ORDER BY id`, [id]);
+    const steps = await db.ds.query(
+      `SELECT action, from_state, to_state FROM referral_step WHERE referral_id = $1 ORDER BY id`,
+      [id],
+    );
     const [{ audits }] = await db.ds.query(
       `SELECT count(*)::int AS audits FROM audit_event WHERE entity_id = $1 AND action LIKE 'referral.%'`,
       [id],
@@ -217,13 +234,18 @@ describe('referrals (双向转诊) over GraphQL', () => {
   }
 
   async function referralCount(tenantId: string): Promise<number> {
-    const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM referral WHERE tenant_id = $1`, [tenantId]);
+    const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM referral WHERE tenant_id = $1`, [
+      tenantId,
+    ]);
     return n;
   }
 
   /** A village → county UP referral driven through the api into `state`. */
   async function referralIn(c: Ctx, state: State, patientId: string, extra: Record<string, unknown> = {}) {
-    const r = await createOk(c.tok.villageClinician, upReferralInput(patientId, c.f.inst.general, { submit: false, ...extra }));
+    const r = await createOk(
+      c.tok.villageClinician,
+      upReferralInput(patientId, c.f.inst.general, { submit: false, ...extra }),
+    );
     if (state === 'DRAFT') return r.id as string;
     await actOk('submit', r.id, c.tok.villageClinician);
     if (state === 'SUBMITTED') return r.id as string;
@@ -251,7 +273,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
     });
 
     it('DRAFT → SUBMITTED → ACCEPTED → ARRIVED → COMPLETED, each step timed, on the timeline, audited and published', async () => {
-      const draft = await createOk(t.tok.villageClinician, upReferralInput(patientId, t.f.inst.general, { submit: false }));
+      const draft = await createOk(
+        t.tok.villageClinician,
+        upReferralInput(patientId, t.f.inst.general, { submit: false }),
+      );
       expect(draft.state).toBe('DRAFT');
       expect(draft.submittedAt).toBeNull();
       expect(draft.fromUserId).toBe(t.ids.villageClinician);
@@ -267,8 +292,16 @@ describe('referrals (双向转诊) over GraphQL', () => {
       expect(submitted.dueAt).toBe(submitted.responseDueAt);
 
       const appointmentAt = inHours(48);
-      const accepted = await actOk('accept', draft.id, t.tok.coordinator, { appointmentAt, place: '门诊三楼 305' });
-      expect(accepted).toMatchObject({ state: 'ACCEPTED', appointmentAt, appointmentPlace: '门诊三楼 305', bed: null });
+      const accepted = await actOk('accept', draft.id, t.tok.coordinator, {
+        appointmentAt,
+        place: '门诊三楼 305',
+      });
+      expect(accepted).toMatchObject({
+        state: 'ACCEPTED',
+        appointmentAt,
+        appointmentPlace: '门诊三楼 305',
+        bed: null,
+      });
       expect(accepted.answeredAt).not.toBeNull();
       expect(accepted.dueAt).toBe(appointmentAt);
 
@@ -280,17 +313,53 @@ describe('referrals (双向转诊) over GraphQL', () => {
       expect(completed.closedAt).not.toBeNull();
 
       expect(completed.timeline).toEqual([
-        { action: 'create', fromState: null, toState: 'DRAFT', actorUserId: t.ids.villageClinician, note: null },
-        { action: 'submit', fromState: 'DRAFT', toState: 'SUBMITTED', actorUserId: t.ids.villageCoord, note: '请尽快安排' },
-        { action: 'accept', fromState: 'SUBMITTED', toState: 'ACCEPTED', actorUserId: t.ids.coordinator, note: null },
-        { action: 'arrive', fromState: 'ACCEPTED', toState: 'ARRIVED', actorUserId: t.ids.coord2, note: null },
-        { action: 'complete', fromState: 'ARRIVED', toState: 'COMPLETED', actorUserId: t.ids.coordinator, note: '已结案' },
+        {
+          action: 'create',
+          fromState: null,
+          toState: 'DRAFT',
+          actorUserId: t.ids.villageClinician,
+          note: null,
+        },
+        {
+          action: 'submit',
+          fromState: 'DRAFT',
+          toState: 'SUBMITTED',
+          actorUserId: t.ids.villageCoord,
+          note: '请尽快安排',
+        },
+        {
+          action: 'accept',
+          fromState: 'SUBMITTED',
+          toState: 'ACCEPTED',
+          actorUserId: t.ids.coordinator,
+          note: null,
+        },
+        {
+          action: 'arrive',
+          fromState: 'ACCEPTED',
+          toState: 'ARRIVED',
+          actorUserId: t.ids.coord2,
+          note: null,
+        },
+        {
+          action: 'complete',
+          fromState: 'ARRIVED',
+          toState: 'COMPLETED',
+          actorUserId: t.ids.coordinator,
+          note: '已结案',
+        },
       ]);
 
       // The DB agrees with the answers.
       const snap = await snapshot(draft.id);
       expect(snap.row.state).toBe('COMPLETED');
-      expect(snap.steps.map((s: { action: string }) => s.action)).toEqual(['create', 'submit', 'accept', 'arrive', 'complete']);
+      expect(snap.steps.map((s: { action: string }) => s.action)).toEqual([
+        'create',
+        'submit',
+        'accept',
+        'arrive',
+        'complete',
+      ]);
 
       // One audit event per step, naming the referral and the actor.
       const audits = await db.ds.query(
@@ -299,24 +368,74 @@ describe('referrals (双向转诊) over GraphQL', () => {
         [draft.id],
       );
       expect(audits).toEqual([
-        { action: 'referral.create', entity_type: 'Referral', actor_user_id: t.ids.villageClinician, outcome: 'SUCCESS', tenant_id: t.f.tenantId },
-        { action: 'referral.submit', entity_type: 'Referral', actor_user_id: t.ids.villageCoord, outcome: 'SUCCESS', tenant_id: t.f.tenantId },
-        { action: 'referral.accept', entity_type: 'Referral', actor_user_id: t.ids.coordinator, outcome: 'SUCCESS', tenant_id: t.f.tenantId },
-        { action: 'referral.arrive', entity_type: 'Referral', actor_user_id: t.ids.coord2, outcome: 'SUCCESS', tenant_id: t.f.tenantId },
-        { action: 'referral.complete', entity_type: 'Referral', actor_user_id: t.ids.coordinator, outcome: 'SUCCESS', tenant_id: t.f.tenantId },
+        {
+          action: 'referral.create',
+          entity_type: 'Referral',
+          actor_user_id: t.ids.villageClinician,
+          outcome: 'SUCCESS',
+          tenant_id: t.f.tenantId,
+        },
+        {
+          action: 'referral.submit',
+          entity_type: 'Referral',
+          actor_user_id: t.ids.villageCoord,
+          outcome: 'SUCCESS',
+          tenant_id: t.f.tenantId,
+        },
+        {
+          action: 'referral.accept',
+          entity_type: 'Referral',
+          actor_user_id: t.ids.coordinator,
+          outcome: 'SUCCESS',
+          tenant_id: t.f.tenantId,
+        },
+        {
+          action: 'referral.arrive',
+          entity_type: 'Referral',
+          actor_user_id: t.ids.coord2,
+          outcome: 'SUCCESS',
+          tenant_id: t.f.tenantId,
+        },
+        {
+          action: 'referral.complete',
+          entity_type: 'Referral',
+          actor_user_id: t.ids.coordinator,
+          outcome: 'SUCCESS',
+          tenant_id: t.f.tenantId,
+        },
       ]);
 
       // The outbox holds each step's event and the timers it set (answer deadline; reminder and no-show check).
-      const events = snap.outbox.filter((m: { queue: string }) => m.queue === 'events').map((m: { job_name: string }) => m.job_name);
-      expect(events).toEqual(['referral.submitted', 'referral.accepted', 'referral.arrived', 'referral.completed']);
-      const timers = snap.outbox.filter((m: { queue: string }) => m.queue === 'timers').map((m: { job_name: string }) => m.job_name);
-      expect(timers.sort()).toEqual(['referral.appointment-reminder', 'referral.no-show-check', 'referral.response-due']);
+      const events = snap.outbox
+        .filter((m: { queue: string }) => m.queue === 'events')
+        .map((m: { job_name: string }) => m.job_name);
+      expect(events).toEqual([
+        'referral.submitted',
+        'referral.accepted',
+        'referral.arrived',
+        'referral.completed',
+      ]);
+      const timers = snap.outbox
+        .filter((m: { queue: string }) => m.queue === 'timers')
+        .map((m: { job_name: string }) => m.job_name);
+      expect(timers.sort()).toEqual([
+        'referral.appointment-reminder',
+        'referral.no-show-check',
+        'referral.response-due',
+      ]);
     });
 
     it('SUBMITTED → REJECTED keeps the reason code and text and closes the referral', async () => {
       const id = await referralIn(t, 'SUBMITTED', patientId);
-      const r = await actOk('reject', id, t.tok.coordinator, { reasonCode: 'OUTSIDE_SCOPE', reason: '超出本院诊疗范围' });
-      expect(r).toMatchObject({ state: 'REJECTED', rejectCode: 'OUTSIDE_SCOPE', rejectReason: '超出本院诊疗范围' });
+      const r = await actOk('reject', id, t.tok.coordinator, {
+        reasonCode: 'OUTSIDE_SCOPE',
+        reason: '超出本院诊疗范围',
+      });
+      expect(r).toMatchObject({
+        state: 'REJECTED',
+        rejectCode: 'OUTSIDE_SCOPE',
+        rejectReason: '超出本院诊疗范围',
+      });
       expect(r.answeredAt).not.toBeNull();
       expect(r.closedAt).not.toBeNull();
       expect(r.timeline.at(-1)).toEqual({
@@ -327,7 +446,11 @@ describe('referrals (双向转诊) over GraphQL', () => {
         note: '超出本院诊疗范围',
       });
       const snap = await snapshot(id);
-      expect(snap.row).toMatchObject({ state: 'REJECTED', reject_code: 'OUTSIDE_SCOPE', reject_reason: '超出本院诊疗范围' });
+      expect(snap.row).toMatchObject({
+        state: 'REJECTED',
+        reject_code: 'OUTSIDE_SCOPE',
+        reject_reason: '超出本院诊疗范围',
+      });
       expect(snap.outbox.map((m: { job_name: string }) => m.job_name)).toContain('referral.rejected');
       const [{ n }] = await db.ds.query(
         `SELECT count(*)::int AS n FROM audit_event WHERE entity_id = $1 AND action = 'referral.reject'`,
@@ -344,7 +467,12 @@ describe('referrals (双向转诊) over GraphQL', () => {
       const r = await actOk('cancel', id, t.tok[who], { reason: '患者转往他院' });
       expect(r).toMatchObject({ state: 'CANCELLED', cancelReason: '患者转往他院' });
       expect(r.closedAt).not.toBeNull();
-      expect(r.timeline.at(-1)).toMatchObject({ action: 'cancel', fromState: from, toState: 'CANCELLED', actorUserId: t.ids[who] });
+      expect(r.timeline.at(-1)).toMatchObject({
+        action: 'cancel',
+        fromState: from,
+        toState: 'CANCELLED',
+        actorUserId: t.ids[who],
+      });
       const snap = await snapshot(id);
       expect(snap.row.state).toBe('CANCELLED');
       expect(snap.outbox.map((m: { job_name: string }) => m.job_name)).toContain('referral.cancelled');
@@ -423,13 +551,19 @@ describe('referrals (双向转诊) over GraphQL', () => {
       expect(r).toMatchObject({ direction: 'UP', toInstitutionId: t.f.inst.general, state: 'SUBMITTED' });
     });
 
-    it.each(['DOWN', 'LATERAL'])('refuses village → county %s with rule DIRECTION_TIER and writes nothing', async (direction) => {
-      const n = await referralCount(t.f.tenantId);
-      const { res } = await create(t.tok.villageClinician, upReferralInput(villagePatient, t.f.inst.general, { direction }));
-      expectRefused(res, 'BAD_USER_INPUT', { rule: 'DIRECTION_TIER', field: 'direction' });
-      expect(res.errors![0].message).toContain('UP');
-      expect(await referralCount(t.f.tenantId)).toBe(n);
-    });
+    it.each(['DOWN', 'LATERAL'])(
+      'refuses village → county %s with rule DIRECTION_TIER and writes nothing',
+      async (direction) => {
+        const n = await referralCount(t.f.tenantId);
+        const { res } = await create(
+          t.tok.villageClinician,
+          upReferralInput(villagePatient, t.f.inst.general, { direction }),
+        );
+        expectRefused(res, 'BAD_USER_INPUT', { rule: 'DIRECTION_TIER', field: 'direction' });
+        expect(res.errors![0].message).toContain('UP');
+        expect(await referralCount(t.f.tenantId)).toBe(n);
+      },
+    );
 
     it('accepts county → village DOWN with the discharge content', async () => {
       const r = await createOk(
@@ -455,8 +589,15 @@ describe('referrals (双向转诊) over GraphQL', () => {
         t.tok.townshipClinician,
         upReferralInput(townshipPatient, t.f.inst.subcenter, { direction: 'LATERAL' }),
       );
-      expect(r).toMatchObject({ direction: 'LATERAL', fromInstitutionId: t.f.inst.township, toInstitutionId: t.f.inst.subcenter });
-      const { res } = await create(t.tok.townshipClinician, upReferralInput(townshipPatient, t.f.inst.subcenter));
+      expect(r).toMatchObject({
+        direction: 'LATERAL',
+        fromInstitutionId: t.f.inst.township,
+        toInstitutionId: t.f.inst.subcenter,
+      });
+      const { res } = await create(
+        t.tok.townshipClinician,
+        upReferralInput(townshipPatient, t.f.inst.subcenter),
+      );
       expectRefused(res, 'BAD_USER_INPUT', { rule: 'DIRECTION_TIER' });
     });
 
@@ -467,12 +608,18 @@ describe('referrals (双向转诊) over GraphQL', () => {
     ] as const)('accepts %s → partner hospital UP, and refuses it as LATERAL', async (_, who, patient) => {
       const r = await createOk(t.tok[who], upReferralInput(patient(), t.f.inst.partner));
       expect(r).toMatchObject({ direction: 'UP', toInstitutionId: t.f.inst.partner });
-      const { res } = await create(t.tok[who], upReferralInput(patient(), t.f.inst.partner, { direction: 'LATERAL' }));
+      const { res } = await create(
+        t.tok[who],
+        upReferralInput(patient(), t.f.inst.partner, { direction: 'LATERAL' }),
+      );
       expectRefused(res, 'BAD_USER_INPUT', { rule: 'DIRECTION_TIER' });
     });
 
     it('refuses a referral to one’s own institution', async () => {
-      const { res } = await create(t.tok.countyClinician, upReferralInput(countyPatient, t.f.inst.general, { direction: 'LATERAL' }));
+      const { res } = await create(
+        t.tok.countyClinician,
+        upReferralInput(countyPatient, t.f.inst.general, { direction: 'LATERAL' }),
+      );
       expectRefused(res, 'BAD_USER_INPUT', { field: 'toInstitutionId' });
     });
 
@@ -495,18 +642,29 @@ describe('referrals (双向转诊) over GraphQL', () => {
       countyPatient = await registerPatient(api, t.tok.countyClinician, '下转患者');
     });
 
-    it.each(['I10', 'E11.9', 'J18.900', 'I63.900x001', 'I10.x00x002', 'S72.0'])('accepts the ICD-10 code %s', async (code) => {
-      const r = await createOk(t.tok.villageClinician, upReferralInput(villagePatient, t.f.inst.general, { diagnosisCode: code }));
-      expect(r.diagnosisCode).toBe(code);
-    });
+    it.each(['I10', 'E11.9', 'J18.900', 'I63.900x001', 'I10.x00x002', 'S72.0'])(
+      'accepts the ICD-10 code %s',
+      async (code) => {
+        const r = await createOk(
+          t.tok.villageClinician,
+          upReferralInput(villagePatient, t.f.inst.general, { diagnosisCode: code }),
+        );
+        expect(r.diagnosisCode).toBe(code);
+      },
+    );
 
     it.each(['I1', '110', 'I10.', 'II10', 'I10.12345', 'hypertension', '高血压', ''])(
       'refuses the malformed code %p as BAD_USER_INPUT on diagnosisCode, writing nothing',
       async (code) => {
         const n = await referralCount(t.f.tenantId);
-        const { res } = await create(t.tok.villageClinician, upReferralInput(villagePatient, t.f.inst.general, { diagnosisCode: code }));
+        const { res } = await create(
+          t.tok.villageClinician,
+          upReferralInput(villagePatient, t.f.inst.general, { diagnosisCode: code }),
+        );
         expectRefused(res, 'BAD_USER_INPUT');
-        expect(res.errors![0].extensions!.fields.map((f: { field: string }) => f.field)).toContain('diagnosisCode');
+        expect(res.errors![0].extensions!.fields.map((f: { field: string }) => f.field)).toContain(
+          'diagnosisCode',
+        );
         expect(res.errors![0].message).toContain('ICD-10');
         expect(await referralCount(t.f.tenantId)).toBe(n);
       },
@@ -514,7 +672,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
 
     it('refuses to submit a DOWN referral without discharge summary, rehab plan and medication plan, listing them', async () => {
       const n = await referralCount(t.f.tenantId);
-      const { res } = await create(t.tok.countyClinician, upReferralInput(countyPatient, t.f.inst.village, { direction: 'DOWN' }));
+      const { res } = await create(
+        t.tok.countyClinician,
+        upReferralInput(countyPatient, t.f.inst.village, { direction: 'DOWN' }),
+      );
       expectRefused(res, 'BAD_USER_INPUT', { fields: ['dischargeSummary', 'rehabPlan', 'medicationPlan'] });
       expect(await referralCount(t.f.tenantId)).toBe(n);
     });
@@ -534,7 +695,11 @@ describe('referrals (双向转诊) over GraphQL', () => {
     it('keeps an incomplete DOWN draft but refuses to submit it, leaving it a draft', async () => {
       const draft = await createOk(
         t.tok.countyClinician,
-        upReferralInput(countyPatient, t.f.inst.village, { direction: 'DOWN', submit: false, rehabPlan: DOWN_CONTENT.rehabPlan }),
+        upReferralInput(countyPatient, t.f.inst.village, {
+          direction: 'DOWN',
+          submit: false,
+          rehabPlan: DOWN_CONTENT.rehabPlan,
+        }),
       );
       expect(draft.state).toBe('DRAFT');
       const before = await snapshot(draft.id);
@@ -549,7 +714,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
       ['medicationPlan', { medicationPlan: DOWN_CONTENT.medicationPlan }],
     ])('refuses %s on a non-DOWN referral', async (_, extra) => {
       const n = await referralCount(t.f.tenantId);
-      const { res } = await create(t.tok.villageClinician, upReferralInput(villagePatient, t.f.inst.general, extra));
+      const { res } = await create(
+        t.tok.villageClinician,
+        upReferralInput(villagePatient, t.f.inst.general, extra),
+      );
       expectRefused(res, 'BAD_USER_INPUT', { field: 'direction' });
       expect(await referralCount(t.f.tenantId)).toBe(n);
     });
@@ -568,12 +736,20 @@ describe('referrals (双向转诊) over GraphQL', () => {
     let toCardiology: () => Promise<string>;
     beforeAll(async () => {
       patientId = await registerPatient(api, t.tok.villageClinician, '权限患者');
-      toCardiology = () => referralIn(t, 'SUBMITTED', patientId, { toDepartmentId: t.f.department.cardiology });
+      toCardiology = () =>
+        referralIn(t, 'SUBMITTED', patientId, { toDepartmentId: t.f.department.cardiology });
     });
 
     it('lets the sending institution’s coordinator create, submit and cancel', async () => {
-      const draft = await createOk(t.tok.villageCoord, upReferralInput(patientId, t.f.inst.general, { submit: false }));
-      expect(draft).toMatchObject({ state: 'DRAFT', fromUserId: t.ids.villageCoord, fromInstitutionId: t.f.inst.village });
+      const draft = await createOk(
+        t.tok.villageCoord,
+        upReferralInput(patientId, t.f.inst.general, { submit: false }),
+      );
+      expect(draft).toMatchObject({
+        state: 'DRAFT',
+        fromUserId: t.ids.villageCoord,
+        fromInstitutionId: t.f.inst.village,
+      });
       await actOk('submit', draft.id, t.tok.villageCoord);
       expect((await actOk('cancel', draft.id, t.tok.villageCoord)).state).toBe('CANCELLED');
     });
@@ -585,13 +761,16 @@ describe('referrals (双向转诊) over GraphQL', () => {
       expect(r.timeline.at(-1).actorUserId).toBe(t.ids.countyClinician);
     });
 
-    it.each(['accept', 'reject'] as const)('refuses a clinician of another department of the receiver: %s FORBIDDEN', async (action) => {
-      const id = await toCardiology();
-      const before = await snapshot(id);
-      const { res } = await act(action, id, t.tok.neuroClinician);
-      expectRefused(res, 'FORBIDDEN');
-      expect(await snapshot(id)).toEqual(before);
-    });
+    it.each(['accept', 'reject'] as const)(
+      'refuses a clinician of another department of the receiver: %s FORBIDDEN',
+      async (action) => {
+        const id = await toCardiology();
+        const before = await snapshot(id);
+        const { res } = await act(action, id, t.tok.neuroClinician);
+        expectRefused(res, 'FORBIDDEN');
+        expect(await snapshot(id)).toEqual(before);
+      },
+    );
 
     it('refuses a receiving clinician when the referral names no department', async () => {
       const id = await referralIn(t, 'SUBMITTED', patientId);
@@ -600,15 +779,18 @@ describe('referrals (双向转诊) over GraphQL', () => {
       expect((await snapshot(id)).row.state).toBe('SUBMITTED');
     });
 
-    it.each(['arrive', 'complete'] as const)('refuses %s by another department’s clinician', async (action) => {
-      const id = await toCardiology();
-      await actOk('accept', id, t.tok.coordinator);
-      if (action === 'complete') await actOk('arrive', id, t.tok.coordinator);
-      const before = await snapshot(id);
-      const { res } = await act(action, id, t.tok.neuroClinician);
-      expectRefused(res, 'FORBIDDEN');
-      expect(await snapshot(id)).toEqual(before);
-    });
+    it.each(['arrive', 'complete'] as const)(
+      'refuses %s by another department’s clinician',
+      async (action) => {
+        const id = await toCardiology();
+        await actOk('accept', id, t.tok.coordinator);
+        if (action === 'complete') await actOk('arrive', id, t.tok.coordinator);
+        const before = await snapshot(id);
+        const { res } = await act(action, id, t.tok.neuroClinician);
+        expectRefused(res, 'FORBIDDEN');
+        expect(await snapshot(id)).toEqual(before);
+      },
+    );
 
     it('refuses cancel by the receiver (FORBIDDEN) and changes nothing', async () => {
       for (const who of ['coordinator', 'countyClinician'] as const) {
@@ -620,14 +802,17 @@ describe('referrals (双向转诊) over GraphQL', () => {
       }
     });
 
-    it.each(['accept', 'reject', 'arrive'] as const)('refuses the sender answering its own referral: %s FORBIDDEN', async (action) => {
-      const id = await referralIn(t, action === 'arrive' ? 'ACCEPTED' : 'SUBMITTED', patientId);
-      const before = await snapshot(id);
-      for (const who of ['villageClinician', 'villageCoord'] as const) {
-        expectRefused((await act(action, id, t.tok[who])).res, 'FORBIDDEN');
-      }
-      expect(await snapshot(id)).toEqual(before);
-    });
+    it.each(['accept', 'reject', 'arrive'] as const)(
+      'refuses the sender answering its own referral: %s FORBIDDEN',
+      async (action) => {
+        const id = await referralIn(t, action === 'arrive' ? 'ACCEPTED' : 'SUBMITTED', patientId);
+        const before = await snapshot(id);
+        for (const who of ['villageClinician', 'villageCoord'] as const) {
+          expectRefused((await act(action, id, t.tok[who])).res, 'FORBIDDEN');
+        }
+        expect(await snapshot(id)).toEqual(before);
+      },
+    );
 
     it.each(['expert', 'auditor', 'admin', 'instAdmin'] as const)(
       'refuses every step and creation to %s (FORBIDDEN)',
@@ -641,19 +826,25 @@ describe('referrals (双向转诊) over GraphQL', () => {
         }
         expect(await snapshot(submitted)).toEqual(before);
         const n = await referralCount(t.f.tenantId);
-        expectRefused((await create(t.tok[who], upReferralInput(patientId, t.f.inst.general))).res, 'FORBIDDEN');
+        expectRefused(
+          (await create(t.tok[who], upReferralInput(patientId, t.f.inst.general))).res,
+          'FORBIDDEN',
+        );
         expect(await referralCount(t.f.tenantId)).toBe(n);
       },
     );
 
-    it.each(['admin', 'auditor'] as const)('lets %s read any submitted referral of the tenant, and list it', async (who) => {
-      const id = await referralIn(t, 'SUBMITTED', patientId);
-      const got = await gql(GET, { id }, t.tok[who]);
-      expect(got.errors).toBeUndefined();
-      expect(got.data!.referral.id).toBe(id);
-      const list = await gql(LIST, { box: 'ALL', first: 100, states: ['SUBMITTED'] }, t.tok[who]);
-      expect(list.data!.referrals.nodes.map((n: { id: string }) => n.id)).toContain(id);
-    });
+    it.each(['admin', 'auditor'] as const)(
+      'lets %s read any submitted referral of the tenant, and list it',
+      async (who) => {
+        const id = await referralIn(t, 'SUBMITTED', patientId);
+        const got = await gql(GET, { id }, t.tok[who]);
+        expect(got.errors).toBeUndefined();
+        expect(got.data!.referral.id).toBe(id);
+        const list = await gql(LIST, { box: 'ALL', first: 100, states: ['SUBMITTED'] }, t.tok[who]);
+        expect(list.data!.referrals.nodes.map((n: { id: string }) => n.id)).toContain(id);
+      },
+    );
 
     it('hides a referral from an unrelated institution of the tenant (NOT_FOUND for reads and steps)', async () => {
       const id = await referralIn(t, 'SUBMITTED', patientId);
@@ -674,7 +865,8 @@ describe('referrals (双向转诊) over GraphQL', () => {
       for (const who of ['admin', 'auditor', 'coordinator', 'villageClinician'] as const) {
         expectRefused(await gql(GET, { id }, o.tok[who]), 'NOT_FOUND');
       }
-      for (const action of ['accept', 'reject'] as const) expectRefused((await act(action, id, o.tok.coordinator)).res, 'NOT_FOUND');
+      for (const action of ['accept', 'reject'] as const)
+        expectRefused((await act(action, id, o.tok.coordinator)).res, 'NOT_FOUND');
       expectRefused((await act('cancel', id, o.tok.villageClinician)).res, 'NOT_FOUND');
       const list = await gql(LIST, { box: 'ALL', first: 100 }, o.tok.admin);
       expect(list.data!.referrals.nodes.map((n: { id: string }) => n.id)).not.toContain(id);
@@ -694,7 +886,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
     it('answers NOT_FOUND for an id that is no referral', async () => {
       expectRefused(await gql(GET, { id: '00000000-0000-4000-8000-000000000000' }, t.tok.admin), 'NOT_FOUND');
       expectRefused(await gql(GET, { id: 'not-a-uuid' }, t.tok.admin), 'NOT_FOUND');
-      expectRefused((await act('accept', '00000000-0000-4000-8000-000000000000', t.tok.coordinator)).res, 'NOT_FOUND');
+      expectRefused(
+        (await act('accept', '00000000-0000-4000-8000-000000000000', t.tok.coordinator)).res,
+        'NOT_FOUND',
+      );
     });
   });
 
@@ -706,34 +901,39 @@ describe('referrals (双向转诊) over GraphQL', () => {
       patientId = await registerPatient(api, t.tok.villageClinician, '并发患者');
     });
 
-    it.each([1, 2, 3])('round %i: exactly one of five parallel accept/reject calls wins, the others get CONFLICT', async () => {
-      const id = await referralIn(t, 'SUBMITTED', patientId);
-      const who = ['coordinator', 'coord2', 'coord3', 'coord4', 'coord5'] as const;
-      const results = await Promise.all(
-        who.map((w, i) => act(i % 2 === 0 ? 'accept' : 'reject', id, t.tok[w]).then((x) => ({ ...x, i }))),
-      );
-      const winners = results.filter((x) => !x.res.errors);
-      const losers = results.filter((x) => x.res.errors);
-      expect(winners).toHaveLength(1);
-      expect(losers.map((x) => errorCode(x.res))).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT']);
-      const winnerAction = winners[0].i % 2 === 0 ? 'accept' : 'reject';
-      const expectedState = winnerAction === 'accept' ? 'ACCEPTED' : 'REJECTED';
-      expect(winners[0].r!.state).toBe(expectedState);
+    it.each([1, 2, 3])(
+      'round %i: exactly one of five parallel accept/reject calls wins, the others get CONFLICT',
+      async () => {
+        const id = await referralIn(t, 'SUBMITTED', patientId);
+        const who = ['coordinator', 'coord2', 'coord3', 'coord4', 'coord5'] as const;
+        const results = await Promise.all(
+          who.map((w, i) => act(i % 2 === 0 ? 'accept' : 'reject', id, t.tok[w]).then((x) => ({ ...x, i }))),
+        );
+        const winners = results.filter((x) => !x.res.errors);
+        const losers = results.filter((x) => x.res.errors);
+        expect(winners).toHaveLength(1);
+        expect(losers.map((x) => errorCode(x.res))).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT']);
+        const winnerAction = winners[0].i % 2 === 0 ? 'accept' : 'reject';
+        const expectedState = winnerAction === 'accept' ? 'ACCEPTED' : 'REJECTED';
+        expect(winners[0].r!.state).toBe(expectedState);
 
-      const snap = await snapshot(id);
-      expect(snap.row.state).toBe(expectedState);
-      expect(snap.row.answered_at).not.toBeNull();
-      expect(snap.steps.filter((s: { action: string }) => s.action === 'accept' || s.action === 'reject')).toEqual([
-        { action: winnerAction, from_state: 'SUBMITTED', to_state: expectedState },
-      ]);
-      const [{ n }] = await db.ds.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE entity_id = $1 AND action IN ('referral.accept', 'referral.reject')`,
-        [id],
-      );
-      expect(n).toBe(1);
-      const answers = snap.outbox.filter((m: { job_name: string }) => ['referral.accepted', 'referral.rejected'].includes(m.job_name));
-      expect(answers).toHaveLength(1);
-    });
+        const snap = await snapshot(id);
+        expect(snap.row.state).toBe(expectedState);
+        expect(snap.row.answered_at).not.toBeNull();
+        expect(
+          snap.steps.filter((s: { action: string }) => s.action === 'accept' || s.action === 'reject'),
+        ).toEqual([{ action: winnerAction, from_state: 'SUBMITTED', to_state: expectedState }]);
+        const [{ n }] = await db.ds.query(
+          `SELECT count(*)::int AS n FROM audit_event WHERE entity_id = $1 AND action IN ('referral.accept', 'referral.reject')`,
+          [id],
+        );
+        expect(n).toBe(1);
+        const answers = snap.outbox.filter((m: { job_name: string }) =>
+          ['referral.accepted', 'referral.rejected'].includes(m.job_name),
+        );
+        expect(answers).toHaveLength(1);
+      },
+    );
 
     it('answers a late accept of an accepted referral with CONFLICT naming the state', async () => {
       const id = await referralIn(t, 'ACCEPTED', patientId);
@@ -753,18 +953,25 @@ describe('referrals (双向转诊) over GraphQL', () => {
     it('turns 50 parallel calls with one key and one content into one referral', async () => {
       const key = `idem-${uniq()}-parallel`;
       const input = upReferralInput(patientId, t.f.inst.general, { idempotencyKey: key });
-      const results = await Promise.all(Array.from({ length: 50 }, () => create(t.tok.villageClinician, input)));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => create(t.tok.villageClinician, input)),
+      );
       for (const { res } of results) expect(res.errors).toBeUndefined();
       const ids = new Set(results.map((x) => x.r!.id));
       expect(ids.size).toBe(1);
       expect(new Set(results.map((x) => x.r!.number)).size).toBe(1);
       const [id] = ids;
-      const rows = await db.ds.query(`SELECT id FROM referral WHERE tenant_id = $1 AND idempotency_key = $2`, [t.f.tenantId, key]);
+      const rows = await db.ds.query(
+        `SELECT id FROM referral WHERE tenant_id = $1 AND idempotency_key = $2`,
+        [t.f.tenantId, key],
+      );
       expect(rows).toEqual([{ id }]);
       const snap = await snapshot(id);
       expect(snap.steps.map((s: { action: string }) => s.action)).toEqual(['create', 'submit']);
       expect(snap.audits).toBe(2);
-      expect(snap.outbox.filter((m: { job_name: string }) => m.job_name === 'referral.submitted')).toHaveLength(1);
+      expect(
+        snap.outbox.filter((m: { job_name: string }) => m.job_name === 'referral.submitted'),
+      ).toHaveLength(1);
     }, 180_000);
 
     it('returns the same referral to a later retry with the same key and content', async () => {
@@ -774,13 +981,19 @@ describe('referrals (双向转诊) over GraphQL', () => {
       const again = await createOk(t.tok.villageClinician, input);
       expect(again.id).toBe(first.id);
       expect(again.number).toBe(first.number);
-      const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM referral WHERE idempotency_key = $1`, [key]);
+      const [{ n }] = await db.ds.query(
+        `SELECT count(*)::int AS n FROM referral WHERE idempotency_key = $1`,
+        [key],
+      );
       expect(n).toBe(1);
     });
 
     it('answers CONFLICT with existingReferralId when the key comes back with other content', async () => {
       const key = `idem-${uniq()}-diff`;
-      const first = await createOk(t.tok.villageClinician, upReferralInput(patientId, t.f.inst.general, { idempotencyKey: key }));
+      const first = await createOk(
+        t.tok.villageClinician,
+        upReferralInput(patientId, t.f.inst.general, { idempotencyKey: key }),
+      );
       const n = await referralCount(t.f.tenantId);
       const { res } = await create(
         t.tok.villageClinician,
@@ -792,9 +1005,15 @@ describe('referrals (双向转诊) over GraphQL', () => {
 
     it('keeps keys apart between tenants', async () => {
       const key = `idem-${uniq()}-tenants`;
-      const mine = await createOk(t.tok.villageClinician, upReferralInput(patientId, t.f.inst.general, { idempotencyKey: key }));
+      const mine = await createOk(
+        t.tok.villageClinician,
+        upReferralInput(patientId, t.f.inst.general, { idempotencyKey: key }),
+      );
       const otherPatient = await registerPatient(api, o.tok.villageClinician);
-      const theirs = await createOk(o.tok.villageClinician, upReferralInput(otherPatient, o.f.inst.general, { idempotencyKey: key }));
+      const theirs = await createOk(
+        o.tok.villageClinician,
+        upReferralInput(otherPatient, o.f.inst.general, { idempotencyKey: key }),
+      );
       expect(theirs.id).not.toBe(mine.id);
     });
   });
@@ -872,7 +1091,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
       const rejected = await referralIn(t, 'REJECTED', patientId);
       const r = await createOk(
         t.tok.villageClinician,
-        upReferralInput(patientId, t.f.inst.general, { resubmissionOf: rejected, clinicalSummary: '补充心电图与血脂结果' }),
+        upReferralInput(patientId, t.f.inst.general, {
+          resubmissionOf: rejected,
+          clinicalSummary: '补充心电图与血脂结果',
+        }),
       );
       expect(r.id).not.toBe(rejected);
       expect(r).toMatchObject({ resubmissionOf: rejected, state: 'SUBMITTED' });
@@ -887,7 +1109,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
       async (state) => {
         const old = await referralIn(t, state, patientId);
         const n = await referralCount(t.f.tenantId);
-        const { res } = await create(t.tok.villageClinician, upReferralInput(patientId, t.f.inst.general, { resubmissionOf: old }));
+        const { res } = await create(
+          t.tok.villageClinician,
+          upReferralInput(patientId, t.f.inst.general, { resubmissionOf: old }),
+        );
         expectRefused(res, 'BAD_USER_INPUT', { field: 'resubmissionOf' });
         expect(await referralCount(t.f.tenantId)).toBe(n);
       },
@@ -897,7 +1122,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
       const rejected = await referralIn(t, 'REJECTED', patientId);
       const otherPatient = await registerPatient(api, t.tok.villageClinician, '另一患者');
       const n = await referralCount(t.f.tenantId);
-      const { res } = await create(t.tok.villageClinician, upReferralInput(otherPatient, t.f.inst.general, { resubmissionOf: rejected }));
+      const { res } = await create(
+        t.tok.villageClinician,
+        upReferralInput(otherPatient, t.f.inst.general, { resubmissionOf: rejected }),
+      );
       expectRefused(res, 'BAD_USER_INPUT', { field: 'patientId' });
       expect(await referralCount(t.f.tenantId)).toBe(n);
     });
@@ -905,7 +1133,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
     it('does not let another institution resubmit someone else’s rejected referral (NOT_FOUND)', async () => {
       const rejected = await referralIn(t, 'REJECTED', patientId);
       const townPatient = await registerPatient(api, t.tok.townshipClinician);
-      const { res } = await create(t.tok.townshipClinician, upReferralInput(townPatient, t.f.inst.general, { resubmissionOf: rejected }));
+      const { res } = await create(
+        t.tok.townshipClinician,
+        upReferralInput(townPatient, t.f.inst.general, { resubmissionOf: rejected }),
+      );
       expectRefused(res, 'NOT_FOUND');
     });
   });
@@ -966,7 +1197,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
       expect(r.toDepartmentId).toBe(t.neuroDept);
       const snap = await snapshot(id);
       expect(snap.row.to_department_id).toBe(t.neuroDept);
-      const [step] = await db.ds.query(`SELECT details FROM referral_step WHERE referral_id = $1 AND action = 'accept'`, [id]);
+      const [step] = await db.ds.query(
+        `SELECT details FROM referral_step WHERE referral_id = $1 AND action = 'accept'`,
+        [id],
+      );
       expect(step.details).toEqual({ redirectedTo: t.neuroDept });
       // Now the neurology clinician acts on it, and cardiology no longer may.
       expectRefused((await act('arrive', id, t.tok.countyClinician)).res, 'FORBIDDEN');
@@ -991,7 +1225,9 @@ describe('referrals (双向转诊) over GraphQL', () => {
         const patientId = await registerPatient(api, token);
         const numbers: string[] = [];
         for (let i = 0; i < 3; i++) {
-          numbers.push((await createOk(token, upReferralInput(patientId, f.inst.general, { submit: i !== 1 }))).number);
+          numbers.push(
+            (await createOk(token, upReferralInput(patientId, f.inst.general, { submit: i !== 1 }))).number,
+          );
         }
         expect(numbers).toEqual([`ZZ-${year}-000001`, `ZZ-${year}-000002`, `ZZ-${year}-000003`]);
       }
@@ -1001,7 +1237,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
       const patientId = await registerPatient(api, t.tok.villageClinician);
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          create(t.tok.villageClinician, upReferralInput(patientId, t.f.inst.general, { purpose: `并发转诊 ${i}` })),
+          create(
+            t.tok.villageClinician,
+            upReferralInput(patientId, t.f.inst.general, { purpose: `并发转诊 ${i}` }),
+          ),
         ),
       );
       for (const { res } of results) expect(res.errors).toBeUndefined();
@@ -1032,16 +1271,19 @@ describe('referrals (双向转诊) over GraphQL', () => {
   describe('patient access', () => {
     it('lets the receiving coordinator read the patient after submission, not before; others still not', async () => {
       const patientId = await registerPatient(api, t.tok.villageClinician, '授权患者');
-      const draft = await createOk(t.tok.villageClinician, upReferralInput(patientId, t.f.inst.general, { submit: false }));
+      const draft = await createOk(
+        t.tok.villageClinician,
+        upReferralInput(patientId, t.f.inst.general, { submit: false }),
+      );
       expectRefused(await gql(PATIENT, { id: patientId }, t.tok.coordinator), 'NOT_FOUND');
       await actOk('submit', draft.id, t.tok.villageClinician);
       const read = await gql(PATIENT, { id: patientId }, t.tok.coordinator);
       expect(read.errors).toBeUndefined();
       expect(read.data!.patient).toEqual({ id: patientId, name: '授权患者' });
-      const [access] = await db.ds.query(`SELECT reason FROM patient_access WHERE patient_id = $1 AND institution_id = $2`, [
-        patientId,
-        t.f.inst.general,
-      ]);
+      const [access] = await db.ds.query(
+        `SELECT reason FROM patient_access WHERE patient_id = $1 AND institution_id = $2`,
+        [patientId, t.f.inst.general],
+      );
       expect(access.reason).toBe(`referral:${draft.id}`);
       expectRefused(await gql(PATIENT, { id: patientId }, t.tok.townshipClinician), 'NOT_FOUND');
     });
@@ -1119,26 +1361,38 @@ describe('referrals (双向转诊) over GraphQL', () => {
       }
       for (let i = 0; i < 3; i++) {
         await remember(
-          await createOk(w.tok.villageClinician, upReferralInput(villagePatient, w.f.inst.general, { submit: false })),
+          await createOk(
+            w.tok.villageClinician,
+            upReferralInput(villagePatient, w.f.inst.general, { submit: false }),
+          ),
           'DRAFT',
         );
       }
       await new Promise((r) => setTimeout(r, 30));
       // Township → general, strictly after everything above.
       for (let i = 0; i < 5; i++) {
-        const r = await createOk(w.tok.townshipClinician, upReferralInput(townPatient, w.f.inst.general, { urgency: urgencies[i % 3] }));
+        const r = await createOk(
+          w.tok.townshipClinician,
+          upReferralInput(townPatient, w.f.inst.general, { urgency: urgencies[i % 3] }),
+        );
         if (i === 0) boundary = r.createdAt;
         await remember(r, 'SUBMITTED');
       }
       for (let i = 0; i < 4; i++) {
         await remember(
-          await createOk(w.tok.countyClinician, upReferralInput(countyPatient, w.f.inst.village, { direction: 'DOWN', ...DOWN_CONTENT })),
+          await createOk(
+            w.tok.countyClinician,
+            upReferralInput(countyPatient, w.f.inst.village, { direction: 'DOWN', ...DOWN_CONTENT }),
+          ),
           'SUBMITTED',
         );
       }
       for (let i = 0; i < 2; i++) {
         await remember(
-          await createOk(w.tok.townshipClinician, upReferralInput(townPatient, w.f.inst.subcenter, { direction: 'LATERAL' })),
+          await createOk(
+            w.tok.townshipClinician,
+            upReferralInput(townPatient, w.f.inst.subcenter, { direction: 'LATERAL' }),
+          ),
           'SUBMITTED',
         );
       }
@@ -1166,7 +1420,9 @@ describe('referrals (双向转诊) over GraphQL', () => {
 
     it('ALL for a clinician is both sides; for the consortium admin every sent referral of the tenant', async () => {
       const village = await all(w.tok.villageClinician, { box: 'ALL' });
-      const expectedVillage = made.filter((m) => m.from === w.f.inst.village || (m.to === w.f.inst.village && m.state !== 'DRAFT'));
+      const expectedVillage = made.filter(
+        (m) => m.from === w.f.inst.village || (m.to === w.f.inst.village && m.state !== 'DRAFT'),
+      );
       expect(sortIds(village)).toEqual(sortIds(expectedVillage));
       const admin = await all(w.tok.admin, { box: 'ALL' });
       expect(sortIds(admin)).toEqual(sortIds(made.filter((m) => m.state !== 'DRAFT')));
@@ -1189,26 +1445,27 @@ describe('referrals (双向转诊) over GraphQL', () => {
       expect(lastEmergency).toBeLessThan(firstRoutine);
     });
 
-    it.each([['INCOMING', 'coordinator'], ['OUTGOING', 'villageClinician'], ['ALL', 'admin']] as const)(
-      'pages %s with cursors: no duplicates, no gaps, same order as one page',
-      async (box, who) => {
-        const whole = idsOf(await all(w.tok[who], { box }));
-        const paged: string[] = [];
-        let after: string | null = null;
-        for (let guard = 0; guard < 50; guard++) {
-          const res: GqlResult = await gql(LIST, { box, first: 7, after }, w.tok[who]);
-          expect(res.errors).toBeUndefined();
-          const page = nodesOf(res);
-          expect(page.length).toBeLessThanOrEqual(7);
-          paged.push(...idsOf(page));
-          if (!res.data!.referrals.pageInfo.hasNextPage) break;
-          expect(page).toHaveLength(7);
-          after = res.data!.referrals.pageInfo.endCursor;
-        }
-        expect(paged).toEqual(whole);
-        expect(new Set(paged).size).toBe(paged.length);
-      },
-    );
+    it.each([
+      ['INCOMING', 'coordinator'],
+      ['OUTGOING', 'villageClinician'],
+      ['ALL', 'admin'],
+    ] as const)('pages %s with cursors: no duplicates, no gaps, same order as one page', async (box, who) => {
+      const whole = idsOf(await all(w.tok[who], { box }));
+      const paged: string[] = [];
+      let after: string | null = null;
+      for (let guard = 0; guard < 50; guard++) {
+        const res: GqlResult = await gql(LIST, { box, first: 7, after }, w.tok[who]);
+        expect(res.errors).toBeUndefined();
+        const page = nodesOf(res);
+        expect(page.length).toBeLessThanOrEqual(7);
+        paged.push(...idsOf(page));
+        if (!res.data!.referrals.pageInfo.hasNextPage) break;
+        expect(page).toHaveLength(7);
+        after = res.data!.referrals.pageInfo.endCursor;
+      }
+      expect(paged).toEqual(whole);
+      expect(new Set(paged).size).toBe(paged.length);
+    });
 
     it('refuses a forged cursor as BAD_USER_INPUT', async () => {
       const res = await gql(LIST, { box: 'INCOMING', after: 'bm90LWEtY3Vyc29y' }, w.tok.coordinator);
@@ -1220,7 +1477,9 @@ describe('referrals (双向转诊) over GraphQL', () => {
       expect(sortIds(accepted)).toEqual(sortIds(incomingToGeneral().filter((m) => m.state === 'ACCEPTED')));
       expect(accepted.length).toBeGreaterThan(0);
       const closed = await all(w.tok.coordinator, { box: 'INCOMING', states: ['REJECTED', 'CANCELLED'] });
-      expect(sortIds(closed)).toEqual(sortIds(incomingToGeneral().filter((m) => ['REJECTED', 'CANCELLED'].includes(m.state))));
+      expect(sortIds(closed)).toEqual(
+        sortIds(incomingToGeneral().filter((m) => ['REJECTED', 'CANCELLED'].includes(m.state))),
+      );
       expect(new Set(closed.map((n) => n.state))).toEqual(new Set(['REJECTED', 'CANCELLED']));
     });
 
@@ -1233,7 +1492,9 @@ describe('referrals (双向转诊) over GraphQL', () => {
     it.each(['UP', 'DOWN', 'LATERAL'])('filters by direction %s', async (direction) => {
       const list = await all(w.tok.admin, { box: 'ALL', direction });
       expect(list.length).toBeGreaterThan(0);
-      expect(sortIds(list)).toEqual(sortIds(made.filter((m) => m.state !== 'DRAFT' && m.direction === direction)));
+      expect(sortIds(list)).toEqual(
+        sortIds(made.filter((m) => m.state !== 'DRAFT' && m.direction === direction)),
+      );
     });
 
     it('filters by creation date: from is inclusive, to exclusive', async () => {
@@ -1242,7 +1503,11 @@ describe('referrals (双向转诊) over GraphQL', () => {
       expect(sortIds(since)).toEqual(sortIds(township));
       const until = await all(w.tok.coordinator, { box: 'INCOMING', to: boundary });
       expect(sortIds(until)).toEqual(sortIds(incomingToGeneral().filter((m) => m.from === w.f.inst.village)));
-      const both = await all(w.tok.coordinator, { box: 'INCOMING', from: boundary, to: new Date(Date.now() + HOUR).toISOString() });
+      const both = await all(w.tok.coordinator, {
+        box: 'INCOMING',
+        from: boundary,
+        to: new Date(Date.now() + HOUR).toISOString(),
+      });
       expect(sortIds(both)).toEqual(sortIds(township));
     });
 
@@ -1276,7 +1541,9 @@ describe('referrals (双向转诊) over GraphQL', () => {
             w.tok.coordinator,
           );
           expect(res.errors).toBeUndefined();
-          const statements = spy.mock.contexts.filter((ctx) => (ctx as PostgresQueryRunner).dataSource === appDs).length;
+          const statements = spy.mock.contexts.filter(
+            (ctx) => (ctx as PostgresQueryRunner).dataSource === appDs,
+          ).length;
           return { nodes: res.data!.referrals.nodes as any[], statements };
         } finally {
           spy.mockRestore();
@@ -1318,7 +1585,11 @@ describe('referrals (双向转诊) over GraphQL', () => {
     it('starts from the defaults: 15 min, 2 h, 24 h', async () => {
       const res = await gql(SETTINGS, {}, s.tok.coordinator);
       expect(res.errors).toBeUndefined();
-      expect(res.data!.referralSettings.responseSeconds).toEqual({ EMERGENCY: 900, URGENT: 7200, ROUTINE: 86400 });
+      expect(res.data!.referralSettings.responseSeconds).toEqual({
+        EMERGENCY: 900,
+        URGENT: 7200,
+        ROUTINE: 86400,
+      });
     });
 
     it.each(['coordinator', 'villageClinician', 'instAdmin', 'auditor'] as const)(
@@ -1344,21 +1615,30 @@ describe('referrals (双向转诊) over GraphQL', () => {
     });
 
     it('applies new deadlines to later submissions only: responseDueAt = submittedAt + the urgency’s seconds', async () => {
-      const early = await createOk(s.tok.villageClinician, upReferralInput(patientId, s.f.inst.general, { urgency: 'ROUTINE' }));
+      const early = await createOk(
+        s.tok.villageClinician,
+        upReferralInput(patientId, s.f.inst.general, { urgency: 'ROUTINE' }),
+      );
       expect(Date.parse(early.responseDueAt) - Date.parse(early.submittedAt)).toBe(86400_000);
       const draft = await createOk(
         s.tok.villageClinician,
         upReferralInput(patientId, s.f.inst.general, { urgency: 'EMERGENCY', submit: false }),
       );
 
-      const upd = await gql(UPDATE_SETTINGS, { i: { emergencySeconds: 600, routineSeconds: 3 * 3600 } }, s.tok.admin);
+      const upd = await gql(
+        UPDATE_SETTINGS,
+        { i: { emergencySeconds: 600, routineSeconds: 3 * 3600 } },
+        s.tok.admin,
+      );
       expect(upd.errors).toBeUndefined();
       expect(upd.data!.updateReferralSettings).toEqual({
         responseSeconds: { EMERGENCY: 600, URGENT: 7200, ROUTINE: 10800 },
         reminderBeforeSeconds: 86400,
         noShowGraceSeconds: 14400,
       });
-      expect((await gql(SETTINGS, {}, s.tok.villageClinician)).data!.referralSettings.responseSeconds).toEqual({
+      expect(
+        (await gql(SETTINGS, {}, s.tok.villageClinician)).data!.referralSettings.responseSeconds,
+      ).toEqual({
         EMERGENCY: 600,
         URGENT: 7200,
         ROUTINE: 10800,
@@ -1370,15 +1650,24 @@ describe('referrals (双向转诊) over GraphQL', () => {
       expect(n).toBe(1);
 
       // Submitted before the change: unchanged.
-      const [earlyRow] = await db.ds.query(`SELECT submitted_at, response_due_at FROM referral WHERE id = $1`, [early.id]);
+      const [earlyRow] = await db.ds.query(
+        `SELECT submitted_at, response_due_at FROM referral WHERE id = $1`,
+        [early.id],
+      );
       expect(earlyRow.response_due_at.getTime() - earlyRow.submitted_at.getTime()).toBe(86400_000);
 
       // Created before, submitted after: the new deadline.
       const submitted = await actOk('submit', draft.id, s.tok.villageClinician);
       expect(Date.parse(submitted.responseDueAt) - Date.parse(submitted.submittedAt)).toBe(600_000);
-      const routine = await createOk(s.tok.villageClinician, upReferralInput(patientId, s.f.inst.general, { urgency: 'ROUTINE' }));
+      const routine = await createOk(
+        s.tok.villageClinician,
+        upReferralInput(patientId, s.f.inst.general, { urgency: 'ROUTINE' }),
+      );
       expect(Date.parse(routine.responseDueAt) - Date.parse(routine.submittedAt)).toBe(3 * HOUR);
-      const urgent = await createOk(s.tok.villageClinician, upReferralInput(patientId, s.f.inst.general, { urgency: 'URGENT' }));
+      const urgent = await createOk(
+        s.tok.villageClinician,
+        upReferralInput(patientId, s.f.inst.general, { urgency: 'URGENT' }),
+      );
       expect(Date.parse(urgent.responseDueAt) - Date.parse(urgent.submittedAt)).toBe(2 * HOUR);
       const [timer] = await db.ds.query(
         `SELECT run_at FROM outbox_message WHERE job_name = 'referral.response-due' AND payload->>'referralId' = $1`,

@@ -18,7 +18,11 @@ describe('smoke', () => {
 
   it('logs in and reads the consortium', async () => {
     const token = await api.login(t.users.admin.username);
-    const res = await api.gql(`{ consortium { name structure { holds differences } } me { username institution { name } } }`, {}, token);
+    const res = await api.gql(
+      `{ consortium { name structure { holds differences } } me { username institution { name } } }`,
+      {},
+      token,
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data?.consortium.structure.holds).toBe(false);
   });

@@ -12,7 +12,10 @@ export default async function globalSetup(): Promise<void> {
   const name = `yg_test_tpl_${process.pid}`;
   const config = testConfig({ DB_NAME: name });
   const admin = new DataSource(
-    dataSourceOptions({ ...config, db: { ...config.db, name: 'postgres' } }, { entities: [], migrations: [] }),
+    dataSourceOptions(
+      { ...config, db: { ...config.db, name: 'postgres' } },
+      { entities: [], migrations: [] },
+    ),
   );
   await admin.initialize();
   try {

@@ -8,7 +8,10 @@ export default async function globalTeardown(): Promise<void> {
   if (!name) return;
   const config = testConfig();
   const admin = new DataSource(
-    dataSourceOptions({ ...config, db: { ...config.db, name: 'postgres' } }, { entities: [], migrations: [] }),
+    dataSourceOptions(
+      { ...config, db: { ...config.db, name: 'postgres' } },
+      { entities: [], migrations: [] },
+    ),
   );
   await admin.initialize();
   try {

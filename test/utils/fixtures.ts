@@ -7,13 +7,7 @@ let passwordHash: Promise<string> | undefined;
 
 export type InstKey = 'general' | 'subcenter' | 'township' | 'village' | 'partner';
 export type UserKey =
-  | 'admin'
-  | 'auditor'
-  | 'instAdmin'
-  | 'villageClinician'
-  | 'coordinator'
-  | 'countyClinician'
-  | 'expert';
+  'admin' | 'auditor' | 'instAdmin' | 'villageClinician' | 'coordinator' | 'countyClinician' | 'expert';
 
 export interface TenantFixture {
   tenantId: string;
@@ -32,7 +26,10 @@ async function insert(ds: DataSource, sql: string, params: unknown[]): Promise<s
  * A small consortium in one call: general hospital → sub-centre → township centre → village
  * clinic, a partner hospital, a practitioner or two and one user per role.
  */
-export async function buildTenant(ds: DataSource, label = randomBytes(3).toString('hex')): Promise<TenantFixture> {
+export async function buildTenant(
+  ds: DataSource,
+  label = randomBytes(3).toString('hex'),
+): Promise<TenantFixture> {
   passwordHash ??= hashPassword(PASSWORD);
   const hash = await passwordHash;
   const tenantId = await insert(
@@ -70,7 +67,12 @@ export async function buildTenant(ds: DataSource, label = randomBytes(3).toStrin
   const county = await doctor(general, cardiology, '王医生', 'ATTENDING_PHYSICIAN');
   const villageDoc = await doctor(village, gp, '李村医', 'VILLAGE_DOCTOR');
   const expert = await doctor(partner, null, '张专家', 'CHIEF_PHYSICIAN');
-  const user = async (key: UserKey, institution: string, roles: string[], practitioner: string | null = null) => {
+  const user = async (
+    key: UserKey,
+    institution: string,
+    roles: string[],
+    practitioner: string | null = null,
+  ) => {
     const username = `${key.toLowerCase()}-${label}`.slice(0, 40);
     const id = await insert(
       ds,

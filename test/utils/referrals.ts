@@ -16,14 +16,26 @@ export function randomResidentId(): string {
 export async function registerPatient(api: TestApi, token: string, name = '测试患者'): Promise<string> {
   const res = await api.gql<{ registerPatient: { id: string } }>(
     `mutation($i: RegisterPatientInput!) { registerPatient(input: $i) { id } }`,
-    { i: { name, idNumber: randomResidentId(), phone: '13900000000', residenceDivisionCode: '500114101', chronicConditions: ['HYPERTENSION'] } },
+    {
+      i: {
+        name,
+        idNumber: randomResidentId(),
+        phone: '13900000000',
+        residenceDivisionCode: '500114101',
+        chronicConditions: ['HYPERTENSION'],
+      },
+    },
     token,
   );
   if (!res.data) throw new Error(JSON.stringify(res.errors));
   return res.data.registerPatient.id;
 }
 
-export function upReferralInput(patientId: string, toInstitutionId: string, extra: Record<string, unknown> = {}) {
+export function upReferralInput(
+  patientId: string,
+  toInstitutionId: string,
+  extra: Record<string, unknown> = {},
+) {
   return {
     patientId,
     direction: 'UP',

@@ -14,7 +14,10 @@ export interface TestDb {
 
 function adminSource(config: AppConfig): DataSource {
   return new DataSource(
-    dataSourceOptions({ ...config, db: { ...config.db, name: 'postgres' } }, { entities: [], migrations: [] }),
+    dataSourceOptions(
+      { ...config, db: { ...config.db, name: 'postgres' } },
+      { entities: [], migrations: [] },
+    ),
   );
 }
 

@@ -5,14 +5,21 @@ import type { AppConfig, ProcessOptions } from '@yg/core';
 import { createWorker } from '../../apps/worker/src/bootstrap';
 
 /** The worker in this process: relay, processors and schedulers against the suite's DB and queues. */
-export async function startWorker(config: AppConfig, opts: ProcessOptions = {}): Promise<INestApplicationContext> {
+export async function startWorker(
+  config: AppConfig,
+  opts: ProcessOptions = {},
+): Promise<INestApplicationContext> {
   const app = await createWorker(config, opts);
   await app.init();
   return app;
 }
 
 /** Polls until `check` returns a truthy value or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+  everyMs = 100,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -22,11 +29,11 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     } catch (err) {
       last = err;
     }
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
-
 
 /** Environment that makes a child process see the same database, Redis and queues as `config`. */
 export function configEnv(config: AppConfig, extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -18,7 +18,11 @@ async function main(argv: string[]) {
     case 'migrate': {
       await ensureDatabase(config);
       const applied = await runMigrations(config);
-      log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date');
+      log(
+        applied.length
+          ? `applied ${applied.length} migration(s): ${applied.join(', ')}`
+          : 'database is up to date',
+      );
       return;
     }
     case 'seed': {
@@ -26,7 +30,9 @@ async function main(argv: string[]) {
       await ds.initialize();
       try {
         const s = await seedQianjiang(ds, config);
-        log(`seeded 黔江区医共体: ${s.institutions} institutions, ${s.practitioners} practitioners, ${s.patients} patients, ${s.users} demo users`);
+        log(
+          `seeded 黔江区医共体: ${s.institutions} institutions, ${s.practitioners} practitioners, ${s.patients} patients, ${s.users} demo users`,
+        );
       } finally {
         await ds.destroy();
       }

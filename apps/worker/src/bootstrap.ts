@@ -3,7 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { AppConfig, createRootLogger, PinoNestLogger, ProcessOptions } from '@yg/core';
 import { WorkerModule } from './worker.module';
 
-export async function createWorker(config: AppConfig, opts: ProcessOptions = {}): Promise<INestApplicationContext> {
+export async function createWorker(
+  config: AppConfig,
+  opts: ProcessOptions = {},
+): Promise<INestApplicationContext> {
   const logger = createRootLogger(config.logLevel, 'worker');
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, opts), {
     logger: new PinoNestLogger(logger),

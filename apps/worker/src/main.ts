@@ -8,13 +8,21 @@ async function main() {
   await app.init();
   app.flushLogs();
   process.stdout.write(
-    JSON.stringify({ level: 30, time: new Date().toISOString(), name: 'worker', pid: process.pid, msg: 'worker ready' }) + '\n',
+    JSON.stringify({
+      level: 30,
+      time: new Date().toISOString(),
+      name: 'worker',
+      pid: process.pid,
+      msg: 'worker ready',
+    }) + '\n',
   );
 }
 
 main().catch((err) => {
   process.stderr.write(
-    err instanceof ConfigError ? `${err.message}\n` : `worker failed to start: ${(err as Error).stack ?? err}\n`,
+    err instanceof ConfigError
+      ? `${err.message}\n`
+      : `worker failed to start: ${(err as Error).stack ?? err}\n`,
   );
   process.exit(1);
 });

@@ -129,10 +129,18 @@ export class AuditChainService {
           return broken(seq, eventId, `审计事件 ${eventId} 的租户被改动 (event ${eventId} changed tenant)`);
         }
         if (r.prevHash !== prev) {
-          return broken(seq, eventId, `第 ${seq} 环的前序哈希不符 (link ${seq} does not follow link ${seq - 1n})`);
+          return broken(
+            seq,
+            eventId,
+            `第 ${seq} 环的前序哈希不符 (link ${seq} does not follow link ${seq - 1n})`,
+          );
         }
         if (chainHash(prev, r) !== r.hash) {
-          return broken(seq, eventId, `审计事件 ${eventId} 内容已被改动 (event ${eventId} was altered after sealing)`);
+          return broken(
+            seq,
+            eventId,
+            `审计事件 ${eventId} 内容已被改动 (event ${eventId} was altered after sealing)`,
+          );
         }
         prev = r.hash;
         expectedSeq += 1n;
@@ -158,10 +166,18 @@ export class AuditChainService {
       [tenantId],
     );
     if (orphan) {
-      return broken(expectedSeq, orphan.id, `审计事件 ${orphan.id} 在封存前被删除 (event ${orphan.id} was deleted before it was sealed)`);
+      return broken(
+        expectedSeq,
+        orphan.id,
+        `审计事件 ${orphan.id} 在封存前被删除 (event ${orphan.id} was deleted before it was sealed)`,
+      );
     }
     if (stray) {
-      return broken(expectedSeq, stray.id, `审计事件 ${stray.id} 不在链中 (event ${stray.id} was inserted outside the chain)`);
+      return broken(
+        expectedSeq,
+        stray.id,
+        `审计事件 ${stray.id} 不在链中 (event ${stray.id} was inserted outside the chain)`,
+      );
     }
     const [{ n }] = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM audit_pending WHERE tenant_id = $1`,

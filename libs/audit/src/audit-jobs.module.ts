@@ -17,7 +17,9 @@ export class AuditJobsModule implements OnApplicationBootstrap, OnApplicationShu
   private stopScheduler?: () => void;
 
   async onApplicationBootstrap() {
-    this.stopScheduler = await keepScheduler(this.queue, 'audit-seal-all', this.config.audit.sealEveryMs, { name: JOBS.AUDIT_SEAL_ALL });
+    this.stopScheduler = await keepScheduler(this.queue, 'audit-seal-all', this.config.audit.sealEveryMs, {
+      name: JOBS.AUDIT_SEAL_ALL,
+    });
   }
 
   onApplicationShutdown() {

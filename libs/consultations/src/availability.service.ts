@@ -38,22 +38,35 @@ export class AvailabilityService {
       const admin =
         hasRole(user, Role.CONSORTIUM_ADMIN) ||
         (hasRole(user, Role.INSTITUTION_ADMIN) && user.institutionId === expert.institutionId);
-      if (!own && !admin) throw new ForbiddenError('只能发布本人或本机构专家的安排 (you may publish only your own schedule)');
+      if (!own && !admin)
+        throw new ForbiddenError('只能发布本人或本机构专家的安排 (you may publish only your own schedule)');
       input.rules.forEach((r, i) => {
         if (!(r.start < r.end || r.end === '24:00')) {
-          throw new BadInputError(`第 ${i + 1} 条规则的开始时间须早于结束时间 (rule ${i + 1}: start must be before end)`, {
-            field: `rules.${i}`,
-          });
+          throw new BadInputError(
+            `第 ${i + 1} 条规则的开始时间须早于结束时间 (rule ${i + 1}: start must be before end)`,
+            {
+              field: `rules.${i}`,
+            },
+          );
         }
         if (r.validTo && r.validTo < r.validFrom) {
-          throw new BadInputError(`第 ${i + 1} 条规则的有效期有误 (rule ${i + 1}: validTo is before validFrom)`, { field: `rules.${i}` });
+          throw new BadInputError(
+            `第 ${i + 1} 条规则的有效期有误 (rule ${i + 1}: validTo is before validFrom)`,
+            { field: `rules.${i}` },
+          );
         }
       });
       input.exceptions.forEach((e, i) => {
-        if (e.kind === 'EXTRA_WINDOW' && (!e.start || !e.end || !e.sessionMinutes || !e.mode || !(e.start < e.end || e.end === '24:00'))) {
-          throw new BadInputError(`第 ${i + 1} 个加诊须给出开始、结束、时长和方式 (exception ${i + 1}: an extra window needs start < end, sessionMinutes and mode)`, {
-            field: `exceptions.${i}`,
-          });
+        if (
+          e.kind === 'EXTRA_WINDOW' &&
+          (!e.start || !e.end || !e.sessionMinutes || !e.mode || !(e.start < e.end || e.end === '24:00'))
+        ) {
+          throw new BadInputError(
+            `第 ${i + 1} 个加诊须给出开始、结束、时长和方式 (exception ${i + 1}: an extra window needs start < end, sessionMinutes and mode)`,
+            {
+              field: `exceptions.${i}`,
+            },
+          );
         }
       });
       await em.delete(AvailabilityRuleEntity, { practitionerId: expert.id, tenantId: user.tenantId });
@@ -107,14 +120,22 @@ export class AvailabilityService {
   }
 
   /** Free slots per expert chosen by id, specialty or institution, within a bounded range. */
-  async availableSlots(user: AuthUser, args: AvailableSlotsArgs): Promise<{ expert: PractitionerEntity; slots: Slot[] }[]> {
+  async availableSlots(
+    user: AuthUser,
+    args: AvailableSlotsArgs,
+  ): Promise<{ expert: PractitionerEntity; slots: Slot[] }[]> {
     if (!args.expertId && !args.specialty && !args.institutionId) {
-      throw new BadInputError('请按专家、专科或合作医院查询 (give expertId, specialty or institutionId)', { field: 'expertId' });
+      throw new BadInputError('请按专家、专科或合作医院查询 (give expertId, specialty or institutionId)', {
+        field: 'expertId',
+      });
     }
     if (args.to <= args.from || args.to.getTime() - args.from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
-      throw new BadInputError(`查询区间须为正且不超过 ${MAX_RANGE_DAYS} 天 (range must be positive and at most ${MAX_RANGE_DAYS} days)`, {
-        field: 'to',
-      });
+      throw new BadInputError(
+        `查询区间须为正且不超过 ${MAX_RANGE_DAYS} 天 (range must be positive and at most ${MAX_RANGE_DAYS} days)`,
+        {
+          field: 'to',
+        },
+      );
     }
     const qb = this.dataSource
       .getRepository(PractitionerEntity)
@@ -136,16 +157,21 @@ export class AvailabilityService {
     const now = this.clock.now();
     return experts.map((expert) => ({
       expert,
-      slots: freeSlots(schedules.get(expert.id)!.rules, schedules.get(expert.id)!.exceptions, busy.get(expert.id) ?? [], {
-        from: args.from,
-        to: args.to,
-        durationMinutes: args.durationMinutes,
-        timeZone: consortium.timeZone,
-        now,
-        minNoticeMinutes: settings.minNoticeMinutes,
-        bufferMinutes: settings.bufferMinutes,
-        mode: args.mode,
-      }),
+      slots: freeSlots(
+        schedules.get(expert.id)!.rules,
+        schedules.get(expert.id)!.exceptions,
+        busy.get(expert.id) ?? [],
+        {
+          from: args.from,
+          to: args.to,
+          durationMinutes: args.durationMinutes,
+          timeZone: consortium.timeZone,
+          now,
+          minNoticeMinutes: settings.minNoticeMinutes,
+          bufferMinutes: settings.bufferMinutes,
+          mode: args.mode,
+        },
+      ),
     }));
   }
 
@@ -153,7 +179,9 @@ export class AvailabilityService {
     // Sequential: `em` may be a transaction's single connection (concurrent queries on it are
     // deprecated in node-postgres).
     const rules = await em.getRepository(AvailabilityRuleEntity).findBy({ practitionerId: In(expertIds) });
-    const exceptions = await em.getRepository(AvailabilityExceptionEntity).findBy({ practitionerId: In(expertIds) });
+    const exceptions = await em
+      .getRepository(AvailabilityExceptionEntity)
+      .findBy({ practitionerId: In(expertIds) });
     const out = new Map<string, Schedule>(expertIds.map((id) => [id, { rules: [], exceptions: [] }]));
     for (const r of rules) {
       out.get(r.practitionerId)!.rules.push({
@@ -167,11 +195,20 @@ export class AvailabilityService {
       });
     }
     for (const e of exceptions) {
-      out.get(e.practitionerId)!.exceptions.push(
-        e.kind === 'DAY_OFF'
-          ? { date: e.date, kind: 'DAY_OFF' }
-          : { date: e.date, kind: 'EXTRA_WINDOW', start: e.startTime!, end: e.endTime!, sessionMinutes: e.sessionMinutes!, mode: e.mode! },
-      );
+      out
+        .get(e.practitionerId)!
+        .exceptions.push(
+          e.kind === 'DAY_OFF'
+            ? { date: e.date, kind: 'DAY_OFF' }
+            : {
+                date: e.date,
+                kind: 'EXTRA_WINDOW',
+                start: e.startTime!,
+                end: e.endTime!,
+                sessionMinutes: e.sessionMinutes!,
+                mode: e.mode!,
+              },
+        );
     }
     return out;
   }
@@ -185,11 +222,16 @@ export class AvailabilityService {
       [expertIds, from, to],
     );
     const out = new Map<string, Busy[]>();
-    for (const r of rows) out.set(r.practitioner_id, [...(out.get(r.practitioner_id) ?? []), { start: r.start, end: r.end }]);
+    for (const r of rows)
+      out.set(r.practitioner_id, [...(out.get(r.practitioner_id) ?? []), { start: r.start, end: r.end }]);
     return out;
   }
 
-  private toModel(expertId: string, timeZone: string, schedules: Map<string, Schedule>): ExpertAvailabilityModel {
+  private toModel(
+    expertId: string,
+    timeZone: string,
+    schedules: Map<string, Schedule>,
+  ): ExpertAvailabilityModel {
     const s = schedules.get(expertId)!;
     return {
       expertId,
@@ -198,7 +240,14 @@ export class AvailabilityService {
       exceptions: s.exceptions.map((e) =>
         e.kind === 'DAY_OFF'
           ? { date: e.date, kind: e.kind, start: null, end: null, sessionMinutes: null, mode: null }
-          : { date: e.date, kind: e.kind, start: e.start, end: e.end, sessionMinutes: e.sessionMinutes, mode: e.mode as never },
+          : {
+              date: e.date,
+              kind: e.kind,
+              start: e.start,
+              end: e.end,
+              sessionMinutes: e.sessionMinutes,
+              mode: e.mode as never,
+            },
       ),
     };
   }

@@ -17,7 +17,12 @@ import {
 } from '@yg/core';
 import { NetworkService, PractitionerEntity } from '@yg/network';
 import { ConsultationEntity, ConsultationExpertEntity } from './entities/consultation.entity';
-import { ConsultationKind, ConsultationState, READ_KINDS, SessionModeValue } from './domain/consultation.enums';
+import {
+  ConsultationKind,
+  ConsultationState,
+  READ_KINDS,
+  SessionModeValue,
+} from './domain/consultation.enums';
 import { consultationSettings, ConsultationSettings, meetingUrl, reportHours } from './domain/settings';
 import { withinAvailability } from './domain/slots';
 import { BookConsultationInput, RescheduleConsultationInput } from './dto/consultation.inputs';
@@ -59,28 +64,43 @@ export class BookingService {
         const now = this.clock.now();
         const c = await this.access.visible(em, user, input.id, true);
         this.access.assertRequestingSide(user, c);
-        if (c.state !== ConsultationState.REQUESTED) throw new InvalidTransitionError('Consultation', c.state, 'book');
+        if (c.state !== ConsultationState.REQUESTED)
+          throw new InvalidTransitionError('Consultation', c.state, 'book');
         if (input.consent && input.consent.signedAt > now) {
-          throw new BadInputError('知情同意签署时间不能晚于现在 (consent cannot be signed in the future)', { field: 'consent.signedAt' });
-        }
-        const consent = c.consent ?? (input.consent ? { ...input.consent, signedAt: input.consent.signedAt.toISOString() } : null);
-        if (!consent) {
-          throw new BadInputError('预约前须登记患者知情同意 (the patient’s written consent is required before booking)', {
-            field: 'consent',
-            reason: 'CONSENT_REQUIRED',
+          throw new BadInputError('知情同意签署时间不能晚于现在 (consent cannot be signed in the future)', {
+            field: 'consent.signedAt',
           });
         }
-        const named = (await this.access.experts(em, c.id)).filter((e) => e.named).map((e) => e.practitionerId);
+        const consent =
+          c.consent ??
+          (input.consent ? { ...input.consent, signedAt: input.consent.signedAt.toISOString() } : null);
+        if (!consent) {
+          throw new BadInputError(
+            '预约前须登记患者知情同意 (the patient’s written consent is required before booking)',
+            {
+              field: 'consent',
+              reason: 'CONSENT_REQUIRED',
+            },
+          );
+        }
+        const named = (await this.access.experts(em, c.id))
+          .filter((e) => e.named)
+          .map((e) => e.practitionerId);
         const expertIds = [...new Set(input.expertIds ?? named)];
         if (!expertIds.length) {
           throw new BadInputError('请选择专家 (choose at least one expert)', { field: 'expertIds' });
         }
         if (c.kind === ConsultationKind.MDT && expertIds.length < 2) {
-          throw new BadInputError('多学科会诊至少需要两位专家 (an MDT needs at least two experts)', { field: 'expertIds' });
+          throw new BadInputError('多学科会诊至少需要两位专家 (an MDT needs at least two experts)', {
+            field: 'expertIds',
+          });
         }
         const experts = await this.practitioners(em, user, expertIds);
         const consortium = await this.network.consortium(user.tenantId, em);
-        const settings = consultationSettings(consortium.settings, this.config.consultations.meetingUrlTemplate);
+        const settings = consultationSettings(
+          consortium.settings,
+          this.config.consultations.meetingUrlTemplate,
+        );
         await this.assertBookable(em, c, experts, input.start, input.end, now, settings, consortium.timeZone);
         await this.reserve(em, c, expertIds, input.start, input.end, settings.bufferMinutes);
         const from = c.state;
@@ -89,7 +109,9 @@ export class BookingService {
           consent,
           scheduledStart: input.start,
           scheduledEnd: input.end,
-          mode: input.mode ?? (c.kind === ConsultationKind.ON_SITE_CLINIC ? SessionModeValue.ON_SITE : SessionModeValue.REMOTE),
+          mode:
+            input.mode ??
+            (c.kind === ConsultationKind.ON_SITE_CLINIC ? SessionModeValue.ON_SITE : SessionModeValue.REMOTE),
           meetingUrl: meetingUrl(settings.meetingUrlTemplate, c.id, c.number),
           reportDueAt: new Date(input.end.getTime() + reportHours(c.kind, settings) * 3600_000),
           remindersSent: [],
@@ -109,7 +131,15 @@ export class BookingService {
           .createQueryBuilder()
           .insert()
           .into(ConsultationExpertEntity)
-          .values(expertIds.map((id) => ({ consultationId: c.id, practitionerId: id, tenantId: c.tenantId, named: false, assigned: true })))
+          .values(
+            expertIds.map((id) => ({
+              consultationId: c.id,
+              practitionerId: id,
+              tenantId: c.tenantId,
+              named: false,
+              assigned: true,
+            })),
+          )
           .orUpdate(['assigned'], ['consultation_id', 'practitioner_id'])
           .execute();
         await this.recorder.record(
@@ -117,13 +147,19 @@ export class BookingService {
           c,
           user,
           now,
-          { action: 'book', from, event: 'consultation.scheduled', details: { experts: expertIds, start: input.start, end: input.end } },
+          {
+            action: 'book',
+            from,
+            event: 'consultation.scheduled',
+            details: { experts: expertIds, start: input.start, end: input.end },
+          },
           this.timers(c, settings, now),
         );
         return c;
       });
     } catch (err) {
-      if (err instanceof ExpertBusy) throw await this.busyConflict(user, err.expertId, input.start, input.end);
+      if (err instanceof ExpertBusy)
+        throw await this.busyConflict(user, err.expertId, input.start, input.end);
       throw err;
     }
   }
@@ -138,7 +174,9 @@ export class BookingService {
         if (c.state !== ConsultationState.SCHEDULED) {
           throw new InvalidTransitionError('Consultation', c.state, 'reschedule');
         }
-        const expertIds = (await this.access.experts(em, c.id)).filter((e) => e.assigned).map((e) => e.practitionerId);
+        const expertIds = (await this.access.experts(em, c.id))
+          .filter((e) => e.assigned)
+          .map((e) => e.practitionerId);
         const experts = await this.practitioners(em, user, expertIds);
         const consortium = await this.network.consortium(user.tenantId, em);
         const settings = consultationSettings(consortium.settings);
@@ -156,12 +194,16 @@ export class BookingService {
           reportDueAt: new Date(input.end.getTime() + reportHours(c.kind, settings) * 3600_000),
           remindersSent: [],
         });
-        await em.update(ConsultationEntity, { id: c.id }, {
-          scheduledStart: c.scheduledStart,
-          scheduledEnd: c.scheduledEnd,
-          reportDueAt: c.reportDueAt,
-          remindersSent: [],
-        });
+        await em.update(
+          ConsultationEntity,
+          { id: c.id },
+          {
+            scheduledStart: c.scheduledStart,
+            scheduledEnd: c.scheduledEnd,
+            reportDueAt: c.reportDueAt,
+            remindersSent: [],
+          },
+        );
         await this.recorder.record(
           em,
           c,
@@ -179,7 +221,8 @@ export class BookingService {
         return c;
       });
     } catch (err) {
-      if (err instanceof ExpertBusy) throw await this.busyConflict(user, err.expertId, input.start, input.end);
+      if (err instanceof ExpertBusy)
+        throw await this.busyConflict(user, err.expertId, input.start, input.end);
       throw err;
     }
   }
@@ -188,7 +231,11 @@ export class BookingService {
    * One after another: queries issued concurrently on one transaction's connection are
    * deprecated in node-postgres (and removed in pg 9).
    */
-  private async practitioners(em: EntityManager, user: AuthUser, ids: string[]): Promise<PractitionerEntity[]> {
+  private async practitioners(
+    em: EntityManager,
+    user: AuthUser,
+    ids: string[],
+  ): Promise<PractitionerEntity[]> {
     const out: PractitionerEntity[] = [];
     for (const id of ids) out.push(await this.network.practitioner(user.tenantId, id, em));
     return out;
@@ -223,7 +270,11 @@ export class BookingService {
         WHERE active AND practitioner_id = ANY($1::uuid[])
           AND during && tstzrange($2, $3)
         ORDER BY practitioner_id LIMIT 1`,
-      [ordered, new Date(start.getTime() - bufferMinutes * 60_000), new Date(end.getTime() + bufferMinutes * 60_000)],
+      [
+        ordered,
+        new Date(start.getTime() - bufferMinutes * 60_000),
+        new Date(end.getTime() + bufferMinutes * 60_000),
+      ],
     );
     if (busy) throw new ExpertBusy(busy.practitioner_id);
     try {
@@ -251,12 +302,15 @@ export class BookingService {
   ) {
     const notice = c.urgency === 'EMERGENCY' ? 0 : settings.minNoticeMinutes;
     if (start.getTime() < now.getTime() + notice * 60_000) {
-      throw new BadInputError(
-        `须至少提前 ${notice} 分钟预约 (book at least ${notice} minutes ahead)`,
-        { field: 'start', reason: 'TOO_SOON' },
-      );
+      throw new BadInputError(`须至少提前 ${notice} 分钟预约 (book at least ${notice} minutes ahead)`, {
+        field: 'start',
+        reason: 'TOO_SOON',
+      });
     }
-    const schedules = await this.availability.schedules(em, experts.map((e) => e.id));
+    const schedules = await this.availability.schedules(
+      em,
+      experts.map((e) => e.id),
+    );
     for (const e of experts) {
       const s = schedules.get(e.id)!;
       if (!withinAvailability(s.rules, s.exceptions, start, end, timeZone)) {
@@ -272,12 +326,19 @@ export class BookingService {
   private assertRange(start: Date, end: Date) {
     const minutes = (end.getTime() - start.getTime()) / 60_000;
     if (!(minutes >= 5 && minutes <= MAX_SESSION_MINUTES)) {
-      throw new BadInputError(`时段须为 5 分钟到 8 小时 (a session lasts 5 minutes to 8 hours)`, { field: 'end' });
+      throw new BadInputError(`时段须为 5 分钟到 8 小时 (a session lasts 5 minutes to 8 hours)`, {
+        field: 'end',
+      });
     }
   }
 
   /** CONFLICT naming the busy expert, with that expert's next free slots of the same length. */
-  private async busyConflict(user: AuthUser, expertId: string, start: Date, end: Date): Promise<ConflictError> {
+  private async busyConflict(
+    user: AuthUser,
+    expertId: string,
+    start: Date,
+    end: Date,
+  ): Promise<ConflictError> {
     const expert = await this.network.practitioner(user.tenantId, expertId);
     const duration = Math.round((end.getTime() - start.getTime()) / 60_000);
     const [found] = await this.availability.availableSlots(user, {
@@ -286,12 +347,17 @@ export class BookingService {
       to: new Date(start.getTime() + 14 * 86_400_000),
       durationMinutes: duration,
     });
-    const nextSlots = (found?.slots ?? []).slice(0, 3).map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() }));
-    return new ConflictError(`${expert.name} 在该时段已有预约 (expert ${expert.name} is already booked at that time)`, {
-      busyExpertId: expert.id,
-      busyExpertName: expert.name,
-      nextSlots,
-    });
+    const nextSlots = (found?.slots ?? [])
+      .slice(0, 3)
+      .map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() }));
+    return new ConflictError(
+      `${expert.name} 在该时段已有预约 (expert ${expert.name} is already booked at that time)`,
+      {
+        busyExpertId: expert.id,
+        busyExpertName: expert.name,
+        nextSlots,
+      },
+    );
   }
 
   /** Reminders before the start, the no-show check after it, and the report deadline. */
@@ -299,10 +365,18 @@ export class BookingService {
     const start = c.scheduledStart!;
     const payload = { consultationId: c.id, tenantId: c.tenantId, scheduledStart: start.toISOString() };
     const timers: ConsultationTimer[] = s.reminderMinutesBefore
-      .map((m) => ({ name: JOBS.CONSULTATION_REMINDER, runAt: new Date(start.getTime() - m * 60_000), payload: { ...payload, minutesBefore: m } }))
+      .map((m) => ({
+        name: JOBS.CONSULTATION_REMINDER,
+        runAt: new Date(start.getTime() - m * 60_000),
+        payload: { ...payload, minutesBefore: m },
+      }))
       .filter((t) => t.runAt > now);
     if (!READ_KINDS.includes(c.kind)) {
-      timers.push({ name: JOBS.CONSULTATION_NO_SHOW_CHECK, runAt: new Date(start.getTime() + s.noShowAfterMinutes * 60_000), payload });
+      timers.push({
+        name: JOBS.CONSULTATION_NO_SHOW_CHECK,
+        runAt: new Date(start.getTime() + s.noShowAfterMinutes * 60_000),
+        payload,
+      });
     }
     timers.push({ name: JOBS.CONSULTATION_REPORT_DUE, runAt: c.reportDueAt!, payload });
     return timers;

@@ -18,7 +18,8 @@ export class ConsultationAccess {
     qb.andWhere('c.tenant_id = :tenant', { tenant: user.tenantId });
     if (hasRole(user, ...TENANT_WIDE)) return qb;
     const clauses: string[] = [];
-    if (hasRole(user, ...REQUESTING_SIDE, Role.INSTITUTION_ADMIN)) clauses.push('c.requesting_institution_id = :inst');
+    if (hasRole(user, ...REQUESTING_SIDE, Role.INSTITUTION_ADMIN))
+      clauses.push('c.requesting_institution_id = :inst');
     if (hasRole(user, Role.EXPERT) && user.practitionerId) {
       clauses.push(
         'EXISTS (SELECT 1 FROM consultation_expert ce WHERE ce.consultation_id = c.id AND ce.practitioner_id = :pid)',
@@ -37,7 +38,10 @@ export class ConsultationAccess {
   async visible(em: EntityManager, user: AuthUser, id: string, lock = false): Promise<ConsultationEntity> {
     const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     if (!UUID.test(id)) throw new NotFoundError('Consultation', '会诊', id);
-    const qb = this.scope(em.getRepository(ConsultationEntity).createQueryBuilder('c').where('c.id = :id', { id }), user);
+    const qb = this.scope(
+      em.getRepository(ConsultationEntity).createQueryBuilder('c').where('c.id = :id', { id }),
+      user,
+    );
     if (lock) qb.setLock('pessimistic_write', undefined, ['c']);
     const c = await qb.getOne();
     if (!c) throw new NotFoundError('Consultation', '会诊', id);
@@ -61,7 +65,9 @@ export class ConsultationAccess {
       );
       if (row) return;
     }
-    throw new ForbiddenError('只有受邀专家或其机构可以谢绝 (only the invited experts or their institution may decline)');
+    throw new ForbiddenError(
+      '只有受邀专家或其机构可以谢绝 (only the invited experts or their institution may decline)',
+    );
   }
 
   /** Booked experts write reports. */

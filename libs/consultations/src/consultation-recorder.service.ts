@@ -107,7 +107,13 @@ export class ConsultationRecorder {
           aggregateId: c.id,
           occurredAt: at.toISOString(),
           actorUserId: actor?.id ?? null,
-          data: { consultationId: c.id, number: c.number, kind: c.kind, state: c.state, scheduledStart: c.scheduledStart },
+          data: {
+            consultationId: c.id,
+            number: c.number,
+            kind: c.kind,
+            state: c.state,
+            scheduledStart: c.scheduledStart,
+          },
           notify: [
             {
               audience,
@@ -128,7 +134,13 @@ export class ConsultationRecorder {
       );
     }
     for (const t of timers) {
-      entries.push({ tenantId: c.tenantId, queue: QUEUES.CONSULTATION_TIMERS, jobName: t.name, runAt: t.runAt, payload: t.payload });
+      entries.push({
+        tenantId: c.tenantId,
+        queue: QUEUES.CONSULTATION_TIMERS,
+        jobName: t.name,
+        runAt: t.runAt,
+        payload: t.payload,
+      });
     }
     await this.outbox.enqueue(em, ...entries);
   }

@@ -29,20 +29,30 @@ export class ConsultationTimers {
   reminder(id: string, scheduledStart: Date, minutesBefore: number): Promise<ConsultationTimerOutcome> {
     return this.locked(id, async (em, c) => {
       const key = `${scheduledStart.toISOString()}/${minutesBefore}`;
-      if (c.state !== ConsultationState.SCHEDULED || c.scheduledStart?.getTime() !== scheduledStart.getTime() || c.remindersSent.includes(key)) {
+      if (
+        c.state !== ConsultationState.SCHEDULED ||
+        c.scheduledStart?.getTime() !== scheduledStart.getTime() ||
+        c.remindersSent.includes(key)
+      ) {
         return UNCHANGED;
       }
       const due = new Date(scheduledStart.getTime() - minutesBefore * 60_000);
       const now = this.clock.now();
       if (now < due) return { done: false, retryAt: due };
       if (now >= scheduledStart) return UNCHANGED;
-      await em.query(`UPDATE consultation SET reminders_sent = array_append(reminders_sent, $2) WHERE id = $1`, [id, key]);
+      await em.query(
+        `UPDATE consultation SET reminders_sent = array_append(reminders_sent, $2) WHERE id = $1`,
+        [id, key],
+      );
       await this.recorder.record(em, c, null, now, {
         action: 'remind',
         from: c.state,
         event: 'consultation.reminder',
         details: { minutesBefore },
-        titleSuffix: minutesBefore >= 60 ? `(${minutesBefore / 60} 小时后 / in ${minutesBefore / 60} h)` : `(${minutesBefore} 分钟后 / in ${minutesBefore} min)`,
+        titleSuffix:
+          minutesBefore >= 60
+            ? `(${minutesBefore / 60} 小时后 / in ${minutesBefore / 60} h)`
+            : `(${minutesBefore} 分钟后 / in ${minutesBefore} min)`,
       });
       return { done: true, changed: true };
     });
@@ -51,7 +61,8 @@ export class ConsultationTimers {
   /** SCHEDULED but not started some minutes after the start → NO_SHOW, experts freed. */
   noShow(id: string, scheduledStart: Date): Promise<ConsultationTimerOutcome> {
     return this.locked(id, async (em, c, s) => {
-      if (c.state !== ConsultationState.SCHEDULED || c.scheduledStart?.getTime() !== scheduledStart.getTime()) return UNCHANGED;
+      if (c.state !== ConsultationState.SCHEDULED || c.scheduledStart?.getTime() !== scheduledStart.getTime())
+        return UNCHANGED;
       // A read has no live session to miss; its deadline is the report's.
       if (READ_KINDS.includes(c.kind)) return UNCHANGED;
       const after = new Date(scheduledStart.getTime() + s.noShowAfterMinutes * 60_000);
@@ -60,7 +71,11 @@ export class ConsultationTimers {
       await em.update(ConsultationEntity, { id }, { state: ConsultationState.NO_SHOW });
       await this.booking.release(em, id);
       c.state = ConsultationState.NO_SHOW;
-      await this.recorder.record(em, c, null, now, { action: 'noShow', from: ConsultationState.SCHEDULED, event: 'consultation.no-show' });
+      await this.recorder.record(em, c, null, now, {
+        action: 'noShow',
+        from: ConsultationState.SCHEDULED,
+        event: 'consultation.no-show',
+      });
       return { done: true, changed: true };
     });
   }
@@ -98,7 +113,9 @@ export class ConsultationTimers {
   async sweep(limit = 500): Promise<number> {
     const now = this.clock.now();
     let changed = 0;
-    const tenants = await this.dataSource.getRepository(ConsortiumEntity).find({ select: { id: true, settings: true } });
+    const tenants = await this.dataSource
+      .getRepository(ConsortiumEntity)
+      .find({ select: { id: true, settings: true } });
     for (const t of tenants) {
       const s = consultationSettings(t.settings);
       const late: { id: string; scheduled_start: Date }[] = await this.dataSource.query(
@@ -121,7 +138,11 @@ export class ConsultationTimers {
 
   private locked(
     id: string,
-    fn: (em: EntityManager, c: ConsultationEntity, s: ConsultationSettings) => Promise<ConsultationTimerOutcome>,
+    fn: (
+      em: EntityManager,
+      c: ConsultationEntity,
+      s: ConsultationSettings,
+    ) => Promise<ConsultationTimerOutcome>,
   ): Promise<ConsultationTimerOutcome> {
     return this.dataSource.transaction(async (em) => {
       const c = await em

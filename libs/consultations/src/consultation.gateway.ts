@@ -1,5 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Server, Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
@@ -15,7 +21,11 @@ export interface PresentUser {
   roles: string[];
 }
 
-const REFUSED = { ok: false, code: 'FORBIDDEN', message: '只有会诊参与者可以进入 (only participants may join this consultation)' };
+const REFUSED = {
+  ok: false,
+  code: 'FORBIDDEN',
+  message: '只有会诊参与者可以进入 (only participants may join this consultation)',
+};
 
 /**
  * The live room of a consultation: who is present and its status. Only participants may
@@ -78,10 +88,16 @@ export class ConsultationGateway {
         if (u) users.set(u.id, u);
       }
       const names: { id: string; display_name: string }[] = users.size
-        ? await this.dataSource.query(`SELECT id, display_name FROM app_user WHERE id = ANY($1::uuid[])`, [[...users.keys()]])
+        ? await this.dataSource.query(`SELECT id, display_name FROM app_user WHERE id = ANY($1::uuid[])`, [
+            [...users.keys()],
+          ])
         : [];
       const byId = new Map(names.map((n) => [n.id, n.display_name]));
-      const present = [...users.values()].map((u) => ({ userId: u.id, displayName: byId.get(u.id) ?? '', roles: u.roles }));
+      const present = [...users.values()].map((u) => ({
+        userId: u.id,
+        displayName: byId.get(u.id) ?? '',
+        roles: u.roles,
+      }));
       this.server.to(room).emit('consultation.presence', { consultationId, present });
       return present;
     } catch (err) {

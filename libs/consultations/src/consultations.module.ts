@@ -41,7 +41,13 @@ const core = [ConsultationAccess, ConsultationRecorder, AvailabilityService, Boo
 /** Api side: scheduling, the consultation lifecycle and its live room. */
 @Module({
   imports: shared,
-  providers: [...core, ConsultationsService, ConsultationsResolver, ConsultationExpertResolver, ConsultationGateway],
+  providers: [
+    ...core,
+    ConsultationsService,
+    ConsultationsResolver,
+    ConsultationExpertResolver,
+    ConsultationGateway,
+  ],
   exports: [ConsultationsService, BookingService, AvailabilityService],
 })
 export class ConsultationsModule {}
@@ -61,7 +67,12 @@ export class ConsultationsWorkerModule implements OnApplicationBootstrap, OnAppl
   private stopScheduler?: () => void;
 
   async onApplicationBootstrap() {
-    this.stopScheduler = await keepScheduler(this.queue, 'consultation-sweep', this.config.referrals.sweepEveryMs, { name: JOBS.CONSULTATION_SWEEP });
+    this.stopScheduler = await keepScheduler(
+      this.queue,
+      'consultation-sweep',
+      this.config.referrals.sweepEveryMs,
+      { name: JOBS.CONSULTATION_SWEEP },
+    );
   }
 
   onApplicationShutdown() {

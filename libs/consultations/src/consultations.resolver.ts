@@ -1,6 +1,12 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AuthUser, Connection, CurrentUser, GqlContext, Role, Roles } from '@yg/core';
-import { InstitutionEntity, InstitutionModel, NetworkService, PractitionerEntity, PractitionerModel } from '@yg/network';
+import {
+  InstitutionEntity,
+  InstitutionModel,
+  NetworkService,
+  PractitionerEntity,
+  PractitionerModel,
+} from '@yg/network';
 import { PatientSummary, PatientSummaryLoader, PatientSummaryModel } from '@yg/patients';
 import { ConsultationsService } from './consultations.service';
 import { BookingService } from './booking.service';
@@ -102,9 +108,14 @@ export class ConsultationsResolver {
     return this.service.end(user, input);
   }
 
-  @Mutation(() => ConsultationReportModel, { description: '提交并签署报告(修订即新版本) Submit and sign a report' })
+  @Mutation(() => ConsultationReportModel, {
+    description: '提交并签署报告(修订即新版本) Submit and sign a report',
+  })
   @Roles(Role.EXPERT)
-  submitConsultationReport(@CurrentUser() user: AuthUser, @Args('input') input: SubmitConsultationReportInput) {
+  submitConsultationReport(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: SubmitConsultationReportInput,
+  ) {
     return this.service.submitReport(user, input);
   }
 
@@ -119,8 +130,13 @@ export class ConsultationsResolver {
     return this.service.get(user, id);
   }
 
-  @Query(() => ConsultationConnection, { description: '会诊列表(按可见范围) Consultations I may see, newest first' })
-  consultations(@CurrentUser() user: AuthUser, @Args() args: ConsultationsArgs): Promise<Connection<ConsultationEntity>> {
+  @Query(() => ConsultationConnection, {
+    description: '会诊列表(按可见范围) Consultations I may see, newest first',
+  })
+  consultations(
+    @CurrentUser() user: AuthUser,
+    @Args() args: ConsultationsArgs,
+  ): Promise<Connection<ConsultationEntity>> {
     return this.service.list(user, args);
   }
 
@@ -130,7 +146,10 @@ export class ConsultationsResolver {
   }
 
   @ResolveField(() => InstitutionModel, { nullable: true })
-  requestingInstitution(@Parent() c: ConsultationEntity, @Context() ctx: GqlContext): Promise<InstitutionEntity | null> {
+  requestingInstitution(
+    @Parent() c: ConsultationEntity,
+    @Context() ctx: GqlContext,
+  ): Promise<InstitutionEntity | null> {
     return ctx.loaders.get(this.network.institutionLoader).load(c.requestingInstitutionId);
   }
 
@@ -155,7 +174,10 @@ export class ConsultationExpertResolver {
   constructor(private readonly network: NetworkService) {}
 
   @ResolveField(() => PractitionerModel, { nullable: true })
-  expert(@Parent() e: ConsultationExpertEntity, @Context() ctx: GqlContext): Promise<PractitionerEntity | null> {
+  expert(
+    @Parent() e: ConsultationExpertEntity,
+    @Context() ctx: GqlContext,
+  ): Promise<PractitionerEntity | null> {
     return ctx.loaders.get(this.network.practitionerLoader).load(e.practitionerId);
   }
 }

@@ -58,7 +58,9 @@ export class ConsultationsService {
   /** A county clinician asks; the clinician takes part, so it must be a clinician with a practitioner record. */
   request(user: AuthUser, input: RequestConsultationInput): Promise<ConsultationEntity> {
     if (!hasRole(user, Role.CLINICIAN) || !user.practitionerId) {
-      throw new ForbiddenError('会诊须由参与会诊的临床医生申请 (a consultation is requested by the clinician who takes part)');
+      throw new ForbiddenError(
+        '会诊须由参与会诊的临床医生申请 (a consultation is requested by the clinician who takes part)',
+      );
     }
     return this.dataSource.transaction(async (em) => {
       const now = this.clock.now();
@@ -66,10 +68,14 @@ export class ConsultationsService {
       const expertIds = [...new Set(input.expertIds)];
       for (const id of expertIds) await this.network.practitioner(user.tenantId, id, em);
       if (!expertIds.length && !input.specialty) {
-        throw new BadInputError('请指定专家或所需专科 (name experts or the specialty wanted)', { field: 'expertIds' });
+        throw new BadInputError('请指定专家或所需专科 (name experts or the specialty wanted)', {
+          field: 'expertIds',
+        });
       }
       if (input.consent && input.consent.signedAt > now) {
-        throw new BadInputError('知情同意签署时间不能晚于现在 (consent cannot be signed in the future)', { field: 'consent.signedAt' });
+        throw new BadInputError('知情同意签署时间不能晚于现在 (consent cannot be signed in the future)', {
+          field: 'consent.signedAt',
+        });
       }
       const consortium = await this.network.consortium(user.tenantId, em);
       const year = yearIn(consortium.timeZone, now);
@@ -97,7 +103,13 @@ export class ConsultationsService {
       if (expertIds.length) {
         await em.insert(
           ConsultationExpertEntity,
-          expertIds.map((id) => ({ consultationId: c.id, practitionerId: id, tenantId: c.tenantId, named: true, assigned: false })),
+          expertIds.map((id) => ({
+            consultationId: c.id,
+            practitionerId: id,
+            tenantId: c.tenantId,
+            named: true,
+            assigned: false,
+          })),
         );
       }
       await this.recorder.record(em, c, user, now, {
@@ -114,7 +126,11 @@ export class ConsultationsService {
     return this.step(user, input.id, 'cancel', [S.REQUESTED, S.SCHEDULED], S.CANCELLED, async (em, c) => {
       this.access.assertRequestingSide(user, c);
       await this.booking.release(em, c.id);
-      return { patch: { cancelReason: input.reason.trim() }, note: input.reason, event: 'consultation.cancelled' };
+      return {
+        patch: { cancelReason: input.reason.trim() },
+        note: input.reason,
+        event: 'consultation.cancelled',
+      };
     });
   }
 
@@ -122,7 +138,11 @@ export class ConsultationsService {
     return this.step(user, input.id, 'decline', [S.REQUESTED, S.SCHEDULED], S.DECLINED, async (em, c) => {
       await this.access.assertPartnerSide(em, user, c);
       await this.booking.release(em, c.id);
-      return { patch: { declineReason: input.reason.trim() }, note: input.reason, event: 'consultation.declined' };
+      return {
+        patch: { declineReason: input.reason.trim() },
+        note: input.reason,
+        event: 'consultation.declined',
+      };
     });
   }
 
@@ -139,16 +159,27 @@ export class ConsultationsService {
       await this.assertParticipant(em, user, c);
       if (c.endedAt) throw new ConflictError('会诊已结束 (the session has already ended)');
       const consortium = await this.network.consortium(c.tenantId, em);
-      const due = new Date(now.getTime() + reportHours(c.kind, consultationSettings(consortium.settings)) * 3600_000);
+      const due = new Date(
+        now.getTime() + reportHours(c.kind, consultationSettings(consortium.settings)) * 3600_000,
+      );
       // The report deadline now runs from the real end: a new check for the new moment.
       const timers: ConsultationTimer[] = [
         {
           name: JOBS.CONSULTATION_REPORT_DUE,
           runAt: due,
-          payload: { consultationId: c.id, tenantId: c.tenantId, scheduledStart: c.scheduledStart?.toISOString() ?? null },
+          payload: {
+            consultationId: c.id,
+            tenantId: c.tenantId,
+            scheduledStart: c.scheduledStart?.toISOString() ?? null,
+          },
         },
       ];
-      return { patch: { endedAt: now, reportDueAt: due }, note: input.note, event: 'consultation.ended', timers };
+      return {
+        patch: { endedAt: now, reportDueAt: due },
+        note: input.note,
+        event: 'consultation.ended',
+        timers,
+      };
     });
   }
 
@@ -168,7 +199,9 @@ export class ConsultationsService {
       const now = this.clock.now();
       const c = await this.access.visible(em, user, input.id, true);
       await this.access.assertAssignedExpert(em, user, c);
-      const allowed = READ_KINDS.includes(c.kind) ? [S.SCHEDULED, S.IN_PROGRESS, S.REPORTED] : [S.IN_PROGRESS, S.REPORTED];
+      const allowed = READ_KINDS.includes(c.kind)
+        ? [S.SCHEDULED, S.IN_PROGRESS, S.REPORTED]
+        : [S.IN_PROGRESS, S.REPORTED];
       if (!allowed.includes(c.state)) throw new InvalidTransitionError('Consultation', c.state, 'report');
       const [{ v }] = await em.query(
         `SELECT coalesce(max(version), 0)::int AS v FROM consultation_report WHERE consultation_id = $1`,
@@ -176,9 +209,12 @@ export class ConsultationsService {
       );
       const version = v + 1;
       if (version > 1 && !input.amendmentReason?.trim()) {
-        throw new BadInputError('已签署的报告只能修订,请填写修订原因 (a signed report can only be amended: give amendmentReason)', {
-          field: 'amendmentReason',
-        });
+        throw new BadInputError(
+          '已签署的报告只能修订,请填写修订原因 (a signed report can only be amended: give amendmentReason)',
+          {
+            field: 'amendmentReason',
+          },
+        );
       }
       const content = {
         consultationId: c.id,
@@ -186,7 +222,10 @@ export class ConsultationsService {
         authorPractitionerId: user.practitionerId!,
         authorUserId: user.id,
         opinion: input.opinion.trim(),
-        suggestedDiagnoses: input.suggestedDiagnoses.map((d) => ({ code: d.code ?? null, name: d.name.trim() })),
+        suggestedDiagnoses: input.suggestedDiagnoses.map((d) => ({
+          code: d.code ?? null,
+          name: d.name.trim(),
+        })),
         recommendations: input.recommendations.trim(),
         amendmentReason: version > 1 ? input.amendmentReason!.trim() : null,
         signedAt: now.toISOString(),
@@ -219,7 +258,10 @@ export class ConsultationsService {
   }
 
   list(user: AuthUser, args: ConsultationsArgs): Promise<Connection<ConsultationEntity>> {
-    const qb = this.access.scope(this.dataSource.getRepository(ConsultationEntity).createQueryBuilder('c').where('true'), user);
+    const qb = this.access.scope(
+      this.dataSource.getRepository(ConsultationEntity).createQueryBuilder('c').where('true'),
+      user,
+    );
     if (args.states?.length) qb.andWhere('c.state IN (:...states)', { states: args.states });
     if (args.kind) qb.andWhere('c.kind = :kind', { kind: args.kind });
     return paginate(
@@ -274,7 +316,9 @@ export class ConsultationsService {
 
   readonly expertsLoader: LoaderFactory<string, ConsultationExpertEntity[]> = () =>
     new DataLoader(async (ids) => {
-      const rows = await this.dataSource.getRepository(ConsultationExpertEntity).findBy({ consultationId: In([...ids]) });
+      const rows = await this.dataSource
+        .getRepository(ConsultationExpertEntity)
+        .findBy({ consultationId: In([...ids]) });
       return ids.map((id) => rows.filter((r) => r.consultationId === id));
     });
 

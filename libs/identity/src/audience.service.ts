@@ -21,7 +21,8 @@ export class AudienceService {
       if ('userIds' in s) {
         if (s.userIds.length) clauses.push(`u.id = ANY(${p(s.userIds)}::uuid[])`);
       } else if ('practitionerIds' in s) {
-        if (s.practitionerIds.length) clauses.push(`u.practitioner_id = ANY(${p(s.practitionerIds)}::uuid[])`);
+        if (s.practitionerIds.length)
+          clauses.push(`u.practitioner_id = ANY(${p(s.practitionerIds)}::uuid[])`);
       } else if ('tenantRoles' in s) {
         clauses.push(`u.roles && ${p(s.tenantRoles)}::text[]`);
       } else {

@@ -1,13 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import {
-  ForbiddenError,
-  IS_PUBLIC,
-  Role,
-  ROLES,
-  UnauthenticatedError,
-  userFromContext,
-} from '@yg/core';
+import { ForbiddenError, IS_PUBLIC, Role, ROLES, UnauthenticatedError, userFromContext } from '@yg/core';
 
 /** Every operation needs a valid token unless marked @Public; @Roles narrows who may call it. */
 @Injectable()

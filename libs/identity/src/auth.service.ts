@@ -1,14 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import {
-  APP_CONFIG,
-  AppConfig,
-  AuthUser,
-  Clock,
-  DomainError,
-  UnauthenticatedError,
-} from '@yg/core';
+import { APP_CONFIG, AppConfig, AuthUser, Clock, DomainError, UnauthenticatedError } from '@yg/core';
 import { AuditService } from '@yg/audit';
 import { UserEntity } from './entities/user.entity';
 import { verifyPassword } from './password';
@@ -20,9 +13,7 @@ export interface LoginResult {
   user: UserEntity;
 }
 
-type Attempt =
-  | { kind: 'ok'; user: UserEntity }
-  | { kind: 'bad'; error: DomainError };
+type Attempt = { kind: 'ok'; user: UserEntity } | { kind: 'bad'; error: DomainError };
 
 const BAD_CREDENTIALS = '用户名或密码错误 (Wrong user name or password)';
 
@@ -96,7 +87,8 @@ export class AuthService {
         });
         return {
           kind: 'bad',
-          error: lock && lockedUntil ? lockedError(lockedUntil, now) : new UnauthenticatedError(BAD_CREDENTIALS),
+          error:
+            lock && lockedUntil ? lockedError(lockedUntil, now) : new UnauthenticatedError(BAD_CREDENTIALS),
         };
       }
       if (!user.active) {
@@ -110,7 +102,9 @@ export class AuthService {
         });
         return {
           kind: 'bad',
-          error: new UnauthenticatedError('账户已停用,请联系管理员 (This account is disabled; contact your administrator)'),
+          error: new UnauthenticatedError(
+            '账户已停用,请联系管理员 (This account is disabled; contact your administrator)',
+          ),
         };
       }
       await em.update(UserEntity, user.id, { failedAttempts: 0, lockedUntil: null, lastLoginAt: now });

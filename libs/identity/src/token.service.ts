@@ -11,7 +11,8 @@ interface Claims {
   roles: Role[];
 }
 
-export type TokenCheck = { ok: true; user: AuthUser; expiresAt: Date } | { ok: false; reason: 'expired' | 'invalid' };
+export type TokenCheck =
+  { ok: true; user: AuthUser; expiresAt: Date } | { ok: false; reason: 'expired' | 'invalid' };
 
 /** Signs and checks the short-lived access tokens (HS256). */
 @Injectable()
@@ -57,7 +58,13 @@ export class TokenService {
       if (!c.sub || !c.tid || !c.iid || !Array.isArray(c.roles)) return { ok: false, reason: 'invalid' };
       return {
         ok: true,
-        user: { id: c.sub, tenantId: c.tid, institutionId: c.iid, practitionerId: c.pid ?? null, roles: c.roles },
+        user: {
+          id: c.sub,
+          tenantId: c.tid,
+          institutionId: c.iid,
+          practitionerId: c.pid ?? null,
+          roles: c.roles,
+        },
         expiresAt: new Date(c.exp * 1000),
       };
     } catch (err) {

@@ -36,7 +36,9 @@ export class UsersService {
   ) {}
 
   async me(user: AuthUser): Promise<UserEntity> {
-    const u = await this.dataSource.getRepository(UserEntity).findOneBy({ id: user.id, tenantId: user.tenantId });
+    const u = await this.dataSource
+      .getRepository(UserEntity)
+      .findOneBy({ id: user.id, tenantId: user.tenantId });
     if (!u) throw new NotFoundError('User', '用户', user.id);
     return u;
   }
@@ -78,7 +80,9 @@ export class UsersService {
         await em.insert(UserEntity, user);
       } catch (err) {
         if (isUniqueViolation(err, 'app_user_username')) {
-          throw new ConflictError(`登录名 ${input.username} 已被使用 (user name already taken)`, { field: 'username' });
+          throw new ConflictError(`登录名 ${input.username} 已被使用 (user name already taken)`, {
+            field: 'username',
+          });
         }
         throw err;
       }

@@ -8,13 +8,25 @@ import { NotFoundError } from '@yg/core';
  */
 @Injectable()
 export class ConsortiumSettingsService {
-  async section(em: EntityManager, tenantId: string, name: string): Promise<Record<string, unknown> | undefined> {
-    const [row] = await em.query(`SELECT settings -> $2 AS s FROM consortium WHERE id = $1`, [tenantId, name]);
+  async section(
+    em: EntityManager,
+    tenantId: string,
+    name: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    const [row] = await em.query(`SELECT settings -> $2 AS s FROM consortium WHERE id = $1`, [
+      tenantId,
+      name,
+    ]);
     if (!row) throw new NotFoundError('Consortium', '医共体', tenantId);
     return row.s ?? undefined;
   }
 
-  async replaceSection(em: EntityManager, tenantId: string, name: string, value: Record<string, unknown>): Promise<void> {
+  async replaceSection(
+    em: EntityManager,
+    tenantId: string,
+    name: string,
+    value: Record<string, unknown>,
+  ): Promise<void> {
     // A CTE, because TypeORM hands back [rows, count] for a bare UPDATE … RETURNING.
     const [{ n }] = await em.query(
       `WITH u AS (

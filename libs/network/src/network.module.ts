@@ -14,7 +14,13 @@ import { ConsortiumResolver, InstitutionResolver, PractitionerResolver } from '.
     TypeOrmModule.forFeature([ConsortiumEntity, InstitutionEntity, DepartmentEntity, PractitionerEntity]),
     AuditModule,
   ],
-  providers: [NetworkService, ConsortiumSettingsService, ConsortiumResolver, InstitutionResolver, PractitionerResolver],
+  providers: [
+    NetworkService,
+    ConsortiumSettingsService,
+    ConsortiumResolver,
+    InstitutionResolver,
+    PractitionerResolver,
+  ],
   exports: [NetworkService, ConsortiumSettingsService],
 })
 export class NetworkModule {}

@@ -1,12 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import {
-  AuthUser,
-  Connection,
-  CurrentUser,
-  GqlContext,
-  Role,
-  Roles,
-} from '@yg/core';
+import { AuthUser, Connection, CurrentUser, GqlContext, Role, Roles } from '@yg/core';
 import { NetworkService } from './network.service';
 import {
   ConsortiumModel,

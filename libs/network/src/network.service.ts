@@ -38,7 +38,9 @@ import {
 function institutionName(raw: string): string {
   const name = raw.trim();
   if (name.length < 2) {
-    throw new BadInputError('机构名称至少 2 个字 (institution name: at least 2 characters)', { field: 'name' });
+    throw new BadInputError('机构名称至少 2 个字 (institution name: at least 2 characters)', {
+      field: 'name',
+    });
   }
   return name;
 }
@@ -55,7 +57,9 @@ export class NetworkService {
 
   /** Pass the caller's manager inside a transaction: a second pool connection per request can deadlock the pool. */
   async consortium(tenantId: string, em?: EntityManager): Promise<ConsortiumEntity> {
-    const c = await (em ?? this.dataSource.manager).getRepository(ConsortiumEntity).findOneBy({ id: tenantId });
+    const c = await (em ?? this.dataSource.manager)
+      .getRepository(ConsortiumEntity)
+      .findOneBy({ id: tenantId });
     if (!c) throw new NotFoundError('Consortium', '医共体', tenantId);
     return c;
   }
@@ -189,8 +193,11 @@ export class NetworkService {
         active: true,
       });
       await this.assertPlacement(em, user.tenantId, draft);
-      const saved = await this.saveUnique(em, draft, 'institution_tenant_name', () =>
-        new ConflictError(`机构名称「${draft.name}」已存在 (an institution with this name exists)`),
+      const saved = await this.saveUnique(
+        em,
+        draft,
+        'institution_tenant_name',
+        () => new ConflictError(`机构名称「${draft.name}」已存在 (an institution with this name exists)`),
       );
       await this.audit.record(em, {
         action: 'institution.create',
@@ -210,7 +217,16 @@ export class NetworkService {
       const changed: string[] = [];
       // Trimmed as on create, or " 县总医院 " would slip past the unique name.
       const values = { ...input, name: input.name == null ? input.name : institutionName(input.name) };
-      for (const key of ['name', 'kind', 'tier', 'grade', 'divisionCode', 'address', 'phone', 'active'] as const) {
+      for (const key of [
+        'name',
+        'kind',
+        'tier',
+        'grade',
+        'divisionCode',
+        'address',
+        'phone',
+        'active',
+      ] as const) {
         if (values[key] !== undefined && values[key] !== null && values[key] !== inst[key]) {
           (inst as unknown as Record<string, unknown>)[key] = values[key];
           changed.push(key);
@@ -222,8 +238,11 @@ export class NetworkService {
       }
       if (!changed.length) return inst;
       await this.assertPlacement(em, user.tenantId, inst);
-      const saved = await this.saveUnique(em, inst, 'institution_tenant_name', () =>
-        new ConflictError(`机构名称「${inst.name}」已存在 (an institution with this name exists)`),
+      const saved = await this.saveUnique(
+        em,
+        inst,
+        'institution_tenant_name',
+        () => new ConflictError(`机构名称「${inst.name}」已存在 (an institution with this name exists)`),
       );
       await this.audit.record(em, {
         action: 'institution.update',
@@ -250,8 +269,11 @@ export class NetworkService {
         name: input.name.trim(),
         specialty: input.specialty ?? null,
       });
-      const saved = await this.saveUnique(em, dept, 'department_institution_code', () =>
-        new ConflictError(`科室代码 ${input.code} 在该机构已存在 (department code already used here)`),
+      const saved = await this.saveUnique(
+        em,
+        dept,
+        'department_institution_code',
+        () => new ConflictError(`科室代码 ${input.code} 在该机构已存在 (department code already used here)`),
       );
       await this.audit.record(em, {
         action: 'department.create',
@@ -285,10 +307,14 @@ export class NetworkService {
         licenceNumber: input.licenceNumber,
         active: true,
       });
-      const saved = await this.saveUnique(em, p, 'practitioner_tenant_licence', () =>
-        new ConflictError('执业证书编码已登记 (this licence number is already registered)', {
-          field: 'licenceNumber',
-        }),
+      const saved = await this.saveUnique(
+        em,
+        p,
+        'practitioner_tenant_licence',
+        () =>
+          new ConflictError('执业证书编码已登记 (this licence number is already registered)', {
+            field: 'licenceNumber',
+          }),
       );
       await this.audit.record(em, {
         action: 'practitioner.create',

@@ -14,7 +14,11 @@ import { SMS_GATEWAY, SmsGateway } from './channels/channel';
 import { LoggingSmsGateway, SmsChannel } from './channels/sms.channel';
 import { WebhookChannel } from './channels/webhook.channel';
 
-const entities = TypeOrmModule.forFeature([NotificationEntity, NotificationPreferenceEntity, NotificationDeliveryEntity]);
+const entities = TypeOrmModule.forFeature([
+  NotificationEntity,
+  NotificationPreferenceEntity,
+  NotificationDeliveryEntity,
+]);
 
 /** Api side: the inbox and preferences. */
 @Module({
@@ -26,12 +30,7 @@ export class NotificationsModule {}
 /** Worker side: fan-out of events into inboxes, pushes and outside deliveries. */
 @Module({
   imports: [entities, IdentityModule, RealtimeEmitterModule],
-  providers: [
-    NotificationFanout,
-    DeliveryProcessor,
-    SmsChannel,
-    WebhookChannel,
-  ],
+  providers: [NotificationFanout, DeliveryProcessor, SmsChannel, WebhookChannel],
 })
 export class NotificationsWorkerModule {}
 
@@ -42,7 +41,11 @@ export class SmsGatewayModule {
   static forRoot(gateway?: SmsGateway): DynamicModule {
     return {
       module: SmsGatewayModule,
-      providers: [gateway ? { provide: SMS_GATEWAY, useValue: gateway } : { provide: SMS_GATEWAY, useClass: LoggingSmsGateway }],
+      providers: [
+        gateway
+          ? { provide: SMS_GATEWAY, useValue: gateway }
+          : { provide: SMS_GATEWAY, useClass: LoggingSmsGateway },
+      ],
       exports: [SMS_GATEWAY],
     };
   }

@@ -13,8 +13,13 @@ import {
 export class NotificationsResolver {
   constructor(private readonly service: NotificationsService) {}
 
-  @Query(() => NotificationConnectionModel, { description: '我的通知(含未读数) My inbox with the unread count' })
-  notifications(@CurrentUser() user: AuthUser, @Args() args: NotificationsArgs): Promise<NotificationConnectionModel> {
+  @Query(() => NotificationConnectionModel, {
+    description: '我的通知(含未读数) My inbox with the unread count',
+  })
+  notifications(
+    @CurrentUser() user: AuthUser,
+    @Args() args: NotificationsArgs,
+  ): Promise<NotificationConnectionModel> {
     return this.service.inbox(user, args);
   }
 

@@ -74,7 +74,9 @@ export class NotificationsService {
   }
 
   async preferences(user: AuthUser): Promise<NotificationPreferencesModel> {
-    const p = await this.dataSource.getRepository(NotificationPreferenceEntity).findOneBy({ userId: user.id });
+    const p = await this.dataSource
+      .getRepository(NotificationPreferenceEntity)
+      .findOneBy({ userId: user.id });
     return { channels: (p?.channels ?? []) as OutsideChannelValue[], webhookUrl: p?.webhookUrl ?? null };
   }
 

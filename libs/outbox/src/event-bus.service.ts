@@ -36,7 +36,9 @@ export class EventBus {
       try {
         await h.handle(event, messageId);
       } catch (err) {
-        this.logger.warn(`handler ${h.name} failed on ${event.type} #${messageId}: ${(err as Error).message}`);
+        this.logger.warn(
+          `handler ${h.name} failed on ${event.type} #${messageId}: ${(err as Error).message}`,
+        );
         failures.push(err as Error);
       }
     }
@@ -47,11 +49,7 @@ export class EventBus {
    * Runs `fn` in a transaction at most once per (message, handler). Returns false when the
    * work was already done.
    */
-  async once(
-    messageId: string,
-    handler: string,
-    fn: (em: EntityManager) => Promise<void>,
-  ): Promise<boolean> {
+  async once(messageId: string, handler: string, fn: (em: EntityManager) => Promise<void>): Promise<boolean> {
     return this.dataSource.transaction(async (em) => {
       const claimed: unknown[] = await em.query(
         `INSERT INTO processed_event (message_id, handler) VALUES ($1, $2)

@@ -89,17 +89,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r]);
       for (const [name, list] of byQueue) {
         const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-        await withTimeout(queue.addBulk(
-          list.map((r) => ({
-            name: r.job_name,
-            data: { messageId: r.id, payload: r.payload } satisfies OutboxJob,
-            opts: {
-              jobId: `ob-${r.id}`,
-              delay: Math.max(0, new Date(r.run_at).getTime() - now),
-              ...(r.attempts ? { attempts: r.attempts } : {}),
-            },
-          })),
-        ), ADD_TIMEOUT_MS);
+        await withTimeout(
+          queue.addBulk(
+            list.map((r) => ({
+              name: r.job_name,
+              data: { messageId: r.id, payload: r.payload } satisfies OutboxJob,
+              opts: {
+                jobId: `ob-${r.id}`,
+                delay: Math.max(0, new Date(r.run_at).getTime() - now),
+                ...(r.attempts ? { attempts: r.attempts } : {}),
+              },
+            })),
+          ),
+          ADD_TIMEOUT_MS,
+        );
       }
       await em.query(`UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])`, [
         rows.map((r) => r.id),

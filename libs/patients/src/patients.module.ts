@@ -11,7 +11,13 @@ import { PatientSummaryLoader } from './patient-summary.loader';
 
 @Module({
   imports: [TypeOrmModule.forFeature([PatientEntity, PatientAccessEntity]), AuditModule, NetworkModule],
-  providers: [PatientCipherProvider, PatientsService, PatientsResolver, FamilyDoctorContractResolver, PatientSummaryLoader],
+  providers: [
+    PatientCipherProvider,
+    PatientsService,
+    PatientsResolver,
+    FamilyDoctorContractResolver,
+    PatientSummaryLoader,
+  ],
   exports: [PatientsService, PatientSummaryLoader],
 })
 export class PatientsModule {}

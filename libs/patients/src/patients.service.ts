@@ -64,7 +64,10 @@ export class PatientsService {
     }
     // "Today" on the consortium's calendar: the UTC date is a day behind in China before 08:00.
     // Read before the transaction so one registration never holds two pool connections.
-    if (input.familyDoctorContract && input.familyDoctorContract.signedOn > (await this.today(user.tenantId))) {
+    if (
+      input.familyDoctorContract &&
+      input.familyDoctorContract.signedOn > (await this.today(user.tenantId))
+    ) {
       throw new BadInputError('签约日期不能晚于今天 (signedOn cannot be in the future)', {
         field: 'familyDoctorContract.signedOn',
       });
@@ -77,9 +80,12 @@ export class PatientsService {
           const inst = await this.network.institution(user.tenantId, contract.institutionId, em);
           const doctor = await this.network.practitioner(user.tenantId, contract.practitionerId, em);
           if (doctor.institutionId !== inst.id) {
-            throw new BadInputError('签约医生不属于签约机构 (the family doctor works at another institution)', {
-              field: 'familyDoctorContract.practitionerId',
-            });
+            throw new BadInputError(
+              '签约医生不属于签约机构 (the family doctor works at another institution)',
+              {
+                field: 'familyDoctorContract.practitionerId',
+              },
+            );
           }
         }
         await this.assertNotRegistered(em, user.tenantId, idHash);
@@ -133,9 +139,12 @@ export class PatientsService {
       .getRepository(PatientEntity)
       .findOne({ where: { tenantId, idNumberHash: idHash }, select: { id: true } });
     if (existing) {
-      throw new ConflictError('该身份证号的患者已登记 (a patient with this ID number is already registered)', {
-        existingPatientId: existing.id,
-      });
+      throw new ConflictError(
+        '该身份证号的患者已登记 (a patient with this ID number is already registered)',
+        {
+          existingPatientId: existing.id,
+        },
+      );
     }
   }
 
@@ -199,7 +208,13 @@ export class PatientsService {
   }
 
   /** Lets another institution of the tenant see a patient (e.g. the target of a referral). */
-  async grantAccess(em: EntityManager, tenantId: string, patientId: string, institutionId: string, reason: string) {
+  async grantAccess(
+    em: EntityManager,
+    tenantId: string,
+    patientId: string,
+    institutionId: string,
+    reason: string,
+  ) {
     await em
       .createQueryBuilder()
       .insert()

@@ -45,14 +45,17 @@ export class RealtimeGateway implements OnGatewayConnection {
     socket.data.user = check.user;
     await socket.join([rooms.user(check.user.id), rooms.institution(check.user.institutionId)]);
     const ttl = check.expiresAt.getTime() - Date.now();
-    socket.data.expiry = setTimeout(() => {
-      // Say why, so the client refreshes its token and reconnects instead of giving up.
-      socket.emit('auth_error', {
-        code: 'TOKEN_EXPIRED',
-        message: '登录已过期,请重新登录 (Session expired; log in again)',
-      });
-      socket.disconnect(true);
-    }, Math.max(ttl, 0));
+    socket.data.expiry = setTimeout(
+      () => {
+        // Say why, so the client refreshes its token and reconnects instead of giving up.
+        socket.emit('auth_error', {
+          code: 'TOKEN_EXPIRED',
+          message: '登录已过期,请重新登录 (Session expired; log in again)',
+        });
+        socket.disconnect(true);
+      },
+      Math.max(ttl, 0),
+    );
     socket.data.expiry.unref();
     socket.once('disconnect', () => clearTimeout(socket.data.expiry));
   }

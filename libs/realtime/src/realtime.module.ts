@@ -4,7 +4,11 @@ import { RealtimeGateway } from './realtime.gateway';
 import { RealtimeEmitter } from './realtime-emitter.service';
 
 /** The api side: the socket.io gateway (with the Redis adapter set up at bootstrap). */
-@Module({ imports: [IdentityModule], providers: [RealtimeGateway, RealtimeEmitter], exports: [RealtimeEmitter] })
+@Module({
+  imports: [IdentityModule],
+  providers: [RealtimeGateway, RealtimeEmitter],
+  exports: [RealtimeEmitter],
+})
 export class RealtimeModule {}
 
 /** Any process that only pushes (the worker). */

@@ -36,7 +36,11 @@ export class ReferralAccess {
 
   /** The sending institution's clinicians and coordinators create, submit and cancel. */
   assertSender(user: AuthUser, r: ReferralEntity): void {
-    if (r.fromInstitutionId === user.institutionId && hasRole(user, Role.CLINICIAN, Role.REFERRAL_COORDINATOR)) return;
+    if (
+      r.fromInstitutionId === user.institutionId &&
+      hasRole(user, Role.CLINICIAN, Role.REFERRAL_COORDINATOR)
+    )
+      return;
     throw new ForbiddenError('只有转出机构的医生或协调员可以操作 (only the sending institution may do this)');
   }
 

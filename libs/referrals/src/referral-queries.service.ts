@@ -40,11 +40,20 @@ export class ReferralQueries {
 
   /** Counts per state for the same box and filters (every state listed, zeros included). */
   async counts(user: AuthUser, args: ReferralFilterArgs): Promise<ReferralCountsModel> {
-    const rows: { state: ReferralState; n: number; overdue: number; escalated: number }[] = await this.scoped(user, args)
+    const rows: { state: ReferralState; n: number; overdue: number; escalated: number }[] = await this.scoped(
+      user,
+      args,
+    )
       .select('r.state', 'state')
       .addSelect('count(*)::int', 'n')
-      .addSelect(`(count(*) FILTER (WHERE r.state = 'SUBMITTED' AND r.response_due_at < :now))::int`, 'overdue')
-      .addSelect(`(count(*) FILTER (WHERE r.escalation_level > 0 AND r.state = 'SUBMITTED'))::int`, 'escalated')
+      .addSelect(
+        `(count(*) FILTER (WHERE r.state = 'SUBMITTED' AND r.response_due_at < :now))::int`,
+        'overdue',
+      )
+      .addSelect(
+        `(count(*) FILTER (WHERE r.escalation_level > 0 AND r.state = 'SUBMITTED'))::int`,
+        'escalated',
+      )
       .setParameter('now', this.clock.now())
       .groupBy('r.state')
       .getRawMany();
@@ -70,7 +79,9 @@ export class ReferralQueries {
     } else if (!hasRole(user, ...TENANT_WIDE_ROLES)) {
       qb.andWhere(
         new Brackets((w) =>
-          w.where('r.from_institution_id = :inst', mine).orWhere(`r.to_institution_id = :inst AND r.state <> 'DRAFT'`, mine),
+          w
+            .where('r.from_institution_id = :inst', mine)
+            .orWhere(`r.to_institution_id = :inst AND r.state <> 'DRAFT'`, mine),
         ),
       );
     } else {

@@ -80,8 +80,13 @@ export class ReferralRecorder {
     const entries: OutboxEntry[] = [];
     for (const step of steps) {
       if (!step.event) continue;
-      const referralCentre = step.event === 'referral.escalated' ? await this.referralCentre(em, r.tenantId) : [];
-      entries.push(eventEntry(referralEvent(step.event, r, actor?.id ?? null, at, { referralCentre, level: step.level })));
+      const referralCentre =
+        step.event === 'referral.escalated' ? await this.referralCentre(em, r.tenantId) : [];
+      entries.push(
+        eventEntry(
+          referralEvent(step.event, r, actor?.id ?? null, at, { referralCentre, level: step.level }),
+        ),
+      );
     }
     for (const t of timers) {
       entries.push({

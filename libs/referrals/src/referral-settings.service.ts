@@ -24,7 +24,9 @@ export class ReferralSettingsService {
 
   update(user: AuthUser, input: ReferralSettingsInput): Promise<ReferralSettings> {
     return this.dataSource.transaction(async (em) => {
-      const current = referralSettings({ [SECTION]: await this.settings.section(em, user.tenantId, SECTION) });
+      const current = referralSettings({
+        [SECTION]: await this.settings.section(em, user.tenantId, SECTION),
+      });
       const next: ReferralSettings = {
         responseSeconds: {
           EMERGENCY: input.emergencySeconds ?? current.responseSeconds.EMERGENCY,
@@ -34,7 +36,12 @@ export class ReferralSettingsService {
         reminderBeforeSeconds: input.reminderBeforeSeconds ?? current.reminderBeforeSeconds,
         noShowGraceSeconds: input.noShowGraceSeconds ?? current.noShowGraceSeconds,
       };
-      await this.settings.replaceSection(em, user.tenantId, SECTION, next as unknown as Record<string, unknown>);
+      await this.settings.replaceSection(
+        em,
+        user.tenantId,
+        SECTION,
+        next as unknown as Record<string, unknown>,
+      );
       await this.audit.record(em, {
         action: 'referral.settings.update',
         entityType: 'Consortium',

@@ -31,7 +31,12 @@ export class ReferralTimers {
   /** Escalation: level 1 at the answer deadline, level 2 at twice the deadline. */
   responseDue(referralId: string, level: number): Promise<TimerOutcome> {
     return this.withReferral(referralId, async (em, r) => {
-      if (r.state !== ReferralState.SUBMITTED || r.escalationLevel >= level || !r.responseDueAt || !r.submittedAt) {
+      if (
+        r.state !== ReferralState.SUBMITTED ||
+        r.escalationLevel >= level ||
+        !r.responseDueAt ||
+        !r.submittedAt
+      ) {
         return DONE_UNCHANGED;
       }
       const window = r.responseDueAt.getTime() - r.submittedAt.getTime();
@@ -49,7 +54,13 @@ export class ReferralTimers {
         now,
         { action: 'escalate', from, event: 'referral.escalated', level, details: { level } },
         level < 2
-          ? [{ name: JOBS.REFERRAL_RESPONSE_DUE, runAt: new Date(r.submittedAt.getTime() + window * 2), level: 2 }]
+          ? [
+              {
+                name: JOBS.REFERRAL_RESPONSE_DUE,
+                runAt: new Date(r.submittedAt.getTime() + window * 2),
+                level: 2,
+              },
+            ]
           : [],
       );
       return { done: true, changed: true };
@@ -107,7 +118,9 @@ export class ReferralTimers {
    */
   async sweep(limit = 500): Promise<number> {
     const now = this.clock.now();
-    const tenants = await this.dataSource.getRepository(ConsortiumEntity).find({ select: { id: true, settings: true } });
+    const tenants = await this.dataSource
+      .getRepository(ConsortiumEntity)
+      .find({ select: { id: true, settings: true } });
     let changed = 0;
     for (const t of tenants) {
       const s = referralSettings(t.settings);
@@ -137,7 +150,8 @@ export class ReferralTimers {
           LIMIT ${limit}`,
         [t.id, now, s.reminderBeforeSeconds],
       );
-      for (const d of reminders) changed += await this.count(this.appointmentReminder(d.id, new Date(d.appointment_at)));
+      for (const d of reminders)
+        changed += await this.count(this.appointmentReminder(d.id, new Date(d.appointment_at)));
     }
     if (changed) this.logger.log(`sweep acted on ${changed} referral(s)`);
     return changed;

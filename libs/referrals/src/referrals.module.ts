@@ -54,7 +54,12 @@ export class ReferralsWorkerModule implements OnApplicationBootstrap, OnApplicat
   private stopScheduler?: () => void;
 
   async onApplicationBootstrap() {
-    this.stopScheduler = await keepScheduler(this.queue, 'referral-sweep', this.config.referrals.sweepEveryMs, { name: JOBS.REFERRAL_SWEEP });
+    this.stopScheduler = await keepScheduler(
+      this.queue,
+      'referral-sweep',
+      this.config.referrals.sweepEveryMs,
+      { name: JOBS.REFERRAL_SWEEP },
+    );
   }
 
   onApplicationShutdown() {

@@ -60,59 +60,90 @@ export class ReferralsResolver {
   }
 
   @Query(() => ReferralModel, { description: '转诊单详情 One referral' })
-  referral(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string): Promise<ReferralEntity> {
+  referral(
+    @CurrentUser() user: AuthUser,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<ReferralEntity> {
     return this.queries.get(user, id);
   }
 
-  @Query(() => ReferralConnection, { description: '转诊工作列表(按紧急程度、时限排序) Worklist, most urgent first' })
+  @Query(() => ReferralConnection, {
+    description: '转诊工作列表(按紧急程度、时限排序) Worklist, most urgent first',
+  })
   referrals(@CurrentUser() user: AuthUser, @Args() args: ReferralsArgs): Promise<Connection<ReferralEntity>> {
     return this.queries.list(user, args);
   }
 
   @Query(() => ReferralCountsModel, { description: '工作台计数 Counts per state' })
-  referralCounts(@CurrentUser() user: AuthUser, @Args() args: ReferralFilterArgs): Promise<ReferralCountsModel> {
+  referralCounts(
+    @CurrentUser() user: AuthUser,
+    @Args() args: ReferralFilterArgs,
+  ): Promise<ReferralCountsModel> {
     return this.queries.counts(user, args);
   }
 
-  @Mutation(() => ReferralModel, { description: '新建转诊单(可同时提交) Create a referral, optionally submitting it' })
+  @Mutation(() => ReferralModel, {
+    description: '新建转诊单(可同时提交) Create a referral, optionally submitting it',
+  })
   @Roles(...CLINICAL)
-  createReferral(@CurrentUser() user: AuthUser, @Args('input') input: CreateReferralInput): Promise<ReferralEntity> {
+  createReferral(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: CreateReferralInput,
+  ): Promise<ReferralEntity> {
     return this.service.create(user, input);
   }
 
   @Mutation(() => ReferralModel, { description: '提交 Submit' })
   @Roles(...CLINICAL)
-  submitReferral(@CurrentUser() user: AuthUser, @Args('input') input: ReferralNoteInput): Promise<ReferralEntity> {
+  submitReferral(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: ReferralNoteInput,
+  ): Promise<ReferralEntity> {
     return this.service.submit(user, input);
   }
 
   @Mutation(() => ReferralModel, { description: '接收(预约或床位) Accept with an appointment or a bed' })
   @Roles(...CLINICAL)
-  acceptReferral(@CurrentUser() user: AuthUser, @Args('input') input: AcceptReferralInput): Promise<ReferralEntity> {
+  acceptReferral(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: AcceptReferralInput,
+  ): Promise<ReferralEntity> {
     return this.service.accept(user, input);
   }
 
   @Mutation(() => ReferralModel, { description: '退回(须填原因) Reject with a reason' })
   @Roles(...CLINICAL)
-  rejectReferral(@CurrentUser() user: AuthUser, @Args('input') input: RejectReferralInput): Promise<ReferralEntity> {
+  rejectReferral(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: RejectReferralInput,
+  ): Promise<ReferralEntity> {
     return this.service.reject(user, input);
   }
 
   @Mutation(() => ReferralModel, { description: '撤销(转出方) Cancel, by the sender' })
   @Roles(...CLINICAL)
-  cancelReferral(@CurrentUser() user: AuthUser, @Args('input') input: CancelReferralInput): Promise<ReferralEntity> {
+  cancelReferral(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: CancelReferralInput,
+  ): Promise<ReferralEntity> {
     return this.service.cancel(user, input);
   }
 
   @Mutation(() => ReferralModel, { description: '登记到诊 Record arrival' })
   @Roles(...CLINICAL)
-  recordReferralArrival(@CurrentUser() user: AuthUser, @Args('input') input: ReferralNoteInput): Promise<ReferralEntity> {
+  recordReferralArrival(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: ReferralNoteInput,
+  ): Promise<ReferralEntity> {
     return this.service.recordArrival(user, input);
   }
 
   @Mutation(() => ReferralModel, { description: '结案 Complete' })
   @Roles(...CLINICAL)
-  completeReferral(@CurrentUser() user: AuthUser, @Args('input') input: ReferralNoteInput): Promise<ReferralEntity> {
+  completeReferral(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: ReferralNoteInput,
+  ): Promise<ReferralEntity> {
     return this.service.complete(user, input);
   }
 
@@ -122,7 +153,10 @@ export class ReferralsResolver {
   }
 
   @ResolveField(() => InstitutionModel, { nullable: true })
-  fromInstitution(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<InstitutionEntity | null> {
+  fromInstitution(
+    @Parent() r: ReferralEntity,
+    @Context() ctx: GqlContext,
+  ): Promise<InstitutionEntity | null> {
     return ctx.loaders.get(this.network.institutionLoader).load(r.fromInstitutionId);
   }
 
@@ -133,11 +167,16 @@ export class ReferralsResolver {
 
   @ResolveField(() => DepartmentModel, { nullable: true })
   toDepartment(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<DepartmentEntity | null> {
-    return r.toDepartmentId ? ctx.loaders.get(this.network.departmentLoader).load(r.toDepartmentId) : Promise.resolve(null);
+    return r.toDepartmentId
+      ? ctx.loaders.get(this.network.departmentLoader).load(r.toDepartmentId)
+      : Promise.resolve(null);
   }
 
   @ResolveField(() => PractitionerModel, { nullable: true })
-  fromPractitioner(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<PractitionerEntity | null> {
+  fromPractitioner(
+    @Parent() r: ReferralEntity,
+    @Context() ctx: GqlContext,
+  ): Promise<PractitionerEntity | null> {
     return r.fromPractitionerId
       ? ctx.loaders.get(this.network.practitionerLoader).load(r.fromPractitionerId)
       : Promise.resolve(null);

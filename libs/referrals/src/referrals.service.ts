@@ -98,8 +98,15 @@ export class ReferralsService {
       });
       if (input.submit) {
         this.assertDownContent(r);
-        const due = new Date(now.getTime() + referralSettings(consortium.settings).responseSeconds[r.urgency] * 1000);
-        Object.assign(r, { state: ReferralState.SUBMITTED, submittedAt: now, responseDueAt: due, dueAt: due });
+        const due = new Date(
+          now.getTime() + referralSettings(consortium.settings).responseSeconds[r.urgency] * 1000,
+        );
+        Object.assign(r, {
+          state: ReferralState.SUBMITTED,
+          submittedAt: now,
+          responseDueAt: due,
+          dueAt: due,
+        });
       }
       // Parallel retries of one key: one insert wins, the others find it below.
       const inserted: { id: string }[] = await em.query(
@@ -147,9 +154,12 @@ export class ReferralsService {
       idempotencyKey: key,
     });
     if (r && r.contentHash !== hash) {
-      throw new ConflictError('该幂等键已用于内容不同的转诊 (this idempotency key was used for a different referral)', {
-        existingReferralId: r.id,
-      });
+      throw new ConflictError(
+        '该幂等键已用于内容不同的转诊 (this idempotency key was used for a different referral)',
+        {
+          existingReferralId: r.id,
+        },
+      );
     }
     return r;
   }
@@ -195,18 +205,25 @@ export class ReferralsService {
       const now = this.clock.now();
       const r = await this.loadForStep(em, user, input.id, 'accept');
       if (!input.place?.trim() && !input.bed?.trim()) {
-        throw new BadInputError('接收时须给出就诊地点或床位 (give a place or a bed when accepting)', { field: 'place' });
+        throw new BadInputError('接收时须给出就诊地点或床位 (give a place or a bed when accepting)', {
+          field: 'place',
+        });
       }
       if (input.appointmentAt.getTime() < now.getTime() - APPOINTMENT_PAST_TOLERANCE_MS) {
-        throw new BadInputError('预约时间不能早于现在 (the appointment cannot be in the past)', { field: 'appointmentAt' });
+        throw new BadInputError('预约时间不能早于现在 (the appointment cannot be in the past)', {
+          field: 'appointmentAt',
+        });
       }
       let departmentId = r.toDepartmentId;
       if (input.departmentId && input.departmentId !== r.toDepartmentId) {
         const dept = await this.network.department(r.tenantId, input.departmentId, em);
         if (dept.institutionId !== r.toInstitutionId) {
-          throw new BadInputError('只能改派至本院科室 (redirect only to a department of the receiving institution)', {
-            field: 'departmentId',
-          });
+          throw new BadInputError(
+            '只能改派至本院科室 (redirect only to a department of the receiving institution)',
+            {
+              field: 'departmentId',
+            },
+          );
         }
         departmentId = dept.id;
       }
@@ -231,7 +248,11 @@ export class ReferralsService {
       // Accepted already inside the reminder window: the acceptance itself is the reminder.
       const remindAt = new Date(input.appointmentAt.getTime() - settings.reminderBeforeSeconds * 1000);
       if (remindAt > now) {
-        timers.push({ name: JOBS.REFERRAL_APPOINTMENT_REMINDER, runAt: remindAt, appointmentAt: input.appointmentAt });
+        timers.push({
+          name: JOBS.REFERRAL_APPOINTMENT_REMINDER,
+          runAt: remindAt,
+          appointmentAt: input.appointmentAt,
+        });
       }
       await this.recorder.record(
         em,
@@ -252,12 +273,20 @@ export class ReferralsService {
   }
 
   reject(user: AuthUser, input: RejectReferralInput): Promise<ReferralEntity> {
-    return this.simpleStep(user, input.id, 'reject', 'referral.rejected', input.reason, (now) => ({
-      rejectCode: input.reasonCode,
-      rejectReason: input.reason.trim(),
-      answeredAt: now,
-      closedAt: now,
-    }), { reasonCode: input.reasonCode });
+    return this.simpleStep(
+      user,
+      input.id,
+      'reject',
+      'referral.rejected',
+      input.reason,
+      (now) => ({
+        rejectCode: input.reasonCode,
+        rejectReason: input.reason.trim(),
+        answeredAt: now,
+        closedAt: now,
+      }),
+      { reasonCode: input.reasonCode },
+    );
   }
 
   cancel(user: AuthUser, input: CancelReferralInput): Promise<ReferralEntity> {
@@ -311,9 +340,12 @@ export class ReferralsService {
       .where('id = :id AND state IN (:...from)', { id: r.id, from })
       .execute();
     if (!result.affected) {
-      throw new ConflictError('转诊单已被他人处理,请刷新后重试 (someone else changed this referral; reload and retry)', {
-        referralId: r.id,
-      });
+      throw new ConflictError(
+        '转诊单已被他人处理,请刷新后重试 (someone else changed this referral; reload and retry)',
+        {
+          referralId: r.id,
+        },
+      );
     }
     Object.assign(r, patch, { state: to });
   }
@@ -344,10 +376,14 @@ export class ReferralsService {
     const from = await this.network.institution(user.tenantId, user.institutionId, em);
     const to = await this.network.institution(user.tenantId, input.toInstitutionId, em);
     if (from.id === to.id) {
-      throw new BadInputError('不能转诊给本机构 (cannot refer to your own institution)', { field: 'toInstitutionId' });
+      throw new BadInputError('不能转诊给本机构 (cannot refer to your own institution)', {
+        field: 'toInstitutionId',
+      });
     }
     if (!to.active) {
-      throw new BadInputError(`「${to.name}」已停用 (the receiving institution is inactive)`, { field: 'toInstitutionId' });
+      throw new BadInputError(`「${to.name}」已停用 (the receiving institution is inactive)`, {
+        field: 'toInstitutionId',
+      });
     }
     const problem = directionProblem(input.direction, from.tier, to.tier);
     if (problem) throw new BadInputError(problem, { field: 'direction', rule: 'DIRECTION_TIER' });
@@ -367,13 +403,21 @@ export class ReferralsService {
         });
       }
     }
-    if (input.direction !== ReferralDirection.DOWN && (input.dischargeSummary || input.rehabPlan || input.medicationPlan.length)) {
-      throw new BadInputError('出院小结、康复计划和用药计划仅用于下转 (discharge summary, rehab and medication plans belong to DOWN referrals)', {
-        field: 'direction',
-      });
+    if (
+      input.direction !== ReferralDirection.DOWN &&
+      (input.dischargeSummary || input.rehabPlan || input.medicationPlan.length)
+    ) {
+      throw new BadInputError(
+        '出院小结、康复计划和用药计划仅用于下转 (discharge summary, rehab and medication plans belong to DOWN referrals)',
+        {
+          field: 'direction',
+        },
+      );
     }
     if (input.resubmissionOf) {
-      const old = await em.getRepository(ReferralEntity).findOneBy({ id: input.resubmissionOf, tenantId: user.tenantId });
+      const old = await em
+        .getRepository(ReferralEntity)
+        .findOneBy({ id: input.resubmissionOf, tenantId: user.tenantId });
       if (!old || old.fromInstitutionId !== user.institutionId) {
         throw new NotFoundError('Referral', '转诊单', input.resubmissionOf);
       }
@@ -383,7 +427,9 @@ export class ReferralsService {
         });
       }
       if (old.patientId !== input.patientId) {
-        throw new BadInputError('重新提交须为同一患者 (a resubmission is for the same patient)', { field: 'patientId' });
+        throw new BadInputError('重新提交须为同一患者 (a resubmission is for the same patient)', {
+          field: 'patientId',
+        });
       }
     }
   }
@@ -402,7 +448,6 @@ export class ReferralsService {
       );
     }
   }
-
 }
 
 /** The calendar year in the consortium's time zone: numbers restart each local new year. */

@@ -19,7 +19,10 @@ export async function runMigrations(config: AppConfig): Promise<string[]> {
 /** Creates the database named in the config when it does not exist yet. */
 export async function ensureDatabase(config: AppConfig): Promise<void> {
   const admin = new DataSource(
-    dataSourceOptions({ ...config, db: { ...config.db, name: 'postgres' } }, { entities: [], migrations: [] }),
+    dataSourceOptions(
+      { ...config, db: { ...config.db, name: 'postgres' } },
+      { entities: [], migrations: [] },
+    ),
   );
   await admin.initialize();
   try {

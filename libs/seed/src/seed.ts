@@ -15,8 +15,17 @@ export interface SeedSummary {
 }
 
 /** Inserts when absent and returns the row's id either way, so a second run changes nothing. */
-async function upsertId(em: EntityManager, insertSql: string, params: unknown[], selectSql: string, selectParams: unknown[]) {
-  const inserted: { id: string }[] = await em.query(`${insertSql} ON CONFLICT DO NOTHING RETURNING id`, params);
+async function upsertId(
+  em: EntityManager,
+  insertSql: string,
+  params: unknown[],
+  selectSql: string,
+  selectParams: unknown[],
+) {
+  const inserted: { id: string }[] = await em.query(
+    `${insertSql} ON CONFLICT DO NOTHING RETURNING id`,
+    params,
+  );
   if (inserted[0]) return inserted[0].id;
   const [row] = await em.query(selectSql, selectParams);
   return row.id as string;
@@ -59,8 +68,16 @@ export async function seedQianjiang(ds: DataSource, config: AppConfig): Promise<
         em,
         `INSERT INTO institution (tenant_id, name, kind, tier, parent_id, grade, division_code, address)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [tenantId, inst.name, inst.kind, inst.tier, inst.parentKey ? instIds.get(inst.parentKey) : null,
-          inst.grade ?? null, inst.divisionCode, inst.address],
+        [
+          tenantId,
+          inst.name,
+          inst.kind,
+          inst.tier,
+          inst.parentKey ? instIds.get(inst.parentKey) : null,
+          inst.grade ?? null,
+          inst.divisionCode,
+          inst.address,
+        ],
         `SELECT id FROM institution WHERE tenant_id = $1 AND name = $2`,
         [tenantId, inst.name],
       );
@@ -85,7 +102,15 @@ export async function seedQianjiang(ds: DataSource, config: AppConfig): Promise<
             em,
             `INSERT INTO practitioner (tenant_id, institution_id, department_id, name, title, specialties, licence_number)
              VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-            [tenantId, id, p.department ? deptIds.get(p.department) : null, p.name, p.title, p.specialties, p.licenceNumber],
+            [
+              tenantId,
+              id,
+              p.department ? deptIds.get(p.department) : null,
+              p.name,
+              p.title,
+              p.specialties,
+              p.licenceNumber,
+            ],
             `SELECT id FROM practitioner WHERE tenant_id = $1 AND licence_number = $2`,
             [tenantId, p.licenceNumber],
           ),
@@ -97,8 +122,15 @@ export async function seedQianjiang(ds: DataSource, config: AppConfig): Promise<
         em,
         `INSERT INTO app_user (tenant_id, institution_id, practitioner_id, username, display_name, password_hash, roles)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [tenantId, instIds.get(u.institutionKey), u.practitionerKey ? practitionerIds.get(u.practitionerKey) : null,
-          u.username, u.displayName, passwordHash, u.roles],
+        [
+          tenantId,
+          instIds.get(u.institutionKey),
+          u.practitionerKey ? practitionerIds.get(u.practitionerKey) : null,
+          u.username,
+          u.displayName,
+          passwordHash,
+          u.roles,
+        ],
         `SELECT id FROM app_user WHERE username = $1`,
         [u.username],
       );
@@ -113,12 +145,24 @@ export async function seedQianjiang(ds: DataSource, config: AppConfig): Promise<
            phone_enc, phone_masked, residence_division_code, chronic_conditions, contract_institution_id,
            contract_practitioner_id, contract_signed_on, registered_by_institution_id, registered_by_user_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-        [tenantId, p.name, id.value.sex, id.value.birthDate, cipher.encrypt(id.value.normalized),
-          cipher.lookupHash(id.value.normalized), maskResidentId(id.value.normalized), cipher.encrypt(p.phone),
-          maskPhone(p.phone), p.residenceDivisionCode, p.chronicConditions,
+        [
+          tenantId,
+          p.name,
+          id.value.sex,
+          id.value.birthDate,
+          cipher.encrypt(id.value.normalized),
+          cipher.lookupHash(id.value.normalized),
+          maskResidentId(id.value.normalized),
+          cipher.encrypt(p.phone),
+          maskPhone(p.phone),
+          p.residenceDivisionCode,
+          p.chronicConditions,
           p.contract ? instIds.get(p.contract.institutionKey) : null,
-          p.contract ? practitionerIds.get(p.contract.practitionerKey) : null, p.contract?.signedOn ?? null,
-          instIds.get(p.registeredAtKey), seeder.id],
+          p.contract ? practitionerIds.get(p.contract.practitionerKey) : null,
+          p.contract?.signedOn ?? null,
+          instIds.get(p.registeredAtKey),
+          seeder.id,
+        ],
         `SELECT id FROM patient WHERE tenant_id = $1 AND id_number_hash = $2`,
         [tenantId, cipher.lookupHash(id.value.normalized)],
       );

@@ -26,19 +26,31 @@ export function mountQueueDashboard(app: INestApplication): void {
   const queues = Object.values(QUEUES).map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
   const adapter = new ExpressAdapter();
   adapter.setBasePath(DASHBOARD_PATH);
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: adapter });
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: false })),
+    serverAdapter: adapter,
+  });
 
   const guard = (req: Request, res: Response, next: NextFunction) => {
     const query = typeof req.query.token === 'string' ? req.query.token : undefined;
-    const header = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
+    const header = req.headers.authorization?.startsWith('Bearer ')
+      ? req.headers.authorization.slice(7)
+      : undefined;
     const token = header ?? query ?? cookieToken(req);
     const check = token ? tokens.check(token) : undefined;
     if (!check?.ok) {
-      res.status(401).json({ code: 'UNAUTHENTICATED', message: '未登录或登录已过期 (Not authenticated or session expired)' });
+      res
+        .status(401)
+        .json({
+          code: 'UNAUTHENTICATED',
+          message: '未登录或登录已过期 (Not authenticated or session expired)',
+        });
       return;
     }
     if (!check.user.roles.includes(Role.CONSORTIUM_ADMIN)) {
-      res.status(403).json({ code: 'FORBIDDEN', message: '仅医共体管理员可查看队列 (Consortium administrators only)' });
+      res
+        .status(403)
+        .json({ code: 'FORBIDDEN', message: '仅医共体管理员可查看队列 (Consortium administrators only)' });
       return;
     }
     if (query) {

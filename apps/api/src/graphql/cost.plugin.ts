@@ -7,7 +7,8 @@ import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '@yg/core';
 const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   if (typeof args.first === 'number' || 'after' in args) {
     // Out-of-range sizes are refused by input validation with a clearer message; cost them at the cap.
-    const first = typeof args.first === 'number' ? Math.min(Math.max(args.first, 1), PAGE_SIZE_MAX) : PAGE_SIZE_DEFAULT;
+    const first =
+      typeof args.first === 'number' ? Math.min(Math.max(args.first, 1), PAGE_SIZE_MAX) : PAGE_SIZE_DEFAULT;
     return 1 + first * Math.max(childComplexity, 1);
   }
   return undefined;

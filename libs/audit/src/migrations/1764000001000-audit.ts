@@ -22,9 +22,13 @@ export class Audit1764000001000 implements MigrationInterface {
         client_ip text,
         details jsonb NOT NULL DEFAULT '{}'
       )`);
-    await q.query(`CREATE INDEX audit_event_tenant_time ON audit_event (tenant_id, occurred_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX audit_event_tenant_time ON audit_event (tenant_id, occurred_at DESC, id DESC)`,
+    );
     await q.query(`CREATE INDEX audit_event_entity ON audit_event (tenant_id, entity_type, entity_id)`);
-    await q.query(`CREATE INDEX audit_event_actor ON audit_event (tenant_id, actor_user_id, occurred_at DESC)`);
+    await q.query(
+      `CREATE INDEX audit_event_actor ON audit_event (tenant_id, actor_user_id, occurred_at DESC)`,
+    );
     await q.query(`
       CREATE TABLE audit_seal (
         tenant_id uuid NOT NULL,

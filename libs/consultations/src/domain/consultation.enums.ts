@@ -48,9 +48,14 @@ export const STATE_LABELS: Record<ConsultationState, string> = {
 };
 
 /** Reads are reported against the study; sessions against the meeting. */
-export const READ_KINDS = [ConsultationKind.IMAGING_READ, ConsultationKind.ECG_READ, ConsultationKind.PATHOLOGY_READ];
+export const READ_KINDS = [
+  ConsultationKind.IMAGING_READ,
+  ConsultationKind.ECG_READ,
+  ConsultationKind.PATHOLOGY_READ,
+];
 
-const labels = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { description: v }]));
+const labels = (m: Record<string, string>) =>
+  Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { description: v }]));
 registerEnumType(ConsultationKind, { name: 'ConsultationKind', valuesMap: labels(KIND_LABELS) });
 registerEnumType(ConsultationState, { name: 'ConsultationState', valuesMap: labels(STATE_LABELS) });
 registerEnumType(SessionModeValue, {

@@ -39,7 +39,9 @@ export function consultationSettings(
       : d.reminderMinutesBefore,
     noShowAfterMinutes: num(raw.noShowAfterMinutes, d.noShowAfterMinutes, 1),
     meetingUrlTemplate:
-      typeof raw.meetingUrlTemplate === 'string' ? raw.meetingUrlTemplate : (meetingUrlTemplate ?? d.meetingUrlTemplate),
+      typeof raw.meetingUrlTemplate === 'string'
+        ? raw.meetingUrlTemplate
+        : (meetingUrlTemplate ?? d.meetingUrlTemplate),
   };
 }
 

@@ -1,5 +1,14 @@
 import { DateTime } from 'luxon';
-import { AvailabilityException, Busy, freeSlots, Slot, SlotQuery, WeeklyRule, windows, withinAvailability } from './slots';
+import {
+  AvailabilityException,
+  Busy,
+  freeSlots,
+  Slot,
+  SlotQuery,
+  WeeklyRule,
+  windows,
+  withinAvailability,
+} from './slots';
 
 /**
  * Calendar facts used below (checked by the first test): 2026-03-02 is a Monday; Europe/Berlin
@@ -76,7 +85,12 @@ describe('freeSlots: weekly rules', () => {
   it('keeps an open-ended rule (validTo null) going', () => {
     const rules = [rule({ start: '09:00', end: '09:30', validFrom: '2026-03-09', validTo: null })];
     const slots = freeSlots(rules, [], [], query(at('2026-03-01T00:00'), at('2026-04-01T00:00')));
-    expect(localStarts(slots)).toEqual(['2026-03-09T09:00', '2026-03-16T09:00', '2026-03-23T09:00', '2026-03-30T09:00']);
+    expect(localStarts(slots)).toEqual([
+      '2026-03-09T09:00',
+      '2026-03-16T09:00',
+      '2026-03-23T09:00',
+      '2026-03-30T09:00',
+    ]);
   });
 });
 
@@ -96,7 +110,14 @@ describe('freeSlots: exceptions', () => {
 
   it('adds an EXTRA_WINDOW with its own session length and mode, also on a day without rules', () => {
     const extra: AvailabilityException[] = [
-      { date: '2026-03-07', kind: 'EXTRA_WINDOW', start: '14:00', end: '16:00', sessionMinutes: 60, mode: 'ON_SITE' },
+      {
+        date: '2026-03-07',
+        kind: 'EXTRA_WINDOW',
+        start: '14:00',
+        end: '16:00',
+        sessionMinutes: 60,
+        mode: 'ON_SITE',
+      },
     ];
     const slots = freeSlots(weekdays, extra, [], query(...week));
     expect(localStarts(slots)).toEqual([
@@ -108,37 +129,72 @@ describe('freeSlots: exceptions', () => {
       '2026-03-07T14:00',
       '2026-03-07T15:00',
     ]);
-    expect(slots.filter((s) => s.mode === 'ON_SITE').map((s) => s.start)).toEqual([at('2026-03-07T14:00'), at('2026-03-07T15:00')]);
+    expect(slots.filter((s) => s.mode === 'ON_SITE').map((s) => s.start)).toEqual([
+      at('2026-03-07T14:00'),
+      at('2026-03-07T15:00'),
+    ]);
   });
 
   it('filters by mode when asked', () => {
     const extra: AvailabilityException[] = [
-      { date: '2026-03-02', kind: 'EXTRA_WINDOW', start: '15:00', end: '15:30', sessionMinutes: 30, mode: 'ON_SITE' },
+      {
+        date: '2026-03-02',
+        kind: 'EXTRA_WINDOW',
+        start: '15:00',
+        end: '15:30',
+        sessionMinutes: 30,
+        mode: 'ON_SITE',
+      },
     ];
-    expect(localStarts(freeSlots(weekdays, extra, [], query(...MONDAY, { mode: 'ON_SITE' })))).toEqual(['2026-03-02T15:00']);
-    expect(localStarts(freeSlots(weekdays, extra, [], query(...MONDAY, { mode: 'REMOTE' })))).toEqual(['2026-03-02T09:00']);
+    expect(localStarts(freeSlots(weekdays, extra, [], query(...MONDAY, { mode: 'ON_SITE' })))).toEqual([
+      '2026-03-02T15:00',
+    ]);
+    expect(localStarts(freeSlots(weekdays, extra, [], query(...MONDAY, { mode: 'REMOTE' })))).toEqual([
+      '2026-03-02T09:00',
+    ]);
   });
 });
 
 describe('freeSlots: session grid', () => {
   it('cuts a 30-minute rule into slots at :00 and :30, the last one ending at the window end', () => {
     const slots = freeSlots([rule({ start: '09:00', end: '11:00' })], [], [], query(...MONDAY));
-    expect(localStarts(slots)).toEqual(['2026-03-02T09:00', '2026-03-02T09:30', '2026-03-02T10:00', '2026-03-02T10:30']);
+    expect(localStarts(slots)).toEqual([
+      '2026-03-02T09:00',
+      '2026-03-02T09:30',
+      '2026-03-02T10:00',
+      '2026-03-02T10:30',
+    ]);
     expect(slots.every((s) => s.end.getTime() - s.start.getTime() === 30 * 60_000)).toBe(true);
   });
 
   it('places a 60-minute session on the 30-minute grid, never running past the window', () => {
-    const slots = freeSlots([rule({ start: '09:00', end: '11:00' })], [], [], query(...MONDAY, { durationMinutes: 60 }));
+    const slots = freeSlots(
+      [rule({ start: '09:00', end: '11:00' })],
+      [],
+      [],
+      query(...MONDAY, { durationMinutes: 60 }),
+    );
     expect(localStarts(slots)).toEqual(['2026-03-02T09:00', '2026-03-02T09:30', '2026-03-02T10:00']);
-    expect(slots.map((s) => s.end)).toEqual([at('2026-03-02T10:00'), at('2026-03-02T10:30'), at('2026-03-02T11:00')]);
+    expect(slots.map((s) => s.end)).toEqual([
+      at('2026-03-02T10:00'),
+      at('2026-03-02T10:30'),
+      at('2026-03-02T11:00'),
+    ]);
   });
 
   it('offers nothing when the duration is longer than the window', () => {
-    expect(freeSlots([rule({ start: '09:00', end: '10:00' })], [], [], query(...MONDAY, { durationMinutes: 90 }))).toEqual([]);
+    expect(
+      freeSlots([rule({ start: '09:00', end: '10:00' })], [], [], query(...MONDAY, { durationMinutes: 90 })),
+    ).toEqual([]);
   });
 
   it('uses each window’s own grid (20-minute rule → :00, :20, :40)', () => {
-    const slots = freeSlots([rule({ start: '09:00', end: '10:00', sessionMinutes: 20 })], [], [], query(...MONDAY, { durationMinutes: 20 }));
+    const slots = freeSlots(
+      [rule({ start: '09:00', end: '10:00', sessionMinutes: 20 })],
+      [],
+      [],
+      query(...MONDAY, { durationMinutes: 20 }),
+    );
     expect(localStarts(slots)).toEqual(['2026-03-02T09:00', '2026-03-02T09:20', '2026-03-02T09:40']);
   });
 });
@@ -176,9 +232,19 @@ describe('freeSlots: bookings, buffers and notice', () => {
   });
 
   it('starts no sooner than the minimum notice after now (the boundary itself is allowed)', () => {
-    const late = freeSlots(rules, [], [], query(...MONDAY, { now: at('2026-03-02T09:10'), minNoticeMinutes: 60 }));
+    const late = freeSlots(
+      rules,
+      [],
+      [],
+      query(...MONDAY, { now: at('2026-03-02T09:10'), minNoticeMinutes: 60 }),
+    );
     expect(localStarts(late)[0]).toBe('2026-03-02T10:30');
-    const exact = freeSlots(rules, [], [], query(...MONDAY, { now: at('2026-03-02T09:00'), minNoticeMinutes: 60 }));
+    const exact = freeSlots(
+      rules,
+      [],
+      [],
+      query(...MONDAY, { now: at('2026-03-02T09:00'), minNoticeMinutes: 60 }),
+    );
     expect(localStarts(exact)[0]).toBe('2026-03-02T10:00');
     expect(freeSlots(rules, [], [], query(...MONDAY, { now: at('2026-03-02T12:00') }))).toEqual([]);
   });
@@ -204,10 +270,20 @@ describe('freeSlots: the search range is half-open [from, to)', () => {
 
 describe('freeSlots: day edges', () => {
   it('lets a rule end at 24:00, its last slot ending at the next local midnight', () => {
-    const slots = freeSlots([rule({ start: '22:30', end: '24:00' })], [], [], query(at('2026-03-02T00:00'), at('2026-03-04T00:00')));
+    const slots = freeSlots(
+      [rule({ start: '22:30', end: '24:00' })],
+      [],
+      [],
+      query(at('2026-03-02T00:00'), at('2026-03-04T00:00')),
+    );
     expect(localStarts(slots)).toEqual(['2026-03-02T22:30', '2026-03-02T23:00', '2026-03-02T23:30']);
     expect(slots[2].end).toEqual(at('2026-03-03T00:00'));
-    const hour = freeSlots([rule({ start: '22:30', end: '24:00' })], [], [], query(...MONDAY, { durationMinutes: 60 }));
+    const hour = freeSlots(
+      [rule({ start: '22:30', end: '24:00' })],
+      [],
+      [],
+      query(...MONDAY, { durationMinutes: 60 }),
+    );
     expect(hour.map((s) => s.end)).toEqual([at('2026-03-02T23:30'), at('2026-03-03T00:00')]);
   });
 
@@ -226,18 +302,33 @@ describe('freeSlots: day edges', () => {
       '2026-03-02T16:00:00.000Z',
       '2026-03-02T16:30:00.000Z',
     ]);
-    expect(localStarts(slots)).toEqual(['2026-03-02T23:00', '2026-03-02T23:30', '2026-03-03T00:00', '2026-03-03T00:30']);
+    expect(localStarts(slots)).toEqual([
+      '2026-03-02T23:00',
+      '2026-03-02T23:30',
+      '2026-03-03T00:00',
+      '2026-03-03T00:30',
+    ]);
   });
 
   it('applies a Tuesday DAY_OFF to the Tuesday local hours only', () => {
-    const rules = [rule({ weekday: 1, start: '23:00', end: '24:00' }), rule({ weekday: 2, start: '00:00', end: '01:00' })];
-    const slots = freeSlots(rules, [{ date: '2026-03-03', kind: 'DAY_OFF' }], [], query(utc('2026-03-02T15:00:00Z'), utc('2026-03-02T17:00:00Z')));
+    const rules = [
+      rule({ weekday: 1, start: '23:00', end: '24:00' }),
+      rule({ weekday: 2, start: '00:00', end: '01:00' }),
+    ];
+    const slots = freeSlots(
+      rules,
+      [{ date: '2026-03-03', kind: 'DAY_OFF' }],
+      [],
+      query(utc('2026-03-02T15:00:00Z'), utc('2026-03-02T17:00:00Z')),
+    );
     expect(utcStarts(slots)).toEqual(['2026-03-02T15:00:00.000Z', '2026-03-02T15:30:00.000Z']);
   });
 });
 
 describe('time zones and daylight saving', () => {
-  const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => rule({ weekday, start: '09:00', end: '10:00', sessionMinutes: 60 }));
+  const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) =>
+    rule({ weekday, start: '09:00', end: '10:00', sessionMinutes: 60 }),
+  );
   const berlin = (from: string, to: string, p: Partial<SlotQuery> = {}) =>
     query(at(from, BERLIN), at(to, BERLIN), { timeZone: BERLIN, durationMinutes: 60, ...p });
 
@@ -262,7 +353,11 @@ describe('time zones and daylight saving', () => {
   it('keeps it at 09:00 across the autumn change too (a 25-hour day)', () => {
     const slots = freeSlots(everyDay, [], [], berlin('2026-10-24T00:00', '2026-10-27T00:00'));
     expect(localStarts(slots, BERLIN)).toEqual(['2026-10-24T09:00', '2026-10-25T09:00', '2026-10-26T09:00']);
-    expect(utcStarts(slots)).toEqual(['2026-10-24T07:00:00.000Z', '2026-10-25T08:00:00.000Z', '2026-10-26T08:00:00.000Z']);
+    expect(utcStarts(slots)).toEqual([
+      '2026-10-24T07:00:00.000Z',
+      '2026-10-25T08:00:00.000Z',
+      '2026-10-26T08:00:00.000Z',
+    ]);
   });
 
   it('ends a 24:00 rule at the next local midnight on the change day', () => {
@@ -276,17 +371,40 @@ describe('time zones and daylight saving', () => {
   });
 
   it('reads the same instants differently in different zones (a Shanghai rule is not a Berlin rule)', () => {
-    const shanghai = freeSlots(everyDay, [], [], query(utc('2026-03-02T00:00:00Z'), utc('2026-03-03T00:00:00Z'), { durationMinutes: 60 }));
+    const shanghai = freeSlots(
+      everyDay,
+      [],
+      [],
+      query(utc('2026-03-02T00:00:00Z'), utc('2026-03-03T00:00:00Z'), { durationMinutes: 60 }),
+    );
     expect(utcStarts(shanghai)).toEqual(['2026-03-02T01:00:00.000Z']);
-    const inBerlin = freeSlots(everyDay, [], [], query(utc('2026-03-02T00:00:00Z'), utc('2026-03-03T00:00:00Z'), { durationMinutes: 60, timeZone: BERLIN }));
+    const inBerlin = freeSlots(
+      everyDay,
+      [],
+      [],
+      query(utc('2026-03-02T00:00:00Z'), utc('2026-03-03T00:00:00Z'), {
+        durationMinutes: 60,
+        timeZone: BERLIN,
+      }),
+    );
     expect(utcStarts(inBerlin)).toEqual(['2026-03-02T08:00:00.000Z']);
   });
 });
 
 describe('withinAvailability', () => {
-  const rules = [rule({ weekday: 1, start: '09:00', end: '12:00' }), rule({ weekday: 1, start: '23:00', end: '24:00' })];
+  const rules = [
+    rule({ weekday: 1, start: '09:00', end: '12:00' }),
+    rule({ weekday: 1, start: '23:00', end: '24:00' }),
+  ];
   const extra: AvailabilityException[] = [
-    { date: '2026-03-07', kind: 'EXTRA_WINDOW', start: '14:00', end: '15:00', sessionMinutes: 30, mode: 'ON_SITE' },
+    {
+      date: '2026-03-07',
+      kind: 'EXTRA_WINDOW',
+      start: '14:00',
+      end: '15:00',
+      sessionMinutes: 30,
+      mode: 'ON_SITE',
+    },
   ];
   const check = (from: string, to: string, ex: AvailabilityException[] = extra, zone = SH) =>
     withinAvailability(rules, ex, at(from, zone), at(to, zone), zone);
@@ -318,21 +436,35 @@ describe('withinAvailability', () => {
 
   it('holds wall-clock times on the Berlin DST change day', () => {
     const sunday = [rule({ weekday: 7, start: '09:00', end: '10:00' })];
-    expect(withinAvailability(sunday, [], utc('2026-03-29T07:00:00Z'), utc('2026-03-29T08:00:00Z'), BERLIN)).toBe(true);
+    expect(
+      withinAvailability(sunday, [], utc('2026-03-29T07:00:00Z'), utc('2026-03-29T08:00:00Z'), BERLIN),
+    ).toBe(true);
     // 10:00–11:00 local on that day: outside the window.
-    expect(withinAvailability(sunday, [], utc('2026-03-29T08:00:00Z'), utc('2026-03-29T09:00:00Z'), BERLIN)).toBe(false);
+    expect(
+      withinAvailability(sunday, [], utc('2026-03-29T08:00:00Z'), utc('2026-03-29T09:00:00Z'), BERLIN),
+    ).toBe(false);
   });
 });
 
 describe('withinAvailability across touching windows', () => {
-  const rules = [rule({ weekday: 1, start: '09:00', end: '12:00' }), rule({ weekday: 1, start: '12:00', end: '18:00' })];
+  const rules = [
+    rule({ weekday: 1, start: '09:00', end: '12:00' }),
+    rule({ weekday: 1, start: '12:00', end: '18:00' }),
+  ];
 
   it('treats windows that touch as one', () => {
-    expect(withinAvailability(rules, [], at('2026-03-02T11:30', SH), at('2026-03-02T12:30', SH), SH)).toBe(true);
+    expect(withinAvailability(rules, [], at('2026-03-02T11:30', SH), at('2026-03-02T12:30', SH), SH)).toBe(
+      true,
+    );
   });
 
   it('still refuses a range that crosses a gap', () => {
-    const gap = [rule({ weekday: 1, start: '09:00', end: '12:00' }), rule({ weekday: 1, start: '13:00', end: '18:00' })];
-    expect(withinAvailability(gap, [], at('2026-03-02T11:30', SH), at('2026-03-02T13:30', SH), SH)).toBe(false);
+    const gap = [
+      rule({ weekday: 1, start: '09:00', end: '12:00' }),
+      rule({ weekday: 1, start: '13:00', end: '18:00' }),
+    ];
+    expect(withinAvailability(gap, [], at('2026-03-02T11:30', SH), at('2026-03-02T13:30', SH), SH)).toBe(
+      false,
+    );
   });
 });

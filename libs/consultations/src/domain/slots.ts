@@ -19,7 +19,14 @@ export interface WeeklyRule {
 /** A date-specific change: the whole day off, or an extra window. */
 export type AvailabilityException =
   | { date: string; kind: 'DAY_OFF' }
-  | { date: string; kind: 'EXTRA_WINDOW'; start: string; end: string; sessionMinutes: number; mode: SessionMode };
+  | {
+      date: string;
+      kind: 'EXTRA_WINDOW';
+      start: string;
+      end: string;
+      sessionMinutes: number;
+      mode: SessionMode;
+    };
 
 export interface Busy {
   start: Date;
@@ -83,11 +90,21 @@ export function windows(
     if (daysOff.has(date)) continue;
     for (const r of rules) {
       if (r.weekday !== day.weekday || date < r.validFrom || (r.validTo && date > r.validTo)) continue;
-      out.push({ start: at(day, r.start), end: at(day, r.end), sessionMinutes: r.sessionMinutes, mode: r.mode });
+      out.push({
+        start: at(day, r.start),
+        end: at(day, r.end),
+        sessionMinutes: r.sessionMinutes,
+        mode: r.mode,
+      });
     }
     for (const e of exceptions) {
       if (e.kind !== 'EXTRA_WINDOW' || e.date !== date) continue;
-      out.push({ start: at(day, e.start), end: at(day, e.end), sessionMinutes: e.sessionMinutes, mode: e.mode });
+      out.push({
+        start: at(day, e.start),
+        end: at(day, e.end),
+        sessionMinutes: e.sessionMinutes,
+        mode: e.mode,
+      });
     }
   }
   return out.filter((w) => w.end > w.start);
@@ -98,7 +115,12 @@ export function windows(
  * window rule gives 09:00, 09:30, …), long enough for the requested duration, not overlapping
  * a booking plus its buffers, and not sooner than the minimum notice. Sorted by start.
  */
-export function freeSlots(rules: WeeklyRule[], exceptions: AvailabilityException[], busy: Busy[], q: SlotQuery): Slot[] {
+export function freeSlots(
+  rules: WeeklyRule[],
+  exceptions: AvailabilityException[],
+  busy: Busy[],
+  q: SlotQuery,
+): Slot[] {
   // Plain epoch milliseconds inside the loop: building luxon objects for every candidate made a
   // 14-day search on a 5-minute grid cost ~0.25 s of event-loop time (every CONFLICT answer runs
   // one). Window edges still come from luxon in the consortium's zone; within a window the grid

@@ -1,4 +1,11 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { ConsultationKind, ConsultationState, SessionModeValue } from '../domain/consultation.enums';
 
 export interface Consent {
@@ -25,7 +32,8 @@ export class ConsultationEntity {
   @Column({ type: 'text' }) urgency!: string;
   @Column({ name: 'patient_id', type: 'uuid' }) patientId!: string;
   @Column({ name: 'requesting_institution_id', type: 'uuid' }) requestingInstitutionId!: string;
-  @Column({ name: 'requesting_practitioner_id', type: 'uuid', nullable: true }) requestingPractitionerId!: string | null;
+  @Column({ name: 'requesting_practitioner_id', type: 'uuid', nullable: true }) requestingPractitionerId!:
+    string | null;
   @Column({ name: 'requesting_user_id', type: 'uuid' }) requestingUserId!: string;
   @Column({ type: 'text' }) purpose!: string;
   @Column({ name: 'case_summary', type: 'text' }) caseSummary!: string;
@@ -41,7 +49,8 @@ export class ConsultationEntity {
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt!: Date | null;
   @Column({ name: 'ended_at', type: 'timestamptz', nullable: true }) endedAt!: Date | null;
   @Column({ name: 'report_due_at', type: 'timestamptz', nullable: true }) reportDueAt!: Date | null;
-  @Column({ name: 'report_escalated_at', type: 'timestamptz', nullable: true }) reportEscalatedAt!: Date | null;
+  @Column({ name: 'report_escalated_at', type: 'timestamptz', nullable: true })
+  reportEscalatedAt!: Date | null;
   @Column({ name: 'reminders_sent', type: 'text', array: true }) remindersSent!: string[];
   @Column({ name: 'decline_reason', type: 'text', nullable: true }) declineReason!: string | null;
   @Column({ name: 'cancel_reason', type: 'text', nullable: true }) cancelReason!: string | null;

@@ -18,13 +18,20 @@ export class ConsultationTimersProcessor extends QuietWorkerHost {
     super();
   }
 
-  async process(job: Job<OutboxJob<ConsultationTimerPayload> | Record<string, never>>, token?: string): Promise<unknown> {
+  async process(
+    job: Job<OutboxJob<ConsultationTimerPayload> | Record<string, never>>,
+    token?: string,
+  ): Promise<unknown> {
     if (job.name === JOBS.CONSULTATION_SWEEP) return { changed: await this.timers.sweep() };
     const p = (job.data as OutboxJob<ConsultationTimerPayload>).payload;
     let outcome: ConsultationTimerOutcome;
     switch (job.name) {
       case JOBS.CONSULTATION_REMINDER:
-        outcome = await this.timers.reminder(p.consultationId, new Date(p.scheduledStart), p.minutesBefore ?? 0);
+        outcome = await this.timers.reminder(
+          p.consultationId,
+          new Date(p.scheduledStart),
+          p.minutesBefore ?? 0,
+        );
         break;
       case JOBS.CONSULTATION_NO_SHOW_CHECK:
         outcome = await this.timers.noShow(p.consultationId, new Date(p.scheduledStart));

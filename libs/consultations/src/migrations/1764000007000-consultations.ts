@@ -39,7 +39,9 @@ export class Consultations1764000007000 implements MigrationInterface {
         FOREIGN KEY (tenant_id, practitioner_id) REFERENCES practitioner (tenant_id, id),
         CHECK (kind = 'DAY_OFF' OR (start_time IS NOT NULL AND end_time IS NOT NULL AND session_minutes IS NOT NULL AND mode IS NOT NULL))
       )`);
-    await q.query(`CREATE INDEX availability_exception_expert ON expert_availability_exception (practitioner_id, date)`);
+    await q.query(
+      `CREATE INDEX availability_exception_expert ON expert_availability_exception (practitioner_id, date)`,
+    );
     await q.query(`
       CREATE TABLE consultation (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -82,7 +84,9 @@ export class Consultations1764000007000 implements MigrationInterface {
         CONSTRAINT consultation_decline_reason CHECK (state <> 'DECLINED' OR decline_reason IS NOT NULL),
         CONSTRAINT consultation_cancel_reason CHECK (state <> 'CANCELLED' OR cancel_reason IS NOT NULL)
       )`);
-    await q.query(`CREATE INDEX consultation_requesting ON consultation (requesting_institution_id, created_at DESC, id)`);
+    await q.query(
+      `CREATE INDEX consultation_requesting ON consultation (requesting_institution_id, created_at DESC, id)`,
+    );
     await q.query(`CREATE INDEX consultation_tenant ON consultation (tenant_id, created_at DESC, id)`);
     await q.query(`
       CREATE TABLE consultation_expert (

@@ -26,7 +26,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses the development secrets in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET.*\n.*PATIENT_DATA_KEY.*\n.*PATIENT_LOOKUP_KEY/s);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET.*\n.*PATIENT_DATA_KEY.*\n.*PATIENT_LOOKUP_KEY/s,
+    );
   });
 
   it('accepts production with its own secrets', () => {
@@ -44,9 +46,12 @@ describe('loadConfig', () => {
 
 describe('MEETING_URL_TEMPLATE', () => {
   it('must be an https URL with a {consultationId} placeholder', () => {
-    expect(loadConfig({ MEETING_URL_TEMPLATE: 'https://meet.example.org/room/{consultationId}' }).consultations.meetingUrlTemplate).toContain(
-      '{consultationId}',
+    expect(
+      loadConfig({ MEETING_URL_TEMPLATE: 'https://meet.example.org/room/{consultationId}' }).consultations
+        .meetingUrlTemplate,
+    ).toContain('{consultationId}');
+    expect(() => loadConfig({ MEETING_URL_TEMPLATE: 'http://meet.example.org/fixed' })).toThrow(
+      /MEETING_URL_TEMPLATE/,
     );
-    expect(() => loadConfig({ MEETING_URL_TEMPLATE: 'http://meet.example.org/fixed' })).toThrow(/MEETING_URL_TEMPLATE/);
   });
 });

@@ -48,7 +48,10 @@ export const envSchema = z.object({
   DELIVERY_MAX_ATTEMPTS: positiveInt.default(6),
   MEETING_URL_TEMPLATE: z
     .string()
-    .refine((v) => /^https:\/\/.+\{consultationId\}/.test(v), 'must be an https URL containing {consultationId}')
+    .refine(
+      (v) => /^https:\/\/.+\{consultationId\}/.test(v),
+      'must be an https URL containing {consultationId}',
+    )
     .default('https://meet.yigongti.example/{consultationId}'),
   REFERRAL_SWEEP_EVERY_MS: positiveInt.default(60_000),
 });

@@ -14,10 +14,6 @@ export function inTransaction<T>(
 }
 
 /** Serialises work on one key until the transaction ends (e.g. edits of one tenant's tree). */
-export async function advisoryXactLock(
-  em: EntityManager,
-  namespace: string,
-  id: string,
-): Promise<void> {
+export async function advisoryXactLock(em: EntityManager, namespace: string, id: string): Promise<void> {
   await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${namespace}:${id}`]);
 }

@@ -26,7 +26,5 @@ export function pgConstraint(err: unknown): string | undefined {
 }
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  return (
-    pgCode(err) === PG.UNIQUE_VIOLATION && (!constraint || pgConstraint(err) === constraint)
-  );
+  return pgCode(err) === PG.UNIQUE_VIOLATION && (!constraint || pgConstraint(err) === constraint);
 }

@@ -21,7 +21,9 @@ describe('query limits', () => {
   });
 
   it('survives a fragment cycle (reported by the standard rules)', () => {
-    const errors = check('{ node { ...A } } fragment A on Node { child { ...B } } fragment B on Node { ...A }');
+    const errors = check(
+      '{ node { ...A } } fragment A on Node { child { ...B } } fragment B on Node { ...A }',
+    );
     expect(errors.length).toBeGreaterThan(0);
   });
 

@@ -13,7 +13,10 @@ describe('cursors', () => {
     ['wrong type for a uuid column', encodeCursor(['x', 'not-a-uuid'])],
     ['string for a number column', encodeCursor(['1', 'b1a2c3d4-0000-4000-8000-000000000001'])],
   ])('refuses %s as BAD_USER_INPUT', (_, cursor) => {
-    const kinds = cursor === encodeCursor(['1', 'b1a2c3d4-0000-4000-8000-000000000001']) ? ['number', 'uuid'] : ['string', 'uuid'];
+    const kinds =
+      cursor === encodeCursor(['1', 'b1a2c3d4-0000-4000-8000-000000000001'])
+        ? ['number', 'uuid']
+        : ['string', 'uuid'];
     expect(() => decodeCursor(cursor, kinds)).toThrow(BadInputError);
   });
 });

@@ -105,9 +105,7 @@ export async function paginate<T extends ObjectLiteral>(
       params,
     );
   }
-  columns.forEach((c, i) =>
-    i === 0 ? qb.orderBy(c.expr, direction) : qb.addOrderBy(c.expr, direction),
-  );
+  columns.forEach((c, i) => (i === 0 ? qb.orderBy(c.expr, direction) : qb.addOrderBy(c.expr, direction)));
   const rows = await qb.take(first + 1).getMany();
   const hasNextPage = rows.length > first;
   const nodes = hasNextPage ? rows.slice(0, first) : rows;

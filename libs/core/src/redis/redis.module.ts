@@ -13,7 +13,7 @@ export function redisOptions(config: AppConfig, extra: RedisOptions = {}): Redis
     password: config.redis.password,
     db: config.redis.db,
     // Reconnect after failover or restart instead of staying stuck on a read-only replica.
-    reconnectOnError: (err) => /READONLY|LOADING/.test(err.message) ? 2 : false,
+    reconnectOnError: (err) => (/READONLY|LOADING/.test(err.message) ? 2 : false),
     retryStrategy: (times) => Math.min(times * 200, 2000),
     ...extra,
   };

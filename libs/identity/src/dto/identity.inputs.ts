@@ -27,9 +27,20 @@ export class CreateUserInput {
   })
   username!: string;
   @Field(() => String) @IsString() @MinLength(1) @MaxLength(40) displayName!: string;
-  @Field(() => String, { description: '初始密码 Initial password' }) @IsString() @MaxLength(128) password!: string;
-  @Field(() => [Role]) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(6) @IsEnum(Role, { each: true }) roles!: Role[];
+  @Field(() => String, { description: '初始密码 Initial password' })
+  @IsString()
+  @MaxLength(128)
+  password!: string;
+  @Field(() => [Role])
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(6)
+  @IsEnum(Role, { each: true })
+  roles!: Role[];
   @Field(() => ID) @IsUUID() institutionId!: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() practitionerId?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @Matches(/^1[3-9]\d{9}$/, { message: '手机号应为 11 位 (mobile: 11 digits)' }) phone?: string;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(/^1[3-9]\d{9}$/, { message: '手机号应为 11 位 (mobile: 11 digits)' })
+  phone?: string;
 }

@@ -1,7 +1,10 @@
 import { InstitutionKind, KIND_LABELS } from './institution-kind';
 
 /** Declared consortium frameworks: how many institutions of each kind the model requires. */
-export const FRAMEWORKS: Record<string, { description: string; expected: Partial<Record<InstitutionKind, number>> }> = {
+export const FRAMEWORKS: Record<
+  string,
+  { description: string; expected: Partial<Record<InstitutionKind, number>> }
+> = {
   '1224': {
     description:
       '1个总医院、2个专科医院、2个社区医院集团、4个区域医疗卫生次中心 (1 general hospital, 2 specialty hospitals, 2 community hospital groups, 4 regional sub-centres)',

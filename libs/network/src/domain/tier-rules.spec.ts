@@ -25,7 +25,9 @@ describe('tier rules', () => {
 
   it('checks that kind and tier agree', () => {
     expect(kindTierProblem(InstitutionKind.VILLAGE_CLINIC, Tier.VILLAGE)).toBeNull();
-    expect(kindTierProblem(InstitutionKind.VILLAGE_CLINIC, Tier.COUNTY)).toMatch(/VILLAGE_CLINIC must have tier VILLAGE/);
+    expect(kindTierProblem(InstitutionKind.VILLAGE_CLINIC, Tier.COUNTY)).toMatch(
+      /VILLAGE_CLINIC must have tier VILLAGE/,
+    );
     expect(kindTierProblem(InstitutionKind.PARTNER_HOSPITAL, Tier.COUNTY)).not.toBeNull();
   });
 });
@@ -49,7 +51,11 @@ describe('framework check', () => {
     expect(r.holds).toBe(false);
     expect(r.differences).toHaveLength(1);
     expect(r.differences[0]).toContain('REGIONAL_SUBCENTER: expected 4, found 3');
-    expect(r.counts.find((c) => c.kind === 'REGIONAL_SUBCENTER')).toMatchObject({ expected: 4, actual: 3, holds: false });
+    expect(r.counts.find((c) => c.kind === 'REGIONAL_SUBCENTER')).toMatchObject({
+      expected: 4,
+      actual: 3,
+      holds: false,
+    });
   });
 
   it('does not claim an unknown framework holds', () => {

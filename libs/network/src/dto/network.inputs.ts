@@ -28,27 +28,48 @@ export class CreateInstitutionInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(20) grade?: string;
   @Field(() => String) @Matches(DIVISION, { message: DIVISION_MSG }) divisionCode!: string;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(200) address?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @Matches(PHONE, { message: PHONE_MSG }) phone?: string;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(PHONE, { message: PHONE_MSG })
+  phone?: string;
 }
 
 @InputType({ description: '只修改给出的字段;parentId 传 null 表示设为顶层 Only given fields change' })
 export class UpdateInstitutionInput {
   @Field(() => ID) @IsUUID() id!: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MinLength(2) @MaxLength(100) name?: string;
-  @Field(() => InstitutionKind, { nullable: true }) @IsOptional() @IsEnum(InstitutionKind) kind?: InstitutionKind;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(100)
+  name?: string;
+  @Field(() => InstitutionKind, { nullable: true })
+  @IsOptional()
+  @IsEnum(InstitutionKind)
+  kind?: InstitutionKind;
   @Field(() => Tier, { nullable: true }) @IsOptional() @IsEnum(Tier) tier?: Tier;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() parentId?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(20) grade?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @Matches(DIVISION, { message: DIVISION_MSG }) divisionCode?: string;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(DIVISION, { message: DIVISION_MSG })
+  divisionCode?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(200) address?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @Matches(PHONE, { message: PHONE_MSG }) phone?: string;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(PHONE, { message: PHONE_MSG })
+  phone?: string;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() active?: boolean;
 }
 
 @InputType()
 export class CreateDepartmentInput {
   @Field(() => ID) @IsUUID() institutionId!: string;
-  @Field(() => String) @Matches(/^[A-Z0-9][A-Z0-9-]{0,19}$/, { message: '科室代码为大写字母、数字或连字符 (code: upper-case letters, digits, hyphens)' }) code!: string;
+  @Field(() => String)
+  @Matches(/^[A-Z0-9][A-Z0-9-]{0,19}$/, {
+    message: '科室代码为大写字母、数字或连字符 (code: upper-case letters, digits, hyphens)',
+  })
+  code!: string;
   @Field(() => String) @IsString() @MinLength(2) @MaxLength(50) name!: string;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(50) specialty?: string;
 }
@@ -66,13 +87,18 @@ export class CreatePractitionerInput {
   @MaxLength(40, { each: true })
   specialties!: string[];
   @Field(() => String, { description: '执业证书编码 Licence number' })
-  @Matches(/^[0-9A-Za-z]{8,30}$/, { message: '执业证书编码应为 8–30 位字母或数字 (licence number: 8–30 letters or digits)' })
+  @Matches(/^[0-9A-Za-z]{8,30}$/, {
+    message: '执业证书编码应为 8–30 位字母或数字 (licence number: 8–30 letters or digits)',
+  })
   licenceNumber!: string;
 }
 
 @ArgsType()
 export class InstitutionsArgs extends PageArgs {
-  @Field(() => InstitutionKind, { nullable: true }) @IsOptional() @IsEnum(InstitutionKind) kind?: InstitutionKind;
+  @Field(() => InstitutionKind, { nullable: true })
+  @IsOptional()
+  @IsEnum(InstitutionKind)
+  kind?: InstitutionKind;
   @Field(() => Tier, { nullable: true }) @IsOptional() @IsEnum(Tier) tier?: Tier;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() parentId?: string;
   @Field(() => String, { nullable: true, description: '名称包含 Name contains' })
@@ -87,6 +113,9 @@ export class PractitionersArgs extends PageArgs {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() institutionId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() departmentId?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(40) specialty?: string;
-  @Field(() => PractitionerTitle, { nullable: true }) @IsOptional() @IsEnum(PractitionerTitle) title?: PractitionerTitle;
+  @Field(() => PractitionerTitle, { nullable: true })
+  @IsOptional()
+  @IsEnum(PractitionerTitle)
+  title?: PractitionerTitle;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(40) search?: string;
 }

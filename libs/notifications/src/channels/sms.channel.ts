@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { NotificationChannel, OutsideMessage, PermanentDeliveryError, Recipient, SMS_GATEWAY, SmsGateway } from './channel';
+import {
+  NotificationChannel,
+  OutsideMessage,
+  PermanentDeliveryError,
+  Recipient,
+  SMS_GATEWAY,
+  SmsGateway,
+} from './channel';
 
 /** Development stand-in for an SMS provider: logs what would be sent (phone masked). */
 @Injectable()

@@ -9,6 +9,7 @@ export class NotificationPreferenceEntity {
   @Column({ name: 'tenant_id', type: 'uuid' }) tenantId!: string;
   @Column({ type: 'text', array: true }) channels!: OutsideChannel[];
   @Column({ name: 'webhook_url', type: 'text', nullable: true }) webhookUrl!: string | null;
-  @Column({ name: 'webhook_secret', type: 'text', nullable: true, select: false }) webhookSecret!: string | null;
+  @Column({ name: 'webhook_secret', type: 'text', nullable: true, select: false }) webhookSecret!:
+    string | null;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -82,7 +82,12 @@ export class NotificationFanout implements OnModuleInit {
         intent.title,
         intent.body ?? null,
         intent.link ?? null,
-        JSON.stringify({ type: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId, ...event.data }),
+        JSON.stringify({
+          type: event.type,
+          aggregateType: event.aggregateType,
+          aggregateId: event.aggregateId,
+          ...event.data,
+        }),
         members.map((m) => m.id),
       ],
     );

@@ -21,8 +21,12 @@ export class Notifications1764000005000 implements MigrationInterface {
         -- a redelivered event cannot reach the same person twice
         CONSTRAINT notification_once UNIQUE (message_id, recipient_user_id, kind)
       )`);
-    await q.query(`CREATE INDEX notification_inbox ON notification (recipient_user_id, created_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX notification_unread ON notification (recipient_user_id) WHERE read_at IS NULL`);
+    await q.query(
+      `CREATE INDEX notification_inbox ON notification (recipient_user_id, created_at DESC, id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX notification_unread ON notification (recipient_user_id) WHERE read_at IS NULL`,
+    );
     await q.query(`
       CREATE TABLE notification_preference (
         user_id uuid PRIMARY KEY REFERENCES app_user(id),

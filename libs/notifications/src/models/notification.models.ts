@@ -1,5 +1,14 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsUrl, IsUUID, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEnum,
+  IsOptional,
+  IsUrl,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
 import { GraphQLJSON, PageArgs, PageInfo } from '@yg/core';
 
 export enum OutsideChannelValue {

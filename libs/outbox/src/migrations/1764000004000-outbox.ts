@@ -18,7 +18,9 @@ export class Outbox1764000004000 implements MigrationInterface {
       )`);
     // The relay only ever scans what is still to publish.
     await q.query(`CREATE INDEX outbox_unpublished ON outbox_message (id) WHERE published_at IS NULL`);
-    await q.query(`CREATE INDEX outbox_published_at ON outbox_message (published_at) WHERE published_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX outbox_published_at ON outbox_message (published_at) WHERE published_at IS NOT NULL`,
+    );
     // Wakes the relay at once instead of at its next poll.
     await q.query(`
       CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$

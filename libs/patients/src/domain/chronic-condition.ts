@@ -36,9 +36,7 @@ export enum SexValue {
 
 registerEnumType(ChronicCondition, {
   name: 'ChronicCondition',
-  valuesMap: Object.fromEntries(
-    Object.entries(CHRONIC_LABELS).map(([k, v]) => [k, { description: v }]),
-  ),
+  valuesMap: Object.fromEntries(Object.entries(CHRONIC_LABELS).map(([k, v]) => [k, { description: v }])),
 });
 registerEnumType(SexValue, {
   name: 'Sex',

@@ -83,7 +83,9 @@ export class FieldCipher {
     try {
       return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
     } catch {
-      throw new Error('FieldCipher: authentication failed (token was tampered with or encrypted with a different key)');
+      throw new Error(
+        'FieldCipher: authentication failed (token was tampered with or encrypted with a different key)',
+      );
     }
   }
 

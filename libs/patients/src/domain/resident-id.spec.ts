@@ -13,7 +13,12 @@ describe('parseResidentId', () => {
   it('accepts a valid female ID', () => {
     expect(parseResidentId('11010519491231002X', TODAY)).toEqual({
       ok: true,
-      value: { normalized: '11010519491231002X', divisionCode: '110105', birthDate: '1949-12-31', sex: 'FEMALE' },
+      value: {
+        normalized: '11010519491231002X',
+        divisionCode: '110105',
+        birthDate: '1949-12-31',
+        sex: 'FEMALE',
+      },
     });
   });
 
@@ -21,7 +26,12 @@ describe('parseResidentId', () => {
     const r = parseResidentId('53010219200508011X', TODAY);
     expect(r).toEqual({
       ok: true,
-      value: { normalized: '53010219200508011X', divisionCode: '530102', birthDate: '1920-05-08', sex: 'MALE' },
+      value: {
+        normalized: '53010219200508011X',
+        divisionCode: '530102',
+        birthDate: '1920-05-08',
+        sex: 'MALE',
+      },
     });
   });
 
@@ -98,12 +108,15 @@ describe('parseResidentId', () => {
     expect(parseResidentId(withCheckChar(`${prefix}000019800101001`), TODAY).ok).toBe(true);
   });
 
-  it.each(['10', '16', '24', '38', '47', '55', '66', '70', '84', '00'])('rejects province prefix %s', (prefix) => {
-    expect(parseResidentId(withCheckChar(`${prefix}000019800101001`), TODAY)).toMatchObject({
-      ok: false,
-      reason: 'DIVISION_CODE',
-    });
-  });
+  it.each(['10', '16', '24', '38', '47', '55', '66', '70', '84', '00'])(
+    'rejects province prefix %s',
+    (prefix) => {
+      expect(parseResidentId(withCheckChar(`${prefix}000019800101001`), TODAY)).toMatchObject({
+        ok: false,
+        reason: 'DIVISION_CODE',
+      });
+    },
+  );
 
   it('does not restrict the rest of the division code', () => {
     expect(parseResidentId(withCheckChar('50000019800101001'), TODAY).ok).toBe(true);

@@ -17,8 +17,7 @@ export interface ParsedResidentId {
 }
 
 export type ResidentIdResult =
-  | { ok: true; value: ParsedResidentId }
-  | { ok: false; reason: ResidentIdErrorReason; message: string };
+  { ok: true; value: ParsedResidentId } | { ok: false; reason: ResidentIdErrorReason; message: string };
 
 export type PhoneResult = { ok: true; value: string } | { ok: false; message: string };
 
@@ -27,13 +26,41 @@ const CHECK_CHARS = '10X98765432';
 
 // Province-level prefixes; 81/82/83 are used by HK/Macau/Taiwan residence permits.
 const PROVINCE_PREFIXES: ReadonlySet<string> = new Set([
-  '11', '12', '13', '14', '15',
-  '21', '22', '23',
-  '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46',
-  '50', '51', '52', '53', '54',
-  '61', '62', '63', '64', '65',
-  '71', '81', '82', '83',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
+  '83',
 ]);
 
 const MIN_BIRTH_DATE = '1890-01-01';

@@ -32,7 +32,10 @@ export class RegisterPatientInput {
   @IsString()
   @MaxLength(24)
   idNumber!: string;
-  @Field(() => SexValue, { nullable: true, description: '不填则取自身份证号 Taken from the ID number when omitted' })
+  @Field(() => SexValue, {
+    nullable: true,
+    description: '不填则取自身份证号 Taken from the ID number when omitted',
+  })
   @IsOptional()
   @IsEnum(SexValue)
   sex?: SexValue;
@@ -65,7 +68,10 @@ export class PatientsArgs extends PageArgs {
   @IsString()
   @MaxLength(40)
   name?: string;
-  @Field(() => String, { nullable: true, description: '身份证号末位(最多4位) Last 1–4 characters of the ID number' })
+  @Field(() => String, {
+    nullable: true,
+    description: '身份证号末位(最多4位) Last 1–4 characters of the ID number',
+  })
   @IsOptional()
   @Matches(/^[0-9Xx]{1,4}$/, { message: '身份证号后缀为 1–4 位数字或 X (ID suffix: 1–4 digits or X)' })
   idSuffix?: string;

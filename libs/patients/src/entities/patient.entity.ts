@@ -20,8 +20,10 @@ export class PatientEntity {
   @Column({ name: 'phone_masked', type: 'text', nullable: true }) phoneMasked!: string | null;
   @Column({ name: 'residence_division_code', type: 'text' }) residenceDivisionCode!: string;
   @Column({ name: 'chronic_conditions', type: 'text', array: true }) chronicConditions!: ChronicCondition[];
-  @Column({ name: 'contract_institution_id', type: 'uuid', nullable: true }) contractInstitutionId!: string | null;
-  @Column({ name: 'contract_practitioner_id', type: 'uuid', nullable: true }) contractPractitionerId!: string | null;
+  @Column({ name: 'contract_institution_id', type: 'uuid', nullable: true }) contractInstitutionId!:
+    string | null;
+  @Column({ name: 'contract_practitioner_id', type: 'uuid', nullable: true }) contractPractitionerId!:
+    string | null;
   @Column({ name: 'contract_signed_on', type: 'date', nullable: true }) contractSignedOn!: string | null;
   @Column({ name: 'registered_by_institution_id', type: 'uuid' }) registeredByInstitutionId!: string;
   @Column({ name: 'registered_by_user_id', type: 'uuid' }) registeredByUserId!: string;

@@ -17,13 +17,17 @@ export class PatientModel {
   @Field(() => String, { description: 'YYYY-MM-DD' }) birthDate!: string;
   @Field(() => String, { description: '身份证号(按角色脱敏) ID number, masked unless your role needs it' })
   idNumber!: string;
-  @Field(() => String, { nullable: true, description: '手机号(按角色脱敏) Phone, masked unless your role needs it' })
+  @Field(() => String, {
+    nullable: true,
+    description: '手机号(按角色脱敏) Phone, masked unless your role needs it',
+  })
   phone!: string | null;
   @Field(() => Boolean, { description: '证件号与电话是否已脱敏 Whether ID and phone are masked' })
   masked!: boolean;
   @Field(() => String) residenceDivisionCode!: string;
   @Field(() => [ChronicCondition]) chronicConditions!: ChronicCondition[];
-  @Field(() => FamilyDoctorContractModel, { nullable: true }) familyDoctorContract!: FamilyDoctorContractModel | null;
+  @Field(() => FamilyDoctorContractModel, { nullable: true })
+  familyDoctorContract!: FamilyDoctorContractModel | null;
   @Field(() => ID) registeredByInstitutionId!: string;
   @Field(() => Date) createdAt!: Date;
 }

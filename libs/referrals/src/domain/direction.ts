@@ -17,6 +17,7 @@ export function expectedDirection(from: Tier, to: Tier): ReferralDirection | nul
 export function directionProblem(direction: ReferralDirection, from: Tier, to: Tier): string | null {
   const expected = expectedDirection(from, to);
   if (expected === direction) return null;
-  if (!expected) return '合作医院之间不能互相转诊 (referrals between two partner hospitals are not handled here)';
+  if (!expected)
+    return '合作医院之间不能互相转诊 (referrals between two partner hospitals are not handled here)';
   return `从${from}级到${to}级机构应为 ${expected} 转诊,而非 ${direction} (from tier ${from} to ${to} the direction must be ${expected}, not ${direction})`;
 }

@@ -25,14 +25,18 @@ export function receivers(r: ReferralEntity): Audience[] {
 }
 
 export function senders(r: ReferralEntity): Audience[] {
-  return [{ userIds: [r.fromUserId] }, { institutionId: r.fromInstitutionId, roles: [Role.REFERRAL_COORDINATOR] }];
+  return [
+    { userIds: [r.fromUserId] },
+    { institutionId: r.fromInstitutionId, roles: [Role.REFERRAL_COORDINATOR] },
+  ];
 }
 
 const label = (r: ReferralEntity) =>
   `${DIRECTION_LABELS[r.direction]} ${r.number}(${URGENCY_LABELS[r.urgency]})`;
 
 const TITLES: Record<ReferralEventType, (r: ReferralEntity, level?: number) => string> = {
-  'referral.submitted': (r) => `新的${label(r)}待接收 (New ${r.direction} referral ${r.number}, ${r.urgency})`,
+  'referral.submitted': (r) =>
+    `新的${label(r)}待接收 (New ${r.direction} referral ${r.number}, ${r.urgency})`,
   'referral.accepted': (r) => `${label(r)}已被接收 (Referral ${r.number} accepted)`,
   'referral.rejected': (r) => `${label(r)}被退回 (Referral ${r.number} rejected)`,
   'referral.cancelled': (r) => `${label(r)}已撤销 (Referral ${r.number} cancelled)`,

@@ -64,7 +64,11 @@ export const STATE_LABELS: Record<ReferralState, string> = {
 };
 
 export const URGENCY_LABELS: Record<Urgency, string> = { EMERGENCY: '急诊', URGENT: '加急', ROUTINE: '普通' };
-export const DIRECTION_LABELS: Record<ReferralDirection, string> = { UP: '上转', DOWN: '下转', LATERAL: '平转' };
+export const DIRECTION_LABELS: Record<ReferralDirection, string> = {
+  UP: '上转',
+  DOWN: '下转',
+  LATERAL: '平转',
+};
 
 const withLabels = (labels: Record<string, string>) =>
   Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, { description: v }]));

@@ -2,7 +2,15 @@ import { ReferralState as S } from './referral.enums';
 import { canTransition, FINAL_STATES, isLostRace, ReferralAction, TRANSITIONS } from './state-machine';
 
 const ALL_STATES = Object.values(S);
-const ALL_ACTIONS: ReferralAction[] = ['submit', 'accept', 'reject', 'cancel', 'arrive', 'complete', 'noShow'];
+const ALL_ACTIONS: ReferralAction[] = [
+  'submit',
+  'accept',
+  'reject',
+  'cancel',
+  'arrive',
+  'complete',
+  'noShow',
+];
 
 /** The state diagram, written out independently of TRANSITIONS: action → (from → to). */
 const LEGAL: Record<ReferralAction, Partial<Record<S, S>>> = {

@@ -45,7 +45,10 @@ export class AttachmentInput {
   @IsString()
   @MaxLength(100)
   type!: string;
-  @Field(() => String) @IsUrl({ require_tld: false, protocols: ['https', 'http', 's3'], require_protocol: true }) @MaxLength(1000) uri!: string;
+  @Field(() => String)
+  @IsUrl({ require_tld: false, protocols: ['https', 'http', 's3'], require_protocol: true })
+  @MaxLength(1000)
+  uri!: string;
 }
 
 @InputType({ description: '用药计划(下转) Medication plan item' })
@@ -53,8 +56,16 @@ export class MedicationItemInput {
   @Field(() => String, { description: '药品 Drug' }) @IsString() @MinLength(1) @MaxLength(100) drug!: string;
   @Field(() => String, { description: '剂量 Dose' }) @IsString() @MinLength(1) @MaxLength(50) dose!: string;
   @Field(() => String, { description: '途径 Route' }) @IsString() @MinLength(1) @MaxLength(50) route!: string;
-  @Field(() => String, { description: '频次 Frequency' }) @IsString() @MinLength(1) @MaxLength(50) frequency!: string;
-  @Field(() => String, { description: '疗程 Duration' }) @IsString() @MinLength(1) @MaxLength(50) duration!: string;
+  @Field(() => String, { description: '频次 Frequency' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  frequency!: string;
+  @Field(() => String, { description: '疗程 Duration' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  duration!: string;
 }
 
 @InputType({ description: '双向转诊单 Referral form' })
@@ -62,26 +73,54 @@ export class CreateReferralInput {
   @Field(() => ID) @IsUUID() patientId!: string;
   @Field(() => ReferralDirection) @IsEnum(ReferralDirection) direction!: ReferralDirection;
   @Field(() => ID, { description: '接收机构 Receiving institution' }) @IsUUID() toInstitutionId!: string;
-  @Field(() => ID, { nullable: true, description: '接收科室 Receiving department' }) @IsOptional() @IsUUID() toDepartmentId?: string;
+  @Field(() => ID, { nullable: true, description: '接收科室 Receiving department' })
+  @IsOptional()
+  @IsUUID()
+  toDepartmentId?: string;
   @Field(() => Urgency) @IsEnum(Urgency) urgency!: Urgency;
   @Field(() => String, { description: '初步诊断 ICD-10 编码' })
-  @Matches(ICD10, { message: '诊断编码应为 ICD-10 格式,如 I10、E11.9 (diagnosisCode must be ICD-10, e.g. I10, E11.9)' })
+  @Matches(ICD10, {
+    message: '诊断编码应为 ICD-10 格式,如 I10、E11.9 (diagnosisCode must be ICD-10, e.g. I10, E11.9)',
+  })
   diagnosisCode!: string;
-  @Field(() => String, { description: '初步诊断名称' }) @IsString() @MinLength(1) @MaxLength(200) diagnosisName!: string;
-  @Field(() => String, { description: '转诊目的 Purpose' }) @IsString() @MinLength(1) @MaxLength(1000) purpose!: string;
-  @Field(() => String, { description: '病情摘要 Clinical summary' }) @IsString() @MinLength(1) @MaxLength(8000) clinicalSummary!: string;
-  @Field(() => String, { nullable: true, description: '注意事项 Points of attention' }) @IsOptional() @IsString() @MaxLength(2000) attentionNotes?: string;
+  @Field(() => String, { description: '初步诊断名称' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  diagnosisName!: string;
+  @Field(() => String, { description: '转诊目的 Purpose' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  purpose!: string;
+  @Field(() => String, { description: '病情摘要 Clinical summary' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(8000)
+  clinicalSummary!: string;
+  @Field(() => String, { nullable: true, description: '注意事项 Points of attention' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  attentionNotes?: string;
   @Field(() => [AttachmentInput], { defaultValue: [] })
   @IsArray()
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
   @Type(() => AttachmentInput)
   attachments!: AttachmentInput[];
-  @Field(() => InsuranceType, { description: '费别 Insurance type' }) @IsEnum(InsuranceType) insuranceType!: InsuranceType;
+  @Field(() => InsuranceType, { description: '费别 Insurance type' })
+  @IsEnum(InsuranceType)
+  insuranceType!: InsuranceType;
   @Field(() => String, { description: '转诊医生联系电话 Sender contact phone' })
-  @Matches(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, { message: '联系电话格式有误 (contactPhone: mobile or landline)' })
+  @Matches(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, {
+    message: '联系电话格式有误 (contactPhone: mobile or landline)',
+  })
   contactPhone!: string;
-  @Field(() => ID, { nullable: true, description: '转诊医生(默认本人) Referring practitioner, defaults to me' })
+  @Field(() => ID, {
+    nullable: true,
+    description: '转诊医生(默认本人) Referring practitioner, defaults to me',
+  })
   @IsOptional()
   @IsUUID()
   fromPractitionerId?: string;
@@ -90,7 +129,10 @@ export class CreateReferralInput {
   @IsString()
   @MaxLength(8000)
   dischargeSummary?: string;
-  @Field(() => String, { nullable: true, description: '康复/随访计划(下转必填) Rehabilitation / follow-up plan' })
+  @Field(() => String, {
+    nullable: true,
+    description: '康复/随访计划(下转必填) Rehabilitation / follow-up plan',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(4000)
@@ -101,13 +143,21 @@ export class CreateReferralInput {
   @ValidateNested({ each: true })
   @Type(() => MedicationItemInput)
   medicationPlan!: MedicationItemInput[];
-  @Field(() => ID, { nullable: true, description: '修改后重新提交被退回的转诊 Revises this rejected referral' })
+  @Field(() => ID, {
+    nullable: true,
+    description: '修改后重新提交被退回的转诊 Revises this rejected referral',
+  })
   @IsOptional()
   @IsUUID()
   resubmissionOf?: string;
-  @Field(() => String, { nullable: true, description: '幂等键:重试时原样传回 Idempotency key; repeat it on retries' })
+  @Field(() => String, {
+    nullable: true,
+    description: '幂等键:重试时原样传回 Idempotency key; repeat it on retries',
+  })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9._:-]{8,100}$/, { message: '幂等键为 8–100 位字母、数字或 ._:- (idempotencyKey: 8–100 of A-Z a-z 0-9 . _ : -)' })
+  @Matches(/^[A-Za-z0-9._:-]{8,100}$/, {
+    message: '幂等键为 8–100 位字母、数字或 ._:- (idempotencyKey: 8–100 of A-Z a-z 0-9 . _ : -)',
+  })
   idempotencyKey?: string;
   @Field(() => Boolean, { defaultValue: false, description: '创建即提交 Submit at once' })
   @IsBoolean()
@@ -117,9 +167,20 @@ export class CreateReferralInput {
 @InputType()
 export class AcceptReferralInput {
   @Field(() => ID) @IsUUID() id!: string;
-  @Field(() => Date, { description: '预约就诊/入院时间 Appointment or admission time' }) @Type(() => Date) @IsDate() appointmentAt!: Date;
-  @Field(() => String, { nullable: true, description: '就诊地点 Place' }) @IsOptional() @IsString() @MaxLength(200) place?: string;
-  @Field(() => String, { nullable: true, description: '床位 Bed' }) @IsOptional() @IsString() @MaxLength(100) bed?: string;
+  @Field(() => Date, { description: '预约就诊/入院时间 Appointment or admission time' })
+  @Type(() => Date)
+  @IsDate()
+  appointmentAt!: Date;
+  @Field(() => String, { nullable: true, description: '就诊地点 Place' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  place?: string;
+  @Field(() => String, { nullable: true, description: '床位 Bed' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  bed?: string;
   @Field(() => ID, { nullable: true, description: '改派至本院其他科室 Redirect to another department' })
   @IsOptional()
   @IsUUID()
@@ -158,13 +219,27 @@ export class ReferralNoteInput {
 
 @ArgsType()
 export class ReferralFilterArgs {
-  @Field(() => ReferralBox, { defaultValue: ReferralBox.INCOMING, description: '收件/发件/全部 Incoming, outgoing or all' })
+  @Field(() => ReferralBox, {
+    defaultValue: ReferralBox.INCOMING,
+    description: '收件/发件/全部 Incoming, outgoing or all',
+  })
   @IsEnum(ReferralBox)
   box!: ReferralBox;
   @Field(() => Urgency, { nullable: true }) @IsOptional() @IsEnum(Urgency) urgency?: Urgency;
-  @Field(() => ReferralDirection, { nullable: true }) @IsOptional() @IsEnum(ReferralDirection) direction?: ReferralDirection;
-  @Field(() => Date, { nullable: true, description: '创建时间起 Created from' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
-  @Field(() => Date, { nullable: true, description: '创建时间止 Created before' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @Field(() => ReferralDirection, { nullable: true })
+  @IsOptional()
+  @IsEnum(ReferralDirection)
+  direction?: ReferralDirection;
+  @Field(() => Date, { nullable: true, description: '创建时间起 Created from' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
+  @Field(() => Date, { nullable: true, description: '创建时间止 Created before' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  to?: Date;
 }
 
 @ArgsType()
@@ -172,9 +247,16 @@ export class ReferralsArgs extends PageArgs {
   @Field(() => ReferralBox, { defaultValue: ReferralBox.INCOMING })
   @IsEnum(ReferralBox)
   box!: ReferralBox;
-  @Field(() => [ReferralState], { nullable: true }) @IsOptional() @IsArray() @IsEnum(ReferralState, { each: true }) states?: ReferralState[];
+  @Field(() => [ReferralState], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @IsEnum(ReferralState, { each: true })
+  states?: ReferralState[];
   @Field(() => Urgency, { nullable: true }) @IsOptional() @IsEnum(Urgency) urgency?: Urgency;
-  @Field(() => ReferralDirection, { nullable: true }) @IsOptional() @IsEnum(ReferralDirection) direction?: ReferralDirection;
+  @Field(() => ReferralDirection, { nullable: true })
+  @IsOptional()
+  @IsEnum(ReferralDirection)
+  direction?: ReferralDirection;
   @Field(() => Date, { nullable: true }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @Field(() => Date, { nullable: true }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
 }

@@ -1,5 +1,11 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { InsuranceType, ReferralDirection, ReferralState, RejectReasonCode, Urgency } from '../domain/referral.enums';
+import {
+  InsuranceType,
+  ReferralDirection,
+  ReferralState,
+  RejectReasonCode,
+  Urgency,
+} from '../domain/referral.enums';
 
 export interface Attachment {
   name: string;

@@ -64,10 +64,16 @@ export class Referrals1764000006000 implements MigrationInterface {
       )`);
     // Worklists: one index per side, in the order the list is read.
     await q.query(`CREATE INDEX referral_incoming ON referral (to_institution_id, urgency_rank, due_at, id)`);
-    await q.query(`CREATE INDEX referral_outgoing ON referral (from_institution_id, urgency_rank, due_at, id)`);
+    await q.query(
+      `CREATE INDEX referral_outgoing ON referral (from_institution_id, urgency_rank, due_at, id)`,
+    );
     await q.query(`CREATE INDEX referral_tenant_order ON referral (tenant_id, urgency_rank, due_at, id)`);
-    await q.query(`CREATE INDEX referral_awaiting_answer ON referral (response_due_at) WHERE state = 'SUBMITTED'`);
-    await q.query(`CREATE INDEX referral_awaiting_arrival ON referral (appointment_at) WHERE state = 'ACCEPTED'`);
+    await q.query(
+      `CREATE INDEX referral_awaiting_answer ON referral (response_due_at) WHERE state = 'SUBMITTED'`,
+    );
+    await q.query(
+      `CREATE INDEX referral_awaiting_arrival ON referral (appointment_at) WHERE state = 'ACCEPTED'`,
+    );
     await q.query(`CREATE INDEX referral_patient ON referral (patient_id)`);
     await q.query(`
       CREATE TABLE referral_step (

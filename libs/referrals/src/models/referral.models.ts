@@ -28,7 +28,8 @@ export class MedicationItemModel {
 export class ReferralStepModel {
   @Field(() => ID) id!: string;
   @Field(() => Date) at!: Date;
-  @Field(() => ID, { nullable: true, description: '操作人;空为系统 Actor; empty for the system' }) actorUserId!: string | null;
+  @Field(() => ID, { nullable: true, description: '操作人;空为系统 Actor; empty for the system' })
+  actorUserId!: string | null;
   @Field(() => String) action!: string;
   @Field(() => ReferralState, { nullable: true }) fromState!: ReferralState | null;
   @Field(() => ReferralState) toState!: ReferralState;
@@ -88,7 +89,9 @@ export class StateCountModel {
 @ObjectType('ReferralCounts', { description: '工作台计数 Dashboard counts' })
 export class ReferralCountsModel {
   @Field(() => Int) total!: number;
-  @Field(() => [StateCountModel], { description: '按状态 By state (every state, zeros included)' }) byState!: StateCountModel[];
-  @Field(() => Int, { description: '已超应答时限仍待接收 Waiting past the answer deadline' }) overdue!: number;
+  @Field(() => [StateCountModel], { description: '按状态 By state (every state, zeros included)' })
+  byState!: StateCountModel[];
+  @Field(() => Int, { description: '已超应答时限仍待接收 Waiting past the answer deadline' })
+  overdue!: number;
   @Field(() => Int, { description: '已升级 Escalated' }) escalated!: number;
 }
