@@ -851,6 +851,39 @@ describe('consultations over GraphQL', () => {
       );
     });
 
+    it('gives a page the same related objects as one read (preloaded per page, not per row)', async () => {
+      const a = await addExpert(h.db.ds, h.t, 'pg1');
+      const b = await addExpert(h.db.ds, h.t, 'pg2');
+      await h.publish(a.practitionerId);
+      await h.publish(b.practitionerId);
+      const c1 = await h.request([a.practitionerId]);
+      await h.booked(c1.id, at(4, '09:00'));
+      await h.request([b.practitionerId]);
+      const FIELDS = `id patient { name } requestingInstitution { name }
+        experts { practitionerId expert { name } } timeline { action toState }`;
+      const page = await h.api.gql(
+        `query { consultations(first: 100) { nodes { ...F } } } fragment F on Consultation { ${FIELDS} }`,
+        {},
+        h.tok.countyClinician,
+      );
+      expect(page.errors).toBeUndefined();
+      const nodes = page.data!.consultations.nodes as { id: string; experts: unknown[] }[];
+      expect(nodes.length).toBeGreaterThanOrEqual(2);
+      for (const node of nodes) {
+        const one = await h.api.gql(
+          `query($id: ID!) { consultation(id: $id) { ${FIELDS} } }`,
+          { id: node.id },
+          h.tok.countyClinician,
+        );
+        expect(one.errors).toBeUndefined();
+        expect(node).toEqual(one.data!.consultation);
+      }
+      const first = nodes.find((n) => n.id === c1.id)!;
+      expect(first.experts).toEqual([
+        { practitionerId: a.practitionerId, expert: { name: expect.any(String) } },
+      ]);
+    });
+
     it('lets only a clinician with a practitioner record request (the requester takes part)', async () => {
       const e = await addExpert(h.db.ds, h.t, 'req');
       const res = await h.api.gql(

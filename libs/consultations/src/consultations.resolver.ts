@@ -1,5 +1,15 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { AuthUser, Connection, CurrentUser, GqlContext, Role, Roles } from '@yg/core';
+import { Args, Context, ID, Info, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import {
+  AuthUser,
+  Connection,
+  CurrentUser,
+  GqlContext,
+  preloadedValue,
+  preloadSelected,
+  Role,
+  Roles,
+} from '@yg/core';
 import {
   InstitutionEntity,
   InstitutionModel,
@@ -133,16 +143,24 @@ export class ConsultationsResolver {
   @Query(() => ConsultationConnection, {
     description: '会诊列表(按可见范围) Consultations I may see, newest first',
   })
-  consultations(
+  async consultations(
     @CurrentUser() user: AuthUser,
     @Args() args: ConsultationsArgs,
+    @Context() ctx: GqlContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<ConsultationEntity>> {
-    return this.service.list(user, args);
+    const page = await this.service.list(user, args);
+    await preloadSelected(page.nodes, info, ['nodes'], this.relations(ctx));
+    const experts = page.nodes.flatMap((c) => preloadedValue<ConsultationExpertEntity[]>(c, 'experts') ?? []);
+    await preloadSelected(experts, info, ['nodes', 'experts'], {
+      expert: (e) => ctx.loaders.get(this.network.practitionerLoader).load(e.practitionerId),
+    });
+    return page;
   }
 
   @ResolveField(() => PatientSummaryModel, { nullable: true })
   patient(@Parent() c: ConsultationEntity, @Context() ctx: GqlContext): Promise<PatientSummary | null> {
-    return ctx.loaders.get(this.patients.factory).load(c.patientId);
+    return this.relations(ctx).patient(c);
   }
 
   @ResolveField(() => InstitutionModel, { nullable: true })
@@ -150,22 +168,35 @@ export class ConsultationsResolver {
     @Parent() c: ConsultationEntity,
     @Context() ctx: GqlContext,
   ): Promise<InstitutionEntity | null> {
-    return ctx.loaders.get(this.network.institutionLoader).load(c.requestingInstitutionId);
+    return this.relations(ctx).requestingInstitution(c);
   }
 
   @ResolveField(() => [ConsultationExpertModel])
   experts(@Parent() c: ConsultationEntity, @Context() ctx: GqlContext): Promise<ConsultationExpertEntity[]> {
-    return ctx.loaders.get(this.service.expertsLoader).load(c.id);
+    return this.relations(ctx).experts(c);
   }
 
   @ResolveField(() => [ConsultationReportModel], { description: '报告各版本 Report versions' })
   reports(@Parent() c: ConsultationEntity, @Context() ctx: GqlContext): Promise<ConsultationReportEntity[]> {
-    return ctx.loaders.get(this.service.reportsLoader).load(c.id);
+    return this.relations(ctx).reports(c);
   }
 
   @ResolveField(() => [ConsultationStepModel])
   timeline(@Parent() c: ConsultationEntity, @Context() ctx: GqlContext): Promise<ConsultationStepEntity[]> {
-    return ctx.loaders.get(this.service.timelineLoader).load(c.id);
+    return this.relations(ctx).timeline(c);
+  }
+
+  /** How a consultation's related objects load: for one consultation, or preloaded for a page. */
+  private relations(ctx: GqlContext) {
+    const { loaders } = ctx;
+    return {
+      patient: (c: ConsultationEntity) => loaders.get(this.patients.factory).load(c.patientId),
+      requestingInstitution: (c: ConsultationEntity) =>
+        loaders.get(this.network.institutionLoader).load(c.requestingInstitutionId),
+      experts: (c: ConsultationEntity) => loaders.get(this.service.expertsLoader).load(c.id),
+      reports: (c: ConsultationEntity) => loaders.get(this.service.reportsLoader).load(c.id),
+      timeline: (c: ConsultationEntity) => loaders.get(this.service.timelineLoader).load(c.id),
+    };
   }
 }
 

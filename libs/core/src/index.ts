@@ -22,6 +22,7 @@ export * from './auth/auth.decorators';
 export * from './graphql/limits';
 export * from './graphql/loaders';
 export * from './graphql/json.scalar';
+export * from './graphql/preload';
 export * from './auth/audience';
 export * from './process-options';
 export * from './queue/quiet-worker-host';

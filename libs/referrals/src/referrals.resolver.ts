@@ -1,5 +1,6 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { AuthUser, Connection, CurrentUser, GqlContext, Role, Roles } from '@yg/core';
+import { Args, Context, ID, Info, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { AuthUser, Connection, CurrentUser, GqlContext, preloadSelected, Role, Roles } from '@yg/core';
 import {
   DepartmentEntity,
   DepartmentModel,
@@ -70,8 +71,15 @@ export class ReferralsResolver {
   @Query(() => ReferralConnection, {
     description: '转诊工作列表(按紧急程度、时限排序) Worklist, most urgent first',
   })
-  referrals(@CurrentUser() user: AuthUser, @Args() args: ReferralsArgs): Promise<Connection<ReferralEntity>> {
-    return this.queries.list(user, args);
+  async referrals(
+    @CurrentUser() user: AuthUser,
+    @Args() args: ReferralsArgs,
+    @Context() ctx: GqlContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<ReferralEntity>> {
+    const page = await this.queries.list(user, args);
+    await preloadSelected(page.nodes, info, ['nodes'], this.relations(ctx));
+    return page;
   }
 
   @Query(() => ReferralCountsModel, { description: '工作台计数 Counts per state' })
@@ -149,7 +157,7 @@ export class ReferralsResolver {
 
   @ResolveField(() => PatientSummaryModel, { nullable: true })
   patient(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<PatientSummary | null> {
-    return ctx.loaders.get(this.patients.factory).load(r.patientId);
+    return this.relations(ctx).patient(r);
   }
 
   @ResolveField(() => InstitutionModel, { nullable: true })
@@ -157,19 +165,17 @@ export class ReferralsResolver {
     @Parent() r: ReferralEntity,
     @Context() ctx: GqlContext,
   ): Promise<InstitutionEntity | null> {
-    return ctx.loaders.get(this.network.institutionLoader).load(r.fromInstitutionId);
+    return this.relations(ctx).fromInstitution(r);
   }
 
   @ResolveField(() => InstitutionModel, { nullable: true })
   toInstitution(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<InstitutionEntity | null> {
-    return ctx.loaders.get(this.network.institutionLoader).load(r.toInstitutionId);
+    return this.relations(ctx).toInstitution(r);
   }
 
   @ResolveField(() => DepartmentModel, { nullable: true })
   toDepartment(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<DepartmentEntity | null> {
-    return r.toDepartmentId
-      ? ctx.loaders.get(this.network.departmentLoader).load(r.toDepartmentId)
-      : Promise.resolve(null);
+    return this.relations(ctx).toDepartment(r);
   }
 
   @ResolveField(() => PractitionerModel, { nullable: true })
@@ -177,13 +183,32 @@ export class ReferralsResolver {
     @Parent() r: ReferralEntity,
     @Context() ctx: GqlContext,
   ): Promise<PractitionerEntity | null> {
-    return r.fromPractitionerId
-      ? ctx.loaders.get(this.network.practitionerLoader).load(r.fromPractitionerId)
-      : Promise.resolve(null);
+    return this.relations(ctx).fromPractitioner(r);
   }
 
   @ResolveField(() => [ReferralStepModel], { description: '时间线 Timeline' })
   timeline(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<ReferralStepEntity[]> {
-    return ctx.loaders.get(this.queries.timelineLoader).load(r.id);
+    return this.relations(ctx).timeline(r);
+  }
+
+  /** How a referral's related objects load: for one referral, or preloaded for a worklist page. */
+  private relations(ctx: GqlContext) {
+    const { loaders } = ctx;
+    return {
+      patient: (r: ReferralEntity) => loaders.get(this.patients.factory).load(r.patientId),
+      fromInstitution: (r: ReferralEntity) =>
+        loaders.get(this.network.institutionLoader).load(r.fromInstitutionId),
+      toInstitution: (r: ReferralEntity) =>
+        loaders.get(this.network.institutionLoader).load(r.toInstitutionId),
+      toDepartment: (r: ReferralEntity) =>
+        r.toDepartmentId
+          ? loaders.get(this.network.departmentLoader).load(r.toDepartmentId)
+          : Promise.resolve(null),
+      fromPractitioner: (r: ReferralEntity) =>
+        r.fromPractitionerId
+          ? loaders.get(this.network.practitionerLoader).load(r.fromPractitionerId)
+          : Promise.resolve(null),
+      timeline: (r: ReferralEntity) => loaders.get(this.queries.timelineLoader).load(r.id),
+    };
   }
 }

@@ -10,6 +10,7 @@ import {
   depthLimitRule,
   GqlContext,
   Loaders,
+  servePreloadedFields,
 } from '@yg/core';
 import type { AuditService } from '@yg/audit';
 import { auditPlugin } from './audit.plugin';
@@ -37,6 +38,7 @@ export function graphqlOptions(config: AppConfig, logger: Logger, audit: AuditSe
       costLimitPlugin(config.graphql.maxCost),
       auditPlugin(audit),
     ] as ApolloDriverConfig['plugins'],
+    transformSchema: servePreloadedFields,
     formatError: createErrorFormatter(logger.child({ context: 'graphql' }), !prod),
     context: ({ req }: { req: Request & { user?: AuthUser } }): GqlContext => ({
       req: req as GqlContext['req'],
