@@ -171,7 +171,8 @@ async function main() {
   mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
   const api = await start(
     'api',
-    ['dist/apps/api/apps/api/src/main.js'],
+    // As `npm start` runs it: the same old-space cap.
+    [`--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`, 'dist/apps/api/apps/api/src/main.js'],
     `http://127.0.0.1:${API_PORT}/health/live`,
     {
       PORT: String(API_PORT),

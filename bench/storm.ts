@@ -749,7 +749,8 @@ async function main() {
 
   const api = await start(
     'storm-api',
-    ['dist/apps/api/apps/api/src/main.js'],
+    // As `npm start` runs it: the same old-space cap.
+    [`--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`, 'dist/apps/api/apps/api/src/main.js'],
     `http://127.0.0.1:${API_PORT}/health/live`,
     {
       PORT: String(API_PORT),

@@ -14,7 +14,7 @@ PORT=${PORT:-3000}
 export PORT
 node dist/apps/worker/apps/worker/src/main.js > worker.log 2>&1 &
 worker=$!
-node dist/apps/api/apps/api/src/main.js > api.log 2>&1 &
+node --max-old-space-size="${API_HEAP_MB:-192}" dist/apps/api/apps/api/src/main.js > api.log 2>&1 &
 api=$!
 trap 'kill $api $worker 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
 
