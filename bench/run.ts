@@ -172,7 +172,12 @@ async function main() {
   const api = await start(
     'api',
     // As `npm start` runs it: the same old-space cap.
-    [`--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`, 'dist/apps/api/apps/api/src/main.js'],
+    [
+      `--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`,
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the api, written when it stops.
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      'dist/apps/api/apps/api/src/main.js',
+    ],
     `http://127.0.0.1:${API_PORT}/health/live`,
     {
       PORT: String(API_PORT),

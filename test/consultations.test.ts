@@ -653,6 +653,34 @@ describe('consultations over GraphQL', () => {
       expect(taken.data!.bookConsultation.scheduledStart).toBe(iso(next[0].start));
     });
 
+    it('looks past the next day for the slots it offers when that day has too few', async () => {
+      const e = await addExpert(h.db.ds, h.t, 'sparse');
+      await h.publish(e.practitionerId, week('09:00', '10:00'));
+      const x = await h.request([e.practitionerId]);
+      await h.booked(x.id, at(3, '09:00'));
+      const y = await h.request([e.practitionerId]);
+      const clash = await h.book(y.id, at(3, '09:00'));
+      expectError(clash, 'CONFLICT', { busyExpertId: e.practitionerId });
+      const next: Range[] = clash.errors![0].extensions!.nextSlots;
+      const free = await h.api.gql(
+        SLOTS,
+        {
+          e: e.practitionerId,
+          f: at(3, '09:00').start,
+          t: new Date(ms(at(3, '09:00').start) + 14 * 86_400_000).toISOString(),
+          d: 30,
+        },
+        h.tok.countyClinician,
+      );
+      const firstThree = free
+        .data!.availableSlots[0].slots.slice(0, 3)
+        .map((s: any) => ({ start: s.start, end: s.end }));
+      expect(next.map((s) => ({ start: iso(s.start), end: iso(s.end) }))).toEqual(firstThree);
+      expect(next).toHaveLength(3);
+      expect(next[0]).toEqual(at(3, '09:30'));
+      expect(next[1]).toEqual(at(4, '09:00'));
+    });
+
     it('reschedules keeping the history (old booking inactive, a step with before/after) and frees the old time; a clash leaves it as it was', async () => {
       const e = await addExpert(h.db.ds, h.t, 'resched');
       await h.publish(e.practitionerId);

@@ -97,7 +97,8 @@ export class AuditService {
 
   /** Records outside any business transaction (failures, whose own transaction rolled back). */
   async recordStandalone(entry: AuditEntry): Promise<void> {
-    await this.dataSource.transaction((em) => this.record(em, entry));
+    // One INSERT statement is atomic on its own; a wrapping transaction would only add round trips.
+    await this.record(this.dataSource.manager, entry);
   }
 
   /**

@@ -24,10 +24,10 @@ import {
   SessionModeValue,
 } from './domain/consultation.enums';
 import { consultationSettings, ConsultationSettings, meetingUrl, reportHours } from './domain/settings';
-import { withinAvailability } from './domain/slots';
+import { freeSlots, withinAvailability } from './domain/slots';
 import { BookConsultationInput, RescheduleConsultationInput } from './dto/consultation.inputs';
 import { ConsultationAccess } from './consultation-access.service';
-import { AvailabilityService } from './availability.service';
+import { AvailabilityService, Schedule } from './availability.service';
 import { ConsultationRecorder, ConsultationTimer } from './consultation-recorder.service';
 
 const MAX_SESSION_MINUTES = 8 * 60;
@@ -45,6 +45,17 @@ class ExpertBusy extends Error {
  * taken in a fixed order (so an MDT booking never deadlocks with another), and the exclusion
  * constraint on (expert, range) is the last word: double booking is impossible in the database.
  */
+/** Free slots offered with a CONFLICT. */
+const NEXT_SLOTS = 3;
+
+/** What a booking attempt read before it found an expert busy, reused for the CONFLICT answer. */
+interface BookingReads {
+  experts: PractitionerEntity[];
+  schedules: Map<string, Schedule>;
+  settings: ConsultationSettings;
+  timeZone: string;
+}
+
 @Injectable()
 export class BookingService {
   constructor(
@@ -59,6 +70,7 @@ export class BookingService {
 
   async book(user: AuthUser, input: BookConsultationInput): Promise<ConsultationEntity> {
     this.assertRange(input.start, input.end);
+    let read: BookingReads | undefined;
     try {
       return await this.dataSource.transaction(async (em) => {
         const now = this.clock.now();
@@ -101,7 +113,17 @@ export class BookingService {
           consortium.settings,
           this.config.consultations.meetingUrlTemplate,
         );
-        await this.assertBookable(em, c, experts, input.start, input.end, now, settings, consortium.timeZone);
+        const schedules = await this.assertBookable(
+          em,
+          c,
+          experts,
+          input.start,
+          input.end,
+          now,
+          settings,
+          consortium.timeZone,
+        );
+        read = { experts, schedules, settings, timeZone: consortium.timeZone };
         await this.reserve(em, c, expertIds, input.start, input.end, settings.bufferMinutes);
         const from = c.state;
         Object.assign(c, {
@@ -159,13 +181,14 @@ export class BookingService {
       });
     } catch (err) {
       if (err instanceof ExpertBusy)
-        throw await this.busyConflict(user, err.expertId, input.start, input.end);
+        throw await this.busyConflict(user, err.expertId, input.start, input.end, read);
       throw err;
     }
   }
 
   async reschedule(user: AuthUser, input: RescheduleConsultationInput): Promise<ConsultationEntity> {
     this.assertRange(input.start, input.end);
+    let read: BookingReads | undefined;
     try {
       return await this.dataSource.transaction(async (em) => {
         const now = this.clock.now();
@@ -180,7 +203,17 @@ export class BookingService {
         const experts = await this.practitioners(em, user, expertIds);
         const consortium = await this.network.consortium(user.tenantId, em);
         const settings = consultationSettings(consortium.settings);
-        await this.assertBookable(em, c, experts, input.start, input.end, now, settings, consortium.timeZone);
+        const schedules = await this.assertBookable(
+          em,
+          c,
+          experts,
+          input.start,
+          input.end,
+          now,
+          settings,
+          consortium.timeZone,
+        );
+        read = { experts, schedules, settings, timeZone: consortium.timeZone };
         // The old bookings stay on record, inactive; the new ones must fit beside everyone else's.
         await em.query(
           `UPDATE consultation_booking SET active = false, released_at = now() WHERE consultation_id = $1 AND active`,
@@ -222,7 +255,7 @@ export class BookingService {
       });
     } catch (err) {
       if (err instanceof ExpertBusy)
-        throw await this.busyConflict(user, err.expertId, input.start, input.end);
+        throw await this.busyConflict(user, err.expertId, input.start, input.end, read);
       throw err;
     }
   }
@@ -321,6 +354,7 @@ export class BookingService {
         });
       }
     }
+    return schedules;
   }
 
   private assertRange(start: Date, end: Date) {
@@ -332,23 +366,53 @@ export class BookingService {
     }
   }
 
-  /** CONFLICT naming the busy expert, with that expert's next free slots of the same length. */
+  /**
+   * CONFLICT naming the busy expert, with that expert's next free slots of the same length.
+   * Runs after the rollback, so no lock is held while slots are computed. When the booking got
+   * as far as the check, the expert, schedule and settings it read are reused and only the
+   * bookings are read again; the next day is searched first, two weeks only if it has too few.
+   */
   private async busyConflict(
     user: AuthUser,
     expertId: string,
     start: Date,
     end: Date,
+    read?: BookingReads,
   ): Promise<ConflictError> {
-    const expert = await this.network.practitioner(user.tenantId, expertId);
     const duration = Math.round((end.getTime() - start.getTime()) / 60_000);
-    const [found] = await this.availability.availableSlots(user, {
-      expertId,
-      from: start,
-      to: new Date(start.getTime() + 14 * 86_400_000),
-      durationMinutes: duration,
-    });
-    const nextSlots = (found?.slots ?? [])
-      .slice(0, 3)
+    const known = read?.experts.find((e) => e.id === expertId);
+    const schedule = read?.schedules.get(expertId);
+    let expert: PractitionerEntity;
+    let slots: { start: Date; end: Date }[];
+    if (read && known && schedule) {
+      expert = known;
+      slots = [];
+      for (const days of [1, 14]) {
+        const to = new Date(start.getTime() + days * 86_400_000);
+        const busy = await this.availability.busy(this.dataSource.manager, [expertId], start, to);
+        slots = freeSlots(schedule.rules, schedule.exceptions, busy.get(expertId) ?? [], {
+          from: start,
+          to,
+          durationMinutes: duration,
+          timeZone: read.timeZone,
+          now: this.clock.now(),
+          minNoticeMinutes: read.settings.minNoticeMinutes,
+          bufferMinutes: read.settings.bufferMinutes,
+        });
+        if (slots.length >= NEXT_SLOTS) break;
+      }
+    } else {
+      expert = await this.network.practitioner(user.tenantId, expertId);
+      const [found] = await this.availability.availableSlots(user, {
+        expertId,
+        from: start,
+        to: new Date(start.getTime() + 14 * 86_400_000),
+        durationMinutes: duration,
+      });
+      slots = found?.slots ?? [];
+    }
+    const nextSlots = slots
+      .slice(0, NEXT_SLOTS)
       .map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() }));
     return new ConflictError(
       `${expert.name} 在该时段已有预约 (expert ${expert.name} is already booked at that time)`,
