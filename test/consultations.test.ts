@@ -681,6 +681,32 @@ describe('consultations over GraphQL', () => {
       expect(next[1]).toEqual(at(4, '09:00'));
     });
 
+    it('offers an emergency the next free slots without the minimum notice it is exempt from', async () => {
+      const e = await addExpert(h.db.ds, h.t, 'urgent');
+      await h.publish(e.practitionerId, week('00:00', '24:00'));
+      await h.db.ds.query(
+        `UPDATE consortium SET settings = jsonb_set(settings, '{consultations}', '{"minNoticeMinutes": 240}') WHERE id = $1`,
+        [h.t.tenantId],
+      );
+      try {
+        const half = 30 * 60_000;
+        const first = Math.ceil((Date.now() + 5 * 60_000) / half) * half;
+        const range = (t: number) => ({ start: iso(new Date(t)), end: iso(new Date(t + half)) });
+        const x = await h.request([e.practitionerId], { urgency: 'EMERGENCY' });
+        await h.booked(x.id, range(first));
+        const y = await h.request([e.practitionerId], { urgency: 'EMERGENCY' });
+        const clash = await h.book(y.id, range(first));
+        expectError(clash, 'CONFLICT', { busyExpertId: e.practitionerId });
+        const next: Range[] = clash.errors![0].extensions!.nextSlots;
+        expect(next[0]).toEqual(range(first + half));
+        expect((await h.book(y.id, next[0])).data?.bookConsultation.state).toBe('SCHEDULED');
+      } finally {
+        await h.db.ds.query(`UPDATE consortium SET settings = settings - 'consultations' WHERE id = $1`, [
+          h.t.tenantId,
+        ]);
+      }
+    });
+
     it('reschedules keeping the history (old booking inactive, a step with before/after) and frees the old time; a clash leaves it as it was', async () => {
       const e = await addExpert(h.db.ds, h.t, 'resched');
       await h.publish(e.practitionerId);

@@ -45,6 +45,11 @@ class ExpertBusy extends Error {
  * taken in a fixed order (so an MDT booking never deadlocks with another), and the exclusion
  * constraint on (expert, range) is the last word: double booking is impossible in the database.
  */
+/** Emergencies may be booked at once; everything else with the consortium's minimum notice. */
+function noticeFor(c: ConsultationEntity, settings: ConsultationSettings): number {
+  return c.urgency === 'EMERGENCY' ? 0 : settings.minNoticeMinutes;
+}
+
 /** Free slots offered with a CONFLICT. */
 const NEXT_SLOTS = 3;
 
@@ -54,6 +59,8 @@ interface BookingReads {
   schedules: Map<string, Schedule>;
   settings: ConsultationSettings;
   timeZone: string;
+  /** The minimum notice this consultation books with (none for emergencies). */
+  noticeMinutes: number;
 }
 
 @Injectable()
@@ -123,7 +130,13 @@ export class BookingService {
           settings,
           consortium.timeZone,
         );
-        read = { experts, schedules, settings, timeZone: consortium.timeZone };
+        read = {
+          experts,
+          schedules,
+          settings,
+          timeZone: consortium.timeZone,
+          noticeMinutes: noticeFor(c, settings),
+        };
         await this.reserve(em, c, expertIds, input.start, input.end, settings.bufferMinutes);
         const from = c.state;
         Object.assign(c, {
@@ -213,7 +226,13 @@ export class BookingService {
           settings,
           consortium.timeZone,
         );
-        read = { experts, schedules, settings, timeZone: consortium.timeZone };
+        read = {
+          experts,
+          schedules,
+          settings,
+          timeZone: consortium.timeZone,
+          noticeMinutes: noticeFor(c, settings),
+        };
         // The old bookings stay on record, inactive; the new ones must fit beside everyone else's.
         await em.query(
           `UPDATE consultation_booking SET active = false, released_at = now() WHERE consultation_id = $1 AND active`,
@@ -333,7 +352,7 @@ export class BookingService {
     settings: ConsultationSettings,
     timeZone: string,
   ) {
-    const notice = c.urgency === 'EMERGENCY' ? 0 : settings.minNoticeMinutes;
+    const notice = noticeFor(c, settings);
     if (start.getTime() < now.getTime() + notice * 60_000) {
       throw new BadInputError(`须至少提前 ${notice} 分钟预约 (book at least ${notice} minutes ahead)`, {
         field: 'start',
@@ -396,7 +415,7 @@ export class BookingService {
           durationMinutes: duration,
           timeZone: read.timeZone,
           now: this.clock.now(),
-          minNoticeMinutes: read.settings.minNoticeMinutes,
+          minNoticeMinutes: read.noticeMinutes,
           bufferMinutes: read.settings.bufferMinutes,
         });
         if (slots.length >= NEXT_SLOTS) break;
