@@ -6,7 +6,8 @@
  * 1. THE API. 10 partner-hospital experts publish 08:00–20:00 every day (30-min sessions);
  *    1,000 REQUESTED consultations with consent name them round-robin (set up through the api
  *    as `doctor`). Then all 1,000 bookConsultation calls are fired at once through the built
- *    api, at most STORM_HTTP_CONCURRENCY (100) in flight over Node's fetch (undici, keep-alive),
+ *    api (STORM_API_PROCESSES=2: two api processes, requests dealt round-robin, as two replicas
+ *    behind a balancer), at most STORM_HTTP_CONCURRENCY (100) in flight over Node's fetch (undici, keep-alive),
  *    with overlapping ranges: starts on a 15-minute grid in 09:00–13:00 tomorrow (Asia/Shanghai),
  *    30/60/90 minutes long. Repeated STORM_RUNS (3) times, bookings released and consultations
  *    reset to REQUESTED by SQL in between; medians reported. Checked: overlaps (self-join),
@@ -48,6 +49,10 @@ const RUNS = Number(process.env.STORM_RUNS ?? 3);
 /** STORM_SQL=0 skips the SQL side-by-side (e.g. for an extra api-only run). */
 const SQL_RUNS = process.env.STORM_SQL === '0' ? 0 : RUNS;
 const API_PORT = Number(process.env.STORM_PORT ?? 4300);
+/** STORM_API_PROCESSES=2: two api processes on consecutive ports, requests dealt round-robin (as two replicas behind a balancer). */
+const API_PROCESSES = Math.max(1, Number(process.env.STORM_API_PROCESSES ?? 1));
+const API_PORTS = Array.from({ length: API_PROCESSES }, (_, i) => API_PORT + i);
+let nextApi = 0;
 const TIME_ZONE = 'Asia/Shanghai';
 const WINDOW = { startHour: 9, minutes: 240, grid: 15, durations: [30, 60, 90] };
 const MAX_TRIES = 5;
@@ -314,14 +319,18 @@ interface ApiRun {
 const BOOK = `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { id state } }`;
 
 /** utime + stime of a process, in seconds (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+function cpuSeconds(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return sum + (Number(fields[11]) + Number(fields[12])) / 100;
+  }, 0);
 }
 
 function countInLog(needle: RegExp): number {
-  const file = resolve(ROOT, 'bench/results/storm-api.log');
-  return existsSync(file) ? (readFileSync(file, 'utf8').match(needle) ?? []).length : 0;
+  return API_PORTS.reduce((n, _, i) => {
+    const file = resolve(ROOT, `bench/results/storm-api${i ? `-${i + 1}` : ''}.log`);
+    return n + (existsSync(file) ? (readFileSync(file, 'utf8').match(needle) ?? []).length : 0);
+  }, 0);
 }
 
 type Outcome = { kind: 'ok' | 'CONFLICT' | string; busy?: string; ms: number };
@@ -330,7 +339,8 @@ type Outcome = { kind: 'ok' | 'CONFLICT' | string; busy?: string; ms: number };
 async function bookRequest(token: string, a: Attempt): Promise<Outcome> {
   const s = performance.now();
   try {
-    const res = await fetch(`http://127.0.0.1:${API_PORT}/graphql`, {
+    const port = API_PORTS[nextApi++ % API_PORTS.length];
+    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({
@@ -375,7 +385,7 @@ async function resetBookings(ds: DataSource) {
 
 async function apiStorm(
   ds: DataSource,
-  apiPid: number,
+  apiPids: number[],
   run: number,
   attempts: Attempt[],
   token: string,
@@ -385,13 +395,13 @@ async function apiStorm(
   const logDeadlocksBefore = countInLog(DEADLOCK_IN_LOG);
   const outcome: Outcome[] = new Array(attempts.length);
   const loadAvgBefore = loadavg();
-  const cpu0 = cpuSeconds(apiPid);
+  const cpu0 = cpuSeconds(apiPids);
   const t0 = performance.now();
   await pool(attempts.length, HTTP_CONCURRENCY, async (i) => {
     outcome[i] = await bookRequest(token, attempts[i]);
   });
   const wallMs = performance.now() - t0;
-  const apiCpuS = cpuSeconds(apiPid) - cpu0;
+  const apiCpuS = cpuSeconds(apiPids) - cpu0;
   const loadAvgAfter = loadavg();
 
   const refused = attempts.filter((_, i) => outcome[i].kind === 'CONFLICT');
@@ -461,7 +471,7 @@ function freeRange(k: number): { start: Date; end: Date } {
  * Where the time goes: SEQ bookings one at a time that succeed, SEQ that conflict (same expert,
  * same range), then a storm like the real one but with ranges that never overlap (all succeed).
  */
-async function controls(ds: DataSource, apiPid: number, consultations: { id: string; expert: string }[]) {
+async function controls(ds: DataSource, apiPids: number[], consultations: { id: string; expert: string }[]) {
   const SEQ = 30;
   await resetBookings(ds);
   let token = await login('doctor');
@@ -495,13 +505,13 @@ async function controls(ds: DataSource, apiPid: number, consultations: { id: str
     ...freeRange(Math.floor(i / EXPERTS)),
   }));
   const outcome: Outcome[] = new Array(attempts.length);
-  const cpu0 = cpuSeconds(apiPid);
+  const cpu0 = cpuSeconds(apiPids);
   const t0 = performance.now();
   await pool(attempts.length, HTTP_CONCURRENCY, async (i) => {
     outcome[i] = await bookRequest(token, attempts[i]);
   });
   const wallMs = performance.now() - t0;
-  const apiCpuS = cpuSeconds(apiPid) - cpu0;
+  const apiCpuS = cpuSeconds(apiPids) - cpu0;
   const kinds: Record<string, number> = {};
   for (const o of outcome) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
   return {
@@ -761,6 +771,18 @@ async function main() {
       PORT: String(API_PORT),
     },
   );
+  const apis = [api];
+  for (const port of API_PORTS.slice(1)) {
+    apis.push(
+      await start(
+        `storm-api-${apis.length + 1}`,
+        [`--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`, 'dist/apps/api/apps/api/src/main.js'],
+        `http://127.0.0.1:${port}/health/live`,
+        { PORT: String(port) },
+      ),
+    );
+  }
+  const apiPids = apis.map((a) => a.pid!);
   const apiRuns: ApiRun[] = [];
   let setupMs: number;
   let consultations: { id: string; expert: string }[] = [];
@@ -853,7 +875,7 @@ async function main() {
       const token = await login('doctor');
       const attempts = singleAttempts(run, consultations);
       if (run === 1) firstAttempts = attempts;
-      const { result, deadlocksAfter } = await apiStorm(ds, api.pid!, run, attempts, token, deadlocks);
+      const { result, deadlocksAfter } = await apiStorm(ds, apiPids, run, attempts, token, deadlocks);
       deadlocks = deadlocksAfter;
       apiRuns.push(result);
       process.stdout.write(
@@ -862,11 +884,13 @@ async function main() {
       );
     }
     process.stdout.write(`controls: sequential bookings, then a storm with ranges that never overlap…\n`);
-    control = await controls(ds, api.pid!, consultations);
+    control = await controls(ds, apiPids, consultations);
     process.stdout.write(`  ${JSON.stringify(control)}\n`);
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => (api.exitCode !== null ? r(null) : api.once('exit', r)));
+    for (const a of apis) {
+      a.kill('SIGTERM');
+      await new Promise((r) => (a.exitCode !== null ? r(null) : a.once('exit', r)));
+    }
   }
 
   // ---- SQL side-by-side, against a fresh copy of the bookings table
@@ -960,6 +984,7 @@ async function main() {
       httpConcurrency: HTTP_CONCURRENCY,
       httpClient:
         'Node fetch (undici, keep-alive), a pool of that many workers: at most that many requests / connections in flight',
+      apiProcesses: API_PROCESSES,
       apiDbPoolSize: config.db.poolSize,
       pgClients: PG_CLIENTS,
       runs: RUNS,
@@ -977,7 +1002,7 @@ async function main() {
   const f = (n: number, d = 0) => n.toFixed(d);
   const lines = [
     '',
-    `API storm: ${ATTEMPTS} bookConsultation, ${EXPERTS} experts, ${HTTP_CONCURRENCY} in flight, api DB pool ${config.db.poolSize}`,
+    `API storm: ${ATTEMPTS} bookConsultation, ${EXPERTS} experts, ${HTTP_CONCURRENCY} in flight, ${API_PROCESSES} api process(es), DB pool ${config.db.poolSize} each`,
     'run  wall s  att/s  booked  CONFLICT  other              deadlocks  overlaps  unexplained  p50 ms  p99 ms',
     ...apiRuns.map(
       (r) =>
