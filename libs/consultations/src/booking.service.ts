@@ -114,29 +114,8 @@ export class BookingService {
             field: 'expertIds',
           });
         }
-        const experts = await this.practitioners(em, user, expertIds);
-        const consortium = await this.network.consortium(user.tenantId, em);
-        const settings = consultationSettings(
-          consortium.settings,
-          this.config.consultations.meetingUrlTemplate,
-        );
-        const schedules = await this.assertBookable(
-          em,
-          c,
-          experts,
-          input.start,
-          input.end,
-          now,
-          settings,
-          consortium.timeZone,
-        );
-        read = {
-          experts,
-          schedules,
-          settings,
-          timeZone: consortium.timeZone,
-          noticeMinutes: noticeFor(c, settings),
-        };
+        read = await this.prepareBooking(em, user, c, expertIds, input.start, input.end, now);
+        const { settings } = read;
         await this.reserve(em, c, expertIds, input.start, input.end, settings.bufferMinutes);
         const from = c.state;
         Object.assign(c, {
@@ -193,8 +172,9 @@ export class BookingService {
         return c;
       });
     } catch (err) {
-      if (err instanceof ExpertBusy)
-        throw await this.busyConflict(user, err.expertId, input.start, input.end, read);
+      // ExpertBusy comes only from reserve(), after prepareBooking has filled `read`.
+      if (err instanceof ExpertBusy && read)
+        throw await this.busyConflict(err.expertId, input.start, input.end, read);
       throw err;
     }
   }
@@ -213,31 +193,10 @@ export class BookingService {
         const expertIds = (await this.access.experts(em, c.id))
           .filter((e) => e.assigned)
           .map((e) => e.practitionerId);
-        const experts = await this.practitioners(em, user, expertIds);
-        const consortium = await this.network.consortium(user.tenantId, em);
-        const settings = consultationSettings(consortium.settings);
-        const schedules = await this.assertBookable(
-          em,
-          c,
-          experts,
-          input.start,
-          input.end,
-          now,
-          settings,
-          consortium.timeZone,
-        );
-        read = {
-          experts,
-          schedules,
-          settings,
-          timeZone: consortium.timeZone,
-          noticeMinutes: noticeFor(c, settings),
-        };
+        read = await this.prepareBooking(em, user, c, expertIds, input.start, input.end, now);
+        const { settings } = read;
         // The old bookings stay on record, inactive; the new ones must fit beside everyone else's.
-        await em.query(
-          `UPDATE consultation_booking SET active = false, released_at = now() WHERE consultation_id = $1 AND active`,
-          [c.id],
-        );
+        await this.release(em, c.id);
         await this.reserve(em, c, expertIds, input.start, input.end, settings.bufferMinutes);
         const before = { start: c.scheduledStart, end: c.scheduledEnd };
         Object.assign(c, {
@@ -273,8 +232,9 @@ export class BookingService {
         return c;
       });
     } catch (err) {
-      if (err instanceof ExpertBusy)
-        throw await this.busyConflict(user, err.expertId, input.start, input.end, read);
+      // ExpertBusy comes only from reserve(), after prepareBooking has filled `read`.
+      if (err instanceof ExpertBusy && read)
+        throw await this.busyConflict(err.expertId, input.start, input.end, read);
       throw err;
     }
   }
@@ -342,22 +302,29 @@ export class BookingService {
     }
   }
 
-  private async assertBookable(
+  /**
+   * Reads what booking `expertIds` needs (the experts, the consortium's settings, their
+   * schedules) and checks the range against the notice and their availability. What it read is
+   * kept for the CONFLICT answer should an expert turn out to be busy.
+   */
+  private async prepareBooking(
     em: EntityManager,
+    user: AuthUser,
     c: ConsultationEntity,
-    experts: PractitionerEntity[],
+    expertIds: string[],
     start: Date,
     end: Date,
     now: Date,
-    settings: ConsultationSettings,
-    timeZone: string,
-  ) {
-    const notice = noticeFor(c, settings);
-    if (start.getTime() < now.getTime() + notice * 60_000) {
-      throw new BadInputError(`须至少提前 ${notice} 分钟预约 (book at least ${notice} minutes ahead)`, {
-        field: 'start',
-        reason: 'TOO_SOON',
-      });
+  ): Promise<BookingReads> {
+    const experts = await this.practitioners(em, user, expertIds);
+    const { settings: raw, timeZone } = await this.network.consortium(user.tenantId, em);
+    const settings = consultationSettings(raw, this.config.consultations.meetingUrlTemplate);
+    const noticeMinutes = noticeFor(c, settings);
+    if (start.getTime() < now.getTime() + noticeMinutes * 60_000) {
+      throw new BadInputError(
+        `须至少提前 ${noticeMinutes} 分钟预约 (book at least ${noticeMinutes} minutes ahead)`,
+        { field: 'start', reason: 'TOO_SOON' },
+      );
     }
     const schedules = await this.availability.schedules(
       em,
@@ -373,7 +340,7 @@ export class BookingService {
         });
       }
     }
-    return schedules;
+    return { experts, schedules, settings, timeZone, noticeMinutes };
   }
 
   private assertRange(start: Date, end: Date) {
@@ -387,48 +354,33 @@ export class BookingService {
 
   /**
    * CONFLICT naming the busy expert, with that expert's next free slots of the same length.
-   * Runs after the rollback, so no lock is held while slots are computed. When the booking got
-   * as far as the check, the expert, schedule and settings it read are reused and only the
-   * bookings are read again; the next day is searched first, two weeks only if it has too few.
+   * Runs after the rollback, so no lock is held while slots are computed, and reuses what the
+   * attempt read: only the bookings are read again. The next day is searched first, two weeks
+   * only if it has too few.
    */
   private async busyConflict(
-    user: AuthUser,
     expertId: string,
     start: Date,
     end: Date,
-    read?: BookingReads,
+    read: BookingReads,
   ): Promise<ConflictError> {
+    const expert = read.experts.find((e) => e.id === expertId)!;
+    const schedule = read.schedules.get(expertId)!;
     const duration = Math.round((end.getTime() - start.getTime()) / 60_000);
-    const known = read?.experts.find((e) => e.id === expertId);
-    const schedule = read?.schedules.get(expertId);
-    let expert: PractitionerEntity;
-    let slots: { start: Date; end: Date }[];
-    if (read && known && schedule) {
-      expert = known;
-      slots = [];
-      for (const days of [1, 14]) {
-        const to = new Date(start.getTime() + days * 86_400_000);
-        const busy = await this.availability.busy(this.dataSource.manager, [expertId], start, to);
-        slots = freeSlots(schedule.rules, schedule.exceptions, busy.get(expertId) ?? [], {
-          from: start,
-          to,
-          durationMinutes: duration,
-          timeZone: read.timeZone,
-          now: this.clock.now(),
-          minNoticeMinutes: read.noticeMinutes,
-          bufferMinutes: read.settings.bufferMinutes,
-        });
-        if (slots.length >= NEXT_SLOTS) break;
-      }
-    } else {
-      expert = await this.network.practitioner(user.tenantId, expertId);
-      const [found] = await this.availability.availableSlots(user, {
-        expertId,
+    let slots: { start: Date; end: Date }[] = [];
+    for (const days of [1, 14]) {
+      const to = new Date(start.getTime() + days * 86_400_000);
+      const busy = await this.availability.busy(this.dataSource.manager, [expertId], start, to);
+      slots = freeSlots(schedule.rules, schedule.exceptions, busy.get(expertId) ?? [], {
         from: start,
-        to: new Date(start.getTime() + 14 * 86_400_000),
+        to,
         durationMinutes: duration,
+        timeZone: read.timeZone,
+        now: this.clock.now(),
+        minNoticeMinutes: read.noticeMinutes,
+        bufferMinutes: read.settings.bufferMinutes,
       });
-      slots = found?.slots ?? [];
+      if (slots.length >= NEXT_SLOTS) break;
     }
     const nextSlots = slots
       .slice(0, NEXT_SLOTS)
