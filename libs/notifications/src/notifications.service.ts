@@ -24,13 +24,15 @@ export class NotificationsService {
   ) {}
 
   async inbox(user: AuthUser, args: NotificationsArgs): Promise<NotificationConnectionModel> {
-    const qb = this.dataSource
-      .getRepository(NotificationEntity)
-      .createQueryBuilder('n')
-      .where('n.recipient_user_id = :me', { me: user.id });
-    if (args.unreadOnly) qb.andWhere('n.read_at IS NULL');
-    const [page, [{ n }]] = await Promise.all([
-      paginate(
+    // One snapshot for the page and the count: read apart, a notification committed between
+    // them showed as unread with no row to show.
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      const qb = em
+        .getRepository(NotificationEntity)
+        .createQueryBuilder('n')
+        .where('n.recipient_user_id = :me', { me: user.id });
+      if (args.unreadOnly) qb.andWhere('n.read_at IS NULL');
+      const page = await paginate(
         qb,
         [
           { expr: 'n.created_at', value: (r) => r.createdAt.toISOString(), kind: 'date' },
@@ -38,13 +40,13 @@ export class NotificationsService {
         ],
         args,
         'DESC',
-      ),
-      this.dataSource.query(
+      );
+      const [{ n }]: { n: number }[] = await em.query(
         `SELECT count(*)::int AS n FROM notification WHERE recipient_user_id = $1 AND read_at IS NULL`,
         [user.id],
-      ),
-    ]);
-    return { ...page, unreadCount: n };
+      );
+      return { ...page, unreadCount: n };
+    });
   }
 
   /** Marks the caller's own notifications read; returns how many changed. */
