@@ -8,8 +8,8 @@
  *   coordinator worklist, 50 rows  vs  baseline row(id)   (one SELECT by key)
  * The api's resident memory is sampled during the runs. Results go to bench/results/.
  */
-import { ChildProcess, execSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -19,8 +19,8 @@ import { dataSourceOptions } from '@yg/core/database/data-source-options';
 import { ensureDatabase, runMigrations } from '@yg/schema/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
+import { API_MAIN, apiArgs, median, ROOT, startServer } from './common';
 
-const ROOT = resolve(__dirname, '..');
 const DB_NAME = process.env.BENCH_DB ?? 'yg_bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -49,37 +49,6 @@ interface RunResult {
   requests: number;
   non2xx: number;
   errors: number;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-/** Starts a server with its output in a log file, and waits until `readyUrl` answers. */
-async function start(
-  name: string,
-  cmd: string[],
-  readyUrl: string,
-  extraEnv: Record<string, string>,
-): Promise<ChildProcess> {
-  const log = openSync(resolve(ROOT, `bench/results/${name}.log`), 'w');
-  const child = spawn(process.execPath, cmd, {
-    cwd: ROOT,
-    env: { ...env, ...extraEnv },
-    stdio: ['ignore', log, log],
-  });
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null)
-      throw new Error(`${name} exited ${child.exitCode}; see bench/results/${name}.log`);
-    const up = await fetch(readyUrl, { method: 'GET' }).then(
-      (r) => r.status < 500,
-      () => false,
-    );
-    if (up) return child;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${name} not ready in 60 s; see bench/results/${name}.log`);
 }
 
 async function gql(port: number, query: string, variables: Record<string, unknown>, token?: string) {
@@ -162,34 +131,21 @@ async function prepare() {
 }
 
 async function main() {
-  if (!existsSync(resolve(ROOT, 'dist/apps/api/apps/api/src/main.js')))
-    execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
+  if (!existsSync(resolve(ROOT, API_MAIN))) execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
   execSync(`redis-cli --scan --pattern 'ygbench*' | xargs -r redis-cli del > /dev/null`, {
     shell: '/bin/bash',
   });
   const { ds, rowId } = await prepare();
   mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
-  const api = await start(
-    'api',
-    // As `npm start` runs it: the same old-space cap.
-    [
-      `--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`,
-      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the api, written when it stops.
-      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      'dist/apps/api/apps/api/src/main.js',
-    ],
-    `http://127.0.0.1:${API_PORT}/health/live`,
-    {
-      PORT: String(API_PORT),
-    },
-  );
-  const base = await start(
+  const api = await startServer('api', apiArgs(), `http://127.0.0.1:${API_PORT}/health/live`, {
+    ...env,
+    PORT: String(API_PORT),
+  });
+  const base = await startServer(
     'baseline',
     ['-r', '@swc-node/register', 'bench/baseline-server.ts'],
     `http://127.0.0.1:${BASE_PORT}/`,
-    {
-      PORT: String(BASE_PORT),
-    },
+    { ...env, PORT: String(BASE_PORT) },
   );
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);

@@ -23,9 +23,9 @@
  *    random order; lock-first sorts them), each STORM_RUNS times.
  * Results: bench/results/storm-<timestamp>.json and a table on stdout.
  */
-import { ChildProcess, execSync, spawn } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -37,8 +37,8 @@ import { dataSourceOptions } from '@yg/core/database/data-source-options';
 import { ensureDatabase, runMigrations } from '@yg/schema/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
+import { API_MAIN, apiArgs, latencies, median, percentile, ROOT, startServer } from './common';
 
-const ROOT = resolve(__dirname, '..');
 const DB_NAME = process.env.STORM_DB ?? 'yg_bench_storm';
 const ATTEMPTS = Number(process.env.STORM_ATTEMPTS ?? 1000);
 const EXPERTS = 10;
@@ -76,18 +76,6 @@ const config = loadConfig(env);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const median = (xs: number[]) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-const percentile = (xs: number[], p: number) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-
 /** mulberry32: the same seed gives the same attempt set. */
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -121,38 +109,12 @@ function newestMtime(dir: string): number {
 }
 
 function ensureBuilt() {
-  const main = resolve(ROOT, 'dist/apps/api/apps/api/src/main.js');
+  const main = resolve(ROOT, API_MAIN);
   const sources = Math.max(newestMtime(resolve(ROOT, 'apps')), newestMtime(resolve(ROOT, 'libs')));
   if (process.env.STORM_BUILD === 'always' || !existsSync(main) || statSync(main).mtimeMs < sources) {
     process.stdout.write('building (npm run build)…\n');
     execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
   }
-}
-
-/** Starts the api with its output in bench/results/<name>.log; waits until it answers. */
-async function start(
-  name: string,
-  cmd: string[],
-  readyUrl: string,
-  extraEnv: Record<string, string>,
-): Promise<ChildProcess> {
-  const log = openSync(resolve(ROOT, `bench/results/${name}.log`), 'w');
-  const child = spawn(process.execPath, cmd, {
-    cwd: ROOT,
-    env: { ...env, ...extraEnv },
-    stdio: ['ignore', log, log],
-  });
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null)
-      throw new Error(`${name} exited ${child.exitCode}; see bench/results/${name}.log`);
-    const up = await fetch(readyUrl, { method: 'GET' }).then(
-      (r) => r.status < 500,
-      () => false,
-    );
-    if (up) return child;
-    await sleep(250);
-  }
-  throw new Error(`${name} not ready in 60 s; see bench/results/${name}.log`);
 }
 
 interface GqlBody {
@@ -436,21 +398,10 @@ async function apiStorm(
     ).length,
     bookingsInDb: bookings.length,
     scheduledInDb: scheduled,
-    latencyMs: {
-      p50: percentile(
-        outcome.map((o) => o.ms),
-        50,
-      ),
-      p95: percentile(
-        outcome.map((o) => o.ms),
-        95,
-      ),
-      p99: percentile(
-        outcome.map((o) => o.ms),
-        99,
-      ),
-      max: Math.max(...outcome.map((o) => o.ms)),
-    },
+    latencyMs: latencies(
+      outcome.map((o) => o.ms),
+      [50, 95, 99] as const,
+    ),
     apiCpuS,
     apiCpuShare: apiCpuS / (wallMs / 1000),
     loadAvgBefore,
@@ -667,17 +618,10 @@ async function sqlRun(
       attempts.filter((_, i) => outcome[i].kind === 'refused'),
       bookings,
     ),
-    latencyMs: {
-      p50: percentile(
-        outcome.map((o) => o.ms),
-        50,
-      ),
-      p99: percentile(
-        outcome.map((o) => o.ms),
-        99,
-      ),
-      max: Math.max(...outcome.map((o) => o.ms)),
-    },
+    latencyMs: latencies(
+      outcome.map((o) => o.ms),
+      [50, 99] as const,
+    ),
   };
 }
 
@@ -694,7 +638,7 @@ function codeFingerprint() {
     'libs/audit/src/audit.service.ts',
     'apps/api/src/graphql/audit.plugin.ts',
   ];
-  const main = resolve(ROOT, 'dist/apps/api/apps/api/src/main.js');
+  const main = resolve(ROOT, API_MAIN);
   return {
     distBuiltAt: statSync(main).mtime.toISOString(),
     files: Object.fromEntries(
@@ -757,29 +701,17 @@ async function main() {
   );
   if (experts.length < EXPERTS) throw new Error(`only ${experts.length} partner practitioners in the seed`);
 
-  const api = await start(
-    'storm-api',
-    // As `npm start` runs it: the same old-space cap.
-    [
-      `--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`,
-      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the api, written when it stops.
-      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      'dist/apps/api/apps/api/src/main.js',
-    ],
-    `http://127.0.0.1:${API_PORT}/health/live`,
-    {
-      PORT: String(API_PORT),
-    },
-  );
+  const api = await startServer('storm-api', apiArgs(), `http://127.0.0.1:${API_PORT}/health/live`, {
+    ...env,
+    PORT: String(API_PORT),
+  });
   const apis = [api];
   for (const port of API_PORTS.slice(1)) {
     apis.push(
-      await start(
-        `storm-api-${apis.length + 1}`,
-        [`--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`, 'dist/apps/api/apps/api/src/main.js'],
-        `http://127.0.0.1:${port}/health/live`,
-        { PORT: String(port) },
-      ),
+      await startServer(`storm-api-${apis.length + 1}`, apiArgs(), `http://127.0.0.1:${port}/health/live`, {
+        ...env,
+        PORT: String(port),
+      }),
     );
   }
   const apiPids = apis.map((a) => a.pid!);

@@ -1,0 +1,64 @@
+/** What both benchmarks share: statistics, and starting the built api the way `npm start` does. */
+import { ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..');
+export const API_MAIN = 'dist/apps/api/apps/api/src/main.js';
+
+export const median = (xs: number[]) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export const percentile = (xs: number[], p: number) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+/** `{ p50, p99, …, max }` of latencies in ms, for the percentiles asked. */
+export function latencies<P extends number>(
+  ms: number[],
+  ps: readonly P[],
+): { [K in P as `p${K}`]: number } & { max: number } {
+  return {
+    ...Object.fromEntries(ps.map((p) => [`p${p}`, percentile(ms, p)])),
+    max: Math.max(...ms),
+  } as { [K in P as `p${K}`]: number } & { max: number };
+}
+
+/**
+ * Node arguments for the api as `npm start` runs it (the same old-space cap);
+ * BENCH_CPU_PROF=<dir> adds a V8 CPU profile, written when the api stops.
+ */
+export function apiArgs(): string[] {
+  return [
+    `--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`,
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    API_MAIN,
+  ];
+}
+
+/** Starts a server with its output in bench/results/<name>.log, and waits until `readyUrl` answers. */
+export async function startServer(
+  name: string,
+  args: string[],
+  readyUrl: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ChildProcess> {
+  const log = openSync(resolve(ROOT, `bench/results/${name}.log`), 'w');
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, log] });
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited ${child.exitCode}; see bench/results/${name}.log`);
+    const up = await fetch(readyUrl, { method: 'GET' }).then(
+      (r) => r.status < 500,
+      () => false,
+    );
+    if (up) return child;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} not ready in 60 s; see bench/results/${name}.log`);
+}
