@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@yg/core/config/app-config';
 import { dataSourceOptions } from '@yg/core/database/data-source-options';
-import { ensureDatabase, runMigrations } from '@yg/schema/migrate';
+import { dropDatabase, ensureDatabase, runMigrations } from '@yg/schema/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { API_MAIN, apiArgs, median, ROOT, startServer } from './common';
@@ -108,15 +108,7 @@ async function scenario(name: string, port: number, body: string, token?: string
 
 async function prepare() {
   const config = loadConfig(env);
-  const admin = new DataSource(
-    dataSourceOptions(
-      { ...config, db: { ...config.db, name: 'postgres' } },
-      { entities: [], migrations: [] },
-    ),
-  );
-  await admin.initialize();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.destroy();
+  await dropDatabase(config);
   await ensureDatabase(config);
   await runMigrations(config);
   const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));

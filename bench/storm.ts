@@ -34,7 +34,7 @@ import { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@yg/core/config/app-config';
 import { dataSourceOptions } from '@yg/core/database/data-source-options';
-import { ensureDatabase, runMigrations } from '@yg/schema/migrate';
+import { dropDatabase, ensureDatabase, runMigrations } from '@yg/schema/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { API_MAIN, apiArgs, latencies, median, percentile, ROOT, startServer } from './common';
@@ -221,15 +221,7 @@ async function dbDeadlocks(ds: DataSource): Promise<number> {
 }
 
 async function prepareDb(): Promise<DataSource> {
-  const admin = new DataSource(
-    dataSourceOptions(
-      { ...config, db: { ...config.db, name: 'postgres' } },
-      { entities: [], migrations: [] },
-    ),
-  );
-  await admin.initialize();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.destroy();
+  await dropDatabase(config);
   await ensureDatabase(config);
   await runMigrations(config);
   const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));

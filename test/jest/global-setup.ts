@@ -1,7 +1,5 @@
 import './paths';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@yg/core/database/data-source-options';
-import { ensureDatabase, runMigrations } from '@yg/schema/migrate';
+import { dropDatabase, ensureDatabase, runMigrations } from '@yg/schema/migrate';
 import { TEMPLATE_DB_ENV, testConfig } from '../utils/config';
 
 /**
@@ -11,18 +9,7 @@ import { TEMPLATE_DB_ENV, testConfig } from '../utils/config';
 export default async function globalSetup(): Promise<void> {
   const name = `yg_test_tpl_${process.pid}`;
   const config = testConfig({ DB_NAME: name });
-  const admin = new DataSource(
-    dataSourceOptions(
-      { ...config, db: { ...config.db, name: 'postgres' } },
-      { entities: [], migrations: [] },
-    ),
-  );
-  await admin.initialize();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await admin.destroy();
-  }
+  await dropDatabase(config);
   await ensureDatabase(config);
   await runMigrations(config);
   process.env[TEMPLATE_DB_ENV] = name;

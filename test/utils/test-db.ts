@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Redis } from 'ioredis';
 import { AppConfig, dataSourceOptions } from '@yg/core';
+import { dropDatabase, withServer } from '@yg/schema/migrate';
 import { TEMPLATE_DB_ENV, testConfig } from './config';
 
 export interface TestDb {
@@ -12,37 +13,24 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
-function adminSource(config: AppConfig): DataSource {
-  return new DataSource(
-    dataSourceOptions(
-      { ...config, db: { ...config.db, name: 'postgres' } },
-      { entities: [], migrations: [] },
-    ),
-  );
-}
-
 /** A fresh, migrated database (cloned from the run's template) and a private queue prefix. */
 export async function createTestDb(overrides: Record<string, string> = {}): Promise<TestDb> {
   const template = process.env[TEMPLATE_DB_ENV];
   if (!template) throw new Error(`${TEMPLATE_DB_ENV} is not set: run tests through jest's global setup`);
   const name = `yg_t_${randomBytes(5).toString('hex')}`;
   const config = testConfig({ DB_NAME: name, QUEUE_PREFIX: `t-${name}`, ...overrides });
-  const admin = adminSource(config);
-  await admin.initialize();
-  try {
+  await withServer(config, async (admin) => {
     // Cloning needs the template to be idle; retry briefly if another suite is cloning too.
     for (let attempt = 0; ; attempt++) {
       try {
         await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-        break;
+        return;
       } catch (err) {
         if (attempt > 20 || !/being accessed by other users/.test((err as Error).message)) throw err;
         await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
       }
     }
-  } finally {
-    await admin.destroy();
-  }
+  });
   const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
   await ds.initialize();
   return {
@@ -51,13 +39,7 @@ export async function createTestDb(overrides: Record<string, string> = {}): Prom
     ds,
     async drop() {
       await ds.destroy();
-      const a = adminSource(config);
-      await a.initialize();
-      try {
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await a.destroy();
-      }
+      await dropDatabase(config);
       await deleteRedisKeys(config, `${config.queuePrefix}:*`);
     },
   };

@@ -16,8 +16,8 @@ export async function runMigrations(config: AppConfig): Promise<string[]> {
   }
 }
 
-/** Creates the database named in the config when it does not exist yet. */
-export async function ensureDatabase(config: AppConfig): Promise<void> {
+/** Runs `fn` on a connection to the server's own `postgres` database, to create or drop others. */
+export async function withServer<T>(config: AppConfig, fn: (admin: DataSource) => Promise<T>): Promise<T> {
   const admin = new DataSource(
     dataSourceOptions(
       { ...config, db: { ...config.db, name: 'postgres' } },
@@ -26,9 +26,25 @@ export async function ensureDatabase(config: AppConfig): Promise<void> {
   );
   await admin.initialize();
   try {
-    const [exists] = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [config.db.name]);
-    if (!exists) await admin.query(`CREATE DATABASE "${config.db.name.replace(/"/g, '""')}"`);
+    return await fn(admin);
   } finally {
     await admin.destroy();
   }
+}
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Creates the database named in the config when it does not exist yet. */
+export async function ensureDatabase(config: AppConfig): Promise<void> {
+  await withServer(config, async (admin) => {
+    const [exists] = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [config.db.name]);
+    if (!exists) await admin.query(`CREATE DATABASE ${quoted(config.db.name)}`);
+  });
+}
+
+/** Drops the database named in the config, if it exists, closing its connections. */
+export async function dropDatabase(config: AppConfig): Promise<void> {
+  await withServer(config, (admin) =>
+    admin.query(`DROP DATABASE IF EXISTS ${quoted(config.db.name)} WITH (FORCE)`),
+  );
 }
