@@ -195,20 +195,18 @@ export class AvailabilityService {
       });
     }
     for (const e of exceptions) {
-      out
-        .get(e.practitionerId)!
-        .exceptions.push(
-          e.kind === 'DAY_OFF'
-            ? { date: e.date, kind: 'DAY_OFF' }
-            : {
-                date: e.date,
-                kind: 'EXTRA_WINDOW',
-                start: e.startTime!,
-                end: e.endTime!,
-                sessionMinutes: e.sessionMinutes!,
-                mode: e.mode!,
-              },
-        );
+      out.get(e.practitionerId)!.exceptions.push(
+        e.kind === 'DAY_OFF'
+          ? { date: e.date, kind: 'DAY_OFF' }
+          : {
+              date: e.date,
+              kind: 'EXTRA_WINDOW',
+              start: e.startTime!,
+              end: e.endTime!,
+              sessionMinutes: e.sessionMinutes!,
+              mode: e.mode!,
+            },
+      );
     }
     return out;
   }

@@ -79,7 +79,10 @@ export class ConsultationsService {
       }
       const consortium = await this.network.consortium(user.tenantId, em);
       const year = yearIn(consortium.timeZone, now);
-      const [{ n }] = await em.query(`SELECT next_consultation_number($1, $2) AS n`, [user.tenantId, year]);
+      const [{ n }] = await em.query(`SELECT next_document_number('consno', $1, $2) AS n`, [
+        user.tenantId,
+        year,
+      ]);
       const c = em.create(ConsultationEntity, {
         tenantId: user.tenantId,
         number: `HZ-${year}-${String(n).padStart(6, '0')}`,

@@ -61,7 +61,10 @@ export class ReferralsService {
       await this.validateContent(em, user, input);
       const consortium = await this.network.consortium(user.tenantId, em);
       const year = yearIn(consortium.timeZone, now);
-      const [{ n }] = await em.query(`SELECT next_referral_number($1, $2) AS n`, [user.tenantId, year]);
+      const [{ n }] = await em.query(`SELECT next_document_number('refno', $1, $2) AS n`, [
+        user.tenantId,
+        year,
+      ]);
       const number = `ZZ-${year}-${String(n).padStart(6, '0')}`;
       const r = em.create(ReferralEntity, {
         tenantId: user.tenantId,

@@ -160,24 +160,9 @@ export class Consultations1764000007000 implements MigrationInterface {
     await q.query(`
       CREATE TRIGGER consultation_report_no_update_delete BEFORE UPDATE OR DELETE ON consultation_report
         FOR EACH ROW EXECUTE FUNCTION consultation_report_immutable()`);
-    await q.query(`
-      CREATE FUNCTION next_consultation_number(p_tenant uuid, p_year int) RETURNS bigint LANGUAGE plpgsql AS $$
-      DECLARE
-        seq text := format('consno_%s_%s', replace(p_tenant::text, '-', ''), p_year);
-      BEGIN
-        IF to_regclass(seq) IS NULL THEN
-          BEGIN
-            EXECUTE format('CREATE SEQUENCE %I', seq);
-          EXCEPTION WHEN duplicate_table OR unique_violation THEN
-            NULL;
-          END;
-        END IF;
-        RETURN nextval(seq);
-      END $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP FUNCTION next_consultation_number(uuid, int)`);
     await q.query(`DROP TABLE consultation_report`);
     await q.query(`DROP FUNCTION consultation_report_immutable()`);
     await q.query(`DROP TABLE consultation_step`);

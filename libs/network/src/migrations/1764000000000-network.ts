@@ -73,9 +73,27 @@ export class Network1764000000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX practitioner_institution ON practitioner (institution_id, name, id)`);
     await q.query(`CREATE INDEX practitioner_specialties ON practitioner USING gin (specialties)`);
+    // Human document numbers per series, tenant and year (referrals, consultations, …) without a
+    // hot counter row: one sequence each, made on first use. Numbers may have gaps.
+    await q.query(`
+      CREATE FUNCTION next_document_number(p_series text, p_tenant uuid, p_year int) RETURNS bigint
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        seq text := format('%s_%s_%s', p_series, replace(p_tenant::text, '-', ''), p_year);
+      BEGIN
+        IF to_regclass(quote_ident(seq)) IS NULL THEN
+          BEGIN
+            EXECUTE format('CREATE SEQUENCE %I', seq);
+          EXCEPTION WHEN duplicate_table OR unique_violation THEN
+            NULL;
+          END;
+        END IF;
+        RETURN nextval(quote_ident(seq));
+      END $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION next_document_number(text, uuid, int)`);
     await q.query(`DROP TABLE practitioner`);
     await q.query(`DROP TABLE department`);
     await q.query(`DROP TABLE institution`);

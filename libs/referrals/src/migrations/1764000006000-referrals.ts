@@ -89,25 +89,9 @@ export class Referrals1764000006000 implements MigrationInterface {
         details jsonb NOT NULL DEFAULT '{}'
       )`);
     await q.query(`CREATE INDEX referral_step_referral ON referral_step (referral_id, id)`);
-    // Per-tenant, per-year human numbers without a hot counter row: one sequence each, made on first use.
-    await q.query(`
-      CREATE FUNCTION next_referral_number(p_tenant uuid, p_year int) RETURNS bigint LANGUAGE plpgsql AS $$
-      DECLARE
-        seq text := format('refno_%s_%s', replace(p_tenant::text, '-', ''), p_year);
-      BEGIN
-        IF to_regclass(seq) IS NULL THEN
-          BEGIN
-            EXECUTE format('CREATE SEQUENCE %I', seq);
-          EXCEPTION WHEN duplicate_table OR unique_violation THEN
-            NULL;
-          END;
-        END IF;
-        RETURN nextval(seq);
-      END $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP FUNCTION next_referral_number(uuid, int)`);
     await q.query(`DROP TABLE referral_step`);
     await q.query(`DROP TABLE referral`);
   }
