@@ -15,13 +15,12 @@ type Preloadable = { [PRELOADED]?: Record<string, unknown> };
  */
 export function servePreloadedFields(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
-    // Duck-typed: graphql may be loaded twice (ESM and CJS builds), so instanceof can lie.
-    if (Object.prototype.toString.call(type) !== '[object GraphQLObjectType]' || type.name.startsWith('__'))
-      continue;
-    const fields = (type as unknown as { getFields(): Record<string, { resolve?: Resolver }> }).getFields();
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const fields = (type as unknown as { getFields(): Record<string, SchemaField> }).getFields();
     for (const field of Object.values(fields)) {
       const resolve = field.resolve;
-      if (!resolve) continue;
+      // Only related objects are ever preloaded; scalar fields keep their resolver untouched.
+      if (!resolve || !isObjectType(namedType(field.type))) continue;
       field.resolve = (source, args, context, info) => {
         const preloaded = (source as Preloadable | null | undefined)?.[PRELOADED];
         return preloaded && info.fieldName in preloaded
@@ -34,6 +33,16 @@ export function servePreloadedFields(schema: GraphQLSchema): GraphQLSchema {
 }
 
 type Resolver = (source: unknown, args: unknown, context: unknown, info: GraphQLResolveInfo) => unknown;
+type SchemaField = { resolve?: Resolver; type: unknown };
+
+// Duck-typed: graphql may be loaded twice (ESM and CJS builds), so instanceof can lie.
+const isObjectType = (t: unknown) => Object.prototype.toString.call(t) === '[object GraphQLObjectType]';
+
+/** The type under any list and non-null wrappers. */
+function namedType(t: unknown): unknown {
+  while ((t as { ofType?: unknown }).ofType) t = (t as { ofType: unknown }).ofType;
+  return t;
+}
 
 /**
  * For the fields the client selected under `path` (e.g. `['nodes']` of a connection), loads
