@@ -364,8 +364,8 @@ describe('time zones and daylight saving', () => {
     const sunday = [rule({ weekday: 7, start: '22:00', end: '24:00', sessionMinutes: 60 })];
     const ws = windows(sunday, [], at('2026-03-29T00:00', BERLIN), at('2026-03-30T00:00', BERLIN), BERLIN);
     expect(ws).toHaveLength(1);
-    expect(ws[0].start.toUTC().toISO()).toBe('2026-03-29T20:00:00.000Z');
-    expect(ws[0].end.toUTC().toISO()).toBe('2026-03-29T22:00:00.000Z');
+    expect(new Date(ws[0].start).toISOString()).toBe('2026-03-29T20:00:00.000Z');
+    expect(new Date(ws[0].end).toISOString()).toBe('2026-03-29T22:00:00.000Z');
     const slots = freeSlots(sunday, [], [], berlin('2026-03-29T00:00', '2026-03-30T00:00'));
     expect(localStarts(slots, BERLIN)).toEqual(['2026-03-29T22:00', '2026-03-29T23:00']);
   });
@@ -467,4 +467,35 @@ describe('withinAvailability across touching windows', () => {
       false,
     );
   });
+});
+
+describe('windows: calendar walk against luxon', () => {
+  // One rule per weekday with a distinct start hour, so a wrong weekday or date shows at once.
+  const week = [1, 2, 3, 4, 5, 6, 7].map((weekday) =>
+    rule({
+      weekday,
+      start: `${String(weekday + 8).padStart(2, '0')}:15`,
+      end: '24:00',
+      validFrom: '2024-01-01',
+    }),
+  );
+
+  it.each([SH, BERLIN, 'America/Sao_Paulo', 'Pacific/Apia'])(
+    'gives every local day of two years its weekday rule in %s',
+    (zone) => {
+      const from = DateTime.fromISO('2024-12-20T05:00', { zone });
+      const to = from.plus({ years: 2 });
+      const got = windows(week, [], from.toJSDate(), to.toJSDate(), zone);
+      const want: { start: number; end: number }[] = [];
+      for (let d = from.startOf('day'); d <= to.startOf('day'); d = d.plus({ days: 1 })) {
+        want.push({
+          start: d.set({ hour: d.weekday + 8, minute: 15 }).toMillis(),
+          end: d.plus({ days: 1 }).startOf('day').toMillis(),
+        });
+      }
+      expect(got.map((w) => ({ start: w.start, end: w.end }))).toEqual(want);
+      // A second pass is served from the memo and must agree.
+      expect(windows(week, [], from.toJSDate(), to.toJSDate(), zone)).toEqual(got);
+    },
+  );
 });

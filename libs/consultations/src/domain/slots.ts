@@ -56,18 +56,42 @@ export interface Slot {
 }
 
 export interface Window {
-  start: DateTime;
-  end: DateTime;
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
   sessionMinutes: number;
   mode: SessionMode;
 }
 
-function at(date: DateTime, hhmm: string): DateTime {
-  const [h, m] = hhmm.split(':').map(Number);
-  const day = date.startOf('day');
-  // Wall-clock, not elapsed time: on a DST-change day midnight + 9 h is 10:00 (spring) or
-  // 08:00 (autumn), so set the local hour instead. 24:00 is the next local midnight.
-  return h === 24 ? day.plus({ days: 1 }).startOf('day') : day.set({ hour: h, minute: m });
+/**
+ * Local wall-clock time on a local date → epoch ms, memoised: a pure function of its arguments,
+ * and luxon's zone arithmetic was the largest single cost of a booking attempt (every attempt
+ * checks availability, every CONFLICT searches free slots). Bounded by clearing when full.
+ */
+const instants = new Map<string, number>();
+const INSTANTS_MAX = 50_000;
+
+function localInstant(date: string, hhmm: string, timeZone: string): number {
+  const key = `${timeZone} ${date} ${hhmm}`;
+  let ms = instants.get(key);
+  if (ms === undefined) {
+    const [h, m] = hhmm.split(':').map(Number);
+    const day = DateTime.fromISO(date, { zone: timeZone }).startOf('day');
+    // Wall-clock, not elapsed time: on a DST-change day midnight + 9 h is 10:00 (spring) or
+    // 08:00 (autumn), so set the local hour instead. 24:00 is the next local midnight.
+    ms = (h === 24 ? day.plus({ days: 1 }).startOf('day') : day.set({ hour: h, minute: m })).toMillis();
+    if (instants.size >= INSTANTS_MAX) instants.clear();
+    instants.set(key, ms);
+  }
+  return ms;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of the local calendar date an instant falls on. */
+function localDay(instant: Date, timeZone: string): number {
+  const d = DateTime.fromJSDate(instant, { zone: timeZone });
+  return Date.UTC(d.year, d.month - 1, d.day) / DAY_MS;
 }
 
 /**
@@ -82,17 +106,19 @@ export function windows(
   timeZone: string,
 ): Window[] {
   const out: Window[] = [];
-  const firstDay = DateTime.fromJSDate(from, { zone: timeZone }).startOf('day');
-  const lastDay = DateTime.fromJSDate(to, { zone: timeZone }).startOf('day');
   const daysOff = new Set(exceptions.filter((e) => e.kind === 'DAY_OFF').map((e) => e.date));
-  for (let day = firstDay; day <= lastDay; day = day.plus({ days: 1 })) {
-    const date = day.toISODate()!;
+  const last = localDay(to, timeZone);
+  // Calendar dates step by whole days whatever the zone; only wall-clock times need it.
+  for (let day = localDay(from, timeZone); day <= last; day++) {
+    const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
     if (daysOff.has(date)) continue;
+    // 1970-01-01 was a Thursday (ISO weekday 4).
+    const weekday = ((((day + 3) % 7) + 7) % 7) + 1;
     for (const r of rules) {
-      if (r.weekday !== day.weekday || date < r.validFrom || (r.validTo && date > r.validTo)) continue;
+      if (r.weekday !== weekday || date < r.validFrom || (r.validTo && date > r.validTo)) continue;
       out.push({
-        start: at(day, r.start),
-        end: at(day, r.end),
+        start: localInstant(date, r.start, timeZone),
+        end: localInstant(date, r.end, timeZone),
         sessionMinutes: r.sessionMinutes,
         mode: r.mode,
       });
@@ -100,8 +126,8 @@ export function windows(
     for (const e of exceptions) {
       if (e.kind !== 'EXTRA_WINDOW' || e.date !== date) continue;
       out.push({
-        start: at(day, e.start),
-        end: at(day, e.end),
+        start: localInstant(date, e.start, timeZone),
+        end: localInstant(date, e.end, timeZone),
         sessionMinutes: e.sessionMinutes,
         mode: e.mode,
       });
@@ -139,8 +165,8 @@ export function freeSlots(
   for (const w of windows(rules, exceptions, q.from, q.to, q.timeZone)) {
     if (q.mode && w.mode !== q.mode) continue;
     const step = Math.max(w.sessionMinutes, 5) * minute;
-    const windowEnd = w.end.toMillis();
-    for (let start = w.start.toMillis(); start + duration <= windowEnd; start += step) {
+    const windowEnd = w.end;
+    for (let start = w.start; start + duration <= windowEnd; start += step) {
       const end = start + duration;
       if (start < from || end > to || start < earliest) continue;
       if (blocked.some((b) => b.start < end && start < b.end)) continue;
@@ -162,7 +188,7 @@ export function withinAvailability(
 ): boolean {
   // Windows that touch or overlap count as one: 09–12 and 12–18 offer 11:30–12:30.
   const spans = windows(rules, exceptions, start, end, timeZone)
-    .map((w) => [w.start.toMillis(), w.end.toMillis()] as [number, number])
+    .map((w) => [w.start, w.end] as [number, number])
     .sort((a, b) => a[0] - b[0]);
   const s = start.getTime();
   const e = end.getTime();
