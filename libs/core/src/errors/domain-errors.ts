@@ -1,3 +1,5 @@
+import { IntrinsicException } from '@nestjs/common';
+
 /**
  * Errors a user can act on. Each carries a stable code (GraphQL `extensions.code`)
  * and a message in Chinese with English beside it.
@@ -13,7 +15,13 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE';
 
-export class DomainError extends Error {
+/**
+ * IntrinsicException: Nest's exception handler does not log it. A refusal the user can act on is
+ * an answer, not a server error; logging each one at error level flooded the log during
+ * booking storms (and cost a synchronous write per refusal). Unexpected errors are still logged,
+ * once, by the GraphQL error formatter.
+ */
+export class DomainError extends IntrinsicException {
   constructor(
     readonly code: ErrorCode,
     message: string,
