@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -552,6 +552,30 @@ describe('consultations over GraphQL', () => {
       expect(withConsent.data!.bookConsultation.state).toBe('SCHEDULED');
       expect(withConsent.data!.bookConsultation.consent).toEqual(CONSENT);
       expect((await h.get(c.id, h.tok.countyClinician)).data!.consultation.consent).toEqual(CONSENT);
+    });
+
+    it('books the experts given at booking instead of the named ones; an unknown or other-tenant expert is NOT_FOUND and books nothing', async () => {
+      const [named, other] = await Promise.all(
+        ['bk-named', 'bk-other'].map((l) => addExpert(h.db.ds, h.t, l)),
+      );
+      const foreign = await addExpert(h.db.ds, t2, 'bk-foreign');
+      for (const e of [named, other]) await h.publish(e.practitionerId);
+      const c = await h.request([named.practitionerId]);
+      for (const id of [foreign.practitionerId, randomUUID()]) {
+        expectError(await h.book(c.id, at(3, '11:00'), { expertIds: [id] }), 'NOT_FOUND', {
+          entity: 'Practitioner',
+          id,
+        });
+      }
+      expect(await h.bookings(c.id)).toEqual([]);
+      expect(await h.state(c.id)).toBe('REQUESTED');
+
+      const ok = await h.book(c.id, at(3, '11:00'), {
+        expertIds: [other.practitionerId, other.practitionerId],
+      });
+      expect(ok.errors).toBeUndefined();
+      expect((await h.bookings(c.id)).map((b) => b.practitioner_id)).toEqual([other.practitionerId]);
+      expect(await h.activeOf(named.practitionerId)).toEqual([]);
     });
 
     it('refuses a time outside the expert’s availability or a DAY_OFF (OUTSIDE_AVAILABILITY) and one sooner than the notice (TOO_SOON); back-to-back sessions both succeed', async () => {

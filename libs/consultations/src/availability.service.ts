@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser, BadInputError, Clock, ForbiddenError, hasRole, Role } from '@yg/core';
 import { AuditService } from '@yg/audit';
 import { NetworkService, PractitionerEntity } from '@yg/network';
 import { AvailabilityExceptionEntity, AvailabilityRuleEntity } from './entities/availability.entities';
-import { AvailabilityException, Busy, freeSlots, Slot, WeeklyRule } from './domain/slots';
+import { AvailabilityException, Busy, freeSlots, SessionMode, Slot, WeeklyRule } from './domain/slots';
 import { consultationSettings } from './domain/settings';
 import { AvailableSlotsArgs, PublishAvailabilityInput } from './dto/consultation.inputs';
 import { ExpertAvailabilityModel } from './models/consultation.models';
@@ -16,6 +16,57 @@ const MAX_EXPERTS = 50;
 export interface Schedule {
   rules: WeeklyRule[];
   exceptions: AvailabilityException[];
+}
+
+/**
+ * Two JSON columns, `rules` and `exceptions`, of the experts in the uuid[] expression `ids`, for
+ * a SELECT list; `schedulesFrom` maps them. JSON aggregates let one statement carry both tables
+ * (and, in a booking, whatever else it reads alongside): on this kind of machine every
+ * statement costs the api about 0.1 ms of CPU before any row is mapped.
+ */
+export function scheduleColumns(ids: string): string {
+  return `
+    (SELECT coalesce(json_agg(json_build_object(
+              'expert', practitioner_id, 'weekday', weekday, 'start', start_time, 'end', end_time,
+              'sessionMinutes', session_minutes, 'mode', mode, 'validFrom', valid_from, 'validTo', valid_to)), '[]')
+       FROM expert_availability_rule WHERE practitioner_id = ANY(${ids})) AS rules,
+    (SELECT coalesce(json_agg(json_build_object(
+              'expert', practitioner_id, 'date', date, 'kind', kind, 'start', start_time, 'end', end_time,
+              'sessionMinutes', session_minutes, 'mode', mode)), '[]')
+       FROM expert_availability_exception WHERE practitioner_id = ANY(${ids})) AS exceptions`;
+}
+
+interface ScheduleRow {
+  rules: (WeeklyRule & { expert: string })[];
+  exceptions: {
+    expert: string;
+    date: string;
+    kind: 'DAY_OFF' | 'EXTRA_WINDOW';
+    start: string | null;
+    end: string | null;
+    sessionMinutes: number | null;
+    mode: SessionMode | null;
+  }[];
+}
+
+export function schedulesFrom(expertIds: string[], row: ScheduleRow): Map<string, Schedule> {
+  const out = new Map<string, Schedule>(expertIds.map((id) => [id, { rules: [], exceptions: [] }]));
+  for (const { expert, ...r } of row.rules) out.get(expert)?.rules.push(r);
+  for (const e of row.exceptions) {
+    out.get(e.expert)?.exceptions.push(
+      e.kind === 'DAY_OFF'
+        ? { date: e.date, kind: 'DAY_OFF' }
+        : {
+            date: e.date,
+            kind: 'EXTRA_WINDOW',
+            start: e.start!,
+            end: e.end!,
+            sessionMinutes: e.sessionMinutes!,
+            mode: e.mode!,
+          },
+    );
+  }
+  return out;
 }
 
 /** Expert schedules (weekly rules and exceptions) and the free slots computed from them. */
@@ -175,40 +226,10 @@ export class AvailabilityService {
     }));
   }
 
+  /** Rules and exceptions of these experts, read in one statement. */
   async schedules(em: EntityManager, expertIds: string[]): Promise<Map<string, Schedule>> {
-    // Sequential: `em` may be a transaction's single connection (concurrent queries on it are
-    // deprecated in node-postgres).
-    const rules = await em.getRepository(AvailabilityRuleEntity).findBy({ practitionerId: In(expertIds) });
-    const exceptions = await em
-      .getRepository(AvailabilityExceptionEntity)
-      .findBy({ practitionerId: In(expertIds) });
-    const out = new Map<string, Schedule>(expertIds.map((id) => [id, { rules: [], exceptions: [] }]));
-    for (const r of rules) {
-      out.get(r.practitionerId)!.rules.push({
-        weekday: r.weekday,
-        start: r.startTime,
-        end: r.endTime,
-        sessionMinutes: r.sessionMinutes,
-        mode: r.mode,
-        validFrom: r.validFrom,
-        validTo: r.validTo,
-      });
-    }
-    for (const e of exceptions) {
-      out.get(e.practitionerId)!.exceptions.push(
-        e.kind === 'DAY_OFF'
-          ? { date: e.date, kind: 'DAY_OFF' }
-          : {
-              date: e.date,
-              kind: 'EXTRA_WINDOW',
-              start: e.startTime!,
-              end: e.endTime!,
-              sessionMinutes: e.sessionMinutes!,
-              mode: e.mode!,
-            },
-      );
-    }
-    return out;
+    const [row] = await em.query(`SELECT ${scheduleColumns('$1::uuid[]')}`, [expertIds]);
+    return schedulesFrom(expertIds, row);
   }
 
   /** Active bookings overlapping [from, to), by expert. */

@@ -12,10 +12,10 @@ import {
   InvalidTransitionError,
   isUniqueViolation,
   JOBS,
+  NotFoundError,
   pgCode,
   PG,
 } from '@yg/core';
-import { NetworkService, PractitionerEntity } from '@yg/network';
 import { ConsultationEntity, ConsultationExpertEntity } from './entities/consultation.entity';
 import {
   ConsultationKind,
@@ -27,7 +27,7 @@ import { consultationSettings, ConsultationSettings, meetingUrl, reportHours } f
 import { freeSlots, withinAvailability } from './domain/slots';
 import { BookConsultationInput, RescheduleConsultationInput } from './dto/consultation.inputs';
 import { ConsultationAccess } from './consultation-access.service';
-import { AvailabilityService, Schedule } from './availability.service';
+import { AvailabilityService, Schedule, scheduleColumns, schedulesFrom } from './availability.service';
 import { ConsultationRecorder, ConsultationTimer } from './consultation-recorder.service';
 
 const MAX_SESSION_MINUTES = 8 * 60;
@@ -53,9 +53,15 @@ function noticeFor(c: ConsultationEntity, settings: ConsultationSettings): numbe
 /** Free slots offered with a CONFLICT. */
 const NEXT_SLOTS = 3;
 
+interface Expert {
+  id: string;
+  name: string;
+}
+
 /** What a booking attempt read before it found an expert busy, reused for the CONFLICT answer. */
 interface BookingReads {
-  experts: PractitionerEntity[];
+  expertIds: string[];
+  experts: Expert[];
   schedules: Map<string, Schedule>;
   settings: ConsultationSettings;
   timeZone: string;
@@ -68,7 +74,6 @@ export class BookingService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: ConsultationAccess,
-    private readonly network: NetworkService,
     private readonly availability: AvailabilityService,
     private readonly recorder: ConsultationRecorder,
     private readonly clock: Clock,
@@ -102,19 +107,16 @@ export class BookingService {
             },
           );
         }
-        const named = (await this.access.experts(em, c.id))
-          .filter((e) => e.named)
-          .map((e) => e.practitionerId);
-        const expertIds = [...new Set(input.expertIds ?? named)];
-        if (!expertIds.length) {
-          throw new BadInputError('请选择专家 (choose at least one expert)', { field: 'expertIds' });
-        }
-        if (c.kind === ConsultationKind.MDT && expertIds.length < 2) {
-          throw new BadInputError('多学科会诊至少需要两位专家 (an MDT needs at least two experts)', {
-            field: 'expertIds',
-          });
-        }
-        read = await this.prepareBooking(em, user, c, expertIds, input.start, input.end, now);
+        read = await this.prepareBooking(
+          em,
+          user,
+          c,
+          input.expertIds ?? 'named',
+          input.start,
+          input.end,
+          now,
+        );
+        const { expertIds } = read;
         const { settings } = read;
         await this.reserve(em, c, expertIds, input.start, input.end, settings.bufferMinutes);
         const from = c.state;
@@ -190,10 +192,8 @@ export class BookingService {
         if (c.state !== ConsultationState.SCHEDULED) {
           throw new InvalidTransitionError('Consultation', c.state, 'reschedule');
         }
-        const expertIds = (await this.access.experts(em, c.id))
-          .filter((e) => e.assigned)
-          .map((e) => e.practitionerId);
-        read = await this.prepareBooking(em, user, c, expertIds, input.start, input.end, now);
+        read = await this.prepareBooking(em, user, c, 'assigned', input.start, input.end, now);
+        const { expertIds } = read;
         const { settings } = read;
         // The old bookings stay on record, inactive; the new ones must fit beside everyone else's.
         await this.release(em, c.id);
@@ -237,20 +237,6 @@ export class BookingService {
         throw await this.busyConflict(err.expertId, input.start, input.end, read);
       throw err;
     }
-  }
-
-  /**
-   * One after another: queries issued concurrently on one transaction's connection are
-   * deprecated in node-postgres (and removed in pg 9).
-   */
-  private async practitioners(
-    em: EntityManager,
-    user: AuthUser,
-    ids: string[],
-  ): Promise<PractitionerEntity[]> {
-    const out: PractitionerEntity[] = [];
-    for (const id of ids) out.push(await this.network.practitioner(user.tenantId, id, em));
-    return out;
   }
 
   /** Frees a consultation's experts (cancelled, declined, no-show). */
@@ -303,22 +289,52 @@ export class BookingService {
   }
 
   /**
-   * Reads what booking `expertIds` needs (the experts, the consortium's settings, their
-   * schedules) and checks the range against the notice and their availability. What it read is
-   * kept for the CONFLICT answer should an expert turn out to be busy.
+   * Reads what booking needs — the experts (those given, or the consultation's named or
+   * assigned ones), their schedules and the consortium's settings — in one statement, and
+   * checks the range against the notice and their availability. What it read is kept for the
+   * CONFLICT answer should an expert turn out to be busy.
    */
   private async prepareBooking(
     em: EntityManager,
     user: AuthUser,
     c: ConsultationEntity,
-    expertIds: string[],
+    who: string[] | 'named' | 'assigned',
     start: Date,
     end: Date,
     now: Date,
   ): Promise<BookingReads> {
-    const experts = await this.practitioners(em, user, expertIds);
-    const { settings: raw, timeZone } = await this.network.consortium(user.tenantId, em);
-    const settings = consultationSettings(raw, this.config.consultations.meetingUrlTemplate);
+    const [row] = await em.query(
+      `WITH ids AS (
+         SELECT coalesce($3::uuid[], ARRAY(
+                  SELECT practitioner_id FROM consultation_expert
+                   WHERE consultation_id = $2 AND CASE $4 WHEN 'assigned' THEN assigned ELSE named END
+                   ORDER BY practitioner_id)) AS ids)
+       SELECT cs.time_zone, cs.settings, ids.ids AS expert_ids,
+              (SELECT coalesce(json_agg(json_build_object('id', p.id, 'name', p.name)), '[]')
+                 FROM practitioner p WHERE p.tenant_id = $1 AND p.id = ANY(ids.ids)) AS experts,
+              ${scheduleColumns('ids.ids')}
+         FROM consortium cs, ids
+        WHERE cs.id = $1`,
+      [user.tenantId, c.id, Array.isArray(who) ? who : null, Array.isArray(who) ? null : who],
+    );
+    if (!row) throw new NotFoundError('Consortium', '医共体', user.tenantId);
+    const expertIds = [...new Set<string>(row.expert_ids)];
+    if (!expertIds.length) {
+      throw new BadInputError('请选择专家 (choose at least one expert)', { field: 'expertIds' });
+    }
+    if (c.kind === ConsultationKind.MDT && expertIds.length < 2) {
+      throw new BadInputError('多学科会诊至少需要两位专家 (an MDT needs at least two experts)', {
+        field: 'expertIds',
+      });
+    }
+    const found = new Map<string, Expert>((row.experts as Expert[]).map((e) => [e.id, e]));
+    const experts = expertIds.map((id) => {
+      const e = found.get(id);
+      if (!e) throw new NotFoundError('Practitioner', '医务人员', id);
+      return e;
+    });
+    const settings = consultationSettings(row.settings, this.config.consultations.meetingUrlTemplate);
+    const timeZone: string = row.time_zone;
     const noticeMinutes = noticeFor(c, settings);
     if (start.getTime() < now.getTime() + noticeMinutes * 60_000) {
       throw new BadInputError(
@@ -326,10 +342,7 @@ export class BookingService {
         { field: 'start', reason: 'TOO_SOON' },
       );
     }
-    const schedules = await this.availability.schedules(
-      em,
-      experts.map((e) => e.id),
-    );
+    const schedules = schedulesFrom(expertIds, row);
     for (const e of experts) {
       const s = schedules.get(e.id)!;
       if (!withinAvailability(s.rules, s.exceptions, start, end, timeZone)) {
@@ -340,7 +353,7 @@ export class BookingService {
         });
       }
     }
-    return { experts, schedules, settings, timeZone, noticeMinutes };
+    return { expertIds, experts, schedules, settings, timeZone, noticeMinutes };
   }
 
   private assertRange(start: Date, end: Date) {
