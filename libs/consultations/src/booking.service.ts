@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import {
-  advisoryXactLock,
   APP_CONFIG,
   AppConfig,
   AuthUser,
@@ -248,10 +247,11 @@ export class BookingService {
   }
 
   /**
-   * Takes every expert's lock in a fixed order, checks, then inserts; any overlap → ExpertBusy.
-   * The check keeps the consortium's buffer around existing bookings, as the slot search does,
-   * so a time availableSlots leaves out cannot be booked either (the exclusion constraint only
-   * forbids true overlaps; back-to-back stays possible when the buffer is 0).
+   * Takes every expert's lock in a fixed order, checks, then inserts — in one call of
+   * reserve_expert_time (see its migration); an expert busy → ExpertBusy. The check keeps the
+   * consortium's buffer around existing bookings, as the slot search does, so a time
+   * availableSlots leaves out cannot be booked either (the exclusion constraint only forbids
+   * true overlaps; back-to-back stays possible when the buffer is 0).
    */
   private async reserve(
     em: EntityManager,
@@ -261,31 +261,23 @@ export class BookingService {
     end: Date,
     bufferMinutes: number,
   ) {
-    const ordered = [...expertIds].sort();
-    for (const id of ordered) await advisoryXactLock(em, 'expert-booking', id);
-    const [busy] = await em.query(
-      `SELECT practitioner_id FROM consultation_booking
-        WHERE active AND practitioner_id = ANY($1::uuid[])
-          AND during && tstzrange($2, $3)
-        ORDER BY practitioner_id LIMIT 1`,
-      [
-        ordered,
-        new Date(start.getTime() - bufferMinutes * 60_000),
-        new Date(end.getTime() + bufferMinutes * 60_000),
-      ],
-    );
-    if (busy) throw new ExpertBusy(busy.practitioner_id);
+    let busy: string | null;
     try {
-      await em.query(
-        `INSERT INTO consultation_booking (tenant_id, consultation_id, practitioner_id, during)
-         SELECT $1, $2, p, tstzrange($4, $5) FROM unnest($3::uuid[]) AS p`,
-        [c.tenantId, c.id, ordered, start, end],
-      );
+      [{ busy }] = await em.query(`SELECT reserve_expert_time($1, $2, $3::uuid[], $4, $5, $6) AS busy`, [
+        c.tenantId,
+        c.id,
+        expertIds,
+        start,
+        end,
+        bufferMinutes,
+      ]);
     } catch (err) {
       // Only reachable if a booking bypassed the locks; the constraint still refuses it.
-      if (pgCode(err) === PG.EXCLUSION_VIOLATION || isUniqueViolation(err)) throw new ExpertBusy(ordered[0]);
+      if (pgCode(err) === PG.EXCLUSION_VIOLATION || isUniqueViolation(err))
+        throw new ExpertBusy([...expertIds].sort()[0]);
       throw err;
     }
+    if (busy) throw new ExpertBusy(busy);
   }
 
   /**

@@ -319,9 +319,10 @@ export class ConsultationsService {
 
   readonly expertsLoader: LoaderFactory<string, ConsultationExpertEntity[]> = () =>
     new DataLoader(async (ids) => {
+      // A stable order, whatever plan reads the rows: a page and a single read must agree.
       const rows = await this.dataSource
         .getRepository(ConsultationExpertEntity)
-        .findBy({ consultationId: In([...ids]) });
+        .find({ where: { consultationId: In([...ids]) }, order: { practitionerId: 'ASC' } });
       return ids.map((id) => rows.filter((r) => r.consultationId === id));
     });
 

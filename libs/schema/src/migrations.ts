@@ -8,6 +8,7 @@ import { Outbox1764000004000 } from '@yg/outbox/migrations/1764000004000-outbox'
 import { Notifications1764000005000 } from '@yg/notifications/migrations/1764000005000-notifications';
 import { Referrals1764000006000 } from '@yg/referrals/migrations/1764000006000-referrals';
 import { Consultations1764000007000 } from '@yg/consultations/migrations/1764000007000-consultations';
+import { ReserveExpertTime1764000008000 } from '@yg/consultations/migrations/1764000008000-reserve-expert-time';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   Notifications1764000005000,
   Referrals1764000006000,
   Consultations1764000007000,
+  ReserveExpertTime1764000008000,
 ];
