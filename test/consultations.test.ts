@@ -640,7 +640,13 @@ describe('consultations over GraphQL', () => {
           ['09:00', '11:00', '11:30'].map((hm) => at(3, hm).start),
         );
         const c2 = await h.request([e.practitionerId]);
-        expectError(await h.book(c2.id, at(3, '10:30')), 'CONFLICT', { busyExpertId: e.practitionerId });
+        const clash = await h.book(c2.id, at(3, '10:30'));
+        expectError(clash, 'CONFLICT', { busyExpertId: e.practitionerId });
+        // The booking ends where the asked range starts; its buffer still covers 10:30, which
+        // must not come back as an offer.
+        expect(clash.errors![0].extensions!.nextSlots.map((s: any) => s.start)).toEqual(
+          ['11:00', '11:30', '12:00'].map((hm) => at(3, hm).start),
+        );
         expect(await h.bookings(c2.id)).toEqual([]);
         expect((await h.book(c2.id, at(3, '11:00'))).data?.bookConsultation.state).toBe('SCHEDULED');
       } finally {

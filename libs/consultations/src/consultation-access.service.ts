@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuthUser, ForbiddenError, hasRole, NotFoundError, Role } from '@yg/core';
 import { ConsultationEntity, ConsultationExpertEntity } from './entities/consultation.entity';
@@ -36,16 +37,31 @@ export class ConsultationAccess {
   }
 
   async visible(em: EntityManager, user: AuthUser, id: string, lock = false): Promise<ConsultationEntity> {
-    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    if (!UUID.test(id)) throw new NotFoundError('Consultation', '会诊', id);
+    return (await this.visibleWith(em, user, id, lock)).c;
+  }
+
+  /**
+   * `visible`, with one more expression read in the same statement (a booking reads its
+   * experts and schedules alongside the row it locks). `extra.sql` may use `c` and named
+   * parameters; its value comes back as `extra`.
+   */
+  async visibleWith<T = unknown>(
+    em: EntityManager,
+    user: AuthUser,
+    id: string,
+    lock: boolean,
+    extra?: { sql: string; params: Record<string, unknown> },
+  ): Promise<{ c: ConsultationEntity; extra: T }> {
+    if (!isUUID(id)) throw new NotFoundError('Consultation', '会诊', id);
     const qb = this.scope(
       em.getRepository(ConsultationEntity).createQueryBuilder('c').where('c.id = :id', { id }),
       user,
     );
     if (lock) qb.setLock('pessimistic_write', undefined, ['c']);
-    const c = await qb.getOne();
-    if (!c) throw new NotFoundError('Consultation', '会诊', id);
-    return c;
+    if (extra) qb.addSelect(extra.sql, 'extra').setParameters(extra.params);
+    const { entities, raw } = await qb.getRawAndEntities();
+    if (!entities.length) throw new NotFoundError('Consultation', '会诊', id);
+    return { c: entities[0], extra: raw[0]?.extra as T };
   }
 
   /** The requesting institution's clinicians and coordinators book, reschedule, cancel and complete. */
