@@ -88,8 +88,24 @@ function localInstant(date: string, hhmm: string, timeZone: string): number {
 
 const DAY_MS = 86_400_000;
 
-/** Days since 1970-01-01 of the local calendar date an instant falls on. */
+const isoDate = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * Days since 1970-01-01 of the local calendar date an instant falls on: the day whose local
+ * start (memoised) is at or before it and whose successor's is after it. Zone offsets stay
+ * within a day, so it is the UTC date or a neighbour.
+ */
 function localDay(instant: Date, timeZone: string): number {
+  const t = instant.getTime();
+  const utcDay = Math.floor(t / DAY_MS);
+  for (const day of [utcDay, utcDay - 1, utcDay + 1]) {
+    if (
+      localInstant(isoDate(day), '00:00', timeZone) <= t &&
+      t < localInstant(isoDate(day + 1), '00:00', timeZone)
+    )
+      return day;
+  }
+  // Only an unknown zone gets here (its instants are NaN); luxon's answer is as good as any.
   const d = DateTime.fromJSDate(instant, { zone: timeZone });
   return Date.UTC(d.year, d.month - 1, d.day) / DAY_MS;
 }
@@ -110,7 +126,7 @@ export function windows(
   const last = localDay(to, timeZone);
   // Calendar dates step by whole days whatever the zone; only wall-clock times need it.
   for (let day = localDay(from, timeZone); day <= last; day++) {
-    const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    const date = isoDate(day);
     if (daysOff.has(date)) continue;
     // 1970-01-01 was a Thursday (ISO weekday 4).
     const weekday = ((((day + 3) % 7) + 7) % 7) + 1;
