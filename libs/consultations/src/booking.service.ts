@@ -44,7 +44,11 @@ class ExpertBusy extends Error {
     /** That expert's bookings over the first search window, when the check found them. */
     readonly firstWindow?: Busy[],
   ) {
+    // Control flow inside the service, never shown: not worth a stack.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`expert ${expertId} is busy`);
+    Error.stackTraceLimit = limit;
   }
 }
 

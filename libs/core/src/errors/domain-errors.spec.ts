@@ -29,3 +29,12 @@ describe('DomainError and Nest’s exception handler', () => {
     expect([e.name, e.code, e.details]).toEqual(['ConflictError', 'CONFLICT', { a: 1 }]);
   });
 });
+
+describe('DomainError stacks', () => {
+  it('carry no frames, and leave other errors theirs', () => {
+    expect(new ConflictError('已有预约 (already booked)').stack).toBe(
+      'ConflictError: 已有预约 (already booked)',
+    );
+    expect(new Error('boom').stack).toMatch(/\n\s+at /);
+  });
+});
