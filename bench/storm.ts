@@ -9,7 +9,8 @@
  *    api (STORM_API_PROCESSES=2: two api processes, requests dealt round-robin, as two replicas
  *    behind a balancer), at most STORM_HTTP_CONCURRENCY (100) in flight over Node's fetch (undici, keep-alive),
  *    with overlapping ranges: starts on a 15-minute grid in 09:00–13:00 tomorrow (Asia/Shanghai),
- *    30/60/90 minutes long. Repeated STORM_RUNS (3) times, bookings released and consultations
+ *    30/60/90 minutes long. STORM_WARMUPS (1) unmeasured storms with other ranges first (their
+ *    correctness is checked like the rest), then STORM_RUNS (3) measured ones; bookings released and consultations
  *    reset to REQUESTED by SQL in between; medians reported. Checked: overlaps (self-join),
  *    deadlocks (pg_stat_database.deadlocks before/after, and the api log), maximality (every
  *    refused range overlaps a booking of its expert), bookings == successes.
@@ -46,6 +47,8 @@ const HTTP_CONCURRENCY = Number(process.env.STORM_HTTP_CONCURRENCY ?? 100);
 const SETUP_CONCURRENCY = 20;
 const PG_CLIENTS = Number(process.env.STORM_PG_CLIENTS ?? 50);
 const RUNS = Number(process.env.STORM_RUNS ?? 3);
+/** Unmeasured storms first (other ranges), so the measured runs meet a warmed-up api, as autocannon's warm-up does in `npm run bench`. */
+const WARMUPS = Number(process.env.STORM_WARMUPS ?? 1);
 /** STORM_SQL=0 skips the SQL side-by-side (e.g. for an extra api-only run). */
 const SQL_RUNS = process.env.STORM_SQL === '0' ? 0 : RUNS;
 const API_PORT = Number(process.env.STORM_PORT ?? 4300);
@@ -341,6 +344,7 @@ async function apiStorm(
   ds: DataSource,
   apiPids: number[],
   run: number,
+  seed: number,
   attempts: Attempt[],
   token: string,
   deadlocksBefore: number,
@@ -373,7 +377,7 @@ async function apiStorm(
   const deadlocksAfter = await dbDeadlocks(ds);
   const result: ApiRun = {
     run,
-    seed: run,
+    seed,
     wallMs,
     attemptsPerS: attempts.length / (wallMs / 1000),
     successes: outcome.filter((o) => o.kind === 'ok').length,
@@ -708,6 +712,7 @@ async function main() {
   }
   const apiPids = apis.map((a) => a.pid!);
   const apiRuns: ApiRun[] = [];
+  const warmups: ApiRun[] = [];
   let setupMs: number;
   let consultations: { id: string; expert: string }[] = [];
   let firstAttempts: Attempt[] = [];
@@ -794,12 +799,29 @@ async function main() {
     process.stdout.write(`waiting ${STATS_SETTLE_MS / 1000} s for pg statistics to settle…\n`);
     await sleep(STATS_SETTLE_MS);
     let deadlocks = await dbDeadlocks(ds);
+    for (let w = 1; w <= WARMUPS; w++) {
+      const { result, deadlocksAfter } = await apiStorm(
+        ds,
+        apiPids,
+        -w,
+        1000 + w,
+        singleAttempts(1000 + w, consultations),
+        await login('doctor'),
+        deadlocks,
+      );
+      deadlocks = deadlocksAfter;
+      warmups.push(result);
+      process.stdout.write(
+        `  warm-up ${w}: ${result.successes} booked, ${result.conflicts} CONFLICT, other ${JSON.stringify(result.otherErrors)}, overlaps ${result.overlaps}\n`,
+      );
+      await resetBookings(ds);
+    }
     for (let run = 1; run <= RUNS; run++) {
       if (run > 1) await resetBookings(ds);
       const token = await login('doctor');
       const attempts = singleAttempts(run, consultations);
       if (run === 1) firstAttempts = attempts;
-      const { result, deadlocksAfter } = await apiStorm(ds, apiPids, run, attempts, token, deadlocks);
+      const { result, deadlocksAfter } = await apiStorm(ds, apiPids, run, run, attempts, token, deadlocks);
       deadlocks = deadlocksAfter;
       apiRuns.push(result);
       process.stdout.write(
@@ -873,9 +895,12 @@ async function main() {
   const targets = {
     allAnsweredWithin5s: apiRuns.every((r) => r.wallMs <= 5000),
     medianWithin5s: apiSummary.wallMsMedian <= 5000,
-    zeroOverlaps: apiSummary.overlapsMax === 0,
-    zeroDeadlocks: apiSummary.deadlocksTotal === 0 && apiRuns.every((r) => r.deadlocks.apiLog === 0),
-    zeroServerErrors: apiRuns.every((r) => Object.keys(r.otherErrors).length === 0),
+    // Correctness counts the warm-ups too; only time is measured on the runs after them.
+    zeroOverlaps: [...apiRuns, ...warmups].every((r) => r.overlaps === 0),
+    zeroDeadlocks: [...apiRuns, ...warmups].every(
+      (r) => r.deadlocks.pgStatDatabase === 0 && r.deadlocks.apiLog === 0,
+    ),
+    zeroServerErrors: [...apiRuns, ...warmups].every((r) => Object.keys(r.otherErrors).length === 0),
   };
   const sqlSummary = (['single', 'mdt'] as const).flatMap((set) =>
     (['constraint-only', 'lock-first'] as const).map((variant) => {
@@ -917,7 +942,7 @@ async function main() {
       maxTriesSql: MAX_TRIES,
     },
     setup: { requestConsultationMs: setupMs, requestConsultationPerS: ATTEMPTS / (setupMs / 1000) },
-    api: { runs: apiRuns, summary: apiSummary, targets, controls: control ?? null },
+    api: { warmups, runs: apiRuns, summary: apiSummary, targets, controls: control ?? null },
     sql: { table: TABLE, constraint: def, runs: sqlRuns, summary: sqlSummary },
   };
   const file = resolve(ROOT, `bench/results/storm-${report.at.replace(/[:.]/g, '-')}.json`);
@@ -928,13 +953,13 @@ async function main() {
     '',
     `API storm: ${ATTEMPTS} bookConsultation, ${EXPERTS} experts, ${HTTP_CONCURRENCY} in flight, ${API_PROCESSES} api process(es), DB pool ${config.db.poolSize} each`,
     'run  wall s  att/s  booked  CONFLICT  other              deadlocks  overlaps  unexplained  p50 ms  p99 ms',
-    ...apiRuns.map(
+    ...[...warmups, ...apiRuns].map(
       (r) =>
-        `${String(r.run).padEnd(4)} ${f(r.wallMs / 1000, 2).padStart(6)} ${f(r.attemptsPerS).padStart(6)} ${String(r.successes).padStart(7)} ${String(r.conflicts).padStart(9)}  ` +
+        `${(r.run < 0 ? `w${-r.run}` : String(r.run)).padEnd(4)} ${f(r.wallMs / 1000, 2).padStart(6)} ${f(r.attemptsPerS).padStart(6)} ${String(r.successes).padStart(7)} ${String(r.conflicts).padStart(9)}  ` +
         `${(JSON.stringify(r.otherErrors) === '{}' ? '-' : JSON.stringify(r.otherErrors)).padEnd(18)} ${String(r.deadlocks.pgStatDatabase).padStart(9)} ${String(r.overlaps).padStart(9)} ` +
         `${String(r.unexplainedConflicts).padStart(12)} ${f(r.latencyMs.p50).padStart(7)} ${f(r.latencyMs.p99).padStart(7)}`,
     ),
-    `     api CPU per run: ${apiRuns.map((r) => `${f(r.apiCpuS, 1)} s (${f(r.apiCpuShare * 100)} % of a core)`).join(', ')}`,
+    `     (w: warm-up, not measured) api CPU per run: ${[...warmups, ...apiRuns].map((r) => `${f(r.apiCpuS, 1)} s (${f(r.apiCpuShare * 100)} % of a core)`).join(', ')}`,
     `med  ${f(apiSummary.wallMsMedian / 1000, 2).padStart(6)} ${f(apiSummary.attemptsPerSMedian).padStart(6)} ${String(apiSummary.successesMedian).padStart(7)} ${String(apiSummary.conflictsMedian).padStart(9)}`,
     `targets: all answered ≤ 5 s ${targets.allAnsweredWithin5s ? 'YES' : 'NO'} · 0 overlaps ${targets.zeroOverlaps ? 'YES' : 'NO'} · ` +
       `0 deadlocks ${targets.zeroDeadlocks ? 'YES' : 'NO'} · 0 server errors ${targets.zeroServerErrors ? 'YES' : 'NO'}`,
