@@ -49,7 +49,7 @@ const PG_CLIENTS = Number(process.env.STORM_PG_CLIENTS ?? 50);
 const RUNS = Number(process.env.STORM_RUNS ?? 3);
 /** Unmeasured storms first (other ranges), so the measured runs meet a warmed-up api, as autocannon's warm-up does in `npm run bench`. */
 const WARMUPS = Number(process.env.STORM_WARMUPS ?? 1);
-/** STORM_SQL=0 skips the SQL side-by-side (e.g. for an extra api-only run). */
+/** STORM_SQL=0 skips the SQL side-by-side (e.g. for an extra api-only run); STORM_CONTROLS=0 the controls. */
 const SQL_RUNS = process.env.STORM_SQL === '0' ? 0 : RUNS;
 const API_PORT = Number(process.env.STORM_PORT ?? 4300);
 /** STORM_API_PROCESSES=2: two api processes on consecutive ports, requests dealt round-robin (as two replicas behind a balancer). */
@@ -829,9 +829,11 @@ async function main() {
           `deadlocks ${result.deadlocks.pgStatDatabase}, overlaps ${result.overlaps}, p99 ${result.latencyMs.p99.toFixed(0)} ms\n`,
       );
     }
-    process.stdout.write(`controls: sequential bookings, then a storm with ranges that never overlap…\n`);
-    control = await controls(ds, apiPids, consultations);
-    process.stdout.write(`  ${JSON.stringify(control)}\n`);
+    if (process.env.STORM_CONTROLS !== '0') {
+      process.stdout.write(`controls: sequential bookings, then a storm with ranges that never overlap…\n`);
+      control = await controls(ds, apiPids, consultations);
+      process.stdout.write(`  ${JSON.stringify(control)}\n`);
+    }
   } finally {
     for (const a of apis) {
       a.kill('SIGTERM');
