@@ -139,6 +139,17 @@ describe('platform: health, errors and GraphQL hardening', () => {
       expect(costly.errors![0].message).toMatch(/cost/);
     });
 
+    it('estimates a repeated document once, but a page size given by a variable every time', async () => {
+      const tok = await prod.login(t.users.admin.username);
+      const FIXED = `{ institutions(first: 100) { nodes { id name parent { id name } departments { id name } } } }`;
+      for (let i = 0; i < 2; i++)
+        expect(errorCode(await prod.gql(FIXED, {}, tok))).toBe('GRAPHQL_VALIDATION_FAILED');
+      const PAGED = `query($n: Int!) { institutions(first: $n) { nodes { id name parent { id name } departments { id name } } } }`;
+      expect((await prod.gql(PAGED, { n: 2 }, tok)).errors).toBeUndefined();
+      expect(errorCode(await prod.gql(PAGED, { n: 100 }, tok))).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect((await prod.gql(PAGED, { n: 2 }, tok)).errors).toBeUndefined();
+    });
+
     it('refuses batched requests', async () => {
       const res = await api.http
         .post('/graphql')
