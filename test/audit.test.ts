@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import {
   AuditChainService,
@@ -11,6 +13,7 @@ import {
   SEALABLE_COLUMNS,
 } from '@yg/audit';
 import { residentIdCheckChar } from '@yg/patients';
+import { QUEUES } from '@yg/core';
 import { createWorker } from '../apps/worker/src/bootstrap';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
@@ -1275,6 +1278,31 @@ describe('audit trail', () => {
       await Promise.all(Array.from({ length: 8 }, () => createTownship(t, admin)));
       const v = await untilSealed(auditor, t.tenantId);
       expect(v).toMatchObject({ ok: true, checked: 14, unsealed: 0 });
+    });
+
+    it('places one seal job per tenant and 100 ms window, not one per request, and still seals every event', async () => {
+      const t = await buildTenant(db.ds);
+      const admin = await api.login(t.users.admin.username);
+      const auditor = await api.login(t.users.auditor.username);
+      await untilSealed(auditor, t.tenantId);
+      const queue = api.app.get<Queue>(getQueueToken(QUEUES.AUDIT));
+      const add = jest.spyOn(queue, 'add');
+      try {
+        const started = Date.now();
+        for (let i = 0; i < 20; i++) await createTownship(t, admin);
+        const windows = Math.floor(Date.now() / 100) - Math.floor(started / 100) + 1;
+        const placed = add.mock.calls.filter(
+          ([, data]) => (data as { tenantId?: string }).tenantId === t.tenantId,
+        );
+        const ids = placed.map(([, , opts]) => opts?.jobId);
+        // One after another, each request finds the job of its window placed or places it.
+        expect(placed.length).toBeGreaterThan(0);
+        expect(ids.length).toBe(new Set(ids).size);
+        expect(ids.length).toBeLessThanOrEqual(windows);
+      } finally {
+        add.mockRestore();
+      }
+      expect(await untilSealed(auditor, t.tenantId)).toMatchObject({ ok: true, checked: 22, unsealed: 0 });
     });
 
     it('also seals events written while or just after a seal job runs (seal requests are not swallowed)', async () => {

@@ -21,6 +21,8 @@ export interface AuditEntry {
   actor?: AuthUser | null;
 }
 
+/** Seal requests within one window share a job, which runs SEAL_DELAY_MS after the window. */
+const SEAL_WINDOW_MS = 100;
 const SEAL_DELAY_MS = 200;
 
 /** audit_event's columns as recordMany writes them, in order; the id and chain columns are the database's. */
@@ -142,23 +144,33 @@ export class AuditService {
   /**
    * Asks a worker to seal the tenant's new events soon. Best effort: the periodic sealer
    * catches up on anything a lost request leaves behind.
+   *
+   * Requests are grouped into windows of SEAL_WINDOW_MS: the window's job (one id per tenant
+   * and window) runs SEAL_DELAY_MS after the window closes, so it sees every event committed
+   * before a request made in that window. A process that has already placed the current
+   * window's job skips Redis for the rest of the window: under load that is one queue call
+   * per tenant per window instead of one per request. Several api processes share a window's
+   * job by its id; their clocks must agree within SEAL_DELAY_MS (NTP does far better).
    */
   async requestSeal(tenantId: string | undefined): Promise<void> {
     const tenant = tenantId ?? PLATFORM_TENANT;
-    // Always asked of Redis: skipping a request because another was sent moments ago is unsafe,
-    // as that one may have joined a job already due, which then runs before this commit is seen.
+    const now = Date.now();
+    const window = Math.floor(now / SEAL_WINDOW_MS);
+    if (this.sealWindows.get(tenant) === window) return;
     try {
       await this.queue.add(
         JOBS.AUDIT_SEAL_TENANT,
         { tenantId: tenant },
-        // While a seal job waits, later requests join it (it will see their committed events).
-        // A ttl window would also drop requests arriving while or just after the job runs,
-        // leaving their events unsealed until the periodic sealer; keepLastIfActive instead
-        // queues one follow-up job when the current one is already running.
-        { deduplication: { id: `seal-${tenant}`, keepLastIfActive: true }, delay: SEAL_DELAY_MS },
+        { jobId: `seal-${tenant}-${window}`, delay: (window + 1) * SEAL_WINDOW_MS + SEAL_DELAY_MS - now },
       );
+      // Only once the job is surely placed; a request meanwhile places it again (same id, no-op).
+      if (this.sealWindows.size > 10_000) this.sealWindows.clear();
+      this.sealWindows.set(tenant, window);
     } catch (err) {
       this.logger.warn(`seal request deferred to the periodic sealer: ${(err as Error).message}`);
     }
   }
+
+  /** The window whose seal job this process has placed, per tenant. */
+  private readonly sealWindows = new Map<string, number>();
 }
