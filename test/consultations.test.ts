@@ -554,6 +554,50 @@ describe('consultations over GraphQL', () => {
       expect((await h.get(c.id, h.tok.countyClinician)).data!.consultation.consent).toEqual(CONSENT);
     });
 
+    it('books one consultation once when it is booked several times at once: one SCHEDULED, the rest INVALID_TRANSITION, one booking row', async () => {
+      const e = await addExpert(h.db.ds, h.t, 'twice');
+      await h.publish(e.practitionerId);
+      const c = await h.request([e.practitionerId]);
+      const results = await Promise.all(
+        ['09:00', '10:00', '11:00', '12:00', '13:00', '14:00'].map((hm) => h.book(c.id, at(3, hm))),
+      );
+      const codes = results.map((r) => (r.errors ? errorCode(r) : r.data!.bookConsultation.state)).sort();
+      expect(codes).toEqual([
+        'INVALID_TRANSITION',
+        'INVALID_TRANSITION',
+        'INVALID_TRANSITION',
+        'INVALID_TRANSITION',
+        'INVALID_TRANSITION',
+        'SCHEDULED',
+      ]);
+      const rows = await h.bookings(c.id);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].active).toBe(true);
+      expect((await h.trail(c.id)).steps.map((st) => st.action)).toEqual(['request', 'book']);
+    });
+
+    it('judges a buffer longer than a day inside the transaction, with the same CONFLICT', async () => {
+      const e = await addExpert(h.db.ds, h.t, 'longbuffer');
+      await h.publish(e.practitionerId);
+      const c1 = await h.request([e.practitionerId]);
+      await h.booked(c1.id, at(3, '10:00'));
+      await h.db.ds.query(
+        `UPDATE consortium SET settings = jsonb_set(settings, '{consultations}', '{"bufferMinutes": 1500}') WHERE id = $1`,
+        [h.t.tenantId],
+      );
+      try {
+        const c2 = await h.request([e.practitionerId]);
+        const clash = await h.book(c2.id, at(4, '10:00'));
+        expectError(clash, 'CONFLICT', { busyExpertId: e.practitionerId });
+        expect(await h.bookings(c2.id)).toEqual([]);
+        expect(await h.state(c2.id)).toBe('REQUESTED');
+      } finally {
+        await h.db.ds.query(`UPDATE consortium SET settings = settings - 'consultations' WHERE id = $1`, [
+          h.t.tenantId,
+        ]);
+      }
+    });
+
     it('books the experts given at booking instead of the named ones; an unknown or other-tenant expert is NOT_FOUND and books nothing', async () => {
       const [named, other] = await Promise.all(
         ['bk-named', 'bk-other'].map((l) => addExpert(h.db.ds, h.t, l)),

@@ -80,6 +80,38 @@ interface RawBookingReads extends ScheduleRow {
   settings: Record<string, unknown>;
   expertIds: string[];
   experts: Expert[];
+  /** Active bookings of those experts around the range, when asked for. */
+  bookings: { expert: string; start: string; end: string }[] | null;
+}
+
+/** How far before the range the first read looks for bookings (and so the longest buffer it can judge). */
+const PRECHECK_MARGIN_MS = 86_400_000;
+
+/**
+ * The first of `expertIds` (in uuid order, as reserve_expert_time reports it) with a booking
+ * within the buffer of [start, end), with that expert's bookings from the read; null if none or
+ * if the buffer is longer than the read can judge.
+ */
+function busyIn(
+  bookings: { expert: string; start: string; end: string }[],
+  expertIds: string[],
+  start: Date,
+  end: Date,
+  bufferMinutes: number,
+): ExpertBusy | null {
+  const buffer = bufferMinutes * 60_000;
+  if (buffer > PRECHECK_MARGIN_MS) return null;
+  const from = start.getTime() - buffer;
+  const to = end.getTime() + buffer;
+  const ranges = bookings.map((b) => ({ expert: b.expert, start: new Date(b.start), end: new Date(b.end) }));
+  const busy = [...expertIds]
+    .sort()
+    .find((id) => ranges.some((r) => r.expert === id && r.start.getTime() < to && from < r.end.getTime()));
+  if (!busy) return null;
+  return new ExpertBusy(
+    busy,
+    ranges.filter((r) => r.expert === busy).map(({ start: s, end: e }) => ({ start: s, end: e })),
+  );
 }
 
 /**
@@ -88,15 +120,25 @@ interface RawBookingReads extends ScheduleRow {
  * weekly rules and exceptions, and the consortium's time zone and settings. One statement
  * instead of six: the api's CPU per statement, not Postgres, set the pace of a booking storm.
  */
-function bookingReadsSql(who: string[] | 'named' | 'assigned') {
+function bookingReadsSql(who: string[] | 'named' | 'assigned', around?: { start: Date; end: Date }) {
   const schedule = scheduleJson('ids.ids');
+  // The experts' bookings from a day before the range to two days after: enough for the
+  // buffer-aware check (buffers up to a day; longer ones leave it to the transaction) and for
+  // the next day's free slots a CONFLICT offers.
+  const bookings = around
+    ? `(SELECT coalesce(json_agg(json_build_object('expert', b.practitioner_id, 'start', lower(b.during), 'end', upper(b.during))), '[]')
+          FROM consultation_booking b
+         WHERE b.active AND b.practitioner_id = ANY(ids.ids)
+           AND b.during && tstzrange(CAST(:bookFrom AS timestamptz), CAST(:bookTo AS timestamptz)))`
+    : 'NULL';
   return {
     sql: `(SELECT json_build_object(
               'timeZone', cs.time_zone, 'settings', cs.settings, 'expertIds', to_json(ids.ids),
               'experts', (SELECT coalesce(json_agg(json_build_object('id', p.id, 'name', p.name)), '[]')
                             FROM practitioner p WHERE p.tenant_id = c.tenant_id AND p.id = ANY(ids.ids)),
               'rules', ${schedule.rules},
-              'exceptions', ${schedule.exceptions})
+              'exceptions', ${schedule.exceptions},
+              'bookings', ${bookings})
              FROM consortium cs,
                   (SELECT coalesce(CAST(:bookExperts AS uuid[]), ARRAY(
                      SELECT ce.practitioner_id FROM consultation_expert ce
@@ -107,6 +149,10 @@ function bookingReadsSql(who: string[] | 'named' | 'assigned') {
     params: {
       bookExperts: Array.isArray(who) ? who : null,
       bookWho: Array.isArray(who) ? 'given' : who,
+      ...(around && {
+        bookFrom: new Date(around.start.getTime() - PRECHECK_MARGIN_MS),
+        bookTo: new Date(around.start.getTime() + (FIRST_SEARCH_DAYS + 1) * 86_400_000),
+      }),
     },
   };
 }
@@ -133,43 +179,53 @@ export class BookingService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Books in two steps. First one read without locks: the consultation, its experts, their
+   * schedules, the consortium's settings and the experts' bookings around the range; every
+   * check runs on it, and an expert already booked there answers CONFLICT at once — a
+   * committed, overlapping booking refuses the attempt whenever it is made, so no lock or
+   * transaction is needed to say so. In a storm most attempts end there, in one statement.
+   * Otherwise the transaction: the consultation moves to SCHEDULED only if it is still
+   * REQUESTED (which also locks its row against a concurrent booking of it), then the
+   * experts' locks, the check and the insert (reserve_expert_time), the rest of the step.
+   */
   async book(user: AuthUser, input: BookConsultationInput): Promise<ConsultationEntity> {
     this.assertRange(input.start, input.end);
-    let read: BookingReads | undefined;
+    const now = this.clock.now();
+    const { c, extra } = await this.access.visibleWith<RawBookingReads | null>(
+      this.dataSource.manager,
+      user,
+      input.id,
+      false,
+      bookingReadsSql(input.expertIds ?? 'named', { start: input.start, end: input.end }),
+    );
+    this.access.assertRequestingSide(user, c);
+    if (c.state !== ConsultationState.REQUESTED)
+      throw new InvalidTransitionError('Consultation', c.state, 'book');
+    if (input.consent && input.consent.signedAt > now) {
+      throw new BadInputError('知情同意签署时间不能晚于现在 (consent cannot be signed in the future)', {
+        field: 'consent.signedAt',
+      });
+    }
+    const consent =
+      c.consent ??
+      (input.consent ? { ...input.consent, signedAt: input.consent.signedAt.toISOString() } : null);
+    if (!consent) {
+      throw new BadInputError(
+        '预约前须登记患者知情同意 (the patient’s written consent is required before booking)',
+        {
+          field: 'consent',
+          reason: 'CONSENT_REQUIRED',
+        },
+      );
+    }
+    const read = this.prepareBooking(user, c, extra, input.start, input.end, now);
+    const { expertIds, settings } = read;
+    const taken =
+      extra?.bookings && busyIn(extra.bookings, expertIds, input.start, input.end, settings.bufferMinutes);
+    if (taken) throw await this.busyConflict(taken, input.start, input.end, read);
     try {
       return await this.dataSource.transaction(async (em) => {
-        const now = this.clock.now();
-        const { c, extra } = await this.access.visibleWith<RawBookingReads | null>(
-          em,
-          user,
-          input.id,
-          true,
-          bookingReadsSql(input.expertIds ?? 'named'),
-        );
-        this.access.assertRequestingSide(user, c);
-        if (c.state !== ConsultationState.REQUESTED)
-          throw new InvalidTransitionError('Consultation', c.state, 'book');
-        if (input.consent && input.consent.signedAt > now) {
-          throw new BadInputError('知情同意签署时间不能晚于现在 (consent cannot be signed in the future)', {
-            field: 'consent.signedAt',
-          });
-        }
-        const consent =
-          c.consent ??
-          (input.consent ? { ...input.consent, signedAt: input.consent.signedAt.toISOString() } : null);
-        if (!consent) {
-          throw new BadInputError(
-            '预约前须登记患者知情同意 (the patient’s written consent is required before booking)',
-            {
-              field: 'consent',
-              reason: 'CONSENT_REQUIRED',
-            },
-          );
-        }
-        read = this.prepareBooking(user, c, extra, input.start, input.end, now);
-        const { expertIds } = read;
-        const { settings } = read;
-        await this.reserve(em, c, expertIds, input.start, input.end, settings.bufferMinutes);
         const from = c.state;
         Object.assign(c, {
           state: ConsultationState.SCHEDULED,
@@ -183,7 +239,7 @@ export class BookingService {
           reportDueAt: new Date(input.end.getTime() + reportHours(c.kind, settings) * 3600_000),
           remindersSent: [],
         });
-        await em.update(ConsultationEntity, { id: c.id }, {
+        const moved = await em.update(ConsultationEntity, { id: c.id, state: from }, {
           state: c.state,
           consent: c.consent as object,
           scheduledStart: c.scheduledStart,
@@ -194,6 +250,12 @@ export class BookingService {
           remindersSent: [],
           // jsonb columns confuse TypeORM's deep-partial typing; the values are complete.
         } as never);
+        if (!moved.affected) {
+          // Booked, cancelled or declined since the first read.
+          const current = await this.access.visible(em, user, c.id);
+          throw new InvalidTransitionError('Consultation', current.state, 'book');
+        }
+        await this.reserve(em, c, expertIds, input.start, input.end, settings.bufferMinutes);
         await em
           .createQueryBuilder()
           .insert()
@@ -225,8 +287,7 @@ export class BookingService {
         return c;
       });
     } catch (err) {
-      // ExpertBusy comes only from reserve(), after prepareBooking has filled `read`.
-      if (err instanceof ExpertBusy && read) throw await this.busyConflict(err, input.start, input.end, read);
+      if (err instanceof ExpertBusy) throw await this.busyConflict(err, input.start, input.end, read);
       throw err;
     }
   }
