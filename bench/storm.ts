@@ -9,7 +9,7 @@
  *    api (STORM_API_PROCESSES=2: two api processes, requests dealt round-robin, as two replicas
  *    behind a balancer), at most STORM_HTTP_CONCURRENCY (100) in flight over Node's fetch (undici, keep-alive),
  *    with overlapping ranges: starts on a 15-minute grid in 09:00–13:00 tomorrow (Asia/Shanghai),
- *    30/60/90 minutes long. STORM_WARMUPS (1) unmeasured storms with other ranges first (their
+ *    30/60/90 minutes long. STORM_WARMUPS (2) unmeasured storms with other ranges first (their
  *    correctness is checked like the rest), then STORM_RUNS (3) measured ones; bookings released and consultations
  *    reset to REQUESTED by SQL in between; medians reported. Checked: overlaps (self-join),
  *    deadlocks (pg_stat_database.deadlocks before/after, and the api log), maximality (every
@@ -48,7 +48,7 @@ const SETUP_CONCURRENCY = 20;
 const PG_CLIENTS = Number(process.env.STORM_PG_CLIENTS ?? 50);
 const RUNS = Number(process.env.STORM_RUNS ?? 3);
 /** Unmeasured storms first (other ranges), so the measured runs meet a warmed-up api, as autocannon's warm-up does in `npm run bench`. */
-const WARMUPS = Number(process.env.STORM_WARMUPS ?? 1);
+const WARMUPS = Number(process.env.STORM_WARMUPS ?? 2);
 /** STORM_SQL=0 skips the SQL side-by-side (e.g. for an extra api-only run); STORM_CONTROLS=0 the controls. */
 const SQL_RUNS = process.env.STORM_SQL === '0' ? 0 : RUNS;
 const API_PORT = Number(process.env.STORM_PORT ?? 4300);
