@@ -145,6 +145,20 @@ class Harness {
     return this.api.login(username);
   }
 
+  /** Runs `fn` with the consortium's booking buffer set, then back to the default. */
+  async withBuffer(minutes: number, fn: () => Promise<void>) {
+    await this.db.ds.query(
+      `UPDATE consortium SET settings = jsonb_set(settings, '{consultations}', $2::jsonb) WHERE id = $1`,
+      [this.t.tenantId, JSON.stringify({ bufferMinutes: minutes })],
+    );
+    try {
+      await fn();
+    } finally {
+      await this.db.ds.query(`UPDATE consortium SET settings = settings - 'consultations' WHERE id = $1`, [
+        this.t.tenantId,
+      ]);
+    }
+  }
   async publish(expertId: string, rules = week(), exceptions: unknown[] = []) {
     const r = await this.api.gql(PUBLISH, { i: { expertId, rules, exceptions } }, this.tok.admin);
     expect(r.errors).toBeUndefined();
@@ -581,21 +595,13 @@ describe('consultations over GraphQL', () => {
       await h.publish(e.practitionerId);
       const c1 = await h.request([e.practitionerId]);
       await h.booked(c1.id, at(3, '10:00'));
-      await h.db.ds.query(
-        `UPDATE consortium SET settings = jsonb_set(settings, '{consultations}', '{"bufferMinutes": 1500}') WHERE id = $1`,
-        [h.t.tenantId],
-      );
-      try {
+      await h.withBuffer(1500, async () => {
         const c2 = await h.request([e.practitionerId]);
         const clash = await h.book(c2.id, at(4, '10:00'));
         expectError(clash, 'CONFLICT', { busyExpertId: e.practitionerId });
         expect(await h.bookings(c2.id)).toEqual([]);
         expect(await h.state(c2.id)).toBe('REQUESTED');
-      } finally {
-        await h.db.ds.query(`UPDATE consortium SET settings = settings - 'consultations' WHERE id = $1`, [
-          h.t.tenantId,
-        ]);
-      }
+      });
     });
 
     it('books the experts given at booking instead of the named ones; an unknown or other-tenant expert is NOT_FOUND and books nothing', async () => {
@@ -670,11 +676,7 @@ describe('consultations over GraphQL', () => {
       await h.publish(e.practitionerId);
       const c1 = await h.request([e.practitionerId]);
       await h.booked(c1.id, at(3, '10:00'));
-      await h.db.ds.query(
-        `UPDATE consortium SET settings = jsonb_set(settings, '{consultations}', '{"bufferMinutes": 15}') WHERE id = $1`,
-        [h.t.tenantId],
-      );
-      try {
+      await h.withBuffer(15, async () => {
         const slots = await h.api.gql(
           SLOTS,
           { e: e.practitionerId, f: at(3, '09:00').start, t: at(3, '12:00').start, d: 30 },
@@ -693,11 +695,7 @@ describe('consultations over GraphQL', () => {
         );
         expect(await h.bookings(c2.id)).toEqual([]);
         expect((await h.book(c2.id, at(3, '11:00'))).data?.bookConsultation.state).toBe('SCHEDULED');
-      } finally {
-        await h.db.ds.query(`UPDATE consortium SET settings = settings - 'consultations' WHERE id = $1`, [
-          h.t.tenantId,
-        ]);
-      }
+      });
     });
 
     it('answers a clash with CONFLICT naming the busy expert and offering next slots that really are free', async () => {
