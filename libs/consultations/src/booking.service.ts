@@ -37,7 +37,7 @@ import { ConsultationRecorder, ConsultationTimer } from './consultation-recorder
 
 const MAX_SESSION_MINUTES = 8 * 60;
 
-/** Thrown inside the booking transaction so that alternatives are looked up after it rolls back. */
+/** An expert is booked in the range: from the first read, or from inside the transaction (so that alternatives are looked up after it rolls back). */
 class ExpertBusy extends Error {
   constructor(
     readonly expertId: string,
@@ -115,10 +115,11 @@ function busyIn(
 }
 
 /**
- * The booking's reads as one JSON expression beside the consultation row it locks: the
- * experts (those given, or the consultation's named or assigned ones, in uuid order), their
- * weekly rules and exceptions, and the consortium's time zone and settings. One statement
- * instead of six: the api's CPU per statement, not Postgres, set the pace of a booking storm.
+ * The booking's reads as one JSON expression beside the consultation row (locked when
+ * rescheduling): the experts (those given, or the consultation's named or assigned ones, in
+ * uuid order), their weekly rules and exceptions, the consortium's time zone and settings and,
+ * when `around` is given, the experts' bookings near it. One statement instead of six: the
+ * api's CPU per statement, not Postgres, set the pace of a booking storm.
  */
 function bookingReadsSql(who: string[] | 'named' | 'assigned', around?: { start: Date; end: Date }) {
   const schedule = scheduleJson('ids.ids');
