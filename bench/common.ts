@@ -30,6 +30,25 @@ export function latencies<P extends number>(
 }
 
 /**
+ * The environment a benchmark's api runs with: production mode, its own database and queue
+ * prefix, fixed bench-only secrets, JSON logs at info.
+ */
+export function benchEnv(dbName: string, queuePrefix: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    DB_NAME: dbName,
+    QUEUE_PREFIX: queuePrefix,
+    LOG_LEVEL: 'info',
+    JWT_SECRET: `${queuePrefix}-secret-`.padEnd(48, 'x'),
+    PATIENT_DATA_KEY: Buffer.alloc(32, 3).toString('base64'),
+    PATIENT_LOOKUP_KEY: Buffer.alloc(32, 4).toString('base64'),
+    // Benchmarks run far past any real login pace.
+    LOGIN_MAX_FAILURES: '1000',
+  };
+}
+
+/**
  * Node arguments for the api as `npm start` runs it (the same old-space cap);
  * BENCH_CPU_PROF=<dir> adds a V8 CPU profile, written when the api stops.
  */

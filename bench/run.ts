@@ -19,7 +19,7 @@ import { dataSourceOptions } from '@yg/core/database/data-source-options';
 import { dropDatabase, ensureDatabase, runMigrations } from '@yg/schema/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
-import { API_MAIN, apiArgs, median, ROOT, startServer } from './common';
+import { API_MAIN, apiArgs, benchEnv, median, ROOT, startServer } from './common';
 
 const DB_NAME = process.env.BENCH_DB ?? 'yg_bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -29,18 +29,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const API_PORT = 4200;
 const BASE_PORT = 4100;
 
-const env = {
-  ...process.env,
-  NODE_ENV: 'production',
-  DB_NAME,
-  QUEUE_PREFIX: 'ygbench',
-  LOG_LEVEL: 'info',
-  JWT_SECRET: 'bench-secret-'.padEnd(48, 'x'),
-  PATIENT_DATA_KEY: Buffer.alloc(32, 3).toString('base64'),
-  PATIENT_LOOKUP_KEY: Buffer.alloc(32, 4).toString('base64'),
-  // Benchmarks run far past any real login pace.
-  LOGIN_MAX_FAILURES: '1000',
-};
+const env = benchEnv(DB_NAME, 'ygbench');
 
 interface RunResult {
   rps: number;

@@ -38,7 +38,7 @@ import { dataSourceOptions } from '@yg/core/database/data-source-options';
 import { dropDatabase, ensureDatabase, runMigrations } from '@yg/schema/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
-import { API_MAIN, apiArgs, latencies, median, percentile, ROOT, startServer } from './common';
+import { API_MAIN, apiArgs, benchEnv, latencies, median, percentile, ROOT, startServer } from './common';
 
 const DB_NAME = process.env.STORM_DB ?? 'yg_bench_storm';
 const ATTEMPTS = Number(process.env.STORM_ATTEMPTS ?? 1000);
@@ -62,17 +62,7 @@ const MAX_TRIES = 5;
 /** PG 15 backends flush their statistics when idle, at the latest 10 s later. */
 const STATS_SETTLE_MS = 11_000;
 
-const env = {
-  ...process.env,
-  NODE_ENV: 'production',
-  DB_NAME,
-  QUEUE_PREFIX: 'ygstorm',
-  LOG_LEVEL: 'info',
-  JWT_SECRET: 'storm-secret-'.padEnd(48, 'x'),
-  PATIENT_DATA_KEY: Buffer.alloc(32, 5).toString('base64'),
-  PATIENT_LOOKUP_KEY: Buffer.alloc(32, 6).toString('base64'),
-  LOGIN_MAX_FAILURES: '1000',
-};
+const env = benchEnv(DB_NAME, 'ygstorm');
 const config = loadConfig(env);
 
 // ---------------------------------------------------------------- helpers
@@ -327,6 +317,17 @@ async function bookRequest(token: string, a: Attempt): Promise<Outcome> {
   }
 }
 
+/** Every attempt at once (HTTP_CONCURRENCY in flight): outcomes, wall time and the api's CPU seconds. */
+async function fireAll(apiPids: number[], token: string, attempts: Attempt[]) {
+  const outcome: Outcome[] = new Array(attempts.length);
+  const cpu0 = cpuSeconds(apiPids);
+  const t0 = performance.now();
+  await pool(attempts.length, HTTP_CONCURRENCY, async (i) => {
+    outcome[i] = await bookRequest(token, attempts[i]);
+  });
+  return { outcome, wallMs: performance.now() - t0, apiCpuS: cpuSeconds(apiPids) - cpu0 };
+}
+
 async function resetBookings(ds: DataSource) {
   await ds.transaction(async (em) => {
     await em.query(`DELETE FROM consultation_booking`);
@@ -351,15 +352,8 @@ async function apiStorm(
 ) {
   const DEADLOCK_IN_LOG = /deadlock detected|40P01/g;
   const logDeadlocksBefore = countInLog(DEADLOCK_IN_LOG);
-  const outcome: Outcome[] = new Array(attempts.length);
   const loadAvgBefore = loadavg();
-  const cpu0 = cpuSeconds(apiPids);
-  const t0 = performance.now();
-  await pool(attempts.length, HTTP_CONCURRENCY, async (i) => {
-    outcome[i] = await bookRequest(token, attempts[i]);
-  });
-  const wallMs = performance.now() - t0;
-  const apiCpuS = cpuSeconds(apiPids) - cpu0;
+  const { outcome, wallMs, apiCpuS } = await fireAll(apiPids, token, attempts);
   const loadAvgAfter = loadavg();
 
   const refused = attempts.filter((_, i) => outcome[i].kind === 'CONFLICT');
@@ -451,14 +445,7 @@ async function controls(ds: DataSource, apiPids: number[], consultations: { id: 
     experts: [c.expert],
     ...freeRange(Math.floor(i / EXPERTS)),
   }));
-  const outcome: Outcome[] = new Array(attempts.length);
-  const cpu0 = cpuSeconds(apiPids);
-  const t0 = performance.now();
-  await pool(attempts.length, HTTP_CONCURRENCY, async (i) => {
-    outcome[i] = await bookRequest(token, attempts[i]);
-  });
-  const wallMs = performance.now() - t0;
-  const apiCpuS = cpuSeconds(apiPids) - cpu0;
+  const { outcome, wallMs, apiCpuS } = await fireAll(apiPids, token, attempts);
   const kinds: Record<string, number> = {};
   for (const o of outcome) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
   return {

@@ -41,14 +41,10 @@ const MAX_SESSION_MINUTES = 8 * 60;
 class ExpertBusy extends Error {
   constructor(
     readonly expertId: string,
-    /** That expert's bookings over the first search window, when the check found them. */
+    /** That expert's bookings over the first search window, when the first read found them. */
     readonly firstWindow?: Busy[],
   ) {
-    // Control flow inside the service, never shown: not worth a stack.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
     super(`expert ${expertId} is busy`);
-    Error.stackTraceLimit = limit;
   }
 }
 
@@ -379,16 +375,15 @@ export class BookingService {
     end: Date,
     bufferMinutes: number,
   ) {
-    let row: { busy: string | null; busy_starts: Date[] | null; busy_ends: Date[] | null };
+    let busy: string | null;
     try {
-      [row] = await em.query(`SELECT * FROM reserve_expert_time($1, $2, $3::uuid[], $4, $5, $6, $7)`, [
+      [{ busy }] = await em.query(`SELECT reserve_expert_time($1, $2, $3::uuid[], $4, $5, $6) AS busy`, [
         c.tenantId,
         c.id,
         expertIds,
         start,
         end,
         bufferMinutes,
-        new Date(start.getTime() + FIRST_SEARCH_DAYS * 86_400_000),
       ]);
     } catch (err) {
       // Only reachable if a booking bypassed the locks; the constraint still refuses it.
@@ -396,13 +391,7 @@ export class BookingService {
         throw new ExpertBusy([...expertIds].sort()[0]);
       throw err;
     }
-    if (row.busy) {
-      const ends = row.busy_ends ?? [];
-      throw new ExpertBusy(
-        row.busy,
-        (row.busy_starts ?? []).map((s, i) => ({ start: s, end: ends[i] })),
-      );
-    }
+    if (busy) throw new ExpertBusy(busy);
   }
 
   /**
@@ -469,8 +458,8 @@ export class BookingService {
   /**
    * CONFLICT naming the busy expert, with that expert's next free slots of the same length.
    * Runs after the rollback, so no lock is held while slots are computed, and reuses what the
-   * attempt read, including the expert's bookings over the next day, which the reservation
-   * returned with its answer. Two weeks are searched (and read) only if that day has too few.
+   * attempt read, including the expert's bookings over the next day when the first read found
+   * them. Two weeks are searched (and read) only if that day has too few.
    */
   private async busyConflict(
     busy: ExpertBusy,

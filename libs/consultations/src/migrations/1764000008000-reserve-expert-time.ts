@@ -6,8 +6,6 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * not Postgres, set the pace. The rule stays the same: one transaction-scoped advisory lock per
  * expert, taken in uuid order (so MDT bookings sharing experts queue instead of deadlocking),
  * then the buffer-aware check, then the insert; the exclusion constraint remains the last word.
- * When an expert is busy it also returns that expert's bookings from the asked start up to
- * p_busy_until, from which the CONFLICT answer offers the next free slots.
  */
 export class ReserveExpertTime1764000008000 implements MigrationInterface {
   name = 'ReserveExpertTime1764000008000';
@@ -16,12 +14,13 @@ export class ReserveExpertTime1764000008000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION reserve_expert_time(
         p_tenant uuid, p_consultation uuid, p_experts uuid[],
-        p_start timestamptz, p_end timestamptz, p_buffer_minutes int, p_busy_until timestamptz,
-        OUT busy uuid, OUT busy_starts timestamptz[], OUT busy_ends timestamptz[])
+        p_start timestamptz, p_end timestamptz, p_buffer_minutes int)
+      RETURNS uuid
       LANGUAGE plpgsql VOLATILE
       AS $fn$
       DECLARE
         e uuid;
+        busy uuid;
       BEGIN
         FOR e IN SELECT DISTINCT x FROM unnest(p_experts) AS x ORDER BY x LOOP
           PERFORM pg_advisory_xact_lock(hashtextextended('expert-booking:' || e::text, 0));
@@ -36,30 +35,22 @@ export class ReserveExpertTime1764000008000 implements MigrationInterface {
          ORDER BY b.practitioner_id
          LIMIT 1;
         IF busy IS NOT NULL THEN
-          SELECT array_agg(lower(b.during) ORDER BY lower(b.during)),
-                 array_agg(upper(b.during) ORDER BY lower(b.during))
-            INTO busy_starts, busy_ends
-            FROM consultation_booking b
-           WHERE b.active AND b.practitioner_id = busy
-             AND b.during && tstzrange(p_start - make_interval(mins => p_buffer_minutes),
-                                       p_busy_until + make_interval(mins => p_buffer_minutes));
-          RETURN;
+          RETURN busy;
         END IF;
         INSERT INTO consultation_booking (tenant_id, consultation_id, practitioner_id, during)
         SELECT p_tenant, p_consultation, x, tstzrange(p_start, p_end)
           FROM (SELECT DISTINCT x FROM unnest(p_experts) AS x) AS u
          ORDER BY x;
+        RETURN NULL;
       END
       $fn$`);
     await q.query(
-      `COMMENT ON FUNCTION reserve_expert_time(uuid, uuid, uuid[], timestamptz, timestamptz, int, timestamptz) IS
-       'Locks the experts (uuid order); returns the first one busy within the buffer with its bookings up to p_busy_until, or books them all and returns NULLs'`,
+      `COMMENT ON FUNCTION reserve_expert_time(uuid, uuid, uuid[], timestamptz, timestamptz, int) IS
+       'Locks the experts (uuid order); returns the first one busy within the buffer, or books them all and returns NULL'`,
     );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(
-      `DROP FUNCTION reserve_expert_time(uuid, uuid, uuid[], timestamptz, timestamptz, int, timestamptz)`,
-    );
+    await q.query(`DROP FUNCTION reserve_expert_time(uuid, uuid, uuid[], timestamptz, timestamptz, int)`);
   }
 }
