@@ -9,7 +9,7 @@ import { errorCode, GqlResult, TestApi } from './utils/api';
 jest.setTimeout(60_000);
 
 const PATIENT_FIELDS = `id name sex birthDate idNumber phone masked residenceDivisionCode chronicConditions
-  familyDoctorContract { institutionId practitionerId signedOn } registeredByInstitutionId`;
+  familyDoctorContract { institutionId practitionerId signedOn } registeredByInstitutionId createdAt`;
 const REGISTER = `mutation($input: RegisterPatientInput!) { registerPatient(input: $input) { ${PATIENT_FIELDS} } }`;
 const READ = `query($id: ID!) { patient(id: $id) { ${PATIENT_FIELDS} } }`;
 const SEARCH = `query($name: String, $idSuffix: String, $phoneSuffix: String, $first: Int, $after: String) {
@@ -209,8 +209,8 @@ describe('patients: registration, storage, masking, visibility and search', () =
         expect(enc).not.toContain(idNumber.slice(6, 14));
         expect(enc).not.toContain(phone.slice(3));
       }
-      expect(row.id_number_enc).toMatch(/^k1\.[\w-]+\.[\w-]+\.[\w-]+$/);
-      expect(row.phone_enc).toMatch(/^k1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(row.id_number_enc).toMatch(/^v2\.k1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(row.phone_enc).toMatch(/^v2\.k1\.[\w-]+\.[\w-]+\.[\w-]+$/);
       expect(row.id_number_masked).toBe(`110105********${idNumber.slice(-4)}`);
       expect(row.id_number_masked).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
       expect(row.phone_masked).toBe('139****5678');

@@ -4,12 +4,17 @@ import { DataSource } from 'typeorm';
 import { ConfigError, dataSourceOptions, loadConfig } from '@yg/core';
 import { ensureDatabase, runMigrations } from '@yg/schema';
 import { seedQianjiang } from '@yg/seed';
+import { FieldCipher } from '@yg/patients/domain/field-crypto';
+import { reencryptPatients } from '@yg/patients/reencrypt';
 import { printSchemaOf } from './print-schema';
 
 const USAGE = `usage: cli <command>
   migrate            create the database if missing and apply pending migrations
   seed               load the 黔江区医共体 demo consortium (idempotent)
-  schema <file>      write the GraphQL schema (SDL) to <file>`;
+  schema <file>      write the GraphQL schema (SDL) to <file>
+  patients:reencrypt [--batch <n>] [--after <patient id>]
+                     rewrite patient ID numbers and phones under the writing key
+                     (PATIENT_DATA_KEY_ID), checking every row; resumable, idempotent`;
 
 async function main(argv: string[]) {
   const [command, arg] = argv;
@@ -44,9 +49,51 @@ async function main(argv: string[]) {
       log(`wrote ${arg}`);
       return;
     }
+    case 'patients:reencrypt': {
+      const opts = reencryptOptions(argv.slice(1));
+      const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
+      await ds.initialize();
+      try {
+        const cipher = new FieldCipher(config.patientKeys);
+        log(`re-encrypting patient fields under key ${cipher.writeKeyId}`);
+        const r = await reencryptPatients(ds, cipher, {
+          ...opts,
+          onBatch: (p) =>
+            log(
+              `${p.done}/${p.total} rows, ${p.rewritten} rewritten, ${p.unreadable} unreadable (last ${p.lastId})`,
+            ),
+        });
+        log(`done: ${r.done}/${r.total} rows, ${r.rewritten} rewritten, ${r.unreadable} unreadable`);
+        if (r.unreadable) {
+          for (const f of r.failures) log(`unreadable: patient ${f.patientId} ${f.column} (${f.reason})`);
+          throw new Error(
+            `${r.unreadable} patient row(s) could not be read and were left as they are; restore them from a backup or re-register the identifiers`,
+          );
+        }
+      } finally {
+        await ds.destroy();
+      }
+      return;
+    }
     default:
       throw new Error(USAGE);
   }
+}
+
+function reencryptOptions(args: string[]): { batchSize?: number; after?: string } {
+  const opts: { batchSize?: number; after?: string } = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i], args[i + 1]];
+    if (flag === '--batch' && /^\d{1,5}$/.test(value ?? '') && Number(value) > 0)
+      opts.batchSize = Number(value);
+    else if (
+      flag === '--after' &&
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value ?? '')
+    )
+      opts.after = value.toLowerCase();
+    else throw new Error(USAGE);
+  }
+  return opts;
 }
 
 function log(msg: string) {

@@ -6,6 +6,5 @@ import { FieldCipher } from './domain/field-crypto';
 export const PatientCipherProvider: Provider = {
   provide: FieldCipher,
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) =>
-    new FieldCipher(config.patientKeys.dataKey, config.patientKeys.lookupKey),
+  useFactory: (config: AppConfig) => new FieldCipher(config.patientKeys),
 };

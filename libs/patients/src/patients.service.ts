@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DateTime } from 'luxon';
@@ -8,6 +9,7 @@ import {
   Clock,
   ConflictError,
   Connection,
+  DataIntegrityError,
   hasRole,
   isUniqueViolation,
   NotFoundError,
@@ -18,7 +20,8 @@ import { AuditService } from '@yg/audit';
 import { NetworkService } from '@yg/network';
 import { PatientEntity } from './entities/patient.entity';
 import { PatientAccessEntity } from './entities/patient-access.entity';
-import { FieldCipher } from './domain/field-crypto';
+import { FieldCipher, FieldCipherError } from './domain/field-crypto';
+import { PatientEncryptedColumn, patientField } from './domain/patient-fields';
 import { maskPhone, maskResidentId, normalizePhone, parseResidentId } from './domain/resident-id';
 import { SexValue } from './domain/chronic-condition';
 import { PatientsArgs, RegisterPatientInput } from './dto/patient.inputs';
@@ -37,6 +40,8 @@ const RELATED_TO_INSTITUTION = `(p.registered_by_institution_id = :inst OR p.con
 
 @Injectable()
 export class PatientsService {
+  private readonly logger = new Logger(PatientsService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(FieldCipher) private readonly cipher: FieldCipher,
@@ -73,6 +78,8 @@ export class PatientsService {
       });
     }
     const idHash = this.cipher.lookupHash(id.value.normalized);
+    // The id is chosen here because the ciphertexts are bound to their row.
+    const patientId = randomUUID();
     try {
       return await this.dataSource.transaction(async (em) => {
         const contract = input.familyDoctorContract;
@@ -90,14 +97,15 @@ export class PatientsService {
         }
         await this.assertNotRegistered(em, user.tenantId, idHash);
         const patient = em.create(PatientEntity, {
+          id: patientId,
           tenantId: user.tenantId,
           name: input.name.trim(),
           sex: id.value.sex as SexValue,
           birthDate: id.value.birthDate,
-          idNumberEnc: this.cipher.encrypt(id.value.normalized),
+          idNumberEnc: this.cipher.encrypt(id.value.normalized, patientField(patientId, 'id_number_enc')),
           idNumberHash: idHash,
           idNumberMasked: maskResidentId(id.value.normalized),
-          phoneEnc: phone ? this.cipher.encrypt(phone) : null,
+          phoneEnc: phone ? this.cipher.encrypt(phone, patientField(patientId, 'phone_enc')) : null,
           phoneMasked: phone ? maskPhone(phone) : null,
           residenceDivisionCode: input.residenceDivisionCode,
           chronicConditions: [...new Set(input.chronicConditions)],
@@ -107,7 +115,7 @@ export class PatientsService {
           registeredByInstitutionId: user.institutionId,
           registeredByUserId: user.id,
         });
-        await em.save(patient);
+        await em.insert(PatientEntity, patient);
         await this.audit.record(em, {
           action: 'patient.register',
           entityType: 'Patient',
@@ -152,32 +160,63 @@ export class PatientsService {
   async read(user: AuthUser, patientId: string): Promise<PatientModel> {
     // A malformed id would make Postgres fail the uuid cast (an internal error); it names no patient.
     if (!UUID_RE.test(patientId)) throw new NotFoundError('Patient', '患者', patientId);
-    return this.dataSource.transaction(async (em) => {
-      const clinical = hasRole(user, ...UNMASKED_ROLES);
-      const qb = this.visibleQuery(em, user).andWhere('p.id = :id', { id: patientId });
-      if (clinical) qb.addSelect(['p.idNumberEnc', 'p.phoneEnc']);
-      const patient = await qb.getOne();
-      if (!patient) throw new NotFoundError('Patient', '患者', patientId);
-      // A clinical role unmasks only patients its institution is related to: a user who is also
-      // an admin or auditor sees the whole consortium, but must not see all of it unmasked.
-      const unmasked =
-        clinical && (!hasRole(user, ...TENANT_WIDE_ROLES) || (await this.isRelated(em, user, patient.id)));
-      await this.audit.record(em, {
-        action: unmasked ? 'patient.read.unmasked' : 'patient.read',
-        entityType: 'Patient',
-        entityId: patient.id,
-      });
-      return this.view(
-        user,
-        patient,
-        unmasked
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const clinical = hasRole(user, ...UNMASKED_ROLES);
+        const qb = this.visibleQuery(em, user).andWhere('p.id = :id', { id: patientId });
+        if (clinical) qb.addSelect(['p.idNumberEnc', 'p.phoneEnc']);
+        const patient = await qb.getOne();
+        if (!patient) throw new NotFoundError('Patient', '患者', patientId);
+        // A clinical role unmasks only patients its institution is related to: a user who is also
+        // an admin or auditor sees the whole consortium, but must not see all of it unmasked.
+        const unmasked =
+          clinical && (!hasRole(user, ...TENANT_WIDE_ROLES) || (await this.isRelated(em, user, patient.id)));
+        const plain = unmasked
           ? {
-              idNumber: this.cipher.decrypt(patient.idNumberEnc),
-              phone: patient.phoneEnc ? this.cipher.decrypt(patient.phoneEnc) : null,
+              idNumber: this.open(patient.id, 'id_number_enc', patient.idNumberEnc),
+              phone: patient.phoneEnc ? this.open(patient.id, 'phone_enc', patient.phoneEnc) : null,
             }
-          : undefined,
+          : undefined;
+        await this.audit.record(em, {
+          action: unmasked ? 'patient.read.unmasked' : 'patient.read',
+          entityType: 'Patient',
+          entityId: patient.id,
+        });
+        return this.view(user, patient, plain);
+      });
+    } catch (err) {
+      if (err instanceof DataIntegrityError) {
+        // The read's own transaction rolled back; the attempt still belongs in the trail.
+        await this.audit.recordStandalone({
+          action: 'patient.read.unmasked',
+          entityType: 'Patient',
+          entityId: patientId.toLowerCase(),
+          outcome: 'FAILURE',
+          errorCode: err.code,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * The plaintext of one encrypted field. A token that fails (altered, copied from another
+   * patient, under a key no longer configured) is logged with the patient and column and
+   * answered DATA_INTEGRITY: never another patient's number, never a retry.
+   */
+  private open(rowId: string, column: PatientEncryptedColumn, token: string): string {
+    try {
+      return this.cipher.decrypt(token, patientField(rowId, column));
+    } catch (err) {
+      if (!(err instanceof FieldCipherError)) throw err;
+      this.logger.error(
+        `patient ${rowId}: ${column} failed its integrity check (${err.reason}): ${err.message}`,
       );
-    });
+      throw new DataIntegrityError(
+        '患者证件数据校验失败，已记录，请联系系统管理员 (The patient’s stored identifiers failed their integrity check; this has been logged, please contact the system administrator)',
+        { patientId: rowId },
+      );
+    }
   }
 
   /** Search within what the caller may see; lists always come back masked. */

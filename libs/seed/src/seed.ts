@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig } from '@yg/core/config/app-config';
 import { FieldCipher } from '@yg/patients/domain/field-crypto';
+import { patientField } from '@yg/patients/domain/patient-fields';
 import { maskPhone, maskResidentId, parseResidentId } from '@yg/patients/domain/resident-id';
 import { hashPassword } from '@yg/identity/password';
 import { CONSORTIUM, INSTITUTIONS, PATIENTS, SeedInstitution } from './qianjiang.data';
@@ -51,7 +53,7 @@ function treeOrder(list: SeedInstitution[]): SeedInstitution[] {
  * (names, codes, licence numbers, user names, ID-number hashes).
  */
 export async function seedQianjiang(ds: DataSource, config: AppConfig): Promise<SeedSummary> {
-  const cipher = new FieldCipher(config.patientKeys.dataKey, config.patientKeys.lookupKey);
+  const cipher = new FieldCipher(config.patientKeys);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return ds.transaction(async (em) => {
     const tenantId = await upsertId(
@@ -139,21 +141,23 @@ export async function seedQianjiang(ds: DataSource, config: AppConfig): Promise<
     for (const p of PATIENTS) {
       const id = parseResidentId(p.idNumber);
       if (!id.ok) throw new Error(`seed patient ${p.key}: ${id.message}`);
+      // Ciphertexts are bound to their row, so the row id is chosen first.
+      const rowId = randomUUID();
       await upsertId(
         em,
         `INSERT INTO patient (tenant_id, name, sex, birth_date, id_number_enc, id_number_hash, id_number_masked,
            phone_enc, phone_masked, residence_division_code, chronic_conditions, contract_institution_id,
-           contract_practitioner_id, contract_signed_on, registered_by_institution_id, registered_by_user_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+           contract_practitioner_id, contract_signed_on, registered_by_institution_id, registered_by_user_id, id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
         [
           tenantId,
           p.name,
           id.value.sex,
           id.value.birthDate,
-          cipher.encrypt(id.value.normalized),
+          cipher.encrypt(id.value.normalized, patientField(rowId, 'id_number_enc')),
           cipher.lookupHash(id.value.normalized),
           maskResidentId(id.value.normalized),
-          cipher.encrypt(p.phone),
+          cipher.encrypt(p.phone, patientField(rowId, 'phone_enc')),
           maskPhone(p.phone),
           p.residenceDivisionCode,
           p.chronicConditions,
@@ -162,6 +166,7 @@ export async function seedQianjiang(ds: DataSource, config: AppConfig): Promise<
           p.contract?.signedOn ?? null,
           instIds.get(p.registeredAtKey),
           seeder.id,
+          rowId,
         ],
         `SELECT id FROM patient WHERE tenant_id = $1 AND id_number_hash = $2`,
         [tenantId, cipher.lookupHash(id.value.normalized)],

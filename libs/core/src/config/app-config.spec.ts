@@ -5,7 +5,9 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c.db).toMatchObject({ host: '127.0.0.1', port: 5432, user: 'postgres' });
     expect(c.redis).toMatchObject({ host: '127.0.0.1', port: 6379 });
-    expect(c.patientKeys.dataKey).toHaveLength(32);
+    expect(Object.keys(c.patientKeys.dataKeys)).toEqual(['k1']);
+    expect(c.patientKeys.dataKeys.k1).toHaveLength(32);
+    expect(c.patientKeys.writeKeyId).toBe('k1');
   });
 
   it('treats empty values as unset', () => {
@@ -41,6 +43,81 @@ describe('loadConfig', () => {
       PATIENT_LOOKUP_KEY: key2,
     });
     expect(c.isProduction).toBe(true);
+  });
+});
+
+describe('patient data keys', () => {
+  const key = (n: number) => Buffer.alloc(32, n).toString('base64');
+  const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PATIENT_LOOKUP_KEY: key(9) };
+
+  it('keeps PATIENT_DATA_KEY working as key k1, the writing key', () => {
+    const c = loadConfig({ PATIENT_DATA_KEY: key(1) });
+    expect(c.patientKeys.dataKeys).toEqual({ k1: Buffer.alloc(32, 1) });
+    expect(c.patientKeys.writeKeyId).toBe('k1');
+  });
+
+  it('reads several keys from PATIENT_DATA_KEYS; PATIENT_DATA_KEY_ID (else the first listed) writes', () => {
+    const both = loadConfig({ PATIENT_DATA_KEYS: `k2:${key(2)}, k1:${key(1)}`, PATIENT_DATA_KEY_ID: 'k2' });
+    expect(both.patientKeys.dataKeys).toEqual({ k2: Buffer.alloc(32, 2), k1: Buffer.alloc(32, 1) });
+    expect(both.patientKeys.writeKeyId).toBe('k2');
+    expect(loadConfig({ PATIENT_DATA_KEYS: `k3:${key(3)},k2:${key(2)}` }).patientKeys.writeKeyId).toBe('k3');
+    // The development default is not slipped in beside an explicit list.
+    expect(Object.keys(loadConfig({ PATIENT_DATA_KEYS: `k2:${key(2)}` }).patientKeys.dataKeys)).toEqual([
+      'k2',
+    ]);
+  });
+
+  it('adds an explicit PATIENT_DATA_KEY to the list as k1 (rotating away from it)', () => {
+    const c = loadConfig({ PATIENT_DATA_KEY: key(1), PATIENT_DATA_KEYS: `k2:${key(2)}` });
+    expect(c.patientKeys.dataKeys).toEqual({ k2: Buffer.alloc(32, 2), k1: Buffer.alloc(32, 1) });
+    expect(c.patientKeys.writeKeyId).toBe('k2');
+  });
+
+  it.each([
+    ['a list item without a key', { PATIENT_DATA_KEYS: 'k2' }, /PATIENT_DATA_KEYS: must be id:key pairs/],
+    [
+      'a key id with a dot',
+      { PATIENT_DATA_KEYS: `k.2:${key(2)}` },
+      /PATIENT_DATA_KEYS: must be id:key pairs/,
+    ],
+    [
+      'a 16-byte key',
+      { PATIENT_DATA_KEYS: `k2:${Buffer.alloc(16).toString('base64')}` },
+      /PATIENT_DATA_KEYS: must be id:key pairs/,
+    ],
+    [
+      'a key id listed twice',
+      { PATIENT_DATA_KEYS: `k2:${key(2)},k2:${key(3)}` },
+      /PATIENT_DATA_KEYS: key id "k2" is listed twice/,
+    ],
+    [
+      'a writing key that is not listed',
+      { PATIENT_DATA_KEYS: `k2:${key(2)}`, PATIENT_DATA_KEY_ID: 'k3' },
+      /PATIENT_DATA_KEY_ID: key "k3" is not configured/,
+    ],
+    [
+      'a writing key id without keys',
+      { PATIENT_DATA_KEY_ID: 'k2' },
+      /PATIENT_DATA_KEY_ID: key "k2" is not configured/,
+    ],
+    ['a malformed writing key id', { PATIENT_DATA_KEY_ID: 'k.2' }, /PATIENT_DATA_KEY_ID/],
+    [
+      'two different keys k1',
+      { PATIENT_DATA_KEY: key(1), PATIENT_DATA_KEYS: `k1:${key(5)}` },
+      /PATIENT_DATA_KEYS: key k1 differs from PATIENT_DATA_KEY/,
+    ],
+  ])('refuses %s, naming the variable', (_label, env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('refuses the development data key in production, wherever it is given', () => {
+    const dev = loadConfig({}).patientKeys.dataKeys.k1.toString('base64');
+    expect(() => loadConfig(prod)).toThrow(/PATIENT_DATA_KEY: must be set explicitly/);
+    expect(() => loadConfig({ ...prod, PATIENT_DATA_KEYS: `k2:${key(2)},k1:${dev}` })).toThrow(
+      /PATIENT_DATA_KEYS: holds the development key \(k1\)/,
+    );
+    const c = loadConfig({ ...prod, PATIENT_DATA_KEYS: `k2:${key(2)}` });
+    expect(Object.keys(c.patientKeys.dataKeys)).toEqual(['k2']);
   });
 });
 

@@ -23,7 +23,8 @@ export interface AppConfig {
     loginMaxFailures: number;
     loginLockSeconds: number;
   };
-  patientKeys: { dataKey: Buffer; lookupKey: Buffer };
+  /** Data keys by id (all readable), the id new ciphertexts are written with, the look-up key. */
+  patientKeys: { dataKeys: Record<string, Buffer>; writeKeyId: string; lookupKey: Buffer };
   graphql: { maxDepth: number; maxAliases: number; maxCost: number };
   audit: { sealEveryMs: number };
   notifications: { deliveryMaxAttempts: number };
@@ -46,13 +47,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   const e = parsed.data;
+  const patientKeys = patientDataKeys(e, 'PATIENT_DATA_KEY' in present);
   if (e.NODE_ENV === 'production') {
     const reused = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter(
-      (k) => e[k] === DEV_SECRETS[k],
+      (k) => e[k] === DEV_SECRETS[k] && (k !== 'PATIENT_DATA_KEY' || patientKeys.k1FromDataKey),
     );
-    if (reused.length) {
-      throw new ConfigError(reused.map((k) => `${k}: must be set explicitly in production`));
+    const problems = reused.map((k) => `${k}: must be set explicitly in production`);
+    const devListed = Object.entries(e.PATIENT_DATA_KEYS ?? {}).filter(
+      ([, v]) => v === DEV_SECRETS.PATIENT_DATA_KEY,
+    );
+    if (devListed.length) {
+      problems.push(
+        `PATIENT_DATA_KEYS: holds the development key (${devListed[0][0]}), refused in production`,
+      );
     }
+    if (problems.length) throw new ConfigError(problems);
   }
   return {
     env: e.NODE_ENV,
@@ -83,7 +92,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       loginLockSeconds: e.LOGIN_LOCK_SECONDS,
     },
     patientKeys: {
-      dataKey: Buffer.from(e.PATIENT_DATA_KEY, 'base64'),
+      dataKeys: patientKeys.dataKeys,
+      writeKeyId: patientKeys.writeKeyId,
       lookupKey: Buffer.from(e.PATIENT_LOOKUP_KEY, 'base64'),
     },
     graphql: {
@@ -96,4 +106,30 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     referrals: { sweepEveryMs: e.REFERRAL_SWEEP_EVERY_MS },
     consultations: { meetingUrlTemplate: e.MEETING_URL_TEMPLATE },
   };
+}
+
+/**
+ * The patient data key ring. PATIENT_DATA_KEY is key `k1` when set, or when PATIENT_DATA_KEYS is
+ * not (its development default then applies); PATIENT_DATA_KEYS adds the others. The writing key
+ * is PATIENT_DATA_KEY_ID, else the first one listed in PATIENT_DATA_KEYS, else `k1`.
+ */
+function patientDataKeys(e: Env, dataKeySet: boolean) {
+  const listed = Object.keys(e.PATIENT_DATA_KEYS ?? {}).length ? e.PATIENT_DATA_KEYS! : undefined;
+  const dataKeys: Record<string, Buffer> = {};
+  for (const [id, v] of Object.entries(listed ?? {})) dataKeys[id] = Buffer.from(v, 'base64');
+  const k1FromDataKey = !listed || dataKeySet;
+  const problems: string[] = [];
+  if (k1FromDataKey) {
+    const k1 = Buffer.from(e.PATIENT_DATA_KEY, 'base64');
+    if (dataKeys.k1 && !dataKeys.k1.equals(k1)) {
+      problems.push('PATIENT_DATA_KEYS: key k1 differs from PATIENT_DATA_KEY (which is k1); keep one');
+    }
+    dataKeys.k1 = k1;
+  }
+  const writeKeyId = e.PATIENT_DATA_KEY_ID ?? (listed ? Object.keys(listed)[0] : 'k1');
+  if (!(writeKeyId in dataKeys)) {
+    problems.push(`PATIENT_DATA_KEY_ID: key "${writeKeyId}" is not configured (set it in PATIENT_DATA_KEYS)`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { dataKeys, writeKeyId, k1FromDataKey };
 }

@@ -7,9 +7,34 @@ const DEV_LOOKUP_KEY = 'ZGV2LW9ubHktcGF0aWVudC1sb29rdXAta2V5LTMyYnk=';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
-const base64Key = z
-  .string()
-  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded as base64');
+const is32ByteBase64 = (v: string) => Buffer.from(v, 'base64').length === 32;
+const base64Key = z.string().refine(is32ByteBase64, 'must be 32 bytes encoded as base64');
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+/** `id:base64,id:base64`: every data key that may be read, by id. */
+const keyList = z.string().transform((v, ctx) => {
+  const keys: Record<string, string> = {};
+  for (const item of v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const at = item.indexOf(':');
+    const id = at > 0 ? item.slice(0, at) : '';
+    const key = item.slice(at + 1);
+    if (!KEY_ID.test(id) || !is32ByteBase64(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be id:key pairs, comma-separated; ids of [A-Za-z0-9_-], keys 32 bytes base64',
+      });
+      return z.NEVER;
+    }
+    if (id in keys) {
+      ctx.addIssue({ code: 'custom', message: `key id "${id}" is listed twice` });
+      return z.NEVER;
+    }
+    keys[id] = key;
+  }
+  return keys;
+});
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -36,7 +61,10 @@ export const envSchema = z.object({
   LOGIN_MAX_FAILURES: positiveInt.default(5),
   LOGIN_LOCK_SECONDS: positiveInt.default(900),
 
+  /** The first data key, id k1 (kept for existing installations); PATIENT_DATA_KEYS adds others. */
   PATIENT_DATA_KEY: base64Key.default(DEV_DATA_KEY),
+  PATIENT_DATA_KEYS: keyList.optional(),
+  PATIENT_DATA_KEY_ID: z.string().regex(KEY_ID, 'must be 1–32 characters of [A-Za-z0-9_-]').optional(),
   PATIENT_LOOKUP_KEY: base64Key.default(DEV_LOOKUP_KEY),
 
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),

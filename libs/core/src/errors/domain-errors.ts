@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'INVALID_TRANSITION'
   | 'ACCOUNT_LOCKED'
   | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  | 'DATA_INTEGRITY';
 
 /**
  * IntrinsicException: Nest's exception handler does not log it. A refusal the user can act on is
@@ -74,5 +75,15 @@ export class InvalidTransitionError extends DomainError {
       `当前状态 ${current} 不允许此操作 (${entity} in state ${current} cannot ${action})`,
       { entity, currentState: current, action },
     );
+  }
+}
+
+/**
+ * Stored data failed its integrity check (e.g. an encrypted field that is not this record's).
+ * Retrying cannot help; the server logs the record so an administrator can restore it.
+ */
+export class DataIntegrityError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('DATA_INTEGRITY', message, details);
   }
 }
