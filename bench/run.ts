@@ -166,7 +166,7 @@ async function main() {
     });
     const worklistBody = JSON.stringify({
       query: `{ referrals(box: INCOMING, first: 50) { nodes { id number state urgency dueAt responseDueAt
-                patient { name sex birthDate } fromInstitution { name } toInstitution { name } } pageInfo { endCursor } } }`,
+                patient { name sex birthYear } fromInstitution { name } toInstitution { name } } pageInfo { endCursor } } }`,
     });
     const insertBody = JSON.stringify({
       query: `mutation { insertRow(payload: "转诊单 benchmark payload") }`,

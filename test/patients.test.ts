@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { Clock } from '@yg/core';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture, UserKey } from './utils/fixtures';
@@ -8,13 +10,13 @@ import { errorCode, GqlResult, TestApi } from './utils/api';
 // parallel requests need more than jest's default 5 s on a busy machine.
 jest.setTimeout(60_000);
 
-const PATIENT_FIELDS = `id name sex birthDate idNumber phone masked residenceDivisionCode chronicConditions
+const PATIENT_FIELDS = `id name sex birthDate birthYear idNumber phone masked residenceDivisionCode chronicConditions
   familyDoctorContract { institutionId practitionerId signedOn } registeredByInstitutionId createdAt`;
 const REGISTER = `mutation($input: RegisterPatientInput!) { registerPatient(input: $input) { ${PATIENT_FIELDS} } }`;
 const READ = `query($id: ID!) { patient(id: $id) { ${PATIENT_FIELDS} } }`;
 const SEARCH = `query($name: String, $idSuffix: String, $phoneSuffix: String, $first: Int, $after: String) {
   patients(name: $name, idSuffix: $idSuffix, phoneSuffix: $phoneSuffix, first: $first, after: $after) {
-    nodes { id name idNumber phone masked }
+    nodes { id name idNumber phone masked birthDate birthYear }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -107,6 +109,7 @@ describe('patients: registration, storage, masking, visibility and search', () =
       expect(a).toMatchObject({
         sex: 'FEMALE',
         birthDate: '1949-12-31',
+        birthYear: 1949,
         idNumber: ID_A,
         masked: false,
         registeredByInstitutionId: t.inst.village,
@@ -315,7 +318,15 @@ describe('patients: registration, storage, masking, visibility and search', () =
       'shows the full ID number and phone to %s and audits patient.read.unmasked',
       async (_l, key) => {
         const p = ok(await read(patientId, tok2[key]!), 'patient');
-        expect(p).toMatchObject({ id: patientId, idNumber: ID_A, phone, masked: false, sex: 'FEMALE' });
+        expect(p).toMatchObject({
+          id: patientId,
+          idNumber: ID_A,
+          phone,
+          masked: false,
+          sex: 'FEMALE',
+          birthDate: '1949-12-31',
+          birthYear: 1949,
+        });
         expect(p.familyDoctorContract).toEqual({
           institutionId: t2.inst.general,
           practitionerId: t2.practitioner.county,
@@ -329,18 +340,23 @@ describe('patients: registration, storage, masking, visibility and search', () =
     it.each([
       ['the consortium administrator', 'admin'],
       ['the auditor', 'auditor'],
-    ] as const)('shows %s only masked values and audits patient.read', async (_l, key) => {
-      const p = ok(await read(patientId, tok2[key]!), 'patient');
-      expect(p).toMatchObject({
-        id: patientId,
-        idNumber: '110105********002X',
-        phone: '139****0000',
-        masked: true,
-      });
-      expect((await readEvents(t2.users[key].id)).map((e: { action: string }) => e.action)).toEqual([
-        'patient.read',
-      ]);
-    });
+    ] as const)(
+      'shows %s only masked values, the birth year without the date, and audits patient.read',
+      async (_l, key) => {
+        const p = ok(await read(patientId, tok2[key]!), 'patient');
+        expect(p).toMatchObject({
+          id: patientId,
+          idNumber: '110105********002X',
+          phone: '139****0000',
+          masked: true,
+          birthDate: null,
+          birthYear: 1949,
+        });
+        expect((await readEvents(t2.users[key].id)).map((e: { action: string }) => e.action)).toEqual([
+          'patient.read',
+        ]);
+      },
+    );
 
     it('unmasks for a clinician who is also an auditor only where the clinical relation exists', async () => {
       // A township clinician who also audits: the AUDITOR role lets them see every patient of the
@@ -387,9 +403,45 @@ describe('patients: registration, storage, masking, visibility and search', () =
       for (const key of ['villageClinician', 'coordinator', 'countyClinician', 'admin', 'auditor'] as const) {
         const list = ok(await search({ name }, tok2[key]!), 'patients');
         expect(list.nodes).toEqual([
-          { id: patientId, name, idNumber: '110105********002X', phone: '139****0000', masked: true },
+          {
+            id: patientId,
+            name,
+            idNumber: '110105********002X',
+            phone: '139****0000',
+            masked: true,
+            birthDate: null,
+            birthYear: 1949,
+          },
         ]);
       }
+    });
+
+    it('audits each list page with one event naming the patients shown, never the filter values', async () => {
+      const since = await db.ds.query(`SELECT coalesce(max(id), 0)::text AS id FROM audit_event`);
+      const list = ok(await search({ name, idSuffix: '002X' }, tok2.auditor!), 'patients');
+      expect(list.nodes).toHaveLength(1);
+      ok(await search({ name: '不存在的名字' }, tok2.auditor!), 'patients');
+      const events = await db.ds.query(
+        `SELECT action, entity_type, entity_id, outcome, details FROM audit_event
+          WHERE id > $1 AND actor_user_id = $2 ORDER BY id`,
+        [since[0].id, t2.users.auditor.id],
+      );
+      expect(events).toEqual([
+        {
+          action: 'patient.list',
+          entity_type: 'Patient',
+          entity_id: null,
+          outcome: 'SUCCESS',
+          details: { source: 'patients', count: 1, patientIds: [patientId], filters: ['name', 'idSuffix'] },
+        },
+        {
+          action: 'patient.list',
+          entity_type: 'Patient',
+          entity_id: null,
+          outcome: 'SUCCESS',
+          details: { source: 'patients', count: 0, patientIds: [], filters: ['name'] },
+        },
+      ]);
     });
 
     it('keeps the ID number, phone and name out of every audit event', async () => {
@@ -548,6 +600,28 @@ describe('patients: registration, storage, masking, visibility and search', () =
       expect([...page1.nodes, ...page2.nodes].map((n: { id: string }) => n.id).sort()).toEqual(
         idsOf(() => true),
       );
+    });
+
+    it('audits a page with one INSERT, however many patients it holds', async () => {
+      const appDs = api.app.get(DataSource);
+      const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+      try {
+        const page = ok(await search({ first: 4 }, token), 'patients');
+        expect(page.nodes).toHaveLength(4);
+        const inserts = spy.mock.calls.filter(
+          (call, i) =>
+            (spy.mock.contexts[i] as PostgresQueryRunner).dataSource === appDs &&
+            /^\s*INSERT INTO audit_event/.test(String(call[0])),
+        );
+        expect(inserts).toHaveLength(1);
+      } finally {
+        spy.mockRestore();
+      }
+      const [event] = await db.ds.query(
+        `SELECT details FROM audit_event WHERE action = 'patient.list' AND actor_user_id = $1 ORDER BY id DESC LIMIT 1`,
+        [ts.users.villageClinician.id],
+      );
+      expect(event.details.patientIds.sort()).toEqual(idsOf(() => true));
     });
 
     it.each([

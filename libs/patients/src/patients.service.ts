@@ -23,6 +23,7 @@ import { PatientAccessEntity } from './entities/patient-access.entity';
 import { FieldCipher, FieldCipherError } from './domain/field-crypto';
 import { PatientEncryptedColumn, patientField } from './domain/patient-fields';
 import { maskPhone, maskResidentId, normalizePhone, parseResidentId } from './domain/resident-id';
+import { maskedBirthYear } from './domain/masked-birth';
 import { SexValue } from './domain/chronic-condition';
 import { PatientsArgs, RegisterPatientInput } from './dto/patient.inputs';
 import { PatientModel } from './models/patient.models';
@@ -243,6 +244,18 @@ export class PatientsService {
       ],
       args,
     );
+    // A list of personal data is a read: one event per page, naming the patients shown and which
+    // filters were used (never their values: a name or part of a number).
+    await this.audit.recordStandalone({
+      action: 'patient.list',
+      entityType: 'Patient',
+      details: {
+        source: 'patients',
+        count: page.nodes.length,
+        patientIds: page.nodes.map((p) => p.id),
+        filters: (['name', 'idSuffix', 'phoneSuffix'] as const).filter((f) => args[f]),
+      },
+    });
     return { ...page, nodes: page.nodes.map((p) => this.view(user, p)) };
   }
 
@@ -305,7 +318,9 @@ export class PatientsService {
       id: p.id,
       name: p.name,
       sex: p.sex,
-      birthDate: p.birthDate,
+      // The birth date is what a masked ID number hides; see domain/masked-birth.ts.
+      birthDate: show ? p.birthDate : null,
+      birthYear: show ? Number(p.birthDate.slice(0, 4)) : maskedBirthYear(p.birthDate, p.createdAt),
       idNumber: show ? plain.idNumber : p.idNumberMasked,
       phone: show ? plain.phone : p.phoneMasked,
       masked: !show,
