@@ -26,7 +26,7 @@ export interface AppConfig {
   patientKeys: { dataKey: Buffer; lookupKey: Buffer };
   graphql: { maxDepth: number; maxAliases: number; maxCost: number };
   audit: { sealEveryMs: number };
-  notifications: { deliveryMaxAttempts: number };
+  notifications: { deliveryMaxAttempts: number; webhookAllowedHosts: string };
   referrals: { sweepEveryMs: number };
   consultations: { meetingUrlTemplate: string };
 }
@@ -92,7 +92,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxCost: e.GRAPHQL_MAX_COST,
     },
     audit: { sealEveryMs: e.AUDIT_SEAL_EVERY_MS },
-    notifications: { deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS },
+    notifications: {
+      deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      webhookAllowedHosts: e.WEBHOOK_ALLOWED_HOSTS,
+    },
     referrals: { sweepEveryMs: e.REFERRAL_SWEEP_EVERY_MS },
     consultations: { meetingUrlTemplate: e.MEETING_URL_TEMPLATE },
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowList } from '../net/ip-ranges';
 
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 // 32-byte keys, base64. Development defaults only; production refuses them.
@@ -54,6 +55,15 @@ export const envSchema = z.object({
     )
     .default('https://meet.yigongti.example/{consultationId}'),
   REFERRAL_SWEEP_EVERY_MS: positiveInt.default(60_000),
+
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .superRefine((v, ctx) => {
+      const { bad } = parseAllowList(v);
+      if (bad.length)
+        ctx.addIssue({ code: 'custom', message: `not a host name, IP or CIDR block: ${bad.join(', ')}` });
+    })
+    .default(''),
 });
 
 export type Env = z.infer<typeof envSchema>;
