@@ -8,7 +8,7 @@ import { AppModule } from './app.module';
 
 /** Builds the api application; used by main and by end-to-end tests alike. */
 export async function createApiApp(config: AppConfig, opts: ProcessOptions = {}): Promise<INestApplication> {
-  const logger = createRootLogger(config.logLevel, 'api');
+  const logger = createRootLogger(config.logLevel, 'api', config.logFile);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts), {
     logger: new PinoNestLogger(logger),
     bufferLogs: true,

@@ -7,6 +7,14 @@ import { TokenService } from '@yg/identity';
 
 type AuthedRequest = Request & { user?: AuthUser; authError?: string; id?: string };
 
+const MAX_LOGGED_PATH = 200;
+
+/** The request target without its query string, bounded in length. */
+export function pathOf(url: string | undefined): string {
+  const path = (url ?? '').split('?', 1)[0].split('#', 1)[0];
+  return path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…` : path;
+}
+
 /**
  * Opens the request's context: request id (echoed back), client address and, when a valid
  * bearer token is present, the caller. Everything downstream reads them from here.
@@ -24,7 +32,9 @@ export class RequestContextMiddleware implements NestMiddleware {
       genReqId: (req) => (req as AuthedRequest).id ?? 'unknown',
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
       serializers: {
-        req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url }),
+        // The path only: a query string can carry anything (a mutation sent as GET with an ID
+        // number in it, a dashboard token), and the access log is read far more widely than the data.
+        req: (r: { method: string; url: string }) => ({ method: r.method, url: pathOf(r.url) }),
         res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
       },
     });

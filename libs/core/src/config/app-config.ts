@@ -29,6 +29,8 @@ export interface AppConfig {
   notifications: { deliveryMaxAttempts: number; webhookAllowedHosts: string };
   referrals: { sweepEveryMs: number };
   consultations: { meetingUrlTemplate: string };
+  /** Log file (appended to); standard output when unset. */
+  logFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -98,5 +100,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     referrals: { sweepEveryMs: e.REFERRAL_SWEEP_EVERY_MS },
     consultations: { meetingUrlTemplate: e.MEETING_URL_TEMPLATE },
+    logFile: e.LOG_FILE,
   };
 }

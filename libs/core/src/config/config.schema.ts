@@ -64,6 +64,8 @@ export const envSchema = z.object({
         ctx.addIssue({ code: 'custom', message: `not a host name, IP or CIDR block: ${bad.join(', ')}` });
     })
     .default(''),
+
+  LOG_FILE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
