@@ -13,11 +13,15 @@ export function testLogEnv(): Record<string, string> {
   };
 }
 
+/** No metrics listeners: suites run side by side, and one that scrapes picks its own port. */
+export const NO_METRICS_PORTS = { METRICS_PORT: '0', WORKER_METRICS_PORT: '0' };
+
 /** Configuration for tests: the machine's Postgres and Redis, logs to the run's file, overrides on top. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
     ...process.env,
     NODE_ENV: 'test',
+    ...NO_METRICS_PORTS,
     ...testLogEnv(),
     ...overrides,
   });

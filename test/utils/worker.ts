@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { AppConfig, ProcessOptions } from '@yg/core';
 import { createWorker } from '../../apps/worker/src/bootstrap';
-import { testLogEnv } from './config';
+import { NO_METRICS_PORTS, testLogEnv } from './config';
 
 /** The worker in this process: relay, processors and schedulers against the suite's DB and queues. */
 export async function startWorker(
@@ -41,6 +41,7 @@ export function configEnv(config: AppConfig, extra: Record<string, string> = {})
   return {
     ...process.env,
     NODE_ENV: 'test',
+    ...NO_METRICS_PORTS,
     ...testLogEnv(),
     DB_HOST: config.db.host,
     DB_PORT: String(config.db.port),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import pinoHttp from 'pino-http';
 import { AuthUser, InjectLogger, RequestContext, requestContext, requestIdFrom } from '@yg/core';
 import { TokenService } from '@yg/identity';
+import { ApiMetrics } from '../metrics/api-metrics';
 
 type AuthedRequest = Request & { user?: AuthUser; authError?: string; id?: string };
 
@@ -26,11 +27,13 @@ export class RequestContextMiddleware implements NestMiddleware {
   constructor(
     private readonly tokens: TokenService,
     @InjectLogger() logger: Logger,
+    private readonly metrics: ApiMetrics,
   ) {
     this.httpLogger = pinoHttp<Request, Response>({
       logger: logger.child({ context: 'http' }),
       genReqId: (req) => (req as AuthedRequest).id ?? 'unknown',
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+      // Probes and scrapes every few seconds would drown the requests people make.
+      autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
       serializers: {
         // The path only: a query string can carry anything (a mutation sent as GET with an ID
         // number in it, a dashboard token), and the access log is read far more widely than the data.
@@ -55,6 +58,7 @@ export class RequestContextMiddleware implements NestMiddleware {
         req.authError = check.reason;
       }
     }
+    this.metrics.observeHttp(req, res);
     requestContext.run(ctx, () => {
       this.httpLogger(req, res);
       next();

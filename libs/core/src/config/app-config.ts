@@ -31,7 +31,14 @@ export interface AppConfig {
   consultations: { meetingUrlTemplate: string };
   /** Log file (appended to); standard output when unset. */
   logFile?: string;
+  /** Prometheus metrics: own listeners (port 0: none) and optionally `/metrics` on the main port. */
+  metrics: { host: string; apiPort: number; workerPort: number; token?: string };
+  /** Origins browsers may call from (socket.io); exact strings or patterns. */
+  corsOrigins: (string | RegExp)[];
 }
+
+/** Development's default: any port on this machine; production's: none. */
+const DEV_ORIGINS = [/^http:\/\/localhost(:\d+)?$/, /^http:\/\/127\.0\.0\.1(:\d+)?$/];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -101,5 +108,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     referrals: { sweepEveryMs: e.REFERRAL_SWEEP_EVERY_MS },
     consultations: { meetingUrlTemplate: e.MEETING_URL_TEMPLATE },
     logFile: e.LOG_FILE,
+    metrics: {
+      host: e.METRICS_HOST,
+      apiPort: e.METRICS_PORT,
+      workerPort: e.WORKER_METRICS_PORT,
+      token: e.METRICS_TOKEN,
+    },
+    corsOrigins:
+      e.CORS_ORIGINS === undefined
+        ? e.NODE_ENV === 'production'
+          ? []
+          : DEV_ORIGINS
+        : e.CORS_ORIGINS.split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
   };
 }

@@ -66,6 +66,17 @@ export const envSchema = z.object({
     .default(''),
 
   LOG_FILE: z.string().optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  METRICS_TOKEN: z.string().min(32).optional(),
+  CORS_ORIGINS: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((o) => !o.trim() || /^https?:\/\/[^/\s]+$/.test(o.trim())),
+      'must be comma-separated origins such as https://console.example.org (scheme, host, optional port)',
+    )
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
