@@ -142,7 +142,8 @@ describe('notifications: outside channels, inbox and redelivery', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     baseUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 
-    db = await createTestDb({ DELIVERY_MAX_ATTEMPTS: '3' });
+    // The local receiver is on loopback, which webhooks may reach only when allow-listed.
+    db = await createTestDb({ DELIVERY_MAX_ATTEMPTS: '3', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
     t = await buildTenant(db.ds);
     const tag = t.tenantId.slice(0, 6);
     users.sms = await addUser(db.ds, t, `sms-${tag}`, t.inst.general, ['REFERRAL_COORDINATOR'], SMS_PHONE);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { AppConfig, ProcessOptions } from '@yg/core';
 import { createWorker } from '../../apps/worker/src/bootstrap';
+import { NO_METRICS_PORTS, testLogEnv } from './config';
 
 /** The worker in this process: relay, processors and schedulers against the suite's DB and queues. */
 export async function startWorker(
@@ -40,7 +41,8 @@ export function configEnv(config: AppConfig, extra: Record<string, string> = {})
   return {
     ...process.env,
     NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    ...NO_METRICS_PORTS,
+    ...testLogEnv(),
     DB_HOST: config.db.host,
     DB_PORT: String(config.db.port),
     DB_USER: config.db.user,

@@ -28,6 +28,8 @@ import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
 import { RequestContextMiddleware } from './http/request-context.middleware';
+import { ApiMetrics } from './metrics/api-metrics';
+import { ApiMetricsModule } from './metrics/api-metrics.module';
 
 /** The HTTP process: GraphQL, socket.io, health. Stateless, so any number of copies can run. */
 @Module({})
@@ -51,10 +53,11 @@ export class AppModule implements NestModule {
         RealtimeModule,
         ReferralsModule,
         ConsultationsModule,
+        ApiMetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [AuditModule],
-          inject: [APP_CONFIG, ROOT_LOGGER, AuditService],
+          imports: [AuditModule, ApiMetricsModule],
+          inject: [APP_CONFIG, ROOT_LOGGER, AuditService, ApiMetrics],
           useFactory: graphqlOptions,
         }),
       ],

@@ -5,10 +5,11 @@ import { AppConfig, createRootLogger, PinoNestLogger, ProcessOptions } from '@yg
 import { RedisIoAdapter } from '@yg/realtime';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { AppModule } from './app.module';
+import { ApiMetrics } from './metrics/api-metrics';
 
 /** Builds the api application; used by main and by end-to-end tests alike. */
 export async function createApiApp(config: AppConfig, opts: ProcessOptions = {}): Promise<INestApplication> {
-  const logger = createRootLogger(config.logLevel, 'api');
+  const logger = createRootLogger(config.logLevel, 'api', config.logFile);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts), {
     logger: new PinoNestLogger(logger),
     bufferLogs: true,
@@ -16,7 +17,9 @@ export async function createApiApp(config: AppConfig, opts: ProcessOptions = {})
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.enableShutdownHooks();
-  app.useWebSocketAdapter(new RedisIoAdapter(app, config));
+  const io = new RedisIoAdapter(app, config);
+  app.useWebSocketAdapter(io);
+  app.get(ApiMetrics).watchSockets(() => io.server);
   mountQueueDashboard(app);
   return app;
 }

@@ -5,7 +5,8 @@ import { createApiApp } from '../../api/src/bootstrap';
 
 /** The api's schema as SDL, sorted so that the committed copy diffs cleanly. */
 export async function printSchemaOf(config: AppConfig): Promise<string> {
-  const app = await createApiApp({ ...config, logLevel: 'warn' });
+  // No metrics listener: printing the schema beside a running api must not contend for its port.
+  const app = await createApiApp({ ...config, logLevel: 'warn', metrics: { ...config.metrics, apiPort: 0 } });
   try {
     await app.init();
     const { schema } = app.get(GraphQLSchemaHost);

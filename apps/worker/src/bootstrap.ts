@@ -7,7 +7,7 @@ export async function createWorker(
   config: AppConfig,
   opts: ProcessOptions = {},
 ): Promise<INestApplicationContext> {
-  const logger = createRootLogger(config.logLevel, 'worker');
+  const logger = createRootLogger(config.logLevel, 'worker', config.logFile);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, opts), {
     logger: new PinoNestLogger(logger),
     bufferLogs: true,

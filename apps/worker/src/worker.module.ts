@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import {
   AppConfig,
   ProcessOptions,
@@ -6,15 +7,17 @@ import {
   ConfigModule,
   DatabaseModule,
   LoggingModule,
+  MetricsModule,
   QueueModule,
   RedisModule,
 } from '@yg/core';
 import { AuditJobsModule } from '@yg/audit';
 import { MIGRATIONS } from '@yg/schema';
-import { OutboxWorkerModule } from '@yg/outbox';
+import { OutboxMetrics, OutboxWorkerModule } from '@yg/outbox';
 import { NotificationsWorkerModule, SmsGatewayModule } from '@yg/notifications';
 import { ReferralsWorkerModule } from '@yg/referrals';
 import { ConsultationsWorkerModule } from '@yg/consultations';
+import { WorkerMetrics } from './worker-metrics';
 
 /** The worker process: queue processors and scheduled jobs, no HTTP server. */
 @Module({})
@@ -35,7 +38,10 @@ export class WorkerModule {
         NotificationsWorkerModule,
         ReferralsWorkerModule,
         ConsultationsWorkerModule,
+        DiscoveryModule,
+        MetricsModule.forRoot({ port: (c) => c.metrics.workerPort }),
       ],
+      providers: [WorkerMetrics, OutboxMetrics],
     };
   }
 }

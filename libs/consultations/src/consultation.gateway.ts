@@ -33,7 +33,7 @@ const REFUSED = {
  * room itself across every api process, so nothing has to be kept in step.
  * @Public: sockets authenticate at the handshake (realtime gateway), not per message.
  */
-@WebSocketGateway({ cors: { origin: true, credentials: true } })
+@WebSocketGateway()
 export class ConsultationGateway {
   private readonly logger = new Logger(ConsultationGateway.name);
   @WebSocketServer() server!: Server;

@@ -26,3 +26,7 @@ export * from './graphql/preload';
 export * from './auth/audience';
 export * from './process-options';
 export * from './queue/quiet-worker-host';
+export * from './net/ip-ranges';
+export * from './metrics/metrics';
+export * from './metrics/metrics.module';
+export * from './metrics/metrics-server';

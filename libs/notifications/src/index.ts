@@ -2,6 +2,7 @@ export * from './notifications.module';
 export * from './notifications.service';
 export * from './channels/channel';
 export * from './channels/webhook.channel';
+export * from './channels/webhook-destination';
 export * from './entities/notification.entity';
 export * from './entities/notification-delivery.entity';
 export * from './entities/notification-preference.entity';

@@ -13,6 +13,7 @@ import { DeliveryProcessor } from './jobs/delivery.processor';
 import { SMS_GATEWAY, SmsGateway } from './channels/channel';
 import { LoggingSmsGateway, SmsChannel } from './channels/sms.channel';
 import { WebhookChannel } from './channels/webhook.channel';
+import { WebhookDestinations } from './channels/webhook-destination';
 
 const entities = TypeOrmModule.forFeature([
   NotificationEntity,
@@ -23,14 +24,14 @@ const entities = TypeOrmModule.forFeature([
 /** Api side: the inbox and preferences. */
 @Module({
   imports: [entities, AuditModule],
-  providers: [NotificationsService, NotificationsResolver],
+  providers: [NotificationsService, NotificationsResolver, WebhookDestinations],
 })
 export class NotificationsModule {}
 
 /** Worker side: fan-out of events into inboxes, pushes and outside deliveries. */
 @Module({
   imports: [entities, IdentityModule, RealtimeEmitterModule],
-  providers: [NotificationFanout, DeliveryProcessor, SmsChannel, WebhookChannel],
+  providers: [NotificationFanout, DeliveryProcessor, SmsChannel, WebhookChannel, WebhookDestinations],
 })
 export class NotificationsWorkerModule {}
 

@@ -2,10 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthUser, BadInputError, paginate } from '@yg/core';
+import { AuthUser, BadInputError, DomainError, paginate } from '@yg/core';
 import { AuditService } from '@yg/audit';
 import { NotificationEntity } from './entities/notification.entity';
 import { NotificationPreferenceEntity } from './entities/notification-preference.entity';
+import {
+  DestinationLookupFailed,
+  DestinationRefused,
+  WebhookDestinations,
+} from './channels/webhook-destination';
 import {
   MarkReadArgs,
   NotificationConnectionModel,
@@ -21,6 +26,7 @@ export class NotificationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly destinations: WebhookDestinations,
   ) {}
 
   async inbox(user: AuthUser, args: NotificationsArgs): Promise<NotificationConnectionModel> {
@@ -92,6 +98,8 @@ export class NotificationsService {
         field: 'webhookUrl',
       });
     }
+    // Checked before anything is written; stored in the parsed form the check looked at.
+    const url = input.webhookUrl ? await this.checkedWebhookUrl(input.webhookUrl) : null;
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(NotificationPreferenceEntity);
       const current = await repo
@@ -100,7 +108,6 @@ export class NotificationsService {
         .where('p.user_id = :id', { id: user.id })
         .setLock('pessimistic_write')
         .getOne();
-      const url = input.webhookUrl ?? null;
       // A new address gets a new secret, shown once; the same address keeps its secret.
       const freshSecret = url && url !== current?.webhookUrl ? randomBytes(24).toString('base64url') : null;
       await repo.save({
@@ -118,5 +125,24 @@ export class NotificationsService {
       });
       return { channels: channels as OutsideChannelValue[], webhookUrl: url, webhookSecret: freshSecret };
     });
+  }
+
+  private async checkedWebhookUrl(raw: string): Promise<string> {
+    try {
+      return (await this.destinations.check(raw)).url.href;
+    } catch (err) {
+      if (err instanceof DestinationRefused) {
+        throw new BadInputError(err.message, { field: 'webhookUrl', reason: err.reason });
+      }
+      if (err instanceof DestinationLookupFailed) {
+        // Not the user's fault and may pass: a retryable answer, not a refusal of the input.
+        throw new DomainError(
+          'SERVICE_UNAVAILABLE',
+          '暂时无法解析该主机名,请稍后重试 (the host name cannot be resolved right now; retry later)',
+          { field: 'webhookUrl' },
+        );
+      }
+      throw err;
+    }
   }
 }

@@ -5,3 +5,4 @@ export * from './outbox-relay.service';
 export * from './event-bus.service';
 export * from './domain-event';
 export * from './entities/outbox-message.entity';
+export * from './outbox-metrics';

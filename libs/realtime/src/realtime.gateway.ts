@@ -25,7 +25,7 @@ function tokenOf(socket: Socket): string | undefined {
  * institution's room, nothing else; without a valid token it is disconnected. The socket is
  * dropped when the token expires, so a stale login stops receiving.
  */
-@WebSocketGateway({ cors: { origin: true, credentials: true } })
+@WebSocketGateway()
 export class RealtimeGateway implements OnGatewayConnection {
   private readonly logger = new Logger(RealtimeGateway.name);
 

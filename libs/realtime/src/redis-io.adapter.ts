@@ -6,10 +6,23 @@ import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig, redisOptions } from '@yg/core';
 import { ioChannelKey } from './rooms';
 
-/** socket.io across several api processes: rooms and emits go through Redis pub/sub. */
+/** Whether a browser page served from `origin` may talk to the api (`CORS_ORIGINS`). */
+export function originAllowed(allowed: (string | RegExp)[], origin: string): boolean {
+  return allowed.some((a) => (typeof a === 'string' ? a === origin : a.test(origin)));
+}
+
+/**
+ * socket.io across several api processes: rooms and emits go through Redis pub/sub. Browser
+ * origins are decided here, for every gateway, from `CORS_ORIGINS` — whatever a gateway's own
+ * options say: a listed origin gets CORS headers; a handshake from any other origin is refused
+ * (also over websocket, where browsers do not apply CORS). Clients that send no Origin (apps,
+ * servers) are not browsers and are let through to authenticate with their token.
+ */
 export class RedisIoAdapter extends IoAdapter {
   private pub?: Redis;
   private sub?: Redis;
+  /** The server this adapter made (one per api process), for metrics. */
+  server?: Server;
 
   constructor(
     app: INestApplicationContext,
@@ -19,12 +32,22 @@ export class RedisIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server: Server = super.createIOServer(port, { ...options, serveClient: false } as ServerOptions);
+    const allowed = this.config.corsOrigins;
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      serveClient: false,
+      cors: { origin: allowed, credentials: true },
+      allowRequest: (req, done) => {
+        const origin = req.headers.origin;
+        done(null, origin === undefined || originAllowed(allowed, origin));
+      },
+    } as ServerOptions);
     this.pub = new Redis(redisOptions(this.config));
     this.sub = this.pub.duplicate();
     this.pub.on('error', () => undefined);
     this.sub.on('error', () => undefined);
     server.adapter(createAdapter(this.pub, this.sub, { key: ioChannelKey(this.config.queuePrefix) }));
+    this.server = server;
     return server;
   }
 

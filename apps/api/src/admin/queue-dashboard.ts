@@ -39,12 +39,10 @@ export function mountQueueDashboard(app: INestApplication): void {
     const token = header ?? query ?? cookieToken(req);
     const check = token ? tokens.check(token) : undefined;
     if (!check?.ok) {
-      res
-        .status(401)
-        .json({
-          code: 'UNAUTHENTICATED',
-          message: '未登录或登录已过期 (Not authenticated or session expired)',
-        });
+      res.status(401).json({
+        code: 'UNAUTHENTICATED',
+        message: '未登录或登录已过期 (Not authenticated or session expired)',
+      });
       return;
     }
     if (!check.user.roles.includes(Role.CONSORTIUM_ADMIN)) {

@@ -15,8 +15,15 @@ import {
 import type { AuditService } from '@yg/audit';
 import { auditPlugin } from './audit.plugin';
 import { costLimitPlugin } from './cost.plugin';
+import type { ApiMetrics } from '../metrics/api-metrics';
+import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 
-export function graphqlOptions(config: AppConfig, logger: Logger, audit: AuditService): ApolloDriverConfig {
+export function graphqlOptions(
+  config: AppConfig,
+  logger: Logger,
+  audit: AuditService,
+  metrics: ApiMetrics,
+): ApolloDriverConfig {
   const prod = config.isProduction;
   return {
     path: '/graphql',
@@ -37,6 +44,7 @@ export function graphqlOptions(config: AppConfig, logger: Logger, audit: AuditSe
       ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin(config.graphql.maxCost),
       auditPlugin(audit),
+      graphqlMetricsPlugin(metrics),
     ] as ApolloDriverConfig['plugins'],
     transformSchema: servePreloadedFields,
     formatError: createErrorFormatter(logger.child({ context: 'graphql' }), !prod),

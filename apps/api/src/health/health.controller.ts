@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import { InjectRedis, Public } from '@yg/core';
+import type { Logger } from 'pino';
+import { InjectLogger, InjectRedis, Public } from '@yg/core';
 
-type Check = { ok: boolean; detail?: string };
+/** All the public learns of a check; the reason goes to the log, with the request id. */
+type Check = { ok: boolean };
 
 @Controller('health')
 @Public()
@@ -13,7 +15,12 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRedis() private readonly redis: Redis,
-  ) {}
+    @InjectLogger() logger: Logger,
+  ) {
+    this.logger = logger.child({ context: 'health' });
+  }
+
+  private readonly logger: Logger;
 
   /** The process is up. */
   @Get('live')
@@ -26,12 +33,12 @@ export class HealthController {
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response) {
     const [postgres, redis, migrations] = await Promise.all([
-      this.check(async () => void (await this.dataSource.query('SELECT 1'))),
-      this.check(async () => {
+      this.check('postgres', async () => void (await this.dataSource.query('SELECT 1'))),
+      this.check('redis', async () => {
         const pong = await withTimeout(this.redis.ping(), 1000);
         if (pong !== 'PONG') throw new Error(`unexpected reply ${pong}`);
       }),
-      this.check(async () => {
+      this.check('migrations', async () => {
         if (await this.dataSource.showMigrations()) throw new Error('pending migrations');
       }),
     ]);
@@ -40,12 +47,14 @@ export class HealthController {
     return { status: ok ? 'ok' : 'unavailable', checks: { postgres, redis, migrations } };
   }
 
-  private async check(fn: () => Promise<void>): Promise<Check> {
+  private async check(name: string, fn: () => Promise<void>): Promise<Check> {
     try {
       await fn();
       return { ok: true };
     } catch (err) {
-      return { ok: false, detail: (err as Error).message };
+      // Host names, ports and driver messages help an operator and an attacker alike.
+      this.logger.warn({ check: name, reason: (err as Error).message }, `readiness check ${name} failed`);
+      return { ok: false };
     }
   }
 }

@@ -4,8 +4,17 @@ import type { Logger } from 'pino';
 import pinoHttp from 'pino-http';
 import { AuthUser, InjectLogger, RequestContext, requestContext, requestIdFrom } from '@yg/core';
 import { TokenService } from '@yg/identity';
+import { ApiMetrics } from '../metrics/api-metrics';
 
 type AuthedRequest = Request & { user?: AuthUser; authError?: string; id?: string };
+
+const MAX_LOGGED_PATH = 200;
+
+/** The request target without its query string, bounded in length. */
+export function pathOf(url: string | undefined): string {
+  const path = (url ?? '').split('?', 1)[0].split('#', 1)[0];
+  return path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…` : path;
+}
 
 /**
  * Opens the request's context: request id (echoed back), client address and, when a valid
@@ -18,13 +27,17 @@ export class RequestContextMiddleware implements NestMiddleware {
   constructor(
     private readonly tokens: TokenService,
     @InjectLogger() logger: Logger,
+    private readonly metrics: ApiMetrics,
   ) {
     this.httpLogger = pinoHttp<Request, Response>({
       logger: logger.child({ context: 'http' }),
       genReqId: (req) => (req as AuthedRequest).id ?? 'unknown',
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+      // Probes and scrapes every few seconds would drown the requests people make.
+      autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
       serializers: {
-        req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url }),
+        // The path only: a query string can carry anything (a mutation sent as GET with an ID
+        // number in it, a dashboard token), and the access log is read far more widely than the data.
+        req: (r: { method: string; url: string }) => ({ method: r.method, url: pathOf(r.url) }),
         res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
       },
     });
@@ -45,6 +58,7 @@ export class RequestContextMiddleware implements NestMiddleware {
         req.authError = check.reason;
       }
     }
+    this.metrics.observeHttp(req, res);
     requestContext.run(ctx, () => {
       this.httpLogger(req, res);
       next();

@@ -132,3 +132,42 @@ describe('MEETING_URL_TEMPLATE', () => {
     );
   });
 });
+
+describe('CORS_ORIGINS', () => {
+  const PROD = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'x'.repeat(40),
+    PATIENT_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
+    PATIENT_LOOKUP_KEY: Buffer.alloc(32, 9).toString('base64'),
+  };
+
+  it('defaults to none in production and to this machine in development', () => {
+    expect(loadConfig(PROD).corsOrigins).toEqual([]);
+    const dev = loadConfig({}).corsOrigins;
+    const allowed = (o: string) => dev.some((a) => (typeof a === 'string' ? a === o : a.test(o)));
+    expect(allowed('http://localhost:5173')).toBe(true);
+    expect(allowed('http://127.0.0.1:3000')).toBe(true);
+    expect(allowed('http://localhost.evil.example')).toBe(false);
+    expect(allowed('https://evil.example')).toBe(false);
+  });
+
+  it('takes a comma-separated list of origins and refuses anything else', () => {
+    expect(
+      loadConfig({ ...PROD, CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).corsOrigins,
+    ).toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
+  });
+});
+
+describe('metrics settings', () => {
+  it('listen on the loopback by default, and a token must be long', () => {
+    expect(loadConfig({}).metrics).toEqual({
+      host: '127.0.0.1',
+      apiPort: 9464,
+      workerPort: 9465,
+      token: undefined,
+    });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
+});

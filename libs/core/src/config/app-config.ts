@@ -27,10 +27,19 @@ export interface AppConfig {
   patientKeys: { dataKeys: Record<string, Buffer>; writeKeyId: string; lookupKey: Buffer };
   graphql: { maxDepth: number; maxAliases: number; maxCost: number };
   audit: { sealEveryMs: number };
-  notifications: { deliveryMaxAttempts: number };
+  notifications: { deliveryMaxAttempts: number; webhookAllowedHosts: string };
   referrals: { sweepEveryMs: number };
   consultations: { meetingUrlTemplate: string };
+  /** Log file (appended to); standard output when unset. */
+  logFile?: string;
+  /** Prometheus metrics: own listeners (port 0: none) and optionally `/metrics` on the main port. */
+  metrics: { host: string; apiPort: number; workerPort: number; token?: string };
+  /** Origins browsers may call from (socket.io); exact strings or patterns. */
+  corsOrigins: (string | RegExp)[];
 }
+
+/** Development's default: any port on this machine; production's: none. */
+const DEV_ORIGINS = [/^http:\/\/localhost(:\d+)?$/, /^http:\/\/127\.0\.0\.1(:\d+)?$/];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -102,9 +111,27 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxCost: e.GRAPHQL_MAX_COST,
     },
     audit: { sealEveryMs: e.AUDIT_SEAL_EVERY_MS },
-    notifications: { deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS },
+    notifications: {
+      deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      webhookAllowedHosts: e.WEBHOOK_ALLOWED_HOSTS,
+    },
     referrals: { sweepEveryMs: e.REFERRAL_SWEEP_EVERY_MS },
     consultations: { meetingUrlTemplate: e.MEETING_URL_TEMPLATE },
+    logFile: e.LOG_FILE,
+    metrics: {
+      host: e.METRICS_HOST,
+      apiPort: e.METRICS_PORT,
+      workerPort: e.WORKER_METRICS_PORT,
+      token: e.METRICS_TOKEN,
+    },
+    corsOrigins:
+      e.CORS_ORIGINS === undefined
+        ? e.NODE_ENV === 'production'
+          ? []
+          : DEV_ORIGINS
+        : e.CORS_ORIGINS.split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
   };
 }
 

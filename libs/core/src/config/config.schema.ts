@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowList } from '../net/ip-ranges';
 
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 // 32-byte keys, base64. Development defaults only; production refuses them.
@@ -82,6 +83,28 @@ export const envSchema = z.object({
     )
     .default('https://meet.yigongti.example/{consultationId}'),
   REFERRAL_SWEEP_EVERY_MS: positiveInt.default(60_000),
+
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .superRefine((v, ctx) => {
+      const { bad } = parseAllowList(v);
+      if (bad.length)
+        ctx.addIssue({ code: 'custom', message: `not a host name, IP or CIDR block: ${bad.join(', ')}` });
+    })
+    .default(''),
+
+  LOG_FILE: z.string().optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  METRICS_TOKEN: z.string().min(32).optional(),
+  CORS_ORIGINS: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((o) => !o.trim() || /^https?:\/\/[^/\s]+$/.test(o.trim())),
+      'must be comma-separated origins such as https://console.example.org (scheme, host, optional port)',
+    )
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,6 +3,7 @@ import pino, { Logger } from 'pino';
 import { requestContext } from '../context/request-context';
 
 let stdout: pino.DestinationStream | undefined;
+const files = new Map<string, pino.DestinationStream>();
 
 /**
  * Standard output, written asynchronously and shared by every logger of the process (one
@@ -15,8 +16,52 @@ function stdoutDestination(): pino.DestinationStream {
   return stdout;
 }
 
-/** JSON logs; every line inside a request carries its request id. */
-export function createRootLogger(level: string, name: string): Logger {
+/** A file, appended to (several processes may share it: each write is whole lines). */
+function fileDestination(path: string): pino.DestinationStream {
+  let d = files.get(path);
+  if (!d) {
+    d = pino.destination({ dest: path, sync: false, append: true, mkdir: true });
+    files.set(path, d);
+  }
+  return d;
+}
+
+/**
+ * Resident ID numbers (18 characters) and mainland mobile numbers standing alone, i.e. not
+ * part of a longer run of letters or digits (so UUIDs, hashes and timestamps are left alone).
+ */
+const PERSONAL_NUMBER = /(?<![0-9A-Za-z])(?:\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])/g;
+
+/**
+ * The last line of defence: no log line leaves the process with an ID or phone number in it,
+ * whatever a message or an error quoted. The sources avoid them in the first place (access
+ * lines carry the path only, error serialisation drops query parameters and row details);
+ * this catches what a future message might quote.
+ */
+export function scrubPersonalNumbers(line: string): string {
+  return line.replace(PERSONAL_NUMBER, (m) => (m.length === 18 ? '[id-redacted]' : '[phone-redacted]'));
+}
+
+type SerializedError = Record<string, unknown> & { driverError?: unknown; cause?: unknown };
+
+/**
+ * Errors without the values of the statement that failed: TypeORM's QueryFailedError carries
+ * `parameters` (the row being written) and Postgres' `detail` quotes the offending key values.
+ */
+export function serializeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const out = pino.stdSerializers.err(err) as SerializedError;
+  delete out.parameters;
+  if ('detail' in out) out.detail = '[redacted]';
+  if (out.driverError && typeof out.driverError === 'object') {
+    const { detail: _detail, parameters: _parameters, ...rest } = out.driverError as Record<string, unknown>;
+    out.driverError = rest;
+  }
+  return out;
+}
+
+/** JSON logs to standard output (or `file`); every line inside a request carries its request id. */
+export function createRootLogger(level: string, name: string, file?: string): Logger {
   return pino(
     {
       name,
@@ -38,8 +83,10 @@ export function createRootLogger(level: string, name: string): Logger {
         ],
         censor: '[redacted]',
       },
+      serializers: { err: serializeError },
+      hooks: { streamWrite: scrubPersonalNumbers },
     },
-    stdoutDestination(),
+    file ? fileDestination(file) : stdoutDestination(),
   );
 }
 

@@ -14,7 +14,7 @@ export const InjectLogger = () => Inject(ROOT_LOGGER);
       provide: ROOT_LOGGER,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): Logger =>
-        createRootLogger(config.logLevel, process.env.YG_PROCESS_NAME ?? 'yigongti'),
+        createRootLogger(config.logLevel, process.env.YG_PROCESS_NAME ?? 'yigongti', config.logFile),
     },
   ],
   exports: [ROOT_LOGGER],

@@ -5,7 +5,7 @@ import {
   IsBoolean,
   IsEnum,
   IsOptional,
-  IsUrl,
+  IsString,
   IsUUID,
   MaxLength,
 } from 'class-validator';
@@ -77,7 +77,8 @@ export class UpdateNotificationPreferencesInput {
   channels!: OutsideChannelValue[];
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @IsString()
   @MaxLength(500)
+  // Parsed and checked (scheme, resolved addresses, allow-list) by the service, which names the reason.
   webhookUrl?: string;
 }

@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { Server } from 'socket.io';
+import { BoundedLabel, METRICS_REGISTRY, MetricsRegistry } from '@yg/core';
+
+/** Distinct GraphQL operation names kept as labels; later names count as "other". */
+export const MAX_OPERATION_NAMES = 200;
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** Paths mounted outside Nest's router (no `req.route`), named by their mount point. */
+const MOUNTS = ['/graphql', '/admin/queues', '/metrics', '/health'];
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The api's own instruments. Every label comes from a bounded set: the matched route (never the
+ * raw URL), the method, the status, the operation type, a bounded operation name, an error code.
+ */
+@Injectable()
+export class ApiMetrics {
+  readonly operationNames = new BoundedLabel(MAX_OPERATION_NAMES);
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly operationDuration: Histogram<'operation' | 'type'>;
+  readonly graphqlErrors: Counter<'operation' | 'type' | 'code'>;
+  private socketServer?: () => Server | undefined;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: MetricsRegistry) {
+    const registers = [registry];
+    this.httpDuration = new Histogram({
+      name: 'yg_http_request_duration_seconds',
+      help: 'HTTP requests by method, matched route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.operationDuration = new Histogram({
+      name: 'yg_graphql_operation_duration_seconds',
+      help: 'GraphQL operations by name (bounded) and type; "invalid" for documents that did not parse or validate',
+      labelNames: ['operation', 'type'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.graphqlErrors = new Counter({
+      name: 'yg_graphql_errors_total',
+      help: 'Errors in GraphQL answers by operation, type and extensions.code',
+      labelNames: ['operation', 'type', 'code'],
+      registers,
+    });
+    const sockets = () => this.socketServer?.();
+    new Gauge({
+      name: 'yg_socket_connections',
+      help: 'socket.io connections open on this api process',
+      registers,
+      collect() {
+        this.set(sockets()?.of('/').sockets.size ?? 0);
+      },
+    });
+  }
+
+  /** The socket.io server, once the adapter has made it. */
+  watchSockets(server: () => Server | undefined) {
+    this.socketServer = server;
+  }
+
+  /** Times one HTTP request from here to the end of its response. */
+  observeHttp(req: Request, res: Response) {
+    const end = this.httpDuration.startTimer();
+    res.once('finish', () =>
+      end({
+        method: METHODS.has(req.method) ? req.method : 'OTHER',
+        route: routeOf(req),
+        status: String(res.statusCode),
+      }),
+    );
+  }
+}
+
+/** The route a request matched, as declared (`/health/ready`), never the URL it came with. */
+export function routeOf(req: Request): string {
+  // A controller's route; a wildcard is a middleware's, which says nothing of the target.
+  const declared = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof declared === 'string' && !declared.includes('*'))
+    return `${req.baseUrl ?? ''}${declared}`.slice(0, 100);
+  const path = (req.originalUrl ?? req.url ?? '').split('?', 1)[0];
+  return MOUNTS.find((m) => path === m || path.startsWith(`${m}/`)) ?? 'unmatched';
+}

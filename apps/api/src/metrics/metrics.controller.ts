@@ -1,0 +1,38 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Inject, NotFoundException, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { APP_CONFIG, AppConfig, METRICS_REGISTRY, MetricsRegistry, Public } from '@yg/core';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * `/metrics` on the main port, for deployments that expose one port only: on when
+ * `METRICS_TOKEN` is set, and then only with `Authorization: Bearer <METRICS_TOKEN>`.
+ */
+@Controller('metrics')
+@Public()
+export class MetricsController {
+  private readonly token?: Buffer;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(METRICS_REGISTRY) private readonly registry: MetricsRegistry,
+  ) {
+    this.token = config.metrics.token ? digest(config.metrics.token) : undefined;
+  }
+
+  @Get()
+  async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!this.token) throw new NotFoundException();
+    const header = req.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? digest(header.slice(7).trim()) : undefined;
+    if (!given || !timingSafeEqual(given, this.token)) {
+      res
+        .status(401)
+        .set('www-authenticate', 'Bearer')
+        .json({ code: 'UNAUTHENTICATED', message: '需要指标令牌 (a metrics token is required)' });
+      return;
+    }
+    res.set('content-type', this.registry.contentType).send(await this.registry.metrics());
+  }
+}
