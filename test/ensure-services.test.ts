@@ -13,7 +13,7 @@ import { freePort } from './pipeline-helpers';
 
 const SCRIPT = resolve(__dirname, '../scripts/ensure-services.sh');
 /** What the script may use besides the services' own commands. */
-const BASICS = ['bash', 'env', 'id', 'timeout', 'seq', 'sleep', 'tr', 'awk', 'grep', 'sort', 'tail', 'find', 'mktemp', 'cat', 'rm'];
+const BASICS = 'bash env id timeout seq sleep tr awk grep sort tail find mktemp cat rm'.split(' ');
 const DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n';
 const UBUNTU = 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\nVERSION_ID="24.04"\n';
 const FEDORA = 'NAME="Fedora Linux"\nID=fedora\nVERSION_ID=40\n';
@@ -88,7 +88,9 @@ describe('scripts/ensure-services.sh on a fresh machine', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('+ env DEBIAN_FRONTEND=noninteractive apt-get update');
-    expect(r.out).toContain('+ env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql redis-server');
+    expect(r.out).toContain(
+      '+ env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql redis-server',
+    );
     expect(r.out).toContain('+ pg_ctlcluster --skip-systemctl-redirect');
     expect(r.out).toContain(`+ redis-server --daemonize yes --bind 127.0.0.1 -::1 --port ${redisPort}`);
     expect(r.out).toContain('(dry run: nothing was changed)');
@@ -135,7 +137,9 @@ describe('scripts/ensure-services.sh with the services installed', () => {
     expect(r.code).toBe(0);
     expect(r.out).not.toContain('apt-get');
     expect(r.out).toContain('+ pg_ctlcluster --skip-systemctl-redirect 15 main start');
-    expect(r.out).toContain(`+ redis-server --daemonize yes --bind 127.0.0.1 -::1 --port ${redisPort} --save  --appendonly no`);
+    expect(r.out).toContain(
+      `+ redis-server --daemonize yes --bind 127.0.0.1 -::1 --port ${redisPort} --save  --appendonly no`,
+    );
   });
 
   it('tells a user who may not start the cluster how to', () => {
@@ -147,8 +151,7 @@ describe('scripts/ensure-services.sh with the services installed', () => {
   const passwordRefused = () => ({
     ...installedStopped(),
     pg_isready: exit(0),
-    psql:
-      '#!/bin/sh\necho \'psql: error: connection to server at "127.0.0.1", port 5432 failed: FATAL:  password authentication failed for user "postgres"\' >&2\nexit 2\n',
+    psql: '#!/bin/sh\necho \'psql: error: connection to server at "127.0.0.1", port 5432 failed: FATAL:  password authentication failed for user "postgres"\' >&2\nexit 2\n',
   });
 
   it('lets the postgres user in over TCP from this machine when a fresh cluster asks for a password', () => {
@@ -176,7 +179,11 @@ describe('scripts/ensure-services.sh with the services installed', () => {
   });
 
   it('installs nothing for a server on another machine', () => {
-    const r = ensureServices({ uid: 0, stubs: { 'apt-get': MUST_NOT_RUN }, env: { DB_HOST: '10.255.255.1' } });
+    const r = ensureServices({
+      uid: 0,
+      stubs: { 'apt-get': MUST_NOT_RUN },
+      env: { DB_HOST: '10.255.255.1' },
+    });
     expect(r.code).toBe(1);
     expect(r.err).toContain('not this machine');
     expect(r.out).not.toContain('apt-get');
