@@ -1,13 +1,6 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import {
-  AppConfig,
-  Clock,
-  ClockModule,
-  ConfigModule,
-  DatabaseModule,
-  LoggingModule,
-  QueueModule,
-} from '@yg/core';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { AppConfig, Clock, ClockModule, ConfigModule, DatabaseModule, LoggingModule, QUEUES } from '@yg/core';
 import { AuditModule } from '@yg/audit';
 import { NetworkModule } from '@yg/network';
 import { IdentityModule } from '@yg/identity';
@@ -35,8 +28,20 @@ export class StoryClock extends Clock {
 }
 
 /**
+ * The audit service holds a producer for seal requests, which only the api's GraphQL plugin
+ * makes; the worker's periodic sealer seals what the seed writes. So the seed needs no Redis
+ * (compose's migrate step may run before Redis is up); any other use of the queue fails loudly.
+ */
+@Global()
+@Module({
+  providers: [{ provide: getQueueToken(QUEUES.AUDIT), useValue: {} }],
+  exports: [getQueueToken(QUEUES.AUDIT)],
+})
+class NoQueuesModule {}
+
+/**
  * The api's services, the worker's timer checks and its notification fan-out, without HTTP,
- * GraphQL or queue consumers. The timers' recorders are provided here (their modules export
+ * GraphQL, queues or Redis. The timers' recorders are provided here (their modules export
  * only the services); history is not pushed live, since nobody watched it happen.
  */
 @Module({})
@@ -49,8 +54,7 @@ export class DemoActivityModule {
         LoggingModule,
         ClockModule.forRoot(clock),
         DatabaseModule.forRoot({ entities: [], migrations: [] }),
-        // The audit service holds a queue producer (seal requests); nothing here consumes.
-        QueueModule.forRoot({ producerOnly: true }),
+        NoQueuesModule,
         OutboxModule,
         AuditModule,
         NetworkModule,
