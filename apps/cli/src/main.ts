@@ -3,14 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { ConfigError, dataSourceOptions, loadConfig } from '@yg/core';
 import { ensureDatabase, runMigrations } from '@yg/schema';
-import { seedQianjiang } from '@yg/seed';
+import { seedActivity, seedQianjiang } from '@yg/seed';
 import { FieldCipher } from '@yg/patients/domain/field-crypto';
 import { reencryptPatients } from '@yg/patients/reencrypt';
 import { printSchemaOf } from './print-schema';
 
 const USAGE = `usage: cli <command>
   migrate            create the database if missing and apply pending migrations
-  seed               load the 黔江区医共体 demo consortium (idempotent)
+  seed               load the 黔江区医共体 demo consortium and its recent activity (idempotent)
   schema <file>      write the GraphQL schema (SDL) to <file>
   patients:reencrypt [--batch <n>] [--after <patient id>]
                      rewrite patient ID numbers and phones under the writing key
@@ -41,6 +41,12 @@ async function main(argv: string[]) {
       } finally {
         await ds.destroy();
       }
+      const a = await seedActivity(config);
+      log(
+        a.referrals + a.consultations + a.patients
+          ? `seeded activity: ${a.patients} patients registered, ${a.referrals} referrals, ${a.consultations} consultations`
+          : 'activity already seeded',
+      );
       return;
     }
     case 'schema': {

@@ -49,6 +49,14 @@ export const DEMO_USERS: DemoUser[] = [
     description: '村医 village doctor at 邻鄂镇松林村卫生室',
   },
   {
+    username: 'towndoc',
+    displayName: '龚德明',
+    institutionKey: 'sc-linee',
+    roles: ['CLINICIAN'],
+    practitionerKey: 'gong-deming',
+    description: '乡镇卫生院全科医生 township clinician (全科) at 邻鄂镇中心卫生院',
+  },
+  {
     username: 'instadmin',
     displayName: '邻鄂镇中心卫生院管理员',
     institutionKey: 'sc-linee',

@@ -1,2 +1,3 @@
 export * from './seed';
 export * from './demo-users';
+export * from './activity/seed-activity';
