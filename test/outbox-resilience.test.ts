@@ -17,6 +17,7 @@ import {
   sleep,
   startRedis,
   stopProcess,
+  within,
 } from './pipeline-helpers';
 
 /**
@@ -212,22 +213,6 @@ describe('Redis down under a running api and worker', () => {
       [r.id, kind],
     );
     return rows.map((x) => x.recipient_user_id).sort();
-  }
-
-  /** A mutation that hangs instead of answering is a failure too. */
-  async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        p,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`${what} did not answer in ${ms} ms`)), ms);
-        }),
-      ]);
-    } finally {
-      // A pending timer would keep the jest worker alive for up to `ms` after the suite.
-      clearTimeout(timer);
-    }
   }
 
   it('accepts referral changes while Redis is down and delivers their notifications exactly once when it is back', async () => {

@@ -15,7 +15,14 @@ export interface AppConfig {
     poolSize: number;
     ssl: boolean;
   };
-  redis: { host: string; port: number; password?: string; db: number };
+  redis: {
+    host: string;
+    port: number;
+    password?: string;
+    db: number;
+    /** Bound on each command of the connections that requests wait on. */
+    commandTimeoutMs: number;
+  };
   queuePrefix: string;
   auth: {
     jwtSecret: string;
@@ -74,6 +81,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       port: e.REDIS_PORT,
       password: e.REDIS_PASSWORD || undefined,
       db: e.REDIS_DB,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     },
     queuePrefix: e.QUEUE_PREFIX,
     auth: {

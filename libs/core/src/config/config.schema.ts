@@ -30,6 +30,7 @@ export const envSchema = z.object({
   REDIS_PASSWORD: z.string().default(''),
   REDIS_DB: z.coerce.number().int().min(0).default(0),
   QUEUE_PREFIX: z.string().min(1).default('yg'),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(1000),
 
   JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
   JWT_TTL_SECONDS: positiveInt.default(900),
