@@ -15,6 +15,7 @@ import {
 import type { AuditService } from '@yg/audit';
 import { auditPlugin } from './audit.plugin';
 import { costLimitPlugin } from './cost.plugin';
+import { unavailablePlugin } from './unavailable.plugin';
 
 export function graphqlOptions(config: AppConfig, logger: Logger, audit: AuditService): ApolloDriverConfig {
   const prod = config.isProduction;
@@ -28,6 +29,9 @@ export function graphqlOptions(config: AppConfig, logger: Logger, audit: AuditSe
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // Nest otherwise resets every response with a `data` key to 200, the outage plugin's 503 too.
+    // No error here carries its own HTTP status (the formatter rebuilds every one).
+    preserveHttpStatusForExecutionErrors: false,
     validationRules: [depthLimitRule(config.graphql.maxDepth), aliasLimitRule(config.graphql.maxAliases)],
     // @nestjs/apollo loads @apollo/server's ESM build and this file its CJS build; the plugin
     // objects are plain and fit both, only the declared types differ.
@@ -37,6 +41,7 @@ export function graphqlOptions(config: AppConfig, logger: Logger, audit: AuditSe
       ApolloServerPluginCacheControlDisabled(),
       costLimitPlugin(config.graphql.maxCost),
       auditPlugin(audit),
+      unavailablePlugin(),
     ] as ApolloDriverConfig['plugins'],
     transformSchema: servePreloadedFields,
     formatError: createErrorFormatter(logger.child({ context: 'graphql' }), !prod),
