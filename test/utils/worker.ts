@@ -51,6 +51,7 @@ export function configEnv(config: AppConfig, extra: Record<string, string> = {})
     QUEUE_PREFIX: config.queuePrefix,
     AUDIT_SEAL_EVERY_MS: String(config.audit.sealEveryMs),
     REFERRAL_SWEEP_EVERY_MS: String(config.referrals.sweepEveryMs),
+    OUTBOX_POLL_MS: String(config.outbox.pollMs),
     DELIVERY_MAX_ATTEMPTS: String(config.notifications.deliveryMaxAttempts),
     ...extra,
   };

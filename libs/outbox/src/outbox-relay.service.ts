@@ -24,7 +24,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     }),
   ]).finally(() => clearTimeout(timer));
 }
-const IDLE_POLL_MS = 1000;
 const MAX_BACKOFF_MS = 5000;
 
 interface Row {
@@ -51,6 +50,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Set by a notification that arrives while a batch is in flight. */
   private dirty = false;
   private listener?: Client;
+  private listenTimer?: NodeJS.Timeout;
+  /** Failed attempts to open the listener since it last worked, for the backoff. */
+  private listenFailures = 0;
+  private listenerOpened = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -67,9 +70,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationShutdown() {
     this.running = false;
+    clearTimeout(this.listenTimer);
     this.wake?.();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Whether new rows wake the relay now, and how often the listener was re-opened after a loss. */
+  listenerState(): { listening: boolean; reopened: number } {
+    return { listening: !!this.listener, reopened: Math.max(0, this.listenerOpened - 1) };
   }
 
   /** Publishes one batch; returns how many rows went out. */
@@ -140,7 +149,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           this.dirty = false;
           continue;
         }
-        await this.sleep(IDLE_POLL_MS);
+        await this.sleep(this.config.outbox.pollMs);
       } catch (err) {
         this.logger.warn(`outbox relay paused ${backoff} ms: ${(err as Error).message}`);
         await this.sleep(backoff);
@@ -160,8 +169,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** LISTEN on a connection of its own so new rows go out at once, not at the next poll. */
-  private async listen() {
+  /**
+   * LISTEN on a connection of its own so new rows go out at once, not at the next poll. The
+   * connection is re-opened (with backoff) whenever it is lost, e.g. by a database restart:
+   * otherwise the relay would fall back to polling until the worker restarts.
+   */
+  private async listen(): Promise<void> {
+    if (!this.running) return;
     const { db } = this.config;
     const client = new Client({
       host: db.host,
@@ -170,8 +184,23 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       password: db.password,
       database: db.name,
       ssl: db.ssl ? { rejectUnauthorized: true } : undefined,
+      // A peer that vanished without closing the socket is noticed, not waited on for ever.
+      keepAlive: true,
     });
-    client.on('error', (err) => this.logger.warn(`outbox listener lost: ${err.message}`));
+    let lost = false;
+    const onLost = (why: string) => {
+      if (lost) return;
+      lost = true;
+      if (this.listener === client) this.listener = undefined;
+      client.end().catch(() => undefined);
+      if (!this.running) return;
+      const delay = Math.min(200 * 2 ** this.listenFailures++, MAX_BACKOFF_MS);
+      this.logger.warn(`outbox listener lost (${why}); re-opening in ${delay} ms, polling meanwhile`);
+      this.listenTimer = setTimeout(() => void this.listen(), delay);
+    };
+    // Kept after a loss too: a closed client may still report errors, which must not go unhandled.
+    client.on('error', (err) => onLost(err.message));
+    client.on('end', () => onLost('connection closed'));
     client.on('notification', () => {
       this.dirty = true;
       this.wake?.();
@@ -179,9 +208,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await client.connect();
       await client.query('LISTEN outbox');
-      this.listener = client;
     } catch (err) {
-      this.logger.warn(`outbox relay will poll only: ${(err as Error).message}`);
+      onLost((err as Error).message);
+      return;
     }
+    if (lost) return;
+    if (!this.running) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listener = client;
+    this.listenFailures = 0;
+    this.listenerOpened++;
+    // Rows committed while nobody listened go out now, not at the next poll.
+    this.dirty = true;
+    this.wake?.();
   }
 }

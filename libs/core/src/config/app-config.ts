@@ -33,6 +33,10 @@ export interface AppConfig {
   patientKeys: { dataKey: Buffer; lookupKey: Buffer };
   graphql: { maxDepth: number; maxAliases: number; maxCost: number };
   audit: { sealEveryMs: number };
+  outbox: {
+    /** How often the relay looks for rows when no notification woke it. */
+    pollMs: number;
+  };
   notifications: { deliveryMaxAttempts: number };
   referrals: { sweepEveryMs: number };
   consultations: { meetingUrlTemplate: string };
@@ -100,6 +104,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxCost: e.GRAPHQL_MAX_COST,
     },
     audit: { sealEveryMs: e.AUDIT_SEAL_EVERY_MS },
+    outbox: { pollMs: e.OUTBOX_POLL_MS },
     notifications: { deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS },
     referrals: { sweepEveryMs: e.REFERRAL_SWEEP_EVERY_MS },
     consultations: { meetingUrlTemplate: e.MEETING_URL_TEMPLATE },
