@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { io } from 'socket.io-client';
+import { Redis } from 'ioredis';
+import { QUEUES } from '@yg/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
@@ -8,9 +10,11 @@ import { TestApi } from './utils/api';
 import { eventually, startWorker } from './utils/worker';
 import { registerPatient } from './utils/referrals';
 import {
+  addUser,
   createReferral,
   CreatedReferral,
   freePort,
+  queueOf,
   startRedis,
   stopProcess,
   within,
@@ -146,4 +150,81 @@ describe('a Redis that stops answering (SIGSTOP: the socket stays open)', () => 
       socket.disconnect();
     }
   }, 30_000);
+});
+
+describe('Redis losing its data after the relay published (a restart without persistence, a failover)', () => {
+  let db: TestDb;
+  let api: TestApi;
+  let worker: INestApplicationContext | undefined;
+  let t: TenantFixture;
+  let redis: ChildProcess | undefined;
+  let port: number;
+  let extraCoord: { id: string };
+
+  beforeAll(async () => {
+    port = await freePort();
+    redis = await startRedis(port);
+    // A bound of a second instead of minutes, so the test does not wait.
+    db = await createTestDb({ REDIS_PORT: String(port), OUTBOX_RECONCILE_AFTER_MS: '1000' });
+    t = await buildTenant(db.ds);
+    extraCoord = await addUser(db.ds, t, `coordx-${t.tenantId.slice(0, 6)}`, t.inst.general, [
+      'REFERRAL_COORDINATOR',
+    ]);
+    api = await TestApi.start(db.config);
+    worker = await startWorker(db.config);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await db?.drop();
+    await stopProcess(redis);
+  });
+
+  it('publishes again every event whose job was lost, and each notification arrives exactly once', async () => {
+    const village = await api.login(t.users.villageClinician.username);
+    const patientId = await registerPatient(api, village);
+    const events = queueOf(api.app, QUEUES.EVENTS);
+    // Paused for every worker: the relay's jobs wait in Redis, none is taken.
+    await events.pause();
+    const referrals: CreatedReferral[] = [];
+    for (let i = 0; i < 6; i++) referrals.push(await createReferral(api, village, patientId, t.inst.general));
+    const ids = referrals.map((r) => r.id);
+    const eventRows = async (): Promise<
+      { id: string; published: boolean; settled: boolean; republished: number }[]
+    > =>
+      db.ds.query(
+        `SELECT id::text, published_at IS NOT NULL AS published, settled_at IS NOT NULL AS settled, republished
+           FROM outbox_message WHERE queue = 'events' AND payload->>'aggregateId' = ANY($1)`,
+        [ids],
+      );
+    await eventually(async () => {
+      const rows = await eventRows();
+      return rows.length === 6 && rows.every((r) => r.published);
+    });
+    expect(await events.getWaitingCount()).toBe(6);
+
+    // Everything Redis held is gone, the pause with it; the rows say "published".
+    const admin = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
+    try {
+      await admin.connect();
+      await admin.flushall();
+    } finally {
+      admin.disconnect();
+    }
+
+    const recipients = [t.users.coordinator.id, extraCoord.id].sort();
+    await eventually(
+      async () => {
+        for (const r of referrals) if ((await notifiedOf(db, r)).length < recipients.length) return false;
+        return true;
+      },
+      30_000,
+      200,
+    );
+    for (const r of referrals) expect(await notifiedOf(db, r)).toEqual(recipients);
+    expect(await duplicates(db)).toEqual([]);
+    // Each went out a second time under a new job id, and its job finished.
+    await eventually(async () => (await eventRows()).every((r) => r.settled));
+    expect((await eventRows()).map((r) => r.republished)).toEqual([1, 1, 1, 1, 1, 1]);
+  }, 60_000);
 });

@@ -36,6 +36,8 @@ export interface AppConfig {
   outbox: {
     /** How often the relay looks for rows when no notification woke it. */
     pollMs: number;
+    /** A published row whose job has not finished this long after it was due is checked in Redis. */
+    reconcileAfterMs: number;
   };
   notifications: { deliveryMaxAttempts: number };
   referrals: { sweepEveryMs: number };
@@ -104,7 +106,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxCost: e.GRAPHQL_MAX_COST,
     },
     audit: { sealEveryMs: e.AUDIT_SEAL_EVERY_MS },
-    outbox: { pollMs: e.OUTBOX_POLL_MS },
+    outbox: { pollMs: e.OUTBOX_POLL_MS, reconcileAfterMs: e.OUTBOX_RECONCILE_AFTER_MS },
     notifications: { deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS },
     referrals: { sweepEveryMs: e.REFERRAL_SWEEP_EVERY_MS },
     consultations: { meetingUrlTemplate: e.MEETING_URL_TEMPLATE },

@@ -47,6 +47,7 @@ export const envSchema = z.object({
   AUDIT_SEAL_EVERY_MS: positiveInt.default(60_000),
 
   OUTBOX_POLL_MS: positiveInt.default(1000),
+  OUTBOX_RECONCILE_AFTER_MS: positiveInt.default(300_000),
 
   DELIVERY_MAX_ATTEMPTS: positiveInt.default(6),
   MEETING_URL_TEMPLATE: z
