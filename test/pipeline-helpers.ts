@@ -143,6 +143,22 @@ export function countBy<T>(items: T[], key: (t: T) => string): Record<string, nu
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A mutation that hangs instead of answering is a failure too: a liveness bound, not a speed claim. */
+export async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} did not answer in ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    // A pending timer would keep the jest worker alive for up to `ms` after the suite.
+    clearTimeout(timer);
+  }
+}
+
 /** Runs `fn` over `items` with at most `limit` in flight. */
 export async function pool<T, R>(
   items: T[],

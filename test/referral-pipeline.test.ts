@@ -78,7 +78,9 @@ describe('referral deadlines and appointments on a live worker (2 s timings)', (
     return eventually(async () => {
       const rows = await timerRows(db.ds, referralId, jobName);
       const job = rows[index] && (await jobOfRow(queue, rows[index].id));
-      return job && (await job.getState()) === 'completed' ? { value: job.returnvalue } : null;
+      if (!job || (await job.getState()) !== 'completed') return null;
+      // Read again: the copy fetched above may predate the completion (no return value yet).
+      return { value: (await jobOfRow(queue, rows[index].id))!.returnvalue };
     }, 20_000).then((r) => r.value);
   }
 

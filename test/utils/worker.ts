@@ -53,6 +53,8 @@ export function configEnv(config: AppConfig, extra: Record<string, string> = {})
     QUEUE_PREFIX: config.queuePrefix,
     AUDIT_SEAL_EVERY_MS: String(config.audit.sealEveryMs),
     REFERRAL_SWEEP_EVERY_MS: String(config.referrals.sweepEveryMs),
+    OUTBOX_POLL_MS: String(config.outbox.pollMs),
+    OUTBOX_RECONCILE_AFTER_MS: String(config.outbox.reconcileAfterMs),
     DELIVERY_MAX_ATTEMPTS: String(config.notifications.deliveryMaxAttempts),
     ...extra,
   };

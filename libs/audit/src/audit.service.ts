@@ -142,14 +142,15 @@ export class AuditService {
   }
 
   /**
-   * Asks a worker to seal the tenant's new events soon. Best effort: the periodic sealer
-   * catches up on anything a lost request leaves behind.
+   * Asks a worker to seal the tenant's new events soon. Best effort, never throws, and callers
+   * need not wait for it: the queue connection bounds each command (REDIS_COMMAND_TIMEOUT_MS)
+   * and the periodic sealer catches up on anything a lost request leaves behind.
    *
    * Requests are grouped into windows of SEAL_WINDOW_MS: the window's job (one id per tenant
    * and window) runs SEAL_DELAY_MS after the window closes, so it sees every event committed
    * before a request made in that window. A process that has already placed the current
-   * window's job skips Redis for the rest of the window: under load that is one queue call
-   * per tenant per window instead of one per request. Several api processes share a window's
+   * window's job (or is placing it) skips Redis for the rest of the window: under load that is
+   * one queue call per tenant per window instead of one per request, also while Redis stalls. Several api processes share a window's
    * job by its id; their clocks must agree within SEAL_DELAY_MS (NTP does far better).
    */
   async requestSeal(tenantId: string | undefined): Promise<void> {
@@ -157,20 +158,21 @@ export class AuditService {
     const now = Date.now();
     const window = Math.floor(now / SEAL_WINDOW_MS);
     if (this.sealWindows.get(tenant) === window) return;
+    if (this.sealWindows.size > 10_000) this.sealWindows.clear();
+    this.sealWindows.set(tenant, window);
     try {
       await this.queue.add(
         JOBS.AUDIT_SEAL_TENANT,
         { tenantId: tenant },
         { jobId: `seal-${tenant}-${window}`, delay: (window + 1) * SEAL_WINDOW_MS + SEAL_DELAY_MS - now },
       );
-      // Only once the job is surely placed; a request meanwhile places it again (same id, no-op).
-      if (this.sealWindows.size > 10_000) this.sealWindows.clear();
-      this.sealWindows.set(tenant, window);
     } catch (err) {
+      // Not placed: the next request of this window tries again (same id, a no-op if it was).
+      if (this.sealWindows.get(tenant) === window) this.sealWindows.delete(tenant);
       this.logger.warn(`seal request deferred to the periodic sealer: ${(err as Error).message}`);
     }
   }
 
-  /** The window whose seal job this process has placed, per tenant. */
+  /** The window whose seal job this process has placed or is placing, per tenant. */
   private readonly sealWindows = new Map<string, number>();
 }

@@ -24,8 +24,17 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     }),
   ]).finally(() => clearTimeout(timer));
 }
-const IDLE_POLL_MS = 1000;
 const MAX_BACKOFF_MS = 5000;
+/** Rows checked against Redis per transaction, and at most this many pages per run. */
+const RECONCILE_PAGE = 500;
+const RECONCILE_PAGES = 20;
+/** A row whose job keeps vanishing is left alone (and logged) after this many re-publications. */
+const MAX_REPUBLISH = 5;
+
+/** The BullMQ job id of an outbox row; a re-published row gets a new one. */
+export function outboxJobId(id: string, republished: number): string {
+  return republished ? `ob-${id}-r${republished}` : `ob-${id}`;
+}
 
 interface Row {
   id: string;
@@ -34,6 +43,7 @@ interface Row {
   payload: unknown;
   run_at: Date;
   attempts: number | null;
+  republished: number;
 }
 
 /**
@@ -51,6 +61,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Set by a notification that arrives while a batch is in flight. */
   private dirty = false;
   private listener?: Client;
+  private listenTimer?: NodeJS.Timeout;
+  /** Failed attempts to open the listener since it last worked, for the backoff. */
+  private listenFailures = 0;
+  private listenerOpened = 0;
+  private reconcileTimer?: NodeJS.Timeout;
+  private reconciling?: Promise<void>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -63,20 +79,29 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.running = true;
     await this.listen();
     this.loop = this.run();
+    this.scheduleReconcile();
   }
 
   async onApplicationShutdown() {
     this.running = false;
+    clearTimeout(this.listenTimer);
+    clearTimeout(this.reconcileTimer);
     this.wake?.();
     await this.loop;
+    await this.reconciling;
     await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Whether new rows wake the relay now, and how often the listener was re-opened after a loss. */
+  listenerState(): { listening: boolean; reopened: number } {
+    return { listening: !!this.listener, reopened: Math.max(0, this.listenerOpened - 1) };
   }
 
   /** Publishes one batch; returns how many rows went out. */
   async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (em) => {
       const rows: Row[] = await em.query(
-        `SELECT id::text, queue, job_name, payload, run_at, attempts
+        `SELECT id::text, queue, job_name, payload, run_at, attempts, republished
            FROM outbox_message
           WHERE published_at IS NULL
           ORDER BY id
@@ -95,7 +120,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
               name: r.job_name,
               data: { messageId: r.id, payload: r.payload } satisfies OutboxJob,
               opts: {
-                jobId: `ob-${r.id}`,
+                jobId: outboxJobId(r.id, r.republished),
                 delay: Math.max(0, new Date(r.run_at).getTime() - now),
                 ...(r.attempts ? { attempts: r.attempts } : {}),
               },
@@ -109,6 +134,99 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       ]);
       return rows.length;
     });
+  }
+
+  /**
+   * Finds rows published at least `OUTBOX_RECONCILE_AFTER_MS` ago and past their run time whose
+   * job has not finished, asks Redis whether it still holds each job, and marks those it lost
+   * unpublished again (with a new job id), so the relay publishes them once more. Redis loses
+   * jobs when it restarts without persistence or fails over to a lagging replica; the
+   * processors are idempotent, so a job published twice changes nothing. Jobs Redis still
+   * holds (waiting behind a backlog, retrying, delayed again) are left alone. Returns how many
+   * rows were marked.
+   */
+  async reconcile(): Promise<number> {
+    const afterSecs = this.config.outbox.reconcileAfterMs / 1000;
+    let marked = 0;
+    let after = '0';
+    for (let page = 0; page < RECONCILE_PAGES; page++) {
+      const { rows, lost } = await this.dataSource.transaction(async (em) => {
+        const rows: { id: string; queue: QueueName; republished: number }[] = await em.query(
+          `SELECT id::text, queue, republished FROM outbox_message
+            WHERE published_at IS NOT NULL AND settled_at IS NULL AND id > $1
+              AND published_at < now() - make_interval(secs => $2)
+              AND run_at < now() - make_interval(secs => $2)
+            ORDER BY id
+            LIMIT ${RECONCILE_PAGE}
+            FOR UPDATE SKIP LOCKED`,
+          [after, afterSecs],
+        );
+        if (!rows.length) return { rows, lost: [] };
+        const lost = await withTimeout(this.lostJobs(rows), ADD_TIMEOUT_MS);
+        const again = lost.filter((r) => r.republished < MAX_REPUBLISH);
+        const given = lost.filter((r) => r.republished >= MAX_REPUBLISH);
+        if (given.length) {
+          this.logger.error(
+            `outbox rows ${given.map((r) => r.id).join(', ')} lost their job ${MAX_REPUBLISH + 1} times; left for an operator`,
+          );
+          // Settled as given up, so they are not checked again on every run.
+          await em.query(`UPDATE outbox_message SET settled_at = now() WHERE id = ANY($1::bigint[])`, [
+            given.map((r) => r.id),
+          ]);
+        }
+        if (again.length) {
+          await em.query(
+            `UPDATE outbox_message SET published_at = NULL, republished = republished + 1 WHERE id = ANY($1::bigint[])`,
+            [again.map((r) => r.id)],
+          );
+        }
+        return { rows, lost: again };
+      });
+      marked += lost.length;
+      if (rows.length < RECONCILE_PAGE) break;
+      after = rows[rows.length - 1].id;
+    }
+    if (marked) {
+      this.logger.warn(`${marked} outbox job(s) lost by Redis; publishing them again`);
+      this.dirty = true;
+      this.wake?.();
+    }
+    return marked;
+  }
+
+  /** The rows whose job Redis no longer holds in any state. */
+  private async lostJobs<T extends { id: string; queue: QueueName; republished: number }>(
+    rows: T[],
+  ): Promise<T[]> {
+    const byQueue = new Map<QueueName, T[]>();
+    for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r]);
+    const lost: T[] = [];
+    for (const [name, list] of byQueue) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      // The job hash exists in every state (waiting, delayed, active, completed, failed): O(1) per job.
+      const client = await queue.getBackend().client;
+      const pipeline = client.pipeline();
+      for (const r of list) pipeline.runCommand('exists', [queue.toKey(outboxJobId(r.id, r.republished))]);
+      const results = (await pipeline.exec()) ?? [];
+      list.forEach((r, i) => {
+        const [err, exists] = results[i] ?? [new Error('no reply'), null];
+        if (err) throw err;
+        if (exists === 0) lost.push(r);
+      });
+    }
+    return lost;
+  }
+
+  /** Runs the reconciliation every half of its bound (between 1 s and 1 min). */
+  private scheduleReconcile() {
+    if (!this.running) return;
+    const every = Math.min(Math.max(this.config.outbox.reconcileAfterMs / 2, 1000), 60_000);
+    this.reconcileTimer = setTimeout(() => {
+      this.reconciling = this.reconcile()
+        .then(() => undefined)
+        .catch((err: Error) => this.logger.warn(`outbox reconciliation skipped: ${err.message}`))
+        .finally(() => this.scheduleReconcile());
+    }, every);
   }
 
   /** Trims what has been published and handled long ago, a bounded batch at a time. */
@@ -140,7 +258,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           this.dirty = false;
           continue;
         }
-        await this.sleep(IDLE_POLL_MS);
+        await this.sleep(this.config.outbox.pollMs);
       } catch (err) {
         this.logger.warn(`outbox relay paused ${backoff} ms: ${(err as Error).message}`);
         await this.sleep(backoff);
@@ -160,8 +278,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** LISTEN on a connection of its own so new rows go out at once, not at the next poll. */
-  private async listen() {
+  /**
+   * LISTEN on a connection of its own so new rows go out at once, not at the next poll. The
+   * connection is re-opened (with backoff) whenever it is lost, e.g. by a database restart:
+   * otherwise the relay would fall back to polling until the worker restarts.
+   */
+  private async listen(): Promise<void> {
+    if (!this.running) return;
     const { db } = this.config;
     const client = new Client({
       host: db.host,
@@ -170,8 +293,23 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       password: db.password,
       database: db.name,
       ssl: db.ssl ? { rejectUnauthorized: true } : undefined,
+      // A peer that vanished without closing the socket is noticed, not waited on for ever.
+      keepAlive: true,
     });
-    client.on('error', (err) => this.logger.warn(`outbox listener lost: ${err.message}`));
+    let lost = false;
+    const onLost = (why: string) => {
+      if (lost) return;
+      lost = true;
+      if (this.listener === client) this.listener = undefined;
+      client.end().catch(() => undefined);
+      if (!this.running) return;
+      const delay = Math.min(200 * 2 ** this.listenFailures++, MAX_BACKOFF_MS);
+      this.logger.warn(`outbox listener lost (${why}); re-opening in ${delay} ms, polling meanwhile`);
+      this.listenTimer = setTimeout(() => void this.listen(), delay);
+    };
+    // Kept after a loss too: a closed client may still report errors, which must not go unhandled.
+    client.on('error', (err) => onLost(err.message));
+    client.on('end', () => onLost('connection closed'));
     client.on('notification', () => {
       this.dirty = true;
       this.wake?.();
@@ -179,9 +317,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await client.connect();
       await client.query('LISTEN outbox');
-      this.listener = client;
     } catch (err) {
-      this.logger.warn(`outbox relay will poll only: ${(err as Error).message}`);
+      onLost((err as Error).message);
+      return;
     }
+    if (lost) return;
+    if (!this.running) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listener = client;
+    this.listenFailures = 0;
+    this.listenerOpened++;
+    // Rows committed while nobody listened go out now, not at the next poll.
+    this.dirty = true;
+    this.wake?.();
   }
 }

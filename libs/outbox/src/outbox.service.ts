@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock, QUEUES, QueueName } from '@yg/core';
 import { OutboxMessageEntity } from './entities/outbox-message.entity';
@@ -15,10 +16,30 @@ export interface OutboxEntry {
   attempts?: number;
 }
 
+/** How far the relay is behind: rows due and not yet handed to BullMQ. */
+export interface OutboxLag {
+  pending: number;
+  /** Age of the oldest of them (since it was due), 0 when none. */
+  oldestPendingMs: number;
+}
+
 /** Writes jobs and events into the caller's transaction; they reach BullMQ only if it commits. */
 @Injectable()
 export class OutboxService {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** For monitoring; one index scan of the unpublished rows. */
+  async lag(): Promise<OutboxLag> {
+    const [row]: { pending: number; oldest_ms: number | null }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS pending,
+              (extract(epoch FROM now() - min(run_at)) * 1000)::float8 AS oldest_ms
+         FROM outbox_message WHERE published_at IS NULL AND run_at <= now()`,
+    );
+    return { pending: row.pending, oldestPendingMs: Math.max(0, Math.round(row.oldest_ms ?? 0)) };
+  }
 
   async enqueue(em: EntityManager, ...entries: OutboxEntry[]): Promise<void> {
     if (!entries.length) return;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import { Redis } from 'ioredis';
-import { APP_CONFIG, AppConfig, redisOptions } from '@yg/core';
+import { APP_CONFIG, AppConfig, requestPathRedisOptions } from '@yg/core';
 import { ioChannelKey } from './rooms';
 
 /**
@@ -16,10 +16,10 @@ export class RealtimeEmitter implements OnApplicationShutdown {
   private lastWarned = 0;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis(redisOptions(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }));
+    this.redis = new Redis(requestPathRedisOptions(config));
     this.redis.on('error', () => undefined);
-    // The emitter calls publish() and drops the promise. With Redis away (no offline queue) that
-    // promise rejects, and an unhandled rejection kills the process (the worker). Catch it here.
+    // The emitter calls publish() and drops the promise. With Redis away (no offline queue) or
+    // stalled (command timeout) that promise rejects, and an unhandled rejection kills the process (the worker). Catch it here.
     const publisher = {
       publish: (channel: string, message: string | Buffer) =>
         this.redis.publish(channel, message).catch((err: Error) => {

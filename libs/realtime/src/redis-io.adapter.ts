@@ -1,9 +1,9 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
-import { AppConfig, redisOptions } from '@yg/core';
+import { AppConfig, redisOptions, requestPathRedisOptions } from '@yg/core';
 import { ioChannelKey } from './rooms';
 
 /** Whether a browser page served from `origin` may talk to the api (`CORS_ORIGINS`). */
@@ -19,10 +19,12 @@ export function originAllowed(allowed: (string | RegExp)[], origin: string): boo
  * servers) are not browsers and are let through to authenticate with their token.
  */
 export class RedisIoAdapter extends IoAdapter {
+  private readonly log = new Logger(RedisIoAdapter.name);
   private pub?: Redis;
   private sub?: Redis;
   /** The server this adapter made (one per api process), for metrics. */
   server?: Server;
+  private lastWarned = 0;
 
   constructor(
     app: INestApplicationContext,
@@ -42,10 +44,23 @@ export class RedisIoAdapter extends IoAdapter {
         done(null, origin === undefined || originAllowed(allowed, origin));
       },
     } as ServerOptions);
-    this.pub = new Redis(redisOptions(this.config));
-    this.sub = this.pub.duplicate();
+    // Socket handlers wait on the publishing side (presence asks every api process who is in a
+    // room): bounded like any request path. The subscriber only listens, so it keeps the defaults.
+    this.pub = new Redis(requestPathRedisOptions(this.config));
+    this.sub = new Redis(redisOptions(this.config));
     this.pub.on('error', () => undefined);
     this.sub.on('error', () => undefined);
+    // The adapter publishes and drops the promise; a rejection (Redis away or stalled) must not
+    // become an unhandled rejection that ends the process. Pushes are best effort.
+    const publish = this.pub.publish.bind(this.pub) as (
+      channel: string,
+      message: string | Buffer,
+    ) => Promise<number>;
+    (this.pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
+      publish(channel, message).catch((err: Error) => {
+        this.warnDropped(err);
+        return 0;
+      });
     server.adapter(createAdapter(this.pub, this.sub, { key: ioChannelKey(this.config.queuePrefix) }));
     this.server = server;
     return server;
@@ -55,5 +70,13 @@ export class RedisIoAdapter extends IoAdapter {
     await super.close(server);
     this.pub?.disconnect();
     this.sub?.disconnect();
+  }
+
+  /** At most one warning every 10 s, so an outage does not flood the log. */
+  private warnDropped(err: Error) {
+    const now = Date.now();
+    if (now - this.lastWarned < 10_000) return;
+    this.lastWarned = now;
+    this.log.warn(`socket.io messages dropped while Redis is unreachable: ${err.message}`);
   }
 }

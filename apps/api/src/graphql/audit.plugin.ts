@@ -53,8 +53,10 @@ export function auditPlugin(audit: AuditService): ApolloServerPlugin {
         },
         async willSendResponse() {
           await Promise.allSettled(pending);
+          // Not awaited: the answer never waits on Redis. The request is bounded and best effort;
+          // the periodic sealer catches up on whatever it misses.
           const tenants = requestContext.get()?.auditedTenants;
-          if (tenants) await Promise.all([...tenants].map((t) => audit.requestSeal(t)));
+          if (tenants) for (const t of tenants) void audit.requestSeal(t);
         },
       };
     },

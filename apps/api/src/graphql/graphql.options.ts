@@ -17,6 +17,7 @@ import { auditPlugin } from './audit.plugin';
 import { costLimitPlugin } from './cost.plugin';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
+import { unavailablePlugin } from './unavailable.plugin';
 
 export function graphqlOptions(
   config: AppConfig,
@@ -35,6 +36,9 @@ export function graphqlOptions(
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // Nest otherwise resets every response with a `data` key to 200, the outage plugin's 503 too.
+    // No error here carries its own HTTP status (the formatter rebuilds every one).
+    preserveHttpStatusForExecutionErrors: false,
     validationRules: [depthLimitRule(config.graphql.maxDepth), aliasLimitRule(config.graphql.maxAliases)],
     // @nestjs/apollo loads @apollo/server's ESM build and this file its CJS build; the plugin
     // objects are plain and fit both, only the declared types differ.
@@ -45,6 +49,7 @@ export function graphqlOptions(
       costLimitPlugin(config.graphql.maxCost),
       auditPlugin(audit),
       graphqlMetricsPlugin(metrics),
+      unavailablePlugin(),
     ] as ApolloDriverConfig['plugins'],
     transformSchema: servePreloadedFields,
     formatError: createErrorFormatter(logger.child({ context: 'graphql' }), !prod),

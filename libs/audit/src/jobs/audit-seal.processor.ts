@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { JOBS, QUEUES, QuietWorkerHost } from '@yg/core';
+import { JOBS, QUEUES, QuietWorkerHost, WORKER_TIMING } from '@yg/core';
 import { AuditChainService } from '../audit-chain.service';
 
 export interface AuditSealPayload {
@@ -8,7 +8,7 @@ export interface AuditSealPayload {
 }
 
 /** Seals pending audit events. Idempotent: the pending list in Postgres is the key. */
-@Processor(QUEUES.AUDIT)
+@Processor(QUEUES.AUDIT, { ...WORKER_TIMING })
 export class AuditSealProcessor extends QuietWorkerHost {
   constructor(private readonly chain: AuditChainService) {
     super();

@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
 import { DelayedError, Job } from 'bullmq';
-import { JOBS, QUEUES, QuietWorkerHost } from '@yg/core';
+import { JOBS, QUEUES, QuietWorkerHost, WORKER_TIMING } from '@yg/core';
 import type { OutboxJob } from '@yg/outbox';
 import { ConsultationTimerOutcome, ConsultationTimers } from '../consultation-timers.service';
 
@@ -12,7 +12,7 @@ export interface ConsultationTimerPayload {
 }
 
 /** Thin: picks the check; an early job goes back to sleep until its moment. */
-@Processor(QUEUES.CONSULTATION_TIMERS, { concurrency: 4 })
+@Processor(QUEUES.CONSULTATION_TIMERS, { ...WORKER_TIMING, concurrency: 4 })
 export class ConsultationTimersProcessor extends QuietWorkerHost {
   constructor(private readonly timers: ConsultationTimers) {
     super();

@@ -15,7 +15,14 @@ export interface AppConfig {
     poolSize: number;
     ssl: boolean;
   };
-  redis: { host: string; port: number; password?: string; db: number };
+  redis: {
+    host: string;
+    port: number;
+    password?: string;
+    db: number;
+    /** Bound on each command of the connections that requests wait on. */
+    commandTimeoutMs: number;
+  };
   queuePrefix: string;
   auth: {
     jwtSecret: string;
@@ -27,6 +34,12 @@ export interface AppConfig {
   patientKeys: { dataKeys: Record<string, Buffer>; writeKeyId: string; lookupKey: Buffer };
   graphql: { maxDepth: number; maxAliases: number; maxCost: number };
   audit: { sealEveryMs: number };
+  outbox: {
+    /** How often the relay looks for rows when no notification woke it. */
+    pollMs: number;
+    /** A published row whose job has not finished this long after it was due is checked in Redis. */
+    reconcileAfterMs: number;
+  };
   notifications: { deliveryMaxAttempts: number; webhookAllowedHosts: string };
   referrals: { sweepEveryMs: number };
   consultations: { meetingUrlTemplate: string };
@@ -92,6 +105,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       port: e.REDIS_PORT,
       password: e.REDIS_PASSWORD || undefined,
       db: e.REDIS_DB,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     },
     queuePrefix: e.QUEUE_PREFIX,
     auth: {
@@ -111,6 +125,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxCost: e.GRAPHQL_MAX_COST,
     },
     audit: { sealEveryMs: e.AUDIT_SEAL_EVERY_MS },
+    outbox: { pollMs: e.OUTBOX_POLL_MS, reconcileAfterMs: e.OUTBOX_RECONCILE_AFTER_MS },
     notifications: {
       deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS,
       webhookAllowedHosts: e.WEBHOOK_ALLOWED_HOSTS,

@@ -56,6 +56,7 @@ export const envSchema = z.object({
   REDIS_PASSWORD: z.string().default(''),
   REDIS_DB: z.coerce.number().int().min(0).default(0),
   QUEUE_PREFIX: z.string().min(1).default('yg'),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(1000),
 
   JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
   JWT_TTL_SECONDS: positiveInt.default(900),
@@ -73,6 +74,9 @@ export const envSchema = z.object({
   GRAPHQL_MAX_COST: positiveInt.default(5000),
 
   AUDIT_SEAL_EVERY_MS: positiveInt.default(60_000),
+
+  OUTBOX_POLL_MS: positiveInt.default(1000),
+  OUTBOX_RECONCILE_AFTER_MS: positiveInt.default(300_000),
 
   DELIVERY_MAX_ATTEMPTS: positiveInt.default(6),
   MEETING_URL_TEMPLATE: z

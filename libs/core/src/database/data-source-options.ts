@@ -31,6 +31,9 @@ export function dataSourceOptions(config: AppConfig, parts: SchemaParts): DataSo
     extra: {
       max: config.db.poolSize,
       application_name: process.env.YG_PROCESS_NAME ?? 'yigongti',
+      // Waiting for a pool slot or a new connection ends, and answers SERVICE_UNAVAILABLE, rather
+      // than holding the request while the database is unreachable (a black hole, not a refusal).
+      connectionTimeoutMillis: 10_000,
       // A stuck statement must not hold a pool slot for ever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,

@@ -87,3 +87,16 @@ export class DataIntegrityError extends DomainError {
     super('DATA_INTEGRITY', message, details);
   }
 }
+
+/** A dependency (the database) is away for a moment: nothing was done, and the same request can be sent again. */
+export class ServiceUnavailableError extends DomainError {
+  constructor() {
+    super(
+      'SERVICE_UNAVAILABLE',
+      '服务暂时不可用,请稍后重试 (Service temporarily unavailable; retry shortly)',
+      {
+        retryable: true,
+      },
+    );
+  }
+}

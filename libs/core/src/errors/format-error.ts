@@ -1,6 +1,7 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { DomainError } from './domain-errors';
+import { DomainError, ServiceUnavailableError } from './domain-errors';
+import { isDatabaseOutage } from './outage';
 import { requestContext } from '../context/request-context';
 
 /** Codes produced by GraphQL/Apollo itself for malformed requests; safe to pass through. */
@@ -18,12 +19,18 @@ export const INTERNAL_MESSAGE = '服务器内部错误,请稍后重试 (Internal
 
 /**
  * One place where errors become what clients see: domain errors keep their code, message
- * and details; anything unexpected is logged with the request id and answered generically.
+ * and details; a database that cannot be reached answers SERVICE_UNAVAILABLE (retryable);
+ * anything unexpected is logged with the request id and answered generically.
  */
 export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? error.originalError : error;
+    let original = error instanceof GraphQLError ? error.originalError : error;
     const requestId = requestContext.requestId();
+    if (!(original instanceof DomainError) && isDatabaseOutage(original)) {
+      // A fault of the moment, not of the code: one line without a stack.
+      logger.warn({ path: formatted.path, cause: (original as Error).message }, 'database unavailable');
+      original = new ServiceUnavailableError();
+    }
     if (original instanceof DomainError) {
       return {
         message: original.message,

@@ -4,14 +4,15 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { Queue, RedisOptions as BullRedisOptions } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { redisOptions } from '../redis/redis.module';
+import { redisOptions, requestPathRedisOptions } from '../redis/redis.module';
 import { DEFAULT_JOB_OPTIONS, QUEUES } from './queues';
 
 const QUEUE_NAMES = Object.values(QUEUES);
 
 /**
- * BullMQ wiring. `producerOnly` (the api) makes enqueueing fail fast while Redis is down;
- * workers keep retrying for ever, as BullMQ requires.
+ * BullMQ wiring. `producerOnly` (the api) makes enqueueing fail fast while Redis is down and
+ * bounds each command while it does not answer; workers keep retrying for ever, as BullMQ
+ * requires.
  */
 @Module({})
 export class QueueModule implements OnModuleInit {
@@ -25,12 +26,10 @@ export class QueueModule implements OnModuleInit {
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         prefix: config.queuePrefix,
-        connection: redisOptions(
-          config,
-          opts.producerOnly
-            ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 }
-            : { maxRetriesPerRequest: null },
-        ) as BullRedisOptions, // ioredis types its retryStrategy as nullable; bullmq does not
+        // ioredis types its retryStrategy as nullable; bullmq does not.
+        connection: (opts.producerOnly
+          ? requestPathRedisOptions(config)
+          : redisOptions(config, { maxRetriesPerRequest: null })) as BullRedisOptions,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     });

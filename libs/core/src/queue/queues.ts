@@ -1,4 +1,4 @@
-import type { JobsOptions } from 'bullmq';
+import type { JobsOptions, WorkerOptions } from 'bullmq';
 
 /** Every queue the system uses. Payload types live beside their processors. */
 export const QUEUES = {
@@ -37,3 +37,22 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 3600, count: 1000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
+
+/**
+ * How soon the work of a worker that died (SIGKILL, OOM, a lost host) is done again: every
+ * processor spreads this into its `@Processor` options (checked at start-up).
+ *
+ * A live worker renews its jobs' locks every lockDuration / 2, so a job may run far longer than
+ * the lock (a webhook waits up to 10 s); only a dead worker, or an event loop blocked for more
+ * than ~4 s, lets a lock lapse. The stalled check then moves the job back to waiting at its next
+ * run: a killed worker's jobs are redone within lockDuration + stalledInterval (10 s) instead of
+ * BullMQ's default ~60 s. A lapse while the worker lives (Redis stalled for seconds) means the
+ * job runs twice, which idempotent processors absorb; maxStalledCount 2 lets it lapse twice
+ * before the job is failed, so one hiccup fails nothing while a job that kills every worker it
+ * lands on still stops.
+ */
+export const WORKER_TIMING = {
+  lockDuration: 8_000,
+  stalledInterval: 2_000,
+  maxStalledCount: 2,
+} as const satisfies Partial<WorkerOptions>;

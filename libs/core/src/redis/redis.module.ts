@@ -20,23 +20,30 @@ export function redisOptions(config: AppConfig, extra: RedisOptions = {}): Redis
 }
 
 /**
- * A general-purpose client for request paths: it fails fast while Redis is away
- * (no offline queue), because Redis only carries queues and fan-out, never business data.
+ * Options for every connection a request (or a socket message) can wait on. Redis carries only
+ * queues and fan-out, never business data, so a command there must never hold an answer:
+ * - no offline queue: while the connection is down a command fails at once;
+ * - a command timeout: a Redis that stopped answering (a stalled server, a network black
+ *   hole) leaves the socket open, so only a timeout ends the wait.
+ * Not for BullMQ workers, whose blocking reads are meant to wait.
  */
+export function requestPathRedisOptions(config: AppConfig, extra: RedisOptions = {}): RedisOptions {
+  return redisOptions(config, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: config.redis.commandTimeoutMs,
+    ...extra,
+  });
+}
+
+/** A general-purpose client for request paths: fails fast and never waits unbounded. */
 @Global()
 @Module({
   providers: [
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new Redis(
-          redisOptions(config, {
-            enableOfflineQueue: false,
-            maxRetriesPerRequest: 1,
-            lazyConnect: false,
-          }),
-        ),
+      useFactory: (config: AppConfig) => new Redis(requestPathRedisOptions(config, { lazyConnect: false })),
     },
   ],
   exports: [REDIS],

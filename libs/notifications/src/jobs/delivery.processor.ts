@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { QUEUES, QuietWorkerHost } from '@yg/core';
+import { QUEUES, QuietWorkerHost, WORKER_TIMING } from '@yg/core';
 import type { OutboxJob } from '@yg/outbox';
 import { NotificationChannel, PermanentDeliveryError } from '../channels/channel';
 import { SmsChannel } from '../channels/sms.channel';
@@ -33,7 +33,7 @@ interface DeliveryRow {
  * after the last attempt (or a failure retrying cannot fix) the delivery is recorded FAILED.
  * A delivery already SENT is not sent again when BullMQ redelivers the job.
  */
-@Processor(QUEUES.DELIVERIES, { concurrency: 4 })
+@Processor(QUEUES.DELIVERIES, { ...WORKER_TIMING, concurrency: 4 })
 export class DeliveryProcessor extends QuietWorkerHost {
   private readonly channels: Record<DeliveryRow['channel'], NotificationChannel>;
 

@@ -17,4 +17,12 @@ export class OutboxMessageEntity {
   @Column({ type: 'int', nullable: true }) attempts!: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
+  /**
+   * When its job finished in BullMQ: completed (for an event, every handler succeeded) or failed
+   * for good (kept in the failed set). A row published long ago and not settled may have lost
+   * its job with Redis; the relay's reconciliation checks and publishes it again.
+   */
+  @Column({ name: 'settled_at', type: 'timestamptz', nullable: true }) settledAt!: Date | null;
+  /** How often the reconciliation published it again; its job id is `ob-<id>-r<n>` then. */
+  @Column({ type: 'int', default: 0 }) republished!: number;
 }

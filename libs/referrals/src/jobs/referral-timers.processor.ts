@@ -1,12 +1,12 @@
 import { Processor } from '@nestjs/bullmq';
 import { DelayedError, Job } from 'bullmq';
-import { JOBS, QUEUES, QuietWorkerHost } from '@yg/core';
+import { JOBS, QUEUES, QuietWorkerHost, WORKER_TIMING } from '@yg/core';
 import type { OutboxJob } from '@yg/outbox';
 import { ReferralTimers, TimerOutcome } from '../referral-timers.service';
 import type { TimerPayload } from '../referral-recorder.service';
 
 /** Thin: picks the check, and puts an early job back to sleep until its moment. */
-@Processor(QUEUES.TIMERS, { concurrency: 4 })
+@Processor(QUEUES.TIMERS, { ...WORKER_TIMING, concurrency: 4 })
 export class ReferralTimersProcessor extends QuietWorkerHost {
   constructor(private readonly timers: ReferralTimers) {
     super();

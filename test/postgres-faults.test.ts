@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig, dataSourceOptions } from '@yg/core';
+import { ensureDatabase, runMigrations } from '@yg/schema/migrate';
+import { testConfig } from './utils/config';
+import { deleteRedisKeys } from './utils/test-db';
+import { buildTenant, TenantFixture } from './utils/fixtures';
+import { errorCode, TestApi } from './utils/api';
+import { eventually, startWorker } from './utils/worker';
+import { startPostgres, ThrowawayPostgres } from './utils/throwaway-postgres';
+import { registerPatient } from './utils/referrals';
+import { createReferral, CreatedReferral } from './pipeline-helpers';
+import { OutboxRelay } from '@yg/outbox';
+
+/**
+ * The database going away under a running api and worker, on a private Postgres cluster
+ * (the shared server on 5432 is never stopped).
+ */
+describe('a Postgres that stops and restarts', () => {
+  let pg: ThrowawayPostgres;
+  let config: AppConfig;
+  let ds: DataSource;
+  let t: TenantFixture;
+  let api: TestApi;
+  let worker: INestApplicationContext | undefined;
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    config = testConfig({
+      DB_PORT: String(pg.port),
+      DB_NAME: 'yg_faults',
+      QUEUE_PREFIX: `t-pgf-${randomBytes(4).toString('hex')}`,
+      // Far longer than any wait below: a row that goes out quickly was announced by NOTIFY.
+      OUTBOX_POLL_MS: '60000',
+    });
+    await ensureDatabase(config);
+    await runMigrations(config);
+    ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
+    await ds.initialize();
+    t = await buildTenant(ds);
+    api = await TestApi.start(config);
+    worker = await startWorker(config);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await ds?.destroy().catch(() => undefined);
+    await pg?.destroy();
+    if (config) await deleteRedisKeys(config, `${config.queuePrefix}:*`);
+  });
+
+  const INSTITUTIONS = `{ institutions(first: 1) { nodes { id } } }`;
+
+  it('answers SERVICE_UNAVAILABLE (HTTP 503, retryable) while the database is down, and recovers without a restart', async () => {
+    const admin = await api.login(t.users.admin.username);
+    expect((await api.gql(INSTITUTIONS, {}, admin)).errors).toBeUndefined();
+
+    await pg.stop();
+    try {
+      for (const res of [
+        await api.gql(INSTITUTIONS, {}, admin),
+        // Login reads the user first: the same answer, not a wrong-password one.
+        await api.gql(
+          `mutation { login(username: "${t.users.coordinator.username}", password: "x") { token } }`,
+        ),
+      ]) {
+        expect(res.status).toBe(503);
+        expect(res.errors).toEqual([
+          expect.objectContaining({
+            message: '服务暂时不可用,请稍后重试 (Service temporarily unavailable; retry shortly)',
+            extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', retryable: true }),
+          }),
+        ]);
+      }
+    } finally {
+      await pg.start();
+    }
+
+    const back = await eventually(async () => {
+      const res = await api.gql(INSTITUTIONS, {}, admin);
+      return res.errors ? undefined : res;
+    }, 15_000);
+    expect(back.status).toBe(200);
+    expect(errorCode(back)).toBeUndefined();
+  }, 60_000);
+
+  async function notified(r: CreatedReferral): Promise<boolean> {
+    const rows: unknown[] = await ds.query(
+      `SELECT 1 FROM notification WHERE payload->>'referralId' = $1 AND kind = 'referral.submitted'`,
+      [r.id],
+    );
+    return rows.length > 0;
+  }
+
+  async function listeners(): Promise<number> {
+    const [row] = await ds.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND query ILIKE 'LISTEN%'`,
+      [config.db.name],
+    );
+    return row.n as number;
+  }
+
+  it("re-opens the outbox relay's LISTEN after a restart: new rows go out on NOTIFY again, without a worker restart", async () => {
+    const relay = worker!.get(OutboxRelay);
+    const village = await api.login(t.users.villageClinician.username);
+    const patientId = await registerPatient(api, village);
+    // The poll is a minute away: each of these arrives within seconds only through NOTIFY.
+    const warm = await createReferral(api, village, patientId, t.inst.general);
+    await eventually(() => notified(warm), 10_000);
+    expect(await listeners()).toBe(1);
+    const before = relay.listenerState().reopened;
+
+    await pg.restart();
+    await eventually(async () => {
+      const s = relay.listenerState();
+      return s.listening && s.reopened === before + 1;
+    }, 20_000);
+    expect(await eventually(listeners, 10_000)).toBe(1);
+
+    // The first change after the restart may still meet the relay in its error backoff; the
+    // second finds it idle in its minute-long sleep, so only a notification can wake it.
+    const first = await eventually(() => createReferral(api, village, patientId, t.inst.general), 15_000);
+    await eventually(() => notified(first), 20_000);
+    const second = await createReferral(api, village, patientId, t.inst.general);
+    await eventually(() => notified(second), 10_000);
+  }, 90_000);
+});
