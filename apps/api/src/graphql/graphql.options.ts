@@ -7,10 +7,10 @@ import {
   AppConfig,
   AuthUser,
   createErrorFormatter,
-  depthLimitRule,
   GqlContext,
   Loaders,
   servePreloadedFields,
+  shapeLimitRule,
 } from '@yg/core';
 import type { AuditService } from '@yg/audit';
 import { auditPlugin } from './audit.plugin';
@@ -28,7 +28,9 @@ export function graphqlOptions(config: AppConfig, logger: Logger, audit: AuditSe
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimitRule(config.graphql.maxDepth), aliasLimitRule(config.graphql.maxAliases)],
+    // Every limit applies before authentication: validation and parsing come first.
+    parseOptions: { maxTokens: config.graphql.maxTokens },
+    validationRules: [shapeLimitRule(config.graphql), aliasLimitRule(config.graphql.maxAliases)],
     // @nestjs/apollo loads @apollo/server's ESM build and this file its CJS build; the plugin
     // objects are plain and fit both, only the declared types differ.
     // Responses are per-user and never cached; the default cache-control plugin would wrap

@@ -24,7 +24,14 @@ export interface AppConfig {
     loginLockSeconds: number;
   };
   patientKeys: { dataKey: Buffer; lookupKey: Buffer };
-  graphql: { maxDepth: number; maxAliases: number; maxCost: number };
+  graphql: {
+    maxDepth: number;
+    maxAliases: number;
+    maxCost: number;
+    maxTokens: number;
+    maxFields: number;
+    maxDirectives: number;
+  };
   audit: { sealEveryMs: number };
   notifications: { deliveryMaxAttempts: number };
   referrals: { sweepEveryMs: number };
@@ -90,6 +97,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxCost: e.GRAPHQL_MAX_COST,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxFields: e.GRAPHQL_MAX_FIELDS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
     },
     audit: { sealEveryMs: e.AUDIT_SEAL_EVERY_MS },
     notifications: { deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS },

@@ -2,6 +2,7 @@ import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { DomainError } from './domain-errors';
 import { requestContext } from '../context/request-context';
+import { tokenLimitMessage } from '../graphql/limits';
 
 /** Codes produced by GraphQL/Apollo itself for malformed requests; safe to pass through. */
 const PROTOCOL_CODES = new Set([
@@ -33,6 +34,10 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
       };
     }
     const code = formatted.extensions?.code;
+    const overLong = code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitMessage(formatted.message) : undefined;
+    if (overLong) {
+      return { message: overLong, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId } };
+    }
     if (typeof code === 'string' && PROTOCOL_CODES.has(code) && !isUnexpected(original)) {
       return { ...formatted, extensions: { code, requestId } };
     }
