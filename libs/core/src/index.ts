@@ -26,3 +26,4 @@ export * from './graphql/preload';
 export * from './auth/audience';
 export * from './process-options';
 export * from './queue/quiet-worker-host';
+export * from './graphql/input-rule';

@@ -9,6 +9,7 @@ import {
   createErrorFormatter,
   GqlContext,
   Loaders,
+  refuseMalformedInput,
   servePreloadedFields,
   shapeLimitRule,
 } from '@yg/core';
@@ -40,7 +41,7 @@ export function graphqlOptions(config: AppConfig, logger: Logger, audit: AuditSe
       costLimitPlugin(config.graphql.maxCost),
       auditPlugin(audit),
     ] as ApolloDriverConfig['plugins'],
-    transformSchema: servePreloadedFields,
+    transformSchema: (schema) => refuseMalformedInput(servePreloadedFields(schema)),
     formatError: createErrorFormatter(logger.child({ context: 'graphql' }), !prod),
     context: ({ req }: { req: Request & { user?: AuthUser } }): GqlContext => ({
       req: req as GqlContext['req'],
