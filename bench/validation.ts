@@ -128,7 +128,15 @@ function largest(build: (k: number) => string): string {
   return build(lo);
 }
 const atLimit: [string, string][] = [
-  ['one field repeated (field merging compares pairs)', largest((k) => `{consortium{${'id '.repeat(k)}}}`)],
+  ['one leaf field repeated', largest((k) => `{consortium{${'id '.repeat(k)}}}`)],
+  [
+    'one field with a selection repeated (field merging compares every pair)',
+    largest((k) => `{${'consortium{id} '.repeat(k)}}`),
+  ],
+  [
+    'one field with arguments and a selection repeated',
+    largest((k) => `{${'institutions(first:1){nodes{id}} '.repeat(k)}}`),
+  ],
   [
     'one fragment spread repeated',
     largest((k) => `{consortium{${'...F '.repeat(k)}}} fragment F on Consortium{id name}`),

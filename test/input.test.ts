@@ -143,6 +143,14 @@ describe('one input rule for every string and every id', () => {
       expectRefused(res, 'from', /^无效的时间 \(invalid date-time/);
     });
 
+    it('applies before authentication: no token, a malformed id, BAD_USER_INPUT', async () => {
+      const res = await api.gql(`mutation { startConsultation(input: { id: "1 OR 1=1" }) { id } }`);
+      expectRefused(res, 'input.id', /invalid id/);
+      expect(
+        errorCode(await api.gql(`mutation { startConsultation(input: { id: "${consultationId}" }) { id } }`)),
+      ).toBe('UNAUTHENTICATED');
+    });
+
     it('checks ids inside inputs and lists', async () => {
       const res = await api.gql(
         `mutation($ids: [ID!]) { markNotificationsRead(ids: $ids) }`,

@@ -171,7 +171,7 @@ describe('platform: health, errors and GraphQL hardening', () => {
       });
 
       it('refuses a document over the token limit before parsing the rest, naming the limit', async () => {
-        const long = `{ consortium { ${'id '.repeat(2_000)} } }`;
+        const long = `{ consortium { ${'id '.repeat(1_000)} } }`;
         const res = await api.http
           .post('/graphql')
           .set('content-type', 'application/json')
@@ -179,12 +179,12 @@ describe('platform: health, errors and GraphQL hardening', () => {
         expect(res.status).toBe(400);
         expect(res.body.errors).toEqual([
           {
-            message: '查询过长 (The document has more than 2000 tokens, the limit)',
+            message: '查询过长 (The document has more than 1000 tokens, the limit)',
             extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId: expect.any(String) },
           },
         ]);
         // At the limit it parses (and then asks for a token): 15 tokens around the list.
-        const atLimit = `{ referrals(states: [${'SUBMITTED '.repeat(1_985)}]) { nodes { id } } }`;
+        const atLimit = `{ referrals(states: [${'SUBMITTED '.repeat(985)}]) { nodes { id } } }`;
         expect(errorCode(await api.gql(atLimit))).toBe('UNAUTHENTICATED');
       });
 
