@@ -774,9 +774,11 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
       expect(await count(`SELECT 1 FROM practitioner WHERE licence_number = $1`, [`LIC${m}Y`])).toBe(0);
     });
 
-    it('answers NOT_FOUND, not an internal error, to an id that is not a UUID', async () => {
+    it('answers BAD_USER_INPUT naming the argument, not an internal error, to an id that is not a UUID', async () => {
       const res = await gql(`query { institution(id: "not-a-uuid") { id } }`, {}, tokens.admin);
-      expectRefused(res, 'NOT_FOUND');
+      expectRefused(res, 'BAD_USER_INPUT', {
+        fields: [{ field: 'id', problems: ['无效的编号 (invalid id)'] }],
+      });
     });
   });
 

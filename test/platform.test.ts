@@ -150,6 +150,52 @@ describe('platform: health, errors and GraphQL hardening', () => {
       expect((await prod.gql(PAGED, { n: 2 }, tok)).errors).toBeUndefined();
     });
 
+    describe('without a token, before any work', () => {
+      /** N fragments each spreading the next twice: 2^N fields once expanded, under 1 KB. */
+      const fragmentBomb = (n: number) =>
+        `{consortium{...F0}}${Array.from({ length: n }, (_, i) => `fragment F${i} on Consortium{...F${i + 1} ...F${i + 1}}`).join('')}fragment F${n} on Consortium{id}`;
+
+      it('refuses a fragment bomb, naming the field limit', async () => {
+        const bomb = fragmentBomb(24);
+        expect(bomb.length).toBeLessThan(1100);
+        const res = await api.http
+          .post('/graphql')
+          .set('content-type', 'application/json')
+          .send({ query: bomb });
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toHaveLength(1);
+        expect(res.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+        expect(res.body.errors[0].message).toMatch(
+          /^查询字段过多 \(Query selects 16777217 fields with fragments expanded; the limit is 1000\)$/,
+        );
+      });
+
+      it('refuses a document over the token limit before parsing the rest, naming the limit', async () => {
+        const long = `{ consortium { ${'id '.repeat(1_000)} } }`;
+        const res = await api.http
+          .post('/graphql')
+          .set('content-type', 'application/json')
+          .send({ query: long });
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([
+          {
+            message: '查询过长 (The document has more than 1000 tokens, the limit)',
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId: expect.any(String) },
+          },
+        ]);
+        // At the limit it parses (and then asks for a token): 15 tokens around the list.
+        const atLimit = `{ referrals(states: [${'SUBMITTED '.repeat(985)}]) { nodes { id } } }`;
+        expect(errorCode(await api.gql(atLimit))).toBe('UNAUTHENTICATED');
+      });
+
+      it('refuses a document with too many directives', async () => {
+        const res = await api.gql(`{ consortium { ${'id @include(if: true) '.repeat(51)} } }`);
+        expect(res.status).toBe(400);
+        expect(errorCode(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+        expect(res.errors![0].message).toMatch(/^指令过多 \(More than 50 directives in one request\)$/);
+      });
+    });
+
     it('refuses batched requests', async () => {
       const res = await api.http
         .post('/graphql')

@@ -883,9 +883,9 @@ describe('referrals (双向转诊) over GraphQL', () => {
       expect(incoming.data!.referrals.nodes.map((n: { id: string }) => n.id)).not.toContain(id);
     });
 
-    it('answers NOT_FOUND for an id that is no referral', async () => {
+    it('answers NOT_FOUND for an id that is no referral, BAD_USER_INPUT for one that is no id', async () => {
       expectRefused(await gql(GET, { id: '00000000-0000-4000-8000-000000000000' }, t.tok.admin), 'NOT_FOUND');
-      expectRefused(await gql(GET, { id: 'not-a-uuid' }, t.tok.admin), 'NOT_FOUND');
+      expectRefused(await gql(GET, { id: 'not-a-uuid' }, t.tok.admin), 'BAD_USER_INPUT');
       expectRefused(
         (await act('accept', '00000000-0000-4000-8000-000000000000', t.tok.coordinator)).res,
         'NOT_FOUND',

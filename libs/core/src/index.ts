@@ -31,3 +31,4 @@ export * from './net/ip-ranges';
 export * from './metrics/metrics';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics-server';
+export * from './graphql/input-rule';

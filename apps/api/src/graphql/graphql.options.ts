@@ -7,10 +7,11 @@ import {
   AppConfig,
   AuthUser,
   createErrorFormatter,
-  depthLimitRule,
   GqlContext,
   Loaders,
+  refuseMalformedInput,
   servePreloadedFields,
+  shapeLimitRule,
 } from '@yg/core';
 import type { AuditService } from '@yg/audit';
 import { auditPlugin } from './audit.plugin';
@@ -39,7 +40,9 @@ export function graphqlOptions(
     // Nest otherwise resets every response with a `data` key to 200, the outage plugin's 503 too.
     // No error here carries its own HTTP status (the formatter rebuilds every one).
     preserveHttpStatusForExecutionErrors: false,
-    validationRules: [depthLimitRule(config.graphql.maxDepth), aliasLimitRule(config.graphql.maxAliases)],
+    // Every limit applies before authentication: validation and parsing come first.
+    parseOptions: { maxTokens: config.graphql.maxTokens },
+    validationRules: [shapeLimitRule(config.graphql), aliasLimitRule(config.graphql.maxAliases)],
     // @nestjs/apollo loads @apollo/server's ESM build and this file its CJS build; the plugin
     // objects are plain and fit both, only the declared types differ.
     // Responses are per-user and never cached; the default cache-control plugin would wrap
@@ -51,7 +54,7 @@ export function graphqlOptions(
       graphqlMetricsPlugin(metrics),
       unavailablePlugin(),
     ] as ApolloDriverConfig['plugins'],
-    transformSchema: servePreloadedFields,
+    transformSchema: (schema) => refuseMalformedInput(servePreloadedFields(schema)),
     formatError: createErrorFormatter(logger.child({ context: 'graphql' }), !prod),
     context: ({ req }: { req: Request & { user?: AuthUser } }): GqlContext => ({
       req: req as GqlContext['req'],

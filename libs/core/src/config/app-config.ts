@@ -32,7 +32,14 @@ export interface AppConfig {
   };
   /** Data keys by id (all readable), the id new ciphertexts are written with, the look-up key. */
   patientKeys: { dataKeys: Record<string, Buffer>; writeKeyId: string; lookupKey: Buffer };
-  graphql: { maxDepth: number; maxAliases: number; maxCost: number };
+  graphql: {
+    maxDepth: number;
+    maxAliases: number;
+    maxCost: number;
+    maxTokens: number;
+    maxFields: number;
+    maxDirectives: number;
+  };
   audit: { sealEveryMs: number };
   outbox: {
     /** How often the relay looks for rows when no notification woke it. */
@@ -123,6 +130,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxCost: e.GRAPHQL_MAX_COST,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxFields: e.GRAPHQL_MAX_FIELDS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
     },
     audit: { sealEveryMs: e.AUDIT_SEAL_EVERY_MS },
     outbox: { pollMs: e.OUTBOX_POLL_MS, reconcileAfterMs: e.OUTBOX_RECONCILE_AFTER_MS },

@@ -72,6 +72,9 @@ export const envSchema = z.object({
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),
   GRAPHQL_MAX_ALIASES: positiveInt.default(15),
   GRAPHQL_MAX_COST: positiveInt.default(5000),
+  GRAPHQL_MAX_TOKENS: positiveInt.default(1000),
+  GRAPHQL_MAX_FIELDS: positiveInt.default(1000),
+  GRAPHQL_MAX_DIRECTIVES: positiveInt.default(50),
 
   AUDIT_SEAL_EVERY_MS: positiveInt.default(60_000),
 

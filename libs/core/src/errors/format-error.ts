@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DomainError, ServiceUnavailableError } from './domain-errors';
 import { isDatabaseOutage } from './outage';
 import { requestContext } from '../context/request-context';
+import { tokenLimitMessage } from '../graphql/limits';
 
 /** Codes produced by GraphQL/Apollo itself for malformed requests; safe to pass through. */
 const PROTOCOL_CODES = new Set([
@@ -40,6 +41,10 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
       };
     }
     const code = formatted.extensions?.code;
+    const overLong = code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitMessage(formatted.message) : undefined;
+    if (overLong) {
+      return { message: overLong, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId } };
+    }
     if (typeof code === 'string' && PROTOCOL_CODES.has(code) && !isUnexpected(original)) {
       return { ...formatted, extensions: { code, requestId } };
     }
