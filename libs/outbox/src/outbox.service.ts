@@ -16,12 +16,15 @@ export interface OutboxEntry {
   attempts?: number;
 }
 
-/** How far the relay is behind: rows due and not yet handed to BullMQ. */
+/** How far the relay is behind: rows not yet handed to BullMQ (delayed timers included: they go out at once, with a delay). */
 export interface OutboxLag {
+  /** Counted up to {@link LAG_COUNT_CAP}: a backlog that large is an incident whatever its exact size. */
   pending: number;
-  /** Age of the oldest of them (since it was due), 0 when none. */
+  /** Age of the oldest of them, 0 when none. */
   oldestPendingMs: number;
 }
+
+export const LAG_COUNT_CAP = 100_000;
 
 /** Writes jobs and events into the caller's transaction; they reach BullMQ only if it commits. */
 @Injectable()
@@ -31,14 +34,17 @@ export class OutboxService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** For monitoring; one index scan of the unpublished rows. */
-  async lag(): Promise<OutboxLag> {
-    const [row]: { pending: number; oldest_ms: number | null }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS pending,
-              (extract(epoch FROM now() - min(run_at)) * 1000)::float8 AS oldest_ms
-         FROM outbox_message WHERE published_at IS NULL AND run_at <= now()`,
-    );
-    return { pending: row.pending, oldestPendingMs: Math.max(0, Math.round(row.oldest_ms ?? 0)) };
+  /** For monitoring: both parts walk the partial index on unpublished rows, bounded in time and count. */
+  lag(): Promise<OutboxLag> {
+    return this.dataSource.transaction(async (em) => {
+      await em.query(`SET LOCAL statement_timeout = 2000`);
+      const [row]: { pending: number; oldest_ms: number | null }[] = await em.query(
+        `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM outbox_message WHERE published_at IS NULL LIMIT ${LAG_COUNT_CAP}) x) AS pending,
+                (SELECT (extract(epoch FROM now() - created_at) * 1000)::float8 FROM outbox_message
+                  WHERE published_at IS NULL ORDER BY id LIMIT 1) AS oldest_ms`,
+      );
+      return { pending: row.pending, oldestPendingMs: Math.max(0, Math.round(row.oldest_ms ?? 0)) };
+    });
   }
 
   async enqueue(em: EntityManager, ...entries: OutboxEntry[]): Promise<void> {
