@@ -1,5 +1,6 @@
 export * from './config/app-config';
 export * from './config/config.module';
+export * from './config/keys';
 export * from './context/request-context';
 export * from './logging/logger';
 export * from './logging/logging.module';
@@ -9,6 +10,8 @@ export * from './errors/validation';
 export * from './errors/pg-errors';
 export * from './database/data-source-options';
 export * from './database/database.module';
+export * from './database/database-role.check';
+export * from './database/roles';
 export * from './database/transaction';
 export * from './redis/redis.module';
 export * from './queue/queues';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** Chain anchor for the first event of every tenant. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -55,7 +55,29 @@ export function eventDigestInput(e: SealableEvent): string {
   ]);
 }
 
-export function chainHash(prevHash: string, e: SealableEvent): string {
+/** A key of the chain: links name it by id, so keys can be rotated and old links still verify. */
+export interface ChainKey {
+  id: string;
+  secret: Buffer;
+}
+
+/**
+ * A link's hash: HMAC-SHA256 under a key the database does not hold, over the key id, the
+ * link's position, the previous link's hash and the event. Without the key nobody can
+ * recompute a chain after changing it.
+ */
+export function linkHash(prevHash: string, seq: bigint | string, e: SealableEvent, key: ChainKey): string {
+  return createHmac('sha256', key.secret)
+    .update(`yg-audit-link/v2\n${key.id}\n${seq.toString()}\n${prevHash}\n`)
+    .update(eventDigestInput(e))
+    .digest('hex');
+}
+
+/**
+ * The unkeyed SHA-256 of links sealed before the chain had keys (their key id is null). They
+ * still verify, but only before the chain's first keyed link: anyone can recompute them.
+ */
+export function legacyLinkHash(prevHash: string, e: SealableEvent): string {
   return createHash('sha256').update(prevHash).update('\n').update(eventDigestInput(e)).digest('hex');
 }
 

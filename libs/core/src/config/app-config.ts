@@ -1,4 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { DEV_SECRETS, envSchema, Env } from './config.schema';
+import { parseChainKeys, parseEd25519PrivateKey, parseEd25519PublicKeys } from './keys';
 
 export interface AppConfig {
   env: Env['NODE_ENV'];
@@ -14,6 +16,9 @@ export interface AppConfig {
     name: string;
     poolSize: number;
     ssl: boolean;
+    /** The schema owner, who runs migrations; the apps connect as `user`. */
+    migrationUser: string;
+    migrationPassword: string;
   };
   redis: { host: string; port: number; password?: string; db: number };
   queuePrefix: string;
@@ -25,7 +30,20 @@ export interface AppConfig {
   };
   patientKeys: { dataKey: Buffer; lookupKey: Buffer };
   graphql: { maxDepth: number; maxAliases: number; maxCost: number };
-  audit: { sealEveryMs: number };
+  audit: {
+    sealEveryMs: number;
+    /** HMAC keys of the audit chain by key id; links name the key they were sealed with. */
+    chainKeys: ReadonlyMap<string, Buffer>;
+    /** The key new links are sealed with. */
+    chainKeyId: string;
+    /** Where signed checkpoints of each chain head go; null: none are written. */
+    checkpointDir: string | null;
+    checkpointEveryMs: number;
+    /** Ed25519 key pair the worker signs checkpoints with. */
+    checkpointSigner: { privateKey: KeyObject; publicKey: KeyObject };
+    /** Keys checkpoints are checked against: the signer's own and AUDIT_CHECKPOINT_PUBLIC_KEYS. */
+    checkpointTrustedKeys: KeyObject[];
+  };
   notifications: { deliveryMaxAttempts: number };
   referrals: { sweepEveryMs: number };
   consultations: { meetingUrlTemplate: string };
@@ -46,12 +64,39 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   const e = parsed.data;
+  const problems: string[] = [];
+  const attempt = <T>(name: string, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      problems.push(`${name}: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+  const chainKeys = attempt('AUDIT_CHAIN_KEYS', () => parseChainKeys(e.AUDIT_CHAIN_KEYS));
+  const chainKeyId = e.AUDIT_CHAIN_KEY_ID ?? chainKeys?.keys().next().value;
+  if (chainKeys && chainKeyId && !chainKeys.has(chainKeyId)) {
+    problems.push(`AUDIT_CHAIN_KEY_ID: ${chainKeyId} is not one of the ids in AUDIT_CHAIN_KEYS`);
+  }
+  const signingKey = attempt('AUDIT_CHECKPOINT_SIGNING_KEY', () =>
+    parseEd25519PrivateKey(e.AUDIT_CHECKPOINT_SIGNING_KEY),
+  );
+  const publicKeys = attempt('AUDIT_CHECKPOINT_PUBLIC_KEYS', () =>
+    parseEd25519PublicKeys(e.AUDIT_CHECKPOINT_PUBLIC_KEYS ?? ''),
+  );
+  if (problems.length) throw new ConfigError(problems);
   if (e.NODE_ENV === 'production') {
     const reused = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter(
       (k) => e[k] === DEV_SECRETS[k],
     );
-    if (reused.length) {
-      throw new ConfigError(reused.map((k) => `${k}: must be set explicitly in production`));
+    const devChainKey = parseChainKeys(DEV_SECRETS.AUDIT_CHAIN_KEYS).values().next().value!;
+    const devChainKeyInUse =
+      !reused.includes('AUDIT_CHAIN_KEYS') && [...chainKeys!.values()].some((k) => k.equals(devChainKey));
+    if (reused.length || devChainKeyInUse) {
+      throw new ConfigError([
+        ...reused.map((k) => `${k}: must be set explicitly in production`),
+        ...(devChainKeyInUse ? ['AUDIT_CHAIN_KEYS: holds the development key; refused in production'] : []),
+      ]);
     }
   }
   return {
@@ -68,6 +113,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       name: e.DB_NAME,
       poolSize: e.DB_POOL_SIZE,
       ssl: e.DB_SSL,
+      migrationUser: e.DB_MIGRATION_USER ?? e.DB_USER,
+      migrationPassword: e.DB_MIGRATION_PASSWORD ?? (e.DB_MIGRATION_USER === undefined ? e.DB_PASSWORD : ''),
     },
     redis: {
       host: e.REDIS_HOST,
@@ -91,7 +138,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxCost: e.GRAPHQL_MAX_COST,
     },
-    audit: { sealEveryMs: e.AUDIT_SEAL_EVERY_MS },
+    audit: {
+      sealEveryMs: e.AUDIT_SEAL_EVERY_MS,
+      chainKeys: chainKeys!,
+      chainKeyId: chainKeyId!,
+      checkpointDir: e.AUDIT_CHECKPOINT_DIR ?? null,
+      checkpointEveryMs: e.AUDIT_CHECKPOINT_EVERY_MS,
+      checkpointSigner: signingKey!,
+      checkpointTrustedKeys: [signingKey!.publicKey, ...publicKeys!],
+    },
     notifications: { deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS },
     referrals: { sweepEveryMs: e.REFERRAL_SWEEP_EVERY_MS },
     consultations: { meetingUrlTemplate: e.MEETING_URL_TEMPLATE },
