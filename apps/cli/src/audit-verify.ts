@@ -36,6 +36,11 @@ export async function auditVerify(
   const location = dir ?? config.audit.checkpointDir;
   if (!location) throw new UsageError('--checkpoints <dir> is required when AUDIT_CHECKPOINT_DIR is not set');
   const trusted = keys.length ? parseEd25519PublicKeys(keys.join(',')) : config.audit.checkpointTrustedKeys;
+  if (!trusted.length) {
+    throw new UsageError(
+      'no public key to check checkpoints with: give --public-key or set AUDIT_CHECKPOINT_PUBLIC_KEYS',
+    );
+  }
   const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
   await ds.initialize();
   try {

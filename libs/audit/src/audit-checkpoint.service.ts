@@ -101,7 +101,8 @@ export class AuditCheckpointService {
     const check = await this.chain.verifySince(tenantId, latest);
     if (!check.ok) return this.refuse(tenantId, check.brokenAtSeq, check.reason);
     const at = check.head!;
-    const { privateKey, publicKey } = this.config.audit.checkpointSigner;
+    // The store is only provided together with a signer.
+    const { privateKey, publicKey } = this.config.audit.checkpointSigner!;
     await store.append(
       signCheckpoint(
         { v: 1, tenantId, seq: at.seq, hash: at.hash, keyId: at.keyId, at: this.clock.now().toISOString() },

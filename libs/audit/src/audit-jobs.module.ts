@@ -18,7 +18,9 @@ import { AuditSealProcessor } from './jobs/audit-seal.processor';
       provide: CHECKPOINT_STORE,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        config.audit.checkpointDir ? new DirectoryCheckpointStore(config.audit.checkpointDir) : null,
+        config.audit.checkpointDir && config.audit.checkpointSigner
+          ? new DirectoryCheckpointStore(config.audit.checkpointDir)
+          : null,
     },
   ],
 })
@@ -37,11 +39,18 @@ export class AuditJobsModule implements OnApplicationBootstrap, OnApplicationShu
    * outside the database.
    */
   static assertConfig(config: AppConfig): void {
-    if (config.isProduction && !config.audit.checkpointDir) {
-      throw new ConfigError([
-        'AUDIT_CHECKPOINT_DIR: required in production (where the worker writes signed checkpoints of the audit chain)',
-      ]);
-    }
+    if (!config.isProduction) return;
+    const problems = [
+      ...(config.audit.checkpointDir
+        ? []
+        : [
+            'AUDIT_CHECKPOINT_DIR: required in production (where the worker writes signed checkpoints of the audit chain)',
+          ]),
+      ...(config.audit.checkpointSigner
+        ? []
+        : ['AUDIT_CHECKPOINT_SIGNING_KEY: required in production (the worker signs checkpoints with it)']),
+    ];
+    if (problems.length) throw new ConfigError(problems);
   }
 
   async onApplicationBootstrap() {
@@ -54,7 +63,7 @@ export class AuditJobsModule implements OnApplicationBootstrap, OnApplicationShu
     this.stopSchedulers.push(
       await keepScheduler(this.queue, 'audit-seal-all', sealEveryMs, { name: JOBS.AUDIT_SEAL_ALL }),
     );
-    if (checkpointDir) {
+    if (checkpointDir && this.config.audit.checkpointSigner) {
       this.stopSchedulers.push(
         await keepScheduler(this.queue, 'audit-checkpoint', checkpointEveryMs, {
           name: JOBS.AUDIT_CHECKPOINT,

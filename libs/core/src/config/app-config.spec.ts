@@ -29,8 +29,22 @@ describe('loadConfig', () => {
 
   it('refuses the development secrets in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /JWT_SECRET.*\n.*PATIENT_DATA_KEY.*\n.*PATIENT_LOOKUP_KEY.*\n.*AUDIT_CHAIN_KEYS.*\n.*AUDIT_CHECKPOINT_SIGNING_KEY/s,
+      /JWT_SECRET.*\n.*PATIENT_DATA_KEY.*\n.*PATIENT_LOOKUP_KEY.*\n.*AUDIT_CHAIN_KEYS/s,
     );
+    expect(() =>
+      loadConfig({
+        ...prodSecrets(),
+        AUDIT_CHECKPOINT_SIGNING_KEY: DEV_SECRETS.AUDIT_CHECKPOINT_SIGNING_KEY,
+      }),
+    ).toThrow(/AUDIT_CHECKPOINT_SIGNING_KEY: must be set explicitly in production/);
+  });
+
+  it('holds no checkpoint signing key in production unless given one (only the worker signs)', () => {
+    const { AUDIT_CHECKPOINT_SIGNING_KEY: _unused, ...withoutSigner } = prodSecrets();
+    const c = loadConfig(withoutSigner);
+    expect(c.audit.checkpointSigner).toBeNull();
+    expect(c.audit.checkpointTrustedKeys).toEqual([]);
+    expect(loadConfig({}).audit.checkpointSigner).not.toBeNull();
   });
 
   const prodSecrets = () => ({

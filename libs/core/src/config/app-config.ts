@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { DEV_SECRETS, envSchema, Env } from './config.schema';
+import { DEV_CHECKPOINT_KEY, DEV_SECRETS, envSchema, Env } from './config.schema';
 import { parseChainKeys, parseEd25519PrivateKey, parseEd25519PublicKeys } from './keys';
 
 export interface AppConfig {
@@ -39,9 +39,9 @@ export interface AppConfig {
     /** Where signed checkpoints of each chain head go; null: none are written. */
     checkpointDir: string | null;
     checkpointEveryMs: number;
-    /** Ed25519 key pair the worker signs checkpoints with. */
-    checkpointSigner: { privateKey: KeyObject; publicKey: KeyObject };
-    /** Keys checkpoints are checked against: the signer's own and AUDIT_CHECKPOINT_PUBLIC_KEYS. */
+    /** Ed25519 key pair the worker signs checkpoints with; null in production when not given. */
+    checkpointSigner: { privateKey: KeyObject; publicKey: KeyObject } | null;
+    /** Keys checkpoints are checked against: AUDIT_CHECKPOINT_PUBLIC_KEYS and the signer's own. */
     checkpointTrustedKeys: KeyObject[];
   };
   notifications: { deliveryMaxAttempts: number };
@@ -78,9 +78,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (chainKeys && chainKeyId && !chainKeys.has(chainKeyId)) {
     problems.push(`AUDIT_CHAIN_KEY_ID: ${chainKeyId} is not one of the ids in AUDIT_CHAIN_KEYS`);
   }
-  const signingKey = attempt('AUDIT_CHECKPOINT_SIGNING_KEY', () =>
-    parseEd25519PrivateKey(e.AUDIT_CHECKPOINT_SIGNING_KEY),
-  );
+  const signingKeyValue =
+    e.AUDIT_CHECKPOINT_SIGNING_KEY ?? (e.NODE_ENV === 'production' ? undefined : DEV_CHECKPOINT_KEY);
+  const signingKey = signingKeyValue
+    ? attempt('AUDIT_CHECKPOINT_SIGNING_KEY', () => parseEd25519PrivateKey(signingKeyValue))
+    : null;
   const publicKeys = attempt('AUDIT_CHECKPOINT_PUBLIC_KEYS', () =>
     parseEd25519PublicKeys(e.AUDIT_CHECKPOINT_PUBLIC_KEYS ?? ''),
   );
@@ -144,8 +146,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       chainKeyId: chainKeyId!,
       checkpointDir: e.AUDIT_CHECKPOINT_DIR ?? null,
       checkpointEveryMs: e.AUDIT_CHECKPOINT_EVERY_MS,
-      checkpointSigner: signingKey!,
-      checkpointTrustedKeys: [signingKey!.publicKey, ...publicKeys!],
+      checkpointSigner: signingKey ?? null,
+      checkpointTrustedKeys: [...publicKeys!, ...(signingKey ? [signingKey.publicKey] : [])],
     },
     notifications: { deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS },
     referrals: { sweepEveryMs: e.REFERRAL_SWEEP_EVERY_MS },

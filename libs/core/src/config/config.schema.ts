@@ -5,8 +5,9 @@ const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 const DEV_DATA_KEY = 'ZGV2LW9ubHktcGF0aWVudC1kYXRhLWtleS0zMmJ5dGU=';
 const DEV_LOOKUP_KEY = 'ZGV2LW9ubHktcGF0aWVudC1sb29rdXAta2V5LTMyYnk=';
 const DEV_AUDIT_CHAIN_KEYS = 'dev:ZGV2LW9ubHktYXVkaXQtY2hhaW4taG1hYy1rZXktMzI=';
-// Ed25519 private key, PKCS#8 DER, base64.
-const DEV_CHECKPOINT_KEY = 'MC4CAQAwBQYDK2VwBCIEIMw1oPCf0M0lEFhsOBJboQaiOEa9xFeqUxp4+WIBM2rX';
+// Ed25519 private key, PKCS#8 DER, base64. Outside production only; production has no default,
+// since only the worker signs and the other processes should not hold the key.
+export const DEV_CHECKPOINT_KEY = 'MC4CAQAwBQYDK2VwBCIEIMw1oPCf0M0lEFhsOBJboQaiOEa9xFeqUxp4+WIBM2rX';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -54,7 +55,7 @@ export const envSchema = z.object({
   AUDIT_CHAIN_KEY_ID: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_DIR: z.string().optional(),
   AUDIT_CHECKPOINT_EVERY_MS: positiveInt.default(300_000),
-  AUDIT_CHECKPOINT_SIGNING_KEY: z.string().min(1).default(DEV_CHECKPOINT_KEY),
+  AUDIT_CHECKPOINT_SIGNING_KEY: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_PUBLIC_KEYS: z.string().optional(),
 
   DELIVERY_MAX_ATTEMPTS: positiveInt.default(6),
