@@ -20,12 +20,20 @@ import {
   SealableEvent,
   SEALABLE_COLUMNS,
 } from '@yg/audit';
-import { AppConfig, Clock, dataSourceOptions, JOBS, ownerConfig, QUEUES, redisOptions } from '@yg/core';
+import {
+  AppConfig,
+  Clock,
+  DatabaseRoleCheck,
+  dataSourceOptions,
+  JOBS,
+  ownerConfig,
+  QUEUES,
+  redisOptions,
+} from '@yg/core';
 import { MIGRATIONS } from '@yg/schema';
 import { dropDatabase, ensureDatabase } from '@yg/schema/migrate';
 import { migrate } from '../apps/cli/src/migrate';
 import { createWorker } from '../apps/worker/src/bootstrap';
-import { createApiApp } from '../apps/api/src/bootstrap';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { TestApi } from './utils/api';
@@ -237,8 +245,6 @@ describe('audit trail anchored outside the database', () => {
         NODE_ENV: 'production',
         DB_NAME: db.name,
         QUEUE_PREFIX: db.config.queuePrefix,
-        DB_USER: db.config.db.migrationUser,
-        DB_PASSWORD: db.config.db.migrationPassword,
         JWT_SECRET: 'p'.repeat(48),
         PATIENT_DATA_KEY: Buffer.alloc(32, 1).toString('base64'),
         PATIENT_LOOKUP_KEY: Buffer.alloc(32, 2).toString('base64'),
@@ -247,12 +253,30 @@ describe('audit trail anchored outside the database', () => {
           .privateKey.export({ type: 'pkcs8', format: 'der' })
           .toString('base64'),
       });
-      const app = await createApiApp(prod);
-      await expect(app.init()).rejects.toThrow(/数据库账户权限过大.*is a superuser/);
-      await app.close().catch(() => undefined);
-      // The worker, as an ordinary role, still needs somewhere to put checkpoints.
-      const noDir = { ...prod, db: db.config.db, audit: { ...prod.audit, checkpointDir: null } };
-      await expect(createWorker(noDir)).rejects.toThrow(/AUDIT_CHECKPOINT_DIR: required in production/);
+      // The check every api and worker runs at start-up (booting a whole app only to see it
+      // refuse would leave its half-opened connections behind).
+      expect(api.app.get(DatabaseRoleCheck)).toBeInstanceOf(DatabaseRoleCheck);
+      await expect(new DatabaseRoleCheck(appDs, prod).onApplicationBootstrap()).resolves.toBeUndefined();
+      await expect(new DatabaseRoleCheck(db.ds, prod).onApplicationBootstrap()).rejects.toThrow(
+        /数据库账户权限过大.*is a superuser/,
+      );
+      // An ordinary role that owns a table could still alter it.
+      await db.ds.query(`CREATE TABLE owned_by_app (id int)`);
+      await db.ds.query(`ALTER TABLE owned_by_app OWNER TO ${TEST_APP_ROLE}`);
+      try {
+        await expect(new DatabaseRoleCheck(appDs, prod).onApplicationBootstrap()).rejects.toThrow(
+          /owns the tables/,
+        );
+      } finally {
+        await db.ds.query(`DROP TABLE owned_by_app`);
+      }
+      // The worker, as an ordinary role, also needs somewhere to put checkpoints and a key to sign them.
+      await expect(createWorker({ ...prod, audit: { ...prod.audit, checkpointDir: null } })).rejects.toThrow(
+        /AUDIT_CHECKPOINT_DIR: required in production/,
+      );
+      await expect(
+        createWorker({ ...prod, audit: { ...prod.audit, checkpointSigner: null } }),
+      ).rejects.toThrow(/AUDIT_CHECKPOINT_SIGNING_KEY: required in production/);
     });
   });
 

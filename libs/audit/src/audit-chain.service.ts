@@ -10,8 +10,8 @@ import { advisoryXactLock } from '@yg/core/database/transaction';
 import {
   ChainKey,
   GENESIS_HASH,
-  legacyLinkHash,
   linkHash,
+  linkProblem,
   SealableEvent,
   SEALABLE_COLUMNS,
 } from './domain/chain';
@@ -359,42 +359,9 @@ export class AuditChainService {
             reason: `审计事件 ${eventId} 的租户被改动 (event ${eventId} changed tenant)`,
           });
         }
-        if (r.prevHash !== prev) {
-          return result({
-            seq,
-            eventId,
-            reason: `第 ${seq} 环的前序哈希不符 (link ${seq} does not follow link ${seq - 1n})`,
-          });
-        }
-        let expected: string;
-        if (r.keyId === null) {
-          if (keyed) {
-            return result({
-              seq,
-              eventId,
-              reason: `第 ${seq} 环未以密钥封存 (link ${seq} is unkeyed, after keyed links)`,
-            });
-          }
-          expected = legacyLinkHash(prev, r);
-        } else {
-          const secret = this.keys.get(r.keyId);
-          if (!secret) {
-            return result({
-              seq,
-              eventId,
-              reason: `第 ${seq} 环的密钥 ${r.keyId} 未配置 (link ${seq} was sealed with key ${r.keyId}, which is not configured)`,
-            });
-          }
-          expected = linkHash(prev, seq, r, { id: r.keyId, secret });
-          keyed = true;
-        }
-        if (expected !== r.hash) {
-          return result({
-            seq,
-            eventId,
-            reason: `审计事件 ${eventId} 内容已被改动 (event ${eventId} was altered after sealing)`,
-          });
-        }
+        const problem = linkProblem({ ...r, seq }, r, { prev, keyed }, this.keys);
+        if (problem) return result({ seq, eventId, reason: problem });
+        keyed ||= r.keyId !== null;
         prev = r.hash;
         expectedSeq += 1n;
         checked += 1;

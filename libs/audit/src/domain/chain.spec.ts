@@ -1,4 +1,4 @@
-import { canonicalJson, GENESIS_HASH, legacyLinkHash, linkHash, SealableEvent } from './chain';
+import { canonicalJson, GENESIS_HASH, legacyLinkHash, linkHash, linkProblem, SealableEvent } from './chain';
 
 const event: SealableEvent = {
   id: '1',
@@ -50,6 +50,42 @@ describe('audit chain', () => {
     // Fixed vectors: changing either function breaks every chain already stored.
     expect(legacyLinkHash(GENESIS_HASH, event)).toBe(LEGACY_VECTOR);
     expect(linkHash(GENESIS_HASH, 1n, event, key)).toBe(KEYED_VECTOR);
+  });
+});
+
+describe('checking one link', () => {
+  const keys = new Map([['k1', Buffer.alloc(32, 1)]]);
+  const keyed = {
+    seq: 1n,
+    prevHash: GENESIS_HASH,
+    hash: linkHash(GENESIS_HASH, 1n, event, { id: 'k1', secret: keys.get('k1')! }),
+    keyId: 'k1',
+  };
+  const unkeyed = { seq: 1n, prevHash: GENESIS_HASH, hash: legacyLinkHash(GENESIS_HASH, event), keyId: null };
+  const start = { prev: GENESIS_HASH, keyed: false };
+
+  it('accepts a keyed link, and an unkeyed one before any keyed link', () => {
+    expect(linkProblem(keyed, event, start, keys)).toBeNull();
+    expect(linkProblem(unkeyed, event, start, keys)).toBeNull();
+  });
+
+  it('refuses an unkeyed link after a keyed one', () => {
+    expect(linkProblem(unkeyed, event, { ...start, keyed: true }, keys)).toMatch(
+      /unkeyed, after keyed links/,
+    );
+  });
+
+  it('names a key it does not hold', () => {
+    expect(linkProblem({ ...keyed, keyId: 'k9' }, event, start, keys)).toMatch(
+      /key k9, which is not configured/,
+    );
+  });
+
+  it('refuses a link that does not follow, or whose event changed', () => {
+    expect(linkProblem(keyed, event, { ...start, prev: '1'.repeat(64) }, keys)).toMatch(/does not follow/);
+    expect(linkProblem(keyed, { ...event, outcome: 'DENIED' }, start, keys)).toMatch(/event 1 was altered/);
+    // The plain SHA-256 under a key id: what someone without the key would write.
+    expect(linkProblem({ ...unkeyed, keyId: 'k1' }, event, start, keys)).toMatch(/altered/);
   });
 });
 
