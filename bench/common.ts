@@ -1,5 +1,6 @@
 /** What both benchmarks share: statistics, and starting the built api the way `npm start` does. */
 import { ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { openSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -31,7 +32,8 @@ export function latencies<P extends number>(
 
 /**
  * The environment a benchmark's api runs with: production mode, its own database and queue
- * prefix, fixed bench-only secrets, JSON logs at info.
+ * prefix, an ordinary database role (migrations as the owner, the environment's DB_USER),
+ * bench-only secrets, JSON logs at info.
  */
 export function benchEnv(dbName: string, queuePrefix: string): NodeJS.ProcessEnv {
   return {
@@ -40,9 +42,17 @@ export function benchEnv(dbName: string, queuePrefix: string): NodeJS.ProcessEnv
     DB_NAME: dbName,
     QUEUE_PREFIX: queuePrefix,
     LOG_LEVEL: 'info',
+    DB_MIGRATION_USER: process.env.DB_MIGRATION_USER || process.env.DB_USER || 'postgres',
+    DB_MIGRATION_PASSWORD: process.env.DB_MIGRATION_PASSWORD ?? process.env.DB_PASSWORD ?? '',
+    DB_USER: 'yg_bench_app',
+    DB_PASSWORD: 'yg-bench-app',
     JWT_SECRET: `${queuePrefix}-secret-`.padEnd(48, 'x'),
     PATIENT_DATA_KEY: Buffer.alloc(32, 3).toString('base64'),
     PATIENT_LOOKUP_KEY: Buffer.alloc(32, 4).toString('base64'),
+    AUDIT_CHAIN_KEYS: `bench:${Buffer.alloc(32, 5).toString('base64')}`,
+    AUDIT_CHECKPOINT_SIGNING_KEY: generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'der' })
+      .toString('base64'),
     // Benchmarks run far past any real login pace.
     LOGIN_MAX_FAILURES: '1000',
   };

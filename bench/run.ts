@@ -15,8 +15,9 @@ import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@yg/core/config/app-config';
-import { dataSourceOptions } from '@yg/core/database/data-source-options';
-import { dropDatabase, ensureDatabase, runMigrations } from '@yg/schema/migrate';
+import { dataSourceOptions, ownerConfig } from '@yg/core/database/data-source-options';
+import { dropDatabase } from '@yg/schema/migrate';
+import { migrate } from '../apps/cli/src/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { API_MAIN, apiArgs, benchEnv, median, ROOT, startServer } from './common';
@@ -98,9 +99,9 @@ async function scenario(name: string, port: number, body: string, token?: string
 async function prepare() {
   const config = loadConfig(env);
   await dropDatabase(config);
-  await ensureDatabase(config);
-  await runMigrations(config);
-  const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
+  await migrate(config);
+  // The owner arranges and inspects; the api (and the baseline) connect as the ordinary role.
+  const ds = new DataSource(dataSourceOptions(ownerConfig(config), { entities: [], migrations: [] }));
   await ds.initialize();
   await seedQianjiang(ds, config);
   await ds.query(

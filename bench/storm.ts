@@ -34,8 +34,9 @@ import { DateTime } from 'luxon';
 import { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@yg/core/config/app-config';
-import { dataSourceOptions } from '@yg/core/database/data-source-options';
-import { dropDatabase, ensureDatabase, runMigrations } from '@yg/schema/migrate';
+import { dataSourceOptions, ownerConfig } from '@yg/core/database/data-source-options';
+import { dropDatabase } from '@yg/schema/migrate';
+import { migrate } from '../apps/cli/src/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { API_MAIN, apiArgs, benchEnv, latencies, median, percentile, ROOT, startServer } from './common';
@@ -215,9 +216,9 @@ async function dbDeadlocks(ds: DataSource): Promise<number> {
 
 async function prepareDb(): Promise<DataSource> {
   await dropDatabase(config);
-  await ensureDatabase(config);
-  await runMigrations(config);
-  const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
+  await migrate(config);
+  // The owner arranges and inspects; the api (and the baseline) connect as the ordinary role.
+  const ds = new DataSource(dataSourceOptions(ownerConfig(config), { entities: [], migrations: [] }));
   await ds.initialize();
   await seedQianjiang(ds, config);
   return ds;

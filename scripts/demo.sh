@@ -6,6 +6,17 @@ cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/ensure-services.sh
+
+# Migrations run as the owner (the local superuser unless DB_MIGRATION_USER says otherwise);
+# the api, worker and seed as an ordinary role that `migrate` creates: it can add to the audit
+# trail, never change it.
+if [ -z "${DB_MIGRATION_USER:-}" ]; then
+  export DB_MIGRATION_USER="${DB_USER:-postgres}" DB_MIGRATION_PASSWORD="${DB_PASSWORD:-}"
+  export DB_USER=yigongti_app DB_PASSWORD=yigongti-demo-app
+fi
+# Signed checkpoints of the audit chain, outside the database.
+export AUDIT_CHECKPOINT_DIR="${AUDIT_CHECKPOINT_DIR:-$PWD/var/audit-checkpoints}"
+
 npm run build --silent
 npm run db:migrate --silent
 npm run db:seed --silent
@@ -31,6 +42,9 @@ cat <<TXT
   GraphQL (GraphiQL in the browser):  http://localhost:$PORT/graphql
   Health:                             http://localhost:$PORT/health/ready
   Logs:                               api.log, worker.log
+  Audit checkpoints:                  $AUDIT_CHECKPOINT_DIR (written every few minutes)
+    an auditor's check, with the id from { consortium { id } }:
+    node dist/apps/cli/apps/cli/src/main.js audit:verify --tenant <id> --checkpoints $AUDIT_CHECKPOINT_DIR
 
   Log in with any demo user, password Demo-pass-2026, e.g.
     mutation { login(username: "admin", password: "Demo-pass-2026") { token } }

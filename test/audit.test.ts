@@ -8,7 +8,7 @@ import {
   AuditEventEntity,
   AuditSealEntity,
   AuditService,
-  chainHash,
+  linkHash,
   SealableEvent,
   SEALABLE_COLUMNS,
 } from '@yg/audit';
@@ -341,10 +341,17 @@ describe('audit trail', () => {
       ['TRUNCATE audit_seal', `TRUNCATE audit_seal`],
     ];
 
+    // The apps' role has no such privilege at all; the triggers bind the owner as well.
     it.each(attempts)('refuses %s through the application connection and keeps every row', async (_, sql) => {
       const before = await snapshot();
       expect(JSON.parse(before).seals.length).toBeGreaterThan(0);
-      await expect(appDs.query(sql)).rejects.toThrow(/append-only/);
+      await expect(appDs.query(sql)).rejects.toThrow(/permission denied/);
+      expect(await snapshot()).toBe(before);
+    });
+
+    it.each(attempts)('refuses %s through the owner connection too (the triggers)', async (_, sql) => {
+      const before = await snapshot();
+      await expect(db.ds.query(sql)).rejects.toThrow(/append-only/);
       expect(await snapshot()).toBe(before);
     });
 
@@ -352,14 +359,16 @@ describe('audit trail', () => {
       const before = await snapshot();
       const [first] = await eventsOf(s.t.tenantId);
       const events = appDs.getRepository(AuditEventEntity);
-      await expect(events.update({ id: first.id }, { outcome: 'FAILURE' })).rejects.toThrow(/append-only/);
-      await expect(events.delete({ id: first.id })).rejects.toThrow(/append-only/);
+      await expect(events.update({ id: first.id }, { outcome: 'FAILURE' })).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(events.delete({ id: first.id })).rejects.toThrow(/permission denied/);
       await expect(appDs.getRepository(AuditSealEntity).delete({ tenantId: s.t.tenantId })).rejects.toThrow(
-        /append-only/,
+        /permission denied/,
       );
       await expect(
         appDs.transaction((em) => em.query(`DELETE FROM audit_seal WHERE tenant_id = $1`, [s.t.tenantId])),
-      ).rejects.toThrow(/append-only/);
+      ).rejects.toThrow(/permission denied/);
       expect(await snapshot()).toBe(before);
       expect(await verify(s.auditor)).toMatchObject({ ok: true, checked: 7 });
     });
@@ -448,6 +457,7 @@ describe('audit trail', () => {
       const all = await links(s.t.tenantId);
       const idx = all.findIndex((l) => l.action === 'institution.create');
       const target = all[idx];
+      const { chainKeyId, chainKeys } = db.config.audit;
       await db.ds.transaction(async (em) => {
         await em.query(`SET LOCAL session_replication_role = replica`);
         await em.query(`UPDATE audit_event SET actor_user_id = NULL WHERE id = $1`, [target.eventId]);
@@ -458,7 +468,7 @@ describe('audit trail', () => {
         );
         await em.query(`UPDATE audit_seal SET hash = $2 WHERE event_id = $1`, [
           target.eventId,
-          chainHash(row.prevHash, row),
+          linkHash(row.prevHash, target.seq, row, { id: chainKeyId, secret: chainKeys.get(chainKeyId)! }),
         ]);
       });
       const v = await verify(s.auditor);
@@ -1247,7 +1257,7 @@ describe('audit trail', () => {
       // seal anything during these tests.
       worker = await createWorker({
         ...db.config,
-        audit: { sealEveryMs: 3_600_000 },
+        audit: { ...db.config.audit, sealEveryMs: 3_600_000 },
       });
       await worker.init();
     });
@@ -1346,7 +1356,7 @@ describe('audit trail', () => {
       // A second worker copy with a short period: the shared scheduler now runs every 300 ms.
       const fast = await createWorker({
         ...db.config,
-        audit: { sealEveryMs: 300 },
+        audit: { ...db.config.audit, sealEveryMs: 300 },
       });
       try {
         await fast.init();

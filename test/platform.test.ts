@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { errorCode, TestApi } from './utils/api';
@@ -8,6 +9,10 @@ const PROD_SECRETS = {
   JWT_SECRET: 'p'.repeat(48),
   PATIENT_DATA_KEY: Buffer.alloc(32, 1).toString('base64'),
   PATIENT_LOOKUP_KEY: Buffer.alloc(32, 2).toString('base64'),
+  AUDIT_CHAIN_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+  AUDIT_CHECKPOINT_SIGNING_KEY: generateKeyPairSync('ed25519')
+    .privateKey.export({ type: 'pkcs8', format: 'der' })
+    .toString('base64'),
 };
 
 describe('platform: health, errors and GraphQL hardening', () => {

@@ -1,24 +1,37 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Redis } from 'ioredis';
-import { AppConfig, dataSourceOptions } from '@yg/core';
+import { AppConfig, dataSourceOptions, ownerConfig } from '@yg/core';
 import { dropDatabase, withServer } from '@yg/schema/migrate';
 import { TEMPLATE_DB_ENV, testConfig } from './config';
 
 export interface TestDb {
   name: string;
+  /** What the api and worker under test use: an ordinary role, and a checkpoint directory of its own. */
   config: AppConfig;
-  /** A direct connection as the superuser, for arranging and inspecting state. */
+  /** A direct connection as the owner (a superuser), for arranging and inspecting state. */
   ds: DataSource;
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database (cloned from the run's template) and a private queue prefix. */
+/**
+ * A fresh, migrated database (cloned from the run's template), a private queue prefix and a
+ * private directory for audit checkpoints.
+ */
 export async function createTestDb(overrides: Record<string, string> = {}): Promise<TestDb> {
   const template = process.env[TEMPLATE_DB_ENV];
   if (!template) throw new Error(`${TEMPLATE_DB_ENV} is not set: run tests through jest's global setup`);
   const name = `yg_t_${randomBytes(5).toString('hex')}`;
-  const config = testConfig({ DB_NAME: name, QUEUE_PREFIX: `t-${name}`, ...overrides });
+  const checkpoints = mkdtempSync(join(tmpdir(), `${name}-checkpoints-`));
+  const config = testConfig({
+    DB_NAME: name,
+    QUEUE_PREFIX: `t-${name}`,
+    AUDIT_CHECKPOINT_DIR: checkpoints,
+    ...overrides,
+  });
   await withServer(config, async (admin) => {
     // Cloning needs the template to be idle; retry briefly if another suite is cloning too.
     for (let attempt = 0; ; attempt++) {
@@ -31,7 +44,7 @@ export async function createTestDb(overrides: Record<string, string> = {}): Prom
       }
     }
   });
-  const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
+  const ds = new DataSource(dataSourceOptions(ownerConfig(config), { entities: [], migrations: [] }));
   await ds.initialize();
   return {
     name,
@@ -41,6 +54,7 @@ export async function createTestDb(overrides: Record<string, string> = {}): Prom
       await ds.destroy();
       await dropDatabase(config);
       await deleteRedisKeys(config, `${config.queuePrefix}:*`);
+      rmSync(checkpoints, { recursive: true, force: true });
     },
   };
 }

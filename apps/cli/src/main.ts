@@ -2,33 +2,38 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { ConfigError, dataSourceOptions, loadConfig } from '@yg/core';
-import { ensureDatabase, runMigrations } from '@yg/schema';
 import { seedActivity, seedQianjiang } from '@yg/seed';
 import { FieldCipher } from '@yg/patients/domain/field-crypto';
 import { reencryptPatients } from '@yg/patients/reencrypt';
 import { printSchemaOf } from './print-schema';
+import { describeMigration, migrate } from './migrate';
+import { AUDIT_VERIFY_USAGE, auditVerify, UsageError } from './audit-verify';
 
 const USAGE = `usage: cli <command>
-  migrate            create the database if missing and apply pending migrations
+  migrate            as DB_MIGRATION_USER: create the database if missing, apply pending
+                     migrations, make DB_USER an ordinary role with the apps' privileges
   seed               load the 黔江区医共体 demo consortium and its recent activity (idempotent)
   schema <file>      write the GraphQL schema (SDL) to <file>
   patients:reencrypt [--batch <n>] [--after <patient id>]
                      rewrite patient ID numbers and phones under the writing key
-                     (PATIENT_DATA_KEY_ID), checking every row; resumable, idempotent`;
+                     (PATIENT_DATA_KEY_ID), checking every row; resumable, idempotent
+  ${AUDIT_VERIFY_USAGE}`;
 
-async function main(argv: string[]) {
+async function main(argv: string[]): Promise<number> {
   const [command, arg] = argv;
   const config = loadConfig();
   switch (command) {
     case 'migrate': {
-      await ensureDatabase(config);
-      const applied = await runMigrations(config);
-      log(
-        applied.length
-          ? `applied ${applied.length} migration(s): ${applied.join(', ')}`
-          : 'database is up to date',
-      );
-      return;
+      describeMigration(await migrate(config), config).forEach(log);
+      return 0;
+    }
+    case 'audit:verify': {
+      try {
+        return await auditVerify(config, argv.slice(1), log);
+      } catch (err) {
+        if (err instanceof UsageError) throw new Error(`${err.message}\n${USAGE}`, { cause: err });
+        throw err;
+      }
     }
     case 'seed': {
       const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
@@ -47,13 +52,13 @@ async function main(argv: string[]) {
           ? `seeded activity: ${a.patients} patients registered, ${a.referrals} referrals, ${a.consultations} consultations`
           : 'activity already seeded',
       );
-      return;
+      return 0;
     }
     case 'schema': {
       if (!arg) throw new Error(USAGE);
       writeFileSync(arg, await printSchemaOf(config));
       log(`wrote ${arg}`);
-      return;
+      return 0;
     }
     case 'patients:reencrypt': {
       const opts = reencryptOptions(argv.slice(1));
@@ -79,7 +84,7 @@ async function main(argv: string[]) {
       } finally {
         await ds.destroy();
       }
-      return;
+      return 0;
     }
     default:
       throw new Error(USAGE);
@@ -107,7 +112,7 @@ function log(msg: string) {
 }
 
 main(process.argv.slice(2)).then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (err) => {
     process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).message}\n`);
     process.exit(1);

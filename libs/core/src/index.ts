@@ -1,5 +1,6 @@
 export * from './config/app-config';
 export * from './config/config.module';
+export * from './config/keys';
 export * from './context/request-context';
 export * from './logging/logger';
 export * from './logging/logging.module';
@@ -10,6 +11,8 @@ export * from './errors/pg-errors';
 export * from './errors/outage';
 export * from './database/data-source-options';
 export * from './database/database.module';
+export * from './database/database-role.check';
+export * from './database/roles';
 export * from './database/transaction';
 export * from './redis/redis.module';
 export * from './queue/queues';

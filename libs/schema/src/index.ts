@@ -1,2 +1,3 @@
 export * from './migrations';
 export * from './migrate';
+export * from './roles/app-role';

@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@yg/core/config/app-config';
-import { dataSourceOptions } from '@yg/core/database/data-source-options';
+import { dataSourceOptions, ownerConfig } from '@yg/core/database/data-source-options';
 import { MIGRATIONS } from './migrations';
 
-/** Applies pending migrations; returns the names applied. */
+/** Applies pending migrations as the schema owner; returns the names applied. */
 export async function runMigrations(config: AppConfig): Promise<string[]> {
-  const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: MIGRATIONS }));
+  const ds = new DataSource(dataSourceOptions(ownerConfig(config), { entities: [], migrations: MIGRATIONS }));
   await ds.initialize();
   try {
     await ds.query(`CREATE EXTENSION IF NOT EXISTS btree_gist`);
@@ -16,13 +16,14 @@ export async function runMigrations(config: AppConfig): Promise<string[]> {
   }
 }
 
-/** Runs `fn` on a connection to the server's own `postgres` database, to create or drop others. */
+/**
+ * Runs `fn` as the schema owner on a connection to the server's own `postgres` database, to
+ * create or drop others.
+ */
 export async function withServer<T>(config: AppConfig, fn: (admin: DataSource) => Promise<T>): Promise<T> {
+  const owner = ownerConfig(config);
   const admin = new DataSource(
-    dataSourceOptions(
-      { ...config, db: { ...config.db, name: 'postgres' } },
-      { entities: [], migrations: [] },
-    ),
+    dataSourceOptions({ ...owner, db: { ...owner.db, name: 'postgres' } }, { entities: [], migrations: [] }),
   );
   await admin.initialize();
   try {

@@ -1,4 +1,6 @@
-import { DEV_SECRETS, envSchema, Env } from './config.schema';
+import type { KeyObject } from 'node:crypto';
+import { DEV_CHECKPOINT_KEY, DEV_SECRETS, envSchema, Env } from './config.schema';
+import { parseChainKeys, parseEd25519PrivateKey, parseEd25519PublicKeys } from './keys';
 
 export interface AppConfig {
   env: Env['NODE_ENV'];
@@ -14,6 +16,9 @@ export interface AppConfig {
     name: string;
     poolSize: number;
     ssl: boolean;
+    /** The schema owner, who runs migrations; the apps connect as `user`. */
+    migrationUser: string;
+    migrationPassword: string;
   };
   redis: {
     host: string;
@@ -40,7 +45,20 @@ export interface AppConfig {
     maxFields: number;
     maxDirectives: number;
   };
-  audit: { sealEveryMs: number };
+  audit: {
+    sealEveryMs: number;
+    /** HMAC keys of the audit chain by key id; links name the key they were sealed with. */
+    chainKeys: ReadonlyMap<string, Buffer>;
+    /** The key new links are sealed with. */
+    chainKeyId: string;
+    /** Where signed checkpoints of each chain head go; null: none are written. */
+    checkpointDir: string | null;
+    checkpointEveryMs: number;
+    /** Ed25519 key pair the worker signs checkpoints with; null in production when not given. */
+    checkpointSigner: { privateKey: KeyObject; publicKey: KeyObject } | null;
+    /** Keys checkpoints are checked against: AUDIT_CHECKPOINT_PUBLIC_KEYS and the signer's own. */
+    checkpointTrustedKeys: KeyObject[];
+  };
   outbox: {
     /** How often the relay looks for rows when no notification woke it. */
     pollMs: number;
@@ -77,11 +95,34 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   const patientKeys = patientDataKeys(e, 'PATIENT_DATA_KEY' in present);
+  const problems: string[] = [];
+  const attempt = <T>(name: string, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      problems.push(`${name}: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+  const chainKeys = attempt('AUDIT_CHAIN_KEYS', () => parseChainKeys(e.AUDIT_CHAIN_KEYS));
+  const chainKeyId = e.AUDIT_CHAIN_KEY_ID ?? chainKeys?.keys().next().value;
+  if (chainKeys && chainKeyId && !chainKeys.has(chainKeyId)) {
+    problems.push(`AUDIT_CHAIN_KEY_ID: ${chainKeyId} is not one of the ids in AUDIT_CHAIN_KEYS`);
+  }
+  const signingKeyValue =
+    e.AUDIT_CHECKPOINT_SIGNING_KEY ?? (e.NODE_ENV === 'production' ? undefined : DEV_CHECKPOINT_KEY);
+  const signingKey = signingKeyValue
+    ? attempt('AUDIT_CHECKPOINT_SIGNING_KEY', () => parseEd25519PrivateKey(signingKeyValue))
+    : null;
+  const publicKeys = attempt('AUDIT_CHECKPOINT_PUBLIC_KEYS', () =>
+    parseEd25519PublicKeys(e.AUDIT_CHECKPOINT_PUBLIC_KEYS ?? ''),
+  );
+  if (problems.length) throw new ConfigError(problems);
   if (e.NODE_ENV === 'production') {
     const reused = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter(
       (k) => e[k] === DEV_SECRETS[k] && (k !== 'PATIENT_DATA_KEY' || patientKeys.k1FromDataKey),
     );
-    const problems = reused.map((k) => `${k}: must be set explicitly in production`);
+    problems.push(...reused.map((k) => `${k}: must be set explicitly in production`));
     const devListed = Object.entries(e.PATIENT_DATA_KEYS ?? {}).filter(
       ([, v]) => v === DEV_SECRETS.PATIENT_DATA_KEY,
     );
@@ -89,6 +130,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(
         `PATIENT_DATA_KEYS: holds the development key (${devListed[0][0]}), refused in production`,
       );
+    }
+    const devChainKey = parseChainKeys(DEV_SECRETS.AUDIT_CHAIN_KEYS).values().next().value!;
+    if (
+      !reused.includes('AUDIT_CHAIN_KEYS') &&
+      [...chainKeys!.values()].some((k) => k.equals(devChainKey))
+    ) {
+      problems.push('AUDIT_CHAIN_KEYS: holds the development key; refused in production');
     }
     if (problems.length) throw new ConfigError(problems);
   }
@@ -106,6 +154,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       name: e.DB_NAME,
       poolSize: e.DB_POOL_SIZE,
       ssl: e.DB_SSL,
+      migrationUser: e.DB_MIGRATION_USER ?? e.DB_USER,
+      migrationPassword: e.DB_MIGRATION_PASSWORD ?? (e.DB_MIGRATION_USER === undefined ? e.DB_PASSWORD : ''),
     },
     redis: {
       host: e.REDIS_HOST,
@@ -134,7 +184,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxFields: e.GRAPHQL_MAX_FIELDS,
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
     },
-    audit: { sealEveryMs: e.AUDIT_SEAL_EVERY_MS },
+    audit: {
+      sealEveryMs: e.AUDIT_SEAL_EVERY_MS,
+      chainKeys: chainKeys!,
+      chainKeyId: chainKeyId!,
+      checkpointDir: e.AUDIT_CHECKPOINT_DIR ?? null,
+      checkpointEveryMs: e.AUDIT_CHECKPOINT_EVERY_MS,
+      checkpointSigner: signingKey ?? null,
+      checkpointTrustedKeys: [...publicKeys!, ...(signingKey ? [signingKey.publicKey] : [])],
+    },
     outbox: { pollMs: e.OUTBOX_POLL_MS, reconcileAfterMs: e.OUTBOX_RECONCILE_AFTER_MS },
     notifications: {
       deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS,

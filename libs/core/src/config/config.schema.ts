@@ -5,6 +5,10 @@ const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 // 32-byte keys, base64. Development defaults only; production refuses them.
 const DEV_DATA_KEY = 'ZGV2LW9ubHktcGF0aWVudC1kYXRhLWtleS0zMmJ5dGU=';
 const DEV_LOOKUP_KEY = 'ZGV2LW9ubHktcGF0aWVudC1sb29rdXAta2V5LTMyYnk=';
+const DEV_AUDIT_CHAIN_KEYS = 'dev:ZGV2LW9ubHktYXVkaXQtY2hhaW4taG1hYy1rZXktMzI=';
+// Ed25519 private key, PKCS#8 DER, base64. Outside production only; production has no default,
+// since only the worker signs and the other processes should not hold the key.
+export const DEV_CHECKPOINT_KEY = 'MC4CAQAwBQYDK2VwBCIEIMw1oPCf0M0lEFhsOBJboQaiOEa9xFeqUxp4+WIBM2rX';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -50,6 +54,9 @@ export const envSchema = z.object({
   DB_NAME: z.string().min(1).default('yigongti'),
   DB_POOL_SIZE: positiveInt.default(10),
   DB_SSL: z.stringbool().default(false),
+  /** The schema owner, for migrations only; defaults to DB_USER / DB_PASSWORD. */
+  DB_MIGRATION_USER: z.string().min(1).optional(),
+  DB_MIGRATION_PASSWORD: z.string().optional(),
 
   REDIS_HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_PORT: port.default(6379),
@@ -77,6 +84,12 @@ export const envSchema = z.object({
   GRAPHQL_MAX_DIRECTIVES: positiveInt.default(50),
 
   AUDIT_SEAL_EVERY_MS: positiveInt.default(60_000),
+  AUDIT_CHAIN_KEYS: z.string().min(1).default(DEV_AUDIT_CHAIN_KEYS),
+  AUDIT_CHAIN_KEY_ID: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_DIR: z.string().optional(),
+  AUDIT_CHECKPOINT_EVERY_MS: positiveInt.default(300_000),
+  AUDIT_CHECKPOINT_SIGNING_KEY: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_PUBLIC_KEYS: z.string().optional(),
 
   OUTBOX_POLL_MS: positiveInt.default(1000),
   OUTBOX_RECONCILE_AFTER_MS: positiveInt.default(300_000),
@@ -120,4 +133,6 @@ export const DEV_SECRETS = {
   JWT_SECRET: DEV_JWT_SECRET,
   PATIENT_DATA_KEY: DEV_DATA_KEY,
   PATIENT_LOOKUP_KEY: DEV_LOOKUP_KEY,
+  AUDIT_CHAIN_KEYS: DEV_AUDIT_CHAIN_KEYS,
+  AUDIT_CHECKPOINT_SIGNING_KEY: DEV_CHECKPOINT_KEY,
 } as const;

@@ -40,3 +40,11 @@ export function dataSourceOptions(config: AppConfig, parts: SchemaParts): DataSo
     },
   };
 }
+
+/** The same database as the schema owner, who runs migrations and creates or drops databases. */
+export function ownerConfig(config: AppConfig): AppConfig {
+  return {
+    ...config,
+    db: { ...config.db, user: config.db.migrationUser, password: config.db.migrationPassword },
+  };
+}

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { dataSourceOptions, SchemaParts } from './data-source-options';
+import { DatabaseRoleCheck } from './database-role.check';
 
 @Module({})
 export class DatabaseModule {
@@ -18,6 +19,7 @@ export class DatabaseModule {
           }),
         }),
       ],
+      providers: [DatabaseRoleCheck],
     };
   }
 }

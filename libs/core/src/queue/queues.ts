@@ -2,7 +2,7 @@ import type { JobsOptions, WorkerOptions } from 'bullmq';
 
 /** Every queue the system uses. Payload types live beside their processors. */
 export const QUEUES = {
-  /** Audit-chain sealing. */
+  /** Audit-chain sealing and checkpoints. */
   AUDIT: 'audit',
   /** Domain events from the outbox, fanned out to every handler. */
   EVENTS: 'events',
@@ -19,6 +19,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const JOBS = {
   AUDIT_SEAL_TENANT: 'audit.seal-tenant',
   AUDIT_SEAL_ALL: 'audit.seal-all',
+  AUDIT_CHECKPOINT: 'audit.checkpoint',
   NOTIFICATION_DELIVER: 'notification.deliver',
   REFERRAL_RESPONSE_DUE: 'referral.response-due',
   REFERRAL_APPOINTMENT_REMINDER: 'referral.appointment-reminder',
