@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig, dataSourceOptions } from '@yg/core';
-import { ensureDatabase, runMigrations } from '@yg/schema/migrate';
+import { AppConfig, dataSourceOptions, ownerConfig } from '@yg/core';
+import { migrate } from '../apps/cli/src/migrate';
 import { testConfig } from './utils/config';
 import { deleteRedisKeys } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
@@ -34,9 +34,9 @@ describe('a Postgres that stops and restarts', () => {
       // Far longer than any wait below: a row that goes out quickly was announced by NOTIFY.
       OUTBOX_POLL_MS: '60000',
     });
-    await ensureDatabase(config);
-    await runMigrations(config);
-    ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
+    // As `cli migrate` does: the owner migrates and makes the apps' ordinary role on this cluster.
+    await migrate(config);
+    ds = new DataSource(dataSourceOptions(ownerConfig(config), { entities: [], migrations: [] }));
     await ds.initialize();
     t = await buildTenant(ds);
     api = await TestApi.start(config);

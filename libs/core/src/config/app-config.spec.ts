@@ -115,7 +115,12 @@ describe('audit chain keys', () => {
 
 describe('patient data keys', () => {
   const key = (n: number) => Buffer.alloc(32, n).toString('base64');
-  const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PATIENT_LOOKUP_KEY: key(9) };
+  const prod = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'x'.repeat(40),
+    PATIENT_LOOKUP_KEY: key(9),
+    AUDIT_CHAIN_KEYS: `k1:${key(5)}`,
+  };
 
   it('keeps PATIENT_DATA_KEY working as key k1, the writing key', () => {
     const c = loadConfig({ PATIENT_DATA_KEY: key(1) });
@@ -206,6 +211,7 @@ describe('CORS_ORIGINS', () => {
     JWT_SECRET: 'x'.repeat(40),
     PATIENT_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
     PATIENT_LOOKUP_KEY: Buffer.alloc(32, 9).toString('base64'),
+    AUDIT_CHAIN_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64')}`,
   };
 
   it('defaults to none in production and to this machine in development', () => {

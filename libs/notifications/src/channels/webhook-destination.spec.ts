@@ -27,6 +27,7 @@ const PROD = {
   JWT_SECRET: 'p'.repeat(48),
   PATIENT_DATA_KEY: Buffer.alloc(32, 1).toString('base64'),
   PATIENT_LOOKUP_KEY: Buffer.alloc(32, 2).toString('base64'),
+  AUDIT_CHAIN_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
 };
 
 function policy(env: Record<string, string> = {}) {
