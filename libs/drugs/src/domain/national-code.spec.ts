@@ -38,7 +38,9 @@ describe('national drug code', () => {
   });
 
   it('normalises surrounding spaces, full-width characters and case before matching', () => {
-    expect(parseNationalCode('  ＸＡ０１ＡＢＤ０７５Ａ００２０１０１００４８３\t')?.code).toBe('XA01ABD075A002010100483');
+    expect(parseNationalCode('  ＸＡ０１ＡＢＤ０７５Ａ００２０１０１００４８３\t')?.code).toBe(
+      'XA01ABD075A002010100483',
+    );
     expect(parseNationalCode('xa01abd075a002010100483')?.code).toBe('XA01ABD075A002010100483');
     expect(productKeyOf(' ZA04CAE0023010100166 ')).toBe('ZA04CAE0023');
     expect(parseProductKey('ｘａ01abd075a002')).toBe('XA01ABD075A002');

@@ -98,11 +98,26 @@ describe('names: generic, form, salt, qualifiers', () => {
     expect(parseDrugName('地塞米松磷酸钠注射液')).toMatchObject({ core: '地塞米松', salts: ['磷酸钠'] });
     expect(parseDrugName('奥美拉唑镁肠溶片')).toMatchObject({ core: '奥美拉唑', salts: ['镁'] });
     expect(parseDrugName('多西环素(盐酸盐)片')).toMatchObject({ core: '多西环素', salts: ['盐酸'] });
-    expect(parseDrugName('复方盐酸伪麻黄碱缓释胶囊')).toMatchObject({ core: '复方伪麻黄碱', salts: ['盐酸'], compound: true });
+    expect(parseDrugName('复方盐酸伪麻黄碱缓释胶囊')).toMatchObject({
+      core: '复方伪麻黄碱',
+      salts: ['盐酸'],
+      compound: true,
+    });
   });
 
   it('leaves salts that are the drug itself in the name', () => {
-    for (const drug of ['氯化钠', '氯化钾', '碳酸氢钠', '葡萄糖酸钙', '硫酸镁', '硫酸亚铁', '硝酸甘油', '枸橼酸钾', '门冬氨酸钾镁', '乳酸钠']) {
+    for (const drug of [
+      '氯化钠',
+      '氯化钾',
+      '碳酸氢钠',
+      '葡萄糖酸钙',
+      '硫酸镁',
+      '硫酸亚铁',
+      '硝酸甘油',
+      '枸橼酸钾',
+      '门冬氨酸钾镁',
+      '乳酸钠',
+    ]) {
       expect(splitSalts(drug)).toEqual({ core: drug, salts: [] });
     }
     expect(parseDrugName('乳酸菌素片').core).toBe('乳酸菌素');
@@ -121,12 +136,23 @@ describe('names: generic, form, salt, qualifiers', () => {
 
 describe('dosage-form taxonomy', () => {
   it('reads coatings as the plain form', () => {
-    for (const f of ['片', '片剂', '素片', '薄膜衣片', '糖衣片', '包衣片']) expect(compareForms(form(f), form('片'))).toBe('SAME');
+    for (const f of ['片', '片剂', '素片', '薄膜衣片', '糖衣片', '包衣片'])
+      expect(compareForms(form(f), form('片'))).toBe('SAME');
   });
 
   it('makes each release modifier its own form', () => {
     const plain = form('片');
-    for (const f of ['缓释片', '控释片', '肠溶片', '分散片', '口崩片', '咀嚼片', '泡腾片', '含片', '舌下片']) {
+    for (const f of [
+      '缓释片',
+      '控释片',
+      '肠溶片',
+      '分散片',
+      '口崩片',
+      '咀嚼片',
+      '泡腾片',
+      '含片',
+      '舌下片',
+    ]) {
       expect(compareForms(plain, form(f))).toBe('RELEASE');
     }
     expect(compareForms(form('缓释片'), form('控释片'))).toBe('RELEASE');

@@ -75,7 +75,8 @@ export type FormRelease =
   | 'BUCCAL'
   | 'SUBLINGUAL';
 
-export type FormRoute = 'ORAL' | 'VAGINAL' | 'RECTAL' | 'EYE' | 'EAR' | 'NOSE' | 'INHALED' | 'TOPICAL' | 'TRANSDERMAL' | 'MOUTH';
+export type FormRoute =
+  'ORAL' | 'VAGINAL' | 'RECTAL' | 'EYE' | 'EAR' | 'NOSE' | 'INHALED' | 'TOPICAL' | 'TRANSDERMAL' | 'MOUTH';
 
 export interface DosageForm {
   /** Canonical spelling; equal keys are the same form. */
@@ -295,9 +296,11 @@ const FAMILY_NAMES_ZH: Record<FormFamily, string> = {
 
 const byLengthDesc = (a: string, b: string) => b.length - a.length;
 const BASE_SPELLINGS = Object.keys(BASE_FORMS).sort(byLengthDesc);
-const MODIFIER_SPELLINGS = [...Object.keys(RELEASE_WORDS), ...Object.keys(ROUTE_WORDS), ...IGNORED_WORDS].sort(
-  byLengthDesc,
-);
+const MODIFIER_SPELLINGS = [
+  ...Object.keys(RELEASE_WORDS),
+  ...Object.keys(ROUTE_WORDS),
+  ...IGNORED_WORDS,
+].sort(byLengthDesc);
 
 // ---------------------------------------------------------------------------------------------
 // Text
@@ -342,7 +345,12 @@ export function normalizeName(input: string): string {
 // ---------------------------------------------------------------------------------------------
 // Dosage forms
 
-function baseToForm(base: BaseForm, release: FormRelease[], route: FormRoute | null, ignored: string[]): DosageForm {
+function baseToForm(
+  base: BaseForm,
+  release: FormRelease[],
+  route: FormRoute | null,
+  ignored: string[],
+): DosageForm {
   const rel = [...new Set(release)].sort();
   const r = route ?? base.route ?? (ORAL_BY_DEFAULT.has(base.family) ? 'ORAL' : null);
   const key = [base.family, base.variant ?? '*', rel.join('+') || '-', r ?? '*'].join('|');

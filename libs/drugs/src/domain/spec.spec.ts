@@ -20,8 +20,22 @@ describe('reading strengths', () => {
     ['80万U', [{ value: 800_000, unit: 'U' }], null],
     ['50WIU', [{ value: 500_000, unit: 'IU' }], null],
     ['2ml:12500单位', [{ value: 12_500, unit: 'U' }], { value: 2, unit: 'ml' }],
-    ['(5mg+12.5mg)', [{ value: 5, unit: 'mg' }, { value: 12.5, unit: 'mg' }], null],
-    ['5mg/12.5mg', [{ value: 5, unit: 'mg' }, { value: 12.5, unit: 'mg' }], null],
+    [
+      '(5mg+12.5mg)',
+      [
+        { value: 5, unit: 'mg' },
+        { value: 12.5, unit: 'mg' },
+      ],
+      null,
+    ],
+    [
+      '5mg/12.5mg',
+      [
+        { value: 5, unit: 'mg' },
+        { value: 12.5, unit: 'mg' },
+      ],
+      null,
+    ],
     ['10g:2.5mg', [{ value: 2.5, unit: 'mg' }], { value: 10_000, unit: 'mg' }],
     ['0.5L', [], { value: 500, unit: 'ml' }],
   ])('%s', (input, amounts, preparation) => {
@@ -31,8 +45,16 @@ describe('reading strengths', () => {
   });
 
   it('separates pack counts from the strength', () => {
-    expect(p('0.25g*24粒')).toMatchObject({ amounts: [{ value: 250, unit: 'mg' }], packCount: 24, packUnit: '粒' });
-    expect(p('0.25g×24片')).toMatchObject({ amounts: [{ value: 250, unit: 'mg' }], packCount: 24, packUnit: '片' });
+    expect(p('0.25g*24粒')).toMatchObject({
+      amounts: [{ value: 250, unit: 'mg' }],
+      packCount: 24,
+      packUnit: '粒',
+    });
+    expect(p('0.25g×24片')).toMatchObject({
+      amounts: [{ value: 250, unit: 'mg' }],
+      packCount: 24,
+      packUnit: '片',
+    });
     expect(p('0.25gx24片')).toMatchObject({ packCount: 24 });
     expect(p('50mg*30s')).toMatchObject({ amounts: [{ value: 50, unit: 'mg' }], packCount: 30 });
     expect(p('10mg×7片×2板')).toMatchObject({ packCount: 14 });
@@ -41,24 +63,49 @@ describe('reading strengths', () => {
   });
 
   it('reads concentrations, with and without a volume', () => {
-    expect(p('5%:250ml')).toMatchObject({ concentration: { value: 5, unit: '%' }, preparation: { value: 250, unit: 'ml' } });
+    expect(p('5%:250ml')).toMatchObject({
+      concentration: { value: 5, unit: '%' },
+      preparation: { value: 250, unit: 'ml' },
+    });
     expect(effectiveAmounts(p('5%:250ml'))).toEqual([{ value: 12_500, unit: 'mg' }]);
-    expect(p('0.9%氯化钠')).toMatchObject({ concentration: { value: 0.9, unit: '%' }, amounts: [], notes: ['氯化钠'] });
-    expect(p('100IU/ml 3ml')).toMatchObject({ concentration: { value: 100, unit: 'IU/ml' }, preparation: { value: 3, unit: 'ml' } });
+    expect(p('0.9%氯化钠')).toMatchObject({
+      concentration: { value: 0.9, unit: '%' },
+      amounts: [],
+      notes: ['氯化钠'],
+    });
+    expect(p('100IU/ml 3ml')).toMatchObject({
+      concentration: { value: 100, unit: 'IU/ml' },
+      preparation: { value: 3, unit: 'ml' },
+    });
     expect(effectiveAmounts(p('100IU/ml 3ml'))).toEqual([{ value: 300, unit: 'IU' }]);
-    expect(p('10g:0.1g(1%)')).toMatchObject({ concentration: { value: 1, unit: '%' }, amounts: [{ value: 100, unit: 'mg' }] });
+    expect(p('10g:0.1g(1%)')).toMatchObject({
+      concentration: { value: 1, unit: '%' },
+      amounts: [{ value: 100, unit: 'mg' }],
+    });
   });
 
   it('keeps the basis, equivalents and notes aside', () => {
     expect(p('1g(按C计)')).toMatchObject({ amounts: [{ value: 1000, unit: 'mg' }], basis: 'C' });
-    expect(p('0.48g(80万单位)')).toMatchObject({ amounts: [{ value: 480, unit: 'mg' }], equivalents: [{ value: 800_000, unit: 'U' }] });
-    expect(p('10ml(无糖型)')).toMatchObject({ preparation: { value: 10, unit: 'ml' }, notes: ['无糖型'], qualifiers: ['无糖型'] });
-    expect(p('500ml：4.5g(玻璃瓶)')).toMatchObject({ amounts: [{ value: 4500, unit: 'mg' }], notes: ['玻璃瓶'], qualifiers: [] });
+    expect(p('0.48g(80万单位)')).toMatchObject({
+      amounts: [{ value: 480, unit: 'mg' }],
+      equivalents: [{ value: 800_000, unit: 'U' }],
+    });
+    expect(p('10ml(无糖型)')).toMatchObject({
+      preparation: { value: 10, unit: 'ml' },
+      notes: ['无糖型'],
+      qualifiers: ['无糖型'],
+    });
+    expect(p('500ml：4.5g(玻璃瓶)')).toMatchObject({
+      amounts: [{ value: 4500, unit: 'mg' }],
+      notes: ['玻璃瓶'],
+      qualifiers: [],
+    });
     expect(p('盐酸水苏碱15mg').amounts).toEqual([{ value: 15, unit: 'mg', label: '盐酸水苏碱' }]);
   });
 
   it('gives null rather than a guess when no strength can be read', () => {
-    for (const s of ['复方', '/', '每8丸相当于原药材3g', '相当于原生药0.655g', '', '  ', '24粒/盒']) expect(parseSpec(s)).toBeNull();
+    for (const s of ['复方', '/', '每8丸相当于原药材3g', '相当于原生药0.655g', '', '  ', '24粒/盒'])
+      expect(parseSpec(s)).toBeNull();
     expect(parseSpec(null)).toBeNull();
     expect(parseSpec(undefined)).toBeNull();
   });
@@ -115,7 +162,10 @@ describe('comparing strengths', () => {
   });
 
   it('is UNKNOWN, with a reason, when a side is missing', () => {
-    expect(compareSpecs(null, p('1g'))).toEqual({ verdict: 'UNKNOWN', reason: expect.stringContaining('strength missing') });
+    expect(compareSpecs(null, p('1g'))).toEqual({
+      verdict: 'UNKNOWN',
+      reason: expect.stringContaining('strength missing'),
+    });
   });
 
   it('treats mass units 1000 apart as the same amount, whatever the spelling (property)', () => {

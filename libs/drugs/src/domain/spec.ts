@@ -163,7 +163,8 @@ function scan(text: string): { found: Found[]; leftovers: string[] } {
     const tail = text.slice(i);
     const vol = PER_VOLUME.exec(tail);
     if (vol && q.unit !== 'ml') {
-      if (vol[1]) inVolume = { value: round(Number(vol[1]) * UNITS[vol[2].toLowerCase()].factor), unit: 'ml' };
+      if (vol[1])
+        inVolume = { value: round(Number(vol[1]) * UNITS[vol[2].toLowerCase()].factor), unit: 'ml' };
       else perMl = true;
       i += vol[0].length;
     } else {
@@ -247,7 +248,8 @@ export function parseSpec(input: string | null | undefined): SpecParts | null {
       const inner = scan(g);
       if (inner.found.length > 0 && inner.leftovers.length === 0) {
         for (const f of inner.found) {
-          if (f.q.unit === '%' && !bracketConcentration) bracketConcentration = { value: f.q.value, unit: '%' };
+          if (f.q.unit === '%' && !bracketConcentration)
+            bracketConcentration = { value: f.q.value, unit: '%' };
           else bracketEquivalents.push(f.q);
         }
       } else notes.push(g.trim());
@@ -325,7 +327,10 @@ export function parseSpec(input: string | null | undefined): SpecParts | null {
     packCount,
     packUnit,
     notes,
-    qualifiers: notes.filter((n) => QUALIFIER_WORDS.test(n)).map((n) => n.replace(/\s+/g, '')).sort(),
+    qualifiers: notes
+      .filter((n) => QUALIFIER_WORDS.test(n))
+      .map((n) => n.replace(/\s+/g, ''))
+      .sort(),
   };
 }
 
@@ -354,7 +359,12 @@ export function effectiveAmounts(p: SpecParts): Quantity[] {
   if (!c || !prep) return [];
   if (c.unit === '%') {
     // % w/v for solutions (1 % = 10 mg/ml), w/w for a preparation weighed in mg.
-    const mg = prep.unit === 'ml' ? c.value * 10 * prep.value : prep.unit === 'mg' ? (c.value / 100) * prep.value : null;
+    const mg =
+      prep.unit === 'ml'
+        ? c.value * 10 * prep.value
+        : prep.unit === 'mg'
+          ? (c.value / 100) * prep.value
+          : null;
     return mg === null ? [] : [{ value: round(mg), unit: 'mg' }];
   }
   if (prep.unit !== 'ml') return [];
@@ -393,7 +403,8 @@ export function formatSpec(p: SpecParts | null): string {
   if (!p) return '—';
   const amounts = effectiveAmounts(p).map(formatQuantity).join(' + ');
   const prep = p.preparation ? formatQuantity(p.preparation) : '';
-  const conc = p.concentration && p.amounts.length === 0 ? `${trim(p.concentration.value)} ${p.concentration.unit}` : '';
+  const conc =
+    p.concentration && p.amounts.length === 0 ? `${trim(p.concentration.value)} ${p.concentration.unit}` : '';
   return [amounts || conc, prep].filter(Boolean).join(' / ') || conc || '—';
 }
 
@@ -410,23 +421,34 @@ function trim(v: number): string {
   return String(round(v));
 }
 
-export function compareSpecs(a: SpecParts | null, b: SpecParts | null): SpecComparison {
-  if (!a || !b) {
-    return { verdict: 'UNKNOWN', reason: '规格缺失或无法解析 (strength missing or unreadable)' };
-  }
+/** A verdict whose reason is written only when asked for (matching compares many pairs). */
+export interface SpecJudgement {
+  verdict: SpecVerdict;
+  reason: () => string;
+}
+
+const j = (verdict: SpecVerdict, reason: () => string): SpecJudgement => ({ verdict, reason });
+
+export function judgeSpecs(a: SpecParts | null, b: SpecParts | null): SpecJudgement {
+  if (!a || !b) return j('UNKNOWN', () => '规格缺失或无法解析 (strength missing or unreadable)');
   const c = compareQuantities(a, b);
   const qa = a.qualifiers.join(',');
   const qb = b.qualifiers.join(',');
   if (c.verdict === 'EQUAL' && qa !== qb) {
-    return { verdict: 'PARTIAL', reason: `规格附注不同 (the strengths' qualifiers differ): ${qa || '—'} ↔ ${qb || '—'}` };
+    return j('PARTIAL', () => `规格附注不同 (the strengths' qualifiers differ): ${qa || '—'} ↔ ${qb || '—'}`);
   }
   return c;
 }
 
-function compareQuantities(a: SpecParts, b: SpecParts): SpecComparison {
+export function compareSpecs(a: SpecParts | null, b: SpecParts | null): SpecComparison {
+  const judged = judgeSpecs(a, b);
+  return { verdict: judged.verdict, reason: judged.reason() };
+}
+
+function compareQuantities(a: SpecParts, b: SpecParts): SpecJudgement {
   const A = effectiveAmounts(a);
   const B = effectiveAmounts(b);
-  const show = `${formatSpec(a)} ↔ ${formatSpec(b)}`;
+  const show = () => `${formatSpec(a)} ↔ ${formatSpec(b)}`;
 
   if (A.length > 0 && B.length > 0) {
     if (dims(A) !== dims(B)) {
@@ -434,60 +456,73 @@ function compareQuantities(a: SpecParts, b: SpecParts): SpecComparison {
         a.equivalents.some((e) => B.some((q) => sameQuantity(e, q))) ||
         b.equivalents.some((e) => A.some((q) => sameQuantity(e, q)));
       if (viaEquivalent) {
-        return { verdict: 'PARTIAL', reason: `含量以不同单位标示，换算标注一致 (same content stated in other units): ${show}` };
+        return j(
+          'PARTIAL',
+          () => `含量以不同单位标示，换算标注一致 (same content stated in other units): ${show()}`,
+        );
       }
-      return { verdict: 'UNKNOWN', reason: `规格单位不可换算 (units cannot be converted): ${show}` };
+      return j('UNKNOWN', () => `规格单位不可换算 (units cannot be converted): ${show()}`);
     }
-    if (!sameMultiset(A, B)) return { verdict: 'DIFFERENT', reason: `规格不同 (different strength): ${show}` };
+    if (!sameMultiset(A, B)) return j('DIFFERENT', () => `规格不同 (different strength): ${show()}`);
     const prep = comparePreparation(a, b, show);
     if (prep) return prep;
     if (a.basis !== b.basis) {
-      if (a.basis && b.basis) return { verdict: 'DIFFERENT', reason: `计量基准不同 (different basis): ${a.basis} ↔ ${b.basis}` };
-      return { verdict: 'PARTIAL', reason: `一方注明计量基准 (only one side states the basis): ${show}` };
+      if (a.basis && b.basis)
+        return j('DIFFERENT', () => `计量基准不同 (different basis): ${a.basis} ↔ ${b.basis}`);
+      return j('PARTIAL', () => `一方注明计量基准 (only one side states the basis): ${show()}`);
     }
-    return { verdict: 'EQUAL', reason: `规格一致 (same strength): ${formatSpec(a)}` };
+    return j('EQUAL', () => `规格一致 (same strength): ${formatSpec(a)}`);
   }
 
   if (A.length === 0 && B.length === 0) {
     if (a.preparation && b.preparation) {
       if (!sameQuantity(a.preparation, b.preparation)) {
-        return { verdict: 'DIFFERENT', reason: `装量不同 (different volume): ${show}` };
+        return j('DIFFERENT', () => `装量不同 (different volume): ${show()}`);
       }
       const ca = a.concentration;
       const cb = b.concentration;
       if (ca && cb && !(ca.unit === cb.unit && close(ca.value, cb.value))) {
-        return { verdict: 'DIFFERENT', reason: `浓度不同 (different concentration): ${show}` };
+        return j('DIFFERENT', () => `浓度不同 (different concentration): ${show()}`);
       }
-      if (!!ca !== !!cb) return { verdict: 'PARTIAL', reason: `一方未注明浓度 (only one side states a concentration): ${show}` };
-      return { verdict: 'EQUAL', reason: `规格一致 (same strength): ${formatSpec(a)}` };
+      if (!!ca !== !!cb)
+        return j('PARTIAL', () => `一方未注明浓度 (only one side states a concentration): ${show()}`);
+      return j('EQUAL', () => `规格一致 (same strength): ${formatSpec(a)}`);
     }
   }
 
   const ca = effectiveConcentration(a);
   const cb = effectiveConcentration(b);
   if (ca && cb) {
-    if (ca.unit !== cb.unit) return { verdict: 'UNKNOWN', reason: `规格单位不可换算 (units cannot be converted): ${show}` };
-    if (!close(ca.value, cb.value)) return { verdict: 'DIFFERENT', reason: `浓度不同 (different concentration): ${show}` };
-    return { verdict: 'PARTIAL', reason: `浓度一致，装量或含量一方未注明 (same concentration, one side lacks the volume): ${show}` };
+    if (ca.unit !== cb.unit)
+      return j('UNKNOWN', () => `规格单位不可换算 (units cannot be converted): ${show()}`);
+    if (!close(ca.value, cb.value))
+      return j('DIFFERENT', () => `浓度不同 (different concentration): ${show()}`);
+    return j(
+      'PARTIAL',
+      () => `浓度一致，装量或含量一方未注明 (same concentration, one side lacks the volume): ${show()}`,
+    );
   }
   if (a.preparation && b.preparation && a.preparation.unit === b.preparation.unit) {
     if (!sameQuantity(a.preparation, b.preparation)) {
-      return { verdict: 'DIFFERENT', reason: `装量不同 (different volume): ${show}` };
+      return j('DIFFERENT', () => `装量不同 (different volume): ${show()}`);
     }
-    return { verdict: 'PARTIAL', reason: `装量一致，一方未注明含量 (same volume, one side lacks the content): ${show}` };
+    return j(
+      'PARTIAL',
+      () => `装量一致，一方未注明含量 (same volume, one side lacks the content): ${show()}`,
+    );
   }
-  return { verdict: 'UNKNOWN', reason: `规格无法比较 (strengths cannot be compared): ${show}` };
+  return j('UNKNOWN', () => `规格无法比较 (strengths cannot be compared): ${show()}`);
 }
 
-function comparePreparation(a: SpecParts, b: SpecParts, show: string): SpecComparison | null {
+function comparePreparation(a: SpecParts, b: SpecParts, show: () => string): SpecJudgement | null {
   const pa = a.preparation;
   const pb = b.preparation;
   if (pa && pb) {
-    if (pa.unit !== pb.unit) return { verdict: 'UNKNOWN', reason: `装量单位不同 (volume vs weight): ${show}` };
-    if (!close(pa.value, pb.value)) return { verdict: 'DIFFERENT', reason: `装量不同 (different volume): ${show}` };
+    if (pa.unit !== pb.unit) return j('UNKNOWN', () => `装量单位不同 (volume vs weight): ${show()}`);
+    if (!close(pa.value, pb.value)) return j('DIFFERENT', () => `装量不同 (different volume): ${show()}`);
     return null;
   }
-  if (pa || pb) return { verdict: 'PARTIAL', reason: `一方未注明装量 (only one side gives the volume): ${show}` };
+  if (pa || pb) return j('PARTIAL', () => `一方未注明装量 (only one side gives the volume): ${show()}`);
   return null;
 }
 
