@@ -1,0 +1,706 @@
+/**
+ * Matching a member's local drug item to the consortium's unified list, in tiers.
+ *
+ * 1. NATIONAL_CODE — the item's national code (normalised) is a list item's code, and nothing
+ *    else about the item contradicts it (name, form family/release, strength): AUTO_CONFIRMED.
+ * 2. EXACT — normalised generic name (core + salts + variants such as (Ⅱ)), dosage form (SAME,
+ *    see normalize.ts) and strength (EQUAL after unit conversion, see spec.ts) agree with exactly
+ *    one list item: AUTO_CONFIRMED. A maker difference does not block it but is noted; when several
+ *    items agree, the one from the same maker wins, otherwise nothing is confirmed. Salts must be
+ *    equal, unless both sides carry national product keys and they are equal (the national
+ *    dictionary then says they are one product). A salt stated only on one side, a form one side
+ *    leaves open, a strength one side lacks, a name and form field that disagree, or an item
+ *    known only by its brand never confirm automatically.
+ * 3. CANDIDATE — every other list item sharing enough of the name is scored in 0..1 (name
+ *    similarity × salt × form × strength × maker factors, capped for substrings, 复方 vs single
+ *    drug and variant differences) and proposed with its reasons, best first; below
+ *    `proposeThreshold` nothing is proposed (UNMATCHED).
+ *
+ * An item whose national code is malformed is INVALID: its proposals are still listed for the
+ * pharmacist, never confirmed.
+ *
+ * Brand names resolve through an alias table the caller loads (brand → generic product name,
+ * with its form). A brand may name several products (倍他乐克: 酒石酸美托洛尔片 and
+ * 琥珀酸美托洛尔缓释片); each is tried and scored, none is confirmed automatically.
+ *
+ * Candidates come from indexes, not an all-pairs scan: by national code, by product key, by
+ * core name, by brand alias, and a character-bigram index over core names whose best
+ * `candidateLimit` items are scored.
+ */
+import { NationalCodeParts, nationalCodeProblem, parseNationalCode, parseProductKey } from './national-code';
+import {
+  DosageForm,
+  FormComparison,
+  ParsedDrugName,
+  bigrams,
+  compareForms,
+  formLabel,
+  narrower,
+  normalizeName,
+  normalizeText,
+  parseDosageForm,
+  parseDrugName,
+} from './normalize';
+import { SpecJudgement, SpecParts, SpecVerdict, judgeSpecs, parseSpec } from './spec';
+
+export interface FormularyTarget {
+  id: string;
+  nationalCode: string | null;
+  productKey: string | null;
+  genericName: string;
+  dosageForm: string;
+  spec: string | null;
+  maker: string | null;
+}
+
+export interface LocalDrug {
+  localCode?: string | null;
+  nationalCode?: string | null;
+  brandName?: string | null;
+  genericName: string;
+  dosageForm?: string | null;
+  spec?: string | null;
+  maker?: string | null;
+  packFactor?: number | null;
+}
+
+/** One brand → generic pair; a brand may appear in several pairs. */
+export interface BrandAlias {
+  brand: string;
+  /** Generic product name, usually with its form (`硝苯地平控释片`). */
+  generic: string;
+  maker?: string | null;
+}
+
+export type MatchTier = 'NATIONAL_CODE' | 'EXACT' | 'CANDIDATE';
+
+export interface MatchProposal {
+  targetId: string;
+  tier: MatchTier;
+  /** 0..1; 1 only for a confirmed national-code or exact match from the same maker. */
+  score: number;
+  /** zh + en, what agreed and what did not. */
+  reasons: string[];
+  /** zh + en, the differences a pharmacist must look at (salt, release, substring, variant…). */
+  warnings: string[];
+}
+
+export type MatchStatus = 'AUTO_CONFIRMED' | 'PROPOSED' | 'UNMATCHED' | 'INVALID';
+
+export interface MatchResult {
+  status: MatchStatus;
+  /** The confirmed proposal (also first in `proposals`), when AUTO_CONFIRMED. */
+  auto: MatchProposal | null;
+  /** Best first, at most `maxProposals`, all at or above `proposeThreshold`. */
+  proposals: MatchProposal[];
+  /** Why INVALID (zh + en). */
+  problems: string[];
+}
+
+export interface DrugMatcherOptions {
+  aliases?: Iterable<BrandAlias>;
+  /** Proposals scoring below this are dropped. Default 0.5. */
+  proposeThreshold?: number;
+  /** Default 5. */
+  maxProposals?: number;
+  /** How many bigram candidates are scored in full. Default 40. */
+  candidateLimit?: number;
+}
+
+export const DEFAULT_PROPOSE_THRESHOLD = 0.5;
+
+interface Prepared {
+  name: ParsedDrugName;
+  salts: string[];
+  /** All forms the record states (name, form field); more than one when they disagree. */
+  forms: DosageForm[];
+  formConflict: boolean;
+  spec: SpecParts | null;
+  code: NationalCodeParts | null;
+  productKey: string | null;
+  maker: string | null;
+  identity: string;
+  /** Distinct bigrams of the core name. */
+  grams: Set<string>;
+}
+
+interface PreparedTarget extends Prepared {
+  index: number;
+  target: FormularyTarget;
+}
+
+/** One reading of the local item: its own generic name, or a generic its brand stands for. */
+interface Reading extends Prepared {
+  viaAlias: string | null;
+  /** How many distinct products the brand names. */
+  aliasProducts: number;
+  /** Salt taken from the product-name column (商品名称 often holds the full registered name). */
+  saltFromBrand: boolean;
+}
+
+type NameKind = 'SAME' | 'VARIANTS' | 'COMPOUND' | 'SUBSTRING' | 'SIMILAR' | 'OTHER';
+type SaltKind = 'SAME' | 'KEY' | 'ONE_SIDE' | 'DIFFERENT';
+
+interface Scored {
+  target: PreparedTarget;
+  reading: Reading;
+  score: number;
+  exact: boolean;
+  codeExact: boolean;
+  codeConflict: boolean;
+  sameKey: boolean;
+  keysDiffer: boolean;
+  sameMaker: boolean;
+  makerDiffers: boolean;
+  nameKind: NameKind;
+  saltKind: SaltKind;
+  formCmp: FormComparison | null;
+  formPair: [DosageForm, DosageForm] | null;
+  spec: SpecJudgement;
+}
+
+const MAKER_NOISE =
+  /(股份有限公司|有限责任公司|有限公司|集团|公司|制药厂|制药|药业|医药|药厂|生物制品|生物|科技|实业|总厂|分公司|厂|\(.*?\))/g;
+
+function makerKey(maker: string | null | undefined): string | null {
+  if (!maker) return null;
+  const m = normalizeName(maker).replace(MAKER_NOISE, '');
+  return m.length >= 2 ? m : normalizeName(maker) || null;
+}
+
+function sameMaker(a: string | null, b: string | null): boolean | null {
+  if (!a || !b) return null;
+  return a === b || a.includes(b) || b.includes(a);
+}
+
+function identityOf(name: ParsedDrugName): string {
+  return `${name.core}|${name.variants.join(',')}`;
+}
+
+function mergeForms(
+  nameForm: DosageForm | null,
+  fieldForm: DosageForm | null,
+): { forms: DosageForm[]; conflict: boolean } {
+  if (nameForm && fieldForm) {
+    const merged = narrower(nameForm, fieldForm);
+    if (merged) return { forms: [merged], conflict: false };
+    return { forms: [nameForm, fieldForm], conflict: true };
+  }
+  const one = nameForm ?? fieldForm;
+  return { forms: one ? [one] : [], conflict: false };
+}
+
+function withNameConcentration(spec: SpecParts | null, name: ParsedDrugName): SpecParts | null {
+  if (!name.concentration) return spec;
+  const pct = Number(name.concentration.replace('%', ''));
+  if (!spec) return parseSpec(name.concentration);
+  if (spec.concentration || spec.amounts.length > 0) return spec;
+  return { ...spec, concentration: { value: pct, unit: '%' } };
+}
+
+function prepareRecord(
+  genericName: string,
+  dosageForm: string | null | undefined,
+  spec: string | null | undefined,
+  nationalCode: string | null | undefined,
+  productKey: string | null | undefined,
+  maker: string | null | undefined,
+): Prepared {
+  const name = parseDrugName(genericName);
+  const { forms, conflict } = mergeForms(name.form, parseDosageForm(dosageForm));
+  const code = nationalCode ? parseNationalCode(nationalCode) : null;
+  return {
+    name,
+    salts: name.salts,
+    forms,
+    formConflict: conflict,
+    spec: withNameConcentration(parseSpec(spec), name),
+    code,
+    productKey: code?.productKey ?? (productKey ? parseProductKey(productKey) : null),
+    maker: makerKey(maker),
+    identity: identityOf(name),
+    grams: new Set(bigrams(name.core)),
+  };
+}
+
+const FORM_FACTOR: Record<FormComparison, number> = {
+  SAME: 1,
+  COMPATIBLE: 0.9,
+  VARIANT: 0.7,
+  RELEASE: 0.6,
+  ROUTE: 0.5,
+  FAMILY: 0.3,
+};
+
+const SPEC_FACTOR: Record<SpecVerdict, number> = {
+  EQUAL: 1,
+  PARTIAL: 0.92,
+  UNKNOWN: 0.85,
+  DIFFERENT: 0.72,
+};
+
+/** Scores for things that look alike but are other drugs never exceed this. */
+const LOOKALIKE_CAP = 0.62;
+
+export class DrugMatcher {
+  private readonly targets: PreparedTarget[];
+  private readonly byCode = new Map<string, PreparedTarget[]>();
+  private readonly byProductKey = new Map<string, PreparedTarget[]>();
+  private readonly byCore = new Map<string, PreparedTarget[]>();
+  private readonly byGram = new Map<string, number[]>();
+  private readonly gramCount: number[] = [];
+  private readonly aliases = new Map<string, { generic: string; maker: string | null }[]>();
+  private readonly threshold: number;
+  private readonly maxProposals: number;
+  private readonly candidateLimit: number;
+
+  constructor(targets: FormularyTarget[], opts: DrugMatcherOptions = {}) {
+    this.threshold = opts.proposeThreshold ?? DEFAULT_PROPOSE_THRESHOLD;
+    this.maxProposals = opts.maxProposals ?? 5;
+    this.candidateLimit = opts.candidateLimit ?? 40;
+    this.targets = targets.map((target, index) => ({
+      ...prepareRecord(
+        target.genericName,
+        target.dosageForm,
+        target.spec,
+        target.nationalCode,
+        target.productKey,
+        target.maker,
+      ),
+      index,
+      target,
+    }));
+    for (const t of this.targets) {
+      if (t.code) push(this.byCode, t.code.code, t);
+      if (t.productKey) push(this.byProductKey, t.productKey, t);
+      push(this.byCore, t.name.core, t);
+      this.gramCount[t.index] = t.grams.size;
+      for (const g of t.grams) push(this.byGram, g, t.index);
+    }
+    for (const a of opts.aliases ?? []) {
+      const brand = normalizeName(a.brand);
+      if (!brand || !a.generic) continue;
+      const list = this.aliases.get(brand) ?? [];
+      if (!list.some((x) => normalizeName(x.generic) === normalizeName(a.generic))) {
+        list.push({ generic: a.generic, maker: a.maker ?? null });
+      }
+      this.aliases.set(brand, list);
+    }
+  }
+
+  /** Work done so far: items matched and (item, list item) pairs scored. */
+  readonly work = { matched: 0, scored: 0 };
+
+  get size(): number {
+    return this.targets.length;
+  }
+
+  match(item: LocalDrug): MatchResult {
+    return this.decide(item, (readings) => this.candidates(readings));
+  }
+
+  /** Scores every list item: the all-pairs baseline the indexes are measured against. */
+  matchAllPairs(item: LocalDrug): MatchResult {
+    return this.decide(item, () => this.targets);
+  }
+
+  private decide(
+    item: LocalDrug,
+    candidatesOf: (readings: Reading[]) => Iterable<PreparedTarget>,
+  ): MatchResult {
+    const problems: string[] = [];
+    const rawCode = item.nationalCode?.trim() ? item.nationalCode : null;
+    if (rawCode && !parseNationalCode(rawCode)) problems.push(nationalCodeProblem(rawCode) as string);
+    if (!item.genericName || !normalizeName(item.genericName)) {
+      problems.push('通用名为空 (the generic name is empty)');
+      return { status: 'INVALID', auto: null, proposals: [], problems };
+    }
+
+    const readings = this.readings(item);
+    const scored = new Map<number, Scored>();
+    this.work.matched++;
+    for (const t of candidatesOf(readings)) {
+      for (const r of readings) {
+        this.work.scored++;
+        const s = this.score(r, t);
+        const prev = scored.get(t.index);
+        if (!prev || s.score > prev.score) scored.set(t.index, s);
+      }
+    }
+    const ranked = [...scored.values()].sort((a, b) => b.score - a.score || a.target.index - b.target.index);
+
+    let auto: Scored | null = null;
+    let ambiguity: string | null = null;
+    // The item's own code contradicts it: nothing is confirmed, whichever column is right.
+    const contradicted = ranked.some((s) => s.codeConflict);
+    if (problems.length === 0 && !contradicted) {
+      const byCode = ranked.filter((s) => s.codeExact && !s.codeConflict);
+      const exact = ranked.filter((s) => s.exact);
+      if (byCode.length === 1) auto = byCode[0];
+      else if (byCode.length === 0 && exact.length === 1) auto = exact[0];
+      else if (byCode.length === 0 && exact.length > 1) {
+        const sameMakerOnes = exact.filter((s) => s.sameMaker);
+        if (sameMakerOnes.length === 1) auto = sameMakerOnes[0];
+        else
+          ambiguity = `${exact.length} 个目录项同样一致，需人工选择 (${exact.length} list items match equally; choose one)`;
+      } else if (byCode.length > 1) {
+        ambiguity = `${byCode.length} 个目录项使用同一医保代码 (${byCode.length} list items share this national code)`;
+      }
+    }
+
+    const proposals = ranked
+      .filter((s) => s === auto || s.score >= this.threshold)
+      .slice(0, this.maxProposals)
+      .map((s) => toProposal(s, item, s === auto, ambiguity));
+    if (contradicted) {
+      for (const p of proposals) {
+        if (!p.warnings[0]?.startsWith('医保代码与')) {
+          p.warnings.unshift(
+            "本药品的医保代码指向另一目录项，需人工核对 (the item's national code points at another list item)",
+          );
+        }
+      }
+    }
+    if (auto && proposals[0]?.targetId !== auto.target.target.id) {
+      proposals.unshift(toProposal(auto, item, true, null));
+      proposals.length = Math.min(proposals.length, this.maxProposals);
+    }
+    const autoProposal = auto ? proposals[0] : null;
+    const status: MatchStatus =
+      problems.length > 0
+        ? 'INVALID'
+        : autoProposal
+          ? 'AUTO_CONFIRMED'
+          : proposals.length > 0
+            ? 'PROPOSED'
+            : 'UNMATCHED';
+    return { status, auto: autoProposal, proposals, problems };
+  }
+
+  private readings(item: LocalDrug): Reading[] {
+    const own = prepareRecord(
+      item.genericName,
+      item.dosageForm,
+      item.spec,
+      item.nationalCode,
+      null,
+      item.maker,
+    );
+    const readings: Reading[] = [];
+    const brand = item.brandName ? parseDrugName(item.brandName) : null;
+    let saltFromBrand = false;
+    let salts = own.salts;
+    if (brand && own.salts.length === 0 && brand.salts.length > 0 && brand.core === own.name.core) {
+      salts = brand.salts;
+      saltFromBrand = true;
+    }
+    readings.push({ ...own, salts, viaAlias: null, aliasProducts: 0, saltFromBrand });
+
+    const fieldForm = parseDosageForm(item.dosageForm);
+    for (const source of [item.genericName, item.brandName]) {
+      if (!source) continue;
+      const generics = this.aliases.get(normalizeName(source));
+      if (!generics) continue;
+      const all = generics.map((g) => {
+        const rec = prepareRecord(g.generic, null, item.spec, item.nationalCode, null, item.maker);
+        return { g, rec, merged: mergeForms(rec.name.form, fieldForm) };
+      });
+      // The brand's other products in other forms are not this item (倍他乐克 + 缓释片 is the
+      // succinate); when the form field fits none of them, all stay, flagged.
+      const fitting = all.filter((a) => !a.merged.conflict);
+      const kept = fitting.length > 0 ? fitting : all;
+      const distinct = new Set(
+        kept.map((a) =>
+          [identityOf(a.rec.name), a.rec.salts.join('+'), a.rec.name.form?.key ?? ''].join('|'),
+        ),
+      ).size;
+      for (const { g, rec, merged } of kept) {
+        readings.push({
+          ...rec,
+          forms: merged.forms,
+          formConflict: merged.conflict,
+          viaAlias: `${normalizeText(source)} → ${g.generic}`,
+          aliasProducts: distinct,
+          saltFromBrand: false,
+        });
+      }
+    }
+    return readings;
+  }
+
+  private candidates(readings: Reading[]): Iterable<PreparedTarget> {
+    const out = new Map<number, PreparedTarget>();
+    const add = (list: PreparedTarget[] | undefined) => list?.forEach((t) => out.set(t.index, t));
+    for (const r of readings) {
+      if (r.code) {
+        add(this.byCode.get(r.code.code));
+        add(this.byProductKey.get(r.code.productKey));
+      }
+      add(this.byCore.get(r.name.core));
+      const grams = [...r.grams];
+      if (grams.length === 0) continue;
+      const counts = new Map<number, number>();
+      for (const g of grams)
+        for (const i of this.byGram.get(g) ?? []) counts.set(i, (counts.get(i) ?? 0) + 1);
+      const best = [...counts.entries()]
+        .map(([i, c]) => [i, (2 * c) / (this.gramCount[i] + grams.length)] as const)
+        .filter(([, dice]) => dice >= 0.3)
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, this.candidateLimit);
+      for (const [i] of best) out.set(i, this.targets[i]);
+    }
+    return out.values();
+  }
+
+  /** Numbers and flags only: the words are written by `explain` for the proposals kept. */
+  private score(r: Reading, t: PreparedTarget): Scored {
+    const a = r.name;
+    const b = t.name;
+    const codeExact = !!r.code && !!t.code && r.code.code === t.code.code;
+    const sameKey = !!r.productKey && !!t.productKey && r.productKey === t.productKey;
+    const keysDiffer = !!r.code && !!t.productKey && r.productKey !== t.productKey;
+    let cap = 1;
+
+    // Name
+    let name: number;
+    let nameKind: NameKind;
+    const similarity = a.core === b.core ? 1 : dice(r.grams, t.grams);
+    if (a.core === b.core) {
+      nameKind = r.identity === t.identity ? 'SAME' : 'VARIANTS';
+      name = nameKind === 'SAME' ? 1 : 0.8;
+      if (nameKind === 'VARIANTS') cap = Math.min(cap, LOOKALIKE_CAP + 0.1);
+    } else {
+      name = similarity;
+      if (a.compound !== b.compound) nameKind = 'COMPOUND';
+      else if (a.core.includes(b.core) || b.core.includes(a.core)) nameKind = 'SUBSTRING';
+      else nameKind = name >= 0.5 ? 'SIMILAR' : 'OTHER';
+      if (nameKind === 'COMPOUND') cap = Math.min(cap, LOOKALIKE_CAP - 0.1);
+      else if (nameKind !== 'OTHER') cap = Math.min(cap, LOOKALIKE_CAP);
+    }
+    if (sameKey && nameKind !== 'SAME') {
+      // The national dictionary says these are one generic + form.
+      name = Math.max(name, 0.95);
+      cap = 1;
+    }
+
+    // Salt
+    let salt = 1;
+    const sa = r.salts.join('+');
+    const sb = t.salts.join('+');
+    let saltKind: SaltKind = 'SAME';
+    if (sa !== sb) {
+      if (sameKey) saltKind = 'KEY';
+      else if (!sa || !sb) {
+        saltKind = 'ONE_SIDE';
+        salt = 0.93;
+      } else {
+        saltKind = 'DIFFERENT';
+        salt = 0.62;
+      }
+    }
+
+    // Form
+    let form = 0.85;
+    let formCmp: FormComparison | null = null;
+    let formPair: [DosageForm, DosageForm] | null = null;
+    if (r.forms.length > 0 && t.forms.length > 0) {
+      const best = bestFormPair(r.forms, t.forms);
+      formCmp = best.best;
+      formPair = best.pair;
+      form = sameKey ? Math.max(FORM_FACTOR[formCmp], 0.95) : FORM_FACTOR[formCmp];
+    }
+
+    const spec = judgeSpecs(r.spec, t.spec);
+    const makerCmp = sameMaker(r.maker, t.maker);
+    const maker = makerCmp === false ? 0.97 : 1;
+    const alias = r.viaAlias ? (r.aliasProducts > 1 ? 0.85 : 0.9) : 1;
+
+    const score = round3(Math.min(cap, name) * salt * form * SPEC_FACTOR[spec.verdict] * maker * alias);
+    // A code (or its product key) pointing at a list item whose name, form or strength says
+    // otherwise: one of the two columns is wrong, and nothing tells which. Another strength
+    // under the same product key is a substitute, not a contradiction.
+    const nameAgrees = a.core === b.core || similarity >= 0.5 || !!r.viaAlias;
+    const formClash = formCmp === 'RELEASE' || formCmp === 'FAMILY' || formCmp === 'ROUTE';
+    const codeConflict =
+      (codeExact && (!nameAgrees || formClash || spec.verdict === 'DIFFERENT')) ||
+      (sameKey && (!nameAgrees || formClash));
+    const exact =
+      !r.viaAlias &&
+      nameKind === 'SAME' &&
+      (saltKind === 'SAME' || saltKind === 'KEY') &&
+      formCmp === 'SAME' &&
+      !r.formConflict &&
+      !t.formConflict &&
+      spec.verdict === 'EQUAL' &&
+      !keysDiffer;
+    return {
+      target: t,
+      reading: r,
+      score: codeExact && !codeConflict ? 1 : exact ? round3(maker) : Math.min(score, 0.99),
+      exact,
+      codeExact,
+      codeConflict,
+      sameKey,
+      keysDiffer,
+      sameMaker: makerCmp === true,
+      makerDiffers: makerCmp === false,
+      nameKind,
+      saltKind,
+      formCmp,
+      formPair,
+      spec,
+    };
+  }
+}
+
+/** The words behind a score: what agreed (reasons) and what a pharmacist must look at (warnings). */
+function explain(s: Scored, item: LocalDrug): { reasons: string[]; warnings: string[] } {
+  const reasons: string[] = [];
+  const warnings: string[] = [];
+  const { reading: r, target: t } = s;
+  const a = r.name;
+  const b = t.name;
+  if (s.codeConflict)
+    warnings.push(
+      '医保代码与名称、剂型或规格不符，需人工核对 (the national code contradicts the name, form or strength)',
+    );
+  if (s.codeExact) reasons.push(`医保药品代码一致 (same national drug code): ${t.code!.code}`);
+  else if (s.sameKey)
+    reasons.push(`医保产品键一致（通用名+剂型）(same national product key): ${t.productKey}`);
+  if (s.keysDiffer)
+    warnings.push(`医保产品键不同 (different national product key): ${r.productKey} ↔ ${t.productKey}`);
+
+  const va = a.variants.join(',') || '—';
+  const vb = b.variants.join(',') || '—';
+  switch (s.nameKind) {
+    case 'SAME':
+      reasons.push(`通用名一致 (same generic name): ${b.core}${b.variants.length ? `(${vb})` : ''}`);
+      break;
+    case 'VARIANTS':
+      if (a.roman && b.roman && a.roman !== b.roman) {
+        warnings.push(
+          `型号（罗马数字）不同，是不同产品 (Roman-numeral variants differ: a different product): ${va} ↔ ${vb}`,
+        );
+      } else if (a.roman !== b.roman) {
+        warnings.push(
+          `一方未注明型号（罗马数字）(only one side gives the Roman-numeral variant): ${va} ↔ ${vb}`,
+        );
+      } else warnings.push(`名称附注不同 (name qualifiers differ): ${va} ↔ ${vb}`);
+      break;
+    case 'COMPOUND':
+      warnings.push(
+        `复方制剂与单方不同 (a compound preparation is not the single drug): ${a.core} ↔ ${b.core}`,
+      );
+      break;
+    case 'SUBSTRING':
+      warnings.push(
+        `通用名仅部分相同，可能是另一药品 (one name contains the other: possibly another drug): ${a.core} ↔ ${b.core}`,
+      );
+      break;
+    case 'SIMILAR':
+      warnings.push(`通用名相近但不同 (similar but different generic names): ${a.core} ↔ ${b.core}`);
+      break;
+    case 'OTHER':
+      if (!s.sameKey && !r.viaAlias)
+        warnings.push(`通用名不同 (different generic names): ${a.core} ↔ ${b.core}`);
+      break;
+  }
+
+  const sa = r.salts.join('+') || '—';
+  const sb = t.salts.join('+') || '—';
+  switch (s.saltKind) {
+    case 'SAME':
+      if (r.salts.length && s.nameKind === 'SAME') {
+        reasons.push(
+          `盐型一致 (same salt): ${sa}${r.saltFromBrand ? '（取自商品名栏 from the product-name column）' : ''}`,
+        );
+      }
+      break;
+    case 'KEY':
+      reasons.push(`盐型写法不同但医保产品键相同 (salt differs, same national product key): ${sa} ↔ ${sb}`);
+      break;
+    case 'ONE_SIDE':
+      warnings.push(`一方未注明盐型 (salt stated on one side only): ${sa} ↔ ${sb}`);
+      break;
+    case 'DIFFERENT':
+      warnings.push(`盐型不同 (different salt): ${sa} ↔ ${sb}`);
+      break;
+  }
+
+  if (s.formCmp && s.formPair) {
+    const label = `${formLabel(s.formPair[0])} ↔ ${formLabel(s.formPair[1])}`;
+    const messages: Record<FormComparison, string> = {
+      SAME: `剂型一致 (same dosage form): ${formLabel(s.formPair[1])}`,
+      COMPATIBLE: `剂型一方未细分 (one side leaves the form open): ${label}`,
+      VARIANT: `剂型细类不同 (a different kind of the form): ${label}`,
+      RELEASE: `释放类型不同（普通/缓释/控释/肠溶/分散…）(release differs): ${label}`,
+      ROUTE: `给药途径不同 (route differs): ${label}`,
+      FAMILY: `剂型不同 (different dosage form): ${label}`,
+    };
+    (s.formCmp === 'SAME' ? reasons : warnings).push(messages[s.formCmp]);
+  } else warnings.push('剂型未注明 (dosage form not stated)');
+  if (r.formConflict)
+    warnings.push('名称中的剂型与剂型栏不一致 (the form in the name and the form field disagree)');
+  if (t.formConflict)
+    warnings.push("目录项名称中的剂型与剂型栏不一致 (the list item's name and form disagree)");
+
+  (s.spec.verdict === 'EQUAL' ? reasons : warnings).push(s.spec.reason());
+
+  if (s.sameMaker) reasons.push('生产企业一致 (same maker)');
+  else if (s.makerDiffers) {
+    reasons.push(
+      `生产企业不同，不影响匹配 (different maker, noted): ${normalizeText(item.maker ?? '')} ↔ ${normalizeText(t.target.maker ?? '')}`,
+    );
+  }
+
+  if (r.viaAlias) {
+    reasons.push(`商品名对应通用名 (brand name resolved): ${r.viaAlias}`);
+    if (r.aliasProducts > 1)
+      warnings.push(`该商品名对应 ${r.aliasProducts} 个产品 (this brand names ${r.aliasProducts} products)`);
+  }
+  return { reasons, warnings };
+}
+
+/** The closest pair of forms when a record states more than one (name and field disagreeing). */
+function bestFormPair(
+  a: DosageForm[],
+  b: DosageForm[],
+): { best: FormComparison; pair: [DosageForm, DosageForm] } {
+  let best: FormComparison | null = null;
+  let pair: [DosageForm, DosageForm] = [a[0], b[0]];
+  for (const fa of a) {
+    for (const fb of b) {
+      const c = compareForms(fa, fb);
+      if (best === null || FORM_FACTOR[c] > FORM_FACTOR[best]) {
+        best = c;
+        pair = [fa, fb];
+      }
+    }
+  }
+  return { best: best ?? 'FAMILY', pair };
+}
+
+function toProposal(s: Scored, item: LocalDrug, auto: boolean, ambiguity: string | null): MatchProposal {
+  const tier: MatchTier = auto ? (s.codeExact && !s.codeConflict ? 'NATIONAL_CODE' : 'EXACT') : 'CANDIDATE';
+  const { reasons, warnings } = explain(s, item);
+  if (auto && tier === 'EXACT') reasons.unshift('通用名、剂型、规格一致 (same generic, form and strength)');
+  if (!auto && ambiguity && (s.exact || s.codeExact)) warnings.unshift(ambiguity);
+  return { targetId: s.target.target.id, tier, score: s.score, reasons, warnings };
+}
+
+function dice(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let common = 0;
+  for (const g of a) if (b.has(g)) common++;
+  return (2 * common) / (a.size + b.size);
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
