@@ -333,6 +333,8 @@ const NAME_VARIANTS: [RegExp, string][] = [
   [/噁/g, '恶'],
   [/左旋(?!多巴)/g, '左'],
   [/低分子(?!量)/g, '低分子量'],
+  // Ingredients of a combination joined by / or - (氯喹那多/普罗雌烯, 氯喹那多-普罗雌烯).
+  [/(?<=[\u4e00-\u9fff])[-/·](?=[\u4e00-\u9fff])/g, '/'],
 ];
 
 /** A name as compared: normalised text, no spaces, Latin letters upper case. */
@@ -352,7 +354,9 @@ function baseToForm(
   ignored: string[],
 ): DosageForm {
   const rel = [...new Set(release)].sort();
-  const r = route ?? base.route ?? (ORAL_BY_DEFAULT.has(base.family) ? 'ORAL' : null);
+  // Effervescent tablets are oral or vaginal (双唑泰泡腾片 is 双唑泰阴道泡腾片): no default.
+  const oral = ORAL_BY_DEFAULT.has(base.family) && !release.includes('EFFERVESCENT');
+  const r = route ?? base.route ?? (oral ? 'ORAL' : null);
   const key = [base.family, base.variant ?? '*', rel.join('+') || '-', r ?? '*'].join('|');
   return { key, family: base.family, variant: base.variant, release: rel, route: r, ignored };
 }

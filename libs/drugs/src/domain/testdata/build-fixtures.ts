@@ -19,6 +19,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LocalDrug } from '../matcher';
 import { csvField, readReference } from './reference-data';
 
 interface FormRule {
@@ -227,7 +228,15 @@ function packWord(form: string): string {
   return '袋';
 }
 
-function main(): void {
+export interface HospitalFixtures {
+  rows: Record<string, string>[];
+  /** Unified-list CSV lines, header first. */
+  formulary: string[];
+  /** 流水号 → the unified-list item built for its (generic, form, strength). */
+  idOfRow: Map<string, string>;
+}
+
+export function buildHospitalFixtures(): HospitalFixtures {
   const rows = readReference('his_ypxx_yycg.csv');
   const knownNames = new Set<string>([
     ...readReference('nhsa_rulebase_drug_codes.csv').map((r) => r['药品通用名']),
@@ -258,6 +267,28 @@ function main(): void {
     );
     for (const r of g.rows) idOfRow.set(r['流水号'], g.id);
   }
+  return { rows, formulary, idOfRow };
+}
+
+/** The n-th rewritten spelling of a hospital row, as a local item (for the benchmark's catalogue). */
+export function rewrittenItem(row: Record<string, string>, n: number): LocalDrug {
+  const r =
+    n === 0
+      ? { generic: row['通用名'], form: row['剂型'], spec: row['规格'], brand: row['商品名称'] }
+      : rewrites(row, n - 1);
+  return {
+    localCode: `${row['流水号']}-${n}`,
+    brandName: r.brand === '无' ? null : r.brand,
+    genericName: r.generic,
+    dosageForm: r.form,
+    spec: r.spec,
+    maker: row['生产企业'],
+    packFactor: Number(row['转换系数']) || null,
+  };
+}
+
+function main(): void {
+  const { rows, formulary, idOfRow } = buildHospitalFixtures();
 
   const header =
     'case,category,nationalCode,brandName,genericName,dosageForm,spec,maker,packFactor,expected,note';
@@ -315,4 +346,4 @@ function main(): void {
   );
 }
 
-main();
+if (require.main === module) main();
