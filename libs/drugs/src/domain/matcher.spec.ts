@@ -215,6 +215,18 @@ describe('traps never confirmed automatically', () => {
 });
 
 describe('tier 3: candidates', () => {
+  it('takes aliases as pairs or as a map from brand to one or several generics', () => {
+    const asMap = new DrugMatcher(LIST, {
+      aliases: new Map<string, string | string[]>([
+        ['倍他乐克', ['酒石酸美托洛尔片', '琥珀酸美托洛尔缓释片']],
+        ['络活喜', '苯磺酸氨氯地平片'],
+      ]),
+    });
+    for (const item of [{ genericName: '倍他乐克' }, { genericName: '络活喜', spec: '5mg' }]) {
+      expect(asMap.match(item)).toEqual(matcher.match(item));
+    }
+  });
+
   it('proposes nothing below the threshold', () => {
     const r = m({ genericName: '利伐沙班片', spec: '10mg' });
     expect(r).toEqual({ status: 'UNMATCHED', auto: null, proposals: [], problems: [] });

@@ -1,31 +1,41 @@
 /**
  * Matching a member's local drug item to the consortium's unified list, in tiers.
  *
- * 1. NATIONAL_CODE — the item's national code (normalised) is a list item's code, and nothing
- *    else about the item contradicts it (name, form family/release, strength): AUTO_CONFIRMED.
- * 2. EXACT — normalised generic name (core + salts + variants such as (Ⅱ)), dosage form (SAME,
- *    see normalize.ts) and strength (EQUAL after unit conversion, see spec.ts) agree with exactly
- *    one list item: AUTO_CONFIRMED. A maker difference does not block it but is noted; when several
- *    items agree, the one from the same maker wins, otherwise nothing is confirmed. Salts must be
- *    equal, unless both sides carry national product keys and they are equal (the national
- *    dictionary then says they are one product). A salt stated only on one side, a form one side
- *    leaves open, a strength one side lacks, a name and form field that disagree, or an item
- *    known only by its brand never confirm automatically.
- * 3. CANDIDATE — every other list item sharing enough of the name is scored in 0..1 (name
- *    similarity × salt × form × strength × maker factors, capped for substrings, 复方 vs single
- *    drug and variant differences) and proposed with its reasons, best first; below
- *    `proposeThreshold` nothing is proposed (UNMATCHED).
+ * 1. NATIONAL_CODE — the item's national code (trimmed, half-width, upper case) is a list item's
+ *    code, and neither its name (same core, or bigram similarity ≥ 0.5, or a brand alias), its
+ *    form (no release/route/family difference) nor its strength (not DIFFERENT) says otherwise:
+ *    AUTO_CONFIRMED, score 1.
+ * 2. EXACT — normalised generic (core + salts + variants such as (Ⅱ) or (无糖型)), dosage form
+ *    (SAME, see normalize.ts) and strength (EQUAL after unit conversion, see spec.ts) agree with
+ *    exactly one list item: AUTO_CONFIRMED. A maker difference does not block it; it is noted and
+ *    scores 0.97. When several items agree, the one from the same maker wins; otherwise nothing
+ *    is confirmed. Salts must be equal, unless both sides carry national product keys and they
+ *    are equal (the national dictionary then says they are one product: 盐酸/磷酸川芎嗪注射液).
+ *    A salt in the product-name column counts (利多卡因 + 盐酸利多卡因注射液).
+ * 3. CANDIDATE — list items sharing the core name, the national product key, a brand alias or
+ *    enough character bigrams are scored in 0..1: name similarity × salt × form × strength ×
+ *    maker × brand factors, capped for look-alikes (substring 0.62, 复方 vs single 0.52, other
+ *    variant 0.72); proposed best first with reasons and warnings. Below `proposeThreshold`
+ *    (0.5) nothing is proposed: UNMATCHED.
  *
- * An item whose national code is malformed is INVALID: its proposals are still listed for the
- * pharmacist, never confirmed.
+ * Never confirmed automatically: another salt (without the product key), a salt stated on one
+ * side only, another release form (缓释/控释/肠溶/分散…), route or form family, a name that
+ * contains the other (肝素 / 低分子量肝素), 复方 vs the single drug, another or a missing Roman
+ * numeral, a list item without a strength, a strength one side lacks or states in units that do
+ * not convert (IU vs U vs mass), a name and form field that disagree, an item known only by its
+ * brand (a brand may name several products: 倍他乐克 is 酒石酸美托洛尔片 and
+ * 琥珀酸美托洛尔缓释片), and anything on an item whose own national code points at a list item
+ * its name or form contradicts. An item whose national code is malformed is INVALID (problems say
+ * why); its proposals are listed, never confirmed.
  *
- * Brand names resolve through an alias table the caller loads (brand → generic product name,
- * with its form). A brand may name several products (倍他乐克: 酒石酸美托洛尔片 and
- * 琥珀酸美托洛尔缓释片); each is tried and scored, none is confirmed automatically.
+ * Result: `proposals` holds at most `maxProposals`, best first; an automatic match is also the
+ * first proposal. Each proposal has `reasons` (what agreed) and `warnings` (what a pharmacist
+ * must look at), zh + en.
  *
- * Candidates come from indexes, not an all-pairs scan: by national code, by product key, by
- * core name, by brand alias, and a character-bigram index over core names whose best
- * `candidateLimit` items are scored.
+ * Candidates come from indexes, not an all-pairs scan: by national code, by product key, by core
+ * name, by brand alias, and a character-bigram index over core names whose best `candidateLimit`
+ * (Dice ≥ 0.3) are scored. `matchAllPairs` scores every list item with the same rules, as the
+ * baseline the benchmark compares against; `work` counts the pairs scored.
  */
 import { NationalCodeParts, nationalCodeProblem, parseNationalCode, parseProductKey } from './national-code';
 import {
@@ -98,7 +108,11 @@ export interface MatchResult {
 }
 
 export interface DrugMatcherOptions {
-  aliases?: Iterable<BrandAlias>;
+  /**
+   * Brand → generic pairs, as a list (a brand may repeat) or a map from brand to one generic or
+   * several.
+   */
+  aliases?: Iterable<BrandAlias> | ReadonlyMap<string, string | readonly string[]>;
   /** Proposals scoring below this are dropped. Default 0.5. */
   proposeThreshold?: number;
   /** Default 5. */
@@ -277,7 +291,7 @@ export class DrugMatcher {
       this.gramCount[t.index] = t.grams.size;
       for (const g of t.grams) push(this.byGram, g, t.index);
     }
-    for (const a of opts.aliases ?? []) {
+    for (const a of aliasPairs(opts.aliases)) {
       const brand = normalizeName(a.brand);
       if (!brand || !a.generic) continue;
       const list = this.aliases.get(brand) ?? [];
@@ -686,6 +700,16 @@ function toProposal(s: Scored, item: LocalDrug, auto: boolean, ambiguity: string
   if (auto && tier === 'EXACT') reasons.unshift('通用名、剂型、规格一致 (same generic, form and strength)');
   if (!auto && ambiguity && (s.exact || s.codeExact)) warnings.unshift(ambiguity);
   return { targetId: s.target.target.id, tier, score: s.score, reasons, warnings };
+}
+
+function aliasPairs(aliases: DrugMatcherOptions['aliases']): BrandAlias[] {
+  if (!aliases) return [];
+  if (aliases instanceof Map) {
+    return [...(aliases as ReadonlyMap<string, string | readonly string[]>).entries()].flatMap(([brand, g]) =>
+      (typeof g === 'string' ? [g] : [...g]).map((generic) => ({ brand, generic })),
+    );
+  }
+  return [...(aliases as Iterable<BrandAlias>)];
 }
 
 function dice(a: Set<string>, b: Set<string>): number {
