@@ -37,205 +37,41 @@
  * (Dice ≥ 0.3) are scored. `matchAllPairs` scores every list item with the same rules, as the
  * baseline the benchmark compares against; `work` counts the pairs scored.
  */
-import { NationalCodeParts, nationalCodeProblem, parseNationalCode, parseProductKey } from './national-code';
+import { nationalCodeProblem, parseNationalCode } from './national-code';
 import {
   DosageForm,
   FormComparison,
-  ParsedDrugName,
-  bigrams,
   compareForms,
-  formLabel,
-  narrower,
   normalizeName,
   normalizeText,
   parseDosageForm,
   parseDrugName,
 } from './normalize';
-import { SpecJudgement, SpecParts, SpecVerdict, judgeSpecs, parseSpec } from './spec';
+import { SpecVerdict, judgeSpecs } from './spec';
+import {
+  PreparedTarget,
+  Reading,
+  Scored,
+  NameKind,
+  SaltKind,
+  identityOf,
+  mergeForms,
+  prepareRecord,
+  sameMaker,
+} from './match-records';
+import { toProposal } from './match-reasons';
+import type {
+  BrandAlias,
+  DrugMatcherOptions,
+  FormularyTarget,
+  LocalDrug,
+  MatchResult,
+  MatchStatus,
+} from './match-types';
 
-export interface FormularyTarget {
-  id: string;
-  nationalCode: string | null;
-  productKey: string | null;
-  genericName: string;
-  dosageForm: string;
-  spec: string | null;
-  maker: string | null;
-}
-
-export interface LocalDrug {
-  localCode?: string | null;
-  nationalCode?: string | null;
-  brandName?: string | null;
-  genericName: string;
-  dosageForm?: string | null;
-  spec?: string | null;
-  maker?: string | null;
-  packFactor?: number | null;
-}
-
-/** One brand → generic pair; a brand may appear in several pairs. */
-export interface BrandAlias {
-  brand: string;
-  /** Generic product name, usually with its form (`硝苯地平控释片`). */
-  generic: string;
-  maker?: string | null;
-}
-
-export type MatchTier = 'NATIONAL_CODE' | 'EXACT' | 'CANDIDATE';
-
-export interface MatchProposal {
-  targetId: string;
-  tier: MatchTier;
-  /** 0..1; 1 only for a confirmed national-code or exact match from the same maker. */
-  score: number;
-  /** zh + en, what agreed and what did not. */
-  reasons: string[];
-  /** zh + en, the differences a pharmacist must look at (salt, release, substring, variant…). */
-  warnings: string[];
-}
-
-export type MatchStatus = 'AUTO_CONFIRMED' | 'PROPOSED' | 'UNMATCHED' | 'INVALID';
-
-export interface MatchResult {
-  status: MatchStatus;
-  /** The confirmed proposal (also first in `proposals`), when AUTO_CONFIRMED. */
-  auto: MatchProposal | null;
-  /** Best first, at most `maxProposals`, all at or above `proposeThreshold`. */
-  proposals: MatchProposal[];
-  /** Why INVALID (zh + en). */
-  problems: string[];
-}
-
-export interface DrugMatcherOptions {
-  /**
-   * Brand → generic pairs, as a list (a brand may repeat) or a map from brand to one generic or
-   * several.
-   */
-  aliases?: Iterable<BrandAlias> | ReadonlyMap<string, string | readonly string[]>;
-  /** Proposals scoring below this are dropped. Default 0.5. */
-  proposeThreshold?: number;
-  /** Default 5. */
-  maxProposals?: number;
-  /** How many bigram candidates are scored in full. Default 40. */
-  candidateLimit?: number;
-}
+export * from './match-types';
 
 export const DEFAULT_PROPOSE_THRESHOLD = 0.5;
-
-interface Prepared {
-  name: ParsedDrugName;
-  salts: string[];
-  /** All forms the record states (name, form field); more than one when they disagree. */
-  forms: DosageForm[];
-  formConflict: boolean;
-  spec: SpecParts | null;
-  code: NationalCodeParts | null;
-  productKey: string | null;
-  maker: string | null;
-  identity: string;
-  /** Distinct bigrams of the core name. */
-  grams: Set<string>;
-}
-
-interface PreparedTarget extends Prepared {
-  index: number;
-  target: FormularyTarget;
-}
-
-/** One reading of the local item: its own generic name, or a generic its brand stands for. */
-interface Reading extends Prepared {
-  viaAlias: string | null;
-  /** How many distinct products the brand names. */
-  aliasProducts: number;
-  /** Salt taken from the product-name column (商品名称 often holds the full registered name). */
-  saltFromBrand: boolean;
-}
-
-type NameKind = 'SAME' | 'VARIANTS' | 'COMPOUND' | 'SUBSTRING' | 'SIMILAR' | 'OTHER';
-type SaltKind = 'SAME' | 'KEY' | 'ONE_SIDE' | 'DIFFERENT';
-
-interface Scored {
-  target: PreparedTarget;
-  reading: Reading;
-  score: number;
-  exact: boolean;
-  codeExact: boolean;
-  codeConflict: boolean;
-  sameKey: boolean;
-  keysDiffer: boolean;
-  sameMaker: boolean;
-  makerDiffers: boolean;
-  nameKind: NameKind;
-  saltKind: SaltKind;
-  formCmp: FormComparison | null;
-  formPair: [DosageForm, DosageForm] | null;
-  spec: SpecJudgement;
-}
-
-const MAKER_NOISE =
-  /(股份有限公司|有限责任公司|有限公司|集团|公司|制药厂|制药|药业|医药|药厂|生物制品|生物|科技|实业|总厂|分公司|厂|\(.*?\))/g;
-
-function makerKey(maker: string | null | undefined): string | null {
-  if (!maker) return null;
-  const m = normalizeName(maker).replace(MAKER_NOISE, '');
-  return m.length >= 2 ? m : normalizeName(maker) || null;
-}
-
-function sameMaker(a: string | null, b: string | null): boolean | null {
-  if (!a || !b) return null;
-  return a === b || a.includes(b) || b.includes(a);
-}
-
-function identityOf(name: ParsedDrugName): string {
-  return `${name.core}|${name.variants.join(',')}`;
-}
-
-function mergeForms(
-  nameForm: DosageForm | null,
-  fieldForm: DosageForm | null,
-): { forms: DosageForm[]; conflict: boolean } {
-  if (nameForm && fieldForm) {
-    const merged = narrower(nameForm, fieldForm);
-    if (merged) return { forms: [merged], conflict: false };
-    return { forms: [nameForm, fieldForm], conflict: true };
-  }
-  const one = nameForm ?? fieldForm;
-  return { forms: one ? [one] : [], conflict: false };
-}
-
-function withNameConcentration(spec: SpecParts | null, name: ParsedDrugName): SpecParts | null {
-  if (!name.concentration) return spec;
-  const pct = Number(name.concentration.replace('%', ''));
-  if (!spec) return parseSpec(name.concentration);
-  if (spec.concentration || spec.amounts.length > 0) return spec;
-  return { ...spec, concentration: { value: pct, unit: '%' } };
-}
-
-function prepareRecord(
-  genericName: string,
-  dosageForm: string | null | undefined,
-  spec: string | null | undefined,
-  nationalCode: string | null | undefined,
-  productKey: string | null | undefined,
-  maker: string | null | undefined,
-): Prepared {
-  const name = parseDrugName(genericName);
-  const { forms, conflict } = mergeForms(name.form, parseDosageForm(dosageForm));
-  const code = nationalCode ? parseNationalCode(nationalCode) : null;
-  return {
-    name,
-    salts: name.salts,
-    forms,
-    formConflict: conflict,
-    spec: withNameConcentration(parseSpec(spec), name),
-    code,
-    productKey: code?.productKey ?? (productKey ? parseProductKey(productKey) : null),
-    maker: makerKey(maker),
-    identity: identityOf(name),
-    grams: new Set(bigrams(name.core)),
-  };
-}
 
 const FORM_FACTOR: Record<FormComparison, number> = {
   SAME: 1,
@@ -567,114 +403,6 @@ export class DrugMatcher {
   }
 }
 
-/** The words behind a score: what agreed (reasons) and what a pharmacist must look at (warnings). */
-function explain(s: Scored, item: LocalDrug): { reasons: string[]; warnings: string[] } {
-  const reasons: string[] = [];
-  const warnings: string[] = [];
-  const { reading: r, target: t } = s;
-  const a = r.name;
-  const b = t.name;
-  if (s.codeConflict)
-    warnings.push(
-      '医保代码与名称、剂型或规格不符，需人工核对 (the national code contradicts the name, form or strength)',
-    );
-  if (s.codeExact) reasons.push(`医保药品代码一致 (same national drug code): ${t.code!.code}`);
-  else if (s.sameKey)
-    reasons.push(`医保产品键一致（通用名+剂型）(same national product key): ${t.productKey}`);
-  if (s.keysDiffer)
-    warnings.push(`医保产品键不同 (different national product key): ${r.productKey} ↔ ${t.productKey}`);
-
-  const va = a.variants.join(',') || '—';
-  const vb = b.variants.join(',') || '—';
-  switch (s.nameKind) {
-    case 'SAME':
-      reasons.push(`通用名一致 (same generic name): ${b.core}${b.variants.length ? `(${vb})` : ''}`);
-      break;
-    case 'VARIANTS':
-      if (a.roman && b.roman && a.roman !== b.roman) {
-        warnings.push(
-          `型号（罗马数字）不同，是不同产品 (Roman-numeral variants differ: a different product): ${va} ↔ ${vb}`,
-        );
-      } else if (a.roman !== b.roman) {
-        warnings.push(
-          `一方未注明型号（罗马数字）(only one side gives the Roman-numeral variant): ${va} ↔ ${vb}`,
-        );
-      } else warnings.push(`名称附注不同 (name qualifiers differ): ${va} ↔ ${vb}`);
-      break;
-    case 'COMPOUND':
-      warnings.push(
-        `复方制剂与单方不同 (a compound preparation is not the single drug): ${a.core} ↔ ${b.core}`,
-      );
-      break;
-    case 'SUBSTRING':
-      warnings.push(
-        `通用名仅部分相同，可能是另一药品 (one name contains the other: possibly another drug): ${a.core} ↔ ${b.core}`,
-      );
-      break;
-    case 'SIMILAR':
-      warnings.push(`通用名相近但不同 (similar but different generic names): ${a.core} ↔ ${b.core}`);
-      break;
-    case 'OTHER':
-      if (!s.sameKey && !r.viaAlias)
-        warnings.push(`通用名不同 (different generic names): ${a.core} ↔ ${b.core}`);
-      break;
-  }
-
-  const sa = r.salts.join('+') || '—';
-  const sb = t.salts.join('+') || '—';
-  switch (s.saltKind) {
-    case 'SAME':
-      if (r.salts.length && s.nameKind === 'SAME') {
-        reasons.push(
-          `盐型一致 (same salt): ${sa}${r.saltFromBrand ? '（取自商品名栏 from the product-name column）' : ''}`,
-        );
-      }
-      break;
-    case 'KEY':
-      reasons.push(`盐型写法不同但医保产品键相同 (salt differs, same national product key): ${sa} ↔ ${sb}`);
-      break;
-    case 'ONE_SIDE':
-      warnings.push(`一方未注明盐型 (salt stated on one side only): ${sa} ↔ ${sb}`);
-      break;
-    case 'DIFFERENT':
-      warnings.push(`盐型不同 (different salt): ${sa} ↔ ${sb}`);
-      break;
-  }
-
-  if (s.formCmp && s.formPair) {
-    const label = `${formLabel(s.formPair[0])} ↔ ${formLabel(s.formPair[1])}`;
-    const messages: Record<FormComparison, string> = {
-      SAME: `剂型一致 (same dosage form): ${formLabel(s.formPair[1])}`,
-      COMPATIBLE: `剂型一方未细分 (one side leaves the form open): ${label}`,
-      VARIANT: `剂型细类不同 (a different kind of the form): ${label}`,
-      RELEASE: `释放类型不同（普通/缓释/控释/肠溶/分散…）(release differs): ${label}`,
-      ROUTE: `给药途径不同 (route differs): ${label}`,
-      FAMILY: `剂型不同 (different dosage form): ${label}`,
-    };
-    (s.formCmp === 'SAME' ? reasons : warnings).push(messages[s.formCmp]);
-  } else warnings.push('剂型未注明 (dosage form not stated)');
-  if (r.formConflict)
-    warnings.push('名称中的剂型与剂型栏不一致 (the form in the name and the form field disagree)');
-  if (t.formConflict)
-    warnings.push("目录项名称中的剂型与剂型栏不一致 (the list item's name and form disagree)");
-
-  (s.spec.verdict === 'EQUAL' ? reasons : warnings).push(s.spec.reason());
-
-  if (s.sameMaker) reasons.push('生产企业一致 (same maker)');
-  else if (s.makerDiffers) {
-    reasons.push(
-      `生产企业不同，不影响匹配 (different maker, noted): ${normalizeText(item.maker ?? '')} ↔ ${normalizeText(t.target.maker ?? '')}`,
-    );
-  }
-
-  if (r.viaAlias) {
-    reasons.push(`商品名对应通用名 (brand name resolved): ${r.viaAlias}`);
-    if (r.aliasProducts > 1)
-      warnings.push(`该商品名对应 ${r.aliasProducts} 个产品 (this brand names ${r.aliasProducts} products)`);
-  }
-  return { reasons, warnings };
-}
-
 /** The closest pair of forms when a record states more than one (name and field disagreeing). */
 function bestFormPair(
   a: DosageForm[],
@@ -692,14 +420,6 @@ function bestFormPair(
     }
   }
   return { best: best ?? 'FAMILY', pair };
-}
-
-function toProposal(s: Scored, item: LocalDrug, auto: boolean, ambiguity: string | null): MatchProposal {
-  const tier: MatchTier = auto ? (s.codeExact && !s.codeConflict ? 'NATIONAL_CODE' : 'EXACT') : 'CANDIDATE';
-  const { reasons, warnings } = explain(s, item);
-  if (auto && tier === 'EXACT') reasons.unshift('通用名、剂型、规格一致 (same generic, form and strength)');
-  if (!auto && ambiguity && (s.exact || s.codeExact)) warnings.unshift(ambiguity);
-  return { targetId: s.target.target.id, tier, score: s.score, reasons, warnings };
 }
 
 function aliasPairs(aliases: DrugMatcherOptions['aliases']): BrandAlias[] {

@@ -1,42 +1,10 @@
-import {
-  compareForms,
-  formLabel,
-  nameSimilarity,
-  normalizeName,
-  normalizeText,
-  parseDosageForm,
-  parseDrugName,
-  splitSalts,
-} from './normalize';
+import { compareForms, nameSimilarity, parseDosageForm, parseDrugName, splitSalts } from './normalize';
 
 const form = (s: string) => {
   const f = parseDosageForm(s);
   if (!f) throw new Error(`not a form: ${s}`);
   return f;
 };
-
-describe('text', () => {
-  it('folds full-width letters, digits and punctuation, and the CJK brackets NFKC leaves alone', () => {
-    expect(normalizeText('０．２５ｇ＊２４粒')).toBe('0.25g*24粒');
-    expect(normalizeText('【注射用】头孢曲松钠〔1g〕')).toBe('(注射用)头孢曲松钠(1g)');
-    expect(normalizeText('10ml：0.5g × 10支')).toBe('10ml:0.5g * 10支');
-    expect(normalizeText('C14～24')).toBe('C14-24');
-    expect(normalizeText('  a \t b  ')).toBe('a b');
-  });
-
-  it('drops spaces and upper-cases Latin letters in names', () => {
-    expect(normalizeName(' 维 生 素 b1 ')).toBe('维生素B1');
-    expect(normalizeName('辅酶ｑ１０')).toBe('辅酶Q10');
-  });
-
-  it('reads one substance spelled two ways as one (䓬/卓, 噁/恶, 左旋/左, 低分子/低分子量)', () => {
-    expect(normalizeName('地尔硫䓬')).toBe(normalizeName('地尔硫卓'));
-    expect(normalizeName('磺胺甲噁唑')).toBe(normalizeName('磺胺甲恶唑'));
-    expect(parseDrugName('苯磺酸左旋氨氯地平片').core).toBe(parseDrugName('苯磺酸左氨氯地平片').core);
-    expect(parseDrugName('左旋多巴片').core).toBe('左旋多巴');
-    expect(parseDrugName('低分子肝素钙注射液').core).toBe('低分子量肝素');
-  });
-});
 
 describe('Roman numerals', () => {
   it.each([
@@ -131,67 +99,6 @@ describe('names: generic, form, salt, qualifiers', () => {
     expect(parseDrugName('益母草颗粒(无糖型)').variants).toEqual(['无糖型']);
     expect(parseDrugName('0.9%氯化钠').concentration).toBe('0.9%');
     expect(parseDrugName('脂肪乳注射液(C14～24)').variants).toEqual(['C14-24']);
-  });
-});
-
-describe('dosage-form taxonomy', () => {
-  it('reads coatings as the plain form', () => {
-    for (const f of ['片', '片剂', '素片', '薄膜衣片', '糖衣片', '包衣片'])
-      expect(compareForms(form(f), form('片'))).toBe('SAME');
-  });
-
-  it('makes each release modifier its own form', () => {
-    const plain = form('片');
-    for (const f of [
-      '缓释片',
-      '控释片',
-      '肠溶片',
-      '分散片',
-      '口崩片',
-      '咀嚼片',
-      '泡腾片',
-      '含片',
-      '舌下片',
-    ]) {
-      expect(compareForms(plain, form(f))).toBe('RELEASE');
-    }
-    expect(compareForms(form('缓释片'), form('控释片'))).toBe('RELEASE');
-    expect(compareForms(form('肠溶缓释片'), form('缓释片'))).toBe('RELEASE');
-    expect(compareForms(form('薄膜衣缓释片'), form('缓释片'))).toBe('SAME');
-    expect(compareForms(form('胶囊'), form('肠溶胶囊'))).toBe('RELEASE');
-  });
-
-  it('tells routes apart where the name says one', () => {
-    expect(compareForms(form('片'), form('阴道片'))).toBe('ROUTE');
-    expect(compareForms(form('阴道片'), form('阴道泡腾片'))).toBe('RELEASE');
-    expect(compareForms(form('栓剂'), form('阴道栓'))).toBe('COMPATIBLE');
-    expect(compareForms(form('滴眼液'), form('滴耳液'))).toBe('ROUTE');
-  });
-
-  it('lets an open variant fit a specific one without making them the same', () => {
-    expect(compareForms(form('注射剂'), form('注射液'))).toBe('COMPATIBLE');
-    expect(compareForms(form('针剂'), form('粉针'))).toBe('COMPATIBLE');
-    expect(compareForms(form('粉针'), form('冻干粉针剂'))).toBe('COMPATIBLE');
-    expect(compareForms(form('注射液'), form('大输液'))).toBe('SAME');
-    expect(compareForms(form('注射液'), form('粉针'))).toBe('VARIANT');
-    expect(compareForms(form('胶囊'), form('软胶囊'))).toBe('VARIANT');
-    expect(compareForms(form('丸剂'), form('大蜜丸'))).toBe('COMPATIBLE');
-    expect(compareForms(form('大蜜丸'), form('水蜜丸'))).toBe('VARIANT');
-    expect(compareForms(form('颗粒剂'), form('颗粒'))).toBe('SAME');
-    expect(compareForms(form('颗粒'), form('胶囊'))).toBe('FAMILY');
-  });
-
-  it('does not take a name for a form', () => {
-    expect(parseDosageForm('阿卡波糖')).toBeNull();
-    expect(parseDosageForm('')).toBeNull();
-    expect(parseDosageForm(null)).toBeNull();
-  });
-
-  it('labels forms in Chinese for reasons', () => {
-    expect(formLabel(form('片剂'))).toBe('片');
-    expect(formLabel(form('大输液'))).toBe('注射液');
-    expect(formLabel(form('阴道泡腾片'))).toBe('阴道泡腾片');
-    expect(formLabel(form('软胶囊'))).toBe('软胶囊');
   });
 });
 
