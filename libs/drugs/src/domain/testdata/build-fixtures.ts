@@ -1,15 +1,17 @@
 /**
- * Builds the hospital half of the matcher's test fixtures from the real hospital drug
- * dictionary (../shared/data/drugs/his_ypxx_yycg.csv), deterministically:
+ * The hospital half of the matcher's fixtures, built from the real hospital drug dictionary
+ * (../shared/data/drugs/his_ypxx_yycg.csv), deterministically:
  *
- * - `formulary-hospital.csv`: unified-list items, one per distinct (generic, form, strength) of
- *   the dictionary, written the way a unified list writes them: the registered generic name with
- *   its form (阿卡波糖 + 片剂 → 阿卡波糖片, 头孢他啶 + 粉针 → 注射用头孢他啶), the salt where the
- *   dictionary's own product-name column or a national / brand-list name states it, a standard
- *   form word, and the strength in other units where that is the same amount (0.25g → 250mg);
- * - `labelled-hospital.csv`: a quarter of the dictionary's rows exactly as the hospital wrote
- *   them, labelled with the item built from them, plus rewritten copies of some rows (full-width
- *   digits, spaces, other bracket and pack spellings, other form words) labelled the same.
+ * - unified-list items (built at run time by `buildHospitalFixtures`, not committed: they are
+ *   the dictionary's content), one per distinct (generic, form, strength), written the way a
+ *   unified list writes them: the registered generic name with its form (阿卡波糖 + 片剂 →
+ *   阿卡波糖片, 头孢他啶 + 粉针 → 注射用头孢他啶), the salt where the dictionary's own product-name
+ *   column or a national / brand-list name states it, a standard form word, and the strength in
+ *   other units where that is the same amount (0.25g → 250mg); id `H` + the first row's 流水号;
+ * - `labelled-hospital.csv` (committed, written by running this file): a quarter of the
+ *   dictionary's rows as the hospital wrote them, labelled with the item built from them, plus
+ *   rewritten copies of some rows (full-width digits, spaces, other bracket and pack spellings,
+ *   other form words) labelled the same.
  *
  * The rules here are written independently of the matcher (plain string tables, no call into
  * normalize.ts or spec.ts) so that the labels do not inherit its mistakes. The hand-written
@@ -19,7 +21,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalDrug } from '../matcher';
+import type { FormularyTarget, LocalDrug } from '../matcher';
 import { csvField, readReference } from './reference-data';
 
 interface FormRule {
@@ -230,8 +232,8 @@ function packWord(form: string): string {
 
 export interface HospitalFixtures {
   rows: Record<string, string>[];
-  /** Unified-list CSV lines, header first. */
-  formulary: string[];
+  /** Unified-list items built from the dictionary. */
+  items: FormularyTarget[];
   /** 流水号 → the unified-list item built for its (generic, form, strength). */
   idOfRow: Map<string, string>;
 }
@@ -254,20 +256,22 @@ export function buildHospitalFixtures(): HospitalFixtures {
     groups.set(key, g);
   }
 
-  const formulary: string[] = ['id,nationalCode,productKey,genericName,dosageForm,spec,maker'];
+  const items: FormularyTarget[] = [];
   const idOfRow = new Map<string, string>();
   for (const g of groups.values()) {
     const first = g.rows[0];
-    const rule = FORM_RULES[first['剂型']];
-    const name = registeredName(first['通用名'], first['剂型'], first['商品名称'], knownNames);
-    formulary.push(
-      [g.id, '', '', name, rule.form, restate(first['规格'].trim()), first['生产企业']]
-        .map(csvField)
-        .join(','),
-    );
+    items.push({
+      id: g.id,
+      nationalCode: null,
+      productKey: null,
+      genericName: registeredName(first['通用名'], first['剂型'], first['商品名称'], knownNames),
+      dosageForm: FORM_RULES[first['剂型']].form,
+      spec: restate(first['规格'].trim()) || null,
+      maker: first['生产企业'] || null,
+    });
     for (const r of g.rows) idOfRow.set(r['流水号'], g.id);
   }
-  return { rows, formulary, idOfRow };
+  return { rows, items, idOfRow };
 }
 
 /** The n-th rewritten spelling of a hospital row, as a local item (for the benchmark's catalogue). */
@@ -288,7 +292,7 @@ export function rewrittenItem(row: Record<string, string>, n: number): LocalDrug
 }
 
 function main(): void {
-  const { rows, formulary, idOfRow } = buildHospitalFixtures();
+  const { rows, items, idOfRow } = buildHospitalFixtures();
 
   const header =
     'case,category,nationalCode,brandName,genericName,dosageForm,spec,maker,packFactor,expected,note';
@@ -339,11 +343,8 @@ function main(): void {
     );
   });
 
-  writeFileSync(join(__dirname, 'formulary-hospital.csv'), `${formulary.join('\n')}\n`);
   writeFileSync(join(__dirname, 'labelled-hospital.csv'), `${labelled.join('\n')}\n`);
-  process.stdout.write(
-    `formulary-hospital.csv: ${formulary.length - 1} items; labelled-hospital.csv: ${labelled.length - 1} rows\n`,
-  );
+  process.stdout.write(`${items.length} list items; labelled-hospital.csv: ${labelled.length - 1} rows\n`);
 }
 
 if (require.main === module) main();

@@ -2,16 +2,18 @@
  * The matcher's labelled set and the unified list it is labelled against, for the unit test
  * and the benchmark.
  *
- * Unified list = `formulary-hospital.csv` (built from the real hospital dictionary by
- * build-fixtures.ts) + `formulary-traps.csv` (hand-written look-alikes) + one item per national
- * product key of the rule-library batches (read from ../shared/data/drugs at run time: id and
- * code = the key's lowest code, no strength — the file has none).
+ * Unified list = items built from the real hospital dictionary (build-fixtures.ts, at run time)
+ * + `formulary-traps.csv` (hand-written look-alikes) + one item per national product key of the
+ * rule-library batches (read from ../shared/data/drugs at run time: id and code = the key's
+ * lowest code, no strength — the file has none). The reference files are read where they are,
+ * never copied here.
  *
  * Labelled set = `labelled-hospital.csv` + `labelled-traps.csv`. `expected` is a list item id,
  * several ids separated by `|` when each is right, or NONE.
  */
 import { join } from 'node:path';
 import type { BrandAlias, DrugMatcher, FormularyTarget, LocalDrug, MatchResult } from '../matcher';
+import { buildHospitalFixtures } from './build-fixtures';
 import { readCsvRecords, readReference } from './reference-data';
 
 export interface LabelledRow {
@@ -59,11 +61,7 @@ function readTargets(file: string): FormularyTarget[] {
 }
 
 export function loadFormulary(): FormularyTarget[] {
-  return [
-    ...readTargets('formulary-hospital.csv'),
-    ...readTargets('formulary-traps.csv'),
-    ...loadNationalItems(),
-  ];
+  return [...buildHospitalFixtures().items, ...readTargets('formulary-traps.csv'), ...loadNationalItems()];
 }
 
 /** Brand → generic pairs of the original-drug list. */
