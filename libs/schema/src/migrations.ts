@@ -10,6 +10,8 @@ import { Referrals1764000006000 } from '@yg/referrals/migrations/1764000006000-r
 import { Consultations1764000007000 } from '@yg/consultations/migrations/1764000007000-consultations';
 import { ReserveExpertTime1764000008000 } from '@yg/consultations/migrations/1764000008000-reserve-expert-time';
 import { OutboxSettled1764000012000 } from '@yg/outbox/migrations/1764000012000-outbox-settled';
+import { PharmacistRole1764000020000 } from '@yg/identity/migrations/1764000020000-pharmacist-role';
+import { Drugs1764000020100 } from '@yg/drugs/migrations/1764000020100-drugs';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -26,4 +28,6 @@ export const MIGRATIONS = [
   Consultations1764000007000,
   ReserveExpertTime1764000008000,
   OutboxSettled1764000012000,
+  PharmacistRole1764000020000,
+  Drugs1764000020100,
 ];
