@@ -309,7 +309,7 @@ export class FormularyService {
         throw new BadInputError(
           `国家医保药品目录中没有代码 ${code},请先导入含此代码的目录版本 ` +
             '(unknown national code: import the dictionary edition that lists it)',
-          { field: 'nationalCode', code },
+          { field: 'nationalCode', nationalCode: code },
         );
       }
       if (drug.status === DrugCodeStatus.RETIRED) {
@@ -319,7 +319,7 @@ export class FormularyService {
         throw new BadInputError(
           `代码 ${code} 已在${edition ? `「${edition.name}」` : '新版目录'}中停用,请选用现行代码 ` +
             '(the code was retired by a newer edition; choose a current one)',
-          { field: 'nationalCode', code, retiredIn: edition?.name ?? null },
+          { field: 'nationalCode', nationalCode: code, retiredIn: edition?.name ?? null },
         );
       }
       return {
