@@ -17,6 +17,7 @@
  *   compared, last-seen edition moved on, nothing retired);
  * - same file again: found by its SHA-256 after staging, nothing merged (SKIPPED).
  * Speed ratio = bare COPY time ÷ import time (goal ≥ 0.5 for the first import of the full list).
+ * BENCH_NO_NAME_INDEX=1 drops the trigram index on names first, to show what it costs.
  */
 import {
   createReadStream,
@@ -113,19 +114,28 @@ async function bareCopy(client: Client, file: string, columns: number): Promise<
   return ms;
 }
 
+const pgOptions = (config: ReturnType<typeof loadConfig>) => ({
+  host: config.db.host,
+  port: config.db.port,
+  user: config.db.user,
+  password: config.db.password,
+  database: config.db.name,
+});
+
 async function main() {
   const config = loadConfig({ ...process.env, DB_NAME: 'yg_bench_drugs', LOG_LEVEL: 'warn' });
   await dropDatabase(config);
   await ensureDatabase(config);
   await runMigrations(config);
+  if (process.env.BENCH_NO_NAME_INDEX === '1') {
+    // What the trigram index on names costs a load (searches then scan the table).
+    const admin = new Client({ ...pgOptions(config) });
+    await admin.connect();
+    await admin.query(`DROP INDEX drug_code_name_trgm`);
+    await admin.end();
+  }
   const dir = mkdtempSync(join(tmpdir(), 'yg-drugs-bench-'));
-  const client = new Client({
-    host: config.db.host,
-    port: config.db.port,
-    user: config.db.user,
-    password: config.db.password,
-    database: config.db.name,
-  });
+  const client = new Client(pgOptions(config));
   await client.connect();
   const app = await createDictionaryContext(config);
   const importer = app.get(DrugDictionaryImporter);

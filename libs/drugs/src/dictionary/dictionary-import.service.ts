@@ -15,6 +15,7 @@ import {
 import { ImportFormat, ImportStatus } from '../domain/drug.enums';
 import {
   DictionaryColumns,
+  DictionaryRow,
   mapDictionaryHeaders,
   parseDictionaryRow,
   RowRules,
@@ -64,6 +65,75 @@ const STAGE_COLUMNS = [
   'essential',
   'essential_edition',
 ];
+
+/** drug_code's columns as a first load writes them. */
+const DIRECT_COLUMNS = [
+  'code',
+  'kind',
+  'class_code',
+  'product_key',
+  'spec_no',
+  'pack_no',
+  'maker_code',
+  'generic_name',
+  'dosage_form',
+  'spec',
+  'maker',
+  'trade_name',
+  'approval_no',
+  'insurance_class',
+  'essential',
+  'essential_edition',
+  'status',
+  'first_seen_edition_id',
+  'last_seen_edition_id',
+];
+
+function stageLine(line: number, r: DictionaryRow): string {
+  return copyLine([
+    line,
+    r.code,
+    r.kind,
+    r.classCode,
+    r.productKey,
+    r.specNo,
+    r.packNo,
+    r.makerCode,
+    r.genericName,
+    r.dosageForm,
+    r.spec,
+    r.maker,
+    r.tradeName,
+    r.approvalNo,
+    r.insuranceClass,
+    r.essential,
+    r.essentialEdition,
+  ]);
+}
+
+function directLine(r: DictionaryRow, editionId: string): string {
+  return copyLine([
+    r.code,
+    r.kind,
+    r.classCode,
+    r.productKey,
+    r.specNo,
+    r.packNo,
+    r.makerCode,
+    r.genericName,
+    r.dosageForm,
+    r.spec,
+    r.maker,
+    r.tradeName,
+    r.approvalNo,
+    r.insuranceClass,
+    r.essential ?? false,
+    r.essential ? r.essentialEdition : null,
+    'ACTIVE',
+    editionId,
+    editionId,
+  ]);
+}
 
 interface ReadStats {
   rowsTotal: number;
@@ -213,12 +283,10 @@ export class DrugDictionaryImporter {
       .findOneByOrFail({ id: run.editionId });
     const rules = await this.rowRules(em, run.essentialEdition);
 
-    await em.query(`CREATE TEMP TABLE drug_code_stage (
-        line int NOT NULL, code text NOT NULL, kind text NOT NULL, class_code text NOT NULL,
-        product_key text NOT NULL, spec_no text NOT NULL, pack_no text NOT NULL, maker_code text NOT NULL,
-        generic_name text NOT NULL, dosage_form text, spec text, maker text, trade_name text,
-        approval_no text, insurance_class text, essential boolean, essential_edition text
-      ) ON COMMIT DROP`);
+    // Into an empty dictionary the merge would insert every row: the rows go straight into
+    // drug_code (COPY writes rows in batches, INSERT … SELECT one by one), under a savepoint in
+    // case the file turns out to be one loaded before.
+    const direct = !(await em.query(`SELECT 1 FROM drug_code LIMIT 1`)).length;
     const stats: ReadStats = {
       rowsTotal: 0,
       rowsOk: 0,
@@ -229,11 +297,26 @@ export class DrugDictionaryImporter {
       firstRow: null,
     };
     const reading = readTable(run.sourcePath, run.format);
-    await copyIn(
-      em,
-      `COPY drug_code_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`,
-      this.stageChunks(reading.rows, rules, stats),
-    );
+    if (direct) {
+      await em.query(`SAVEPOINT dictionary_load`);
+      await copyIn(
+        em,
+        `COPY drug_code (${DIRECT_COLUMNS.join(', ')}) FROM STDIN`,
+        this.stageChunks(reading.rows, rules, stats, (_line, r) => directLine(r, edition.id)),
+      );
+    } else {
+      await em.query(`CREATE TEMP TABLE drug_code_stage (
+          line int NOT NULL, code text NOT NULL, kind text NOT NULL, class_code text NOT NULL,
+          product_key text NOT NULL, spec_no text NOT NULL, pack_no text NOT NULL, maker_code text NOT NULL,
+          generic_name text NOT NULL, dosage_form text, spec text, maker text, trade_name text,
+          approval_no text, insurance_class text, essential boolean, essential_edition text
+        ) ON COMMIT DROP`);
+      await copyIn(
+        em,
+        `COPY drug_code_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`,
+        this.stageChunks(reading.rows, rules, stats, stageLine),
+      );
+    }
     const sha256 = await reading.sha256();
     if (!stats.headerFound) {
       throw new ImportFileError(
@@ -263,13 +346,16 @@ export class DrugDictionaryImporter {
       [sha256, run.editionId, run.fullEdition, run.essentialEdition],
     );
     if (dup) {
+      if (direct) await em.query(`ROLLBACK TO SAVEPOINT dictionary_load`);
       return this.finish(em, run, edition, {
         ...counts,
         status: ImportStatus.SKIPPED,
         duplicateOf: dup.id,
       });
     }
-    const merged = await this.merge(em, run, edition);
+    const merged = direct
+      ? { inserted: stats.codesDistinct, updated: 0, retired: 0, reactivated: 0 }
+      : await this.merge(em, run, edition);
     return this.finish(em, run, edition, { ...counts, ...merged, status: ImportStatus.DONE });
   }
 
@@ -282,6 +368,7 @@ export class DrugDictionaryImporter {
     rows: AsyncIterable<TableRow[]>,
     rules: RowRules,
     stats: ReadStats,
+    toLine: (line: number, row: DictionaryRow) => string,
   ): AsyncGenerator<string> {
     let sheet = 0;
     let columns: DictionaryColumns | null = null;
@@ -313,28 +400,9 @@ export class DrugDictionaryImporter {
           continue;
         }
         stats.rowsOk++;
-        const r = verdict.row;
-        if (seen.has(r.code)) continue;
-        seen.add(r.code);
-        out += copyLine([
-          line,
-          r.code,
-          r.kind,
-          r.classCode,
-          r.productKey,
-          r.specNo,
-          r.packNo,
-          r.makerCode,
-          r.genericName,
-          r.dosageForm,
-          r.spec,
-          r.maker,
-          r.tradeName,
-          r.approvalNo,
-          r.insuranceClass,
-          r.essential,
-          r.essentialEdition,
-        ]);
+        if (seen.has(verdict.row.code)) continue;
+        seen.add(verdict.row.code);
+        out += toLine(line, verdict.row);
       }
       if (out) yield out;
     }
