@@ -24,6 +24,7 @@ import { NotificationsModule } from '@yg/notifications';
 import { RealtimeModule } from '@yg/realtime';
 import { ReferralsModule } from '@yg/referrals';
 import { ConsultationsModule } from '@yg/consultations';
+import { DrugsModule } from '@yg/drugs';
 import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
@@ -53,6 +54,7 @@ export class AppModule implements NestModule {
         RealtimeModule,
         ReferralsModule,
         ConsultationsModule,
+        DrugsModule,
         ApiMetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

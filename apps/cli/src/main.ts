@@ -5,6 +5,7 @@ import { ConfigError, dataSourceOptions, loadConfig } from '@yg/core';
 import { seedActivity, seedQianjiang } from '@yg/seed';
 import { FieldCipher } from '@yg/patients/domain/field-crypto';
 import { reencryptPatients } from '@yg/patients/reencrypt';
+import { importDictionaryFromCli } from '@yg/drugs/dictionary/dictionary-cli';
 import { printSchemaOf } from './print-schema';
 import { describeMigration, migrate } from './migrate';
 import { AUDIT_VERIFY_USAGE, auditVerify, UsageError } from './audit-verify';
@@ -17,7 +18,12 @@ const USAGE = `usage: cli <command>
   patients:reencrypt [--batch <n>] [--after <patient id>]
                      rewrite patient ID numbers and phones under the writing key
                      (PATIENT_DATA_KEY_ID), checking every row; resumable, idempotent
-  ${AUDIT_VERIFY_USAGE}`;
+  ${AUDIT_VERIFY_USAGE}
+  drugs:import-dictionary <file.csv|file.xlsx> --edition <name> [--full] [--essential-edition <year>] [--queue]
+                     load the national medical-insurance drug code list (医保药品分类与代码);
+                     --full: codes absent from this (newest) edition are retired;
+                     --essential-edition: the 基药 list a plain "是" refers to (2018, 2026);
+                     --queue: leave it to a worker, which must see the same path`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, arg] = argv;
@@ -86,9 +92,56 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'drugs:import-dictionary': {
+      const opts = dictionaryOptions(argv.slice(1));
+      const run = await importDictionaryFromCli(config, opts);
+      if (run.status === 'QUEUED') {
+        log(
+          `queued dictionary import ${run.id} (edition ${opts.edition}); follow it with drugDictionaryImport(id)`,
+        );
+        return;
+      }
+      log(
+        `${run.status} ${run.id}: ${run.rowsTotal} rows, ${run.rowsOk} ok, ${run.rowsBad} bad; ` +
+          `${run.codesDistinct} distinct codes: ${run.inserted} new, ${run.updated} changed, ` +
+          `${run.reactivated} reactivated, ${run.retired} retired`,
+      );
+      for (const e of run.errors.slice(0, 20))
+        log(`  line ${e.line}${e.sheet ? ` (sheet ${e.sheet})` : ''}: ${e.code ?? ''} ${e.reason}`);
+      if (run.rowsBad > 20)
+        log(`  … ${run.rowsBad - 20} more bad rows (drugDictionaryImport(id).errors lists the first 1,000)`);
+      if (run.status === 'SKIPPED') log(`same file as import ${run.duplicateOf}: nothing changed`);
+      if (run.status === 'FAILED') throw new Error(run.failure ?? 'import failed');
+      return;
+    }
     default:
       throw new Error(USAGE);
   }
+}
+
+function dictionaryOptions(args: string[]): {
+  file: string;
+  edition: string;
+  full: boolean;
+  essentialEdition?: string;
+  queue: boolean;
+} {
+  let file: string | undefined;
+  let edition: string | undefined;
+  let essentialEdition: string | undefined;
+  let full = false;
+  let queue = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--full') full = true;
+    else if (a === '--queue') queue = true;
+    else if (a === '--edition' && args[i + 1]) edition = args[++i];
+    else if (a === '--essential-edition' && /^\d{4}$/.test(args[i + 1] ?? '')) essentialEdition = args[++i];
+    else if (!a.startsWith('--') && !file) file = a;
+    else throw new Error(USAGE);
+  }
+  if (!file || !edition) throw new Error(USAGE);
+  return { file, edition, full, essentialEdition, queue };
 }
 
 function reencryptOptions(args: string[]): { batchSize?: number; after?: string } {

@@ -17,6 +17,7 @@ import { OutboxMetrics, OutboxWorkerModule } from '@yg/outbox';
 import { NotificationsWorkerModule, SmsGatewayModule } from '@yg/notifications';
 import { ReferralsWorkerModule } from '@yg/referrals';
 import { ConsultationsWorkerModule } from '@yg/consultations';
+import { DrugsWorkerModule } from '@yg/drugs';
 import { WorkerMetrics } from './worker-metrics';
 
 /** The worker process: queue processors and scheduled jobs, no HTTP server. */
@@ -38,6 +39,7 @@ export class WorkerModule {
         NotificationsWorkerModule,
         ReferralsWorkerModule,
         ConsultationsWorkerModule,
+        DrugsWorkerModule,
         DiscoveryModule,
         MetricsModule.forRoot({ port: (c) => c.metrics.workerPort }),
       ],

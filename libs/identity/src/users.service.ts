@@ -25,6 +25,8 @@ const INSTITUTION_GRANTABLE = new Set<Role>([
   Role.REFERRAL_COORDINATOR,
   Role.EXPERT,
   Role.INSTITUTION_ADMIN,
+  // The institution's pharmacy head (药剂科负责人).
+  Role.PHARMACIST,
 ]);
 
 @Injectable()

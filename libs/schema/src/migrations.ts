@@ -12,6 +12,8 @@ import { ReserveExpertTime1764000008000 } from '@yg/consultations/migrations/176
 import { AppRole1764000010000 } from './roles/1764000010000-app-role';
 import { AuditKeyedChain1764000010100 } from '@yg/audit/migrations/1764000010100-audit-keyed-chain';
 import { OutboxSettled1764000012000 } from '@yg/outbox/migrations/1764000012000-outbox-settled';
+import { PharmacistRole1764000020000 } from '@yg/identity/migrations/1764000020000-pharmacist-role';
+import { Drugs1764000020100 } from '@yg/drugs/migrations/1764000020100-drugs';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -30,4 +32,6 @@ export const MIGRATIONS = [
   AppRole1764000010000,
   AuditKeyedChain1764000010100,
   OutboxSettled1764000012000,
+  PharmacistRole1764000020000,
+  Drugs1764000020100,
 ];

@@ -7,6 +7,7 @@ export enum Role {
   INSTITUTION_ADMIN = 'INSTITUTION_ADMIN',
   CONSORTIUM_ADMIN = 'CONSORTIUM_ADMIN',
   AUDITOR = 'AUDITOR',
+  PHARMACIST = 'PHARMACIST',
 }
 
 registerEnumType(Role, {
@@ -18,5 +19,6 @@ registerEnumType(Role, {
     INSTITUTION_ADMIN: { description: '机构管理员 Institution administrator' },
     CONSORTIUM_ADMIN: { description: '医共体管理员 Consortium administrator' },
     AUDITOR: { description: '审计/监管 Auditor (read-only)' },
+    PHARMACIST: { description: '药师(总药师、药剂科负责人) Pharmacist' },
   },
 });

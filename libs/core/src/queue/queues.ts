@@ -12,6 +12,8 @@ export const QUEUES = {
   CONSULTATION_TIMERS: 'consultation-timers',
   /** Outside channels (SMS, webhook) with their own retry budget. */
   DELIVERIES: 'deliveries',
+  /** Drug-list file imports (the national dictionary, institution catalogues): long, one at a time. */
+  DRUG_IMPORTS: 'drug-imports',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -29,6 +31,7 @@ export const JOBS = {
   CONSULTATION_NO_SHOW_CHECK: 'consultation.no-show-check',
   CONSULTATION_REPORT_DUE: 'consultation.report-due',
   CONSULTATION_SWEEP: 'consultation.sweep',
+  DRUG_DICTIONARY_IMPORT: 'drug.dictionary-import',
 } as const;
 
 /** Defaults for every job: retried with backoff, completed ones trimmed, failures kept. */

@@ -1,0 +1,553 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { advisoryXactLock, BadInputError, Clock, JOBS, NotFoundError, QUEUES } from '@yg/core';
+import { AuditService, PLATFORM_TENANT } from '@yg/audit';
+import { OutboxService } from '@yg/outbox';
+import {
+  DrugDictionaryEditionEntity,
+  DrugDictionaryImportEntity,
+  ImportRowError,
+} from '../entities/dictionary.entities';
+import { ImportFormat, ImportStatus } from '../domain/drug.enums';
+import {
+  DictionaryColumns,
+  DictionaryRow,
+  mapDictionaryHeaders,
+  parseDictionaryRow,
+  RowRules,
+} from '../domain/dictionary-columns';
+import { formatOf, ImportFileError, readTable, TableRow } from '../files/tabular';
+import { copyIn, copyLine } from '../files/copy';
+
+/** Bad rows kept with their reasons; past this they are only counted. */
+export const IMPORT_ERRORS_KEPT = 1000;
+/** Rows above the header searched for it (a title line or two is common in published sheets). */
+const HEADER_SEARCH_ROWS = 10;
+
+export interface DictionaryImportRequest {
+  /** A file the process can read (the worker, for a queued import). */
+  path: string;
+  edition: string;
+  /** A full edition: codes absent from it are retired (when it is the newest edition). */
+  full: boolean;
+  /** The essential-list edition a plain "是" in a 基药 column refers to. */
+  essentialEdition?: string | null;
+  /** Who asked: `cli:<user>` for the command line. */
+  requestedBy: string;
+}
+
+export interface DictionaryImportPayload {
+  importId: string;
+}
+
+const TERMINAL = new Set([ImportStatus.DONE, ImportStatus.SKIPPED, ImportStatus.FAILED]);
+
+const STAGE_COLUMNS = [
+  'line',
+  'code',
+  'kind',
+  'class_code',
+  'product_key',
+  'spec_no',
+  'pack_no',
+  'maker_code',
+  'generic_name',
+  'dosage_form',
+  'spec',
+  'maker',
+  'trade_name',
+  'approval_no',
+  'insurance_class',
+  'essential',
+  'essential_edition',
+];
+
+/** drug_code's columns as a first load writes them. */
+const DIRECT_COLUMNS = [
+  'code',
+  'kind',
+  'class_code',
+  'product_key',
+  'spec_no',
+  'pack_no',
+  'maker_code',
+  'generic_name',
+  'dosage_form',
+  'spec',
+  'maker',
+  'trade_name',
+  'approval_no',
+  'insurance_class',
+  'essential',
+  'essential_edition',
+  'status',
+  'first_seen_edition_id',
+  'last_seen_edition_id',
+];
+
+function stageLine(line: number, r: DictionaryRow): string {
+  return copyLine([
+    line,
+    r.code,
+    r.kind,
+    r.classCode,
+    r.productKey,
+    r.specNo,
+    r.packNo,
+    r.makerCode,
+    r.genericName,
+    r.dosageForm,
+    r.spec,
+    r.maker,
+    r.tradeName,
+    r.approvalNo,
+    r.insuranceClass,
+    r.essential,
+    r.essentialEdition,
+  ]);
+}
+
+function directLine(r: DictionaryRow, editionId: string): string {
+  return copyLine([
+    r.code,
+    r.kind,
+    r.classCode,
+    r.productKey,
+    r.specNo,
+    r.packNo,
+    r.makerCode,
+    r.genericName,
+    r.dosageForm,
+    r.spec,
+    r.maker,
+    r.tradeName,
+    r.approvalNo,
+    r.insuranceClass,
+    r.essential ?? false,
+    r.essential ? r.essentialEdition : null,
+    'ACTIVE',
+    editionId,
+    editionId,
+  ]);
+}
+
+interface ReadStats {
+  rowsTotal: number;
+  rowsOk: number;
+  rowsBad: number;
+  errors: ImportRowError[];
+  codesDistinct: number;
+  headerFound: boolean;
+  firstRow: string[] | null;
+}
+
+/**
+ * Loads the national code list (医保药品分类与代码) from CSV or XLSX: streamed, validated row by
+ * row, COPY'd into a temporary table and merged in a few set-based statements, all in one
+ * transaction. A crash leaves the dictionary as it was; the same file twice changes nothing.
+ */
+@Injectable()
+export class DrugDictionaryImporter {
+  private readonly logger = new Logger(DrugDictionaryImporter.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Records a queued run (and, with `enqueue`, the job that will run it, in the same transaction). */
+  async request(
+    req: DictionaryImportRequest,
+    opts: { enqueue?: boolean } = {},
+  ): Promise<DrugDictionaryImportEntity> {
+    const edition = req.edition.trim();
+    if (edition.length < 1 || edition.length > 100) {
+      throw new BadInputError('版本名称应为 1–100 字 (edition name: 1–100 characters)', { field: 'edition' });
+    }
+    const format = formatOf(req.path);
+    try {
+      await access(req.path, constants.R_OK);
+      if (!(await stat(req.path)).isFile()) throw new Error('not a file');
+    } catch {
+      throw new ImportFileError(`无法读取文件 ${req.path} (cannot read the file)`);
+    }
+    return this.dataSource.transaction(async (em) => {
+      if (req.essentialEdition) await this.assertEssentialEdition(em, req.essentialEdition);
+      await em.query(`INSERT INTO drug_dictionary_edition (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [
+        edition,
+      ]);
+      const ed = await em.getRepository(DrugDictionaryEditionEntity).findOneByOrFail({ name: edition });
+      const run = em.create(DrugDictionaryImportEntity, {
+        editionId: ed.id,
+        fullEdition: req.full,
+        essentialEdition: req.essentialEdition ?? null,
+        fileName: basename(req.path),
+        sourcePath: req.path,
+        format,
+        status: ImportStatus.QUEUED,
+        requestedBy: req.requestedBy,
+      });
+      await em.insert(DrugDictionaryImportEntity, run);
+      if (opts.enqueue) {
+        await this.outbox.enqueue(em, {
+          queue: QUEUES.DRUG_IMPORTS,
+          jobName: JOBS.DRUG_DICTIONARY_IMPORT,
+          payload: { importId: run.id } satisfies DictionaryImportPayload as unknown as Record<
+            string,
+            unknown
+          >,
+        });
+      }
+      await this.audit.record(em, {
+        action: 'drug.dictionary.import.request',
+        entityType: 'DrugDictionaryImport',
+        entityId: run.id,
+        tenantId: PLATFORM_TENANT,
+        details: {
+          edition,
+          full: req.full,
+          essentialEdition: req.essentialEdition ?? null,
+          fileName: run.fileName,
+          queued: !!opts.enqueue,
+        },
+      });
+      return em.getRepository(DrugDictionaryImportEntity).findOneByOrFail({ id: run.id });
+    });
+  }
+
+  /**
+   * Runs a requested import. Idempotent: a finished run is returned as it is, and a run whose
+   * worker died is done again from the start (its transaction left nothing behind).
+   * `finalAttempt`: an unexpected failure marks the run FAILED instead of leaving it to a retry.
+   */
+  async run(importId: string, opts: { finalAttempt?: boolean } = {}): Promise<DrugDictionaryImportEntity> {
+    const claimed = await this.dataSource.transaction(async (em) => {
+      const run = await em
+        .getRepository(DrugDictionaryImportEntity)
+        .findOne({ where: { id: importId }, lock: { mode: 'pessimistic_write' } });
+      if (!run) throw new NotFoundError('DrugDictionaryImport', '药品目录导入', importId);
+      if (TERMINAL.has(run.status)) return run;
+      await em.update(
+        DrugDictionaryImportEntity,
+        { id: importId },
+        { status: ImportStatus.RUNNING, attempts: run.attempts + 1, startedAt: this.clock.now() },
+      );
+      return null;
+    });
+    if (claimed) return claimed;
+    try {
+      return await this.dataSource.transaction((em) => this.load(em, importId));
+    } catch (err) {
+      if (!(err instanceof ImportFileError) && !opts.finalAttempt) throw err;
+      const failure =
+        err instanceof ImportFileError
+          ? err.message
+          : `导入失败,目录未改动 (import failed; the dictionary was not changed): ${(err as Error).message}`;
+      if (!(err instanceof ImportFileError))
+        this.logger.error(`dictionary import ${importId} failed: ${(err as Error).stack}`);
+      return this.dataSource.transaction(async (em) => {
+        await em.update(
+          DrugDictionaryImportEntity,
+          { id: importId },
+          { status: ImportStatus.FAILED, failure: failure.slice(0, 2000), finishedAt: this.clock.now() },
+        );
+        await this.audit.record(em, {
+          action: 'drug.dictionary.import',
+          entityType: 'DrugDictionaryImport',
+          entityId: importId,
+          tenantId: PLATFORM_TENANT,
+          outcome: 'FAILURE',
+          details: { failure: failure.slice(0, 500) },
+        });
+        return em.getRepository(DrugDictionaryImportEntity).findOneByOrFail({ id: importId });
+      });
+    }
+  }
+
+  private async load(em: EntityManager, importId: string): Promise<DrugDictionaryImportEntity> {
+    // Imports merge into one shared table: one at a time, and the COPY may outlast the default timeout.
+    await advisoryXactLock(em, 'drug-dictionary', 'import');
+    await em.query(`SET LOCAL statement_timeout = '15min'`);
+    const repo = em.getRepository(DrugDictionaryImportEntity);
+    const run = await repo.findOneByOrFail({ id: importId });
+    if (TERMINAL.has(run.status)) return run;
+    if (!run.sourcePath) throw new ImportFileError('导入记录没有文件路径 (the import names no file)');
+    const edition = await em
+      .getRepository(DrugDictionaryEditionEntity)
+      .findOneByOrFail({ id: run.editionId });
+    const rules = await this.rowRules(em, run.essentialEdition);
+
+    // Into an empty dictionary the merge would insert every row: the rows go straight into
+    // drug_code (COPY writes rows in batches, INSERT … SELECT one by one), under a savepoint in
+    // case the file turns out to be one loaded before.
+    const direct = !(await em.query(`SELECT 1 FROM drug_code LIMIT 1`)).length;
+    const stats: ReadStats = {
+      rowsTotal: 0,
+      rowsOk: 0,
+      rowsBad: 0,
+      errors: [],
+      codesDistinct: 0,
+      headerFound: false,
+      firstRow: null,
+    };
+    const reading = readTable(run.sourcePath, run.format);
+    if (direct) {
+      await em.query(`SAVEPOINT dictionary_load`);
+      await copyIn(
+        em,
+        `COPY drug_code (${DIRECT_COLUMNS.join(', ')}) FROM STDIN`,
+        this.stageChunks(reading.rows, rules, stats, (_line, r) => directLine(r, edition.id)),
+      );
+    } else {
+      await em.query(`CREATE TEMP TABLE drug_code_stage (
+          line int NOT NULL, code text NOT NULL, kind text NOT NULL, class_code text NOT NULL,
+          product_key text NOT NULL, spec_no text NOT NULL, pack_no text NOT NULL, maker_code text NOT NULL,
+          generic_name text NOT NULL, dosage_form text, spec text, maker text, trade_name text,
+          approval_no text, insurance_class text, essential boolean, essential_edition text
+        ) ON COMMIT DROP`);
+      await copyIn(
+        em,
+        `COPY drug_code_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`,
+        this.stageChunks(reading.rows, rules, stats, stageLine),
+      );
+    }
+    const sha256 = await reading.sha256();
+    if (!stats.headerFound) {
+      throw new ImportFileError(
+        `找不到表头:需要药品代码列(国标代码/医保药品代码/药品代码)和药品名称列(药品通用名/注册名称/药品名称) ` +
+          `(no header with a code and a name column); 第一行 (first row): ${(stats.firstRow ?? []).slice(0, 12).join(', ').slice(0, 300)}`,
+      );
+    }
+    if (run.fullEdition && stats.rowsOk === 0) {
+      throw new ImportFileError(
+        '文件中没有有效行:完整版目录不能为空,否则会停用全部代码 (no valid rows: an empty full edition would retire every code)',
+      );
+    }
+    const counts = {
+      rowsTotal: stats.rowsTotal,
+      rowsOk: stats.rowsOk,
+      rowsBad: stats.rowsBad,
+      codesDistinct: stats.codesDistinct,
+      errors: stats.errors,
+      fileSha256: sha256,
+    };
+
+    const [dup]: { id: string }[] = await em.query(
+      `SELECT id FROM drug_dictionary_import
+        WHERE status = 'DONE' AND file_sha256 = $1 AND edition_id = $2 AND full_edition = $3
+          AND essential_edition IS NOT DISTINCT FROM $4
+        ORDER BY finished_at LIMIT 1`,
+      [sha256, run.editionId, run.fullEdition, run.essentialEdition],
+    );
+    if (dup) {
+      if (direct) await em.query(`ROLLBACK TO SAVEPOINT dictionary_load`);
+      return this.finish(em, run, edition, {
+        ...counts,
+        status: ImportStatus.SKIPPED,
+        duplicateOf: dup.id,
+      });
+    }
+    const merged = direct
+      ? { inserted: stats.codesDistinct, updated: 0, retired: 0, reactivated: 0 }
+      : await this.merge(em, run, edition);
+    return this.finish(em, run, edition, { ...counts, ...merged, status: ImportStatus.DONE });
+  }
+
+  /**
+   * The file's rows as COPY text, in chunks. Bad rows are counted and the first ones kept with
+   * their reasons; a code seen before in the file is skipped (one line per rule in some
+   * published files): the first line wins.
+   */
+  private async *stageChunks(
+    rows: AsyncIterable<TableRow[]>,
+    rules: RowRules,
+    stats: ReadStats,
+    toLine: (line: number, row: DictionaryRow) => string,
+  ): AsyncGenerator<string> {
+    let sheet = 0;
+    let columns: DictionaryColumns | null = null;
+    const seen = new Set<string>();
+    for await (const batch of rows) {
+      let out = '';
+      for (const { sheet: s, line, cells } of batch) {
+        if (s !== sheet) [sheet, columns] = [s, null];
+        if (!cells.some((c) => c.trim() !== '')) continue;
+        if (!columns) {
+          stats.firstRow ??= cells;
+          if (line > HEADER_SEARCH_ROWS) continue;
+          columns = mapDictionaryHeaders(cells);
+          if (columns) stats.headerFound = true;
+          continue;
+        }
+        stats.rowsTotal++;
+        const verdict = parseDictionaryRow(cells, columns, rules);
+        if (!verdict.ok) {
+          stats.rowsBad++;
+          if (stats.errors.length < IMPORT_ERRORS_KEPT) {
+            stats.errors.push({
+              line,
+              ...(sheet > 1 ? { sheet } : {}),
+              code: verdict.code,
+              reason: verdict.reason,
+            });
+          }
+          continue;
+        }
+        stats.rowsOk++;
+        if (seen.has(verdict.row.code)) continue;
+        seen.add(verdict.row.code);
+        out += toLine(line, verdict.row);
+      }
+      if (out) yield out;
+    }
+    stats.codesDistinct = seen.size;
+  }
+
+  /**
+   * Set-based merge of the staged rows (one row per code): changed codes updated (only by an
+   * edition at least as new as the one that last saw them), new ones inserted, and, for the
+   * newest full edition, codes it no longer lists retired. A value the file leaves empty never
+   * erases a stored one.
+   */
+  private async merge(
+    em: EntityManager,
+    run: DrugDictionaryImportEntity,
+    edition: DrugDictionaryEditionEntity,
+  ): Promise<{ inserted: number; updated: number; retired: number; reactivated: number }> {
+    // The staging table has no statistics (ANALYZE of 280k rows costs a quarter of a second), so
+    // the planner would guess a handful of rows and loop over the dictionary: hash joins always.
+    await em.query(`SET LOCAL enable_nestloop = off`);
+    const seq = Number(edition.seq);
+    const differs = `(
+        s.generic_name IS DISTINCT FROM c.generic_name
+        OR coalesce(s.dosage_form, c.dosage_form) IS DISTINCT FROM c.dosage_form
+        OR coalesce(s.spec, c.spec) IS DISTINCT FROM c.spec
+        OR coalesce(s.maker, c.maker) IS DISTINCT FROM c.maker
+        OR coalesce(s.trade_name, c.trade_name) IS DISTINCT FROM c.trade_name
+        OR coalesce(s.approval_no, c.approval_no) IS DISTINCT FROM c.approval_no
+        OR coalesce(s.insurance_class, c.insurance_class) IS DISTINCT FROM c.insurance_class
+        OR (s.essential IS NOT NULL AND (s.essential, s.essential_edition) IS DISTINCT FROM (c.essential, c.essential_edition)))`;
+    const [counts]: { inserted: number; updated: number; reactivated: number }[] = await em.query(
+      `SELECT count(*) FILTER (WHERE c.code IS NULL)::int AS inserted,
+              count(*) FILTER (WHERE c.code IS NOT NULL AND e.seq <= $1 AND ${differs})::int AS updated,
+              count(*) FILTER (WHERE c.status = 'RETIRED' AND e.seq <= $1)::int AS reactivated
+         FROM drug_code_stage s
+         LEFT JOIN drug_code c ON c.code = s.code
+         LEFT JOIN drug_dictionary_edition e ON e.id = c.last_seen_edition_id`,
+      [seq],
+    );
+    // Codes this edition lists: their data, and the last edition that listed them.
+    await em.query(
+      `UPDATE drug_code c SET
+         generic_name = s.generic_name,
+         dosage_form = coalesce(s.dosage_form, c.dosage_form),
+         spec = coalesce(s.spec, c.spec),
+         maker = coalesce(s.maker, c.maker),
+         trade_name = coalesce(s.trade_name, c.trade_name),
+         approval_no = coalesce(s.approval_no, c.approval_no),
+         insurance_class = coalesce(s.insurance_class, c.insurance_class),
+         essential = coalesce(s.essential, c.essential),
+         essential_edition = CASE WHEN s.essential IS NULL THEN c.essential_edition WHEN s.essential THEN s.essential_edition END,
+         status = 'ACTIVE',
+         retired_in_edition_id = NULL,
+         last_seen_edition_id = $1,
+         updated_at = now()
+       FROM drug_code_stage s, drug_dictionary_edition e
+       WHERE c.code = s.code AND e.id = c.last_seen_edition_id AND e.seq <= $2
+         AND (c.last_seen_edition_id <> $1 OR c.status = 'RETIRED' OR ${differs})`,
+      [edition.id, seq],
+    );
+    await em.query(
+      `INSERT INTO drug_code (code, kind, class_code, product_key, spec_no, pack_no, maker_code, generic_name,
+         dosage_form, spec, maker, trade_name, approval_no, insurance_class, essential, essential_edition,
+         status, first_seen_edition_id, last_seen_edition_id)
+       SELECT code, kind, class_code, product_key, spec_no, pack_no, maker_code, generic_name,
+              dosage_form, spec, maker, trade_name, approval_no, insurance_class, coalesce(essential, false),
+              CASE WHEN essential THEN essential_edition END, 'ACTIVE', $1, $1
+         FROM drug_code_stage s
+        WHERE NOT EXISTS (SELECT 1 FROM drug_code c WHERE c.code = s.code)
+        ORDER BY code`,
+      [edition.id],
+    );
+    let retired = 0;
+    if (run.fullEdition && (await this.isNewest(em, seq))) {
+      // As the newest edition, it is now the last to have seen every code it lists; a second
+      // file of the same edition must also retire what the first listed and it does not.
+      const [again]: unknown[] = await em.query(
+        `SELECT 1 FROM drug_dictionary_import WHERE edition_id = $1 AND status = 'DONE' LIMIT 1`,
+        [edition.id],
+      );
+      const res: [unknown, number] = await em.query(
+        `UPDATE drug_code c SET status = 'RETIRED', retired_in_edition_id = $1, updated_at = now()
+          WHERE c.status = 'ACTIVE' AND (c.last_seen_edition_id <> $1
+            ${again ? 'OR NOT EXISTS (SELECT 1 FROM drug_code_stage s WHERE s.code = c.code)' : ''})`,
+        [edition.id],
+      );
+      retired = res[1];
+    }
+    return { inserted: counts.inserted, updated: counts.updated, reactivated: counts.reactivated, retired };
+  }
+
+  /** Newest among the editions that have been loaded (an edition merely requested does not count). */
+  private async isNewest(em: EntityManager, seq: number): Promise<boolean> {
+    const [row]: { newest: string | null }[] = await em.query(
+      `SELECT max(e.seq) AS newest FROM drug_dictionary_edition e
+        WHERE EXISTS (SELECT 1 FROM drug_dictionary_import i WHERE i.edition_id = e.id AND i.status = 'DONE')`,
+    );
+    return row.newest === null || Number(row.newest) <= seq;
+  }
+
+  private async finish(
+    em: EntityManager,
+    run: DrugDictionaryImportEntity,
+    edition: DrugDictionaryEditionEntity,
+    result: Partial<DrugDictionaryImportEntity> & { status: ImportStatus },
+  ): Promise<DrugDictionaryImportEntity> {
+    await em.update(DrugDictionaryImportEntity, { id: run.id }, { ...result, finishedAt: this.clock.now() });
+    const done = await em.getRepository(DrugDictionaryImportEntity).findOneByOrFail({ id: run.id });
+    await this.audit.record(em, {
+      action: 'drug.dictionary.import',
+      entityType: 'DrugDictionaryImport',
+      entityId: run.id,
+      tenantId: PLATFORM_TENANT,
+      details: {
+        edition: edition.name,
+        status: done.status,
+        fileSha256: done.fileSha256,
+        duplicateOf: done.duplicateOf,
+        rowsTotal: done.rowsTotal,
+        rowsOk: done.rowsOk,
+        rowsBad: done.rowsBad,
+        codesDistinct: done.codesDistinct,
+        inserted: done.inserted,
+        updated: done.updated,
+        retired: done.retired,
+        reactivated: done.reactivated,
+      },
+    });
+    return done;
+  }
+
+  private async rowRules(em: EntityManager, defaultEdition: string | null): Promise<RowRules> {
+    const rows: { code: string }[] = await em.query(`SELECT code FROM essential_drug_edition`);
+    return { essentialEditions: new Set(rows.map((r) => r.code)), defaultEssentialEdition: defaultEdition };
+  }
+
+  private async assertEssentialEdition(em: EntityManager, code: string): Promise<void> {
+    const rows: { code: string }[] = await em.query(`SELECT code FROM essential_drug_edition ORDER BY code`);
+    if (!rows.some((r) => r.code === code)) {
+      throw new BadInputError(
+        `未知的基药目录版本 ${code},可选 ${rows.map((r) => r.code).join('/')} (unknown essential-list edition)`,
+        { field: 'essentialEdition' },
+      );
+    }
+  }
+}
+
+export { ImportFileError, ImportFormat };

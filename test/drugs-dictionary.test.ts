@@ -1,0 +1,462 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import ExcelJS from 'exceljs';
+import { JOBS, QUEUES } from '@yg/core';
+import { PLATFORM_TENANT } from '@yg/audit';
+import { DrugDictionaryImporter, ImportFileError, importDictionaryFromCli } from '@yg/drugs';
+import { createTestDb, TestDb } from './utils/test-db';
+import { buildTenant, TenantFixture } from './utils/fixtures';
+import { errorCode, TestApi } from './utils/api';
+import { eventually, startWorker } from './utils/worker';
+
+/**
+ * The national dictionary import (医保药品分类与代码) end to end on the real Postgres: the real
+ * published subset through the command line's path, bad rows by line, re-import, editions that
+ * retire and bring back codes, XLSX, the queued job and its redelivery, and the read queries.
+ */
+
+const ROOT = resolve(__dirname, '..');
+const REAL = resolve(ROOT, '../shared/data/drugs/nhsa_rulebase_drug_codes.csv');
+
+const HEADER = '国标代码,注册名称,注册剂型,注册规格,药品企业,甲乙类,基药';
+/** Small synthetic rows with well-formed codes (X: 23, Z: 20 characters). */
+const X1 = 'XA01ABD075A002010100483';
+const X2 = 'XA01ABD075A002010100594'; // same product, another maker
+const X3 = 'XC08CAA123A001010101234';
+const Z1 = 'ZA04CAE0023010100166';
+
+describe('national drug dictionary import', () => {
+  let db: TestDb;
+  let api: TestApi;
+  let t: TenantFixture;
+  let importer: DrugDictionaryImporter;
+  let dir: string;
+  let admin: string;
+  let clinician: string;
+
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const importFile = async (
+    path: string,
+    edition: string,
+    full = true,
+    essentialEdition: string | null = null,
+  ) => {
+    const req = await importer.request({ path, edition, full, essentialEdition, requestedBy: 'test' });
+    return importer.run(req.id, { finalAttempt: true });
+  };
+  const code = async (c: string) =>
+    (await db.ds.query(`SELECT * FROM drug_code WHERE code = $1`, [c]))[0] as Record<string, any> | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    api = await TestApi.start(db.config);
+    t = await buildTenant(db.ds);
+    importer = api.app.get(DrugDictionaryImporter);
+    dir = mkdtempSync(join(tmpdir(), 'yg-drugs-'));
+    admin = await api.login(t.users.admin.username);
+    clinician = await api.login(t.users.countyClinician.username);
+  });
+
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await api?.close();
+    await db?.drop();
+  });
+
+  it('loads the real published list through the command line: 13,738 distinct codes of 13,827 rows, then the same file changes nothing', async () => {
+    const first = await importDictionaryFromCli(db.config, {
+      file: REAL,
+      edition: '规则库 2024',
+      full: true,
+    });
+    expect(first).toMatchObject({
+      status: 'DONE',
+      rowsTotal: 13827,
+      rowsOk: 13827,
+      rowsBad: 0,
+      codesDistinct: 13738,
+      inserted: 13738,
+      updated: 0,
+      retired: 0,
+      format: 'CSV',
+    });
+    expect(first.fileSha256).toMatch(/^[0-9a-f]{64}$/);
+    const [counts] = await db.ds.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE kind = 'X')::int AS x, count(*) FILTER (WHERE kind = 'Z')::int AS z,
+              max(updated_at) AS last FROM drug_code`,
+    );
+    expect(counts).toMatchObject({ n: 13738 });
+    expect(counts.x + counts.z).toBe(13738);
+    expect(await code('ZA04CAE0023010100166')).toMatchObject({
+      generic_name: '儿童清肺口服液',
+      kind: 'Z',
+      class_code: 'A04CA',
+      product_key: 'ZA04CAE0023',
+      status: 'ACTIVE',
+    });
+    // A code on several lines (one per rule) keeps the first line's name.
+    const pediatric = await code('XB05BAX104B002010100309');
+    expect(pediatric?.product_key).toBe('XB05BAX104B002');
+
+    const again = await importDictionaryFromCli(db.config, {
+      file: REAL,
+      edition: '规则库 2024',
+      full: true,
+    });
+    expect(again).toMatchObject({
+      status: 'SKIPPED',
+      duplicateOf: first.id,
+      inserted: 0,
+      updated: 0,
+      retired: 0,
+    });
+    const [after] = await db.ds.query(`SELECT count(*)::int AS n, max(updated_at) AS last FROM drug_code`);
+    expect(after).toEqual({ n: 13738, last: counts.last });
+
+    const [audit] = await db.ds.query(
+      `SELECT tenant_id, details FROM audit_event WHERE action = 'drug.dictionary.import' AND entity_id = $1`,
+      [first.id],
+    );
+    expect(audit.tenant_id).toBe(PLATFORM_TENANT);
+    expect(audit.details).toMatchObject({ status: 'DONE', inserted: 13738 });
+
+    // Read over GraphQL by anyone signed in.
+    const one = await api.gql(
+      `query($c: String!) { drug(code: $c) { code genericName kind productKey status firstSeenEdition { name } } }`,
+      { c: 'ZA04CAE0023010100166' },
+      clinician,
+    );
+    expect(one.data!.drug).toEqual({
+      code: 'ZA04CAE0023010100166',
+      genericName: '儿童清肺口服液',
+      kind: 'Z',
+      productKey: 'ZA04CAE0023',
+      status: 'ACTIVE',
+      firstSeenEdition: { name: '规则库 2024' },
+    });
+    const byName = await api.gql(
+      `{ drugs(search: "儿童清肺", first: 50) { nodes { code genericName } pageInfo { hasNextPage } } }`,
+      {},
+      clinician,
+    );
+    expect(byName.data!.drugs.nodes.length).toBeGreaterThan(0);
+    expect(byName.data!.drugs.nodes.every((n: any) => n.genericName.includes('儿童清肺'))).toBe(true);
+    const byPrefix = await api.gql(
+      `{ drugs(search: "za04cae0023", first: 100) { nodes { code } } }`,
+      {},
+      clinician,
+    );
+    const prefixed = byPrefix.data!.drugs.nodes.map((n: any) => n.code);
+    expect(prefixed.length).toBeGreaterThan(0);
+    expect(prefixed.every((c: string) => c.startsWith('ZA04CAE0023'))).toBe(true);
+    expect([...prefixed].sort()).toEqual(prefixed);
+    const page1 = await api.gql(
+      `{ drugs(kind: X, first: 3) { nodes { code } pageInfo { endCursor hasNextPage } } }`,
+      {},
+      clinician,
+    );
+    const page2 = await api.gql(
+      `query($a: String) { drugs(kind: X, first: 3, after: $a) { nodes { code } } }`,
+      { a: page1.data!.drugs.pageInfo.endCursor },
+      clinician,
+    );
+    expect(page1.data!.drugs.pageInfo.hasNextPage).toBe(true);
+    expect(page2.data!.drugs.nodes[0].code > page1.data!.drugs.nodes[2].code).toBe(true);
+    const unknown = await api.gql(`{ drug(code: "XA00AAA000A000000000000") { code } }`, {}, clinician);
+    expect(errorCode(unknown)).toBe('NOT_FOUND');
+  });
+
+  it('keeps good rows and reports each bad row by its line and reason', async () => {
+    const path = file(
+      'bad-rows.csv',
+      [
+        HEADER, // line 1
+        `${X1},地喹氯铵含片,含片,0.25mg,汕头明治医药,甲,是`, // 2
+        `${Z1},儿童清肺口服液,口服液,10ml,某药业,乙类,2026`, // 3
+        `XA01ABD075A00201010048,短了一位,片剂,1g,某厂,甲,否`, // 4: 22 characters
+        `${X3},"多行
+说明的药名",片剂,5mg,某厂,,否`, // 5–6: a quoted line break
+        `${X2},,片剂,0.25mg,另一厂,甲,否`, // 7: no name
+        `XC08CAA123A001010109999,硝苯地平片,片剂,10mg,某厂,丙,否`, // 8: bad insurance class
+        `XC08CAA123A001010108888,硝苯地平片,片剂,10mg,某厂,乙,也许`, // 9: bad essential flag
+        `${X1},重复的代码,含片,0.25mg,汕头明治医药,甲,是`, // 10: repeats line 2: skipped
+        ``,
+        `XC08CAA123A001010107777,硝苯地平片,片剂,10mg,某厂,乙,2009`, // 12: unknown edition
+      ].join('\r\n'),
+    );
+    const run = await importFile(path, '测试版 bad', false, '2018');
+    expect(run).toMatchObject({ status: 'DONE', rowsTotal: 9, rowsOk: 4, rowsBad: 5, codesDistinct: 3 });
+    expect(run.errors.map((e) => [e.line, e.code])).toEqual([
+      [4, 'XA01ABD075A00201010048'],
+      [7, X2],
+      [8, 'XC08CAA123A001010109999'],
+      [9, 'XC08CAA123A001010108888'],
+      [12, 'XC08CAA123A001010107777'],
+    ]);
+    expect(run.errors[0].reason).toMatch(/malformed national code/);
+    expect(run.errors[1].reason).toMatch(/no drug name/);
+    expect(run.errors[2].reason).toMatch(/insurance class/);
+    expect(run.errors[3].reason).toMatch(/essential flag/);
+    expect(run.errors[4].reason).toMatch(/unknown essential-list edition/);
+    expect(await code(X1)).toMatchObject({
+      generic_name: '地喹氯铵含片',
+      insurance_class: 'A',
+      essential: true,
+      essential_edition: '2018',
+      spec: '0.25mg',
+    });
+    expect(await code(Z1)).toMatchObject({
+      insurance_class: 'B',
+      essential: true,
+      essential_edition: '2026',
+    });
+    expect(await code(X3)).toMatchObject({
+      generic_name: '多行\n说明的药名',
+      insurance_class: null,
+      essential: false,
+    });
+    expect(await code(X2)).toBeUndefined();
+
+    const res = await api.gql(
+      `query($id: ID!) { drugDictionaryImport(id: $id) { status rowsBad errors(first: 2, offset: 1) { line code reason } edition { name } } }`,
+      { id: run.id },
+      admin,
+    );
+    expect(res.data!.drugDictionaryImport).toMatchObject({
+      status: 'DONE',
+      rowsBad: 5,
+      edition: { name: '测试版 bad' },
+      errors: [{ line: 7 }, { line: 8 }],
+    });
+    const denied = await api.gql(
+      `query($id: ID!) { drugDictionaryImport(id: $id) { id } }`,
+      { id: run.id },
+      clinician,
+    );
+    expect(errorCode(denied)).toBe('FORBIDDEN');
+  });
+
+  it('a newer full edition updates names and retires the codes it no longer lists; a later one brings them back', async () => {
+    const a = 'XJ01CAA001A001010100001';
+    const b = 'XJ01CAA001A001010200001';
+    const c = 'XJ01CAA001A001010300001';
+    const d = 'XJ01CAA001A001010400001';
+    // A full edition retires every code it lacks, so these run on a database of their own.
+    const own = await createTestDb();
+    const ownApi = await TestApi.start(own.config);
+    try {
+      const imp = ownApi.app.get(DrugDictionaryImporter);
+      const load = async (name: string, rows: string[], edition: string) => {
+        const path = file(name, [HEADER, ...rows].join('\n'));
+        const req = await imp.request({ path, edition, full: true, requestedBy: 'test' });
+        return imp.run(req.id, { finalAttempt: true });
+      };
+      const get = async (x: string) =>
+        (await own.ds.query(`SELECT * FROM drug_code WHERE code = $1`, [x]))[0];
+      const e1 = await load(
+        'e1.csv',
+        [
+          `${a},阿莫西林胶囊,胶囊剂,0.25g,甲厂,甲,否`,
+          `${b},阿莫西林胶囊,胶囊剂,0.5g,甲厂,甲,否`,
+          `${c},阿莫西林胶囊,胶囊剂,0.125g,甲厂,甲,否`,
+        ],
+        '2025 版',
+      );
+      expect(e1).toMatchObject({ status: 'DONE', inserted: 3 });
+      const e2 = await load(
+        'e2.csv',
+        [
+          `${a},阿莫西林胶囊(新名),胶囊剂,0.25g,甲厂,甲,否`,
+          `${b},阿莫西林胶囊,胶囊剂,0.5g,甲厂,甲,否`,
+          `${d},阿莫西林胶囊,胶囊剂,1g,甲厂,甲,否`,
+        ],
+        '2026 版',
+      );
+      expect(e2).toMatchObject({ status: 'DONE', inserted: 1, updated: 1, retired: 1, reactivated: 0 });
+      const e2id = (await own.ds.query(`SELECT id FROM drug_dictionary_edition WHERE name = '2026 版'`))[0]
+        .id;
+      expect(await get(a)).toMatchObject({
+        generic_name: '阿莫西林胶囊(新名)',
+        status: 'ACTIVE',
+        last_seen_edition_id: e2id,
+      });
+      expect(await get(b)).toMatchObject({ status: 'ACTIVE', last_seen_edition_id: e2id });
+      expect(await get(c)).toMatchObject({ status: 'RETIRED', retired_in_edition_id: e2id });
+      expect(await get(d)).toMatchObject({ status: 'ACTIVE', first_seen_edition_id: e2id });
+      // Never deleted.
+      expect((await own.ds.query(`SELECT count(*)::int AS n FROM drug_code`))[0].n).toBe(4);
+
+      const e3 = await load(
+        'e3.csv',
+        [
+          `${a},阿莫西林胶囊(新名),胶囊剂,0.25g,甲厂,甲,否`,
+          `${b},阿莫西林胶囊,胶囊剂,0.5g,甲厂,甲,否`,
+          `${c},阿莫西林胶囊,胶囊剂,0.125g,甲厂,甲,否`,
+          `${d},阿莫西林胶囊,胶囊剂,1g,甲厂,甲,否`,
+        ],
+        '2027 版',
+      );
+      expect(e3).toMatchObject({ inserted: 0, updated: 0, retired: 0, reactivated: 1 });
+      expect(await get(c)).toMatchObject({ status: 'ACTIVE', retired_in_edition_id: null });
+    } finally {
+      await ownApi.close();
+      await own.drop();
+    }
+  });
+
+  it('reads XLSX, finding the header under a title row and skipping a sheet without codes', async () => {
+    const wb = new ExcelJS.Workbook();
+    const notes = wb.addWorksheet('说明');
+    notes.addRow(['本表为测试数据']);
+    const sheet = wb.addWorksheet('药品');
+    sheet.addRow(['国家医保药品分类与代码(测试)']); // row 1: a title
+    sheet.addRow(['药品代码', '药品名称', '剂型', '规格', '生产企业', '甲乙类']); // row 2
+    sheet.addRow(['XN02BEA001A001010100011', '对乙酰氨基酚片', '片剂', '0.5g', '某厂', '甲']);
+    sheet.addRow(['XN02BEA001A00101010001', '对乙酰氨基酚片', '片剂', '0.5g', '某厂', '甲']); // row 4: short
+    sheet.addRow([
+      { richText: [{ text: 'ZA01AAB0001' }, { text: '010100001' }] },
+      '感冒清热颗粒',
+      '颗粒剂',
+      '12g',
+      '某厂',
+      '乙',
+    ]);
+    const path = join(dir, 'dictionary.xlsx');
+    await wb.xlsx.writeFile(path);
+    const run = await importFile(path, 'XLSX 版', false);
+    expect(run).toMatchObject({ status: 'DONE', format: 'XLSX', rowsTotal: 3, rowsOk: 2, rowsBad: 1 });
+    expect(run.errors).toEqual([
+      expect.objectContaining({ line: 4, sheet: 2, code: 'XN02BEA001A00101010001' }),
+    ]);
+    expect(await code('ZA01AAB0001010100001')).toMatchObject({
+      generic_name: '感冒清热颗粒',
+      insurance_class: 'B',
+    });
+    expect(run.fileSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses files it cannot use, changing nothing', async () => {
+    await expect(
+      importer.request({ path: file('list.xls', 'x'), edition: 'x', full: false, requestedBy: 'test' }),
+    ).rejects.toThrow(ImportFileError);
+    await expect(
+      importer.request({ path: join(dir, 'missing.csv'), edition: 'x', full: false, requestedBy: 'test' }),
+    ).rejects.toThrow(/cannot read the file/);
+    const before = (await db.ds.query(`SELECT count(*)::int AS n FROM drug_code`))[0].n;
+    const noHeader = await importFile(file('no-header.csv', `a,b,c\n${X1},x,y\n`), '无表头', true);
+    expect(noHeader.status).toBe('FAILED');
+    expect(noHeader.failure).toMatch(/no header with a code and a name column/);
+    const emptyFull = await importFile(file('empty.csv', `${HEADER}\nBAD,x,y,z,w,甲,否\n`), '空版本', true);
+    expect(emptyFull.status).toBe('FAILED');
+    expect(emptyFull.failure).toMatch(/would retire every code/);
+    const broken = await importFile(
+      file('broken.csv', `${HEADER}\n${X1},"unterminated,x\n`),
+      '坏文件',
+      false,
+    );
+    expect(broken).toMatchObject({ status: 'FAILED' });
+    expect(broken.failure).toMatch(/unterminated quoted field starting on line 2/);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM drug_code`))[0].n).toBe(before);
+  });
+
+  describe('as a job', () => {
+    let worker: INestApplicationContext;
+    beforeAll(async () => {
+      worker = await startWorker(db.config);
+    });
+    afterAll(async () => {
+      await worker?.close();
+    });
+
+    it('runs a queued import once, however often the job is delivered', async () => {
+      const path = file(
+        'queued.csv',
+        [HEADER, `XR05CAA001A001010100077,氨溴索片,片剂,30mg,某厂,乙,否`].join('\n'),
+      );
+      const req = await importer.request(
+        { path, edition: '队列版', full: false, requestedBy: 'test' },
+        { enqueue: true },
+      );
+      expect(req.status).toBe('QUEUED');
+      const done = await eventually(async () => {
+        const [r] = await db.ds.query(
+          `SELECT status, attempts, inserted FROM drug_dictionary_import WHERE id = $1`,
+          [req.id],
+        );
+        return r.status === 'DONE' ? r : null;
+      });
+      expect(done).toEqual({ status: 'DONE', attempts: 1, inserted: 1 });
+
+      // BullMQ delivers at least once: the same job again finds the run finished.
+      const queue = api.app.get<Queue>(getQueueToken(QUEUES.DRUG_IMPORTS), { strict: false });
+      const again = await queue.add(JOBS.DRUG_DICTIONARY_IMPORT, {
+        messageId: 'redelivery',
+        payload: { importId: req.id },
+      });
+      const result = await eventually(async () => {
+        const job = await queue.getJob(again.id!);
+        return job && (await job.isCompleted()) ? job.returnvalue : null;
+      });
+      expect(result).toEqual({ importId: req.id, status: 'DONE', attempts: 1 });
+      const [row] = await db.ds.query(`SELECT status, attempts FROM drug_dictionary_import WHERE id = $1`, [
+        req.id,
+      ]);
+      expect(row).toEqual({ status: 'DONE', attempts: 1 });
+      expect(
+        (
+          await db.ds.query(`SELECT count(*)::int AS n FROM drug_code WHERE code = 'XR05CAA001A001010100077'`)
+        )[0].n,
+      ).toBe(1);
+    });
+
+    it('does again, from the start, a run whose worker died mid-way', async () => {
+      const path = file(
+        'died.csv',
+        [HEADER, `XR05CAA001A001010100088,氨溴索片,片剂,30mg,另一厂,乙,否`].join('\n'),
+      );
+      const req = await importer.request({ path, edition: '重做版', full: false, requestedBy: 'test' });
+      // What a killed worker leaves: the run claimed, its transaction gone.
+      await db.ds.query(`UPDATE drug_dictionary_import SET status = 'RUNNING', attempts = 1 WHERE id = $1`, [
+        req.id,
+      ]);
+      const queue = api.app.get<Queue>(getQueueToken(QUEUES.DRUG_IMPORTS), { strict: false });
+      const job = await queue.add(JOBS.DRUG_DICTIONARY_IMPORT, {
+        messageId: 'retry',
+        payload: { importId: req.id },
+      });
+      const result = await eventually(async () => {
+        const j = await queue.getJob(job.id!);
+        return j && (await j.isCompleted()) ? j.returnvalue : null;
+      });
+      expect(result).toEqual({ importId: req.id, status: 'DONE', attempts: 2 });
+    });
+  });
+
+  it('lists imports newest first for admins and pharmacists', async () => {
+    const res = await api.gql(
+      `{ drugDictionaryImports(first: 2) { nodes { status fileName createdAt } pageInfo { hasNextPage } } }`,
+      {},
+      admin,
+    );
+    expect(res.data!.drugDictionaryImports.nodes).toHaveLength(2);
+    const [n1, n2] = res.data!.drugDictionaryImports.nodes;
+    expect(new Date(n1.createdAt).getTime()).toBeGreaterThanOrEqual(new Date(n2.createdAt).getTime());
+    const editions = await api.gql(
+      `{ essentialDrugEditions { code documentNo effectiveOn entries } }`,
+      {},
+      clinician,
+    );
+    expect(editions.data!.essentialDrugEditions).toEqual([
+      { code: '2018', documentNo: '国卫药政发〔2018〕31号', effectiveOn: '2018-11-01', entries: 685 },
+      { code: '2026', documentNo: '国卫药政发〔2026〕17号', effectiveOn: '2026-09-01', entries: 794 },
+    ]);
+  });
+});
