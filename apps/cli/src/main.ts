@@ -99,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
         log(
           `queued dictionary import ${run.id} (edition ${opts.edition}); follow it with drugDictionaryImport(id)`,
         );
-        return;
+        return 0;
       }
       log(
         `${run.status} ${run.id}: ${run.rowsTotal} rows, ${run.rowsOk} ok, ${run.rowsBad} bad; ` +
@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
         log(`  … ${run.rowsBad - 20} more bad rows (drugDictionaryImport(id).errors lists the first 1,000)`);
       if (run.status === 'SKIPPED') log(`same file as import ${run.duplicateOf}: nothing changed`);
       if (run.status === 'FAILED') throw new Error(run.failure ?? 'import failed');
-      return;
+      return 0;
     }
     default:
       throw new Error(USAGE);
