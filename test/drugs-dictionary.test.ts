@@ -98,7 +98,7 @@ describe('national drug dictionary import', () => {
     expect(await code('ZA04CAE0023010100166')).toMatchObject({
       generic_name: '儿童清肺口服液',
       kind: 'Z',
-      class_code: 'A04CA',
+      class_code: 'ZA04CA',
       product_key: 'ZA04CAE0023',
       status: 'ACTIVE',
     });

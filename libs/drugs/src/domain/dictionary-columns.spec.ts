@@ -51,7 +51,7 @@ describe('dictionary columns', () => {
       row: expect.objectContaining({
         code: 'XA01ABD075A002010100483',
         productKey: 'XA01ABD075A002',
-        classCode: 'A01AB',
+        classCode: 'XA01AB',
         insuranceClass: 'A',
         essential: true,
         essentialEdition: '2018',
