@@ -101,15 +101,19 @@ describe('a worker killed with SIGKILL mid-batch', () => {
 
     // Hold the worker's inbox writes so that jobs are surely mid-transaction when it dies.
     const blocker = db.ds.createQueryRunner();
-    let held: string[];
+    let held: string[] = [];
     let atKill: { created: number; notifications: number };
     let second: ChildProcess;
     try {
       await blocker.startTransaction();
       await blocker.query(`LOCK TABLE notification IN SHARE ROW EXCLUSIVE MODE`);
-      await eventually(async () => (await events.getActiveCount()) > 0, 30_000, 20);
-      // Only the first worker runs yet: every active job is its own.
-      held = (await events.getActive()).map((j) => j.id!);
+      // Only the first worker runs yet: every active job is its own. Read the list itself until
+      // it holds one (a count read apart from it can see a job that finishes in between).
+      await eventually(
+        async () => (held = (await events.getActive()).map((j) => j.id!)).length > 0,
+        30_000,
+        20,
+      );
       // A second copy is already running when the first dies, as in a deployment of several.
       second = await spawnWorker(db.config);
       await killWorker(child);
