@@ -9,6 +9,7 @@ import { Notifications1764000005000 } from '@yg/notifications/migrations/1764000
 import { Referrals1764000006000 } from '@yg/referrals/migrations/1764000006000-referrals';
 import { Consultations1764000007000 } from '@yg/consultations/migrations/1764000007000-consultations';
 import { ReserveExpertTime1764000008000 } from '@yg/consultations/migrations/1764000008000-reserve-expert-time';
+import { RevocableSessions1764000009000 } from '@yg/identity/migrations/1764000009000-revocable-sessions';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   Referrals1764000006000,
   Consultations1764000007000,
   ReserveExpertTime1764000008000,
+  RevocableSessions1764000009000,
 ];

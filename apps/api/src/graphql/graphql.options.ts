@@ -13,6 +13,7 @@ import {
   servePreloadedFields,
 } from '@yg/core';
 import type { AuditService } from '@yg/audit';
+import { oneLoginRule } from '@yg/identity';
 import { auditPlugin } from './audit.plugin';
 import { costLimitPlugin } from './cost.plugin';
 
@@ -28,7 +29,11 @@ export function graphqlOptions(config: AppConfig, logger: Logger, audit: AuditSe
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimitRule(config.graphql.maxDepth), aliasLimitRule(config.graphql.maxAliases)],
+    validationRules: [
+      depthLimitRule(config.graphql.maxDepth),
+      aliasLimitRule(config.graphql.maxAliases),
+      oneLoginRule,
+    ],
     // @nestjs/apollo loads @apollo/server's ESM build and this file its CJS build; the plugin
     // objects are plain and fit both, only the declared types differ.
     // Responses are per-user and never cached; the default cache-control plugin would wrap
