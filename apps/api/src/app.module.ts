@@ -28,6 +28,7 @@ import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
 import { RequestContextMiddleware } from './http/request-context.middleware';
+import { OperatorLoginController } from './admin/operator-login.controller';
 
 /** The HTTP process: GraphQL, socket.io, health. Stateless, so any number of copies can run. */
 @Module({})
@@ -58,7 +59,7 @@ export class AppModule implements NestModule {
           useFactory: graphqlOptions,
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, OperatorLoginController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -5,15 +5,21 @@ import { ConfigError, dataSourceOptions, loadConfig } from '@yg/core';
 import { ensureDatabase, runMigrations } from '@yg/schema';
 import { seedQianjiang } from '@yg/seed';
 import { printSchemaOf } from './print-schema';
+import { OPERATOR_USAGE, runOperatorCommand } from './operators';
 
 const USAGE = `usage: cli <command>
   migrate            create the database if missing and apply pending migrations
   seed               load the 黔江区医共体 demo consortium (idempotent)
-  schema <file>      write the GraphQL schema (SDL) to <file>`;
+  schema <file>      write the GraphQL schema (SDL) to <file>
+${OPERATOR_USAGE}`;
 
 async function main(argv: string[]) {
   const [command, arg] = argv;
   const config = loadConfig();
+  if (command?.startsWith('operator:')) {
+    log(await runOperatorCommand(config, command, argv.slice(1)));
+    return;
+  }
   switch (command) {
     case 'migrate': {
       await ensureDatabase(config);

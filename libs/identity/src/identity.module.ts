@@ -15,6 +15,7 @@ import { SessionBus } from './session/session-bus';
 import { SessionRegistry } from './session/session-registry';
 import { LoginRateLimiter } from './login/login-rate-limiter';
 import { PasswordLogin } from './login/password-login.service';
+import { OperatorsService } from './operators/operators.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity]), JwtModule.register({}), AuditModule, NetworkModule],
@@ -30,6 +31,7 @@ import { PasswordLogin } from './login/password-login.service';
     SessionRegistry,
     LoginRateLimiter,
     PasswordLogin,
+    OperatorsService,
   ],
   exports: [
     TokenService,
@@ -38,6 +40,7 @@ import { PasswordLogin } from './login/password-login.service';
     AuthGuard,
     AudienceService,
     SessionRegistry,
+    OperatorsService,
   ],
 })
 export class IdentityModule {}

@@ -10,6 +10,7 @@ import { Referrals1764000006000 } from '@yg/referrals/migrations/1764000006000-r
 import { Consultations1764000007000 } from '@yg/consultations/migrations/1764000007000-consultations';
 import { ReserveExpertTime1764000008000 } from '@yg/consultations/migrations/1764000008000-reserve-expert-time';
 import { RevocableSessions1764000009000 } from '@yg/identity/migrations/1764000009000-revocable-sessions';
+import { PlatformOperators1764000009100 } from '@yg/identity/migrations/1764000009100-platform-operators';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   Consultations1764000007000,
   ReserveExpertTime1764000008000,
   RevocableSessions1764000009000,
+  PlatformOperators1764000009100,
 ];
