@@ -68,7 +68,7 @@ describe('remote consultation end to end', () => {
   const clients: LiveClient[] = [];
 
   beforeAll(async () => {
-    db = await createTestDb({ JWT_TTL_SECONDS: '7200' });
+    db = await createTestDb({ JWT_TTL_SECONDS: '3600' });
     t = await buildTenant(db.ds);
     api = await TestApi.start(db.config);
     await api.app.listen(0, '127.0.0.1');

@@ -266,7 +266,7 @@ describe('consultations over GraphQL', () => {
 
   beforeAll(async () => {
     // Tokens outlive the suite even on a slow machine.
-    h.db = await createTestDb({ JWT_TTL_SECONDS: '7200' });
+    h.db = await createTestDb({ JWT_TTL_SECONDS: '3600' });
     h.t = await buildTenant(h.db.ds);
     t2 = await buildTenant(h.db.ds);
     h.api = await TestApi.start(h.db.config);
@@ -1272,7 +1272,7 @@ describe('consultation timers on a manual clock', () => {
 
   beforeAll(async () => {
     // The sweep stays out of the way (first run at boot, then hourly): the checks are called directly.
-    h.db = await createTestDb({ REFERRAL_SWEEP_EVERY_MS: '3600000', JWT_TTL_SECONDS: '7200' });
+    h.db = await createTestDb({ REFERRAL_SWEEP_EVERY_MS: '3600000', JWT_TTL_SECONDS: '3600' });
     h.t = await buildTenant(h.db.ds);
     h.api = await TestApi.start(h.db.config, { clock });
     worker = await startWorker(h.db.config, { clock });

@@ -31,6 +31,7 @@ import { HealthController } from './health/health.controller';
 import { RequestContextMiddleware } from './http/request-context.middleware';
 import { ApiMetrics } from './metrics/api-metrics';
 import { ApiMetricsModule } from './metrics/api-metrics.module';
+import { OperatorLoginController } from './admin/operator-login.controller';
 
 /** The HTTP process: GraphQL, socket.io, health. Stateless, so any number of copies can run. */
 @Module({})
@@ -63,7 +64,7 @@ export class AppModule implements NestModule {
           useFactory: graphqlOptions,
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, OperatorLoginController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -9,6 +9,7 @@ import { importDictionaryFromCli } from '@yg/drugs/dictionary/dictionary-cli';
 import { printSchemaOf } from './print-schema';
 import { describeMigration, migrate } from './migrate';
 import { AUDIT_VERIFY_USAGE, auditVerify, UsageError } from './audit-verify';
+import { OPERATOR_USAGE, runOperatorCommand } from './operators';
 
 const USAGE = `usage: cli <command>
   migrate            as DB_MIGRATION_USER: create the database if missing, apply pending
@@ -23,11 +24,16 @@ const USAGE = `usage: cli <command>
                      load the national medical-insurance drug code list (医保药品分类与代码);
                      --full: codes absent from this (newest) edition are retired;
                      --essential-edition: the 基药 list a plain "是" refers to (2018, 2026);
-                     --queue: leave it to a worker, which must see the same path`;
+                     --queue: leave it to a worker, which must see the same path
+${OPERATOR_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, arg] = argv;
   const config = loadConfig();
+  if (command?.startsWith('operator:')) {
+    log(await runOperatorCommand(config, command, argv.slice(1)));
+    return 0;
+  }
   switch (command) {
     case 'migrate': {
       describeMigration(await migrate(config), config).forEach(log);

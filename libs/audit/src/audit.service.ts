@@ -7,6 +7,14 @@ import { AuthUser, Clock, JOBS, QUEUES, RequestContext, requestContext } from '@
 import type { AuditOutcome } from './entities/audit-event.entity';
 import { PLATFORM_TENANT } from './domain/chain';
 
+/** Who acted: a tenant user, or a platform operator (no institution, the platform tenant). */
+export interface AuditActor {
+  id: string;
+  tenantId: string;
+  institutionId: string | null;
+  roles: readonly string[];
+}
+
 export interface AuditEntry {
   action: string;
   entityType?: string | null;
@@ -18,7 +26,7 @@ export interface AuditEntry {
   /** Defaults to the caller's tenant. */
   tenantId?: string;
   /** Defaults to the caller. */
-  actor?: AuthUser | null;
+  actor?: AuditActor | AuthUser | null;
 }
 
 /** Seal requests within one window share a job, which runs SEAL_DELAY_MS after the window. */

@@ -1,35 +1,80 @@
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { AuthUser, CurrentUser, GqlContext, Public, Role, Roles } from '@yg/core';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { AuthUser, Connection, CurrentUser, GqlContext, Public, Role, Roles } from '@yg/core';
 import { InstitutionEntity, InstitutionModel, NetworkService } from '@yg/network';
 import { AuthService, LoginResult } from './auth.service';
 import { UsersService } from './users.service';
-import { AuthPayloadModel, UserModel } from './models/identity.models';
-import { CreateUserInput, LoginArgs } from './dto/identity.inputs';
+import { UserAdminService } from './user-admin.service';
+import { AuthPayloadModel, UserConnection, UserModel } from './models/identity.models';
+import {
+  CreateUserInput,
+  DeactivateUserArgs,
+  LoginArgs,
+  UpdateUserInput,
+  UsersArgs,
+} from './dto/identity.inputs';
 import { UserEntity } from './entities/user.entity';
 
 @Resolver(() => UserModel)
 export class IdentityResolver {
   constructor(
     private readonly auth: AuthService,
-    private readonly users: UsersService,
+    private readonly usersService: UsersService,
+    private readonly admin: UserAdminService,
     private readonly network: NetworkService,
   ) {}
 
   @Public()
-  @Mutation(() => AuthPayloadModel, { description: '登录 Log in with user name and password' })
+  @Mutation(() => AuthPayloadModel, {
+    description: '登录 Log in with user name and password (one login per request)',
+  })
   login(@Args() args: LoginArgs): Promise<LoginResult> {
     return this.auth.login(args.username, args.password);
   }
 
   @Query(() => UserModel, { description: '当前用户 The caller' })
   me(@CurrentUser() user: AuthUser): Promise<UserEntity> {
-    return this.users.me(user);
+    return this.usersService.me(user);
+  }
+
+  @Query(() => UserConnection, {
+    description: '用户列表(医共体管理员:全部;机构管理员:本机构) Users I administer',
+  })
+  @Roles(Role.CONSORTIUM_ADMIN, Role.INSTITUTION_ADMIN)
+  users(@CurrentUser() user: AuthUser, @Args() args: UsersArgs): Promise<Connection<UserEntity>> {
+    return this.admin.users(user, args);
   }
 
   @Mutation(() => UserModel, { description: '新建用户 Create a user' })
   @Roles(Role.CONSORTIUM_ADMIN, Role.INSTITUTION_ADMIN)
   createUser(@CurrentUser() user: AuthUser, @Args('input') input: CreateUserInput): Promise<UserEntity> {
-    return this.users.createUser(user, input);
+    return this.usersService.createUser(user, input);
+  }
+
+  @Mutation(() => UserModel, {
+    description: '修改用户(姓名、电话、角色、机构);角色变更立即生效 Edit a user; role changes apply at once',
+  })
+  @Roles(Role.CONSORTIUM_ADMIN, Role.INSTITUTION_ADMIN)
+  updateUser(@CurrentUser() user: AuthUser, @Args('input') input: UpdateUserInput): Promise<UserEntity> {
+    return this.admin.updateUser(user, input);
+  }
+
+  @Mutation(() => UserModel, {
+    description: '停用用户,立即结束其所有会话 Deactivate a user; ends their sessions at once',
+  })
+  @Roles(Role.CONSORTIUM_ADMIN, Role.INSTITUTION_ADMIN)
+  deactivateUser(@CurrentUser() user: AuthUser, @Args() args: DeactivateUserArgs): Promise<UserEntity> {
+    return this.admin.deactivateUser(user, args);
+  }
+
+  @Mutation(() => UserModel, {
+    description: '重新启用用户(需重新登录) Reactivate a user (they log in again)',
+  })
+  @Roles(Role.CONSORTIUM_ADMIN, Role.INSTITUTION_ADMIN)
+  reactivateUser(
+    @CurrentUser() user: AuthUser,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<UserEntity> {
+    return this.admin.reactivateUser(user, id);
   }
 
   @ResolveField(() => InstitutionModel)

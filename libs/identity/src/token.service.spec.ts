@@ -20,17 +20,17 @@ describe('TokenService', () => {
   afterEach(() => jest.useRealTimers());
 
   it('accepts a token again from what it verified, and refuses it from the second it expires', () => {
-    const { token, expiresAt } = tokens.issue(user);
-    expect(tokens.check(token)).toEqual({ ok: true, user, expiresAt });
+    const { token, expiresAt } = tokens.issue(user, 3);
+    expect(tokens.check(token)).toEqual({ ok: true, user, sessionVersion: 3, expiresAt });
     jest.setSystemTime(expiresAt.getTime() - 1);
-    expect(tokens.check(token)).toEqual({ ok: true, user, expiresAt });
+    expect(tokens.check(token)).toEqual({ ok: true, user, sessionVersion: 3, expiresAt });
     jest.setSystemTime(expiresAt.getTime());
     expect(tokens.check(token)).toEqual({ ok: false, reason: 'expired' });
     expect(tokens.check(token)).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('never takes a token that differs from a verified one by a character', () => {
-    const { token } = tokens.issue(user);
+    const { token } = tokens.issue(user, 0);
     expect(tokens.check(token).ok).toBe(true);
     const [head, body, sig] = token.split('.');
     const flipped = `${head}.${body}.${sig.slice(0, -2)}${sig.at(-2) === 'A' ? 'B' : 'A'}${sig.at(-1)}`;
@@ -40,5 +40,22 @@ describe('TokenService', () => {
       auth: { ...config.auth, jwtSecret: 'another-secret-'.padEnd(40, 'y') },
     });
     expect(other.check(token)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it('keeps operator and tenant tokens apart: neither passes for the other, even once cached', () => {
+    const { token: userToken } = tokens.issue(user, 0);
+    const { token: opToken } = tokens.issueOperator(user.id, 2);
+    expect(tokens.check(userToken).ok).toBe(true);
+    expect(tokens.checkOperator(opToken)).toMatchObject({ ok: true, operatorId: user.id, sessionVersion: 2 });
+    expect(tokens.check(opToken)).toEqual({ ok: false, reason: 'invalid' });
+    expect(tokens.checkOperator(userToken)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it('reads a token without a session version (issued before versions existed) as version 0', () => {
+    const legacy = new JwtService().sign(
+      { sub: user.id, tid: user.tenantId, iid: user.institutionId, pid: null, roles: user.roles },
+      { secret: config.auth.jwtSecret, issuer: 'yigongti', expiresIn: 60 },
+    );
+    expect(tokens.check(legacy)).toMatchObject({ ok: true, sessionVersion: 0 });
   });
 });

@@ -18,16 +18,7 @@ import { NetworkService } from '@yg/network';
 import { UserEntity } from './entities/user.entity';
 import { CreateUserInput } from './dto/identity.inputs';
 import { hashPassword, passwordProblem } from './password';
-
-/** Roles an institution administrator may hand out; the rest are the consortium's to give. */
-const INSTITUTION_GRANTABLE = new Set<Role>([
-  Role.CLINICIAN,
-  Role.REFERRAL_COORDINATOR,
-  Role.EXPERT,
-  Role.INSTITUTION_ADMIN,
-  // The institution's pharmacy head (药剂科负责人).
-  Role.PHARMACIST,
-]);
+import { INSTITUTION_GRANTABLE } from './user-admin.service';
 
 @Injectable()
 export class UsersService {

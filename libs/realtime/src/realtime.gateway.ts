@@ -1,17 +1,60 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
   OnGatewayConnection,
+  OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
+  WebSocketServer,
 } from '@nestjs/websockets';
-import type { Socket } from 'socket.io';
-import { AuthUser, Public } from '@yg/core';
-import { TokenService } from '@yg/identity';
+import type { Server, Socket } from 'socket.io';
+import { APP_CONFIG, AppConfig, AuthUser, Public } from '@yg/core';
+import { SessionRegistry, TokenService, UserSession } from '@yg/identity';
 import { rooms } from './rooms';
 
-type AuthedSocket = Socket & { data: { user?: AuthUser; expiry?: NodeJS.Timeout } };
+/**
+ * Plain data only: the Redis adapter serialises `socket.data` when another api process fetches
+ * the sockets of a room (consultation presence).
+ */
+interface SocketData {
+  /** The user as they are now (current roles); set once admitted. */
+  user?: AuthUser;
+  /** What the token says, and its session version: re-checked on every event. */
+  claims?: AuthUser;
+  sessionVersion?: number;
+  stamp?: string;
+}
+
+/** What this process keeps about its own sockets besides their data. */
+interface LocalState {
+  admitted: Promise<boolean>;
+  expiry?: NodeJS.Timeout;
+}
+
+type AuthedSocket = Socket & { data: SocketData };
+
+interface AuthError {
+  code: string;
+  message: string;
+}
+
+const UNAUTHENTICATED: AuthError = {
+  code: 'UNAUTHENTICATED',
+  message: '未登录或登录已过期 (Not authenticated or session expired)',
+};
+const SESSION_REVOKED: AuthError = {
+  code: 'SESSION_REVOKED',
+  message: '登录已失效(账户已停用或已调整),请重新登录 (Your session has ended; log in again)',
+};
+const SESSION_CHANGED: AuthError = {
+  code: 'SESSION_CHANGED',
+  message: '账户权限已变更,请重新连接 (Your roles changed; reconnect)',
+};
+const SERVICE_UNAVAILABLE: AuthError = {
+  code: 'SERVICE_UNAVAILABLE',
+  message: '暂时无法核验登录状态,请稍后重连 (Your session cannot be checked right now; reconnect shortly)',
+};
 
 function tokenOf(socket: Socket): string | undefined {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -22,49 +65,156 @@ function tokenOf(socket: Socket): string | undefined {
 
 /**
  * Live pushes. A client connects with its JWT and is put in its own user room and its
- * institution's room, nothing else; without a valid token it is disconnected. The socket is
- * dropped when the token expires, so a stale login stops receiving.
+ * institution's room, nothing else; without a valid token or live session it is disconnected.
+ * Every event it sends passes the session check first, and its sockets are dropped (with an
+ * `auth_error` saying why) when its user is deactivated or changed anywhere, when a periodic
+ * re-check finds so (in case the news was lost with Redis), or when its token expires.
  */
 @WebSocketGateway()
-export class RealtimeGateway implements OnGatewayConnection {
+export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnModuleDestroy {
   private readonly logger = new Logger(RealtimeGateway.name);
+  @WebSocketServer() server!: Server;
+  private sweep?: NodeJS.Timeout;
+  private stopListening?: () => void;
+  private readonly local = new WeakMap<Socket, LocalState>();
 
-  constructor(private readonly tokens: TokenService) {}
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly sessions: SessionRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  async handleConnection(socket: AuthedSocket) {
+  afterInit() {
+    this.stopListening = this.sessions.onChange((change) => {
+      if (change.kind === 'user') void this.recheck(this.localSocketsOf(change.id));
+    });
+    this.sweep = setInterval(() => void this.recheck(this.localSockets()), this.config.auth.sessionRecheckMs);
+    this.sweep.unref();
+  }
+
+  onModuleDestroy() {
+    clearInterval(this.sweep);
+    this.stopListening?.();
+  }
+
+  handleConnection(socket: AuthedSocket) {
+    // Registered before anything is awaited, so no event gets past it.
+    socket.use((_packet, next) => this.screen(socket, next));
+    const state: LocalState = {
+      admitted: this.admit(socket).catch((err: Error) => {
+        this.logger.warn(`socket not admitted: ${err.message}`);
+        this.drop(socket, SERVICE_UNAVAILABLE);
+        return false;
+      }),
+    };
+    this.local.set(socket, state);
+    socket.once('disconnect', () => clearTimeout(state.expiry));
+  }
+
+  private async admit(socket: AuthedSocket): Promise<boolean> {
     const token = tokenOf(socket);
     const check = token ? this.tokens.check(token) : undefined;
     if (!check?.ok) {
-      socket.emit('auth_error', {
-        code: 'UNAUTHENTICATED',
-        message: '未登录或登录已过期 (Not authenticated or session expired)',
-      });
-      socket.disconnect(true);
-      return;
+      this.drop(socket, UNAUTHENTICATED);
+      return false;
     }
-    socket.data.user = check.user;
-    await socket.join([rooms.user(check.user.id), rooms.institution(check.user.institutionId)]);
+    const session = await this.sessions.checkUser(check.user, check.sessionVersion);
+    if (!session.ok) {
+      this.drop(socket, session.reason === 'revoked' ? SESSION_REVOKED : SERVICE_UNAVAILABLE);
+      return false;
+    }
+    Object.assign(socket.data, {
+      user: session.user,
+      claims: check.user,
+      sessionVersion: check.sessionVersion,
+      stamp: session.stamp,
+    });
+    await socket.join([rooms.user(session.user.id), rooms.institution(session.user.institutionId)]);
     const ttl = check.expiresAt.getTime() - Date.now();
-    socket.data.expiry = setTimeout(
-      () => {
-        // Say why, so the client refreshes its token and reconnects instead of giving up.
-        socket.emit('auth_error', {
+    // Say why, so the client refreshes its token and reconnects instead of giving up.
+    const expiry = setTimeout(
+      () =>
+        this.drop(socket, {
           code: 'TOKEN_EXPIRED',
           message: '登录已过期,请重新登录 (Session expired; log in again)',
-        });
-        socket.disconnect(true);
-      },
+        }),
       Math.max(ttl, 0),
     );
-    socket.data.expiry.unref();
-    socket.once('disconnect', () => clearTimeout(socket.data.expiry));
+    expiry.unref();
+    const state = this.local.get(socket);
+    if (state && socket.connected) state.expiry = expiry;
+    else clearTimeout(expiry);
+    return true;
+  }
+
+  /** Lets an event through only for an admitted socket whose session is as it was admitted. */
+  private screen(socket: AuthedSocket, next: (err?: Error) => void): void {
+    const { claims, sessionVersion } = socket.data;
+    if (!claims || sessionVersion === undefined) {
+      void this.local.get(socket)?.admitted.then((ok) => ok && this.screen(socket, next));
+      return;
+    }
+    const session = this.sessions.checkUser(claims, sessionVersion);
+    if (session instanceof Promise) void session.then((s) => this.judge(socket, s) && next());
+    else if (this.judge(socket, session)) next();
+  }
+
+  /** Re-checks these sockets' sessions (their users read in one query) and drops the dead. */
+  private async recheck(sockets: AuthedSocket[]): Promise<void> {
+    const live = sockets.filter((s) => s.data.claims && s.connected);
+    if (!live.length) return;
+    try {
+      await this.sessions.refreshUsers(live.map((s) => s.data.claims!.id));
+    } catch (err) {
+      this.logger.warn(`session re-check postponed: ${(err as Error).message}`);
+      return;
+    }
+    for (const s of live) {
+      const session = this.sessions.checkUser(s.data.claims!, s.data.sessionVersion!);
+      if (session instanceof Promise) void session.then((r) => this.judge(s, r));
+      else this.judge(s, session);
+    }
+  }
+
+  private judge(socket: AuthedSocket, session: UserSession): boolean {
+    if (!socket.connected) return false;
+    if (!session.ok) {
+      this.drop(socket, session.reason === 'revoked' ? SESSION_REVOKED : SERVICE_UNAVAILABLE);
+      return false;
+    }
+    // Roles or institution changed: the rooms and rights of this socket are out of date.
+    if (session.stamp !== socket.data.stamp) {
+      this.drop(socket, SESSION_CHANGED);
+      return false;
+    }
+    return true;
+  }
+
+  /** Says why, then disconnects: the socket leaves every room, consultation rooms included. */
+  private drop(socket: AuthedSocket, error: AuthError): void {
+    if (!socket.connected) return;
+    socket.emit('auth_error', error);
+    socket.disconnect(true);
+  }
+
+  private localSockets(): AuthedSocket[] {
+    return [...this.server.sockets.sockets.values()] as AuthedSocket[];
+  }
+
+  private localSocketsOf(userId: string): AuthedSocket[] {
+    const ids = this.server.sockets.adapter.rooms.get(rooms.user(userId));
+    if (!ids) return [];
+    return [...ids].flatMap((id) => {
+      const s = this.server.sockets.sockets.get(id);
+      return s ? [s as AuthedSocket] : [];
+    });
   }
 
   /**
    * Rooms are decided by the server; asking for any other is refused.
    * @Public: the global AuthGuard reads the user from an HTTP/GraphQL request and finds none on
-   * a socket, so it refused every message. This gateway authenticates at the handshake instead
-   * and checks `socket.data.user` here.
+   * a socket. This gateway authenticates at the handshake and checks the session on every
+   * event (socket middleware above) instead.
    */
   @Public()
   @SubscribeMessage('join')

@@ -9,6 +9,8 @@ import { Notifications1764000005000 } from '@yg/notifications/migrations/1764000
 import { Referrals1764000006000 } from '@yg/referrals/migrations/1764000006000-referrals';
 import { Consultations1764000007000 } from '@yg/consultations/migrations/1764000007000-consultations';
 import { ReserveExpertTime1764000008000 } from '@yg/consultations/migrations/1764000008000-reserve-expert-time';
+import { RevocableSessions1764000009000 } from '@yg/identity/migrations/1764000009000-revocable-sessions';
+import { PlatformOperators1764000009100 } from '@yg/identity/migrations/1764000009100-platform-operators';
 import { AppRole1764000010000 } from './roles/1764000010000-app-role';
 import { AuditKeyedChain1764000010100 } from '@yg/audit/migrations/1764000010100-audit-keyed-chain';
 import { OutboxSettled1764000012000 } from '@yg/outbox/migrations/1764000012000-outbox-settled';
@@ -29,6 +31,8 @@ export const MIGRATIONS = [
   Referrals1764000006000,
   Consultations1764000007000,
   ReserveExpertTime1764000008000,
+  RevocableSessions1764000009000,
+  PlatformOperators1764000009100,
   AppRole1764000010000,
   AuditKeyedChain1764000010100,
   OutboxSettled1764000012000,

@@ -14,6 +14,7 @@ import {
   shapeLimitRule,
 } from '@yg/core';
 import type { AuditService } from '@yg/audit';
+import { oneLoginRule } from '@yg/identity';
 import { auditPlugin } from './audit.plugin';
 import { costLimitPlugin } from './cost.plugin';
 import type { ApiMetrics } from '../metrics/api-metrics';
@@ -42,7 +43,11 @@ export function graphqlOptions(
     preserveHttpStatusForExecutionErrors: false,
     // Every limit applies before authentication: validation and parsing come first.
     parseOptions: { maxTokens: config.graphql.maxTokens },
-    validationRules: [shapeLimitRule(config.graphql), aliasLimitRule(config.graphql.maxAliases)],
+    validationRules: [
+      shapeLimitRule(config.graphql),
+      aliasLimitRule(config.graphql.maxAliases),
+      oneLoginRule,
+    ],
     // @nestjs/apollo loads @apollo/server's ESM build and this file its CJS build; the plugin
     // objects are plain and fit both, only the declared types differ.
     // Responses are per-user and never cached; the default cache-control plugin would wrap

@@ -3,10 +3,10 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import pinoHttp from 'pino-http';
 import { AuthUser, InjectLogger, RequestContext, requestContext, requestIdFrom } from '@yg/core';
-import { TokenService } from '@yg/identity';
+import { AuthFailure, SessionRegistry, TokenService, UserSession } from '@yg/identity';
 import { ApiMetrics } from '../metrics/api-metrics';
 
-type AuthedRequest = Request & { user?: AuthUser; authError?: string; id?: string };
+type AuthedRequest = Request & { user?: AuthUser; authError?: AuthFailure; id?: string };
 
 const MAX_LOGGED_PATH = 200;
 
@@ -18,7 +18,8 @@ export function pathOf(url: string | undefined): string {
 
 /**
  * Opens the request's context: request id (echoed back), client address and, when a valid
- * bearer token is present, the caller. Everything downstream reads them from here.
+ * bearer token of a live session is present, the caller as they are now (current roles).
+ * Everything downstream reads them from here.
  */
 @Injectable()
 export class RequestContextMiddleware implements NestMiddleware {
@@ -26,6 +27,7 @@ export class RequestContextMiddleware implements NestMiddleware {
 
   constructor(
     private readonly tokens: TokenService,
+    private readonly sessions: SessionRegistry,
     @InjectLogger() logger: Logger,
     private readonly metrics: ApiMetrics,
   ) {
@@ -52,11 +54,32 @@ export class RequestContextMiddleware implements NestMiddleware {
     if (header?.startsWith('Bearer ')) {
       const check = this.tokens.check(header.slice(7).trim());
       if (check.ok) {
-        req.user = check.user;
-        ctx.user = check.user;
-      } else {
-        req.authError = check.reason;
+        const session = this.sessions.checkUser(check.user, check.sessionVersion);
+        // A cached session answers at once; only a read from Postgres makes this asynchronous.
+        if (session instanceof Promise) {
+          session.then((s) => this.proceed(req, res, next, ctx, s)).catch(next);
+          return;
+        }
+        this.proceed(req, res, next, ctx, session);
+        return;
       }
+      req.authError = check.reason;
+    }
+    this.proceed(req, res, next, ctx);
+  }
+
+  private proceed(
+    req: AuthedRequest,
+    res: Response,
+    next: NextFunction,
+    ctx: RequestContext,
+    session?: UserSession,
+  ): void {
+    if (session?.ok) {
+      req.user = session.user;
+      ctx.user = session.user;
+    } else if (session) {
+      req.authError = session.reason;
     }
     this.metrics.observeHttp(req, res);
     requestContext.run(ctx, () => {

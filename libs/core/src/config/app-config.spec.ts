@@ -193,6 +193,27 @@ describe('patient data keys', () => {
   });
 });
 
+describe('session and login limits', () => {
+  it('bounds JWT_TTL_SECONDS at one hour, naming it', () => {
+    expect(loadConfig({ JWT_TTL_SECONDS: '3600' }).auth.jwtTtlSeconds).toBe(3600);
+    expect(() => loadConfig({ JWT_TTL_SECONDS: '86400' })).toThrow(/JWT_TTL_SECONDS.*at most 3600/);
+  });
+
+  it('bounds SESSION_RECHECK_MS (how long a revoked session can outlive a lost broadcast) at a minute', () => {
+    expect(loadConfig({}).auth.sessionRecheckMs).toBe(5000);
+    expect(() => loadConfig({ SESSION_RECHECK_MS: '600000' })).toThrow(/SESSION_RECHECK_MS/);
+  });
+
+  it('has login rate limits by default', () => {
+    expect(loadConfig({}).auth.loginRate).toEqual({
+      windowSeconds: 60,
+      maxPerAddress: 60,
+      maxPerUsername: 10,
+    });
+    expect(() => loadConfig({ LOGIN_RATE_MAX_PER_ADDRESS: '0' })).toThrow(/LOGIN_RATE_MAX_PER_ADDRESS/);
+  });
+});
+
 describe('MEETING_URL_TEMPLATE', () => {
   it('must be an https URL with a {consultationId} placeholder', () => {
     expect(

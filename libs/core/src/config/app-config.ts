@@ -34,6 +34,10 @@ export interface AppConfig {
     jwtTtlSeconds: number;
     loginMaxFailures: number;
     loginLockSeconds: number;
+    /** Login attempts per fixed window, per client address and per user name. */
+    loginRate: { windowSeconds: number; maxPerAddress: number; maxPerUsername: number };
+    /** How long a user's session state (active, version, roles) is trusted before it is re-read. */
+    sessionRecheckMs: number;
   };
   /** Data keys by id (all readable), the id new ciphertexts are written with, the look-up key. */
   patientKeys: { dataKeys: Record<string, Buffer>; writeKeyId: string; lookupKey: Buffer };
@@ -170,6 +174,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       jwtTtlSeconds: e.JWT_TTL_SECONDS,
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
       loginLockSeconds: e.LOGIN_LOCK_SECONDS,
+      loginRate: {
+        windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS,
+        maxPerAddress: e.LOGIN_RATE_MAX_PER_ADDRESS,
+        maxPerUsername: e.LOGIN_RATE_MAX_PER_USERNAME,
+      },
+      sessionRecheckMs: e.SESSION_RECHECK_MS,
     },
     patientKeys: {
       dataKeys: patientKeys.dataKeys,

@@ -66,9 +66,25 @@ export const envSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(1000),
 
   JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
-  JWT_TTL_SECONDS: positiveInt.default(900),
+  // A token outlives neither a deactivation nor a role change (both are checked per request), but
+  // a stolen one is worth less the sooner it expires.
+  JWT_TTL_SECONDS: positiveInt
+    .max(3600, 'JWT_TTL_SECONDS must be at most 3600 (1 hour) (访问令牌有效期最长 3600 秒)')
+    .default(900),
   LOGIN_MAX_FAILURES: positiveInt.default(5),
   LOGIN_LOCK_SECONDS: positiveInt.default(900),
+  LOGIN_RATE_WINDOW_SECONDS: positiveInt.max(3600).default(60),
+  LOGIN_RATE_MAX_PER_ADDRESS: positiveInt.default(60),
+  LOGIN_RATE_MAX_PER_USERNAME: positiveInt.default(10),
+  SESSION_RECHECK_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(
+      60_000,
+      'SESSION_RECHECK_MS must be at most 60000: a revoked session must end within a minute even without Redis',
+    )
+    .default(5000),
 
   /** The first data key, id k1 (kept for existing installations); PATIENT_DATA_KEYS adds others. */
   PATIENT_DATA_KEY: base64Key.default(DEV_DATA_KEY),

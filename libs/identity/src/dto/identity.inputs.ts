@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsEnum,
   IsOptional,
   IsString,
@@ -11,7 +12,10 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { Role } from '@yg/core';
+import { PageArgs, Role } from '@yg/core';
+
+const PHONE = /^1[3-9]\d{9}$/;
+const PHONE_MESSAGE = '手机号应为 11 位 (mobile: 11 digits)';
 
 @ArgsType()
 export class LoginArgs {
@@ -41,6 +45,62 @@ export class CreateUserInput {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() practitionerId?: string;
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Matches(/^1[3-9]\d{9}$/, { message: '手机号应为 11 位 (mobile: 11 digits)' })
+  @Matches(PHONE, { message: PHONE_MESSAGE })
   phone?: string;
+}
+
+/** Only the fields given change; `null` clears phone or practitioner. */
+@InputType()
+export class UpdateUserInput {
+  @Field(() => ID) @IsUUID() id!: string;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(40)
+  displayName?: string;
+  @Field(() => String, { nullable: true, description: '手机号;null 清除 Mobile; null clears it' })
+  @IsOptional()
+  @Matches(PHONE, { message: PHONE_MESSAGE })
+  phone?: string | null;
+  @Field(() => [Role], { nullable: true, description: '新角色(整体替换) Roles, replacing the current ones' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(6)
+  @IsEnum(Role, { each: true })
+  roles?: Role[];
+  @Field(() => ID, {
+    nullable: true,
+    description: '调往的机构(需重新登录) Move to this institution (ends sessions)',
+  })
+  @IsOptional()
+  @IsUUID()
+  institutionId?: string;
+  @Field(() => ID, { nullable: true, description: '对应医务人员;null 解除 Practitioner; null unlinks' })
+  @IsOptional()
+  @IsUUID()
+  practitionerId?: string | null;
+}
+
+@ArgsType()
+export class DeactivateUserArgs {
+  @Field(() => ID) @IsUUID() id!: string;
+  @Field(() => String, { description: '停用原因(1–200 字) Why (1–200 characters)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  reason!: string;
+}
+
+@ArgsType()
+export class UsersArgs extends PageArgs {
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() institutionId?: string;
+  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() active?: boolean;
+  @Field(() => Role, { nullable: true }) @IsOptional() @IsEnum(Role) role?: Role;
+  @Field(() => String, { nullable: true, description: '登录名或姓名包含 User name or display name contains' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  search?: string;
 }

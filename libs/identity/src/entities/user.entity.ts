@@ -16,5 +16,10 @@ export class UserEntity {
   @Column({ name: 'failed_attempts', type: 'int', default: 0 }) failedAttempts!: number;
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true }) lockedUntil!: Date | null;
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true }) lastLoginAt!: Date | null;
+  /** Carried in every token; a token of an older version is refused. */
+  @Column({ name: 'session_version', type: 'int', default: 0 }) sessionVersion!: number;
+  @Column({ name: 'deactivated_at', type: 'timestamptz', nullable: true }) deactivatedAt!: Date | null;
+  @Column({ name: 'deactivated_by', type: 'uuid', nullable: true }) deactivatedBy!: string | null;
+  @Column({ name: 'deactivation_reason', type: 'text', nullable: true }) deactivationReason!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { Role } from '@yg/core';
+import { Paginated, Role } from '@yg/core';
 
 @ObjectType('User', { description: '系统用户 User' })
 export class UserModel {
@@ -11,7 +11,11 @@ export class UserModel {
   @Field(() => ID, { nullable: true }) practitionerId!: string | null;
   @Field(() => Boolean) active!: boolean;
   @Field(() => Date, { nullable: true }) lastLoginAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: '停用时间 When it was deactivated' })
+  deactivatedAt!: Date | null;
 }
+
+export const UserConnection = Paginated(UserModel, 'UserConnection');
 
 @ObjectType('AuthPayload', { description: '登录结果 Login result' })
 export class AuthPayloadModel {

@@ -1,0 +1,550 @@
+import type { ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { io, Socket as ClientSocket } from 'socket.io-client';
+import { rooms } from '@yg/realtime';
+import { createTestDb, TestDb } from './utils/test-db';
+import { testConfig } from './utils/config';
+import { buildTenant, PASSWORD, TenantFixture } from './utils/fixtures';
+import { errorCode, GqlResult, TestApi } from './utils/api';
+import { eventually } from './utils/worker';
+import { registerPatient } from './utils/referrals';
+import { freePort, startRedis, stopProcess } from './pipeline-helpers';
+
+const WAIT_MS = 20_000;
+
+const USER_FIELDS = `id username displayName roles institutionId practitionerId active deactivatedAt`;
+const UPDATE = `mutation($i: UpdateUserInput!) { updateUser(input: $i) { ${USER_FIELDS} } }`;
+const DEACTIVATE = `mutation($id: ID!, $r: String!) { deactivateUser(id: $id, reason: $r) { ${USER_FIELDS} } }`;
+const REACTIVATE = `mutation($id: ID!) { reactivateUser(id: $id) { ${USER_FIELDS} } }`;
+const USERS = `query($f: Int, $a: String, $inst: ID, $active: Boolean, $role: Role, $s: String) {
+  users(first: $f, after: $a, institutionId: $inst, active: $active, role: $role, search: $s) {
+    nodes { id username active roles institutionId } pageInfo { hasNextPage endCursor } } }`;
+const ME = `{ me { id roles institutionId } }`;
+
+/** A socket.io client that records what it is sent and how it was let go. */
+class Live {
+  readonly frames: { event: string; data: any }[] = [];
+  readonly disconnects: string[] = [];
+  readonly socket: ClientSocket;
+
+  constructor(url: string, token: string) {
+    this.socket = io(url, {
+      transports: ['websocket'],
+      auth: { token },
+      reconnection: false,
+      forceNew: true,
+      timeout: WAIT_MS,
+    });
+    this.socket.onAny((event: string, data: unknown) => this.frames.push({ event, data }));
+    this.socket.on('disconnect', (reason) => this.disconnects.push(reason));
+  }
+
+  of(event: string): any[] {
+    return this.frames.filter((f) => f.event === event).map((f) => f.data);
+  }
+
+  waitFor(event: string, match: (d: any) => boolean = () => true): Promise<any> {
+    return eventually(async () => this.of(event).find(match), WAIT_MS);
+  }
+
+  async ready(userId: string): Promise<void> {
+    await eventually(async () => this.socket.connected, WAIT_MS);
+    const ack = await this.emit('join', rooms.user(userId));
+    if (!ack?.ok) throw new Error(`not admitted: ${JSON.stringify(ack)} ${JSON.stringify(this.frames)}`);
+  }
+
+  emit(event: string, body: unknown): Promise<any> {
+    return this.socket.timeout(WAIT_MS).emitWithAck(event, body);
+  }
+
+  /** Told why, then dropped by the server. */
+  async dropped(code: string): Promise<void> {
+    await this.waitFor('auth_error', (e) => e.code === code);
+    await eventually(async () => this.disconnects.length > 0, WAIT_MS);
+    expect(this.disconnects).toEqual(['io server disconnect']);
+  }
+
+  close() {
+    this.socket.disconnect();
+  }
+}
+
+async function listen(api: TestApi): Promise<string> {
+  await api.app.listen(0, '127.0.0.1');
+  const { port } = api.app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+function expectCode(res: GqlResult, code: string) {
+  expect({ code: errorCode(res), data: res.data, message: res.errors?.[0]?.message }).toEqual({
+    code,
+    data: null,
+    message: expect.stringMatching(/[\u4e00-\u9fff].*\(.+\)/),
+  });
+}
+
+describe('user administration and revocable sessions', () => {
+  let db: TestDb;
+  let t: TenantFixture;
+  /** Two api copies on one database and Redis, as in production. */
+  let api: TestApi;
+  let apiB: TestApi;
+  let url: string;
+  let urlB: string;
+  let adminToken: string;
+  const clients: Live[] = [];
+
+  const connect = (target: string, token: string) => {
+    const c = new Live(target, token);
+    clients.push(c);
+    return c;
+  };
+
+  /** Another user (the fixture's password) at an institution, with roles. */
+  async function addUser(
+    prefix: string,
+    institutionId: string,
+    roles: string[],
+    tenant: TenantFixture = t,
+    practitionerId: string | null = null,
+  ): Promise<{ id: string; username: string }> {
+    const username = `${prefix}-${randomBytes(4).toString('hex')}`;
+    const [row] = await db.ds.query(
+      `INSERT INTO app_user (tenant_id, institution_id, practitioner_id, username, display_name, password_hash, roles)
+       SELECT $1, $2, $3, $4, $4, password_hash, $5 FROM app_user WHERE id = $6 RETURNING id`,
+      [tenant.tenantId, institutionId, practitionerId, username, roles, t.users.admin.id],
+    );
+    return { id: row.id as string, username };
+  }
+
+  async function row(id: string) {
+    const [r] = await db.ds.query(
+      `SELECT active, roles, institution_id, practitioner_id, display_name, phone, session_version,
+              deactivated_at, deactivated_by, deactivation_reason
+         FROM app_user WHERE id = $1`,
+      [id],
+    );
+    return r;
+  }
+
+  async function events(action: string, entityId: string) {
+    return db.ds.query(
+      `SELECT outcome, error_code, actor_user_id, details FROM audit_event
+        WHERE action = $1 AND entity_id = $2 ORDER BY id`,
+      [action, entityId],
+    );
+  }
+
+  /** The trail the GraphQL layer writes for a refused mutation. */
+  async function refusals(field: string) {
+    return db.ds.query(
+      `SELECT outcome, error_code FROM audit_event WHERE action = $1 AND outcome <> 'SUCCESS' ORDER BY id`,
+      [`mutation.${field}`],
+    );
+  }
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    t = await buildTenant(db.ds);
+    // Sessions are re-read only once a minute here: whatever ends one sooner is the revocation
+    // itself (the local change or the Redis broadcast), not the periodic re-check.
+    db.config = { ...db.config, auth: { ...db.config.auth, sessionRecheckMs: 60_000 } };
+    api = await TestApi.start(db.config);
+    apiB = await TestApi.start(db.config);
+    url = await listen(api);
+    urlB = await listen(apiB);
+    adminToken = await api.login(t.users.admin.username);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await apiB?.close();
+    await api?.close();
+    await db?.drop();
+  });
+
+  describe('editing and listing users', () => {
+    it('lets a consortium admin change name, phone and roles, each change audited in its transaction', async () => {
+      const u = await addUser('edit', t.inst.village, ['CLINICIAN']);
+      const res = await api.gql(
+        UPDATE,
+        {
+          i: {
+            id: u.id,
+            displayName: '  冉医生 ',
+            phone: '13912345678',
+            roles: ['REFERRAL_COORDINATOR', 'CLINICIAN'],
+          },
+        },
+        adminToken,
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.updateUser).toMatchObject({
+        id: u.id,
+        displayName: '冉医生',
+        roles: ['CLINICIAN', 'REFERRAL_COORDINATOR'],
+        active: true,
+      });
+      const r = await row(u.id);
+      expect(r).toMatchObject({ display_name: '冉医生', phone: '13912345678', session_version: 0 });
+      expect(await events('user.update', u.id)).toEqual([
+        {
+          outcome: 'SUCCESS',
+          error_code: null,
+          actor_user_id: t.users.admin.id,
+          details: {
+            changed: ['displayName', 'phone', 'roles'],
+            roles: { from: ['CLINICIAN'], to: ['CLINICIAN', 'REFERRAL_COORDINATOR'] },
+            endsSessions: false,
+          },
+        },
+      ]);
+      // null clears the phone; bad input changes nothing.
+      await api.gql(UPDATE, { i: { id: u.id, phone: null } }, adminToken);
+      expect((await row(u.id)).phone).toBeNull();
+      const bad = await api.gql(UPDATE, { i: { id: u.id, phone: '123', displayName: 'x' } }, adminToken);
+      expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+      expect((await row(u.id)).display_name).toBe('冉医生');
+      expect(errorCode(await api.gql(UPDATE, { i: { id: u.id, roles: [] } }, adminToken))).toBe(
+        'BAD_USER_INPUT',
+      );
+    });
+
+    it('lists the users an admin administers, page by page; an institution admin sees only their institution', async () => {
+      const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM app_user WHERE tenant_id = $1`, [
+        t.tenantId,
+      ]);
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await api.gql(USERS, { f: 3, a: after }, adminToken);
+        expect(page.errors).toBeUndefined();
+        seen.push(...page.data!.users.nodes.map((x: { username: string }) => x.username));
+        if (!page.data!.users.pageInfo.hasNextPage) break;
+        after = page.data!.users.pageInfo.endCursor;
+      }
+      expect(seen).toHaveLength(n);
+      expect(new Set(seen).size).toBe(n);
+
+      const instAdmin = await api.login(t.users.instAdmin.username);
+      const own = await api.gql(USERS, { f: 100 }, instAdmin);
+      expect(own.data!.users.nodes.length).toBeGreaterThan(0);
+      expect(
+        own.data!.users.nodes.every((x: { institutionId: string }) => x.institutionId === t.inst.township),
+      ).toBe(true);
+      expectCode(await api.gql(USERS, { inst: t.inst.general }, instAdmin), 'FORBIDDEN');
+      const clinician = await api.login(t.users.villageClinician.username);
+      expectCode(await api.gql(USERS, {}, clinician), 'FORBIDDEN');
+
+      const found = await api.gql(
+        USERS,
+        { s: t.users.coordinator.username.toUpperCase(), role: 'REFERRAL_COORDINATOR' },
+        adminToken,
+      );
+      expect(found.data!.users.nodes.map((x: { id: string }) => x.id)).toEqual([t.users.coordinator.id]);
+    });
+
+    it("keeps an institution admin to their own institution's users and the roles they may grant", async () => {
+      const instAdmin = await api.login(t.users.instAdmin.username);
+      const mine = await addUser('mine', t.inst.township, ['CLINICIAN']);
+      const auditorHere = await addUser('aud', t.inst.township, ['AUDITOR']);
+      const before = await refusals('updateUser');
+
+      for (const [what, res] of [
+        [
+          'deactivate another institution’s user',
+          await api.gql(DEACTIVATE, { id: t.users.villageClinician.id, r: '调离' }, instAdmin),
+        ],
+        [
+          'edit another institution’s user',
+          await api.gql(UPDATE, { i: { id: t.users.villageClinician.id, displayName: 'x' } }, instAdmin),
+        ],
+        [
+          'grant CONSORTIUM_ADMIN',
+          await api.gql(UPDATE, { i: { id: mine.id, roles: ['CONSORTIUM_ADMIN'] } }, instAdmin),
+        ],
+        [
+          'grant AUDITOR',
+          await api.gql(UPDATE, { i: { id: mine.id, roles: ['CLINICIAN', 'AUDITOR'] } }, instAdmin),
+        ],
+        [
+          'move out of the institution',
+          await api.gql(UPDATE, { i: { id: mine.id, institutionId: t.inst.village } }, instAdmin),
+        ],
+        [
+          'touch an auditor of the institution',
+          await api.gql(DEACTIVATE, { id: auditorHere.id, r: '调离' }, instAdmin),
+        ],
+      ] as const) {
+        expect({ what, code: errorCode(res) }).toEqual({ what, code: 'FORBIDDEN' });
+      }
+      expect(await row(t.users.villageClinician.id)).toMatchObject({
+        active: true,
+        display_name: 'villageClinician',
+      });
+      expect(await row(mine.id)).toMatchObject({ roles: ['CLINICIAN'], institution_id: t.inst.township });
+      expect(await row(auditorHere.id)).toMatchObject({ active: true });
+      const after = await refusals('updateUser');
+      expect(after.slice(before.length)).toEqual(
+        Array(4).fill({ outcome: 'DENIED', error_code: 'FORBIDDEN' }),
+      );
+
+      // Within their remit it works.
+      const granted = await api.gql(
+        UPDATE,
+        { i: { id: mine.id, roles: ['CLINICIAN', 'INSTITUTION_ADMIN'] } },
+        instAdmin,
+      );
+      expect(granted.data!.updateUser.roles).toEqual(['CLINICIAN', 'INSTITUTION_ADMIN']);
+      const off = await api.gql(DEACTIVATE, { id: mine.id, r: '调离本院' }, instAdmin);
+      expect(off.data!.deactivateUser.active).toBe(false);
+      expect(await row(mine.id)).toMatchObject({
+        active: false,
+        session_version: 1,
+        deactivated_by: t.users.instAdmin.id,
+        deactivation_reason: '调离本院',
+      });
+    });
+
+    it('answers NOT_FOUND for a user of another consortium, changing nothing', async () => {
+      const other = await buildTenant(db.ds);
+      for (const res of [
+        await api.gql(DEACTIVATE, { id: other.users.coordinator.id, r: 'x' }, adminToken),
+        await api.gql(UPDATE, { i: { id: other.users.coordinator.id, roles: ['AUDITOR'] } }, adminToken),
+        await api.gql(REACTIVATE, { id: 'not-a-uuid' }, adminToken),
+      ]) {
+        expect(errorCode(res)).toBe('NOT_FOUND');
+      }
+      expect(await row(other.users.coordinator.id)).toMatchObject({
+        active: true,
+        roles: ['REFERRAL_COORDINATOR'],
+      });
+    });
+  });
+
+  describe('keeping the consortium administrable', () => {
+    it('refuses to deactivate oneself, and to remove the last active consortium admin', async () => {
+      const self = await api.gql(DEACTIVATE, { id: t.users.admin.id, r: '离职' }, adminToken);
+      expectCode(self, 'FORBIDDEN');
+      const other = await buildTenant(db.ds);
+      const lone = await api.login(other.users.admin.username);
+      const demote = await api.gql(UPDATE, { i: { id: other.users.admin.id, roles: ['CLINICIAN'] } }, lone);
+      expectCode(demote, 'CONFLICT');
+      expect(demote.errors![0].message).toContain('at least one active consortium admin');
+      expect(await row(other.users.admin.id)).toMatchObject({ active: true, roles: ['CONSORTIUM_ADMIN'] });
+    });
+
+    it('of two admins removing each other at the same moment, exactly one succeeds', async () => {
+      const other = await buildTenant(db.ds);
+      const second = await addUser('admin2', other.inst.general, ['CONSORTIUM_ADMIN'], other);
+      const [a, b] = await Promise.all([api.login(other.users.admin.username), api.login(second.username)]);
+      const results = await Promise.all([
+        api.gql(DEACTIVATE, { id: second.id, r: '互相停用' }, a),
+        apiB.gql(DEACTIVATE, { id: other.users.admin.id, r: '互相停用' }, b),
+      ]);
+      const codes = results.map((r) => errorCode(r) ?? 'OK').sort();
+      expect(codes).toEqual(['CONFLICT', 'OK']);
+      const [{ n }] = await db.ds.query(
+        `SELECT count(*)::int AS n FROM app_user WHERE tenant_id = $1 AND active AND 'CONSORTIUM_ADMIN' = ANY(roles)`,
+        [other.tenantId],
+      );
+      expect(n).toBe(1);
+    });
+  });
+
+  describe('taking access away', () => {
+    let consultationId: string;
+
+    beforeAll(async () => {
+      const county = await api.login(t.users.countyClinician.username);
+      const patientId = await registerPatient(api, county);
+      const res = await api.gql(
+        `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id } }`,
+        {
+          i: {
+            kind: 'VIDEO',
+            patientId,
+            purpose: '疑难病例会诊',
+            caseSummary: '反复胸痛 3 月',
+            question: '是否需要介入治疗?',
+            attachments: [],
+            urgency: 'ROUTINE',
+            expertIds: [t.practitioner.expert],
+            consent: {
+              signedBy: '患者本人',
+              relationship: '本人',
+              signedAt: new Date(Date.now() - 3600_000).toISOString(),
+              documentUri: 'https://files.example/consent/scan-001.pdf',
+            },
+          },
+        },
+        county,
+      );
+      if (!res.data) throw new Error(JSON.stringify(res.errors));
+      consultationId = res.data.requestConsultation.id;
+    });
+
+    it('deactivation ends the session at once: GraphQL on both api copies, sockets on both, the consultation room', async () => {
+      const u = await addUser('leaver', t.inst.general, ['CLINICIAN']);
+      const token = await api.login(u.username);
+      // Warm both copies' caches: the revocation must beat them.
+      for (const server of [api, apiB]) expect((await server.gql(ME, {}, token)).data!.me.id).toBe(u.id);
+      const onA = connect(url, token);
+      const onB = connect(urlB, token);
+      const colleague = connect(url, await api.login(t.users.countyClinician.username));
+      await Promise.all([onA.ready(u.id), onB.ready(u.id), colleague.ready(t.users.countyClinician.id)]);
+      expect((await onA.emit('consultation.join', { consultationId })).ok).toBe(true);
+      expect(
+        (await colleague.emit('consultation.join', { consultationId })).present
+          .map((p: any) => p.userId)
+          .sort(),
+      ).toEqual([u.id, t.users.countyClinician.id].sort());
+
+      const res = await api.gql(DEACTIVATE, { id: u.id, r: '离职' }, adminToken);
+      expect(res.data!.deactivateUser).toMatchObject({ active: false, deactivatedAt: expect.any(String) });
+
+      // The very next request on the copy that made the change…
+      const onSame = await api.gql(ME, {}, token);
+      expectCode(onSame, 'UNAUTHENTICATED');
+      expect(onSame.errors![0].extensions!.reason).toBe('SESSION_REVOKED');
+      // …and on the other copy, through Redis (its own re-check would take a minute).
+      await eventually(async () => errorCode(await apiB.gql(ME, {}, token)) === 'UNAUTHENTICATED', 10_000);
+      // Sockets on both copies are told and dropped; the room no longer lists them.
+      await onA.dropped('SESSION_REVOKED');
+      await onB.dropped('SESSION_REVOKED');
+      await colleague.waitFor(
+        'consultation.presence',
+        (p) => p.consultationId === consultationId && p.present.every((x: any) => x.userId !== u.id),
+      );
+      // The old token opens no new socket, so no consultation room either.
+      const again = connect(url, token);
+      await again.dropped('SESSION_REVOKED');
+      expect(again.of('consultation.presence')).toEqual([]);
+      // Nor a new login.
+      const login = await api.gql(
+        `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+        {
+          u: u.username,
+          p: PASSWORD,
+        },
+      );
+      expect(errorCode(login)).toBe('UNAUTHENTICATED');
+      expect(await events('user.deactivate', u.id)).toEqual([
+        {
+          outcome: 'SUCCESS',
+          error_code: null,
+          actor_user_id: t.users.admin.id,
+          details: { roles: ['CLINICIAN'], institutionId: t.inst.general },
+        },
+      ]);
+      // Deactivating again (a retried request) changes nothing and bumps nothing.
+      await api.gql(DEACTIVATE, { id: u.id, r: '离职' }, adminToken);
+      expect((await row(u.id)).session_version).toBe(1);
+    });
+
+    it('a removed role stops working at once; sockets reconnect with the roles the user has now', async () => {
+      const boss = await addUser('boss', t.inst.general, ['CONSORTIUM_ADMIN', 'AUDITOR']);
+      const token = await api.login(boss.username);
+      expect((await apiB.gql(USERS, { f: 1 }, token)).errors).toBeUndefined();
+      const live = connect(urlB, token);
+      await live.ready(boss.id);
+      // A consortium admin may sit in any consultation.
+      expect((await live.emit('consultation.join', { consultationId })).ok).toBe(true);
+
+      const res = await api.gql(UPDATE, { i: { id: boss.id, roles: ['AUDITOR'] } }, adminToken);
+      expect(res.data!.updateUser.roles).toEqual(['AUDITOR']);
+
+      const onSame = await api.gql(USERS, { f: 1 }, token);
+      expectCode(onSame, 'FORBIDDEN');
+      await eventually(async () => errorCode(await apiB.gql(USERS, { f: 1 }, token)) === 'FORBIDDEN', 10_000);
+      // The session itself lives on, with the roles left.
+      expect((await apiB.gql(ME, {}, token)).data!.me.roles).toEqual(['AUDITOR']);
+      expect((await api.gql(`{ verifyAuditChain { ok } }`, {}, token)).errors).toBeUndefined();
+      await live.dropped('SESSION_CHANGED');
+      const back = connect(urlB, token);
+      await back.ready(boss.id);
+      expect(await back.emit('consultation.join', { consultationId })).toMatchObject({
+        ok: false,
+        code: 'FORBIDDEN',
+      });
+      expect(await events('user.update', boss.id)).toEqual([
+        expect.objectContaining({
+          details: expect.objectContaining({
+            roles: { from: ['CONSORTIUM_ADMIN', 'AUDITOR'], to: ['AUDITOR'] },
+          }),
+        }),
+      ]);
+    });
+
+    it('moving a user to another institution ends their sessions', async () => {
+      const u = await addUser('mover', t.inst.general, ['CLINICIAN']);
+      const token = await api.login(u.username);
+      const live = connect(url, token);
+      await live.ready(u.id);
+      const res = await api.gql(UPDATE, { i: { id: u.id, institutionId: t.inst.township } }, adminToken);
+      expect(res.data!.updateUser).toMatchObject({ institutionId: t.inst.township, practitionerId: null });
+      expectCode(await api.gql(ME, {}, token), 'UNAUTHENTICATED');
+      await live.dropped('SESSION_REVOKED');
+      const fresh = await api.login(u.username);
+      expect((await api.gql(ME, {}, fresh)).data!.me.institutionId).toBe(t.inst.township);
+      expect((await events('user.update', u.id))[0].details).toEqual({
+        changed: ['institutionId'],
+        institutionId: { from: t.inst.general, to: t.inst.township },
+        endsSessions: true,
+      });
+    });
+
+    it('reactivation lets the user log in again, while tokens from before stay dead', async () => {
+      const u = await addUser('return', t.inst.general, ['CLINICIAN']);
+      const old = await api.login(u.username);
+      await api.gql(DEACTIVATE, { id: u.id, r: '休假' }, adminToken);
+      const res = await api.gql(REACTIVATE, { id: u.id }, adminToken);
+      expect(res.data!.reactivateUser).toMatchObject({ active: true, deactivatedAt: null });
+      expect(await row(u.id)).toMatchObject({ deactivated_by: null, deactivation_reason: null });
+      expectCode(await api.gql(ME, {}, old), 'UNAUTHENTICATED');
+      const fresh = await api.login(u.username);
+      expect((await api.gql(ME, {}, fresh)).data!.me.id).toBe(u.id);
+      expect((await events('user.reactivate', u.id)).map((e: { outcome: string }) => e.outcome)).toEqual([
+        'SUCCESS',
+      ]);
+    });
+  });
+
+  describe('when the broadcast is lost', () => {
+    it('a copy that never hears of the change still ends the session within SESSION_RECHECK_MS (HTTP and sockets)', async () => {
+      const port = await freePort();
+      const redis: ChildProcess = await startRedis(port);
+      // On a Redis of its own, it never hears of changes made through the other copies: the
+      // worst case of a lost message (a dropped subscription at least clears the cache).
+      const isolated = await TestApi.start(
+        testConfig({
+          DB_NAME: db.name,
+          QUEUE_PREFIX: db.config.queuePrefix,
+          REDIS_PORT: String(port),
+          SESSION_RECHECK_MS: '1000',
+        }),
+      );
+      try {
+        const isolatedUrl = await listen(isolated);
+        const u = await addUser('cut', t.inst.general, ['CLINICIAN']);
+        const token = await api.login(u.username);
+        expect((await isolated.gql(ME, {}, token)).data!.me.id).toBe(u.id);
+        const live = connect(isolatedUrl, token);
+        await live.ready(u.id);
+
+        await api.gql(DEACTIVATE, { id: u.id, r: '离职' }, adminToken);
+        await eventually(
+          async () => errorCode(await isolated.gql(ME, {}, token)) === 'UNAUTHENTICATED',
+          15_000,
+        );
+        await live.dropped('SESSION_REVOKED');
+        // Nothing else is refused meanwhile.
+        const other = await api.login(t.users.coordinator.username);
+        expect((await isolated.gql(ME, {}, other)).data!.me.id).toBe(t.users.coordinator.id);
+      } finally {
+        await isolated.close();
+        await stopProcess(redis);
+      }
+    });
+  });
+});
