@@ -24,6 +24,7 @@ export function authFailureError(reason: AuthFailure | undefined): DomainError {
     return new DomainError(
       'SERVICE_UNAVAILABLE',
       '暂时无法核验登录状态,请稍后重试 (Your session cannot be checked right now; retry shortly)',
+      { retryable: true },
     );
   }
   return new UnauthenticatedError();
