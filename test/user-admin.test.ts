@@ -311,10 +311,11 @@ describe('user administration and revocable sessions', () => {
       for (const res of [
         await api.gql(DEACTIVATE, { id: other.users.coordinator.id, r: 'x' }, adminToken),
         await api.gql(UPDATE, { i: { id: other.users.coordinator.id, roles: ['AUDITOR'] } }, adminToken),
-        await api.gql(REACTIVATE, { id: 'not-a-uuid' }, adminToken),
       ]) {
         expect(errorCode(res)).toBe('NOT_FOUND');
       }
+      // A malformed id is refused by the input rule before any lookup.
+      expect(errorCode(await api.gql(REACTIVATE, { id: 'not-a-uuid' }, adminToken))).toBe('BAD_USER_INPUT');
       expect(await row(other.users.coordinator.id)).toMatchObject({
         active: true,
         roles: ['REFERRAL_COORDINATOR'],
