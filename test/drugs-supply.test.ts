@@ -196,6 +196,9 @@ describe('supply requests (基层缺药登记)', () => {
       [{ quantity: 0 }, tok.village, 'BAD_USER_INPUT'],
       [{ quantity: 1.2345 }, tok.village, 'BAD_USER_INPUT'],
       [{ quantity: 2_000_000 }, tok.village, 'BAD_USER_INPUT'],
+      // Exponent notation once made the validator itself fail.
+      [{ quantity: 5e-324 }, tok.village, 'BAD_USER_INPUT'],
+      [{ quantity: 1e21 }, tok.village, 'BAD_USER_INPUT'],
       [{ reason: '  ' }, tok.village, 'BAD_USER_INPUT'],
       [{ idempotencyKey: 'short' }, tok.village, 'BAD_USER_INPUT'],
       [{ neededBy: new Date(Date.now() - 86_400_000).toISOString() }, tok.village, 'BAD_USER_INPUT'],

@@ -6,7 +6,6 @@ import {
   IsDate,
   IsEnum,
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -15,6 +14,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
 import { PageArgs } from '@yg/core';
 import { SupplyRequestState } from '../domain/drug.enums';
@@ -23,7 +23,26 @@ import { SupplyUrgency } from '../domain/supply';
 /** Quantities are numeric(14,3): positive, at most a million units, three decimals. */
 const MAX_QUANTITY = 1_000_000;
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const quantity = { maxDecimalPlaces: 3, allowNaN: false, allowInfinity: false };
+
+/**
+ * A quantity the column holds. Written by hand: class-validator's `maxDecimalPlaces` reads the
+ * number's text and fails on exponent notation (5e-324), an internal error instead of a refusal.
+ */
+function IsQuantity(field: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isQuantity',
+    validator: {
+      validate: (v: unknown) =>
+        typeof v === 'number' &&
+        Number.isFinite(v) &&
+        v >= 0.001 &&
+        v <= MAX_QUANTITY &&
+        Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6,
+      defaultMessage: () =>
+        `数量须在 0.001 到 1000000 之间,最多三位小数 (${field}: 0.001 to 1,000,000, at most 3 decimals)`,
+    },
+  });
+}
 
 @InputType({ description: '缺药登记 A supply request to the central pharmacy' })
 export class CreateSupplyRequestInput {
@@ -38,9 +57,7 @@ export class CreateSupplyRequestInput {
   @Field(() => ID, { description: '统一目录条目 Unified-list item' }) @IsUUID() formularyItemId!: string;
 
   @Field(() => Float, { description: '数量(本机构药品单位) Quantity, in the institution’s unit' })
-  @IsNumber(quantity, { message: '数量须为数字,最多三位小数 (quantity: a number, at most 3 decimals)' })
-  @Min(0.001, { message: '数量须大于 0 (quantity must be positive)' })
-  @Max(MAX_QUANTITY)
+  @IsQuantity('quantity')
   quantity!: number;
 
   @Field(() => ID, { nullable: true, description: '相关的下转 The down-referral it is for' })
@@ -105,9 +122,7 @@ export class DispatchSupplyRequestInput {
     description: '配送数量,默认申请数量 Quantity sent; defaults to the requested',
   })
   @IsOptional()
-  @IsNumber(quantity)
-  @Min(0.001)
-  @Max(MAX_QUANTITY)
+  @IsQuantity('quantity')
   quantity?: number;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(1000) note?: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
@@ -117,9 +132,7 @@ export class DispatchSupplyRequestInput {
 export class ReceiveSupplyRequestInput {
   @Field(() => ID) @IsUUID() id!: string;
   @Field(() => Float, { description: '实收数量 Quantity received' })
-  @IsNumber(quantity)
-  @Min(0.001, { message: '实收数量须大于 0 (receivedQuantity must be positive)' })
-  @Max(MAX_QUANTITY)
+  @IsQuantity('receivedQuantity')
   receivedQuantity!: number;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(1000) note?: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
