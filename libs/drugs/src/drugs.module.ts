@@ -9,6 +9,8 @@ import { DrugDictionaryImportResolver, DrugDictionaryResolver } from './dictiona
 import { FormularyService } from './formulary/formulary.service';
 import { FormularyResolver } from './formulary/formulary.resolver';
 import { DrugImportsProcessor } from './jobs/drug-imports.processor';
+import { ContinuityCoreModule, ContinuityModule } from './continuity/continuity.module';
+import { SupplyModule, SupplyWorkerModule } from './supply/supply.module';
 
 const shared = [TypeOrmModule.forFeature(DRUG_ENTITIES), AuditModule, NetworkModule];
 
@@ -20,17 +22,18 @@ const shared = [TypeOrmModule.forFeature(DRUG_ENTITIES), AuditModule, NetworkMod
 })
 export class DrugDictionaryModule {}
 
-/** Api side: the national dictionary (read), the unified list. */
+/** Api side: the national dictionary (read), the unified list, continuity on down-referral, supply requests. */
 @Module({
-  imports: [...shared, DrugDictionaryModule],
+  imports: [...shared, DrugDictionaryModule, ContinuityCoreModule, ContinuityModule, SupplyModule],
   providers: [FormularyService, DrugDictionaryResolver, DrugDictionaryImportResolver, FormularyResolver],
-  exports: [DrugDictionaryModule, FormularyService],
+  exports: [DrugDictionaryModule, FormularyService, ContinuityCoreModule],
 })
 export class DrugsModule {}
 
-/** Worker side: file imports. */
+/** Worker side: file imports, continuity re-checks, supply deadlines. */
 @Module({
-  imports: [...shared, DrugDictionaryModule],
+  imports: [...shared, DrugDictionaryModule, ContinuityCoreModule, SupplyWorkerModule],
   providers: [DrugImportsProcessor],
+  exports: [ContinuityCoreModule],
 })
 export class DrugsWorkerModule {}

@@ -10,3 +10,5 @@ export * from './domain/direction';
 export * from './domain/settings';
 export * from './models/referral.models';
 export * from './migrations/1764000006000-referrals';
+export * from './referral-reads.service';
+export * from './hooks/submission-hooks';

@@ -16,6 +16,7 @@ import { ReferralTimers } from './referral-timers.service';
 import { ReferralsResolver } from './referrals.resolver';
 import { ReferralTimersProcessor } from './jobs/referral-timers.processor';
 import { ReferralSettingsService } from './referral-settings.service';
+import { ReferralSubmissionHooks } from './hooks/submission-hooks';
 
 const shared = [
   TypeOrmModule.forFeature([ReferralEntity, ReferralStepEntity]),
@@ -34,8 +35,9 @@ const shared = [
     ReferralRecorder,
     ReferralSettingsService,
     ReferralsResolver,
+    ReferralSubmissionHooks,
   ],
-  exports: [ReferralsService, ReferralQueries],
+  exports: [ReferralsService, ReferralQueries, ReferralSubmissionHooks],
 })
 export class ReferralsModule {}
 

@@ -30,6 +30,7 @@ import { referralSettings } from './domain/settings';
 import { ReferralEventType } from './domain/referral-events';
 import { ReferralRecorder, StepRecord, TimerJob } from './referral-recorder.service';
 import { ReferralAccess } from './referral-access.service';
+import { ReferralSubmissionHooks } from './hooks/submission-hooks';
 
 /** How far in the past an appointment may be entered (late data entry), in ms. */
 const APPOINTMENT_PAST_TOLERANCE_MS = 60 * 60 * 1000;
@@ -48,6 +49,7 @@ export class ReferralsService {
     private readonly recorder: ReferralRecorder,
     private readonly access: ReferralAccess,
     private readonly clock: Clock,
+    private readonly hooks: ReferralSubmissionHooks,
   ) {}
 
   async create(user: AuthUser, input: CreateReferralInput): Promise<ReferralEntity> {
@@ -140,6 +142,7 @@ export class ReferralsService {
           [createStep, { action: 'submit', from: ReferralState.DRAFT, event: 'referral.submitted' }],
           [{ name: JOBS.REFERRAL_RESPONSE_DUE, runAt: r.responseDueAt!, level: 1 }],
         );
+        await this.hooks.submitted(em, r, { actor: user, at: now });
       }
       return r;
     });
@@ -201,6 +204,7 @@ export class ReferralsService {
       { action: 'submit', from: ReferralState.DRAFT, note, event: 'referral.submitted' },
       [{ name: JOBS.REFERRAL_RESPONSE_DUE, runAt: due, level: 1 }],
     );
+    await this.hooks.submitted(em, r, { actor: user, at: now });
   }
 
   accept(user: AuthUser, input: AcceptReferralInput): Promise<ReferralEntity> {
@@ -417,6 +421,7 @@ export class ReferralsService {
         },
       );
     }
+    if (input.medicationPlan.length) await this.hooks.validatePlan(em, user, input.medicationPlan);
     if (input.resubmissionOf) {
       const old = await em
         .getRepository(ReferralEntity)

@@ -14,6 +14,8 @@ export const QUEUES = {
   DELIVERIES: 'deliveries',
   /** Drug-list file imports (the national dictionary, institution catalogues): long, one at a time. */
   DRUG_IMPORTS: 'drug-imports',
+  /** Supply-request deadlines and reminders (delayed jobs that re-check state), continuity re-checks. */
+  DRUG_TASKS: 'drug-tasks',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -32,6 +34,11 @@ export const JOBS = {
   CONSULTATION_REPORT_DUE: 'consultation.report-due',
   CONSULTATION_SWEEP: 'consultation.sweep',
   DRUG_DICTIONARY_IMPORT: 'drug.dictionary-import',
+  CONTINUITY_RECHECK: 'drug.continuity-recheck',
+  SUPPLY_REMINDER: 'supply.reminder',
+  SUPPLY_DECISION_DUE: 'supply.decision-due',
+  SUPPLY_DELIVERY_DUE: 'supply.delivery-due',
+  SUPPLY_SWEEP: 'supply.sweep',
 } as const;
 
 /** Defaults for every job: retried with backoff, completed ones trimmed, failures kept. */

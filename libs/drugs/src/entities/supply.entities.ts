@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { SupplyRequestState } from '../domain/drug.enums';
+import { SupplyUrgency } from '../domain/supply';
 
 /** A shortage registration (基层缺药登记): a request to the central pharmacy for a missing item. */
 @Entity('supply_request')
@@ -17,6 +18,7 @@ export class SupplyRequestEntity {
   @Column({ name: 'referral_id', type: 'uuid', nullable: true }) referralId!: string | null;
   @Column({ name: 'plan_item_id', type: 'uuid', nullable: true }) planItemId!: string | null;
   @Column({ type: 'text' }) state!: SupplyRequestState;
+  @Column({ type: 'text' }) urgency!: SupplyUrgency;
   @Column({ type: 'text' }) reason!: string;
   @Column({ name: 'reject_reason', type: 'text', nullable: true }) rejectReason!: string | null;
   @Column({ name: 'needed_by', type: 'timestamptz', nullable: true }) neededBy!: Date | null;
@@ -26,6 +28,12 @@ export class SupplyRequestEntity {
     string | null;
   @Column({ name: 'quantity_received', type: 'numeric', nullable: true }) quantityReceived!: string | null;
   @Column({ name: 'idempotency_key', type: 'text', nullable: true }) idempotencyKey!: string | null;
+  /** SHA-256 of the request's content: a retry with the same key must carry the same content. */
+  @Column({ name: 'content_hash', type: 'text', nullable: true }) contentHash!: string | null;
+  /** When the reminder before the approval deadline, and each overdue notice, went out. */
+  @Column({ name: 'reminded_at', type: 'timestamptz', nullable: true }) remindedAt!: Date | null;
+  @Column({ name: 'decide_overdue_at', type: 'timestamptz', nullable: true }) decideOverdueAt!: Date | null;
+  @Column({ name: 'deliver_overdue_at', type: 'timestamptz', nullable: true }) deliverOverdueAt!: Date | null;
   /** Bumped by every step: a decision names the version it saw, so of two parallel ones one wins. */
   @Column({ type: 'int' }) version!: number;
   @Column({ name: 'requested_by', type: 'uuid' }) requestedBy!: string;

@@ -53,7 +53,32 @@ export class AttachmentInput {
 
 @InputType({ description: '用药计划(下转) Medication plan item' })
 export class MedicationItemInput {
-  @Field(() => String, { description: '药品 Drug' }) @IsString() @MinLength(1) @MaxLength(100) drug!: string;
+  @Field(() => String, {
+    description: '药品(如书写,可含规格) Drug as written, strength included if known',
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  drug!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: '医保药品代码(可选) National medical-insurance drug code, optional',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toUpperCase() : value,
+  )
+  @Matches(/^[XZ][A-Z0-9]{19,22}$/, {
+    message: '医保药品代码应为 X 开头 23 位或 Z 开头 20 位 (nationalCode: X + 22 or Z + 19 characters)',
+  })
+  nationalCode?: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: '统一药品目录条目(可选) Unified-list item, optional',
+  })
+  @IsOptional()
+  @IsUUID()
+  formularyItemId?: string;
   @Field(() => String, { description: '剂量 Dose' }) @IsString() @MinLength(1) @MaxLength(50) dose!: string;
   @Field(() => String, { description: '途径 Route' }) @IsString() @MinLength(1) @MaxLength(50) route!: string;
   @Field(() => String, { description: '频次 Frequency' })

@@ -14,7 +14,12 @@ export interface Attachment {
 }
 
 export interface MedicationItem {
+  /** As written on the form; matched to the unified list when nothing more precise is given. */
   drug: string;
+  /** 医保药品代码, when the sender names one. */
+  nationalCode?: string;
+  /** An item of the consortium's unified drug list, when the sender picks one. */
+  formularyItemId?: string;
   dose: string;
   route: string;
   frequency: string;

@@ -18,6 +18,10 @@ export class AttachmentModel {
 @ObjectType('MedicationItem', { description: '用药计划条目 Medication plan item' })
 export class MedicationItemModel {
   @Field(() => String) drug!: string;
+  @Field(() => String, { nullable: true, description: '医保药品代码 National drug code' })
+  nationalCode?: string | null;
+  @Field(() => ID, { nullable: true, description: '统一药品目录条目 Unified-list item' })
+  formularyItemId?: string | null;
   @Field(() => String) dose!: string;
   @Field(() => String) route!: string;
   @Field(() => String) frequency!: string;

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthUser, ForbiddenError, hasRole, Role } from '@yg/core';
+import { InstitutionKind, NetworkService } from '@yg/network';
+import { ReferralReads } from '@yg/referrals';
+import { ContinuityOutcome } from '../domain/drug.enums';
+import { rateOf, rateVerdict } from '../domain/continuity-rate';
+import {
+  ContinuityRateArgs,
+  ContinuityRateItemModel,
+  ContinuityRateModel,
+  ContinuityRateRowModel,
+} from '../models/continuity-rate.models';
+
+interface Row {
+  referral_id: string;
+  receiving_institution_id: string;
+  referral_submitted_at: Date;
+  plan_item_id: string;
+  position: number;
+  drug_text: string;
+  outcome: ContinuityOutcome;
+  supply_id: string | null;
+  supply_number: string | null;
+  received_at: Date | null;
+}
+
+/**
+ * 用药衔接率 (see domain/continuity-rate.ts for what counts): the checks made at submission in
+ * the month, their items and each item's first receipt, in one statement; the referrals'
+ * numbers and arrival times from the referrals' read model in a second.
+ */
+@Injectable()
+export class ContinuityRateService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly network: NetworkService,
+    private readonly reads: ReferralReads,
+  ) {}
+
+  async rate(user: AuthUser, args: ContinuityRateArgs): Promise<ContinuityRateModel> {
+    const institutionId = await this.scope(user, args.institutionId);
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      const rows: Row[] = await em.query(
+        `WITH bounds AS (
+           SELECT ($2 || '-01')::timestamp AT TIME ZONE c.time_zone AS lo,
+                  (($2 || '-01')::timestamp + interval '1 month') AT TIME ZONE c.time_zone AS hi
+             FROM consortium c WHERE c.id = $1)
+         SELECT c.referral_id, c.receiving_institution_id, c.referral_submitted_at,
+                r.plan_item_id, p.position, p.drug_text, r.outcome,
+                s.id AS supply_id, s.number AS supply_number, s.received_at
+           FROM bounds b
+           JOIN medication_continuity_check c
+             ON c.tenant_id = $1 AND c.trigger = 'SUBMISSION'
+            AND c.referral_submitted_at >= b.lo AND c.referral_submitted_at < b.hi
+            AND ($3::uuid IS NULL OR c.receiving_institution_id = $3)
+           JOIN medication_continuity_result r ON r.check_id = c.id
+           JOIN medication_plan_item p ON p.id = r.plan_item_id
+           LEFT JOIN LATERAL (
+             SELECT s.id, s.number, s.received_at FROM supply_request s
+              WHERE s.plan_item_id = p.id AND s.state = 'RECEIVED'
+              ORDER BY s.received_at, s.id LIMIT 1) s ON true
+          ORDER BY c.referral_submitted_at, c.referral_id, p.position`,
+        [user.tenantId, args.month, institutionId],
+      );
+      const referrals = new Map(
+        (await this.reads.summaries(em, user.tenantId, [...new Set(rows.map((r) => r.referral_id))])).map(
+          (r) => [r.id, r],
+        ),
+      );
+      const items: ContinuityRateItemModel[] = rows.map((r) => {
+        const ref = referrals.get(r.referral_id);
+        const arrivedAt = ref?.arrivedAt ?? null;
+        const suppliedAt = r.received_at ? new Date(r.received_at) : null;
+        const verdict = rateVerdict(r.outcome, suppliedAt, arrivedAt);
+        return {
+          referralId: r.referral_id,
+          referralNumber: ref?.number ?? '',
+          receivingInstitutionId: r.receiving_institution_id,
+          submittedAt: new Date(r.referral_submitted_at),
+          arrivedAt,
+          planItemId: r.plan_item_id,
+          position: r.position,
+          drug: r.drug_text,
+          outcome: r.outcome,
+          counted: verdict.counted,
+          basis: verdict.basis,
+          reason: verdict.reason,
+          supplyRequestId: r.supply_id,
+          supplyRequestNumber: r.supply_number,
+          suppliedAt,
+        };
+      });
+      const rows_ = new Map<string, ContinuityRateRowModel>();
+      for (const i of items) {
+        const row = rows_.get(i.receivingInstitutionId) ?? {
+          institutionId: i.receivingInstitutionId,
+          numerator: 0,
+          denominator: 0,
+          rate: null,
+        };
+        row.denominator++;
+        if (i.counted) row.numerator++;
+        rows_.set(i.receivingInstitutionId, row);
+      }
+      const byInstitution = [...rows_.values()]
+        .map((r) => ({ ...r, rate: rateOf(r.numerator, r.denominator) }))
+        .sort((a, b) => a.institutionId.localeCompare(b.institutionId));
+      const numerator = items.filter((i) => i.counted).length;
+      return {
+        month: args.month,
+        institutionId,
+        numerator,
+        denominator: items.length,
+        rate: rateOf(numerator, items.length),
+        byInstitution,
+        items,
+      };
+    });
+  }
+
+  /**
+   * Consortium admins, auditors and the lead hospital's pharmacists read any institution and
+   * the whole consortium; other pharmacists and institution admins their own institution.
+   */
+  private async scope(user: AuthUser, institutionId: string | undefined): Promise<string | null> {
+    if (institutionId) await this.network.institution(user.tenantId, institutionId);
+    if (hasRole(user, Role.CONSORTIUM_ADMIN, Role.AUDITOR)) return institutionId ?? null;
+    if (hasRole(user, Role.PHARMACIST)) {
+      const own = await this.network.institution(user.tenantId, user.institutionId);
+      if (own.kind === InstitutionKind.GENERAL_HOSPITAL) return institutionId ?? null;
+    }
+    if ((institutionId ?? user.institutionId) === user.institutionId) return user.institutionId;
+    throw new ForbiddenError(
+      '只能查看本机构的用药衔接率 (you may read the rate of your own institution only)',
+    );
+  }
+}
