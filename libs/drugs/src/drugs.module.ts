@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@yg/audit';
 import { NetworkModule } from '@yg/network';
+import { RealtimeEmitterModule } from '@yg/realtime';
 import { DRUG_ENTITIES } from './entities';
 import { DrugDictionaryService } from './dictionary/dictionary.service';
 import { DrugDictionaryImporter } from './dictionary/dictionary-import.service';
@@ -9,6 +10,23 @@ import { DrugDictionaryImportResolver, DrugDictionaryResolver } from './dictiona
 import { FormularyService } from './formulary/formulary.service';
 import { FormularyResolver } from './formulary/formulary.resolver';
 import { DrugImportsProcessor } from './jobs/drug-imports.processor';
+import { CatalogueAccess } from './catalogue/catalogue-access.service';
+import { CatalogueUploadService } from './catalogue/catalogue-upload.service';
+import { CatalogueUploadController } from './catalogue/catalogue-upload.controller';
+import { CatalogueQueries } from './catalogue/catalogue-queries.service';
+import { MappingDecisions } from './catalogue/mapping-decisions.service';
+import { StockService } from './catalogue/stock.service';
+import { CatalogueMatching } from './catalogue/catalogue-matching.service';
+import { CatalogueImporter } from './catalogue/catalogue-import.service';
+import {
+  CatalogueCoverageResolver,
+  CatalogueImportResolver,
+  CatalogueItemResolver,
+  CatalogueMappingHistoryResolver,
+  CatalogueMappingResolver,
+  CatalogueStockResolver,
+  MappingProposalResolver,
+} from './catalogue/catalogue.resolver';
 
 const shared = [TypeOrmModule.forFeature(DRUG_ENTITIES), AuditModule, NetworkModule];
 
@@ -20,17 +38,35 @@ const shared = [TypeOrmModule.forFeature(DRUG_ENTITIES), AuditModule, NetworkMod
 })
 export class DrugDictionaryModule {}
 
-/** Api side: the national dictionary (read), the unified list. */
+/** Api side: the national dictionary (read), the unified list, member catalogues (upload, review, stock). */
 @Module({
   imports: [...shared, DrugDictionaryModule],
-  providers: [FormularyService, DrugDictionaryResolver, DrugDictionaryImportResolver, FormularyResolver],
-  exports: [DrugDictionaryModule, FormularyService],
+  controllers: [CatalogueUploadController],
+  providers: [
+    FormularyService,
+    DrugDictionaryResolver,
+    DrugDictionaryImportResolver,
+    FormularyResolver,
+    CatalogueAccess,
+    CatalogueUploadService,
+    CatalogueQueries,
+    MappingDecisions,
+    StockService,
+    CatalogueImportResolver,
+    CatalogueItemResolver,
+    CatalogueStockResolver,
+    CatalogueMappingResolver,
+    MappingProposalResolver,
+    CatalogueMappingHistoryResolver,
+    CatalogueCoverageResolver,
+  ],
+  exports: [DrugDictionaryModule, FormularyService, CatalogueAccess],
 })
 export class DrugsModule {}
 
-/** Worker side: file imports. */
+/** Worker side: file imports and re-matching. */
 @Module({
-  imports: [...shared, DrugDictionaryModule],
-  providers: [DrugImportsProcessor],
+  imports: [...shared, DrugDictionaryModule, RealtimeEmitterModule],
+  providers: [CatalogueMatching, CatalogueImporter, DrugImportsProcessor],
 })
 export class DrugsWorkerModule {}

@@ -32,6 +32,8 @@ export const JOBS = {
   CONSULTATION_REPORT_DUE: 'consultation.report-due',
   CONSULTATION_SWEEP: 'consultation.sweep',
   DRUG_DICTIONARY_IMPORT: 'drug.dictionary-import',
+  DRUG_CATALOGUE_IMPORT: 'drug.catalogue-import',
+  DRUG_CATALOGUE_REMATCH: 'drug.catalogue-rematch',
 } as const;
 
 /** Defaults for every job: retried with backoff, completed ones trimmed, failures kept. */
