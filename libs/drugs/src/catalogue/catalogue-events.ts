@@ -77,9 +77,12 @@ export function importFinishedEvent(run: DrugCatalogueImportEntity, at: Date): D
           {
             audience: [{ userIds: [run.requestedBy] }],
             kind: CATALOGUE_EVENTS.IMPORT_FINISHED,
-            title: done
-              ? `药品目录导入完成:${run.rowsTotal ?? 0} 行,${run.rowsBad} 行有误 (catalogue import finished: ${run.rowsTotal ?? 0} rows, ${run.rowsBad} refused)`
-              : '药品目录导入失败,目录未改动 (catalogue import failed; nothing changed)',
+            title:
+              run.status === 'SKIPPED'
+                ? '药品目录与上次导入的文件相同,未做改动 (same file as the last import; nothing changed)'
+                : done
+                  ? `药品目录导入完成:${run.rowsTotal ?? 0} 行,${run.rowsBad} 行有误 (catalogue import finished: ${run.rowsTotal ?? 0} rows, ${run.rowsBad} refused)`
+                  : '药品目录导入失败,目录未改动 (catalogue import failed; nothing changed)',
             link: `/drugs/catalogue-imports/${run.id}`,
           },
         ]
