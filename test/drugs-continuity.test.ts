@@ -601,4 +601,57 @@ describe('medication continuity on down-referral', () => {
       );
     });
   });
+  it('re-checks open down-referrals when the clinic’s stock or mappings change through the catalogue', async () => {
+    const setStock = (onHand: number) =>
+      gqlOk(
+        `mutation($i: UpdateStockInput!) { updateStock(input: $i) { updated } }`,
+        { i: { institutionId: t.inst.village, items: [{ catalogueItemId: local.amlo5, onHand }] } },
+        tok.villagePh,
+      );
+    await setStock(0);
+    const r = await createDown([
+      { ...PLAN[1], formularyItemId: F.AMLO_5 },
+      { ...PLAN[3], formularyItemId: F.ASP },
+    ]);
+    const current = async () => (await readReferral(r.id)).medicationContinuity;
+    const atSubmission = await current();
+    expect(atSubmission.items[0].outcome).not.toBe('AVAILABLE');
+    expect(atSubmission.items[1].outcome).toBe('NOT_LISTED');
+
+    // The planned strength comes into stock: the catalogue's stock event re-checks the referral.
+    await setStock(20);
+    const afterStock = await eventually(async () => {
+      const c = await current();
+      return c.items[0].outcome === 'AVAILABLE' ? c : undefined;
+    });
+    expect(afterStock).toMatchObject({ trigger: 'STOCK_CHANGE', current: true });
+
+    // The pharmacist confirms the proposed aspirin mapping: listed (and in stock) now.
+    const [{ version }] = await db.ds.query(`SELECT version FROM drug_mapping WHERE catalogue_item_id = $1`, [
+      local.asp,
+    ]);
+    await gqlOk(
+      `mutation($id: ID!, $v: Int!) { confirmMapping(id: $id, expectedVersion: $v) { status } }`,
+      { id: local.asp, v: version },
+      tok.villagePh,
+    );
+    const afterMapping = await eventually(async () => {
+      const c = await current();
+      return c.items[1].outcome === 'AVAILABLE' ? c : undefined;
+    });
+    expect(afterMapping).toMatchObject({ trigger: 'MAPPING_CHANGE', current: true });
+    // The submission check is kept as it was.
+    const checks = (
+      await gqlOk(
+        `query($id: ID!) { medicationContinuityChecks(referralId: $id) { trigger current } }`,
+        { id: r.id },
+        tok.village,
+      )
+    ).medicationContinuityChecks;
+    expect(checks).toEqual([
+      { trigger: 'SUBMISSION', current: false },
+      { trigger: 'STOCK_CHANGE', current: false },
+      { trigger: 'MAPPING_CHANGE', current: true },
+    ]);
+  });
 });

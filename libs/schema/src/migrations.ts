@@ -16,6 +16,7 @@ import { AuditKeyedChain1764000010100 } from '@yg/audit/migrations/1764000010100
 import { OutboxSettled1764000012000 } from '@yg/outbox/migrations/1764000012000-outbox-settled';
 import { PharmacistRole1764000020000 } from '@yg/identity/migrations/1764000020000-pharmacist-role';
 import { Drugs1764000020100 } from '@yg/drugs/migrations/1764000020100-drugs';
+import { CatalogueUploads1764000021000 } from '@yg/drugs/migrations/1764000021000-catalogue-uploads';
 import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000-supply-deadlines';
 
 /**
@@ -39,5 +40,6 @@ export const MIGRATIONS = [
   OutboxSettled1764000012000,
   PharmacistRole1764000020000,
   Drugs1764000020100,
+  CatalogueUploads1764000021000,
   SupplyDeadlines1764000022000,
 ];

@@ -72,6 +72,8 @@ export interface AppConfig {
   notifications: { deliveryMaxAttempts: number; webhookAllowedHosts: string };
   referrals: { sweepEveryMs: number };
   consultations: { meetingUrlTemplate: string };
+  /** Catalogue uploads (HTTP multipart): size limit and how many one process streams at once. */
+  drugs: { uploadMaxBytes: number; uploadConcurrency: number };
   /** Log file (appended to); standard output when unset. */
   logFile?: string;
   /** Prometheus metrics: own listeners (port 0: none) and optionally `/metrics` on the main port. */
@@ -210,6 +212,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     referrals: { sweepEveryMs: e.REFERRAL_SWEEP_EVERY_MS },
     consultations: { meetingUrlTemplate: e.MEETING_URL_TEMPLATE },
+    drugs: { uploadMaxBytes: e.DRUG_UPLOAD_MAX_BYTES, uploadConcurrency: e.DRUG_UPLOAD_CONCURRENCY },
     logFile: e.LOG_FILE,
     metrics: {
       host: e.METRICS_HOST,

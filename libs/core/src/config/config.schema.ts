@@ -119,6 +119,10 @@ export const envSchema = z.object({
     )
     .default('https://meet.yigongti.example/{consultationId}'),
   REFERRAL_SWEEP_EVERY_MS: positiveInt.default(60_000),
+  /** Largest drug-catalogue upload, in bytes, counted as the body streams in. */
+  DRUG_UPLOAD_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
+  /** Uploads one api process streams at once; more are refused until one ends. */
+  DRUG_UPLOAD_CONCURRENCY: positiveInt.default(4),
 
   WEBHOOK_ALLOWED_HOSTS: z
     .string()

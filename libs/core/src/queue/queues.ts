@@ -39,6 +39,8 @@ export const JOBS = {
   SUPPLY_DECISION_DUE: 'supply.decision-due',
   SUPPLY_DELIVERY_DUE: 'supply.delivery-due',
   SUPPLY_SWEEP: 'supply.sweep',
+  DRUG_CATALOGUE_IMPORT: 'drug.catalogue-import',
+  DRUG_CATALOGUE_REMATCH: 'drug.catalogue-rematch',
 } as const;
 
 /** Defaults for every job: retried with backoff, completed ones trimmed, failures kept. */

@@ -17,6 +17,8 @@ export enum InsuranceClass {
 }
 
 export enum ImportStatus {
+  /** A catalogue upload whose bytes are still arriving. */
+  UPLOADING = 'UPLOADING',
   QUEUED = 'QUEUED',
   RUNNING = 'RUNNING',
   DONE = 'DONE',
@@ -101,6 +103,7 @@ registerEnumType(InsuranceClass, {
 registerEnumType(ImportStatus, {
   name: 'ImportStatus',
   valuesMap: {
+    UPLOADING: { description: '上传中 Upload in progress' },
     QUEUED: { description: '排队中 Queued' },
     RUNNING: { description: '导入中 Running' },
     DONE: { description: '完成 Done' },

@@ -19,6 +19,9 @@ export class DrugCatalogueImportEntity {
   @Column({ name: 'storage_path', type: 'text', nullable: true }) storagePath!: string | null;
   @Column({ type: 'text' }) format!: ImportFormat;
   @Column({ name: 'file_sha256', type: 'text', nullable: true }) fileSha256!: string | null;
+  @Column({ name: 'size_bytes', type: 'bigint', nullable: true }) sizeBytes!: string | null;
+  /** The file is the whole catalogue: active items it does not list are deactivated. */
+  @Column({ name: 'full_import', type: 'boolean' }) fullImport!: boolean;
   @Column({ type: 'text' }) status!: ImportStatus;
   @Column({ name: 'duplicate_of', type: 'uuid', nullable: true }) duplicateOf!: string | null;
   /** Known once the file has been read through; null before. */
@@ -30,6 +33,12 @@ export class DrugCatalogueImportEntity {
   @Column({ type: 'int' }) updated!: number;
   @Column({ type: 'int' }) unchanged!: number;
   @Column({ type: 'int' }) deactivated!: number;
+  @Column({ type: 'int' }) reactivated!: number;
+  @Column({ name: 'stock_updated', type: 'int' }) stockUpdated!: number;
+  /** Mapping outcomes of the items this import created or changed, by status. */
+  @Column({ name: 'match_counts', type: 'jsonb' }) matchCounts!: Partial<
+    Record<MappingStatus | 'KEPT', number>
+  >;
   @Column({ type: 'jsonb' }) errors!: ImportRowError[];
   @Column({ type: 'text', nullable: true }) failure!: string | null;
   @Column({ name: 'requested_by', type: 'uuid', nullable: true }) requestedBy!: string | null;
@@ -38,6 +47,15 @@ export class DrugCatalogueImportEntity {
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt!: Date | null;
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt!: Date | null;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}
+
+/** The uploaded file's bytes, in order, until its import ends (deleted with the import's outcome). */
+@Entity('drug_catalogue_upload_chunk')
+export class DrugCatalogueUploadChunkEntity {
+  @PrimaryColumn({ name: 'import_id', type: 'uuid' }) importId!: string;
+  @PrimaryColumn({ type: 'int' }) seq!: number;
+  @Column({ name: 'tenant_id', type: 'uuid' }) tenantId!: string;
+  @Column({ type: 'bytea' }) data!: Buffer;
 }
 
 /** A drug in an institution's own catalogue, as its HIS names it. */

@@ -14,12 +14,15 @@ import {
   hasRole,
   InvalidTransitionError,
   isUniqueViolation,
+  JOBS,
   LoaderFactory,
   NotFoundError,
   paginate,
+  QUEUES,
   Role,
 } from '@yg/core';
 import { AuditService } from '@yg/audit';
+import { OutboxService } from '@yg/outbox';
 import { InstitutionKind, NetworkService } from '@yg/network';
 import {
   FormularyAction,
@@ -74,6 +77,7 @@ export class FormularyService {
     private readonly dictionary: DrugDictionaryService,
     private readonly network: NetworkService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
@@ -383,6 +387,14 @@ export class FormularyService {
       actorUserId: user.id,
       at: this.clock.now(),
     } as QueryDeepPartialEntity<FormularyItemVersionEntity>);
+    // Members' catalogues waiting for the list (pending, unmapped, or mapped to a retired item)
+    // are matched again once this commits.
+    await this.outbox.enqueue(em, {
+      tenantId: item.tenantId,
+      queue: QUEUES.DRUG_IMPORTS,
+      jobName: JOBS.DRUG_CATALOGUE_REMATCH,
+      payload: { tenantId: item.tenantId },
+    });
     await this.audit.record(em, {
       action: `formulary.${action.toLowerCase()}`,
       entityType: 'FormularyItem',
@@ -397,6 +409,15 @@ export class FormularyService {
   }
 
   // ---------- per-request loaders ----------
+
+  readonly itemLoader: LoaderFactory<string, FormularyItemEntity | null> = (caller) =>
+    new DataLoader(async (ids) => {
+      const rows = await this.dataSource
+        .getRepository(FormularyItemEntity)
+        .findBy({ id: In([...ids]), tenantId: caller?.tenantId ?? '' });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
 
   readonly versionsLoader: LoaderFactory<string, FormularyItemVersionEntity[]> = (caller) =>
     new DataLoader(async (ids) => {
