@@ -1,0 +1,75 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * The contract between the data that indicators are computed from and the indicator engine.
+ *
+ * Every number an indicator uses is a named monthly measure per institution (or per consortium
+ * when it has no institution, like out-of-county settlements or the resident population). Each
+ * capability that owns data (encounter intake, referrals, consultations, drugs) answers its own
+ * measures from its own tables or rollups, so the engine never reads raw visits and never
+ * learns another capability's schema.
+ *
+ * Measure keys are `<family>.<name>`: enc.* encounter rollups, ooc.* out-of-county settlements,
+ * stat.* yearly statistics (reported once a year, valid for each month of it), ref.* referrals,
+ * con.* consultations, drug.* medication continuity, net.* the network itself.
+ */
+export interface MeasureScope {
+  tenantId: string;
+  /** null: every institution of the consortium, plus consortium-level values. */
+  institutionIds: readonly string[] | null;
+}
+
+/** Months as 'YYYY-MM', both ends included. */
+export interface MonthRange {
+  from: string;
+  to: string;
+}
+
+export interface MeasureValue {
+  key: string;
+  month: string;
+  /** null for consortium-level values (ooc.*, stat.population …). */
+  institutionId: string | null;
+  value: number;
+}
+
+export interface ContributorRow {
+  /** The record's kind and id, so a client can open it (encounter, referral, consultation …). */
+  kind: string;
+  id: string;
+  month: string;
+  institutionId: string | null;
+  /** What it contributes to the measure (1 for a count, the amount for a sum). */
+  value: number;
+  /** A short human label; never unmasked personal data. */
+  label: string;
+  occurredAt: string;
+}
+
+export interface ContributorPage {
+  total: number;
+  rows: ContributorRow[];
+}
+
+export interface MeasureSource {
+  /** The measure keys this source answers. Keys are unique across sources. */
+  readonly keys: readonly string[];
+  /** Monthly values for the keys it owns; missing institution-months are simply absent (zero). */
+  monthly(
+    em: EntityManager,
+    scope: MeasureScope,
+    keys: readonly string[],
+    range: MonthRange,
+  ): Promise<MeasureValue[]>;
+  /** The records behind one measure in a range, paged, newest first. */
+  contributors(
+    em: EntityManager,
+    scope: MeasureScope,
+    key: string,
+    range: MonthRange,
+    page: { offset: number; limit: number },
+  ): Promise<ContributorPage>;
+}
+
+/** Nest token: the array of every registered MeasureSource. */
+export const MEASURE_SOURCES = Symbol('MEASURE_SOURCES');
