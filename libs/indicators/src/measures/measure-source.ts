@@ -54,6 +54,12 @@ export interface ContributorPage {
 export interface MeasureSource {
   /** The measure keys this source answers. Keys are unique across sources. */
   readonly keys: readonly string[];
+  /**
+   * Keys that are levels (a population, a staff count, clinics with ECG) rather than flows
+   * (visits, costs): over several months the engine averages their monthly values instead of
+   * summing them, so a yearly figure reported once and valid for each month keeps its size.
+   */
+  readonly levelKeys: readonly string[];
   /** Monthly values for the keys it owns; missing institution-months are simply absent (zero). */
   monthly(
     em: EntityManager,
