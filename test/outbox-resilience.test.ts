@@ -109,8 +109,26 @@ describe('a worker killed with SIGKILL mid-batch', () => {
       await blocker.query(`LOCK TABLE notification IN SHARE ROW EXCLUSIVE MODE`);
       // Only the first worker runs yet: every active job is its own. Read the list itself until
       // it holds one (a count read apart from it can see a job that finishes in between).
+      // A job can be active yet past its inbox write (finishing its push), and complete on the
+      // first worker before the kill. Only a job still active once some worker connection waits
+      // on the lock, and again a moment later, is surely held by it.
       await eventually(
-        async () => (held = (await events.getActive()).map((j) => j.id!)).length > 0,
+        async () =>
+          (await scalar(
+            db,
+            `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+          )) > 0,
+        30_000,
+        20,
+      );
+      await eventually(
+        async () => {
+          const first = (await events.getActive()).map((j) => j.id!);
+          await new Promise((r) => setTimeout(r, 300));
+          const again = new Set((await events.getActive()).map((j) => j.id!));
+          held = first.filter((id) => again.has(id));
+          return held.length > 0;
+        },
         30_000,
         20,
       );
