@@ -1,11 +1,12 @@
 /**
  * The demo members' own drug dictionaries (机构药品目录), as their HIS exports them: brand names,
  * salts and generic names written several ways, odd spec strings (`2ml：0.1g`, `10ml*6支`,
- * full-width characters), local items that are on no list (院内制剂, consumables) and a few
- * that look like a listed drug and are not (a different salt, 复方, a longer name). The seed
- * uploads each as a CSV through the catalogue upload and import, so the matcher decides what
- * maps; 库存 sets stock. All makers and codes are as the files of real members look; quantities
- * are synthetic.
+ * full-width characters, pack strings), local items that are on no list (院内制剂, consumables)
+ * and a few that look like a listed drug and are not, or not surely (复方丹参 / 丹参, 小儿感冒宁 /
+ * 小儿感冒, 益母颗粒 / 益母草颗粒, 川芎嗪 without its salt). The seed uploads each as a CSV
+ * through the catalogue upload and import, so the matcher decides what maps; 库存 sets stock.
+ * Rows are modelled on the real hospital dictionary of the reference data; quantities are
+ * synthetic.
  */
 import { FORMULARY } from './formulary.data';
 

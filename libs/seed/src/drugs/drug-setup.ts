@@ -26,11 +26,18 @@ const TIERS: Record<TierLetters, string[]> = {
   CTV: ['COUNTY', 'TOWNSHIP', 'VILLAGE'],
 };
 
-/** The general hospital's trap item the pharmacist rejects on the first review. */
-const REJECT = {
-  localCode: 'YP20016',
-  reason: '复方丹参注射液为复方制剂,不可对照到丹参注射液 (a compound preparation is another drug)',
-};
+/**
+ * The pharmacist's first review of the general hospital's proposals: a 复方 preparation that
+ * only looks like a listed drug rejected, a pack-level spec confirmed as the listed pill. The
+ * rest (a salt the file leaves out, another strength) wait for review.
+ */
+const REVIEW: { localCode: string; reject?: string }[] = [
+  {
+    localCode: 'YP20016',
+    reject: '复方丹参注射液为复方制剂,不可对照到丹参注射液 (a compound preparation is another drug)',
+  },
+  { localCode: 'YP20022' },
+];
 
 /**
  * The consortium's drug list as its people would have built it before the story's weeks: the
@@ -139,22 +146,20 @@ export class DrugSetup {
     return receipt.importId;
   }
 
-  /**
-   * The pharmacist's first review: the trap rejected, and the first proposal (by local code)
-   * confirmed as proposed; the rest wait, so the queue is not empty.
-   */
   private async review(user: AuthUser, c: DemoCatalogue): Promise<void> {
     const decisions = this.app.get(MappingDecisions);
-    const proposed: { id: string; version: number; local_code: string }[] = await this.ds.query(
-      `SELECT m.catalogue_item_id AS id, m.version, i.local_code FROM drug_mapping m
-         JOIN drug_catalogue_item i ON i.id = m.catalogue_item_id
-        WHERE i.institution_id = $1 AND m.status = 'PROPOSED' ORDER BY i.local_code`,
-      [this.world.inst(c.institution)],
-    );
-    const trap = proposed.find((m) => m.local_code === REJECT.localCode);
-    if (trap) await decisions.reject(user, trap.id, REJECT.reason, trap.version);
-    const rest = proposed.filter((m) => m !== trap);
-    if (rest.length > 1) await decisions.confirm(user, rest[0].id, undefined, rest[0].version);
+    for (const r of REVIEW) {
+      const [m]: { id: string; version: number; status: string }[] = await this.ds.query(
+        `SELECT m.catalogue_item_id AS id, m.version, m.status FROM drug_mapping m
+           JOIN drug_catalogue_item i ON i.id = m.catalogue_item_id
+          WHERE i.institution_id = $1 AND i.local_code = $2`,
+        [this.world.inst(c.institution), r.localCode],
+      );
+      // Only what the matcher left to a pharmacist.
+      if (m?.status !== 'PROPOSED') continue;
+      if (r.reject) await decisions.reject(user, m.id, r.reject, m.version);
+      else await decisions.confirm(user, m.id, undefined, m.version);
+    }
   }
 }
 
