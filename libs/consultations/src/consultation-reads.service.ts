@@ -94,7 +94,8 @@ export class ConsultationReads {
                    ${source(q)} GROUP BY 1, 2`,
         [tenantId, from, to, institutionIds, q.kind ?? null],
       );
-      for (const r of rows) out.push({ ...q, month: r.month, institutionId: r.institution_id, count: r.count });
+      for (const r of rows)
+        out.push({ ...q, month: r.month, institutionId: r.institution_id, count: r.count });
     }
     return out;
   }
@@ -115,13 +116,20 @@ export class ConsultationReads {
       `${BOUNDS} SELECT count(*)::int AS total ${source(q)}`,
       params,
     );
-    const rows: { id: string; number: string; kind: ConsultationKind; state: ConsultationState; institution_id: string; at: Date; month: string }[] =
-      await em.query(
-        `${BOUNDS} SELECT c.id, c.number, c.kind, c.state, c.requesting_institution_id AS institution_id, ${at} AS at,
+    const rows: {
+      id: string;
+      number: string;
+      kind: ConsultationKind;
+      state: ConsultationState;
+      institution_id: string;
+      at: Date;
+      month: string;
+    }[] = await em.query(
+      `${BOUNDS} SELECT c.id, c.number, c.kind, c.state, c.requesting_institution_id AS institution_id, ${at} AS at,
                           to_char(${at} AT TIME ZONE b.tz, 'YYYY-MM') AS month
                    ${source(q)} ORDER BY ${at} DESC, c.id DESC OFFSET $6 LIMIT $7`,
-        [...params, page.offset, page.limit],
-      );
+      [...params, page.offset, page.limit],
+    );
     return {
       total,
       rows: rows.map((r) => ({

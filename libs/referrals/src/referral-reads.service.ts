@@ -46,7 +46,10 @@ const FACTS: Record<ReferralFact, { institution: string; where: string }> = {
     institution: 'r.to_institution_id',
     where: `r.answered_at IS NOT NULL AND (r.response_due_at IS NULL OR r.answered_at <= r.response_due_at)`,
   },
-  ACCEPTED: { institution: 'r.to_institution_id', where: `r.answered_at IS NOT NULL AND r.state <> 'REJECTED'` },
+  ACCEPTED: {
+    institution: 'r.to_institution_id',
+    where: `r.answered_at IS NOT NULL AND r.state <> 'REJECTED'`,
+  },
 };
 
 export interface ReferralFactCount {
@@ -117,11 +120,14 @@ export class ReferralReads {
                WHERE ${d.where} AND ($4::uuid[] IS NULL OR ${d.institution} = ANY($4))
                GROUP BY 2, 3`;
     });
-    const rows: { fact: ReferralFact; month: string; institution_id: string; count: number }[] = await em.query(
-      `${BOUNDS} ${parts.join(' UNION ALL ')}`,
-      [tenantId, from, to, institutionIds],
-    );
-    return rows.map((r) => ({ fact: r.fact, month: r.month, institutionId: r.institution_id, count: r.count }));
+    const rows: { fact: ReferralFact; month: string; institution_id: string; count: number }[] =
+      await em.query(`${BOUNDS} ${parts.join(' UNION ALL ')}`, [tenantId, from, to, institutionIds]);
+    return rows.map((r) => ({
+      fact: r.fact,
+      month: r.month,
+      institutionId: r.institution_id,
+      count: r.count,
+    }));
   }
 
   /** The referrals behind one fact, newest submission first, paged. */
@@ -138,7 +144,10 @@ export class ReferralReads {
     const from_ = `FROM b JOIN referral r ON r.tenant_id = $1 AND r.submitted_at >= b.lo AND r.submitted_at < b.hi
           WHERE ${d.where} AND ($4::uuid[] IS NULL OR ${d.institution} = ANY($4))`;
     const params = [tenantId, from, to, institutionIds];
-    const [{ total }]: { total: number }[] = await em.query(`${BOUNDS} SELECT count(*)::int AS total ${from_}`, params);
+    const [{ total }]: { total: number }[] = await em.query(
+      `${BOUNDS} SELECT count(*)::int AS total ${from_}`,
+      params,
+    );
     const rows: {
       id: string;
       number: string;

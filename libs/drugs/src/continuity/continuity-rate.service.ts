@@ -48,7 +48,13 @@ export class ContinuityRateService {
   async rate(user: AuthUser, args: ContinuityRateArgs): Promise<ContinuityRateModel> {
     const institutionId = await this.scope(user, args.institutionId);
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      const items = await this.items(em, user.tenantId, args.month, args.month, institutionId ? [institutionId] : null);
+      const items = await this.items(
+        em,
+        user.tenantId,
+        args.month,
+        args.month,
+        institutionId ? [institutionId] : null,
+      );
       const rows_ = new Map<string, ContinuityRateRowModel>();
       for (const i of items) {
         const row = rows_.get(i.receivingInstitutionId) ?? {

@@ -41,7 +41,9 @@ export class MeasureTable {
     if (!t.tiers?.length && !t.kinds?.length) return true;
     const inst = this.institutions.get(v.institutionId);
     if (!inst) return false;
-    return (!t.tiers?.length || t.tiers.includes(inst.tier)) && (!t.kinds?.length || t.kinds.includes(inst.kind));
+    return (
+      (!t.tiers?.length || t.tiers.includes(inst.tier)) && (!t.kinds?.length || t.kinds.includes(inst.kind))
+    );
   }
 
   /** Flows are summed over the months; levels (a population, staff) averaged over them. */
@@ -71,7 +73,11 @@ export interface Evaluation {
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
-const none = (reason: string, numerator: number | null = null, denominator: number | null = null): Evaluation => ({
+const none = (
+  reason: string,
+  numerator: number | null = null,
+  denominator: number | null = null,
+): Evaluation => ({
   value: null,
   numerator,
   denominator,
@@ -79,7 +85,8 @@ const none = (reason: string, numerator: number | null = null, denominator: numb
 });
 
 export const REASONS = {
-  qualitative: '定性指标,待七统一评估材料录入 (qualitative: judged from the seven-unification evidence, not yet recorded)',
+  qualitative:
+    '定性指标,待七统一评估材料录入 (qualitative: judged from the seven-unification evidence, not yet recorded)',
   zeroDenominator: '分母为零,无法计算 (the denominator is zero)',
   zeroPer: '人均口径的人数为零,无法计算 (the per-capita base is zero)',
   zeroBase: '上年同期为零或无数据,无法计算增长 (last year’s figure is zero or missing)',
@@ -109,7 +116,12 @@ function ratio(t: MeasureTable, f: Formula, range: MonthRange) {
  * One indicator over one range. GROWTH and CHANGE compare with the same range a year
  * earlier; their numerator and denominator are this period's and last year's base figures.
  */
-export function evaluate(t: MeasureTable, kind: IndicatorKind, f: Formula, range: MonthRange | null): Evaluation {
+export function evaluate(
+  t: MeasureTable,
+  kind: IndicatorKind,
+  f: Formula,
+  range: MonthRange | null,
+): Evaluation {
   if (kind === IndicatorKind.QUALITATIVE) return none(REASONS.qualitative);
   if (!range) return none(REASONS.noPeriod);
   const missing = keysOf(f).filter((k) => !t.availableKeys.has(k));
@@ -118,13 +130,23 @@ export function evaluate(t: MeasureTable, kind: IndicatorKind, f: Formula, range
     case IndicatorKind.VALUE: {
       const num = expr(t, f.numerator, range);
       if (num.value === null) return none(num.reason!);
-      return { value: round(num.value * f.multiplier), numerator: round(num.value), denominator: null, reason: null };
+      return {
+        value: round(num.value * f.multiplier),
+        numerator: round(num.value),
+        denominator: null,
+        reason: null,
+      };
     }
     case IndicatorKind.RATIO: {
       const r = ratio(t, f, range);
       const parts = [r.num === null ? null : round(r.num), r.den === null ? null : round(r.den)] as const;
       if (r.value === null) return none(r.reason!, ...parts);
-      return { value: round(r.value * f.multiplier), numerator: parts[0], denominator: parts[1], reason: null };
+      return {
+        value: round(r.value * f.multiplier),
+        numerator: parts[0],
+        denominator: parts[1],
+        reason: null,
+      };
     }
     case IndicatorKind.GROWTH:
     case IndicatorKind.CHANGE: {
@@ -133,7 +155,9 @@ export function evaluate(t: MeasureTable, kind: IndicatorKind, f: Formula, range
       if (now.value === null) return none(now.reason!);
       const base = now.value;
       if (before.value === null || (kind === IndicatorKind.GROWTH && before.value === 0)) {
-        return none(before.reason && before.reason !== REASONS.zeroDenominator ? before.reason : REASONS.zeroBase);
+        return none(
+          before.reason && before.reason !== REASONS.zeroDenominator ? before.reason : REASONS.zeroBase,
+        );
       }
       const shown = (n: number) => round(kind === IndicatorKind.CHANGE ? n * f.multiplier : n);
       const value =

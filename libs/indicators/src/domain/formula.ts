@@ -89,14 +89,16 @@ const TIERS = ['COUNTY', 'TOWNSHIP', 'VILLAGE', 'EXTERNAL'];
 export function formulaProblems(kind: IndicatorKind, f: Formula, knownKinds: readonly string[]): string[] {
   const out: string[] = [];
   if (kind === IndicatorKind.QUALITATIVE) {
-    if (f.numerator.terms.length || f.denominator) out.push('定性指标不能有公式 (a qualitative indicator has no formula)');
+    if (f.numerator.terms.length || f.denominator)
+      out.push('定性指标不能有公式 (a qualitative indicator has no formula)');
     return out;
   }
   if (!f.numerator.terms.length) out.push('分子至少一项 (the numerator needs at least one term)');
   const needsDen = kind !== IndicatorKind.VALUE;
   if (needsDen && !f.denominator?.terms.length) out.push('此类指标需要分母 (this kind needs a denominator)');
   if (!needsDen && f.denominator) out.push('数值类指标没有分母 (a VALUE indicator has no denominator)');
-  if (!Number.isFinite(f.multiplier) || f.multiplier <= 0) out.push('倍数必须为正数 (the multiplier must be positive)');
+  if (!Number.isFinite(f.multiplier) || f.multiplier <= 0)
+    out.push('倍数必须为正数 (the multiplier must be positive)');
   for (const t of termsOf(f)) {
     if (!KEY.test(t.key)) out.push(`度量名不合法: ${t.key} (bad measure key)`);
     if (t.coefficient !== undefined && !Number.isFinite(t.coefficient)) {

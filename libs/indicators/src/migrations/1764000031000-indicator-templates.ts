@@ -53,7 +53,8 @@ export const TEMPLATES: TemplateRow[] = [
     unit: '是/否',
     direction: 'HIGHER_BETTER',
     targets: [],
-    definition: '人事、财务、业务、药品、信息等统一管理:有明确的制度安排并已组织实施,依据政策文件、实物及资料佐证、访谈调查判定。',
+    definition:
+      '人事、财务、业务、药品、信息等统一管理:有明确的制度安排并已组织实施,依据政策文件、实物及资料佐证、访谈调查判定。',
   },
   {
     set: 'NATIONAL_2024',
@@ -175,7 +176,8 @@ export const TEMPLATES: TemplateRow[] = [
     unit: '%',
     direction: 'HIGHER_BETTER',
     targets: [],
-    definition: '工作定义:县域内医疗机构为本县参保居民支付的医保基金 ÷(该额 + 县外就医医保基金支出)× 100%;药店不计。',
+    definition:
+      '工作定义:县域内医疗机构为本县参保居民支付的医保基金 ÷(该额 + 县外就医医保基金支出)× 100%;药店不计。',
   },
   {
     set: 'NATIONAL_2024',
@@ -395,21 +397,19 @@ export const TEMPLATES: TemplateRow[] = [
     targets: [],
     definition: '接收的转诊单 ÷ 已答复(接收或拒绝)的转诊单 × 100%,计在接收机构。',
   },
-  ...CONSULTATION_KINDS.map(
-    ([kind, zh, en], i): TemplateRow => ({
-      set: 'CONSORTIUM',
-      code: `C09${String.fromCharCode(65 + i)}`,
-      nameZh: `会诊量·${zh}`,
-      nameEn: `Consultations: ${en}`,
-      dimension: '远程医疗',
-      kind: 'VALUE',
-      formula: count([t(`con.by_kind.${kind}`)]),
-      unit: '例',
-      direction: 'HIGHER_BETTER',
-      targets: [],
-      definition: `当月申请的${zh}例数(不含已谢绝、已取消),计在申请机构。`,
-    }),
-  ),
+  ...CONSULTATION_KINDS.map(([kind, zh, en], i): TemplateRow => ({
+    set: 'CONSORTIUM',
+    code: `C09${String.fromCharCode(65 + i)}`,
+    nameZh: `会诊量·${zh}`,
+    nameEn: `Consultations: ${en}`,
+    dimension: '远程医疗',
+    kind: 'VALUE',
+    formula: count([t(`con.by_kind.${kind}`)]),
+    unit: '例',
+    direction: 'HIGHER_BETTER',
+    targets: [],
+    definition: `当月申请的${zh}例数(不含已谢绝、已取消),计在申请机构。`,
+  })),
   {
     set: 'CONSORTIUM',
     code: 'C10',

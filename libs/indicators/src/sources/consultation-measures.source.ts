@@ -59,7 +59,12 @@ export class ConsultationMeasures implements MeasureSource {
       range.from,
       range.to,
     );
-    return counts.map((c) => ({ key: keyOf(c), month: c.month, institutionId: c.institutionId, value: c.count }));
+    return counts.map((c) => ({
+      key: keyOf(c),
+      month: c.month,
+      institutionId: c.institutionId,
+      value: c.count,
+    }));
   }
 
   async contributors(

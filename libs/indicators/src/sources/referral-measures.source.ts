@@ -39,7 +39,14 @@ export class ReferralMeasures implements MeasureSource {
     range: MonthRange,
   ): Promise<MeasureValue[]> {
     const facts = keys.filter((k) => k in KEYS).map((k) => KEYS[k]);
-    const counts = await this.reads.factCounts(em, scope.tenantId, facts, scope.institutionIds, range.from, range.to);
+    const counts = await this.reads.factCounts(
+      em,
+      scope.tenantId,
+      facts,
+      scope.institutionIds,
+      range.from,
+      range.to,
+    );
     return counts.map((c) => ({
       key: BY_FACT.get(c.fact)!,
       month: c.month,
