@@ -61,8 +61,8 @@ const BOUNDS = `WITH b AS (
          (($3 || '-01')::timestamp + interval '1 month') AT TIME ZONE c.time_zone AS hi
     FROM consortium c WHERE c.id = $1)`;
 
-/** A fact's rows: one statement fragment, `$4` the institutions (NULL: all), `$5` the kind (NULL: any). */
-function source(q: ConsultationFactQuery): string {
+/** A fact's rows: one statement fragment, `$4` the institutions (NULL: all), `kind` the kind (NULL: any). */
+function source(q: ConsultationFactQuery, kind = '$5::text'): string {
   const d = FACTS[q.fact];
   const report = d.at.startsWith('rep.')
     ? `JOIN consultation_report rep ON rep.consultation_id = c.id AND rep.version = 1`
@@ -70,13 +70,13 @@ function source(q: ConsultationFactQuery): string {
   return `FROM b JOIN consultation c ON c.tenant_id = $1 ${report}
           WHERE ${d.at} >= b.lo AND ${d.at} < b.hi AND (${d.where})
             AND ($4::uuid[] IS NULL OR c.requesting_institution_id = ANY($4))
-            AND ($5::text IS NULL OR c.kind = $5)`;
+            AND (${kind} IS NULL OR c.kind = ${kind})`;
 }
 
 /** The consultations' read model for other capabilities: counts and ids, no patient, no clinical text. */
 @Injectable()
 export class ConsultationReads {
-  /** One statement per fact asked (they are few: a report asks for at most a dozen). */
+  /** Every fact asked in one statement, `$5` holding each part's kind. */
   async factCounts(
     em: EntityManager,
     tenantId: string,
@@ -85,19 +85,23 @@ export class ConsultationReads {
     from: string,
     to: string,
   ): Promise<ConsultationFactCount[]> {
-    const out: ConsultationFactCount[] = [];
-    for (const q of queries) {
+    if (!queries.length) return [];
+    const parts = queries.map((q, i) => {
       const at = FACTS[q.fact].at;
-      const rows: { month: string; institution_id: string; count: number }[] = await em.query(
-        `${BOUNDS} SELECT to_char(${at} AT TIME ZONE b.tz, 'YYYY-MM') AS month,
-                          c.requesting_institution_id AS institution_id, count(*)::int AS count
-                   ${source(q)} GROUP BY 1, 2`,
-        [tenantId, from, to, institutionIds, q.kind ?? null],
-      );
-      for (const r of rows)
-        out.push({ ...q, month: r.month, institutionId: r.institution_id, count: r.count });
-    }
-    return out;
+      return `SELECT ${i} AS part, to_char(${at} AT TIME ZONE b.tz, 'YYYY-MM') AS month,
+                     c.requesting_institution_id AS institution_id, count(*)::int AS count
+              ${source(q, `($5::text[])[${i + 1}]`)} GROUP BY 2, 3`;
+    });
+    const rows: { part: number; month: string; institution_id: string; count: number }[] = await em.query(
+      `${BOUNDS} ${parts.join(' UNION ALL ')}`,
+      [tenantId, from, to, institutionIds, queries.map((q) => q.kind ?? null)],
+    );
+    return rows.map((r) => ({
+      ...queries[r.part],
+      month: r.month,
+      institutionId: r.institution_id,
+      count: r.count,
+    }));
   }
 
   /** The consultations behind one fact, newest first, paged. */

@@ -14,7 +14,8 @@ export interface Period {
   month: string;
 }
 
-export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** Months of 2000–2099: wide enough for any consortium's data, narrow enough that year arithmetic stays in range. */
+export const MONTH_PATTERN = /^20\d{2}-(0[1-9]|1[0-2])$/;
 
 export function monthIndex(month: string): number {
   const [y, m] = month.split('-').map(Number);
@@ -102,3 +103,5 @@ export function periodLabel(p: Period): string {
       return `${year}-01..${p.month}`;
   }
 }
+
+export const MONTH_MESSAGE = '月份格式为 YYYY-MM,2000–2099 年 (month: YYYY-MM, years 2000–2099)';

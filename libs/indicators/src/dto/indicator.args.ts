@@ -1,7 +1,7 @@
 import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { MONTH_PATTERN } from '../domain/period';
+import { MONTH_MESSAGE, MONTH_PATTERN } from '../domain/period';
 import { PeriodInput, ScopeInput, TREND_LENGTHS } from '../models/indicator.models';
 import { CONTRIBUTOR_PAGE_MAX } from '../engine/indicator-reports.service';
 
@@ -25,7 +25,7 @@ export class IndicatorCodeArgs {
 @ArgsType()
 export class PublishMonthArgs {
   @Field(() => String)
-  @Matches(MONTH_PATTERN, { message: '月份格式为 YYYY-MM (month: YYYY-MM)' })
+  @Matches(MONTH_PATTERN, { message: MONTH_MESSAGE })
   month!: string;
 }
 

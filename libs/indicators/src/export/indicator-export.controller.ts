@@ -5,13 +5,13 @@ import { IsEnum, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { AuthUser, CurrentUser, Role, Roles } from '@yg/core';
 import { Tier } from '@yg/network';
 import { HttpErrorFilter } from '@yg/drugs/catalogue/http-error.filter';
-import { MONTH_PATTERN, PeriodKind } from '../domain/period';
+import { MONTH_MESSAGE, MONTH_PATTERN, PeriodKind } from '../domain/period';
 import { ScopeKind } from '../models/indicator.models';
 import { IndicatorReports } from '../engine/indicator-reports.service';
 import { EXPORT_HEADERS, reportRows, toCsv } from './report-table';
 
 export class ExportQuery {
-  @Matches(MONTH_PATTERN, { message: '月份格式为 YYYY-MM (month: YYYY-MM)' })
+  @Matches(MONTH_PATTERN, { message: MONTH_MESSAGE })
   month!: string;
 
   @IsOptional()

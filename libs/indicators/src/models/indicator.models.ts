@@ -18,7 +18,7 @@ import {
 } from 'class-validator';
 import { Tier } from '@yg/network';
 import { Direction, IndicatorKind, TargetSource } from '../domain/formula';
-import { MONTH_PATTERN, PeriodKind } from '../domain/period';
+import { MONTH_MESSAGE, MONTH_PATTERN, PeriodKind } from '../domain/period';
 
 registerEnumType(IndicatorKind, {
   name: 'IndicatorKind',
@@ -252,7 +252,7 @@ export class ScopeInput {
 export class PeriodInput {
   @Field(() => PeriodKind) @IsEnum(PeriodKind) kind!: PeriodKind;
   @Field(() => String, { description: '期间内的一个月(医共体时区) YYYY-MM, a month inside the period' })
-  @Matches(MONTH_PATTERN, { message: '月份格式为 YYYY-MM (month: YYYY-MM)' })
+  @Matches(MONTH_PATTERN, { message: MONTH_MESSAGE })
   month!: string;
 }
 
