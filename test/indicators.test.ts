@@ -576,6 +576,11 @@ describe('consortium indicators', () => {
     expectError(await api.gql(publish, { m: A }, tok.admin), 'CONFLICT');
     expectError(await api.gql(publish, { m: NOW }, tok.admin), 'BAD_USER_INPUT');
     expectError(await api.gql(publish, { m: Y }, tok.auditor), 'FORBIDDEN');
+    const [pub] = await db.ds.query(
+      `SELECT details FROM audit_event WHERE action = 'indicator.month.publish' AND tenant_id = $1`,
+      [t.tenantId],
+    );
+    expect(pub.details).toMatchObject({ month: A, versions: { N07: 1, C01: 1 } });
 
     const update = `mutation($i: UpdateIndicatorDefinitionInput!) { updateIndicatorDefinition(input: $i) {
       code version own changeNote formula { numerator { terms { key tiers } } } targets { source value } } }`;
@@ -650,6 +655,28 @@ describe('consortium indicators', () => {
     // Another consortium still reads the template.
     const theirs = await report(consortium, month(A), tok.other);
     expect([theirs.by.N07.definition.version, theirs.by.N07.value]).toEqual([1, 0.1]);
+  });
+
+  it('numbers parallel edits of one indicator without gaps or collisions', async () => {
+    const edit = (n: number) =>
+      api.gql(
+        `mutation($i: UpdateIndicatorDefinitionInput!) { updateIndicatorDefinition(input: $i) { version } }`,
+        {
+          i: {
+            code: 'C05',
+            changeNote: `第 ${n} 次修改 (edit ${n})`,
+            targets: [{ source: 'CONSORTIUM', value: n }],
+          },
+        },
+        tok.admin,
+      );
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map(edit));
+    expect(results.map((r) => r.errors)).toEqual(Array(6).fill(undefined));
+    expect(results.map((r) => r.data!.updateIndicatorDefinition.version).sort()).toEqual([2, 3, 4, 5, 6, 7]);
+    const [{ n }] = await db.ds.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE action = 'indicator.definition.update' AND details->>'code' = 'C05'`,
+    );
+    expect(n).toBe(6);
   });
 
   it('lets auditors and consortium admins see every scope, an institution admin only its own, others nothing', async () => {
