@@ -18,6 +18,7 @@ import { PharmacistRole1764000020000 } from '@yg/identity/migrations/17640000200
 import { Drugs1764000020100 } from '@yg/drugs/migrations/1764000020100-drugs';
 import { CatalogueUploads1764000021000 } from '@yg/drugs/migrations/1764000021000-catalogue-uploads';
 import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000-supply-deadlines';
+import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   Drugs1764000020100,
   CatalogueUploads1764000021000,
   SupplyDeadlines1764000022000,
+  Indicators1764000031000,
 ];
