@@ -25,6 +25,7 @@ import { RealtimeModule } from '@yg/realtime';
 import { ReferralsModule } from '@yg/referrals';
 import { ConsultationsModule } from '@yg/consultations';
 import { DrugsModule } from '@yg/drugs';
+import { IntakeModule } from '@yg/intake';
 import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
@@ -56,6 +57,7 @@ export class AppModule implements NestModule {
         ReferralsModule,
         ConsultationsModule,
         DrugsModule,
+        IntakeModule,
         ApiMetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

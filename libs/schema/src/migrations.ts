@@ -18,6 +18,8 @@ import { PharmacistRole1764000020000 } from '@yg/identity/migrations/17640000200
 import { Drugs1764000020100 } from '@yg/drugs/migrations/1764000020100-drugs';
 import { CatalogueUploads1764000021000 } from '@yg/drugs/migrations/1764000021000-catalogue-uploads';
 import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000-supply-deadlines';
+import { IntegrationRole1764000030000 } from '@yg/intake/migrations/1764000030000-integration-role';
+import { Intake1764000030100 } from '@yg/intake/migrations/1764000030100-intake';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -42,4 +44,6 @@ export const MIGRATIONS = [
   Drugs1764000020100,
   CatalogueUploads1764000021000,
   SupplyDeadlines1764000022000,
+  IntegrationRole1764000030000,
+  Intake1764000030100,
 ];
