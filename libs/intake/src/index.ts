@@ -7,3 +7,5 @@ export * from './measures/encounter-measure-source';
 export * from './models/intake.models';
 export * from './migrations/1764000030000-integration-role';
 export * from './migrations/1764000030100-intake';
+export * from './files/intake-upload.service';
+export * from './files/intake-import.service';

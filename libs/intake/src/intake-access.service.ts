@@ -23,6 +23,13 @@ export class IntakeAccess {
     return inst;
   }
 
+  /** Out-of-county settlements come from an integration account (the 医保 bureau's). */
+  assertIntegration(user: AuthUser): void {
+    if (!hasRole(user, Role.DATA_INTEGRATION)) {
+      throw new ForbiddenError('数据由数据对接账号上报 (data is reported by integration accounts)');
+    }
+  }
+
   /** A consortium member of the caller's tenant (NOT_FOUND otherwise). */
   async member(user: AuthUser, institutionId: string, em?: EntityManager): Promise<InstitutionEntity> {
     const inst = await this.network.institution(user.tenantId, institutionId, em);

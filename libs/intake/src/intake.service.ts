@@ -147,13 +147,21 @@ export class IntakeService {
     });
   }
 
-  /** A run the caller may see; another institution's (for institution staff) or tenant's is NOT_FOUND. */
+  /**
+   * A run the caller may see: consortium admins and auditors all, others their institution's and
+   * their own; anything else (another tenant's included) is NOT_FOUND.
+   */
   async run(user: AuthUser, id: string): Promise<DataImportModel> {
     const [r]: RunRow[] = await this.dataSource.query(
       `SELECT ${RUN_COLUMNS} FROM intake_run WHERE id = $1 AND tenant_id = $2`,
       [id, user.tenantId],
     );
-    if (!r || (!this.access.seesAllRuns(user) && r.institution_id !== user.institutionId)) {
+    const visible =
+      r &&
+      (this.access.seesAllRuns(user) ||
+        r.institution_id === user.institutionId ||
+        r.requested_by === user.id);
+    if (!visible) {
       throw new NotFoundError('DataImport', '数据导入', id);
     }
     return toModel(r);
@@ -250,7 +258,7 @@ async function* once(text: string): AsyncGenerator<string> {
 }
 
 const RUN_COLUMNS = `id, institution_id, kind, channel, source_system, status, file_name, rows_total, rows_done,
-  accepted, replaced, unchanged, rejected, errors, failure, created_at, finished_at`;
+  accepted, replaced, unchanged, rejected, errors, failure, requested_by, created_at, finished_at`;
 
 interface RunRow {
   id: string;
@@ -268,6 +276,7 @@ interface RunRow {
   rejected: number;
   errors: RowRejection[];
   failure: string | null;
+  requested_by: string;
   created_at: Date;
   finished_at: Date | null;
 }
