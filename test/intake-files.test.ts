@@ -1,4 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { LiveClient } from './utils/live-client';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { TestApi } from './utils/api';
@@ -21,6 +23,7 @@ describe('visit data file imports', () => {
   let t: TenantFixture;
   let other: TenantFixture;
   const tok: Record<string, string> = {};
+  let live: LiveClient;
 
   const upload = (token: string, body: string, name: string, fields: Record<string, string> = {}) => {
     const req = api.http.post('/intake/imports/upload').set('authorization', `Bearer ${token}`);
@@ -73,13 +76,16 @@ describe('visit data file imports', () => {
   beforeAll(async () => {
     db = await createTestDb({ REFERRAL_SWEEP_EVERY_MS: '3600000' });
     api = await TestApi.start(db.config);
+    await api.app.listen(0, '127.0.0.1');
     worker = await startWorker(db.config);
     t = await buildTenant(db.ds);
     other = await buildTenant(db.ds);
     const tag = t.tenantId.slice(0, 6);
-    tok.town = await api.login(
-      (await addUser(db.ds, t, `if-town-${tag}`, t.inst.township, ['DATA_INTEGRATION'])).username,
-    );
+    const town = await addUser(db.ds, t, `if-town-${tag}`, t.inst.township, ['DATA_INTEGRATION']);
+    tok.town = await api.login(town.username);
+    const { port } = api.app.getHttpServer().address() as AddressInfo;
+    live = new LiveClient(`http://127.0.0.1:${port}`, tok.town);
+    await live.ready(town.id);
     tok.ybj = await api.login(
       (await addUser(db.ds, t, `if-ybj-${tag}`, t.inst.general, ['DATA_INTEGRATION'])).username,
     );
@@ -88,6 +94,7 @@ describe('visit data file imports', () => {
   });
 
   afterAll(async () => {
+    live?.close();
     await worker?.close();
     await api?.close();
     await db?.drop();
@@ -142,6 +149,15 @@ describe('visit data file imports', () => {
         fund_ir: 6080,
       }),
     });
+    // Followed live: the uploader's socket saw the run's progress up to its end.
+    const pushed = await live.waitFor(
+      'intake.import.progress',
+      (p) => p.id === run.id && p.status === 'DONE',
+    );
+    expect(pushed).toMatchObject({ rowsDone: 6, rowsTotal: 6, rejected: 2 });
+    expect(
+      live.of('intake.import.progress').filter((p) => p.id === run.id && p.status === 'RUNNING').length,
+    ).toBeGreaterThan(0);
     const chunks = await db.ds.query(`SELECT count(*)::int AS n FROM intake_upload_chunk`);
     expect(chunks[0].n).toBe(0);
   });
