@@ -63,8 +63,13 @@ export function encounterLine(n: number, r: EncounterRow): string {
   ]);
 }
 
-export function copyEncounters(em: EntityManager, chunks: AsyncIterable<string>): Promise<void> {
-  return copyIn(em, `COPY encounter_stage (${ENC_STAGE.join(', ')}) FROM STDIN`, chunks);
+/**
+ * Fills the staging table and analyses it: without statistics the planner guesses its size and
+ * may join it to every partition of `encounter` by a full scan instead of key look-ups.
+ */
+export async function copyEncounters(em: EntityManager, chunks: AsyncIterable<string>): Promise<void> {
+  await copyIn(em, `COPY encounter_stage (${ENC_STAGE.join(', ')}) FROM STDIN`, chunks);
+  await em.query(`ANALYZE encounter_stage`);
 }
 
 /**
@@ -229,8 +234,9 @@ export function oocLine(n: number, r: OocRow): string {
   ]);
 }
 
-export function copyOoc(em: EntityManager, chunks: AsyncIterable<string>): Promise<void> {
-  return copyIn(em, `COPY ooc_stage (${OOC_STAGE.join(', ')}) FROM STDIN`, chunks);
+export async function copyOoc(em: EntityManager, chunks: AsyncIterable<string>): Promise<void> {
+  await copyIn(em, `COPY ooc_stage (${OOC_STAGE.join(', ')}) FROM STDIN`, chunks);
+  await em.query(`ANALYZE ooc_stage`);
 }
 
 /**

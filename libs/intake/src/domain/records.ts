@@ -106,13 +106,17 @@ export function day(v: RawValue, zh: string, en: string, today: string): string 
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
   if (!m) return fail(`${zh}格式应为 YYYY-MM-DD`, `${en} must be YYYY-MM-DD`);
   const iso = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
-  const d = new Date(`${iso}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) {
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo))
     fail(`${zh}不是有效日期`, `${en} is not a calendar day`);
-  }
   if (iso < EARLIEST_DAY) fail(`${zh}早于 ${EARLIEST_DAY}`, `${en} is before ${EARLIEST_DAY}`);
   if (iso > today) fail(`${zh}晚于今天`, `${en} is in the future`);
   return iso;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 const KINDS: Record<string, EncounterKind> = {

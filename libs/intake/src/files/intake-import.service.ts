@@ -131,7 +131,6 @@ export class IntakeFileImporter {
       );
       if (staged.fileError) throw staged.fileError;
       await em.query(`CREATE INDEX ON encounter_stage (n)`);
-      await em.query(`ANALYZE encounter_stage`);
     } else {
       await createOocStage(em);
       const records = readRecords(file, run.format, OOC_HEADERS, [

@@ -100,8 +100,9 @@ export class Intake1764000030100 implements MigrationInterface {
         encounter_id uuid NOT NULL,
         occurred_on date NOT NULL,
         content_hash text NOT NULL,
-        PRIMARY KEY (tenant_id, institution_id, source_system, source_record_id),
-        FOREIGN KEY (tenant_id, institution_id) REFERENCES institution (tenant_id, id)
+        -- No foreign key to institution: the merge is its only writer and checks the
+        -- institution first; a per-row check would cost a look-up for every record loaded.
+        PRIMARY KEY (tenant_id, institution_id, source_system, source_record_id)
       )`);
     // Creates the month partitions covering [from, to]; the apps call it before a load.
     await q.query(`
