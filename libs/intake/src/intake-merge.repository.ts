@@ -8,6 +8,10 @@ import type { EncounterRow, OocRow } from './domain/records';
  * and moves the monthly rollups by the difference (old contribution out, new one in), so a
  * record that changes month updates both months. The caller holds the institution's intake
  * lock for the transaction.
+ *
+ * Look-ups by key are LATERAL … LIMIT 1 and deletions go by id arrays: right after a large load
+ * the new partitions have no statistics, and a plain join was planned as a hash over every row
+ * of the institution (a batch then cost as much as the table it merged into).
  */
 
 export interface MergeCounts {
@@ -142,15 +146,18 @@ export async function mergeEncounters(
     `WITH s AS (
        SELECT st.*, k.encounter_id AS old_id, k.occurred_on AS old_on, k.content_hash AS old_hash
          FROM encounter_stage st
-         LEFT JOIN encounter_key k ON k.tenant_id = $1 AND k.institution_id = $2 AND k.source_system = $3
-                                  AND k.source_record_id = st.source_record_id
+         LEFT JOIN LATERAL (
+           SELECT k.encounter_id, k.occurred_on, k.content_hash FROM encounter_key k
+            WHERE k.tenant_id = $1 AND k.institution_id = $2 AND k.source_system = $3
+              AND k.source_record_id = st.source_record_id
+            LIMIT 1) k ON true
         WHERE st.n > $6 AND st.n <= $7
      ),
      chg AS (SELECT * FROM s WHERE old_hash IS DISTINCT FROM content_hash),
      old AS (
-       DELETE FROM encounter e USING chg
-        WHERE chg.old_id IS NOT NULL AND e.id = chg.old_id AND e.occurred_on = chg.old_on
-          AND e.tenant_id = $1 AND e.institution_id = $2
+       DELETE FROM encounter e
+        WHERE e.id = ANY (ARRAY(SELECT old_id FROM chg WHERE old_id IS NOT NULL))
+          AND e.occurred_on = ANY (ARRAY(SELECT DISTINCT old_on FROM chg WHERE old_id IS NOT NULL))
        RETURNING e.${DELTA_COLUMNS.split(', ').join(', e.')}
      ),
      ins AS (
@@ -161,7 +168,9 @@ export async function mergeEncounters(
               c.department, c.tcm, c.diagnosis_code, c.insured, c.resident, c.chronic_managed, c.total_cost,
               c.fund_paid, c.content_hash, $4, $5
          FROM chg c
-         LEFT JOIN patient pt ON pt.tenant_id = $1 AND pt.id_number_hash = c.id_number_hash
+         LEFT JOIN LATERAL (
+           SELECT p.id FROM patient p WHERE p.tenant_id = $1 AND p.id_number_hash = c.id_number_hash LIMIT 1
+         ) pt ON c.id_number_hash IS NOT NULL
        RETURNING id, source_record_id, content_hash, ${DELTA_COLUMNS}
      ),
      keys AS (
@@ -255,8 +264,10 @@ export async function mergeOoc(
        SELECT st.*, o.id AS old_id, o.content_hash AS old_hash, o.settled_on AS old_settled_on,
               o.inpatient AS old_inpatient, o.total_cost AS old_total_cost, o.fund_paid AS old_fund_paid
          FROM ooc_stage st
-         LEFT JOIN ooc_settlement o ON o.tenant_id = $1 AND o.source_system = $2
-                                   AND o.source_record_id = st.source_record_id
+         LEFT JOIN LATERAL (
+           SELECT o.* FROM ooc_settlement o
+            WHERE o.tenant_id = $1 AND o.source_system = $2 AND o.source_record_id = st.source_record_id
+            LIMIT 1) o ON true
         WHERE st.n > $5 AND st.n <= $6
      ),
      chg AS (SELECT * FROM s WHERE old_hash IS DISTINCT FROM content_hash),
@@ -267,7 +278,9 @@ export async function mergeOoc(
        SELECT $1, $2, c.source_record_id, c.settled_on, c.inpatient, c.hospital_name, c.hospital_level, pt.id,
               c.id_number_hash, c.total_cost, c.fund_paid, c.content_hash, $3, $4
          FROM chg c
-         LEFT JOIN patient pt ON pt.tenant_id = $1 AND pt.id_number_hash = c.id_number_hash
+         LEFT JOIN LATERAL (
+           SELECT p.id FROM patient p WHERE p.tenant_id = $1 AND p.id_number_hash = c.id_number_hash LIMIT 1
+         ) pt ON c.id_number_hash IS NOT NULL
        ON CONFLICT (tenant_id, source_system, source_record_id) DO UPDATE SET
          settled_on = EXCLUDED.settled_on, inpatient = EXCLUDED.inpatient, hospital_name = EXCLUDED.hospital_name,
          hospital_level = EXCLUDED.hospital_level, patient_id = EXCLUDED.patient_id,
