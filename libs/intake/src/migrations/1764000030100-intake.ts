@@ -6,7 +6,8 @@ import { APP_GROUP_ROLE } from '@yg/core/database/roles';
  *
  * - `encounter` is range-partitioned by month of `occurred_on` (visit or admission date).
  *   `intake_ensure_partitions(from, to)` creates the months a load needs; it runs with its
- *   owner's rights because the apps may not create tables.
+ *   owner's rights because the apps may not create tables, and is called in its own short
+ *   transaction before a load.
  * - A partitioned table's unique keys must hold the partition key, so the idempotency key
  *   (tenant, institution, source system, source record id) lives in `encounter_key`, which
  *   points at the current row and its month: a corrected record that moves month is found.
@@ -120,7 +121,11 @@ export class Intake1764000030100 implements MigrationInterface {
           IF to_regclass(part) IS NULL THEN
             PERFORM pg_advisory_xact_lock(hashtextextended('intake-partition:' || part, 0));
             IF to_regclass(part) IS NULL THEN
-              EXECUTE format('CREATE TABLE %I PARTITION OF encounter FOR VALUES FROM (%L) TO (%L)',
+              -- Created apart, then attached: ATTACH takes a lock that lets loads and reads
+              -- of other months go on, where CREATE … PARTITION OF would wait for every open
+              -- transaction on the table and block everyone queued behind it.
+              EXECUTE format('CREATE TABLE %I (LIKE encounter INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
+              EXECUTE format('ALTER TABLE encounter ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
                 part, m, (m + interval '1 month')::date);
               EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO ${APP_GROUP_ROLE}', part);
             END IF;
