@@ -49,7 +49,7 @@ cat <<TXT
   Log in with any demo user, password Demo-pass-2026, e.g.
     mutation { login(username: "admin", password: "Demo-pass-2026") { token } }
   then send the token as the header  Authorization: Bearer <token>
-  Demo users: admin, auditor, coordinator, doctor, villagedoc, towndoc, instadmin, expert (see README).
+  Demo users: admin, auditor, coordinator, doctor, villagedoc, towndoc, instadmin, pharmacist, expert (see README).
 
   Ctrl-C stops both processes.
 TXT

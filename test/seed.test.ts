@@ -7,6 +7,7 @@ import { AppConfig, QUEUES, redisOptions } from '@yg/core';
 import { ActivitySummary, seedActivity, seedQianjiang } from '@yg/seed';
 import { CONSORTIUM } from '@yg/seed/qianjiang.data';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
+import { CONTINUITY_DEMO_REFERRAL } from '@yg/seed/drugs/drug.story';
 import { TestApi } from './utils/api';
 import { createTestDb, TestDb } from './utils/test-db';
 import { eventually, startWorker } from './utils/worker';
@@ -59,9 +60,13 @@ async function as<T = Record<string, any>>(username: string, query: string, vari
 /** Until the worker has published every outbox row and run every event and every timer that is due. */
 async function drained(config: AppConfig, ds: DataSource): Promise<void> {
   const connection = redisOptions(config) as BullRedisOptions;
-  const queues = [QUEUES.EVENTS, QUEUES.TIMERS, QUEUES.CONSULTATION_TIMERS].map(
-    (name) => new Queue(name, { prefix: config.queuePrefix, connection }),
-  );
+  const queues = [
+    QUEUES.EVENTS,
+    QUEUES.TIMERS,
+    QUEUES.CONSULTATION_TIMERS,
+    QUEUES.DRUG_TASKS,
+    QUEUES.DRUG_IMPORTS,
+  ].map((name) => new Queue(name, { prefix: config.queuePrefix, connection }));
   try {
     await eventually(async () => {
       // published_at is committed only after Redis took the job: none left means all are queued.
@@ -107,7 +112,7 @@ afterAll(async () => {
 
 describe('db:seed puts the demo consortium in motion', () => {
   it('plays referrals in every state, both ways, and consultations through the services', async () => {
-    expect(first).toEqual({ patients: 11, referrals: 21, consultations: 9, existing: 0 });
+    expect(first).toEqual({ patients: 12, referrals: 23, consultations: 9, existing: 0 });
     const states: { state: string; direction: string }[] = await db.ds.query(
       `SELECT DISTINCT state, direction FROM referral`,
     );
@@ -142,7 +147,7 @@ describe('db:seed puts the demo consortium in motion', () => {
   });
 
   it('changes nothing when run again', () => {
-    expect(second).toEqual({ patients: 0, referrals: 0, consultations: 0, existing: 30 });
+    expect(second).toEqual({ patients: 0, referrals: 0, consultations: 0, existing: 32 });
     expect(afterSecondSeed).toEqual(afterWorker);
   });
 
@@ -245,6 +250,144 @@ describe('db:seed puts the demo consortium in motion', () => {
       [thisMonth.minus({ months: 1 }).toJSDate(), thisMonth.toJSDate()],
     );
     expect(n).toBe(2);
+  });
+});
+
+describe('db:seed gives the consortium one drug list and its members’ catalogues', () => {
+  const DRUG_TABLES = [
+    'drug_code',
+    'formulary_item',
+    'formulary_item_version',
+    'drug_catalogue_import',
+    'drug_catalogue_item',
+    'drug_mapping',
+    'drug_mapping_history',
+    'drug_stock',
+    'medication_plan_item',
+    'medication_continuity_check',
+    'medication_continuity_result',
+    'supply_request',
+    'supply_request_step',
+  ];
+
+  it('lists at least 150 items on the unified list, each with its national code in the dictionary', async () => {
+    const { formulary } = await as(
+      'villagedoc',
+      `{ formulary(tier: VILLAGE, first: 5) { nodes { genericName spec } } }`,
+    );
+    expect(formulary.nodes).toHaveLength(5);
+    const [{ items, coded }] = await db.ds.query(
+      `SELECT count(*)::int AS items,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM drug_code d WHERE d.code = f.national_code))::int AS coded
+         FROM formulary_item f WHERE f.status = 'ACTIVE'`,
+    );
+    expect(items).toBeGreaterThanOrEqual(150);
+    expect(coded).toBe(items);
+  });
+
+  it('has five member catalogues, each with confirmed, pending and unmapped items, and stock (some zero)', async () => {
+    const rows: { institution: string; status: string; n: number }[] = await db.ds.query(
+      `SELECT i.institution_id AS institution, m.status, count(*)::int AS n
+         FROM drug_catalogue_item i JOIN drug_mapping m ON m.catalogue_item_id = i.id GROUP BY 1, 2`,
+    );
+    const by = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const kind =
+        r.status === 'AUTO_CONFIRMED' || r.status === 'CONFIRMED'
+          ? 'confirmed'
+          : r.status === 'PROPOSED'
+            ? 'pending'
+            : 'unmapped';
+      by.set(r.institution, (by.get(r.institution) ?? new Set()).add(kind));
+    }
+    expect(by.size).toBe(5);
+    for (const kinds of by.values()) expect([...kinds].sort()).toEqual(['confirmed', 'pending', 'unmapped']);
+    const [{ imports }] = await db.ds.query(
+      `SELECT count(*)::int AS imports FROM drug_catalogue_import WHERE status = 'DONE'`,
+    );
+    expect(imports).toBe(5);
+    // The pharmacist's first review, through the service: audited and kept in the history.
+    const decided: { status: string }[] = await db.ds.query(
+      `SELECT DISTINCT status FROM drug_mapping WHERE status IN ('CONFIRMED', 'REJECTED')`,
+    );
+    expect(decided.map((d) => d.status).sort()).toEqual(['CONFIRMED', 'REJECTED']);
+    const [{ audited }] = await db.ds.query(
+      `SELECT count(*)::int AS audited FROM audit_event WHERE action IN ('drug.mapping.confirm', 'drug.mapping.reject')`,
+    );
+    expect(audited).toBe(2);
+    const [{ stocked, empty }] = await db.ds.query(
+      `SELECT count(*) FILTER (WHERE on_hand > 0)::int AS stocked, count(*) FILTER (WHERE on_hand = 0)::int AS empty
+         FROM drug_stock`,
+    );
+    expect(stocked).toBeGreaterThan(50);
+    expect(empty).toBeGreaterThan(3);
+  });
+
+  it('lets the pharmacist in, to the coverage and the review queue', async () => {
+    const { catalogueCoverage, catalogueMappings } = await as(
+      'pharmacist',
+      `{ catalogueCoverage { total { items mapped pending unmapped } institutions { institution { name } } }
+         catalogueMappings(status: PROPOSED, first: 20) { nodes { id } } }`,
+    );
+    expect(catalogueCoverage.institutions).toHaveLength(5);
+    expect(catalogueCoverage.total.pending).toBeGreaterThan(0);
+    expect(catalogueMappings.nodes.length).toBeGreaterThan(0);
+  });
+
+  it('shows every continuity outcome on the demo down-referral, as checked at submission', async () => {
+    const [{ id }] = await db.ds.query(`SELECT id FROM referral WHERE idempotency_key = $1`, [
+      `demo-${CONTINUITY_DEMO_REFERRAL}`,
+    ]);
+    const outcomes: { outcome: string }[] = await db.ds.query(
+      `SELECT r.outcome FROM medication_continuity_result r
+         JOIN medication_continuity_check c ON c.id = r.check_id
+        WHERE c.referral_id = $1 AND c.trigger = 'SUBMISSION'`,
+      [id],
+    );
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual([
+      'AVAILABLE',
+      'NOT_LISTED',
+      'OUT_OF_STOCK',
+      'SUBSTITUTE',
+      'UNKNOWN',
+    ]);
+    const { referral } = await as(
+      'villagedoc',
+      `query($id: ID!) { referral(id: $id) { medicationContinuityChecks { trigger items { outcome } } } }`,
+      { id },
+    );
+    expect(referral.medicationContinuityChecks[0]).toMatchObject({ trigger: 'SUBMISSION' });
+    expect(referral.medicationContinuityChecks[0].items).toHaveLength(5);
+  });
+
+  it('has supply requests in every state, made through the supply service', async () => {
+    const states: { state: string }[] = await db.ds.query(`SELECT DISTINCT state FROM supply_request`);
+    expect(states.map((s) => s.state).sort()).toEqual([
+      'APPROVED',
+      'DISPATCHED',
+      'RECEIVED',
+      'REJECTED',
+      'REQUESTED',
+    ]);
+    const { supplyRequests } = await as('pharmacist', `{ supplyRequests(first: 20) { nodes { state } } }`);
+    expect(supplyRequests.nodes).toHaveLength(5);
+  });
+
+  it('closes last month with a 用药衔接率 built from down-referrals with plans', async () => {
+    const month = DateTime.now().setZone(CONSORTIUM.timeZone).startOf('month').minus({ months: 1 });
+    const { medicationContinuityRate: rate } = await as(
+      'pharmacist',
+      `query($m: String!) { medicationContinuityRate(month: $m) { numerator denominator items { outcome counted basis } } }`,
+      { m: month.toFormat('yyyy-MM') },
+    );
+    expect(rate.denominator).toBeGreaterThan(0);
+    expect(rate.numerator).toBeGreaterThan(0);
+  });
+
+  it('changes none of these rows on a second run', () => {
+    const pick = (c: Record<string, number>) => Object.fromEntries(DRUG_TABLES.map((t) => [t, c[t]]));
+    expect(pick(afterSecondSeed)).toEqual(pick(afterSeed));
+    expect(afterSeed.supply_request).toBe(5);
   });
 });
 

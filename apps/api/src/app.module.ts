@@ -26,6 +26,7 @@ import { ReferralsModule } from '@yg/referrals';
 import { ConsultationsModule } from '@yg/consultations';
 import { DrugsModule } from '@yg/drugs';
 import { IntakeModule } from '@yg/intake';
+import { IndicatorsModule } from '@yg/indicators';
 import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
@@ -58,6 +59,7 @@ export class AppModule implements NestModule {
         ConsultationsModule,
         DrugsModule,
         IntakeModule,
+        IndicatorsModule.forRoot({ sourceInstances: opts.measureSources }),
         ApiMetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

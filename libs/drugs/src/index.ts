@@ -36,3 +36,4 @@ export * from './catalogue/catalogue-matching.service';
 export * from './catalogue/catalogue-upload.service';
 export * from './models/catalogue.models';
 export * from './migrations/1764000021000-catalogue-uploads';
+export * from './continuity/continuity-rate.service';

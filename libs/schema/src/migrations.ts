@@ -20,6 +20,7 @@ import { CatalogueUploads1764000021000 } from '@yg/drugs/migrations/176400002100
 import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000-supply-deadlines';
 import { IntegrationRole1764000030000 } from '@yg/intake/migrations/1764000030000-integration-role';
 import { Intake1764000030100 } from '@yg/intake/migrations/1764000030100-intake';
+import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -46,4 +47,5 @@ export const MIGRATIONS = [
   SupplyDeadlines1764000022000,
   IntegrationRole1764000030000,
   Intake1764000030100,
+  Indicators1764000031000,
 ];

@@ -64,6 +64,13 @@ export const DEMO_USERS: DemoUser[] = [
     description: '机构管理员 institution administrator',
   },
   {
+    username: 'pharmacist',
+    displayName: '中心药房 谭晓燕',
+    institutionKey: 'qj-central',
+    roles: ['PHARMACIST'],
+    description: '总药师 pharmacist of the central pharmacy (中心药房) at 黔江中心医院',
+  },
+  {
     username: 'expert',
     displayName: '罗薛峰',
     institutionKey: 'wchscu',

@@ -13,6 +13,10 @@ import { ConsultationAccess } from '@yg/consultations/consultation-access.servic
 import { ConsultationRecorder } from '@yg/consultations/consultation-recorder.service';
 import { NotificationFanout } from '@yg/notifications/jobs/notification-fanout.handler';
 import { RealtimeEmitter } from '@yg/realtime';
+import { CatalogueImporter, CatalogueMatching, DrugsModule } from '@yg/drugs';
+import { CatalogueChangeHandler } from '@yg/drugs/continuity/catalogue-change.handler';
+import { SupplyRecorder } from '@yg/drugs/supply/supply-recorder.service';
+import { SupplyTimers } from '@yg/drugs/supply/supply-timers.service';
 
 /** The time the services see: set to each step's moment as the story is played. */
 export class StoryClock extends Clock {
@@ -40,7 +44,8 @@ export class StoryClock extends Clock {
 class NoQueuesModule {}
 
 /**
- * The api's services, the worker's timer checks and its notification fan-out, without HTTP,
+ * The api's services (drugs included, so a down-referral's plan is checked on submission), the
+ * worker's timer checks, its catalogue import and its notification fan-out, without HTTP,
  * GraphQL, queues or Redis. The timers' recorders are provided here (their modules export
  * only the services); history is not pushed live, since nobody watched it happen.
  */
@@ -62,6 +67,7 @@ export class DemoActivityModule {
         PatientsModule,
         ReferralsModule,
         ConsultationsModule,
+        DrugsModule,
       ],
       providers: [
         ReferralRecorder,
@@ -70,6 +76,11 @@ export class DemoActivityModule {
         ConsultationRecorder,
         ConsultationTimers,
         NotificationFanout,
+        CatalogueMatching,
+        CatalogueImporter,
+        CatalogueChangeHandler,
+        SupplyRecorder,
+        SupplyTimers,
         { provide: RealtimeEmitter, useValue: { emit: () => undefined } },
       ],
     };

@@ -10,7 +10,8 @@ import { DateTime } from 'luxon';
 import type { ChronicCondition } from '../qianjiang.data';
 
 /** Demo users who act in the story (see demo-users.ts). */
-export type Actor = 'admin' | 'coordinator' | 'doctor' | 'villagedoc' | 'towndoc' | 'expert';
+export type Actor =
+  'admin' | 'coordinator' | 'doctor' | 'villagedoc' | 'towndoc' | 'expert' | 'pharmacist' | 'instadmin';
 
 /** Moments relative to `now`, on the consortium's calendar. */
 export class Timeline {
@@ -150,7 +151,15 @@ export interface StoryReferral {
   down?: {
     dischargeSummary: string;
     rehabPlan: string;
-    medicationPlan: { drug: string; dose: string; route: string; frequency: string; duration: string }[];
+    medicationPlan: {
+      drug: string;
+      /** A national code of the demo list (formulary.data.ts). */
+      nationalCode?: string;
+      dose: string;
+      route: string;
+      frequency: string;
+      duration: string;
+    }[];
   };
   /** Revises this (rejected) story referral. */
   resubmits?: string;

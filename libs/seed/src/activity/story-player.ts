@@ -21,7 +21,17 @@ import {
   RequestConsultationInput,
   SubmitConsultationReportInput,
 } from '@yg/consultations/dto/consultation.inputs';
+import { SupplyService } from '@yg/drugs';
+import {
+  ApproveSupplyRequestInput,
+  CreateSupplyRequestInput,
+  DispatchSupplyRequestInput,
+  ReceiveSupplyRequestInput,
+  RejectSupplyRequestInput,
+} from '@yg/drugs/dto/supply.inputs';
 import { CONSORTIUM } from '../qianjiang.data';
+import { DrugSetup } from '../drugs/drug-setup';
+import { drugStory, StorySupply, SupplyAct } from '../drugs/drug.story';
 import {
   Actor,
   ConsultationAct,
@@ -55,7 +65,11 @@ export class StoryPlayer {
 
   /** Returns how many referrals and consultations of the story existed already. */
   async play(now: Date): Promise<number> {
-    const story = demoStory(new Timeline(now, CONSORTIUM.timeZone));
+    const timeline = new Timeline(now, CONSORTIUM.timeZone);
+    const story = demoStory(timeline);
+    const drugs = drugStory(timeline);
+    story.patients.push(...drugs.patients);
+    story.referrals.push(...drugs.referrals);
     let existing = 0;
     const steps: Step[] = [];
     for (const p of story.patients) steps.push({ at: p.at, by: p.by, run: (u) => this.register(u, p) });
@@ -71,8 +85,16 @@ export class StoryPlayer {
       if (await this.consultationExists(c)) existing++;
       else steps.push(...this.consultationSteps(c));
     }
+    for (const s of drugs.supplies) {
+      if (!(await this.supplyExists(s))) steps.push(...this.supplySteps(s));
+    }
     // A stable sort: steps of one story at one moment keep their order.
     steps.sort((a, b) => a.at.getTime() - b.at.getTime());
+    // The drug list and the members' catalogues were in place before the story's first step.
+    const first = steps[0]?.at ?? now;
+    await new DrugSetup(this.app, this.ds, this.clock, this.world).run(
+      timeline.sameDayPlus(first, -1, '09:00'),
+    );
     for (const step of steps) {
       if (step.at > now) throw new Error(`a story step lies in the future: ${step.at.toISOString()}`);
       await this.worker.fireTimersUntil(step.at);
@@ -218,6 +240,80 @@ export class StoryPlayer {
         return;
       case 'complete':
         await referrals.complete(user, await input(ReferralNoteInput, { id, note: act.note }));
+        return;
+    }
+  }
+
+  // ---------- supply requests (基层缺药登记) ----------
+
+  private async supplyExists(s: StorySupply): Promise<boolean> {
+    const [found] = await this.ds.query(
+      `SELECT id FROM supply_request WHERE tenant_id = $1 AND idempotency_key = $2`,
+      [this.world.tenantId, `demo-${s.key}`],
+    );
+    if (found) this.world.supplies.set(s.key, found.id);
+    return !!found;
+  }
+
+  private supplySteps(s: StorySupply): Step[] {
+    return [
+      { at: s.at, by: s.by, run: (u) => this.createSupply(u, s) },
+      ...s.acts.map((act) => ({
+        at: act.at,
+        by: act.by,
+        run: (u: AuthUser) => this.supplyAct(u, this.world.supplies.get(s.key)!, act),
+      })),
+    ];
+  }
+
+  private async createSupply(user: AuthUser, s: StorySupply) {
+    const w = this.world;
+    const [item] = await this.ds.query(
+      `SELECT id FROM formulary_item WHERE tenant_id = $1 AND generic_name = $2 AND spec = $3 AND status = 'ACTIVE'`,
+      [w.tenantId, s.drug, s.spec],
+    );
+    const input = await w.input(CreateSupplyRequestInput, {
+      formularyItemId: item.id,
+      quantity: s.quantity,
+      reason: s.reason,
+      urgency: s.urgency,
+      ...(s.referral && { referralId: w.referrals.get(s.referral) }),
+      ...(s.for && { institutionId: w.inst(s.for) }),
+      idempotencyKey: `demo-${s.key}`,
+    });
+    const created = await this.service(SupplyService).create(user, input);
+    w.supplies.set(s.key, created.id);
+    w.created.supplies.add(created.id);
+  }
+
+  private async supplyAct(user: AuthUser, id: string, act: SupplyAct) {
+    const supplies = this.service(SupplyService);
+    const input = this.world.input.bind(this.world);
+    const [{ version }] = await this.ds.query(`SELECT version FROM supply_request WHERE id = $1`, [id]);
+    switch (act.do) {
+      case 'approve':
+        await supplies.approve(
+          user,
+          await input(ApproveSupplyRequestInput, { id, expectedVersion: version, note: act.note }),
+        );
+        return;
+      case 'reject':
+        await supplies.reject(
+          user,
+          await input(RejectSupplyRequestInput, { id, expectedVersion: version, reason: act.reason }),
+        );
+        return;
+      case 'dispatch':
+        await supplies.dispatch(
+          user,
+          await input(DispatchSupplyRequestInput, { id, quantity: act.quantity, note: act.note }),
+        );
+        return;
+      case 'receive':
+        await supplies.receive(
+          user,
+          await input(ReceiveSupplyRequestInput, { id, receivedQuantity: act.quantity, note: act.note }),
+        );
         return;
     }
   }

@@ -15,11 +15,13 @@ export class StoryWorld {
   readonly patients = new Map<string, string>();
   readonly referrals = new Map<string, string>();
   readonly consultations = new Map<string, string>();
+  readonly supplies = new Map<string, string>();
   readonly created = {
     /** Registration time by patient id. */
     patients: new Map<string, Date>(),
     referrals: new Set<string>(),
     consultations: new Set<string>(),
+    supplies: new Set<string>(),
   };
   private readonly users = new Map<Actor, AuthUser>();
   private readonly institutions = new Map<string, string>();
@@ -121,6 +123,7 @@ export class StoryWorld {
     for (const [table, ids] of [
       ['referral', this.created.referrals],
       ['consultation', this.created.consultations],
+      ['supply_request', this.created.supplies],
     ] as const) {
       await this.ds.query(
         `UPDATE ${table} t SET created_at = s.first, updated_at = s.last
