@@ -558,7 +558,7 @@ describe('visit data intake (诊疗数据上报)', () => {
       ['2026-10', null, 500],
     ]);
     expect(view('ooc.visits')).toEqual([['2026-10', null, 2]]);
-    // Levels hold the year's value in each month; yearly flows are spread 1/12 a month.
+    // Levels (staff income included) hold the year's value in each month; yearly event counts are spread 1/12 a month.
     expect(view('stat.population')).toEqual([
       ['2026-09', null, 480000],
       ['2026-10', null, 480000],
@@ -572,8 +572,8 @@ describe('visit data intake (诊疗数据上报)', () => {
       ['2026-10', T, 120],
     ]);
     expect(view('stat.staff_income_total')).toEqual([
-      ['2026-09', T, 1000000],
-      ['2026-10', T, 1000000],
+      ['2026-09', T, 12000000],
+      ['2026-10', T, 12000000],
     ]);
     // D1 (to 10 Sep) and D2 (from 20 Sep) are both at the township in September; D3 at the village in October.
     expect(view('stat.dispatched_doctors')).toEqual(
@@ -586,7 +586,8 @@ describe('visit data intake (诊疗数据上报)', () => {
     expect(source.levelKeys).toEqual(
       expect.arrayContaining(['stat.population', 'stat.staff_count', 'stat.dispatched_doctors']),
     );
-    expect(source.levelKeys).not.toContain('stat.staff_income_total');
+    expect(source.levelKeys).toContain('stat.staff_income_total');
+    expect(source.levelKeys).not.toContain('stat.chronic_premature_deaths');
     expect(source.levelKeys).not.toContain('enc.visits');
 
     // An institution scope: its own rows only, no consortium-level values, no other tenant.

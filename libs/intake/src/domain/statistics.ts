@@ -4,9 +4,10 @@ import { EncounterKind } from './records';
 /**
  * Yearly statistics forms (年度统计报表). Each value is reported once a year and seen by every
  * month of that year:
- * - levels (a population, a staff count, clinics with ECG) hold the same value in each month,
+ * - levels (a population, a staff count and its yearly income, clinics with ECG) hold the same
+ *   value in each month,
  *   and the indicator engine averages levels over a period, so a year shows the reported value;
- * - yearly flows (premature deaths, staff income) are spread evenly, 1/12 per month, so twelve
+ * - yearly counts of events (premature deaths) are spread evenly, 1/12 per month, so twelve
  *   months add up to the reported total and a quarter or year to date shows its share.
  */
 export enum StatisticKey {
@@ -81,7 +82,9 @@ export const STATISTICS: Record<StatisticKey, StatisticSpec> = {
   STAFF_INCOME_TOTAL: {
     measure: 'stat.staff_income_total',
     perInstitution: true,
-    level: false,
+    // A level, like the staff count it is divided by: every month (and every period) shows the
+    // year's total, so income per head reads as a yearly figure whatever the period.
+    level: true,
     integer: false,
     label: '职工年度收入总额(元) Total staff income of the year, yuan',
   },
