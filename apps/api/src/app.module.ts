@@ -25,6 +25,7 @@ import { RealtimeModule } from '@yg/realtime';
 import { ReferralsModule } from '@yg/referrals';
 import { ConsultationsModule } from '@yg/consultations';
 import { DrugsModule } from '@yg/drugs';
+import { IntakeModule } from '@yg/intake';
 import { IndicatorsModule } from '@yg/indicators';
 import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
@@ -57,6 +58,7 @@ export class AppModule implements NestModule {
         ReferralsModule,
         ConsultationsModule,
         DrugsModule,
+        IntakeModule,
         IndicatorsModule.forRoot({ sourceInstances: opts.measureSources }),
         ApiMetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({

@@ -18,6 +18,8 @@ import { PharmacistRole1764000020000 } from '@yg/identity/migrations/17640000200
 import { Drugs1764000020100 } from '@yg/drugs/migrations/1764000020100-drugs';
 import { CatalogueUploads1764000021000 } from '@yg/drugs/migrations/1764000021000-catalogue-uploads';
 import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000-supply-deadlines';
+import { IntegrationRole1764000030000 } from '@yg/intake/migrations/1764000030000-integration-role';
+import { Intake1764000030100 } from '@yg/intake/migrations/1764000030100-intake';
 import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
 
 /**
@@ -43,5 +45,7 @@ export const MIGRATIONS = [
   Drugs1764000020100,
   CatalogueUploads1764000021000,
   SupplyDeadlines1764000022000,
+  IntegrationRole1764000030000,
+  Intake1764000030100,
   Indicators1764000031000,
 ];

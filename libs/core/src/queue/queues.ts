@@ -16,6 +16,8 @@ export const QUEUES = {
   DRUG_IMPORTS: 'drug-imports',
   /** Supply-request deadlines and reminders (delayed jobs that re-check state), continuity re-checks. */
   DRUG_TASKS: 'drug-tasks',
+  /** Visit-data file imports (encounters, out-of-county settlements): long COPY and merge, one at a time. */
+  INTAKE_IMPORTS: 'intake-imports',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -41,6 +43,7 @@ export const JOBS = {
   SUPPLY_SWEEP: 'supply.sweep',
   DRUG_CATALOGUE_IMPORT: 'drug.catalogue-import',
   DRUG_CATALOGUE_REMATCH: 'drug.catalogue-rematch',
+  INTAKE_FILE_IMPORT: 'intake.file-import',
 } as const;
 
 /** Defaults for every job: retried with backoff, completed ones trimmed, failures kept. */

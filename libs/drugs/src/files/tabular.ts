@@ -45,7 +45,7 @@ class HashTap extends Transform {
  * Bytes to text, streamed. UTF-8 unless the first chunk is not valid UTF-8, then GB18030 (what
  * Excel and most Chinese HIS exports write). The decoder keeps split characters between chunks.
  */
-class Decode extends Transform {
+export class Decode extends Transform {
   private decoder?: TextDecoder;
   constructor() {
     super({ decodeStrings: true, readableObjectMode: true });
