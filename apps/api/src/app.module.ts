@@ -25,7 +25,7 @@ import { RealtimeModule } from '@yg/realtime';
 import { ReferralsModule } from '@yg/referrals';
 import { ConsultationsModule } from '@yg/consultations';
 import { DrugsModule } from '@yg/drugs';
-import { IntakeModule } from '@yg/intake';
+import { EncounterMeasureSource, IntakeModule } from '@yg/intake';
 import { IndicatorsModule } from '@yg/indicators';
 import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
@@ -59,7 +59,11 @@ export class AppModule implements NestModule {
         ConsultationsModule,
         DrugsModule,
         IntakeModule,
-        IndicatorsModule.forRoot({ sourceInstances: opts.measureSources }),
+        IndicatorsModule.forRoot({
+          sources: [EncounterMeasureSource],
+          imports: [IntakeModule],
+          sourceInstances: opts.measureSources,
+        }),
         ApiMetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -31,12 +31,21 @@ export interface IndicatorsModuleOptions {
   imports?: ModuleMetadata['imports'];
 }
 
-/** MEASURE_SOURCES: this library's sources plus the extra ones, in that order. */
+/**
+ * MEASURE_SOURCES: this library's sources plus the extra ones, in that order. A ready-made
+ * source takes the place of any class source that claims one of its keys, so a test's fixed
+ * table stands in for a whole capability; two class sources claiming one key still fail.
+ */
 export function measureSourcesProvider(options: IndicatorsModuleOptions = {}): Provider {
   const classes = [...OWN_MEASURE_SOURCES, ...(options.sources ?? [])];
+  const instances = options.sourceInstances ?? [];
+  const taken = new Set(instances.flatMap((s) => s.keys));
   return {
     provide: MEASURE_SOURCES,
-    useFactory: (...sources: MeasureSource[]) => [...sources, ...(options.sourceInstances ?? [])],
+    useFactory: (...sources: MeasureSource[]) => [
+      ...sources.filter((s) => !s.keys.some((k) => taken.has(k))),
+      ...instances,
+    ],
     inject: classes,
   };
 }
