@@ -26,6 +26,7 @@ import { ReferralsModule } from '@yg/referrals';
 import { ConsultationsModule } from '@yg/consultations';
 import { DrugsModule } from '@yg/drugs';
 import { IndicatorsModule } from '@yg/indicators';
+import { UNIFICATION_MEASURE_SOURCES, UnificationModule, UnificationReadsModule } from '@yg/unification';
 import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
@@ -57,7 +58,12 @@ export class AppModule implements NestModule {
         ReferralsModule,
         ConsultationsModule,
         DrugsModule,
-        IndicatorsModule.forRoot({ sourceInstances: opts.measureSources }),
+        IndicatorsModule.forRoot({
+          sources: UNIFICATION_MEASURE_SOURCES,
+          imports: [UnificationReadsModule],
+          sourceInstances: opts.measureSources,
+        }),
+        UnificationModule,
         ApiMetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

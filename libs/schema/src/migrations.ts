@@ -19,6 +19,8 @@ import { Drugs1764000020100 } from '@yg/drugs/migrations/1764000020100-drugs';
 import { CatalogueUploads1764000021000 } from '@yg/drugs/migrations/1764000021000-catalogue-uploads';
 import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000-supply-deadlines';
 import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
+import { Unification1764000040000 } from '@yg/unification/migrations/1764000040000-unification';
+import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1764000040100-qualitative-indicators';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -44,4 +46,6 @@ export const MIGRATIONS = [
   CatalogueUploads1764000021000,
   SupplyDeadlines1764000022000,
   Indicators1764000031000,
+  Unification1764000040000,
+  QualitativeIndicators1764000040100,
 ];
