@@ -126,7 +126,8 @@ export class UnificationEvidence {
         throw new ForbiddenError('不能审核自己录入的材料 (you cannot review your own record)');
       }
       // The status condition makes the later of two parallel reviews update nothing.
-      const rows: EvidenceRow[] = await em.query(
+      // For UPDATE … RETURNING the driver answers [rows, affected count].
+      const [rows]: [EvidenceRow[], number] = await em.query(
         `UPDATE unification_evidence SET status = $3, reviewed_by = $4, reviewed_at = $5, review_reason = $6
           WHERE tenant_id = $1 AND id = $2 AND status = 'PENDING' RETURNING ${EVIDENCE_COLUMNS}`,
         [user.tenantId, existing.id, input.decision, user.id, this.clock.now(), reason],
