@@ -13,7 +13,7 @@ interface DemoEvidence {
 
 /**
  * Seven-unification evidence for a few dimensions of two institutions, dated last month: the
- * 林业 sub-centre's documents reviewed (two accepted, its ledger statement rejected), the
+ * 邻鄂 sub-centre's documents reviewed (two accepted, its ledger statement rejected), the
  * general hospital's committee minutes and mutual-recognition list awaiting a second consortium
  * admin (nobody reviews their own record).
  */
