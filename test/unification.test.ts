@@ -417,6 +417,63 @@ describe('seven-unification scorecard', () => {
     });
   });
 
+  it('switches an item off and changes a check without a denominator, for this month only', async () => {
+    const off = await gqlOk(
+      UPDATE,
+      {
+        i: {
+          code: 'MUTUAL_RECOGNITION',
+          changeNote: '本年度不考核互认 (not assessed this year)',
+          active: false,
+        },
+      },
+      tok.admin,
+    );
+    expect(off.updateUnificationItem).toMatchObject({ version: 2, own: true });
+    const two = await gqlOk(
+      UPDATE,
+      {
+        i: {
+          code: 'DISPATCHED_DOCTORS',
+          changeNote: '至少派驻 2 名 (at least two)',
+          data: {
+            numerator: ['stat.dispatched_doctors'],
+            multiplier: 1,
+            comparator: 'GTE',
+            met: 2,
+            partial: 1,
+          },
+        },
+      },
+      tok.admin,
+    );
+    expect(two.updateUnificationItem.data).toEqual({
+      numerator: ['stat.dispatched_doctors'],
+      denominator: null,
+      multiplier: 1,
+      comparator: 'GTE',
+      met: 2,
+      partial: 1,
+    });
+    const now = await card({ kind: 'CONSORTIUM' }, NOW);
+    expect(now.item(t.inst.general, 'MUTUAL_RECOGNITION')).toBeUndefined();
+    expect(now.item(t.inst.township, 'DISPATCHED_DOCTORS')).toMatchObject({
+      version: 2,
+      outcome: 'NOT_MET',
+      value: 0,
+    });
+    const before = await card({ kind: 'CONSORTIUM' }, A);
+    expect(before.item(t.inst.general, 'MUTUAL_RECOGNITION')).toMatchObject({
+      version: 1,
+      outcome: 'PARTIAL',
+    });
+    expect(before.item(t.inst.township, 'DISPATCHED_DOCTORS')).toMatchObject({
+      version: 1,
+      outcome: 'MET',
+      value: 1,
+    });
+  });
+
   it('reviews evidence once, by someone other than its recorder', async () => {
     const mine = await recordOk(
       tok.admin,

@@ -64,7 +64,9 @@ export class UnificationItems {
         throw new BadInputError('材料项不能设数据核查 (an evidence item has no data check)');
       if (input.evidence && current.kind !== ItemKind.EVIDENCE)
         throw new BadInputError('数据项不能设材料类型 (a data item has no document kind)');
-      const data = input.data ? { ...input.data, partial: input.data.partial ?? null } : current.data;
+      const data: DataCheck | null = input.data
+        ? { ...input.data, denominator: input.data.denominator ?? null, partial: input.data.partial ?? null }
+        : current.data;
       const evidence = input.evidence
         ? { evidenceKind: input.evidence.evidenceKind, validMonths: input.evidence.validMonths ?? null }
         : current.evidence;
