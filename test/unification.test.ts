@@ -7,6 +7,7 @@ import { errorCode, GqlResult, TestApi } from './utils/api';
 import { registerPatient, upReferralInput } from './utils/referrals';
 import { addFormularyItem, addLocalItem, CODES, loadDictionary } from './utils/drugs';
 import { ScorecardFixedMeasures } from './utils/unification-measures';
+import { eventually, startWorker } from './utils/worker';
 
 /**
  * The seven-unification scorecard through the api: every dimension of every institution on a
@@ -517,6 +518,16 @@ describe('seven-unification scorecard', () => {
       [theirs.id],
     );
     expect(audits[0].n).toBe(1);
+    // The recorder is told the decision through the outbox, in the review's transaction.
+    const events = await db.ds.query(
+      `SELECT payload FROM outbox_message WHERE payload->>'aggregateId' = $1 ORDER BY id`,
+      [theirs.id],
+    );
+    expect(events.map((e: { payload: { type: string } }) => e.payload.type)).toEqual([
+      'unification.evidence.recorded',
+      'unification.evidence.reviewed',
+    ]);
+    expect(events[1].payload.notify[0].audience).toEqual([{ userIds: [t.users.instAdmin.id] }]);
     // A reviewed record never changes, even for the owner.
     await expect(
       db.ds.query(`UPDATE unification_evidence SET title = 'x' WHERE id = $1`, [theirs.id]),
@@ -604,5 +615,28 @@ describe('seven-unification scorecard', () => {
     // Scored in month A only; months after the current one are not counted.
     const counted = Number(c.period.to.slice(5, 7)) - Number(c.period.from.slice(5, 7)) + 1;
     expect(asm.value).toBe(Math.round((100 / counted) * 10_000) / 10_000);
+  });
+
+  it('tells the recorder the decision and the consortium admins what awaits review, through the worker', async () => {
+    const worker = await startWorker(db.config);
+    try {
+      const rec = await recordOk(tok.instAdmin, t.inst.township, 'APPOINTMENT_LETTER', '副院长聘任书');
+      const inbox = (token: string, kind: string) =>
+        eventually(async () => {
+          const res = await api.gql(`{ notifications(first: 50) { nodes { kind title body } } }`, {}, token);
+          return res.data?.notifications.nodes.find(
+            (n: { kind: string; title: string }) => n.kind === kind && n.title.includes('副院长聘任书'),
+          );
+        });
+      expect(await inbox(tok.admin2, 'unification.evidence.recorded')).toBeTruthy();
+      await review(tok.admin, rec.id, 'REJECTED', '缺少医共体印章 (no consortium seal)');
+      const told = await inbox(tok.instAdmin, 'unification.evidence.reviewed');
+      expect(told).toMatchObject({
+        title: expect.stringContaining('被退回'),
+        body: '缺少医共体印章 (no consortium seal)',
+      });
+    } finally {
+      await worker.close();
+    }
   });
 });

@@ -12,11 +12,13 @@ import {
   Role,
 } from '@yg/core';
 import { AuditService } from '@yg/audit';
+import { OutboxService } from '@yg/outbox';
 import { NetworkService, Tier } from '@yg/network';
 import { Evidence, EVIDENCE_COLUMNS, EvidenceRow, toEvidence } from '../domain/rows';
 import { ItemKind, ReviewStatus } from '../domain/scorecard';
 import { today } from '../domain/calendar';
 import { UnificationItems } from './unification-items.service';
+import { evidenceRecordedEvent, evidenceReviewedEvent } from './unification-events';
 
 export interface EvidenceInput {
   institutionId: string;
@@ -47,6 +49,7 @@ export class UnificationEvidence {
     private readonly items: UnificationItems,
     private readonly network: NetworkService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
@@ -107,6 +110,7 @@ export class UnificationEvidence {
           documentDate: saved.documentDate,
         },
       });
+      await this.outbox.publish(em, evidenceRecordedEvent(saved, saved.recordedAt));
       return saved;
     });
   }
@@ -148,6 +152,7 @@ export class UnificationEvidence {
           evidenceKind: saved.evidenceKind,
         },
       });
+      await this.outbox.publish(em, evidenceReviewedEvent(saved, saved.reviewedAt!));
       return saved;
     });
   }
