@@ -475,6 +475,51 @@ describe('seven-unification scorecard', () => {
     });
   });
 
+  it('adds an item of the consortium’s own, judged from this month on, whose evidence can then be recorded', async () => {
+    const CREATE = `mutation($i: CreateUnificationItemInput!) { createUnificationItem(input: $i) {
+      code version own position dimension kind tiers evidence { evidenceKind validMonths } } }`;
+    const qc = {
+      code: 'QC_AUDIT_REPORT',
+      dimension: 'BUSINESS',
+      kind: 'EVIDENCE',
+      nameZh: '医疗质量统一质控报告',
+      nameEn: 'Unified quality-control report',
+      tiers: ['COUNTY', 'TOWNSHIP'],
+      evidence: { evidenceKind: 'QC_AUDIT_REPORT', validMonths: 6 },
+      changeNote: '质控纳入业务统一考核 (QC joins the business dimension)',
+    };
+    expectError(await api.gql(CREATE, { i: qc }, tok.instAdmin), 'FORBIDDEN');
+    expectError(await api.gql(CREATE, { i: { ...qc, evidence: null } }, tok.admin), 'BAD_USER_INPUT');
+    expectError(await api.gql(CREATE, { i: { ...qc, code: 'POLICY_DOCUMENT' } }, tok.admin), 'CONFLICT');
+    const made = (await gqlOk(CREATE, { i: qc }, tok.admin)).createUnificationItem;
+    expect(made).toMatchObject({
+      code: 'QC_AUDIT_REPORT',
+      version: 1,
+      own: true,
+      kind: 'EVIDENCE',
+      tiers: ['COUNTY', 'TOWNSHIP'],
+    });
+    expectError(await api.gql(CREATE, { i: qc }, tok.admin), 'CONFLICT');
+    // The other consortium does not see it.
+    expectError(
+      await api.gql(`{ unificationItems(code: "QC_AUDIT_REPORT") { version } }`, {}, tok.other),
+      'NOT_FOUND',
+    );
+    const rec = await recordOk(
+      tok.instAdmin,
+      t.inst.township,
+      'QC_AUDIT_REPORT',
+      '卫生院质控报告',
+      `${NOW}-01`,
+    );
+    expect(rec.status).toBe('PENDING');
+    const now = await card({ kind: 'CONSORTIUM' }, NOW);
+    expect(now.item(t.inst.township, 'QC_AUDIT_REPORT').outcome).toBe('PARTIAL');
+    expect(now.item(t.inst.village, 'QC_AUDIT_REPORT')).toBeUndefined();
+    const before = await card({ kind: 'CONSORTIUM' }, A);
+    expect(before.item(t.inst.township, 'QC_AUDIT_REPORT')).toBeUndefined();
+  });
+
   it('reviews evidence once, by someone other than its recorder', async () => {
     const mine = await recordOk(
       tok.admin,

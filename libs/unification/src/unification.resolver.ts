@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthUser, CurrentUser, Role, Roles } from '@yg/core';
 import {
+  CreateUnificationItemInput,
   DimensionResultModel,
   EvidenceListArgs,
   EvidenceModel,
@@ -115,6 +116,17 @@ export class UnificationResolver {
     @Args('input') input: UpdateUnificationItemInput,
   ): Promise<UnificationItemModel> {
     return itemModel(await this.items.update(user, input));
+  }
+
+  @Mutation(() => UnificationItemModel, {
+    description: '新增本医共体的评估项(自当期起评价) Add an item of the consortium’s own',
+  })
+  @Roles(Role.CONSORTIUM_ADMIN)
+  async createUnificationItem(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: CreateUnificationItemInput,
+  ): Promise<UnificationItemModel> {
+    return itemModel(await this.items.create(user, input));
   }
 
   @Query(() => [EvidenceModel], { description: '七统一佐证材料 Evidence records' })

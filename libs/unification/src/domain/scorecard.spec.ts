@@ -326,4 +326,10 @@ describe('versions', () => {
     expect(at('2026-04-01T00:00:00Z')).toBe(1);
     expect(at('2026-01-01T00:00:00Z')).toBe(1);
   });
+
+  it('leaves out an item the consortium added after the period ended', () => {
+    const own = [v(1, '2026-05-10T00:00:00Z', 't')];
+    expect(versionsAt(own, new Date('2026-05-01T00:00:00Z'))).toEqual([]);
+    expect(versionsAt(own, new Date('2026-06-01T00:00:00Z'))).toHaveLength(1);
+  });
 });

@@ -182,6 +182,38 @@ export class UpdateUnificationItemInput {
   evidence?: EvidenceCheckModel | null;
 }
 
+@InputType('CreateUnificationItemInput')
+export class CreateUnificationItemInput {
+  @Field(() => String) @Matches(CODE, { message: '评估项代码不合法 (bad item code)' }) code!: string;
+  @Field(() => Dimension) @IsEnum(Dimension) dimension!: Dimension;
+  @Field(() => ItemKind) @IsEnum(ItemKind) kind!: ItemKind;
+  @Field(() => String) @IsString() @Length(1, 100) nameZh!: string;
+  @Field(() => String) @IsString() @Length(1, 200) nameEn!: string;
+
+  @Field(() => [Tier])
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(TIERS, { each: true, message: '层级须为 COUNTY、TOWNSHIP 或 VILLAGE (member tiers only)' })
+  tiers!: Tier[];
+
+  @Field(() => DataCheckModel, { nullable: true, description: '数据项必填 For a DATA item' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DataCheckModel)
+  data?: DataCheckModel | null;
+
+  @Field(() => EvidenceCheckModel, { nullable: true, description: '材料项必填 For an EVIDENCE item' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EvidenceCheckModel)
+  evidence?: EvidenceCheckModel | null;
+
+  @Field(() => String, { description: '说明 Why it is added' })
+  @IsString()
+  @Length(1, 500, { message: '说明 1–500 字 (note: 1–500 characters)' })
+  changeNote!: string;
+}
+
 @ObjectType('UnificationEvidence', { description: '七统一佐证材料 An evidence record' })
 export class EvidenceModel {
   @Field(() => ID) id!: string;

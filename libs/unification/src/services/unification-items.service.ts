@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthUser, BadInputError, Clock, NotFoundError } from '@yg/core';
+import { AuthUser, BadInputError, Clock, ConflictError, NotFoundError } from '@yg/core';
 import { AuditService } from '@yg/audit';
 import { ItemRow, toItem } from '../domain/rows';
 import type { Tier } from '@yg/network';
-import { DataCheck, EvidenceCheck, ItemKind, itemProblems, UnificationItem } from '../domain/scorecard';
+import {
+  DataCheck,
+  Dimension,
+  EvidenceCheck,
+  ItemKind,
+  itemProblems,
+  UnificationItem,
+} from '../domain/scorecard';
 import { versionsAt } from '../domain/versions';
 
 export interface ItemUpdate {
@@ -17,6 +24,18 @@ export interface ItemUpdate {
   active?: boolean | null;
   data?: DataCheck | null;
   evidence?: EvidenceCheck | null;
+}
+
+export interface ItemCreate {
+  code: string;
+  dimension: Dimension;
+  kind: ItemKind;
+  nameZh: string;
+  nameEn: string;
+  tiers: Tier[];
+  data?: DataCheck | null;
+  evidence?: EvidenceCheck | null;
+  changeNote: string;
 }
 
 /** Scorecard items and their versions: templates every consortium reads, and its own edits. */
@@ -46,6 +65,68 @@ export class UnificationItems {
     const list = (await this.all(em, tenantId)).filter((i) => i.code === code).reverse();
     if (!list.length) throw new NotFoundError('UnificationItem', '七统一评估项', code);
     return list;
+  }
+
+  /** A new item of the consortium's own (version 1), judged from the current period on. */
+  async create(user: AuthUser, input: ItemCreate): Promise<UnificationItem> {
+    return this.dataSource.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('unification_item'), hashtext($1 || $2))`, [
+        user.tenantId,
+        input.code,
+      ]);
+      const note = input.changeNote.trim();
+      if (!note) throw new BadInputError('请填写修改说明 (a change note is required)');
+      const data: DataCheck | null = input.data
+        ? { ...input.data, denominator: input.data.denominator ?? null, partial: input.data.partial ?? null }
+        : null;
+      const evidence = input.evidence
+        ? { evidenceKind: input.evidence.evidenceKind, validMonths: input.evidence.validMonths ?? null }
+        : null;
+      const problems = itemProblems(input.kind, data, evidence, input.tiers);
+      if (problems.length) {
+        throw new BadInputError(`评估项设置有误 (the item is not valid): ${problems.join('; ')}`, {
+          problems,
+        });
+      }
+      const [taken] = await em.query(
+        `SELECT 1 FROM unification_item WHERE code = $2 AND (tenant_id = $1 OR tenant_id IS NULL) LIMIT 1`,
+        [user.tenantId, input.code],
+      );
+      if (taken) throw new ConflictError(`评估项 ${input.code} 已存在 (item ${input.code} already exists)`);
+      const [{ position }] = await em.query(
+        `SELECT coalesce(max(position), 0) + 1 AS position FROM unification_item WHERE tenant_id = $1 OR tenant_id IS NULL`,
+        [user.tenantId],
+      );
+      const [row]: ItemRow[] = await em.query(
+        `INSERT INTO unification_item (tenant_id, code, version, dimension, position, name_zh, name_en, kind, tiers,
+           data_check, evidence_kind, valid_months, active, change_note, created_by, created_at)
+         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, true, $12, $13, $14) RETURNING *`,
+        [
+          user.tenantId,
+          input.code,
+          input.dimension,
+          position,
+          input.nameZh.trim(),
+          input.nameEn.trim(),
+          input.kind,
+          input.tiers,
+          data ? JSON.stringify(data) : null,
+          evidence?.evidenceKind ?? null,
+          evidence?.validMonths ?? null,
+          note,
+          user.id,
+          this.clock.now(),
+        ],
+      );
+      const saved = toItem(row);
+      await this.audit.record(em, {
+        action: 'unification.item.create',
+        entityType: 'UnificationItem',
+        entityId: saved.id,
+        details: { code: saved.code, dimension: saved.dimension, kind: saved.kind },
+      });
+      return saved;
+    });
   }
 
   /** An edit is the consortium's next version; periods already ended keep the version they had. */
