@@ -225,8 +225,15 @@ describe('consortium indicators', () => {
       'N14',
     ]);
     expect(defs.filter((d) => d.setCode === 'CONSORTIUM')).toHaveLength(17);
-    expect(defs.filter((d) => d.kind === 'QUALITATIVE').map((d) => d.code)).toEqual(['N01', 'N02', 'N03']);
-    expect(defs.every((d) => d.version === 1 && !d.own)).toBe(true);
+    // The three qualitative ones read the seven-unification scorecard since their version 2.
+    expect(defs.filter((d) => d.version === 2).map((d) => [d.code, d.kind])).toEqual([
+      ['N01', 'VALUE'],
+      ['N02', 'VALUE'],
+      ['N03', 'VALUE'],
+    ]);
+    expect(defs.every((d) => (d.version === 1 || ['N01', 'N02', 'N03'].includes(d.code)) && !d.own)).toBe(
+      true,
+    );
     const c01 = data.indicatorDefinitions.find((d: { code: string }) => d.code === 'C01');
     expect(c01.targets).toEqual([{ source: 'CONSORTIUM', value: 91 }]);
     expect(c01.workingDefinition).toContain('工作定义');
@@ -237,15 +244,18 @@ describe('consortium indicators', () => {
     expect(lateDefs).toHaveLength(33);
   });
 
-  it('computes every national formula on the hand-made month, and leaves the qualitative ones without a value', async () => {
+  it('computes every national formula on the hand-made month, the qualitative ones from the seven-unification scorecard', async () => {
     const r = await report(consortium, month(A));
     expect(r.published).toBe(false);
     expect(r.period).toEqual({ kind: 'MONTH', label: A, from: A, to: A });
     const v = (code: string) => [r.by[code].value, r.by[code].numerator, r.by[code].denominator];
-    for (const q of ['N01', 'N02', 'N03']) {
-      expect(r.by[q].value).toBeNull();
-      expect(r.by[q].reason).toContain('定性指标');
-    }
+    // From the seven-unification scorecard (its own test covers it): no evidence recorded here, but
+    // doctors dispatched to the township and village (2 of the 4 members) make 人员 partly met.
+    expect(['N01', 'N02', 'N03'].map((q) => [r.by[q].value, r.by[q].met])).toEqual([
+      [0.5, false],
+      [0, false],
+      [0, false],
+    ]);
     // 派驻: (30 + 6) township and village, the county hospital's 4 not; ÷ 480 000 × 10 000
     expect(v('N04')).toEqual([0.75, 36, 480_000]);
     expect(v('N05B')).toEqual([75, 150, 200]);

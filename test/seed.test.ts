@@ -251,6 +251,34 @@ describe('db:seed puts the demo consortium in motion', () => {
     );
     expect(n).toBe(2);
   });
+
+  it('gives the seven-unification scorecard evidence: reviewed at the sub-centre, awaiting review at the general hospital', async () => {
+    const month = DateTime.now().setZone(CONSORTIUM.timeZone).minus({ months: 1 }).toFormat('yyyy-MM');
+    const [{ institution_id: subCentre }] = await db.ds.query(
+      `SELECT institution_id FROM unification_evidence WHERE evidence_kind = 'APPOINTMENT_LETTER'`,
+    );
+    const { sevenUnifications } = await as(
+      'instadmin',
+      `query($s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) {
+         sevenUnifications(scope: $s, period: $p) {
+           institutions { dimensions { dimension outcome items { code outcome reason } } } } }`,
+      { s: { kind: 'INSTITUTION', institutionId: subCentre }, p: { kind: 'MONTH', month } },
+    );
+    const dims = Object.fromEntries(
+      sevenUnifications.institutions[0].dimensions.map((d: { dimension: string }) => [d.dimension, d]),
+    );
+    expect(dims.ADMINISTRATION.outcome).toBe('MET');
+    expect(dims.FINANCE.outcome).toBe('NOT_MET');
+    expect(dims.FINANCE.items[0].reason).toContain('材料均被退回');
+    const { unificationEvidence } = await as(
+      'admin',
+      `{ unificationEvidence(status: PENDING) { evidenceKind } }`,
+    );
+    expect(unificationEvidence.map((e: { evidenceKind: string }) => e.evidenceKind).sort()).toEqual([
+      'COMMITTEE_MINUTES',
+      'MUTUAL_RECOGNITION',
+    ]);
+  });
 });
 
 describe('db:seed gives the consortium one drug list and its members’ catalogues', () => {

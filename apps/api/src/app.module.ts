@@ -27,6 +27,7 @@ import { ConsultationsModule } from '@yg/consultations';
 import { DrugsModule } from '@yg/drugs';
 import { EncounterMeasureSource, IntakeModule } from '@yg/intake';
 import { IndicatorsModule } from '@yg/indicators';
+import { UNIFICATION_MEASURE_SOURCES, UnificationModule, UnificationReadsModule } from '@yg/unification';
 import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
@@ -60,10 +61,11 @@ export class AppModule implements NestModule {
         DrugsModule,
         IntakeModule,
         IndicatorsModule.forRoot({
-          sources: [EncounterMeasureSource],
-          imports: [IntakeModule],
+          sources: [EncounterMeasureSource, ...UNIFICATION_MEASURE_SOURCES],
+          imports: [IntakeModule, UnificationReadsModule],
           sourceInstances: opts.measureSources,
         }),
+        UnificationModule,
         ApiMetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -21,6 +21,8 @@ import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000
 import { IntegrationRole1764000030000 } from '@yg/intake/migrations/1764000030000-integration-role';
 import { Intake1764000030100 } from '@yg/intake/migrations/1764000030100-intake';
 import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
+import { Unification1764000040000 } from '@yg/unification/migrations/1764000040000-unification';
+import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1764000040100-qualitative-indicators';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -48,4 +50,6 @@ export const MIGRATIONS = [
   IntegrationRole1764000030000,
   Intake1764000030100,
   Indicators1764000031000,
+  Unification1764000040000,
+  QualitativeIndicators1764000040100,
 ];
