@@ -1,3 +1,4 @@
+import { EncounterMeasureSource } from '@yg/intake';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { TestApi } from './utils/api';
@@ -134,5 +135,35 @@ describe('indicators computed from reported visit data', () => {
     const r = await september();
     expect(r.N07).toMatchObject({ numerator: 5, denominator: 11 });
     expect(r.N12).toMatchObject({ numerator: 3, denominator: 11 });
+  });
+
+  it('counts the days of the month with visit data per institution, and a moved record moves its day', async () => {
+    const source = api.app.get(EncounterMeasureSource);
+    const days = async () =>
+      Object.fromEntries(
+        (
+          await source.monthly(
+            db.ds.manager,
+            { tenantId: t.tenantId, institutionIds: null },
+            ['enc.days_reported'],
+            { from: '2026-09', to: '2026-09' },
+          )
+        ).map((v) => [v.institutionId, v.value]),
+      );
+    // Everything so far on the 8th, and the village's late visit on the 30th.
+    expect(await days()).toEqual({ [t.inst.general]: 1, [t.inst.township]: 1, [t.inst.village]: 2 });
+    // The late visit was really on the 29th: the 30th empties, the 29th fills.
+    await push(tok.village, [visit('V2', { occurredOn: '2026-09-29' })]);
+    await push(tok.general, [visit('G7', { occurredOn: '2026-09-09' })]);
+    expect(await days()).toEqual({ [t.inst.general]: 2, [t.inst.township]: 1, [t.inst.village]: 2 });
+    const page = await source.contributors(
+      db.ds.manager,
+      { tenantId: t.tenantId, institutionIds: [t.inst.village] },
+      'enc.days_reported',
+      { from: '2026-09', to: '2026-09' },
+      { offset: 0, limit: 10 },
+    );
+    expect(page.total).toBe(2);
+    expect(page.rows.map((r) => r.occurredAt)).toEqual(['2026-09-29', '2026-09-08']);
   });
 });

@@ -196,12 +196,20 @@ export async function mergeEncounters(
        ON CONFLICT (tenant_id, month, institution_id) DO UPDATE SET
          ${ROLLUP_SUMS.map((k) => `${k} = encounter_rollup.${k} + EXCLUDED.${k}`).join(', ')}
        RETURNING 1
+     ),
+     days AS (
+       INSERT INTO encounter_day_rollup (tenant_id, institution_id, day, encounters)
+       SELECT $1, $2, d.occurred_on, sum(d.sign) FROM d GROUP BY d.occurred_on
+       ON CONFLICT (tenant_id, institution_id, day) DO UPDATE
+         SET encounters = encounter_day_rollup.encounters + EXCLUDED.encounters
+       RETURNING 1
      )
      SELECT (SELECT count(*) FROM s WHERE old_id IS NULL)::int AS accepted,
             (SELECT count(*) FROM chg WHERE old_id IS NOT NULL)::int AS replaced,
             (SELECT count(*) FROM s WHERE old_hash = content_hash)::int AS unchanged,
             (SELECT count(*) FROM keys)::int AS keyed,
-            (SELECT count(*) FROM roll)::int AS months`,
+            (SELECT count(*) FROM roll)::int AS months,
+            (SELECT count(*) FROM days)::int AS days`,
     [p.tenantId, p.institutionId, p.sourceSystem, p.runId, p.now, lo, hi],
   );
   return { accepted: r.accepted, replaced: r.replaced, unchanged: r.unchanged };

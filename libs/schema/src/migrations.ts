@@ -20,6 +20,7 @@ import { CatalogueUploads1764000021000 } from '@yg/drugs/migrations/176400002100
 import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000-supply-deadlines';
 import { IntegrationRole1764000030000 } from '@yg/intake/migrations/1764000030000-integration-role';
 import { Intake1764000030100 } from '@yg/intake/migrations/1764000030100-intake';
+import { EncounterDays1764000030200 } from '@yg/intake/migrations/1764000030200-encounter-days';
 import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
 import { Unification1764000040000 } from '@yg/unification/migrations/1764000040000-unification';
 import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1764000040100-qualitative-indicators';
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   SupplyDeadlines1764000022000,
   IntegrationRole1764000030000,
   Intake1764000030100,
+  EncounterDays1764000030200,
   Indicators1764000031000,
   Unification1764000040000,
   QualitativeIndicators1764000040100,

@@ -35,6 +35,8 @@ const STAT_BY_MEASURE = new Map(
   Object.entries(STATISTICS).map(([key, spec]) => [spec.measure, { key, ...spec }]),
 );
 const DISPATCHED = 'stat.dispatched_doctors';
+/** Days of the month with at least one encounter reported (a level: a period averages it). */
+const DAYS_REPORTED = 'enc.days_reported';
 
 /**
  * Which encounters a measure counts, for the drill-down: the same rules as the rollup
@@ -90,10 +92,12 @@ export class EncounterMeasureSource implements MeasureSource {
     ...Object.keys(OOC),
     ...STAT_BY_MEASURE.keys(),
     DISPATCHED,
+    DAYS_REPORTED,
   ];
   readonly levelKeys: readonly string[] = [
     ...[...STAT_BY_MEASURE.values()].filter((s) => s.level).map((s) => s.measure),
     DISPATCHED,
+    DAYS_REPORTED,
   ];
 
   async monthly(
@@ -178,6 +182,18 @@ export class EncounterMeasureSource implements MeasureSource {
       );
       for (const r of rows)
         out.push({ key: DISPATCHED, month: r.month, institutionId: r.institution_id, value: r.n });
+    }
+    if (keys.includes(DAYS_REPORTED)) {
+      const rows: { month: string; institution_id: string; n: number }[] = await em.query(
+        `SELECT to_char(day, 'YYYY-MM') AS month, institution_id, count(*)::int AS n
+           FROM encounter_day_rollup
+          WHERE tenant_id = $1 AND day >= $2 AND day < $3 AND encounters > 0
+            AND ($4::uuid[] IS NULL OR institution_id = ANY($4))
+          GROUP BY 1, 2 ORDER BY 1, 2`,
+        [scope.tenantId, from, to, insts],
+      );
+      for (const r of rows)
+        out.push({ key: DAYS_REPORTED, month: r.month, institutionId: r.institution_id, value: r.n });
     }
     return out;
   }
@@ -272,6 +288,33 @@ export class EncounterMeasureSource implements MeasureSource {
           ]
             .filter(Boolean)
             .join(' · '),
+          occurredAt: r.day,
+        })),
+      };
+    }
+    if (key === DAYS_REPORTED) {
+      const base = `FROM encounter_day_rollup r WHERE r.tenant_id = $1 AND r.day >= $2 AND r.day < $3
+          AND r.encounters > 0 AND ($4::uuid[] IS NULL OR r.institution_id = ANY($4))`;
+      const [{ total }]: { total: number }[] = await em.query(`SELECT count(*)::int AS total ${base}`, [
+        scope.tenantId,
+        from,
+        to,
+        insts,
+      ]);
+      const rows: { institution_id: string; day: string; encounters: number }[] = await em.query(
+        `SELECT r.institution_id, r.day::text AS day, r.encounters
+             ${base} ORDER BY r.day DESC, r.institution_id OFFSET $5 LIMIT $6`,
+        [scope.tenantId, from, to, insts, page.offset, page.limit],
+      );
+      return {
+        total,
+        rows: rows.map((r) => ({
+          kind: 'ReportedDay',
+          id: `${r.institution_id}:${r.day}`,
+          month: r.day.slice(0, 7),
+          institutionId: r.institution_id,
+          value: 1,
+          label: `${r.day} 上报 ${r.encounters} 条 encounters reported`,
           occurredAt: r.day,
         })),
       };
