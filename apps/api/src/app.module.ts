@@ -26,6 +26,7 @@ import { ReferralsModule } from '@yg/referrals';
 import { ConsultationsModule } from '@yg/consultations';
 import { DrugsModule } from '@yg/drugs';
 import { IndicatorsModule } from '@yg/indicators';
+import { AssessmentModule } from '@yg/assessment';
 import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
@@ -38,6 +39,7 @@ import { OperatorLoginController } from './admin/operator-login.controller';
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config?: AppConfig, opts: ProcessOptions = {}): DynamicModule {
+    const indicators = IndicatorsModule.forRoot({ sourceInstances: opts.measureSources });
     return {
       module: AppModule,
       imports: [
@@ -57,7 +59,8 @@ export class AppModule implements NestModule {
         ReferralsModule,
         ConsultationsModule,
         DrugsModule,
-        IndicatorsModule.forRoot({ sourceInstances: opts.measureSources }),
+        indicators,
+        AssessmentModule.forRoot({ indicators }),
         ApiMetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

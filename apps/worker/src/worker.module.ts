@@ -18,6 +18,7 @@ import { NotificationsWorkerModule, SmsGatewayModule } from '@yg/notifications';
 import { ReferralsWorkerModule } from '@yg/referrals';
 import { ConsultationsWorkerModule } from '@yg/consultations';
 import { DrugsWorkerModule } from '@yg/drugs';
+import { AssessmentWorkerModule } from '@yg/assessment';
 import { WorkerMetrics } from './worker-metrics';
 
 /** The worker process: queue processors and scheduled jobs, no HTTP server. */
@@ -40,6 +41,7 @@ export class WorkerModule {
         ReferralsWorkerModule,
         ConsultationsWorkerModule,
         DrugsWorkerModule,
+        AssessmentWorkerModule,
         DiscoveryModule,
         MetricsModule.forRoot({ port: (c) => c.metrics.workerPort }),
       ],

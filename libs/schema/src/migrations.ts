@@ -19,6 +19,7 @@ import { Drugs1764000020100 } from '@yg/drugs/migrations/1764000020100-drugs';
 import { CatalogueUploads1764000021000 } from '@yg/drugs/migrations/1764000021000-catalogue-uploads';
 import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000-supply-deadlines';
 import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
+import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000-assessment';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -44,4 +45,5 @@ export const MIGRATIONS = [
   CatalogueUploads1764000021000,
   SupplyDeadlines1764000022000,
   Indicators1764000031000,
+  Assessment1764000041000,
 ];
