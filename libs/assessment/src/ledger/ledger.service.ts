@@ -215,7 +215,8 @@ export class LedgerService {
       };
       this.checkLevels(next, cur.direction);
       if (input.institutionIds) await this.checkInstitutions(em, user.tenantId, input.institutionIds);
-      const [row]: TaskRow[] = await em.query(
+      // TypeORM answers an UPDATE with [rows, count].
+      const [[row]]: [TaskRow[], number] = await em.query(
         `UPDATE key_task SET title = $2, description = $3, required_level = $4, effort_level = $5,
            challenge_level = $6, points = $7, institution_ids = $8, version = version + 1, updated_at = now()
          WHERE id = $1 RETURNING *`,
@@ -301,7 +302,7 @@ export class LedgerService {
         throw new ForbiddenError('只有责任单位可以办结 (only the responsible unit may complete it)');
       }
       if (m.done_at) return toMatter(m);
-      const [row]: MatterRow[] = await em.query(`UPDATE key_matter SET done_at = $2 WHERE id = $1 RETURNING *`, [
+      const [[row]]: [MatterRow[], number] = await em.query(`UPDATE key_matter SET done_at = $2 WHERE id = $1 RETURNING *`, [
         id,
         this.clock.now(),
       ]);
