@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-export type Direction = 'HIGHER_BETTER' | 'LOWER_BETTER';
+export type TaskDirection = 'HIGHER_BETTER' | 'LOWER_BETTER';
 
 /** A key task's three target levels: 考核 (required), 努力 (effort), 挑战 (challenge). */
 export interface TargetLevels {
@@ -15,7 +15,7 @@ export const SHARE_AT_EFFORT = 0.8;
 export const SHARE_AT_CHALLENGE = 1;
 
 /** Levels must be ordered in the task's direction (challenge the hardest). */
-export function levelsOrdered(l: TargetLevels, direction: Direction): boolean {
+export function levelsOrdered(l: TargetLevels, direction: TaskDirection): boolean {
   return direction === 'HIGHER_BETTER'
     ? l.required < l.effort && l.effort < l.challenge
     : l.required > l.effort && l.effort > l.challenge;
@@ -30,7 +30,7 @@ export function levelsOrdered(l: TargetLevels, direction: Direction): boolean {
 export function completionShare(
   value: number | null,
   l: TargetLevels,
-  direction: Direction,
+  direction: TaskDirection,
   creditBelowRequired: boolean,
 ): number {
   if (value === null || !Number.isFinite(value)) return 0;

@@ -16,7 +16,7 @@ import {
 import { AuditService } from '@yg/audit';
 import { OutboxService } from '@yg/outbox';
 import { IndicatorDefinitions } from '@yg/indicators';
-import { Direction as TaskDirection, levelsOrdered } from '../domain/scoring';
+import { levelsOrdered, TaskDirection } from '../domain/scoring';
 import {
   CreateKeyMatterInput,
   CreateKeyTaskInput,

@@ -68,7 +68,11 @@ export class CompletionService {
         );
         return { taskId: t.id, code: t.code, title: t.title, value, share, points: t.points, reason };
       });
-      out.set(inst, { completion: completionScore(lines, scheme.completionWeight), tasks: lines });
+      out.set(inst, {
+        completion: completionScore(lines, scheme.completionWeight),
+        // Shares shown to four places; the score above used them exactly.
+        tasks: lines.map((l) => ({ ...l, share: Math.round(l.share * 1e4) / 1e4 })),
+      });
     }
     return out;
   }

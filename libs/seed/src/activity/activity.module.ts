@@ -37,7 +37,7 @@ export class StoryClock extends Clock {
   providers: [{ provide: getQueueToken(QUEUES.AUDIT), useValue: {} }],
   exports: [getQueueToken(QUEUES.AUDIT)],
 })
-class NoQueuesModule {}
+export class NoQueuesModule {}
 
 /**
  * The api's services, the worker's timer checks and its notification fan-out, without HTTP,
