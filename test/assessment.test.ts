@@ -225,6 +225,15 @@ describe('key tasks and the monthly assessment', () => {
     expect(tTasks.COST[1]).toBeCloseTo(0.9, 10);
     expect(tTasks.SIGN).toEqual([100, 1]);
     expect(u.get(I.T2)!.tasks.find((x) => x.code === 'SIGN')!.reason).toContain('no progress reported');
+    // Late data: completion is recomputed on request while the month is open.
+    const RECOMPUTE = `mutation($m: String!) { recomputeAssessmentCompletion(month: $m) { groups { units { institutionId completion } } } }`;
+    const tcm = fixed.rows.find((r) => r.key === 'enc.visits_tcm' && r.institutionId === I.T2)!;
+    tcm.value = 20; // N12 20 → 60 % of 30 = 18: 18 + 12 = 30
+    expect(unitsOf((await gqlOk(RECOMPUTE, { m: A }, tok.admin)).recomputeAssessmentCompletion).get(I.T2)!.completion).toBe(30);
+    tcm.value = 10;
+    expect(unitsOf((await gqlOk(RECOMPUTE, { m: A }, tok.admin)).recomputeAssessmentCompletion).get(I.T2)!.completion).toBe(12);
+    expectError(await gql(RECOMPUTE, { m: A }, tok.auditor), 'FORBIDDEN');
+    expectError(await gql(OPEN, { m: addMonths(NOW, 1), r: [] }, tok.admin), 'BAD_USER_INPUT');
     // The partner hospital is in no group: not assessed.
     expect(u.has(t.inst.partner)).toBe(false);
     expect(u.get(t.inst.general)!.completion).toBe(0);
@@ -325,6 +334,13 @@ describe('key tasks and the monthly assessment', () => {
     // The lock holds in the database too.
     await expect(
       db.ds.query(`UPDATE assessment_score SET analysis = 0 WHERE tenant_id = $1 AND month = $2`, [t.tenantId, A]),
+    ).rejects.toThrow(/published/);
+    await expect(
+      db.ds.query(
+        `INSERT INTO assessment_score (tenant_id, month, edition, institution_id, group_code, completion, completion_detail)
+         VALUES ($1, $2, 1, $3, 'TOWNSHIP', 60, '[]')`,
+        [t.tenantId, A, t.inst.partner],
+      ),
     ).rejects.toThrow(/published/);
     const [{ n }] = await db.ds.query(
       `SELECT count(*)::int AS n FROM audit_event WHERE tenant_id = $1 AND action = 'assessment.publish'`,

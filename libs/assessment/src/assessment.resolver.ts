@@ -17,6 +17,7 @@ import {
   OpenAssessmentArgs,
   PublishArgs,
   RatingArgs,
+  RecomputeArgs,
   ReportTaskProgressInput,
   SchemeModel,
   TaskProgressModel,
@@ -112,6 +113,14 @@ export class AssessmentResolver {
   @Roles(ADMIN)
   openAssessment(@CurrentUser() user: AuthUser, @Args() a: OpenAssessmentArgs): Promise<AssessmentModel> {
     return this.assessments.open(user, a.month, a.raterIds);
+  }
+
+  @Mutation(() => AssessmentModel, {
+    description: '按最新数据重算完成度(未发布时) Recompute completion from today’s data while open',
+  })
+  @Roles(ADMIN)
+  recomputeAssessmentCompletion(@CurrentUser() user: AuthUser, @Args() a: RecomputeArgs): Promise<AssessmentModel> {
+    return this.assessments.recompute(user, a.month, a.version);
   }
 
   @Mutation(() => AssessmentModel, { description: '认可度评分(每人每单位一次) A recognition rating' })

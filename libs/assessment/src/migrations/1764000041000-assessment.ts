@@ -180,23 +180,35 @@ export class Assessment1764000041000 implements MigrationInterface {
       )`);
     await appendOnly('assessment_edition');
 
-    // A published month's scores and ratings stay as published; corrections insert a new edition.
+    // A published month's scores and ratings stay as published; a correction only inserts the
+    // rows of the next edition.
     await q.query(`
-      CREATE FUNCTION assessment_month_locked() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE r record;
+      CREATE FUNCTION assessment_score_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE r assessment_score;
       BEGIN
         r := CASE WHEN TG_OP = 'INSERT' THEN NEW ELSE OLD END;
         IF EXISTS (SELECT 1 FROM assessment_month m
-                    WHERE m.tenant_id = r.tenant_id AND m.month = r.month AND m.state = 'PUBLISHED')
-           AND (TG_TABLE_NAME = 'assessment_rating' OR TG_OP <> 'INSERT') THEN
+                    WHERE m.tenant_id = r.tenant_id AND m.month = r.month AND m.state = 'PUBLISHED'
+                      AND (TG_OP <> 'INSERT' OR r.edition <= m.edition)) THEN
+          RAISE EXCEPTION 'assessment month % is published', r.month USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+      END $$`);
+    await q.query(`
+      CREATE FUNCTION assessment_rating_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE r assessment_rating;
+      BEGIN
+        r := CASE WHEN TG_OP = 'INSERT' THEN NEW ELSE OLD END;
+        IF EXISTS (SELECT 1 FROM assessment_month m
+                    WHERE m.tenant_id = r.tenant_id AND m.month = r.month AND m.state = 'PUBLISHED') THEN
           RAISE EXCEPTION 'assessment month % is published', r.month USING ERRCODE = 'insufficient_privilege';
         END IF;
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
       END $$`);
     await q.query(`CREATE TRIGGER assessment_score_locked BEFORE INSERT OR UPDATE OR DELETE ON assessment_score
-      FOR EACH ROW EXECUTE FUNCTION assessment_month_locked()`);
+      FOR EACH ROW EXECUTE FUNCTION assessment_score_locked()`);
     await q.query(`CREATE TRIGGER assessment_rating_locked BEFORE INSERT OR UPDATE OR DELETE ON assessment_rating
-      FOR EACH ROW EXECUTE FUNCTION assessment_month_locked()`);
+      FOR EACH ROW EXECUTE FUNCTION assessment_rating_locked()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -212,7 +224,8 @@ export class Assessment1764000041000 implements MigrationInterface {
     ]) {
       await q.query(`DROP TABLE ${table}`);
     }
-    await q.query(`DROP FUNCTION assessment_month_locked()`);
+    await q.query(`DROP FUNCTION assessment_rating_locked()`);
+    await q.query(`DROP FUNCTION assessment_score_locked()`);
     await q.query(`DROP FUNCTION assessment_append_only()`);
   }
 }

@@ -324,6 +324,11 @@ export class AnalysisArgs extends MonthArgs {
 }
 
 @ArgsType()
+export class RecomputeArgs extends MonthArgs {
+  @Field(() => Int, { nullable: true, description: '读到的版本 The version read' }) @IsOptional() @IsInt() version?: number;
+}
+
+@ArgsType()
 export class DrawArgs extends MonthArgs {
   @Field(() => String, { nullable: true, description: '不填则随机生成 Random when omitted' })
   @IsOptional()

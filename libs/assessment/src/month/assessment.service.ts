@@ -15,6 +15,7 @@ import {
 import { AuditService } from '@yg/audit';
 import { eventEntry, OutboxService } from '@yg/outbox';
 import type { DomainEvent } from '@yg/outbox/domain-event';
+import { currentMonth } from '@yg/indicators/engine/months';
 import { distribution, drawUnits, rankGroup, recognitionScore, round2 } from '../domain/scoring';
 import { groupOf, Scheme } from '../domain/scheme';
 import { LedgerService } from '../ledger/ledger.service';
@@ -94,6 +95,12 @@ export class AssessmentService {
   async open(user: AuthUser, month: string, raterIds: string[]): Promise<AssessmentModel> {
     const raters = [...new Set(raterIds)];
     const em0 = this.dataSource.manager;
+    const [{ time_zone: timeZone }] = await em0.query(`SELECT time_zone FROM consortium WHERE id = $1`, [
+      user.tenantId,
+    ]);
+    if (month > currentMonth(timeZone, this.clock.now())) {
+      throw new BadInputError(`${month} 尚未开始,不能开启考核 (the month has not begun)`);
+    }
     if (raters.length) {
       const found: { id: string }[] = await em0.query(
         `SELECT id FROM app_user WHERE tenant_id = $1 AND id = ANY($2)`,
@@ -134,6 +141,44 @@ export class AssessmentService {
         actor: user,
         details: { month, schemeVersion: scheme.version, raterIds: raters, units: units.length, tasks: tasks.length },
       });
+    });
+    return this.view(user, month);
+  }
+
+  /**
+   * Completion again from today's data (late visit data, a corrected report), while the month is
+   * open; ratings and analysis scores stay.
+   */
+  async recompute(user: AuthUser, month: string, version?: number): Promise<AssessmentModel> {
+    const em0 = this.dataSource.manager;
+    const [m]: MonthRow[] = await em0.query(`SELECT * FROM assessment_month WHERE tenant_id = $1 AND month = $2`, [
+      user.tenantId,
+      month,
+    ]);
+    if (!m) throw monthNotFound(month);
+    if (m.state !== AssessmentState.OPEN) throw published(month);
+    const units: { institution_id: string }[] = await em0.query(
+      `SELECT institution_id FROM assessment_score WHERE tenant_id = $1 AND month = $2 AND edition = 1`,
+      [user.tenantId, month],
+    );
+    const tasks = await this.ledger.tasksOf(em0, user.tenantId, Number(month.slice(0, 4)));
+    const scores = await this.completion.forUnits(
+      em0,
+      user,
+      month,
+      m.scheme,
+      tasks,
+      units.map((u) => u.institution_id),
+    );
+    await this.change(user, month, version, async (em) => {
+      for (const [id, s] of scores) {
+        await em.query(
+          `UPDATE assessment_score SET completion = $4, completion_detail = $5
+            WHERE tenant_id = $1 AND month = $2 AND edition = 1 AND institution_id = $3`,
+          [user.tenantId, month, id, s.completion, JSON.stringify(s.tasks)],
+        );
+      }
+      return { action: 'assessment.recompute', details: { units: scores.size, tasks: tasks.length } };
     });
     return this.view(user, month);
   }
