@@ -8,6 +8,7 @@ import {
   ConflictError,
   ForbiddenError,
   hasRole,
+  isUniqueViolation,
   JOBS,
   NotFoundError,
   QUEUES,
@@ -164,7 +165,8 @@ export class LedgerService {
         input.code,
       ]);
       if (dup.length) throw new ConflictError(`任务代码 ${input.code} 已存在 (task code ${input.code} exists for ${input.year})`);
-      const [row]: TaskRow[] = await em.query(
+      const [row]: TaskRow[] = await em
+        .query(
         `INSERT INTO key_task (tenant_id, year, code, title, description, kind, indicator_code, direction,
            required_level, effort_level, challenge_level, points, institution_ids, created_by)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING *`,
@@ -184,7 +186,14 @@ export class LedgerService {
           input.institutionIds ?? [],
           user.id,
         ],
-      );
+      )
+        .catch((err: unknown) => {
+          // Two creating the same code at once: the second is told, as if it had checked later.
+          if (isUniqueViolation(err, 'key_task_code')) {
+            throw new ConflictError(`任务代码 ${input.code} 已存在 (task code ${input.code} exists for ${input.year})`);
+          }
+          throw err;
+        });
       await this.audit.record(em, {
         action: 'key-task.create',
         entityType: 'KeyTask',

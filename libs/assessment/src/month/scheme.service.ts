@@ -58,8 +58,16 @@ export class SchemeService {
   }
 
   update(user: AuthUser, input: UpdateAssessmentSchemeInput): Promise<SchemeModel> {
-    const sum = input.completionWeight + input.recognitionWeight + input.analysisWeight;
-    if (Math.abs(sum - 100) > 1e-9) {
+    // Weights are kept to 4 decimals, so their sum is exact in the database as here.
+    const w4 = (x: number) => Math.round(x * 1e4);
+    input = {
+      ...input,
+      completionWeight: w4(input.completionWeight) / 1e4,
+      recognitionWeight: w4(input.recognitionWeight) / 1e4,
+      analysisWeight: w4(input.analysisWeight) / 1e4,
+    };
+    const sum = (w4(input.completionWeight) + w4(input.recognitionWeight) + w4(input.analysisWeight)) / 1e4;
+    if (sum !== 100) {
       throw new BadInputError(`三项权重之和须为 100,现为 ${sum} (the three weights must add up to 100)`);
     }
     if (!input.groups.length) throw new BadInputError('至少需要一个可比组 (at least one comparable group)');
