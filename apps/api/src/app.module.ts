@@ -28,6 +28,7 @@ import { DrugsModule } from '@yg/drugs';
 import { EncounterMeasureSource, IntakeModule } from '@yg/intake';
 import { IndicatorsModule } from '@yg/indicators';
 import { UNIFICATION_MEASURE_SOURCES, UnificationModule, UnificationReadsModule } from '@yg/unification';
+import { AssessmentMeasures, AssessmentMeasuresModule, AssessmentModule } from '@yg/assessment';
 import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
@@ -40,6 +41,11 @@ import { OperatorLoginController } from './admin/operator-login.controller';
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config?: AppConfig, opts: ProcessOptions = {}): DynamicModule {
+    const indicators = IndicatorsModule.forRoot({
+      sources: [EncounterMeasureSource, AssessmentMeasures, ...UNIFICATION_MEASURE_SOURCES],
+      imports: [IntakeModule, AssessmentMeasuresModule, UnificationReadsModule],
+      sourceInstances: opts.measureSources,
+    });
     return {
       module: AppModule,
       imports: [
@@ -60,12 +66,9 @@ export class AppModule implements NestModule {
         ConsultationsModule,
         DrugsModule,
         IntakeModule,
-        IndicatorsModule.forRoot({
-          sources: [EncounterMeasureSource, ...UNIFICATION_MEASURE_SOURCES],
-          imports: [IntakeModule, UnificationReadsModule],
-          sourceInstances: opts.measureSources,
-        }),
+        indicators,
         UnificationModule,
+        AssessmentModule.forRoot({ indicators }),
         ApiMetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

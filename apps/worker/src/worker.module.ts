@@ -19,6 +19,7 @@ import { ReferralsWorkerModule } from '@yg/referrals';
 import { ConsultationsWorkerModule } from '@yg/consultations';
 import { DrugsWorkerModule } from '@yg/drugs';
 import { IntakeWorkerModule } from '@yg/intake';
+import { AssessmentWorkerModule } from '@yg/assessment';
 import { WorkerMetrics } from './worker-metrics';
 
 /** The worker process: queue processors and scheduled jobs, no HTTP server. */
@@ -42,6 +43,7 @@ export class WorkerModule {
         ConsultationsWorkerModule,
         DrugsWorkerModule,
         IntakeWorkerModule,
+        AssessmentWorkerModule,
         DiscoveryModule,
         MetricsModule.forRoot({ port: (c) => c.metrics.workerPort }),
       ],

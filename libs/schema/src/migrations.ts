@@ -24,6 +24,7 @@ import { EncounterDays1764000030200 } from '@yg/intake/migrations/1764000030200-
 import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
 import { Unification1764000040000 } from '@yg/unification/migrations/1764000040000-unification';
 import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1764000040100-qualitative-indicators';
+import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000-assessment';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -54,4 +55,5 @@ export const MIGRATIONS = [
   Indicators1764000031000,
   Unification1764000040000,
   QualitativeIndicators1764000040100,
+  Assessment1764000041000,
 ];
