@@ -261,6 +261,15 @@ describe('national drug dictionary import', () => {
       };
       const get = async (x: string) =>
         (await own.ds.query(`SELECT * FROM drug_code WHERE code = $1`, [x]))[0];
+      const reader = await ownApi.login((await buildTenant(own.ds)).users.countyClinician.username);
+      const search = async (text: string) =>
+        (
+          await ownApi.gql(
+            `query($s: String!) { drugs(search: $s, first: 10) { nodes { code genericName } } }`,
+            { s: text },
+            reader,
+          )
+        ).data!.drugs.nodes.map((n: any) => n.code);
       const e1 = await load(
         'e1.csv',
         [
@@ -293,6 +302,17 @@ describe('national drug dictionary import', () => {
       expect(await get(d)).toMatchObject({ status: 'ACTIVE', first_seen_edition_id: e2id });
       // Never deleted.
       expect((await own.ds.query(`SELECT count(*)::int AS n FROM drug_code`))[0].n).toBe(4);
+      // Name search follows the renaming: the new name finds the code, the old one only the others.
+      expect(await search('新名')).toEqual([a]);
+      expect(await search('阿莫西林胶囊')).toEqual([a, b, c, d]);
+      expect(await search('阿莫西林胶囊(')).toEqual([a]);
+      expect(await search('胶囊(旧')).toEqual([]);
+      expect(
+        await own.ds.query(`SELECT product_key, generic_name FROM drug_product_name ORDER BY 2`),
+      ).toEqual([
+        { product_key: 'XJ01CAA001A001', generic_name: '阿莫西林胶囊' },
+        { product_key: 'XJ01CAA001A001', generic_name: '阿莫西林胶囊(新名)' },
+      ]);
 
       const e3 = await load(
         'e3.csv',

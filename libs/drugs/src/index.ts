@@ -17,6 +17,7 @@ export * from './models/formulary.models';
 export * from './migrations/1764000020100-drugs';
 export * from './dictionary/dictionary-cli';
 export * from './migrations/1764000022000-supply-deadlines';
+export * from './migrations/1764000023100-drug-product-names';
 export * from './domain/continuity';
 export * from './domain/continuity-rate';
 export * from './domain/supply';

@@ -21,6 +21,7 @@ import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000
 import { IntegrationRole1764000030000 } from '@yg/intake/migrations/1764000030000-integration-role';
 import { Intake1764000030100 } from '@yg/intake/migrations/1764000030100-intake';
 import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
+import { DrugProductNames1764000023100 } from '@yg/drugs/migrations/1764000023100-drug-product-names';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -48,4 +49,5 @@ export const MIGRATIONS = [
   IntegrationRole1764000030000,
   Intake1764000030100,
   Indicators1764000031000,
+  DrugProductNames1764000023100,
 ];

@@ -143,6 +143,8 @@ interface ReadStats {
   codesDistinct: number;
   headerFound: boolean;
   firstRow: string[] | null;
+  /** Distinct (product key, name) pairs of the kept rows, as `key \0 name` (NUL is refused in names). */
+  names: Set<string>;
 }
 
 /**
@@ -295,6 +297,7 @@ export class DrugDictionaryImporter {
       codesDistinct: 0,
       headerFound: false,
       firstRow: null,
+      names: new Set(),
     };
     const reading = readTable(run.sourcePath, run.format);
     if (direct) {
@@ -356,6 +359,7 @@ export class DrugDictionaryImporter {
     const merged = direct
       ? { inserted: stats.codesDistinct, updated: 0, retired: 0, reactivated: 0 }
       : await this.merge(em, run, edition);
+    await this.keepNames(em, stats.names);
     return this.finish(em, run, edition, { ...counts, ...merged, status: ImportStatus.DONE });
   }
 
@@ -402,6 +406,7 @@ export class DrugDictionaryImporter {
         stats.rowsOk++;
         if (seen.has(verdict.row.code)) continue;
         seen.add(verdict.row.code);
+        stats.names.add(`${verdict.row.productKey}\0${verdict.row.genericName}`);
         out += toLine(line, verdict.row);
       }
       if (out) yield out;
@@ -492,6 +497,27 @@ export class DrugDictionaryImporter {
       retired = res[1];
     }
     return { inserted: counts.inserted, updated: counts.updated, reactivated: counts.reactivated, retired };
+  }
+
+  /**
+   * Every code's (product key, name) pair, for name search (drug_product_name): a few thousand
+   * pairs for a full list. Pairs no code has any more stay; a search also compares the code's
+   * own name, so they find nothing.
+   */
+  private async keepNames(em: EntityManager, names: Set<string>): Promise<void> {
+    const keys: string[] = [];
+    const values: string[] = [];
+    for (const pair of names) {
+      const at = pair.indexOf('\0');
+      keys.push(pair.slice(0, at));
+      values.push(pair.slice(at + 1));
+    }
+    await em.query(
+      `INSERT INTO drug_product_name (product_key, generic_name)
+       SELECT * FROM unnest($1::text[], $2::text[]) ORDER BY 1, 2
+       ON CONFLICT DO NOTHING`,
+      [keys, values],
+    );
   }
 
   /** Newest among the editions that have been loaded (an edition merely requested does not count). */
