@@ -18,6 +18,7 @@ export * from './migrations/1764000020100-drugs';
 export * from './dictionary/dictionary-cli';
 export * from './migrations/1764000022000-supply-deadlines';
 export * from './migrations/1764000023100-drug-product-names';
+export * from './migrations/1764000023200-drug-dictionary-current-edition';
 export * from './domain/continuity';
 export * from './domain/continuity-rate';
 export * from './domain/supply';

@@ -22,6 +22,7 @@ import { IntegrationRole1764000030000 } from '@yg/intake/migrations/176400003000
 import { Intake1764000030100 } from '@yg/intake/migrations/1764000030100-intake';
 import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
 import { DrugProductNames1764000023100 } from '@yg/drugs/migrations/1764000023100-drug-product-names';
+import { DrugDictionaryCurrentEdition1764000023200 } from '@yg/drugs/migrations/1764000023200-drug-dictionary-current-edition';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -50,4 +51,5 @@ export const MIGRATIONS = [
   Intake1764000030100,
   Indicators1764000031000,
   DrugProductNames1764000023100,
+  DrugDictionaryCurrentEdition1764000023200,
 ];

@@ -103,9 +103,16 @@ function stageLine(line: number, r: DictionaryRow): string {
   return `${line}\t${r.code}\t${r.kind}\t${r.classCode}\t${r.productKey}\t${r.specNo}\t${r.packNo}\t${r.makerCode}\t${texts(r)}\t${essential}\t${r.essentialEdition ?? N}\n`;
 }
 
-function directLine(r: DictionaryRow, editionId: string): string {
+/** `seen`: the first and last-seen edition columns, as COPY text. */
+function directLine(r: DictionaryRow, seen: string): string {
   const essential = r.essential ? `t\t${r.essentialEdition}` : `f\t${N}`;
-  return `${r.code}\t${r.kind}\t${r.classCode}\t${r.productKey}\t${r.specNo}\t${r.packNo}\t${r.makerCode}\t${texts(r)}\t${essential}\tACTIVE\t${editionId}\t${editionId}\n`;
+  return `${r.code}\t${r.kind}\t${r.classCode}\t${r.productKey}\t${r.specNo}\t${r.packNo}\t${r.makerCode}\t${texts(r)}\t${essential}\tACTIVE\t${seen}\n`;
+}
+
+/** The current edition (see `current` on drug_dictionary_edition) as an import found it. */
+interface Current {
+  id: string;
+  seq: number;
 }
 
 interface ReadStats {
@@ -262,6 +269,13 @@ export class DrugDictionaryImporter {
     // drug_code (COPY writes rows in batches, INSERT … SELECT one by one), under a savepoint in
     // case the file turns out to be one loaded before.
     const direct = !(await em.query(`SELECT 1 FROM drug_code LIMIT 1`)).length;
+    // The newest full edition becomes the current one: the codes it lists unchanged are not
+    // written (their empty last-seen edition means "the current one").
+    const [cur]: { id: string; seq: string }[] = await em.query(
+      `SELECT id, seq FROM drug_dictionary_edition WHERE current`,
+    );
+    const current: Current | null = cur ? { id: cur.id, seq: Number(cur.seq) } : null;
+    const becomesCurrent = run.fullEdition && (await this.isNewest(em, Number(edition.seq)));
     const stats: ReadStats = {
       rowsTotal: 0,
       rowsOk: 0,
@@ -278,7 +292,9 @@ export class DrugDictionaryImporter {
       await copyIn(
         em,
         `COPY drug_code (${DIRECT_COLUMNS.join(', ')}) FROM STDIN`,
-        this.stageChunks(reading.rows, rules, stats, (_line, r) => directLine(r, edition.id)),
+        this.stageChunks(reading.rows, rules, stats, (_line, r) =>
+          directLine(r, becomesCurrent ? `${edition.id}\t${N}` : `${edition.id}\t${edition.id}`),
+        ),
       );
     } else {
       await em.query(`CREATE TEMP TABLE drug_code_stage (
@@ -331,8 +347,12 @@ export class DrugDictionaryImporter {
     }
     const merged = direct
       ? { inserted: stats.codesDistinct, updated: 0, retired: 0, reactivated: 0 }
-      : await this.merge(em, run, edition);
+      : await this.merge(em, edition, current, becomesCurrent);
     await this.keepNames(em, stats.names);
+    if (becomesCurrent && current?.id !== edition.id) {
+      await em.query(`UPDATE drug_dictionary_edition SET current = false WHERE current`);
+      await em.query(`UPDATE drug_dictionary_edition SET current = true WHERE id = $1`, [edition.id]);
+    }
     return this.finish(em, run, edition, { ...counts, ...merged, status: ImportStatus.DONE });
   }
 
@@ -390,18 +410,29 @@ export class DrugDictionaryImporter {
   /**
    * Set-based merge of the staged rows (one row per code): changed codes updated (only by an
    * edition at least as new as the one that last saw them), new ones inserted, and, for the
-   * newest full edition, codes it no longer lists retired. A value the file leaves empty never
-   * erases a stored one.
+   * edition that becomes the current one, codes it no longer lists retired. A value the file
+   * leaves empty never erases a stored one. Codes the current edition lists unchanged are not
+   * written at all: that was most of a new edition's time (a new version of every row).
    */
   private async merge(
     em: EntityManager,
-    run: DrugDictionaryImportEntity,
     edition: DrugDictionaryEditionEntity,
+    current: Current | null,
+    becomesCurrent: boolean,
   ): Promise<{ inserted: number; updated: number; retired: number; reactivated: number }> {
     // The staging table has no statistics (ANALYZE of 280k rows costs a quarter of a second), so
     // the planner would guess a handful of rows and loop over the dictionary: hash joins always.
     await em.query(`SET LOCAL enable_nestloop = off`);
     const seq = Number(edition.seq);
+    // Which codes this edition may overwrite: those last seen by an edition not newer than it
+    // (an empty last-seen edition stands for the current one). Editions are few: listed here.
+    const notNewer: string[] = (
+      await em.query(`SELECT id FROM drug_dictionary_edition WHERE seq <= $1`, [seq])
+    ).map((r: { id: string }) => r.id);
+    const currentNotNewer = !!current && current.seq <= seq;
+    const mayWrite = `(c.last_seen_edition_id = ANY($1::uuid[]) OR (c.last_seen_edition_id IS NULL AND $2::boolean))`;
+    // The last-seen edition this import writes: empty for the current edition.
+    const lastSeen = becomesCurrent ? null : edition.id;
     const differs = `(
         s.generic_name IS DISTINCT FROM c.generic_name
         OR coalesce(s.dosage_form, c.dosage_form) IS DISTINCT FROM c.dosage_form
@@ -413,12 +444,11 @@ export class DrugDictionaryImporter {
         OR (s.essential IS NOT NULL AND (s.essential, s.essential_edition) IS DISTINCT FROM (c.essential, c.essential_edition)))`;
     const [counts]: { inserted: number; updated: number; reactivated: number }[] = await em.query(
       `SELECT count(*) FILTER (WHERE c.code IS NULL)::int AS inserted,
-              count(*) FILTER (WHERE c.code IS NOT NULL AND e.seq <= $1 AND ${differs})::int AS updated,
-              count(*) FILTER (WHERE c.status = 'RETIRED' AND e.seq <= $1)::int AS reactivated
+              count(*) FILTER (WHERE c.code IS NOT NULL AND ${mayWrite} AND ${differs})::int AS updated,
+              count(*) FILTER (WHERE c.status = 'RETIRED' AND ${mayWrite})::int AS reactivated
          FROM drug_code_stage s
-         LEFT JOIN drug_code c ON c.code = s.code
-         LEFT JOIN drug_dictionary_edition e ON e.id = c.last_seen_edition_id`,
-      [seq],
+         LEFT JOIN drug_code c ON c.code = s.code`,
+      [notNewer, currentNotNewer],
     );
     // Codes this edition lists: their data, and the last edition that listed them.
     await em.query(
@@ -434,12 +464,12 @@ export class DrugDictionaryImporter {
          essential_edition = CASE WHEN s.essential IS NULL THEN c.essential_edition WHEN s.essential THEN s.essential_edition END,
          status = 'ACTIVE',
          retired_in_edition_id = NULL,
-         last_seen_edition_id = $1,
+         last_seen_edition_id = $3::uuid,
          updated_at = now()
-       FROM drug_code_stage s, drug_dictionary_edition e
-       WHERE c.code = s.code AND e.id = c.last_seen_edition_id AND e.seq <= $2
-         AND (c.last_seen_edition_id <> $1 OR c.status = 'RETIRED' OR ${differs})`,
-      [edition.id, seq],
+       FROM drug_code_stage s
+       WHERE c.code = s.code AND ${mayWrite}
+         AND (c.last_seen_edition_id IS DISTINCT FROM $3::uuid OR c.status = 'RETIRED' OR ${differs})`,
+      [notNewer, currentNotNewer, lastSeen],
     );
     await em.query(
       `INSERT INTO drug_code (code, kind, class_code, product_key, spec_no, pack_no, maker_code, generic_name,
@@ -447,25 +477,22 @@ export class DrugDictionaryImporter {
          status, first_seen_edition_id, last_seen_edition_id)
        SELECT code, kind, class_code, product_key, spec_no, pack_no, maker_code, generic_name,
               dosage_form, spec, maker, trade_name, approval_no, insurance_class, coalesce(essential, false),
-              CASE WHEN essential THEN essential_edition END, 'ACTIVE', $1, $1
+              CASE WHEN essential THEN essential_edition END, 'ACTIVE', $1, $2::uuid
          FROM drug_code_stage s
         WHERE NOT EXISTS (SELECT 1 FROM drug_code c WHERE c.code = s.code)
         ORDER BY code`,
-      [edition.id],
+      [edition.id, lastSeen],
     );
     let retired = 0;
-    if (run.fullEdition && (await this.isNewest(em, seq))) {
-      // As the newest edition, it is now the last to have seen every code it lists; a second
-      // file of the same edition must also retire what the first listed and it does not.
-      const [again]: unknown[] = await em.query(
-        `SELECT 1 FROM drug_dictionary_import WHERE edition_id = $1 AND status = 'DONE' LIMIT 1`,
-        [edition.id],
-      );
+    if (becomesCurrent) {
+      // Active codes it does not list go, their last-seen edition written out (an empty one was
+      // the current edition until now). A second file of the current edition retires what the
+      // first listed and it does not, as well.
       const res: [unknown, number] = await em.query(
-        `UPDATE drug_code c SET status = 'RETIRED', retired_in_edition_id = $1, updated_at = now()
-          WHERE c.status = 'ACTIVE' AND (c.last_seen_edition_id <> $1
-            ${again ? 'OR NOT EXISTS (SELECT 1 FROM drug_code_stage s WHERE s.code = c.code)' : ''})`,
-        [edition.id],
+        `UPDATE drug_code c SET status = 'RETIRED', retired_in_edition_id = $1,
+           last_seen_edition_id = coalesce(c.last_seen_edition_id, $2::uuid), updated_at = now()
+          WHERE c.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM drug_code_stage s WHERE s.code = c.code)`,
+        [edition.id, current?.id ?? null],
       );
       retired = res[1];
     }

@@ -122,6 +122,15 @@ export class DrugDictionaryService {
       return codes.map((c) => byCode.get(c) ?? null);
     });
 
+  /** The current edition's id (the newest full edition loaded), once per request. */
+  readonly currentEditionLoader: LoaderFactory<true, string | null> = () =>
+    new DataLoader(async (keys) => {
+      const [row]: { id: string }[] = await this.dataSource.query(
+        `SELECT id FROM drug_dictionary_edition WHERE current`,
+      );
+      return keys.map(() => row?.id ?? null);
+    });
+
   readonly editionLoader: LoaderFactory<string, DrugDictionaryEditionEntity | null> = () =>
     new DataLoader(async (ids) => {
       const rows = await this.dataSource
