@@ -442,13 +442,31 @@ export class DrugDictionaryImporter {
         OR coalesce(s.approval_no, c.approval_no) IS DISTINCT FROM c.approval_no
         OR coalesce(s.insurance_class, c.insurance_class) IS DISTINCT FROM c.insurance_class
         OR (s.essential IS NOT NULL AND (s.essential, s.essential_edition) IS DISTINCT FROM (c.essential, c.essential_edition)))`;
-    const [counts]: { inserted: number; updated: number; reactivated: number }[] = await em.query(
-      `SELECT count(*) FILTER (WHERE c.code IS NULL)::int AS inserted,
-              count(*) FILTER (WHERE c.code IS NOT NULL AND ${mayWrite} AND ${differs})::int AS updated,
-              count(*) FILTER (WHERE c.status = 'RETIRED' AND ${mayWrite})::int AS reactivated
+    // One pass over both sides (a hash full join) sorts out what this edition changes: codes
+    // new to the dictionary, codes it lists that must be written, and, for the edition that
+    // becomes the current one, active codes it no longer lists. The rest (for a new edition of
+    // the full list, nearly every code) is left alone; the writes then go by primary key.
+    await em.query(
+      `CREATE TEMP TABLE drug_code_change ON COMMIT DROP AS
+       SELECT s.*, coalesce(s.code, c.code) AS target,
+              CASE WHEN c.code IS NULL THEN 'NEW' WHEN s.code IS NULL THEN 'GONE' ELSE 'LISTED' END AS action,
+              c.status = 'RETIRED' AS was_retired,
+              c.last_seen_edition_id AS old_last_seen,
+              s.code IS NOT NULL AND c.code IS NOT NULL AND ${differs} AS differs
          FROM drug_code_stage s
-         LEFT JOIN drug_code c ON c.code = s.code`,
-      [notNewer, currentNotNewer],
+         FULL JOIN drug_code c ON c.code = s.code
+        WHERE c.code IS NULL
+           OR (s.code IS NULL AND $4::boolean AND c.status = 'ACTIVE')
+           OR (s.code IS NOT NULL AND ${mayWrite}
+               AND (c.last_seen_edition_id IS DISTINCT FROM $3::uuid OR c.status = 'RETIRED' OR ${differs}))`,
+      [notNewer, currentNotNewer, lastSeen, becomesCurrent],
+    );
+    await em.query(`SET LOCAL enable_nestloop = on`);
+    const [counts]: { inserted: number; updated: number; reactivated: number }[] = await em.query(
+      `SELECT count(*) FILTER (WHERE action = 'NEW')::int AS inserted,
+              count(*) FILTER (WHERE action = 'LISTED' AND differs)::int AS updated,
+              count(*) FILTER (WHERE action = 'LISTED' AND was_retired)::int AS reactivated
+         FROM drug_code_change`,
     );
     // Codes this edition lists: their data, and the last edition that listed them.
     await em.query(
@@ -464,12 +482,11 @@ export class DrugDictionaryImporter {
          essential_edition = CASE WHEN s.essential IS NULL THEN c.essential_edition WHEN s.essential THEN s.essential_edition END,
          status = 'ACTIVE',
          retired_in_edition_id = NULL,
-         last_seen_edition_id = $3::uuid,
+         last_seen_edition_id = $1::uuid,
          updated_at = now()
-       FROM drug_code_stage s
-       WHERE c.code = s.code AND ${mayWrite}
-         AND (c.last_seen_edition_id IS DISTINCT FROM $3::uuid OR c.status = 'RETIRED' OR ${differs})`,
-      [notNewer, currentNotNewer, lastSeen],
+       FROM drug_code_change s
+       WHERE s.action = 'LISTED' AND c.code = s.target`,
+      [lastSeen],
     );
     await em.query(
       `INSERT INTO drug_code (code, kind, class_code, product_key, spec_no, pack_no, maker_code, generic_name,
@@ -478,24 +495,22 @@ export class DrugDictionaryImporter {
        SELECT code, kind, class_code, product_key, spec_no, pack_no, maker_code, generic_name,
               dosage_form, spec, maker, trade_name, approval_no, insurance_class, coalesce(essential, false),
               CASE WHEN essential THEN essential_edition END, 'ACTIVE', $1, $2::uuid
-         FROM drug_code_stage s
-        WHERE NOT EXISTS (SELECT 1 FROM drug_code c WHERE c.code = s.code)
+         FROM drug_code_change
+        WHERE action = 'NEW'
         ORDER BY code`,
       [edition.id, lastSeen],
     );
-    let retired = 0;
-    if (becomesCurrent) {
-      // Active codes it does not list go, their last-seen edition written out (an empty one was
-      // the current edition until now). A second file of the current edition retires what the
-      // first listed and it does not, as well.
-      const res: [unknown, number] = await em.query(
-        `UPDATE drug_code c SET status = 'RETIRED', retired_in_edition_id = $1,
-           last_seen_edition_id = coalesce(c.last_seen_edition_id, $2::uuid), updated_at = now()
-          WHERE c.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM drug_code_stage s WHERE s.code = c.code)`,
-        [edition.id, current?.id ?? null],
-      );
-      retired = res[1];
-    }
+    // Active codes it does not list go, their last-seen edition written out (an empty one was
+    // the current edition until now). A second file of the current edition retires what the
+    // first listed and it does not, as well.
+    const res: [unknown, number] = await em.query(
+      `UPDATE drug_code c SET status = 'RETIRED', retired_in_edition_id = $1,
+         last_seen_edition_id = coalesce(g.old_last_seen, $2::uuid), updated_at = now()
+        FROM drug_code_change g
+       WHERE g.action = 'GONE' AND c.code = g.target`,
+      [edition.id, current?.id ?? null],
+    );
+    const retired = res[1];
     return { inserted: counts.inserted, updated: counts.updated, reactivated: counts.reactivated, retired };
   }
 
