@@ -3,7 +3,7 @@ import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { advisoryXactLock, BadInputError, Clock, JOBS, NotFoundError, QUEUES } from '@yg/core';
 import { AuditService, PLATFORM_TENANT } from '@yg/audit';
 import { OutboxService } from '@yg/outbox';
@@ -20,7 +20,7 @@ import {
   parseDictionaryRow,
   RowRules,
 } from '../domain/dictionary-columns';
-import { formatOf, ImportFileError, readTable, TableRow } from '../files/tabular';
+import { fileSha256, formatOf, ImportFileError, readTable, TableRow } from '../files/tabular';
 import { copyIn, copyText } from '../files/copy';
 
 /** Bad rows kept with their reasons; past this they are only counted. */
@@ -265,9 +265,43 @@ export class DrugDictionaryImporter {
       .findOneByOrFail({ id: run.editionId });
     const rules = await this.rowRules(em, run.essentialEdition);
 
+    // The same file loaded before for the same edition, as the same kind, changes nothing.
+    // When such a run exists, the file's hash (read at disk speed) settles it before any parsing.
+    const [similar]: unknown[] = await em.query(
+      `SELECT 1 FROM drug_dictionary_import
+        WHERE status = 'DONE' AND edition_id = $1 AND full_edition = $2
+          AND essential_edition IS NOT DISTINCT FROM $3
+        LIMIT 1`,
+      [run.editionId, run.fullEdition, run.essentialEdition],
+    );
+    if (similar) {
+      const sha256 = await fileSha256(run.sourcePath);
+      const dup = await repo.findOne({
+        where: {
+          status: ImportStatus.DONE,
+          fileSha256: sha256,
+          editionId: run.editionId,
+          fullEdition: run.fullEdition,
+          essentialEdition: run.essentialEdition ?? IsNull(),
+        },
+        order: { finishedAt: 'ASC' },
+      });
+      if (dup) {
+        return this.finish(em, run, edition, {
+          rowsTotal: dup.rowsTotal,
+          rowsOk: dup.rowsOk,
+          rowsBad: dup.rowsBad,
+          codesDistinct: dup.codesDistinct,
+          errors: dup.errors,
+          fileSha256: sha256,
+          status: ImportStatus.SKIPPED,
+          duplicateOf: dup.id,
+        });
+      }
+    }
+
     // Into an empty dictionary the merge would insert every row: the rows go straight into
-    // drug_code (COPY writes rows in batches, INSERT … SELECT one by one), under a savepoint in
-    // case the file turns out to be one loaded before.
+    // drug_code (COPY writes rows in batches, INSERT … SELECT one by one).
     const direct = !(await em.query(`SELECT 1 FROM drug_code LIMIT 1`)).length;
     // The newest full edition becomes the current one: the codes it lists unchanged are not
     // written (their empty last-seen edition means "the current one").
@@ -288,7 +322,6 @@ export class DrugDictionaryImporter {
     };
     const reading = readTable(run.sourcePath, run.format);
     if (direct) {
-      await em.query(`SAVEPOINT dictionary_load`);
       await copyIn(
         em,
         `COPY drug_code (${DIRECT_COLUMNS.join(', ')}) FROM STDIN`,
@@ -330,21 +363,6 @@ export class DrugDictionaryImporter {
       fileSha256: sha256,
     };
 
-    const [dup]: { id: string }[] = await em.query(
-      `SELECT id FROM drug_dictionary_import
-        WHERE status = 'DONE' AND file_sha256 = $1 AND edition_id = $2 AND full_edition = $3
-          AND essential_edition IS NOT DISTINCT FROM $4
-        ORDER BY finished_at LIMIT 1`,
-      [sha256, run.editionId, run.fullEdition, run.essentialEdition],
-    );
-    if (dup) {
-      if (direct) await em.query(`ROLLBACK TO SAVEPOINT dictionary_load`);
-      return this.finish(em, run, edition, {
-        ...counts,
-        status: ImportStatus.SKIPPED,
-        duplicateOf: dup.id,
-      });
-    }
     const merged = direct
       ? { inserted: stats.codesDistinct, updated: 0, retired: 0, reactivated: 0 }
       : await this.merge(em, edition, current, becomesCurrent);
