@@ -388,6 +388,8 @@ export class DrugDictionaryImporter {
     let sheet = 0;
     let columns: DictionaryColumns | null = null;
     const seen = new Set<string>();
+    // A product's name as last added, so most rows skip building the pair's key.
+    const named = new Map<string, string>();
     for await (const batch of rows) {
       let out = '';
       for (const { sheet: s, line, cells } of batch) {
@@ -417,7 +419,11 @@ export class DrugDictionaryImporter {
         stats.rowsOk++;
         if (seen.has(verdict.row.code)) continue;
         seen.add(verdict.row.code);
-        stats.names.add(`${verdict.row.productKey}\0${verdict.row.genericName}`);
+        const { productKey, genericName } = verdict.row;
+        if (named.get(productKey) !== genericName) {
+          named.set(productKey, genericName);
+          stats.names.add(`${productKey}\0${genericName}`);
+        }
         out += toLine(line, verdict.row);
       }
       if (out) yield out;
