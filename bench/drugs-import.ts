@@ -12,7 +12,7 @@
  * - bare COPY: the file streamed from this process through `COPY … FROM STDIN (FORMAT csv)`
  *   into an unlogged table of text columns (no parsing in Node, no validation, no WAL);
  * - first import: `DrugDictionaryImporter.run` into an empty dictionary (read, validate,
- *   COPY to a staging table, merge: insert every code);
+ *   COPY straight into drug_code);
  * - new edition, same content: a second full edition over a loaded dictionary (staged, every
  *   code compared in one pass, nothing written: the codes keep standing for the current edition);
  * - same file again: recognised by its SHA-256 before it is parsed (SKIPPED).
