@@ -21,8 +21,8 @@ import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000
 import { IntegrationRole1764000030000 } from '@yg/intake/migrations/1764000030000-integration-role';
 import { Intake1764000030100 } from '@yg/intake/migrations/1764000030100-intake';
 import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
-import { DrugProductNames1764000023100 } from '@yg/drugs/migrations/1764000023100-drug-product-names';
-import { DrugDictionaryCurrentEdition1764000023200 } from '@yg/drugs/migrations/1764000023200-drug-dictionary-current-edition';
+import { DrugProductNames1764000032100 } from '@yg/drugs/migrations/1764000032100-drug-product-names';
+import { DrugDictionaryCurrentEdition1764000032200 } from '@yg/drugs/migrations/1764000032200-drug-dictionary-current-edition';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -50,6 +50,6 @@ export const MIGRATIONS = [
   IntegrationRole1764000030000,
   Intake1764000030100,
   Indicators1764000031000,
-  DrugProductNames1764000023100,
-  DrugDictionaryCurrentEdition1764000023200,
+  DrugProductNames1764000032100,
+  DrugDictionaryCurrentEdition1764000032200,
 ];

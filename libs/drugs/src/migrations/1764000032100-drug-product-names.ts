@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * A search finds the pairs by trigram, then their codes by the primary key's range (a
  * product's codes start with its key). The importer keeps every code's pair here.
  */
-export class DrugProductNames1764000023100 implements MigrationInterface {
-  name = 'DrugProductNames1764000023100';
+export class DrugProductNames1764000032100 implements MigrationInterface {
+  name = 'DrugProductNames1764000032100';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * or go (a retired code gets its last-seen edition written out). Existing rows keep theirs;
  * the next current edition empties them once.
  */
-export class DrugDictionaryCurrentEdition1764000023200 implements MigrationInterface {
-  name = 'DrugDictionaryCurrentEdition1764000023200';
+export class DrugDictionaryCurrentEdition1764000032200 implements MigrationInterface {
+  name = 'DrugDictionaryCurrentEdition1764000032200';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE drug_dictionary_edition ADD COLUMN current boolean NOT NULL DEFAULT false`);
