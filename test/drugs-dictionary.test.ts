@@ -405,6 +405,16 @@ describe('national drug dictionary import', () => {
       expect(await get(b)).toMatchObject({ maker: '丙厂' });
       expect(await lastSeen(d)).toMatchObject({ lastSeenEdition: { name: '2028 版' } });
 
+      // A full edition recorded now but loaded after the next one is older: it retires nothing.
+      const olderFull = await imp.request({
+        path: file(
+          'older-full.csv',
+          [HEADER, `${a},阿莫西林胶囊(又一名),胶囊剂,0.25g,甲厂,甲,否`].join('\n'),
+        ),
+        edition: '2029 全量',
+        full: true,
+        requestedBy: 'test',
+      });
       // The next full edition lacks e and d: each retired with the edition that last listed it.
       const e5 = await load(
         'e5.csv',
@@ -430,6 +440,27 @@ describe('national drug dictionary import', () => {
         expect(await lastSeen(x)).toMatchObject({ status: 'ACTIVE', lastSeenEdition: { name: '2030 版' } });
       }
       expect((await own.ds.query(`SELECT count(*)::int AS n FROM drug_code`))[0].n).toBe(5);
+      expect(await imp.run(olderFull.id, { finalAttempt: true })).toMatchObject({
+        status: 'DONE',
+        updated: 0,
+        retired: 0,
+      });
+      expect(await lastSeen(b)).toMatchObject({ status: 'ACTIVE', lastSeenEdition: { name: '2030 版' } });
+      expect(await get(a)).toMatchObject({ generic_name: '阿莫西林胶囊(新名)' });
+
+      // A second file of the current edition retires what the first listed and it does not.
+      const again = await load(
+        'e5-again.csv',
+        [`${a},阿莫西林胶囊(新名),胶囊剂,0.25g,甲厂,甲,否`, `${b},阿莫西林胶囊,胶囊剂,0.5g,丙厂,甲,否`],
+        '2030 版',
+      );
+      expect(again).toMatchObject({ status: 'DONE', inserted: 0, updated: 0, retired: 1 });
+      expect(await lastSeen(c)).toEqual({
+        status: 'RETIRED',
+        lastSeenEdition: { name: '2030 版' },
+        retiredInEdition: { name: '2030 版' },
+      });
+      expect(await lastSeen(b)).toMatchObject({ status: 'ACTIVE', lastSeenEdition: { name: '2030 版' } });
     } finally {
       await ownApi.close();
       await own.drop();
