@@ -17,6 +17,8 @@ export * from './models/formulary.models';
 export * from './migrations/1764000020100-drugs';
 export * from './dictionary/dictionary-cli';
 export * from './migrations/1764000022000-supply-deadlines';
+export * from './migrations/1764000032100-drug-product-names';
+export * from './migrations/1764000032200-drug-dictionary-current-edition';
 export * from './domain/continuity';
 export * from './domain/continuity-rate';
 export * from './domain/supply';

@@ -22,6 +22,8 @@ import { IntegrationRole1764000030000 } from '@yg/intake/migrations/176400003000
 import { Intake1764000030100 } from '@yg/intake/migrations/1764000030100-intake';
 import { EncounterDays1764000030200 } from '@yg/intake/migrations/1764000030200-encounter-days';
 import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
+import { DrugProductNames1764000032100 } from '@yg/drugs/migrations/1764000032100-drug-product-names';
+import { DrugDictionaryCurrentEdition1764000032200 } from '@yg/drugs/migrations/1764000032200-drug-dictionary-current-edition';
 import { Unification1764000040000 } from '@yg/unification/migrations/1764000040000-unification';
 import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1764000040100-qualitative-indicators';
 import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000-assessment';
@@ -53,6 +55,8 @@ export const MIGRATIONS = [
   Intake1764000030100,
   EncounterDays1764000030200,
   Indicators1764000031000,
+  DrugProductNames1764000032100,
+  DrugDictionaryCurrentEdition1764000032200,
   Unification1764000040000,
   QualitativeIndicators1764000040100,
   Assessment1764000041000,

@@ -138,6 +138,17 @@ async function* xlsxRows(input: Readable): AsyncGenerator<TableRow[]> {
   }
 }
 
+/** SHA-256 of a file's bytes, hex. */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk);
+  } catch (err) {
+    throw fileError(err, 'CSV');
+  }
+  return hash.digest('hex');
+}
+
 export interface TableReading {
   /** Rows in batches, in file order. */
   rows: AsyncIterable<TableRow[]>;
