@@ -94,7 +94,7 @@ export async function ensureEncounterPartitions(
  * payment in the month of discharge (settlement happens at discharge); an outpatient visit's
  * fund payment in its own month. Alias `d` with a `sign` column.
  */
-const CONTRIBUTION = `
+export const CONTRIBUTION = `
   CROSS JOIN LATERAL (VALUES
     (date_trunc('month', d.occurred_on)::date,
      d.sign * (d.kind <> 'INPATIENT')::int,
@@ -116,7 +116,7 @@ const CONTRIBUTION = `
   ) AS c(month, visits, visits_resident, visits_tcm, admissions, discharges, discharges_insured_resident,
          inpatient_cost_insured_resident, fund_paid, fund_paid_insured_resident, chronic_admissions)`;
 
-const ROLLUP_SUMS = [
+export const ROLLUP_SUMS = [
   'visits',
   'visits_resident',
   'visits_tcm',

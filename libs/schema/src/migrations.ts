@@ -27,6 +27,7 @@ import { DrugDictionaryCurrentEdition1764000032200 } from '@yg/drugs/migrations/
 import { Unification1764000040000 } from '@yg/unification/migrations/1764000040000-unification';
 import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1764000040100-qualitative-indicators';
 import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000-assessment';
+import { IndicatorReadIndexes1764000041500 } from '@yg/indicators/migrations/1764000041500-indicator-read-indexes';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -60,4 +61,5 @@ export const MIGRATIONS = [
   Unification1764000040000,
   QualitativeIndicators1764000040100,
   Assessment1764000041000,
+  IndicatorReadIndexes1764000041500,
 ];

@@ -4,7 +4,7 @@ import { InstitutionEntity } from '@yg/network';
 import type { IndicatorDefinition } from '../domain/definition';
 import { InstitutionFacts, MeasureTable } from '../domain/evaluate';
 import { IndicatorKind, termsOf } from '../domain/formula';
-import { addMonths, monthIndex } from '../domain/period';
+import { monthIndex, monthOf } from '../domain/period';
 import type { MeasureSource, MeasureValue, MonthRange } from '../measures/measure-source';
 import { MeasureRegistry } from '../measures/measure-registry';
 
@@ -21,21 +21,41 @@ export class IndicatorEngine {
     return new Map(rows.map((r) => [r.id, { tier: r.tier, kind: r.kind }]));
   }
 
-  /** The months to load for these ranges: GROWTH and CHANGE also need the year before. */
-  span(defs: readonly IndicatorDefinition[], ranges: readonly (MonthRange | null)[]): MonthRange | null {
+  /**
+   * The months each measure key needs for these ranges: the ranges themselves, and for GROWTH
+   * and CHANGE the same ranges a year earlier. Only these are loaded: a month's report needs
+   * the month, the one before and last year's (a few months), not the 25 months in between —
+   * which at province scale is what raw referral, consultation and medication reads cost.
+   */
+  private monthsByKey(
+    defs: readonly IndicatorDefinition[],
+    ranges: readonly (MonthRange | null)[],
+  ): Map<string, Set<number>> {
     const present = ranges.filter((r): r is MonthRange => r !== null);
-    if (!present.length) return null;
-    const back = defs.some((d) => d.kind === IndicatorKind.GROWTH || d.kind === IndicatorKind.CHANGE)
-      ? 12
-      : 0;
-    const from = present.reduce((m, r) => (monthIndex(r.from) < monthIndex(m) ? r.from : m), present[0].from);
-    const to = present.reduce((m, r) => (monthIndex(r.to) > monthIndex(m) ? r.to : m), present[0].to);
-    return { from: addMonths(from, -back), to };
+    const out = new Map<string, Set<number>>();
+    for (const d of defs) {
+      const back = d.kind === IndicatorKind.GROWTH || d.kind === IndicatorKind.CHANGE;
+      const months: number[] = [];
+      for (const r of present) {
+        for (let m = monthIndex(r.from); m <= monthIndex(r.to); m++) {
+          months.push(m);
+          if (back) months.push(m - 12);
+        }
+      }
+      for (const t of termsOf(d.formula)) {
+        const set = out.get(t.key) ?? new Set<number>();
+        for (const m of months) set.add(m);
+        out.set(t.key, set);
+      }
+    }
+    return out;
   }
 
   /**
-   * One call per source for institution-level measures (limited to the scope's institutions)
-   * and one for consortium-level ones (whole consortium, rows without an institution kept).
+   * Per source, the months its keys need as runs of consecutive months, each run read with the
+   * keys that need it: one call per run for institution-level measures (limited to the scope's
+   * institutions) and one for consortium-level ones (whole consortium, rows without an
+   * institution kept).
    */
   async table(
     em: EntityManager,
@@ -43,38 +63,36 @@ export class IndicatorEngine {
     defs: readonly IndicatorDefinition[],
     institutions: Map<string, InstitutionFacts>,
     scopeIds: readonly string[] | null,
-    span: MonthRange | null,
+    ranges: readonly (MonthRange | null)[],
   ): Promise<MeasureTable> {
     const values: MeasureValue[] = [];
-    if (span) {
-      const instKeys = new Set<string>();
-      const consortiumKeys = new Set<string>();
-      for (const d of defs) {
-        for (const t of termsOf(d.formula)) (t.consortiumLevel ? consortiumKeys : instKeys).add(t.key);
-      }
-      const bySource = new Map<MeasureSource, { inst: string[]; con: string[] }>();
-      const assign = (keys: Set<string>, side: 'inst' | 'con') => {
-        for (const k of keys) {
-          const s = this.registry.sourceOf(k);
-          if (!s) continue;
-          const entry = bySource.get(s) ?? { inst: [], con: [] };
-          entry[side].push(k);
-          bySource.set(s, entry);
-        }
-      };
-      assign(instKeys, 'inst');
-      assign(consortiumKeys, 'con');
-      for (const [source, keys] of bySource) {
+    const monthsOf = this.monthsByKey(defs, ranges);
+    const consortiumKeys = new Set<string>();
+    const instKeys = new Set<string>();
+    for (const d of defs) {
+      for (const t of termsOf(d.formula)) (t.consortiumLevel ? consortiumKeys : instKeys).add(t.key);
+    }
+    const bySource = new Map<MeasureSource, string[]>();
+    for (const k of monthsOf.keys()) {
+      const s = this.registry.sourceOf(k);
+      if (s) bySource.set(s, [...(bySource.get(s) ?? []), k]);
+    }
+    for (const [source, keys] of bySource) {
+      const months = [...new Set(keys.flatMap((k) => [...monthsOf.get(k)!]))].sort((a, b) => a - b);
+      for (const run of runs(months)) {
+        const range: MonthRange = { from: monthOf(run.from), to: monthOf(run.to) };
+        const need = keys.filter((k) => [...monthsOf.get(k)!].some((m) => m >= run.from && m <= run.to));
+        const inst = need.filter((k) => instKeys.has(k));
+        const con = need.filter((k) => consortiumKeys.has(k));
         if (scopeIds === null) {
-          const all = [...new Set([...keys.inst, ...keys.con])];
-          values.push(...(await source.monthly(em, { tenantId, institutionIds: null }, all, span)));
+          values.push(...(await source.monthly(em, { tenantId, institutionIds: null }, need, range)));
           continue;
         }
-        if (keys.inst.length && scopeIds.length) {
-          values.push(...(await source.monthly(em, { tenantId, institutionIds: scopeIds }, keys.inst, span)));
+        if (inst.length && scopeIds.length) {
+          values.push(...(await source.monthly(em, { tenantId, institutionIds: scopeIds }, inst, range)));
         }
-        if (keys.con.length) {
-          const rows = await source.monthly(em, { tenantId, institutionIds: null }, keys.con, span);
+        if (con.length) {
+          const rows = await source.monthly(em, { tenantId, institutionIds: null }, con, range);
           values.push(...rows.filter((v) => v.institutionId === null));
         }
       }
@@ -87,4 +105,15 @@ export class IndicatorEngine {
       this.registry.availableKeys,
     );
   }
+}
+
+/** Sorted month indexes as runs of consecutive months. */
+function runs(months: readonly number[]): { from: number; to: number }[] {
+  const out: { from: number; to: number }[] = [];
+  for (const m of months) {
+    const last = out[out.length - 1];
+    if (last && m === last.to + 1) last.to = m;
+    else out.push({ from: m, to: m });
+  }
+  return out;
 }

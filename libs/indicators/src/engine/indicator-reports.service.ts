@@ -93,7 +93,7 @@ export class IndicatorReports {
         defs,
         ctx.institutions,
         ctx.scope.institutionIds,
-        this.engine.span(defs, [ranges.current, ranges.previous, ranges.lastYear]),
+        [ranges.current, ranges.previous, ranges.lastYear],
       );
       return {
         scope: ctx.scope.model,
@@ -129,12 +129,7 @@ export class IndicatorReports {
         defs,
         ctx.institutions,
         ctx.scope.institutionIds,
-        this.engine.span(defs, [
-          ranges.current,
-          ranges.previous,
-          ranges.lastYear,
-          clampRange(trendRange, ctx.nowMonth),
-        ]),
+        [ranges.current, ranges.previous, ranges.lastYear, clampRange(trendRange, ctx.nowMonth)],
       );
       return {
         scope: ctx.scope.model,
