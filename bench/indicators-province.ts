@@ -24,7 +24,8 @@
  * 8, BENCH_REQUESTS (200) requests each spread over the consortia, BENCH_RUNS (3) times;
  * medians of each run's p50/p95/p99 are reported (over HTTP only the consortium report and the
  * trend unless BENCH_HTTP_ALL=1; BENCH_HTTP=0: none). Statements per call are counted once;
- * BENCH_PROFILE=1 logs each scenario's slowest statements and stops before the load.
+ * BENCH_PROFILE=1 logs each scenario's slowest statements and stops before the load;
+ * BENCH_SCENARIOS=0,3 (indexes into the list above) and BENCH_CONCURRENCY=1,8 narrow the runs.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -54,7 +55,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const HTTP = process.env.BENCH_HTTP !== '0';
 const DB_NAME = process.env.BENCH_DB ?? 'yg_bench_indicators';
 const TZ = 'Asia/Shanghai';
-const RUN_ID = '00000000-0000-4000-8000-000000000001';
+/** Marks the encounters of one generation pass, so a later pass (BENCH_GROW) rolls up only its own. */
+const RUN_ID = `00000000-0000-4000-8000-${String(Number(process.env.BENCH_GROW ? 2 : 1)).padStart(12, '0')}`;
 
 const log = (msg: string, extra: object = {}) =>
   console.log(JSON.stringify({ at: new Date().toISOString().slice(11, 19), msg, ...extra }));
@@ -116,7 +118,11 @@ async function network(pg: Client): Promise<void> {
  * over its institutions, times a fixed per-institution factor in [0.5, 1.5).
  */
 async function volumes(pg: Client): Promise<void> {
-  const perConsortiumMonth = ENCOUNTERS / CONSORTIA / MONTHS;
+  await volumesFor(pg, ENCOUNTERS);
+}
+
+async function volumesFor(pg: Client, encounters: number): Promise<void> {
+  const perConsortiumMonth = encounters / CONSORTIA / MONTHS;
   await pg.query(
     `CREATE UNLOGGED TABLE bench_inst AS
      SELECT i.tenant_id, i.id AS institution_id, i.tier,
@@ -130,7 +136,7 @@ async function volumes(pg: Client): Promise<void> {
 }
 
 /** One month of encounters for every institution, then its rollups the way the merge adds them. */
-async function encounterMonth(pg: Client, month: string): Promise<number> {
+async function encounterMonth(pg: Client, month: string, tag: string): Promise<number> {
   const first = `${month}-01`;
   await pg.query(
     `SELECT intake_ensure_partitions($1::date, ($1::date + interval '1 month' - interval '1 day')::date)`,
@@ -157,7 +163,7 @@ async function encounterMonth(pg: Client, month: string): Promise<number> {
                $1::date + (s.r1 * 1000)::int % (($1::date + interval '1 month')::date - $1::date) AS day,
                round((CASE WHEN s.r1 < s.inpatient_share THEN s.stay_cost * (0.5 + s.r3 * 2)
                            ELSE 20 + s.r3 * 280 END)::numeric, 2) AS cost) x`,
-    [first, `${month}`, RUN_ID],
+    [first, `${tag}${month}`, RUN_ID],
   );
   await rollupMonth(pg, part);
   return rowCount ?? 0;
@@ -170,19 +176,25 @@ async function encounterMonth(pg: Client, month: string): Promise<number> {
 async function rollupMonth(pg: Client, part: string): Promise<void> {
   const cols =
     'kind, occurred_on, discharged_on, tcm, insured, resident, chronic_managed, total_cost, fund_paid';
-  await pg.query(`
+  await pg.query(
+    `
     INSERT INTO encounter_rollup (tenant_id, institution_id, month, ${ROLLUP_SUMS.join(', ')})
     SELECT d.tenant_id, d.institution_id, c.month, ${ROLLUP_SUMS.map((k) => `sum(c.${k})`).join(', ')}
-      FROM (SELECT 1 AS sign, tenant_id, institution_id, ${cols} FROM ${part}) d ${CONTRIBUTION}
+      FROM (SELECT 1 AS sign, tenant_id, institution_id, ${cols} FROM ${part} WHERE run_id = $1) d ${CONTRIBUTION}
      WHERE c.month IS NOT NULL
      GROUP BY d.tenant_id, d.institution_id, c.month
     ON CONFLICT (tenant_id, month, institution_id) DO UPDATE SET
-      ${ROLLUP_SUMS.map((k) => `${k} = encounter_rollup.${k} + EXCLUDED.${k}`).join(', ')}`);
-  await pg.query(`
+      ${ROLLUP_SUMS.map((k) => `${k} = encounter_rollup.${k} + EXCLUDED.${k}`).join(', ')}`,
+    [RUN_ID],
+  );
+  await pg.query(
+    `
     INSERT INTO encounter_day_rollup (tenant_id, institution_id, day, encounters)
-    SELECT tenant_id, institution_id, occurred_on, count(*) FROM ${part} GROUP BY 1, 2, 3
+    SELECT tenant_id, institution_id, occurred_on, count(*) FROM ${part} WHERE run_id = $1 GROUP BY 1, 2, 3
     ON CONFLICT (tenant_id, institution_id, day) DO UPDATE
-      SET encounters = encounter_day_rollup.encounters + EXCLUDED.encounters`);
+      SET encounters = encounter_day_rollup.encounters + EXCLUDED.encounters`,
+    [RUN_ID],
+  );
 }
 
 /** Out-of-county settlements, 1 per 20 of the consortium's visits, and the rollup as mergeOoc adds it. */
@@ -377,13 +389,32 @@ async function generate(pg: Client, months: string[]): Promise<void> {
   let rows = 0;
   for (const m of months) {
     const t0 = performance.now();
-    rows += await encounterMonth(pg, m);
+    rows += await encounterMonth(pg, m, '');
     await oocMonth(pg, m);
     await flowsMonth(pg, m);
     log('month', { month: m, encounters: rows, s: +((performance.now() - t0) / 1000).toFixed(1) });
   }
   const years = [...new Set(months.map((m) => Number(m.slice(0, 4))))];
   await statistics(pg, [years[0] - 1, ...years]);
+  await timed('vacuum analyze', () => pg.query(`VACUUM ANALYZE`));
+  const sampled = await checkSample(pg, months);
+  log('rollups match the rows', { sampled });
+}
+
+/**
+ * BENCH_GROW=N on a kept database: N more encounters over the same months and institutions
+ * (same shape), rolled up the same way; referrals, consultations and the network unchanged.
+ * The same reports then read the same number of rollup rows over many more raw visits.
+ */
+async function grow(pg: Client, months: string[], n: number): Promise<void> {
+  await pg.query(`DROP TABLE IF EXISTS bench_inst`);
+  await volumesFor(pg, n);
+  let rows = 0;
+  for (const m of months) {
+    const t0 = performance.now();
+    rows += await encounterMonth(pg, m, 'G');
+    log('grow month', { month: m, added: rows, s: +((performance.now() - t0) / 1000).toFixed(1) });
+  }
   await timed('vacuum analyze', () => pg.query(`VACUUM ANALYZE`));
   const sampled = await checkSample(pg, months);
   log('rollups match the rows', { sampled });
@@ -514,6 +545,8 @@ async function main() {
   let app: INestApplication | undefined;
   try {
     if (!reuse) await timed('generate', () => generate(pg, months));
+    const growBy = Number(process.env.BENCH_GROW ?? 0);
+    if (reuse && growBy > 0) await timed('grow', () => grow(pg, months, growBy));
     const { rows: sizes } = await pg.query(`SELECT
         (SELECT count(*) FROM encounter)::int AS encounters,
         (SELECT count(*) FROM encounter_rollup)::int AS rollup_rows,
@@ -545,8 +578,11 @@ async function main() {
       return { user, township: r.township, token: tokens.issue(user, 0).token };
     });
     const list = scenarios(reports, reportMonth);
+    const chosen = process.env.BENCH_SCENARIOS
+      ? process.env.BENCH_SCENARIOS.split(',').map((i) => list[Number(i)])
+      : list;
     // Warm-up: every consortium once per scenario (plans cached, pages in memory as in service).
-    for (const s of list) for (const t of tenants) await s.call(t);
+    if (process.env.BENCH_PROFILE !== '1') for (const s of chosen) for (const t of tenants) await s.call(t);
     const counts: Record<string, number> = {};
     for (const s of list) counts[s.name] = await statements(s.name, () => s.call(tenants[0]));
     log('statements per call', counts);
@@ -558,8 +594,8 @@ async function main() {
     for (const via of vias) {
       // Over HTTP the consortium-month report and the trend (BENCH_HTTP_ALL=1: every scenario).
       const httpAll = process.env.BENCH_HTTP_ALL === '1';
-      for (const s of via === 'http' && !httpAll ? [list[0], list[3]] : list) {
-        for (const concurrency of [1, 8]) {
+      for (const s of via === 'http' && !httpAll ? [list[0], list[3]] : chosen) {
+        for (const concurrency of (process.env.BENCH_CONCURRENCY ?? '1,8').split(',').map(Number)) {
           const runs = [];
           for (let run = 0; run < RUNS; run++) {
             const call = via === 'service' ? s.call : (t: Tenant) => gqlCall(url, t.token, s.gql(t));
