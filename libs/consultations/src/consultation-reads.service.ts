@@ -65,7 +65,7 @@ const BOUNDS = `WITH b AS (
 function source(q: ConsultationFactQuery, kind = '$5::text'): string {
   const d = FACTS[q.fact];
   const report = d.at.startsWith('rep.')
-    ? `JOIN consultation_report rep ON rep.consultation_id = c.id AND rep.version = 1`
+    ? `JOIN consultation_report rep ON rep.consultation_id = c.id AND rep.version = 1 AND rep.tenant_id = c.tenant_id`
     : '';
   return `FROM b JOIN consultation c ON c.tenant_id = $1 ${report}
           WHERE ${d.at} >= b.lo AND ${d.at} < b.hi AND (${d.where})

@@ -28,6 +28,7 @@ import { Unification1764000040000 } from '@yg/unification/migrations/17640000400
 import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1764000040100-qualitative-indicators';
 import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000-assessment';
 import { IndicatorReadIndexes1764000041500 } from '@yg/indicators/migrations/1764000041500-indicator-read-indexes';
+import { FirstReportIndex1764000041600 } from '@yg/indicators/migrations/1764000041600-first-report-index';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -62,4 +63,5 @@ export const MIGRATIONS = [
   QualitativeIndicators1764000040100,
   Assessment1764000041000,
   IndicatorReadIndexes1764000041500,
+  FirstReportIndex1764000041600,
 ];
