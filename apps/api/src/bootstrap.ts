@@ -6,6 +6,7 @@ import { RedisIoAdapter } from '@yg/realtime';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { AppModule } from './app.module';
 import { ApiMetrics } from './metrics/api-metrics';
+import { mountConsole } from './web/static-assets';
 
 /** Builds the api application; used by main and by end-to-end tests alike. */
 export async function createApiApp(config: AppConfig, opts: ProcessOptions = {}): Promise<INestApplication> {
@@ -21,5 +22,6 @@ export async function createApiApp(config: AppConfig, opts: ProcessOptions = {})
   app.useWebSocketAdapter(io);
   app.get(ApiMetrics).watchSockets(() => io.server);
   mountQueueDashboard(app);
+  mountConsole(app);
   return app;
 }
