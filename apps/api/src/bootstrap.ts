@@ -6,7 +6,7 @@ import { RedisIoAdapter } from '@yg/realtime';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { AppModule } from './app.module';
 import { ApiMetrics } from './metrics/api-metrics';
-import { mountConsole } from './web/static-assets';
+import { mountConsole, mountGraphiqlAssets } from './web/static-assets';
 
 /** Builds the api application; used by main and by end-to-end tests alike. */
 export async function createApiApp(config: AppConfig, opts: ProcessOptions = {}): Promise<INestApplication> {
@@ -23,5 +23,6 @@ export async function createApiApp(config: AppConfig, opts: ProcessOptions = {})
   app.get(ApiMetrics).watchSockets(() => io.server);
   mountQueueDashboard(app);
   mountConsole(app);
+  if (!config.isProduction) mountGraphiqlAssets(app);
   return app;
 }
