@@ -22,7 +22,8 @@ function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
     try {
       const { login } = await gql(Login, { username, password });
       session.token = login.token;
-      onSignedIn(login.user);
+      // The login payload's user.institution fails before the request is authenticated: ask as the user.
+      onSignedIn((await gql(Me)).me);
     } catch (err) {
       setError(err);
     } finally {

@@ -54,24 +54,13 @@ export type LoginResult = {
   login: {
     token: string;
     expiresAt: string;
-    user: {
-      id: string;
-      username: string;
-      displayName: string;
-      roles: Array<Role>;
-      practitionerId: string | null;
-      institution: {
-        id: string;
-        name: string;
-      };
-    };
   };
 };
 export type LoginVariables = {
   username: string;
   password: string;
 };
-export const Login = "mutation Login($username: String!, $password: String!) {\n  login(username: $username, password: $password) {\n    token\n    expiresAt\n    user {\n      id\n      username\n      displayName\n      roles\n      practitionerId\n      institution {\n        id\n        name\n      }\n    }\n  }\n}" as Operation<LoginResult, LoginVariables>;
+export const Login = "mutation Login($username: String!, $password: String!) {\n  login(username: $username, password: $password) {\n    token\n    expiresAt\n  }\n}" as Operation<LoginResult, LoginVariables>;
 
 export type MeResult = {
   me: {

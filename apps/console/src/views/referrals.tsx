@@ -39,6 +39,8 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
   const q = useQuery(Referral, { id });
   const [error, setError] = useState<unknown>(null);
   const [appointment, setAppointment] = useState('');
+  const [place, setPlace] = useState('');
+  const [bed, setBed] = useState('');
   const [rejectCode, setRejectCode] = useState<RejectReasonCode>('NO_CAPACITY');
   const [rejectReason, setRejectReason] = useState('');
   const reload = q.reload;
@@ -91,10 +93,18 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
                 <T zh="预约时间" en="Appointment" />{' '}
                 <input type="datetime-local" value={appointment} onChange={(e) => setAppointment(e.target.value)} />
               </label>
+              <input aria-label="就诊地点 Place" placeholder="地点 Place" value={place} onChange={(e) => setPlace(e.target.value)} />
+              <input aria-label="床位 Bed" placeholder="床位 Bed" value={bed} onChange={(e) => setBed(e.target.value)} size={8} />
               <button
                 className="primary"
-                disabled={!appointment}
-                onClick={() => act(() => gql(AcceptReferral, { input: { id, appointmentAt: new Date(appointment).toISOString() } }))}
+                disabled={!appointment || !(place.trim() || bed.trim())}
+                onClick={() =>
+                  act(() =>
+                    gql(AcceptReferral, {
+                      input: { id, appointmentAt: new Date(appointment).toISOString(), place: place.trim() || null, bed: bed.trim() || null },
+                    }),
+                  )
+                }
               >
                 <T zh="接收" en="Accept" />
               </button>
