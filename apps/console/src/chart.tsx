@@ -24,7 +24,8 @@ export function Chart({ option, label, height = 220 }: { option: EChartsCoreOpti
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption(option, true);
+    // No animation: figures appear at once (and screenshots show them whole).
+    chart.current?.setOption({ animation: false, ...option }, true);
   }, [option]);
   return <div ref={el} role="img" aria-label={label} style={{ width: '100%', height }} />;
 }

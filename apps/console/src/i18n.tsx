@@ -71,6 +71,27 @@ export const SUPPLY_STATE_LABELS: Record<string, [string, string]> = {
   REJECTED: ['已驳回', 'Rejected'],
 };
 
+export const URGENCY_LABELS: Record<string, [string, string]> = {
+  EMERGENCY: ['急诊', 'Emergency'],
+  URGENT: ['加急', 'Urgent'],
+  ROUTINE: ['普通', 'Routine'],
+};
+
+export const SEX_LABELS: Record<string, [string, string]> = {
+  MALE: ['男', 'Male'],
+  FEMALE: ['女', 'Female'],
+};
+
+export const CONSULTATION_KIND_LABELS: Record<string, [string, string]> = {
+  VIDEO: ['视频会诊', 'Video consultation'],
+  MDT: ['多学科会诊', 'MDT'],
+  IMAGING_READ: ['影像诊断', 'Imaging read'],
+  ECG_READ: ['心电诊断', 'ECG read'],
+  PATHOLOGY_READ: ['病理诊断', 'Pathology read'],
+  ON_SITE_CLINIC: ['专家坐诊', 'On-site clinic'],
+  TEACHING_ROUND: ['教学查房', 'Teaching round'],
+};
+
 export const ROLE_LABELS: Record<string, [string, string]> = {
   CONSORTIUM_ADMIN: ['医共体管理员', 'Consortium admin'],
   AUDITOR: ['审计', 'Auditor'],

@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { ExpertAvailability, Me, Consultations, type ConsultationsResult } from '../api/generated';
 import { onLive } from '../api/live';
 import { Chart } from '../chart';
-import { CONSULTATION_STATE_LABELS, ErrorNote, formatTime, Label, T } from '../i18n';
+import { CONSULTATION_KIND_LABELS, CONSULTATION_STATE_LABELS, ErrorNote, formatTime, Label, T } from '../i18n';
 import { useQuery } from '../use-query';
 
 type Consultation = ConsultationsResult['consultations']['nodes'][number];
@@ -115,7 +115,7 @@ export function ConsultationsView() {
               {nodes.map((c) => (
                 <tr key={c.id} data-number={c.number} className={OPEN_STATES.includes(c.state) ? '' : 'closed'}>
                   <td>{c.number}</td>
-                  <td>{c.kind}</td>
+                  <td><Label table={CONSULTATION_KIND_LABELS} code={c.kind} /></td>
                   <td>{c.patient?.name ?? '—'}</td>
                   <td>{c.requestingInstitution?.name}</td>
                   <td>{formatTime(c.scheduledStart)}</td>

@@ -14,7 +14,7 @@ import {
 } from '../api/generated';
 import { onLive } from '../api/live';
 import { Chart } from '../chart';
-import { ErrorNote, formatTime, Label, STATE_LABELS, T } from '../i18n';
+import { ErrorNote, formatTime, Label, SEX_LABELS, STATE_LABELS, T, URGENCY_LABELS } from '../i18n';
 import { useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 
@@ -65,7 +65,15 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
       </h2>
       <dl className="form">
         <dt><T zh="患者" en="Patient" /></dt>
-        <dd>{r.patient ? `${r.patient.name} · ${r.patient.sex} · ${r.patient.birthYear ?? '—'}` : '—'}</dd>
+        <dd>
+          {r.patient ? (
+            <>
+              {r.patient.name} · <Label table={SEX_LABELS} code={r.patient.sex} /> · {r.patient.birthYear ?? '—'}
+            </>
+          ) : (
+            '—'
+          )}
+        </dd>
         <dt><T zh="转出 → 转入" en="From → to" /></dt>
         <dd>{r.fromInstitution?.name} → {r.toInstitution?.name}</dd>
         <dt><T zh="诊断" en="Diagnosis" /></dt>
@@ -254,7 +262,7 @@ export function ReferralsView({ roles }: ViewProps) {
                   </td>
                   <td>{r.patient?.name ?? '—'}</td>
                   <td>{r.fromInstitution?.name}</td>
-                  <td>{r.urgency}</td>
+                  <td><Label table={URGENCY_LABELS} code={r.urgency} /></td>
                   <td>
                     <Label table={STATE_LABELS} code={r.state} />
                     {overdue(r) ? <span className="badge bad"> <T zh="超时" en="Overdue" /></span> : null}
