@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { seedActivity, seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { createApiApp } from '../apps/api/src/bootstrap';
@@ -123,6 +123,19 @@ async function texts(page: Page, selector: string): Promise<string[]> {
   return page.locator(selector).allInnerTexts();
 }
 
+/**
+ * Clicks a review decision until its row leaves the queue: the worker may still be re-checking
+ * mappings after the seed or the previous decision, and a user told of a conflict tries again.
+ */
+async function decide(row: Locator, action: 'confirm' | 'reject'): Promise<void> {
+  await eventually(async () => {
+    if (!(await row.count())) return true;
+    await row.locator(`[data-action=${action}]`).click();
+    await row.waitFor({ state: 'detached', timeout: 3_000 });
+    return true;
+  }, WAIT_MS);
+}
+
 beforeAll(async () => {
   if (!CHROMIUM) throw new Error('Chromium is missing: apt-get install -y chromium (.ci/run does it)');
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -166,6 +179,33 @@ describe('the console', () => {
         await page.evaluate(() => (globalThis as any).sessionStorage.clear());
         await page.close();
       }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('is used from the keyboard alone, in Chinese with English on request', async () => {
+    const context = await newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/console/`);
+      // Sign in without the mouse: the name field has focus, Tab to the password, Enter submits.
+      await page.keyboard.type('admin');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(DEMO_PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('menu').waitFor();
+      // The first Tab reaches the skip link, which moves focus to the content.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.className)).toBe('skip');
+      // Menu entries are links: focus one and press Enter.
+      await page.locator('[data-view="audit"]').focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('view-audit').waitFor();
+      expect(await page.locator('[data-view="network"]').getAttribute('title')).toBeNull();
+      expect(await page.locator('[data-view="network"] span[title]').first().getAttribute('title')).toBe('Network');
+      await page.getByRole('button', { name: 'English' }).press('Enter');
+      expect(await page.locator('[data-view="network"]').innerText()).toContain('Network');
     } finally {
       await context.close();
     }
@@ -298,7 +338,18 @@ describe('the console', () => {
         const [row] = await db.ds.query(`SELECT state FROM referral WHERE id = $1`, [created.data!.createReferral.id]);
         return row.state === 'ACCEPTED';
       }, WAIT_MS);
-      await detail.getByRole('button', { name: '登记到诊' }).waitFor();
+      // Then arrival and completion, each from its button.
+      const stateIs = (state: string) =>
+        eventually(async () => {
+          if (await detail.getByRole('alert').count()) throw new Error(await detail.getByRole('alert').innerText());
+          const [row] = await db.ds.query(`SELECT state FROM referral WHERE id = $1`, [created.data!.createReferral.id]);
+          return row.state === state;
+        }, WAIT_MS);
+      await detail.getByRole('button', { name: '登记到诊' }).click();
+      await stateIs('ARRIVED');
+      await detail.getByRole('button', { name: '结案' }).click();
+      await stateIs('COMPLETED');
+      await detail.locator('.badge', { hasText: '已结案' }).waitFor();
     } finally {
       await other.close();
       await context.close();
@@ -356,12 +407,20 @@ describe('the console', () => {
       expect((await page.locator('[data-testid=review-queue] [data-testid=reasons]').first().innerText()).length).toBeGreaterThan(0);
 
       const target = catalogueMappings.nodes.find((m: { formularyItemId: string | null }) => m.formularyItemId) ?? catalogueMappings.nodes[0];
-      await page.locator(`[data-mapping="${target.id}"] [data-action=confirm]`).click();
-      await page.locator(`[data-mapping="${target.id}"]`).waitFor({ state: 'detached', timeout: WAIT_MS });
+      await decide(page.locator(`[data-mapping="${target.id}"]`), 'confirm');
       const [row] = await db.ds.query(`SELECT status, decided_by FROM drug_mapping WHERE catalogue_item_id = $1`, [target.id]);
       expect(row.status).toBe('CONFIRMED');
       expect(row.decided_by).not.toBeNull();
       expect(await page.getByTestId('queue-count').innerText()).toBe(String(catalogueMappings.nodes.length - 1));
+
+      // A rejection needs its reason, and is the database's too.
+      const other = catalogueMappings.nodes.find((m: { id: string }) => m.id !== target.id);
+      const row2 = page.locator(`[data-mapping="${other.id}"]`);
+      expect(await row2.locator('[data-action=reject]').isDisabled()).toBe(true);
+      await row2.getByLabel('驳回原因 Reason').fill('规格不符,待院内核对');
+      await decide(row2, 'reject');
+      const [rejected] = await db.ds.query(`SELECT status FROM drug_mapping WHERE catalogue_item_id = $1`, [other.id]);
+      expect(rejected.status).toBe('REJECTED');
     } finally {
       await context.close();
     }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { gql } from '../api/client';
+import { gql, type GqlError } from '../api/client';
 import {
   ConfirmMapping,
   Coverage,
@@ -27,14 +27,17 @@ function ReviewRow({ m, canDecide, onDone }: { m: Mapping; canDecide: boolean; o
   const act = async (fn: () => Promise<unknown>) => {
     try {
       await fn();
+      setError(null);
       onDone();
     } catch (err) {
       setError(err);
+      // Someone (or the matcher) changed it meanwhile: show the current version, keep what was typed.
+      if ((err as GqlError).code === 'CONFLICT') onDone();
     }
   };
   const proposed = m.formularyItemId ?? m.proposals[0]?.formularyItemId;
   return (
-    <tr data-mapping={m.id}>
+    <tr data-mapping={m.id} data-version={m.version}>
       <td>
         {m.item?.genericName} {m.item?.brandName ? `(${m.item.brandName})` : ''} {m.item?.spec}
         <div className="en">{m.item?.institution?.name} · {m.item?.localCode}</div>
@@ -187,7 +190,7 @@ export function DrugsView({ roles }: ViewProps) {
             </thead>
             <tbody>
               {queueNodes.map((m) => (
-                <ReviewRow key={`${m.id}-${m.version}`} m={m} canDecide={canDecide} onDone={() => { void queue.reload(); void coverage.reload(); }} />
+                <ReviewRow key={m.id} m={m} canDecide={canDecide} onDone={() => { void queue.reload(); void coverage.reload(); }} />
               ))}
             </tbody>
           </table>
