@@ -386,7 +386,7 @@ describe('the console', () => {
     const { catalogueCoverage, catalogueMappings } = await gql(
       'pharmacist',
       `{ catalogueCoverage { institutions { institutionId mapped pending } }
-         catalogueMappings(first: 100) { nodes { id version formularyItemId } } }`,
+         catalogueMappings(first: 100) { nodes { id version formularyItemId proposals { formularyItemId } } } }`,
     );
     expect(catalogueMappings.nodes.length).toBeGreaterThan(0);
     const context = await newContext();
@@ -406,7 +406,12 @@ describe('the console', () => {
       // The match reason is on screen for each proposal.
       expect((await page.locator('[data-testid=review-queue] [data-testid=reasons]').first().innerText()).length).toBeGreaterThan(0);
 
-      const target = catalogueMappings.nodes.find((m: { formularyItemId: string | null }) => m.formularyItemId) ?? catalogueMappings.nodes[0];
+      type M = { id: string; formularyItemId: string | null; proposals: { formularyItemId: string }[] };
+      const nodes: M[] = catalogueMappings.nodes;
+      // One to remap (two candidates at least), one to confirm as proposed, one to reject.
+      const remap = nodes.find((m) => m.proposals.length > 1)!;
+      expect(remap).toBeDefined();
+      const target = nodes.find((m) => m.id !== remap.id && m.formularyItemId) ?? nodes.find((m) => m.id !== remap.id)!;
       await decide(page.locator(`[data-mapping="${target.id}"]`), 'confirm');
       const [row] = await db.ds.query(`SELECT status, decided_by FROM drug_mapping WHERE catalogue_item_id = $1`, [target.id]);
       expect(row.status).toBe('CONFIRMED');
@@ -414,13 +419,29 @@ describe('the console', () => {
       expect(await page.getByTestId('queue-count').innerText()).toBe(String(catalogueMappings.nodes.length - 1));
 
       // A rejection needs its reason, and is the database's too.
-      const other = catalogueMappings.nodes.find((m: { id: string }) => m.id !== target.id);
+      const other = nodes.find((m) => m.id !== target.id && m.id !== remap.id)!;
       const row2 = page.locator(`[data-mapping="${other.id}"]`);
       expect(await row2.locator('[data-action=reject]').isDisabled()).toBe(true);
       await row2.getByLabel('驳回原因 Reason').fill('规格不符,待院内核对');
       await decide(row2, 'reject');
       const [rejected] = await db.ds.query(`SELECT status FROM drug_mapping WHERE catalogue_item_id = $1`, [other.id]);
       expect(rejected.status).toBe('REJECTED');
+
+      // Remapped to the second candidate: confirmed, to that item.
+      const choice = remap.proposals[1].formularyItemId;
+      const row3 = page.locator(`[data-mapping="${remap.id}"]`);
+      await row3.getByLabel('改对照到 Remap to').selectOption(choice);
+      await eventually(async () => {
+        if (!(await row3.count())) return true;
+        await row3.locator('[data-action=remap]').click();
+        await row3.waitFor({ state: 'detached', timeout: 3_000 });
+        return true;
+      }, WAIT_MS);
+      const [remapped] = await db.ds.query(
+        `SELECT status, formulary_item_id AS "formularyItemId" FROM drug_mapping WHERE catalogue_item_id = $1`,
+        [remap.id],
+      );
+      expect(remapped).toEqual({ status: 'CONFIRMED', formularyItemId: choice });
     } finally {
       await context.close();
     }
