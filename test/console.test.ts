@@ -146,9 +146,7 @@ beforeAll(async () => {
     [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/console/vite.config.mts', '--outDir', consoleBuild, '--emptyOutDir', '--logLevel', 'error'],
     { cwd: ROOT, stdio: 'pipe' },
   );
-  process.env.CONSOLE_DIR = consoleBuild;
-
-  db = await createTestDb();
+  db = await createTestDb({ CONSOLE_DIR: consoleBuild });
   await seedQianjiang(db.ds, db.config);
   await seedActivity(db.config);
   worker = await startWorker(db.config);
@@ -190,6 +188,7 @@ describe('the console', () => {
       const page = await context.newPage();
       await page.goto(`${base}/console/`);
       // Sign in without the mouse: the name field has focus, Tab to the password, Enter submits.
+      await page.waitForFunction(() => (globalThis as any).document.activeElement?.getAttribute('name') === 'username');
       await page.keyboard.type('admin');
       await page.keyboard.press('Tab');
       await page.keyboard.type(DEMO_PASSWORD);

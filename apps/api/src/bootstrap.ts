@@ -22,7 +22,7 @@ export async function createApiApp(config: AppConfig, opts: ProcessOptions = {})
   app.useWebSocketAdapter(io);
   app.get(ApiMetrics).watchSockets(() => io.server);
   mountQueueDashboard(app);
-  mountConsole(app);
+  mountConsole(app, config.consoleDir);
   if (!config.isProduction) mountGraphiqlAssets(app);
   return app;
 }

@@ -19,8 +19,8 @@ export function projectRoot(from = __dirname): string {
 }
 
 /** Where `vite build` writes the console; CONSOLE_DIR overrides it (an image that keeps it elsewhere). */
-export function consoleDir(): string {
-  return process.env.CONSOLE_DIR ? resolve(process.env.CONSOLE_DIR) : join(projectRoot(), 'dist', 'console');
+export function consoleDir(configured?: string): string {
+  return configured ? resolve(configured) : join(projectRoot(), 'dist', 'console');
 }
 
 /**
@@ -96,8 +96,8 @@ export function mountGraphiqlAssets(app: INestApplication): void {
  * The console's static build at /console: hashed assets cached for long, every other path under
  * it answers index.html (the app routes in the browser). Without a build it says how to make one.
  */
-export function mountConsole(app: INestApplication): void {
-  const dir = consoleDir();
+export function mountConsole(app: INestApplication, configured?: string): void {
+  const dir = consoleDir(configured);
   const index = join(dir, 'index.html');
   (app as NestExpressApplication).useStaticAssets(dir, {
       prefix: CONSOLE_PATH,
