@@ -28,6 +28,11 @@ export function onSignedOut(fn: () => void): () => void {
   return () => signedOut.delete(fn);
 }
 
+/** The session ended elsewhere (expired, revoked, the user changed): back to sign-in. */
+export function sessionEnded(): void {
+  signedOut.forEach((fn) => fn());
+}
+
 /** One GraphQL operation against the api that served this page, as the signed-in user. */
 export async function gql<R, V>(op: Operation<R, V>, variables?: V): Promise<R> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -41,7 +46,7 @@ export async function gql<R, V>(op: Operation<R, V>, variables?: V): Promise<R> 
   const first = body?.errors?.[0];
   if (first) {
     const code = first.extensions?.code;
-    if (code === 'UNAUTHENTICATED') signedOut.forEach((fn) => fn());
+    if (code === 'UNAUTHENTICATED') sessionEnded();
     throw new GqlError(first.message, code);
   }
   if (!body?.data) throw new GqlError(`服务暂不可用 (Service unavailable, HTTP ${res.status})`, 'UNAVAILABLE');

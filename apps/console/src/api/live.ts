@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { session } from './client';
+import { session, sessionEnded } from './client';
 
 let socket: Socket | null = null;
 
@@ -9,6 +9,8 @@ export function liveSocket(): Socket | null {
   if (!token) return null;
   if (!socket) {
     socket = io({ auth: { token }, transports: ['websocket'] });
+    // The api drops a socket whose user was deactivated or changed, saying why.
+    socket.on('auth_error', () => sessionEnded());
   }
   return socket;
 }

@@ -12,7 +12,7 @@ function Branch({ inst, children, staff }: { inst: Inst; children: Map<string | 
   const line = (
     <>
       {inst.name} <span className="badge"><Label table={KIND_LABELS} code={inst.kind} /></span>{' '}
-      <span className="en">{staff.get(inst.id) ?? 0}</span>
+      <span className="en" title="人员 Staff">{staff.get(inst.id) ?? 0}</span>
     </>
   );
   if (!kids.length) return <li>{line}</li>;
@@ -47,7 +47,11 @@ export function NetworkView() {
         const counts = new Map<string, number>();
         for (const p of people) counts.set(p.institutionId, (counts.get(p.institutionId) ?? 0) + 1);
         setStaff(counts);
-        setInstitutions(insts);
+        // County first, then township, village, partners; by name within a tier.
+        const order = ['COUNTY', 'TOWNSHIP', 'VILLAGE', 'EXTERNAL'];
+        setInstitutions(
+          [...insts].sort((a, b) => order.indexOf(a.tier) - order.indexOf(b.tier) || a.name.localeCompare(b.name, 'zh-CN')),
+        );
       })
       .catch(setError);
   }, []);
