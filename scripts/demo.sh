@@ -39,6 +39,7 @@ cat <<TXT
 
   黔江区医共体 coordination backend is running.
 
+  Console (sign in with a demo user): http://localhost:$PORT/console
   GraphQL (GraphiQL in the browser):  http://localhost:$PORT/graphql
   Health:                             http://localhost:$PORT/health/ready
   Logs:                               api.log, worker.log
