@@ -12,12 +12,18 @@
  * - bare COPY: the file streamed from this process through `COPY … FROM STDIN (FORMAT csv)`
  *   into an unlogged table of text columns (no parsing in Node, no validation, no WAL);
  * - first import: `DrugDictionaryImporter.run` into an empty dictionary (read, validate,
- *   COPY to a staging table, merge: insert every code);
- * - new edition, same content: a second full edition over a loaded dictionary (every code
- *   compared, last-seen edition moved on, nothing retired);
- * - same file again: found by its SHA-256 after staging, nothing merged (SKIPPED).
+ *   COPY straight into drug_code);
+ * - new edition, same content: a second full edition over a loaded dictionary (staged, every
+ *   code compared in one pass, nothing written: the codes keep standing for the current edition);
+ * - same file again: recognised by its SHA-256 before it is parsed (SKIPPED).
  * Speed ratio = bare COPY time ÷ import time (goal ≥ 0.5 for the first import of the full list).
- * BENCH_NO_NAME_INDEX=1 drops the trigram index on names first, to show what it costs.
+ *
+ * Then, for the large file (BENCH_FLOOR=0 skips it), where the floor is, in the same run:
+ * - Node alone: the importer's reading (read, decode, CSV, validate, one COPY line per code)
+ *   with nothing sent anywhere;
+ * - Postgres alone: those COPY lines, prepared beforehand, streamed into a copy of drug_code's
+ *   columns: unlogged with no constraint, logged, logged with the primary key, and logged with
+ *   drug_code's primary key and checks (what a first import loads into).
  */
 import {
   createReadStream,
@@ -36,7 +42,16 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { loadConfig } from '@yg/core';
 import { dropDatabase, ensureDatabase, runMigrations } from '@yg/schema';
-import { createDictionaryContext, DrugDictionaryImporter } from '@yg/drugs';
+import {
+  copyLine,
+  createDictionaryContext,
+  DrugDictionaryImporter,
+  ImportFormat,
+  mapDictionaryHeaders,
+  parseDictionaryRow,
+  readTable,
+  type DictionaryColumns,
+} from '@yg/drugs';
 import { median, ROOT } from './common';
 
 const REAL = resolve(ROOT, '../shared/data/drugs/nhsa_rulebase_drug_codes.csv');
@@ -114,6 +129,102 @@ async function bareCopy(client: Client, file: string, columns: number): Promise<
   return ms;
 }
 
+/**
+ * The importer's reading alone, as it does it before Postgres (rows read, validated, deduplicated,
+ * written as COPY lines of drug_code's columns); the lines go to `out` when given.
+ */
+async function readOnly(file: string, out?: string): Promise<number> {
+  const t0 = performance.now();
+  const reading = readTable(file, ImportFormat.CSV);
+  const rules = { essentialEditions: new Set(['2018', '2026']), defaultEssentialEdition: null };
+  const sink = out ? createWriteStream(out) : null;
+  const seen = new Set<string>();
+  let columns: DictionaryColumns | null = null;
+  for await (const batch of reading.rows) {
+    let text = '';
+    for (const { cells } of batch) {
+      if (!columns) {
+        columns = mapDictionaryHeaders(cells);
+        continue;
+      }
+      const v = parseDictionaryRow(cells, columns, rules);
+      if (!v.ok || seen.has(v.row.code)) continue;
+      seen.add(v.row.code);
+      const r = v.row;
+      text += copyLine([
+        r.code,
+        r.kind,
+        r.classCode,
+        r.productKey,
+        r.specNo,
+        r.packNo,
+        r.makerCode,
+        r.genericName,
+        r.dosageForm,
+        r.spec,
+        r.maker,
+        r.tradeName,
+        r.approvalNo,
+        r.insuranceClass,
+        r.essential ?? false,
+        r.essential ? r.essentialEdition : null,
+        'ACTIVE',
+        EDITION,
+        null,
+      ]);
+    }
+    if (sink && !sink.write(text)) await new Promise<void>((r) => sink.once('drain', () => r()));
+  }
+  await reading.sha256();
+  if (sink) await new Promise<void>((r, j) => sink.end((err?: Error) => (err ? j(err) : r())));
+  return performance.now() - t0;
+}
+
+const EDITION = '00000000-0000-4000-8000-000000000001';
+
+/** Postgres alone: prepared COPY lines into a table shaped like drug_code, as `shape` builds it. */
+async function loadOnly(client: Client, lines: string, shape: string): Promise<number> {
+  await client.query(`DROP TABLE IF EXISTS bench_floor`);
+  await client.query(shape);
+  await client.query(`CHECKPOINT`);
+  const t0 = performance.now();
+  await pipeline(
+    createReadStream(lines, { highWaterMark: 256 * 1024 }),
+    client.query(copyFrom(`COPY bench_floor (${FLOOR_COLUMNS}) FROM STDIN`)),
+  );
+  const ms = performance.now() - t0;
+  await client.query(`DROP TABLE bench_floor`);
+  return ms;
+}
+
+const FLOOR_COLUMNS = `code, kind, class_code, product_key, spec_no, pack_no, maker_code, generic_name, dosage_form,
+  spec, maker, trade_name, approval_no, insurance_class, essential, essential_edition, status,
+  first_seen_edition_id, last_seen_edition_id`;
+
+const FLOOR_SHAPES: [string, string][] = [
+  ['unlogged, no constraint', `CREATE UNLOGGED TABLE bench_floor (LIKE drug_code INCLUDING DEFAULTS)`],
+  ['logged, no constraint', `CREATE TABLE bench_floor (LIKE drug_code INCLUDING DEFAULTS)`],
+  [
+    'logged, primary key',
+    `CREATE TABLE bench_floor (LIKE drug_code INCLUDING DEFAULTS); ALTER TABLE bench_floor ADD PRIMARY KEY (code)`,
+  ],
+  ['logged, primary key and checks (drug_code)', `CREATE TABLE bench_floor (LIKE drug_code INCLUDING ALL)`],
+];
+
+async function floors(client: Client, dir: string, file: string, columns: number) {
+  const lines = join(dir, 'lines.copy');
+  const times: Record<string, number[]> = { 'bare COPY': [], 'Node alone': [] };
+  for (const [label] of FLOOR_SHAPES) times[label] = [];
+  for (let run = 0; run < RUNS; run++) {
+    times['bare COPY'].push(await bareCopy(client, file, columns));
+    times['Node alone'].push(await readOnly(file, run === 0 ? lines : undefined));
+    for (const [label, shape] of FLOOR_SHAPES) times[label].push(await loadOnly(client, lines, shape));
+  }
+  const medians = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(median(v))]));
+  console.log(JSON.stringify({ floor: medians }));
+  return { medians, runs: times };
+}
+
 const pgOptions = (config: ReturnType<typeof loadConfig>) => ({
   host: config.db.host,
   port: config.db.port,
@@ -127,19 +238,13 @@ async function main() {
   await dropDatabase(config);
   await ensureDatabase(config);
   await runMigrations(config);
-  if (process.env.BENCH_NO_NAME_INDEX === '1') {
-    // What the trigram index on names costs a load (searches then scan the table).
-    const admin = new Client({ ...pgOptions(config) });
-    await admin.connect();
-    await admin.query(`DROP INDEX drug_code_name_trgm`);
-    await admin.end();
-  }
   const dir = mkdtempSync(join(tmpdir(), 'yg-drugs-bench-'));
   const client = new Client(pgOptions(config));
   await client.connect();
   const app = await createDictionaryContext(config);
   const importer = app.get(DrugDictionaryImporter);
   const report: Record<string, unknown>[] = [];
+  let floor: unknown = null;
   try {
     const synthetic = await synthesise(dir, ROWS);
     const columns = splitCsv(readFileSync(REAL, 'utf8').split(/\r?\n/, 1)[0]).length;
@@ -154,7 +259,9 @@ async function main() {
       for (let run = 0; run < RUNS; run++) {
         // The cascade reaches the (empty) append-only history tables: their triggers are off for this.
         await client.query(`SET session_replication_role = replica`);
-        await client.query(`TRUNCATE drug_code, drug_dictionary_import, drug_dictionary_edition CASCADE`);
+        await client.query(
+          `TRUNCATE drug_code, drug_product_name, drug_dictionary_import, drug_dictionary_edition CASCADE`,
+        );
         await client.query(`SET session_replication_role = DEFAULT`);
         await client.query(`CHECKPOINT`);
         times.bare.push(await bareCopy(client, file, columns));
@@ -191,6 +298,7 @@ async function main() {
       report.push(row);
       console.log(JSON.stringify({ ...row, runs: undefined }));
     }
+    if (process.env.BENCH_FLOOR !== '0') floor = await floors(client, dir, synthetic, columns);
   } finally {
     await app.close();
     await client.end();
@@ -199,7 +307,7 @@ async function main() {
   }
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const out = join(ROOT, `bench/results/drugs-import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(out, JSON.stringify({ runs: RUNS, results: report }, null, 2));
+  writeFileSync(out, JSON.stringify({ runs: RUNS, results: report, floor }, null, 2));
   console.log(`wrote ${out}`);
 }
 

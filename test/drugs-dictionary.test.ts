@@ -111,9 +111,13 @@ describe('national drug dictionary import', () => {
       edition: '规则库 2024',
       full: true,
     });
+    // Recognised by its hash before it is read: the counts are those of the run it repeats.
     expect(again).toMatchObject({
       status: 'SKIPPED',
       duplicateOf: first.id,
+      fileSha256: first.fileSha256,
+      rowsTotal: 13827,
+      codesDistinct: 13738,
       inserted: 0,
       updated: 0,
       retired: 0,
@@ -259,8 +263,25 @@ describe('national drug dictionary import', () => {
         const req = await imp.request({ path, edition, full: true, requestedBy: 'test' });
         return imp.run(req.id, { finalAttempt: true });
       };
+      // last_seen: the last edition that listed the code (an empty column: the current edition).
       const get = async (x: string) =>
-        (await own.ds.query(`SELECT * FROM drug_code WHERE code = $1`, [x]))[0];
+        (
+          await own.ds.query(
+            `SELECT c.*, coalesce(c.last_seen_edition_id,
+                      (SELECT id FROM drug_dictionary_edition WHERE current)) AS last_seen
+               FROM drug_code c WHERE code = $1`,
+            [x],
+          )
+        )[0];
+      const reader = await ownApi.login((await buildTenant(own.ds)).users.countyClinician.username);
+      const search = async (text: string) =>
+        (
+          await ownApi.gql(
+            `query($s: String!) { drugs(search: $s, first: 10) { nodes { code genericName } } }`,
+            { s: text },
+            reader,
+          )
+        ).data!.drugs.nodes.map((n: any) => n.code);
       const e1 = await load(
         'e1.csv',
         [
@@ -286,13 +307,25 @@ describe('national drug dictionary import', () => {
       expect(await get(a)).toMatchObject({
         generic_name: '阿莫西林胶囊(新名)',
         status: 'ACTIVE',
-        last_seen_edition_id: e2id,
+        last_seen: e2id,
       });
-      expect(await get(b)).toMatchObject({ status: 'ACTIVE', last_seen_edition_id: e2id });
+      expect(await get(b)).toMatchObject({ status: 'ACTIVE', last_seen: e2id });
       expect(await get(c)).toMatchObject({ status: 'RETIRED', retired_in_edition_id: e2id });
+      expect((await get(c)).last_seen).not.toBe(e2id);
       expect(await get(d)).toMatchObject({ status: 'ACTIVE', first_seen_edition_id: e2id });
       // Never deleted.
       expect((await own.ds.query(`SELECT count(*)::int AS n FROM drug_code`))[0].n).toBe(4);
+      // Name search follows the renaming: the new name finds the code, the old one only the others.
+      expect(await search('新名')).toEqual([a]);
+      expect(await search('阿莫西林胶囊')).toEqual([a, b, c, d]);
+      expect(await search('阿莫西林胶囊(')).toEqual([a]);
+      expect(await search('胶囊(旧')).toEqual([]);
+      expect(
+        await own.ds.query(`SELECT product_key, generic_name FROM drug_product_name ORDER BY 2`),
+      ).toEqual([
+        { product_key: 'XJ01CAA001A001', generic_name: '阿莫西林胶囊' },
+        { product_key: 'XJ01CAA001A001', generic_name: '阿莫西林胶囊(新名)' },
+      ]);
 
       const e3 = await load(
         'e3.csv',
@@ -306,6 +339,128 @@ describe('national drug dictionary import', () => {
       );
       expect(e3).toMatchObject({ inserted: 0, updated: 0, retired: 0, reactivated: 1 });
       expect(await get(c)).toMatchObject({ status: 'ACTIVE', retired_in_edition_id: null });
+
+      // An edition recorded before the next one but loaded after it is older: it overwrites
+      // nothing the newer one listed, and what only it lists keeps it as last seen.
+      const e = 'XJ01CAA001A001010500001';
+      const olderPath = file(
+        'older.csv',
+        [
+          HEADER,
+          `${a},阿莫西林胶囊(旧名),胶囊剂,0.25g,甲厂,甲,否`,
+          `${e},阿莫西林胶囊,胶囊剂,2g,乙厂,甲,否`,
+        ].join('\n'),
+      );
+      const older = await imp.request({
+        path: olderPath,
+        edition: '2027 增补',
+        full: false,
+        requestedBy: 'test',
+      });
+      // The same content again as a new full edition writes no row, yet every code now shows it.
+      const versions = async () => own.ds.query(`SELECT code, xmin::text AS v FROM drug_code ORDER BY code`);
+      const before = await versions();
+      const e4 = await load(
+        'e4.csv',
+        [
+          `${a},阿莫西林胶囊(新名),胶囊剂,0.25g,甲厂,甲,否`,
+          `${b},阿莫西林胶囊,胶囊剂,0.5g,甲厂,甲,否`,
+          `${c},阿莫西林胶囊,胶囊剂,0.125g,甲厂,甲,否`,
+          `${d},阿莫西林胶囊,胶囊剂,1g,甲厂,甲,否`,
+        ],
+        '2028 版',
+      );
+      expect(e4).toMatchObject({ status: 'DONE', inserted: 0, updated: 0, retired: 0, reactivated: 0 });
+      expect(await versions()).toEqual(before);
+      const lastSeen = async (x: string) =>
+        (
+          await ownApi.gql(
+            `query($c: String!) { drug(code: $c) { status lastSeenEdition { name } retiredInEdition { name } } }`,
+            { c: x },
+            reader,
+          )
+        ).data!.drug;
+      for (const x of [a, b, c, d]) {
+        expect(await lastSeen(x)).toEqual({
+          status: 'ACTIVE',
+          lastSeenEdition: { name: '2028 版' },
+          retiredInEdition: null,
+        });
+      }
+      const olderDone = await imp.run(older.id, { finalAttempt: true });
+      expect(olderDone).toMatchObject({ status: 'DONE', inserted: 1, updated: 0, retired: 0 });
+      expect(await get(a)).toMatchObject({ generic_name: '阿莫西林胶囊(新名)' });
+      expect(await lastSeen(a)).toMatchObject({ lastSeenEdition: { name: '2028 版' } });
+      expect(await lastSeen(e)).toMatchObject({ status: 'ACTIVE', lastSeenEdition: { name: '2027 增补' } });
+
+      // A newer partial edition: what it lists shows it; the rest still shows the current one.
+      const partial = await imp.request({
+        path: file('partial.csv', [HEADER, `${b},阿莫西林胶囊,胶囊剂,0.5g,丙厂,甲,否`].join('\n')),
+        edition: '2029 增补',
+        full: false,
+        requestedBy: 'test',
+      });
+      expect(await imp.run(partial.id, { finalAttempt: true })).toMatchObject({ updated: 1, retired: 0 });
+      expect(await lastSeen(b)).toMatchObject({ lastSeenEdition: { name: '2029 增补' } });
+      expect(await get(b)).toMatchObject({ maker: '丙厂' });
+      expect(await lastSeen(d)).toMatchObject({ lastSeenEdition: { name: '2028 版' } });
+
+      // A full edition recorded now but loaded after the next one is older: it retires nothing.
+      const olderFull = await imp.request({
+        path: file(
+          'older-full.csv',
+          [HEADER, `${a},阿莫西林胶囊(又一名),胶囊剂,0.25g,甲厂,甲,否`].join('\n'),
+        ),
+        edition: '2029 全量',
+        full: true,
+        requestedBy: 'test',
+      });
+      // The next full edition lacks e and d: each retired with the edition that last listed it.
+      const e5 = await load(
+        'e5.csv',
+        [
+          `${a},阿莫西林胶囊(新名),胶囊剂,0.25g,甲厂,甲,否`,
+          `${b},阿莫西林胶囊,胶囊剂,0.5g,丙厂,甲,否`,
+          `${c},阿莫西林胶囊,胶囊剂,0.125g,甲厂,甲,否`,
+        ],
+        '2030 版',
+      );
+      expect(e5).toMatchObject({ status: 'DONE', inserted: 0, updated: 0, retired: 2, reactivated: 0 });
+      expect(await lastSeen(e)).toEqual({
+        status: 'RETIRED',
+        lastSeenEdition: { name: '2027 增补' },
+        retiredInEdition: { name: '2030 版' },
+      });
+      expect(await lastSeen(d)).toEqual({
+        status: 'RETIRED',
+        lastSeenEdition: { name: '2028 版' },
+        retiredInEdition: { name: '2030 版' },
+      });
+      for (const x of [a, b, c]) {
+        expect(await lastSeen(x)).toMatchObject({ status: 'ACTIVE', lastSeenEdition: { name: '2030 版' } });
+      }
+      expect((await own.ds.query(`SELECT count(*)::int AS n FROM drug_code`))[0].n).toBe(5);
+      expect(await imp.run(olderFull.id, { finalAttempt: true })).toMatchObject({
+        status: 'DONE',
+        updated: 0,
+        retired: 0,
+      });
+      expect(await lastSeen(b)).toMatchObject({ status: 'ACTIVE', lastSeenEdition: { name: '2030 版' } });
+      expect(await get(a)).toMatchObject({ generic_name: '阿莫西林胶囊(新名)' });
+
+      // A second file of the current edition retires what the first listed and it does not.
+      const again = await load(
+        'e5-again.csv',
+        [`${a},阿莫西林胶囊(新名),胶囊剂,0.25g,甲厂,甲,否`, `${b},阿莫西林胶囊,胶囊剂,0.5g,丙厂,甲,否`],
+        '2030 版',
+      );
+      expect(again).toMatchObject({ status: 'DONE', inserted: 0, updated: 0, retired: 1 });
+      expect(await lastSeen(c)).toEqual({
+        status: 'RETIRED',
+        lastSeenEdition: { name: '2030 版' },
+        retiredInEdition: { name: '2030 版' },
+      });
+      expect(await lastSeen(b)).toMatchObject({ status: 'ACTIVE', lastSeenEdition: { name: '2030 版' } });
     } finally {
       await ownApi.close();
       await own.drop();

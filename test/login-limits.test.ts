@@ -4,7 +4,7 @@ import * as argon2 from 'argon2';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { LoginRateLimiter } from '@yg/identity';
 import { createTestDb, TestDb } from './utils/test-db';
-import { testConfig } from './utils/config';
+import { PRODUCTION_REDIS_TIMEOUT, testConfig } from './utils/config';
 import { buildTenant, PASSWORD, TenantFixture } from './utils/fixtures';
 import { errorCode, GqlResult, TestApi } from './utils/api';
 import { eventually } from './utils/worker';
@@ -201,6 +201,7 @@ describe('login: no connection held while hashing, rate limits per address and p
         QUEUE_PREFIX: db.config.queuePrefix,
         LOGIN_RATE_MAX_PER_ADDRESS: '100',
         LOGIN_RATE_MAX_PER_USERNAME: '2',
+        ...PRODUCTION_REDIS_TIMEOUT,
       });
       const limiter = new LoginRateLimiter(config);
       try {

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { INestApplicationContext } from '@nestjs/common';
 import { QUEUES } from '@yg/core';
 import { createTestDb, TestDb } from './utils/test-db';
+import { PRODUCTION_REDIS_TIMEOUT } from './utils/config';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { TestApi } from './utils/api';
 import { eventually, killWorker, spawnWorker, startWorker } from './utils/worker';
@@ -209,7 +210,7 @@ describe('Redis down under a running api and worker', () => {
     // A private redis-server: the shared one on 6379 is never touched.
     port = await freePort();
     redis = await startRedis(port);
-    db = await createTestDb({ REDIS_PORT: String(port) });
+    db = await createTestDb({ REDIS_PORT: String(port), ...PRODUCTION_REDIS_TIMEOUT });
     t = await buildTenant(db.ds);
     extraCoord = await addUser(db.ds, t, `coordx-${t.tenantId.slice(0, 6)}`, t.inst.general, [
       'REFERRAL_COORDINATOR',

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { QUEUES } from '@yg/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createTestDb, TestDb } from './utils/test-db';
+import { PRODUCTION_REDIS_TIMEOUT } from './utils/config';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { TestApi } from './utils/api';
 import { eventually, startWorker } from './utils/worker';
@@ -51,7 +52,7 @@ describe('a Redis that stops answering (SIGSTOP: the socket stays open)', () => 
   beforeAll(async () => {
     const port = await freePort();
     redis = await startRedis(port);
-    db = await createTestDb({ REDIS_PORT: String(port) });
+    db = await createTestDb({ REDIS_PORT: String(port), ...PRODUCTION_REDIS_TIMEOUT });
     t = await buildTenant(db.ds);
     api = await TestApi.start(db.config);
     await api.app.listen(0, '127.0.0.1');
@@ -165,7 +166,11 @@ describe('Redis losing its data after the relay published (a restart without per
     port = await freePort();
     redis = await startRedis(port);
     // A bound of a second instead of minutes, so the test does not wait.
-    db = await createTestDb({ REDIS_PORT: String(port), OUTBOX_RECONCILE_AFTER_MS: '1000' });
+    db = await createTestDb({
+      REDIS_PORT: String(port),
+      OUTBOX_RECONCILE_AFTER_MS: '1000',
+      ...PRODUCTION_REDIS_TIMEOUT,
+    });
     t = await buildTenant(db.ds);
     extraCoord = await addUser(db.ds, t, `coordx-${t.tenantId.slice(0, 6)}`, t.inst.general, [
       'REFERRAL_COORDINATOR',

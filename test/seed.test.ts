@@ -4,10 +4,13 @@ import { Queue, type RedisOptions as BullRedisOptions } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { DateTime } from 'luxon';
 import { AppConfig, QUEUES, redisOptions } from '@yg/core';
-import { ActivitySummary, seedActivity, seedQianjiang } from '@yg/seed';
+import { ActivitySummary, AssessmentSeedSummary, seedActivity, seedAssessment, seedQianjiang } from '@yg/seed';
 import { CONSORTIUM } from '@yg/seed/qianjiang.data';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { CONTINUITY_DEMO_REFERRAL } from '@yg/seed/drugs/drug.story';
+import { addMonths } from '@yg/indicators';
+import { currentMonth } from '@yg/indicators/engine/months';
+import { drawUnits } from '@yg/assessment';
 import { TestApi } from './utils/api';
 import { createTestDb, TestDb } from './utils/test-db';
 import { eventually, startWorker } from './utils/worker';
@@ -32,6 +35,8 @@ let db: TestDb;
 let api: TestApi;
 let first: ActivitySummary;
 let second: ActivitySummary;
+let firstAssessment: AssessmentSeedSummary;
+let secondAssessment: AssessmentSeedSummary;
 let afterSeed: Record<string, number>;
 let afterWorker: Record<string, number>;
 let afterSecondSeed: Record<string, number>;
@@ -90,6 +95,7 @@ beforeAll(async () => {
   db = await createTestDb();
   await seedQianjiang(db.ds, db.config);
   first = await seedActivity(db.config);
+  firstAssessment = await seedAssessment(db.config);
   afterSeed = await rowCounts(db.ds);
   // The demo starts the worker next: it publishes the seeded outbox rows and runs them.
   const worker = await startWorker(db.config);
@@ -101,6 +107,7 @@ beforeAll(async () => {
   afterWorker = await rowCounts(db.ds);
   await seedQianjiang(db.ds, db.config);
   second = await seedActivity(db.config);
+  secondAssessment = await seedAssessment(db.config);
   afterSecondSeed = await rowCounts(db.ds);
   api = await TestApi.start(db.config);
 }, 240_000);
@@ -149,6 +156,32 @@ describe('db:seed puts the demo consortium in motion', () => {
   it('changes nothing when run again', () => {
     expect(second).toEqual({ patients: 0, referrals: 0, consultations: 0, existing: 32 });
     expect(afterSecondSeed).toEqual(afterWorker);
+  });
+
+  it("keeps a year's key-task ledger and last month's assessment, published", async () => {
+    const month = addMonths(currentMonth(CONSORTIUM.timeZone, new Date()), -1);
+    expect(firstAssessment).toEqual({ tasks: 12, matters: 48, published: month });
+    expect(secondAssessment).toEqual({ tasks: 0, matters: 0, published: null });
+    const { keyTasks } = await as(
+      'admin',
+      `query($y: Int!) { keyTasks(year: $y) { kind matters { doneAt overdueAt } } }`,
+      { y: Number(month.slice(0, 4)) },
+    );
+    expect(keyTasks).toHaveLength(12);
+    expect(keyTasks.filter((k: { kind: string }) => k.kind === 'INDICATOR')).toHaveLength(4);
+    const { assessment } = await as(
+      'instadmin',
+      `query($m: String!) { assessment(month: $m) { state edition groups { code units { rank top bottom } }
+         draw { seed units drawn } goodCase { title } badCase { title } } }`,
+      { m: month },
+    );
+    expect(assessment.state).toBe('PUBLISHED');
+    expect(assessment.groups.map((g: { code: string }) => g.code)).toEqual(['COUNTY', 'CENTRE', 'TOWNSHIP', 'VILLAGE']);
+    expect(drawUnits(assessment.draw.seed, assessment.draw.units, 2)).toEqual(assessment.draw.drawn);
+    expect(assessment.goodCase.title).toBeTruthy();
+    expect(assessment.badCase.title).toBeTruthy();
+    const { notifications } = await as('instadmin', `{ notifications(first: 100) { nodes { kind } } }`);
+    expect(notifications.nodes.map((n: { kind: string }) => n.kind)).toContain('assessment.published');
   });
 
   it('sends nothing to outside channels', async () => {
@@ -250,6 +283,34 @@ describe('db:seed puts the demo consortium in motion', () => {
       [thisMonth.minus({ months: 1 }).toJSDate(), thisMonth.toJSDate()],
     );
     expect(n).toBe(2);
+  });
+
+  it('gives the seven-unification scorecard evidence: reviewed at the sub-centre, awaiting review at the general hospital', async () => {
+    const month = DateTime.now().setZone(CONSORTIUM.timeZone).minus({ months: 1 }).toFormat('yyyy-MM');
+    const [{ institution_id: subCentre }] = await db.ds.query(
+      `SELECT institution_id FROM unification_evidence WHERE evidence_kind = 'APPOINTMENT_LETTER'`,
+    );
+    const { sevenUnifications } = await as(
+      'instadmin',
+      `query($s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) {
+         sevenUnifications(scope: $s, period: $p) {
+           institutions { dimensions { dimension outcome items { code outcome reason } } } } }`,
+      { s: { kind: 'INSTITUTION', institutionId: subCentre }, p: { kind: 'MONTH', month } },
+    );
+    const dims = Object.fromEntries(
+      sevenUnifications.institutions[0].dimensions.map((d: { dimension: string }) => [d.dimension, d]),
+    );
+    expect(dims.ADMINISTRATION.outcome).toBe('MET');
+    expect(dims.FINANCE.outcome).toBe('NOT_MET');
+    expect(dims.FINANCE.items[0].reason).toContain('材料均被退回');
+    const { unificationEvidence } = await as(
+      'admin',
+      `{ unificationEvidence(status: PENDING) { evidenceKind } }`,
+    );
+    expect(unificationEvidence.map((e: { evidenceKind: string }) => e.evidenceKind).sort()).toEqual([
+      'COMMITTEE_MINUTES',
+      'MUTUAL_RECOGNITION',
+    ]);
   });
 });
 

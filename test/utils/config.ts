@@ -16,6 +16,9 @@ export function testLogEnv(): Record<string, string> {
 /** No metrics listeners: suites run side by side, and one that scrapes picks its own port. */
 export const NO_METRICS_PORTS = { METRICS_PORT: '0', WORKER_METRICS_PORT: '0' };
 
+/** The production bound on a Redis command, for suites that test what happens when it lapses. */
+export const PRODUCTION_REDIS_TIMEOUT = { REDIS_COMMAND_TIMEOUT_MS: '1000' };
+
 /**
  * The ordinary role the api and worker under test connect as; the global set-up creates it
  * (roles are cluster-wide, so every run shares it). The password only matters where the
@@ -42,6 +45,9 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     // Suites log in from 127.0.0.1 far faster than people do; the limits have their own tests.
     LOGIN_RATE_MAX_PER_ADDRESS: '100000',
     LOGIN_RATE_MAX_PER_USERNAME: '100000',
+    // Whole runs load two cores far past what a server sees, and a queue command then waits
+    // longer than the production bound; the suites that test the bound set it themselves.
+    REDIS_COMMAND_TIMEOUT_MS: '5000',
     ...overrides,
   });
 }

@@ -25,6 +25,10 @@ import { RealtimeModule } from '@yg/realtime';
 import { ReferralsModule } from '@yg/referrals';
 import { ConsultationsModule } from '@yg/consultations';
 import { DrugsModule } from '@yg/drugs';
+import { EncounterMeasureSource, IntakeModule } from '@yg/intake';
+import { IndicatorsModule } from '@yg/indicators';
+import { UNIFICATION_MEASURE_SOURCES, UnificationModule, UnificationReadsModule } from '@yg/unification';
+import { AssessmentMeasures, AssessmentMeasuresModule, AssessmentModule } from '@yg/assessment';
 import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
@@ -37,6 +41,11 @@ import { OperatorLoginController } from './admin/operator-login.controller';
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config?: AppConfig, opts: ProcessOptions = {}): DynamicModule {
+    const indicators = IndicatorsModule.forRoot({
+      sources: [EncounterMeasureSource, AssessmentMeasures, ...UNIFICATION_MEASURE_SOURCES],
+      imports: [IntakeModule, AssessmentMeasuresModule, UnificationReadsModule],
+      sourceInstances: opts.measureSources,
+    });
     return {
       module: AppModule,
       imports: [
@@ -56,6 +65,10 @@ export class AppModule implements NestModule {
         ReferralsModule,
         ConsultationsModule,
         DrugsModule,
+        IntakeModule,
+        indicators,
+        UnificationModule,
+        AssessmentModule.forRoot({ indicators }),
         ApiMetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { ConfigError, dataSourceOptions, loadConfig } from '@yg/core';
-import { seedActivity, seedQianjiang } from '@yg/seed';
+import { seedActivity, seedAssessment, seedQianjiang } from '@yg/seed';
 import { FieldCipher } from '@yg/patients/domain/field-crypto';
 import { reencryptPatients } from '@yg/patients/reencrypt';
 import { importDictionaryFromCli } from '@yg/drugs/dictionary/dictionary-cli';
@@ -63,6 +63,12 @@ async function main(argv: string[]): Promise<number> {
         a.referrals + a.consultations + a.patients
           ? `seeded activity: ${a.patients} patients registered, ${a.referrals} referrals, ${a.consultations} consultations`
           : 'activity already seeded',
+      );
+      const m = await seedAssessment(config);
+      log(
+        m.tasks || m.published
+          ? `seeded the key-task ledger (${m.tasks} tasks, ${m.matters} key matters) and the ${m.published ?? ''} assessment, published`
+          : 'key-task ledger and assessment already seeded',
       );
       return 0;
     }

@@ -18,6 +18,8 @@ import { NotificationsWorkerModule, SmsGatewayModule } from '@yg/notifications';
 import { ReferralsWorkerModule } from '@yg/referrals';
 import { ConsultationsWorkerModule } from '@yg/consultations';
 import { DrugsWorkerModule } from '@yg/drugs';
+import { IntakeWorkerModule } from '@yg/intake';
+import { AssessmentWorkerModule } from '@yg/assessment';
 import { WorkerMetrics } from './worker-metrics';
 
 /** The worker process: queue processors and scheduled jobs, no HTTP server. */
@@ -40,6 +42,8 @@ export class WorkerModule {
         ReferralsWorkerModule,
         ConsultationsWorkerModule,
         DrugsWorkerModule,
+        IntakeWorkerModule,
+        AssessmentWorkerModule,
         DiscoveryModule,
         MetricsModule.forRoot({ port: (c) => c.metrics.workerPort }),
       ],

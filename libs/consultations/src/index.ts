@@ -9,3 +9,4 @@ export * from './domain/consultation.enums';
 export * from './entities/consultation.entity';
 export * from './entities/availability.entities';
 export * from './migrations/1764000007000-consultations';
+export * from './consultation-reads.service';

@@ -35,3 +35,5 @@ export * from './metrics/metrics';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics-server';
 export * from './graphql/input-rule';
+export * from './uploads/multipart-upload';
+export * from './uploads/http-error.filter';

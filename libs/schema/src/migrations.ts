@@ -18,6 +18,15 @@ import { PharmacistRole1764000020000 } from '@yg/identity/migrations/17640000200
 import { Drugs1764000020100 } from '@yg/drugs/migrations/1764000020100-drugs';
 import { CatalogueUploads1764000021000 } from '@yg/drugs/migrations/1764000021000-catalogue-uploads';
 import { SupplyDeadlines1764000022000 } from '@yg/drugs/migrations/1764000022000-supply-deadlines';
+import { IntegrationRole1764000030000 } from '@yg/intake/migrations/1764000030000-integration-role';
+import { Intake1764000030100 } from '@yg/intake/migrations/1764000030100-intake';
+import { EncounterDays1764000030200 } from '@yg/intake/migrations/1764000030200-encounter-days';
+import { Indicators1764000031000 } from '@yg/indicators/migrations/1764000031000-indicators';
+import { DrugProductNames1764000032100 } from '@yg/drugs/migrations/1764000032100-drug-product-names';
+import { DrugDictionaryCurrentEdition1764000032200 } from '@yg/drugs/migrations/1764000032200-drug-dictionary-current-edition';
+import { Unification1764000040000 } from '@yg/unification/migrations/1764000040000-unification';
+import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1764000040100-qualitative-indicators';
+import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000-assessment';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -42,4 +51,13 @@ export const MIGRATIONS = [
   Drugs1764000020100,
   CatalogueUploads1764000021000,
   SupplyDeadlines1764000022000,
+  IntegrationRole1764000030000,
+  Intake1764000030100,
+  EncounterDays1764000030200,
+  Indicators1764000031000,
+  DrugProductNames1764000032100,
+  DrugDictionaryCurrentEdition1764000032200,
+  Unification1764000040000,
+  QualitativeIndicators1764000040100,
+  Assessment1764000041000,
 ];

@@ -7,6 +7,7 @@ import { maskPhone, maskResidentId, parseResidentId } from '@yg/patients/domain/
 import { hashPassword } from '@yg/identity/password';
 import { CONSORTIUM, INSTITUTIONS, PATIENTS, SeedInstitution } from './qianjiang.data';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
+import { seedUnificationEvidence } from './unification-evidence';
 
 export interface SeedSummary {
   tenantId: string;
@@ -172,6 +173,7 @@ export async function seedQianjiang(ds: DataSource, config: AppConfig): Promise<
         [tenantId, cipher.lookupHash(id.value.normalized)],
       );
     }
+    await seedUnificationEvidence(em, tenantId, CONSORTIUM.timeZone, instIds);
     return {
       tenantId,
       institutions: instIds.size,

@@ -8,6 +8,7 @@ export enum Role {
   CONSORTIUM_ADMIN = 'CONSORTIUM_ADMIN',
   AUDITOR = 'AUDITOR',
   PHARMACIST = 'PHARMACIST',
+  DATA_INTEGRATION = 'DATA_INTEGRATION',
 }
 
 registerEnumType(Role, {
@@ -20,5 +21,6 @@ registerEnumType(Role, {
     CONSORTIUM_ADMIN: { description: '医共体管理员 Consortium administrator' },
     AUDITOR: { description: '审计/监管 Auditor (read-only)' },
     PHARMACIST: { description: '药师(总药师、药剂科负责人) Pharmacist' },
+    DATA_INTEGRATION: { description: '数据对接账号(HIS、医保系统上报) Member-system integration account' },
   },
 });

@@ -74,6 +74,8 @@ export interface AppConfig {
   consultations: { meetingUrlTemplate: string };
   /** Catalogue uploads (HTTP multipart): size limit and how many one process streams at once. */
   drugs: { uploadMaxBytes: number; uploadConcurrency: number };
+  /** Visit-data file uploads, likewise. */
+  intake: { uploadMaxBytes: number; uploadConcurrency: number };
   /** Log file (appended to); standard output when unset. */
   logFile?: string;
   /** The console's built files (default: dist/console under the project root). */
@@ -140,10 +142,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       );
     }
     const devChainKey = parseChainKeys(DEV_SECRETS.AUDIT_CHAIN_KEYS).values().next().value!;
-    if (
-      !reused.includes('AUDIT_CHAIN_KEYS') &&
-      [...chainKeys!.values()].some((k) => k.equals(devChainKey))
-    ) {
+    if (!reused.includes('AUDIT_CHAIN_KEYS') && [...chainKeys!.values()].some((k) => k.equals(devChainKey))) {
       problems.push('AUDIT_CHAIN_KEYS: holds the development key; refused in production');
     }
     if (problems.length) throw new ConfigError(problems);
@@ -215,6 +214,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     referrals: { sweepEveryMs: e.REFERRAL_SWEEP_EVERY_MS },
     consultations: { meetingUrlTemplate: e.MEETING_URL_TEMPLATE },
     drugs: { uploadMaxBytes: e.DRUG_UPLOAD_MAX_BYTES, uploadConcurrency: e.DRUG_UPLOAD_CONCURRENCY },
+    intake: { uploadMaxBytes: e.INTAKE_UPLOAD_MAX_BYTES, uploadConcurrency: e.INTAKE_UPLOAD_CONCURRENCY },
     logFile: e.LOG_FILE,
     consoleDir: e.CONSOLE_DIR || undefined,
     metrics: {

@@ -123,6 +123,10 @@ export const envSchema = z.object({
   DRUG_UPLOAD_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
   /** Uploads one api process streams at once; more are refused until one ends. */
   DRUG_UPLOAD_CONCURRENCY: positiveInt.default(4),
+  /** Largest visit-data file (CSV, NDJSON), in bytes, counted as the body streams in. */
+  INTAKE_UPLOAD_MAX_BYTES: positiveInt.default(200 * 1024 * 1024),
+  /** Visit-data uploads one api process streams at once. */
+  INTAKE_UPLOAD_CONCURRENCY: positiveInt.default(2),
 
   WEBHOOK_ALLOWED_HOSTS: z
     .string()

@@ -16,6 +16,10 @@ export const QUEUES = {
   DRUG_IMPORTS: 'drug-imports',
   /** Supply-request deadlines and reminders (delayed jobs that re-check state), continuity re-checks. */
   DRUG_TASKS: 'drug-tasks',
+  /** Visit-data file imports (encounters, out-of-county settlements): long COPY and merge, one at a time. */
+  INTAKE_IMPORTS: 'intake-imports',
+  /** Key-matter reminders and overdue notices of the task ledger (delayed jobs that re-check state). */
+  ASSESSMENT_TASKS: 'assessment-tasks',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -41,6 +45,10 @@ export const JOBS = {
   SUPPLY_SWEEP: 'supply.sweep',
   DRUG_CATALOGUE_IMPORT: 'drug.catalogue-import',
   DRUG_CATALOGUE_REMATCH: 'drug.catalogue-rematch',
+  INTAKE_FILE_IMPORT: 'intake.file-import',
+  KEY_MATTER_REMINDER: 'key-matter.reminder',
+  KEY_MATTER_OVERDUE: 'key-matter.overdue',
+  KEY_MATTER_SWEEP: 'key-matter.sweep',
 } as const;
 
 /** Defaults for every job: retried with backoff, completed ones trimmed, failures kept. */

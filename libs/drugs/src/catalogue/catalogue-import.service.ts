@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { advisoryXactLock, Clock } from '@yg/core';
+import { advisoryXactLock, Clock, readStoredChunks } from '@yg/core';
 import { AuditService } from '@yg/audit';
 import { OutboxService } from '@yg/outbox';
 import { RealtimeEmitter } from '@yg/realtime';
@@ -250,22 +250,7 @@ export class CatalogueImporter {
 
   /** The uploaded bytes, read back in order over the pool (the transaction's connection is busy with COPY). */
   private storedFile(importId: string): Readable {
-    const ds = this.dataSource;
-    async function* chunks(): AsyncGenerator<Buffer> {
-      let seq = -1;
-      for (;;) {
-        const rows: { seq: number; data: Buffer }[] = await ds.query(
-          `SELECT seq, data FROM drug_catalogue_upload_chunk WHERE import_id = $1 AND seq > $2 ORDER BY seq LIMIT 8`,
-          [importId, seq],
-        );
-        if (!rows.length) return;
-        for (const r of rows) {
-          seq = r.seq;
-          yield r.data;
-        }
-      }
-    }
-    return Readable.from(chunks(), { objectMode: false });
+    return readStoredChunks(this.dataSource, 'drug_catalogue_upload_chunk', 'import_id', importId);
   }
 
   /** The file's good rows as COPY text; bad rows counted and the first ones kept with line and reason. */

@@ -1,8 +1,7 @@
 import { Controller, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
 import type { Request } from 'express';
-import { AuthUser, CurrentUser, Role, Roles } from '@yg/core';
+import { AuthUser, CurrentUser, HttpErrorFilter, Role, Roles } from '@yg/core';
 import { CatalogueUploadReceipt, CatalogueUploadService } from './catalogue-upload.service';
-import { HttpErrorFilter } from './http-error.filter';
 
 /**
  * `POST /drugs/catalogues/upload` (multipart/form-data, bearer token): fields `institutionId`

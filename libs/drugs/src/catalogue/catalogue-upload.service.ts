@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Busboy from 'busboy';
+import type Busboy from 'busboy';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { isUUID } from 'class-validator';
@@ -12,11 +10,14 @@ import {
   AppConfig,
   AuthUser,
   BadInputError,
+  cleanFileName,
   ConflictError,
-  DomainError,
   isUniqueViolation,
   JOBS,
+  MultipartFileReceiver,
   QUEUES,
+  storeInChunks,
+  UnsupportedMediaTypeError,
 } from '@yg/core';
 import { AuditService } from '@yg/audit';
 import { OutboxService } from '@yg/outbox';
@@ -24,10 +25,6 @@ import { ImportFormat, ImportStatus } from '../domain/drug.enums';
 import { formatOf, ImportFileError } from '../files/tabular';
 import { CatalogueAccess } from './catalogue-access.service';
 
-/** Bytes per stored chunk: what one upload holds in memory at a time. */
-const CHUNK_BYTES = 256 * 1024;
-/** Multipart framing and the small fields around the file. */
-const MULTIPART_SLACK = 64 * 1024;
 /** An upload still UPLOADING after this is a crashed one (requests end long before). */
 const STALE_UPLOAD = '15 minutes';
 
@@ -48,31 +45,6 @@ const MIME_TYPES: Record<ImportFormat, Set<string>> = {
 };
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-export class PayloadTooLargeError extends DomainError {
-  constructor(limit: number) {
-    super(
-      'PAYLOAD_TOO_LARGE',
-      `文件超过 ${Math.floor(limit / (1024 * 1024))} MB 上限,请拆分后上传 ` +
-        `(the file is larger than the ${limit}-byte limit; split it)`,
-      { limitBytes: limit },
-    );
-  }
-}
-
-export class UnsupportedMediaTypeError extends DomainError {
-  constructor(message: string) {
-    super('UNSUPPORTED_MEDIA_TYPE', message);
-  }
-}
-
-export class UploadsBusyError extends DomainError {
-  constructor() {
-    super('RATE_LIMITED', '当前上传较多,请稍后重试 (too many uploads at once; retry shortly)', {
-      retryable: true,
-    });
-  }
-}
-
 export interface CatalogueUploadReceipt {
   importId: string;
   status: ImportStatus;
@@ -90,16 +62,16 @@ export interface CatalogueImportPayload {
 
 /**
  * Receives a member's catalogue file over HTTP multipart and keeps it in Postgres, in chunks,
- * for the worker: no directory shared between api and worker copies. Streamed: the size limit
- * is counted as bytes arrive (a declared Content-Length over it is refused before reading), and
- * each chunk is written as it fills, so an upload holds one chunk in memory and no database
- * connection between chunks. The import row is UPLOADING meanwhile (one open import per
+ * for the worker (the streamed transport and its limits: @yg/core uploads). The import row is UPLOADING meanwhile (one open import per
  * institution); only a complete file becomes QUEUED, with its job, in one transaction. A refused
  * or broken upload leaves nothing behind.
  */
 @Injectable()
 export class CatalogueUploadService {
-  private streaming = 0;
+  private readonly receiver = new MultipartFileReceiver(() => ({
+    maxBytes: this.maxBytes,
+    concurrency: this.config.drugs.uploadConcurrency,
+  }));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -113,112 +85,8 @@ export class CatalogueUploadService {
     return this.config.drugs.uploadMaxBytes;
   }
 
-  async receive(user: AuthUser, req: Request): Promise<CatalogueUploadReceipt> {
-    if (!/^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '')) {
-      throw new UnsupportedMediaTypeError(
-        '请以 multipart/form-data 上传,文件字段名为 file (send multipart/form-data with the file in a field named "file")',
-      );
-    }
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > this.maxBytes + MULTIPART_SLACK) {
-      throw new PayloadTooLargeError(this.maxBytes);
-    }
-    if (this.streaming >= this.config.drugs.uploadConcurrency) throw new UploadsBusyError();
-    this.streaming++;
-    try {
-      return await this.parse(user, req);
-    } finally {
-      this.streaming--;
-    }
-  }
-
-  private parse(user: AuthUser, req: Request): Promise<CatalogueUploadReceipt> {
-    let bb: Busboy.Busboy;
-    try {
-      bb = Busboy({
-        headers: req.headers,
-        // Browsers and curl send file names as raw UTF-8 (Chinese names), not latin1.
-        defParamCharset: 'utf8',
-        // One byte past the limit: busboy flags a file that reaches its limit exactly.
-        limits: {
-          fileSize: this.maxBytes + 1,
-          files: 1,
-          fields: 8,
-          fieldSize: 512,
-          parts: 10,
-          headerPairs: 20,
-        },
-      });
-    } catch {
-      return Promise.reject(new BadInputError('multipart 格式错误 (malformed multipart request)'));
-    }
-    return new Promise<CatalogueUploadReceipt>((resolve, reject) => {
-      const fields: Record<string, string> = {};
-      let file = false;
-      let settled = false;
-      const fail = (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        req.unpipe(bb);
-        bb.destroy();
-        reject(err);
-      };
-      const tooMany = () =>
-        fail(new BadInputError('每次只能上传一个文件 (one file per upload, field "file")'));
-      bb.on('field', (name, value, info) => {
-        if (file) return fail(new BadInputError('字段须在文件之前 (send the fields before the file)'));
-        if (info.valueTruncated)
-          return fail(new BadInputError(`字段 ${name.slice(0, 40)} 过长 (field too long)`));
-        fields[name] = value;
-      });
-      bb.on('file', (name, stream, info) => {
-        if (file || name !== 'file') {
-          stream.resume();
-          return tooMany();
-        }
-        file = true;
-        stream.once('limit', () => {
-          // Stop reading now; end the form once busboy has left the write it is in.
-          req.unpipe(bb);
-          setImmediate(() => bb.destroy(new PayloadTooLargeError(this.maxBytes)));
-        });
-        this.store(user, fields, stream, info).then(
-          (receipt) => {
-            settled = true;
-            resolve(receipt);
-          },
-          (err: unknown) => fail(err),
-        );
-      });
-      bb.on('filesLimit', tooMany);
-      bb.on('partsLimit', tooMany);
-      bb.on('fieldsLimit', () => fail(new BadInputError('字段过多 (too many fields)')));
-      // With a file in flight its stream fails with the same error, and store() reports it once
-      // the partial upload is removed.
-      bb.on('error', (err: unknown) => {
-        if (file) return;
-        fail(
-          err instanceof DomainError
-            ? err
-            : new BadInputError(
-                `multipart 格式错误 (malformed multipart request): ${(err as Error).message}`,
-              ),
-        );
-      });
-      bb.on('close', () => {
-        if (!file)
-          fail(
-            new BadInputError(
-              '请求中没有文件,字段名应为 file (no file in the request; use the field "file")',
-            ),
-          );
-      });
-      // A client that goes away mid-upload: end the form so the file stream fails and the row is removed.
-      req.once('close', () => {
-        if (!req.complete) bb.destroy(new BadInputError('上传中断 (the upload was interrupted)'));
-      });
-      req.pipe(bb);
-    });
+  receive(user: AuthUser, req: Request): Promise<CatalogueUploadReceipt> {
+    return this.receiver.receive(req, (fields, stream, info) => this.store(user, fields, stream, info));
   }
 
   private async store(
@@ -257,35 +125,18 @@ export class CatalogueUploadService {
 
     const importId = await this.open(user, institutionId, fileName, format, fullImport);
     try {
-      const hash = createHash('sha256');
-      let size = 0;
-      let seq = 0;
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
-      const flush = async () => {
-        if (!pendingBytes) return;
-        const data = Buffer.concat(pending, pendingBytes);
-        pending = [];
-        pendingBytes = 0;
-        await this.dataSource.query(
-          `INSERT INTO drug_catalogue_upload_chunk (import_id, seq, tenant_id, data) VALUES ($1, $2, $3, $4)`,
-          [importId, seq++, user.tenantId, data],
-        );
-      };
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (size === 0) assertContent(format, chunk);
-        hash.update(chunk);
-        size += chunk.length;
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        if (pendingBytes >= CHUNK_BYTES) await flush();
-      }
-      if ((stream as Readable & { truncated?: boolean }).truncated || size > this.maxBytes) {
-        throw new PayloadTooLargeError(this.maxBytes);
-      }
-      if (size === 0) throw new BadInputError('文件为空 (the file is empty)');
-      await flush();
-      const sha256 = hash.digest('hex');
+      const { size, sha256 } = await storeInChunks(
+        stream,
+        this.maxBytes,
+        (seq, data) =>
+          this.dataSource
+            .query(
+              `INSERT INTO drug_catalogue_upload_chunk (import_id, seq, tenant_id, data) VALUES ($1, $2, $3, $4)`,
+              [importId, seq, user.tenantId, data],
+            )
+            .then(() => undefined),
+        (first) => assertContent(format, first),
+      );
       await this.queue(user, importId, institutionId, { fileName, format, size, sha256, fullImport });
       return {
         importId,
@@ -385,15 +236,6 @@ function parseFlag(v: string | undefined): boolean {
   if (k === '' || k === 'true' || k === '1' || k === 'yes') return true;
   if (k === 'false' || k === '0' || k === 'no') return false;
   throw new BadInputError('full 应为 true 或 false (full must be true or false)', { field: 'full' });
-}
-
-/** The base name a browser or curl sent, without control characters, bounded. */
-function cleanFileName(name: string | undefined): string {
-  const base = basename((name ?? '').replace(/\\/g, '/'))
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .trim();
-  return (base || 'upload').slice(-120);
 }
 
 /** The first bytes must be what the extension says: a zip for .xlsx, text for .csv. */

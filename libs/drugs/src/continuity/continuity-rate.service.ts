@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser, ForbiddenError, hasRole, Role } from '@yg/core';
 import { InstitutionKind, NetworkService } from '@yg/network';
 import { ReferralReads } from '@yg/referrals';
@@ -17,6 +17,7 @@ interface Row {
   referral_id: string;
   receiving_institution_id: string;
   referral_submitted_at: Date;
+  month: string;
   plan_item_id: string;
   position: number;
   drug_text: string;
@@ -24,6 +25,11 @@ interface Row {
   supply_id: string | null;
   supply_number: string | null;
   received_at: Date | null;
+}
+
+/** One plan item of the rate's denominator, with the month (consortium time) it counts in. */
+export interface ContinuityRateItem extends ContinuityRateItemModel {
+  month: string;
 }
 
 /**
@@ -42,56 +48,13 @@ export class ContinuityRateService {
   async rate(user: AuthUser, args: ContinuityRateArgs): Promise<ContinuityRateModel> {
     const institutionId = await this.scope(user, args.institutionId);
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      const rows: Row[] = await em.query(
-        `WITH bounds AS (
-           SELECT ($2 || '-01')::timestamp AT TIME ZONE c.time_zone AS lo,
-                  (($2 || '-01')::timestamp + interval '1 month') AT TIME ZONE c.time_zone AS hi
-             FROM consortium c WHERE c.id = $1)
-         SELECT c.referral_id, c.receiving_institution_id, c.referral_submitted_at,
-                r.plan_item_id, p.position, p.drug_text, r.outcome,
-                s.id AS supply_id, s.number AS supply_number, s.received_at
-           FROM bounds b
-           JOIN medication_continuity_check c
-             ON c.tenant_id = $1 AND c.trigger = 'SUBMISSION'
-            AND c.referral_submitted_at >= b.lo AND c.referral_submitted_at < b.hi
-            AND ($3::uuid IS NULL OR c.receiving_institution_id = $3)
-           JOIN medication_continuity_result r ON r.check_id = c.id
-           JOIN medication_plan_item p ON p.id = r.plan_item_id
-           LEFT JOIN LATERAL (
-             SELECT s.id, s.number, s.received_at FROM supply_request s
-              WHERE s.plan_item_id = p.id AND s.state = 'RECEIVED'
-              ORDER BY s.received_at, s.id LIMIT 1) s ON true
-          ORDER BY c.referral_submitted_at, c.referral_id, p.position`,
-        [user.tenantId, args.month, institutionId],
+      const items = await this.items(
+        em,
+        user.tenantId,
+        args.month,
+        args.month,
+        institutionId ? [institutionId] : null,
       );
-      const referrals = new Map(
-        (await this.reads.summaries(em, user.tenantId, [...new Set(rows.map((r) => r.referral_id))])).map(
-          (r) => [r.id, r],
-        ),
-      );
-      const items: ContinuityRateItemModel[] = rows.map((r) => {
-        const ref = referrals.get(r.referral_id);
-        const arrivedAt = ref?.arrivedAt ?? null;
-        const suppliedAt = r.received_at ? new Date(r.received_at) : null;
-        const verdict = rateVerdict(r.outcome, suppliedAt, arrivedAt);
-        return {
-          referralId: r.referral_id,
-          referralNumber: ref?.number ?? '',
-          receivingInstitutionId: r.receiving_institution_id,
-          submittedAt: new Date(r.referral_submitted_at),
-          arrivedAt,
-          planItemId: r.plan_item_id,
-          position: r.position,
-          drug: r.drug_text,
-          outcome: r.outcome,
-          counted: verdict.counted,
-          basis: verdict.basis,
-          reason: verdict.reason,
-          supplyRequestId: r.supply_id,
-          supplyRequestNumber: r.supply_number,
-          suppliedAt,
-        };
-      });
       const rows_ = new Map<string, ContinuityRateRowModel>();
       for (const i of items) {
         const row = rows_.get(i.receivingInstitutionId) ?? {
@@ -116,6 +79,73 @@ export class ContinuityRateService {
         rate: rateOf(numerator, items.length),
         byInstitution,
         items,
+      };
+    });
+  }
+
+  /**
+   * Every denominator item of the months from..to (both included) at the given receiving
+   * institutions (null: all), each with its verdict and month; the indicators count these.
+   */
+  async items(
+    em: EntityManager,
+    tenantId: string,
+    from: string,
+    to: string,
+    institutionIds: readonly string[] | null,
+  ): Promise<ContinuityRateItem[]> {
+    const rows: Row[] = await em.query(
+      `WITH bounds AS (
+         SELECT c.time_zone AS tz,
+                ($2 || '-01')::timestamp AT TIME ZONE c.time_zone AS lo,
+                (($3 || '-01')::timestamp + interval '1 month') AT TIME ZONE c.time_zone AS hi
+           FROM consortium c WHERE c.id = $1)
+       SELECT c.referral_id, c.receiving_institution_id, c.referral_submitted_at,
+              to_char(c.referral_submitted_at AT TIME ZONE b.tz, 'YYYY-MM') AS month,
+              r.plan_item_id, p.position, p.drug_text, r.outcome,
+              s.id AS supply_id, s.number AS supply_number, s.received_at
+         FROM bounds b
+         JOIN medication_continuity_check c
+           ON c.tenant_id = $1 AND c.trigger = 'SUBMISSION'
+          AND c.referral_submitted_at >= b.lo AND c.referral_submitted_at < b.hi
+          AND ($4::uuid[] IS NULL OR c.receiving_institution_id = ANY($4))
+         JOIN medication_continuity_result r ON r.check_id = c.id
+         JOIN medication_plan_item p ON p.id = r.plan_item_id
+         LEFT JOIN LATERAL (
+           SELECT s.id, s.number, s.received_at FROM supply_request s
+            WHERE s.plan_item_id = p.id AND s.state = 'RECEIVED'
+            ORDER BY s.received_at, s.id LIMIT 1) s ON true
+        ORDER BY c.referral_submitted_at, c.referral_id, p.position`,
+      [tenantId, from, to, institutionIds],
+    );
+    const referrals = new Map(
+      (await this.reads.summaries(em, tenantId, [...new Set(rows.map((r) => r.referral_id))])).map((r) => [
+        r.id,
+        r,
+      ]),
+    );
+    return rows.map((r) => {
+      const ref = referrals.get(r.referral_id);
+      const arrivedAt = ref?.arrivedAt ?? null;
+      const suppliedAt = r.received_at ? new Date(r.received_at) : null;
+      const verdict = rateVerdict(r.outcome, suppliedAt, arrivedAt);
+      return {
+        month: r.month,
+        referralId: r.referral_id,
+        referralNumber: ref?.number ?? '',
+        receivingInstitutionId: r.receiving_institution_id,
+        submittedAt: new Date(r.referral_submitted_at),
+        arrivedAt,
+        planItemId: r.plan_item_id,
+        position: r.position,
+        drug: r.drug_text,
+        outcome: r.outcome,
+        counted: verdict.counted,
+        basis: verdict.basis,
+        reason: verdict.reason,
+        supplyRequestId: r.supply_id,
+        supplyRequestNumber: r.supply_number,
+        suppliedAt,
       };
     });
   }

@@ -39,6 +39,6 @@ export class ContinuityCoreModule {}
     ContinuityRateResolver,
     ContinuityRateRowResolver,
   ],
-  exports: [ContinuityCoreModule, ContinuityQueries],
+  exports: [ContinuityCoreModule, ContinuityQueries, ContinuityRateService],
 })
 export class ContinuityModule {}

@@ -3,7 +3,7 @@ import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { advisoryXactLock, BadInputError, Clock, JOBS, NotFoundError, QUEUES } from '@yg/core';
 import { AuditService, PLATFORM_TENANT } from '@yg/audit';
 import { OutboxService } from '@yg/outbox';
@@ -20,8 +20,8 @@ import {
   parseDictionaryRow,
   RowRules,
 } from '../domain/dictionary-columns';
-import { formatOf, ImportFileError, readTable, TableRow } from '../files/tabular';
-import { copyIn, copyLine } from '../files/copy';
+import { fileSha256, formatOf, ImportFileError, readTable, TableRow } from '../files/tabular';
+import { copyIn, copyText } from '../files/copy';
 
 /** Bad rows kept with their reasons; past this they are only counted. */
 export const IMPORT_ERRORS_KEPT = 1000;
@@ -89,50 +89,30 @@ const DIRECT_COLUMNS = [
   'last_seen_edition_id',
 ];
 
-function stageLine(line: number, r: DictionaryRow): string {
-  return copyLine([
-    line,
-    r.code,
-    r.kind,
-    r.classCode,
-    r.productKey,
-    r.specNo,
-    r.packNo,
-    r.makerCode,
-    r.genericName,
-    r.dosageForm,
-    r.spec,
-    r.maker,
-    r.tradeName,
-    r.approvalNo,
-    r.insuranceClass,
-    r.essential,
-    r.essentialEdition,
-  ]);
+// The code's parts, the insurance class, the essential-list edition and the edition id are
+// letters, digits and dashes (checked by the row's validation): only the free texts may need
+// COPY's escapes. Built as one template per row: this runs 280k times for a full list.
+const N = '\\N';
+
+function texts(r: DictionaryRow): string {
+  return `${copyText(r.genericName)}\t${copyText(r.dosageForm)}\t${copyText(r.spec)}\t${copyText(r.maker)}\t${copyText(r.tradeName)}\t${copyText(r.approvalNo)}\t${r.insuranceClass ?? N}`;
 }
 
-function directLine(r: DictionaryRow, editionId: string): string {
-  return copyLine([
-    r.code,
-    r.kind,
-    r.classCode,
-    r.productKey,
-    r.specNo,
-    r.packNo,
-    r.makerCode,
-    r.genericName,
-    r.dosageForm,
-    r.spec,
-    r.maker,
-    r.tradeName,
-    r.approvalNo,
-    r.insuranceClass,
-    r.essential ?? false,
-    r.essential ? r.essentialEdition : null,
-    'ACTIVE',
-    editionId,
-    editionId,
-  ]);
+function stageLine(line: number, r: DictionaryRow): string {
+  const essential = r.essential === null ? N : r.essential ? 't' : 'f';
+  return `${line}\t${r.code}\t${r.kind}\t${r.classCode}\t${r.productKey}\t${r.specNo}\t${r.packNo}\t${r.makerCode}\t${texts(r)}\t${essential}\t${r.essentialEdition ?? N}\n`;
+}
+
+/** `seen`: the first and last-seen edition columns, as COPY text. */
+function directLine(r: DictionaryRow, seen: string): string {
+  const essential = r.essential ? `t\t${r.essentialEdition}` : `f\t${N}`;
+  return `${r.code}\t${r.kind}\t${r.classCode}\t${r.productKey}\t${r.specNo}\t${r.packNo}\t${r.makerCode}\t${texts(r)}\t${essential}\tACTIVE\t${seen}\n`;
+}
+
+/** The current edition (see `current` on drug_dictionary_edition) as an import found it. */
+interface Current {
+  id: string;
+  seq: number;
 }
 
 interface ReadStats {
@@ -143,6 +123,8 @@ interface ReadStats {
   codesDistinct: number;
   headerFound: boolean;
   firstRow: string[] | null;
+  /** Distinct (product key, name) pairs of the kept rows, as `key \0 name` (NUL is refused in names). */
+  names: Set<string>;
 }
 
 /**
@@ -283,10 +265,51 @@ export class DrugDictionaryImporter {
       .findOneByOrFail({ id: run.editionId });
     const rules = await this.rowRules(em, run.essentialEdition);
 
+    // The same file loaded before for the same edition, as the same kind, changes nothing.
+    // When such a run exists, the file's hash (read at disk speed) settles it before any parsing.
+    const [similar]: unknown[] = await em.query(
+      `SELECT 1 FROM drug_dictionary_import
+        WHERE status = 'DONE' AND edition_id = $1 AND full_edition = $2
+          AND essential_edition IS NOT DISTINCT FROM $3
+        LIMIT 1`,
+      [run.editionId, run.fullEdition, run.essentialEdition],
+    );
+    if (similar) {
+      const sha256 = await fileSha256(run.sourcePath);
+      const dup = await repo.findOne({
+        where: {
+          status: ImportStatus.DONE,
+          fileSha256: sha256,
+          editionId: run.editionId,
+          fullEdition: run.fullEdition,
+          essentialEdition: run.essentialEdition ?? IsNull(),
+        },
+        order: { finishedAt: 'ASC' },
+      });
+      if (dup) {
+        return this.finish(em, run, edition, {
+          rowsTotal: dup.rowsTotal,
+          rowsOk: dup.rowsOk,
+          rowsBad: dup.rowsBad,
+          codesDistinct: dup.codesDistinct,
+          errors: dup.errors,
+          fileSha256: sha256,
+          status: ImportStatus.SKIPPED,
+          duplicateOf: dup.id,
+        });
+      }
+    }
+
     // Into an empty dictionary the merge would insert every row: the rows go straight into
-    // drug_code (COPY writes rows in batches, INSERT … SELECT one by one), under a savepoint in
-    // case the file turns out to be one loaded before.
+    // drug_code (COPY writes rows in batches, INSERT … SELECT one by one).
     const direct = !(await em.query(`SELECT 1 FROM drug_code LIMIT 1`)).length;
+    // The newest full edition becomes the current one: the codes it lists unchanged are not
+    // written (their empty last-seen edition means "the current one").
+    const [cur]: { id: string; seq: string }[] = await em.query(
+      `SELECT id, seq FROM drug_dictionary_edition WHERE current`,
+    );
+    const current: Current | null = cur ? { id: cur.id, seq: Number(cur.seq) } : null;
+    const becomesCurrent = run.fullEdition && (await this.isNewest(em, Number(edition.seq)));
     const stats: ReadStats = {
       rowsTotal: 0,
       rowsOk: 0,
@@ -295,14 +318,16 @@ export class DrugDictionaryImporter {
       codesDistinct: 0,
       headerFound: false,
       firstRow: null,
+      names: new Set(),
     };
     const reading = readTable(run.sourcePath, run.format);
     if (direct) {
-      await em.query(`SAVEPOINT dictionary_load`);
       await copyIn(
         em,
         `COPY drug_code (${DIRECT_COLUMNS.join(', ')}) FROM STDIN`,
-        this.stageChunks(reading.rows, rules, stats, (_line, r) => directLine(r, edition.id)),
+        this.stageChunks(reading.rows, rules, stats, (_line, r) =>
+          directLine(r, becomesCurrent ? `${edition.id}\t${N}` : `${edition.id}\t${edition.id}`),
+        ),
       );
     } else {
       await em.query(`CREATE TEMP TABLE drug_code_stage (
@@ -338,24 +363,14 @@ export class DrugDictionaryImporter {
       fileSha256: sha256,
     };
 
-    const [dup]: { id: string }[] = await em.query(
-      `SELECT id FROM drug_dictionary_import
-        WHERE status = 'DONE' AND file_sha256 = $1 AND edition_id = $2 AND full_edition = $3
-          AND essential_edition IS NOT DISTINCT FROM $4
-        ORDER BY finished_at LIMIT 1`,
-      [sha256, run.editionId, run.fullEdition, run.essentialEdition],
-    );
-    if (dup) {
-      if (direct) await em.query(`ROLLBACK TO SAVEPOINT dictionary_load`);
-      return this.finish(em, run, edition, {
-        ...counts,
-        status: ImportStatus.SKIPPED,
-        duplicateOf: dup.id,
-      });
-    }
     const merged = direct
       ? { inserted: stats.codesDistinct, updated: 0, retired: 0, reactivated: 0 }
-      : await this.merge(em, run, edition);
+      : await this.merge(em, edition, current, becomesCurrent);
+    await this.keepNames(em, stats.names);
+    if (becomesCurrent && current?.id !== edition.id) {
+      await em.query(`UPDATE drug_dictionary_edition SET current = false WHERE current`);
+      await em.query(`UPDATE drug_dictionary_edition SET current = true WHERE id = $1`, [edition.id]);
+    }
     return this.finish(em, run, edition, { ...counts, ...merged, status: ImportStatus.DONE });
   }
 
@@ -373,6 +388,8 @@ export class DrugDictionaryImporter {
     let sheet = 0;
     let columns: DictionaryColumns | null = null;
     const seen = new Set<string>();
+    // A product's name as last added, so most rows skip building the pair's key.
+    const named = new Map<string, string>();
     for await (const batch of rows) {
       let out = '';
       for (const { sheet: s, line, cells } of batch) {
@@ -402,6 +419,11 @@ export class DrugDictionaryImporter {
         stats.rowsOk++;
         if (seen.has(verdict.row.code)) continue;
         seen.add(verdict.row.code);
+        const { productKey, genericName } = verdict.row;
+        if (named.get(productKey) !== genericName) {
+          named.set(productKey, genericName);
+          stats.names.add(`${productKey}\0${genericName}`);
+        }
         out += toLine(line, verdict.row);
       }
       if (out) yield out;
@@ -412,18 +434,29 @@ export class DrugDictionaryImporter {
   /**
    * Set-based merge of the staged rows (one row per code): changed codes updated (only by an
    * edition at least as new as the one that last saw them), new ones inserted, and, for the
-   * newest full edition, codes it no longer lists retired. A value the file leaves empty never
-   * erases a stored one.
+   * edition that becomes the current one, codes it no longer lists retired. A value the file
+   * leaves empty never erases a stored one. Codes the current edition lists unchanged are not
+   * written at all: that was most of a new edition's time (a new version of every row).
    */
   private async merge(
     em: EntityManager,
-    run: DrugDictionaryImportEntity,
     edition: DrugDictionaryEditionEntity,
+    current: Current | null,
+    becomesCurrent: boolean,
   ): Promise<{ inserted: number; updated: number; retired: number; reactivated: number }> {
     // The staging table has no statistics (ANALYZE of 280k rows costs a quarter of a second), so
     // the planner would guess a handful of rows and loop over the dictionary: hash joins always.
     await em.query(`SET LOCAL enable_nestloop = off`);
     const seq = Number(edition.seq);
+    // Which codes this edition may overwrite: those last seen by an edition not newer than it
+    // (an empty last-seen edition stands for the current one). Editions are few: listed here.
+    const notNewer: string[] = (
+      await em.query(`SELECT id FROM drug_dictionary_edition WHERE seq <= $1`, [seq])
+    ).map((r: { id: string }) => r.id);
+    const currentNotNewer = !!current && current.seq <= seq;
+    const mayWrite = `(c.last_seen_edition_id = ANY($1::uuid[]) OR (c.last_seen_edition_id IS NULL AND $2::boolean))`;
+    // The last-seen edition this import writes: empty for the current edition.
+    const lastSeen = becomesCurrent ? null : edition.id;
     const differs = `(
         s.generic_name IS DISTINCT FROM c.generic_name
         OR coalesce(s.dosage_form, c.dosage_form) IS DISTINCT FROM c.dosage_form
@@ -433,14 +466,31 @@ export class DrugDictionaryImporter {
         OR coalesce(s.approval_no, c.approval_no) IS DISTINCT FROM c.approval_no
         OR coalesce(s.insurance_class, c.insurance_class) IS DISTINCT FROM c.insurance_class
         OR (s.essential IS NOT NULL AND (s.essential, s.essential_edition) IS DISTINCT FROM (c.essential, c.essential_edition)))`;
-    const [counts]: { inserted: number; updated: number; reactivated: number }[] = await em.query(
-      `SELECT count(*) FILTER (WHERE c.code IS NULL)::int AS inserted,
-              count(*) FILTER (WHERE c.code IS NOT NULL AND e.seq <= $1 AND ${differs})::int AS updated,
-              count(*) FILTER (WHERE c.status = 'RETIRED' AND e.seq <= $1)::int AS reactivated
+    // One pass over both sides (a hash full join) sorts out what this edition changes: codes
+    // new to the dictionary, codes it lists that must be written, and, for the edition that
+    // becomes the current one, active codes it no longer lists. The rest (for a new edition of
+    // the full list, nearly every code) is left alone; the writes then go by primary key.
+    await em.query(
+      `CREATE TEMP TABLE drug_code_change ON COMMIT DROP AS
+       SELECT s.*, coalesce(s.code, c.code) AS target,
+              CASE WHEN c.code IS NULL THEN 'NEW' WHEN s.code IS NULL THEN 'GONE' ELSE 'LISTED' END AS action,
+              c.status = 'RETIRED' AS was_retired,
+              c.last_seen_edition_id AS old_last_seen,
+              s.code IS NOT NULL AND c.code IS NOT NULL AND ${differs} AS differs
          FROM drug_code_stage s
-         LEFT JOIN drug_code c ON c.code = s.code
-         LEFT JOIN drug_dictionary_edition e ON e.id = c.last_seen_edition_id`,
-      [seq],
+         FULL JOIN drug_code c ON c.code = s.code
+        WHERE c.code IS NULL
+           OR (s.code IS NULL AND $4::boolean AND c.status = 'ACTIVE')
+           OR (s.code IS NOT NULL AND ${mayWrite}
+               AND (c.last_seen_edition_id IS DISTINCT FROM $3::uuid OR c.status = 'RETIRED' OR ${differs}))`,
+      [notNewer, currentNotNewer, lastSeen, becomesCurrent],
+    );
+    await em.query(`SET LOCAL enable_nestloop = on`);
+    const [counts]: { inserted: number; updated: number; reactivated: number }[] = await em.query(
+      `SELECT count(*) FILTER (WHERE action = 'NEW')::int AS inserted,
+              count(*) FILTER (WHERE action = 'LISTED' AND differs)::int AS updated,
+              count(*) FILTER (WHERE action = 'LISTED' AND was_retired)::int AS reactivated
+         FROM drug_code_change`,
     );
     // Codes this edition lists: their data, and the last edition that listed them.
     await em.query(
@@ -456,12 +506,11 @@ export class DrugDictionaryImporter {
          essential_edition = CASE WHEN s.essential IS NULL THEN c.essential_edition WHEN s.essential THEN s.essential_edition END,
          status = 'ACTIVE',
          retired_in_edition_id = NULL,
-         last_seen_edition_id = $1,
+         last_seen_edition_id = $1::uuid,
          updated_at = now()
-       FROM drug_code_stage s, drug_dictionary_edition e
-       WHERE c.code = s.code AND e.id = c.last_seen_edition_id AND e.seq <= $2
-         AND (c.last_seen_edition_id <> $1 OR c.status = 'RETIRED' OR ${differs})`,
-      [edition.id, seq],
+       FROM drug_code_change s
+       WHERE s.action = 'LISTED' AND c.code = s.target`,
+      [lastSeen],
     );
     await em.query(
       `INSERT INTO drug_code (code, kind, class_code, product_key, spec_no, pack_no, maker_code, generic_name,
@@ -469,29 +518,45 @@ export class DrugDictionaryImporter {
          status, first_seen_edition_id, last_seen_edition_id)
        SELECT code, kind, class_code, product_key, spec_no, pack_no, maker_code, generic_name,
               dosage_form, spec, maker, trade_name, approval_no, insurance_class, coalesce(essential, false),
-              CASE WHEN essential THEN essential_edition END, 'ACTIVE', $1, $1
-         FROM drug_code_stage s
-        WHERE NOT EXISTS (SELECT 1 FROM drug_code c WHERE c.code = s.code)
+              CASE WHEN essential THEN essential_edition END, 'ACTIVE', $1, $2::uuid
+         FROM drug_code_change
+        WHERE action = 'NEW'
         ORDER BY code`,
-      [edition.id],
+      [edition.id, lastSeen],
     );
-    let retired = 0;
-    if (run.fullEdition && (await this.isNewest(em, seq))) {
-      // As the newest edition, it is now the last to have seen every code it lists; a second
-      // file of the same edition must also retire what the first listed and it does not.
-      const [again]: unknown[] = await em.query(
-        `SELECT 1 FROM drug_dictionary_import WHERE edition_id = $1 AND status = 'DONE' LIMIT 1`,
-        [edition.id],
-      );
-      const res: [unknown, number] = await em.query(
-        `UPDATE drug_code c SET status = 'RETIRED', retired_in_edition_id = $1, updated_at = now()
-          WHERE c.status = 'ACTIVE' AND (c.last_seen_edition_id <> $1
-            ${again ? 'OR NOT EXISTS (SELECT 1 FROM drug_code_stage s WHERE s.code = c.code)' : ''})`,
-        [edition.id],
-      );
-      retired = res[1];
-    }
+    // Active codes it does not list go, their last-seen edition written out (an empty one was
+    // the current edition until now). A second file of the current edition retires what the
+    // first listed and it does not, as well.
+    const res: [unknown, number] = await em.query(
+      `UPDATE drug_code c SET status = 'RETIRED', retired_in_edition_id = $1,
+         last_seen_edition_id = coalesce(g.old_last_seen, $2::uuid), updated_at = now()
+        FROM drug_code_change g
+       WHERE g.action = 'GONE' AND c.code = g.target`,
+      [edition.id, current?.id ?? null],
+    );
+    const retired = res[1];
     return { inserted: counts.inserted, updated: counts.updated, reactivated: counts.reactivated, retired };
+  }
+
+  /**
+   * Every code's (product key, name) pair, for name search (drug_product_name): a few thousand
+   * pairs for a full list. Pairs no code has any more stay; a search also compares the code's
+   * own name, so they find nothing.
+   */
+  private async keepNames(em: EntityManager, names: Set<string>): Promise<void> {
+    const keys: string[] = [];
+    const values: string[] = [];
+    for (const pair of names) {
+      const at = pair.indexOf('\0');
+      keys.push(pair.slice(0, at));
+      values.push(pair.slice(at + 1));
+    }
+    await em.query(
+      `INSERT INTO drug_product_name (product_key, generic_name)
+       SELECT * FROM unnest($1::text[], $2::text[]) ORDER BY 1, 2
+       ON CONFLICT DO NOTHING`,
+      [keys, values],
+    );
   }
 
   /** Newest among the editions that have been loaded (an edition merely requested does not count). */

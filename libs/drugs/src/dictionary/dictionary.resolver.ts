@@ -80,8 +80,11 @@ export class DrugDictionaryResolver {
   @ResolveField(() => DrugDictionaryEditionModel, {
     description: '最近收录的版本 Latest edition that listed it',
   })
-  lastSeenEdition(@Parent() d: DrugCodeEntity, @Context() ctx: GqlContext) {
-    return ctx.loaders.get(this.dictionary.editionLoader).load(d.lastSeenEditionId);
+  async lastSeenEdition(@Parent() d: DrugCodeEntity, @Context() ctx: GqlContext) {
+    // An empty last-seen edition: listed by the current edition.
+    const id =
+      d.lastSeenEditionId ?? (await ctx.loaders.get(this.dictionary.currentEditionLoader).load(true));
+    return id ? ctx.loaders.get(this.dictionary.editionLoader).load(id) : null;
   }
 
   @ResolveField(() => DrugDictionaryEditionModel, {

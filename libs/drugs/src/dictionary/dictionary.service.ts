@@ -28,7 +28,16 @@ export class DrugDictionaryService {
           n: range.prefix.length,
         });
       } else {
-        qb.andWhere(`d.generic_name LIKE :pattern`, { pattern: containsPattern(args.search.trim()) });
+        // Names are searched among the distinct (product key, name) pairs (trigram index), and
+        // their codes found by the primary key's range: a product's codes start with its key.
+        qb.andWhere(
+          `d.generic_name LIKE :pattern AND d.code IN (
+             SELECT c.code FROM drug_product_name n
+               JOIN drug_code c ON c.code >= n.product_key AND c.code < n.product_key || '~'
+                AND c.generic_name = n.generic_name
+              WHERE n.generic_name LIKE :pattern)`,
+          { pattern: containsPattern(args.search.trim()) },
+        );
       }
     }
     if (args.kind) qb.andWhere('d.kind = :kind', { kind: args.kind });
@@ -111,6 +120,15 @@ export class DrugDictionaryService {
     new DataLoader(async (codes) => {
       const byCode = await this.drugsByCode([...codes]);
       return codes.map((c) => byCode.get(c) ?? null);
+    });
+
+  /** The current edition's id (the newest full edition loaded), once per request. */
+  readonly currentEditionLoader: LoaderFactory<true, string | null> = () =>
+    new DataLoader(async (keys) => {
+      const [row]: { id: string }[] = await this.dataSource.query(
+        `SELECT id FROM drug_dictionary_edition WHERE current`,
+      );
+      return keys.map(() => row?.id ?? null);
     });
 
   readonly editionLoader: LoaderFactory<string, DrugDictionaryEditionEntity | null> = () =>

@@ -47,7 +47,9 @@ export function normalizeNationalCode(code: string): string {
 
 export function parseNationalCode(code: string): NationalCodeParts | null {
   if (typeof code !== 'string') return null;
-  const c = normalizeNationalCode(code);
+  // A code already in its published form needs no normalising (NFKC is most of the cost of
+  // checking the 280k codes of a full list, and it leaves such a code as it is).
+  const c = X_CODE.test(code) || Z_CODE.test(code) ? code : normalizeNationalCode(code);
   if (X_CODE.test(c)) {
     return {
       code: c,

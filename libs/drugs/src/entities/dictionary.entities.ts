@@ -26,6 +26,8 @@ export class DrugDictionaryEditionEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ type: 'bigint', insert: false, update: false }) seq!: string;
   @Column({ type: 'text' }) name!: string;
+  /** The newest full edition loaded: it lists every active code whose last-seen edition is empty. */
+  @Column({ type: 'boolean', insert: false }) current!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 
@@ -89,7 +91,8 @@ export class DrugCodeEntity {
   @Column({ name: 'essential_edition', type: 'text', nullable: true }) essentialEdition!: string | null;
   @Column({ type: 'text' }) status!: DrugCodeStatus;
   @Column({ name: 'first_seen_edition_id', type: 'uuid' }) firstSeenEditionId!: string;
-  @Column({ name: 'last_seen_edition_id', type: 'uuid' }) lastSeenEditionId!: string;
+  /** Null: listed by the current edition (the newest full one loaded). */
+  @Column({ name: 'last_seen_edition_id', type: 'uuid', nullable: true }) lastSeenEditionId!: string | null;
   @Column({ name: 'retired_in_edition_id', type: 'uuid', nullable: true }) retiredInEditionId!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

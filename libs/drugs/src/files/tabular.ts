@@ -45,7 +45,7 @@ class HashTap extends Transform {
  * Bytes to text, streamed. UTF-8 unless the first chunk is not valid UTF-8, then GB18030 (what
  * Excel and most Chinese HIS exports write). The decoder keeps split characters between chunks.
  */
-class Decode extends Transform {
+export class Decode extends Transform {
   private decoder?: TextDecoder;
   constructor() {
     super({ decodeStrings: true, readableObjectMode: true });
@@ -136,6 +136,17 @@ async function* xlsxRows(input: Readable): AsyncGenerator<TableRow[]> {
   } catch (err) {
     throw fileError(err, 'XLSX');
   }
+}
+
+/** SHA-256 of a file's bytes, hex. */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk);
+  } catch (err) {
+    throw fileError(err, 'CSV');
+  }
+  return hash.digest('hex');
 }
 
 export interface TableReading {

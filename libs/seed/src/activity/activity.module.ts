@@ -41,7 +41,7 @@ export class StoryClock extends Clock {
   providers: [{ provide: getQueueToken(QUEUES.AUDIT), useValue: {} }],
   exports: [getQueueToken(QUEUES.AUDIT)],
 })
-class NoQueuesModule {}
+export class NoQueuesModule {}
 
 /**
  * The api's services (drugs included, so a down-referral's plan is checked on submission), the

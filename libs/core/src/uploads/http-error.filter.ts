@@ -1,13 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import {
-  DomainError,
-  ErrorCode,
-  INTERNAL_MESSAGE,
-  isDatabaseOutage,
-  requestContext,
-  ServiceUnavailableError,
-} from '@yg/core';
+import { DomainError, ErrorCode, ServiceUnavailableError } from '../errors/domain-errors';
+import { INTERNAL_MESSAGE } from '../errors/format-error';
+import { isDatabaseOutage } from '../errors/outage';
+import { requestContext } from '../context/request-context';
 
 const STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,

@@ -1,0 +1,79 @@
+import { Controller, Get, Query, Res, UseFilters } from '@nestjs/common';
+import type { Response } from 'express';
+import ExcelJS from 'exceljs';
+import { IsEnum, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { AuthUser, CurrentUser, HttpErrorFilter, Role, Roles } from '@yg/core';
+import { Tier } from '@yg/network';
+import { MONTH_MESSAGE, MONTH_PATTERN, PeriodKind } from '../domain/period';
+import { ScopeKind } from '../models/indicator.models';
+import { IndicatorReports } from '../engine/indicator-reports.service';
+import { EXPORT_HEADERS, reportRows, toCsv } from './report-table';
+
+export class ExportQuery {
+  @Matches(MONTH_PATTERN, { message: MONTH_MESSAGE })
+  month!: string;
+
+  @IsOptional()
+  @IsIn(['csv', 'xlsx'], { message: '格式为 csv 或 xlsx (format: csv or xlsx)' })
+  format?: 'csv' | 'xlsx';
+
+  @IsOptional()
+  @IsEnum(ScopeKind, {
+    message: '范围为 CONSORTIUM、TIER 或 INSTITUTION (scope: CONSORTIUM, TIER or INSTITUTION)',
+  })
+  scope?: ScopeKind;
+
+  @IsOptional()
+  @IsEnum(Tier, { message: '层级不合法 (bad tier)' })
+  tier?: Tier;
+
+  @IsOptional()
+  @IsUUID('all', { message: '机构 id 不合法 (bad institution id)' })
+  institutionId?: string;
+}
+
+/**
+ * `GET /indicators/export?month=2026-10&format=xlsx` (bearer token): one month's indicator
+ * report as CSV (UTF-8, BOM) or XLSX, Chinese headers. `scope` defaults to CONSORTIUM for
+ * consortium admins and auditors, to the caller's institution for an institution admin;
+ * `tier` / `institutionId` narrow it as in `indicatorReport`.
+ */
+@Controller('indicators')
+@UseFilters(HttpErrorFilter)
+export class IndicatorExportController {
+  constructor(private readonly reports: IndicatorReports) {}
+
+  @Get('export')
+  @Roles(Role.CONSORTIUM_ADMIN, Role.AUDITOR, Role.INSTITUTION_ADMIN)
+  async export(@CurrentUser() user: AuthUser, @Query() q: ExportQuery, @Res() res: Response): Promise<void> {
+    const wide = user.roles.includes(Role.CONSORTIUM_ADMIN) || user.roles.includes(Role.AUDITOR);
+    const kind = q.scope ?? (q.institutionId || !wide ? ScopeKind.INSTITUTION : ScopeKind.CONSORTIUM);
+    const report = await this.reports.report(
+      user,
+      {
+        kind,
+        tier: q.tier,
+        institutionId: kind === ScopeKind.INSTITUTION ? (q.institutionId ?? user.institutionId) : undefined,
+      },
+      { kind: PeriodKind.MONTH, month: q.month },
+    );
+    const rows = reportRows(report);
+    const name = `indicators-${q.month}`;
+    if ((q.format ?? 'csv') === 'csv') {
+      res.setHeader('content-type', 'text/csv; charset=utf-8');
+      res.setHeader('content-disposition', `attachment; filename="${name}.csv"`);
+      res.send(toCsv(EXPORT_HEADERS, rows));
+      return;
+    }
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet(`指标 ${q.month}`);
+    sheet.addRow([...EXPORT_HEADERS]);
+    sheet.getRow(1).font = { bold: true };
+    for (const r of rows) sheet.addRow(r);
+    sheet.getColumn(3).width = 40;
+    sheet.getColumn(17).width = 50;
+    res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('content-disposition', `attachment; filename="${name}.xlsx"`);
+    res.send(Buffer.from(await book.xlsx.writeBuffer()));
+  }
+}

@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuthUser, BadInputError, Clock, ForbiddenError, hasRole, Role } from '@yg/core';
+import { AuditService } from '@yg/audit';
+import { STATISTICS } from './domain/statistics';
+import { SubmitStatisticsInput } from './dto/intake.inputs';
+import { IntakeAccess } from './intake-access.service';
+
+/**
+ * Yearly statistics forms (年度统计报表) and dispatch records (派驻). A value submitted again for
+ * the same year, item and institution replaces the old one; a dispatch reported again under
+ * its reference is corrected. Consortium-wide items and dispatches are the consortium
+ * administrators'; an institution's own items (staff, income) also its administrator's.
+ */
+@Injectable()
+export class StatisticsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: IntakeAccess,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async submit(
+    user: AuthUser,
+    input: SubmitStatisticsInput,
+  ): Promise<{ year: number; values: number; dispatches: number }> {
+    const consortiumAdmin = hasRole(user, Role.CONSORTIUM_ADMIN);
+    const seen = new Set<string>();
+    input.values.forEach((v, i) => {
+      const spec = STATISTICS[v.key];
+      const field = `values[${i}]`;
+      if (spec.perInstitution && !v.institutionId) {
+        throw new BadInputError(`${spec.label}:须填写机构 (institutionId is required for this item)`, {
+          field,
+        });
+      }
+      if (!spec.perInstitution && v.institutionId) {
+        throw new BadInputError(
+          `${spec.label}:按医共体填报,不填机构 (a consortium-wide item takes no institutionId)`,
+          {
+            field,
+          },
+        );
+      }
+      if (spec.integer && !Number.isInteger(v.value)) {
+        throw new BadInputError(`${spec.label}:应为整数 (must be a whole number)`, { field });
+      }
+      const k = `${v.key}:${v.institutionId ?? ''}`;
+      if (seen.has(k)) throw new BadInputError('同一项目填了两次 (an item is listed twice)', { field });
+      seen.add(k);
+      if (!consortiumAdmin && (!spec.perInstitution || v.institutionId !== user.institutionId)) {
+        throw new ForbiddenError(
+          "机构管理员只能填报本机构的项目 (institution administrators submit their own institution's items only)",
+        );
+      }
+    });
+    if (input.dispatches.length && !consortiumAdmin) {
+      throw new ForbiddenError(
+        '派驻记录由医共体管理员填报 (dispatch records are kept by consortium administrators)',
+      );
+    }
+    const refs = new Set<string>();
+    input.dispatches.forEach((d, i) => {
+      const field = `dispatches[${i}]`;
+      if (refs.has(d.reference))
+        throw new BadInputError('派驻记录编号重复 (a reference is listed twice)', { field });
+      refs.add(d.reference);
+      if (!validDay(d.startsOn) || (d.endsOn && !validDay(d.endsOn))) {
+        throw new BadInputError('日期无效 (not a calendar day)', { field });
+      }
+      if (d.endsOn && d.endsOn < d.startsOn) {
+        throw new BadInputError('结束日期早于开始日期 (endsOn is before startsOn)', { field });
+      }
+    });
+    return this.dataSource.transaction(async (em) => {
+      const institutions = new Set<string>();
+      for (const v of input.values) if (v.institutionId) institutions.add(v.institutionId);
+      for (const d of input.dispatches) institutions.add(d.fromInstitutionId).add(d.toInstitutionId);
+      for (const id of [...institutions].sort()) await this.access.member(user, id, em);
+      const now = this.clock.now();
+      if (input.values.length) {
+        await em.query(
+          `INSERT INTO intake_statistic (tenant_id, year, key, institution_id, value, submitted_by, submitted_at)
+           SELECT $1, $2, x.key, x.institution_id, x.value, $4, $5
+             FROM jsonb_to_recordset($3::jsonb) AS x(key text, institution_id uuid, value numeric)
+           ON CONFLICT ON CONSTRAINT intake_statistic_key DO UPDATE SET value = EXCLUDED.value,
+             submitted_by = EXCLUDED.submitted_by, submitted_at = EXCLUDED.submitted_at`,
+          [
+            user.tenantId,
+            input.year,
+            JSON.stringify(
+              input.values.map((v) => ({
+                key: v.key,
+                institution_id: v.institutionId ?? null,
+                value: v.value,
+              })),
+            ),
+            user.id,
+            now,
+          ],
+        );
+      }
+      if (input.dispatches.length) {
+        await em.query(
+          `INSERT INTO dispatch_record (tenant_id, reference, from_institution_id, to_institution_id, starts_on, ends_on,
+               submitted_by, submitted_at)
+           SELECT $1, x.reference, x.from_id, x.to_id, x.starts_on, x.ends_on, $3, $4
+             FROM jsonb_to_recordset($2::jsonb) AS x(reference text, from_id uuid, to_id uuid, starts_on date, ends_on date)
+           ON CONFLICT (tenant_id, reference) DO UPDATE SET from_institution_id = EXCLUDED.from_institution_id,
+             to_institution_id = EXCLUDED.to_institution_id, starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
+             submitted_by = EXCLUDED.submitted_by, submitted_at = EXCLUDED.submitted_at`,
+          [
+            user.tenantId,
+            JSON.stringify(
+              input.dispatches.map((d) => ({
+                reference: d.reference,
+                from_id: d.fromInstitutionId,
+                to_id: d.toInstitutionId,
+                starts_on: d.startsOn,
+                ends_on: d.endsOn ?? null,
+              })),
+            ),
+            user.id,
+            now,
+          ],
+        );
+      }
+      await this.audit.record(em, {
+        action: 'intake.statistics.submit',
+        entityType: 'StatisticsForm',
+        entityId: `${user.tenantId}:${input.year}`,
+        actor: user,
+        tenantId: user.tenantId,
+        details: {
+          year: input.year,
+          values: input.values.map((v) => ({
+            key: v.key,
+            institutionId: v.institutionId ?? null,
+            value: v.value,
+          })),
+          dispatches: input.dispatches,
+        },
+      });
+      return { year: input.year, values: input.values.length, dispatches: input.dispatches.length };
+    });
+  }
+}
+
+function validDay(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
