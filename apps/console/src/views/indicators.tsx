@@ -31,7 +31,8 @@ function measuresOf(r: Result): string[] {
   return [...new Set(keys)];
 }
 
-function MetBadge({ met }: { met: boolean | null }) {
+function MetBadge({ met, target = true }: { met: boolean | null; target?: boolean }) {
+  if (met === null && !target) return <span className="badge" data-met="null"><T zh="无目标" en="No target" /></span>;
   if (met === null) return <span className="badge" data-met="null"><T zh="无法判定" en="Not judged" /></span>;
   return met ? (
     <span className="badge ok" data-met="true"><T zh="达标" en="Met" /></span>
@@ -40,20 +41,30 @@ function MetBadge({ met }: { met: boolean | null }) {
   );
 }
 
+/** The api refuses more aliases than GRAPHQL_MAX_ALIASES (15 by default) in one request. */
+const COMPARE_BATCH = 10;
+
 /**
- * Each member's result for the month, one request for all of them (aliases): the county and
- * township tiers, where the comparison means something; village clinics are read in their own scope.
+ * The chosen indicator for each member, a few per request (aliases), one request after another so
+ * the api is not flooded; only that indicator's measures are read. The county and township tiers,
+ * where a comparison means something.
  */
-async function compare(institutions: Institution[], period: IndicatorPeriodInput): Promise<Map<string, Result[]>> {
-  const vars = institutions.map((_, i) => `$s${i}: IndicatorScopeInput!`).join(', ');
-  const fields = institutions
-    .map((_, i) => `i${i}: indicatorReport(scope: $s${i}, period: $period) { results { code value met reason } }`)
-    .join('\n');
-  const doc = `query CompareInstitutions($period: IndicatorPeriodInput!, ${vars}) {\n${fields}\n}`;
-  const variables: Record<string, unknown> = { period };
-  institutions.forEach((inst, i) => (variables[`s${i}`] = { kind: 'INSTITUTION', institutionId: inst.id }));
-  const data = await gql(doc as Operation<Record<string, { results: Result[] }>, Record<string, unknown>>, variables);
-  return new Map(institutions.map((inst, i) => [inst.id, data[`i${i}`].results]));
+async function compare(code: string, institutions: Institution[], period: IndicatorPeriodInput): Promise<Map<string, Compared>> {
+  type Answer = { result: { value: number | null; met: boolean | null; reason: string | null } };
+  const out = new Map<string, Compared>();
+  for (let start = 0; start < institutions.length; start += COMPARE_BATCH) {
+    const batch = institutions.slice(start, start + COMPARE_BATCH);
+    const vars = batch.map((_, i) => `$s${i}: IndicatorScopeInput!`).join(', ');
+    const fields = batch
+      .map((_, i) => `i${i}: indicator(code: $code, scope: $s${i}, period: $period) { result { value met reason } }`)
+      .join('\n');
+    const doc = `query CompareInstitutions($code: String!, $period: IndicatorPeriodInput!, ${vars}) {\n${fields}\n}`;
+    const variables: Record<string, unknown> = { code, period };
+    batch.forEach((inst, i) => (variables[`s${i}`] = { kind: 'INSTITUTION', institutionId: inst.id }));
+    const data = await gql(doc as Operation<Record<string, Answer>, Record<string, unknown>>, variables);
+    batch.forEach((institution, i) => out.set(institution.id, { institution, ...data[`i${i}`].result }));
+  }
+  return out;
 }
 
 /** An XLSX of the month from the api's export, saved by the browser under its own name. */
@@ -171,7 +182,7 @@ export function IndicatorsView({ roles }: ViewProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const [measure, setMeasure] = useState<string | null>(null);
   const [members, setMembers] = useState<Institution[]>([]);
-  const [compared, setCompared] = useState<Map<string, Result[]> | null>(null);
+  const [compared, setCompared] = useState<{ code: string; rows: Map<string, Compared> } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const own = me.data?.me.institution.id;
   const scope: IndicatorScopeInput = useMemo(
@@ -189,22 +200,23 @@ export function IndicatorsView({ roles }: ViewProps) {
       .then((all) => setMembers(all.filter((i) => (i.tier === 'COUNTY' || i.tier === 'TOWNSHIP') && i.kind !== 'PARTNER_HOSPITAL')))
       .catch(setError);
   }, [wide]);
-  useEffect(() => {
-    if (!members.length) return;
-    setCompared(null);
-    compare(members, period).then(setCompared).catch(setError);
-  }, [members, period]);
-  useEffect(() => setMeasure(null), [current?.code]);
-
   const code = current?.code;
   const target = current?.target?.value;
+  useEffect(() => setMeasure(null), [code]);
+  useEffect(() => {
+    if (!members.length || !code) return;
+    let live = true;
+    setCompared(null);
+    compare(code, members, period)
+      .then((rows) => live && setCompared({ code, rows }))
+      .catch(setError);
+    return () => {
+      live = false;
+    };
+  }, [members, period, code]);
   const rows: Compared[] = useMemo(
-    () =>
-      members.map((institution) => {
-        const r = compared?.get(institution.id)?.find((x) => x.code === code);
-        return { institution, value: r?.value ?? null, met: r?.met ?? null, reason: r?.reason ?? null };
-      }),
-    [members, compared, code],
+    () => (compared && compared.code === code ? [...compared.rows.values()] : []),
+    [compared, code],
   );
   const barOption = useMemo(
     () => ({
@@ -266,7 +278,7 @@ export function IndicatorsView({ roles }: ViewProps) {
             <span data-testid="target">
               <T zh="目标" en="Target" /> {r.target ? `${figure(r.target.value)} (${TARGET_SOURCE[r.target.source] ?? r.target.source})` : '—'}
             </span>{' '}
-            <MetBadge met={r.met} />
+            <MetBadge met={r.met} target={!!r.target} />
             {r.value === null ? (
               <span className="en" data-testid="reason" style={{ display: 'block' }}>
                 {r.reason}
@@ -280,7 +292,7 @@ export function IndicatorsView({ roles }: ViewProps) {
           <div>
             <Trend code={current.code} scope={scope} period={period} name={current.definition.nameZh} />
             {wide ? (
-              <section data-testid="comparison" data-code={current.code} data-loaded={String(!!compared)}>
+              <section data-testid="comparison" data-code={current.code} data-loaded={String(rows.length > 0)}>
                 <h2>
                   <T zh="机构比较" en="Institutions compared" /> · {current.definition.nameZh}
                 </h2>
