@@ -185,7 +185,7 @@ describe('the console', () => {
     } finally {
       await context.close();
     }
-  });
+  }, VIEW_TIMEOUT);
 
   it('is used from the keyboard alone, in Chinese with English on request', async () => {
     const context = await newContext();

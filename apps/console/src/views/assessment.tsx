@@ -11,13 +11,13 @@ type Unit = Month['groups'][number]['units'][number];
 
 function UnitList({ units, testid }: { units: Unit[]; testid: string }) {
   return (
-    <ol data-testid={testid}>
+    <ul data-testid={testid} style={{ listStyle: 'none', paddingLeft: 0 }}>
       {units.map((u) => (
         <li key={u.institutionId} data-institution={u.institutionId}>
           {u.rank}. {u.institutionName} · {figure(u.total)}
         </li>
       ))}
-    </ol>
+    </ul>
   );
 }
 
