@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { seedActivity, seedQianjiang } from '@yg/seed';
+import ExcelJS from 'exceljs';
+import { seedActivity, seedAssessment, seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { createApiApp } from '../apps/api/src/bootstrap';
 import { createTestDb, TestDb } from './utils/test-db';
 import { eventually, startWorker } from './utils/worker';
 import { upReferralInput } from './utils/referrals';
+import { currentMonth, figure, lastMonth } from '../apps/console/src/months';
 
 /**
  * The console in a real browser (Debian's Chromium driven by playwright-core) against one api and
@@ -22,16 +24,18 @@ const ROOT = resolve(__dirname, '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'console');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const WAIT_MS = 30_000;
+/** Indicators, scorecards and completion are computed on request from every source: slower views. */
+const VIEW_TIMEOUT = 240_000;
 
 /** The menu each demo user must see (the spec of the role rules, not the data). */
 const MENUS: Record<string, string[]> = {
-  admin: ['network', 'referrals', 'consultations', 'drugs', 'audit'],
-  auditor: ['network', 'audit'],
+  admin: ['network', 'referrals', 'consultations', 'drugs', 'indicators', 'unification', 'assessment', 'audit'],
+  auditor: ['network', 'indicators', 'unification', 'assessment', 'audit'],
   coordinator: ['network', 'referrals'],
   doctor: ['network', 'referrals', 'consultations'],
   villagedoc: ['network', 'referrals', 'consultations'],
   towndoc: ['network', 'referrals', 'consultations'],
-  instadmin: ['network', 'consultations', 'drugs'],
+  instadmin: ['network', 'consultations', 'drugs', 'indicators', 'unification', 'assessment'],
   pharmacist: ['network', 'drugs'],
   expert: ['network', 'consultations'],
 };
@@ -115,8 +119,8 @@ async function openView(page: Page, view: string): Promise<void> {
   await page.getByTestId(`view-${view}`).waitFor();
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 async function texts(page: Page, selector: string): Promise<string[]> {
@@ -149,6 +153,7 @@ beforeAll(async () => {
   db = await createTestDb({ CONSOLE_DIR: consoleBuild });
   await seedQianjiang(db.ds, db.config);
   await seedActivity(db.config);
+  await seedAssessment(db.config);
   worker = await startWorker(db.config);
   app = await createApiApp(db.config);
   await app.listen(0, '127.0.0.1');
@@ -180,7 +185,7 @@ describe('the console', () => {
     } finally {
       await context.close();
     }
-  });
+  }, VIEW_TIMEOUT);
 
   it('is used from the keyboard alone, in Chinese with English on request', async () => {
     const context = await newContext();
@@ -476,6 +481,231 @@ describe('the console', () => {
       await context.close();
     }
   });
+
+  it('indicators: cards, trend, comparison and drill-down match the api; the export is the month as a workbook', async () => {
+    const month = lastMonth();
+    const period = { kind: 'MONTH', month };
+    const RESULT = `code value met reason definition { formula { numerator { terms { key } } denominator { terms { key } } } }`;
+    const { indicatorReport } = await gql('admin', `query($p: IndicatorPeriodInput!) { indicatorReport(scope: { kind: CONSORTIUM }, period: $p) { results { ${RESULT} } } }`, { p: period });
+    type R = { code: string; value: number | null; met: boolean | null; reason: string | null; definition: any };
+    const results: R[] = indicatorReport.results;
+    expect(results.length).toBeGreaterThan(0);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'indicators');
+      const cards = page.getByTestId('indicator-cards');
+      await cards.locator('[data-code]').first().waitFor();
+      // Every card: the value (a dash and the reason when there is none), target met or not.
+      expect(await cards.locator('[data-code]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).toEqual(results.map((r) => r.code));
+      for (const r of results) {
+        const card = cards.locator(`[data-code="${r.code}"]`);
+        const shown = {
+          code: r.code,
+          value: await card.getAttribute('data-value'),
+          text: (await card.getByTestId('value').innerText()).split(/\s/)[0],
+          met: await card.locator('[data-met]').getAttribute('data-met'),
+          reason: r.value === null ? await card.getByTestId('reason').innerText() : null,
+        };
+        expect(shown).toEqual({ code: r.code, value: String(r.value), text: figure(r.value), met: String(r.met), reason: r.value === null ? r.reason : null });
+      }
+
+      // The trend of an indicator over referrals (the demo has them): 24 months as the api answers.
+      const chosen = results.find((r) => r.definition.formula.numerator.terms.some((t: { key: string }) => t.key.startsWith('ref.'))) ?? results[0];
+      await cards.locator(`[data-code="${chosen.code}"]`).click();
+      await page.locator(`[data-testid=trend][data-code="${chosen.code}"][data-loaded=true]`).waitFor({ timeout: WAIT_MS });
+      const { indicator } = await gql('admin', `query($c: String!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: { kind: CONSORTIUM }, period: $p, trendMonths: 24) { trend { month value } } }`, { c: chosen.code, p: period });
+      expect(indicator.trend).toHaveLength(24);
+      const trend = await page.locator('[data-testid=trend-table] tr').evaluateAll((rows) => rows.map((r) => ({ month: r.getAttribute('data-month'), value: r.getAttribute('data-value') })));
+      expect(trend).toEqual(indicator.trend.map((p: { month: string; value: number | null }) => ({ month: p.month, value: String(p.value) })));
+
+      // Institutions compared on it: each one's own report.
+      const comparison = page.locator(`[data-testid=comparison][data-code="${chosen.code}"][data-loaded=true]`);
+      await Promise.race([
+        comparison.waitFor({ timeout: 120_000 }),
+        page.getByRole('alert').waitFor({ timeout: 120_000 }).then(async () => {
+          throw new Error(await page.getByRole('alert').innerText());
+        }),
+      ]);
+      const compared = await comparison.locator('tr[data-institution]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-institution')!, r.getAttribute('data-value')!]));
+      expect(compared.length).toBeGreaterThan(10);
+      for (const [institutionId, value] of compared.slice(0, 4)) {
+        const { indicator: own } = await gql('admin', `query($c: String!, $s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: $s, period: $p) { result { value } } }`, { c: chosen.code, s: { kind: 'INSTITUTION', institutionId }, p: period });
+        expect({ institutionId, value }).toEqual({ institutionId, value: String(own.result.value) });
+      }
+      await screenshot(page, 'indicators', true);
+
+      // Drill-down: the records behind the first measure, the api's count and first page.
+      const measure = chosen.definition.formula.numerator.terms[0].key;
+      await page.locator(`[data-testid=measures] [data-measure="${measure}"]`).click();
+      const drill = page.locator(`[data-testid=contributors][data-measure="${measure}"][data-loaded=true]`);
+      await drill.waitFor({ timeout: WAIT_MS });
+      const { indicatorContributors } = await gql(
+        'admin',
+        `query($c: String!, $p: IndicatorPeriodInput!, $m: String!) { indicatorContributors(code: $c, scope: { kind: CONSORTIUM }, period: $p, measure: $m, offset: 0, limit: 50) { total rows { id } } }`,
+        { c: chosen.code, p: period, m: measure },
+      );
+      expect(await drill.getByTestId('contributors-total').innerText()).toBe(String(indicatorContributors.total));
+      expect(await drill.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual(indicatorContributors.rows.map((r: { id: string }) => r.id));
+      await screenshot(page, 'indicators-drill-down', true);
+
+      // The export: a workbook exceljs opens, one row per indicator of the month.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=export]').click()]);
+      expect(download.suggestedFilename()).toBe(`indicators-${month}.xlsx`);
+      const file = join(ARTIFACTS, `indicators-${month}.xlsx`);
+      await download.saveAs(file);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(file);
+      const sheet = book.worksheets[0];
+      expect(sheet.getRow(1).getCell(2).value).toBe('代码');
+      const codes: unknown[] = [];
+      sheet.eachRow((row, n) => n > 1 && codes.push(row.getCell(2).value));
+      expect(codes).toEqual(results.map((r) => r.code));
+      const first = results.find((r) => r.value !== null);
+      if (first) expect(sheet.getRow(2 + results.indexOf(first)).getCell(6).value).toBe(first.value);
+    } finally {
+      await context.close();
+    }
+  }, VIEW_TIMEOUT);
+
+  it("seven unifications: the grid, roll-up, reasons and evidence match the api; an institution admin sees its own", async () => {
+    const period = { kind: 'MONTH', month: lastMonth() };
+    const { sevenUnifications } = await gql(
+      'admin',
+      `query($p: IndicatorPeriodInput!) { sevenUnifications(scope: { kind: CONSORTIUM }, period: $p) {
+         rollup { dimension outcome met partial notMet }
+         institutions { institutionId dimensions { dimension outcome items { code outcome reason evidenceIds } } } } }`,
+      { p: period },
+    );
+    type Card = { institutionId: string; dimensions: { dimension: string; outcome: string; items: { code: string; outcome: string; reason: string; evidenceIds: string[] }[] }[] };
+    const cards: Card[] = sevenUnifications.institutions;
+    expect(cards.length).toBeGreaterThan(0);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'unification');
+      const grid = page.getByTestId('unification-grid');
+      await grid.locator('tbody tr').first().waitFor();
+      await screenshot(page, 'unification');
+      const shown = await grid.locator('tbody tr').evaluateAll((rows) =>
+        rows.map((r) => ({
+          institutionId: r.getAttribute('data-institution'),
+          dimensions: [...r.querySelectorAll('td[data-dimension]')].map((td) => ({ dimension: td.getAttribute('data-dimension'), outcome: td.getAttribute('data-outcome') })),
+        })),
+      );
+      expect(shown).toEqual(cards.map((c) => ({ institutionId: c.institutionId, dimensions: c.dimensions.map((d) => ({ dimension: d.dimension, outcome: d.outcome })) })));
+      for (const r of sevenUnifications.rollup) {
+        const cell = grid.locator(`[data-testid=rollup] td[data-dimension="${r.dimension}"]`);
+        expect({ d: r.dimension, outcome: await cell.getAttribute('data-outcome'), counts: await cell.getByTestId('rollup-counts').innerText() }).toEqual({
+          d: r.dimension,
+          outcome: r.outcome,
+          counts: `${r.met}/${r.partial}/${r.notMet}`,
+        });
+      }
+
+      // A cell resting on documents (the demo's reviewed evidence): each item's reason and its documents.
+      const card = cards.find((c) => c.dimensions.some((d) => d.items.some((i) => i.evidenceIds.length))) ?? cards[0];
+      const dim = card.dimensions.find((d) => d.items.some((i) => i.evidenceIds.length)) ?? card.dimensions[0];
+      await grid.locator(`tr[data-institution="${card.institutionId}"] td[data-dimension="${dim.dimension}"] button`).click();
+      const detail = page.locator(`[data-testid=unification-detail][data-institution="${card.institutionId}"][data-dimension="${dim.dimension}"]`);
+      await detail.waitFor();
+      const items = await detail.locator('tr[data-item]').evaluateAll((rows) =>
+        rows.map((r) => ({ code: r.getAttribute('data-item'), outcome: r.getAttribute('data-outcome'), reason: (r.querySelector('[data-testid=item-reason]') as any).innerText })),
+      );
+      expect(items).toEqual(dim.items.map((i) => ({ code: i.code, outcome: i.outcome, reason: i.reason })));
+      const { unificationEvidence } = await gql('admin', `query($i: ID) { unificationEvidence(institutionId: $i) { id status } }`, { i: card.institutionId });
+      await eventually(async () => (await detail.locator('[data-testid=evidence] li').count()) === unificationEvidence.length, WAIT_MS);
+      for (const e of unificationEvidence) expect(await detail.locator(`[data-testid=evidence] li[data-evidence="${e.id}"]`).getAttribute('data-status')).toBe(e.status);
+      await screenshot(page, 'unification-detail');
+    } finally {
+      await context.close();
+    }
+
+    // The township admin: its own institution's row only, as the api answers it.
+    const { me } = await gql('instadmin', `{ me { institution { id } } }`);
+    const other = await newContext();
+    try {
+      const page = await signIn(other, 'instadmin');
+      await openView(page, 'unification');
+      await page.getByTestId('unification-grid').locator('tbody tr').first().waitFor();
+      expect(await page.getByTestId('unification-grid').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-institution')))).toEqual([me.institution.id]);
+    } finally {
+      await other.close();
+    }
+  }, VIEW_TIMEOUT);
+
+  it('monthly assessment: ranking, 60/20/20 scores, top and bottom 3 and the draw match the api; a month is drawn and published from the console', async () => {
+    const FIELDS = `state version scheme { completionWeight recognitionWeight analysisWeight }
+      groups { code units { institutionId completion recognition analysis total rank top bottom } } draw { drawn }`;
+    const { assessment } = await gql('admin', `query($m: String!) { assessment(month: $m) { ${FIELDS} } }`, { m: lastMonth() });
+    type Unit = { institutionId: string; completion: number; recognition: number | null; analysis: number | null; total: number; top: boolean; bottom: boolean };
+    const groups: { code: string; units: Unit[] }[] = assessment.groups;
+    const context = await newContext();
+    const check = async (page: Page, a: any) => {
+      expect(await page.getByTestId('assessment-state').getAttribute('data-state')).toBe(a.state);
+      const w = a.scheme;
+      expect(await page.getByTestId('weights').innerText()).toBe(`${w.completionWeight}/${w.recognitionWeight}/${w.analysisWeight}`);
+      for (const g of a.groups as { code: string; units: Unit[] }[]) {
+        const section = page.locator(`section[data-group="${g.code}"]`);
+        const rows = await section.locator('[data-testid=ranking] tbody tr').evaluateAll((trs) =>
+          trs.map((tr) => ({
+            institutionId: tr.getAttribute('data-institution'),
+            completion: (tr.querySelector('[data-testid=completion]') as any).innerText.split('\n')[0],
+            recognition: (tr.querySelector('[data-testid=recognition]') as any).innerText.split('\n')[0],
+            analysis: (tr.querySelector('[data-testid=analysis]') as any).innerText.split('\n')[0],
+            total: (tr.querySelector('[data-testid=total]') as any).innerText,
+            noRating: !!tr.querySelector('[data-testid=recognition-reason]'),
+          })),
+        );
+        expect(rows).toEqual(
+          g.units.map((u) => ({
+            institutionId: u.institutionId,
+            completion: figure(u.completion),
+            recognition: figure(u.recognition),
+            analysis: figure(u.analysis),
+            total: figure(u.total),
+            noRating: u.recognition === null,
+          })),
+        );
+        const ids = (testid: string) => section.locator(`[data-testid=${testid}] li`).evaluateAll((lis) => lis.map((li) => li.getAttribute('data-institution')));
+        expect(await ids('top3')).toEqual(g.units.filter((u) => u.top).map((u) => u.institutionId));
+        expect(await ids('bottom3')).toEqual(g.units.filter((u) => u.bottom).map((u) => u.institutionId));
+      }
+      expect(await page.getByTestId('draw').getAttribute('data-drawn')).toBe(a.draw ? a.draw.drawn.join(',') : '');
+    };
+    try {
+      expect(groups.length).toBeGreaterThan(0);
+      const page = await signIn(context, 'admin');
+      await openView(page, 'assessment');
+      await page.locator('[data-testid=ranking] tbody tr').first().waitFor();
+      await screenshot(page, 'assessment');
+      await check(page, assessment);
+
+      // This month, opened with the admin as its rater: no ratings yet (a dash, and why), then the
+      // draw and publishing from the console, each the api's too.
+      const month = currentMonth();
+      const { me } = await gql('admin', `{ me { id } }`);
+      await gql('admin', `mutation($m: String!, $r: [ID!]!) { openAssessment(month: $m, raterIds: $r) { version } }`, { m: month, r: [me.id] });
+      await page.locator('input[name=month]').fill(month);
+      await page.locator('[data-testid=assessment-state][data-state=OPEN]').waitFor({ timeout: WAIT_MS });
+      await check(page, (await gql('admin', `query($m: String!) { assessment(month: $m) { ${FIELDS} } }`, { m: month })).assessment);
+      await page.locator('input[name=seed]').fill('console-draw');
+      await page.locator('[data-action=draw]').click();
+      await page.locator('[data-testid=draw]:not([data-drawn=""])').waitFor({ timeout: WAIT_MS });
+      const drawn = (await gql('admin', `query($m: String!) { assessment(month: $m) { draw { seed drawn } } }`, { m: month })).assessment.draw;
+      expect(drawn.seed).toBe('console-draw');
+      expect(drawn.drawn).toHaveLength(2);
+      expect(await page.getByTestId('draw').getAttribute('data-drawn')).toBe(drawn.drawn.join(','));
+      await screenshot(page, 'assessment-drawn');
+      await page.locator('[data-action=publish]').click();
+      await page.locator('[data-testid=assessment-state][data-state=PUBLISHED]').waitFor({ timeout: WAIT_MS });
+      const [row] = await db.ds.query(`SELECT state FROM assessment_month WHERE month = $1`, [month]);
+      expect(row.state).toBe('PUBLISHED');
+      expect(await page.locator('[data-action=publish]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  }, VIEW_TIMEOUT);
 
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);

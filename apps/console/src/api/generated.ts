@@ -3,9 +3,15 @@
 /** A GraphQL document with its result and variables types attached. */
 export type Operation<R, V> = string & { readonly __result?: R; readonly __variables?: V };
 
+export type AssessmentState = 'OPEN' | 'PUBLISHED';
 export type ConsultationKind = 'ECG_READ' | 'IMAGING_READ' | 'MDT' | 'ON_SITE_CLINIC' | 'PATHOLOGY_READ' | 'TEACHING_ROUND' | 'VIDEO';
 export type ConsultationState = 'CANCELLED' | 'COMPLETED' | 'DECLINED' | 'IN_PROGRESS' | 'NO_SHOW' | 'REPORTED' | 'REQUESTED' | 'SCHEDULED';
 export type ContinuityTrigger = 'MANUAL' | 'MAPPING_CHANGE' | 'STOCK_CHANGE' | 'SUBMISSION' | 'SUPPLY';
+export type IndicatorDirection = 'HIGHER_BETTER' | 'LOWER_BETTER' | 'NEUTRAL';
+export type IndicatorKind = 'CHANGE' | 'GROWTH' | 'QUALITATIVE' | 'RATIO' | 'VALUE';
+export type IndicatorPeriodKind = 'MONTH' | 'QUARTER' | 'YEAR' | 'YEAR_TO_DATE';
+export type IndicatorScopeKind = 'CONSORTIUM' | 'INSTITUTION' | 'TIER';
+export type IndicatorTargetSource = 'CONSORTIUM' | 'NATIONAL' | 'PROVINCIAL';
 export type InstitutionKind = 'COMMUNITY_HEALTH_CENTER' | 'COMMUNITY_HOSPITAL_GROUP' | 'GENERAL_HOSPITAL' | 'PARTNER_HOSPITAL' | 'REGIONAL_SUBCENTER' | 'SPECIALTY_HOSPITAL' | 'TOWNSHIP_HEALTH_CENTER' | 'VILLAGE_CLINIC';
 export type InsuranceType = 'COMMERCIAL' | 'OTHER' | 'PUBLIC_FUNDED' | 'SELF_PAY' | 'URBAN_EMPLOYEE' | 'URBAN_RURAL_RESIDENT';
 export type MappingStatus = 'AUTO_CONFIRMED' | 'CONFIRMED' | 'INVALID' | 'PROPOSED' | 'REJECTED' | 'UNMAPPED';
@@ -14,11 +20,16 @@ export type ReferralBox = 'ALL' | 'INCOMING' | 'OUTGOING';
 export type ReferralDirection = 'DOWN' | 'LATERAL' | 'UP';
 export type ReferralState = 'ACCEPTED' | 'ARRIVED' | 'CANCELLED' | 'COMPLETED' | 'DRAFT' | 'NO_SHOW' | 'REJECTED' | 'SUBMITTED';
 export type RejectReasonCode = 'INCOMPLETE_INFORMATION' | 'MORE_APPROPRIATE_ELSEWHERE' | 'NO_CAPACITY' | 'OTHER' | 'OUTSIDE_SCOPE' | 'PATIENT_DECLINED';
-export type Role = 'AUDITOR' | 'CLINICIAN' | 'CONSORTIUM_ADMIN' | 'EXPERT' | 'INSTITUTION_ADMIN' | 'PHARMACIST' | 'REFERRAL_COORDINATOR';
+export type Role = 'AUDITOR' | 'CLINICIAN' | 'CONSORTIUM_ADMIN' | 'DATA_INTEGRATION' | 'EXPERT' | 'INSTITUTION_ADMIN' | 'PHARMACIST' | 'REFERRAL_COORDINATOR';
 export type SessionMode = 'ON_SITE' | 'REMOTE';
 export type SupplyRequestState = 'APPROVED' | 'DISPATCHED' | 'RECEIVED' | 'REJECTED' | 'REQUESTED';
 export type SupplyUrgency = 'ROUTINE' | 'URGENT';
 export type Tier = 'COUNTY' | 'EXTERNAL' | 'TOWNSHIP' | 'VILLAGE';
+export type UnificationDimension = 'ADMINISTRATION' | 'BUSINESS' | 'DRUGS' | 'FINANCE' | 'INFORMATION' | 'PERFORMANCE' | 'PERSONNEL';
+export type UnificationItemKind = 'DATA' | 'EVIDENCE';
+export type UnificationItemOutcome = 'MET' | 'NOT_APPLICABLE' | 'NOT_MET' | 'NO_DATA' | 'PARTIAL';
+export type UnificationOutcome = 'MET' | 'NOT_MET' | 'PARTIAL';
+export type UnificationReviewStatus = 'ACCEPTED' | 'PENDING' | 'REJECTED';
 export type Urgency = 'EMERGENCY' | 'ROUTINE' | 'URGENT';
 
 export interface AcceptReferralInput {
@@ -37,6 +48,17 @@ export interface AuditEventFilter {
   entityType?: string | null;
   from?: string | null;
   to?: string | null;
+}
+
+export interface IndicatorPeriodInput {
+  kind: IndicatorPeriodKind;
+  month: string;
+}
+
+export interface IndicatorScopeInput {
+  institutionId?: string | null;
+  kind: IndicatorScopeKind;
+  tier?: Tier | null;
 }
 
 export interface ReferralNoteInput {
@@ -520,3 +542,256 @@ export type VerifyAuditChainResult = {
 };
 export type VerifyAuditChainVariables = {};
 export const VerifyAuditChain = "query VerifyAuditChain {\n  verifyAuditChain {\n    ok\n    checked\n    unsealed\n    reason\n    brokenAtSeq\n  }\n}" as Operation<VerifyAuditChainResult, VerifyAuditChainVariables>;
+
+export type IndicatorReportResult = {
+  indicatorReport: {
+    published: boolean;
+    period: {
+      label: string;
+      from: string;
+      to: string;
+    };
+    results: Array<{
+      code: string;
+      value: number | null;
+      numerator: number | null;
+      denominator: number | null;
+      reason: string | null;
+      met: boolean | null;
+      previousValue: number | null;
+      changeFromPrevious: number | null;
+      target: {
+        source: IndicatorTargetSource;
+        value: number;
+      } | null;
+      definition: {
+        code: string;
+        nameZh: string;
+        nameEn: string;
+        unit: string;
+        direction: IndicatorDirection;
+        kind: IndicatorKind;
+        dimension: string;
+        setCode: string;
+        version: number;
+        formula: {
+          numerator: {
+            terms: Array<{
+              key: string;
+            }>;
+            per: Array<{
+              key: string;
+            }> | null;
+          };
+          denominator: {
+            terms: Array<{
+              key: string;
+            }>;
+            per: Array<{
+              key: string;
+            }> | null;
+          } | null;
+        };
+      };
+    }>;
+  };
+};
+export type IndicatorReportVariables = {
+  scope: IndicatorScopeInput;
+  period: IndicatorPeriodInput;
+};
+export const IndicatorReport = "query IndicatorReport($scope: IndicatorScopeInput!, $period: IndicatorPeriodInput!) {\n  indicatorReport(scope: $scope, period: $period) {\n    published\n    period {\n      label\n      from\n      to\n    }\n    results {\n      code\n      value\n      numerator\n      denominator\n      reason\n      met\n      previousValue\n      changeFromPrevious\n      target {\n        source\n        value\n      }\n      definition {\n        code\n        nameZh\n        nameEn\n        unit\n        direction\n        kind\n        dimension\n        setCode\n        version\n        formula {\n          numerator {\n            terms {\n              key\n            }\n            per {\n              key\n            }\n          }\n          denominator {\n            terms {\n              key\n            }\n            per {\n              key\n            }\n          }\n        }\n      }\n    }\n  }\n}" as Operation<IndicatorReportResult, IndicatorReportVariables>;
+
+export type IndicatorTrendResult = {
+  indicator: {
+    result: {
+      code: string;
+      value: number | null;
+      met: boolean | null;
+      reason: string | null;
+    };
+    trend: Array<{
+      month: string;
+      value: number | null;
+      reason: string | null;
+      definitionVersion: number;
+    }>;
+  };
+};
+export type IndicatorTrendVariables = {
+  code: string;
+  scope: IndicatorScopeInput;
+  period: IndicatorPeriodInput;
+};
+export const IndicatorTrend = "query IndicatorTrend($code: String!, $scope: IndicatorScopeInput!, $period: IndicatorPeriodInput!) {\n  indicator(code: $code, scope: $scope, period: $period, trendMonths: 24) {\n    result {\n      code\n      value\n      met\n      reason\n    }\n    trend {\n      month\n      value\n      reason\n      definitionVersion\n    }\n  }\n}" as Operation<IndicatorTrendResult, IndicatorTrendVariables>;
+
+export type IndicatorContributorsResult = {
+  indicatorContributors: {
+    measure: string;
+    total: number;
+    rows: Array<{
+      id: string;
+      kind: string;
+      label: string;
+      month: string;
+      occurredAt: string;
+      value: number;
+      institutionId: string | null;
+    }>;
+  };
+};
+export type IndicatorContributorsVariables = {
+  code: string;
+  scope: IndicatorScopeInput;
+  period: IndicatorPeriodInput;
+  measure: string;
+  offset: number;
+};
+export const IndicatorContributors = "query IndicatorContributors($code: String!, $scope: IndicatorScopeInput!, $period: IndicatorPeriodInput!, $measure: String!, $offset: Int!) {\n  indicatorContributors(\n    code: $code\n    scope: $scope\n    period: $period\n    measure: $measure\n    offset: $offset\n    limit: 50\n  ) {\n    measure\n    total\n    rows {\n      id\n      kind\n      label\n      month\n      occurredAt\n      value\n      institutionId\n    }\n  }\n}" as Operation<IndicatorContributorsResult, IndicatorContributorsVariables>;
+
+export type SevenUnificationsResult = {
+  sevenUnifications: {
+    rule: string;
+    period: {
+      label: string;
+    };
+    rollup: Array<{
+      dimension: UnificationDimension;
+      nameZh: string;
+      outcome: UnificationOutcome;
+      met: number;
+      partial: number;
+      notMet: number;
+    }>;
+    institutions: Array<{
+      institutionId: string;
+      name: string;
+      tier: Tier;
+      dimensions: Array<{
+        dimension: UnificationDimension;
+        nameZh: string;
+        outcome: UnificationOutcome;
+        reason: string | null;
+        items: Array<{
+          code: string;
+          nameZh: string;
+          nameEn: string;
+          kind: UnificationItemKind;
+          outcome: UnificationItemOutcome;
+          reason: string;
+          value: number | null;
+          numerator: number | null;
+          denominator: number | null;
+          evidenceIds: Array<string>;
+        }>;
+      }>;
+    }>;
+  };
+};
+export type SevenUnificationsVariables = {
+  scope: IndicatorScopeInput;
+  period: IndicatorPeriodInput;
+};
+export const SevenUnifications = "query SevenUnifications($scope: IndicatorScopeInput!, $period: IndicatorPeriodInput!) {\n  sevenUnifications(scope: $scope, period: $period) {\n    rule\n    period {\n      label\n    }\n    rollup {\n      dimension\n      nameZh\n      outcome\n      met\n      partial\n      notMet\n    }\n    institutions {\n      institutionId\n      name\n      tier\n      dimensions {\n        dimension\n        nameZh\n        outcome\n        reason\n        items {\n          code\n          nameZh\n          nameEn\n          kind\n          outcome\n          reason\n          value\n          numerator\n          denominator\n          evidenceIds\n        }\n      }\n    }\n  }\n}" as Operation<SevenUnificationsResult, SevenUnificationsVariables>;
+
+export type UnificationEvidenceResult = {
+  unificationEvidence: Array<{
+    id: string;
+    institutionId: string;
+    evidenceKind: string;
+    title: string;
+    documentDate: string;
+    status: UnificationReviewStatus;
+    reviewReason: string | null;
+    location: string;
+    sha256: string;
+    recordedAt: string;
+  }>;
+};
+export type UnificationEvidenceVariables = {
+  institutionId?: string | null;
+};
+export const UnificationEvidence = "query UnificationEvidence($institutionId: ID) {\n  unificationEvidence(institutionId: $institutionId) {\n    id\n    institutionId\n    evidenceKind\n    title\n    documentDate\n    status\n    reviewReason\n    location\n    sha256\n    recordedAt\n  }\n}" as Operation<UnificationEvidenceResult, UnificationEvidenceVariables>;
+
+export type AssessmentResult = {
+  assessment: {
+    month: string;
+    state: AssessmentState;
+    edition: number;
+    version: number;
+    publishedAt: string | null;
+    scheme: {
+      version: number;
+      completionWeight: number;
+      recognitionWeight: number;
+      analysisWeight: number;
+    };
+    groups: Array<{
+      code: string;
+      name: string;
+      units: Array<{
+        institutionId: string;
+        institutionName: string;
+        completion: number;
+        recognition: number | null;
+        ratings: number;
+        analysis: number | null;
+        total: number;
+        rank: number;
+        top: boolean;
+        bottom: boolean;
+      }>;
+    }>;
+    draw: {
+      seed: string;
+      algorithm: string;
+      units: Array<string>;
+      drawn: Array<string>;
+      drawnAt: string;
+    } | null;
+    goodCase: {
+      institutionId: string;
+      title: string;
+      summary: string;
+    } | null;
+    badCase: {
+      institutionId: string;
+      title: string;
+      summary: string;
+    } | null;
+    editions: Array<{
+      edition: number;
+      reason: string;
+      createdAt: string;
+    }>;
+  };
+};
+export type AssessmentVariables = {
+  month: string;
+};
+export const Assessment = "query Assessment($month: String!) {\n  assessment(month: $month) {\n    month\n    state\n    edition\n    version\n    publishedAt\n    scheme {\n      version\n      completionWeight\n      recognitionWeight\n      analysisWeight\n    }\n    groups {\n      code\n      name\n      units {\n        institutionId\n        institutionName\n        completion\n        recognition\n        ratings\n        analysis\n        total\n        rank\n        top\n        bottom\n      }\n    }\n    draw {\n      seed\n      algorithm\n      units\n      drawn\n      drawnAt\n    }\n    goodCase {\n      institutionId\n      title\n      summary\n    }\n    badCase {\n      institutionId\n      title\n      summary\n    }\n    editions {\n      edition\n      reason\n      createdAt\n    }\n  }\n}" as Operation<AssessmentResult, AssessmentVariables>;
+
+export type DrawAnalysisUnitsResult = {
+  drawAnalysisUnits: {
+    month: string;
+    version: number;
+  };
+};
+export type DrawAnalysisUnitsVariables = {
+  month: string;
+  seed?: string | null;
+};
+export const DrawAnalysisUnits = "mutation DrawAnalysisUnits($month: String!, $seed: String) {\n  drawAnalysisUnits(month: $month, seed: $seed) {\n    month\n    version\n  }\n}" as Operation<DrawAnalysisUnitsResult, DrawAnalysisUnitsVariables>;
+
+export type PublishAssessmentResult = {
+  publishAssessment: {
+    month: string;
+    state: AssessmentState;
+    version: number;
+  };
+};
+export type PublishAssessmentVariables = {
+  month: string;
+  version: number;
+};
+export const PublishAssessment = "mutation PublishAssessment($month: String!, $version: Int!) {\n  publishAssessment(month: $month, version: $version) {\n    month\n    state\n    version\n  }\n}" as Operation<PublishAssessmentResult, PublishAssessmentVariables>;

@@ -1,10 +1,13 @@
 import type { ComponentType } from 'react';
 import type { Role } from '../api/generated';
+import { AssessmentView } from './assessment';
 import { AuditView } from './audit';
 import { ConsultationsView } from './consultations';
 import { DrugsView } from './drugs';
+import { IndicatorsView } from './indicators';
 import { NetworkView } from './network';
 import { ReferralsView } from './referrals';
+import { UnificationView } from './unification';
 
 export interface ViewProps {
   roles: Role[];
@@ -30,6 +33,8 @@ const ALL: Role[] = [
   'EXPERT',
 ];
 
+const PERFORMANCE: Role[] = ['CONSORTIUM_ADMIN', 'AUDITOR', 'INSTITUTION_ADMIN'];
+
 export const VIEWS: ViewDef[] = [
   { id: 'network', zh: '医共体网络', en: 'Network', roles: ALL, component: NetworkView },
   {
@@ -53,6 +58,10 @@ export const VIEWS: ViewDef[] = [
     roles: ['PHARMACIST', 'CONSORTIUM_ADMIN', 'INSTITUTION_ADMIN'],
     component: DrugsView,
   },
+  // Who reads indicators, the scorecard and the assessment: as the api's resolvers allow.
+  { id: 'indicators', zh: '绩效指标', en: 'Indicators', roles: PERFORMANCE, component: IndicatorsView },
+  { id: 'unification', zh: '七统一', en: 'Seven unifications', roles: PERFORMANCE, component: UnificationView },
+  { id: 'assessment', zh: '月度考核', en: 'Monthly assessment', roles: PERFORMANCE, component: AssessmentView },
   { id: 'audit', zh: '审计轨迹', en: 'Audit', roles: ['AUDITOR', 'CONSORTIUM_ADMIN'], component: AuditView },
 ];
 
