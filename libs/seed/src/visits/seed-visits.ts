@@ -482,6 +482,8 @@ export async function seedVisits(ds: DataSource, opts: VisitSeedOptions = {}): P
         // The planner's guesses for generate_series are far off; compiling the plan (JIT) for
         // those guesses would cost more than running it.
         await em.query(`SET LOCAL jit = off`);
+        // A full-scale month is a quarter of a million records: longer than the apps' timeout.
+        await em.query(`SET LOCAL statement_timeout = 0`);
         return em.query(MONTH_SQL, args);
       });
       summary.months++;
