@@ -251,7 +251,7 @@ const U = (key: string, salt: number) =>
 
 /**
  * One month's statement. $1 tenant, $2 institutions (jsonb), $3 first day, $4 last day,
- * $5 window start, $6 scale, $7 last day generated overall (open stays end after it),
+ * $5 the trends' day zero, $6 scale, $7 last day generated overall (open stays end after it),
  * $8 diagnoses, $9 out-of-county hospitals, $10 received_at, $11 run id, $12 the hospitals' levels.
  */
 export const MONTH_SQL = `
@@ -418,6 +418,12 @@ SELECT (SELECT count(*) FROM ins)::int AS encounters, (SELECT count(*) FROM ooc)
        (SELECT count(*) FROM roll)::int AS rollups, (SELECT count(*) FROM dayroll)::int AS days,
        (SELECT count(*) FROM oocroll)::int AS ooc_months`;
 
+/**
+ * Day zero of the yearly trends (primary care's gain, costs, in-county rates): fixed rather than
+ * the window's start, so a day drawn by a later run follows the same curve as the days before it.
+ */
+const TREND_EPOCH = '2024-11-01';
+
 /** The run id the demo's records carry: a fixed one, so reruns write identical rows. */
 const DEMO_RUN = '00000000-0000-4000-8000-00000000d3e0';
 
@@ -469,7 +475,7 @@ export async function seedVisits(ds: DataSource, opts: VisitSeedOptions = {}): P
         params,
         from,
         to,
-        startDay,
+        TREND_EPOCH,
         scale,
         lastDay,
         DIAGNOSES,
