@@ -92,9 +92,10 @@ export async function ensureEncounterPartitions(
  * One encounter's contribution to the rollup of its month(s), signed: visits and admissions in
  * the month of the visit or admission; discharges, inpatient cost and an inpatient stay's fund
  * payment in the month of discharge (settlement happens at discharge); an outpatient visit's
- * fund payment in its own month. Alias `d` with a `sign` column.
+ * fund payment in its own month. Alias `d` with a `sign` column. Exported for bulk loads that
+ * build rollups from rows they insert themselves (the demo seed), so the rule stays in one place.
  */
-const CONTRIBUTION = `
+export const CONTRIBUTION = `
   CROSS JOIN LATERAL (VALUES
     (date_trunc('month', d.occurred_on)::date,
      d.sign * (d.kind <> 'INPATIENT')::int,
@@ -116,7 +117,7 @@ const CONTRIBUTION = `
   ) AS c(month, visits, visits_resident, visits_tcm, admissions, discharges, discharges_insured_resident,
          inpatient_cost_insured_resident, fund_paid, fund_paid_insured_resident, chronic_admissions)`;
 
-const ROLLUP_SUMS = [
+export const ROLLUP_SUMS = [
   'visits',
   'visits_resident',
   'visits_tcm',
