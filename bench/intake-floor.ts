@@ -10,12 +10,15 @@
  * - typed COPY into `encounter` itself (logged, partitioned by month, its primary key and two
  *   indexes, checks) from a staging table, once with every index, then with each index dropped
  *   in turn to show its own cost; and into `encounter_key` (its primary key);
- * - the merge statement on all rows staged, with EXPLAIN (ANALYZE, BUFFERS) printed once.
+ * - Node alone: the importer's reading of the same bytes (decode, CSV, validation and content
+ *   hash, COPY lines), nothing sent.
+ * The merge statement's plan on 100,000 staged rows was read with EXPLAIN (ANALYZE, BUFFERS) by
+ * hand (bench/README.md).
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -24,6 +27,25 @@ import { dropDatabase } from '@yg/schema';
 import { migrate } from '../apps/cli/src/migrate';
 import { benchEnv, median } from './common';
 import { csv, HEADER, records } from './intake-data';
+import { ENCOUNTER_HEADERS, parseEncounter } from '../libs/intake/src/domain/records';
+import { encounterLine } from '../libs/intake/src/intake-merge.repository';
+import { readRecords } from '../libs/intake/src/files/intake-file-reader';
+
+/** What the importer does in Node before a row reaches COPY; the rows carry no ID numbers. */
+async function nodeAlone(bytes: Buffer): Promise<number> {
+  let size = 0;
+  let n = 0;
+  const spec = ENCOUNTER_HEADERS;
+  for await (const batch of readRecords(Readable.from([bytes]), 'CSV', spec, ['sourceRecordId'])) {
+    let out = '';
+    for (const rec of batch) {
+      const p = parseEncounter(rec.record!, '2099-12-31', (v) => v);
+      if (p.ok) out += encounterLine(++n, p.row);
+    }
+    size += out.length;
+  }
+  return size;
+}
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -53,6 +75,7 @@ async function main() {
     await f();
     return performance.now() - t0;
   };
+  const loadStart = loadavg().map((x) => +x.toFixed(1));
   const bytes = Buffer.from(csv(records(ROWS)), 'utf8');
   const {
     rows: [{ id: tenantId }],
@@ -97,6 +120,7 @@ async function main() {
     await q(`CREATE TABLE floor_logged (${cols})`);
     await q(`CHECKPOINT`);
     note('bareCopy', await time(() => copy(`COPY floor_bare FROM STDIN (FORMAT csv, HEADER true)`, bytes)));
+    note('nodeAlone', await time(() => nodeAlone(bytes)));
     note(
       'loggedCopy',
       await time(() => copy(`COPY floor_logged FROM STDIN (FORMAT csv, HEADER true)`, bytes)),
@@ -125,7 +149,10 @@ async function main() {
   if (!process.env.FLOOR_KEEP) await dropDatabase(config);
   rmSync(checkpoints, { recursive: true, force: true });
   console.log(
-    JSON.stringify(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(median(v))]))),
+    JSON.stringify({
+      medians: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(median(v))])),
+      loadAverage: { start: loadStart, end: loadavg().map((x) => +x.toFixed(1)) },
+    }),
   );
 }
 

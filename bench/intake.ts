@@ -17,7 +17,7 @@
  * Ratio = bare COPY time ÷ path time (goal ≥ 0.5).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -70,6 +70,7 @@ async function main() {
     roles: [Role.DATA_INTEGRATION],
     practitionerId: null,
   };
+  const loadStart = loadavg().map((x) => +x.toFixed(1));
   const recs = records(ROWS);
   const text = csv(recs);
   const bytes = Buffer.from(text, 'utf8');
@@ -166,6 +167,8 @@ async function main() {
     ratioPush: +(m.bare / m.push).toFixed(2),
     rowsPerSecondFile: Math.round(ROWS / (m.file / 1000)),
     rowsPerSecondPush: Math.round(ROWS / (m.push / 1000)),
+    pushCallsPerSecond: +(Math.ceil(ROWS / PUSH) / (m.push / 1000)).toFixed(1),
+    loadAverage: { start: loadStart, end: loadavg().map((x) => +x.toFixed(1)) },
     times,
   };
   console.log(JSON.stringify({ ...result, times: undefined }));
