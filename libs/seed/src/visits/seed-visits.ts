@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
-import { CONTRIBUTION, ensureEncounterPartitions, ROLLUP_SUMS } from '@yg/intake/intake-merge.repository';
+import { ensureEncounterPartitions, ROLLUP_SUMS, rollupDeltaSql } from '@yg/intake/intake-merge.repository';
 import { CONSORTIUM, INSTITUTIONS, InstitutionKind, SeedInstitution } from '../qianjiang.data';
 import { yearlyForms, dispatchRecords, staffOf } from './visit-profile';
 
@@ -14,7 +14,7 @@ import { yearlyForms, dispatchRecords, staffOf } from './visit-profile';
  * themselves drawn from a hash of (institution, day, number), so every run draws the same
  * ones. Each statement inserts the records' keys (`encounter_key`, ON CONFLICT DO NOTHING), the
  * records whose keys were new, and adds exactly those records to `encounter_rollup` (by the
- * merge's own CONTRIBUTION rule), `encounter_day_rollup` and `ooc_rollup`: a second run adds
+ * merge's own rollup rule, rollupDeltaSql), `encounter_day_rollup` and `ooc_rollup`: a second run adds
  * nothing, a run on a later day adds the days since. A stay not yet discharged on the last day
  * generated stays open (no discharge date), as an HIS would report it that day.
  *
@@ -254,6 +254,9 @@ const U = (key: string, salt: number) =>
  * $5 the trends' day zero, $6 scale, $7 last day generated overall (open stays end after it),
  * $8 diagnoses, $9 out-of-county hospitals, $10 received_at, $11 run id, $12 the hospitals' levels.
  */
+/** The merge's rollup rule, grouped by institution: one statement loads a month for all of them. */
+const ROLLUP = rollupDeltaSql(['institution_id']);
+
 export const MONTH_SQL = `
 WITH inst AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, no int, "primary" boolean, out float8, er float8,
@@ -345,19 +348,18 @@ ins AS (
             fund_paid
 ),
 d AS (SELECT 1 AS sign, * FROM ins),
+by_day AS (${ROLLUP.byDay}),
+by_month AS (${ROLLUP.byMonth}),
 roll AS (
   INSERT INTO encounter_rollup (tenant_id, institution_id, month, ${ROLLUP_SUMS.join(', ')})
-  SELECT $1, d.institution_id, c.month, ${ROLLUP_SUMS.map((k) => `sum(c.${k})`).join(', ')}
-    FROM d ${CONTRIBUTION}
-   WHERE c.month IS NOT NULL
-   GROUP BY d.institution_id, c.month
+  SELECT $1, institution_id, month, ${ROLLUP_SUMS.join(', ')} FROM by_month
   ON CONFLICT (tenant_id, month, institution_id) DO UPDATE SET
     ${ROLLUP_SUMS.map((k) => `${k} = encounter_rollup.${k} + EXCLUDED.${k}`).join(', ')}
   RETURNING 1
 ),
 dayroll AS (
   INSERT INTO encounter_day_rollup (tenant_id, institution_id, day, encounters)
-  SELECT $1, institution_id, occurred_on, count(*) FROM ins GROUP BY 1, 2, 3
+  SELECT $1, institution_id, day, encounters FROM by_day
   ON CONFLICT (tenant_id, institution_id, day) DO UPDATE
     SET encounters = encounter_day_rollup.encounters + EXCLUDED.encounters
   RETURNING 1
