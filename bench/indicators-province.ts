@@ -11,8 +11,8 @@
  *   institution (hospital ~35 %, townships ~45 %, villages ~20 %, each institution's volume
  *   varied ±50 %), inserted month by month into the month partitions (intake_ensure_partitions)
  *   with every index the schema has; the rollups (`encounter_rollup`, `encounter_day_rollup`)
- *   built by one aggregate INSERT … SELECT per month using the intake merge's own contribution
- *   SQL and upsert, and checked against the raw rows for a sample of institution-months;
+ *   built by one aggregate INSERT … SELECT per month using the intake merge's own rollup rule
+ *   (rollupDeltaSql) and upserts, and checked against the raw rows for a sample of institution-months;
  * - out-of-county settlements (1 per 20 visits) and their `ooc_rollup`, built like mergeOoc;
  * - per consortium-month, independent of BENCH_ENCOUNTERS: 500 up- and 200 down-referrals
  *   (most completed, some rejected, cancelled or open), two medication-plan items and a
@@ -38,7 +38,7 @@ import { dropDatabase } from '@yg/schema';
 import { IndicatorReports, PeriodKind, ScopeKind, addMonths } from '@yg/indicators';
 import { currentMonth } from '@yg/indicators/engine/months';
 import { STATISTICS } from '@yg/intake';
-import { CONTRIBUTION, ROLLUP_SUMS } from '@yg/intake/intake-merge.repository';
+import { ROLLUP_SUMS, rollupDeltaSql } from '@yg/intake/intake-merge.repository';
 import { Tier } from '@yg/network';
 import { TokenService } from '@yg/identity/token.service';
 import { migrate } from '../apps/cli/src/migrate';
@@ -170,29 +170,31 @@ async function encounterMonth(pg: Client, month: string, tag: string): Promise<n
 }
 
 /**
- * The merge's rollup statement (intake-merge.repository: CONTRIBUTION, ROLLUP_SUMS and its
- * upsert) over one partition's rows, grouped by institution instead of one institution a batch.
+ * The merge's rollup rule (intake-merge.repository: rollupDeltaSql, ROLLUP_SUMS and its upserts)
+ * over one partition's rows of this pass, grouped by consortium and institution.
  */
+const ROLLUP = rollupDeltaSql(['tenant_id', 'institution_id']);
+
 async function rollupMonth(pg: Client, part: string): Promise<void> {
   const cols =
     'kind, occurred_on, discharged_on, tcm, insured, resident, chronic_managed, total_cost, fund_paid';
   await pg.query(
-    `
-    INSERT INTO encounter_rollup (tenant_id, institution_id, month, ${ROLLUP_SUMS.join(', ')})
-    SELECT d.tenant_id, d.institution_id, c.month, ${ROLLUP_SUMS.map((k) => `sum(c.${k})`).join(', ')}
-      FROM (SELECT 1 AS sign, tenant_id, institution_id, ${cols} FROM ${part} WHERE run_id = $1) d ${CONTRIBUTION}
-     WHERE c.month IS NOT NULL
-     GROUP BY d.tenant_id, d.institution_id, c.month
-    ON CONFLICT (tenant_id, month, institution_id) DO UPDATE SET
-      ${ROLLUP_SUMS.map((k) => `${k} = encounter_rollup.${k} + EXCLUDED.${k}`).join(', ')}`,
-    [RUN_ID],
-  );
-  await pg.query(
-    `
-    INSERT INTO encounter_day_rollup (tenant_id, institution_id, day, encounters)
-    SELECT tenant_id, institution_id, occurred_on, count(*) FROM ${part} WHERE run_id = $1 GROUP BY 1, 2, 3
-    ON CONFLICT (tenant_id, institution_id, day) DO UPDATE
-      SET encounters = encounter_day_rollup.encounters + EXCLUDED.encounters`,
+    `WITH d AS (SELECT 1 AS sign, tenant_id, institution_id, ${cols} FROM ${part} WHERE run_id = $1),
+     by_day AS (${ROLLUP.byDay}),
+     roll AS (
+       INSERT INTO encounter_rollup (tenant_id, institution_id, month, ${ROLLUP_SUMS.join(', ')})
+       SELECT tenant_id, institution_id, month, ${ROLLUP_SUMS.join(', ')} FROM (${ROLLUP.byMonth}) m
+        WHERE month IS NOT NULL
+       ON CONFLICT (tenant_id, month, institution_id) DO UPDATE SET
+         ${ROLLUP_SUMS.map((k) => `${k} = encounter_rollup.${k} + EXCLUDED.${k}`).join(', ')}
+       RETURNING 1),
+     days AS (
+       INSERT INTO encounter_day_rollup (tenant_id, institution_id, day, encounters)
+       SELECT tenant_id, institution_id, day, encounters FROM by_day
+       ON CONFLICT (tenant_id, institution_id, day) DO UPDATE
+         SET encounters = encounter_day_rollup.encounters + EXCLUDED.encounters
+       RETURNING 1)
+     SELECT (SELECT count(*) FROM roll) AS months, (SELECT count(*) FROM days) AS days`,
     [RUN_ID],
   );
 }

@@ -17,7 +17,7 @@
  * Ratio = bare COPY time ÷ path time (goal ≥ 0.5).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -26,81 +26,15 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { AuthUser, dataSourceOptions, loadConfig, ownerConfig, Role } from '@yg/core';
 import { dropDatabase } from '@yg/schema';
-import { EncounterKind, IntakeFileImporter, IntakeService } from '@yg/intake';
+import { IntakeFileImporter, IntakeService } from '@yg/intake';
 import { migrate } from '../apps/cli/src/migrate';
 import { createWorker } from '../apps/worker/src/bootstrap';
 import { benchEnv, median, ROOT } from './common';
+import { csv, HEADER, records } from './intake-data';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const PUSH = 1000;
-
-const HEADER = [
-  'sourceRecordId',
-  'kind',
-  'occurredOn',
-  'dischargedOn',
-  'department',
-  'tcm',
-  'diagnosisCode',
-  'insured',
-  'resident',
-  'chronicManaged',
-  'totalCost',
-  'fundPaid',
-];
-
-interface Rec {
-  sourceRecordId: string;
-  kind: EncounterKind;
-  occurredOn: string;
-  dischargedOn?: string;
-  department: string;
-  tcm: boolean;
-  diagnosisCode: string;
-  insured: boolean;
-  resident: boolean;
-  chronicManaged: boolean;
-  totalCost: number;
-  fundPaid: number;
-}
-
-function records(n: number): Rec[] {
-  const out: Rec[] = [];
-  for (let i = 0; i < n; i++) {
-    const month = i % 24;
-    const y = 2024 + Math.floor((10 + month) / 12);
-    const m = ((10 + month) % 12) + 1;
-    const d = 1 + (i % 20);
-    const day = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-    const inpatient = i % 10 === 0;
-    const insured = i % 5 !== 0;
-    const cost = inpatient ? 3000 + (i % 5000) : 50 + (i % 200);
-    out.push({
-      sourceRecordId: `R${i}`,
-      kind: inpatient ? EncounterKind.INPATIENT : EncounterKind.OUTPATIENT,
-      occurredOn: day,
-      ...(inpatient
-        ? { dischargedOn: `${y}-${String(m).padStart(2, '0')}-${String(d + 5).padStart(2, '0')}` }
-        : {}),
-      department: inpatient ? '内科病区' : '全科门诊',
-      tcm: i % 7 === 0,
-      diagnosisCode: i % 3 === 0 ? 'E11.9' : 'I10',
-      insured,
-      resident: i % 11 !== 0,
-      chronicManaged: i % 13 === 0,
-      totalCost: cost,
-      fundPaid: insured ? Math.round(cost * 0.6) : 0,
-    });
-  }
-  return out;
-}
-
-function csv(recs: Rec[]): string {
-  const lines = [HEADER.join(',')];
-  for (const r of recs) lines.push(HEADER.map((h) => String(r[h as keyof Rec] ?? '')).join(','));
-  return lines.join('\n') + '\n';
-}
 
 async function main() {
   const checkpoints = mkdtempSync(join(tmpdir(), 'yg-intake-bench-'));
@@ -136,6 +70,7 @@ async function main() {
     roles: [Role.DATA_INTEGRATION],
     practitionerId: null,
   };
+  const loadStart = loadavg().map((x) => +x.toFixed(1));
   const recs = records(ROWS);
   const text = csv(recs);
   const bytes = Buffer.from(text, 'utf8');
@@ -232,6 +167,8 @@ async function main() {
     ratioPush: +(m.bare / m.push).toFixed(2),
     rowsPerSecondFile: Math.round(ROWS / (m.file / 1000)),
     rowsPerSecondPush: Math.round(ROWS / (m.push / 1000)),
+    pushCallsPerSecond: +(Math.ceil(ROWS / PUSH) / (m.push / 1000)).toFixed(1),
+    loadAverage: { start: loadStart, end: loadavg().map((x) => +x.toFixed(1)) },
     times,
   };
   console.log(JSON.stringify({ ...result, times: undefined }));

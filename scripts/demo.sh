@@ -19,7 +19,8 @@ export AUDIT_CHECKPOINT_DIR="${AUDIT_CHECKPOINT_DIR:-$PWD/var/audit-checkpoints}
 
 npm run build --silent
 npm run db:migrate --silent
-npm run db:seed --silent
+# DEMO_VISIT_SCALE (0, 1] loads a fraction of the county's 24 months of visits (default: all).
+npm run db:seed --silent -- ${DEMO_VISIT_SCALE:+--visit-scale "$DEMO_VISIT_SCALE"}
 
 PORT=${PORT:-3000}
 export PORT
@@ -39,6 +40,7 @@ cat <<TXT
 
   黔江区医共体 coordination backend is running.
 
+  Console (sign in with a demo user): http://localhost:$PORT/console
   GraphQL (GraphiQL in the browser):  http://localhost:$PORT/graphql
   Health:                             http://localhost:$PORT/health/ready
   Logs:                               api.log, worker.log

@@ -309,6 +309,13 @@ describe('operations', () => {
       }
     });
 
+    it('lets pages the api serves itself (the console: same origin) in without listing them', async () => {
+      const res = await handshake('https://yg.hospital.example:8443').set('host', 'yg.hospital.example:8443');
+      expect(res.status).toBe(200);
+      const other = await handshake('https://yg.hospital.example:8443').set('host', 'api.hospital.example');
+      expect(other.status).toBe(403);
+    });
+
     it('lets clients that are not browsers (no Origin) through to authenticate', async () => {
       expect((await handshake()).status).toBe(200);
     });

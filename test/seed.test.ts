@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Queue, type RedisOptions as BullRedisOptions } from 'bullmq';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DateTime } from 'luxon';
-import { AppConfig, QUEUES, redisOptions } from '@yg/core';
-import { ActivitySummary, AssessmentSeedSummary, seedActivity, seedAssessment, seedQianjiang } from '@yg/seed';
+import { AppConfig, dataSourceOptions, QUEUES, redisOptions } from '@yg/core';
+import {
+  ActivitySummary,
+  AssessmentSeedSummary,
+  seedActivity,
+  seedAssessment,
+  seedQianjiang,
+  seedVisits,
+  VisitSeedSummary,
+} from '@yg/seed';
 import { CONSORTIUM } from '@yg/seed/qianjiang.data';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { CONTINUITY_DEMO_REFERRAL } from '@yg/seed/drugs/drug.story';
@@ -40,6 +48,12 @@ let secondAssessment: AssessmentSeedSummary;
 let afterSeed: Record<string, number>;
 let afterWorker: Record<string, number>;
 let afterSecondSeed: Record<string, number>;
+let visits: VisitSeedSummary;
+let visitsAgain: VisitSeedSummary;
+let rollupsAfterSeed: unknown[];
+let rollupsAfterSecondSeed: unknown[];
+/** The visit data at a small fraction of the county (the demo runs at 1), through the same code. */
+const VISIT_SCALE = 0.003;
 const tokens = new Map<string, string>();
 
 async function rowCounts(ds: DataSource): Promise<Record<string, number>> {
@@ -91,9 +105,31 @@ async function drained(config: AppConfig, ds: DataSource): Promise<void> {
   }
 }
 
+/** Every rollup row, to compare runs: counts alone would miss a rollup moved by a rerun. */
+async function rollups(ds: DataSource): Promise<unknown[]> {
+  return ds.query(
+    `SELECT 'enc' AS t, to_jsonb(r) AS v FROM encounter_rollup r
+     UNION ALL SELECT 'day', to_jsonb(d) FROM encounter_day_rollup d
+     UNION ALL SELECT 'ooc', to_jsonb(o) FROM ooc_rollup o ORDER BY 1, 2`,
+  );
+}
+
+/** Visit data as `db:seed` loads it: as the apps' ordinary role, not the owner. */
+async function seedVisitsAsApp(config: AppConfig): Promise<VisitSeedSummary> {
+  const ds = new DataSource(dataSourceOptions(config, { entities: [], migrations: [] }));
+  await ds.initialize();
+  try {
+    return await seedVisits(ds, { scale: VISIT_SCALE });
+  } finally {
+    await ds.destroy();
+  }
+}
+
 beforeAll(async () => {
   db = await createTestDb();
   await seedQianjiang(db.ds, db.config);
+  visits = await seedVisitsAsApp(db.config);
+  rollupsAfterSeed = await rollups(db.ds);
   first = await seedActivity(db.config);
   firstAssessment = await seedAssessment(db.config);
   afterSeed = await rowCounts(db.ds);
@@ -106,6 +142,8 @@ beforeAll(async () => {
   }
   afterWorker = await rowCounts(db.ds);
   await seedQianjiang(db.ds, db.config);
+  visitsAgain = await seedVisitsAsApp(db.config);
+  rollupsAfterSecondSeed = await rollups(db.ds);
   second = await seedActivity(db.config);
   secondAssessment = await seedAssessment(db.config);
   afterSecondSeed = await rowCounts(db.ds);
@@ -176,7 +214,12 @@ describe('db:seed puts the demo consortium in motion', () => {
       { m: month },
     );
     expect(assessment.state).toBe('PUBLISHED');
-    expect(assessment.groups.map((g: { code: string }) => g.code)).toEqual(['COUNTY', 'CENTRE', 'TOWNSHIP', 'VILLAGE']);
+    expect(assessment.groups.map((g: { code: string }) => g.code)).toEqual([
+      'COUNTY',
+      'CENTRE',
+      'TOWNSHIP',
+      'VILLAGE',
+    ]);
     expect(drawUnits(assessment.draw.seed, assessment.draw.units, 2)).toEqual(assessment.draw.drawn);
     expect(assessment.goodCase.title).toBeTruthy();
     expect(assessment.badCase.title).toBeTruthy();
@@ -449,6 +492,175 @@ describe('db:seed gives the consortium one drug list and its members’ catalogu
     const pick = (c: Record<string, number>) => Object.fromEntries(DRUG_TABLES.map((t) => [t, c[t]]));
     expect(pick(afterSecondSeed)).toEqual(pick(afterSeed));
     expect(afterSeed.supply_request).toBe(5);
+  });
+});
+
+describe('db:seed gives the county 24 months of visit data', () => {
+  const now = DateTime.now().setZone(CONSORTIUM.timeZone);
+  const lastMonth = now.startOf('month').minus({ months: 1 }).toFormat('yyyy-MM');
+
+  it('has every month from 24 months before last month to this one (to yesterday)', async () => {
+    const months: { m: string }[] = await db.ds.query(
+      `SELECT DISTINCT to_char(occurred_on, 'YYYY-MM') AS m FROM encounter ORDER BY 1`,
+    );
+    const expected = Array.from({ length: 24 }, (_, i) =>
+      now
+        .startOf('month')
+        .minus({ months: 24 - i })
+        .toFormat('yyyy-MM'),
+    );
+    if (now.day > 1) expected.push(now.toFormat('yyyy-MM'));
+    expect(months.map((r) => r.m)).toEqual(expected);
+    expect(visits.months).toBe(expected.length);
+    const [{ last }] = await db.ds.query(`SELECT max(occurred_on)::text AS last FROM encounter`);
+    expect(last <= now.minus({ days: 1 }).toISODate()!).toBe(true);
+    expect(visits.encounters).toBeGreaterThan(10_000);
+    expect(visits.settlements).toBeGreaterThan(1_000);
+    // Every record has its key, pointing at it.
+    const [{ unkeyed }] = await db.ds.query(
+      `SELECT count(*)::int AS unkeyed FROM encounter e
+        WHERE NOT EXISTS (SELECT 1 FROM encounter_key k WHERE k.encounter_id = e.id AND k.occurred_on = e.occurred_on
+                            AND k.source_record_id = e.source_record_id AND k.content_hash = e.content_hash)`,
+    );
+    const [{ keys, rows }] = await db.ds.query(
+      `SELECT (SELECT count(*)::int FROM encounter_key) AS keys, (SELECT count(*)::int FROM encounter) AS rows`,
+    );
+    expect({ unkeyed, keys }).toEqual({ unkeyed: 0, keys: rows });
+  });
+
+  /** The rollups of a month against sums over its records, written out here from the rules, not from the merge. */
+  async function expectRollupsMatchRecords(month: string): Promise<void> {
+    const from = `${month}-01`;
+    const sums = await db.ds.query(
+      `WITH e AS (SELECT * FROM encounter WHERE occurred_on >= $1::date - 62),
+       m AS (SELECT $1::date AS s, ($1::date + interval '1 month')::date AS t)
+       SELECT i.id AS institution_id,
+         (SELECT count(*) FROM e, m WHERE e.institution_id = i.id AND e.kind <> 'INPATIENT' AND e.occurred_on >= s AND e.occurred_on < t)::int AS visits,
+         (SELECT count(*) FROM e, m WHERE e.institution_id = i.id AND e.kind <> 'INPATIENT' AND e.resident AND e.occurred_on >= s AND e.occurred_on < t)::int AS visits_resident,
+         (SELECT count(*) FROM e, m WHERE e.institution_id = i.id AND e.kind <> 'INPATIENT' AND e.tcm AND e.occurred_on >= s AND e.occurred_on < t)::int AS visits_tcm,
+         (SELECT count(*) FROM e, m WHERE e.institution_id = i.id AND e.kind = 'INPATIENT' AND e.occurred_on >= s AND e.occurred_on < t)::int AS admissions,
+         (SELECT count(*) FROM e, m WHERE e.institution_id = i.id AND e.kind = 'INPATIENT' AND e.chronic_managed AND e.occurred_on >= s AND e.occurred_on < t)::int AS chronic_admissions,
+         (SELECT count(*) FROM e, m WHERE e.institution_id = i.id AND e.discharged_on >= s AND e.discharged_on < t)::int AS discharges,
+         (SELECT count(*) FROM e, m WHERE e.institution_id = i.id AND e.insured AND e.resident AND e.discharged_on >= s AND e.discharged_on < t)::int AS discharges_insured_resident,
+         (SELECT coalesce(sum(total_cost), 0)::numeric(16,2)::text FROM e, m WHERE e.institution_id = i.id AND e.insured AND e.resident AND e.discharged_on >= s AND e.discharged_on < t) AS inpatient_cost_insured_resident,
+         (SELECT coalesce(sum(fund_paid), 0)::numeric(16,2)::text FROM e, m WHERE e.institution_id = i.id AND
+            ((e.kind <> 'INPATIENT' AND e.occurred_on >= s AND e.occurred_on < t) OR (e.discharged_on >= s AND e.discharged_on < t))) AS fund_paid,
+         (SELECT coalesce(sum(fund_paid), 0)::numeric(16,2)::text FROM e, m WHERE e.institution_id = i.id AND e.insured AND e.resident AND
+            ((e.kind <> 'INPATIENT' AND e.occurred_on >= s AND e.occurred_on < t) OR (e.discharged_on >= s AND e.discharged_on < t))) AS fund_paid_insured_resident
+         FROM institution i WHERE i.tier <> 'EXTERNAL' ORDER BY i.id`,
+      [from],
+    );
+    const stored = await db.ds.query(
+      `SELECT i.id AS institution_id, coalesce(r.visits, 0) AS visits, coalesce(r.visits_resident, 0) AS visits_resident,
+              coalesce(r.visits_tcm, 0) AS visits_tcm, coalesce(r.admissions, 0) AS admissions,
+              coalesce(r.chronic_admissions, 0) AS chronic_admissions, coalesce(r.discharges, 0) AS discharges,
+              coalesce(r.discharges_insured_resident, 0) AS discharges_insured_resident,
+              coalesce(r.inpatient_cost_insured_resident, 0)::numeric(16,2)::text AS inpatient_cost_insured_resident,
+              coalesce(r.fund_paid, 0)::numeric(16,2)::text AS fund_paid, coalesce(r.fund_paid_insured_resident, 0)::numeric(16,2)::text AS fund_paid_insured_resident
+         FROM institution i LEFT JOIN encounter_rollup r ON r.institution_id = i.id AND r.month = $1::date
+        WHERE i.tier <> 'EXTERNAL' ORDER BY i.id`,
+      [from],
+    );
+    expect(stored).toEqual(sums);
+    expect(sums.some((s: { visits: number }) => s.visits > 0)).toBe(true);
+    const [days] = await db.ds.query(
+      `SELECT (SELECT jsonb_agg(x ORDER BY x) FROM (SELECT institution_id, day, encounters FROM encounter_day_rollup
+                WHERE day >= $1::date AND day < ($1::date + interval '1 month')) x) AS stored,
+              (SELECT jsonb_agg(x ORDER BY x) FROM (SELECT institution_id, occurred_on AS day, count(*)::int AS encounters
+                FROM encounter WHERE occurred_on >= $1::date AND occurred_on < ($1::date + interval '1 month') GROUP BY 1, 2) x) AS counted`,
+      [from],
+    );
+    expect(days.stored).toEqual(days.counted);
+    const [ooc] = await db.ds.query(
+      `SELECT (SELECT to_jsonb(x) FROM (SELECT visits, admissions, cost::text, fund_paid::text FROM ooc_rollup WHERE month = $1::date) x) AS stored,
+              (SELECT to_jsonb(x) FROM (SELECT count(*) FILTER (WHERE NOT inpatient)::int AS visits,
+                 count(*) FILTER (WHERE inpatient)::int AS admissions, sum(total_cost)::text AS cost, sum(fund_paid)::text AS fund_paid
+                 FROM ooc_settlement WHERE settled_on >= $1::date AND settled_on < ($1::date + interval '1 month')) x) AS counted`,
+      [from],
+    );
+    expect(ooc.stored).toEqual(ooc.counted);
+  }
+
+  it("keeps last month's rollups equal to sums over its records (admissions by admission day, discharges by discharge day)", async () => {
+    await expectRollupsMatchRecords(lastMonth);
+    const [{ institutions, discharged }] = await db.ds.query(
+      `SELECT count(*) FILTER (WHERE visits > 0)::int AS institutions, count(*) FILTER (WHERE discharges > 0)::int AS discharged
+         FROM encounter_rollup WHERE month = $1::date`,
+      [`${lastMonth}-01`],
+    );
+    expect(institutions).toBeGreaterThan(30);
+    expect(discharged).toBeGreaterThan(5);
+  });
+
+  it('changes no record and no rollup when run again', () => {
+    expect(visitsAgain).toEqual({ months: 0, encounters: 0, settlements: 0, statistics: 0, dispatches: 0 });
+    expect(rollupsAfterSecondSeed).toEqual(rollupsAfterSeed);
+    expect(afterSecondSeed.encounter_key).toBe(afterSeed.encounter_key);
+    expect(afterSecondSeed.intake_statistic).toBe(afterSeed.intake_statistic);
+  });
+
+  it("gives last month's indicator report values for the visit, settlement and form indicators", async () => {
+    const { indicatorReport } = await as(
+      'auditor',
+      `query($m: String!) { indicatorReport(scope: { kind: CONSORTIUM }, period: { kind: MONTH, month: $m }) {
+         results { code value reason } } }`,
+      { m: lastMonth },
+    );
+    const byCode = Object.fromEntries(
+      indicatorReport.results.map((r: { code: string }) => [r.code, r]),
+    ) as Record<string, { value: number | null; reason: string | null }>;
+    for (const code of [
+      'N04',
+      'N05B',
+      'N06',
+      'N07',
+      'N08',
+      'N09',
+      'N10A',
+      'N10B',
+      'N11',
+      'N12',
+      'N13',
+      'N14',
+      'C01',
+      'C02',
+    ]) {
+      expect({ code, value: typeof byCode[code].value }).toEqual({ code, value: 'number' });
+    }
+    // Bounds that hold at any scale (the full county's figures are in the README).
+    expect(byCode.N07.value).toBeGreaterThan(45);
+    expect(byCode.N07.value).toBeLessThan(70);
+    expect(byCode.C01.value).toBeGreaterThan(85);
+    expect(byCode.C01.value).toBeLessThan(96);
+    const { indicator } = await as(
+      'admin',
+      `query($m: String!) { indicator(code: "C01", scope: { kind: CONSORTIUM }, period: { kind: MONTH, month: $m },
+           trendMonths: 24) { trend { month value } } }`,
+      { m: lastMonth },
+    );
+    expect(indicator.trend).toHaveLength(24);
+    expect(indicator.trend.every((t: { value: number | null }) => typeof t.value === 'number')).toBe(true);
+  });
+
+  it('adds only the new day when run a day later, its rollups still equal to its records', async () => {
+    const tomorrow = now.plus({ days: 1 });
+    const ds = new DataSource(dataSourceOptions(db.config, { entities: [], migrations: [] }));
+    await ds.initialize();
+    let later: VisitSeedSummary;
+    try {
+      later = await seedVisits(ds, { scale: VISIT_SCALE, now: tomorrow.toJSDate() });
+    } finally {
+      await ds.destroy();
+    }
+    const [{ days }] = await db.ds.query(
+      `SELECT array_agg(DISTINCT occurred_on::text) AS days FROM encounter WHERE received_at > $1`,
+      // Records carry the moment of the run that loaded them.
+      [new Date(Date.now() + 3600_000)],
+    );
+    expect(days).toEqual([now.toISODate()]);
+    expect(later.months).toBe(1);
+    expect(later.statistics + later.dispatches).toBe(0);
+    await expectRollupsMatchRecords(now.toFormat('yyyy-MM'));
   });
 });
 

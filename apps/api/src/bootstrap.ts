@@ -6,6 +6,7 @@ import { RedisIoAdapter } from '@yg/realtime';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { AppModule } from './app.module';
 import { ApiMetrics } from './metrics/api-metrics';
+import { mountConsole, mountGraphiqlAssets } from './web/static-assets';
 
 /** Request bodies (JSON) up to this size: a full intake push, with room to spare. */
 const JSON_BODY_LIMIT = '1mb';
@@ -29,5 +30,7 @@ export async function createApiApp(config: AppConfig, opts: ProcessOptions = {})
   app.useWebSocketAdapter(io);
   app.get(ApiMetrics).watchSockets(() => io.server);
   mountQueueDashboard(app);
+  mountConsole(app, config.consoleDir);
+  if (!config.isProduction) mountGraphiqlAssets(app);
   return app;
 }

@@ -8,8 +8,15 @@ async function main() {
   const app = await createApiApp(config);
   await app.listen(config.port);
   const url = `http://localhost:${config.port}/graphql`;
+  const consoleUrl = `http://localhost:${config.port}/console`;
   process.stdout.write(
-    JSON.stringify({ level: 30, time: new Date().toISOString(), msg: `GraphQL ready at ${url}`, url }) + '\n',
+    JSON.stringify({
+      level: 30,
+      time: new Date().toISOString(),
+      msg: `GraphQL ready at ${url}, console at ${consoleUrl}`,
+      url,
+      consoleUrl,
+    }) + '\n',
   );
 }
 

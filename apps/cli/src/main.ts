@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { ConfigError, dataSourceOptions, loadConfig } from '@yg/core';
-import { seedActivity, seedAssessment, seedQianjiang } from '@yg/seed';
+import { seedActivity, seedAssessment, seedQianjiang, seedVisits } from '@yg/seed';
 import { FieldCipher } from '@yg/patients/domain/field-crypto';
 import { reencryptPatients } from '@yg/patients/reencrypt';
 import { importDictionaryFromCli } from '@yg/drugs/dictionary/dictionary-cli';
@@ -14,7 +14,10 @@ import { OPERATOR_USAGE, runOperatorCommand } from './operators';
 const USAGE = `usage: cli <command>
   migrate            as DB_MIGRATION_USER: create the database if missing, apply pending
                      migrations, make DB_USER an ordinary role with the apps' privileges
-  seed               load the 黔江区医共体 demo consortium and its recent activity (idempotent)
+  seed [--visit-scale <x>]
+                     load the 黔江区医共体 demo consortium, its 24 months of visit data and its
+                     recent activity (idempotent); --visit-scale (0, 1] shrinks the visit data
+                     (default 1: the full county, a few minutes)
   schema <file>      write the GraphQL schema (SDL) to <file>
   patients:reencrypt [--batch <n>] [--after <patient id>]
                      rewrite patient ID numbers and phones under the writing key
@@ -54,6 +57,18 @@ async function main(argv: string[]): Promise<number> {
         const s = await seedQianjiang(ds, config);
         log(
           `seeded 黔江区医共体: ${s.institutions} institutions, ${s.practitioners} practitioners, ${s.patients} patients, ${s.users} demo users`,
+        );
+        const v = await seedVisits(ds, {
+          scale: visitScale(argv.slice(1)),
+          onMonth: (m) =>
+            log(
+              `  visits ${m.month}: ${m.encounters} encounters, ${m.settlements} out-of-county settlements`,
+            ),
+        });
+        log(
+          v.months
+            ? `seeded visit data: ${v.encounters} encounters, ${v.settlements} out-of-county settlements over ${v.months} months; ${v.statistics} statistics values, ${v.dispatches} dispatch records`
+            : 'visit data already seeded',
         );
       } finally {
         await ds.destroy();
@@ -154,6 +169,14 @@ function dictionaryOptions(args: string[]): {
   }
   if (!file || !edition) throw new Error(USAGE);
   return { file, edition, full, essentialEdition, queue };
+}
+
+function visitScale(args: string[]): number {
+  if (!args.length) return 1;
+  const [flag, value] = args;
+  const scale = Number(value);
+  if (flag !== '--visit-scale' || args.length !== 2 || !(scale > 0 && scale <= 1)) throw new Error(USAGE);
+  return scale;
 }
 
 function reencryptOptions(args: string[]): { batchSize?: number; after?: string } {

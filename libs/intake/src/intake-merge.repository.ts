@@ -68,12 +68,68 @@ export function encounterLine(n: number, r: EncounterRow): string {
 }
 
 /**
- * Fills the staging table and analyses it: without statistics the planner guesses its size and
- * may join it to every partition of `encounter` by a full scan instead of key look-ups.
+ * Fills the staging table. Not analysed: every look-up of the merge is a LATERAL … LIMIT 1 or an
+ * id array, planned the same whatever the statistics say, and ANALYZE of a large file's staging
+ * cost more than the look-ups it could have steered.
  */
 export async function copyEncounters(em: EntityManager, chunks: AsyncIterable<string>): Promise<void> {
   await copyIn(em, `COPY encounter_stage (${ENC_STAGE.join(', ')}) FROM STDIN`, chunks);
-  await em.query(`ANALYZE encounter_stage`);
+}
+
+/**
+ * Where a merge reads its records: the staging table's rows n in (lo, hi] (a file), or a push's
+ * rows passed as one array per column — a batch of 1,000 then costs no temporary table, COPY or
+ * catalogue churn.
+ */
+export type EncounterSource = { staged: { lo: number; hi: number } } | { rows: EncounterRow[] };
+
+const ENC_ARRAY_TYPES = [
+  'int',
+  'text',
+  'text',
+  'date',
+  'date',
+  'text',
+  'text',
+  'boolean',
+  'text',
+  'boolean',
+  'boolean',
+  'boolean',
+  'numeric',
+  'numeric',
+  'text',
+];
+
+function encounterSource(source: EncounterSource, first: number): { sql: string; params: unknown[] } {
+  if ('staged' in source) {
+    return {
+      sql: `(SELECT * FROM encounter_stage WHERE n > $${first} AND n <= $${first + 1}) st`,
+      params: [source.staged.lo, source.staged.hi],
+    };
+  }
+  const r = source.rows;
+  const columns: unknown[][] = [
+    r.map((_, i) => i + 1),
+    r.map((x) => x.sourceRecordId),
+    r.map((x) => x.kind),
+    r.map((x) => x.occurredOn),
+    r.map((x) => x.dischargedOn),
+    r.map((x) => x.idNumberHash),
+    r.map((x) => x.department),
+    r.map((x) => x.tcm),
+    r.map((x) => x.diagnosisCode),
+    r.map((x) => x.insured),
+    r.map((x) => x.resident),
+    r.map((x) => x.chronicManaged),
+    r.map((x) => x.totalCost),
+    r.map((x) => x.fundPaid),
+    r.map((x) => x.contentHash),
+  ];
+  return {
+    sql: `unnest(${ENC_ARRAY_TYPES.map((t, i) => `$${first + i}::${t}[]`).join(', ')}) AS st(${ENC_STAGE.join(', ')})`,
+    params: columns,
+  };
 }
 
 /**
@@ -88,34 +144,6 @@ export async function ensureEncounterPartitions(
   await q.query(`SELECT intake_ensure_partitions($1::date, $2::date)`, [from, to]);
 }
 
-/**
- * One encounter's contribution to the rollup of its month(s), signed: visits and admissions in
- * the month of the visit or admission; discharges, inpatient cost and an inpatient stay's fund
- * payment in the month of discharge (settlement happens at discharge); an outpatient visit's
- * fund payment in its own month. Alias `d` with a `sign` column.
- */
-export const CONTRIBUTION = `
-  CROSS JOIN LATERAL (VALUES
-    (date_trunc('month', d.occurred_on)::date,
-     d.sign * (d.kind <> 'INPATIENT')::int,
-     d.sign * (d.kind <> 'INPATIENT' AND d.resident)::int,
-     d.sign * (d.kind <> 'INPATIENT' AND d.tcm)::int,
-     d.sign * (d.kind = 'INPATIENT')::int,
-     0, 0, 0::numeric,
-     d.sign * CASE WHEN d.kind <> 'INPATIENT' THEN d.fund_paid ELSE 0 END,
-     d.sign * CASE WHEN d.kind <> 'INPATIENT' AND d.insured AND d.resident THEN d.fund_paid ELSE 0 END,
-     d.sign * (d.kind = 'INPATIENT' AND d.chronic_managed)::int),
-    (date_trunc('month', d.discharged_on)::date,
-     0, 0, 0, 0,
-     d.sign,
-     d.sign * (d.insured AND d.resident)::int,
-     d.sign * CASE WHEN d.insured AND d.resident THEN d.total_cost ELSE 0 END,
-     d.sign * d.fund_paid,
-     d.sign * CASE WHEN d.insured AND d.resident THEN d.fund_paid ELSE 0 END,
-     0)
-  ) AS c(month, visits, visits_resident, visits_tcm, admissions, discharges, discharges_insured_resident,
-         inpatient_cost_insured_resident, fund_paid, fund_paid_insured_resident, chronic_admissions)`;
-
 export const ROLLUP_SUMS = [
   'visits',
   'visits_resident',
@@ -129,88 +157,159 @@ export const ROLLUP_SUMS = [
   'chronic_admissions',
 ];
 
+/**
+ * The rollup columns an encounter moves, as aggregates over the signed rows `d` (1 = the new
+ * version, -1 = the replaced one): visits and admissions count in the month of the visit or
+ * admission; discharges, inpatient cost and an inpatient stay's fund payment in the month of
+ * discharge (settlement happens at discharge); an outpatient visit's fund payment in its own
+ * month. Aggregated per day first and per month after, so the per-row work is a few filtered
+ * sums (a VALUES row per record and month, as before, cost more than the inserts themselves).
+ * `by_day` (a CTE over `byDay`) feeds `byMonth`; `groupBy` adds columns of `d` to both (the demo
+ * seed loads many institutions in one statement). Exported so bulk loads keep this one rule.
+ */
+export function rollupDeltaSql(groupBy: readonly string[] = []): { byDay: string; byMonth: string } {
+  const g = groupBy.map((c) => `${c}, `).join('');
+  const byDay = `
+  SELECT ${g}occurred_on AS day,
+         sum(sign) AS encounters,
+         coalesce(sum(sign) FILTER (WHERE kind <> 'INPATIENT'), 0) AS visits,
+         coalesce(sum(sign) FILTER (WHERE kind <> 'INPATIENT' AND resident), 0) AS visits_resident,
+         coalesce(sum(sign) FILTER (WHERE kind <> 'INPATIENT' AND tcm), 0) AS visits_tcm,
+         coalesce(sum(sign) FILTER (WHERE kind = 'INPATIENT'), 0) AS admissions,
+         coalesce(sum(sign * fund_paid) FILTER (WHERE kind <> 'INPATIENT'), 0) AS fund_paid,
+         coalesce(sum(sign * fund_paid) FILTER (WHERE kind <> 'INPATIENT' AND insured AND resident), 0)
+           AS fund_paid_insured_resident,
+         coalesce(sum(sign) FILTER (WHERE kind = 'INPATIENT' AND chronic_managed), 0) AS chronic_admissions
+    FROM d GROUP BY ${g}occurred_on`;
+  const byDischargeMonth = `
+  SELECT ${g}date_trunc('month', discharged_on)::date AS month,
+         sum(sign) AS discharges,
+         coalesce(sum(sign) FILTER (WHERE insured AND resident), 0) AS discharges_insured_resident,
+         coalesce(sum(sign * total_cost) FILTER (WHERE insured AND resident), 0) AS inpatient_cost_insured_resident,
+         sum(sign * fund_paid) AS fund_paid,
+         coalesce(sum(sign * fund_paid) FILTER (WHERE insured AND resident), 0) AS fund_paid_insured_resident
+    FROM d WHERE discharged_on IS NOT NULL GROUP BY ${g}date_trunc('month', discharged_on)`;
+  const byMonth = `
+       SELECT ${g}month, ${ROLLUP_SUMS.map((k) => `sum(${k}) AS ${k}`).join(', ')}
+         FROM (
+           SELECT ${g}date_trunc('month', day)::date AS month, visits, visits_resident, visits_tcm, admissions,
+                  0 AS discharges, 0 AS discharges_insured_resident, 0 AS inpatient_cost_insured_resident,
+                  fund_paid, fund_paid_insured_resident, chronic_admissions
+             FROM by_day
+           UNION ALL
+           SELECT ${g}month, 0, 0, 0, 0, discharges, discharges_insured_resident, inpatient_cost_insured_resident,
+                  fund_paid, fund_paid_insured_resident, 0
+             FROM (${byDischargeMonth}) x
+         ) m
+        GROUP BY ${g}month`;
+  return { byDay, byMonth };
+}
+
+
+const ROLLUP = rollupDeltaSql();
+
 const DELTA_COLUMNS =
   'kind, occurred_on, discharged_on, tcm, insured, resident, chronic_managed, total_cost, fund_paid';
 
-/**
- * Merges staged encounters n in (lo, hi] for one institution and source system in one statement.
- * The patient is matched to the index by the keyed ID-number hash.
- */
-export async function mergeEncounters(
-  em: EntityManager,
-  p: { tenantId: string; institutionId: string; sourceSystem: string; runId: string; now: Date },
-  lo: number,
-  hi: number,
-): Promise<MergeCounts> {
-  const [r]: MergeCounts[] = await em.query(
-    `WITH s AS (
-       SELECT st.*, k.encounter_id AS old_id, k.occurred_on AS old_on, k.content_hash AS old_hash
-         FROM encounter_stage st
-         LEFT JOIN LATERAL (
-           SELECT k.encounter_id, k.occurred_on, k.content_hash FROM encounter_key k
-            WHERE k.tenant_id = $1 AND k.institution_id = $2 AND k.source_system = $3
-              AND k.source_record_id = st.source_record_id
-            LIMIT 1) k ON true
-        WHERE st.n > $6 AND st.n <= $7
-     ),
-     chg AS (SELECT * FROM s WHERE old_hash IS DISTINCT FROM content_hash),
-     old AS (
-       DELETE FROM encounter e
-        WHERE e.id = ANY (ARRAY(SELECT old_id FROM chg WHERE old_id IS NOT NULL))
-          AND e.occurred_on = ANY (ARRAY(SELECT DISTINCT old_on FROM chg WHERE old_id IS NOT NULL))
-       RETURNING e.${DELTA_COLUMNS.split(', ').join(', e.')}
-     ),
-     ins AS (
+/** The encounter rows of staged records `c` (a CTE), the patient matched by the keyed ID-number hash. */
+const INSERT_ENCOUNTERS = (from: string) => `
        INSERT INTO encounter (tenant_id, institution_id, source_system, source_record_id, kind, occurred_on,
            discharged_on, patient_id, id_number_hash, department, tcm, diagnosis_code, insured, resident,
            chronic_managed, total_cost, fund_paid, content_hash, run_id, received_at)
        SELECT $1, $2, $3, c.source_record_id, c.kind, c.occurred_on, c.discharged_on, pt.id, c.id_number_hash,
               c.department, c.tcm, c.diagnosis_code, c.insured, c.resident, c.chronic_managed, c.total_cost,
               c.fund_paid, c.content_hash, $4, $5
-         FROM chg c
+         FROM ${from}
          LEFT JOIN LATERAL (
-           SELECT p.id FROM patient p WHERE p.tenant_id = $1 AND p.id_number_hash = c.id_number_hash LIMIT 1
-         ) pt ON c.id_number_hash IS NOT NULL
-       RETURNING id, source_record_id, content_hash, ${DELTA_COLUMNS}
+           SELECT p.id FROM patient p
+            WHERE c.id_number_hash IS NOT NULL AND p.tenant_id = $1 AND p.id_number_hash = c.id_number_hash
+         ) pt ON true
+        -- Rows of one month (one partition) together: far fewer index pages touched.
+        ORDER BY c.occurred_on
+       RETURNING id, source_record_id, content_hash, ${DELTA_COLUMNS}`;
+
+/**
+ * Merges staged encounters n in (lo, hi] for one institution and source system in one statement.
+ * New records and corrected ones are written apart: a new key is a plain insert (the caller's
+ * institution lock keeps out any other writer of these keys; a speculative ON CONFLICT insert
+ * costs about twice as much), a corrected one repoints its key.
+ */
+export async function mergeEncounters(
+  em: EntityManager,
+  p: { tenantId: string; institutionId: string; sourceSystem: string; runId: string; now: Date },
+  source: EncounterSource,
+): Promise<MergeCounts> {
+  const from = encounterSource(source, 6);
+  const [r]: MergeCounts[] = await em.query(
+    `WITH s AS (
+       SELECT st.*, k.encounter_id AS old_id, k.occurred_on AS old_on, k.content_hash AS old_hash
+         FROM ${from.sql}
+         LEFT JOIN LATERAL (
+           SELECT k.encounter_id, k.occurred_on, k.content_hash FROM encounter_key k
+            WHERE k.tenant_id = $1 AND k.institution_id = $2 AND k.source_system = $3
+              AND k.source_record_id = st.source_record_id
+            LIMIT 1) k ON true
      ),
-     keys AS (
+     fresh AS (SELECT * FROM s WHERE old_id IS NULL),
+     chg AS (SELECT * FROM s WHERE old_id IS NOT NULL AND old_hash <> content_hash),
+     old AS (
+       DELETE FROM encounter e
+        WHERE e.id = ANY (ARRAY(SELECT old_id FROM chg))
+          AND e.occurred_on = ANY (ARRAY(SELECT DISTINCT old_on FROM chg))
+       RETURNING e.${DELTA_COLUMNS.split(', ').join(', e.')}
+     ),
+     ins_new AS (${INSERT_ENCOUNTERS('fresh c')}),
+     ins_chg AS (${INSERT_ENCOUNTERS('chg c')}),
+     keys_new AS (
        INSERT INTO encounter_key (tenant_id, institution_id, source_system, source_record_id, encounter_id,
            occurred_on, content_hash)
-       SELECT $1, $2, $3, source_record_id, id, occurred_on, content_hash FROM ins
+       SELECT $1, $2, $3, source_record_id, id, occurred_on, content_hash FROM ins_new
+        -- In key order: appended to the index's pages in turn rather than scattered over them.
+        ORDER BY source_record_id
+       RETURNING 1
+     ),
+     keys_chg AS (
+       INSERT INTO encounter_key (tenant_id, institution_id, source_system, source_record_id, encounter_id,
+           occurred_on, content_hash)
+       SELECT $1, $2, $3, source_record_id, id, occurred_on, content_hash FROM ins_chg
        ON CONFLICT (tenant_id, institution_id, source_system, source_record_id) DO UPDATE
          SET encounter_id = EXCLUDED.encounter_id, occurred_on = EXCLUDED.occurred_on,
              content_hash = EXCLUDED.content_hash
        RETURNING 1
      ),
      d AS (
-       SELECT 1 AS sign, ${DELTA_COLUMNS} FROM ins
+       SELECT 1 AS sign, ${DELTA_COLUMNS} FROM ins_new
+       UNION ALL
+       SELECT 1 AS sign, ${DELTA_COLUMNS} FROM ins_chg
        UNION ALL
        SELECT -1, ${DELTA_COLUMNS} FROM old
      ),
+     by_day AS (${ROLLUP.byDay}),
+     by_month AS (${ROLLUP.byMonth}
+     ),
      roll AS (
        INSERT INTO encounter_rollup (tenant_id, institution_id, month, ${ROLLUP_SUMS.join(', ')})
-       SELECT $1, $2, c.month, ${ROLLUP_SUMS.map((k) => `sum(c.${k})`).join(', ')}
-         FROM d ${CONTRIBUTION}
-        WHERE c.month IS NOT NULL
-        GROUP BY c.month
+       SELECT $1, $2, month, ${ROLLUP_SUMS.join(', ')} FROM by_month
        ON CONFLICT (tenant_id, month, institution_id) DO UPDATE SET
          ${ROLLUP_SUMS.map((k) => `${k} = encounter_rollup.${k} + EXCLUDED.${k}`).join(', ')}
        RETURNING 1
      ),
      days AS (
        INSERT INTO encounter_day_rollup (tenant_id, institution_id, day, encounters)
-       SELECT $1, $2, d.occurred_on, sum(d.sign) FROM d GROUP BY d.occurred_on
+       SELECT $1, $2, day, encounters FROM by_day
        ON CONFLICT (tenant_id, institution_id, day) DO UPDATE
          SET encounters = encounter_day_rollup.encounters + EXCLUDED.encounters
        RETURNING 1
      )
-     SELECT (SELECT count(*) FROM s WHERE old_id IS NULL)::int AS accepted,
-            (SELECT count(*) FROM chg WHERE old_id IS NOT NULL)::int AS replaced,
-            (SELECT count(*) FROM s WHERE old_hash = content_hash)::int AS unchanged,
-            (SELECT count(*) FROM keys)::int AS keyed,
+     SELECT counts.*,
+            (SELECT count(*) FROM keys_new)::int + (SELECT count(*) FROM keys_chg)::int AS keyed,
             (SELECT count(*) FROM roll)::int AS months,
-            (SELECT count(*) FROM days)::int AS days`,
-    [p.tenantId, p.institutionId, p.sourceSystem, p.runId, p.now, lo, hi],
+            (SELECT count(*) FROM days)::int AS days
+       FROM (SELECT count(*) FILTER (WHERE old_id IS NULL)::int AS accepted,
+                    count(*) FILTER (WHERE old_id IS NOT NULL AND old_hash <> content_hash)::int AS replaced,
+                    count(*) FILTER (WHERE old_hash = content_hash)::int AS unchanged
+               FROM s) counts`,
+    [p.tenantId, p.institutionId, p.sourceSystem, p.runId, p.now, ...from.params],
   );
   return { accepted: r.accepted, replaced: r.replaced, unchanged: r.unchanged };
 }

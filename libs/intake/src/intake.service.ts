@@ -16,11 +16,8 @@ import {
   RawRecord,
 } from './domain/records';
 import {
-  copyEncounters,
   copyOoc,
-  createEncounterStage,
   createOocStage,
-  encounterLine,
   ensureEncounterPartitions,
   MergeCounts,
   mergeEncounters,
@@ -69,6 +66,21 @@ export class IntakeService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Months whose partition this process has seen made: partitions are never dropped, and a push
+   * of 1,000 records otherwise pays a transaction of its own just to learn they exist.
+   */
+  private readonly partitions = new Set<string>();
+
+  /** Makes the month partitions the days need (own short transaction), once per process. */
+  async ensurePartitions(days: Iterable<string>): Promise<void> {
+    const missing = [...new Set([...days].map((d) => d.slice(0, 7)))].filter((m) => !this.partitions.has(m));
+    if (!missing.length) return;
+    missing.sort();
+    await ensureEncounterPartitions(this.dataSource, `${missing[0]}-01`, `${missing[missing.length - 1]}-01`);
+    for (const m of missing) this.partitions.add(m);
+  }
+
   /** The keyed hash the patient index uses for ID numbers. */
   readonly hash: Hasher = (v) => this.cipher.lookupHash(v);
 
@@ -87,16 +99,13 @@ export class IntakeService {
       (r) => parseEncounter(r, today, this.hash),
       (r) => r.sourceRecordId,
     );
-    const days = checked.rows.map((r) => r.occurredOn).sort();
-    if (days.length) await ensureEncounterPartitions(this.dataSource, days[0], days[days.length - 1]);
+    await this.ensurePartitions(checked.rows.map((r) => r.occurredOn));
     return this.dataSource.transaction(async (em) => {
       const inst = await this.access.assertReport(user, institutionId, em);
       await advisoryXactLock(em, 'intake', inst.id);
       const runId = await this.openRun(em, user, 'ENCOUNTERS', inst.id, input.sourceSystem);
       let counts: MergeCounts = { accepted: 0, replaced: 0, unchanged: 0 };
       if (checked.rows.length) {
-        await createEncounterStage(em);
-        await copyEncounters(em, once(checked.rows.map((r, i) => encounterLine(i + 1, r)).join('')));
         counts = await mergeEncounters(
           em,
           {
@@ -106,8 +115,7 @@ export class IntakeService {
             runId,
             now: this.clock.now(),
           },
-          0,
-          checked.rows.length,
+          { rows: checked.rows },
         );
       }
       return this.closeRun(

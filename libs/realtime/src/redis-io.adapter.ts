@@ -11,12 +11,22 @@ export function originAllowed(allowed: (string | RegExp)[], origin: string): boo
   return allowed.some((a) => (typeof a === 'string' ? a === origin : a.test(origin)));
 }
 
+/** A page this api served itself (the console at /console): its Origin names the Host it asked. */
+export function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return !!host && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * socket.io across several api processes: rooms and emits go through Redis pub/sub. Browser
  * origins are decided here, for every gateway, from `CORS_ORIGINS` — whatever a gateway's own
  * options say: a listed origin gets CORS headers; a handshake from any other origin is refused
  * (also over websocket, where browsers do not apply CORS). Clients that send no Origin (apps,
- * servers) are not browsers and are let through to authenticate with their token.
+ * servers) are not browsers and are let through to authenticate with their token. Pages the api
+ * serves itself (same origin) need no listing.
  */
 export class RedisIoAdapter extends IoAdapter {
   private readonly log = new Logger(RedisIoAdapter.name);
@@ -41,7 +51,10 @@ export class RedisIoAdapter extends IoAdapter {
       cors: { origin: allowed, credentials: true },
       allowRequest: (req, done) => {
         const origin = req.headers.origin;
-        done(null, origin === undefined || originAllowed(allowed, origin));
+        done(
+          null,
+          origin === undefined || sameOrigin(origin, req.headers.host) || originAllowed(allowed, origin),
+        );
       },
     } as ServerOptions);
     // Socket handlers wait on the publishing side (presence asks every api process who is in a

@@ -20,6 +20,7 @@ import { costLimitPlugin } from './cost.plugin';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 import { unavailablePlugin } from './unavailable.plugin';
+import { selfHostedGraphiqlPlugin } from '../web/static-assets';
 
 export function graphqlOptions(
   config: AppConfig,
@@ -34,7 +35,8 @@ export function graphqlOptions(
     autoSchemaFile: true,
     sortSchema: true,
     introspection: !prod,
-    graphiql: !prod,
+    // @nestjs/apollo's GraphiQL loads from a CDN; ours (plugins below) is served by this api.
+    graphiql: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
@@ -58,6 +60,7 @@ export function graphqlOptions(
       auditPlugin(audit),
       graphqlMetricsPlugin(metrics),
       unavailablePlugin(),
+      ...(prod ? [] : [selfHostedGraphiqlPlugin('/graphql')]),
     ] as ApolloDriverConfig['plugins'],
     transformSchema: (schema) => refuseMalformedInput(servePreloadedFields(schema)),
     formatError: createErrorFormatter(logger.child({ context: 'graphql' }), !prod),

@@ -78,6 +78,8 @@ export interface AppConfig {
   intake: { uploadMaxBytes: number; uploadConcurrency: number };
   /** Log file (appended to); standard output when unset. */
   logFile?: string;
+  /** The console's built files (default: dist/console under the project root). */
+  consoleDir?: string;
   /** Prometheus metrics: own listeners (port 0: none) and optionally `/metrics` on the main port. */
   metrics: { host: string; apiPort: number; workerPort: number; token?: string };
   /** Origins browsers may call from (socket.io); exact strings or patterns. */
@@ -214,6 +216,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     drugs: { uploadMaxBytes: e.DRUG_UPLOAD_MAX_BYTES, uploadConcurrency: e.DRUG_UPLOAD_CONCURRENCY },
     intake: { uploadMaxBytes: e.INTAKE_UPLOAD_MAX_BYTES, uploadConcurrency: e.INTAKE_UPLOAD_CONCURRENCY },
     logFile: e.LOG_FILE,
+    consoleDir: e.CONSOLE_DIR || undefined,
     metrics: {
       host: e.METRICS_HOST,
       apiPort: e.METRICS_PORT,

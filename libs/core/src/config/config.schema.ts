@@ -138,6 +138,7 @@ export const envSchema = z.object({
     .default(''),
 
   LOG_FILE: z.string().optional(),
+  CONSOLE_DIR: z.string().optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),

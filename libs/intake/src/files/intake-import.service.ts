@@ -21,7 +21,6 @@ import {
   createEncounterStage,
   createOocStage,
   encounterLine,
-  ensureEncounterPartitions,
   MergeCounts,
   mergeEncounters,
   mergeOoc,
@@ -32,7 +31,7 @@ import { FileRecord, readRecords } from './intake-file-reader';
 import type { IntakeFileFormat, IntakeKind } from './intake-upload.service';
 
 /** Staged rows merged per statement: bounded work and a progress step each. */
-export const MERGE_BATCH = 5000;
+export const MERGE_BATCH = 50_000;
 const TERMINAL = new Set(['DONE', 'FAILED']);
 
 export const INTAKE_PUSH = { IMPORT_PROGRESS: 'intake.import.progress' } as const;
@@ -160,8 +159,7 @@ export class IntakeFileImporter {
               runId: run.id,
               now: at,
             },
-            lo,
-            hi,
+            { staged: { lo, hi } },
           )
         : await mergeOoc(
             em,
@@ -264,7 +262,7 @@ export class IntakeFileImporter {
           if (!months.has(month)) {
             // Over the pool, committed at once: a partition made inside the import's transaction
             // would lock the whole table until the import ends.
-            await ensureEncounterPartitions(this.dataSource, day, day);
+            await this.intake.ensurePartitions([day]);
             months.add(month);
           }
         }

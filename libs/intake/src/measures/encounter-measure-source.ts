@@ -40,7 +40,7 @@ const DAYS_REPORTED = 'enc.days_reported';
 
 /**
  * Which encounters a measure counts, for the drill-down: the same rules as the rollup
- * (intake-merge.repository CONTRIBUTION): the day that places the record in a month, the
+ * (intake-merge.repository rollupDeltaSql): the day that places the record in a month, the
  * condition, and what it adds. Alias `e`.
  */
 const ENC_RECORDS: Record<string, { day: string; where: string; value: string }> = {

@@ -1,0 +1,54 @@
+import type { Operation } from './generated';
+
+const TOKEN_KEY = 'yg.console.token';
+
+export class GqlError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export const session = {
+  get token(): string | null {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  set token(value: string | null) {
+    if (value) sessionStorage.setItem(TOKEN_KEY, value);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+/** Listeners told when the api says the session is over (expired, revoked). */
+const signedOut = new Set<() => void>();
+export function onSignedOut(fn: () => void): () => void {
+  signedOut.add(fn);
+  return () => signedOut.delete(fn);
+}
+
+/** The session ended elsewhere (expired, revoked, the user changed): back to sign-in. */
+export function sessionEnded(): void {
+  signedOut.forEach((fn) => fn());
+}
+
+/** One GraphQL operation against the api that served this page, as the signed-in user. */
+export async function gql<R, V>(op: Operation<R, V>, variables?: V): Promise<R> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const token = session.token;
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: op, variables }) });
+  const body = (await res.json().catch(() => null)) as {
+    data?: R;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  } | null;
+  const first = body?.errors?.[0];
+  if (first) {
+    const code = first.extensions?.code;
+    if (code === 'UNAUTHENTICATED') sessionEnded();
+    throw new GqlError(first.message, code);
+  }
+  if (!body?.data) throw new GqlError(`服务暂不可用 (Service unavailable, HTTP ${res.status})`, 'UNAVAILABLE');
+  return body.data;
+}

@@ -1,0 +1,797 @@
+// Do not edit: written by apps/console/codegen.ts from apps/api/schema.gql and operations.graphql.
+
+/** A GraphQL document with its result and variables types attached. */
+export type Operation<R, V> = string & { readonly __result?: R; readonly __variables?: V };
+
+export type AssessmentState = 'OPEN' | 'PUBLISHED';
+export type ConsultationKind = 'ECG_READ' | 'IMAGING_READ' | 'MDT' | 'ON_SITE_CLINIC' | 'PATHOLOGY_READ' | 'TEACHING_ROUND' | 'VIDEO';
+export type ConsultationState = 'CANCELLED' | 'COMPLETED' | 'DECLINED' | 'IN_PROGRESS' | 'NO_SHOW' | 'REPORTED' | 'REQUESTED' | 'SCHEDULED';
+export type ContinuityTrigger = 'MANUAL' | 'MAPPING_CHANGE' | 'STOCK_CHANGE' | 'SUBMISSION' | 'SUPPLY';
+export type IndicatorDirection = 'HIGHER_BETTER' | 'LOWER_BETTER' | 'NEUTRAL';
+export type IndicatorKind = 'CHANGE' | 'GROWTH' | 'QUALITATIVE' | 'RATIO' | 'VALUE';
+export type IndicatorPeriodKind = 'MONTH' | 'QUARTER' | 'YEAR' | 'YEAR_TO_DATE';
+export type IndicatorScopeKind = 'CONSORTIUM' | 'INSTITUTION' | 'TIER';
+export type IndicatorTargetSource = 'CONSORTIUM' | 'NATIONAL' | 'PROVINCIAL';
+export type InstitutionKind = 'COMMUNITY_HEALTH_CENTER' | 'COMMUNITY_HOSPITAL_GROUP' | 'GENERAL_HOSPITAL' | 'PARTNER_HOSPITAL' | 'REGIONAL_SUBCENTER' | 'SPECIALTY_HOSPITAL' | 'TOWNSHIP_HEALTH_CENTER' | 'VILLAGE_CLINIC';
+export type InsuranceType = 'COMMERCIAL' | 'OTHER' | 'PUBLIC_FUNDED' | 'SELF_PAY' | 'URBAN_EMPLOYEE' | 'URBAN_RURAL_RESIDENT';
+export type MappingStatus = 'AUTO_CONFIRMED' | 'CONFIRMED' | 'INVALID' | 'PROPOSED' | 'REJECTED' | 'UNMAPPED';
+export type PractitionerTitle = 'ASSOCIATE_CHIEF_PHYSICIAN' | 'ATTENDING_PHYSICIAN' | 'CHIEF_PHYSICIAN' | 'RESIDENT_PHYSICIAN' | 'VILLAGE_DOCTOR';
+export type ReferralBox = 'ALL' | 'INCOMING' | 'OUTGOING';
+export type ReferralDirection = 'DOWN' | 'LATERAL' | 'UP';
+export type ReferralState = 'ACCEPTED' | 'ARRIVED' | 'CANCELLED' | 'COMPLETED' | 'DRAFT' | 'NO_SHOW' | 'REJECTED' | 'SUBMITTED';
+export type RejectReasonCode = 'INCOMPLETE_INFORMATION' | 'MORE_APPROPRIATE_ELSEWHERE' | 'NO_CAPACITY' | 'OTHER' | 'OUTSIDE_SCOPE' | 'PATIENT_DECLINED';
+export type Role = 'AUDITOR' | 'CLINICIAN' | 'CONSORTIUM_ADMIN' | 'DATA_INTEGRATION' | 'EXPERT' | 'INSTITUTION_ADMIN' | 'PHARMACIST' | 'REFERRAL_COORDINATOR';
+export type SessionMode = 'ON_SITE' | 'REMOTE';
+export type SupplyRequestState = 'APPROVED' | 'DISPATCHED' | 'RECEIVED' | 'REJECTED' | 'REQUESTED';
+export type SupplyUrgency = 'ROUTINE' | 'URGENT';
+export type Tier = 'COUNTY' | 'EXTERNAL' | 'TOWNSHIP' | 'VILLAGE';
+export type UnificationDimension = 'ADMINISTRATION' | 'BUSINESS' | 'DRUGS' | 'FINANCE' | 'INFORMATION' | 'PERFORMANCE' | 'PERSONNEL';
+export type UnificationItemKind = 'DATA' | 'EVIDENCE';
+export type UnificationItemOutcome = 'MET' | 'NOT_APPLICABLE' | 'NOT_MET' | 'NO_DATA' | 'PARTIAL';
+export type UnificationOutcome = 'MET' | 'NOT_MET' | 'PARTIAL';
+export type UnificationReviewStatus = 'ACCEPTED' | 'PENDING' | 'REJECTED';
+export type Urgency = 'EMERGENCY' | 'ROUTINE' | 'URGENT';
+
+export interface AcceptReferralInput {
+  appointmentAt: string;
+  bed?: string | null;
+  departmentId?: string | null;
+  id: string;
+  note?: string | null;
+  place?: string | null;
+}
+
+export interface AuditEventFilter {
+  action?: string | null;
+  actorUserId?: string | null;
+  entityId?: string | null;
+  entityType?: string | null;
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface IndicatorPeriodInput {
+  kind: IndicatorPeriodKind;
+  month: string;
+}
+
+export interface IndicatorScopeInput {
+  institutionId?: string | null;
+  kind: IndicatorScopeKind;
+  tier?: Tier | null;
+}
+
+export interface ReferralNoteInput {
+  id: string;
+  note?: string | null;
+}
+
+export interface RejectReferralInput {
+  id: string;
+  reason: string;
+  reasonCode: RejectReasonCode;
+}
+
+export type LoginResult = {
+  login: {
+    token: string;
+    expiresAt: string;
+  };
+};
+export type LoginVariables = {
+  username: string;
+  password: string;
+};
+export const Login = "mutation Login($username: String!, $password: String!) {\n  login(username: $username, password: $password) {\n    token\n    expiresAt\n  }\n}" as Operation<LoginResult, LoginVariables>;
+
+export type MeResult = {
+  me: {
+    id: string;
+    username: string;
+    displayName: string;
+    roles: Array<Role>;
+    practitionerId: string | null;
+    institution: {
+      id: string;
+      name: string;
+    };
+  };
+};
+export type MeVariables = {};
+export const Me = "query Me {\n  me {\n    id\n    username\n    displayName\n    roles\n    practitionerId\n    institution {\n      id\n      name\n    }\n  }\n}" as Operation<MeResult, MeVariables>;
+
+export type NetworkResult = {
+  consortium: {
+    id: string;
+    name: string;
+    framework: string;
+    structure: {
+      framework: string;
+      known: boolean;
+      holds: boolean;
+      differences: Array<string>;
+      counts: Array<{
+        kind: InstitutionKind;
+        expected: number | null;
+        actual: number;
+        holds: boolean;
+      }>;
+    };
+  };
+};
+export type NetworkVariables = {};
+export const Network = "query Network {\n  consortium {\n    id\n    name\n    framework\n    structure {\n      framework\n      known\n      holds\n      differences\n      counts {\n        kind\n        expected\n        actual\n        holds\n      }\n    }\n  }\n}" as Operation<NetworkResult, NetworkVariables>;
+
+export type InstitutionsResult = {
+  institutions: {
+    nodes: Array<{
+      id: string;
+      name: string;
+      kind: InstitutionKind;
+      tier: Tier;
+      grade: string | null;
+      parentId: string | null;
+    }>;
+    pageInfo: {
+      endCursor: string | null;
+      hasNextPage: boolean;
+    };
+  };
+};
+export type InstitutionsVariables = {
+  after?: string | null;
+};
+export const Institutions = "query Institutions($after: String) {\n  institutions(first: 100, after: $after) {\n    nodes {\n      id\n      name\n      kind\n      tier\n      grade\n      parentId\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<InstitutionsResult, InstitutionsVariables>;
+
+export type PractitionersResult = {
+  practitioners: {
+    nodes: Array<{
+      id: string;
+      institutionId: string;
+    }>;
+    pageInfo: {
+      endCursor: string | null;
+      hasNextPage: boolean;
+    };
+  };
+};
+export type PractitionersVariables = {
+  after?: string | null;
+};
+export const Practitioners = "query Practitioners($after: String) {\n  practitioners(first: 100, after: $after) {\n    nodes {\n      id\n      institutionId\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<PractitionersResult, PractitionersVariables>;
+
+export type ReferralCountsResult = {
+  referralCounts: {
+    total: number;
+    overdue: number;
+    escalated: number;
+    byState: Array<{
+      state: ReferralState;
+      count: number;
+    }>;
+  };
+};
+export type ReferralCountsVariables = {
+  box: ReferralBox;
+};
+export const ReferralCounts = "query ReferralCounts($box: ReferralBox!) {\n  referralCounts(box: $box) {\n    total\n    overdue\n    escalated\n    byState {\n      state\n      count\n    }\n  }\n}" as Operation<ReferralCountsResult, ReferralCountsVariables>;
+
+export type ReferralsResult = {
+  referrals: {
+    nodes: Array<{
+      id: string;
+      number: string;
+      direction: ReferralDirection;
+      urgency: Urgency;
+      state: ReferralState;
+      dueAt: string;
+      responseDueAt: string | null;
+      escalationLevel: number;
+      createdAt: string;
+      patient: {
+        name: string;
+      } | null;
+      fromInstitution: {
+        name: string;
+      } | null;
+      toInstitution: {
+        name: string;
+      } | null;
+    }>;
+    pageInfo: {
+      endCursor: string | null;
+      hasNextPage: boolean;
+    };
+  };
+};
+export type ReferralsVariables = {
+  box: ReferralBox;
+  states?: Array<ReferralState> | null;
+  after?: string | null;
+};
+export const Referrals = "query Referrals($box: ReferralBox!, $states: [ReferralState!], $after: String) {\n  referrals(box: $box, states: $states, first: 50, after: $after) {\n    nodes {\n      id\n      number\n      direction\n      urgency\n      state\n      dueAt\n      responseDueAt\n      escalationLevel\n      createdAt\n      patient {\n        name\n      }\n      fromInstitution {\n        name\n      }\n      toInstitution {\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ReferralsResult, ReferralsVariables>;
+
+export type ReferralResult = {
+  referral: {
+    id: string;
+    number: string;
+    direction: ReferralDirection;
+    urgency: Urgency;
+    state: ReferralState;
+    dueAt: string;
+    responseDueAt: string | null;
+    escalationLevel: number;
+    diagnosisCode: string;
+    diagnosisName: string;
+    purpose: string;
+    clinicalSummary: string;
+    insuranceType: InsuranceType;
+    contactPhone: string;
+    appointmentAt: string | null;
+    appointmentPlace: string | null;
+    bed: string | null;
+    rejectReason: string | null;
+    arrivedAt: string | null;
+    closedAt: string | null;
+    patient: {
+      name: string;
+      sex: string;
+      birthYear: number | null;
+    } | null;
+    fromInstitution: {
+      name: string;
+    } | null;
+    toInstitution: {
+      name: string;
+    } | null;
+    medicationPlan: Array<{
+      drug: string;
+      dose: string;
+      frequency: string;
+      route: string;
+      duration: string;
+      nationalCode: string | null;
+    }>;
+    medicationContinuity: {
+      itemsTotal: number;
+      available: number;
+      substitute: number;
+      outOfStock: number;
+      notListed: number;
+      unknown: number;
+      checkedAt: string;
+      trigger: ContinuityTrigger;
+    } | null;
+    timeline: Array<{
+      id: string;
+      at: string;
+      action: string;
+      fromState: ReferralState | null;
+      toState: ReferralState;
+      note: string | null;
+    }>;
+  };
+};
+export type ReferralVariables = {
+  id: string;
+};
+export const Referral = "query Referral($id: ID!) {\n  referral(id: $id) {\n    id\n    number\n    direction\n    urgency\n    state\n    dueAt\n    responseDueAt\n    escalationLevel\n    diagnosisCode\n    diagnosisName\n    purpose\n    clinicalSummary\n    insuranceType\n    contactPhone\n    appointmentAt\n    appointmentPlace\n    bed\n    rejectReason\n    arrivedAt\n    closedAt\n    patient {\n      name\n      sex\n      birthYear\n    }\n    fromInstitution {\n      name\n    }\n    toInstitution {\n      name\n    }\n    medicationPlan {\n      drug\n      dose\n      frequency\n      route\n      duration\n      nationalCode\n    }\n    medicationContinuity {\n      itemsTotal\n      available\n      substitute\n      outOfStock\n      notListed\n      unknown\n      checkedAt\n      trigger\n    }\n    timeline {\n      id\n      at\n      action\n      fromState\n      toState\n      note\n    }\n  }\n}" as Operation<ReferralResult, ReferralVariables>;
+
+export type AcceptReferralResult = {
+  acceptReferral: {
+    id: string;
+    state: ReferralState;
+  };
+};
+export type AcceptReferralVariables = {
+  input: AcceptReferralInput;
+};
+export const AcceptReferral = "mutation AcceptReferral($input: AcceptReferralInput!) {\n  acceptReferral(input: $input) {\n    id\n    state\n  }\n}" as Operation<AcceptReferralResult, AcceptReferralVariables>;
+
+export type RejectReferralResult = {
+  rejectReferral: {
+    id: string;
+    state: ReferralState;
+  };
+};
+export type RejectReferralVariables = {
+  input: RejectReferralInput;
+};
+export const RejectReferral = "mutation RejectReferral($input: RejectReferralInput!) {\n  rejectReferral(input: $input) {\n    id\n    state\n  }\n}" as Operation<RejectReferralResult, RejectReferralVariables>;
+
+export type RecordReferralArrivalResult = {
+  recordReferralArrival: {
+    id: string;
+    state: ReferralState;
+  };
+};
+export type RecordReferralArrivalVariables = {
+  input: ReferralNoteInput;
+};
+export const RecordReferralArrival = "mutation RecordReferralArrival($input: ReferralNoteInput!) {\n  recordReferralArrival(input: $input) {\n    id\n    state\n  }\n}" as Operation<RecordReferralArrivalResult, RecordReferralArrivalVariables>;
+
+export type CompleteReferralResult = {
+  completeReferral: {
+    id: string;
+    state: ReferralState;
+  };
+};
+export type CompleteReferralVariables = {
+  input: ReferralNoteInput;
+};
+export const CompleteReferral = "mutation CompleteReferral($input: ReferralNoteInput!) {\n  completeReferral(input: $input) {\n    id\n    state\n  }\n}" as Operation<CompleteReferralResult, CompleteReferralVariables>;
+
+export type ConsultationsResult = {
+  consultations: {
+    nodes: Array<{
+      id: string;
+      number: string;
+      kind: ConsultationKind;
+      state: ConsultationState;
+      urgency: string;
+      purpose: string;
+      scheduledStart: string | null;
+      scheduledEnd: string | null;
+      startedAt: string | null;
+      endedAt: string | null;
+      mode: SessionMode | null;
+      patient: {
+        name: string;
+      } | null;
+      requestingInstitution: {
+        name: string;
+      } | null;
+      experts: Array<{
+        assigned: boolean;
+        named: boolean;
+        practitionerId: string;
+        expert: {
+          id: string;
+          name: string;
+          title: PractitionerTitle;
+        } | null;
+      }>;
+    }>;
+    pageInfo: {
+      endCursor: string | null;
+      hasNextPage: boolean;
+    };
+  };
+};
+export type ConsultationsVariables = {
+  after?: string | null;
+};
+export const Consultations = "query Consultations($after: String) {\n  consultations(first: 100, after: $after) {\n    nodes {\n      id\n      number\n      kind\n      state\n      urgency\n      purpose\n      scheduledStart\n      scheduledEnd\n      startedAt\n      endedAt\n      mode\n      patient {\n        name\n      }\n      requestingInstitution {\n        name\n      }\n      experts {\n        assigned\n        named\n        practitionerId\n        expert {\n          id\n          name\n          title\n        }\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ConsultationsResult, ConsultationsVariables>;
+
+export type ExpertAvailabilityResult = {
+  expertAvailability: {
+    expertId: string;
+    timeZone: string;
+    rules: Array<{
+      weekday: number;
+      start: string;
+      end: string;
+      sessionMinutes: number;
+      mode: SessionMode;
+      validFrom: string;
+      validTo: string | null;
+    }>;
+  };
+};
+export type ExpertAvailabilityVariables = {
+  expertId: string;
+};
+export const ExpertAvailability = "query ExpertAvailability($expertId: ID!) {\n  expertAvailability(expertId: $expertId) {\n    expertId\n    timeZone\n    rules {\n      weekday\n      start\n      end\n      sessionMinutes\n      mode\n      validFrom\n      validTo\n    }\n  }\n}" as Operation<ExpertAvailabilityResult, ExpertAvailabilityVariables>;
+
+export type CoverageResult = {
+  catalogueCoverage: {
+    institutions: Array<{
+      institutionId: string | null;
+      institution: {
+        name: string;
+      } | null;
+      items: number;
+      mapped: number;
+      pending: number;
+      unmapped: number;
+      invalid: number;
+      mappedShare: number | null;
+    }>;
+    total: {
+      items: number;
+      mapped: number;
+      pending: number;
+      unmapped: number;
+      invalid: number;
+      mappedShare: number | null;
+    };
+  };
+};
+export type CoverageVariables = {};
+export const Coverage = "query Coverage {\n  catalogueCoverage {\n    institutions {\n      institutionId\n      institution {\n        name\n      }\n      items\n      mapped\n      pending\n      unmapped\n      invalid\n      mappedShare\n    }\n    total {\n      items\n      mapped\n      pending\n      unmapped\n      invalid\n      mappedShare\n    }\n  }\n}" as Operation<CoverageResult, CoverageVariables>;
+
+export type ReviewQueueResult = {
+  catalogueMappings: {
+    nodes: Array<{
+      id: string;
+      status: MappingStatus;
+      score: number | null;
+      tier: string | null;
+      reasons: Array<string>;
+      warnings: Array<string>;
+      version: number;
+      formularyItemId: string | null;
+      item: {
+        genericName: string;
+        brandName: string | null;
+        spec: string | null;
+        localCode: string;
+        institution: {
+          name: string;
+        } | null;
+      } | null;
+      formularyItem: {
+        id: string;
+        genericName: string;
+        spec: string | null;
+        nationalCode: string | null;
+      } | null;
+      proposals: Array<{
+        formularyItemId: string;
+        score: number;
+        tier: string;
+        reasons: Array<string>;
+        formularyItem: {
+          genericName: string;
+          spec: string | null;
+        } | null;
+      }>;
+    }>;
+  };
+};
+export type ReviewQueueVariables = {
+  status?: MappingStatus | null;
+};
+export const ReviewQueue = "query ReviewQueue($status: MappingStatus) {\n  catalogueMappings(status: $status, first: 100) {\n    nodes {\n      id\n      status\n      score\n      tier\n      reasons\n      warnings\n      version\n      formularyItemId\n      item {\n        genericName\n        brandName\n        spec\n        localCode\n        institution {\n          name\n        }\n      }\n      formularyItem {\n        id\n        genericName\n        spec\n        nationalCode\n      }\n      proposals {\n        formularyItemId\n        score\n        tier\n        reasons\n        formularyItem {\n          genericName\n          spec\n        }\n      }\n    }\n  }\n}" as Operation<ReviewQueueResult, ReviewQueueVariables>;
+
+export type ConfirmMappingResult = {
+  confirmMapping: {
+    id: string;
+    status: MappingStatus;
+    version: number;
+    formularyItemId: string | null;
+  };
+};
+export type ConfirmMappingVariables = {
+  id: string;
+  expectedVersion: number;
+  formularyItemId?: string | null;
+};
+export const ConfirmMapping = "mutation ConfirmMapping($id: ID!, $expectedVersion: Int!, $formularyItemId: ID) {\n  confirmMapping(\n    id: $id\n    expectedVersion: $expectedVersion\n    formularyItemId: $formularyItemId\n  ) {\n    id\n    status\n    version\n    formularyItemId\n  }\n}" as Operation<ConfirmMappingResult, ConfirmMappingVariables>;
+
+export type RejectMappingResult = {
+  rejectMapping: {
+    id: string;
+    status: MappingStatus;
+    version: number;
+  };
+};
+export type RejectMappingVariables = {
+  id: string;
+  expectedVersion: number;
+  reason: string;
+};
+export const RejectMapping = "mutation RejectMapping($id: ID!, $expectedVersion: Int!, $reason: String!) {\n  rejectMapping(id: $id, expectedVersion: $expectedVersion, reason: $reason) {\n    id\n    status\n    version\n  }\n}" as Operation<RejectMappingResult, RejectMappingVariables>;
+
+export type SupplyRequestsResult = {
+  supplyRequests: {
+    nodes: Array<{
+      id: string;
+      number: string;
+      state: SupplyRequestState;
+      urgency: SupplyUrgency;
+      quantity: number;
+      unit: string | null;
+      reason: string;
+      createdAt: string;
+      requestingInstitution: {
+        name: string;
+      } | null;
+      formularyItem: {
+        genericName: string;
+        spec: string | null;
+      } | null;
+    }>;
+  };
+};
+export type SupplyRequestsVariables = {};
+export const SupplyRequests = "query SupplyRequests {\n  supplyRequests(first: 100) {\n    nodes {\n      id\n      number\n      state\n      urgency\n      quantity\n      unit\n      reason\n      createdAt\n      requestingInstitution {\n        name\n      }\n      formularyItem {\n        genericName\n        spec\n      }\n    }\n  }\n}" as Operation<SupplyRequestsResult, SupplyRequestsVariables>;
+
+export type AuditEventsResult = {
+  auditEvents: {
+    nodes: Array<{
+      id: string;
+      occurredAt: string;
+      action: string;
+      actorUserId: string | null;
+      entityType: string | null;
+      entityId: string | null;
+      outcome: string;
+      errorCode: string | null;
+    }>;
+    pageInfo: {
+      endCursor: string | null;
+      hasNextPage: boolean;
+    };
+  };
+};
+export type AuditEventsVariables = {
+  filter?: AuditEventFilter | null;
+  after?: string | null;
+};
+export const AuditEvents = "query AuditEvents($filter: AuditEventFilter, $after: String) {\n  auditEvents(first: 50, filter: $filter, after: $after) {\n    nodes {\n      id\n      occurredAt\n      action\n      actorUserId\n      entityType\n      entityId\n      outcome\n      errorCode\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<AuditEventsResult, AuditEventsVariables>;
+
+export type VerifyAuditChainResult = {
+  verifyAuditChain: {
+    ok: boolean;
+    checked: number;
+    unsealed: number;
+    reason: string | null;
+    brokenAtSeq: string | null;
+  };
+};
+export type VerifyAuditChainVariables = {};
+export const VerifyAuditChain = "query VerifyAuditChain {\n  verifyAuditChain {\n    ok\n    checked\n    unsealed\n    reason\n    brokenAtSeq\n  }\n}" as Operation<VerifyAuditChainResult, VerifyAuditChainVariables>;
+
+export type IndicatorReportResult = {
+  indicatorReport: {
+    published: boolean;
+    period: {
+      label: string;
+      from: string;
+      to: string;
+    };
+    results: Array<{
+      code: string;
+      value: number | null;
+      numerator: number | null;
+      denominator: number | null;
+      reason: string | null;
+      met: boolean | null;
+      previousValue: number | null;
+      changeFromPrevious: number | null;
+      target: {
+        source: IndicatorTargetSource;
+        value: number;
+      } | null;
+      definition: {
+        code: string;
+        nameZh: string;
+        nameEn: string;
+        unit: string;
+        direction: IndicatorDirection;
+        kind: IndicatorKind;
+        dimension: string;
+        setCode: string;
+        version: number;
+        formula: {
+          numerator: {
+            terms: Array<{
+              key: string;
+            }>;
+            per: Array<{
+              key: string;
+            }> | null;
+          };
+          denominator: {
+            terms: Array<{
+              key: string;
+            }>;
+            per: Array<{
+              key: string;
+            }> | null;
+          } | null;
+        };
+      };
+    }>;
+  };
+};
+export type IndicatorReportVariables = {
+  scope: IndicatorScopeInput;
+  period: IndicatorPeriodInput;
+};
+export const IndicatorReport = "query IndicatorReport($scope: IndicatorScopeInput!, $period: IndicatorPeriodInput!) {\n  indicatorReport(scope: $scope, period: $period) {\n    published\n    period {\n      label\n      from\n      to\n    }\n    results {\n      code\n      value\n      numerator\n      denominator\n      reason\n      met\n      previousValue\n      changeFromPrevious\n      target {\n        source\n        value\n      }\n      definition {\n        code\n        nameZh\n        nameEn\n        unit\n        direction\n        kind\n        dimension\n        setCode\n        version\n        formula {\n          numerator {\n            terms {\n              key\n            }\n            per {\n              key\n            }\n          }\n          denominator {\n            terms {\n              key\n            }\n            per {\n              key\n            }\n          }\n        }\n      }\n    }\n  }\n}" as Operation<IndicatorReportResult, IndicatorReportVariables>;
+
+export type IndicatorTrendResult = {
+  indicator: {
+    result: {
+      code: string;
+      value: number | null;
+      met: boolean | null;
+      reason: string | null;
+    };
+    trend: Array<{
+      month: string;
+      value: number | null;
+      reason: string | null;
+      definitionVersion: number;
+    }>;
+  };
+};
+export type IndicatorTrendVariables = {
+  code: string;
+  scope: IndicatorScopeInput;
+  period: IndicatorPeriodInput;
+};
+export const IndicatorTrend = "query IndicatorTrend($code: String!, $scope: IndicatorScopeInput!, $period: IndicatorPeriodInput!) {\n  indicator(code: $code, scope: $scope, period: $period, trendMonths: 24) {\n    result {\n      code\n      value\n      met\n      reason\n    }\n    trend {\n      month\n      value\n      reason\n      definitionVersion\n    }\n  }\n}" as Operation<IndicatorTrendResult, IndicatorTrendVariables>;
+
+export type IndicatorContributorsResult = {
+  indicatorContributors: {
+    measure: string;
+    total: number;
+    rows: Array<{
+      id: string;
+      kind: string;
+      label: string;
+      month: string;
+      occurredAt: string;
+      value: number;
+      institutionId: string | null;
+    }>;
+  };
+};
+export type IndicatorContributorsVariables = {
+  code: string;
+  scope: IndicatorScopeInput;
+  period: IndicatorPeriodInput;
+  measure: string;
+  offset: number;
+};
+export const IndicatorContributors = "query IndicatorContributors($code: String!, $scope: IndicatorScopeInput!, $period: IndicatorPeriodInput!, $measure: String!, $offset: Int!) {\n  indicatorContributors(\n    code: $code\n    scope: $scope\n    period: $period\n    measure: $measure\n    offset: $offset\n    limit: 50\n  ) {\n    measure\n    total\n    rows {\n      id\n      kind\n      label\n      month\n      occurredAt\n      value\n      institutionId\n    }\n  }\n}" as Operation<IndicatorContributorsResult, IndicatorContributorsVariables>;
+
+export type SevenUnificationsResult = {
+  sevenUnifications: {
+    rule: string;
+    period: {
+      label: string;
+    };
+    rollup: Array<{
+      dimension: UnificationDimension;
+      nameZh: string;
+      outcome: UnificationOutcome;
+      met: number;
+      partial: number;
+      notMet: number;
+    }>;
+    institutions: Array<{
+      institutionId: string;
+      name: string;
+      tier: Tier;
+      dimensions: Array<{
+        dimension: UnificationDimension;
+        nameZh: string;
+        outcome: UnificationOutcome;
+        reason: string | null;
+        items: Array<{
+          code: string;
+          nameZh: string;
+          nameEn: string;
+          kind: UnificationItemKind;
+          outcome: UnificationItemOutcome;
+          reason: string;
+          value: number | null;
+          numerator: number | null;
+          denominator: number | null;
+          evidenceIds: Array<string>;
+        }>;
+      }>;
+    }>;
+  };
+};
+export type SevenUnificationsVariables = {
+  scope: IndicatorScopeInput;
+  period: IndicatorPeriodInput;
+};
+export const SevenUnifications = "query SevenUnifications($scope: IndicatorScopeInput!, $period: IndicatorPeriodInput!) {\n  sevenUnifications(scope: $scope, period: $period) {\n    rule\n    period {\n      label\n    }\n    rollup {\n      dimension\n      nameZh\n      outcome\n      met\n      partial\n      notMet\n    }\n    institutions {\n      institutionId\n      name\n      tier\n      dimensions {\n        dimension\n        nameZh\n        outcome\n        reason\n        items {\n          code\n          nameZh\n          nameEn\n          kind\n          outcome\n          reason\n          value\n          numerator\n          denominator\n          evidenceIds\n        }\n      }\n    }\n  }\n}" as Operation<SevenUnificationsResult, SevenUnificationsVariables>;
+
+export type UnificationEvidenceResult = {
+  unificationEvidence: Array<{
+    id: string;
+    institutionId: string;
+    evidenceKind: string;
+    title: string;
+    documentDate: string;
+    status: UnificationReviewStatus;
+    reviewReason: string | null;
+    location: string;
+    sha256: string;
+    recordedAt: string;
+  }>;
+};
+export type UnificationEvidenceVariables = {
+  institutionId?: string | null;
+};
+export const UnificationEvidence = "query UnificationEvidence($institutionId: ID) {\n  unificationEvidence(institutionId: $institutionId) {\n    id\n    institutionId\n    evidenceKind\n    title\n    documentDate\n    status\n    reviewReason\n    location\n    sha256\n    recordedAt\n  }\n}" as Operation<UnificationEvidenceResult, UnificationEvidenceVariables>;
+
+export type AssessmentResult = {
+  assessment: {
+    month: string;
+    state: AssessmentState;
+    edition: number;
+    version: number;
+    publishedAt: string | null;
+    scheme: {
+      version: number;
+      completionWeight: number;
+      recognitionWeight: number;
+      analysisWeight: number;
+    };
+    groups: Array<{
+      code: string;
+      name: string;
+      units: Array<{
+        institutionId: string;
+        institutionName: string;
+        completion: number;
+        recognition: number | null;
+        ratings: number;
+        analysis: number | null;
+        total: number;
+        rank: number;
+        top: boolean;
+        bottom: boolean;
+      }>;
+    }>;
+    draw: {
+      seed: string;
+      algorithm: string;
+      units: Array<string>;
+      drawn: Array<string>;
+      drawnAt: string;
+    } | null;
+    goodCase: {
+      institutionId: string;
+      title: string;
+      summary: string;
+    } | null;
+    badCase: {
+      institutionId: string;
+      title: string;
+      summary: string;
+    } | null;
+    editions: Array<{
+      edition: number;
+      reason: string;
+      createdAt: string;
+    }>;
+  };
+};
+export type AssessmentVariables = {
+  month: string;
+};
+export const Assessment = "query Assessment($month: String!) {\n  assessment(month: $month) {\n    month\n    state\n    edition\n    version\n    publishedAt\n    scheme {\n      version\n      completionWeight\n      recognitionWeight\n      analysisWeight\n    }\n    groups {\n      code\n      name\n      units {\n        institutionId\n        institutionName\n        completion\n        recognition\n        ratings\n        analysis\n        total\n        rank\n        top\n        bottom\n      }\n    }\n    draw {\n      seed\n      algorithm\n      units\n      drawn\n      drawnAt\n    }\n    goodCase {\n      institutionId\n      title\n      summary\n    }\n    badCase {\n      institutionId\n      title\n      summary\n    }\n    editions {\n      edition\n      reason\n      createdAt\n    }\n  }\n}" as Operation<AssessmentResult, AssessmentVariables>;
+
+export type DrawAnalysisUnitsResult = {
+  drawAnalysisUnits: {
+    month: string;
+    version: number;
+  };
+};
+export type DrawAnalysisUnitsVariables = {
+  month: string;
+  seed?: string | null;
+};
+export const DrawAnalysisUnits = "mutation DrawAnalysisUnits($month: String!, $seed: String) {\n  drawAnalysisUnits(month: $month, seed: $seed) {\n    month\n    version\n  }\n}" as Operation<DrawAnalysisUnitsResult, DrawAnalysisUnitsVariables>;
+
+export type PublishAssessmentResult = {
+  publishAssessment: {
+    month: string;
+    state: AssessmentState;
+    version: number;
+  };
+};
+export type PublishAssessmentVariables = {
+  month: string;
+  version: number;
+};
+export const PublishAssessment = "mutation PublishAssessment($month: String!, $version: Int!) {\n  publishAssessment(month: $month, version: $version) {\n    month\n    state\n    version\n  }\n}" as Operation<PublishAssessmentResult, PublishAssessmentVariables>;

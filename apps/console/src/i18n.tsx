@@ -1,0 +1,123 @@
+import { createContext, useContext, type ReactNode } from 'react';
+
+/** Whether English is shown beside the Chinese labels (always in the tooltip). */
+export const EnglishContext = createContext(false);
+
+/** A label: Chinese, with the English in its tooltip, or beside it when the toggle is on. */
+export function T({ zh, en }: { zh: string; en: string }) {
+  const both = useContext(EnglishContext);
+  return (
+    <span title={en} lang="zh-CN">
+      {zh}
+      {both ? <span className="en"> {en}</span> : null}
+    </span>
+  );
+}
+
+export const STATE_LABELS: Record<string, [string, string]> = {
+  DRAFT: ['草稿', 'Draft'],
+  SUBMITTED: ['待接收', 'Submitted'],
+  ACCEPTED: ['已接收', 'Accepted'],
+  ARRIVED: ['已到诊', 'Arrived'],
+  COMPLETED: ['已结案', 'Completed'],
+  REJECTED: ['已退回', 'Rejected'],
+  CANCELLED: ['已撤销', 'Cancelled'],
+  NO_SHOW: ['未到诊', 'No show'],
+};
+
+export const KIND_LABELS: Record<string, [string, string]> = {
+  GENERAL_HOSPITAL: ['总医院', 'General hospital'],
+  SPECIALTY_HOSPITAL: ['专科医院', 'Specialty hospital'],
+  COMMUNITY_HOSPITAL_GROUP: ['社区医院集团', 'Community hospital group'],
+  REGIONAL_SUBCENTER: ['区域医疗卫生次中心', 'Regional sub-centre'],
+  TOWNSHIP_HEALTH_CENTER: ['乡镇卫生院', 'Township health centre'],
+  COMMUNITY_HEALTH_CENTER: ['社区卫生服务中心', 'Community health centre'],
+  VILLAGE_CLINIC: ['村卫生室', 'Village clinic'],
+  PARTNER_HOSPITAL: ['合作医院', 'Partner hospital'],
+};
+
+export const TIER_LABELS: Record<string, [string, string]> = {
+  COUNTY: ['县级', 'County'],
+  TOWNSHIP: ['乡级', 'Township'],
+  VILLAGE: ['村级', 'Village'],
+  EXTERNAL: ['域外', 'External'],
+};
+
+export const CONSULTATION_STATE_LABELS: Record<string, [string, string]> = {
+  REQUESTED: ['待预约', 'Requested'],
+  SCHEDULED: ['已预约', 'Scheduled'],
+  IN_PROGRESS: ['进行中', 'In progress'],
+  REPORTED: ['已出报告', 'Reported'],
+  COMPLETED: ['已完成', 'Completed'],
+  DECLINED: ['已谢绝', 'Declined'],
+  CANCELLED: ['已取消', 'Cancelled'],
+  NO_SHOW: ['未到', 'No show'],
+};
+
+export const MAPPING_STATUS_LABELS: Record<string, [string, string]> = {
+  PROPOSED: ['待确认', 'Proposed'],
+  AUTO_CONFIRMED: ['自动对照', 'Auto-confirmed'],
+  CONFIRMED: ['药师确认', 'Confirmed'],
+  REJECTED: ['已驳回', 'Rejected'],
+  UNMAPPED: ['未对照', 'Unmapped'],
+  INVALID: ['数据无效', 'Invalid'],
+};
+
+export const SUPPLY_STATE_LABELS: Record<string, [string, string]> = {
+  REQUESTED: ['待审批', 'Requested'],
+  APPROVED: ['已批准', 'Approved'],
+  DISPATCHED: ['已发出', 'Dispatched'],
+  RECEIVED: ['已签收', 'Received'],
+  REJECTED: ['已驳回', 'Rejected'],
+};
+
+export const URGENCY_LABELS: Record<string, [string, string]> = {
+  EMERGENCY: ['急诊', 'Emergency'],
+  URGENT: ['加急', 'Urgent'],
+  ROUTINE: ['普通', 'Routine'],
+};
+
+export const SEX_LABELS: Record<string, [string, string]> = {
+  MALE: ['男', 'Male'],
+  FEMALE: ['女', 'Female'],
+};
+
+export const CONSULTATION_KIND_LABELS: Record<string, [string, string]> = {
+  VIDEO: ['视频会诊', 'Video consultation'],
+  MDT: ['多学科会诊', 'MDT'],
+  IMAGING_READ: ['影像诊断', 'Imaging read'],
+  ECG_READ: ['心电诊断', 'ECG read'],
+  PATHOLOGY_READ: ['病理诊断', 'Pathology read'],
+  ON_SITE_CLINIC: ['专家坐诊', 'On-site clinic'],
+  TEACHING_ROUND: ['教学查房', 'Teaching round'],
+};
+
+export const ROLE_LABELS: Record<string, [string, string]> = {
+  CONSORTIUM_ADMIN: ['医共体管理员', 'Consortium admin'],
+  AUDITOR: ['审计', 'Auditor'],
+  REFERRAL_COORDINATOR: ['转诊协调员', 'Referral coordinator'],
+  CLINICIAN: ['医生', 'Clinician'],
+  INSTITUTION_ADMIN: ['机构管理员', 'Institution admin'],
+  PHARMACIST: ['药师', 'Pharmacist'],
+  EXPERT: ['专家', 'Expert'],
+};
+
+/** A label from one of the tables above; unknown codes show as they are. */
+export function Label({ table, code }: { table: Record<string, [string, string]>; code: string }) {
+  const l = table[code];
+  return l ? <T zh={l[0]} en={l[1]} /> : <span>{code}</span>;
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+}
+
+export function ErrorNote({ error }: { error: unknown }): ReactNode {
+  if (!error) return null;
+  return (
+    <p role="alert" className="error">
+      {(error as Error).message}
+    </p>
+  );
+}

@@ -1,0 +1,186 @@
+import { useState } from 'react';
+import { gql } from '../api/client';
+import { Assessment, DrawAnalysisUnits, PublishAssessment, type AssessmentResult } from '../api/generated';
+import { ErrorNote, formatTime, T } from '../i18n';
+import { figure, lastMonth } from '../months';
+import { useQuery } from '../use-query';
+import type { ViewProps } from './registry';
+
+type Month = AssessmentResult['assessment'];
+type Unit = Month['groups'][number]['units'][number];
+
+function UnitList({ units, testid }: { units: Unit[]; testid: string }) {
+  return (
+    <ul data-testid={testid} style={{ listStyle: 'none', paddingLeft: 0 }}>
+      {units.map((u) => (
+        <li key={u.institutionId} data-institution={u.institutionId}>
+          {u.rank}. {u.institutionName} · {figure(u.total)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** One comparable group in rank order, with the three scores that make each total. */
+function Group({ group, weights }: { group: Month['groups'][number]; weights: Month['scheme'] }) {
+  return (
+    <section data-group={group.code}>
+      <h2>
+        {group.name} <span className="en">{group.units.length}</span>
+      </h2>
+      <div className="split">
+        <table data-testid="ranking">
+          <thead>
+            <tr>
+              <th><T zh="名次" en="Rank" /></th>
+              <th><T zh="单位" en="Unit" /></th>
+              <th><T zh={`完成度 ${weights.completionWeight}`} en="Completion" /></th>
+              <th><T zh={`认可度 ${weights.recognitionWeight}`} en="Recognition" /></th>
+              <th><T zh={`剖析度 ${weights.analysisWeight}`} en="Analysis" /></th>
+              <th><T zh="总分" en="Total" /></th>
+            </tr>
+          </thead>
+          <tbody>
+            {group.units.map((u) => (
+              <tr key={u.institutionId} data-institution={u.institutionId} data-rank={u.rank}>
+                <td>
+                  {u.rank}{' '}
+                  {u.top ? <span className="badge ok"><T zh="前三" en="Top 3" /></span> : null}
+                  {u.bottom ? <span className="badge bad"><T zh="后三" en="Bottom 3" /></span> : null}
+                </td>
+                <td>{u.institutionName}</td>
+                <td data-testid="completion">{figure(u.completion)}</td>
+                <td data-testid="recognition">
+                  {figure(u.recognition)}
+                  {u.recognition === null ? (
+                    <div className="en" data-testid="recognition-reason">
+                      <T zh="尚无评分,按 0 计" en="No rating yet: counted as 0" />
+                    </div>
+                  ) : (
+                    <div className="en">
+                      <T zh={`${u.ratings} 份评分`} en={`${u.ratings} ratings`} />
+                    </div>
+                  )}
+                </td>
+                <td data-testid="analysis">
+                  {figure(u.analysis)}
+                  {u.analysis === null ? (
+                    <div className="en">
+                      <T zh="未评剖析度,按 0 计" en="Not scored: counted as 0" />
+                    </div>
+                  ) : null}
+                </td>
+                <td data-testid="total">{figure(u.total)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="panel">
+          <h2><T zh="前三" en="Top 3" /></h2>
+          <UnitList units={group.units.filter((u) => u.top)} testid="top3" />
+          <h2><T zh="后三" en="Bottom 3" /></h2>
+          <UnitList units={group.units.filter((u) => u.bottom)} testid="bottom3" />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** The month's 量化评价: ranking within groups on 60/20/20, the draw and publishing. */
+export function AssessmentView({ roles }: ViewProps) {
+  const admin = roles.includes('CONSORTIUM_ADMIN');
+  const [month, setMonth] = useState(lastMonth());
+  const [seed, setSeed] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const q = useQuery(Assessment, { month });
+  const a = q.data?.assessment;
+  const names = new Map((a?.groups ?? []).flatMap((g) => g.units.map((u) => [u.institutionId, u.institutionName] as const)));
+  const act = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await fn();
+      setError(null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+      await q.reload();
+    }
+  };
+  const open = a?.state === 'OPEN';
+  return (
+    <>
+      <div className="filters">
+        <label>
+          <T zh="月份" en="Month" />
+          <input type="month" name="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} />
+        </label>
+        {a ? (
+          <span data-testid="assessment-state" data-state={a.state}>
+            {a.state === 'PUBLISHED' ? (
+              <span className="badge ok"><T zh="已发布" en="Published" /></span>
+            ) : (
+              <span className="badge warn"><T zh="评分中" en="Open" /></span>
+            )}{' '}
+            <T zh="版本" en="Edition" /> {a.edition} · <T zh="方案" en="Scheme" /> v{a.scheme.version} (
+            <span data-testid="weights">
+              {a.scheme.completionWeight}/{a.scheme.recognitionWeight}/{a.scheme.analysisWeight}
+            </span>
+            ) {a.publishedAt ? formatTime(a.publishedAt) : ''}
+          </span>
+        ) : null}
+        {admin && open ? (
+          <button className="primary" data-action="publish" disabled={busy} onClick={() => act(() => gql(PublishAssessment, { month, version: a.version }))}>
+            <T zh="发布" en="Publish" />
+          </button>
+        ) : null}
+      </div>
+      <ErrorNote error={q.error ?? error} />
+      {a ? (
+        <>
+          <section className="panel" data-testid="draw" data-drawn={a.draw ? a.draw.drawn.join(',') : ''}>
+            <h2>
+              <T zh="剖析抽签" en="The draw" />
+            </h2>
+            {a.draw ? (
+              <p>
+                <T zh="抽中" en="Drawn" />:{' '}
+                <span data-testid="drawn">{a.draw.drawn.map((id) => names.get(id) ?? id).join('、')}</span>
+                <br />
+                <span className="en">
+                  <T zh="种子" en="Seed" /> <code data-testid="seed">{a.draw.seed}</code> · {a.draw.algorithm} · {a.draw.units.length}{' '}
+                  <T zh="个单位参与" en="units drawn from" /> · {formatTime(a.draw.drawnAt)}
+                </span>
+              </p>
+            ) : (
+              <p>
+                <T zh="本月尚未抽签" en="Not drawn yet" />
+              </p>
+            )}
+            {admin && open && !a.draw ? (
+              <div className="actions">
+                <label>
+                  <T zh="种子(可空)" en="Seed (optional)" />{' '}
+                  <input name="seed" value={seed} onChange={(e) => setSeed(e.target.value)} />
+                </label>
+                <button data-action="draw" disabled={busy} onClick={() => act(() => gql(DrawAnalysisUnits, { month, seed: seed.trim() || null }))}>
+                  <T zh="抽签" en="Draw" />
+                </button>
+              </div>
+            ) : null}
+            {a.goodCase || a.badCase ? (
+              <p>
+                {a.goodCase ? <><T zh="正面典型" en="Good case" />: {a.goodCase.title} </> : null}
+                {a.badCase ? <><T zh="反面典型" en="Bad case" />: {a.badCase.title}</> : null}
+              </p>
+            ) : null}
+          </section>
+          {a.groups.map((g) => (
+            <Group key={g.code} group={g} weights={a.scheme} />
+          ))}
+        </>
+      ) : null}
+    </>
+  );
+}

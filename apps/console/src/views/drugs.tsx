@@ -1,0 +1,230 @@
+import { useEffect, useState } from 'react';
+import { gql, type GqlError } from '../api/client';
+import {
+  ConfirmMapping,
+  Coverage,
+  RejectMapping,
+  ReviewQueue,
+  SupplyRequests,
+  type ReviewQueueResult,
+} from '../api/generated';
+import { onLive } from '../api/live';
+import { Chart } from '../chart';
+import { ErrorNote, formatTime, Label, MAPPING_STATUS_LABELS, SUPPLY_STATE_LABELS, T } from '../i18n';
+import { useQuery } from '../use-query';
+import type { ViewProps } from './registry';
+
+type Mapping = ReviewQueueResult['catalogueMappings']['nodes'][number];
+
+function pct(x: number | null): string {
+  return x === null ? '—' : `${(x * 100).toFixed(1)}%`;
+}
+
+function ReviewRow({ m, canDecide, onDone }: { m: Mapping; canDecide: boolean; onDone: () => void }) {
+  const [target, setTarget] = useState(m.formularyItemId ?? m.proposals[0]?.formularyItemId ?? '');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const act = async (fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      setError(null);
+      onDone();
+    } catch (err) {
+      setError(err);
+      // Someone (or the matcher) changed it meanwhile: show the current version, keep what was typed.
+      if ((err as GqlError).code === 'CONFLICT') onDone();
+    }
+  };
+  const proposed = m.formularyItemId ?? m.proposals[0]?.formularyItemId;
+  return (
+    <tr data-mapping={m.id} data-version={m.version}>
+      <td>
+        {m.item?.genericName} {m.item?.brandName ? `(${m.item.brandName})` : ''} {m.item?.spec}
+        <div className="en">{m.item?.institution?.name} · {m.item?.localCode}</div>
+      </td>
+      <td>
+        {m.formularyItem ? `${m.formularyItem.genericName} ${m.formularyItem.spec ?? ''}` : '—'}
+        <div className="en">
+          <Label table={MAPPING_STATUS_LABELS} code={m.status} /> · {m.tier} · {m.score?.toFixed(2) ?? '—'}
+        </div>
+      </td>
+      <td data-testid="reasons">
+        {m.reasons.map((r) => (
+          <div key={r}>✓ {r}</div>
+        ))}
+        {m.warnings.map((w) => (
+          <div key={w} className="error">! {w}</div>
+        ))}
+      </td>
+      {canDecide ? (
+        <td>
+          <div className="actions">
+            <button
+              className="primary"
+              data-action="confirm"
+              disabled={!proposed}
+              onClick={() => act(() => gql(ConfirmMapping, { id: m.id, expectedVersion: m.version }))}
+            >
+              <T zh="确认" en="Confirm" />
+            </button>
+            <input aria-label="驳回原因 Reason" placeholder="原因 Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+            <button
+              data-action="reject"
+              disabled={!reason.trim()}
+              onClick={() => act(() => gql(RejectMapping, { id: m.id, expectedVersion: m.version, reason }))}
+            >
+              <T zh="驳回" en="Reject" />
+            </button>
+          </div>
+          {m.proposals.length > 1 ? (
+            <div className="actions">
+              <select aria-label="改对照到 Remap to" value={target} onChange={(e) => setTarget(e.target.value)}>
+                {m.proposals.map((p) => (
+                  <option key={p.formularyItemId} value={p.formularyItemId} title={p.reasons.join('; ')}>
+                    {p.formularyItem?.genericName} {p.formularyItem?.spec} ({p.score.toFixed(2)})
+                  </option>
+                ))}
+              </select>
+              <button
+                data-action="remap"
+                onClick={() => act(() => gql(ConfirmMapping, { id: m.id, expectedVersion: m.version, formularyItemId: target }))}
+              >
+                <T zh="改对照" en="Remap" />
+              </button>
+            </div>
+          ) : null}
+          <ErrorNote error={error} />
+        </td>
+      ) : null}
+    </tr>
+  );
+}
+
+/** Drug alignment: coverage per institution, the review queue, supply requests. */
+export function DrugsView({ roles }: ViewProps) {
+  const canDecide = roles.includes('PHARMACIST') || roles.includes('CONSORTIUM_ADMIN');
+  const coverage = useQuery(Coverage);
+  const queue = useQuery(ReviewQueue, { status: 'PROPOSED' });
+  const supply = useQuery(SupplyRequests);
+  const reloadCoverage = coverage.reload;
+  const reloadQueue = queue.reload;
+  const reloadSupply = supply.reload;
+  useEffect(() => {
+    const off = [
+      onLive('catalogue.mapping.updated', () => {
+        void reloadCoverage();
+        void reloadQueue();
+      }),
+      onLive('supply.updated', () => void reloadSupply()),
+    ];
+    return () => off.forEach((f) => f());
+  }, [reloadCoverage, reloadQueue, reloadSupply]);
+  const rows = coverage.data?.catalogueCoverage.institutions ?? [];
+  const total = coverage.data?.catalogueCoverage.total;
+  const queueNodes = queue.data?.catalogueMappings.nodes ?? [];
+  return (
+    <>
+      <ErrorNote error={coverage.error ?? queue.error ?? supply.error} />
+      <section aria-labelledby="coverage-title">
+        <h2 id="coverage-title">
+          <T zh="对照覆盖率" en="Mapping coverage" /> {total ? <span data-testid="coverage-total">{pct(total.mappedShare)}</span> : null}
+        </h2>
+        <div className="split">
+          <table data-testid="coverage">
+            <thead>
+              <tr>
+                <th><T zh="机构" en="Institution" /></th>
+                <th><T zh="条目" en="Items" /></th>
+                <th><T zh="已对照" en="Mapped" /></th>
+                <th><T zh="待确认" en="Pending" /></th>
+                <th><T zh="未对照" en="Unmapped" /></th>
+                <th><T zh="无效" en="Invalid" /></th>
+                <th><T zh="覆盖率" en="Share" /></th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.institutionId} data-institution={r.institutionId}>
+                  <td>{r.institution?.name}</td>
+                  <td>{r.items}</td>
+                  <td data-testid="mapped">{r.mapped}</td>
+                  <td data-testid="pending">{r.pending}</td>
+                  <td>{r.unmapped}</td>
+                  <td>{r.invalid}</td>
+                  <td>{pct(r.mappedShare)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Chart
+            label="各机构对照情况 Mapping per institution"
+            option={{
+              tooltip: { trigger: 'axis' },
+              legend: { bottom: 0 },
+              grid: { left: 110, right: 16, top: 8, bottom: 40 },
+              xAxis: { type: 'value', minInterval: 1 },
+              yAxis: { type: 'category', data: rows.map((r) => r.institution?.name ?? '') },
+              series: [
+                { name: '已对照', type: 'bar', stack: 'a', data: rows.map((r) => r.mapped), itemStyle: { color: '#067647' } },
+                { name: '待确认', type: 'bar', stack: 'a', data: rows.map((r) => r.pending), itemStyle: { color: '#f5a524' } },
+                { name: '未对照', type: 'bar', stack: 'a', data: rows.map((r) => r.unmapped), itemStyle: { color: '#9aa5b1' } },
+                { name: '无效', type: 'bar', stack: 'a', data: rows.map((r) => r.invalid), itemStyle: { color: '#b42318' } },
+              ],
+            }}
+          />
+        </div>
+      </section>
+      <section aria-labelledby="queue-title">
+        <h2 id="queue-title">
+          <T zh="药师审核队列" en="Review queue" /> <span data-testid="queue-count">{queueNodes.length}</span>
+        </h2>
+        <div className="scroll">
+          <table data-testid="review-queue">
+            <thead>
+              <tr>
+                <th><T zh="机构目录条目" en="Catalogue item" /></th>
+                <th><T zh="建议对照" en="Proposed" /></th>
+                <th><T zh="匹配依据" en="Match reason" /></th>
+                {canDecide ? <th><T zh="审核" en="Decision" /></th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {queueNodes.map((m) => (
+                <ReviewRow key={m.id} m={m} canDecide={canDecide} onDone={() => { void queue.reload(); void coverage.reload(); }} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section aria-labelledby="supply-title">
+        <h2 id="supply-title"><T zh="缺药登记" en="Supply requests" /></h2>
+        <div className="scroll">
+          <table data-testid="supply">
+            <thead>
+              <tr>
+                <th><T zh="单号" en="Number" /></th>
+                <th><T zh="机构" en="Institution" /></th>
+                <th><T zh="药品" en="Drug" /></th>
+                <th><T zh="数量" en="Quantity" /></th>
+                <th><T zh="状态" en="State" /></th>
+                <th><T zh="登记时间" en="Raised" /></th>
+              </tr>
+            </thead>
+            <tbody>
+              {(supply.data?.supplyRequests.nodes ?? []).map((s) => (
+                <tr key={s.id} data-number={s.number}>
+                  <td>{s.number}</td>
+                  <td>{s.requestingInstitution?.name}</td>
+                  <td>{s.formularyItem?.genericName} {s.formularyItem?.spec}</td>
+                  <td>{s.quantity} {s.unit ?? ''}</td>
+                  <td><Label table={SUPPLY_STATE_LABELS} code={s.state} /></td>
+                  <td>{formatTime(s.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}

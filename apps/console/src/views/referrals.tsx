@@ -1,0 +1,305 @@
+import { useEffect, useState } from 'react';
+import { gql } from '../api/client';
+import {
+  AcceptReferral,
+  CompleteReferral,
+  RecordReferralArrival,
+  Referral,
+  ReferralCounts,
+  Referrals,
+  RejectReferral,
+  type ReferralBox,
+  type ReferralState,
+  type RejectReasonCode,
+} from '../api/generated';
+import { onLive } from '../api/live';
+import { Chart } from '../chart';
+import { ErrorNote, formatTime, Label, SEX_LABELS, STATE_LABELS, T, URGENCY_LABELS } from '../i18n';
+import { useQuery } from '../use-query';
+import type { ViewProps } from './registry';
+
+const STATES: ReferralState[] = ['DRAFT', 'SUBMITTED', 'ACCEPTED', 'ARRIVED', 'COMPLETED', 'REJECTED', 'CANCELLED', 'NO_SHOW'];
+/** What the coordinator works on: the open states. */
+const OPEN: ReferralState[] = ['SUBMITTED', 'ACCEPTED', 'ARRIVED'];
+
+const REJECT_CODES: [RejectReasonCode, string, string][] = [
+  ['NO_CAPACITY', '无床位/号源', 'No capacity'],
+  ['OUTSIDE_SCOPE', '超出诊疗范围', 'Outside scope'],
+  ['INCOMPLETE_INFORMATION', '资料不全', 'Incomplete information'],
+  ['MORE_APPROPRIATE_ELSEWHERE', '建议转往他处', 'More appropriate elsewhere'],
+  ['PATIENT_DECLINED', '患者拒绝', 'Patient declined'],
+  ['OTHER', '其他', 'Other'],
+];
+
+function overdue(r: { state: string; responseDueAt: string | null }): boolean {
+  return r.state === 'SUBMITTED' && !!r.responseDueAt && new Date(r.responseDueAt) < new Date();
+}
+
+function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChanged: () => void }) {
+  const q = useQuery(Referral, { id });
+  const [error, setError] = useState<unknown>(null);
+  const [appointment, setAppointment] = useState('');
+  const [place, setPlace] = useState('');
+  const [bed, setBed] = useState('');
+  const [rejectCode, setRejectCode] = useState<RejectReasonCode>('NO_CAPACITY');
+  const [rejectReason, setRejectReason] = useState('');
+  const reload = q.reload;
+  useEffect(() => onLive('referral.updated', (p) => (p as { id: string }).id === id && void reload()), [id, reload]);
+  const r = q.data?.referral;
+  if (!r) return <ErrorNote error={q.error} />;
+  const act = async (fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      setError(null);
+      await q.reload();
+      onChanged();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const c = r.medicationContinuity;
+  return (
+    <section className="panel" aria-labelledby="referral-title" data-testid="referral-detail">
+      <h2 id="referral-title">
+        {r.number} <span className="badge"><Label table={STATE_LABELS} code={r.state} /></span>
+      </h2>
+      <dl className="form">
+        <dt><T zh="患者" en="Patient" /></dt>
+        <dd>
+          {r.patient ? (
+            <>
+              {r.patient.name} · <Label table={SEX_LABELS} code={r.patient.sex} /> · {r.patient.birthYear ?? '—'}
+            </>
+          ) : (
+            '—'
+          )}
+        </dd>
+        <dt><T zh="转出 → 转入" en="From → to" /></dt>
+        <dd>{r.fromInstitution?.name} → {r.toInstitution?.name}</dd>
+        <dt><T zh="诊断" en="Diagnosis" /></dt>
+        <dd>{r.diagnosisCode} {r.diagnosisName}</dd>
+        <dt><T zh="转诊目的" en="Purpose" /></dt>
+        <dd>{r.purpose}</dd>
+        <dt><T zh="病情摘要" en="Clinical summary" /></dt>
+        <dd>{r.clinicalSummary}</dd>
+        <dt><T zh="应答时限" en="Answer by" /></dt>
+        <dd>{formatTime(r.responseDueAt)}</dd>
+        <dt><T zh="预约" en="Appointment" /></dt>
+        <dd>{formatTime(r.appointmentAt)} {r.appointmentPlace ?? ''} {r.bed ?? ''}</dd>
+        {r.rejectReason ? (
+          <>
+            <dt><T zh="退回原因" en="Reject reason" /></dt>
+            <dd>{r.rejectReason}</dd>
+          </>
+        ) : null}
+      </dl>
+      {canAct ? (
+        <div className="actions" role="group" aria-label="操作 Actions">
+          {r.state === 'SUBMITTED' ? (
+            <>
+              <label>
+                <T zh="预约时间" en="Appointment" />{' '}
+                <input type="datetime-local" value={appointment} onChange={(e) => setAppointment(e.target.value)} />
+              </label>
+              <input aria-label="就诊地点 Place" placeholder="地点 Place" value={place} onChange={(e) => setPlace(e.target.value)} />
+              <input aria-label="床位 Bed" placeholder="床位 Bed" value={bed} onChange={(e) => setBed(e.target.value)} size={8} />
+              <button
+                className="primary"
+                disabled={!appointment || !(place.trim() || bed.trim())}
+                onClick={() =>
+                  act(() =>
+                    gql(AcceptReferral, {
+                      input: { id, appointmentAt: new Date(appointment).toISOString(), place: place.trim() || null, bed: bed.trim() || null },
+                    }),
+                  )
+                }
+              >
+                <T zh="接收" en="Accept" />
+              </button>
+              <select aria-label="退回原因类别 Reason code" value={rejectCode} onChange={(e) => setRejectCode(e.target.value as RejectReasonCode)}>
+                {REJECT_CODES.map(([code, zh, en]) => (
+                  <option key={code} value={code} title={en}>{zh}</option>
+                ))}
+              </select>
+              <input aria-label="退回原因 Reason" placeholder="原因 Reason" value={rejectReason} onChange={(e) => setRejectReason(e.target.value)} />
+              <button
+                disabled={!rejectReason.trim()}
+                onClick={() => act(() => gql(RejectReferral, { input: { id, reasonCode: rejectCode, reason: rejectReason } }))}
+              >
+                <T zh="退回" en="Reject" />
+              </button>
+            </>
+          ) : null}
+          {r.state === 'ACCEPTED' ? (
+            <button className="primary" onClick={() => act(() => gql(RecordReferralArrival, { input: { id } }))}>
+              <T zh="登记到诊" en="Record arrival" />
+            </button>
+          ) : null}
+          {r.state === 'ARRIVED' ? (
+            <button className="primary" onClick={() => act(() => gql(CompleteReferral, { input: { id } }))}>
+              <T zh="结案" en="Complete" />
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      <ErrorNote error={error} />
+      {r.medicationPlan.length ? (
+        <>
+          <h2><T zh="用药方案与衔接" en="Medication plan and continuity" /></h2>
+          <ul>
+            {r.medicationPlan.map((m, i) => (
+              <li key={i}>{m.drug} {m.dose} {m.frequency} {m.route} {m.duration}</li>
+            ))}
+          </ul>
+          {c ? (
+            <p data-testid="continuity">
+              <T zh="可供" en="Available" /> {c.available}/{c.itemsTotal} · <T zh="可替代" en="Substitute" /> {c.substitute} ·{' '}
+              <T zh="缺货" en="Out of stock" /> {c.outOfStock} · <T zh="未列入" en="Not listed" /> {c.notListed} ·{' '}
+              <T zh="未知" en="Unknown" /> {c.unknown} <span className="en">({formatTime(c.checkedAt)})</span>
+            </p>
+          ) : null}
+        </>
+      ) : null}
+      <h2><T zh="时间线" en="Timeline" /></h2>
+      <ol data-testid="timeline">
+        {r.timeline.map((s) => (
+          <li key={s.id}>
+            {formatTime(s.at)} · {s.action} → <Label table={STATE_LABELS} code={s.toState} /> {s.note ? `· ${s.note}` : ''}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** The worklist: counts by state, overdue and escalated first-class, updated live. */
+export function ReferralsView({ roles }: ViewProps) {
+  const coordinator = roles.includes('REFERRAL_COORDINATOR');
+  const [box, setBox] = useState<ReferralBox>(coordinator || !roles.includes('CLINICIAN') ? 'INCOMING' : 'OUTGOING');
+  const [states, setStates] = useState<ReferralState[]>(OPEN);
+  const [selected, setSelected] = useState<string | null>(null);
+  const counts = useQuery(ReferralCounts, { box });
+  const list = useQuery(Referrals, { box, states });
+  const reloadCounts = counts.reload;
+  const reloadList = list.reload;
+  useEffect(
+    () =>
+      onLive('referral.updated', () => {
+        void reloadCounts();
+        void reloadList();
+      }),
+    [reloadCounts, reloadList],
+  );
+  const rc = counts.data?.referralCounts;
+  const byState = new Map((rc?.byState ?? []).map((s) => [s.state, s.count]));
+  const nodes = list.data?.referrals.nodes ?? [];
+  const isOpen = states.length === OPEN.length && OPEN.every((s) => states.includes(s));
+  return (
+    <>
+      <div className="actions" role="group" aria-label="收发件 Box">
+        {(['INCOMING', 'OUTGOING', 'ALL'] as ReferralBox[]).map((b) => (
+          <button key={b} aria-pressed={box === b} className={box === b ? 'primary' : ''} onClick={() => setBox(b)}>
+            {b === 'INCOMING' ? <T zh="转入" en="Incoming" /> : b === 'OUTGOING' ? <T zh="转出" en="Outgoing" /> : <T zh="全部" en="All" />}
+          </button>
+        ))}
+      </div>
+      <ErrorNote error={counts.error ?? list.error} />
+      {rc ? (
+        <div className="cards" data-testid="referral-counts">
+          <button className="card" aria-pressed={isOpen} onClick={() => setStates(OPEN)} data-count="open">
+            <T zh="待办" en="Open" />
+            <span className="n">{OPEN.reduce((n, s) => n + (byState.get(s) ?? 0), 0)}</span>
+          </button>
+          <div className="card bad" data-count="overdue">
+            <T zh="超时未接收" en="Overdue" />
+            <span className="n">{rc.overdue}</span>
+          </div>
+          <div className="card warn" data-count="escalated">
+            <T zh="已升级" en="Escalated" />
+            <span className="n">{rc.escalated}</span>
+          </div>
+          <div className="card" data-count="total">
+            <T zh="合计" en="Total" />
+            <span className="n">{rc.total}</span>
+          </div>
+          {STATES.map((s) => (
+            <button
+              key={s}
+              className="card"
+              data-count={s}
+              aria-pressed={states.length === 1 && states[0] === s}
+              onClick={() => setStates([s])}
+            >
+              <Label table={STATE_LABELS} code={s} />
+              <span className="n">{byState.get(s) ?? 0}</span>
+            </button>
+          ))}
+        </div>
+      ) : null}
+      <div className="split">
+        <section className="scroll" aria-label="工作列表 Worklist">
+          <table data-testid="worklist">
+            <thead>
+              <tr>
+                <th><T zh="单号" en="Number" /></th>
+                <th><T zh="患者" en="Patient" /></th>
+                <th><T zh="转出机构" en="From" /></th>
+                <th><T zh="紧急" en="Urgency" /></th>
+                <th><T zh="状态" en="State" /></th>
+                <th><T zh="时限" en="Due" /></th>
+              </tr>
+            </thead>
+            <tbody>
+              {nodes.map((r) => (
+                <tr
+                  key={r.id}
+                  data-number={r.number}
+                  className={[overdue(r) ? 'overdue' : '', r.escalationLevel > 0 ? 'escalated' : ''].join(' ')}
+                  aria-selected={selected === r.id}
+                >
+                  <td>
+                    <button className="link" onClick={() => setSelected(r.id)}>{r.number}</button>
+                  </td>
+                  <td>{r.patient?.name ?? '—'}</td>
+                  <td>{r.fromInstitution?.name}</td>
+                  <td><Label table={URGENCY_LABELS} code={r.urgency} /></td>
+                  <td>
+                    <Label table={STATE_LABELS} code={r.state} />
+                    {overdue(r) ? <span className="badge bad"> <T zh="超时" en="Overdue" /></span> : null}
+                    {r.escalationLevel > 0 ? <span className="badge warn"> <T zh="升级" en="Escalated" /> {r.escalationLevel}</span> : null}
+                  </td>
+                  <td>{formatTime(r.dueAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <div>
+          {rc ? (
+            <Chart
+              label="按状态的转诊数 Referrals by state"
+              option={{
+                tooltip: {},
+                grid: { left: 40, right: 8, top: 8, bottom: 40 },
+                xAxis: { type: 'category', data: STATES.map((s) => STATE_LABELS[s][0]), axisLabel: { interval: 0, rotate: 30 } },
+                yAxis: { type: 'value', minInterval: 1 },
+                series: [{ type: 'bar', data: STATES.map((s) => byState.get(s) ?? 0), itemStyle: { color: '#0b6e99' } }],
+              }}
+            />
+          ) : null}
+          {selected ? (
+            <Detail
+              key={selected}
+              id={selected}
+              canAct={coordinator}
+              onChanged={() => {
+                void counts.reload();
+                void list.reload();
+              }}
+            />
+          ) : null}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,713 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import ExcelJS from 'exceljs';
+import { seedActivity, seedAssessment, seedQianjiang } from '@yg/seed';
+import { DEMO_PASSWORD } from '@yg/seed/demo-users';
+import { createApiApp } from '../apps/api/src/bootstrap';
+import { createTestDb, TestDb } from './utils/test-db';
+import { eventually, startWorker } from './utils/worker';
+import { upReferralInput } from './utils/referrals';
+import { currentMonth, figure, lastMonth } from '../apps/console/src/months';
+
+/**
+ * The console in a real browser (Debian's Chromium driven by playwright-core) against one api and
+ * one worker on the demo data that `db:seed` writes. Every figure on screen is compared with the
+ * GraphQL answer for the same user; any request to another host fails the suite.
+ */
+
+const ROOT = resolve(__dirname, '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'console');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const WAIT_MS = 30_000;
+/** Indicators, scorecards and completion are computed on request from every source: slower views. */
+const VIEW_TIMEOUT = 240_000;
+
+/** The menu each demo user must see (the spec of the role rules, not the data). */
+const MENUS: Record<string, string[]> = {
+  admin: ['network', 'referrals', 'consultations', 'drugs', 'indicators', 'unification', 'assessment', 'audit'],
+  auditor: ['network', 'indicators', 'unification', 'assessment', 'audit'],
+  coordinator: ['network', 'referrals'],
+  doctor: ['network', 'referrals', 'consultations'],
+  villagedoc: ['network', 'referrals', 'consultations'],
+  towndoc: ['network', 'referrals', 'consultations'],
+  instadmin: ['network', 'consultations', 'drugs', 'indicators', 'unification', 'assessment'],
+  pharmacist: ['network', 'drugs'],
+  expert: ['network', 'consultations'],
+};
+
+let db: TestDb;
+let worker: INestApplicationContext;
+let app: INestApplication;
+let base: string;
+let browser: Browser;
+let consoleBuild: string;
+const offsite: string[] = [];
+const tokens = new Map<string, string>();
+
+async function gql<T = any>(username: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  if (!tokens.has(username)) {
+    const { login } = await gqlWith<{ login: { token: string } }>(
+      undefined,
+      `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+      { u: username, p: DEMO_PASSWORD },
+    );
+    tokens.set(username, login.token);
+  }
+  return gqlWith<T>(tokens.get(username), query, variables);
+}
+
+async function gqlWith<T>(token: string | undefined, query: string, variables: Record<string, unknown>): Promise<T> {
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+function isLocal(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
+  return hostname === '127.0.0.1' || hostname === 'localhost';
+}
+
+/** A browser context whose every request to another host is refused and recorded. */
+async function newContext(): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (isLocal(url)) return route.continue();
+    offsite.push(url);
+    return route.abort();
+  });
+  context.on('page', watchSockets);
+  return context;
+}
+
+const pageErrors: string[] = [];
+
+function watchSockets(page: Page): void {
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('websocket', (ws) => {
+    if (!isLocal(ws.url().replace(/^ws/, 'http'))) offsite.push(ws.url());
+  });
+}
+
+async function signIn(context: BrowserContext, username: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${base}/console/`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  const outcome = await Promise.race([
+    page.getByTestId('menu').waitFor().then(() => null),
+    page.getByRole('alert').waitFor().then(() => page.getByRole('alert').innerText()),
+  ]);
+  if (outcome !== null) throw new Error(`${username} could not sign in: ${outcome}; page errors: ${pageErrors.join('; ')}`);
+  return page;
+}
+
+async function openView(page: Page, view: string): Promise<void> {
+  await page.locator(`[data-view="${view}"]`).click();
+  await page.getByTestId(`view-${view}`).waitFor();
+}
+
+async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+}
+
+async function texts(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).allInnerTexts();
+}
+
+/**
+ * Clicks a review decision until its row leaves the queue: the worker may still be re-checking
+ * mappings after the seed or the previous decision, and a user told of a conflict tries again.
+ */
+async function decide(row: Locator, action: 'confirm' | 'reject'): Promise<void> {
+  await eventually(async () => {
+    if (!(await row.count())) return true;
+    await row.locator(`[data-action=${action}]`).click();
+    await row.waitFor({ state: 'detached', timeout: 3_000 });
+    return true;
+  }, WAIT_MS);
+}
+
+beforeAll(async () => {
+  if (!CHROMIUM) throw new Error('Chromium is missing: apt-get install -y chromium (.ci/run does it)');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // The console as its sources are now, built where only this suite reads it.
+  consoleBuild = mkdtempSync(join(tmpdir(), 'yg-console-'));
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/console/vite.config.mts', '--outDir', consoleBuild, '--emptyOutDir', '--logLevel', 'error'],
+    { cwd: ROOT, stdio: 'pipe' },
+  );
+  db = await createTestDb({ CONSOLE_DIR: consoleBuild });
+  await seedQianjiang(db.ds, db.config);
+  await seedActivity(db.config);
+  await seedAssessment(db.config);
+  worker = await startWorker(db.config);
+  app = await createApiApp(db.config);
+  await app.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await worker?.close();
+  await db?.drop();
+  if (consoleBuild) rmSync(consoleBuild, { recursive: true, force: true });
+});
+
+describe('the console', () => {
+  it('shows each demo role its own menu', async () => {
+    const context = await newContext();
+    try {
+      for (const [username, menu] of Object.entries(MENUS)) {
+        const page = await signIn(context, username);
+        const views = await page.locator('[data-view]').evaluateAll((els) => els.map((e) => e.getAttribute('data-view')));
+        expect({ username, views }).toEqual({ username, views: menu });
+        // The first entry opens: a role never lands on a view it may not use.
+        await page.getByTestId(`view-${menu[0]}`).waitFor();
+        await page.evaluate(() => (globalThis as any).sessionStorage.clear());
+        await page.close();
+      }
+    } finally {
+      await context.close();
+    }
+  }, VIEW_TIMEOUT);
+
+  it('is used from the keyboard alone, in Chinese with English on request', async () => {
+    const context = await newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/console/`);
+      // Sign in without the mouse: the name field has focus, Tab to the password, Enter submits.
+      await page.waitForFunction(() => (globalThis as any).document.activeElement?.getAttribute('name') === 'username');
+      await page.keyboard.type('admin');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(DEMO_PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('menu').waitFor();
+      // The first Tab reaches the skip link, which moves focus to the content.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.className)).toBe('skip');
+      // Menu entries are links: focus one and press Enter.
+      await page.locator('[data-view="audit"]').focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('view-audit').waitFor();
+      expect(await page.locator('[data-view="network"]').getAttribute('title')).toBeNull();
+      expect(await page.locator('[data-view="network"] span[title]').first().getAttribute('title')).toBe('Network');
+      await page.getByRole('button', { name: 'English' }).press('Enter');
+      expect(await page.locator('[data-view="network"]').innerText()).toContain('Network');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('is served from /console with every asset from the api, and GraphiQL too', async () => {
+    const index = await fetch(`${base}/console/`);
+    expect(index.status).toBe(200);
+    const html = await index.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThan(0);
+    for (const a of assets) expect(a.startsWith('/console/assets/')).toBe(true);
+    // A deep link answers the app too; a missing asset is a 404, not the page.
+    expect((await fetch(`${base}/console/referrals`)).status).toBe(200);
+    expect((await fetch(`${base}/console/assets/nope.js`)).status).toBe(404);
+
+    const context = await newContext();
+    try {
+      const page = await context.newPage();
+      const loaded: string[] = [];
+      page.on('requestfinished', (r) => loaded.push(r.url()));
+      await page.goto(`${base}/graphql`);
+      await page.locator('.graphiql-container').waitFor({ timeout: WAIT_MS });
+      await screenshot(page, 'graphiql');
+      expect(loaded.some((u) => u.endsWith('/graphiql-assets/graphiql.js'))).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('network: the framework check, the institutions with kind, tier and staff counts', async () => {
+    const { consortium, institutions } = await gql(
+      'admin',
+      `{ consortium { structure { holds counts { kind actual } } }
+         institutions(first: 100) { nodes { id name } } }`,
+    );
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'network');
+      await page.getByTestId('institutions').locator('tbody tr').first().waitFor();
+      await screenshot(page, 'network');
+      expect(await page.getByTestId('institution-count').innerText()).toBe(String(institutions.nodes.length));
+      expect(await page.getByTestId('framework-holds').innerText()).toContain(consortium.structure.holds ? '符合' : '不符合');
+      for (const k of consortium.structure.counts) {
+        const shown = await page.locator(`[data-testid=kind-counts] tr[data-kind="${k.kind}"] [data-testid=actual]`).innerText();
+        expect({ kind: k.kind, shown }).toEqual({ kind: k.kind, shown: String(k.actual) });
+      }
+      // Staff per institution, against every practitioner the api lists.
+      const all: { institutionId: string }[] = [];
+      for (let after: string | null = null, more = true; more; ) {
+        const page2: any = await gql('admin', `query($a: String) { practitioners(first: 100, after: $a) { nodes { institutionId } pageInfo { endCursor hasNextPage } } }`, { a: after });
+        all.push(...page2.practitioners.nodes);
+        more = page2.practitioners.pageInfo.hasNextPage;
+        after = page2.practitioners.pageInfo.endCursor;
+      }
+      const staff = new Map<string, number>();
+      for (const p of all) staff.set(p.institutionId, (staff.get(p.institutionId) ?? 0) + 1);
+      for (const inst of institutions.nodes.slice(0, 12)) {
+        const shown = await page.locator(`[data-testid=institutions] tr[data-id="${inst.id}"] [data-testid=staff]`).innerText();
+        expect({ name: inst.name, shown }).toEqual({ name: inst.name, shown: String(staff.get(inst.id) ?? 0) });
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("referrals: the coordinator's boxes and open worklist match the api, and a new referral arrives live", async () => {
+    const OPEN = ['SUBMITTED', 'ACCEPTED', 'ARRIVED'];
+    const { referralCounts, referrals } = await gql(
+      'coordinator',
+      `query($s: [ReferralState!]) { referralCounts(box: INCOMING) { total overdue escalated byState { state count } }
+         referrals(box: INCOMING, states: $s, first: 50) { nodes { number escalationLevel } } }`,
+      { s: OPEN },
+    );
+    expect(referralCounts.overdue).toBeGreaterThan(0);
+    const context = await newContext();
+    const other = await newContext();
+    try {
+      const page = await signIn(context, 'coordinator');
+      await openView(page, 'referrals');
+      const counts = page.getByTestId('referral-counts');
+      await counts.waitFor();
+      await page.getByTestId('worklist').locator('tbody tr').first().waitFor();
+      await screenshot(page, 'referrals');
+      const card = (key: string) => counts.locator(`[data-count="${key}"] .n`).innerText();
+      expect(await card('total')).toBe(String(referralCounts.total));
+      expect(await card('overdue')).toBe(String(referralCounts.overdue));
+      expect(await card('escalated')).toBe(String(referralCounts.escalated));
+      for (const s of referralCounts.byState) expect({ s: s.state, n: await card(s.state) }).toEqual({ s: s.state, n: String(s.count) });
+      const shown = await page.getByTestId('worklist').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
+      expect(shown).toEqual(referrals.nodes.map((n: { number: string }) => n.number));
+      // Escalated rows are marked as such.
+      const escalated = referrals.nodes.filter((n: { escalationLevel: number }) => n.escalationLevel > 0).length;
+      expect(await page.locator('[data-testid=worklist] tr.escalated').count()).toBe(escalated);
+
+      // A referral the village doctor submits in another browser arrives without a reload.
+      await page.evaluate(() => ((globalThis as any).marker = 42));
+      const village = await signIn(other, 'villagedoc');
+      const { patients } = await gql('villagedoc', `{ patients(first: 1) { nodes { id } } }`);
+      const { institutions } = await gql('villagedoc', `{ institutions(search: "黔江中心医院", first: 1) { nodes { id } } }`);
+      const created = await village.evaluate(
+        async ({ input }) => {
+          const res = await fetch('/graphql', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${(globalThis as any).sessionStorage.getItem('yg.console.token')}` },
+            body: JSON.stringify({ query: 'mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number state } }', variables: { i: input } }),
+          });
+          return (await res.json()) as { data?: { createReferral: { id: string; number: string; state: string } }; errors?: unknown };
+        },
+        { input: upReferralInput(patients.nodes[0].id, institutions.nodes[0].id, { idempotencyKey: `console-${Date.now()}` }) },
+      );
+      expect(created.errors).toBeUndefined();
+      const number = created.data!.createReferral.number;
+      await page.locator(`[data-testid=worklist] tr[data-number="${number}"]`).waitFor({ timeout: WAIT_MS });
+      expect(await card('SUBMITTED')).toBe(String(referralCounts.byState.find((s: { state: string }) => s.state === 'SUBMITTED').count + 1));
+      expect(await page.evaluate(() => (globalThis as any).marker)).toBe(42);
+
+      // The coordinator accepts it from its form; the database has it accepted.
+      await page.locator(`[data-testid=worklist] tr[data-number="${number}"] button`).click();
+      const detail = page.getByTestId('referral-detail');
+      await detail.getByTestId('timeline').waitFor();
+      await screenshot(page, 'referral-detail');
+      await detail.locator('input[type=datetime-local]').fill('2026-12-30T09:30');
+      await detail.getByLabel('就诊地点 Place').fill('门诊楼 3 楼心内科');
+      await detail.getByRole('button', { name: '接收' }).click();
+      expect(await detail.locator('input[type=datetime-local]').inputValue()).toBe('2026-12-30T09:30');
+      await eventually(async () => {
+        if (await detail.getByRole('alert').count()) throw new Error(await detail.getByRole('alert').innerText());
+        const [row] = await db.ds.query(`SELECT state FROM referral WHERE id = $1`, [created.data!.createReferral.id]);
+        return row.state === 'ACCEPTED';
+      }, WAIT_MS);
+      // Then arrival and completion, each from its button.
+      const stateIs = (state: string) =>
+        eventually(async () => {
+          if (await detail.getByRole('alert').count()) throw new Error(await detail.getByRole('alert').innerText());
+          const [row] = await db.ds.query(`SELECT state FROM referral WHERE id = $1`, [created.data!.createReferral.id]);
+          return row.state === state;
+        }, WAIT_MS);
+      await detail.getByRole('button', { name: '登记到诊' }).click();
+      await stateIs('ARRIVED');
+      await detail.getByRole('button', { name: '结案' }).click();
+      await stateIs('COMPLETED');
+      await detail.locator('.badge', { hasText: '已结案' }).waitFor();
+    } finally {
+      await other.close();
+      await context.close();
+    }
+  });
+
+  it("consultations: the expert's bookings and states match the api", async () => {
+    const { consultations } = await gql('expert', `{ consultations(first: 100) { nodes { number state scheduledStart } } }`);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'expert');
+      await openView(page, 'consultations');
+      await page.getByTestId('consultations').locator('tbody tr').first().waitFor();
+      await screenshot(page, 'consultations');
+      const shown = await page.getByTestId('consultations').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
+      expect(shown).toEqual(consultations.nodes.map((c: { number: string }) => c.number));
+      const byState = new Map<string, number>();
+      for (const c of consultations.nodes) byState.set(c.state, (byState.get(c.state) ?? 0) + 1);
+      for (const [state, n] of byState) {
+        expect({ state, n: await page.locator(`[data-testid=consultation-counts] [data-count="${state}"] .n`).innerText() }).toEqual({ state, n: String(n) });
+      }
+      // Every booking of this week is on the calendar.
+      const days = await page.locator('[data-testid=calendar] [data-day]').evaluateAll((els) => els.map((e) => e.getAttribute('data-day')!));
+      const dayOf = (iso: string) => new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+      const thisWeek = consultations.nodes.filter((c: { scheduledStart: string | null }) => c.scheduledStart && days.includes(dayOf(c.scheduledStart)));
+      const booked = await texts(page, '[data-testid=calendar] [data-booking]');
+      expect(booked.length).toBe(thisWeek.length);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("drug alignment: coverage and the review queue match the api; a mapping confirmed in the console is confirmed in the database", async () => {
+    const { catalogueCoverage, catalogueMappings } = await gql(
+      'pharmacist',
+      `{ catalogueCoverage { institutions { institutionId mapped pending } }
+         catalogueMappings(first: 100) { nodes { id version formularyItemId proposals { formularyItemId } } } }`,
+    );
+    expect(catalogueMappings.nodes.length).toBeGreaterThan(0);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'pharmacist');
+      await openView(page, 'drugs');
+      await page.getByTestId('review-queue').locator('tbody tr').first().waitFor();
+      await screenshot(page, 'drugs');
+      for (const r of catalogueCoverage.institutions) {
+        const row = page.locator(`[data-testid=coverage] tr[data-institution="${r.institutionId}"]`);
+        expect({ mapped: await row.getByTestId('mapped').innerText(), pending: await row.getByTestId('pending').innerText() }).toEqual({
+          mapped: String(r.mapped),
+          pending: String(r.pending),
+        });
+      }
+      expect(await page.getByTestId('queue-count').innerText()).toBe(String(catalogueMappings.nodes.length));
+      // The match reason is on screen for each proposal.
+      expect((await page.locator('[data-testid=review-queue] [data-testid=reasons]').first().innerText()).length).toBeGreaterThan(0);
+
+      type M = { id: string; formularyItemId: string | null; proposals: { formularyItemId: string }[] };
+      const nodes: M[] = catalogueMappings.nodes;
+      // One to remap (two candidates at least), one to confirm as proposed, one to reject.
+      const remap = nodes.find((m) => m.proposals.length > 1)!;
+      expect(remap).toBeDefined();
+      const target = nodes.find((m) => m.id !== remap.id && m.formularyItemId) ?? nodes.find((m) => m.id !== remap.id)!;
+      await decide(page.locator(`[data-mapping="${target.id}"]`), 'confirm');
+      const [row] = await db.ds.query(`SELECT status, decided_by FROM drug_mapping WHERE catalogue_item_id = $1`, [target.id]);
+      expect(row.status).toBe('CONFIRMED');
+      expect(row.decided_by).not.toBeNull();
+      expect(await page.getByTestId('queue-count').innerText()).toBe(String(catalogueMappings.nodes.length - 1));
+
+      // A rejection needs its reason, and is the database's too.
+      const other = nodes.find((m) => m.id !== target.id && m.id !== remap.id)!;
+      const row2 = page.locator(`[data-mapping="${other.id}"]`);
+      expect(await row2.locator('[data-action=reject]').isDisabled()).toBe(true);
+      await row2.getByLabel('驳回原因 Reason').fill('规格不符,待院内核对');
+      await decide(row2, 'reject');
+      const [rejected] = await db.ds.query(`SELECT status FROM drug_mapping WHERE catalogue_item_id = $1`, [other.id]);
+      expect(rejected.status).toBe('REJECTED');
+
+      // Remapped to the second candidate: confirmed, to that item.
+      const choice = remap.proposals[1].formularyItemId;
+      const row3 = page.locator(`[data-mapping="${remap.id}"]`);
+      await row3.getByLabel('改对照到 Remap to').selectOption(choice);
+      await eventually(async () => {
+        if (!(await row3.count())) return true;
+        await row3.locator('[data-action=remap]').click();
+        await row3.waitFor({ state: 'detached', timeout: 3_000 });
+        return true;
+      }, WAIT_MS);
+      const [remapped] = await db.ds.query(
+        `SELECT status, formulary_item_id AS "formularyItemId" FROM drug_mapping WHERE catalogue_item_id = $1`,
+        [remap.id],
+      );
+      expect(remapped).toEqual({ status: 'CONFIRMED', formularyItemId: choice });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("audit: the auditor's trail and the chain check match the api", async () => {
+    const { auditEvents, verifyAuditChain } = await gql(
+      'auditor',
+      `{ auditEvents(first: 50) { nodes { id } } verifyAuditChain { ok } }`,
+    );
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'auditor');
+      await openView(page, 'audit');
+      await page.getByTestId('chain').waitFor();
+      await page.getByTestId('audit-events').locator('tbody tr').first().waitFor();
+      await screenshot(page, 'audit');
+      expect(await page.getByTestId('chain').locator('[data-ok]').getAttribute('data-ok')).toBe(String(verifyAuditChain.ok));
+      // The newest events; the console's own sign-ins may have been added since, so compare what both hold.
+      const shown = await page.getByTestId('audit-events').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+      const older = auditEvents.nodes.map((n: { id: string }) => n.id);
+      expect(shown.filter((id) => older.includes(id!)).length).toBeGreaterThan(40);
+
+      // A filter narrows the trail to what the api answers for it.
+      const { auditEvents: logins } = await gql('auditor', `{ auditEvents(first: 50, filter: { action: "login" }) { nodes { action } } }`);
+      await page.locator('input[name=action]').fill('login');
+      await page.getByRole('button', { name: '筛选' }).click();
+      await eventually(async () => {
+        const actions = await texts(page, '[data-testid=audit-events] tbody tr td:nth-child(2)');
+        return actions.length >= Math.min(logins.nodes.length, 1) && actions.every((a) => a.startsWith('login'));
+      }, WAIT_MS);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('indicators: cards, trend, comparison and drill-down match the api; the export is the month as a workbook', async () => {
+    const month = lastMonth();
+    const period = { kind: 'MONTH', month };
+    const RESULT = `code value met reason definition { formula { numerator { terms { key } } denominator { terms { key } } } }`;
+    const { indicatorReport } = await gql('admin', `query($p: IndicatorPeriodInput!) { indicatorReport(scope: { kind: CONSORTIUM }, period: $p) { results { ${RESULT} } } }`, { p: period });
+    type R = { code: string; value: number | null; met: boolean | null; reason: string | null; definition: any };
+    const results: R[] = indicatorReport.results;
+    expect(results.length).toBeGreaterThan(0);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'indicators');
+      const cards = page.getByTestId('indicator-cards');
+      await cards.locator('[data-code]').first().waitFor();
+      // Every card: the value (a dash and the reason when there is none), target met or not.
+      expect(await cards.locator('[data-code]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).toEqual(results.map((r) => r.code));
+      for (const r of results) {
+        const card = cards.locator(`[data-code="${r.code}"]`);
+        const shown = {
+          code: r.code,
+          value: await card.getAttribute('data-value'),
+          text: (await card.getByTestId('value').innerText()).split(/\s/)[0],
+          met: await card.locator('[data-met]').getAttribute('data-met'),
+          reason: r.value === null ? await card.getByTestId('reason').innerText() : null,
+        };
+        expect(shown).toEqual({ code: r.code, value: String(r.value), text: figure(r.value), met: String(r.met), reason: r.value === null ? r.reason : null });
+      }
+
+      // The trend of an indicator over referrals (the demo has them): 24 months as the api answers.
+      const chosen = results.find((r) => r.definition.formula.numerator.terms.some((t: { key: string }) => t.key.startsWith('ref.'))) ?? results[0];
+      await cards.locator(`[data-code="${chosen.code}"]`).click();
+      await page.locator(`[data-testid=trend][data-code="${chosen.code}"][data-loaded=true]`).waitFor({ timeout: WAIT_MS });
+      const { indicator } = await gql('admin', `query($c: String!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: { kind: CONSORTIUM }, period: $p, trendMonths: 24) { trend { month value } } }`, { c: chosen.code, p: period });
+      expect(indicator.trend).toHaveLength(24);
+      const trend = await page.locator('[data-testid=trend-table] tr').evaluateAll((rows) => rows.map((r) => ({ month: r.getAttribute('data-month'), value: r.getAttribute('data-value') })));
+      expect(trend).toEqual(indicator.trend.map((p: { month: string; value: number | null }) => ({ month: p.month, value: String(p.value) })));
+
+      // Institutions compared on it: each one's own report.
+      const comparison = page.locator(`[data-testid=comparison][data-code="${chosen.code}"][data-loaded=true]`);
+      await Promise.race([
+        comparison.waitFor({ timeout: 120_000 }),
+        page.getByRole('alert').waitFor({ timeout: 120_000 }).then(async () => {
+          throw new Error(await page.getByRole('alert').innerText());
+        }),
+      ]);
+      const compared = await comparison.locator('tr[data-institution]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-institution')!, r.getAttribute('data-value')!]));
+      expect(compared.length).toBeGreaterThan(10);
+      for (const [institutionId, value] of compared.slice(0, 4)) {
+        const { indicator: own } = await gql('admin', `query($c: String!, $s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: $s, period: $p) { result { value } } }`, { c: chosen.code, s: { kind: 'INSTITUTION', institutionId }, p: period });
+        expect({ institutionId, value }).toEqual({ institutionId, value: String(own.result.value) });
+      }
+      await screenshot(page, 'indicators', true);
+
+      // Drill-down: the records behind the first measure, the api's count and first page.
+      const measure = chosen.definition.formula.numerator.terms[0].key;
+      await page.locator(`[data-testid=measures] [data-measure="${measure}"]`).click();
+      const drill = page.locator(`[data-testid=contributors][data-measure="${measure}"][data-loaded=true]`);
+      await drill.waitFor({ timeout: WAIT_MS });
+      const { indicatorContributors } = await gql(
+        'admin',
+        `query($c: String!, $p: IndicatorPeriodInput!, $m: String!) { indicatorContributors(code: $c, scope: { kind: CONSORTIUM }, period: $p, measure: $m, offset: 0, limit: 50) { total rows { id } } }`,
+        { c: chosen.code, p: period, m: measure },
+      );
+      expect(await drill.getByTestId('contributors-total').innerText()).toBe(String(indicatorContributors.total));
+      expect(await drill.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual(indicatorContributors.rows.map((r: { id: string }) => r.id));
+      await screenshot(page, 'indicators-drill-down', true);
+
+      // The export: a workbook exceljs opens, one row per indicator of the month.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=export]').click()]);
+      expect(download.suggestedFilename()).toBe(`indicators-${month}.xlsx`);
+      const file = join(ARTIFACTS, `indicators-${month}.xlsx`);
+      await download.saveAs(file);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(file);
+      const sheet = book.worksheets[0];
+      expect(sheet.getRow(1).getCell(2).value).toBe('代码');
+      const codes: unknown[] = [];
+      sheet.eachRow((row, n) => n > 1 && codes.push(row.getCell(2).value));
+      expect(codes).toEqual(results.map((r) => r.code));
+      const first = results.find((r) => r.value !== null);
+      if (first) expect(sheet.getRow(2 + results.indexOf(first)).getCell(6).value).toBe(first.value);
+    } finally {
+      await context.close();
+    }
+  }, VIEW_TIMEOUT);
+
+  it("seven unifications: the grid, roll-up, reasons and evidence match the api; an institution admin sees its own", async () => {
+    const period = { kind: 'MONTH', month: lastMonth() };
+    const { sevenUnifications } = await gql(
+      'admin',
+      `query($p: IndicatorPeriodInput!) { sevenUnifications(scope: { kind: CONSORTIUM }, period: $p) {
+         rollup { dimension outcome met partial notMet }
+         institutions { institutionId dimensions { dimension outcome items { code outcome reason evidenceIds } } } } }`,
+      { p: period },
+    );
+    type Card = { institutionId: string; dimensions: { dimension: string; outcome: string; items: { code: string; outcome: string; reason: string; evidenceIds: string[] }[] }[] };
+    const cards: Card[] = sevenUnifications.institutions;
+    expect(cards.length).toBeGreaterThan(0);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'unification');
+      const grid = page.getByTestId('unification-grid');
+      await grid.locator('tbody tr').first().waitFor();
+      await screenshot(page, 'unification');
+      const shown = await grid.locator('tbody tr').evaluateAll((rows) =>
+        rows.map((r) => ({
+          institutionId: r.getAttribute('data-institution'),
+          dimensions: [...r.querySelectorAll('td[data-dimension]')].map((td) => ({ dimension: td.getAttribute('data-dimension'), outcome: td.getAttribute('data-outcome') })),
+        })),
+      );
+      expect(shown).toEqual(cards.map((c) => ({ institutionId: c.institutionId, dimensions: c.dimensions.map((d) => ({ dimension: d.dimension, outcome: d.outcome })) })));
+      for (const r of sevenUnifications.rollup) {
+        const cell = grid.locator(`[data-testid=rollup] td[data-dimension="${r.dimension}"]`);
+        expect({ d: r.dimension, outcome: await cell.getAttribute('data-outcome'), counts: await cell.getByTestId('rollup-counts').innerText() }).toEqual({
+          d: r.dimension,
+          outcome: r.outcome,
+          counts: `${r.met}/${r.partial}/${r.notMet}`,
+        });
+      }
+
+      // A cell resting on documents (the demo's reviewed evidence): each item's reason and its documents.
+      const card = cards.find((c) => c.dimensions.some((d) => d.items.some((i) => i.evidenceIds.length))) ?? cards[0];
+      const dim = card.dimensions.find((d) => d.items.some((i) => i.evidenceIds.length)) ?? card.dimensions[0];
+      await grid.locator(`tr[data-institution="${card.institutionId}"] td[data-dimension="${dim.dimension}"] button`).click();
+      const detail = page.locator(`[data-testid=unification-detail][data-institution="${card.institutionId}"][data-dimension="${dim.dimension}"]`);
+      await detail.waitFor();
+      const items = await detail.locator('tr[data-item]').evaluateAll((rows) =>
+        rows.map((r) => ({ code: r.getAttribute('data-item'), outcome: r.getAttribute('data-outcome'), reason: (r.querySelector('[data-testid=item-reason]') as any).innerText })),
+      );
+      expect(items).toEqual(dim.items.map((i) => ({ code: i.code, outcome: i.outcome, reason: i.reason })));
+      const { unificationEvidence } = await gql('admin', `query($i: ID) { unificationEvidence(institutionId: $i) { id status } }`, { i: card.institutionId });
+      await eventually(async () => (await detail.locator('[data-testid=evidence] li').count()) === unificationEvidence.length, WAIT_MS);
+      for (const e of unificationEvidence) expect(await detail.locator(`[data-testid=evidence] li[data-evidence="${e.id}"]`).getAttribute('data-status')).toBe(e.status);
+      await screenshot(page, 'unification-detail');
+    } finally {
+      await context.close();
+    }
+
+    // The township admin: its own institution's row only, as the api answers it.
+    const { me } = await gql('instadmin', `{ me { institution { id } } }`);
+    const other = await newContext();
+    try {
+      const page = await signIn(other, 'instadmin');
+      await openView(page, 'unification');
+      await page.getByTestId('unification-grid').locator('tbody tr').first().waitFor();
+      expect(await page.getByTestId('unification-grid').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-institution')))).toEqual([me.institution.id]);
+    } finally {
+      await other.close();
+    }
+  }, VIEW_TIMEOUT);
+
+  it('monthly assessment: ranking, 60/20/20 scores, top and bottom 3 and the draw match the api; a month is drawn and published from the console', async () => {
+    const FIELDS = `state version scheme { completionWeight recognitionWeight analysisWeight }
+      groups { code units { institutionId completion recognition analysis total rank top bottom } } draw { drawn }`;
+    const { assessment } = await gql('admin', `query($m: String!) { assessment(month: $m) { ${FIELDS} } }`, { m: lastMonth() });
+    type Unit = { institutionId: string; completion: number; recognition: number | null; analysis: number | null; total: number; top: boolean; bottom: boolean };
+    const groups: { code: string; units: Unit[] }[] = assessment.groups;
+    const context = await newContext();
+    const check = async (page: Page, a: any) => {
+      expect(await page.getByTestId('assessment-state').getAttribute('data-state')).toBe(a.state);
+      const w = a.scheme;
+      expect(await page.getByTestId('weights').innerText()).toBe(`${w.completionWeight}/${w.recognitionWeight}/${w.analysisWeight}`);
+      for (const g of a.groups as { code: string; units: Unit[] }[]) {
+        const section = page.locator(`section[data-group="${g.code}"]`);
+        const rows = await section.locator('[data-testid=ranking] tbody tr').evaluateAll((trs) =>
+          trs.map((tr) => ({
+            institutionId: tr.getAttribute('data-institution'),
+            completion: (tr.querySelector('[data-testid=completion]') as any).innerText.split('\n')[0],
+            recognition: (tr.querySelector('[data-testid=recognition]') as any).innerText.split('\n')[0],
+            analysis: (tr.querySelector('[data-testid=analysis]') as any).innerText.split('\n')[0],
+            total: (tr.querySelector('[data-testid=total]') as any).innerText,
+            noRating: !!tr.querySelector('[data-testid=recognition-reason]'),
+          })),
+        );
+        expect(rows).toEqual(
+          g.units.map((u) => ({
+            institutionId: u.institutionId,
+            completion: figure(u.completion),
+            recognition: figure(u.recognition),
+            analysis: figure(u.analysis),
+            total: figure(u.total),
+            noRating: u.recognition === null,
+          })),
+        );
+        const ids = (testid: string) => section.locator(`[data-testid=${testid}] li`).evaluateAll((lis) => lis.map((li) => li.getAttribute('data-institution')));
+        expect(await ids('top3')).toEqual(g.units.filter((u) => u.top).map((u) => u.institutionId));
+        expect(await ids('bottom3')).toEqual(g.units.filter((u) => u.bottom).map((u) => u.institutionId));
+      }
+      expect(await page.getByTestId('draw').getAttribute('data-drawn')).toBe(a.draw ? a.draw.drawn.join(',') : '');
+    };
+    try {
+      expect(groups.length).toBeGreaterThan(0);
+      const page = await signIn(context, 'admin');
+      await openView(page, 'assessment');
+      await page.locator('[data-testid=ranking] tbody tr').first().waitFor();
+      await screenshot(page, 'assessment');
+      await check(page, assessment);
+
+      // This month, opened with the admin as its rater: no ratings yet (a dash, and why), then the
+      // draw and publishing from the console, each the api's too.
+      const month = currentMonth();
+      const { me } = await gql('admin', `{ me { id } }`);
+      await gql('admin', `mutation($m: String!, $r: [ID!]!) { openAssessment(month: $m, raterIds: $r) { version } }`, { m: month, r: [me.id] });
+      await page.locator('input[name=month]').fill(month);
+      await page.locator('[data-testid=assessment-state][data-state=OPEN]').waitFor({ timeout: WAIT_MS });
+      await check(page, (await gql('admin', `query($m: String!) { assessment(month: $m) { ${FIELDS} } }`, { m: month })).assessment);
+      await page.locator('input[name=seed]').fill('console-draw');
+      await page.locator('[data-action=draw]').click();
+      await page.locator('[data-testid=draw]:not([data-drawn=""])').waitFor({ timeout: WAIT_MS });
+      const drawn = (await gql('admin', `query($m: String!) { assessment(month: $m) { draw { seed drawn } } }`, { m: month })).assessment.draw;
+      expect(drawn.seed).toBe('console-draw');
+      expect(drawn.drawn).toHaveLength(2);
+      expect(await page.getByTestId('draw').getAttribute('data-drawn')).toBe(drawn.drawn.join(','));
+      await screenshot(page, 'assessment-drawn');
+      await page.locator('[data-action=publish]').click();
+      await page.locator('[data-testid=assessment-state][data-state=PUBLISHED]').waitFor({ timeout: WAIT_MS });
+      const [row] = await db.ds.query(`SELECT state FROM assessment_month WHERE month = $1`, [month]);
+      expect(row.state).toBe('PUBLISHED');
+      expect(await page.locator('[data-action=publish]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  }, VIEW_TIMEOUT);
+
+  it('sent no request off this machine', () => {
+    expect(offsite).toEqual([]);
+  });
+});
