@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import { DrugDictionaryImporter, ImportFileError, importDictionaryFromCli } from
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { errorCode, TestApi } from './utils/api';
-import { eventually, startWorker } from './utils/worker';
+import { configEnv, eventually, startWorker } from './utils/worker';
 
 /**
  * The national dictionary import (医保药品分类与代码) end to end on the real Postgres: the real
@@ -28,6 +29,19 @@ const X1 = 'XA01ABD075A002010100483';
 const X2 = 'XA01ABD075A002010100594'; // same product, another maker
 const X3 = 'XC08CAA123A001010101234';
 const Z1 = 'ZA04CAE0023010100166';
+
+/** The command line itself (TypeScript through swc) against the suite's database and queues. */
+function cli(db: TestDb, args: string[]): Promise<{ code: number; out: string }> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args], {
+    cwd: ROOT,
+    env: configEnv(db.config),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  return new Promise((done) => child.once('exit', (code) => done({ code: code ?? -1, out })));
+}
 
 describe('national drug dictionary import', () => {
   let db: TestDb;
@@ -570,6 +584,74 @@ describe('national drug dictionary import', () => {
           await db.ds.query(`SELECT count(*)::int AS n FROM drug_code WHERE code = 'XR05CAA001A001010100077'`)
         )[0].n,
       ).toBe(1);
+    });
+
+    it('drugs:import-dictionary --queue hands the file to the worker; the job again and the command again change nothing', async () => {
+      const path = file(
+        'cli-queued.csv',
+        [
+          HEADER,
+          `XR05CAA001A001010100101,氨溴索片,片剂,30mg,队列一厂,乙,否`,
+          `XR05CAA001A001010200101,氨溴索片,片剂,30mg,队列一厂,乙,否`,
+          `XR05CAA001A00101,短代码,片剂,30mg,某厂,乙,否`,
+        ].join('\n'),
+      );
+      const queued = await cli(db, ['drugs:import-dictionary', path, '--edition', '命令行队列版', '--queue']);
+      expect(queued.code).toBe(0);
+      const importId = queued.out.match(/queued dictionary import ([0-9a-f-]{36})/)?.[1];
+      expect(importId).toBeDefined();
+      // The command only records the run: the worker (through the outbox relay) does it.
+      const done = await eventually(async () => {
+        const [r] = await db.ds.query(
+          `SELECT status, attempts, rows_total, rows_ok, rows_bad, inserted, errors, requested_by
+             FROM drug_dictionary_import WHERE id = $1`,
+          [importId],
+        );
+        return r.status === 'DONE' ? r : null;
+      }, 60_000);
+      expect(done).toMatchObject({ status: 'DONE', attempts: 1, rows_total: 3, rows_ok: 2, rows_bad: 1, inserted: 2 });
+      expect(done.requested_by).toMatch(/^cli:/);
+      expect(done.errors).toEqual([expect.objectContaining({ line: 4, code: 'XR05CAA001A00101' })]);
+      const codes = `SELECT code, generic_name, maker, status, updated_at FROM drug_code
+                      WHERE code IN ('XR05CAA001A001010100101', 'XR05CAA001A001010200101') ORDER BY code`;
+      const loaded = await db.ds.query(codes);
+      expect(loaded.map((r: { maker: string; status: string }) => [r.maker, r.status])).toEqual([
+        ['队列一厂', 'ACTIVE'],
+        ['队列一厂', 'ACTIVE'],
+      ]);
+
+      // The outbox's job delivered again (BullMQ delivers at least once) finds the run finished.
+      const [outbox] = await db.ds.query(
+        `SELECT id::text AS id, payload FROM outbox_message WHERE payload->>'importId' = $1`,
+        [importId],
+      );
+      expect(outbox).toBeDefined();
+      const queue = api.app.get<Queue>(getQueueToken(QUEUES.DRUG_IMPORTS), { strict: false });
+      const again = await queue.add(JOBS.DRUG_DICTIONARY_IMPORT, {
+        messageId: outbox.id,
+        payload: outbox.payload,
+      });
+      const result = await eventually(async () => {
+        const job = await queue.getJob(again.id!);
+        return job && (await job.isCompleted()) ? job.returnvalue : null;
+      });
+      expect(result).toEqual({ importId, status: 'DONE', attempts: 1 });
+
+      // The same command again: a new run, recognised as the same file, SKIPPED.
+      const repeated = await cli(db, ['drugs:import-dictionary', path, '--edition', '命令行队列版', '--queue']);
+      expect(repeated.code).toBe(0);
+      const secondId = repeated.out.match(/queued dictionary import ([0-9a-f-]{36})/)?.[1];
+      expect(secondId).toBeDefined();
+      expect(secondId).not.toBe(importId);
+      const skipped = await eventually(async () => {
+        const [r] = await db.ds.query(
+          `SELECT status, duplicate_of, inserted, updated FROM drug_dictionary_import WHERE id = $1`,
+          [secondId],
+        );
+        return r.status === 'SKIPPED' ? r : null;
+      }, 60_000);
+      expect(skipped).toEqual({ status: 'SKIPPED', duplicate_of: importId, inserted: 0, updated: 0 });
+      expect(await db.ds.query(codes)).toEqual(loaded);
     });
 
     it('does again, from the start, a run whose worker died mid-way', async () => {
