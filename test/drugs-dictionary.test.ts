@@ -6,6 +6,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import ExcelJS from 'exceljs';
+import { DataSource } from 'typeorm';
 import { JOBS, QUEUES } from '@yg/core';
 import { PLATFORM_TENANT } from '@yg/audit';
 import { DrugDictionaryImporter, ImportFileError, importDictionaryFromCli } from '@yg/drugs';
@@ -83,6 +84,53 @@ describe('national drug dictionary import', () => {
     rmSync(dir, { recursive: true, force: true });
     await api?.close();
     await db?.drop();
+  });
+
+  /** drug_code's key and checks and the foreign keys that reference it. */
+  const constraints = (): Promise<{ t: string; name: string; def: string }[]> =>
+    db.ds.query(
+      `SELECT conrelid::regclass::text AS t, conname AS name, pg_get_constraintdef(oid) AS def
+         FROM pg_constraint
+        WHERE conrelid = 'drug_code'::regclass OR confrelid = 'drug_code'::regclass
+        ORDER BY 1, 2`,
+    );
+
+  it('bulk-loads an empty dictionary only whole: unfinished, it cannot commit; the key, checks and references always come back', async () => {
+    const before = await constraints();
+    expect(before.map((c) => c.name)).toContain('drug_code_pkey');
+    expect(
+      before.filter((c) => c.t !== 'drug_code' && c.def.includes('REFERENCES drug_code(code)')).length,
+    ).toBeGreaterThan(0);
+    // As the apps connect (no right to alter tables): only through the owner's functions.
+    const app = api.app.get(DataSource);
+    const qr = app.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      expect((await qr.query(`SELECT drug_code_bulk_load_begin() AS empty`))[0].empty).toBe(true);
+      expect(
+        (
+          await qr.query(
+            `SELECT count(*)::int AS n FROM pg_constraint WHERE confrelid = 'drug_code'::regclass`,
+          )
+        )[0].n,
+      ).toBe(0);
+      await expect(qr.commitTransaction()).rejects.toThrow(/bulk load not finished/);
+    } finally {
+      await qr.rollbackTransaction().catch(() => undefined);
+      await qr.release();
+    }
+    expect(await constraints()).toEqual(before);
+    await expect(app.query(`DELETE FROM drug_code_bulk_load`)).rejects.toThrow(/permission denied/);
+    await expect(app.query(`ALTER TABLE drug_code DROP CONSTRAINT drug_code_pkey CASCADE`)).rejects.toThrow(
+      /must be owner/,
+    );
+    await app.transaction(async (em) => {
+      expect((await em.query(`SELECT drug_code_bulk_load_begin() AS empty`))[0].empty).toBe(true);
+      await em.query(`SELECT drug_code_bulk_load_end()`);
+    });
+    expect(await constraints()).toEqual(before);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM drug_code_bulk_load`))[0].n).toBe(0);
   });
 
   it('loads the real published list through the command line: 13,738 distinct codes of 13,827 rows, then the same file changes nothing', async () => {
@@ -190,6 +238,23 @@ describe('national drug dictionary import', () => {
     expect(page2.data!.drugs.nodes[0].code > page1.data!.drugs.nodes[2].code).toBe(true);
     const unknown = await api.gql(`{ drug(code: "XA00AAA000A000000000000") { code } }`, {}, clinician);
     expect(errorCode(unknown)).toBe('NOT_FOUND');
+  });
+
+  it('a first import leaves drug_code keyed, checked and referenced as before; a loaded dictionary is never bulk-loaded again', async () => {
+    // The first test's import went into an empty dictionary: the key and the rest were set aside.
+    const after = await constraints();
+    expect(after.map((c) => c.name)).toContain('drug_code_pkey');
+    expect(after.filter((c) => c.t !== 'drug_code').length).toBeGreaterThan(0);
+    const app = api.app.get(DataSource);
+    await app.transaction(async (em) => {
+      expect((await em.query(`SELECT drug_code_bulk_load_begin() AS empty`))[0].empty).toBe(false);
+    });
+    expect(await constraints()).toEqual(after);
+    await expect(
+      db.ds.query(`INSERT INTO drug_code (code, kind, class_code, product_key, spec_no, pack_no, maker_code,
+         generic_name, status, first_seen_edition_id) SELECT code, kind, class_code, product_key, spec_no, pack_no,
+         maker_code, generic_name, status, first_seen_edition_id FROM drug_code LIMIT 1`),
+    ).rejects.toThrow(/drug_code_pkey/);
   });
 
   it('keeps good rows and reports each bad row by its line and reason', async () => {
@@ -609,7 +674,14 @@ describe('national drug dictionary import', () => {
         );
         return r.status === 'DONE' ? r : null;
       }, 60_000);
-      expect(done).toMatchObject({ status: 'DONE', attempts: 1, rows_total: 3, rows_ok: 2, rows_bad: 1, inserted: 2 });
+      expect(done).toMatchObject({
+        status: 'DONE',
+        attempts: 1,
+        rows_total: 3,
+        rows_ok: 2,
+        rows_bad: 1,
+        inserted: 2,
+      });
       expect(done.requested_by).toMatch(/^cli:/);
       expect(done.errors).toEqual([expect.objectContaining({ line: 4, code: 'XR05CAA001A00101' })]);
       const codes = `SELECT code, generic_name, maker, status, updated_at FROM drug_code
@@ -638,7 +710,13 @@ describe('national drug dictionary import', () => {
       expect(result).toEqual({ importId, status: 'DONE', attempts: 1 });
 
       // The same command again: a new run, recognised as the same file, SKIPPED.
-      const repeated = await cli(db, ['drugs:import-dictionary', path, '--edition', '命令行队列版', '--queue']);
+      const repeated = await cli(db, [
+        'drugs:import-dictionary',
+        path,
+        '--edition',
+        '命令行队列版',
+        '--queue',
+      ]);
       expect(repeated.code).toBe(0);
       const secondId = repeated.out.match(/queued dictionary import ([0-9a-f-]{36})/)?.[1];
       expect(secondId).toBeDefined();
