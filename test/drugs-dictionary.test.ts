@@ -9,7 +9,12 @@ import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import { JOBS, QUEUES } from '@yg/core';
 import { PLATFORM_TENANT } from '@yg/audit';
-import { DrugDictionaryImporter, ImportFileError, importDictionaryFromCli } from '@yg/drugs';
+import {
+  createDictionaryContext,
+  DrugDictionaryImporter,
+  ImportFileError,
+  importDictionaryFromCli,
+} from '@yg/drugs';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { errorCode, TestApi } from './utils/api';
@@ -773,5 +778,73 @@ describe('national drug dictionary import', () => {
       { code: '2018', documentNo: '国卫药政发〔2018〕31号', effectiveOn: '2018-11-01', entries: 685 },
       { code: '2026', documentNo: '国卫药政发〔2026〕17号', effectiveOn: '2026-09-01', entries: 794 },
     ]);
+  });
+});
+
+describe('national drug dictionary import, concurrently into an empty dictionary', () => {
+  let db: TestDb;
+  let app: INestApplicationContext;
+  let importer: DrugDictionaryImporter;
+  let dir: string;
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    app = await createDictionaryContext(db.config);
+    importer = app.get(DrugDictionaryImporter);
+    dir = mkdtempSync(join(tmpdir(), 'yg-drugs-concurrent-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await app?.close();
+    await db?.drop();
+  });
+
+  const constraints = () =>
+    db.ds.query(
+      `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+        WHERE conrelid = 'drug_code'::regclass OR confrelid = 'drug_code'::regclass ORDER BY 1, 2`,
+    );
+
+  it('a first import that fails after its rows went in leaves the dictionary empty, keyed and referenced', async () => {
+    const before = await constraints();
+    // 1,500 valid rows, then a line the CSV reader refuses: a first batch is loaded before it.
+    const path = join(dir, 'broken-first.csv');
+    const rows = Array.from(
+      { length: 1500 },
+      (_, i) => `XA01ABD075A0020101${String(i).padStart(5, '0')},甲药,片剂,1mg,甲厂,甲,否`,
+    );
+    writeFileSync(path, [HEADER, ...rows, `${X2},"open,片剂`].join('\n'));
+    const req = await importer.request({ path, edition: '坏的首版', full: true, requestedBy: 'test' });
+    const run = await importer.run(req.id, { finalAttempt: true });
+    expect(run).toMatchObject({ status: 'FAILED' });
+    expect(run.failure).toMatch(/line 1502/);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM drug_code`))[0].n).toBe(0);
+    expect(await constraints()).toEqual(before);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM drug_code_bulk_load`))[0].n).toBe(0);
+  });
+
+  it('two first imports at once: one bulk-loads, the other merges after it; the same file twice at once loads once', async () => {
+    const before = await constraints();
+    const a = join(dir, 'a.csv');
+    const b = join(dir, 'b.csv');
+    writeFileSync(a, [HEADER, `${X1},甲药,片剂,1mg,甲厂,甲,否`, `${X2},甲药,片剂,1mg,乙厂,甲,否`].join('\n'));
+    writeFileSync(b, [HEADER, `${X2},甲药,片剂,1mg,乙厂,甲,否`, `${X3},丙药,胶囊,2mg,丙厂,乙,否`].join('\n'));
+    const runs = await Promise.all(
+      [
+        { path: a, edition: '并发甲' },
+        { path: b, edition: '并发乙' },
+        { path: a, edition: '并发甲' },
+      ].map(async (r) => {
+        const req = await importer.request({ ...r, full: false, requestedBy: 'test' });
+        return importer.run(req.id, { finalAttempt: true });
+      }),
+    );
+    expect(runs.map((r) => r.status).sort()).toEqual(['DONE', 'DONE', 'SKIPPED']);
+    expect(runs.reduce((n, r) => n + r.inserted, 0)).toBe(3);
+    expect(
+      (await db.ds.query(`SELECT code FROM drug_code ORDER BY code`)).map((r: { code: string }) => r.code),
+    ).toEqual([X1, X2, X3].sort());
+    expect(await constraints()).toEqual(before);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM drug_code_bulk_load`))[0].n).toBe(0);
   });
 });
