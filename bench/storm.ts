@@ -532,13 +532,12 @@ async function attemptSql(
   stats: { d: number; x: number; r: number },
 ) {
   if (variant === 'one-call') {
-    const { rows } = await c.query(`SELECT ${TABLE}_reserve($1, $2, $3::uuid[], $4, $5, 0) AS busy`, [
-      tenantId,
-      a.consultationId,
-      a.experts,
-      a.start,
-      a.end,
-    ]);
+    // Buffer 0: the range to keep free is the range itself.
+    const during = `[${a.start.toISOString()},${a.end.toISOString()})`;
+    const { rows } = await c.query(
+      `SELECT ${TABLE}_reserve($1, $2, $3::uuid[], $4::tstzrange, $4::tstzrange) AS busy`,
+      [tenantId, a.consultationId, a.experts, during],
+    );
     return rows[0].busy ? ('refused' as const) : ('booked' as const);
   }
   const experts = variant === 'lock-first' ? [...a.experts].sort() : a.experts;
@@ -650,6 +649,8 @@ async function sqlRun(
 function codeFingerprint() {
   const files = [
     'libs/consultations/src/booking.service.ts',
+    'libs/consultations/src/scheduling.repository.ts',
+    'libs/consultations/src/domain/booking.ts',
     'libs/consultations/src/availability.service.ts',
     'libs/consultations/src/domain/slots.ts',
     'libs/consultations/src/consultation-access.service.ts',

@@ -73,8 +73,33 @@ export class BookingService {
   async book(user: AuthUser, input: BookConsultationInput): Promise<ConsultationEntity> {
     const range = { start: input.start, end: input.end };
     assertSessionRange(range.start, range.end);
+    // One connection for the first read and the transaction: attempts are decided in the order
+    // they get a connection, and each first read sees what those before it committed. Taking a
+    // connection for each, a storm's attempts queued for the pool twice: all of them were read
+    // before any had committed, the first read refused nothing and every attempt went on to
+    // the transaction.
+    const runner = this.dataSource.createQueryRunner();
+    let checked: CheckedBooking | undefined;
+    try {
+      return await this.decide(runner.manager, user, input, range, (ch) => (checked = ch)).finally(() =>
+        runner.release(),
+      );
+    } catch (err) {
+      // After the release: the CONFLICT's slot search may read, and must not hold a connection meanwhile.
+      if (err instanceof ExpertBusy && checked) throw await this.busyConflict(err, range, checked);
+      throw err;
+    }
+  }
+
+  private async decide(
+    em: EntityManager,
+    user: AuthUser,
+    input: BookConsultationInput,
+    range: Busy,
+    keep: (checked: CheckedBooking) => void,
+  ): Promise<ConsultationEntity> {
     const now = this.clock.now();
-    const { c, read } = await this.read(this.dataSource.manager, user, input.id, input.expertIds ?? 'named', {
+    const { c, read } = await this.read(em, user, input.id, input.expertIds ?? 'named', {
       start: new Date(range.start.getTime() - PRECHECK_MARGIN_MS),
       end: new Date(range.start.getTime() + (FIRST_SEARCH_DAYS + 1) * DAY_MS),
     });
@@ -99,64 +124,60 @@ export class BookingService {
       );
     }
     const checked = checkBooking(c, read, this.settings(read), range, now);
+    keep(checked);
     const { expertIds, settings } = checked;
     // Bookings read cover a day before the range: a longer buffer is left to the transaction.
     if (read.bookings && settings.bufferMinutes * 60_000 <= PRECHECK_MARGIN_MS) {
       const busy = firstBusy(read.bookings, expertIds, range, settings.bufferMinutes);
-      if (busy) throw await this.busyConflict(new ExpertBusy(busy, read.bookings.get(busy)), range, checked);
+      if (busy) throw new ExpertBusy(busy, read.bookings.get(busy));
     }
-    try {
-      return await this.dataSource.transaction(async (em) => {
-        const from = c.state;
-        Object.assign(c, {
-          state: ConsultationState.SCHEDULED,
-          consent,
-          scheduledStart: range.start,
-          scheduledEnd: range.end,
-          mode:
-            input.mode ??
-            (c.kind === ConsultationKind.ON_SITE_CLINIC ? SessionModeValue.ON_SITE : SessionModeValue.REMOTE),
-          meetingUrl: meetingUrl(settings.meetingUrlTemplate, c.id, c.number),
-          reportDueAt: new Date(range.end.getTime() + reportHours(c.kind, settings) * 3600_000),
-          remindersSent: [],
-        });
-        const moved = await em.update(ConsultationEntity, { id: c.id, state: from }, {
-          state: c.state,
-          consent: c.consent as object,
-          scheduledStart: c.scheduledStart,
-          scheduledEnd: c.scheduledEnd,
-          mode: c.mode,
-          meetingUrl: c.meetingUrl,
-          reportDueAt: c.reportDueAt,
-          remindersSent: [],
-          // jsonb columns confuse TypeORM's deep-partial typing; the values are complete.
-        } as never);
-        if (!moved.affected) {
-          // Booked, cancelled or declined since the first read.
-          const current = await this.access.visible(em, user, c.id);
-          throw new InvalidTransitionError('Consultation', current.state, 'book');
-        }
-        await this.scheduling.assign(em, c, expertIds);
-        await this.recorder.record(
-          em,
-          c,
-          user,
-          now,
-          {
-            action: 'book',
-            from,
-            event: 'consultation.scheduled',
-            details: { experts: expertIds, start: range.start, end: range.end },
-          },
-          bookingTimers(c, settings, now),
-        );
-        await this.reserve(em, c, expertIds, range, settings.bufferMinutes);
-        return c;
+    return em.transaction(async (em) => {
+      const from = c.state;
+      Object.assign(c, {
+        state: ConsultationState.SCHEDULED,
+        consent,
+        scheduledStart: range.start,
+        scheduledEnd: range.end,
+        mode:
+          input.mode ??
+          (c.kind === ConsultationKind.ON_SITE_CLINIC ? SessionModeValue.ON_SITE : SessionModeValue.REMOTE),
+        meetingUrl: meetingUrl(settings.meetingUrlTemplate, c.id, c.number),
+        reportDueAt: new Date(range.end.getTime() + reportHours(c.kind, settings) * 3600_000),
+        remindersSent: [],
       });
-    } catch (err) {
-      if (err instanceof ExpertBusy) throw await this.busyConflict(err, range, checked);
-      throw err;
-    }
+      const moved = await em.update(ConsultationEntity, { id: c.id, state: from }, {
+        state: c.state,
+        consent: c.consent as object,
+        scheduledStart: c.scheduledStart,
+        scheduledEnd: c.scheduledEnd,
+        mode: c.mode,
+        meetingUrl: c.meetingUrl,
+        reportDueAt: c.reportDueAt,
+        remindersSent: [],
+        // jsonb columns confuse TypeORM's deep-partial typing; the values are complete.
+      } as never);
+      if (!moved.affected) {
+        // Booked, cancelled or declined since the first read.
+        const current = await this.access.visible(em, user, c.id);
+        throw new InvalidTransitionError('Consultation', current.state, 'book');
+      }
+      await this.scheduling.assign(em, c, expertIds);
+      await this.recorder.record(
+        em,
+        c,
+        user,
+        now,
+        {
+          action: 'book',
+          from,
+          event: 'consultation.scheduled',
+          details: { experts: expertIds, start: range.start, end: range.end },
+        },
+        bookingTimers(c, settings, now),
+      );
+      await this.reserve(em, c, expertIds, range, settings.bufferMinutes);
+      return c;
+    });
   }
 
   async reschedule(user: AuthUser, input: RescheduleConsultationInput): Promise<ConsultationEntity> {
