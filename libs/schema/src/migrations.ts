@@ -30,6 +30,7 @@ import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000
 import { IndicatorReadIndexes1764000041500 } from '@yg/indicators/migrations/1764000041500-indicator-read-indexes';
 import { FirstReportIndex1764000041600 } from '@yg/indicators/migrations/1764000041600-first-report-index';
 import { DrugCodeBulkLoad1764000050000 } from '@yg/drugs/migrations/1764000050000-drug-code-bulk-load';
+import { ReserveGuardedRange1764000056000 } from '@yg/consultations/migrations/1764000056000-reserve-guarded-range';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -66,4 +67,5 @@ export const MIGRATIONS = [
   IndicatorReadIndexes1764000041500,
   FirstReportIndex1764000041600,
   DrugCodeBulkLoad1764000050000,
+  ReserveGuardedRange1764000056000,
 ];
