@@ -29,6 +29,7 @@ import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1
 import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000-assessment';
 import { IndicatorReadIndexes1764000041500 } from '@yg/indicators/migrations/1764000041500-indicator-read-indexes';
 import { FirstReportIndex1764000041600 } from '@yg/indicators/migrations/1764000041600-first-report-index';
+import { EncounterNaturalKey1764000052000 } from '@yg/intake/migrations/1764000052000-encounter-natural-key';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -64,4 +65,5 @@ export const MIGRATIONS = [
   Assessment1764000041000,
   IndicatorReadIndexes1764000041500,
   FirstReportIndex1764000041600,
+  EncounterNaturalKey1764000052000,
 ];
