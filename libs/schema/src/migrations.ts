@@ -30,6 +30,7 @@ import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000
 import { IndicatorReadIndexes1764000041500 } from '@yg/indicators/migrations/1764000041500-indicator-read-indexes';
 import { FirstReportIndex1764000041600 } from '@yg/indicators/migrations/1764000041600-first-report-index';
 import { EncounterNaturalKey1764000052000 } from '@yg/intake/migrations/1764000052000-encounter-natural-key';
+import { PartitionRace1764000052100 } from '@yg/intake/migrations/1764000052100-partition-race';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -66,4 +67,5 @@ export const MIGRATIONS = [
   IndicatorReadIndexes1764000041500,
   FirstReportIndex1764000041600,
   EncounterNaturalKey1764000052000,
+  PartitionRace1764000052100,
 ];
