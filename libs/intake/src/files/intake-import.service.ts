@@ -71,6 +71,9 @@ interface Staged {
 export class IntakeFileImporter {
   private readonly logger = new Logger(IntakeFileImporter.name);
 
+  /** Rows merged per statement (tests make it small to cross batch boundaries). */
+  batchRows = MERGE_BATCH;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly intake: IntakeService,
@@ -143,7 +146,7 @@ export class IntakeFileImporter {
         );
     await (encounters ? createEncounterStage(em) : createOocStage(em));
     // Read and checked one batch ahead: Node parses the next rows while Postgres merges these.
-    let next = takeRows(lines, staged, MERGE_BATCH);
+    let next = takeRows(lines, staged, this.batchRows);
     // A merge that fails leaves the read ahead running: its end is awaited but not raised.
     const settle = () =>
       next.then(
@@ -158,7 +161,7 @@ export class IntakeFileImporter {
         const hi = staged.ok;
         if (lo > 0) await em.query(`TRUNCATE ${encounters ? 'encounter_stage' : 'ooc_stage'}`);
         await (encounters ? copyEncounters(em, fromArray(chunk)) : copyOoc(em, fromArray(chunk)));
-        next = takeRows(lines, staged, MERGE_BATCH);
+        next = takeRows(lines, staged, this.batchRows);
         const c = encounters
           ? await mergeEncounters(
               em,
