@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { dataSourceOptions, loadConfig, ownerConfig } from '@yg/core';
 import { dropDatabase } from '@yg/schema';
-import { EncounterKind } from '@yg/intake';
 import { parseEncounter, type EncounterRow, type RawRecord } from '../libs/intake/src/domain/records';
 import {
   copyEncounters,
