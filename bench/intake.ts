@@ -13,9 +13,9 @@
  *   into `intake_upload_chunk`, the run QUEUED) — from then on it survives a crash and its
  *   import will run; nothing of it is visible to indicators yet;
  * - file path (settled): `IntakeFileImporter.run` on that upload (read back from Postgres,
- *   decoded, validated, COPY'd to staging and merged 25,000 rows a statement with the rollups,
- *   partitions and keys, the next rows read while the previous merge, one transaction) — what
- *   the worker's job does, without the queue;
+ *   decoded, validated, COPY'd to staging, merged 50,000 rows a statement with the rollups,
+ *   partitions and keys, in one transaction; BENCH_BATCH changes the batch) — what the worker's
+ *   job does, without the queue;
  * - push path: `IntakeService.reportEncounters` called with the same rows in batches of 1,000,
  *   one after another — the mutation's work without GraphQL parsing and HTTP.
  * Ratio = bare COPY time ÷ path time (goal ≥ 0.5).
@@ -90,6 +90,7 @@ async function main() {
   await worker.init();
   const intake = worker.get(IntakeService);
   const importer = worker.get(IntakeFileImporter);
+  if (process.env.BENCH_BATCH) importer.batchRows = Number(process.env.BENCH_BATCH);
   const empty = async () => {
     await ds.query(`TRUNCATE encounter, encounter_key, encounter_rollup, intake_run CASCADE`);
     await ds.query(`CHECKPOINT`);

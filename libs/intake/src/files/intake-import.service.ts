@@ -30,11 +30,8 @@ import { IntakeService, REJECTIONS_KEPT, RowRejection } from '../intake.service'
 import { FileRecord, readRecords } from './intake-file-reader';
 import type { IntakeFileFormat, IntakeKind } from './intake-upload.service';
 
-/**
- * Rows merged per statement: bounded work and a progress step each; small enough that reading
- * the next batch in Node overlaps most of the merging in Postgres.
- */
-export const MERGE_BATCH = 25_000;
+/** Staged rows merged per statement: bounded work and a progress step each. */
+export const MERGE_BATCH = 50_000;
 const TERMINAL = new Set(['DONE', 'FAILED']);
 
 export const INTAKE_PUSH = { IMPORT_PROGRESS: 'intake.import.progress' } as const;
@@ -71,7 +68,7 @@ interface Staged {
 export class IntakeFileImporter {
   private readonly logger = new Logger(IntakeFileImporter.name);
 
-  /** Rows merged per statement (tests make it small to cross batch boundaries). */
+  /** Staged rows merged per statement (tests make it small to cross batch boundaries). */
   batchRows = MERGE_BATCH;
 
   constructor(
@@ -122,72 +119,61 @@ export class IntakeFileImporter {
     const today = await this.intake.today(run.tenant_id);
     const file = readStoredChunks(this.dataSource, 'intake_upload_chunk', 'run_id', run.id);
     const staged: Staged = { total: 0, ok: 0, rejected: [], rejectedCount: 0 };
-    const counts: MergeCounts = { accepted: 0, replaced: 0, unchanged: 0 };
-    const at = this.clock.now();
-    const lines = encounters
-      ? this.stage(
-          readRecords(file, run.format, ENCOUNTER_HEADERS, [
-            'sourceRecordId',
-            'kind',
-            'occurredOn',
-            'totalCost',
-          ]),
-          staged,
-          (r) => parseEncounter(r, today, this.intake.hash),
-          encounterLine,
-          true,
-        )
-      : this.stage(
-          readRecords(file, run.format, OOC_HEADERS, ['sourceRecordId', 'settledOn', 'totalCost']),
-          staged,
-          (r) => parseOutOfCounty(r, today, this.intake.hash),
-          oocLine,
-          false,
-        );
-    await (encounters ? createEncounterStage(em) : createOocStage(em));
-    // Read and checked one batch ahead: Node parses the next rows while Postgres merges these.
-    let next = takeRows(lines, staged, this.batchRows);
-    // A merge that fails leaves the read ahead running: its end is awaited but not raised.
-    const settle = () =>
-      next.then(
-        () => undefined,
-        () => undefined,
+    if (encounters) {
+      await createEncounterStage(em);
+      const records = readRecords(file, run.format, ENCOUNTER_HEADERS, [
+        'sourceRecordId',
+        'kind',
+        'occurredOn',
+        'totalCost',
+      ]);
+      await copyEncounters(
+        em,
+        this.stage(records, staged, (r) => parseEncounter(r, today, this.intake.hash), encounterLine, true),
       );
-    try {
-      for (let lo = 0; ;) {
-        const chunk = await next;
-        if (staged.fileError) throw staged.fileError;
-        if (!chunk.length) break;
-        const hi = staged.ok;
-        if (lo > 0) await em.query(`TRUNCATE ${encounters ? 'encounter_stage' : 'ooc_stage'}`);
-        await (encounters ? copyEncounters(em, fromArray(chunk)) : copyOoc(em, fromArray(chunk)));
-        next = takeRows(lines, staged, this.batchRows);
-        const c = encounters
-          ? await mergeEncounters(
-              em,
-              {
-                tenantId: run.tenant_id,
-                institutionId: run.institution_id!,
-                sourceSystem: run.source_system,
-                runId: run.id,
-                now: at,
-              },
-              { staged: { lo, hi } },
-            )
-          : await mergeOoc(
-              em,
-              { tenantId: run.tenant_id, sourceSystem: run.source_system, runId: run.id, now: at },
-              lo,
-              hi,
-            );
-        counts.accepted += c.accepted;
-        counts.replaced += c.replaced;
-        counts.unchanged += c.unchanged;
-        lo = hi;
-        await this.progress(run, staged.rejectedCount + hi, null, staged.rejectedCount);
-      }
-    } finally {
-      await settle();
+      if (staged.fileError) throw staged.fileError;
+      await em.query(`CREATE INDEX ON encounter_stage (n)`);
+    } else {
+      await createOocStage(em);
+      const records = readRecords(file, run.format, OOC_HEADERS, [
+        'sourceRecordId',
+        'settledOn',
+        'totalCost',
+      ]);
+      await copyOoc(
+        em,
+        this.stage(records, staged, (r) => parseOutOfCounty(r, today, this.intake.hash), oocLine, false),
+      );
+      if (staged.fileError) throw staged.fileError;
+      await em.query(`CREATE INDEX ON ooc_stage (n)`);
+    }
+    const counts: MergeCounts = { accepted: 0, replaced: 0, unchanged: 0 };
+    await this.progress(run, staged.rejectedCount, staged.total, staged.rejectedCount);
+    const at = this.clock.now();
+    for (let lo = 0; lo < staged.ok; lo += this.batchRows) {
+      const hi = Math.min(lo + this.batchRows, staged.ok);
+      const c = encounters
+        ? await mergeEncounters(
+            em,
+            {
+              tenantId: run.tenant_id,
+              institutionId: run.institution_id!,
+              sourceSystem: run.source_system,
+              runId: run.id,
+              now: at,
+            },
+            { staged: { lo, hi } },
+          )
+        : await mergeOoc(
+            em,
+            { tenantId: run.tenant_id, sourceSystem: run.source_system, runId: run.id, now: at },
+            lo,
+            hi,
+          );
+      counts.accepted += c.accepted;
+      counts.replaced += c.replaced;
+      counts.unchanged += c.unchanged;
+      await this.progress(run, staged.rejectedCount + hi, staged.total, staged.rejectedCount);
     }
     await em.query(
       `UPDATE intake_run SET status = 'DONE', rows_total = $2, rows_done = $2, accepted = $3, replaced = $4,
@@ -315,12 +301,7 @@ export class IntakeFileImporter {
   }
 
   /** Committed beside the import's transaction, so `dataImport(id)` shows it while the import runs. */
-  private async progress(
-    run: Run,
-    rowsDone: number,
-    rowsTotal: number | null,
-    rejected: number,
-  ): Promise<void> {
+  private async progress(run: Run, rowsDone: number, rowsTotal: number, rejected: number): Promise<void> {
     await this.dataSource.query(
       `UPDATE intake_run SET rows_done = $2, rows_total = $3, rejected = $4, updated_at = now()
         WHERE id = $1 AND status = 'RUNNING'`,
@@ -337,23 +318,4 @@ export class IntakeFileImporter {
       { id: run.id, status, rowsDone, rowsTotal, rejected, at: this.clock.now().toISOString() },
     );
   }
-}
-
-/**
- * COPY text of the next `size` good rows (fewer at the end of the file, none after it). Rows
- * come from the file reader's batches, so a chunk may run a batch past `size`.
- */
-async function takeRows(lines: AsyncIterator<string>, staged: Staged, size: number): Promise<string[]> {
-  const out: string[] = [];
-  const until = staged.ok + size;
-  while (staged.ok < until) {
-    const r = await lines.next();
-    if (r.done) break;
-    out.push(r.value);
-  }
-  return out;
-}
-
-async function* fromArray(chunks: string[]): AsyncGenerator<string> {
-  for (const c of chunks) yield c;
 }
