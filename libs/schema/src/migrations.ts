@@ -31,6 +31,8 @@ import { IndicatorReadIndexes1764000041500 } from '@yg/indicators/migrations/176
 import { FirstReportIndex1764000041600 } from '@yg/indicators/migrations/1764000041600-first-report-index';
 import { DrugCodeBulkLoad1764000050000 } from '@yg/drugs/migrations/1764000050000-drug-code-bulk-load';
 import { ReserveGuardedRange1764000056000 } from '@yg/consultations/migrations/1764000056000-reserve-guarded-range';
+import { EncounterNaturalKey1764000052000 } from '@yg/intake/migrations/1764000052000-encounter-natural-key';
+import { PartitionRace1764000052100 } from '@yg/intake/migrations/1764000052100-partition-race';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -67,5 +69,7 @@ export const MIGRATIONS = [
   IndicatorReadIndexes1764000041500,
   FirstReportIndex1764000041600,
   DrugCodeBulkLoad1764000050000,
+  EncounterNaturalKey1764000052000,
+  PartitionRace1764000052100,
   ReserveGuardedRange1764000056000,
 ];
