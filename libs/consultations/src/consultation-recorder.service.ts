@@ -39,6 +39,8 @@ export interface ConsultationStep {
   titleSuffix?: string;
 }
 
+const REQUESTING_SIDE = [Role.CLINICIAN, Role.REFERRAL_COORDINATOR];
+
 const TITLES: Record<ConsultationEventType, string> = {
   'consultation.requested': '新的会诊申请 (New consultation request)',
   'consultation.scheduled': '会诊已预约 (Consultation scheduled)',
@@ -126,6 +128,16 @@ export class ConsultationRecorder {
           push: [
             {
               rooms: [rooms.consultation(c.id)],
+              // Whoever lists it, in or out of its live room: the requesting side, its experts
+              // (named or booked), the consortium's admins. Auditors read; they are not told.
+              audience: [
+                {
+                  institutionId: c.requestingInstitutionId,
+                  roles: [...REQUESTING_SIDE, Role.INSTITUTION_ADMIN],
+                },
+                { practitionerIds: experts },
+                { tenantRoles: [Role.CONSORTIUM_ADMIN] },
+              ],
               event: 'consultation.status',
               data: { id: c.id, number: c.number, state: c.state, type: step.event, at: at.toISOString() },
             },

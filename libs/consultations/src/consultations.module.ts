@@ -19,7 +19,11 @@ import { AvailabilityService } from './availability.service';
 import { BookingService } from './booking.service';
 import { ConsultationsService } from './consultations.service';
 import { ConsultationTimers } from './consultation-timers.service';
-import { ConsultationExpertResolver, ConsultationsResolver } from './consultations.resolver';
+import {
+  ConsultationExpertResolver,
+  ConsultationsResolver,
+  ExpertAvailabilityResolver,
+} from './consultations.resolver';
 import { ConsultationGateway } from './consultation.gateway';
 import { ConsultationTimersProcessor } from './jobs/consultation-timers.processor';
 
@@ -46,6 +50,7 @@ const core = [ConsultationAccess, ConsultationRecorder, AvailabilityService, Boo
     ConsultationsService,
     ConsultationsResolver,
     ConsultationExpertResolver,
+    ExpertAvailabilityResolver,
     ConsultationGateway,
   ],
   exports: [ConsultationsService, BookingService, AvailabilityService],

@@ -61,6 +61,8 @@ export interface Window {
   end: number;
   sessionMinutes: number;
   mode: SessionMode;
+  /** From a date's extra window (加诊) rather than a weekly rule. */
+  extra: boolean;
 }
 
 /**
@@ -137,6 +139,7 @@ export function windows(
         end: localInstant(date, r.end, timeZone),
         sessionMinutes: r.sessionMinutes,
         mode: r.mode,
+        extra: false,
       });
     }
     for (const e of exceptions) {
@@ -146,6 +149,7 @@ export function windows(
         end: localInstant(date, e.end, timeZone),
         sessionMinutes: e.sessionMinutes,
         mode: e.mode,
+        extra: true,
       });
     }
   }
