@@ -45,6 +45,10 @@ function SessionState({ c, now }: { c: Consultation; now: number }) {
   };
   if (CLOSED_STATES.includes(c.state)) return <td {...attrs}><T zh="未举行" en="Not held" /></td>;
   if (!c.scheduledStart) return <td {...attrs}><T zh="待预约" en="Awaiting booking" /></td>;
+  // A read (imaging, ECG, pathology) may be reported without a live session.
+  if (!c.startedAt && (c.state === 'REPORTED' || c.state === 'COMPLETED')) {
+    return <td {...attrs}><T zh="无实时会话" en="No live session" /></td>;
+  }
   if (!c.startedAt) {
     return (
       <td {...attrs}>
@@ -183,7 +187,7 @@ export function ConsultationsView() {
                 ))}
                 {(bookings.get(k) ?? []).map((c) => (
                   <div
-                    className={`booking${OPEN_STATES.includes(c.state) ? '' : ' closed'}`}
+                    className={`booking${CLOSED_STATES.includes(c.state) ? ' closed' : ''}`}
                     key={c.id}
                     data-booking={c.number}
                     data-state={c.state}
