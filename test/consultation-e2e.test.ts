@@ -7,6 +7,7 @@ import { buildTenant, TenantFixture } from './utils/fixtures';
 import { TestApi } from './utils/api';
 import { eventually, startWorker } from './utils/worker';
 import { registerPatient } from './utils/referrals';
+import { addUser } from './pipeline-helpers';
 
 /** Generous: two cores shared with other suites. */
 const WAIT_MS = 30_000;
@@ -345,7 +346,7 @@ describe('remote consultation end to end', () => {
     expect(statuses).toEqual(expect.arrayContaining(['IN_PROGRESS', 'REPORTED', 'COMPLETED']));
   });
 
-  it('tells whoever lists a consultation of each change without joining its room: the requesting side, its experts, consortium admins; nobody else', async () => {
+  it('tells whoever lists a consultation of each change without joining its room: the requesting side, its experts and the partner hospital admin, consortium admins; nobody else', async () => {
     const who = [
       'expert',
       'countyClinician',
@@ -363,6 +364,12 @@ describe('remote consultation end to end', () => {
       LiveClient
     >;
     await Promise.all(who.map((k) => live[k].ready(t.users[k].id)));
+    // The partner hospital's admin lists its experts' consultations.
+    const partnerAdmin = await addUser(db.ds, t, `partner-admin-${t.tenantId.slice(0, 6)}`, t.inst.partner, [
+      'INSTITUTION_ADMIN',
+    ]);
+    const partnerLive = connect(await api.login(partnerAdmin.username));
+    await partnerLive.ready(partnerAdmin.id);
 
     const patientId = await registerPatient(api, tokens.countyClinician, '推送患者');
     const requested = await api.gql(
@@ -390,8 +397,8 @@ describe('remote consultation end to end', () => {
     expect(requested.errors).toBeUndefined();
     const c = requested.data!.requestConsultation;
     const told = ['expert', 'countyClinician', 'coordinator', 'admin'] as const;
-    for (const k of told) {
-      const s = await live[k].waitFor('consultation.status', (x) => x.id === c.id && x.state === 'REQUESTED');
+    for (const l of [...told.map((k) => live[k]), partnerLive]) {
+      const s = await l.waitFor('consultation.status', (x) => x.id === c.id && x.state === 'REQUESTED');
       expect(s).toEqual({
         id: c.id,
         number: c.number,
@@ -407,10 +414,10 @@ describe('remote consultation end to end', () => {
       tokens.countyClinician,
     );
     expect(cancelled.data?.cancelConsultation.state).toBe('CANCELLED');
-    for (const k of told) {
-      await live[k].waitFor('consultation.status', (x) => x.id === c.id && x.state === 'CANCELLED');
+    for (const l of [...told.map((k) => live[k]), partnerLive]) {
+      await l.waitFor('consultation.status', (x) => x.id === c.id && x.state === 'CANCELLED');
       // Once each, though some are in several of the rooms it goes to.
-      expect(live[k].of('consultation.status').filter((x) => x.id === c.id)).toHaveLength(2);
+      expect(l.of('consultation.status').filter((x) => x.id === c.id)).toHaveLength(2);
     }
     // An auditor reads consultations but is not told; another institution's people hear nothing.
     for (const k of ['auditor', 'villageClinician', 'instAdmin'] as const) {
