@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
 import { seedActivity, seedAssessment, seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { createApiApp } from '../apps/api/src/bootstrap';
@@ -360,14 +361,35 @@ describe('the console', () => {
     }
   });
 
-  it("consultations: the expert's bookings and states match the api", async () => {
-    const { consultations } = await gql('expert', `{ consultations(first: 100) { nodes { number state scheduledStart } } }`);
+  it("consultations: the expert's calendar (offered windows, days off, bookings), requests and each session match the api", async () => {
+    // This week gets a day off (Monday) and an extra evening window (Sunday) beside the demo's weekly hours, published as the expert would.
+    const { me } = await gql('expert', `{ me { practitionerId } }`);
+    const expertId = me.practitionerId;
+    const { expertAvailability: before } = await gql('expert', `query($e: ID!) { expertAvailability(expertId: $e) { rules { weekday start end sessionMinutes mode validFrom validTo } } }`, { e: expertId });
+    const monday = DateTime.now().setZone('Asia/Shanghai').startOf('week');
+    await gql('expert', `mutation($i: PublishAvailabilityInput!) { publishAvailability(input: $i) { expertId } }`, {
+      i: {
+        rules: before.rules,
+        exceptions: [
+          { date: monday.toISODate(), kind: 'DAY_OFF' },
+          { date: monday.plus({ days: 6 }).toISODate(), kind: 'EXTRA_WINDOW', start: '19:00', end: '21:00', sessionMinutes: 30, mode: 'REMOTE' },
+        ],
+      },
+    });
+    const SESSION = `number state scheduledStart startedAt endedAt reportDueAt`;
+    const { consultations, requested } = await gql(
+      'expert',
+      `{ consultations(first: 100) { nodes { ${SESSION} } } requested: consultations(first: 100, states: [REQUESTED]) { nodes { number } } }`,
+    );
+    expect(requested.nodes.length).toBeGreaterThan(0);
     const context = await newContext();
     try {
       const page = await signIn(context, 'expert');
       await openView(page, 'consultations');
       await page.getByTestId('consultations').locator('tbody tr').first().waitFor();
-      await screenshot(page, 'consultations');
+      const calendar = page.locator('[data-testid=calendar][data-loaded=true]');
+      await calendar.waitFor({ timeout: WAIT_MS });
+      await screenshot(page, 'consultations', true);
       const shown = await page.getByTestId('consultations').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
       expect(shown).toEqual(consultations.nodes.map((c: { number: string }) => c.number));
       const byState = new Map<string, number>();
@@ -375,12 +397,97 @@ describe('the console', () => {
       for (const [state, n] of byState) {
         expect({ state, n: await page.locator(`[data-testid=consultation-counts] [data-count="${state}"] .n`).innerText() }).toEqual({ state, n: String(n) });
       }
-      // Every booking of this week is on the calendar.
-      const days = await page.locator('[data-testid=calendar] [data-day]').evaluateAll((els) => els.map((e) => e.getAttribute('data-day')!));
+
+      // The week's offered windows and days off, as the api answers for the same week.
+      const from = (await calendar.getAttribute('data-from'))!;
+      expect(from).toBe(monday.toUTC().toISO());
+      const to = DateTime.fromISO(from).setZone('Asia/Shanghai').plus({ weeks: 1 }).toUTC().toISO();
+      const { expertAvailability } = await gql(
+        'expert',
+        `query($e: ID!, $f: DateTime!, $t: DateTime!) { expertAvailability(expertId: $e) { exceptions { date kind } windows(from: $f, to: $t) { start end mode extra } } }`,
+        { e: expertId, f: from, t: to },
+      );
+      const windows = await calendar.locator('[data-window]').evaluateAll((els) =>
+        els.map((e) => ({ start: e.getAttribute('data-window'), end: e.getAttribute('data-end'), mode: e.getAttribute('data-mode'), extra: e.getAttribute('data-extra') === 'true' })),
+      );
+      expect(windows).toEqual(expertAvailability.windows);
+      expect(windows.filter((w) => w.extra)).toHaveLength(1);
+      expect(windows.length).toBeGreaterThan(1);
+      const days = await calendar.locator('[data-day]').evaluateAll((els) => els.map((e) => e.getAttribute('data-day')!));
+      const daysOff = await calendar.locator('[data-dayoff]').evaluateAll((els) => els.map((e) => e.getAttribute('data-dayoff')));
+      expect(daysOff).toEqual(expertAvailability.exceptions.filter((e: { kind: string; date: string }) => e.kind === 'DAY_OFF' && days.includes(e.date)).map((e: { date: string }) => e.date));
+      expect(daysOff).toEqual([monday.toISODate()]);
+
+      // Every booking of this week is on the calendar, on its day.
       const dayOf = (iso: string) => new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
       const thisWeek = consultations.nodes.filter((c: { scheduledStart: string | null }) => c.scheduledStart && days.includes(dayOf(c.scheduledStart)));
-      const booked = await texts(page, '[data-testid=calendar] [data-booking]');
-      expect(booked.length).toBe(thisWeek.length);
+      const booked = await calendar.locator('[data-booking]').evaluateAll((els) => els.map((e) => [e.closest('[data-day]')!.getAttribute('data-day'), e.getAttribute('data-booking')]));
+      expect(booked.sort()).toEqual(thisWeek.map((c: { number: string; scheduledStart: string }) => [dayOf(c.scheduledStart), c.number]).sort());
+
+      // The requests awaiting booking, and where each session stands.
+      const requests = await page.locator('[data-testid=requests] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
+      expect(requests).toEqual(requested.nodes.map((c: { number: string }) => c.number));
+      expect(await page.getByTestId('request-count').innerText()).toBe(String(requested.nodes.length));
+      const sessions = await page.locator('[data-testid=consultations] tbody tr').evaluateAll((rows) =>
+        rows.map((r) => {
+          const td = r.querySelector('[data-testid=session]')!;
+          const v = (a: string) => td.getAttribute(a) || null;
+          return { number: r.getAttribute('data-number'), state: r.getAttribute('data-state'), startedAt: v('data-started'), endedAt: v('data-ended'), reportDueAt: v('data-report-due') };
+        }),
+      );
+      expect(sessions).toEqual(consultations.nodes.map((c: any) => ({ number: c.number, state: c.state, startedAt: c.startedAt, endedAt: c.endedAt, reportDueAt: c.reportDueAt })));
+      // The demo holds a session that ended and awaits its report: it says so.
+      expect(consultations.nodes.some((c: any) => c.state === 'IN_PROGRESS' && c.endedAt)).toBe(true);
+      expect(await page.locator('[data-testid=consultations] tr[data-state=IN_PROGRESS] [data-testid=session]', { hasText: '报告' }).count()).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("consultations: one requested, then booked, by a clinician elsewhere reaches the expert's open view live", async () => {
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'expert');
+      await openView(page, 'consultations');
+      await page.getByTestId('consultations').locator('tbody tr').first().waitFor();
+      await page.evaluate(() => ((globalThis as any).marker = 42));
+      const { me } = await gql('expert', `{ me { practitionerId } }`);
+      const { patients } = await gql('doctor', `{ patients(first: 1) { nodes { id name } } }`);
+      const patient = patients.nodes[0];
+      const { requestConsultation: c } = await gql(
+        'doctor',
+        `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id number } }`,
+        {
+          i: {
+            kind: 'VIDEO',
+            patientId: patient.id,
+            purpose: '控制不佳的高血压,请专家调整用药',
+            caseSummary: '三联降压药物治疗下血压仍 160/100 mmHg',
+            question: '是否需要排查继发性高血压?',
+            urgency: 'ROUTINE',
+            expertIds: [me.practitionerId],
+            consent: { signedBy: patient.name, relationship: '本人', signedAt: new Date(Date.now() - 60_000).toISOString(), documentUri: 's3://consent/console-live.pdf' },
+          },
+        },
+      );
+      await page.locator(`[data-testid=requests] tr[data-number="${c.number}"]`).waitFor({ timeout: WAIT_MS });
+      await page.locator(`[data-testid=consultations] tr[data-number="${c.number}"][data-state=REQUESTED]`).waitFor();
+      const { requested } = await gql('expert', `{ requested: consultations(first: 100, states: [REQUESTED]) { nodes { number } } }`);
+      expect(await page.getByTestId('request-count').innerText()).toBe(String(requested.nodes.length));
+
+      // Booked into the expert's first free slot: no longer a request, scheduled, the session to come.
+      const now = DateTime.now();
+      const { availableSlots } = await gql(
+        'doctor',
+        `query($e: ID!, $f: DateTime!, $t: DateTime!) { availableSlots(expertId: $e, from: $f, to: $t, durationMinutes: 30) { slots { start end } } }`,
+        { e: me.practitionerId, f: now.toUTC().toISO(), t: now.plus({ days: 14 }).toUTC().toISO() },
+      );
+      const slot = availableSlots[0].slots[0];
+      await gql('doctor', `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state } }`, { i: { id: c.id, start: slot.start, end: slot.end } });
+      await page.locator(`[data-testid=consultations] tr[data-number="${c.number}"][data-state=SCHEDULED]`).waitFor({ timeout: WAIT_MS });
+      await page.locator(`[data-testid=requests] tr[data-number="${c.number}"]`).waitFor({ state: 'detached' });
+      await screenshot(page, 'consultations-live');
+      expect(await page.evaluate(() => (globalThis as any).marker)).toBe(42);
     } finally {
       await context.close();
     }
@@ -446,6 +553,54 @@ describe('the console', () => {
         [remap.id],
       );
       expect(remapped).toEqual({ status: 'CONFIRMED', formularyItemId: choice });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('drug alignment: the supply requests match the api; a supply request raised and a mapping decided elsewhere arrive live', async () => {
+    const SUPPLY = `{ supplyRequests(first: 100) { nodes { number state formularyItemId } } }`;
+    const { supplyRequests } = await gql('pharmacist', SUPPLY);
+    expect(supplyRequests.nodes.length).toBeGreaterThan(0);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'pharmacist');
+      await openView(page, 'drugs');
+      const supply = page.getByTestId('supply');
+      await supply.locator('tbody tr').first().waitFor();
+      await page.getByTestId('review-queue').locator('tbody tr').first().waitFor();
+      const rows = () => supply.locator('tbody tr').evaluateAll((trs) => trs.map((r) => ({ number: r.getAttribute('data-number'), state: r.getAttribute('data-state') })));
+      expect(await rows()).toEqual(supplyRequests.nodes.map((n: { number: string; state: string }) => ({ number: n.number, state: n.state })));
+      expect(await page.getByTestId('supply-count').innerText()).toBe(String(supplyRequests.nodes.length));
+      await page.evaluate(() => ((globalThis as any).marker = 42));
+
+      // The township clinician registers a shortage: it reaches the central pharmacy's open view.
+      const { createSupplyRequest } = await gql(
+        'towndoc',
+        `mutation($i: CreateSupplyRequestInput!) { createSupplyRequest(input: $i) { number state } }`,
+        { i: { formularyItemId: supplyRequests.nodes[0].formularyItemId, quantity: 20, reason: '慢病患者长期用药,本院缺货', idempotencyKey: `console-supply-${Date.now()}` } },
+      );
+      await supply.locator(`tr[data-number="${createSupplyRequest.number}"][data-state="${createSupplyRequest.state}"]`).waitFor({ timeout: WAIT_MS });
+      expect(await rows()).toEqual((await gql('pharmacist', SUPPLY)).supplyRequests.nodes.map((n: { number: string; state: string }) => ({ number: n.number, state: n.state })));
+
+      // The consortium admin confirms a member's proposed mapping elsewhere: it leaves the lead pharmacist's queue.
+      const { me } = await gql('pharmacist', `{ me { institution { id } } }`);
+      const { catalogueMappings } = await gql('pharmacist', `{ catalogueMappings(status: PROPOSED, first: 100) { nodes { id version institutionId formularyItemId } } }`);
+      const member = catalogueMappings.nodes.find((m: { institutionId: string; formularyItemId: string | null }) => m.institutionId !== me.institution.id && m.formularyItemId);
+      expect(member).toBeDefined();
+      await page.locator(`[data-mapping="${member.id}"]`).waitFor();
+      await eventually(async () => {
+        // The worker may still be re-matching after a decision: read the version again on a conflict.
+        const { catalogueItem } = await gql('admin', `query($id: ID!) { catalogueItem(id: $id) { mapping { version status } } }`, { id: member.id });
+        if (catalogueItem.mapping.status !== 'PROPOSED') return true;
+        await gql('admin', `mutation($id: ID!, $v: Int!) { confirmMapping(id: $id, expectedVersion: $v) { status } }`, { id: member.id, v: catalogueItem.mapping.version }).catch(() => null);
+        return false;
+      }, WAIT_MS);
+      await page.locator(`[data-mapping="${member.id}"]`).waitFor({ state: 'detached', timeout: WAIT_MS });
+      const { catalogueMappings: after } = await gql('pharmacist', `{ catalogueMappings(status: PROPOSED, first: 100) { nodes { id } } }`);
+      await eventually(async () => (await page.getByTestId('queue-count').innerText()) === String(after.nodes.length), WAIT_MS);
+      await screenshot(page, 'drugs-live');
+      expect(await page.evaluate(() => (globalThis as any).marker)).toBe(42);
     } finally {
       await context.close();
     }

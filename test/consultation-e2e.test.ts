@@ -7,6 +7,7 @@ import { buildTenant, TenantFixture } from './utils/fixtures';
 import { TestApi } from './utils/api';
 import { eventually, startWorker } from './utils/worker';
 import { registerPatient } from './utils/referrals';
+import { addUser } from './pipeline-helpers';
 
 /** Generous: two cores shared with other suites. */
 const WAIT_MS = 30_000;
@@ -42,6 +43,13 @@ class LiveClient {
 
   async connected(): Promise<void> {
     await eventually(async () => this.socket.connected, WAIT_MS);
+  }
+
+  /** Admitted: the server acknowledges the user's own room (pushes before that could be missed). */
+  async ready(userId: string): Promise<void> {
+    await this.connected();
+    const ack = await this.emit('join', `user:${userId}`);
+    if (!ack?.ok) throw new Error(`socket not admitted: ${JSON.stringify(ack)}`);
   }
 
   emit(event: string, body: unknown): Promise<any> {
@@ -336,5 +344,155 @@ describe('remote consultation end to end', () => {
       .filter((x) => x.id === c.id)
       .map((x) => x.state);
     expect(statuses).toEqual(expect.arrayContaining(['IN_PROGRESS', 'REPORTED', 'COMPLETED']));
+  });
+
+  it('tells whoever lists a consultation of each change without joining its room: the requesting side, its experts and the partner hospital admin, consortium admins; nobody else', async () => {
+    const who = [
+      'expert',
+      'countyClinician',
+      'coordinator',
+      'admin',
+      'auditor',
+      'villageClinician',
+      'instAdmin',
+    ] as const;
+    const tokens = Object.fromEntries(
+      await Promise.all(who.map(async (k) => [k, await api.login(t.users[k].username)] as const)),
+    ) as Record<(typeof who)[number], string>;
+    const live = Object.fromEntries(who.map((k) => [k, connect(tokens[k])])) as Record<
+      (typeof who)[number],
+      LiveClient
+    >;
+    await Promise.all(who.map((k) => live[k].ready(t.users[k].id)));
+    // The partner hospital's admin lists its experts' consultations.
+    const partnerAdmin = await addUser(db.ds, t, `partner-admin-${t.tenantId.slice(0, 6)}`, t.inst.partner, [
+      'INSTITUTION_ADMIN',
+    ]);
+    const partnerLive = connect(await api.login(partnerAdmin.username));
+    await partnerLive.ready(partnerAdmin.id);
+
+    const patientId = await registerPatient(api, tokens.countyClinician, '推送患者');
+    const requested = await api.gql(
+      `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id number } }`,
+      {
+        i: {
+          kind: 'ECG_READ',
+          patientId,
+          purpose: '心电图远程诊断',
+          caseSummary: '女,58 岁,心悸 1 周',
+          question: '是否为房颤?',
+          attachments: [{ name: '心电图', type: 'ECG', uri: 'https://files.example/ecg/2.xml' }],
+          urgency: 'ROUTINE',
+          expertIds: [t.practitioner.expert],
+          consent: {
+            signedBy: '推送患者',
+            relationship: '本人',
+            signedAt: new Date(Date.now() - 600_000).toISOString(),
+            documentUri: 'https://files.example/consent/push.pdf',
+          },
+        },
+      },
+      tokens.countyClinician,
+    );
+    expect(requested.errors).toBeUndefined();
+    const c = requested.data!.requestConsultation;
+    const told = ['expert', 'countyClinician', 'coordinator', 'admin'] as const;
+    for (const l of [...told.map((k) => live[k]), partnerLive]) {
+      const s = await l.waitFor('consultation.status', (x) => x.id === c.id && x.state === 'REQUESTED');
+      expect(s).toEqual({
+        id: c.id,
+        number: c.number,
+        state: 'REQUESTED',
+        type: 'consultation.requested',
+        at: expect.any(String),
+      });
+    }
+
+    const cancelled = await api.gql(
+      `mutation($i: ConsultationReasonInput!) { cancelConsultation(input: $i) { state } }`,
+      { i: { id: c.id, reason: '患者已转上级医院' } },
+      tokens.countyClinician,
+    );
+    expect(cancelled.data?.cancelConsultation.state).toBe('CANCELLED');
+    for (const l of [...told.map((k) => live[k]), partnerLive]) {
+      await l.waitFor('consultation.status', (x) => x.id === c.id && x.state === 'CANCELLED');
+      // Once each, though some are in several of the rooms it goes to.
+      expect(l.of('consultation.status').filter((x) => x.id === c.id)).toHaveLength(2);
+    }
+    // An auditor reads consultations but is not told; another institution's people hear nothing.
+    for (const k of ['auditor', 'villageClinician', 'instAdmin'] as const) {
+      expect(live[k].frames.filter((f) => JSON.stringify(f.data ?? null).includes(c.id))).toEqual([]);
+    }
+  });
+
+  it('gives the windows a schedule offers in a range: weekly rules, a day off and an extra window, in the consortium zone', async () => {
+    const expert = await api.login(t.users.expert.username);
+    const published = await api.gql(
+      `mutation($i: PublishAvailabilityInput!) { publishAvailability(input: $i) { expertId } }`,
+      {
+        i: {
+          rules: [1, 2, 3, 4, 5].map((weekday) => ({
+            weekday,
+            start: '14:00',
+            end: '17:30',
+            sessionMinutes: 30,
+            mode: 'REMOTE',
+            validFrom: '2020-01-01',
+          })),
+          exceptions: [
+            { date: '2030-03-06', kind: 'DAY_OFF' },
+            {
+              date: '2030-03-09',
+              kind: 'EXTRA_WINDOW',
+              start: '09:00',
+              end: '11:00',
+              sessionMinutes: 60,
+              mode: 'ON_SITE',
+            },
+          ],
+        },
+      },
+      expert,
+    );
+    expect(published.errors).toBeUndefined();
+    const WINDOWS = `query($e: ID!, $f: DateTime!, $t: DateTime!) { expertAvailability(expertId: $e) { windows(from: $f, to: $t) { start end sessionMinutes mode extra } } }`;
+    // Monday 2030-03-04 to the next Monday, Asia/Shanghai.
+    const week = await api.gql(
+      WINDOWS,
+      { e: t.practitioner.expert, f: '2030-03-03T16:00:00.000Z', t: '2030-03-10T16:00:00.000Z' },
+      expert,
+    );
+    expect(week.errors).toBeUndefined();
+    const local = (iso: string) =>
+      DateTime.fromISO(iso, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm');
+    expect(
+      week.data!.expertAvailability.windows.map((w: any) => [
+        local(w.start),
+        local(w.end),
+        w.sessionMinutes,
+        w.mode,
+        w.extra,
+      ]),
+    ).toEqual([
+      ['2030-03-04 14:00', '2030-03-04 17:30', 30, 'REMOTE', false],
+      ['2030-03-05 14:00', '2030-03-05 17:30', 30, 'REMOTE', false],
+      ['2030-03-07 14:00', '2030-03-07 17:30', 30, 'REMOTE', false],
+      ['2030-03-08 14:00', '2030-03-08 17:30', 30, 'REMOTE', false],
+      ['2030-03-09 09:00', '2030-03-09 11:00', 60, 'ON_SITE', true],
+    ]);
+    // Anyone who may read the schedule may read its windows; the range is bounded.
+    const doctor = await api.login(t.users.countyClinician.username);
+    const seen = await api.gql(
+      WINDOWS,
+      { e: t.practitioner.expert, f: '2030-03-03T16:00:00.000Z', t: '2030-03-10T16:00:00.000Z' },
+      doctor,
+    );
+    expect(seen.data!.expertAvailability.windows).toEqual(week.data!.expertAvailability.windows);
+    const tooLong = await api.gql(
+      WINDOWS,
+      { e: t.practitioner.expert, f: '2030-03-03T16:00:00.000Z', t: '2030-05-03T16:00:00.000Z' },
+      expert,
+    );
+    expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

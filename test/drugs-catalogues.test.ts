@@ -1051,6 +1051,45 @@ describe('member drug catalogues', () => {
       expect(await matching.rematchTenant(t.tenantId)).toMatchObject({ changed: 0 });
       expect(await count(`SELECT count(*) AS n FROM drug_mapping_history`)).toBe(history);
     });
+
+    it("tells the member, the lead hospital's pharmacists and consortium admins of a decision on the member's mapping; another member hears nothing", async () => {
+      const live = {
+        lead: new LiveClient(url, tok.lead),
+        admin: new LiveClient(url, tok.admin),
+        town: new LiveClient(url, tok.town),
+        village: new LiveClient(url, tok.villagePharmacist),
+      };
+      try {
+        await Promise.all([
+          live.lead.ready(user.lead.id),
+          live.admin.ready(t.users.admin.id),
+          live.town.ready(user.town.id),
+          live.village.ready(user.village.id),
+        ]);
+        const m = (await queueOf(tok.town)).find((n) => n.status === 'PROPOSED' && n.formularyItemId);
+        expect(m).toBeDefined();
+        const decided = await gql(CONFIRM, { id: m.id, v: m.version }, tok.town);
+        expect(decided.errors).toBeUndefined();
+        const pushed = (c: LiveClient) =>
+          c.waitFor('catalogue.mapping.updated', (d) => d.catalogueItemIds?.includes(m.catalogueItemId));
+        for (const c of [live.town, live.lead, live.admin]) {
+          expect(await pushed(c)).toEqual({
+            institutionId: t.inst.township,
+            reason: 'DECISION',
+            count: 1,
+            catalogueItemIds: [m.catalogueItemId],
+            at: expect.any(String),
+          });
+        }
+        // Quiet for the village's pharmacist: not theirs, and they review only their own.
+        await new Promise((r) => setTimeout(r, 500));
+        expect(
+          live.village.of('catalogue.mapping.updated').filter((d) => d.institutionId === t.inst.township),
+        ).toEqual([]);
+      } finally {
+        Object.values(live).forEach((c) => c.close());
+      }
+    });
   });
 
   describe('coverage and stock', () => {

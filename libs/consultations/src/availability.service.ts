@@ -5,14 +5,27 @@ import { AuthUser, BadInputError, Clock, ForbiddenError, hasRole, Role } from '@
 import { AuditService } from '@yg/audit';
 import { NetworkService, PractitionerEntity } from '@yg/network';
 import { AvailabilityExceptionEntity, AvailabilityRuleEntity } from './entities/availability.entities';
-import { freeSlots, guarded, Slot } from './domain/slots';
+import { AvailabilityException, freeSlots, guarded, Slot, WeeklyRule, windows } from './domain/slots';
 import { consultationSettings } from './domain/settings';
-import { AvailableSlotsArgs, PublishAvailabilityInput } from './dto/consultation.inputs';
-import { ExpertAvailabilityModel } from './models/consultation.models';
+import {
+  AvailabilityWindowsArgs,
+  AvailableSlotsArgs,
+  PublishAvailabilityInput,
+} from './dto/consultation.inputs';
+import { AvailabilityWindowModel, ExpertAvailabilityModel } from './models/consultation.models';
 import { Schedule, SchedulingRepository } from './scheduling.repository';
 
 const MAX_RANGE_DAYS = 31;
 const MAX_EXPERTS = 50;
+
+function assertRange(from: Date, to: Date): void {
+  if (to <= from || to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
+    throw new BadInputError(
+      `查询区间须为正且不超过 ${MAX_RANGE_DAYS} 天 (range must be positive and at most ${MAX_RANGE_DAYS} days)`,
+      { field: 'to' },
+    );
+  }
+}
 
 /** Expert schedules (weekly rules and exceptions) and the free slots computed from them. */
 @Injectable()
@@ -120,6 +133,39 @@ export class AvailabilityService {
     );
   }
 
+  /**
+   * The windows a schedule offers in a bounded range, as booking reads them (day off and extra
+   * windows applied, wall-clock hours in the consortium's zone): what a calendar shows.
+   */
+  windowsOf(schedule: ExpertAvailabilityModel, range: AvailabilityWindowsArgs): AvailabilityWindowModel[] {
+    assertRange(range.from, range.to);
+    const rules: WeeklyRule[] = schedule.rules;
+    const exceptions = schedule.exceptions.map((e): AvailabilityException =>
+      e.kind === 'EXTRA_WINDOW'
+        ? {
+            date: e.date,
+            kind: 'EXTRA_WINDOW',
+            start: e.start!,
+            end: e.end!,
+            sessionMinutes: e.sessionMinutes!,
+            mode: e.mode!,
+          }
+        : { date: e.date, kind: 'DAY_OFF' },
+    );
+    const from = range.from.getTime();
+    const to = range.to.getTime();
+    return windows(rules, exceptions, range.from, range.to, schedule.timeZone)
+      .filter((w) => w.start < to && w.end > from)
+      .sort((a, b) => a.start - b.start)
+      .map((w) => ({
+        start: new Date(w.start),
+        end: new Date(w.end),
+        sessionMinutes: w.sessionMinutes,
+        mode: w.mode as never,
+        extra: w.extra,
+      }));
+  }
+
   /** Free slots per expert chosen by id, specialty or institution, within a bounded range. */
   async availableSlots(
     user: AuthUser,
@@ -130,14 +176,7 @@ export class AvailabilityService {
         field: 'expertId',
       });
     }
-    if (args.to <= args.from || args.to.getTime() - args.from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
-      throw new BadInputError(
-        `查询区间须为正且不超过 ${MAX_RANGE_DAYS} 天 (range must be positive and at most ${MAX_RANGE_DAYS} days)`,
-        {
-          field: 'to',
-        },
-      );
-    }
+    assertRange(args.from, args.to);
     const qb = this.dataSource
       .getRepository(PractitionerEntity)
       .createQueryBuilder('p')

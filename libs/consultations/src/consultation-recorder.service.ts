@@ -39,6 +39,8 @@ export interface ConsultationStep {
   titleSuffix?: string;
 }
 
+const REQUESTING_SIDE = [Role.CLINICIAN, Role.REFERRAL_COORDINATOR];
+
 const TITLES: Record<ConsultationEventType, string> = {
   'consultation.requested': '新的会诊申请 (New consultation request)',
   'consultation.scheduled': '会诊已预约 (Consultation scheduled)',
@@ -91,9 +93,14 @@ export class ConsultationRecorder {
     });
     const entries: OutboxEntry[] = [];
     if (step.event) {
-      const experts: string[] = (
-        await em.query(`SELECT practitioner_id FROM consultation_expert WHERE consultation_id = $1`, [c.id])
-      ).map((r: { practitioner_id: string }) => r.practitioner_id);
+      const rows: { practitioner_id: string; institution_id: string }[] = await em.query(
+        `SELECT ce.practitioner_id, p.institution_id
+           FROM consultation_expert ce JOIN practitioner p ON p.id = ce.practitioner_id
+          WHERE ce.consultation_id = $1`,
+        [c.id],
+      );
+      const experts = rows.map((r) => r.practitioner_id);
+      const expertInstitutions = [...new Set(rows.map((r) => r.institution_id))];
       const audience = step.audience ?? [
         { userIds: [c.requestingUserId] },
         { institutionId: c.requestingInstitutionId, roles: [Role.REFERRAL_COORDINATOR] },
@@ -126,6 +133,18 @@ export class ConsultationRecorder {
           push: [
             {
               rooms: [rooms.consultation(c.id)],
+              // Whoever lists it, in or out of its live room (ConsultationAccess.scope): the
+              // requesting side, its experts (named or booked) and their institutions' admins, the
+              // consortium's admins. Auditors read; they are not told.
+              audience: [
+                {
+                  institutionId: c.requestingInstitutionId,
+                  roles: [...REQUESTING_SIDE, Role.INSTITUTION_ADMIN],
+                },
+                { practitionerIds: experts },
+                ...expertInstitutions.map((id) => ({ institutionId: id, roles: [Role.INSTITUTION_ADMIN] })),
+                { tenantRoles: [Role.CONSORTIUM_ADMIN] },
+              ],
               event: 'consultation.status',
               data: { id: c.id, number: c.number, state: c.state, type: step.event, at: at.toISOString() },
             },

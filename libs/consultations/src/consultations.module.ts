@@ -20,7 +20,11 @@ import { SchedulingRepository } from './scheduling.repository';
 import { BookingService } from './booking.service';
 import { ConsultationsService } from './consultations.service';
 import { ConsultationTimers } from './consultation-timers.service';
-import { ConsultationExpertResolver, ConsultationsResolver } from './consultations.resolver';
+import {
+  ConsultationExpertResolver,
+  ConsultationsResolver,
+  ExpertAvailabilityResolver,
+} from './consultations.resolver';
 import { ConsultationGateway } from './consultation.gateway';
 import { ConsultationTimersProcessor } from './jobs/consultation-timers.processor';
 
@@ -53,6 +57,7 @@ const core = [
     ConsultationsService,
     ConsultationsResolver,
     ConsultationExpertResolver,
+    ExpertAvailabilityResolver,
     ConsultationGateway,
   ],
   exports: [ConsultationsService, BookingService, AvailabilityService],

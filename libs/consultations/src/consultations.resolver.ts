@@ -33,10 +33,12 @@ import {
   ConsultationModel,
   ConsultationReportModel,
   ConsultationStepModel,
+  AvailabilityWindowModel,
   ExpertAvailabilityModel,
   ExpertSlotsModel,
 } from './models/consultation.models';
 import {
+  AvailabilityWindowsArgs,
   AvailableSlotsArgs,
   BookConsultationInput,
   ConsultationIdInput,
@@ -210,5 +212,17 @@ export class ConsultationExpertResolver {
     @Context() ctx: GqlContext,
   ): Promise<PractitionerEntity | null> {
     return ctx.loaders.get(this.network.practitionerLoader).load(e.practitionerId);
+  }
+}
+
+@Resolver(() => ExpertAvailabilityModel)
+export class ExpertAvailabilityResolver {
+  constructor(private readonly availability: AvailabilityService) {}
+
+  @ResolveField(() => [AvailabilityWindowModel], {
+    description: '区间内的出诊时段(至多 31 天) Offered windows in a range of at most 31 days',
+  })
+  windows(@Parent() schedule: ExpertAvailabilityModel, @Args() range: AvailabilityWindowsArgs) {
+    return this.availability.windowsOf(schedule, range);
   }
 }

@@ -25,6 +25,11 @@ export class AudienceService {
           clauses.push(`u.practitioner_id = ANY(${p(s.practitionerIds)}::uuid[])`);
       } else if ('tenantRoles' in s) {
         clauses.push(`u.roles && ${p(s.tenantRoles)}::text[]`);
+      } else if ('institutionKinds' in s) {
+        clauses.push(
+          `(u.roles && ${p(s.roles)}::text[] AND EXISTS (SELECT 1 FROM institution i
+             WHERE i.id = u.institution_id AND i.active AND i.kind = ANY(${p(s.institutionKinds)}::text[])))`,
+        );
       } else {
         const parts = [`u.institution_id = ${p(s.institutionId)}`];
         if (s.roles?.length) parts.push(`u.roles && ${p(s.roles)}::text[]`);

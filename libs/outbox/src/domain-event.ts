@@ -17,6 +17,11 @@ export interface NotificationIntent {
 /** A socket.io push to rooms, best effort; the durable record is elsewhere. */
 export interface RoomPush {
   rooms: string[];
+  /**
+   * Users reached in their own rooms besides `rooms`, resolved when pushed: for those who see a
+   * record without being in a room that stands for it (a named expert, the consortium's admins).
+   */
+  audience?: Audience[];
   event: string;
   data: unknown;
 }

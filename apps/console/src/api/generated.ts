@@ -334,7 +334,10 @@ export type ConsultationsResult = {
       scheduledEnd: string | null;
       startedAt: string | null;
       endedAt: string | null;
+      reportDueAt: string | null;
       mode: SessionMode | null;
+      createdAt: string;
+      requestedSpecialty: string | null;
       patient: {
         name: string;
       } | null;
@@ -360,8 +363,9 @@ export type ConsultationsResult = {
 };
 export type ConsultationsVariables = {
   after?: string | null;
+  states?: Array<ConsultationState> | null;
 };
-export const Consultations = "query Consultations($after: String) {\n  consultations(first: 100, after: $after) {\n    nodes {\n      id\n      number\n      kind\n      state\n      urgency\n      purpose\n      scheduledStart\n      scheduledEnd\n      startedAt\n      endedAt\n      mode\n      patient {\n        name\n      }\n      requestingInstitution {\n        name\n      }\n      experts {\n        assigned\n        named\n        practitionerId\n        expert {\n          id\n          name\n          title\n        }\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ConsultationsResult, ConsultationsVariables>;
+export const Consultations = "query Consultations($after: String, $states: [ConsultationState!]) {\n  consultations(first: 100, after: $after, states: $states) {\n    nodes {\n      id\n      number\n      kind\n      state\n      urgency\n      purpose\n      scheduledStart\n      scheduledEnd\n      startedAt\n      endedAt\n      reportDueAt\n      mode\n      createdAt\n      requestedSpecialty\n      patient {\n        name\n      }\n      requestingInstitution {\n        name\n      }\n      experts {\n        assigned\n        named\n        practitionerId\n        expert {\n          id\n          name\n          title\n        }\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ConsultationsResult, ConsultationsVariables>;
 
 export type ExpertAvailabilityResult = {
   expertAvailability: {
@@ -376,12 +380,29 @@ export type ExpertAvailabilityResult = {
       validFrom: string;
       validTo: string | null;
     }>;
+    exceptions: Array<{
+      date: string;
+      kind: string;
+      start: string | null;
+      end: string | null;
+      sessionMinutes: number | null;
+      mode: SessionMode | null;
+    }>;
+    windows: Array<{
+      start: string;
+      end: string;
+      sessionMinutes: number;
+      mode: SessionMode;
+      extra: boolean;
+    }>;
   };
 };
 export type ExpertAvailabilityVariables = {
   expertId: string;
+  from: string;
+  to: string;
 };
-export const ExpertAvailability = "query ExpertAvailability($expertId: ID!) {\n  expertAvailability(expertId: $expertId) {\n    expertId\n    timeZone\n    rules {\n      weekday\n      start\n      end\n      sessionMinutes\n      mode\n      validFrom\n      validTo\n    }\n  }\n}" as Operation<ExpertAvailabilityResult, ExpertAvailabilityVariables>;
+export const ExpertAvailability = "query ExpertAvailability($expertId: ID!, $from: DateTime!, $to: DateTime!) {\n  expertAvailability(expertId: $expertId) {\n    expertId\n    timeZone\n    rules {\n      weekday\n      start\n      end\n      sessionMinutes\n      mode\n      validFrom\n      validTo\n    }\n    exceptions {\n      date\n      kind\n      start\n      end\n      sessionMinutes\n      mode\n    }\n    windows(from: $from, to: $to) {\n      start\n      end\n      sessionMinutes\n      mode\n      extra\n    }\n  }\n}" as Operation<ExpertAvailabilityResult, ExpertAvailabilityVariables>;
 
 export type CoverageResult = {
   catalogueCoverage: {

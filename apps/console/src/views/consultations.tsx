@@ -1,20 +1,29 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ExpertAvailability, Me, Consultations, type ConsultationsResult } from '../api/generated';
 import { onLive } from '../api/live';
 import { Chart } from '../chart';
-import { CONSULTATION_KIND_LABELS, CONSULTATION_STATE_LABELS, ErrorNote, formatTime, Label, T } from '../i18n';
+import {
+  CONSULTATION_KIND_LABELS,
+  CONSULTATION_STATE_LABELS,
+  ErrorNote,
+  formatTime,
+  Label,
+  T,
+  URGENCY_LABELS,
+} from '../i18n';
 import { useQuery } from '../use-query';
 
 type Consultation = ConsultationsResult['consultations']['nodes'][number];
 
 const WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 const OPEN_STATES = ['REQUESTED', 'SCHEDULED', 'IN_PROGRESS'];
+const CLOSED_STATES = ['DECLINED', 'CANCELLED', 'NO_SHOW'];
 
-/** Monday 00:00 of this week, in the consortium's zone as the browser shows it. */
-function weekStart(): Date {
+/** Monday 00:00 of the week `offset` weeks from this one, in the consortium's zone as the browser shows it. */
+function weekStart(offset: number): Date {
   const d = new Date();
   d.setHours(0, 0, 0, 0);
-  d.setDate(d.getDate() - ((d.getDay() + 6) % 7));
+  d.setDate(d.getDate() - ((d.getDay() + 6) % 7) + offset * 7);
   return d;
 }
 
@@ -22,10 +31,60 @@ function dayKey(d: Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/** Consultations: the expert's week (published hours and bookings), requests, session state. */
+function hhmm(iso: string): string {
+  return new Date(iso).toTimeString().slice(0, 5);
+}
+
+/** Where the session stands: not booked, to come, live, held and awaiting its report, done, not held. */
+function SessionState({ c, now }: { c: Consultation; now: number }) {
+  const attrs = {
+    'data-testid': 'session',
+    'data-started': c.startedAt ?? '',
+    'data-ended': c.endedAt ?? '',
+    'data-report-due': c.reportDueAt ?? '',
+  };
+  if (CLOSED_STATES.includes(c.state)) return <td {...attrs}><T zh="未举行" en="Not held" /></td>;
+  if (!c.scheduledStart) return <td {...attrs}><T zh="待预约" en="Awaiting booking" /></td>;
+  // A read (imaging, ECG, pathology) may be reported without a live session.
+  if (!c.startedAt && (c.state === 'REPORTED' || c.state === 'COMPLETED')) {
+    return <td {...attrs}><T zh="无实时会话" en="No live session" /></td>;
+  }
+  if (!c.startedAt) {
+    return (
+      <td {...attrs}>
+        <T zh="待开始" en="To start" /> <span className="en">{formatTime(c.scheduledStart)}</span>
+      </td>
+    );
+  }
+  if (!c.endedAt) {
+    return (
+      <td {...attrs}>
+        <span className="badge ok"><T zh="进行中" en="Live" /></span> <span className="en">{hhmm(c.startedAt)} 起</span>
+      </td>
+    );
+  }
+  const awaiting = c.state === 'IN_PROGRESS';
+  const overdue = awaiting && !!c.reportDueAt && new Date(c.reportDueAt).getTime() < now;
+  return (
+    <td {...attrs}>
+      <T zh="已结束" en="Ended" /> <span className="en">{hhmm(c.startedAt)}–{hhmm(c.endedAt)}</span>
+      {awaiting ? (
+        <div>
+          <span className={`badge ${overdue ? 'bad' : 'warn'}`}>
+            {overdue ? <T zh="报告已超时" en="Report overdue" /> : <T zh="待出报告" en="Report due" />}
+          </span>{' '}
+          <span className="en">{formatTime(c.reportDueAt)}</span>
+        </div>
+      ) : null}
+    </td>
+  );
+}
+
+/** Consultations: the expert's week (offered windows, days off, bookings), requests, session state. */
 export function ConsultationsView() {
   const me = useQuery(Me);
   const list = useQuery(Consultations, {});
+  const [offset, setOffset] = useState(0);
   const nodes = list.data?.consultations.nodes ?? [];
   // The expert's own calendar; others see the first expert named in their consultations.
   const expertId =
@@ -33,28 +92,41 @@ export function ConsultationsView() {
       ? me.data.me.practitionerId
       : (nodes.flatMap((c) => c.experts).find((e) => e.expert)?.practitionerId ?? null);
   const expertName = nodes.flatMap((c) => c.experts).find((e) => e.practitionerId === expertId)?.expert?.name;
-  const availability = useQuery(ExpertAvailability, { expertId: expertId ?? '' }, !expertId);
-  const reload = list.reload;
-  useEffect(() => onLive('consultation.status', () => void reload()), [reload]);
-
   const days = useMemo(() => {
-    const start = weekStart();
-    return Array.from({ length: 7 }, (_, i) => {
+    const start = weekStart(offset);
+    return Array.from({ length: 8 }, (_, i) => {
       const d = new Date(start);
       d.setDate(start.getDate() + i);
       return d;
     });
-  }, []);
+  }, [offset]);
+  const availability = useQuery(
+    ExpertAvailability,
+    { expertId: expertId ?? '', from: days[0].toISOString(), to: days[7].toISOString() },
+    !expertId,
+  );
+  const reload = list.reload;
+  useEffect(() => onLive('consultation.status', () => void reload()), [reload]);
+
+  const week = days.slice(0, 7);
   const bookings = new Map<string, Consultation[]>();
   for (const c of nodes) {
     if (!c.scheduledStart) continue;
     const k = dayKey(new Date(c.scheduledStart));
     bookings.set(k, [...(bookings.get(k) ?? []), c]);
   }
+  const schedule = availability.data?.expertAvailability;
+  const windows = new Map<string, NonNullable<typeof schedule>['windows']>();
+  for (const w of schedule?.windows ?? []) {
+    const k = dayKey(new Date(w.start));
+    windows.set(k, [...(windows.get(k) ?? []), w]);
+  }
+  const daysOff = new Set((schedule?.exceptions ?? []).filter((e) => e.kind === 'DAY_OFF').map((e) => e.date));
   const byState = new Map<string, number>();
   for (const c of nodes) byState.set(c.state, (byState.get(c.state) ?? 0) + 1);
-  const rules = availability.data?.expertAvailability.rules ?? [];
-  const requests = nodes.filter((c) => OPEN_STATES.includes(c.state));
+  const requests = nodes.filter((c) => c.state === 'REQUESTED');
+  const open = nodes.filter((c) => OPEN_STATES.includes(c.state));
+  const now = Date.now();
 
   return (
     <>
@@ -69,27 +141,59 @@ export function ConsultationsView() {
       </div>
       <section aria-labelledby="calendar-title">
         <h2 id="calendar-title">
-          <T zh="本周出诊与预约" en="This week: hours and bookings" /> {expertName ? `· ${expertName}` : ''}
+          <T zh="专家日历:出诊与预约" en="Expert calendar: hours and bookings" /> {expertName ? `· ${expertName}` : ''}
         </h2>
-        <div className="calendar" data-testid="calendar">
-          {days.map((d, i) => {
-            const weekday = i + 1;
+        <div className="actions">
+          <button data-action="prev-week" onClick={() => setOffset(offset - 1)}>
+            <T zh="上一周" en="Previous week" />
+          </button>
+          <button data-action="this-week" disabled={offset === 0} onClick={() => setOffset(0)}>
+            <T zh="本周" en="This week" />
+          </button>
+          <button data-action="next-week" onClick={() => setOffset(offset + 1)}>
+            <T zh="下一周" en="Next week" />
+          </button>
+          <span className="en">
+            <span className="legend slot">出诊 Hours</span> <span className="legend slot extra">加诊 Extra</span>{' '}
+            <span className="legend dayoff">停诊 Day off</span> <span className="legend booking">预约 Booking</span>
+          </span>
+        </div>
+        <div className="calendar" data-testid="calendar" data-from={days[0].toISOString()} data-loaded={String(!!schedule)}>
+          {week.map((d, i) => {
             const k = dayKey(d);
             return (
-              <div className="day" key={k} data-day={k}>
+              <div className={`day${daysOff.has(k) ? ' off' : ''}`} key={k} data-day={k}>
                 <strong>
                   {WEEKDAYS[i]} {d.getMonth() + 1}/{d.getDate()}
                 </strong>
-                {rules
-                  .filter((r) => r.weekday === weekday && r.validFrom <= k && (!r.validTo || r.validTo >= k))
-                  .map((r) => (
-                    <div className="slot" key={`${r.start}-${r.mode}`} title={`${r.mode} · ${r.sessionMinutes} min`}>
-                      {r.start}–{r.end} {r.mode === 'REMOTE' ? '远程' : '现场'}
-                    </div>
-                  ))}
+                {daysOff.has(k) ? (
+                  <div className="dayoff" data-dayoff={k}>
+                    <T zh="停诊" en="Day off" />
+                  </div>
+                ) : null}
+                {(windows.get(k) ?? []).map((w) => (
+                  <div
+                    className={`slot${w.extra ? ' extra' : ''}`}
+                    key={`${w.start}-${w.mode}`}
+                    data-window={w.start}
+                    data-end={w.end}
+                    data-mode={w.mode}
+                    data-extra={String(w.extra)}
+                    title={`${w.mode === 'REMOTE' ? 'Remote' : 'On site'} · ${w.sessionMinutes} min${w.extra ? ' · extra window' : ''}`}
+                  >
+                    {hhmm(w.start)}–{hhmm(w.end) === '00:00' ? '24:00' : hhmm(w.end)} {w.mode === 'REMOTE' ? '远程' : '现场'}
+                    {w.extra ? ' 加诊' : ''}
+                  </div>
+                ))}
                 {(bookings.get(k) ?? []).map((c) => (
-                  <div className="booking" key={c.id} data-booking={c.number}>
-                    {new Date(c.scheduledStart!).toTimeString().slice(0, 5)} {c.number}
+                  <div
+                    className={`booking${CLOSED_STATES.includes(c.state) ? ' closed' : ''}`}
+                    key={c.id}
+                    data-booking={c.number}
+                    data-state={c.state}
+                    title={CONSULTATION_STATE_LABELS[c.state]?.[1] ?? c.state}
+                  >
+                    {hhmm(c.scheduledStart!)} {c.number}
                   </div>
                 ))}
               </div>
@@ -97,9 +201,45 @@ export function ConsultationsView() {
           })}
         </div>
       </section>
+      <section aria-labelledby="requests-title">
+        <h2 id="requests-title">
+          <T zh="待预约的会诊申请" en="Requests awaiting booking" /> <span data-testid="request-count">{requests.length}</span>
+        </h2>
+        <div className="scroll">
+          <table data-testid="requests">
+            <thead>
+              <tr>
+                <th><T zh="单号" en="Number" /></th>
+                <th><T zh="类型" en="Kind" /></th>
+                <th><T zh="紧急程度" en="Urgency" /></th>
+                <th><T zh="申请机构" en="Requested by" /></th>
+                <th><T zh="指定专家" en="Named experts" /></th>
+                <th><T zh="目的" en="Purpose" /></th>
+                <th><T zh="申请时间" en="Requested" /></th>
+              </tr>
+            </thead>
+            <tbody>
+              {requests.map((c) => (
+                <tr key={c.id} data-number={c.number}>
+                  <td>{c.number}</td>
+                  <td><Label table={CONSULTATION_KIND_LABELS} code={c.kind} /></td>
+                  <td><Label table={URGENCY_LABELS} code={c.urgency} /></td>
+                  <td>{c.requestingInstitution?.name}</td>
+                  <td>
+                    {c.experts.filter((e) => e.named).map((e) => e.expert?.name).join('、') ||
+                      (c.requestedSpecialty ? `${c.requestedSpecialty}` : '—')}
+                  </td>
+                  <td>{c.purpose}</td>
+                  <td>{formatTime(c.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
       <div className="split">
         <section className="scroll" aria-labelledby="consultations-title">
-          <h2 id="consultations-title"><T zh="会诊" en="Consultations" /></h2>
+          <h2 id="consultations-title"><T zh="会诊与会话状态" en="Consultations and sessions" /></h2>
           <table data-testid="consultations">
             <thead>
               <tr>
@@ -109,23 +249,25 @@ export function ConsultationsView() {
                 <th><T zh="申请机构" en="Requested by" /></th>
                 <th><T zh="时间" en="Scheduled" /></th>
                 <th><T zh="状态" en="State" /></th>
+                <th><T zh="会话" en="Session" /></th>
               </tr>
             </thead>
             <tbody>
               {nodes.map((c) => (
-                <tr key={c.id} data-number={c.number} className={OPEN_STATES.includes(c.state) ? '' : 'closed'}>
+                <tr key={c.id} data-number={c.number} data-state={c.state} className={OPEN_STATES.includes(c.state) ? '' : 'closed'}>
                   <td>{c.number}</td>
                   <td><Label table={CONSULTATION_KIND_LABELS} code={c.kind} /></td>
                   <td>{c.patient?.name ?? '—'}</td>
                   <td>{c.requestingInstitution?.name}</td>
                   <td>{formatTime(c.scheduledStart)}</td>
                   <td><Label table={CONSULTATION_STATE_LABELS} code={c.state} /></td>
+                  <SessionState c={c} now={now} />
                 </tr>
               ))}
             </tbody>
           </table>
           <p>
-            <T zh="待处理申请" en="Open requests" />: <span data-testid="open-requests">{requests.length}</span>
+            <T zh="未结束" en="Open" />: <span data-testid="open-requests">{open.length}</span>
           </p>
         </section>
         <Chart

@@ -197,7 +197,10 @@ export function DrugsView({ roles }: ViewProps) {
         </div>
       </section>
       <section aria-labelledby="supply-title">
-        <h2 id="supply-title"><T zh="缺药登记" en="Supply requests" /></h2>
+        <h2 id="supply-title">
+          <T zh="缺药登记" en="Supply requests" />{' '}
+          <span data-testid="supply-count">{supply.data?.supplyRequests.nodes.length ?? 0}</span>
+        </h2>
         <div className="scroll">
           <table data-testid="supply">
             <thead>
@@ -212,7 +215,7 @@ export function DrugsView({ roles }: ViewProps) {
             </thead>
             <tbody>
               {(supply.data?.supplyRequests.nodes ?? []).map((s) => (
-                <tr key={s.id} data-number={s.number}>
+                <tr key={s.id} data-number={s.number} data-state={s.state}>
                   <td>{s.number}</td>
                   <td>{s.requestingInstitution?.name}</td>
                   <td>{s.formularyItem?.genericName} {s.formularyItem?.spec}</td>

@@ -83,6 +83,8 @@ export interface Window {
   end: number;
   sessionMinutes: number;
   mode: SessionMode;
+  /** From a date's extra window (加诊) rather than a weekly rule. */
+  extra: boolean;
 }
 
 /**
@@ -159,6 +161,7 @@ export function windows(
         end: localInstant(date, r.end, timeZone),
         sessionMinutes: r.sessionMinutes,
         mode: r.mode,
+        extra: false,
       });
     }
     for (const e of exceptions) {
@@ -168,6 +171,7 @@ export function windows(
         end: localInstant(date, e.end, timeZone),
         sessionMinutes: e.sessionMinutes,
         mode: e.mode,
+        extra: true,
       });
     }
   }

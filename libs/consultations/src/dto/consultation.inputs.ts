@@ -87,6 +87,12 @@ export class PublishAvailabilityInput {
 }
 
 @ArgsType()
+export class AvailabilityWindowsArgs {
+  @Field(() => Date) @Type(() => Date) @IsDate() from!: Date;
+  @Field(() => Date) @Type(() => Date) @IsDate() to!: Date;
+}
+
+@ArgsType()
 export class AvailableSlotsArgs {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() expertId?: string;
   @Field(() => String, { nullable: true, description: '专科 Specialty' })

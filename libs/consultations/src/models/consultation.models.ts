@@ -37,6 +37,18 @@ export class AvailabilityExceptionModel {
   @Field(() => SessionModeValue, { nullable: true }) mode!: SessionModeValue | null;
 }
 
+@ObjectType('AvailabilityWindow', {
+  description: '出诊时段(每周规则与例外展开后) An offered window, weekly rules and exceptions applied',
+})
+export class AvailabilityWindowModel {
+  @Field(() => Date) start!: Date;
+  @Field(() => Date) end!: Date;
+  @Field(() => Int) sessionMinutes!: number;
+  @Field(() => SessionModeValue) mode!: SessionModeValue;
+  @Field(() => Boolean, { description: '加诊(例外)而非每周规则 An extra window, not a weekly rule' })
+  extra!: boolean;
+}
+
 @ObjectType('ExpertAvailability', { description: '专家出诊安排 An expert schedule' })
 export class ExpertAvailabilityModel {
   @Field(() => ID) expertId!: string;

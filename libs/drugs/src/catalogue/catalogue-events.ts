@@ -1,3 +1,5 @@
+import { Audience, Role } from '@yg/core';
+import { InstitutionKind } from '@yg/network';
 import type { DomainEvent } from '@yg/outbox';
 import { rooms } from '@yg/realtime';
 import type { DrugCatalogueImportEntity } from '../entities/catalogue.entities';
@@ -19,6 +21,15 @@ export const CATALOGUE_PUSH = {
   MAPPING_UPDATED: 'catalogue.mapping.updated',
   STOCK_UPDATED: 'catalogue.stock.updated',
 } as const;
+
+/**
+ * Who works every member's review queue besides the member itself (see CatalogueAccess): the
+ * lead hospital's pharmacists and the consortium's admins.
+ */
+const REVIEWERS: Audience[] = [
+  { institutionKinds: [InstitutionKind.GENERAL_HOSPITAL], roles: [Role.PHARMACIST] },
+  { tenantRoles: [Role.CONSORTIUM_ADMIN] },
+];
 
 export interface ImportProgress {
   id: string;
@@ -111,6 +122,7 @@ export function mappingChangedEvent(
     push: [
       {
         rooms: [rooms.institution(institutionId)],
+        audience: REVIEWERS,
         event: CATALOGUE_PUSH.MAPPING_UPDATED,
         data: {
           institutionId,

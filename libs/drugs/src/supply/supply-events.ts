@@ -101,6 +101,8 @@ export function supplyEvent(
     push: [
       {
         rooms: [rooms.institution(s.requestingInstitutionId), rooms.institution(s.supplyingInstitutionId)],
+        // Consortium admins list every request, wherever they sit.
+        audience: consortium,
         event: 'supply.updated',
         data: { id: s.id, number: s.number, state: s.state, type, at: at.toISOString() },
       },

@@ -20,7 +20,7 @@ interface CreatedRow {
 /**
  * Turns an event's notification intents into inbox rows (one per event, recipient and kind,
  * enforced by a unique key), outside-channel deliveries (through the outbox, so none is lost),
- * and live pushes after commit.
+ * and live pushes after commit (to rooms, and to the users of a push's audience).
  */
 @Injectable()
 export class NotificationFanout implements OnModuleInit {
@@ -39,9 +39,18 @@ export class NotificationFanout implements OnModuleInit {
   async handle(event: DomainEvent, messageId: string): Promise<void> {
     if (!event.notify?.length && !event.push?.length) return;
     const created: CreatedRow[] = [];
+    const pushes: { rooms: string[]; event: string; data: unknown }[] = [];
     const firstTime = await this.bus.once(messageId, HANDLER, async (em) => {
       for (const intent of event.notify ?? []) {
         created.push(...(await this.createFor(em, event, messageId, intent)));
+      }
+      for (const p of event.push ?? []) {
+        const users = p.audience?.length ? await this.audience.resolve(em, event.tenantId, p.audience) : [];
+        pushes.push({
+          rooms: [...p.rooms, ...users.map((u) => rooms.user(u.id))],
+          event: p.event,
+          data: p.data,
+        });
       }
     });
     if (!firstTime) return;
@@ -56,7 +65,8 @@ export class NotificationFanout implements OnModuleInit {
       };
       this.emitter.emit([rooms.user(n.recipient_user_id)], 'notification', pushed);
     }
-    for (const p of event.push ?? []) this.emitter.emit(p.rooms, p.event, p.data);
+    // One emit per push: a socket in several of its rooms gets it once.
+    for (const p of pushes) this.emitter.emit(p.rooms, p.event, p.data);
   }
 
   private async createFor(
