@@ -12,7 +12,7 @@
  * worker beside the api (it drains the outbox the creates fill). The resident memory of the api
  * (and worker) is sampled during the runs. Results go to bench/results/.
  */
-import { execSync, spawn } from 'node:child_process';
+import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -31,16 +31,19 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const API_PORT = 4200;
-const BASE_PORT = 4100;
-const BASE_EXPRESS_PORT = 4101;
+// BENCH_PORT moves all three when another benchmark holds the defaults.
+const API_PORT = Number(process.env.BENCH_PORT ?? 4200);
+const BASE_PORT = API_PORT - 100;
+const BASE_EXPRESS_PORT = API_PORT - 99;
 const SCENARIOS = new Set(
   (process.env.BENCH_SCENARIOS ?? 'p0,create,worklist').split(',').map((x) => x.trim()),
 );
 const WITH_WORKER = process.env.BENCH_WORKER === '1';
 const WORKER_MAIN = 'dist/apps/worker/apps/worker/src/main.js';
 
-const env = benchEnv(DB_NAME, 'ygbench');
+// Set both (and BENCH_PORT) to run beside another benchmark on the same machine.
+const QUEUE_PREFIX = process.env.BENCH_QUEUE_PREFIX ?? 'ygbench';
+const env = benchEnv(DB_NAME, QUEUE_PREFIX);
 
 interface Server {
   port: number;
@@ -146,30 +149,53 @@ async function prepare() {
 
 async function main() {
   if (!existsSync(resolve(ROOT, API_MAIN))) execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
-  execSync(`redis-cli --scan --pattern 'ygbench*' | xargs -r redis-cli del > /dev/null`, {
+  execSync(`redis-cli --scan --pattern '${QUEUE_PREFIX}*' | xargs -r redis-cli del > /dev/null`, {
     shell: '/bin/bash',
   });
   const { ds, rowId } = await prepare();
   mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
-  const api = await startServer('api', apiArgs(), `http://127.0.0.1:${API_PORT}/health/live`, {
-    ...env,
-    PORT: String(API_PORT),
-  });
-  const base = await startServer(
-    'baseline',
-    ['-r', '@swc-node/register', 'bench/baseline-server.ts'],
-    `http://127.0.0.1:${BASE_PORT}/`,
-    { ...env, PORT: String(BASE_PORT) },
+  // Servers never outlive the run, whatever fails first.
+  const children: ChildProcess[] = [];
+  process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
+  const keep = <T extends ChildProcess | undefined>(c: T): T => {
+    if (c) children.push(c);
+    return c;
+  };
+  const api = keep(
+    // The metrics listener off: its default port may be another benchmark's.
+    await startServer('api', apiArgs(), `http://127.0.0.1:${API_PORT}/health/live`, {
+      ...env,
+      PORT: String(API_PORT),
+      METRICS_PORT: '0',
+    }),
   );
-  const baseExpress = SCENARIOS.has('p0')
-    ? await startServer(
-        'baseline-express',
-        ['-r', '@swc-node/register', 'bench/baseline-server.ts'],
-        `http://127.0.0.1:${BASE_EXPRESS_PORT}/`,
-        { ...env, PORT: String(BASE_EXPRESS_PORT), BASELINE_HTTP: 'express' },
-      )
-    : undefined;
-  const worker = WITH_WORKER ? await startWorker({ ...env, WORKER_METRICS_PORT: '0' }) : undefined;
+  const base = keep(
+    await startServer(
+      'baseline',
+      ['-r', '@swc-node/register', 'bench/baseline-server.ts'],
+      `http://127.0.0.1:${BASE_PORT}/`,
+      { ...env, PORT: String(BASE_PORT) },
+    ),
+  );
+  const baseExpress = keep(
+    SCENARIOS.has('p0')
+      ? await startServer(
+          'baseline-express',
+          ['-r', '@swc-node/register', 'bench/baseline-server.ts'],
+          `http://127.0.0.1:${BASE_EXPRESS_PORT}/`,
+          { ...env, PORT: String(BASE_EXPRESS_PORT), BASELINE_HTTP: 'express' },
+        )
+      : undefined,
+  );
+  const worker = keep(
+    WITH_WORKER
+      ? await startWorker({
+          ...env,
+          WORKER_METRICS_PORT: '0',
+          AUDIT_CHECKPOINT_DIR: resolve(ROOT, 'bench/results/checkpoints'),
+        })
+      : undefined,
+  );
   const rss: number[] = [];
   const workerRss: number[] = [];
   const sampler = setInterval(() => {
@@ -310,6 +336,7 @@ async function startWorker(workerEnv: NodeJS.ProcessEnv) {
     if (readFileSync(log, 'utf8').includes('worker ready')) return child;
     await new Promise((r) => setTimeout(r, 250));
   }
+  child.kill('SIGTERM');
   throw new Error(`worker not ready in 60 s; see ${log}`);
 }
 
