@@ -1,9 +1,14 @@
 /**
  * The baseline: the smallest Apollo server that does one INSERT or one SELECT by key against
  * the same Postgres, with the same pool size. What the real api is measured against.
+ * BASELINE_HTTP=express serves it through express 5 and Apollo's express integration (with
+ * express's JSON body parser) instead of Apollo's standalone server on Node's http: the floor
+ * of the HTTP adapter the api uses.
  */
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
 import { Pool } from 'pg';
 
 const pool = new Pool({
@@ -33,8 +38,17 @@ const resolvers = {
 };
 
 async function main() {
+  const port = Number(process.env.PORT ?? 4100);
   const server = new ApolloServer({ typeDefs, resolvers });
-  const { url } = await startStandaloneServer(server, { listen: { port: Number(process.env.PORT ?? 4100) } });
+  if (process.env.BASELINE_HTTP === 'express') {
+    await server.start();
+    const app = express();
+    app.use('/graphql', express.json(), expressMiddleware(server));
+    app.get('/', (_req, res) => void res.send('ok'));
+    app.listen(port, () => process.stdout.write(`baseline (express) ready at ${port}\n`));
+    return;
+  }
+  const { url } = await startStandaloneServer(server, { listen: { port } });
   process.stdout.write(`baseline ready ${url}\n`);
 }
 

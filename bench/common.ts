@@ -2,6 +2,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { openSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..');
@@ -77,6 +78,13 @@ export async function startServer(
   readyUrl: string,
   env: NodeJS.ProcessEnv,
 ): Promise<ChildProcess> {
+  // Another process on the port would answer the readiness check and take the load.
+  const port = Number(new URL(readyUrl).port);
+  await new Promise<void>((ok, fail) => {
+    const probe = createServer()
+      .once('error', () => fail(new Error(`${name}: port ${port} is taken (another benchmark?)`)))
+      .listen(port, () => probe.close(() => ok()));
+  });
   const log = openSync(resolve(ROOT, `bench/results/${name}.log`), 'w');
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, log] });
   for (let i = 0; i < 240; i++) {
@@ -89,5 +97,6 @@ export async function startServer(
     if (up) return child;
     await new Promise((r) => setTimeout(r, 250));
   }
+  child.kill('SIGTERM');
   throw new Error(`${name} not ready in 60 s; see bench/results/${name}.log`);
 }

@@ -4,12 +4,16 @@
  *   npm run bench            (builds first if dist/ is missing)
  *
  * Scenarios, each repeated RUNS times with a warm-up, medians reported:
+ *   P0: `{ __typename }`           vs  the same on the baseline (the fixed cost of a request), and
+ *       on the baseline served through express 5 (the floor of the api's HTTP adapter)
  *   createReferral (submit: true)  vs  baseline insertRow (one INSERT)
  *   coordinator worklist, 50 rows  vs  baseline row(id)   (one SELECT by key)
- * The api's resident memory is sampled during the runs. Results go to bench/results/.
+ * BENCH_SCENARIOS=p0,create,worklist picks some (all by default). BENCH_WORKER=1 also runs the
+ * worker beside the api (it drains the outbox the creates fill). The resident memory of the api
+ * (and worker) is sampled during the runs. Results go to bench/results/.
  */
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ChildProcess, execSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -27,13 +31,29 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const API_PORT = 4200;
-const BASE_PORT = 4100;
+// BENCH_PORT moves all three when another benchmark holds the defaults.
+const API_PORT = Number(process.env.BENCH_PORT ?? 4200);
+const BASE_PORT = API_PORT - 100;
+const BASE_EXPRESS_PORT = API_PORT - 99;
+const SCENARIOS = new Set(
+  (process.env.BENCH_SCENARIOS ?? 'p0,create,worklist').split(',').map((x) => x.trim()),
+);
+const WITH_WORKER = process.env.BENCH_WORKER === '1';
+const WORKER_MAIN = 'dist/apps/worker/apps/worker/src/main.js';
 
-const env = benchEnv(DB_NAME, 'ygbench');
+// Set both (and BENCH_PORT) to run beside another benchmark on the same machine.
+const QUEUE_PREFIX = process.env.BENCH_QUEUE_PREFIX ?? 'ygbench';
+const env = benchEnv(DB_NAME, QUEUE_PREFIX);
+
+interface Server {
+  port: number;
+  pid: number;
+}
 
 interface RunResult {
   rps: number;
+  /** CPU time (user + system) the server process spent per request, in µs. */
+  cpuUsPerReq: number;
   p50: number;
   p99: number;
   requests: number;
@@ -52,7 +72,20 @@ async function gql(port: number, query: string, variables: Record<string, unknow
   return body.data!;
 }
 
-async function load(port: number, body: string, token?: string, duration = DURATION): Promise<RunResult> {
+/** User + system CPU time a process has used so far, in µs (from /proc: clock ticks of 10 ms). */
+function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+async function load(
+  port: number,
+  pid: number,
+  body: string,
+  token?: string,
+  duration = DURATION,
+): Promise<RunResult> {
+  const cpuBefore = cpuUs(pid);
   const r = await autocannon({
     url: `http://127.0.0.1:${port}/graphql`,
     connections: CONNECTIONS,
@@ -63,6 +96,7 @@ async function load(port: number, body: string, token?: string, duration = DURAT
   });
   return {
     rps: r.requests.average,
+    cpuUsPerReq: (cpuUs(pid) - cpuBefore) / Math.max(r.requests.total, 1),
     p50: r.latency.p50,
     p99: r.latency.p99,
     requests: r.requests.total,
@@ -77,13 +111,14 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-async function scenario(name: string, port: number, body: string, token?: string) {
-  await load(port, body, token, WARMUP);
+async function scenario(name: string, server: Server, body: string, token?: string) {
+  await load(server.port, server.pid, body, token, WARMUP);
   const runs: RunResult[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await load(port, body, token));
+  for (let i = 0; i < RUNS; i++) runs.push(await load(server.port, server.pid, body, token));
   const summary = {
     name,
     rps: median(runs.map((r) => r.rps)),
+    cpuUsPerReq: median(runs.map((r) => r.cpuUsPerReq)),
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
     non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
@@ -91,7 +126,7 @@ async function scenario(name: string, port: number, body: string, token?: string
     runs,
   };
   process.stdout.write(
-    `${name.padEnd(28)} ${summary.rps.toFixed(0).padStart(6)} req/s  p50 ${summary.p50} ms  p99 ${summary.p99} ms  non2xx ${summary.non2xx}  errors ${summary.errors}\n`,
+    `${name.padEnd(32)} ${summary.rps.toFixed(0).padStart(6)} req/s  ${summary.cpuUsPerReq.toFixed(0).padStart(5)} µs CPU/req  p50 ${summary.p50} ms  p99 ${summary.p99} ms  non2xx ${summary.non2xx}  errors ${summary.errors}\n`,
   );
   return summary;
 }
@@ -114,23 +149,59 @@ async function prepare() {
 
 async function main() {
   if (!existsSync(resolve(ROOT, API_MAIN))) execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
-  execSync(`redis-cli --scan --pattern 'ygbench*' | xargs -r redis-cli del > /dev/null`, {
+  execSync(`redis-cli --scan --pattern '${QUEUE_PREFIX}*' | xargs -r redis-cli del > /dev/null`, {
     shell: '/bin/bash',
   });
   const { ds, rowId } = await prepare();
   mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
-  const api = await startServer('api', apiArgs(), `http://127.0.0.1:${API_PORT}/health/live`, {
-    ...env,
-    PORT: String(API_PORT),
-  });
-  const base = await startServer(
-    'baseline',
-    ['-r', '@swc-node/register', 'bench/baseline-server.ts'],
-    `http://127.0.0.1:${BASE_PORT}/`,
-    { ...env, PORT: String(BASE_PORT) },
+  // Servers never outlive the run, whatever fails first.
+  const children: ChildProcess[] = [];
+  process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
+  const keep = <T extends ChildProcess | undefined>(c: T): T => {
+    if (c) children.push(c);
+    return c;
+  };
+  const api = keep(
+    // The metrics listener off: its default port may be another benchmark's.
+    await startServer('api', apiArgs(), `http://127.0.0.1:${API_PORT}/health/live`, {
+      ...env,
+      PORT: String(API_PORT),
+      METRICS_PORT: '0',
+    }),
+  );
+  const base = keep(
+    await startServer(
+      'baseline',
+      ['-r', '@swc-node/register', 'bench/baseline-server.ts'],
+      `http://127.0.0.1:${BASE_PORT}/`,
+      { ...env, PORT: String(BASE_PORT) },
+    ),
+  );
+  const baseExpress = keep(
+    SCENARIOS.has('p0')
+      ? await startServer(
+          'baseline-express',
+          ['-r', '@swc-node/register', 'bench/baseline-server.ts'],
+          `http://127.0.0.1:${BASE_EXPRESS_PORT}/`,
+          { ...env, PORT: String(BASE_EXPRESS_PORT), BASELINE_HTTP: 'express' },
+        )
+      : undefined,
+  );
+  const worker = keep(
+    WITH_WORKER
+      ? await startWorker({
+          ...env,
+          WORKER_METRICS_PORT: '0',
+          AUDIT_CHECKPOINT_DIR: resolve(ROOT, 'bench/results/checkpoints'),
+        })
+      : undefined,
   );
   const rss: number[] = [];
-  const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
+  const workerRss: number[] = [];
+  const sampler = setInterval(() => {
+    rss.push(rssMb(api.pid!));
+    if (worker) workerRss.push(rssMb(worker.pid!));
+  }, 250);
   try {
     const login = async (u: string) =>
       (
@@ -169,6 +240,7 @@ async function main() {
       query: `{ referrals(box: INCOMING, first: 50) { nodes { id number state urgency dueAt responseDueAt
                 patient { name sex birthYear } fromInstitution { name } toInstitution { name } } pageInfo { endCursor } } }`,
     });
+    const typenameBody = JSON.stringify({ query: '{ __typename }' });
     const insertBody = JSON.stringify({
       query: `mutation { insertRow(payload: "转诊单 benchmark payload") }`,
     });
@@ -183,16 +255,34 @@ async function main() {
     await gql(BASE_PORT, JSON.parse(insertBody).query, {});
     await gql(BASE_PORT, JSON.parse(selectBody).query, JSON.parse(selectBody).variables);
 
-    const measured = [
-      await scenario('baseline INSERT', BASE_PORT, insertBody),
-      await scenario('createReferral', API_PORT, createBody, village),
-      await scenario('baseline SELECT by key', BASE_PORT, selectBody),
+    const apiServer: Server = { port: API_PORT, pid: api.pid! };
+    const bare: Server = { port: BASE_PORT, pid: base.pid! };
+    const results: Record<string, Awaited<ReturnType<typeof scenario>>> = {};
+    if (SCENARIOS.has('p0')) {
+      // No token: the fixed path every request takes, without a session lookup.
+      results.baseTypename = await scenario('baseline { __typename }', bare, typenameBody);
+      results.expressTypename = await scenario(
+        'express baseline { __typename }',
+        {
+          port: BASE_EXPRESS_PORT,
+          pid: baseExpress!.pid!,
+        },
+        typenameBody,
+      );
+      results.typename = await scenario('api { __typename }', apiServer, typenameBody);
+    }
+    if (SCENARIOS.has('create')) {
+      results.insert = await scenario('baseline INSERT', bare, insertBody);
+      results.create = await scenario('createReferral', apiServer, createBody, village);
+    }
+    if (SCENARIOS.has('worklist')) {
+      results.select = await scenario('baseline SELECT by key', bare, selectBody);
       // The create runs grow referral from 0 to thousands of rows within a minute, faster than
       // autovacuum's first look; a live table has statistics, so give it them before reading.
-      await ds.query('ANALYZE referral, patient, institution').then(() => null),
-      await scenario('worklist (50 rows)', API_PORT, worklistBody, coordinator),
-    ];
-    const results = measured.filter((r) => r !== null);
+      await ds.query('ANALYZE referral, patient, institution');
+      results.worklist = await scenario('worklist (50 rows)', apiServer, worklistBody, coordinator);
+    }
+    const ratio = (a?: { rps: number }, b?: { rps: number }) => (a && b ? a.rps / b.rps : null);
     const [{ n: referrals }] = await ds.query(`SELECT count(*)::int AS n FROM referral`);
     const [{ n: steps }] = await ds.query(`SELECT count(*)::int AS n FROM referral_step`);
     const report = {
@@ -201,27 +291,53 @@ async function main() {
       settings: { connections: CONNECTIONS, durationS: DURATION, warmupS: WARMUP, runs: RUNS },
       results,
       ratios: {
-        createVsInsert: results[1].rps / results[0].rps,
-        worklistVsSelect: results[3].rps / results[2].rps,
+        typenameVsBare: ratio(results.typename, results.baseTypename),
+        expressTypenameVsBare: ratio(results.expressTypename, results.baseTypename),
+        createVsInsert: ratio(results.create, results.insert),
+        worklistVsSelect: ratio(results.worklist, results.select),
       },
       apiRssMb: { max: Math.max(...rss), median: median(rss) },
+      workerRssMb: worker ? { max: Math.max(...workerRss), median: median(workerRss) } : null,
       referralsInDb: referrals,
       stepsInDb: steps,
     };
     const file = resolve(ROOT, `bench/results/${report.at.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2));
+    const pct = (r: number | null) => (r === null ? '–' : `${(r * 100).toFixed(0)} %`);
     process.stdout.write(
-      `\ncreateReferral / INSERT = ${(report.ratios.createVsInsert * 100).toFixed(0)} %` +
-        `   worklist / SELECT = ${(report.ratios.worklistVsSelect * 100).toFixed(0)} %` +
-        `   api RSS max ${report.apiRssMb.max.toFixed(0)} MB\n` +
-        `referrals created: ${referrals} (steps ${steps})\nwrote ${file}\n`,
+      `\n{ __typename } api / bare = ${pct(report.ratios.typenameVsBare)}` +
+        ` (express baseline / bare = ${pct(report.ratios.expressTypenameVsBare)})` +
+        `   createReferral / INSERT = ${pct(report.ratios.createVsInsert)}` +
+        `   worklist / SELECT = ${pct(report.ratios.worklistVsSelect)}\n` +
+        `api RSS max ${report.apiRssMb.max.toFixed(0)} MB` +
+        (report.workerRssMb ? `   worker RSS max ${report.workerRssMb.max.toFixed(0)} MB` : '') +
+        `\nreferrals created: ${referrals} (steps ${steps})\nwrote ${file}\n`,
     );
   } finally {
     clearInterval(sampler);
     api.kill('SIGTERM');
     base.kill('SIGTERM');
+    worker?.kill('SIGTERM');
+    baseExpress?.kill('SIGTERM');
     await ds.destroy();
   }
+}
+
+/** The built worker as `npm run start:worker` runs it; ready once its log says so. */
+async function startWorker(workerEnv: NodeJS.ProcessEnv) {
+  const log = resolve(ROOT, 'bench/results/worker.log');
+  const child = spawn(process.execPath, [WORKER_MAIN], {
+    cwd: ROOT,
+    env: workerEnv,
+    stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')],
+  });
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`worker exited ${child.exitCode}; see ${log}`);
+    if (readFileSync(log, 'utf8').includes('worker ready')) return child;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`worker not ready in 60 s; see ${log}`);
 }
 
 main().catch((err) => {

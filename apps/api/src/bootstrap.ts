@@ -25,6 +25,9 @@ export async function createApiApp(config: AppConfig, opts: ProcessOptions = {})
   app.useBodyParser('urlencoded', { extended: true });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // Every answer here is per user and never revalidated; hashing each body for an ETag was
+  // pure cost. The console's static files keep theirs (serve-static makes its own).
+  app.set('etag', false);
   app.enableShutdownHooks();
   const io = new RedisIoAdapter(app, config);
   app.useWebSocketAdapter(io);
