@@ -9,6 +9,7 @@ import { PatientsModule } from '@yg/patients';
 import { ReferralEntity } from './entities/referral.entity';
 import { ReferralStepEntity } from './entities/referral-step.entity';
 import { ReferralsService } from './referrals.service';
+import { ReferralCreationRepository } from './referral-creation.repository';
 import { ReferralQueries } from './referral-queries.service';
 import { ReferralAccess } from './referral-access.service';
 import { ReferralRecorder } from './referral-recorder.service';
@@ -36,6 +37,7 @@ const shared = [
     ReferralSettingsService,
     ReferralsResolver,
     ReferralSubmissionHooks,
+    ReferralCreationRepository,
   ],
   exports: [ReferralsService, ReferralQueries, ReferralSubmissionHooks],
 })

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -13,7 +13,9 @@ import {
   yearIn,
 } from '@yg/core';
 import { NetworkService } from '@yg/network';
-import { PatientsService } from '@yg/patients';
+import { PatientsService, seesEveryPatient } from '@yg/patients';
+import { AuditService } from '@yg/audit';
+import { OutboxService } from '@yg/outbox';
 import { canonicalJson } from '@yg/audit/domain/chain';
 import { ReferralEntity } from './entities/referral.entity';
 import {
@@ -31,6 +33,12 @@ import { ReferralEventType } from './domain/referral-events';
 import { ReferralRecorder, StepRecord, TimerJob } from './referral-recorder.service';
 import { ReferralAccess } from './referral-access.service';
 import { ReferralSubmissionHooks } from './hooks/submission-hooks';
+import {
+  CreationFacts,
+  CreationRows,
+  NUMBER_MARK,
+  ReferralCreationRepository,
+} from './referral-creation.repository';
 
 /** How far in the past an appointment may be entered (late data entry), in ms. */
 const APPOINTMENT_PAST_TOLERANCE_MS = 60 * 60 * 1000;
@@ -50,103 +58,120 @@ export class ReferralsService {
     private readonly access: ReferralAccess,
     private readonly clock: Clock,
     private readonly hooks: ReferralSubmissionHooks,
+    private readonly creation: ReferralCreationRepository,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
+  /**
+   * Two statements: one read of everything the referral is checked against, then one write of
+   * the referral and all it leaves behind (`create_referral`), atomic on its own. A transaction
+   * is opened only when a submission hook has work to do in it (a medication plan).
+   */
   async create(user: AuthUser, input: CreateReferralInput): Promise<ReferralEntity> {
     const { idempotencyKey, ...content } = input;
     const contentHash = createHash('sha256').update(canonicalJson(content)).digest('hex');
-    const existing = idempotencyKey ? await this.byIdempotencyKey(user, idempotencyKey, contentHash) : null;
-    if (existing) return existing;
-
-    const created = await this.dataSource.transaction(async (em) => {
-      const now = this.clock.now();
-      await this.validateContent(em, user, input);
-      const consortium = await this.network.consortium(user.tenantId, em);
-      const year = yearIn(consortium.timeZone, now);
-      const [{ n }] = await em.query(`SELECT next_document_number('refno', $1, $2) AS n`, [
-        user.tenantId,
-        year,
-      ]);
-      const number = `ZZ-${year}-${String(n).padStart(6, '0')}`;
-      const r = em.create(ReferralEntity, {
-        tenantId: user.tenantId,
-        number,
-        direction: input.direction,
-        state: ReferralState.DRAFT,
-        urgency: input.urgency,
-        urgencyRank: URGENCY_RANK[input.urgency],
-        patientId: input.patientId,
-        fromInstitutionId: user.institutionId,
-        fromPractitionerId: input.fromPractitionerId ?? user.practitionerId,
-        fromUserId: user.id,
-        contactPhone: input.contactPhone,
-        toInstitutionId: input.toInstitutionId,
-        toDepartmentId: input.toDepartmentId ?? null,
-        // Stored as written: the national clinical edition uses a lower-case x (I10.x00x002).
-        diagnosisCode: input.diagnosisCode,
-        diagnosisName: input.diagnosisName.trim(),
-        purpose: input.purpose.trim(),
-        clinicalSummary: input.clinicalSummary.trim(),
-        attentionNotes: input.attentionNotes?.trim() || null,
-        attachments: input.attachments.map((a) => ({ name: a.name, type: a.type, uri: a.uri })),
-        insuranceType: input.insuranceType,
-        dischargeSummary: input.dischargeSummary?.trim() || null,
-        rehabPlan: input.rehabPlan?.trim() || null,
-        medicationPlan: input.medicationPlan.map((m) => ({ ...m })),
-        dueAt: now,
-        escalationLevel: 0,
-        submittedAt: null,
-        responseDueAt: null,
-        resubmissionOf: input.resubmissionOf ?? null,
-        idempotencyKey: idempotencyKey ?? null,
-        contentHash,
-      });
-      if (input.submit) {
-        this.assertDownContent(r);
-        const due = new Date(
-          now.getTime() + referralSettings(consortium.settings).responseSeconds[r.urgency] * 1000,
-        );
-        Object.assign(r, {
-          state: ReferralState.SUBMITTED,
-          submittedAt: now,
-          responseDueAt: due,
-          dueAt: due,
-        });
-      }
-      // Parallel retries of one key: one insert wins, the others find it below.
-      const inserted: { id: string }[] = await em.query(
-        `INSERT INTO referral (${INSERT_COLUMNS.map((c) => c[0]).join(', ')})
-         VALUES (${INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-         ON CONFLICT ON CONSTRAINT referral_idempotency DO NOTHING
-         RETURNING id, created_at AS "createdAt", updated_at AS "updatedAt"`,
-        INSERT_COLUMNS.map(([, read]) => read(r)),
-      );
-      if (!inserted.length) return null;
-      Object.assign(r, inserted[0]);
-      const createStep: StepRecord = {
-        action: 'create',
-        from: null,
-        to: ReferralState.DRAFT,
-        details: { direction: r.direction, urgency: r.urgency, resubmissionOf: r.resubmissionOf },
-      };
-      if (!input.submit) {
-        await this.recorder.record(em, r, user, now, createStep);
-      } else {
-        // Created and submitted in one go: one insert, one batch of timeline/audit/outbox rows.
-        await this.patients.grantAccess(em, r.tenantId, r.patientId, r.toInstitutionId, `referral:${r.id}`);
-        await this.recorder.record(
-          em,
-          r,
-          user,
-          now,
-          [createStep, { action: 'submit', from: ReferralState.DRAFT, event: 'referral.submitted' }],
-          [{ name: JOBS.REFERRAL_RESPONSE_DUE, runAt: r.responseDueAt!, level: 1 }],
-        );
-        await this.hooks.submitted(em, r, { actor: user, at: now });
-      }
-      return r;
+    const facts = await this.creation.facts({
+      tenantId: user.tenantId,
+      institutionId: user.institutionId,
+      tenantWide: seesEveryPatient(user),
+      idempotencyKey: idempotencyKey ?? null,
+      patientId: input.patientId,
+      toInstitutionId: input.toInstitutionId,
+      toDepartmentId: input.toDepartmentId ?? null,
+      fromPractitionerId: input.fromPractitionerId ?? null,
+      resubmissionOf: input.resubmissionOf ?? null,
     });
-    if (created) return created;
+    if (facts.existing) {
+      assertSameContent(facts.existing, contentHash);
+      return this.dataSource.getRepository(ReferralEntity).findOneByOrFail({ id: facts.existing.id });
+    }
+    const { consortium } = this.validateContent(user, input, facts);
+
+    const now = this.clock.now();
+    const r = this.dataSource.getRepository(ReferralEntity).create({
+      id: randomUUID(),
+      tenantId: user.tenantId,
+      number: NUMBER_MARK,
+      direction: input.direction,
+      state: ReferralState.DRAFT,
+      urgency: input.urgency,
+      urgencyRank: URGENCY_RANK[input.urgency],
+      patientId: input.patientId,
+      fromInstitutionId: user.institutionId,
+      fromPractitionerId: input.fromPractitionerId ?? user.practitionerId,
+      fromUserId: user.id,
+      contactPhone: input.contactPhone,
+      toInstitutionId: input.toInstitutionId,
+      toDepartmentId: input.toDepartmentId ?? null,
+      // Stored as written: the national clinical edition uses a lower-case x (I10.x00x002).
+      diagnosisCode: input.diagnosisCode,
+      diagnosisName: input.diagnosisName.trim(),
+      purpose: input.purpose.trim(),
+      clinicalSummary: input.clinicalSummary.trim(),
+      attentionNotes: input.attentionNotes?.trim() || null,
+      attachments: input.attachments.map((a) => ({ name: a.name, type: a.type, uri: a.uri })),
+      insuranceType: input.insuranceType,
+      dischargeSummary: input.dischargeSummary?.trim() || null,
+      rehabPlan: input.rehabPlan?.trim() || null,
+      medicationPlan: input.medicationPlan.map((m) => ({ ...m })),
+      dueAt: now,
+      escalationLevel: 0,
+      submittedAt: null,
+      responseDueAt: null,
+      resubmissionOf: input.resubmissionOf ?? null,
+      idempotencyKey: idempotencyKey ?? null,
+      contentHash,
+    });
+    const createStep: StepRecord = {
+      action: 'create',
+      from: null,
+      to: ReferralState.DRAFT,
+      details: { direction: r.direction, urgency: r.urgency, resubmissionOf: r.resubmissionOf },
+    };
+    let steps: StepRecord[] = [createStep];
+    let timers: TimerJob[] = [];
+    if (input.submit) {
+      this.assertDownContent(r);
+      const due = new Date(
+        now.getTime() + referralSettings(consortium.settings).responseSeconds[r.urgency] * 1000,
+      );
+      Object.assign(r, { state: ReferralState.SUBMITTED, submittedAt: now, responseDueAt: due, dueAt: due });
+      steps = [createStep, { action: 'submit', from: ReferralState.DRAFT, event: 'referral.submitted' }];
+      timers = [{ name: JOBS.REFERRAL_RESPONSE_DUE, runAt: due, level: 1 }];
+    }
+    const trail = this.recorder.trail(r, user, now, steps, timers);
+    const audit = this.audit.rows(trail.audit);
+    const rows: CreationRows = {
+      referral: r,
+      year: yearIn(consortium.timeZone, now),
+      grantReason: input.submit ? `referral:${r.id}` : null,
+      steps: trail.steps,
+      audit,
+      outbox: this.outbox.rows(trail.outbox),
+    };
+
+    const withHooks = r.medicationPlan.length > 0 || (input.submit && this.hooks.concern(r));
+    const created = withHooks
+      ? await this.dataSource.transaction(async (em) => {
+          if (r.medicationPlan.length) await this.hooks.validatePlan(em, user, r.medicationPlan);
+          const done = await this.creation.create(rows, em);
+          if (done) {
+            r.number = done.number;
+            if (input.submit) await this.hooks.submitted(em, r, { actor: user, at: now });
+          }
+          return done;
+        })
+      : await this.creation.create(rows);
+    if (created) {
+      this.audit.noteRecorded(audit, created.auditIds);
+      return Object.assign(r, {
+        number: created.number,
+        createdAt: created.createdAt,
+        updatedAt: created.updatedAt,
+      });
+    }
+    // Parallel retries of one key: the other call's insert won.
     const winner = await this.byIdempotencyKey(user, idempotencyKey!, contentHash);
     if (!winner) throw new Error('idempotent referral vanished after a conflicting insert');
     return winner;
@@ -159,14 +184,7 @@ export class ReferralsService {
       fromInstitutionId: user.institutionId,
       idempotencyKey: key,
     });
-    if (r && r.contentHash !== hash) {
-      throw new ConflictError(
-        '该幂等键已用于内容不同的转诊 (this idempotency key was used for a different referral)',
-        {
-          existingReferralId: r.id,
-        },
-      );
-    }
+    if (r) assertSameContent(r, hash);
     return r;
   }
 
@@ -378,10 +396,13 @@ export class ReferralsService {
     return r;
   }
 
-  private async validateContent(em: EntityManager, user: AuthUser, input: CreateReferralInput) {
-    await this.patients.assertVisible(user, input.patientId, em);
-    const from = await this.network.institution(user.tenantId, user.institutionId, em);
-    const to = await this.network.institution(user.tenantId, input.toInstitutionId, em);
+  /** The creation's checks against what `facts` read; returns the consortium it needs next. */
+  private validateContent(user: AuthUser, input: CreateReferralInput, facts: CreationFacts) {
+    if (!facts.patientVisible) throw new NotFoundError('Patient', '患者', input.patientId);
+    const from = facts.from;
+    if (!from) throw new NotFoundError('Institution', '机构', user.institutionId);
+    const to = facts.to;
+    if (!to) throw new NotFoundError('Institution', '机构', input.toInstitutionId);
     if (from.id === to.id) {
       throw new BadInputError('不能转诊给本机构 (cannot refer to your own institution)', {
         field: 'toInstitutionId',
@@ -395,16 +416,18 @@ export class ReferralsService {
     const problem = directionProblem(input.direction, from.tier, to.tier);
     if (problem) throw new BadInputError(problem, { field: 'direction', rule: 'DIRECTION_TIER' });
     if (input.toDepartmentId) {
-      const dept = await this.network.department(user.tenantId, input.toDepartmentId, em);
-      if (dept.institutionId !== to.id) {
+      if (!facts.departmentFound) throw new NotFoundError('Department', '科室', input.toDepartmentId);
+      if (facts.departmentInstitutionId !== to.id) {
         throw new BadInputError('科室不属于接收机构 (the department belongs to another institution)', {
           field: 'toDepartmentId',
         });
       }
     }
     if (input.fromPractitionerId) {
-      const p = await this.network.practitioner(user.tenantId, input.fromPractitionerId, em);
-      if (p.institutionId !== from.id) {
+      if (!facts.practitionerFound) {
+        throw new NotFoundError('Practitioner', '医务人员', input.fromPractitionerId);
+      }
+      if (facts.practitionerInstitutionId !== from.id) {
         throw new BadInputError('转诊医生须属于本机构 (the referring practitioner must work here)', {
           field: 'fromPractitionerId',
         });
@@ -421,11 +444,8 @@ export class ReferralsService {
         },
       );
     }
-    if (input.medicationPlan.length) await this.hooks.validatePlan(em, user, input.medicationPlan);
     if (input.resubmissionOf) {
-      const old = await em
-        .getRepository(ReferralEntity)
-        .findOneBy({ id: input.resubmissionOf, tenantId: user.tenantId });
+      const old = facts.resubmitted;
       if (!old || old.fromInstitutionId !== user.institutionId) {
         throw new NotFoundError('Referral', '转诊单', input.resubmissionOf);
       }
@@ -440,6 +460,8 @@ export class ReferralsService {
         });
       }
     }
+    if (!facts.consortium) throw new NotFoundError('Consortium', '医共体', user.tenantId);
+    return { consortium: facts.consortium };
   }
 
   private assertDownContent(r: ReferralEntity) {
@@ -458,37 +480,13 @@ export class ReferralsService {
   }
 }
 
-/** The calendar year in the consortium's time zone: numbers restart each local new year. */
-/** Column order of the idempotent insert. */
-const INSERT_COLUMNS: [string, (r: ReferralEntity) => unknown][] = [
-  ['tenant_id', (r) => r.tenantId],
-  ['number', (r) => r.number],
-  ['direction', (r) => r.direction],
-  ['state', (r) => r.state],
-  ['urgency', (r) => r.urgency],
-  ['urgency_rank', (r) => r.urgencyRank],
-  ['patient_id', (r) => r.patientId],
-  ['from_institution_id', (r) => r.fromInstitutionId],
-  ['from_practitioner_id', (r) => r.fromPractitionerId],
-  ['from_user_id', (r) => r.fromUserId],
-  ['contact_phone', (r) => r.contactPhone],
-  ['to_institution_id', (r) => r.toInstitutionId],
-  ['to_department_id', (r) => r.toDepartmentId],
-  ['diagnosis_code', (r) => r.diagnosisCode],
-  ['diagnosis_name', (r) => r.diagnosisName],
-  ['purpose', (r) => r.purpose],
-  ['clinical_summary', (r) => r.clinicalSummary],
-  ['attention_notes', (r) => r.attentionNotes],
-  ['attachments', (r) => JSON.stringify(r.attachments)],
-  ['insurance_type', (r) => r.insuranceType],
-  ['discharge_summary', (r) => r.dischargeSummary],
-  ['rehab_plan', (r) => r.rehabPlan],
-  ['medication_plan', (r) => JSON.stringify(r.medicationPlan)],
-  ['due_at', (r) => r.dueAt],
-  ['submitted_at', (r) => r.submittedAt],
-  ['response_due_at', (r) => r.responseDueAt],
-  ['escalation_level', (r) => r.escalationLevel],
-  ['resubmission_of', (r) => r.resubmissionOf],
-  ['idempotency_key', (r) => r.idempotencyKey],
-  ['content_hash', (r) => r.contentHash],
-];
+/** CONFLICT when an idempotency key comes back with other content. */
+function assertSameContent(existing: { id: string; contentHash: string }, hash: string): void {
+  if (existing.contentHash === hash) return;
+  throw new ConflictError(
+    '该幂等键已用于内容不同的转诊 (this idempotency key was used for a different referral)',
+    {
+      existingReferralId: existing.id,
+    },
+  );
+}

@@ -28,6 +28,8 @@ import { Unification1764000040000 } from '@yg/unification/migrations/17640000400
 import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1764000040100-qualitative-indicators';
 import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000-assessment';
 import { IndicatorReadIndexes1764000041500 } from '@yg/indicators/migrations/1764000041500-indicator-read-indexes';
+import { PatientReadModel1764000055000 } from '@yg/patients/migrations/1764000055000-patient-read-model';
+import { CreateReferral1764000055100 } from '@yg/referrals/migrations/1764000055100-create-referral';
 import { FirstReportIndex1764000041600 } from '@yg/indicators/migrations/1764000041600-first-report-index';
 
 /**
@@ -64,4 +66,6 @@ export const MIGRATIONS = [
   Assessment1764000041000,
   IndicatorReadIndexes1764000041500,
   FirstReportIndex1764000041600,
+  PatientReadModel1764000055000,
+  CreateReferral1764000055100,
 ];
