@@ -6,6 +6,9 @@
  * Scenarios, each repeated RUNS times with a warm-up, medians reported:
  *   createReferral (submit: true)  vs  baseline insertRow (one INSERT)
  *   coordinator worklist, 50 rows  vs  baseline row(id)   (one SELECT by key)
+ *   createReferral and the baseline INSERT at a fixed offered load (BENCH_RATE, 200 req/s): latency
+ * After the load: idempotency (parallel retries of one key make one referral) and single winner
+ * (parallel answers to one referral: one succeeds, the rest CONFLICT) are checked.
  * The api's resident memory is sampled during the runs. Results go to bench/results/.
  */
 import { execSync } from 'node:child_process';
@@ -27,6 +30,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
 const API_PORT = 4200;
 const BASE_PORT = 4100;
 
@@ -52,11 +56,18 @@ async function gql(port: number, query: string, variables: Record<string, unknow
   return body.data!;
 }
 
-async function load(port: number, body: string, token?: string, duration = DURATION): Promise<RunResult> {
+async function load(
+  port: number,
+  body: string,
+  token?: string,
+  duration = DURATION,
+  overallRate?: number,
+): Promise<RunResult> {
   const r = await autocannon({
     url: `http://127.0.0.1:${port}/graphql`,
     connections: CONNECTIONS,
     duration,
+    ...(overallRate ? { overallRate } : {}),
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body,
@@ -71,16 +82,67 @@ async function load(port: number, body: string, token?: string, duration = DURAT
   };
 }
 
+/**
+ * The guarantees the load must not have bent, checked on the loaded database: 20 parallel
+ * retries of one idempotency key make one referral; 10 coordinators' parallel answers to one
+ * referral make one winner and CONFLICT for the rest.
+ */
+async function checkGuarantees(village: string, coordinator: string, input: Record<string, unknown>) {
+  const CREATE = `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id state } }`;
+  const key = `bench-${Date.now()}`;
+  const retries = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      gql(API_PORT, CREATE, { i: { ...input, idempotencyKey: key } }, village),
+    ),
+  );
+  const ids = new Set(retries.map((d) => d.createReferral.id as string));
+  const target = (await gql(API_PORT, CREATE, { i: input }, village)).createReferral.id as string;
+  const answers = await Promise.all(
+    Array.from({ length: 10 }, async (_, i) => {
+      const res = await fetch(`http://127.0.0.1:${API_PORT}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${coordinator}` },
+        body: JSON.stringify(
+          i % 2
+            ? {
+                query: `mutation($i: RejectReferralInput!) { rejectReferral(input: $i) { state } }`,
+                variables: { i: { id: target, reasonCode: 'NO_CAPACITY', reason: '床位已满' } },
+              }
+            : {
+                query: `mutation($i: AcceptReferralInput!) { acceptReferral(input: $i) { state } }`,
+                variables: {
+                  i: {
+                    id: target,
+                    appointmentAt: new Date(Date.now() + 86_400_000).toISOString(),
+                    place: '门诊',
+                  },
+                },
+              },
+        ),
+      });
+      const body = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      return body.errors ? (body.errors[0].extensions?.code ?? 'ERROR') : 'OK';
+    }),
+  );
+  return {
+    idempotentRetries: retries.length,
+    idempotentDistinctIds: ids.size,
+    answers: answers.length,
+    answerWinners: answers.filter((a) => a === 'OK').length,
+    answerConflicts: answers.filter((a) => a === 'CONFLICT').length,
+  };
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
 }
 
-async function scenario(name: string, port: number, body: string, token?: string) {
-  await load(port, body, token, WARMUP);
+async function scenario(name: string, port: number, body: string, token?: string, rate?: number) {
+  await load(port, body, token, WARMUP, rate);
   const runs: RunResult[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await load(port, body, token));
+  for (let i = 0; i < RUNS; i++) runs.push(await load(port, body, token, DURATION, rate));
   const summary = {
     name,
     rps: median(runs.map((r) => r.rps)),
@@ -191,8 +253,11 @@ async function main() {
       // autovacuum's first look; a live table has statistics, so give it them before reading.
       await ds.query('ANALYZE referral, patient, institution').then(() => null),
       await scenario('worklist (50 rows)', API_PORT, worklistBody, coordinator),
+      await scenario(`baseline INSERT @${RATE}/s`, BASE_PORT, insertBody, undefined, RATE),
+      await scenario(`createReferral @${RATE}/s`, API_PORT, createBody, village, RATE),
     ];
     const results = measured.filter((r) => r !== null);
+    const checks = await checkGuarantees(village, coordinator, JSON.parse(createBody).variables.i);
     const [{ n: referrals }] = await ds.query(`SELECT count(*)::int AS n FROM referral`);
     const [{ n: steps }] = await ds.query(`SELECT count(*)::int AS n FROM referral_step`);
     const report = {
@@ -204,16 +269,24 @@ async function main() {
         createVsInsert: results[1].rps / results[0].rps,
         worklistVsSelect: results[3].rps / results[2].rps,
       },
+      fixedRate: { rate: RATE, insertP99: results[4].p99, createP99: results[5].p99 },
+      checks,
       apiRssMb: { max: Math.max(...rss), median: median(rss) },
       referralsInDb: referrals,
       stepsInDb: steps,
     };
+    if (checks.idempotentDistinctIds !== 1 || checks.answerWinners !== 1 || checks.answerConflicts !== 9) {
+      process.exitCode = 1;
+      process.stderr.write('guarantees broken under load\n');
+    }
     const file = resolve(ROOT, `bench/results/${report.at.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2));
     process.stdout.write(
       `\ncreateReferral / INSERT = ${(report.ratios.createVsInsert * 100).toFixed(0)} %` +
         `   worklist / SELECT = ${(report.ratios.worklistVsSelect * 100).toFixed(0)} %` +
         `   api RSS max ${report.apiRssMb.max.toFixed(0)} MB\n` +
+        `at ${RATE} req/s: createReferral p99 ${results[5].p99} ms (INSERT p99 ${results[4].p99} ms)\n` +
+        `after the load: ${JSON.stringify(checks)}\n` +
         `referrals created: ${referrals} (steps ${steps})\nwrote ${file}\n`,
     );
   } finally {
