@@ -10,6 +10,7 @@ import { ReferralEntity } from './entities/referral.entity';
 import { ReferralStepEntity } from './entities/referral-step.entity';
 import { ReferralsService } from './referrals.service';
 import { ReferralCreationRepository } from './referral-creation.repository';
+import { ReferralCreation } from './referral-creation.service';
 import { ReferralQueries } from './referral-queries.service';
 import { ReferralAccess } from './referral-access.service';
 import { ReferralRecorder } from './referral-recorder.service';
@@ -38,6 +39,7 @@ const shared = [
     ReferralsResolver,
     ReferralSubmissionHooks,
     ReferralCreationRepository,
+    ReferralCreation,
   ],
   exports: [ReferralsService, ReferralQueries, ReferralSubmissionHooks],
 })
