@@ -38,6 +38,8 @@ const env = benchEnv(DB_NAME, 'ygbench');
 
 interface RunResult {
   rps: number;
+  /** CPU time the server spent per request (user + system), from /proc: steadier than rates on a shared machine. */
+  cpuMsPerRequest: number;
   p50: number;
   p99: number;
   requests: number;
@@ -56,6 +58,15 @@ async function gql(port: number, query: string, variables: Record<string, unknow
   return body.data!;
 }
 
+/** User + system CPU time of a process so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime, fields 14 and 15 of stat, in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const pids = new Map<number, number>();
+
 async function load(
   port: number,
   body: string,
@@ -63,6 +74,7 @@ async function load(
   duration = DURATION,
   overallRate?: number,
 ): Promise<RunResult> {
+  const cpuBefore = cpuMs(pids.get(port)!);
   const r = await autocannon({
     url: `http://127.0.0.1:${port}/graphql`,
     connections: CONNECTIONS,
@@ -74,6 +86,7 @@ async function load(
   });
   return {
     rps: r.requests.average,
+    cpuMsPerRequest: (cpuMs(pids.get(port)!) - cpuBefore) / Math.max(1, r.requests.total),
     p50: r.latency.p50,
     p99: r.latency.p99,
     requests: r.requests.total,
@@ -148,12 +161,13 @@ async function scenario(name: string, port: number, body: string, token?: string
     rps: median(runs.map((r) => r.rps)),
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
+    cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
     non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
     errors: runs.reduce((a, r) => a + r.errors, 0),
     runs,
   };
   process.stdout.write(
-    `${name.padEnd(28)} ${summary.rps.toFixed(0).padStart(6)} req/s  p50 ${summary.p50} ms  p99 ${summary.p99} ms  non2xx ${summary.non2xx}  errors ${summary.errors}\n`,
+    `${name.padEnd(28)} ${summary.rps.toFixed(0).padStart(6)} req/s  p50 ${summary.p50} ms  p99 ${summary.p99} ms  cpu ${summary.cpuMsPerRequest.toFixed(2)} ms/req  non2xx ${summary.non2xx}  errors ${summary.errors}\n`,
   );
   return summary;
 }
@@ -191,6 +205,8 @@ async function main() {
     `http://127.0.0.1:${BASE_PORT}/`,
     { ...env, PORT: String(BASE_PORT) },
   );
+  pids.set(API_PORT, api.pid!);
+  pids.set(BASE_PORT, base.pid!);
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
   try {
