@@ -31,10 +31,12 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
-const API_PORT = 4200;
-const BASE_PORT = 4100;
+// Several people may benchmark on one machine: each run needs its own database, ports and queue prefix.
+const API_PORT = Number(process.env.BENCH_API_PORT ?? 4200);
+const BASE_PORT = Number(process.env.BENCH_BASE_PORT ?? 4100);
+const PREFIX = DB_NAME.replace(/_/g, '');
 
-const env = benchEnv(DB_NAME, 'ygbench');
+const env = benchEnv(DB_NAME, PREFIX);
 
 interface RunResult {
   rps: number;
@@ -190,7 +192,7 @@ async function prepare() {
 
 async function main() {
   if (!existsSync(resolve(ROOT, API_MAIN))) execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
-  execSync(`redis-cli --scan --pattern 'ygbench*' | xargs -r redis-cli del > /dev/null`, {
+  execSync(`redis-cli --scan --pattern '${PREFIX}*' | xargs -r redis-cli del > /dev/null`, {
     shell: '/bin/bash',
   });
   const { ds, rowId } = await prepare();

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { APP_GROUP_ROLE } from '@yg/core/database/roles';
 
 /**
  * What other capabilities may use of the patient tables, in SQL: who is related to a patient,
@@ -37,6 +38,8 @@ export class PatientReadModel1764000055000 implements MigrationInterface {
     await q.query(`
       CREATE VIEW patient_summary AS
         SELECT id, tenant_id, name, sex, birth_date, created_at FROM patient`);
+    // A simple view is updatable: the apps only read it.
+    await q.query(`REVOKE INSERT, UPDATE, DELETE ON patient_summary FROM ${APP_GROUP_ROLE}`);
   }
 
   async down(q: QueryRunner): Promise<void> {
