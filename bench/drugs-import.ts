@@ -12,18 +12,22 @@
  * - bare COPY: the file streamed from this process through `COPY … FROM STDIN (FORMAT csv)`
  *   into an unlogged table of text columns (no parsing in Node, no validation, no WAL);
  * - first import: `DrugDictionaryImporter.run` into an empty dictionary (read, validate,
- *   COPY straight into drug_code);
+ *   COPY straight into drug_code with its key and checks set aside, then added back);
  * - new edition, same content: a second full edition over a loaded dictionary (staged, every
  *   code compared in one pass, nothing written: the codes keep standing for the current edition);
  * - same file again: recognised by its SHA-256 before it is parsed (SKIPPED).
  * Speed ratio = bare COPY time ÷ import time (goal ≥ 0.5 for the first import of the full list).
+ * Beside the wall time, the CPU time each side spent (this process, plus the Postgres backends
+ * of the benchmark's database, from /proc): on a shared machine the wall time follows the load
+ * of others, the CPU time much less.
  *
  * Then, for the large file (BENCH_FLOOR=0 skips it), where the floor is, in the same run:
  * - Node alone: the importer's reading (read, decode, CSV, validate, one COPY line per code)
  *   with nothing sent anywhere;
  * - Postgres alone: those COPY lines, prepared beforehand, streamed into a copy of drug_code's
- *   columns: unlogged with no constraint, logged, logged with the primary key, and logged with
- *   drug_code's primary key and checks (what a first import loads into).
+ *   columns: unlogged with no constraint, logged, logged with the primary key, logged with
+ *   drug_code's primary key and checks (what a first import loaded into before), and logged with
+ *   neither, the key and checks added after the load (what a first import does now).
  */
 import {
   createReadStream,
@@ -35,7 +39,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
@@ -57,6 +61,37 @@ import { median, ROOT } from './common';
 const REAL = resolve(ROOT, '../shared/data/drugs/nhsa_rulebase_drug_codes.csv');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROWS = Number(process.env.BENCH_ROWS ?? 280_000);
+
+/** CPU time (ms) a process has used, from /proc (Linux); 0 when it cannot be read. */
+function procCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time of this process and of every Postgres backend serving the benchmark's database. */
+async function cpuMeter(client: Client): Promise<() => Promise<number>> {
+  const backends = async (): Promise<number[]> =>
+    (
+      await client.query(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      )
+    ).rows.map((r: { pid: number }) => r.pid);
+  const self = (await client.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid as number;
+  const pids = [self, ...(await backends())];
+  const start = new Map(pids.map((p) => [p, procCpuMs(p)]));
+  const node = process.cpuUsage();
+  return async () => {
+    const used = process.cpuUsage(node);
+    let pg = 0;
+    // A backend opened during the run counts from its start.
+    for (const p of new Set([...pids, ...(await backends())])) pg += procCpuMs(p) - (start.get(p) ?? 0);
+    return (used.user + used.system) / 1000 + pg;
+  };
+}
 
 /** Parses one CSV line of the real file (quotes only around fields that need them). */
 function splitCsv(line: string): string[] {
@@ -114,17 +149,19 @@ async function synthesise(dir: string, rows: number): Promise<string> {
   return file;
 }
 
-async function bareCopy(client: Client, file: string, columns: number): Promise<number> {
+async function bareCopy(client: Client, file: string, columns: number, cpu?: number[]): Promise<number> {
   await client.query(`DROP TABLE IF EXISTS bench_bare_copy`);
   await client.query(
     `CREATE UNLOGGED TABLE bench_bare_copy (${Array.from({ length: columns }, (_, i) => `c${i} text`).join(', ')})`,
   );
+  const meter = await cpuMeter(client);
   const t0 = performance.now();
   await pipeline(
     createReadStream(file, { highWaterMark: 256 * 1024 }),
     client.query(copyFrom(`COPY bench_bare_copy FROM STDIN (FORMAT csv, HEADER true)`)),
   );
   const ms = performance.now() - t0;
+  cpu?.push(await meter());
   await client.query(`DROP TABLE bench_bare_copy`);
   return ms;
 }
@@ -135,7 +172,7 @@ async function bareCopy(client: Client, file: string, columns: number): Promise<
  */
 async function readOnly(file: string, out?: string): Promise<number> {
   const t0 = performance.now();
-  const reading = readTable(file, ImportFormat.CSV);
+  const reading = readTable(file, ImportFormat.CSV, { columns: true });
   const rules = { essentialEditions: new Set(['2018', '2026']), defaultEssentialEdition: null };
   const sink = out ? createWriteStream(out) : null;
   const seen = new Set<string>();
@@ -145,6 +182,7 @@ async function readOnly(file: string, out?: string): Promise<number> {
     for (const { cells } of batch) {
       if (!columns) {
         columns = mapDictionaryHeaders(cells);
+        if (columns) reading.onlyColumns(Object.values(columns));
         continue;
       }
       const v = parseDictionaryRow(cells, columns, rules);
@@ -183,7 +221,7 @@ async function readOnly(file: string, out?: string): Promise<number> {
 const EDITION = '00000000-0000-4000-8000-000000000001';
 
 /** Postgres alone: prepared COPY lines into a table shaped like drug_code, as `shape` builds it. */
-async function loadOnly(client: Client, lines: string, shape: string): Promise<number> {
+async function loadOnly(client: Client, lines: string, shape: string, after?: string): Promise<number> {
   await client.query(`DROP TABLE IF EXISTS bench_floor`);
   await client.query(shape);
   await client.query(`CHECKPOINT`);
@@ -192,6 +230,7 @@ async function loadOnly(client: Client, lines: string, shape: string): Promise<n
     createReadStream(lines, { highWaterMark: 256 * 1024 }),
     client.query(copyFrom(`COPY bench_floor (${FLOOR_COLUMNS}) FROM STDIN`)),
   );
+  if (after) await client.query(after);
   const ms = performance.now() - t0;
   await client.query(`DROP TABLE bench_floor`);
   return ms;
@@ -201,7 +240,11 @@ const FLOOR_COLUMNS = `code, kind, class_code, product_key, spec_no, pack_no, ma
   spec, maker, trade_name, approval_no, insurance_class, essential, essential_edition, status,
   first_seen_edition_id, last_seen_edition_id`;
 
-const FLOOR_SHAPES: [string, string][] = [
+/** drug_code's checks, as one ALTER TABLE adds them back after a bulk load. */
+const DRUG_CODE_CHECKS = `SELECT string_agg(format('ADD CONSTRAINT %I %s', conname, pg_get_constraintdef(oid)), ', ') AS sql
+  FROM pg_constraint WHERE conrelid = 'drug_code'::regclass AND contype = 'c'`;
+
+const FLOOR_SHAPES: [string, string, string?][] = [
   ['unlogged, no constraint', `CREATE UNLOGGED TABLE bench_floor (LIKE drug_code INCLUDING DEFAULTS)`],
   ['logged, no constraint', `CREATE TABLE bench_floor (LIKE drug_code INCLUDING DEFAULTS)`],
   [
@@ -209,16 +252,26 @@ const FLOOR_SHAPES: [string, string][] = [
     `CREATE TABLE bench_floor (LIKE drug_code INCLUDING DEFAULTS); ALTER TABLE bench_floor ADD PRIMARY KEY (code)`,
   ],
   ['logged, primary key and checks (drug_code)', `CREATE TABLE bench_floor (LIKE drug_code INCLUDING ALL)`],
+  [
+    'logged, no constraint; key and checks added after (first import now)',
+    `CREATE TABLE bench_floor (LIKE drug_code INCLUDING DEFAULTS)`,
+    'ADD PRIMARY KEY (code)',
+  ],
 ];
 
 async function floors(client: Client, dir: string, file: string, columns: number) {
   const lines = join(dir, 'lines.copy');
   const times: Record<string, number[]> = { 'bare COPY': [], 'Node alone': [] };
   for (const [label] of FLOOR_SHAPES) times[label] = [];
+  const checks = (await client.query(DRUG_CODE_CHECKS)).rows[0].sql as string;
   for (let run = 0; run < RUNS; run++) {
     times['bare COPY'].push(await bareCopy(client, file, columns));
     times['Node alone'].push(await readOnly(file, run === 0 ? lines : undefined));
-    for (const [label, shape] of FLOOR_SHAPES) times[label].push(await loadOnly(client, lines, shape));
+    for (const [label, shape, after] of FLOOR_SHAPES) {
+      const alter =
+        after && `ALTER TABLE bench_floor ${after}, ${checks.replace(/drug_code_/g, 'bench_floor_')}`;
+      times[label].push(await loadOnly(client, lines, shape, alter));
+    }
   }
   const medians = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(median(v))]));
   console.log(JSON.stringify({ floor: medians }));
@@ -254,6 +307,8 @@ async function main() {
     ] as const) {
       const bytes = statSync(file).size;
       const times: Record<string, number[]> = { bare: [], first: [], edition: [], same: [] };
+      const cpu: Record<string, number[]> = { bare: [], first: [], edition: [] };
+      const load: number[] = [];
       let rows = 0;
       let codes = 0;
       for (let run = 0; run < RUNS; run++) {
@@ -264,12 +319,15 @@ async function main() {
         );
         await client.query(`SET session_replication_role = DEFAULT`);
         await client.query(`CHECKPOINT`);
-        times.bare.push(await bareCopy(client, file, columns));
+        load.push(loadavg()[0]);
+        times.bare.push(await bareCopy(client, file, columns, cpu.bare));
         const timed = async (edition: string, key: string) => {
           const req = await importer.request({ path: file, edition, full: true, requestedBy: 'bench' });
+          const meter = await cpuMeter(client);
           const t0 = performance.now();
           const done = await importer.run(req.id, { finalAttempt: true });
           times[key].push(performance.now() - t0);
+          cpu[key]?.push(await meter());
           if (done.status === 'FAILED') throw new Error(done.failure ?? 'failed');
           return done;
         };
@@ -279,8 +337,10 @@ async function main() {
         await timed(`bench-${run}-b`, 'edition');
         const same = await timed(`bench-${run}-b`, 'same');
         if (same.status !== 'SKIPPED') throw new Error(`expected SKIPPED, got ${same.status}`);
+        load.push(loadavg()[0]);
       }
       const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+      const c = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)]));
       const row = {
         file: label,
         rows,
@@ -293,10 +353,15 @@ async function main() {
         ratioFirst: +(m.bare / m.first).toFixed(2),
         ratioNewEdition: +(m.bare / m.edition).toFixed(2),
         rowsPerSecondFirst: Math.round(rows / (m.first / 1000)),
+        cpuMs: { bare: Math.round(c.bare), first: Math.round(c.first), edition: Math.round(c.edition) },
+        cpuRatioFirst: +(c.bare / c.first).toFixed(2),
+        cpuRatioNewEdition: +(c.bare / c.edition).toFixed(2),
+        loadAverage: { min: Math.min(...load), max: Math.max(...load) },
         runs: times,
+        cpuRuns: cpu,
       };
       report.push(row);
-      console.log(JSON.stringify({ ...row, runs: undefined }));
+      console.log(JSON.stringify({ ...row, runs: undefined, cpuRuns: undefined }));
     }
     if (process.env.BENCH_FLOOR !== '0') floor = await floors(client, dir, synthetic, columns);
   } finally {

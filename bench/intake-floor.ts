@@ -7,9 +7,12 @@
  * tables, as the schema owner, no Node parsing beyond writing the CSV once) by:
  * - bare COPY: the CSV into an unlogged table of 12 text columns (the reference);
  * - logged COPY: the same CSV into a logged table of 12 text columns;
- * - typed COPY into `encounter` itself (logged, partitioned by month, its primary key and two
- *   indexes, checks) from a staging table, once with every index, then with each index dropped
- *   in turn to show its own cost; and into `encounter_key` (its primary key);
+ * - typed rows into `encounter` itself (logged, partitioned by month, its primary key and the
+ *   discharge index, checks) by `INSERT … SELECT` from a staging table, once with every index,
+ *   then with the discharge index dropped to show its own cost; and into `encounter_key` (its
+ *   primary key);
+ * - COPY of the same rows, typed and with every column, straight into `encounter` and into
+ *   `encounter_key`: what writing them costs by COPY's multi-insert path;
  * - Node alone: the importer's reading of the same bytes (decode, CSV, validation and content
  *   hash, COPY lines), nothing sent.
  * The merge statement's plan on 100,000 staged rows was read with EXPLAIN (ANALYZE, BUFFERS) by
@@ -103,13 +106,56 @@ async function main() {
            md5(sourceRecordId), gen_random_uuid()
       FROM floor_src`;
   const insertKeys = `
-    INSERT INTO encounter_key (tenant_id, institution_id, source_system, source_record_id, encounter_id,
-        occurred_on, content_hash)
-    SELECT '${tenantId}', '${institutionId}', 'BENCH', sourceRecordId, gen_random_uuid(), occurredOn::date,
-           md5(sourceRecordId)
+    INSERT INTO encounter_key (tenant_id, institution_id, source_system, source_record_id, occurred_on,
+        content_hash)
+    SELECT '${tenantId}', '${institutionId}', 'BENCH', sourceRecordId, occurredOn::date, md5(sourceRecordId)
       FROM floor_src`;
+  // The same rows as COPY text with every column `encounter` needs: what COPY itself costs into
+  // the final tables (its multi-insert path: a WAL record per page, not per row).
+  const runId = '00000000-0000-4000-8000-000000000001';
+  const recs = records(ROWS);
+  const nul = (v: unknown) => (v === undefined || v === null ? '\\N' : String(v));
+  const typedEncounters = Buffer.from(
+    recs
+      .map(
+        (r) =>
+          [
+            tenantId,
+            institutionId,
+            'BENCH',
+            r.sourceRecordId,
+            r.kind,
+            r.occurredOn,
+            nul(r.dischargedOn),
+            r.department,
+            r.tcm,
+            r.diagnosisCode,
+            r.insured,
+            r.resident,
+            r.chronicManaged,
+            r.totalCost,
+            r.fundPaid,
+            r.sourceRecordId,
+            runId,
+          ].join('\t') + '\n',
+      )
+      .join(''),
+  );
+  const typedKeys = Buffer.from(
+    recs
+      .map(
+        (r) =>
+          [tenantId, institutionId, 'BENCH', r.sourceRecordId, r.occurredOn, r.sourceRecordId].join('\t') +
+          '\n',
+      )
+      .join(''),
+  );
+  const copyEncounters = `COPY encounter (tenant_id, institution_id, source_system, source_record_id, kind, occurred_on,
+      discharged_on, department, tcm, diagnosis_code, insured, resident, chronic_managed, total_cost, fund_paid,
+      content_hash, run_id) FROM STDIN`;
+  const copyKeys = `COPY encounter_key (tenant_id, institution_id, source_system, source_record_id, occurred_on,
+      content_hash) FROM STDIN`;
   const indexes: Record<string, string> = {
-    encounter_inst_month: `CREATE INDEX encounter_inst_month ON encounter (tenant_id, institution_id, occurred_on DESC, id)`,
     encounter_discharge: `CREATE INDEX encounter_discharge ON encounter (tenant_id, institution_id, discharged_on DESC) WHERE discharged_on IS NOT NULL`,
   };
   const t: Record<string, number[]> = {};
@@ -128,6 +174,11 @@ async function main() {
     await q(`TRUNCATE encounter, encounter_key`);
     note('encounterAllIndexes', await time(() => q(insertEncounters)));
     note('encounterKey', await time(() => q(insertKeys)));
+    await q(`TRUNCATE encounter, encounter_key`);
+    await q(`CHECKPOINT`);
+    note('encounterCopyTyped', await time(() => copy(copyEncounters, typedEncounters)));
+    note('encounterKeyCopyTyped', await time(() => copy(copyKeys, typedKeys)));
+    await q(`TRUNCATE encounter, encounter_key`);
     for (const drop of Object.keys(indexes)) {
       await q(`TRUNCATE encounter`);
       await q(`DROP INDEX ${drop}`);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -5,13 +6,19 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import ExcelJS from 'exceljs';
+import { DataSource } from 'typeorm';
 import { JOBS, QUEUES } from '@yg/core';
 import { PLATFORM_TENANT } from '@yg/audit';
-import { DrugDictionaryImporter, ImportFileError, importDictionaryFromCli } from '@yg/drugs';
+import {
+  createDictionaryContext,
+  DrugDictionaryImporter,
+  ImportFileError,
+  importDictionaryFromCli,
+} from '@yg/drugs';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { errorCode, TestApi } from './utils/api';
-import { eventually, startWorker } from './utils/worker';
+import { configEnv, eventually, startWorker } from './utils/worker';
 
 /**
  * The national dictionary import (医保药品分类与代码) end to end on the real Postgres: the real
@@ -28,6 +35,19 @@ const X1 = 'XA01ABD075A002010100483';
 const X2 = 'XA01ABD075A002010100594'; // same product, another maker
 const X3 = 'XC08CAA123A001010101234';
 const Z1 = 'ZA04CAE0023010100166';
+
+/** The command line itself (TypeScript through swc) against the suite's database and queues. */
+function cli(db: TestDb, args: string[]): Promise<{ code: number; out: string }> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args], {
+    cwd: ROOT,
+    env: configEnv(db.config),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  return new Promise((done) => child.once('exit', (code) => done({ code: code ?? -1, out })));
+}
 
 describe('national drug dictionary import', () => {
   let db: TestDb;
@@ -69,6 +89,53 @@ describe('national drug dictionary import', () => {
     rmSync(dir, { recursive: true, force: true });
     await api?.close();
     await db?.drop();
+  });
+
+  /** drug_code's key and checks and the foreign keys that reference it. */
+  const constraints = (): Promise<{ t: string; name: string; def: string }[]> =>
+    db.ds.query(
+      `SELECT conrelid::regclass::text AS t, conname AS name, pg_get_constraintdef(oid) AS def
+         FROM pg_constraint
+        WHERE conrelid = 'drug_code'::regclass OR confrelid = 'drug_code'::regclass
+        ORDER BY 1, 2`,
+    );
+
+  it('bulk-loads an empty dictionary only whole: unfinished, it cannot commit; the key, checks and references always come back', async () => {
+    const before = await constraints();
+    expect(before.map((c) => c.name)).toContain('drug_code_pkey');
+    expect(
+      before.filter((c) => c.t !== 'drug_code' && c.def.includes('REFERENCES drug_code(code)')).length,
+    ).toBeGreaterThan(0);
+    // As the apps connect (no right to alter tables): only through the owner's functions.
+    const app = api.app.get(DataSource);
+    const qr = app.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      expect((await qr.query(`SELECT drug_code_bulk_load_begin() AS empty`))[0].empty).toBe(true);
+      expect(
+        (
+          await qr.query(
+            `SELECT count(*)::int AS n FROM pg_constraint WHERE confrelid = 'drug_code'::regclass`,
+          )
+        )[0].n,
+      ).toBe(0);
+      await expect(qr.commitTransaction()).rejects.toThrow(/bulk load not finished/);
+    } finally {
+      await qr.rollbackTransaction().catch(() => undefined);
+      await qr.release();
+    }
+    expect(await constraints()).toEqual(before);
+    await expect(app.query(`DELETE FROM drug_code_bulk_load`)).rejects.toThrow(/permission denied/);
+    await expect(app.query(`ALTER TABLE drug_code DROP CONSTRAINT drug_code_pkey CASCADE`)).rejects.toThrow(
+      /must be owner/,
+    );
+    await app.transaction(async (em) => {
+      expect((await em.query(`SELECT drug_code_bulk_load_begin() AS empty`))[0].empty).toBe(true);
+      await em.query(`SELECT drug_code_bulk_load_end()`);
+    });
+    expect(await constraints()).toEqual(before);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM drug_code_bulk_load`))[0].n).toBe(0);
   });
 
   it('loads the real published list through the command line: 13,738 distinct codes of 13,827 rows, then the same file changes nothing', async () => {
@@ -176,6 +243,23 @@ describe('national drug dictionary import', () => {
     expect(page2.data!.drugs.nodes[0].code > page1.data!.drugs.nodes[2].code).toBe(true);
     const unknown = await api.gql(`{ drug(code: "XA00AAA000A000000000000") { code } }`, {}, clinician);
     expect(errorCode(unknown)).toBe('NOT_FOUND');
+  });
+
+  it('a first import leaves drug_code keyed, checked and referenced as before; a loaded dictionary is never bulk-loaded again', async () => {
+    // The first test's import went into an empty dictionary: the key and the rest were set aside.
+    const after = await constraints();
+    expect(after.map((c) => c.name)).toContain('drug_code_pkey');
+    expect(after.filter((c) => c.t !== 'drug_code').length).toBeGreaterThan(0);
+    const app = api.app.get(DataSource);
+    await app.transaction(async (em) => {
+      expect((await em.query(`SELECT drug_code_bulk_load_begin() AS empty`))[0].empty).toBe(false);
+    });
+    expect(await constraints()).toEqual(after);
+    await expect(
+      db.ds.query(`INSERT INTO drug_code (code, kind, class_code, product_key, spec_no, pack_no, maker_code,
+         generic_name, status, first_seen_edition_id) SELECT code, kind, class_code, product_key, spec_no, pack_no,
+         maker_code, generic_name, status, first_seen_edition_id FROM drug_code LIMIT 1`),
+    ).rejects.toThrow(/drug_code_pkey/);
   });
 
   it('keeps good rows and reports each bad row by its line and reason', async () => {
@@ -572,6 +656,87 @@ describe('national drug dictionary import', () => {
       ).toBe(1);
     });
 
+    it('drugs:import-dictionary --queue hands the file to the worker; the job again and the command again change nothing', async () => {
+      const path = file(
+        'cli-queued.csv',
+        [
+          HEADER,
+          `XR05CAA001A001010100101,氨溴索片,片剂,30mg,队列一厂,乙,否`,
+          `XR05CAA001A001010200101,氨溴索片,片剂,30mg,队列一厂,乙,否`,
+          `XR05CAA001A00101,短代码,片剂,30mg,某厂,乙,否`,
+        ].join('\n'),
+      );
+      const queued = await cli(db, ['drugs:import-dictionary', path, '--edition', '命令行队列版', '--queue']);
+      expect(queued.code).toBe(0);
+      const importId = queued.out.match(/queued dictionary import ([0-9a-f-]{36})/)?.[1];
+      expect(importId).toBeDefined();
+      // The command only records the run: the worker (through the outbox relay) does it.
+      const done = await eventually(async () => {
+        const [r] = await db.ds.query(
+          `SELECT status, attempts, rows_total, rows_ok, rows_bad, inserted, errors, requested_by
+             FROM drug_dictionary_import WHERE id = $1`,
+          [importId],
+        );
+        return r.status === 'DONE' ? r : null;
+      }, 60_000);
+      expect(done).toMatchObject({
+        status: 'DONE',
+        attempts: 1,
+        rows_total: 3,
+        rows_ok: 2,
+        rows_bad: 1,
+        inserted: 2,
+      });
+      expect(done.requested_by).toMatch(/^cli:/);
+      expect(done.errors).toEqual([expect.objectContaining({ line: 4, code: 'XR05CAA001A00101' })]);
+      const codes = `SELECT code, generic_name, maker, status, updated_at FROM drug_code
+                      WHERE code IN ('XR05CAA001A001010100101', 'XR05CAA001A001010200101') ORDER BY code`;
+      const loaded = await db.ds.query(codes);
+      expect(loaded.map((r: { maker: string; status: string }) => [r.maker, r.status])).toEqual([
+        ['队列一厂', 'ACTIVE'],
+        ['队列一厂', 'ACTIVE'],
+      ]);
+
+      // The outbox's job delivered again (BullMQ delivers at least once) finds the run finished.
+      const [outbox] = await db.ds.query(
+        `SELECT id::text AS id, payload FROM outbox_message WHERE payload->>'importId' = $1`,
+        [importId],
+      );
+      expect(outbox).toBeDefined();
+      const queue = api.app.get<Queue>(getQueueToken(QUEUES.DRUG_IMPORTS), { strict: false });
+      const again = await queue.add(JOBS.DRUG_DICTIONARY_IMPORT, {
+        messageId: outbox.id,
+        payload: outbox.payload,
+      });
+      const result = await eventually(async () => {
+        const job = await queue.getJob(again.id!);
+        return job && (await job.isCompleted()) ? job.returnvalue : null;
+      });
+      expect(result).toEqual({ importId, status: 'DONE', attempts: 1 });
+
+      // The same command again: a new run, recognised as the same file, SKIPPED.
+      const repeated = await cli(db, [
+        'drugs:import-dictionary',
+        path,
+        '--edition',
+        '命令行队列版',
+        '--queue',
+      ]);
+      expect(repeated.code).toBe(0);
+      const secondId = repeated.out.match(/queued dictionary import ([0-9a-f-]{36})/)?.[1];
+      expect(secondId).toBeDefined();
+      expect(secondId).not.toBe(importId);
+      const skipped = await eventually(async () => {
+        const [r] = await db.ds.query(
+          `SELECT status, duplicate_of, inserted, updated FROM drug_dictionary_import WHERE id = $1`,
+          [secondId],
+        );
+        return r.status === 'SKIPPED' ? r : null;
+      }, 60_000);
+      expect(skipped).toEqual({ status: 'SKIPPED', duplicate_of: importId, inserted: 0, updated: 0 });
+      expect(await db.ds.query(codes)).toEqual(loaded);
+    });
+
     it('does again, from the start, a run whose worker died mid-way', async () => {
       const path = file(
         'died.csv',
@@ -613,5 +778,73 @@ describe('national drug dictionary import', () => {
       { code: '2018', documentNo: '国卫药政发〔2018〕31号', effectiveOn: '2018-11-01', entries: 685 },
       { code: '2026', documentNo: '国卫药政发〔2026〕17号', effectiveOn: '2026-09-01', entries: 794 },
     ]);
+  });
+});
+
+describe('national drug dictionary import, concurrently into an empty dictionary', () => {
+  let db: TestDb;
+  let app: INestApplicationContext;
+  let importer: DrugDictionaryImporter;
+  let dir: string;
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    app = await createDictionaryContext(db.config);
+    importer = app.get(DrugDictionaryImporter);
+    dir = mkdtempSync(join(tmpdir(), 'yg-drugs-concurrent-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await app?.close();
+    await db?.drop();
+  });
+
+  const constraints = () =>
+    db.ds.query(
+      `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+        WHERE conrelid = 'drug_code'::regclass OR confrelid = 'drug_code'::regclass ORDER BY 1, 2`,
+    );
+
+  it('a first import that fails after its rows went in leaves the dictionary empty, keyed and referenced', async () => {
+    const before = await constraints();
+    // 1,500 valid rows, then a line the CSV reader refuses: a first batch is loaded before it.
+    const path = join(dir, 'broken-first.csv');
+    const rows = Array.from(
+      { length: 1500 },
+      (_, i) => `XA01ABD075A0020101${String(i).padStart(5, '0')},甲药,片剂,1mg,甲厂,甲,否`,
+    );
+    writeFileSync(path, [HEADER, ...rows, `${X2},"open,片剂`].join('\n'));
+    const req = await importer.request({ path, edition: '坏的首版', full: true, requestedBy: 'test' });
+    const run = await importer.run(req.id, { finalAttempt: true });
+    expect(run).toMatchObject({ status: 'FAILED' });
+    expect(run.failure).toMatch(/line 1502/);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM drug_code`))[0].n).toBe(0);
+    expect(await constraints()).toEqual(before);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM drug_code_bulk_load`))[0].n).toBe(0);
+  });
+
+  it('two first imports at once: one bulk-loads, the other merges after it; the same file twice at once loads once', async () => {
+    const before = await constraints();
+    const a = join(dir, 'a.csv');
+    const b = join(dir, 'b.csv');
+    writeFileSync(a, [HEADER, `${X1},甲药,片剂,1mg,甲厂,甲,否`, `${X2},甲药,片剂,1mg,乙厂,甲,否`].join('\n'));
+    writeFileSync(b, [HEADER, `${X2},甲药,片剂,1mg,乙厂,甲,否`, `${X3},丙药,胶囊,2mg,丙厂,乙,否`].join('\n'));
+    const runs = await Promise.all(
+      [
+        { path: a, edition: '并发甲' },
+        { path: b, edition: '并发乙' },
+        { path: a, edition: '并发甲' },
+      ].map(async (r) => {
+        const req = await importer.request({ ...r, full: false, requestedBy: 'test' });
+        return importer.run(req.id, { finalAttempt: true });
+      }),
+    );
+    expect(runs.map((r) => r.status).sort()).toEqual(['DONE', 'DONE', 'SKIPPED']);
+    expect(runs.reduce((n, r) => n + r.inserted, 0)).toBe(3);
+    expect(
+      (await db.ds.query(`SELECT code FROM drug_code ORDER BY code`)).map((r: { code: string }) => r.code),
+    ).toEqual([X1, X2, X3].sort());
+    expect(await constraints()).toEqual(before);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM drug_code_bulk_load`))[0].n).toBe(0);
   });
 });

@@ -131,6 +131,16 @@ describe('identity: login, tokens, lockout and the login trail', () => {
       expect(row.failed_attempts).toBe(0);
     });
 
+    it("answers with the user's institution, read in the user's own consortium (login has no caller yet)", async () => {
+      const res = await api.gql(
+        `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { user { id institution { id name } } } }`,
+        { u: t.users.countyClinician.username, p: PASSWORD },
+      );
+      expect(res.errors).toBeUndefined();
+      const [inst] = await db.ds.query(`SELECT id, name FROM institution WHERE id = $1`, [t.inst.general]);
+      expect(res.data!.login.user).toEqual({ id: t.users.countyClinician.id, institution: { id: inst.id, name: inst.name } });
+    });
+
     it('matches the user name after trimming and lower-casing it', async () => {
       const res = await login(`  ${t.users.auditor.username.toUpperCase()} `, PASSWORD);
       expect(res.errors).toBeUndefined();

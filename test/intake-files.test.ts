@@ -6,6 +6,7 @@ import { buildTenant, TenantFixture } from './utils/fixtures';
 import { TestApi } from './utils/api';
 import { eventually, startWorker } from './utils/worker';
 import { addUser } from './pipeline-helpers';
+import { IntakeFileImporter, MERGE_BATCH } from '@yg/intake';
 
 /**
  * Visit-data files (CSV with Chinese headers, NDJSON with English or Chinese keys) uploaded over
@@ -220,6 +221,77 @@ describe('visit data file imports', () => {
     expect((await rollup(t.inst.township))['2026-10']).toEqual(
       row({ visits: 1, visits_resident: 1, discharges: 1, fund_paid: 80, fund_ir: 80 }),
     );
+  });
+
+  it('merges a file batch by batch with the same outcome: duplicates across batches, a correction, a repeat', async () => {
+    const importer = worker.get(IntakeFileImporter);
+    importer.batchRows = 2;
+    try {
+      const line = (id: string, day: string, cost: number) =>
+        `${id},OUTPATIENT,${day},false,true,true,${cost},0`;
+      const header = 'sourceRecordId,kind,occurredOn,tcm,insured,resident,totalCost,fundPaid';
+      const first = await importFile(
+        tok.town,
+        [
+          header,
+          line('B1', '2025-03-01', 10),
+          line('B2', '2025-03-02', 20),
+          'B9,OUTPATIENT,2025-03-40,false,true,true,1,0',
+          line('B3', '2025-03-03', 30),
+          line('B1', '2025-03-04', 40),
+          line('B4', '2025-03-05', 50),
+          line('B5', '2025-03-06', 60),
+          '',
+        ].join('\n'),
+        'batches.csv',
+        { sourceSystem: 'HIS-BATCH' },
+      );
+      expect(first).toMatchObject({
+        status: 'DONE',
+        rowsTotal: 7,
+        accepted: 5,
+        replaced: 0,
+        rejectedCount: 2,
+      });
+      expect(
+        first.rejected.map((r: { line: number; sourceRecordId: string }) => [r.line, r.sourceRecordId]),
+      ).toEqual([
+        [4, 'B9'],
+        [6, 'B1'],
+      ]);
+      // B2 corrected into April, the rest repeated, in batches of two again.
+      const second = await importFile(
+        tok.town,
+        [
+          header,
+          line('B1', '2025-03-01', 10),
+          line('B2', '2025-04-02', 25),
+          line('B3', '2025-03-03', 30),
+          line('B4', '2025-03-05', 50),
+          line('B5', '2025-03-06', 60),
+          '',
+        ].join('\n'),
+        'batches-2.csv',
+        { sourceSystem: 'HIS-BATCH' },
+      );
+      expect(second).toMatchObject({
+        status: 'DONE',
+        accepted: 0,
+        replaced: 1,
+        unchanged: 4,
+        rejectedCount: 0,
+      });
+      const rolled = await rollup(t.inst.township);
+      expect(rolled['2025-03']).toEqual(row({ visits: 4, visits_resident: 4 }));
+      expect(rolled['2025-04']).toEqual(row({ visits: 1, visits_resident: 1 }));
+      const [{ n, keys }] = await db.ds.query(
+        `SELECT (SELECT count(*)::int FROM encounter WHERE source_system = 'HIS-BATCH') AS n,
+                (SELECT count(*)::int FROM encounter_key WHERE source_system = 'HIS-BATCH') AS keys`,
+      );
+      expect({ n, keys }).toEqual({ n: 5, keys: 5 });
+    } finally {
+      importer.batchRows = MERGE_BATCH;
+    }
   });
 
   it('imports out-of-county settlements and fails a file without a header cleanly', async () => {

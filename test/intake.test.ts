@@ -203,12 +203,12 @@ describe('visit data intake (诊疗数据上报)', () => {
     const [v1] = await db.ds.query(
       `SELECT e.patient_id, e.id_number_hash IS NOT NULL AS hashed, e.diagnosis_code, e.tableoid::regclass::text AS part,
               row_to_json(e)::text AS raw
-         FROM encounter e JOIN encounter_key k ON k.encounter_id = e.id WHERE k.source_record_id = 'V1'`,
+         FROM encounter e JOIN encounter_key k USING (tenant_id, institution_id, source_system, source_record_id, occurred_on) WHERE k.source_record_id = 'V1'`,
     );
     expect(v1).toMatchObject({ patient_id: patientId, hashed: true, part: 'encounter_202609' });
     expect(v1.raw).not.toContain(patientIdNumber);
     const [i1] = await db.ds.query(
-      `SELECT e.diagnosis_code FROM encounter e JOIN encounter_key k ON k.encounter_id = e.id WHERE k.source_record_id = 'I1'`,
+      `SELECT e.diagnosis_code FROM encounter e JOIN encounter_key k USING (tenant_id, institution_id, source_system, source_record_id, occurred_on) WHERE k.source_record_id = 'I1'`,
     );
     expect(i1.diagnosis_code).toBe('I10');
 

@@ -519,8 +519,9 @@ describe('db:seed gives the county 24 months of visit data', () => {
     // Every record has its key, pointing at it.
     const [{ unkeyed }] = await db.ds.query(
       `SELECT count(*)::int AS unkeyed FROM encounter e
-        WHERE NOT EXISTS (SELECT 1 FROM encounter_key k WHERE k.encounter_id = e.id AND k.occurred_on = e.occurred_on
-                            AND k.source_record_id = e.source_record_id AND k.content_hash = e.content_hash)`,
+        WHERE NOT EXISTS (SELECT 1 FROM encounter_key k WHERE k.tenant_id = e.tenant_id AND k.institution_id = e.institution_id
+                            AND k.source_system = e.source_system AND k.source_record_id = e.source_record_id
+                            AND k.occurred_on = e.occurred_on AND k.content_hash = e.content_hash)`,
     );
     const [{ keys, rows }] = await db.ds.query(
       `SELECT (SELECT count(*)::int FROM encounter_key) AS keys, (SELECT count(*)::int FROM encounter) AS rows`,

@@ -37,31 +37,31 @@ export class ConsultationAccess {
   }
 
   async visible(em: EntityManager, user: AuthUser, id: string, lock = false): Promise<ConsultationEntity> {
-    return (await this.visibleWith(em, user, id, lock)).c;
+    const qb = this.query(em, user, id);
+    if (lock) qb.setLock('pessimistic_write', undefined, ['c']);
+    return (await this.found(qb, id)).entity;
   }
 
   /**
-   * `visible`, with one more expression read in the same statement (a booking reads its
-   * experts and schedules alongside the row it locks). `extra.sql` may use `c` and named
-   * parameters; its value comes back as `extra`.
+   * A query of consultation `id` as `c`, restricted to what the user may see; callers add what
+   * they read beside it and run it with `found`. NOT_FOUND at once for what is not a uuid.
    */
-  async visibleWith<T = unknown>(
-    em: EntityManager,
-    user: AuthUser,
-    id: string,
-    lock: boolean,
-    extra?: { sql: string; params: Record<string, unknown> },
-  ): Promise<{ c: ConsultationEntity; extra: T }> {
+  query(em: EntityManager, user: AuthUser, id: string): SelectQueryBuilder<ConsultationEntity> {
     if (!isUUID(id)) throw new NotFoundError('Consultation', '会诊', id);
-    const qb = this.scope(
+    return this.scope(
       em.getRepository(ConsultationEntity).createQueryBuilder('c').where('c.id = :id', { id }),
       user,
     );
-    if (lock) qb.setLock('pessimistic_write', undefined, ['c']);
-    if (extra) qb.addSelect(extra.sql, 'extra').setParameters(extra.params);
+  }
+
+  /** Runs a `query`: the consultation and its raw row (for what was selected beside it), or NOT_FOUND. */
+  async found(
+    qb: SelectQueryBuilder<ConsultationEntity>,
+    id: string,
+  ): Promise<{ entity: ConsultationEntity; raw: Record<string, unknown> }> {
     const { entities, raw } = await qb.getRawAndEntities();
     if (!entities.length) throw new NotFoundError('Consultation', '会诊', id);
-    return { c: entities[0], extra: raw[0]?.extra as T };
+    return { entity: entities[0], raw: raw[0] };
   }
 
   /** The requesting institution's clinicians and coordinators book, reschedule, cancel and complete. */

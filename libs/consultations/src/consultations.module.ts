@@ -16,6 +16,7 @@ import {
 import { ConsultationAccess } from './consultation-access.service';
 import { ConsultationRecorder } from './consultation-recorder.service';
 import { AvailabilityService } from './availability.service';
+import { SchedulingRepository } from './scheduling.repository';
 import { BookingService } from './booking.service';
 import { ConsultationsService } from './consultations.service';
 import { ConsultationTimers } from './consultation-timers.service';
@@ -36,7 +37,13 @@ const shared = [
   NetworkModule,
   PatientsModule,
 ];
-const core = [ConsultationAccess, ConsultationRecorder, AvailabilityService, BookingService];
+const core = [
+  ConsultationAccess,
+  ConsultationRecorder,
+  SchedulingRepository,
+  AvailabilityService,
+  BookingService,
+];
 
 /** Api side: scheduling, the consultation lifecycle and its live room. */
 @Module({

@@ -79,6 +79,9 @@ export class IdentityResolver {
 
   @ResolveField(() => InstitutionModel)
   institution(@Parent() u: UserEntity, @Context() ctx: GqlContext): Promise<InstitutionEntity | null> {
+    // `login` answers before the request has a caller: the per-request loader is scoped to the
+    // caller's tenant, so the user just authenticated is looked up in their own tenant instead.
+    if (!ctx.req.user) return this.network.institution(u.tenantId, u.institutionId);
     return ctx.loaders.get(this.network.institutionLoader).load(u.institutionId);
   }
 }

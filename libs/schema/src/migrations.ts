@@ -31,6 +31,10 @@ import { IndicatorReadIndexes1764000041500 } from '@yg/indicators/migrations/176
 import { PatientReadModel1764000055000 } from '@yg/patients/migrations/1764000055000-patient-read-model';
 import { CreateReferral1764000055100 } from '@yg/referrals/migrations/1764000055100-create-referral';
 import { FirstReportIndex1764000041600 } from '@yg/indicators/migrations/1764000041600-first-report-index';
+import { DrugCodeBulkLoad1764000050000 } from '@yg/drugs/migrations/1764000050000-drug-code-bulk-load';
+import { ReserveGuardedRange1764000056000 } from '@yg/consultations/migrations/1764000056000-reserve-guarded-range';
+import { EncounterNaturalKey1764000052000 } from '@yg/intake/migrations/1764000052000-encounter-natural-key';
+import { PartitionRace1764000052100 } from '@yg/intake/migrations/1764000052100-partition-race';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -66,6 +70,10 @@ export const MIGRATIONS = [
   Assessment1764000041000,
   IndicatorReadIndexes1764000041500,
   FirstReportIndex1764000041600,
+  DrugCodeBulkLoad1764000050000,
+  EncounterNaturalKey1764000052000,
+  PartitionRace1764000052100,
   PatientReadModel1764000055000,
   CreateReferral1764000055100,
+  ReserveGuardedRange1764000056000,
 ];

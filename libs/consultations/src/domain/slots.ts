@@ -33,6 +33,28 @@ export interface Busy {
   end: Date;
 }
 
+/**
+ * The buffer rule, stated once: a booking keeps `bufferMinutes` free before and after it, so
+ * two ranges clash when one, widened by the buffer on both sides, overlaps the other. Overlap
+ * is half-open: back-to-back is no clash when the buffer is 0. Free slots, the first read's
+ * check and the reservation (Postgres receives the widened range, see SchedulingRepository)
+ * all use it; the exclusion constraint only forbids true overlaps.
+ */
+export function guarded(range: Busy, bufferMinutes: number): Busy {
+  const { start, end } = guardedMs(range.start.getTime(), range.end.getTime(), bufferMinutes);
+  return { start: new Date(start), end: new Date(end) };
+}
+
+/** Whether a booking `a` and a range `b` clash under the buffer rule (symmetric). */
+export function clashes(a: Busy, b: Busy, bufferMinutes: number): boolean {
+  const g = guardedMs(a.start.getTime(), a.end.getTime(), bufferMinutes);
+  return g.start < b.end.getTime() && b.start.getTime() < g.end;
+}
+
+function guardedMs(start: number, end: number, bufferMinutes: number): { start: number; end: number } {
+  return { start: start - bufferMinutes * 60_000, end: end + bufferMinutes * 60_000 };
+}
+
 export interface SlotQuery {
   /** Half-open search range. */
   from: Date;
@@ -169,10 +191,7 @@ export function freeSlots(
   // is elapsed time, as before. Overlap stays half-open, so back-to-back is not an overlap.
   const minute = 60_000;
   const earliest = q.now.getTime() + q.minNoticeMinutes * minute;
-  const blocked = busy.map((b) => ({
-    start: b.start.getTime() - q.bufferMinutes * minute,
-    end: b.end.getTime() + q.bufferMinutes * minute,
-  }));
+  const blocked = busy.map((b) => guardedMs(b.start.getTime(), b.end.getTime(), q.bufferMinutes));
   const from = q.from.getTime();
   const to = q.to.getTime();
   const duration = q.durationMinutes * minute;

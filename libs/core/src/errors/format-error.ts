@@ -1,6 +1,7 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { DomainError, ServiceUnavailableError } from './domain-errors';
+import { BadInputError, DomainError, ServiceUnavailableError } from './domain-errors';
+import { dataRuleViolation } from './pg-errors';
 import { isDatabaseOutage } from './outage';
 import { requestContext } from '../context/request-context';
 import { tokenLimitMessage } from '../graphql/limits';
@@ -31,6 +32,13 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
       // A fault of the moment, not of the code: one line without a stack.
       logger.warn({ path: formatted.path, cause: (original as Error).message }, 'database unavailable');
       original = new ServiceUnavailableError();
+    } else if (!(original instanceof DomainError)) {
+      const broken = dataRuleViolation(original);
+      if (broken) {
+        // Warn: the service should have refused this input before it reached the database.
+        logger.warn({ path: formatted.path, rule: broken.rule }, 'input refused by a database rule');
+        original = new BadInputError(broken.message, { rule: broken.rule });
+      }
     }
     if (original instanceof DomainError) {
       return {

@@ -56,3 +56,49 @@ describe('the error formatter on an outage', () => {
     expect(logger.error).not.toHaveBeenCalled();
   });
 });
+
+describe('the error formatter on a value a database rule refused', () => {
+  const logger = { warn: jest.fn(), error: jest.fn() } as unknown as Logger;
+  const format = createErrorFormatter(logger, false);
+  const wrap = (original: Error) =>
+    new GraphQLError(original.message, { originalError: original, path: ['x'] });
+
+  it('answers BAD_USER_INPUT naming the CHECK constraint, never the value, logged as a warning', () => {
+    const original = Object.assign(new Error('Query failed'), {
+      driverError: Object.assign(new Error('new row violates check constraint "referral_reason_len"'), {
+        code: '23514',
+        constraint: 'referral_reason_len',
+        detail: 'Failing row contains (张三, 110101199003074514).',
+      }),
+    });
+    const error = wrap(original);
+    const out = format({ message: error.message, path: ['x'] }, error);
+    expect(out.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      rule: 'referral_reason_len',
+      requestId: undefined,
+    });
+    expect(out.message).toContain('referral_reason_len');
+    expect(JSON.stringify(out)).not.toContain('110101199003074514');
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['22001', 'length'],
+    ['22003', 'range'],
+  ])('answers BAD_USER_INPUT for SQLSTATE %s', (code, rule) => {
+    const error = wrap(Object.assign(new Error('value too long'), { code }));
+    expect(format({ message: error.message, path: ['x'] }, error).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      rule,
+    });
+  });
+
+  it('still answers a plain bug as INTERNAL_SERVER_ERROR', () => {
+    const error = wrap(Object.assign(new Error('invalid input syntax for type uuid: ""'), { code: '22P02' }));
+    expect(format({ message: error.message, path: ['x'] }, error).extensions).toMatchObject({
+      code: 'INTERNAL_SERVER_ERROR',
+    });
+  });
+});

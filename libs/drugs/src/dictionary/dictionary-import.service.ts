@@ -20,7 +20,7 @@ import {
   parseDictionaryRow,
   RowRules,
 } from '../domain/dictionary-columns';
-import { fileSha256, formatOf, ImportFileError, readTable, TableRow } from '../files/tabular';
+import { fileSha256, formatOf, ImportFileError, readTable, TableReading } from '../files/tabular';
 import { copyIn, copyText } from '../files/copy';
 
 /** Bad rows kept with their reasons; past this they are only counted. */
@@ -301,8 +301,12 @@ export class DrugDictionaryImporter {
     }
 
     // Into an empty dictionary the merge would insert every row: the rows go straight into
-    // drug_code (COPY writes rows in batches, INSERT … SELECT one by one).
-    const direct = !(await em.query(`SELECT 1 FROM drug_code LIMIT 1`)).length;
+    // drug_code (COPY writes rows in batches, INSERT … SELECT one by one), its key and checks
+    // set aside and added back after the load (see the bulk-load migration). The cheap look
+    // first: the bulk load locks drug_code until the import commits.
+    const direct =
+      !(await em.query(`SELECT 1 FROM drug_code LIMIT 1`)).length &&
+      ((await em.query(`SELECT drug_code_bulk_load_begin() AS empty`)) as { empty: boolean }[])[0].empty;
     // The newest full edition becomes the current one: the codes it lists unchanged are not
     // written (their empty last-seen edition means "the current one").
     const [cur]: { id: string; seq: string }[] = await em.query(
@@ -320,12 +324,12 @@ export class DrugDictionaryImporter {
       firstRow: null,
       names: new Set(),
     };
-    const reading = readTable(run.sourcePath, run.format);
+    const reading = readTable(run.sourcePath, run.format, { columns: true });
     if (direct) {
       await copyIn(
         em,
         `COPY drug_code (${DIRECT_COLUMNS.join(', ')}) FROM STDIN`,
-        this.stageChunks(reading.rows, rules, stats, (_line, r) =>
+        this.stageChunks(reading, rules, stats, (_line, r) =>
           directLine(r, becomesCurrent ? `${edition.id}\t${N}` : `${edition.id}\t${edition.id}`),
         ),
       );
@@ -339,7 +343,7 @@ export class DrugDictionaryImporter {
       await copyIn(
         em,
         `COPY drug_code_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`,
-        this.stageChunks(reading.rows, rules, stats, stageLine),
+        this.stageChunks(reading, rules, stats, stageLine),
       );
     }
     const sha256 = await reading.sha256();
@@ -354,6 +358,8 @@ export class DrugDictionaryImporter {
         '文件中没有有效行:完整版目录不能为空,否则会停用全部代码 (no valid rows: an empty full edition would retire every code)',
       );
     }
+    // The key built in one sort, the checks in one scan; the references to it come back.
+    if (direct) await em.query(`SELECT drug_code_bulk_load_end()`);
     const counts = {
       rowsTotal: stats.rowsTotal,
       rowsOk: stats.rowsOk,
@@ -380,7 +386,7 @@ export class DrugDictionaryImporter {
    * published files): the first line wins.
    */
   private async *stageChunks(
-    rows: AsyncIterable<TableRow[]>,
+    reading: TableReading,
     rules: RowRules,
     stats: ReadStats,
     toLine: (line: number, row: DictionaryRow) => string,
@@ -390,7 +396,7 @@ export class DrugDictionaryImporter {
     const seen = new Set<string>();
     // A product's name as last added, so most rows skip building the pair's key.
     const named = new Map<string, string>();
-    for await (const batch of rows) {
+    for await (const batch of reading.rows) {
       let out = '';
       for (const { sheet: s, line, cells } of batch) {
         if (s !== sheet) [sheet, columns] = [s, null];
@@ -399,7 +405,11 @@ export class DrugDictionaryImporter {
           stats.firstRow ??= cells;
           if (line > HEADER_SEARCH_ROWS) continue;
           columns = mapDictionaryHeaders(cells);
-          if (columns) stats.headerFound = true;
+          if (columns) {
+            stats.headerFound = true;
+            // Only the mapped columns are decoded from here on (for a CSV).
+            reading.onlyColumns(Object.values(columns));
+          }
           continue;
         }
         stats.rowsTotal++;

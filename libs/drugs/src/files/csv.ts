@@ -138,3 +138,163 @@ export async function* parseCsv(
   take(true);
   if (batch.length) yield batch;
 }
+
+/** Text of bytes [start, end) of a buffer, in the file's encoding. */
+export type CellDecoder = (buf: Buffer, start: number, end: number) => string;
+
+/**
+ * Where the record starting at `pos` ends (just past its line break), by the same rules as
+ * `slowRecord`; -1 when the buffer ends before it does.
+ */
+function recordEnd(buf: Buffer, pos: number, eof: boolean): number {
+  let quoted = false;
+  let atStart = true;
+  for (let i = pos; i < buf.length; i++) {
+    const c = buf[i];
+    if (quoted) {
+      if (c === 34) {
+        if (i + 1 >= buf.length && !eof) return -1;
+        if (buf[i + 1] === 34) i++;
+        else quoted = false;
+      }
+      continue;
+    }
+    if (c === 34 && atStart) {
+      quoted = true;
+      atStart = false;
+    } else if (c === 44) {
+      atStart = true;
+    } else if (c === 10) {
+      return i + 1;
+    } else if (c === 13) {
+      if (i + 1 >= buf.length && !eof) return -1;
+      return buf[i + 1] === 10 ? i + 2 : i + 1;
+    } else {
+      atStart = false;
+    }
+  }
+  return eof ? buf.length : -1;
+}
+
+/**
+ * Only the cells at `wanted` (ascending) of the unquoted line [pos, stop), the others empty;
+ * null when every wanted cell is blank (the caller reads the whole line, to tell a blank line
+ * from a row that lacks them).
+ */
+function projected(
+  buf: Buffer,
+  pos: number,
+  stop: number,
+  wanted: readonly number[],
+  text: CellDecoder,
+): string[] | null {
+  const cells: string[] = [];
+  const last = wanted[wanted.length - 1];
+  let blank = true;
+  let start = pos;
+  let k = 0;
+  for (let col = 0; col <= last; col++) {
+    let end = buf.indexOf(44, start);
+    if (end === -1 || end > stop) end = stop;
+    if (col === wanted[k]) {
+      const v = text(buf, start, end);
+      if (blank && v.trim() !== '') blank = false;
+      cells.push(v);
+      k++;
+    } else {
+      cells.push('');
+    }
+    if (end >= stop) break;
+    start = end + 1;
+  }
+  return blank ? null : cells;
+}
+
+/**
+ * `parseCsv` over bytes: the same records, but a cell is decoded only when it is read. Once
+ * `wanted()` names columns, the other cells of a line without quotes are neither decoded nor
+ * split (left empty): a dictionary import reads 2–10 of a file's columns, and decoding the
+ * rest (long descriptions) was most of its reading. Commas, quotes and line breaks are found
+ * as bytes, which holds for UTF-8 and GB18030 alike (neither uses these bytes inside a
+ * character). `decoder` is chosen from the first chunk.
+ */
+export async function* parseCsvBytes(
+  chunks: AsyncIterable<Buffer>,
+  decoderFor: (first: Buffer) => CellDecoder,
+  wanted: () => readonly number[] | null = () => null,
+  batchSize = 1000,
+): AsyncGenerator<(CsvRecord & { sheet: 1 })[]> {
+  let buf: Buffer = Buffer.alloc(0);
+  let line = 1;
+  let text: CellDecoder | null = null;
+  // Shaped as a spreadsheet's rows (sheet 1): one object per record, not two.
+  let batch: (CsvRecord & { sheet: 1 })[] = [];
+  const take = (eof: boolean): void => {
+    const cols = wanted();
+    const decode = text!;
+    let pos = 0;
+    let quote = buf.indexOf(34);
+    while (pos < buf.length) {
+      const nl = buf.indexOf(10, pos);
+      if (nl === -1 && !eof) break;
+      const end = nl === -1 ? buf.length : nl;
+      if (quote !== -1 && quote < pos) quote = buf.indexOf(34, pos);
+      let cells: string[];
+      let next: number;
+      let lines: number;
+      if (quote === -1 || quote > end) {
+        const stop = end > pos && buf[end - 1] === 13 ? end - 1 : end;
+        next = nl === -1 ? buf.length : nl + 1;
+        lines = 1;
+        if (stop === pos) {
+          line += lines;
+          pos = next;
+          continue;
+        }
+        cells =
+          (cols?.length && projected(buf, pos, stop, cols, decode)) || decode(buf, pos, stop).split(',');
+      } else {
+        next = recordEnd(buf, pos, eof);
+        if (next === -1) break;
+        let rec: Parsed | null;
+        try {
+          rec = slowRecord(decode(buf, pos, next), 0, true);
+        } catch (err) {
+          if (err instanceof CsvSyntaxError) throw new CsvSyntaxError(line);
+          throw err;
+        }
+        cells = rec!.cells;
+        lines = rec!.lines;
+        if (cells.length === 1 && cells[0] === '') {
+          line += lines;
+          pos = next;
+          continue;
+        }
+      }
+      batch.push({ sheet: 1, line, cells });
+      line += lines;
+      pos = next;
+    }
+    buf = buf.subarray(pos);
+  };
+  const start = (): void => {
+    text = decoderFor(buf);
+    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+  };
+  for await (const chunk of chunks) {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    // A UTF-8 BOM is three bytes: wait for them before deciding anything.
+    if (!text) {
+      if (buf.length < 3) continue;
+      start();
+    }
+    take(false);
+    if (batch.length >= batchSize) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (!text && buf.length) start();
+  if (text) take(true);
+  if (batch.length) yield batch;
+}

@@ -6,7 +6,7 @@ import { finished } from 'node:stream/promises';
 import { TextDecoder } from 'node:util';
 import ExcelJS from 'exceljs';
 import { ImportFormat } from '../domain/drug.enums';
-import { CsvSyntaxError, parseCsv } from './csv';
+import { CellDecoder, CsvSyntaxError, parseCsv, parseCsvBytes } from './csv';
 
 /** A file the import cannot read at all (wrong type, no usable header, not a spreadsheet). */
 export class ImportFileError extends Error {}
@@ -66,6 +66,17 @@ export class Decode extends Transform {
   }
 }
 
+/** The decoder of a file's cells, chosen as `Decode` chooses: UTF-8 unless its first bytes are not. */
+export function cellDecoderFor(first: Buffer): CellDecoder {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(first, { stream: true });
+    return (buf, start, end) => buf.toString('utf8', start, end);
+  } catch {
+    const gb = new TextDecoder('gb18030');
+    return (buf, start, end) => gb.decode(buf.subarray(start, end));
+  }
+}
+
 /** A spreadsheet cell as the text a person sees in it. */
 export function cellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
@@ -86,6 +97,18 @@ async function* csvRows(input: Readable): AsyncGenerator<TableRow[]> {
     for await (const batch of parseCsv(text as AsyncIterable<string>)) {
       yield batch.map((r) => ({ sheet: 1, line: r.line, cells: r.cells }));
     }
+  } catch (err) {
+    throw fileError(err, 'CSV');
+  }
+}
+
+/** CSV read as bytes, decoding only the cells `wanted` names once it names any. */
+async function* csvCells(
+  input: Readable,
+  wanted: () => readonly number[] | null,
+): AsyncGenerator<TableRow[]> {
+  try {
+    yield* parseCsvBytes(input as AsyncIterable<Buffer>, cellDecoderFor, wanted);
   } catch (err) {
     throw fileError(err, 'CSV');
   }
@@ -154,20 +177,38 @@ export interface TableReading {
   rows: AsyncIterable<TableRow[]>;
   /** SHA-256 of the file's bytes, hex: call once `rows` has been read to the end. */
   sha256(): Promise<string>;
+  /**
+   * With `{ columns: true }`: from now on only these columns are read; a CSV row's other
+   * cells may come back empty (a row whose named cells are all blank comes whole).
+   */
+  onlyColumns(columns: readonly number[]): void;
 }
 
 /**
  * Reads a CSV or XLSX file row by row, never holding the whole file (an XLSX's shared-string
  * table is held: it is the workbook's dictionary of distinct texts), and hashes its bytes on the way.
  */
-export function readTable(input: Readable | string, format: ImportFormat): TableReading {
+export function readTable(
+  input: Readable | string,
+  format: ImportFormat,
+  opts: { columns?: boolean } = {},
+): TableReading {
   const hash = createHash('sha256');
   const source = typeof input === 'string' ? createReadStream(input, { highWaterMark: 256 * 1024 }) : input;
   const tapped = source.pipe(new HashTap(hash));
   source.on('error', (err: Error) => tapped.destroy(err));
   let digest: string | undefined;
+  let wanted: readonly number[] | null = null;
   return {
-    rows: format === ImportFormat.XLSX ? xlsxRows(tapped) : csvRows(tapped),
+    rows:
+      format === ImportFormat.XLSX
+        ? xlsxRows(tapped)
+        : opts.columns
+          ? csvCells(tapped, () => wanted)
+          : csvRows(tapped),
+    onlyColumns(columns) {
+      wanted = [...new Set(columns)].sort((a, b) => a - b);
+    },
     async sha256() {
       if (digest) return digest;
       // A zip reader may stop before the archive's trailing directory: hash the rest too.

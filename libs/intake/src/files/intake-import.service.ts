@@ -68,6 +68,9 @@ interface Staged {
 export class IntakeFileImporter {
   private readonly logger = new Logger(IntakeFileImporter.name);
 
+  /** Staged rows merged per statement (tests make it small to cross batch boundaries). */
+  batchRows = MERGE_BATCH;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly intake: IntakeService,
@@ -147,8 +150,8 @@ export class IntakeFileImporter {
     const counts: MergeCounts = { accepted: 0, replaced: 0, unchanged: 0 };
     await this.progress(run, staged.rejectedCount, staged.total, staged.rejectedCount);
     const at = this.clock.now();
-    for (let lo = 0; lo < staged.ok; lo += MERGE_BATCH) {
-      const hi = Math.min(lo + MERGE_BATCH, staged.ok);
+    for (let lo = 0; lo < staged.ok; lo += this.batchRows) {
+      const hi = Math.min(lo + this.batchRows, staged.ok);
       const c = encounters
         ? await mergeEncounters(
             em,

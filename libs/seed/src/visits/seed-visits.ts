@@ -324,26 +324,25 @@ inrows AS (
          round((p.in_cost * (0.45 + 1.1 * ${U('p.rk', 8)}) * (1 + 0.03 * p.t))::numeric, 2) AS cost) v
 ),
 gen AS (
-  SELECT gen_random_uuid() AS id, r.*,
+  SELECT r.*,
          md5(concat_ws('|', r.kind, r.occurred_on, r.discharged_on, r.department, r.tcm, r.diagnosis_code,
                        r.insured, r.resident, r.chronic_managed, r.cost, r.fund_paid)) AS content_hash
     FROM (SELECT * FROM outrows UNION ALL SELECT * FROM inrows) r
 ),
 keys AS (
-  INSERT INTO encounter_key (tenant_id, institution_id, source_system, source_record_id, encounter_id, occurred_on,
-      content_hash)
-  SELECT $1, institution_id, '${DEMO_HIS}', source_record_id, id, occurred_on, content_hash FROM gen
+  INSERT INTO encounter_key (tenant_id, institution_id, source_system, source_record_id, occurred_on, content_hash)
+  SELECT $1, institution_id, '${DEMO_HIS}', source_record_id, occurred_on, content_hash FROM gen
   ON CONFLICT DO NOTHING
-  RETURNING encounter_id
+  RETURNING institution_id, source_record_id
 ),
 ins AS (
-  INSERT INTO encounter (id, tenant_id, institution_id, source_system, source_record_id, kind, occurred_on,
+  INSERT INTO encounter (tenant_id, institution_id, source_system, source_record_id, kind, occurred_on,
       discharged_on, department, tcm, diagnosis_code, insured, resident, chronic_managed, total_cost, fund_paid,
       content_hash, run_id, received_at)
-  SELECT g.id, $1, g.institution_id, '${DEMO_HIS}', g.source_record_id, g.kind, g.occurred_on, g.discharged_on,
+  SELECT $1, g.institution_id, '${DEMO_HIS}', g.source_record_id, g.kind, g.occurred_on, g.discharged_on,
          g.department, g.tcm, g.diagnosis_code, g.insured, g.resident, g.chronic_managed, g.cost, g.fund_paid,
          g.content_hash, $11, $10
-    FROM gen g WHERE g.id IN (SELECT encounter_id FROM keys)
+    FROM gen g WHERE (g.institution_id, g.source_record_id) IN (SELECT institution_id, source_record_id FROM keys)
   RETURNING institution_id, kind, occurred_on, discharged_on, tcm, insured, resident, chronic_managed, total_cost,
             fund_paid
 ),
