@@ -67,7 +67,8 @@ export function apiArgs(): string[] {
   return [
     `--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`,
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-    API_MAIN,
+    // Another build of the api (e.g. the main branch's) against the same set-up, for before/after.
+    process.env.BENCH_API_MAIN ?? API_MAIN,
   ];
 }
 

@@ -8,6 +8,9 @@
  *       on the baseline served through express 5 (the floor of the api's HTTP adapter)
  *   createReferral (submit: true)  vs  baseline insertRow (one INSERT)
  *   coordinator worklist, 50 rows  vs  baseline row(id)   (one SELECT by key)
+ *   createReferral and the baseline INSERT at a fixed offered load (BENCH_RATE, 200 req/s): latency
+ * After the load: idempotency (parallel retries of one key make one referral) and single winner
+ * (parallel answers to one referral: one succeeds, the rest CONFLICT) are checked.
  * BENCH_SCENARIOS=p0,create,worklist picks some (all by default). BENCH_WORKER=1 also runs the
  * worker beside the api (it drains the outbox the creates fill). The resident memory of the api
  * (and worker) is sampled during the runs. Results go to bench/results/.
@@ -38,6 +41,7 @@ const BASE_EXPRESS_PORT = API_PORT - 99;
 const SCENARIOS = new Set(
   (process.env.BENCH_SCENARIOS ?? 'p0,create,worklist').split(',').map((x) => x.trim()),
 );
+const RATE = Number(process.env.BENCH_RATE ?? 200);
 const WITH_WORKER = process.env.BENCH_WORKER === '1';
 const WORKER_MAIN = 'dist/apps/worker/apps/worker/src/main.js';
 
@@ -84,12 +88,14 @@ async function load(
   body: string,
   token?: string,
   duration = DURATION,
+  overallRate?: number,
 ): Promise<RunResult> {
   const cpuBefore = cpuUs(pid);
   const r = await autocannon({
     url: `http://127.0.0.1:${port}/graphql`,
     connections: CONNECTIONS,
     duration,
+    ...(overallRate ? { overallRate } : {}),
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body,
@@ -105,16 +111,67 @@ async function load(
   };
 }
 
+/**
+ * The guarantees the load must not have bent, checked on the loaded database: 20 parallel
+ * retries of one idempotency key make one referral; 10 coordinators' parallel answers to one
+ * referral make one winner and CONFLICT for the rest.
+ */
+async function checkGuarantees(village: string, coordinator: string, input: Record<string, unknown>) {
+  const CREATE = `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id state } }`;
+  const key = `bench-${Date.now()}`;
+  const retries = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      gql(API_PORT, CREATE, { i: { ...input, idempotencyKey: key } }, village),
+    ),
+  );
+  const ids = new Set(retries.map((d) => d.createReferral.id as string));
+  const target = (await gql(API_PORT, CREATE, { i: input }, village)).createReferral.id as string;
+  const answers = await Promise.all(
+    Array.from({ length: 10 }, async (_, i) => {
+      const res = await fetch(`http://127.0.0.1:${API_PORT}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${coordinator}` },
+        body: JSON.stringify(
+          i % 2
+            ? {
+                query: `mutation($i: RejectReferralInput!) { rejectReferral(input: $i) { state } }`,
+                variables: { i: { id: target, reasonCode: 'NO_CAPACITY', reason: '床位已满' } },
+              }
+            : {
+                query: `mutation($i: AcceptReferralInput!) { acceptReferral(input: $i) { state } }`,
+                variables: {
+                  i: {
+                    id: target,
+                    appointmentAt: new Date(Date.now() + 86_400_000).toISOString(),
+                    place: '门诊',
+                  },
+                },
+              },
+        ),
+      });
+      const body = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      return body.errors ? (body.errors[0].extensions?.code ?? 'ERROR') : 'OK';
+    }),
+  );
+  return {
+    idempotentRetries: retries.length,
+    idempotentDistinctIds: ids.size,
+    answers: answers.length,
+    answerWinners: answers.filter((a) => a === 'OK').length,
+    answerConflicts: answers.filter((a) => a === 'CONFLICT').length,
+  };
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
 }
 
-async function scenario(name: string, server: Server, body: string, token?: string) {
-  await load(server.port, server.pid, body, token, WARMUP);
+async function scenario(name: string, server: Server, body: string, token?: string, rate?: number) {
+  await load(server.port, server.pid, body, token, WARMUP, rate);
   const runs: RunResult[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await load(server.port, server.pid, body, token));
+  for (let i = 0; i < RUNS; i++) runs.push(await load(server.port, server.pid, body, token, DURATION, rate));
   const summary = {
     name,
     rps: median(runs.map((r) => r.rps)),
@@ -282,6 +339,17 @@ async function main() {
       await ds.query('ANALYZE referral, patient, institution');
       results.worklist = await scenario('worklist (50 rows)', apiServer, worklistBody, coordinator);
     }
+    if (SCENARIOS.has('create')) {
+      results.insertAtRate = await scenario(`baseline INSERT @${RATE}/s`, bare, insertBody, undefined, RATE);
+      results.createAtRate = await scenario(
+        `createReferral @${RATE}/s`,
+        apiServer,
+        createBody,
+        village,
+        RATE,
+      );
+    }
+    const checks = await checkGuarantees(village, coordinator, JSON.parse(createBody).variables.i);
     const ratio = (a?: { rps: number }, b?: { rps: number }) => (a && b ? a.rps / b.rps : null);
     const [{ n: referrals }] = await ds.query(`SELECT count(*)::int AS n FROM referral`);
     const [{ n: steps }] = await ds.query(`SELECT count(*)::int AS n FROM referral_step`);
@@ -296,11 +364,17 @@ async function main() {
         createVsInsert: ratio(results.create, results.insert),
         worklistVsSelect: ratio(results.worklist, results.select),
       },
+      fixedRate: { rate: RATE, insertP99: results.insertAtRate?.p99, createP99: results.createAtRate?.p99 },
+      checks,
       apiRssMb: { max: Math.max(...rss), median: median(rss) },
       workerRssMb: worker ? { max: Math.max(...workerRss), median: median(workerRss) } : null,
       referralsInDb: referrals,
       stepsInDb: steps,
     };
+    if (checks.idempotentDistinctIds !== 1 || checks.answerWinners !== 1 || checks.answerConflicts !== 9) {
+      process.exitCode = 1;
+      process.stderr.write('guarantees broken under load\n');
+    }
     const file = resolve(ROOT, `bench/results/${report.at.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2));
     const pct = (r: number | null) => (r === null ? '–' : `${(r * 100).toFixed(0)} %`);
@@ -311,6 +385,8 @@ async function main() {
         `   worklist / SELECT = ${pct(report.ratios.worklistVsSelect)}\n` +
         `api RSS max ${report.apiRssMb.max.toFixed(0)} MB` +
         (report.workerRssMb ? `   worker RSS max ${report.workerRssMb.max.toFixed(0)} MB` : '') +
+        `\nat ${RATE} req/s: createReferral p99 ${results.createAtRate?.p99 ?? '–'} ms (INSERT p99 ${results.insertAtRate?.p99 ?? '–'} ms)\n` +
+        `after the load: ${JSON.stringify(checks)}` +
         `\nreferrals created: ${referrals} (steps ${steps})\nwrote ${file}\n`,
     );
   } finally {

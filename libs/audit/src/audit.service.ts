@@ -33,6 +33,23 @@ export interface AuditEntry {
 const SEAL_WINDOW_MS = 100;
 const SEAL_DELAY_MS = 200;
 
+/** One audit_event row as written, keyed by column. */
+export type AuditRow = {
+  tenant_id: string;
+  occurred_at: Date;
+  actor_user_id: string | null;
+  actor_roles: readonly string[];
+  actor_institution_id: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  outcome: AuditOutcome;
+  error_code: string | null;
+  request_id: string | null;
+  client_ip: string | null;
+  details: Record<string, unknown>;
+};
+
 /** audit_event's columns as recordMany writes them, in order; the id and chain columns are the database's. */
 const AUDIT_COLUMNS = [
   'tenant_id',
@@ -48,7 +65,7 @@ const AUDIT_COLUMNS = [
   'request_id',
   'client_ip',
   'details',
-] as const;
+] as const satisfies readonly (keyof AuditRow)[];
 const AUDIT_CASTS: Partial<Record<(typeof AUDIT_COLUMNS)[number], string>> = {
   tenant_id: '::uuid',
   occurred_at: '::timestamptz',
@@ -75,30 +92,7 @@ export class AuditService {
 
   async recordMany(em: EntityManager, entries: AuditEntry[]): Promise<void> {
     if (!entries.length) return;
-    const ctx = requestContext.get();
-    const now = this.clock.now();
-    const rows = entries.map((entry) => {
-      const actor = entry.actor === undefined ? ctx?.user : entry.actor;
-      const tenantId = entry.tenantId ?? actor?.tenantId ?? PLATFORM_TENANT;
-      return {
-        tenantId,
-        values: [
-          tenantId,
-          now,
-          actor?.id ?? null,
-          actor?.roles ?? [],
-          actor?.institutionId ?? null,
-          entry.action,
-          entry.entityType ?? null,
-          entry.entityId ?? null,
-          entry.outcome ?? 'SUCCESS',
-          entry.errorCode ?? null,
-          ctx?.requestId ?? null,
-          ctx?.ip ?? null,
-          JSON.stringify(entry.details ?? {}),
-        ],
-      };
-    });
+    const rows = this.rows(entries);
     // Plain SQL: every mutation writes here, and building the INSERT through the ORM cost more
     // CPU than sending it.
     const width = AUDIT_COLUMNS.length;
@@ -109,16 +103,52 @@ export class AuditService {
             `(${AUDIT_COLUMNS.map((c, i) => `$${r * width + i + 1}${AUDIT_CASTS[c] ?? ''}`).join(', ')})`,
         )
         .join(', ')} RETURNING id`,
-      rows.flatMap((r) => r.values),
+      rows.flatMap((r) => AUDIT_COLUMNS.map((c) => (c === 'details' ? JSON.stringify(r[c]) : r[c]))),
     );
-    if (ctx) {
-      ctx.auditedTenants ??= new Set();
-      rows.forEach((r) => ctx.auditedTenants!.add(r.tenantId));
-      ctx.auditCount = (ctx.auditCount ?? 0) + rows.length;
-      const ids = this.requestEvents.get(ctx) ?? [];
-      ids.push(...inserted.map((i) => String(i.id)));
-      this.requestEvents.set(ctx, ids);
-    }
+    this.noteRecorded(
+      rows,
+      inserted.map((i) => i.id),
+    );
+  }
+
+  /**
+   * The audit_event rows for these entries, keyed by column, for a statement that writes them
+   * together with the change they describe (a SQL function taking them as JSON). Call
+   * `noteRecorded` with the ids it returns.
+   */
+  rows(entries: readonly AuditEntry[]): AuditRow[] {
+    const ctx = requestContext.get();
+    const now = this.clock.now();
+    return entries.map((entry) => {
+      const actor = entry.actor === undefined ? ctx?.user : entry.actor;
+      return {
+        tenant_id: entry.tenantId ?? actor?.tenantId ?? PLATFORM_TENANT,
+        occurred_at: now,
+        actor_user_id: actor?.id ?? null,
+        actor_roles: actor?.roles ?? [],
+        actor_institution_id: actor?.institutionId ?? null,
+        action: entry.action,
+        entity_type: entry.entityType ?? null,
+        entity_id: entry.entityId ?? null,
+        outcome: entry.outcome ?? 'SUCCESS',
+        error_code: entry.errorCode ?? null,
+        request_id: ctx?.requestId ?? null,
+        client_ip: ctx?.ip ?? null,
+        details: entry.details ?? {},
+      };
+    });
+  }
+
+  /** Tells the request which events it wrote (sealing, and the refusal check of failed requests). */
+  noteRecorded(rows: readonly AuditRow[], ids: readonly (string | number)[]): void {
+    const ctx = requestContext.get();
+    if (!ctx) return;
+    ctx.auditedTenants ??= new Set();
+    rows.forEach((r) => ctx.auditedTenants!.add(r.tenant_id));
+    ctx.auditCount = (ctx.auditCount ?? 0) + rows.length;
+    const list = this.requestEvents.get(ctx) ?? [];
+    list.push(...ids.map(String));
+    this.requestEvents.set(ctx, list);
   }
 
   /** Events recorded so far in the current request, oldest first; committed or not. */

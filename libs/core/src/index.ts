@@ -14,6 +14,7 @@ export * from './database/database.module';
 export * from './database/database-role.check';
 export * from './database/roles';
 export * from './database/transaction';
+export * from './database/plain-rows';
 export * from './redis/redis.module';
 export * from './queue/queues';
 export * from './queue/queue.module';

@@ -16,6 +16,16 @@ export interface OutboxEntry {
   attempts?: number;
 }
 
+/** One outbox_message row as written, keyed by column. */
+export interface OutboxRow {
+  tenant_id: string | null;
+  queue: string;
+  job_name: string;
+  payload: Record<string, unknown>;
+  run_at: Date;
+  attempts: number | null;
+}
+
 /** How far the relay is behind: rows not yet handed to BullMQ (delayed timers included: they go out at once, with a delay). */
 export interface OutboxLag {
   /** Counted up to {@link LAG_COUNT_CAP}: a backlog that large is an incident whatever its exact size. */
@@ -45,6 +55,22 @@ export class OutboxService {
       );
       return { pending: row.pending, oldestPendingMs: Math.max(0, Math.round(row.oldest_ms ?? 0)) };
     });
+  }
+
+  /**
+   * The outbox_message rows for these entries, keyed by column, for a statement that writes
+   * them together with the change that causes them (a SQL function taking them as JSON).
+   */
+  rows(entries: readonly OutboxEntry[]): OutboxRow[] {
+    const now = this.clock.now();
+    return entries.map((e) => ({
+      tenant_id: e.tenantId ?? null,
+      queue: e.queue,
+      job_name: e.jobName,
+      payload: e.payload,
+      run_at: e.runAt ?? now,
+      attempts: e.attempts ?? null,
+    }));
   }
 
   async enqueue(em: EntityManager, ...entries: OutboxEntry[]): Promise<void> {

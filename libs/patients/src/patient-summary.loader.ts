@@ -15,6 +15,15 @@ export interface PatientSummary {
   birthYear: number | null;
 }
 
+/** One row of the `patient_summary` view (the read model other capabilities join), e.g. as `to_json(ps)`. */
+export interface PatientSummaryRow {
+  id: string;
+  name: string;
+  sex: string;
+  birth_date: string;
+  created_at: Date | string;
+}
+
 /**
  * Name, sex and the birth year a masked view may show, for lists that another capability has
  * already authorised (a referral worklist shows the patient of each referral the caller may
@@ -34,25 +43,38 @@ export class PatientSummaryLoader {
         select: { id: true, name: true, sex: true, birthDate: true, createdAt: true },
         where: { id: In([...ids]), tenantId: user?.tenantId ?? '' },
       });
-      if (rows.length) {
-        await this.audit.recordStandalone({
-          action: 'patient.list',
-          entityType: 'Patient',
-          details: { source: 'summary', count: rows.length, patientIds: rows.map((r) => r.id) },
-        });
-      }
-      const byId = new Map(
-        rows.map((r): [string, PatientSummary] => [
-          r.id,
-          {
-            id: r.id,
-            name: r.name,
-            sex: r.sex,
-            birthDate: null,
-            birthYear: maskedBirthYear(r.birthDate, r.createdAt),
-          },
-        ]),
+      const shown = await this.shown(
+        rows.map((r) => ({
+          id: r.id,
+          name: r.name,
+          sex: r.sex,
+          birth_date: r.birthDate,
+          created_at: r.createdAt,
+        })),
       );
+      const byId = new Map(shown.map((p) => [p.id, p]));
       return ids.map((id) => byId.get(id) ?? null);
     });
+
+  /**
+   * The summaries of rows another statement read from the `patient_summary` view (a page that
+   * selects its patients with it), masked, and the one audit event for showing them.
+   */
+  async shown(rows: readonly PatientSummaryRow[]): Promise<PatientSummary[]> {
+    const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
+    if (unique.length) {
+      await this.audit.recordStandalone({
+        action: 'patient.list',
+        entityType: 'Patient',
+        details: { source: 'summary', count: unique.length, patientIds: unique.map((r) => r.id) },
+      });
+    }
+    return unique.map((r) => ({
+      id: r.id,
+      name: r.name,
+      sex: r.sex,
+      birthDate: null,
+      birthYear: maskedBirthYear(r.birth_date, new Date(r.created_at)),
+    }));
+  }
 }

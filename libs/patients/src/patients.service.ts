@@ -19,7 +19,6 @@ import {
 import { AuditService } from '@yg/audit';
 import { NetworkService } from '@yg/network';
 import { PatientEntity } from './entities/patient.entity';
-import { PatientAccessEntity } from './entities/patient-access.entity';
 import { FieldCipher, FieldCipherError } from './domain/field-crypto';
 import { PatientEncryptedColumn, patientField } from './domain/patient-fields';
 import { maskPhone, maskResidentId, normalizePhone, parseResidentId } from './domain/resident-id';
@@ -32,12 +31,17 @@ import { PatientModel } from './models/patient.models';
 const UNMASKED_ROLES = [Role.CLINICIAN, Role.REFERRAL_COORDINATOR];
 /** Roles that see every patient of the consortium (always masked). */
 const TENANT_WIDE_ROLES = [Role.CONSORTIUM_ADMIN, Role.AUDITOR];
+
+/** Roles that see every patient of the consortium (masked); everyone else sees related patients only. */
+export function seesEveryPatient(user: AuthUser): boolean {
+  return hasRole(user, ...TENANT_WIDE_ROLES);
+}
 /** Patient ids are uuids; anything else cannot name a patient (and must not reach Postgres as one). */
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 /** Patient `p` is related to institution `:inst` (the clinical relation that grants visibility). */
-const RELATED_TO_INSTITUTION = `(p.registered_by_institution_id = :inst OR p.contract_institution_id = :inst
-  OR EXISTS (SELECT 1 FROM patient_access a WHERE a.patient_id = p.id AND a.institution_id = :inst))`;
+// The rule is the SQL function `patient_related_to` (inlined by the planner), shared with statements of other capabilities.
+const RELATED_TO_INSTITUTION = `patient_related_to(p.id, p.registered_by_institution_id, p.contract_institution_id, :inst)`;
 
 @Injectable()
 export class PatientsService {
@@ -171,7 +175,7 @@ export class PatientsService {
         // A clinical role unmasks only patients its institution is related to: a user who is also
         // an admin or auditor sees the whole consortium, but must not see all of it unmasked.
         const unmasked =
-          clinical && (!hasRole(user, ...TENANT_WIDE_ROLES) || (await this.isRelated(em, user, patient.id)));
+          clinical && (!seesEveryPatient(user) || (await this.isRelated(em, user, patient.id)));
         const plain = unmasked
           ? {
               idNumber: this.open(patient.id, 'id_number_enc', patient.idNumberEnc),
@@ -267,13 +271,12 @@ export class PatientsService {
     institutionId: string,
     reason: string,
   ) {
-    await em
-      .createQueryBuilder()
-      .insert()
-      .into(PatientAccessEntity)
-      .values({ patientId, institutionId, tenantId, reason })
-      .orIgnore()
-      .execute();
+    await em.query(`SELECT grant_patient_access($1, $2, $3, $4)`, [
+      tenantId,
+      patientId,
+      institutionId,
+      reason,
+    ]);
   }
 
   /** The patient if the caller may see it, else NOT_FOUND (never FORBIDDEN: existence stays private). */
@@ -291,7 +294,7 @@ export class PatientsService {
       .getRepository(PatientEntity)
       .createQueryBuilder('p')
       .where('p.tenant_id = :tenant', { tenant: user.tenantId });
-    if (!hasRole(user, ...TENANT_WIDE_ROLES)) {
+    if (!seesEveryPatient(user)) {
       qb.andWhere(RELATED_TO_INSTITUTION, { inst: user.institutionId });
     }
     return qb;

@@ -2,13 +2,43 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
-import { AuthUser, Clock, Connection, hasRole, LoaderFactory, paginate } from '@yg/core';
+import {
+  AuthUser,
+  Clock,
+  columnsAs,
+  Connection,
+  fromJsonObject,
+  hasRole,
+  jsonObjectOf,
+  LoaderFactory,
+  paginateRaw,
+} from '@yg/core';
+import { DepartmentEntity, InstitutionEntity } from '@yg/network';
+import type { PatientSummaryRow } from '@yg/patients';
 import { ReferralEntity } from './entities/referral.entity';
 import { ReferralStepEntity } from './entities/referral-step.entity';
 import { ReferralBox, ReferralState } from './domain/referral.enums';
 import { ReferralFilterArgs, ReferralsArgs } from './dto/referral.inputs';
 import { ReferralAccess, TENANT_WIDE_ROLES } from './referral-access.service';
 import { ReferralCountsModel } from './models/referral.models';
+
+/** Which related rows a worklist page reads with its own statement. */
+export interface WorklistRelated {
+  patient?: boolean;
+  fromInstitution?: boolean;
+  toInstitution?: boolean;
+  toDepartment?: boolean;
+}
+
+/** A worklist row: the referral's columns and the related rows read with it. */
+export type WorklistRow = ReferralEntity & {
+  related: {
+    patient?: PatientSummaryRow | null;
+    fromInstitution?: InstitutionEntity | null;
+    toInstitution?: InstitutionEntity | null;
+    toDepartment?: DepartmentEntity | null;
+  };
+};
 
 /** Reads: one referral, worklists and their counts, timelines. */
 @Injectable()
@@ -23,11 +53,42 @@ export class ReferralQueries {
     return this.access.visible(this.dataSource.manager, user, id);
   }
 
-  /** A worklist page, most urgent first, then by deadline: one SQL statement. */
-  list(user: AuthUser, args: ReferralsArgs): Promise<Connection<ReferralEntity>> {
-    const qb = this.scoped(user, args);
+  /**
+   * A worklist page, most urgent first, then by deadline, with the related rows asked for: one
+   * SQL statement, its rows read as plain objects (no entity hydration). Related rows come as
+   * JSON columns: the patient from the patients' `patient_summary` read model, institutions
+   * and the department from the network's tables.
+   */
+  list(user: AuthUser, args: ReferralsArgs, related: WorklistRelated = {}): Promise<Connection<WorklistRow>> {
+    const qb = this.scoped(user, args).select(columnsAs(this.dataSource.getMetadata(ReferralEntity), 'r'));
     if (args.states?.length) qb.andWhere('r.state IN (:...states)', { states: args.states });
-    return paginate(
+    const institution = this.dataSource.getMetadata(InstitutionEntity);
+    const department = this.dataSource.getMetadata(DepartmentEntity);
+    if (related.patient) {
+      qb.addSelect(
+        `(SELECT to_json(ps) FROM patient_summary ps WHERE ps.id = r.patient_id AND ps.tenant_id = r.tenant_id)`,
+        'patient',
+      );
+    }
+    if (related.fromInstitution) {
+      qb.addSelect(
+        `(SELECT ${jsonObjectOf(institution, 'fi')} FROM institution fi WHERE fi.id = r.from_institution_id)`,
+        'fromInstitution',
+      );
+    }
+    if (related.toInstitution) {
+      qb.addSelect(
+        `(SELECT ${jsonObjectOf(institution, 'ti')} FROM institution ti WHERE ti.id = r.to_institution_id)`,
+        'toInstitution',
+      );
+    }
+    if (related.toDepartment) {
+      qb.addSelect(
+        `(SELECT ${jsonObjectOf(department, 'td')} FROM department td WHERE td.id = r.to_department_id)`,
+        'toDepartment',
+      );
+    }
+    return paginateRaw<ReferralEntity, WorklistRow>(
       qb,
       [
         { expr: 'r.urgency_rank', value: (r) => r.urgencyRank, kind: 'number' },
@@ -35,6 +96,23 @@ export class ReferralQueries {
         { expr: 'r.id', value: (r) => r.id, kind: 'uuid' },
       ],
       args,
+      (raw) => {
+        const { patient, fromInstitution, toInstitution, toDepartment, ...row } = raw;
+        return Object.assign(row as unknown as ReferralEntity, {
+          related: {
+            ...(related.patient ? { patient: (patient as PatientSummaryRow | null) ?? null } : {}),
+            ...(related.fromInstitution
+              ? { fromInstitution: fromJsonObject<InstitutionEntity>(institution, fromInstitution) }
+              : {}),
+            ...(related.toInstitution
+              ? { toInstitution: fromJsonObject<InstitutionEntity>(institution, toInstitution) }
+              : {}),
+            ...(related.toDepartment
+              ? { toDepartment: fromJsonObject<DepartmentEntity>(department, toDepartment) }
+              : {}),
+          },
+        });
+      },
     );
   }
 

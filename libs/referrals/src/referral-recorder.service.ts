@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Audience, AuthUser, JOBS, QUEUES, Role } from '@yg/core';
-import { AuditService } from '@yg/audit';
+import { AuditEntry, AuditService } from '@yg/audit';
 import { InstitutionEntity, InstitutionKind } from '@yg/network';
 import { eventEntry, OutboxEntry, OutboxService } from '@yg/outbox';
 import { ReferralEntity } from './entities/referral.entity';
@@ -18,6 +18,17 @@ export interface StepRecord {
   details?: Record<string, unknown>;
   event?: ReferralEventType;
   level?: number;
+}
+
+/** One referral_step row as written (the referral's id and tenant are the caller's). */
+export interface StepRow {
+  at: Date;
+  actor_user_id: string | null;
+  action: string;
+  from_state: ReferralState | null;
+  to_state: ReferralState;
+  note: string | null;
+  details: Record<string, unknown>;
 }
 
 export type TimerJob =
@@ -53,35 +64,43 @@ export class ReferralRecorder {
     timers: TimerJob[] = [],
   ): Promise<void> {
     const steps = Array.isArray(stepOrSteps) ? stepOrSteps : [stepOrSteps];
+    const referralCentre = steps.some((s) => s.event === 'referral.escalated')
+      ? await this.referralCentre(em, r.tenantId)
+      : [];
+    const trail = this.trail(r, actor, at, steps, timers, referralCentre);
     await em.getRepository(ReferralStepEntity).insert(
-      steps.map((step) => ({
+      trail.steps.map((step) => ({
         referralId: r.id,
         tenantId: r.tenantId,
-        at,
-        actorUserId: actor?.id ?? null,
+        at: step.at,
+        actorUserId: step.actor_user_id,
         action: step.action,
-        fromState: step.from,
-        toState: step.to ?? r.state,
-        note: step.note ?? null,
-        details: (step.details ?? {}) as object,
+        fromState: step.from_state,
+        toState: step.to_state,
+        note: step.note,
+        details: step.details as object,
       })),
     );
-    await this.audit.recordMany(
-      em,
-      steps.map((step) => ({
-        action: `referral.${step.action}`,
-        entityType: 'Referral',
-        entityId: r.id,
-        tenantId: r.tenantId,
-        actor,
-        details: { from: step.from, to: step.to ?? r.state, ...(step.details ?? {}) },
-      })),
-    );
+    await this.audit.recordMany(em, trail.audit);
+    await this.outbox.enqueue(em, ...trail.outbox);
+  }
+
+  /**
+   * What the steps leave behind, built without writing: the timeline rows, the audit entries,
+   * the events and the timers. `record` writes them; a statement that writes a step's change
+   * and its trail at once (a referral's creation) takes them as they are.
+   */
+  trail(
+    r: ReferralEntity,
+    actor: AuthUser | null,
+    at: Date,
+    steps: StepRecord[],
+    timers: TimerJob[] = [],
+    referralCentre: Audience[] = [],
+  ): { steps: StepRow[]; audit: AuditEntry[]; outbox: OutboxEntry[] } {
     const entries: OutboxEntry[] = [];
     for (const step of steps) {
       if (!step.event) continue;
-      const referralCentre =
-        step.event === 'referral.escalated' ? await this.referralCentre(em, r.tenantId) : [];
       entries.push(
         eventEntry(
           referralEvent(step.event, r, actor?.id ?? null, at, { referralCentre, level: step.level }),
@@ -102,7 +121,26 @@ export class ReferralRecorder {
         } satisfies TimerPayload as Record<string, unknown>,
       });
     }
-    await this.outbox.enqueue(em, ...entries);
+    return {
+      steps: steps.map((step) => ({
+        at,
+        actor_user_id: actor?.id ?? null,
+        action: step.action,
+        from_state: step.from,
+        to_state: step.to ?? r.state,
+        note: step.note ?? null,
+        details: step.details ?? {},
+      })),
+      audit: steps.map((step) => ({
+        action: `referral.${step.action}`,
+        entityType: 'Referral',
+        entityId: r.id,
+        tenantId: r.tenantId,
+        actor,
+        details: { from: step.from, to: step.to ?? r.state, ...(step.details ?? {}) },
+      })),
+      outbox: entries,
+    };
   }
 
   /** 医共体转诊中心: the consortium admins and the lead hospital's referral coordinators. */

@@ -9,6 +9,8 @@ import { PatientsModule } from '@yg/patients';
 import { ReferralEntity } from './entities/referral.entity';
 import { ReferralStepEntity } from './entities/referral-step.entity';
 import { ReferralsService } from './referrals.service';
+import { ReferralCreationRepository } from './referral-creation.repository';
+import { ReferralCreation } from './referral-creation.service';
 import { ReferralQueries } from './referral-queries.service';
 import { ReferralAccess } from './referral-access.service';
 import { ReferralRecorder } from './referral-recorder.service';
@@ -36,6 +38,8 @@ const shared = [
     ReferralSettingsService,
     ReferralsResolver,
     ReferralSubmissionHooks,
+    ReferralCreationRepository,
+    ReferralCreation,
   ],
   exports: [ReferralsService, ReferralQueries, ReferralSubmissionHooks],
 })

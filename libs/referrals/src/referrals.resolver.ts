@@ -1,6 +1,16 @@
 import { Args, Context, ID, Info, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { AuthUser, Connection, CurrentUser, GqlContext, preloadSelected, Role, Roles } from '@yg/core';
+import {
+  attachPreloaded,
+  AuthUser,
+  Connection,
+  CurrentUser,
+  GqlContext,
+  preloadSelected,
+  Role,
+  Roles,
+  selectedFields,
+} from '@yg/core';
 import {
   DepartmentEntity,
   DepartmentModel,
@@ -12,7 +22,7 @@ import {
 } from '@yg/network';
 import { PatientSummary, PatientSummaryLoader, PatientSummaryModel } from '@yg/patients';
 import { ReferralsService } from './referrals.service';
-import { ReferralQueries } from './referral-queries.service';
+import { ReferralQueries, WorklistRelated } from './referral-queries.service';
 import { ReferralSettingsService } from './referral-settings.service';
 import { ReferralSettingsInput, ReferralSettingsModel } from './dto/referral-settings.dto';
 import { ReferralSettings } from './domain/settings';
@@ -77,8 +87,34 @@ export class ReferralsResolver {
     @Context() ctx: GqlContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<ReferralEntity>> {
-    const page = await this.queries.list(user, args);
-    await preloadSelected(page.nodes, info, ['nodes'], this.relations(ctx));
+    const selected = selectedFields(info, ['nodes']);
+    const related: WorklistRelated = {
+      patient: selected.has('patient'),
+      fromInstitution: selected.has('fromInstitution'),
+      toInstitution: selected.has('toInstitution'),
+      toDepartment: selected.has('toDepartment'),
+    };
+    const page = await this.queries.list(user, args, related);
+    // The page's own statement read these; showing patients is one audit event per page.
+    const patients = related.patient
+      ? new Map(
+          (
+            await this.patients.shown(
+              page.nodes.flatMap((r) => (r.related.patient ? [r.related.patient] : [])),
+            )
+          ).map((p) => [p.id, p]),
+        )
+      : null;
+    for (const row of page.nodes) {
+      const { related: values, ...rest } = row;
+      attachPreloaded(row, {
+        ...values,
+        ...(patients ? { patient: patients.get(rest.patientId) ?? null } : {}),
+      });
+    }
+    // What the statement does not read (practitioner, timeline): one batch per field.
+    const { fromPractitioner, timeline } = this.relations(ctx);
+    await preloadSelected(page.nodes, info, ['nodes'], { fromPractitioner, timeline });
     return page;
   }
 

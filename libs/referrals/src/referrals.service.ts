@@ -1,20 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  AuthUser,
-  BadInputError,
-  Clock,
-  ConflictError,
-  InvalidTransitionError,
-  JOBS,
-  NotFoundError,
-  yearIn,
-} from '@yg/core';
+import { AuthUser, BadInputError, Clock, ConflictError, InvalidTransitionError, JOBS } from '@yg/core';
 import { NetworkService } from '@yg/network';
 import { PatientsService } from '@yg/patients';
-import { canonicalJson } from '@yg/audit/domain/chain';
 import { ReferralEntity } from './entities/referral.entity';
 import {
   AcceptReferralInput,
@@ -23,14 +12,15 @@ import {
   ReferralNoteInput,
   RejectReferralInput,
 } from './dto/referral.inputs';
-import { ReferralDirection, ReferralState, URGENCY_RANK } from './domain/referral.enums';
+import { ReferralState } from './domain/referral.enums';
 import { canTransition, isLostRace, ReferralAction, TRANSITIONS } from './domain/state-machine';
-import { directionProblem } from './domain/direction';
 import { referralSettings } from './domain/settings';
 import { ReferralEventType } from './domain/referral-events';
-import { ReferralRecorder, StepRecord, TimerJob } from './referral-recorder.service';
+import { ReferralRecorder, TimerJob } from './referral-recorder.service';
 import { ReferralAccess } from './referral-access.service';
 import { ReferralSubmissionHooks } from './hooks/submission-hooks';
+import { ReferralCreation } from './referral-creation.service';
+import { assertDownContent } from './domain/down-content';
 
 /** How far in the past an appointment may be entered (late data entry), in ms. */
 const APPOINTMENT_PAST_TOLERANCE_MS = 60 * 60 * 1000;
@@ -50,124 +40,12 @@ export class ReferralsService {
     private readonly access: ReferralAccess,
     private readonly clock: Clock,
     private readonly hooks: ReferralSubmissionHooks,
+    private readonly creation: ReferralCreation,
   ) {}
 
-  async create(user: AuthUser, input: CreateReferralInput): Promise<ReferralEntity> {
-    const { idempotencyKey, ...content } = input;
-    const contentHash = createHash('sha256').update(canonicalJson(content)).digest('hex');
-    const existing = idempotencyKey ? await this.byIdempotencyKey(user, idempotencyKey, contentHash) : null;
-    if (existing) return existing;
-
-    const created = await this.dataSource.transaction(async (em) => {
-      const now = this.clock.now();
-      await this.validateContent(em, user, input);
-      const consortium = await this.network.consortium(user.tenantId, em);
-      const year = yearIn(consortium.timeZone, now);
-      const [{ n }] = await em.query(`SELECT next_document_number('refno', $1, $2) AS n`, [
-        user.tenantId,
-        year,
-      ]);
-      const number = `ZZ-${year}-${String(n).padStart(6, '0')}`;
-      const r = em.create(ReferralEntity, {
-        tenantId: user.tenantId,
-        number,
-        direction: input.direction,
-        state: ReferralState.DRAFT,
-        urgency: input.urgency,
-        urgencyRank: URGENCY_RANK[input.urgency],
-        patientId: input.patientId,
-        fromInstitutionId: user.institutionId,
-        fromPractitionerId: input.fromPractitionerId ?? user.practitionerId,
-        fromUserId: user.id,
-        contactPhone: input.contactPhone,
-        toInstitutionId: input.toInstitutionId,
-        toDepartmentId: input.toDepartmentId ?? null,
-        // Stored as written: the national clinical edition uses a lower-case x (I10.x00x002).
-        diagnosisCode: input.diagnosisCode,
-        diagnosisName: input.diagnosisName.trim(),
-        purpose: input.purpose.trim(),
-        clinicalSummary: input.clinicalSummary.trim(),
-        attentionNotes: input.attentionNotes?.trim() || null,
-        attachments: input.attachments.map((a) => ({ name: a.name, type: a.type, uri: a.uri })),
-        insuranceType: input.insuranceType,
-        dischargeSummary: input.dischargeSummary?.trim() || null,
-        rehabPlan: input.rehabPlan?.trim() || null,
-        medicationPlan: input.medicationPlan.map((m) => ({ ...m })),
-        dueAt: now,
-        escalationLevel: 0,
-        submittedAt: null,
-        responseDueAt: null,
-        resubmissionOf: input.resubmissionOf ?? null,
-        idempotencyKey: idempotencyKey ?? null,
-        contentHash,
-      });
-      if (input.submit) {
-        this.assertDownContent(r);
-        const due = new Date(
-          now.getTime() + referralSettings(consortium.settings).responseSeconds[r.urgency] * 1000,
-        );
-        Object.assign(r, {
-          state: ReferralState.SUBMITTED,
-          submittedAt: now,
-          responseDueAt: due,
-          dueAt: due,
-        });
-      }
-      // Parallel retries of one key: one insert wins, the others find it below.
-      const inserted: { id: string }[] = await em.query(
-        `INSERT INTO referral (${INSERT_COLUMNS.map((c) => c[0]).join(', ')})
-         VALUES (${INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-         ON CONFLICT ON CONSTRAINT referral_idempotency DO NOTHING
-         RETURNING id, created_at AS "createdAt", updated_at AS "updatedAt"`,
-        INSERT_COLUMNS.map(([, read]) => read(r)),
-      );
-      if (!inserted.length) return null;
-      Object.assign(r, inserted[0]);
-      const createStep: StepRecord = {
-        action: 'create',
-        from: null,
-        to: ReferralState.DRAFT,
-        details: { direction: r.direction, urgency: r.urgency, resubmissionOf: r.resubmissionOf },
-      };
-      if (!input.submit) {
-        await this.recorder.record(em, r, user, now, createStep);
-      } else {
-        // Created and submitted in one go: one insert, one batch of timeline/audit/outbox rows.
-        await this.patients.grantAccess(em, r.tenantId, r.patientId, r.toInstitutionId, `referral:${r.id}`);
-        await this.recorder.record(
-          em,
-          r,
-          user,
-          now,
-          [createStep, { action: 'submit', from: ReferralState.DRAFT, event: 'referral.submitted' }],
-          [{ name: JOBS.REFERRAL_RESPONSE_DUE, runAt: r.responseDueAt!, level: 1 }],
-        );
-        await this.hooks.submitted(em, r, { actor: user, at: now });
-      }
-      return r;
-    });
-    if (created) return created;
-    const winner = await this.byIdempotencyKey(user, idempotencyKey!, contentHash);
-    if (!winner) throw new Error('idempotent referral vanished after a conflicting insert');
-    return winner;
-  }
-
-  /** The referral an earlier call with this key created; CONFLICT when the content differs. */
-  private async byIdempotencyKey(user: AuthUser, key: string, hash: string): Promise<ReferralEntity | null> {
-    const r = await this.dataSource.getRepository(ReferralEntity).findOneBy({
-      tenantId: user.tenantId,
-      fromInstitutionId: user.institutionId,
-      idempotencyKey: key,
-    });
-    if (r && r.contentHash !== hash) {
-      throw new ConflictError(
-        '该幂等键已用于内容不同的转诊 (this idempotency key was used for a different referral)',
-        {
-          existingReferralId: r.id,
-        },
-      );
-    }
-    return r;
+  /** Creates a referral, submitted at once when asked: see ReferralCreation. */
+  create(user: AuthUser, input: CreateReferralInput): Promise<ReferralEntity> {
+    return this.creation.create(user, input);
   }
 
   async submit(user: AuthUser, input: ReferralNoteInput): Promise<ReferralEntity> {
@@ -187,7 +65,7 @@ export class ReferralsService {
     consortiumSettings: Record<string, unknown>,
     note?: string,
   ) {
-    this.assertDownContent(r);
+    assertDownContent(r);
     const settings = referralSettings(consortiumSettings);
     const due = new Date(now.getTime() + settings.responseSeconds[r.urgency] * 1000);
     await this.move(em, r, 'submit', {
@@ -377,118 +255,4 @@ export class ReferralsService {
     if (!canTransition(action, r.state)) throw new InvalidTransitionError('Referral', r.state, action);
     return r;
   }
-
-  private async validateContent(em: EntityManager, user: AuthUser, input: CreateReferralInput) {
-    await this.patients.assertVisible(user, input.patientId, em);
-    const from = await this.network.institution(user.tenantId, user.institutionId, em);
-    const to = await this.network.institution(user.tenantId, input.toInstitutionId, em);
-    if (from.id === to.id) {
-      throw new BadInputError('不能转诊给本机构 (cannot refer to your own institution)', {
-        field: 'toInstitutionId',
-      });
-    }
-    if (!to.active) {
-      throw new BadInputError(`「${to.name}」已停用 (the receiving institution is inactive)`, {
-        field: 'toInstitutionId',
-      });
-    }
-    const problem = directionProblem(input.direction, from.tier, to.tier);
-    if (problem) throw new BadInputError(problem, { field: 'direction', rule: 'DIRECTION_TIER' });
-    if (input.toDepartmentId) {
-      const dept = await this.network.department(user.tenantId, input.toDepartmentId, em);
-      if (dept.institutionId !== to.id) {
-        throw new BadInputError('科室不属于接收机构 (the department belongs to another institution)', {
-          field: 'toDepartmentId',
-        });
-      }
-    }
-    if (input.fromPractitionerId) {
-      const p = await this.network.practitioner(user.tenantId, input.fromPractitionerId, em);
-      if (p.institutionId !== from.id) {
-        throw new BadInputError('转诊医生须属于本机构 (the referring practitioner must work here)', {
-          field: 'fromPractitionerId',
-        });
-      }
-    }
-    if (
-      input.direction !== ReferralDirection.DOWN &&
-      (input.dischargeSummary || input.rehabPlan || input.medicationPlan.length)
-    ) {
-      throw new BadInputError(
-        '出院小结、康复计划和用药计划仅用于下转 (discharge summary, rehab and medication plans belong to DOWN referrals)',
-        {
-          field: 'direction',
-        },
-      );
-    }
-    if (input.medicationPlan.length) await this.hooks.validatePlan(em, user, input.medicationPlan);
-    if (input.resubmissionOf) {
-      const old = await em
-        .getRepository(ReferralEntity)
-        .findOneBy({ id: input.resubmissionOf, tenantId: user.tenantId });
-      if (!old || old.fromInstitutionId !== user.institutionId) {
-        throw new NotFoundError('Referral', '转诊单', input.resubmissionOf);
-      }
-      if (old.state !== ReferralState.REJECTED) {
-        throw new BadInputError('只能重新提交被退回的转诊 (only a rejected referral can be resubmitted)', {
-          field: 'resubmissionOf',
-        });
-      }
-      if (old.patientId !== input.patientId) {
-        throw new BadInputError('重新提交须为同一患者 (a resubmission is for the same patient)', {
-          field: 'patientId',
-        });
-      }
-    }
-  }
-
-  private assertDownContent(r: ReferralEntity) {
-    if (r.direction !== ReferralDirection.DOWN) return;
-    const missing = [
-      !r.dischargeSummary && 'dischargeSummary',
-      !r.rehabPlan && 'rehabPlan',
-      !r.medicationPlan.length && 'medicationPlan',
-    ].filter(Boolean);
-    if (missing.length) {
-      throw new BadInputError(
-        `下转须填写出院小结、康复/随访计划和用药计划 (a DOWN referral needs: ${missing.join(', ')})`,
-        { fields: missing },
-      );
-    }
-  }
 }
-
-/** The calendar year in the consortium's time zone: numbers restart each local new year. */
-/** Column order of the idempotent insert. */
-const INSERT_COLUMNS: [string, (r: ReferralEntity) => unknown][] = [
-  ['tenant_id', (r) => r.tenantId],
-  ['number', (r) => r.number],
-  ['direction', (r) => r.direction],
-  ['state', (r) => r.state],
-  ['urgency', (r) => r.urgency],
-  ['urgency_rank', (r) => r.urgencyRank],
-  ['patient_id', (r) => r.patientId],
-  ['from_institution_id', (r) => r.fromInstitutionId],
-  ['from_practitioner_id', (r) => r.fromPractitionerId],
-  ['from_user_id', (r) => r.fromUserId],
-  ['contact_phone', (r) => r.contactPhone],
-  ['to_institution_id', (r) => r.toInstitutionId],
-  ['to_department_id', (r) => r.toDepartmentId],
-  ['diagnosis_code', (r) => r.diagnosisCode],
-  ['diagnosis_name', (r) => r.diagnosisName],
-  ['purpose', (r) => r.purpose],
-  ['clinical_summary', (r) => r.clinicalSummary],
-  ['attention_notes', (r) => r.attentionNotes],
-  ['attachments', (r) => JSON.stringify(r.attachments)],
-  ['insurance_type', (r) => r.insuranceType],
-  ['discharge_summary', (r) => r.dischargeSummary],
-  ['rehab_plan', (r) => r.rehabPlan],
-  ['medication_plan', (r) => JSON.stringify(r.medicationPlan)],
-  ['due_at', (r) => r.dueAt],
-  ['submitted_at', (r) => r.submittedAt],
-  ['response_due_at', (r) => r.responseDueAt],
-  ['escalation_level', (r) => r.escalationLevel],
-  ['resubmission_of', (r) => r.resubmissionOf],
-  ['idempotency_key', (r) => r.idempotencyKey],
-  ['content_hash', (r) => r.contentHash],
-];

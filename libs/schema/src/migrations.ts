@@ -28,6 +28,8 @@ import { Unification1764000040000 } from '@yg/unification/migrations/17640000400
 import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1764000040100-qualitative-indicators';
 import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000-assessment';
 import { IndicatorReadIndexes1764000041500 } from '@yg/indicators/migrations/1764000041500-indicator-read-indexes';
+import { PatientReadModel1764000055000 } from '@yg/patients/migrations/1764000055000-patient-read-model';
+import { CreateReferral1764000055100 } from '@yg/referrals/migrations/1764000055100-create-referral';
 import { FirstReportIndex1764000041600 } from '@yg/indicators/migrations/1764000041600-first-report-index';
 import { DrugCodeBulkLoad1764000050000 } from '@yg/drugs/migrations/1764000050000-drug-code-bulk-load';
 import { ReserveGuardedRange1764000056000 } from '@yg/consultations/migrations/1764000056000-reserve-guarded-range';
@@ -71,5 +73,7 @@ export const MIGRATIONS = [
   DrugCodeBulkLoad1764000050000,
   EncounterNaturalKey1764000052000,
   PartitionRace1764000052100,
+  PatientReadModel1764000055000,
+  CreateReferral1764000055100,
   ReserveGuardedRange1764000056000,
 ];

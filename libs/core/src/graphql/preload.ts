@@ -69,6 +69,11 @@ export async function preloadSelected<T extends object>(
   );
 }
 
+/** Attaches values already read with the row (e.g. as JSON columns of the page's statement). */
+export function attachPreloaded(row: object, values: Record<string, unknown>): void {
+  Object.assign(((row as Preloadable)[PRELOADED] ??= {}), values);
+}
+
 /** A value `preloadSelected` attached to `row`, if it did (to preload one level deeper). */
 export function preloadedValue<V>(row: object, field: string): V | undefined {
   return (row as Preloadable)[PRELOADED]?.[field] as V | undefined;

@@ -91,6 +91,33 @@ export async function paginate<T extends ObjectLiteral>(
   args: PageArgs,
   direction: 'ASC' | 'DESC' = 'ASC',
 ): Promise<Connection<T>> {
+  const first = keyset(qb, columns, args, direction);
+  return page(await qb.take(first + 1).getMany(), columns, first);
+}
+
+/**
+ * `paginate` for a query whose selected columns are the rows as they are, without entities:
+ * `map` turns each raw result row into the node.
+ */
+export async function paginateRaw<T extends ObjectLiteral, R>(
+  qb: SelectQueryBuilder<T>,
+  columns: KeysetColumn<R>[],
+  args: PageArgs,
+  map: (raw: Record<string, unknown>) => R,
+  direction: 'ASC' | 'DESC' = 'ASC',
+): Promise<Connection<R>> {
+  const first = keyset(qb, columns, args, direction);
+  const raw: Record<string, unknown>[] = await qb.limit(first + 1).getRawMany();
+  return page(raw.map(map), columns, first);
+}
+
+/** Adds the cursor condition and the order; returns the page size. */
+function keyset<T extends ObjectLiteral, R>(
+  qb: SelectQueryBuilder<T>,
+  columns: KeysetColumn<R>[],
+  args: PageArgs,
+  direction: 'ASC' | 'DESC',
+): number {
   const first = Math.min(args.first ?? PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX);
   if (args.after) {
     const values = decodeCursor(
@@ -106,7 +133,11 @@ export async function paginate<T extends ObjectLiteral>(
     );
   }
   columns.forEach((c, i) => (i === 0 ? qb.orderBy(c.expr, direction) : qb.addOrderBy(c.expr, direction)));
-  const rows = await qb.take(first + 1).getMany();
+  return first;
+}
+
+/** Reads `first + 1` rows to learn whether a next page exists. */
+function page<R>(rows: R[], columns: KeysetColumn<R>[], first: number): Connection<R> {
   const hasNextPage = rows.length > first;
   const nodes = hasNextPage ? rows.slice(0, first) : rows;
   const last = nodes[nodes.length - 1];

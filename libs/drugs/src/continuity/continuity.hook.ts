@@ -28,6 +28,10 @@ export class ContinuityHook implements ReferralSubmissionHook, OnModuleInit {
     return this.continuity.validatePlan(em, user, plan);
   }
 
+  concerns(referral: ReferralEntity): boolean {
+    return this.continuity.hasPlanToCheck(referral);
+  }
+
   onSubmitted(em: EntityManager, referral: ReferralEntity, ctx: SubmissionContext): Promise<void> {
     return this.continuity.checkAtSubmission(em, referral, ctx.actor, ctx.at);
   }

@@ -144,9 +144,14 @@ export class ContinuityService {
     });
   }
 
+  /** Whether a submitted referral has a plan to store and check: a DOWN referral with a medication plan. */
+  hasPlanToCheck(r: ReferralEntity): boolean {
+    return r.direction === ReferralDirection.DOWN && r.medicationPlan.length > 0;
+  }
+
   /** Stores the plan and its check against the receiving institution, in the submission's transaction. */
   async checkAtSubmission(em: EntityManager, r: ReferralEntity, actor: AuthUser, at: Date): Promise<void> {
-    if (r.direction !== ReferralDirection.DOWN || !r.medicationPlan.length) return;
+    if (!this.hasPlanToCheck(r)) return;
     await this.lockInstitution(em, r.toInstitutionId);
     const lines: PlanLine[] = r.medicationPlan.map((m) => ({
       id: randomUUID(),

@@ -17,6 +17,11 @@ export interface ReferralSubmissionHook {
    * before anything is stored. Throws a DomainError (BAD_USER_INPUT…) to refuse it.
    */
   validatePlan?(em: EntityManager, user: AuthUser, plan: readonly MedicationItem[]): Promise<void>;
+  /**
+   * Whether `onSubmitted` has work for this referral; the service opens a transaction for a
+   * referral created and submitted at once only when some hook says so. Absent: always.
+   */
+  concerns?(referral: ReferralEntity): boolean;
   /** Runs once, in the transaction that moves the referral to SUBMITTED, after its own rows are written. */
   onSubmitted(em: EntityManager, referral: ReferralEntity, ctx: SubmissionContext): Promise<void>;
 }
@@ -47,6 +52,11 @@ export class ReferralSubmissionHooks {
 
   async validatePlan(em: EntityManager, user: AuthUser, plan: readonly MedicationItem[]): Promise<void> {
     for (const h of this.hooks) await h.validatePlan?.(em, user, plan);
+  }
+
+  /** Whether any hook has work when this referral is submitted. */
+  concern(referral: ReferralEntity): boolean {
+    return this.hooks.some((h) => !h.concerns || h.concerns(referral));
   }
 
   async submitted(em: EntityManager, referral: ReferralEntity, ctx: SubmissionContext): Promise<void> {

@@ -1,0 +1,141 @@
+import { DataSource } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { createTestDb, TestDb } from './utils/test-db';
+import { buildTenant, TenantFixture } from './utils/fixtures';
+import { TestApi } from './utils/api';
+import { registerPatient, upReferralInput } from './utils/referrals';
+
+jest.setTimeout(120_000);
+
+/**
+ * SQL statements per request on the referral paths: a count, not a timing. A worklist page
+ * sends the same statements for 10, 50 or 100 rows; a referral's creation sends a fixed few.
+ */
+describe('referral statements per request', () => {
+  let db: TestDb;
+  let api: TestApi;
+  let t: TenantFixture;
+  let village: string;
+  let coord: string;
+  let patientId: string;
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    t = await buildTenant(db.ds);
+    api = await TestApi.start(db.config);
+    village = await api.login(t.users.villageClinician.username);
+    coord = await api.login(t.users.coordinator.username);
+    patientId = await registerPatient(api, village);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+  });
+
+  /** Runs the request and returns the statements the api sent for it, the session re-check aside. */
+  async function statementsOf<T>(request: () => Promise<T>): Promise<{ result: T; sql: string[] }> {
+    const appDs = api.app.get(DataSource);
+    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    try {
+      const result = await request();
+      const sql = spy.mock.calls
+        .filter((_, i) => (spy.mock.contexts[i] as PostgresQueryRunner).dataSource === appDs)
+        .map((c) => String(c[0]))
+        .filter((q) => !/FROM app_user WHERE id = ANY/.test(q));
+      return { result, sql };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  const create = (input: Record<string, unknown>) =>
+    api.gql(
+      `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number state responseDueAt } }`,
+      { i: input },
+      village,
+    );
+
+  it('creates and submits a referral in two statements, with no transaction', async () => {
+    const { result, sql } = await statementsOf(() => create(upReferralInput(patientId, t.inst.general)));
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.createReferral.state).toBe('SUBMITTED');
+    expect(result.data!.createReferral.number).toMatch(/^ZZ-\d{4}-\d{6}$/);
+    expect(sql).toHaveLength(2);
+    expect(sql[1]).toMatch(/create_referral\(/);
+    expect(sql.some((q) => /^(BEGIN|START TRANSACTION)/i.test(q))).toBe(false);
+    // Everything the creation leaves behind is there: access, timeline, audit, outbox.
+    const id = result.data!.createReferral.id;
+    const [row] = await db.ds.query(
+      `SELECT (SELECT count(*)::int FROM referral_step WHERE referral_id = $1) AS steps,
+              (SELECT count(*)::int FROM audit_event WHERE entity_id = $1::text) AS audits,
+              (SELECT count(*)::int FROM outbox_message WHERE payload->'data'->>'referralId' = $1::text
+                 OR payload->>'referralId' = $1::text) AS outbox,
+              (SELECT count(*)::int FROM patient_access WHERE patient_id = $2 AND reason = 'referral:' || $1) AS grants,
+              (SELECT payload->'data'->>'number' FROM outbox_message WHERE payload->'data'->>'referralId' = $1::text) AS number`,
+      [id, patientId],
+    );
+    expect(row).toEqual({
+      steps: 2,
+      audits: 2,
+      outbox: 2,
+      grants: 1,
+      number: result.data!.createReferral.number,
+    });
+  });
+
+  it('answers a retried idempotency key without writing a second referral', async () => {
+    const input = { ...upReferralInput(patientId, t.inst.general), idempotencyKey: 'stmt-retry-1' };
+    const first = await create(input);
+    expect(first.errors).toBeUndefined();
+    const { result, sql } = await statementsOf(() => create(input));
+    expect(result.data!.createReferral.id).toBe(first.data!.createReferral.id);
+    // The read that finds it, the referral itself, and the audit event of a mutation that
+    // recorded none of its own.
+    expect(sql).toHaveLength(3);
+    expect(sql.some((q) => /create_referral\(/.test(q))).toBe(false);
+  });
+
+  it('sends the same statements for a worklist page of 10, 50 and 100 rows with patient, institutions and deadline', async () => {
+    const [{ n: existing }] = await db.ds.query(
+      `SELECT count(*)::int AS n FROM referral WHERE to_institution_id = $1 AND state <> 'DRAFT'`,
+      [t.inst.general],
+    );
+    for (let i = existing; i < 101; i += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, () => create(upReferralInput(patientId, t.inst.general))).map(async (p) =>
+          expect((await p).errors).toBeUndefined(),
+        ),
+      );
+    }
+    const page = (first: number) =>
+      statementsOf(() =>
+        api.gql(
+          `query($first: Int) { referrals(box: INCOMING, first: $first) { nodes { id number state urgency dueAt responseDueAt
+             patient { name sex birthYear birthDate } fromInstitution { name tier } toInstitution { name kind } toDepartment { name } }
+             pageInfo { endCursor hasNextPage } } }`,
+          { first },
+          coord,
+        ),
+      );
+    const counts: number[] = [];
+    for (const first of [10, 50, 100]) {
+      const { result, sql } = await page(first);
+      expect(result.errors).toBeUndefined();
+      const nodes = result.data!.referrals.nodes as any[];
+      expect(nodes).toHaveLength(first);
+      for (const n of nodes) {
+        expect(n.patient.name).toBe('测试患者');
+        // Masked stays masked: no birth date in a list.
+        expect(n.patient.birthDate).toBeNull();
+        expect(n.fromInstitution.name).toEqual(expect.any(String));
+        expect(n.toInstitution.kind).toEqual(expect.any(String));
+        expect(n.responseDueAt).toEqual(expect.any(String));
+      }
+      counts.push(sql.length);
+    }
+    expect(counts[1]).toBe(counts[0]);
+    expect(counts[2]).toBe(counts[0]);
+    // The page with its related rows, and the audit event for the patients shown.
+    expect(counts[0]).toBe(2);
+  });
+});
