@@ -29,6 +29,9 @@ import { QualitativeIndicators1764000040100 } from '@yg/unification/migrations/1
 import { Assessment1764000041000 } from '@yg/assessment/migrations/1764000041000-assessment';
 import { IndicatorReadIndexes1764000041500 } from '@yg/indicators/migrations/1764000041500-indicator-read-indexes';
 import { FirstReportIndex1764000041600 } from '@yg/indicators/migrations/1764000041600-first-report-index';
+import { ReferralFactRollup1764000051000 } from '@yg/referrals/migrations/1764000051000-referral-fact-rollup';
+import { ConsultationFactRollup1764000051010 } from '@yg/consultations/migrations/1764000051010-consultation-fact-rollup';
+import { ContinuityRollup1764000051020 } from '@yg/drugs/migrations/1764000051020-continuity-rollup';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -64,4 +67,7 @@ export const MIGRATIONS = [
   Assessment1764000041000,
   IndicatorReadIndexes1764000041500,
   FirstReportIndex1764000041600,
+  ReferralFactRollup1764000051000,
+  ConsultationFactRollup1764000051010,
+  ContinuityRollup1764000051020,
 ];
