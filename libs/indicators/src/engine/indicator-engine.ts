@@ -85,14 +85,24 @@ export class IndicatorEngine {
         const inst = need.filter((k) => instKeys.has(k));
         const con = need.filter((k) => consortiumKeys.has(k));
         if (scopeIds === null) {
-          values.push(...(await source.monthly(em, { tenantId, institutionIds: null }, need, range)));
+          values.push(
+            ...(await this.registry.monthly(em, source, { tenantId, institutionIds: null }, need, range)),
+          );
           continue;
         }
         if (inst.length && scopeIds.length) {
-          values.push(...(await source.monthly(em, { tenantId, institutionIds: scopeIds }, inst, range)));
+          values.push(
+            ...(await this.registry.monthly(em, source, { tenantId, institutionIds: scopeIds }, inst, range)),
+          );
         }
         if (con.length) {
-          const rows = await source.monthly(em, { tenantId, institutionIds: null }, con, range);
+          const rows = await this.registry.monthly(
+            em,
+            source,
+            { tenantId, institutionIds: null },
+            con,
+            range,
+          );
           values.push(...rows.filter((v) => v.institutionId === null));
         }
       }
