@@ -41,7 +41,8 @@ export class MeasureRegistry {
    * month's report needs the same referral, consultation and medication measures for its own
    * indicators and again for the qualitative ones (the seven-unification scorecard), and both
    * read inside the report's one REPEATABLE READ snapshot, where they cannot differ. Keys
-   * already read for every month asked are answered from memory; the rest in one call.
+   * already read for every month asked are answered from memory; the rest in one call. Outside
+   * a transaction nothing is kept: a manager that outlives one request must not serve old data.
    */
   async monthly(
     em: EntityManager,
@@ -50,6 +51,7 @@ export class MeasureRegistry {
     keys: readonly string[],
     range: MonthRange,
   ): Promise<MeasureValue[]> {
+    if (!em.queryRunner?.isTransactionActive) return source.monthly(em, scope, keys, range);
     let memo = this.loaded.get(em);
     if (!memo) this.loaded.set(em, (memo = new Map()));
     const ids = scope.institutionIds;
