@@ -497,6 +497,7 @@ async function statements(name: string, f: () => Promise<unknown>): Promise<numb
   const proto = PostgresQueryRunner.prototype as unknown as { query: (...a: unknown[]) => Promise<unknown> };
   const original = proto.query;
   const seen: { ms: number; sql: string }[] = [];
+  const started = performance.now();
   proto.query = async function (this: unknown, ...a: unknown[]) {
     const t0 = performance.now();
     try {
@@ -513,7 +514,14 @@ async function statements(name: string, f: () => Promise<unknown>): Promise<numb
   if (process.env.BENCH_PROFILE === '1') {
     const top =
       process.env.BENCH_PROFILE_ALL === '1' ? seen : [...seen].sort((x, y) => y.ms - x.ms).slice(0, 6);
-    log('slowest statements', { name, top: top.map((t) => ({ ms: +t.ms.toFixed(1), sql: t.sql })) });
+    const wall = performance.now() - started;
+    const inSql = seen.reduce((s, t) => s + t.ms, 0);
+    log('slowest statements', {
+      name,
+      wallMs: +wall.toFixed(1),
+      statementMs: +inSql.toFixed(1),
+      top: top.map((t) => ({ ms: +t.ms.toFixed(1), sql: t.sql })),
+    });
   }
   return seen.length;
 }
@@ -584,7 +592,8 @@ async function main() {
       ? process.env.BENCH_SCENARIOS.split(',').map((i) => list[Number(i)])
       : list;
     // Warm-up: every consortium once per scenario (plans cached, pages in memory as in service).
-    if (process.env.BENCH_PROFILE !== '1') for (const s of chosen) for (const t of tenants) await s.call(t);
+    if (process.env.BENCH_PROFILE !== '1' || process.env.BENCH_WARM === '1')
+      for (const s of chosen) for (const t of tenants) await s.call(t);
     const counts: Record<string, number> = {};
     for (const s of list) counts[s.name] = await statements(s.name, () => s.call(tenants[0]));
     log('statements per call', counts);
