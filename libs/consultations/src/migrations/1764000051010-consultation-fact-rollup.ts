@@ -111,6 +111,8 @@ export class ConsultationFactRollup1764000051010 implements MigrationInterface {
       END $$`);
     await q.query(`CREATE TRIGGER consultation_report_fact_rollup AFTER INSERT ON consultation_report
       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION consultation_report_fact_rollup_trigger()`);
+    // A province's history takes longer than the apps' statement limit; this transaction only.
+    await q.query(`SET LOCAL statement_timeout = 0`);
     // Backfill: every consultation so far, by the same facts.
     await q.query(`
       INSERT INTO consultation_fact_rollup (tenant_id, month, institution_id, fact, kind, count)

@@ -99,6 +99,8 @@ export class ContinuityRollup1764000051020 implements MigrationInterface {
     await q.query(
       `CREATE INDEX medication_continuity_result_item ON medication_continuity_result (plan_item_id)`,
     );
+    // A province's history takes longer than the apps' statement limit; this transaction only.
+    await q.query(`SET LOCAL statement_timeout = 0`);
     // Backfill: every submission check so far.
     await q.query(`
       INSERT INTO continuity_rollup (tenant_id, month, institution_id, items, ok_at_submission)

@@ -77,7 +77,11 @@ export class IndicatorEngine {
       const s = this.registry.sourceOf(k);
       if (s) bySource.set(s, [...(bySource.get(s) ?? []), k]);
     }
-    for (const [source, keys] of bySource) {
+    // Sources computed from other sources' measures last: their reads then come from the memo.
+    const ordered = [...bySource].sort(
+      ([a], [b]) => Number(a.readsOtherSources ?? false) - Number(b.readsOtherSources ?? false),
+    );
+    for (const [source, keys] of ordered) {
       const months = [...new Set(keys.flatMap((k) => [...monthsOf.get(k)!]))].sort((a, b) => a - b);
       for (const run of runs(months)) {
         const range: MonthRange = { from: monthOf(run.from), to: monthOf(run.to) };

@@ -93,6 +93,8 @@ export class ReferralFactRollup1764000051000 implements MigrationInterface {
       FOR EACH STATEMENT EXECUTE FUNCTION referral_fact_rollup_trigger()`);
     await q.query(`CREATE TRIGGER referral_fact_rollup_delete AFTER DELETE ON referral
       REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION referral_fact_rollup_trigger()`);
+    // A province's history takes longer than the apps' statement limit; this transaction only.
+    await q.query(`SET LOCAL statement_timeout = 0`);
     // Backfill: every submitted referral so far, by the same facts.
     await q.query(`
       INSERT INTO referral_fact_rollup (tenant_id, month, institution_id, fact, count)
