@@ -16,7 +16,8 @@
  * - out-of-county settlements (1 per 20 visits) and their `ooc_rollup`, built like mergeOoc;
  * - per consortium-month, independent of BENCH_ENCOUNTERS: 500 up- and 200 down-referrals
  *   (most completed, some rejected, cancelled or open), two medication-plan items and a
- *   submission-time continuity check per down-referral, 200 consultations with first reports;
+ *   submission-time continuity check per down-referral, 200 consultations with first reports
+ *   (their monthly rollups kept by the tables' own triggers as the rows go in, as in service);
  *   yearly statistics forms and dispatch records.
  * Then measures, in-process through IndicatorReports (what the resolver calls) and over HTTP
  * GraphQL with a consortium admin's token: indicatorReport for one consortium-month, for a tier
@@ -24,7 +25,8 @@
  * 8, BENCH_REQUESTS (200) requests each spread over the consortia, BENCH_RUNS (3) times;
  * medians of each run's p50/p95/p99 are reported (over HTTP only the consortium report and the
  * trend unless BENCH_HTTP_ALL=1; BENCH_HTTP=0: none). Statements per call are counted once;
- * BENCH_PROFILE=1 logs each scenario's slowest statements and stops before the load;
+ * BENCH_PROFILE=1 logs each scenario's slowest statements (BENCH_PROFILE_ALL=1: all, in order),
+ * its wall time and time in SQL, and stops before the load (BENCH_WARM=1: after the warm-up);
  * BENCH_SCENARIOS=0,3 (indexes into the list above) and BENCH_CONCURRENCY=1,8 narrow the runs.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -497,6 +499,7 @@ async function statements(name: string, f: () => Promise<unknown>): Promise<numb
   const proto = PostgresQueryRunner.prototype as unknown as { query: (...a: unknown[]) => Promise<unknown> };
   const original = proto.query;
   const seen: { ms: number; sql: string }[] = [];
+  const started = performance.now();
   proto.query = async function (this: unknown, ...a: unknown[]) {
     const t0 = performance.now();
     try {
@@ -513,7 +516,14 @@ async function statements(name: string, f: () => Promise<unknown>): Promise<numb
   if (process.env.BENCH_PROFILE === '1') {
     const top =
       process.env.BENCH_PROFILE_ALL === '1' ? seen : [...seen].sort((x, y) => y.ms - x.ms).slice(0, 6);
-    log('slowest statements', { name, top: top.map((t) => ({ ms: +t.ms.toFixed(1), sql: t.sql })) });
+    const wall = performance.now() - started;
+    const inSql = seen.reduce((s, t) => s + t.ms, 0);
+    log('slowest statements', {
+      name,
+      wallMs: +wall.toFixed(1),
+      statementMs: +inSql.toFixed(1),
+      top: top.map((t) => ({ ms: +t.ms.toFixed(1), sql: t.sql })),
+    });
   }
   return seen.length;
 }
@@ -584,7 +594,8 @@ async function main() {
       ? process.env.BENCH_SCENARIOS.split(',').map((i) => list[Number(i)])
       : list;
     // Warm-up: every consortium once per scenario (plans cached, pages in memory as in service).
-    if (process.env.BENCH_PROFILE !== '1') for (const s of chosen) for (const t of tenants) await s.call(t);
+    if (process.env.BENCH_PROFILE !== '1' || process.env.BENCH_WARM === '1')
+      for (const s of chosen) for (const t of tenants) await s.call(t);
     const counts: Record<string, number> = {};
     for (const s of list) counts[s.name] = await statements(s.name, () => s.call(tenants[0]));
     log('statements per call', counts);

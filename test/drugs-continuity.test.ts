@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { ContinuityService, ContinuityTrigger } from '@yg/drugs';
+import { ContinuityRateService, ContinuityService, ContinuityTrigger } from '@yg/drugs';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { errorCode, GqlResult, TestApi } from './utils/api';
@@ -546,6 +547,25 @@ describe('medication continuity on down-referral', () => {
       expect(sep.items[0]).toMatchObject({ outcome: 'NOT_LISTED', counted: true, basis: 'SUPPLIED' });
       expect(sep.items[0].reason).toMatch(/supplied before the patient arrived/);
       expect(new Date(sep.items[0].suppliedAt) <= new Date(sep.items[0].arrivedAt)).toBe(true);
+    });
+
+    it('gives the indicators the same figures as the item list, counted from the monthly rollup', async () => {
+      const rates = api.app.get(ContinuityRateService);
+      const em = api.app.get<DataSource>(getDataSourceToken()).manager;
+      const counts = await rates.counts(em, t.tenantId, '2026-09', '2026-11', null);
+      const listed: [string, string, number, number][] = [];
+      for (const m of ['2026-09', '2026-10', '2026-11']) {
+        const r = (await gqlOk(RATE, { m }, tok.admin)).medicationContinuityRate;
+        for (const row of r.byInstitution)
+          listed.push([m, row.institutionId, row.numerator, row.denominator]);
+      }
+      // Both kinds of supply are here: before the arrival (September) and after it (November).
+      expect(listed).toHaveLength(3);
+      expect(
+        counts
+          .map((c) => [c.month, c.institutionId, c.counted, c.items])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      ).toEqual(listed);
     });
 
     it('is read by consortium admins, auditors and the lead pharmacists; others for their own institution only', async () => {

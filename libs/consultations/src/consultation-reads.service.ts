@@ -5,7 +5,9 @@ import { ConsultationKind, ConsultationState } from './domain/consultation.enums
 /**
  * Countable facts about consultations, for the indicators; all counted at the requesting
  * institution, in the consortium's time zone. Requests are dated by their creation, reports by
- * the signing of the first version, bookings and no-shows by the booked start.
+ * the signing of the first version, bookings and no-shows by the booked start. The rule is the
+ * SQL function `consultation_facts` (migration 1764000051010), which keeps
+ * `consultation_fact_rollup` and filters the drill-down.
  */
 export enum ConsultationFact {
   REQUESTED = 'REQUESTED',
@@ -20,19 +22,6 @@ export enum ConsultationFact {
   BOOKED = 'BOOKED',
   NO_SHOW = 'NO_SHOW',
 }
-
-const FACTS: Record<ConsultationFact, { at: string; where: string }> = {
-  REQUESTED: { at: 'c.created_at', where: 'true' },
-  TAKEN_ON: { at: 'c.created_at', where: `c.state NOT IN ('DECLINED','CANCELLED')` },
-  COMPLETED: { at: 'c.created_at', where: `c.state IN ('REPORTED','COMPLETED')` },
-  FIRST_REPORT: { at: 'rep.signed_at', where: 'true' },
-  FIRST_REPORT_ON_TIME: {
-    at: 'rep.signed_at',
-    where: 'c.report_due_at IS NULL OR rep.signed_at <= c.report_due_at',
-  },
-  BOOKED: { at: 'c.scheduled_start', where: `c.state NOT IN ('REQUESTED','DECLINED','CANCELLED')` },
-  NO_SHOW: { at: 'c.scheduled_start', where: `c.state = 'NO_SHOW'` },
-};
 
 export interface ConsultationFactQuery {
   fact: ConsultationFact;
@@ -61,22 +50,24 @@ const BOUNDS = `WITH b AS (
          (($3 || '-01')::timestamp + interval '1 month') AT TIME ZONE c.time_zone AS hi
     FROM consortium c WHERE c.id = $1)`;
 
-/** A fact's rows: one statement fragment, `$4` the institutions (NULL: all), `kind` the kind (NULL: any). */
-function source(q: ConsultationFactQuery, kind = '$5::text'): string {
-  const d = FACTS[q.fact];
-  const report = d.at.startsWith('rep.')
-    ? `JOIN consultation_report rep ON rep.consultation_id = c.id AND rep.version = 1 AND rep.tenant_id = c.tenant_id`
-    : '';
-  return `FROM b JOIN consultation c ON c.tenant_id = $1 ${report}
-          WHERE ${d.at} >= b.lo AND ${d.at} < b.hi AND (${d.where})
-            AND ($4::uuid[] IS NULL OR c.requesting_institution_id = ANY($4))
-            AND (${kind} IS NULL OR c.kind = ${kind})`;
-}
+/**
+ * A fact's rows for the drill-down: `$4` the institutions (NULL: all), `$5` the fact, `$6` the
+ * kind (NULL: any); `f.at` is the moment the fact is dated by.
+ */
+const SOURCE = `FROM b JOIN consultation c ON c.tenant_id = $1
+  LEFT JOIN consultation_report rep ON rep.consultation_id = c.id AND rep.version = 1 AND rep.tenant_id = c.tenant_id
+  CROSS JOIN LATERAL consultation_facts(c.state, c.created_at, c.scheduled_start, c.report_due_at, rep.signed_at) f
+  WHERE f.fact = $5 AND f.at >= b.lo AND f.at < b.hi
+    AND ($4::uuid[] IS NULL OR c.requesting_institution_id = ANY($4))
+    AND ($6::text IS NULL OR c.kind = $6)`;
 
 /** The consultations' read model for other capabilities: counts and ids, no patient, no clinical text. */
 @Injectable()
 export class ConsultationReads {
-  /** Every fact asked in one statement, `$5` holding each part's kind. */
+  /**
+   * Every fact asked in one statement, from the monthly rollup the consultation triggers keep
+   * (never the consultations); a query without a kind sums the kinds.
+   */
   async factCounts(
     em: EntityManager,
     tenantId: string,
@@ -86,18 +77,19 @@ export class ConsultationReads {
     to: string,
   ): Promise<ConsultationFactCount[]> {
     if (!queries.length) return [];
-    const parts = queries.map((q, i) => {
-      const at = FACTS[q.fact].at;
-      return `SELECT ${i} AS part, to_char(${at} AT TIME ZONE b.tz, 'YYYY-MM') AS month,
-                     c.requesting_institution_id AS institution_id, count(*)::int AS count
-              ${source(q, `($5::text[])[${i + 1}]`)} GROUP BY 2, 3`;
-    });
     const rows: { part: number; month: string; institution_id: string; count: number }[] = await em.query(
-      `${BOUNDS} ${parts.join(' UNION ALL ')}`,
-      [tenantId, from, to, institutionIds, queries.map((q) => q.kind ?? null)],
+      `SELECT q.part, to_char(r.month, 'YYYY-MM') AS month, r.institution_id, sum(r.count)::int AS count
+         FROM unnest($4::text[], $5::text[]) WITH ORDINALITY q(fact, kind, part)
+         JOIN consultation_fact_rollup r
+           ON r.tenant_id = $1 AND r.month >= ($2 || '-01')::date AND r.month <= ($3 || '-01')::date
+          AND r.fact = q.fact AND (q.kind IS NULL OR r.kind = q.kind)
+        WHERE ($6::uuid[] IS NULL OR r.institution_id = ANY($6))
+        GROUP BY 1, 2, 3
+       HAVING sum(r.count) <> 0`,
+      [tenantId, from, to, queries.map((q) => q.fact), queries.map((q) => q.kind ?? null), institutionIds],
     );
     return rows.map((r) => ({
-      ...queries[r.part],
+      ...queries[Number(r.part) - 1],
       month: r.month,
       institutionId: r.institution_id,
       count: r.count,
@@ -114,10 +106,9 @@ export class ConsultationReads {
     to: string,
     page: { offset: number; limit: number },
   ): Promise<{ total: number; rows: ConsultationFactRow[] }> {
-    const at = FACTS[q.fact].at;
-    const params = [tenantId, from, to, institutionIds, q.kind ?? null];
+    const params = [tenantId, from, to, institutionIds, q.fact, q.kind ?? null];
     const [{ total }]: { total: number }[] = await em.query(
-      `${BOUNDS} SELECT count(*)::int AS total ${source(q)}`,
+      `${BOUNDS} SELECT count(*)::int AS total ${SOURCE}`,
       params,
     );
     const rows: {
@@ -129,9 +120,9 @@ export class ConsultationReads {
       at: Date;
       month: string;
     }[] = await em.query(
-      `${BOUNDS} SELECT c.id, c.number, c.kind, c.state, c.requesting_institution_id AS institution_id, ${at} AS at,
-                          to_char(${at} AT TIME ZONE b.tz, 'YYYY-MM') AS month
-                   ${source(q)} ORDER BY ${at} DESC, c.id DESC OFFSET $6 LIMIT $7`,
+      `${BOUNDS} SELECT c.id, c.number, c.kind, c.state, c.requesting_institution_id AS institution_id, f.at,
+                          to_char(f.at AT TIME ZONE b.tz, 'YYYY-MM') AS month
+                   ${SOURCE} ORDER BY f.at DESC, c.id DESC OFFSET $7 LIMIT $8`,
       [...params, page.offset, page.limit],
     );
     return {

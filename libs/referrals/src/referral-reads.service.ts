@@ -23,7 +23,8 @@ export interface ReferralSummary {
  * Countable facts about referrals, for the indicators. Each is dated by submission (in the
  * consortium's time zone) and counted at one institution: the sender for directions, the
  * receiver for answers. A referral withdrawn before anyone answered it was never the
- * receiver's to answer, so it is not RECEIVED.
+ * receiver's to answer, so it is not RECEIVED. The rule is the SQL function `referral_facts`
+ * (migration 1764000051000), which keeps `referral_fact_rollup` and filters the drill-down.
  */
 export enum ReferralFact {
   SUBMITTED_UP = 'SUBMITTED_UP',
@@ -35,22 +36,6 @@ export enum ReferralFact {
   RESPONDED_IN_DEADLINE = 'RESPONDED_IN_DEADLINE',
   ACCEPTED = 'ACCEPTED',
 }
-
-const RECEIVED = `NOT (r.state = 'CANCELLED' AND r.answered_at IS NULL)`;
-const FACTS: Record<ReferralFact, { institution: string; where: string }> = {
-  SUBMITTED_UP: { institution: 'r.from_institution_id', where: `r.direction = 'UP'` },
-  SUBMITTED_DOWN: { institution: 'r.from_institution_id', where: `r.direction = 'DOWN'` },
-  RECEIVED: { institution: 'r.to_institution_id', where: RECEIVED },
-  RESPONDED: { institution: 'r.to_institution_id', where: `r.answered_at IS NOT NULL` },
-  RESPONDED_IN_DEADLINE: {
-    institution: 'r.to_institution_id',
-    where: `r.answered_at IS NOT NULL AND (r.response_due_at IS NULL OR r.answered_at <= r.response_due_at)`,
-  },
-  ACCEPTED: {
-    institution: 'r.to_institution_id',
-    where: `r.answered_at IS NOT NULL AND r.state <> 'REJECTED'`,
-  },
-};
 
 export interface ReferralFactCount {
   fact: ReferralFact;
@@ -69,7 +54,7 @@ export interface ReferralFactRow {
   submittedAt: Date;
 }
 
-/** Months as 'YYYY-MM' in the consortium's time zone, both ends included. */
+/** Months as 'YYYY-MM' in the consortium's time zone, both ends included (the drill-down). */
 const BOUNDS = `WITH b AS (
   SELECT c.time_zone AS tz,
          ($2 || '-01')::timestamp AT TIME ZONE c.time_zone AS lo,
@@ -102,7 +87,10 @@ export class ReferralReads {
     });
   }
 
-  /** How many referrals show each fact, per month and institution; institutionIds null: all. */
+  /**
+   * How many referrals show each fact, per month and institution; institutionIds null: all.
+   * Read from the monthly rollup the referral triggers keep, never from the referrals.
+   */
   async factCounts(
     em: EntityManager,
     tenantId: string,
@@ -112,16 +100,14 @@ export class ReferralReads {
     to: string,
   ): Promise<ReferralFactCount[]> {
     if (!facts.length) return [];
-    const parts = facts.map((f) => {
-      const d = FACTS[f];
-      return `SELECT '${f}' AS fact, to_char(r.submitted_at AT TIME ZONE b.tz, 'YYYY-MM') AS month,
-                     ${d.institution} AS institution_id, count(*)::int AS count
-                FROM b JOIN referral r ON r.tenant_id = $1 AND r.submitted_at >= b.lo AND r.submitted_at < b.hi
-               WHERE ${d.where} AND ($4::uuid[] IS NULL OR ${d.institution} = ANY($4))
-               GROUP BY 2, 3`;
-    });
     const rows: { fact: ReferralFact; month: string; institution_id: string; count: number }[] =
-      await em.query(`${BOUNDS} ${parts.join(' UNION ALL ')}`, [tenantId, from, to, institutionIds]);
+      await em.query(
+        `SELECT fact, to_char(month, 'YYYY-MM') AS month, institution_id, count
+           FROM referral_fact_rollup
+          WHERE tenant_id = $1 AND month >= ($2 || '-01')::date AND month <= ($3 || '-01')::date
+            AND fact = ANY($4) AND ($5::uuid[] IS NULL OR institution_id = ANY($5)) AND count <> 0`,
+        [tenantId, from, to, facts, institutionIds],
+      );
     return rows.map((r) => ({
       fact: r.fact,
       month: r.month,
@@ -140,10 +126,11 @@ export class ReferralReads {
     to: string,
     page: { offset: number; limit: number },
   ): Promise<{ total: number; rows: ReferralFactRow[] }> {
-    const d = FACTS[fact];
     const from_ = `FROM b JOIN referral r ON r.tenant_id = $1 AND r.submitted_at >= b.lo AND r.submitted_at < b.hi
-          WHERE ${d.where} AND ($4::uuid[] IS NULL OR ${d.institution} = ANY($4))`;
-    const params = [tenantId, from, to, institutionIds];
+          CROSS JOIN LATERAL referral_facts(r.direction, r.state, r.answered_at, r.response_due_at,
+                                            r.from_institution_id, r.to_institution_id) f
+          WHERE f.fact = $5 AND ($4::uuid[] IS NULL OR f.institution_id = ANY($4))`;
+    const params = [tenantId, from, to, institutionIds, fact];
     const [{ total }]: { total: number }[] = await em.query(
       `${BOUNDS} SELECT count(*)::int AS total ${from_}`,
       params,
@@ -158,10 +145,10 @@ export class ReferralReads {
       month: string;
     }[] = await em.query(
       `${BOUNDS}
-       SELECT r.id, r.number, r.direction, r.state, ${d.institution} AS institution_id, r.submitted_at,
+       SELECT r.id, r.number, r.direction, r.state, f.institution_id, r.submitted_at,
               to_char(r.submitted_at AT TIME ZONE b.tz, 'YYYY-MM') AS month
        ${from_}
-       ORDER BY r.submitted_at DESC, r.id DESC OFFSET $5 LIMIT $6`,
+       ORDER BY r.submitted_at DESC, r.id DESC OFFSET $6 LIMIT $7`,
       [...params, page.offset, page.limit],
     );
     return {

@@ -35,6 +35,9 @@ import { DrugCodeBulkLoad1764000050000 } from '@yg/drugs/migrations/176400005000
 import { ReserveGuardedRange1764000056000 } from '@yg/consultations/migrations/1764000056000-reserve-guarded-range';
 import { EncounterNaturalKey1764000052000 } from '@yg/intake/migrations/1764000052000-encounter-natural-key';
 import { PartitionRace1764000052100 } from '@yg/intake/migrations/1764000052100-partition-race';
+import { ReferralFactRollup1764000051000 } from '@yg/referrals/migrations/1764000051000-referral-fact-rollup';
+import { ConsultationFactRollup1764000051010 } from '@yg/consultations/migrations/1764000051010-consultation-fact-rollup';
+import { ContinuityRollup1764000051020 } from '@yg/drugs/migrations/1764000051020-continuity-rollup';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -71,6 +74,9 @@ export const MIGRATIONS = [
   IndicatorReadIndexes1764000041500,
   FirstReportIndex1764000041600,
   DrugCodeBulkLoad1764000050000,
+  ReferralFactRollup1764000051000,
+  ConsultationFactRollup1764000051010,
+  ContinuityRollup1764000051020,
   EncounterNaturalKey1764000052000,
   PartitionRace1764000052100,
   PatientReadModel1764000055000,

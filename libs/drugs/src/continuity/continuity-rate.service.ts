@@ -27,6 +27,16 @@ interface Row {
   received_at: Date | null;
 }
 
+/** The rate's parts for one month (consortium time) and receiving institution. */
+export interface ContinuityRateCount {
+  month: string;
+  institutionId: string;
+  /** Denominator: plan items of the DOWN referrals submitted in the month. */
+  items: number;
+  /** Numerator: items that count (see domain/continuity-rate.ts). */
+  counted: number;
+}
+
 /** One plan item of the rate's denominator, with the month (consortium time) it counts in. */
 export interface ContinuityRateItem extends ContinuityRateItemModel {
   month: string;
@@ -81,6 +91,82 @@ export class ContinuityRateService {
         items,
       };
     });
+  }
+
+  /**
+   * The rate's parts per month and receiving institution (null: all), for the indicators,
+   * without listing the items: the items and those available or substitutable at submission
+   * from `continuity_rollup` (kept by the results' triggers), plus the items missing at
+   * submission that a received supply may have covered — few, and judged one by one by
+   * rateVerdict because the verdict needs the referral's arrival. Same figures as counting
+   * `items`.
+   */
+  async counts(
+    em: EntityManager,
+    tenantId: string,
+    from: string,
+    to: string,
+    institutionIds: readonly string[] | null,
+  ): Promise<ContinuityRateCount[]> {
+    const base: { month: string; institution_id: string; items: number; ok: number }[] = await em.query(
+      `SELECT to_char(month, 'YYYY-MM') AS month, institution_id, items, ok_at_submission AS ok
+         FROM continuity_rollup
+        WHERE tenant_id = $1 AND month >= ($2 || '-01')::date AND month <= ($3 || '-01')::date
+          AND ($4::uuid[] IS NULL OR institution_id = ANY($4)) AND items <> 0`,
+      [tenantId, from, to, institutionIds],
+    );
+    const supplied: {
+      referral_id: string;
+      institution_id: string;
+      month: string;
+      outcome: ContinuityOutcome;
+      received_at: Date;
+    }[] = await em.query(
+      `WITH bounds AS (
+         SELECT c.time_zone AS tz,
+                ($2 || '-01')::timestamp AT TIME ZONE c.time_zone AS lo,
+                (($3 || '-01')::timestamp + interval '1 month') AT TIME ZONE c.time_zone AS hi
+           FROM consortium c WHERE c.id = $1)
+       SELECT DISTINCT ON (r.check_id, r.plan_item_id)
+              c.referral_id, c.receiving_institution_id AS institution_id,
+              to_char(c.referral_submitted_at AT TIME ZONE b.tz, 'YYYY-MM') AS month, r.outcome, s.received_at
+         FROM bounds b
+         JOIN supply_request s ON s.tenant_id = $1 AND s.state = 'RECEIVED' AND s.plan_item_id IS NOT NULL
+         JOIN medication_continuity_result r
+           ON r.plan_item_id = s.plan_item_id AND r.outcome NOT IN ('AVAILABLE','SUBSTITUTE')
+         JOIN medication_continuity_check c
+           ON c.id = r.check_id AND c.trigger = 'SUBMISSION'
+          AND c.referral_submitted_at >= b.lo AND c.referral_submitted_at < b.hi
+          AND ($4::uuid[] IS NULL OR c.receiving_institution_id = ANY($4))
+        ORDER BY r.check_id, r.plan_item_id, s.received_at, s.id`,
+      [tenantId, from, to, institutionIds],
+    );
+    const out = new Map<string, ContinuityRateCount>();
+    for (const b of base) {
+      out.set(`${b.month}|${b.institution_id}`, {
+        month: b.month,
+        institutionId: b.institution_id,
+        items: b.items,
+        counted: b.ok,
+      });
+    }
+    if (supplied.length) {
+      const arrived = new Map(
+        (
+          await this.reads.summaries(
+            em,
+            tenantId,
+            supplied.map((x) => x.referral_id),
+          )
+        ).map((r) => [r.id, r.arrivedAt]),
+      );
+      for (const x of supplied) {
+        const verdict = rateVerdict(x.outcome, new Date(x.received_at), arrived.get(x.referral_id) ?? null);
+        const row = out.get(`${x.month}|${x.institution_id}`);
+        if (verdict.counted && row) row.counted++;
+      }
+    }
+    return [...out.values()];
   }
 
   /**

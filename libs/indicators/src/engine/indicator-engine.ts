@@ -77,7 +77,11 @@ export class IndicatorEngine {
       const s = this.registry.sourceOf(k);
       if (s) bySource.set(s, [...(bySource.get(s) ?? []), k]);
     }
-    for (const [source, keys] of bySource) {
+    // Sources computed from other sources' measures last: their reads then come from the memo.
+    const ordered = [...bySource].sort(
+      ([a], [b]) => Number(a.readsOtherSources ?? false) - Number(b.readsOtherSources ?? false),
+    );
+    for (const [source, keys] of ordered) {
       const months = [...new Set(keys.flatMap((k) => [...monthsOf.get(k)!]))].sort((a, b) => a - b);
       for (const run of runs(months)) {
         const range: MonthRange = { from: monthOf(run.from), to: monthOf(run.to) };
@@ -85,14 +89,24 @@ export class IndicatorEngine {
         const inst = need.filter((k) => instKeys.has(k));
         const con = need.filter((k) => consortiumKeys.has(k));
         if (scopeIds === null) {
-          values.push(...(await source.monthly(em, { tenantId, institutionIds: null }, need, range)));
+          values.push(
+            ...(await this.registry.monthly(em, source, { tenantId, institutionIds: null }, need, range)),
+          );
           continue;
         }
         if (inst.length && scopeIds.length) {
-          values.push(...(await source.monthly(em, { tenantId, institutionIds: scopeIds }, inst, range)));
+          values.push(
+            ...(await this.registry.monthly(em, source, { tenantId, institutionIds: scopeIds }, inst, range)),
+          );
         }
         if (con.length) {
-          const rows = await source.monthly(em, { tenantId, institutionIds: null }, con, range);
+          const rows = await this.registry.monthly(
+            em,
+            source,
+            { tenantId, institutionIds: null },
+            con,
+            range,
+          );
           values.push(...rows.filter((v) => v.institutionId === null));
         }
       }

@@ -1,11 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MEASURE_SOURCES, MeasureSource } from './measure-source';
+import type { EntityManager } from 'typeorm';
+import { monthsIn } from '../domain/period';
+import { MEASURE_SOURCES, MeasureScope, MeasureSource, MeasureValue, MonthRange } from './measure-source';
+
+interface Loaded {
+  months: Set<string>;
+  values: MeasureValue[];
+}
 
 /** Every registered source by key; refuses to start when two sources claim one key. */
 @Injectable()
 export class MeasureRegistry {
   private readonly byKey = new Map<string, MeasureSource>();
   readonly levelKeys: ReadonlySet<string>;
+  /** Per transaction (its EntityManager): what each scope's keys were read for, by month. */
+  private readonly loaded = new WeakMap<EntityManager, Map<string, Loaded>>();
 
   constructor(@Inject(MEASURE_SOURCES) readonly sources: readonly MeasureSource[]) {
     const levels = new Set<string>();
@@ -25,5 +34,44 @@ export class MeasureRegistry {
 
   get availableKeys(): ReadonlySet<string> {
     return new Set(this.byKey.keys());
+  }
+
+  /**
+   * `source.monthly`, each key and month read at most once per transaction and scope: a
+   * month's report needs the same referral, consultation and medication measures for its own
+   * indicators and again for the qualitative ones (the seven-unification scorecard), and both
+   * read inside the report's one REPEATABLE READ snapshot, where they cannot differ. Keys
+   * already read for every month asked are answered from memory; the rest in one call. Outside
+   * a transaction nothing is kept: a manager that outlives one request must not serve old data.
+   */
+  async monthly(
+    em: EntityManager,
+    source: MeasureSource,
+    scope: MeasureScope,
+    keys: readonly string[],
+    range: MonthRange,
+  ): Promise<MeasureValue[]> {
+    if (!em.queryRunner?.isTransactionActive) return source.monthly(em, scope, keys, range);
+    let memo = this.loaded.get(em);
+    if (!memo) this.loaded.set(em, (memo = new Map()));
+    const ids = scope.institutionIds;
+    const scopeKey = `${scope.tenantId}|${ids === null ? '*' : [...ids].sort().join(',')}`;
+    const months = monthsIn(range);
+    const wanted = new Set(months);
+    const missing = keys.filter((k) => {
+      const l = memo.get(`${scopeKey}|${k}`);
+      return !l || months.some((m) => !l.months.has(m));
+    });
+    if (missing.length) {
+      const fetched = await source.monthly(em, scope, missing, range);
+      for (const k of missing) {
+        const id = `${scopeKey}|${k}`;
+        const l = memo.get(id) ?? { months: new Set<string>(), values: [] };
+        l.values = l.values.filter((v) => !wanted.has(v.month)).concat(fetched.filter((v) => v.key === k));
+        for (const m of months) l.months.add(m);
+        memo.set(id, l);
+      }
+    }
+    return keys.flatMap((k) => memo.get(`${scopeKey}|${k}`)!.values.filter((v) => wanted.has(v.month)));
   }
 }

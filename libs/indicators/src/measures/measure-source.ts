@@ -60,6 +60,11 @@ export interface MeasureSource {
    * summing them, so a yearly figure reported once and valid for each month keeps its size.
    */
   readonly levelKeys: readonly string[];
+  /**
+   * Whether its values are computed from other sources' measures (through the registry): the
+   * engine then reads it after the others, so within a report those reads are already held.
+   */
+  readonly readsOtherSources?: boolean;
   /** Monthly values for the keys it owns; missing institution-months are simply absent (zero). */
   monthly(
     em: EntityManager,

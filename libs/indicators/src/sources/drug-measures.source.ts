@@ -10,8 +10,9 @@ import type {
 } from '../measures/measure-source';
 
 /**
- * drug.* — 用药衔接率's parts, from the drugs capability's own rule (ContinuityRateService.items):
- * plan items of DOWN referrals submitted in the month, at the receiving institution.
+ * drug.* — 用药衔接率's parts, from the drugs capability's own rule (ContinuityRateService.counts
+ * for the figures, .items for the drill-down): plan items of DOWN referrals submitted in the
+ * month, at the receiving institution.
  */
 const ITEMS = 'drug.continuity_items';
 const OK = 'drug.continuity_ok';
@@ -29,19 +30,14 @@ export class DrugMeasures implements MeasureSource {
     keys: readonly string[],
     range: MonthRange,
   ): Promise<MeasureValue[]> {
-    const items = await this.rate.items(em, scope.tenantId, range.from, range.to, scope.institutionIds);
-    const totals = new Map<string, MeasureValue>();
-    const add = (key: string, month: string, institutionId: string) => {
-      const id = `${key}|${month}|${institutionId}`;
-      const v = totals.get(id) ?? { key, month, institutionId, value: 0 };
-      v.value++;
-      totals.set(id, v);
-    };
-    for (const i of items) {
-      if (keys.includes(ITEMS)) add(ITEMS, i.month, i.receivingInstitutionId);
-      if (keys.includes(OK) && i.counted) add(OK, i.month, i.receivingInstitutionId);
+    const counts = await this.rate.counts(em, scope.tenantId, range.from, range.to, scope.institutionIds);
+    const out: MeasureValue[] = [];
+    for (const c of counts) {
+      const at = { month: c.month, institutionId: c.institutionId };
+      if (keys.includes(ITEMS)) out.push({ key: ITEMS, ...at, value: c.items });
+      if (keys.includes(OK) && c.counted) out.push({ key: OK, ...at, value: c.counted });
     }
-    return [...totals.values()];
+    return out;
   }
 
   async contributors(

@@ -61,17 +61,34 @@ export function scorecard(
   lastDay: string,
 ): Scorecard {
   const active = items.filter((i) => i.active);
+  // A province's consortium has hundreds of members: each tier's items per dimension are
+  // sorted once and each member's evidence found once, not again for every member and item.
+  const ofTier = new Map<string, UnificationItem[]>();
+  const itemsOf = (dimension: Dimension, tier: Tier) => {
+    const key = `${dimension}|${tier}`;
+    let list = ofTier.get(key);
+    if (!list) {
+      list = active
+        .filter((i) => i.dimension === dimension && i.tiers.includes(tier))
+        .sort((a, b) => a.position - b.position || a.code.localeCompare(b.code));
+      ofTier.set(key, list);
+    }
+    return list;
+  };
+  const evidenceOf = new Map<string, EvidenceRecord[]>();
+  for (const r of evidence) {
+    const list = evidenceOf.get(r.institutionId);
+    if (list) list.push(r);
+    else evidenceOf.set(r.institutionId, [r]);
+  }
   const cards = institutions.map((inst) => ({
     institution: inst,
     dimensions: DIMENSIONS.map(({ dimension }) => {
-      const results = active
-        .filter((i) => i.dimension === dimension && i.tiers.includes(inst.tier))
-        .sort((a, b) => a.position - b.position || a.code.localeCompare(b.code))
-        .map((i) =>
-          i.kind === ItemKind.DATA
-            ? judgeData(i, measures, inst.id)
-            : judgeEvidence(i, evidence, inst.id, lastDay),
-        );
+      const results = itemsOf(dimension, inst.tier).map((i) =>
+        i.kind === ItemKind.DATA
+          ? judgeData(i, measures, inst.id)
+          : judgeEvidence(i, evidenceOf.get(inst.id) ?? [], inst.id, lastDay),
+      );
       return { dimension, ...dimensionOutcome(results), items: results };
     }),
   }));
@@ -81,8 +98,17 @@ export function scorecard(
     );
     return { dimension, counts, outcome: consortiumOutcome(counts) };
   });
-  const byItem = (code: string) =>
-    cards.flatMap((c) => c.dimensions.flatMap((d) => d.items.filter((r) => r.item.code === code)));
+  const resultsOf = new Map<string, ItemResult[]>();
+  for (const c of cards) {
+    for (const d of c.dimensions) {
+      for (const r of d.items) {
+        const list = resultsOf.get(r.item.code);
+        if (list) list.push(r);
+        else resultsOf.set(r.item.code, [r]);
+      }
+    }
+  }
+  const byItem = (code: string) => resultsOf.get(code) ?? [];
   const qualitative = QUALITATIVE_KEYS.map((key) => {
     const q = QUALITATIVE[key];
     const outcome = combine([

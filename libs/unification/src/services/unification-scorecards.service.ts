@@ -137,7 +137,7 @@ export class UnificationScorecards {
     const clamped = clampRange(range, currentMonth(consortium.timeZone, this.clock.now()));
     const out = new Map<string, QualitativeResult[]>();
     if (!clamped) return out;
-    const loaded = await this.load(em, tenantId, clamped, await this.members(em, tenantId));
+    const loaded = await this.load(em, tenantId, clamped, await this.members(em, tenantId), true);
     for (const month of monthsIn(clamped)) {
       out.set(month, (await this.judge(em, loaded, { from: month, to: month })).card.qualitative);
     }
@@ -166,6 +166,7 @@ export class UnificationScorecards {
     tenantId: string,
     range: MonthRange,
     institutions: MemberInstitution[],
+    wholeConsortium = false,
   ): Promise<Loaded> {
     const consortium = await this.network.consortium(tenantId, em);
     const now = this.clock.now();
@@ -182,11 +183,13 @@ export class UnificationScorecards {
       const s = registry.sourceOf(k);
       if (s) bySource.set(s, [...(bySource.get(s) ?? []), k]);
     }
-    const ids = institutions.map((i) => i.id);
+    // The whole consortium is read as the indicators read it (every institution; only members
+    // are looked up), so inside an indicator report these come from the registry's memo.
+    const ids = wholeConsortium ? null : institutions.map((i) => i.id);
     const values: MeasureValue[] = [];
-    if (ids.length) {
+    if (ids === null || ids.length) {
       for (const [source, list] of bySource) {
-        values.push(...(await source.monthly(em, { tenantId, institutionIds: ids }, list, range)));
+        values.push(...(await registry.monthly(em, source, { tenantId, institutionIds: ids }, list, range)));
       }
     }
     const lastDay = lastDayOf(range.to);

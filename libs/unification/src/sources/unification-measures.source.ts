@@ -19,6 +19,8 @@ import { UnificationScorecards } from '../services/unification-scorecards.servic
 export class UnificationMeasures implements MeasureSource {
   readonly keys: readonly string[] = QUALITATIVE_KEYS;
   readonly levelKeys: readonly string[] = QUALITATIVE_KEYS;
+  /** The scorecard reads referral, consultation, continuity and encounter measures. */
+  readonly readsOtherSources = true;
 
   constructor(private readonly scorecards: UnificationScorecards) {}
 
