@@ -82,7 +82,10 @@ export function selfHostedGraphiqlPlugin(graphqlPath: string) {
 /** GraphiQL's assets; mounted only where GraphiQL is on (never in production). */
 export function mountGraphiqlAssets(app: INestApplication): void {
   const files = Object.fromEntries(
-    Object.entries(GRAPHIQL_FILES).map(([name, f]) => [name, { path: moduleFile(f.module, f.file), type: f.type }]),
+    Object.entries(GRAPHIQL_FILES).map(([name, f]) => [
+      name,
+      { path: moduleFile(f.module, f.file), type: f.type },
+    ]),
   );
   app.use(`${GRAPHIQL_ASSETS_PATH}/:name`, (req: Request, res: Response, next: NextFunction) => {
     const f = files[String(req.params.name)];
@@ -100,12 +103,15 @@ export function mountConsole(app: INestApplication, configured?: string): void {
   const dir = consoleDir(configured);
   const index = join(dir, 'index.html');
   (app as NestExpressApplication).useStaticAssets(dir, {
-      prefix: CONSOLE_PATH,
-      index: false,
-      redirect: false,
-      setHeaders: (res, path) => {
-        res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
+    prefix: CONSOLE_PATH,
+    index: false,
+    redirect: false,
+    setHeaders: (res, path) => {
+      res.setHeader(
+        'cache-control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
   });
   app.use(CONSOLE_PATH, (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
