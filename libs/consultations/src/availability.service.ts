@@ -5,7 +5,7 @@ import { AuthUser, BadInputError, Clock, ForbiddenError, hasRole, Role } from '@
 import { AuditService } from '@yg/audit';
 import { NetworkService, PractitionerEntity } from '@yg/network';
 import { AvailabilityExceptionEntity, AvailabilityRuleEntity } from './entities/availability.entities';
-import { AvailabilityException, freeSlots, guarded, Slot, WeeklyRule, windows } from './domain/slots';
+import { exceptionOf, freeSlots, guarded, Slot, WeeklyRule, windows } from './domain/slots';
 import { consultationSettings } from './domain/settings';
 import {
   AvailabilityWindowsArgs,
@@ -140,18 +140,7 @@ export class AvailabilityService {
   windowsOf(schedule: ExpertAvailabilityModel, range: AvailabilityWindowsArgs): AvailabilityWindowModel[] {
     assertRange(range.from, range.to);
     const rules: WeeklyRule[] = schedule.rules;
-    const exceptions = schedule.exceptions.map((e): AvailabilityException =>
-      e.kind === 'EXTRA_WINDOW'
-        ? {
-            date: e.date,
-            kind: 'EXTRA_WINDOW',
-            start: e.start!,
-            end: e.end!,
-            sessionMinutes: e.sessionMinutes!,
-            mode: e.mode!,
-          }
-        : { date: e.date, kind: 'DAY_OFF' },
-    );
+    const exceptions = schedule.exceptions.map(exceptionOf);
     const from = range.from.getTime();
     const to = range.to.getTime();
     return windows(rules, exceptions, range.from, range.to, schedule.timeZone)

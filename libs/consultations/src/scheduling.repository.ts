@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthUser, isUniqueViolation, pgCode, PG } from '@yg/core';
 import { ConsultationEntity, ConsultationExpertEntity } from './entities/consultation.entity';
-import { AvailabilityException, Busy, SessionMode, WeeklyRule } from './domain/slots';
+import { AvailabilityException, Busy, exceptionOf, SessionMode, WeeklyRule } from './domain/slots';
 import { ConsultationAccess } from './consultation-access.service';
 
 export interface Schedule {
@@ -79,20 +79,7 @@ function scheduleJson(ids: string): { rules: string; exceptions: string } {
 function schedulesFrom(expertIds: string[], row: ScheduleRow): Map<string, Schedule> {
   const out = new Map<string, Schedule>(expertIds.map((id) => [id, { rules: [], exceptions: [] }]));
   for (const { expert, ...r } of row.rules) out.get(expert)?.rules.push(r);
-  for (const e of row.exceptions) {
-    out.get(e.expert)?.exceptions.push(
-      e.kind === 'DAY_OFF'
-        ? { date: e.date, kind: 'DAY_OFF' }
-        : {
-            date: e.date,
-            kind: 'EXTRA_WINDOW',
-            start: e.start!,
-            end: e.end!,
-            sessionMinutes: e.sessionMinutes!,
-            mode: e.mode!,
-          },
-    );
-  }
+  for (const e of row.exceptions) out.get(e.expert)?.exceptions.push(exceptionOf(e));
   return out;
 }
 

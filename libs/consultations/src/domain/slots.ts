@@ -28,6 +28,27 @@ export type AvailabilityException =
       mode: SessionMode;
     };
 
+/** An exception as stored (nullable window columns) in the domain's shape. */
+export function exceptionOf(e: {
+  date: string;
+  kind: string;
+  start?: string | null;
+  end?: string | null;
+  sessionMinutes?: number | null;
+  mode?: SessionMode | string | null;
+}): AvailabilityException {
+  return e.kind === 'DAY_OFF'
+    ? { date: e.date, kind: 'DAY_OFF' }
+    : {
+        date: e.date,
+        kind: 'EXTRA_WINDOW',
+        start: e.start!,
+        end: e.end!,
+        sessionMinutes: e.sessionMinutes!,
+        mode: e.mode as SessionMode,
+      };
+}
+
 export interface Busy {
   start: Date;
   end: Date;
