@@ -4,8 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { DataSource } from 'typeorm';
 import ExcelJS from 'exceljs';
 import { io, Socket as ClientSocket } from 'socket.io-client';
 import { rooms } from '@yg/realtime';
@@ -16,6 +14,7 @@ import { buildTenant, TenantFixture } from './utils/fixtures';
 import { errorCode, GqlResult, TestApi } from './utils/api';
 import { eventually, startWorker } from './utils/worker';
 import { addUser } from './pipeline-helpers';
+import { statementsOf as countStatements } from './utils/statements';
 
 /**
  * Member drug catalogues end to end: multipart upload (CSV from the real hospital dictionary,
@@ -1094,18 +1093,9 @@ describe('member drug catalogues', () => {
 
   describe('coverage and stock', () => {
     const statementsOf = async (fn: () => Promise<GqlResult>) => {
-      const appDs = api.app.get(DataSource);
-      const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
-      try {
-        const res = await fn();
-        expect(res.errors).toBeUndefined();
-        return {
-          res,
-          n: spy.mock.contexts.filter((c) => (c as PostgresQueryRunner).dataSource === appDs).length,
-        };
-      } finally {
-        spy.mockRestore();
-      }
+      const { result, sql } = await countStatements(api.app, fn);
+      expect(result.errors).toBeUndefined();
+      return { res: result, n: sql.length };
     };
 
     it('counts mapped, pending, unmapped and invalid per institution and in total, in the same number of statements for more institutions', async () => {

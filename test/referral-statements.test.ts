@@ -1,9 +1,8 @@
-import { DataSource } from 'typeorm';
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { TestApi } from './utils/api';
 import { registerPatient, upReferralInput } from './utils/referrals';
+import { statementsOf as countStatements } from './utils/statements';
 
 jest.setTimeout(120_000);
 
@@ -32,21 +31,7 @@ describe('referral statements per request', () => {
     await db?.drop();
   });
 
-  /** Runs the request and returns the statements the api sent for it, the session re-check aside. */
-  async function statementsOf<T>(request: () => Promise<T>): Promise<{ result: T; sql: string[] }> {
-    const appDs = api.app.get(DataSource);
-    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
-    try {
-      const result = await request();
-      const sql = spy.mock.calls
-        .filter((_, i) => (spy.mock.contexts[i] as PostgresQueryRunner).dataSource === appDs)
-        .map((c) => String(c[0]))
-        .filter((q) => !/FROM app_user WHERE id = ANY/.test(q));
-      return { result, sql };
-    } finally {
-      spy.mockRestore();
-    }
-  }
+  const statementsOf = <T>(request: () => Promise<T>) => countStatements(api.app, request);
 
   const create = (input: Record<string, unknown>) =>
     api.gql(
