@@ -155,8 +155,14 @@ describe('operations', () => {
       });
       await eventually(async () => socket!.connected);
 
-      const { samples } = await scrape(port);
-      for (const q of ['events', 'deliveries', 'timers', 'audit', 'consultation-timers']) {
+      const queues = ['events', 'deliveries', 'timers', 'audit', 'consultation-timers'];
+      // A scrape gives each queue 1 s; on a loaded machine the first one can find a connection
+      // still opening, which is what yg_queue_up 0 is for. Every queue must answer soon after.
+      const samples = await eventually(async () => {
+        const s = (await scrape(port)).samples;
+        return queues.every((queue) => value(s, 'yg_queue_up', { queue }) === 1) ? s : null;
+      }, 10_000);
+      for (const q of queues) {
         expect(value(samples, 'yg_queue_up', { queue: q })).toBe(1);
         expect(value(samples, 'yg_queue_jobs', { queue: q, state: 'waiting' })).toBeGreaterThanOrEqual(0);
         expect(value(samples, 'yg_queue_jobs', { queue: q, state: 'failed' })).toBeGreaterThanOrEqual(0);
