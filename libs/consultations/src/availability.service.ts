@@ -166,15 +166,12 @@ export class AvailabilityService {
       });
     }
     assertRange(args.from, args.to);
-    const qb = this.dataSource
-      .getRepository(PractitionerEntity)
-      .createQueryBuilder('p')
-      .where('p.tenant_id = :tenant AND p.active', { tenant: user.tenantId });
-    if (args.expertId) qb.andWhere('p.id = :id', { id: args.expertId });
-    if (args.specialty) qb.andWhere(':spec = ANY(p.specialties)', { spec: args.specialty });
-    if (args.institutionId) qb.andWhere('p.institution_id = :inst', { inst: args.institutionId });
-    qb.andWhere('EXISTS (SELECT 1 FROM expert_availability_rule r WHERE r.practitioner_id = p.id)');
-    const experts = await qb.orderBy('p.name').addOrderBy('p.id').take(MAX_EXPERTS).getMany();
+    const experts = await this.scheduling.bookableExperts(
+      this.dataSource.manager,
+      user.tenantId,
+      { id: args.expertId, specialty: args.specialty, institutionId: args.institutionId },
+      MAX_EXPERTS,
+    );
     if (!experts.length) return [];
     const consortium = await this.network.consortium(user.tenantId);
     const settings = consultationSettings(consortium.settings);

@@ -28,7 +28,7 @@ export class ConsultationAccess {
     }
     if (hasRole(user, Role.INSTITUTION_ADMIN)) {
       clauses.push(
-        `EXISTS (SELECT 1 FROM consultation_expert ce JOIN practitioner p ON p.id = ce.practitioner_id
+        `EXISTS (SELECT 1 FROM consultation_expert ce JOIN network_practitioner p ON p.id = ce.practitioner_id
                   WHERE ce.consultation_id = c.id AND p.institution_id = :inst)`,
       );
     }
@@ -76,7 +76,7 @@ export class ConsultationAccess {
     if (hasRole(user, Role.EXPERT) && experts.some((e) => e.practitionerId === user.practitionerId)) return;
     if (hasRole(user, Role.INSTITUTION_ADMIN)) {
       const [row] = await em.query(
-        `SELECT 1 FROM practitioner WHERE id = ANY($1::uuid[]) AND institution_id = $2 LIMIT 1`,
+        `SELECT 1 FROM network_practitioner WHERE id = ANY($1::uuid[]) AND institution_id = $2 LIMIT 1`,
         [experts.map((e) => e.practitionerId), user.institutionId],
       );
       if (row) return;

@@ -48,7 +48,7 @@ const BOUNDS = `WITH b AS (
   SELECT c.time_zone AS tz,
          ($2 || '-01')::timestamp AT TIME ZONE c.time_zone AS lo,
          (($3 || '-01')::timestamp + interval '1 month') AT TIME ZONE c.time_zone AS hi
-    FROM consortium c WHERE c.id = $1)`;
+    FROM network_consortium c WHERE c.id = $1)`;
 
 /**
  * A fact's rows for the drill-down: `$4` the institutions (NULL: all), `$5` the fact, `$6` the

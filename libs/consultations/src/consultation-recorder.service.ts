@@ -95,7 +95,7 @@ export class ConsultationRecorder {
     if (step.event) {
       const rows: { practitioner_id: string; institution_id: string }[] = await em.query(
         `SELECT ce.practitioner_id, p.institution_id
-           FROM consultation_expert ce JOIN practitioner p ON p.id = ce.practitioner_id
+           FROM consultation_expert ce JOIN network_practitioner p ON p.id = ce.practitioner_id
           WHERE ce.consultation_id = $1`,
         [c.id],
       );

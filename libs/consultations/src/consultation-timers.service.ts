@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, Role } from '@yg/core';
-import { ConsortiumEntity } from '@yg/network';
+import { NetworkService } from '@yg/network';
 import { ConsultationEntity } from './entities/consultation.entity';
 import { ConsultationState, READ_KINDS } from './domain/consultation.enums';
 import { consultationSettings, ConsultationSettings } from './domain/settings';
@@ -23,6 +23,7 @@ export class ConsultationTimers {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly recorder: ConsultationRecorder,
     private readonly booking: BookingService,
+    private readonly network: NetworkService,
     private readonly clock: Clock,
   ) {}
 
@@ -113,9 +114,7 @@ export class ConsultationTimers {
   async sweep(limit = 500): Promise<number> {
     const now = this.clock.now();
     let changed = 0;
-    const tenants = await this.dataSource
-      .getRepository(ConsortiumEntity)
-      .find({ select: { id: true, settings: true } });
+    const tenants = await this.network.consortia();
     for (const t of tenants) {
       const s = consultationSettings(t.settings);
       const late: { id: string; scheduled_start: Date }[] = await this.dataSource.query(
@@ -152,7 +151,7 @@ export class ConsultationTimers {
         .setLock('pessimistic_write')
         .getOne();
       if (!c) return UNCHANGED;
-      const consortium = await em.getRepository(ConsortiumEntity).findOneByOrFail({ id: c.tenantId });
+      const consortium = await this.network.consortium(c.tenantId, em);
       return fn(em, c, consultationSettings(consortium.settings));
     });
   }

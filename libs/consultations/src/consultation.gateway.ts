@@ -88,7 +88,7 @@ export class ConsultationGateway {
         if (u) users.set(u.id, u);
       }
       const names: { id: string; display_name: string }[] = users.size
-        ? await this.dataSource.query(`SELECT id, display_name FROM app_user WHERE id = ANY($1::uuid[])`, [
+        ? await this.dataSource.query(`SELECT id, display_name FROM user_directory WHERE id = ANY($1::uuid[])`, [
             [...users.keys()],
           ])
         : [];

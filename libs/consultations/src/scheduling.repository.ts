@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuthUser, isUniqueViolation, pgCode, PG } from '@yg/core';
+import { AuthUser, fromJsonObject, isUniqueViolation, jsonObjectOf, pgCode, PG } from '@yg/core';
+import { PractitionerEntity } from '@yg/network';
 import { ConsultationEntity, ConsultationExpertEntity } from './entities/consultation.entity';
 import { AvailabilityException, Busy, exceptionOf, SessionMode, WeeklyRule } from './domain/slots';
 import { ConsultationAccess } from './consultation-access.service';
@@ -131,11 +132,11 @@ export class SchedulingRepository {
       `(SELECT json_build_object(
           'timeZone', cs.time_zone, 'settings', cs.settings, 'expertIds', to_json(ids.ids),
           'experts', (SELECT coalesce(json_agg(json_build_object('id', p.id, 'name', p.name)), '[]')
-                        FROM practitioner p WHERE p.tenant_id = c.tenant_id AND p.id = ANY(ids.ids)),
+                        FROM network_practitioner p WHERE p.tenant_id = c.tenant_id AND p.id = ANY(ids.ids)),
           'rules', ${schedule.rules},
           'exceptions', ${schedule.exceptions},
           'bookings', ${bookings})
-         FROM consortium cs,
+         FROM network_consortium cs,
               (SELECT coalesce(CAST(:bookExperts AS uuid[]), ARRAY(
                  SELECT ce.practitioner_id FROM consultation_expert ce
                   WHERE ce.consultation_id = c.id
@@ -165,6 +166,29 @@ export class SchedulingRepository {
   }
 
   /** Rules and exceptions of these experts, read in one statement. */
+  /**
+   * Active practitioners of the tenant who offer consultation hours (a weekly rule), by id,
+   * specialty or institution, ordered by name: from the network's published practitioners.
+   */
+  async bookableExperts(
+    em: EntityManager,
+    tenantId: string,
+    by: { id?: string | null; specialty?: string | null; institutionId?: string | null },
+    limit: number,
+  ): Promise<PractitionerEntity[]> {
+    const meta = em.connection.getMetadata(PractitionerEntity);
+    const rows: { p: unknown }[] = await em.query(
+      `SELECT ${jsonObjectOf(meta, 'p')} AS p FROM network_practitioner p
+        WHERE p.tenant_id = $1 AND p.active
+          AND ($2::uuid IS NULL OR p.id = $2) AND ($3::text IS NULL OR $3 = ANY(p.specialties))
+          AND ($4::uuid IS NULL OR p.institution_id = $4)
+          AND EXISTS (SELECT 1 FROM expert_availability_rule r WHERE r.practitioner_id = p.id)
+        ORDER BY p.name, p.id LIMIT $5`,
+      [tenantId, by.id ?? null, by.specialty ?? null, by.institutionId ?? null, limit],
+    );
+    return rows.map((r) => fromJsonObject<PractitionerEntity>(meta, r.p)!);
+  }
+
   async schedules(em: EntityManager, expertIds: string[]): Promise<Map<string, Schedule>> {
     const { rules, exceptions } = scheduleJson('$1::uuid[]');
     const [row] = await em.query(`SELECT ${rules} AS rules, ${exceptions} AS exceptions`, [expertIds]);

@@ -64,6 +64,11 @@ export class NetworkService {
     return c;
   }
 
+  /** Every consortium's id and settings, for sweeps that apply each consortium's own deadlines. */
+  async consortia(): Promise<Pick<ConsortiumEntity, 'id' | 'settings'>[]> {
+    return this.dataSource.getRepository(ConsortiumEntity).find({ select: { id: true, settings: true } });
+  }
+
   async structure(tenantId: string): Promise<StructureCheck> {
     const c = await this.consortium(tenantId);
     const rows: { kind: InstitutionKind; n: number }[] = await this.dataSource.query(

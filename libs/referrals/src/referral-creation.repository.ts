@@ -75,16 +75,16 @@ export class ReferralCreationRepository {
            WHERE r.tenant_id = $1 AND r.from_institution_id = $2 AND r.idempotency_key = $3) AS existing,
          patient_visible_to($1, $4, $2, $5) AS "patientVisible",
          (SELECT json_build_object('id', i.id, 'name', i.name, 'tier', i.tier, 'active', i.active)
-            FROM institution i WHERE i.tenant_id = $1 AND i.id = $2) AS "from",
+            FROM network_institution i WHERE i.tenant_id = $1 AND i.id = $2) AS "from",
          (SELECT json_build_object('id', i.id, 'name', i.name, 'tier', i.tier, 'active', i.active)
-            FROM institution i WHERE i.tenant_id = $1 AND i.id = $6) AS "to",
-         (SELECT json_build_object('institutionId', d.institution_id) FROM department d
+            FROM network_institution i WHERE i.tenant_id = $1 AND i.id = $6) AS "to",
+         (SELECT json_build_object('institutionId', d.institution_id) FROM network_department d
            WHERE d.tenant_id = $1 AND d.id = $7) AS department,
-         (SELECT json_build_object('institutionId', p.institution_id) FROM practitioner p
+         (SELECT json_build_object('institutionId', p.institution_id) FROM network_practitioner p
            WHERE p.tenant_id = $1 AND p.id = $8) AS practitioner,
          (SELECT json_build_object('fromInstitutionId', o.from_institution_id, 'state', o.state, 'patientId', o.patient_id)
             FROM referral o WHERE o.tenant_id = $1 AND o.id = $9) AS resubmitted,
-         (SELECT json_build_object('timeZone', c.time_zone, 'settings', c.settings) FROM consortium c
+         (SELECT json_build_object('timeZone', c.time_zone, 'settings', c.settings) FROM network_consortium c
            WHERE c.id = $1) AS consortium`,
       [
         q.tenantId,

@@ -57,7 +57,7 @@ export class ReferralQueries {
    * A worklist page, most urgent first, then by deadline, with the related rows asked for: one
    * SQL statement, its rows read as plain objects (no entity hydration). Related rows come as
    * JSON columns: the patient from the patients' `patient_summary` read model, institutions
-   * and the department from the network's tables.
+   * and the department from the network's published views.
    */
   list(user: AuthUser, args: ReferralsArgs, related: WorklistRelated = {}): Promise<Connection<WorklistRow>> {
     const qb = this.scoped(user, args).select(columnsAs(this.dataSource.getMetadata(ReferralEntity), 'r'));
@@ -72,19 +72,19 @@ export class ReferralQueries {
     }
     if (related.fromInstitution) {
       qb.addSelect(
-        `(SELECT ${jsonObjectOf(institution, 'fi')} FROM institution fi WHERE fi.id = r.from_institution_id)`,
+        `(SELECT ${jsonObjectOf(institution, 'fi')} FROM network_institution fi WHERE fi.id = r.from_institution_id)`,
         'fromInstitution',
       );
     }
     if (related.toInstitution) {
       qb.addSelect(
-        `(SELECT ${jsonObjectOf(institution, 'ti')} FROM institution ti WHERE ti.id = r.to_institution_id)`,
+        `(SELECT ${jsonObjectOf(institution, 'ti')} FROM network_institution ti WHERE ti.id = r.to_institution_id)`,
         'toInstitution',
       );
     }
     if (related.toDepartment) {
       qb.addSelect(
-        `(SELECT ${jsonObjectOf(department, 'td')} FROM department td WHERE td.id = r.to_department_id)`,
+        `(SELECT ${jsonObjectOf(department, 'td')} FROM network_department td WHERE td.id = r.to_department_id)`,
         'toDepartment',
       );
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Audience, AuthUser, JOBS, QUEUES, Role } from '@yg/core';
 import { AuditEntry, AuditService } from '@yg/audit';
-import { InstitutionEntity, InstitutionKind } from '@yg/network';
+import { InstitutionKind } from '@yg/network';
 import { eventEntry, OutboxEntry, OutboxService } from '@yg/outbox';
 import { ReferralEntity } from './entities/referral.entity';
 import { ReferralStepEntity } from './entities/referral-step.entity';
@@ -145,10 +145,10 @@ export class ReferralRecorder {
 
   /** 医共体转诊中心: the consortium admins and the lead hospital's referral coordinators. */
   private async referralCentre(em: EntityManager, tenantId: string): Promise<Audience[]> {
-    const leads = await em.getRepository(InstitutionEntity).find({
-      select: { id: true },
-      where: { tenantId, kind: InstitutionKind.GENERAL_HOSPITAL, active: true },
-    });
+    const leads: { id: string }[] = await em.query(
+      `SELECT id FROM network_institution WHERE tenant_id = $1 AND kind = $2 AND active`,
+      [tenantId, InstitutionKind.GENERAL_HOSPITAL],
+    );
     return [
       { tenantRoles: [Role.CONSORTIUM_ADMIN] },
       ...leads.map((l) => ({ institutionId: l.id, roles: [Role.REFERRAL_COORDINATOR] })),

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, JOBS } from '@yg/core';
-import { ConsortiumEntity } from '@yg/network';
+import { NetworkService } from '@yg/network';
 import { ReferralEntity } from './entities/referral.entity';
 import { ReferralState } from './domain/referral.enums';
 import { referralSettings, ReferralSettings } from './domain/settings';
@@ -25,6 +25,7 @@ export class ReferralTimers {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly recorder: ReferralRecorder,
+    private readonly network: NetworkService,
     private readonly clock: Clock,
   ) {}
 
@@ -118,9 +119,7 @@ export class ReferralTimers {
    */
   async sweep(limit = 500): Promise<number> {
     const now = this.clock.now();
-    const tenants = await this.dataSource
-      .getRepository(ConsortiumEntity)
-      .find({ select: { id: true, settings: true } });
+    const tenants = await this.network.consortia();
     let changed = 0;
     for (const t of tenants) {
       const s = referralSettings(t.settings);
@@ -174,7 +173,7 @@ export class ReferralTimers {
         .setLock('pessimistic_write')
         .getOne();
       if (!r) return DONE_UNCHANGED;
-      const consortium = await em.getRepository(ConsortiumEntity).findOneByOrFail({ id: r.tenantId });
+      const consortium = await this.network.consortium(r.tenantId, em);
       return fn(em, r, referralSettings(consortium.settings));
     });
   }
