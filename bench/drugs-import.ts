@@ -287,7 +287,7 @@ const pgOptions = (config: ReturnType<typeof loadConfig>) => ({
 });
 
 async function main() {
-  const config = loadConfig({ ...process.env, DB_NAME: 'yg_bench_drugs', LOG_LEVEL: 'warn' });
+  const config = loadConfig({ ...process.env, DB_NAME: process.env.BENCH_DB ?? 'yg_bench_drugs', LOG_LEVEL: 'warn' });
   await dropDatabase(config);
   await ensureDatabase(config);
   await runMigrations(config);
