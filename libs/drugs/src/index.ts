@@ -39,3 +39,4 @@ export * from './catalogue/catalogue-upload.service';
 export * from './models/catalogue.models';
 export * from './migrations/1764000021000-catalogue-uploads';
 export * from './continuity/continuity-rate.service';
+export * from './dictionary/dictionary-copy';
