@@ -22,8 +22,8 @@
  * of others, the CPU time much less.
  *
  * Then, for the large file (BENCH_FLOOR=0 skips it), where the floor is, in the same run:
- * - Node alone: the importer's reading (read, decode, CSV, validate, one COPY line per code)
- *   with nothing sent anywhere;
+ * - Node alone: the importer's reading (the CSV scanned as bytes, validated, the COPY bytes of
+ *   one line per code built from the input's bytes) with nothing sent anywhere;
  * - Postgres alone: those COPY lines, prepared beforehand, streamed into a copy of drug_code's
  *   columns: unlogged with no constraint, logged, logged with the primary key, logged with
  *   drug_code's primary key and checks (what a first import loaded into before), and logged with

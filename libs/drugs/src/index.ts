@@ -19,6 +19,7 @@ export * from './dictionary/dictionary-cli';
 export * from './migrations/1764000022000-supply-deadlines';
 export * from './migrations/1764000032100-drug-product-names';
 export * from './migrations/1764000032200-drug-dictionary-current-edition';
+export * from './migrations/1764000057400-drug-code-collate-c';
 export * from './domain/continuity';
 export * from './domain/continuity-rate';
 export * from './domain/supply';

@@ -38,6 +38,7 @@ import { PartitionRace1764000052100 } from '@yg/intake/migrations/1764000052100-
 import { ReferralFactRollup1764000051000 } from '@yg/referrals/migrations/1764000051000-referral-fact-rollup';
 import { ConsultationFactRollup1764000051010 } from '@yg/consultations/migrations/1764000051010-consultation-fact-rollup';
 import { ContinuityRollup1764000051020 } from '@yg/drugs/migrations/1764000051020-continuity-rollup';
+import { DrugCodeCollateC1764000057400 } from '@yg/drugs/migrations/1764000057400-drug-code-collate-c';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -82,4 +83,5 @@ export const MIGRATIONS = [
   PatientReadModel1764000055000,
   CreateReferral1764000055100,
   ReserveGuardedRange1764000056000,
+  DrugCodeCollateC1764000057400,
 ];
