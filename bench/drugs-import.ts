@@ -85,7 +85,11 @@ async function cpuMeter(client: Client): Promise<() => Promise<number>> {
     const used = process.cpuUsage(node);
     let pg = 0;
     // A backend opened during the run counts from its start.
-    for (const p of new Set([...pids, ...(await backends())])) pg += procCpuMs(p) - (start.get(p) ?? 0);
+    // A backend that has gone by now reads 0: left out (its CPU time is lost) rather than negative.
+    for (const p of new Set([...pids, ...(await backends())])) {
+      const now = procCpuMs(p);
+      if (now) pg += now - (start.get(p) ?? 0);
+    }
     return (used.user + used.system) / 1000 + pg;
   };
 }
