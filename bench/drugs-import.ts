@@ -22,8 +22,8 @@
  * of others, the CPU time much less.
  *
  * Then, for the large file (BENCH_FLOOR=0 skips it), where the floor is, in the same run:
- * - Node alone: the importer's reading (read, decode, CSV, validate, one COPY line per code)
- *   with nothing sent anywhere;
+ * - Node alone: the importer's reading (the CSV scanned as bytes, validated, the COPY bytes of
+ *   one line per code built from the input's bytes) with nothing sent anywhere;
  * - Postgres alone: those COPY lines, prepared beforehand, streamed into a copy of drug_code's
  *   columns: unlogged with no constraint, logged, logged with the primary key, logged with
  *   drug_code's primary key and checks (what a first import loaded into before), and logged with
@@ -47,14 +47,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { loadConfig } from '@yg/core';
 import { dropDatabase, ensureDatabase, runMigrations } from '@yg/schema';
 import {
-  copyLine,
   createDictionaryContext,
+  DictionaryCopyWriter,
   DrugDictionaryImporter,
-  ImportFormat,
-  mapDictionaryHeaders,
-  parseDictionaryRow,
-  readTable,
-  type DictionaryColumns,
+  emptyReadStats,
+  scanCsvFile,
 } from '@yg/drugs';
 import { median, ROOT } from './common';
 
@@ -88,7 +85,11 @@ async function cpuMeter(client: Client): Promise<() => Promise<number>> {
     const used = process.cpuUsage(node);
     let pg = 0;
     // A backend opened during the run counts from its start.
-    for (const p of new Set([...pids, ...(await backends())])) pg += procCpuMs(p) - (start.get(p) ?? 0);
+    // A backend that has gone by now reads 0: left out (its CPU time is lost) rather than negative.
+    for (const p of new Set([...pids, ...(await backends())])) {
+      const now = procCpuMs(p);
+      if (now) pg += now - (start.get(p) ?? 0);
+    }
     return (used.user + used.system) / 1000 + pg;
   };
 }
@@ -168,52 +169,20 @@ async function bareCopy(client: Client, file: string, columns: number, cpu?: num
 
 /**
  * The importer's reading alone, as it does it before Postgres (rows read, validated, deduplicated,
- * written as COPY lines of drug_code's columns); the lines go to `out` when given.
+ * written as COPY bytes of drug_code's columns); the bytes go to `out` when given.
  */
 async function readOnly(file: string, out?: string): Promise<number> {
   const t0 = performance.now();
-  const reading = readTable(file, ImportFormat.CSV, { columns: true });
   const rules = { essentialEditions: new Set(['2018', '2026']), defaultEssentialEdition: null };
+  const writer = new DictionaryCopyWriter(rules, emptyReadStats(), { stage: false, seen: `${EDITION}\t\\N` });
+  const reading = scanCsvFile(file, writer);
   const sink = out ? createWriteStream(out) : null;
-  const seen = new Set<string>();
-  let columns: DictionaryColumns | null = null;
-  for await (const batch of reading.rows) {
-    let text = '';
-    for (const { cells } of batch) {
-      if (!columns) {
-        columns = mapDictionaryHeaders(cells);
-        if (columns) reading.onlyColumns(Object.values(columns));
-        continue;
-      }
-      const v = parseDictionaryRow(cells, columns, rules);
-      if (!v.ok || seen.has(v.row.code)) continue;
-      seen.add(v.row.code);
-      const r = v.row;
-      text += copyLine([
-        r.code,
-        r.kind,
-        r.classCode,
-        r.productKey,
-        r.specNo,
-        r.packNo,
-        r.makerCode,
-        r.genericName,
-        r.dosageForm,
-        r.spec,
-        r.maker,
-        r.tradeName,
-        r.approvalNo,
-        r.insuranceClass,
-        r.essential ?? false,
-        r.essential ? r.essentialEdition : null,
-        'ACTIVE',
-        EDITION,
-        null,
-      ]);
-    }
-    if (sink && !sink.write(text)) await new Promise<void>((r) => sink.once('drain', () => r()));
+  for await (const _ of reading.scan) {
+    const bytes = writer.take();
+    if (sink && bytes && !sink.write(bytes)) await new Promise<void>((r) => sink.once('drain', () => r()));
   }
-  await reading.sha256();
+  writer.finish();
+  reading.sha256();
   if (sink) await new Promise<void>((r, j) => sink.end((err?: Error) => (err ? j(err) : r())));
   return performance.now() - t0;
 }
@@ -287,7 +256,11 @@ const pgOptions = (config: ReturnType<typeof loadConfig>) => ({
 });
 
 async function main() {
-  const config = loadConfig({ ...process.env, DB_NAME: 'yg_bench_drugs', LOG_LEVEL: 'warn' });
+  const config = loadConfig({
+    ...process.env,
+    DB_NAME: process.env.BENCH_DB ?? 'yg_bench_drugs',
+    LOG_LEVEL: 'warn',
+  });
   await dropDatabase(config);
   await ensureDatabase(config);
   await runMigrations(config);

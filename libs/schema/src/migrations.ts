@@ -38,6 +38,7 @@ import { PartitionRace1764000052100 } from '@yg/intake/migrations/1764000052100-
 import { ReferralFactRollup1764000051000 } from '@yg/referrals/migrations/1764000051000-referral-fact-rollup';
 import { ConsultationFactRollup1764000051010 } from '@yg/consultations/migrations/1764000051010-consultation-fact-rollup';
 import { ContinuityRollup1764000051020 } from '@yg/drugs/migrations/1764000051020-continuity-rollup';
+import { DrugCodeCollateC1764000057400 } from '@yg/drugs/migrations/1764000057400-drug-code-collate-c';
 import { NetworkReadModel1764000058000 } from '@yg/network/migrations/1764000058000-network-read-model';
 import { UserDirectory1764000058010 } from '@yg/identity/migrations/1764000058010-user-directory';
 
@@ -84,6 +85,7 @@ export const MIGRATIONS = [
   PatientReadModel1764000055000,
   CreateReferral1764000055100,
   ReserveGuardedRange1764000056000,
+  DrugCodeCollateC1764000057400,
   NetworkReadModel1764000058000,
   UserDirectory1764000058010,
 ];

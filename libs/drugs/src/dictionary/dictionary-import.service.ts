@@ -10,23 +10,14 @@ import { OutboxService } from '@yg/outbox';
 import {
   DrugDictionaryEditionEntity,
   DrugDictionaryImportEntity,
-  ImportRowError,
 } from '../entities/dictionary.entities';
 import { ImportFormat, ImportStatus } from '../domain/drug.enums';
-import {
-  DictionaryColumns,
-  DictionaryRow,
-  mapDictionaryHeaders,
-  parseDictionaryRow,
-  RowRules,
-} from '../domain/dictionary-columns';
-import { fileSha256, formatOf, ImportFileError, readTable, TableReading } from '../files/tabular';
-import { copyIn, copyText } from '../files/copy';
+import { RowRules } from '../domain/dictionary-columns';
+import { fileSha256, formatOf, ImportFileError, readTable, scanCsvFile } from '../files/tabular';
+import { copyIn } from '../files/copy';
+import { DictionaryCopyWriter, emptyReadStats } from './dictionary-copy';
 
-/** Bad rows kept with their reasons; past this they are only counted. */
-export const IMPORT_ERRORS_KEPT = 1000;
-/** Rows above the header searched for it (a title line or two is common in published sheets). */
-const HEADER_SEARCH_ROWS = 10;
+export { IMPORT_ERRORS_KEPT } from './dictionary-copy';
 
 export interface DictionaryImportRequest {
   /** A file the process can read (the worker, for a queued import). */
@@ -89,42 +80,10 @@ const DIRECT_COLUMNS = [
   'last_seen_edition_id',
 ];
 
-// The code's parts, the insurance class, the essential-list edition and the edition id are
-// letters, digits and dashes (checked by the row's validation): only the free texts may need
-// COPY's escapes. Built as one template per row: this runs 280k times for a full list.
-const N = '\\N';
-
-function texts(r: DictionaryRow): string {
-  return `${copyText(r.genericName)}\t${copyText(r.dosageForm)}\t${copyText(r.spec)}\t${copyText(r.maker)}\t${copyText(r.tradeName)}\t${copyText(r.approvalNo)}\t${r.insuranceClass ?? N}`;
-}
-
-function stageLine(line: number, r: DictionaryRow): string {
-  const essential = r.essential === null ? N : r.essential ? 't' : 'f';
-  return `${line}\t${r.code}\t${r.kind}\t${r.classCode}\t${r.productKey}\t${r.specNo}\t${r.packNo}\t${r.makerCode}\t${texts(r)}\t${essential}\t${r.essentialEdition ?? N}\n`;
-}
-
-/** `seen`: the first and last-seen edition columns, as COPY text. */
-function directLine(r: DictionaryRow, seen: string): string {
-  const essential = r.essential ? `t\t${r.essentialEdition}` : `f\t${N}`;
-  return `${r.code}\t${r.kind}\t${r.classCode}\t${r.productKey}\t${r.specNo}\t${r.packNo}\t${r.makerCode}\t${texts(r)}\t${essential}\tACTIVE\t${seen}\n`;
-}
-
 /** The current edition (see `current` on drug_dictionary_edition) as an import found it. */
 interface Current {
   id: string;
   seq: number;
-}
-
-interface ReadStats {
-  rowsTotal: number;
-  rowsOk: number;
-  rowsBad: number;
-  errors: ImportRowError[];
-  codesDistinct: number;
-  headerFound: boolean;
-  firstRow: string[] | null;
-  /** Distinct (product key, name) pairs of the kept rows, as `key \0 name` (NUL is refused in names). */
-  names: Set<string>;
 }
 
 /**
@@ -314,25 +273,17 @@ export class DrugDictionaryImporter {
     );
     const current: Current | null = cur ? { id: cur.id, seq: Number(cur.seq) } : null;
     const becomesCurrent = run.fullEdition && (await this.isNewest(em, Number(edition.seq)));
-    const stats: ReadStats = {
-      rowsTotal: 0,
-      rowsOk: 0,
-      rowsBad: 0,
-      errors: [],
-      codesDistinct: 0,
-      headerFound: false,
-      firstRow: null,
-      names: new Set(),
-    };
-    const reading = readTable(run.sourcePath, run.format, { columns: true });
+    const stats = emptyReadStats();
+    const writer = new DictionaryCopyWriter(
+      rules,
+      stats,
+      direct
+        ? { stage: false, seen: becomesCurrent ? `${edition.id}\t\\N` : `${edition.id}\t${edition.id}` }
+        : { stage: true },
+    );
+    const reading = this.read(run.sourcePath, run.format, writer);
     if (direct) {
-      await copyIn(
-        em,
-        `COPY drug_code (${DIRECT_COLUMNS.join(', ')}) FROM STDIN`,
-        this.stageChunks(reading, rules, stats, (_line, r) =>
-          directLine(r, becomesCurrent ? `${edition.id}\t${N}` : `${edition.id}\t${edition.id}`),
-        ),
-      );
+      await copyIn(em, `COPY drug_code (${DIRECT_COLUMNS.join(', ')}) FROM STDIN`, reading.chunks);
     } else {
       await em.query(`CREATE TEMP TABLE drug_code_stage (
           line int NOT NULL, code text NOT NULL, kind text NOT NULL, class_code text NOT NULL,
@@ -340,11 +291,7 @@ export class DrugDictionaryImporter {
           generic_name text NOT NULL, dosage_form text, spec text, maker text, trade_name text,
           approval_no text, insurance_class text, essential boolean, essential_edition text
         ) ON COMMIT DROP`);
-      await copyIn(
-        em,
-        `COPY drug_code_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`,
-        this.stageChunks(reading, rules, stats, stageLine),
-      );
+      await copyIn(em, `COPY drug_code_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`, reading.chunks);
     }
     const sha256 = await reading.sha256();
     if (!stats.headerFound) {
@@ -381,64 +328,40 @@ export class DrugDictionaryImporter {
   }
 
   /**
-   * The file's rows as COPY text, in chunks. Bad rows are counted and the first ones kept with
-   * their reasons; a code seen before in the file is skipped (one line per rule in some
-   * published files): the first line wins.
+   * The file's rows as COPY text, in large chunks: a CSV read as bytes (see
+   * DictionaryCopyWriter), an XLSX row by row. While Postgres takes one chunk the next is built
+   * (COPY is streamed with back-pressure).
    */
-  private async *stageChunks(
-    reading: TableReading,
-    rules: RowRules,
-    stats: ReadStats,
-    toLine: (line: number, row: DictionaryRow) => string,
-  ): AsyncGenerator<string> {
-    let sheet = 0;
-    let columns: DictionaryColumns | null = null;
-    const seen = new Set<string>();
-    // A product's name as last added, so most rows skip building the pair's key.
-    const named = new Map<string, string>();
-    for await (const batch of reading.rows) {
-      let out = '';
-      for (const { sheet: s, line, cells } of batch) {
-        if (s !== sheet) [sheet, columns] = [s, null];
-        if (!cells.some((c) => c.trim() !== '')) continue;
-        if (!columns) {
-          stats.firstRow ??= cells;
-          if (line > HEADER_SEARCH_ROWS) continue;
-          columns = mapDictionaryHeaders(cells);
-          if (columns) {
-            stats.headerFound = true;
-            // Only the mapped columns are decoded from here on (for a CSV).
-            reading.onlyColumns(Object.values(columns));
+  private read(
+    path: string,
+    format: ImportFormat,
+    writer: DictionaryCopyWriter,
+  ): { chunks: AsyncIterable<Buffer>; sha256(): Promise<string> } {
+    if (format === ImportFormat.CSV) {
+      const file = scanCsvFile(path, writer);
+      return {
+        chunks: (async function* () {
+          for await (const _ of file.scan) {
+            const out = writer.take();
+            if (out) yield out;
           }
-          continue;
-        }
-        stats.rowsTotal++;
-        const verdict = parseDictionaryRow(cells, columns, rules);
-        if (!verdict.ok) {
-          stats.rowsBad++;
-          if (stats.errors.length < IMPORT_ERRORS_KEPT) {
-            stats.errors.push({
-              line,
-              ...(sheet > 1 ? { sheet } : {}),
-              code: verdict.code,
-              reason: verdict.reason,
-            });
-          }
-          continue;
-        }
-        stats.rowsOk++;
-        if (seen.has(verdict.row.code)) continue;
-        seen.add(verdict.row.code);
-        const { productKey, genericName } = verdict.row;
-        if (named.get(productKey) !== genericName) {
-          named.set(productKey, genericName);
-          stats.names.add(`${productKey}\0${genericName}`);
-        }
-        out += toLine(line, verdict.row);
-      }
-      if (out) yield out;
+          writer.finish();
+        })(),
+        sha256: async () => file.sha256(),
+      };
     }
-    stats.codesDistinct = seen.size;
+    const reading = readTable(path, format);
+    return {
+      chunks: (async function* () {
+        for await (const batch of reading.rows) {
+          for (const { sheet, line, cells } of batch) writer.row(sheet, line, cells);
+          const out = writer.take();
+          if (out) yield out;
+        }
+        writer.finish();
+      })(),
+      sha256: () => reading.sha256(),
+    };
   }
 
   /**

@@ -88,7 +88,8 @@ export interface RowRules {
   defaultEssentialEdition: string | null;
 }
 
-const MAX_TEXT = 500;
+/** Longest free text kept (characters). */
+export const MAX_TEXT = 500;
 const YES = new Set(['是', 'y', 'yes', 'true', '1', '√', '基药']);
 const NO = new Set(['', '否', 'n', 'no', 'false', '0', '×', '非基药']);
 // eslint-disable-next-line no-control-regex
@@ -106,6 +107,53 @@ function insuranceClassOf(v: string | null): InsuranceClass | null | undefined {
   if (k === '甲' || k === '甲类' || k === 'A') return InsuranceClass.A;
   if (k === '乙' || k === '乙类' || k === 'B') return InsuranceClass.B;
   return undefined;
+}
+
+export interface RowFlags {
+  insuranceClass: InsuranceClass | null;
+  essential: boolean | null;
+  essentialEdition: string | null;
+}
+
+/**
+ * A row's insurance class and essential-drug flag (with its edition), or why they are wrong.
+ * Only the cells of these columns are read: the byte-level import reads them this way too.
+ */
+export function rowFlags(
+  cells: string[],
+  columns: DictionaryColumns,
+  rules: RowRules,
+): RowFlags | { reason: string } {
+  const insuranceClass = insuranceClassOf(text(cells, columns.insuranceClass));
+  if (insuranceClass === undefined) {
+    return { reason: '甲乙类应为"甲"或"乙" (insurance class must be 甲 or 乙)' };
+  }
+  let essential: boolean | null = null;
+  let essentialEdition: string | null = null;
+  if (columns.essential !== undefined) {
+    const raw = (text(cells, columns.essential) ?? '').normalize('NFKC').toLowerCase();
+    const named = text(cells, columns.essentialEdition)?.match(/(\d{4})/)?.[1] ?? null;
+    const year = raw.match(/^(\d{4})(年版?)?$/)?.[1] ?? null;
+    if (NO.has(raw)) essential = false;
+    else if (YES.has(raw) || year) {
+      essential = true;
+      essentialEdition = year ?? named ?? rules.defaultEssentialEdition;
+      if (!essentialEdition) {
+        return {
+          reason:
+            '基药标记缺少目录版本 (essential flag without an edition: add a 基药版本 column or name the edition)',
+        };
+      }
+      if (!rules.essentialEditions.has(essentialEdition)) {
+        return {
+          reason: `未知的基药目录版本 ${essentialEdition} (unknown essential-list edition)`,
+        };
+      }
+    } else {
+      return { reason: '基药应为"是"或"否" (essential flag must be 是 or 否)' };
+    }
+  }
+  return { insuranceClass, essential, essentialEdition };
 }
 
 /** Validates and shapes one data row; a bad row says why, in Chinese and English. */
@@ -149,39 +197,9 @@ export function parseDictionaryRow(cells: string[], columns: DictionaryColumns, 
       };
     }
   }
-  const insuranceClass = insuranceClassOf(text(cells, columns.insuranceClass));
-  if (insuranceClass === undefined) {
-    return { ok: false, code: parts.code, reason: '甲乙类应为"甲"或"乙" (insurance class must be 甲 or 乙)' };
-  }
-  let essential: boolean | null = null;
-  let essentialEdition: string | null = null;
-  if (columns.essential !== undefined) {
-    const raw = (text(cells, columns.essential) ?? '').normalize('NFKC').toLowerCase();
-    const named = text(cells, columns.essentialEdition)?.match(/(\d{4})/)?.[1] ?? null;
-    const year = raw.match(/^(\d{4})(年版?)?$/)?.[1] ?? null;
-    if (NO.has(raw)) essential = false;
-    else if (YES.has(raw) || year) {
-      essential = true;
-      essentialEdition = year ?? named ?? rules.defaultEssentialEdition;
-      if (!essentialEdition) {
-        return {
-          ok: false,
-          code: parts.code,
-          reason:
-            '基药标记缺少目录版本 (essential flag without an edition: add a 基药版本 column or name the edition)',
-        };
-      }
-      if (!rules.essentialEditions.has(essentialEdition)) {
-        return {
-          ok: false,
-          code: parts.code,
-          reason: `未知的基药目录版本 ${essentialEdition} (unknown essential-list edition)`,
-        };
-      }
-    } else {
-      return { ok: false, code: parts.code, reason: '基药应为"是"或"否" (essential flag must be 是 or 否)' };
-    }
-  }
+  const flags = rowFlags(cells, columns, rules);
+  if ('reason' in flags) return { ok: false, code: parts.code, reason: flags.reason };
+  const { insuranceClass, essential, essentialEdition } = flags;
   return {
     ok: true,
     row: {

@@ -29,10 +29,14 @@ export function copyLine(values: (string | number | boolean | null | undefined)[
 }
 
 /**
- * Streams text chunks into `COPY … FROM STDIN` on the transaction's own connection, with
+ * Streams chunks of COPY text (strings or UTF-8 bytes) into `COPY … FROM STDIN` on the transaction's own connection, with
  * back-pressure: the source is read only as fast as Postgres takes the rows.
  */
-export async function copyIn(em: EntityManager, sql: string, chunks: AsyncIterable<string>): Promise<void> {
+export async function copyIn(
+  em: EntityManager,
+  sql: string,
+  chunks: AsyncIterable<string | Buffer>,
+): Promise<void> {
   const client = (await em.queryRunner!.connect()) as PoolClient;
   const sink = client.query(copyFrom(sql));
   await pipeline(Readable.from(chunks, { objectMode: false }), sink);

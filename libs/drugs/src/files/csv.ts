@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 /** A CSV file that cannot be read as CSV (an unterminated quote). */
 export class CsvSyntaxError extends Error {
   constructor(readonly line: number) {
@@ -297,4 +298,93 @@ export async function* parseCsvBytes(
   if (!text && buf.length) start();
   if (text) take(true);
   if (batch.length) yield batch;
+}
+
+/** Where `scanCsvBytes` hands each record, in file order. */
+export interface CsvLineSink {
+  /**
+   * An unquoted, non-blank line: bytes [pos, stop) of `buf` (`utf8`: those bytes are valid
+   * UTF-8 and the file is read as UTF-8). True when the sink took it as bytes; false to have
+   * it decoded and split for `record`.
+   */
+  line(buf: Buffer, pos: number, stop: number, line: number, utf8: boolean): boolean;
+  /** A record as cells (a quoted one, or a line `line` declined). */
+  record(line: number, cells: string[]): void;
+}
+
+/**
+ * The records `parseCsvBytes` gives, handed to `sink` one by one as they are read, and an
+ * unquoted line first offered as bytes: a sink that can use the bytes as they are (a COPY
+ * line built straight from them) never makes strings or arrays for it. Yields once per chunk
+ * read, so the caller can pass on what the sink built.
+ */
+export async function* scanCsvBytes(
+  chunks: AsyncIterable<Buffer>,
+  decoderFor: (first: Buffer) => CellDecoder,
+  sink: CsvLineSink,
+): AsyncGenerator<void> {
+  let buf: Buffer = Buffer.alloc(0);
+  let line = 1;
+  let text: CellDecoder | null = null;
+  let utf8File = false;
+  const take = (eof: boolean): void => {
+    const decode = text!;
+    // A line break is never inside a UTF-8 character: the lines up to the last one are whole.
+    const whole = eof ? buf.length : buf.lastIndexOf(10) + 1;
+    const utf8 = utf8File && isUtf8(buf.subarray(0, whole));
+    let pos = 0;
+    let quote = buf.indexOf(34);
+    while (pos < buf.length) {
+      const nl = buf.indexOf(10, pos);
+      if (nl === -1 && !eof) break;
+      const end = nl === -1 ? buf.length : nl;
+      if (quote !== -1 && quote < pos) quote = buf.indexOf(34, pos);
+      if (quote === -1 || quote > end) {
+        const stop = end > pos && buf[end - 1] === 13 ? end - 1 : end;
+        if (stop > pos && !sink.line(buf, pos, stop, line, utf8)) {
+          sink.record(line, decode(buf, pos, stop).split(','));
+        }
+        line++;
+        pos = nl === -1 ? buf.length : nl + 1;
+        continue;
+      }
+      const next = recordEnd(buf, pos, eof);
+      if (next === -1) break;
+      let rec: Parsed | null;
+      try {
+        rec = slowRecord(decode(buf, pos, next), 0, true);
+      } catch (err) {
+        if (err instanceof CsvSyntaxError) throw new CsvSyntaxError(line);
+        throw err;
+      }
+      if (!(rec!.cells.length === 1 && rec!.cells[0] === '')) sink.record(line, rec!.cells);
+      line += rec!.lines;
+      pos = next;
+    }
+    buf = buf.subarray(pos);
+  };
+  const start = (): void => {
+    text = decoderFor(buf);
+    utf8File = isUtf8Decoder(text);
+    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+  };
+  for await (const chunk of chunks) {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    if (!text) {
+      if (buf.length < 3) continue;
+      start();
+    }
+    take(false);
+    yield;
+  }
+  if (!text && buf.length) start();
+  if (text) take(true);
+  yield;
+}
+
+/** The decoder `cellDecoderFor` gives a UTF-8 file (the only one whose bytes pass through). */
+export const utf8Cells: CellDecoder = (buf, start, end) => buf.toString('utf8', start, end);
+
+function isUtf8Decoder(d: CellDecoder): boolean {
+  return d === utf8Cells;
 }

@@ -6,7 +6,15 @@ import { finished } from 'node:stream/promises';
 import { TextDecoder } from 'node:util';
 import ExcelJS from 'exceljs';
 import { ImportFormat } from '../domain/drug.enums';
-import { CellDecoder, CsvSyntaxError, parseCsv, parseCsvBytes } from './csv';
+import {
+  CellDecoder,
+  CsvLineSink,
+  CsvSyntaxError,
+  parseCsv,
+  parseCsvBytes,
+  scanCsvBytes,
+  utf8Cells,
+} from './csv';
 
 /** A file the import cannot read at all (wrong type, no usable header, not a spreadsheet). */
 export class ImportFileError extends Error {}
@@ -70,7 +78,7 @@ export class Decode extends Transform {
 export function cellDecoderFor(first: Buffer): CellDecoder {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(first, { stream: true });
-    return (buf, start, end) => buf.toString('utf8', start, end);
+    return utf8Cells;
   } catch {
     const gb = new TextDecoder('gb18030');
     return (buf, start, end) => gb.decode(buf.subarray(start, end));
@@ -218,5 +226,34 @@ export function readTable(
       }
       return (digest = hash.digest('hex'));
     },
+  };
+}
+
+/**
+ * A CSV file handed to `sink` record by record (see `scanCsvBytes`), its bytes hashed on the
+ * way. `scan` yields once per chunk read.
+ */
+export function scanCsvFile(
+  path: string,
+  sink: CsvLineSink,
+): { scan: AsyncIterable<void>; sha256(): string } {
+  const hash = createHash('sha256');
+  let digest: string | undefined;
+  async function* bytes(): AsyncGenerator<Buffer> {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+      hash.update(chunk as Buffer);
+      yield chunk as Buffer;
+    }
+  }
+  async function* scan(): AsyncGenerator<void> {
+    try {
+      yield* scanCsvBytes(bytes(), cellDecoderFor, sink);
+    } catch (err) {
+      throw fileError(err, 'CSV');
+    }
+  }
+  return {
+    scan: scan(),
+    sha256: () => (digest ??= hash.digest('hex')),
   };
 }
