@@ -403,12 +403,20 @@ async function main() {
   });
   children.push(api);
   const rss = { api: [] as number[], worker: [] as number[] };
+  /** Resident memory by phase: the template creates load the api as `npm run bench` does; the rest is the pipeline. */
+  let phase = 'setup';
+  const rssByPhase: Record<string, { api: number; worker: number }> = {};
+  const note = (proc: 'api' | 'worker', mb: number) => {
+    rss[proc].push(mb);
+    const p = (rssByPhase[phase] ??= { api: 0, worker: 0 });
+    p[proc] = Math.max(p[proc], mb);
+  };
   let worker: ChildProcess | undefined;
   const sampler = setInterval(() => {
-    rss.api.push(rssMb(api.pid!));
+    note('api', rssMb(api.pid!));
     if (worker?.pid && worker.exitCode === null) {
       try {
-        rss.worker.push(rssMb(worker.pid));
+        note('worker', rssMb(worker.pid));
       } catch {
         /* between kill and restart */
       }
@@ -484,6 +492,7 @@ async function main() {
         },
       },
     });
+    phase = 'template creates';
     const made = await autocannon({
       url: `http://127.0.0.1:${API_PORT}/graphql`,
       connections: 20,
@@ -515,6 +524,7 @@ async function main() {
       `template: ${EVENTS} referrals created through the api (${made.requests.average} req/s)\n`,
     );
 
+    phase = 'worker start';
     worker = await startWorker('main');
     children.push(worker);
 
@@ -562,6 +572,7 @@ async function main() {
       bare.push(noop);
 
       seen.reset();
+      phase = 'throughput';
       const cpu0 = cpuUs(worker.pid!);
       const pg0 = await pgCounters(ds);
       const r0 = await redisStats(statsRedis);
@@ -605,6 +616,7 @@ async function main() {
         ((run * perRun) % Math.max(1, EVENTS - perRun)) + perRun,
       );
       const sent = new Map<string, { send: number; commit: number; id: string }>();
+      phase = 'rate';
       const load0 = loadavg()[0];
       const start = performance.now();
       const inFlight: Promise<void>[] = [];
@@ -677,6 +689,7 @@ async function main() {
     let killRun: Record<string, unknown> | null = null;
     if (KILL && PHASES.has('kill')) {
       seen.reset();
+      phase = 'kill';
       const { tCommit, range } = await insertAll();
       const totalPushes = expect.perClient.reduce((a, c) => a + c.events.length, 0) * EVENTS;
       while (seen.pushCount < totalPushes * 0.3 && Date.now() - tCommit < DONE_TIMEOUT_MS) await sleep(20);
@@ -716,6 +729,7 @@ async function main() {
         commitToPushP99: median(latency.map((l) => (l.commitToPush as { p99: number }).p99)),
         apiRssMb: { max: Math.max(...rss.api), median: median(rss.api) },
         workerRssMb: { max: Math.max(...rss.worker), median: median(rss.worker) },
+        maxRssMbByPhase: rssByPhase,
         allCorrect: [...throughput, ...latency].every((t) => (t.counts as { ok: boolean }).ok),
       },
       bare,
