@@ -64,6 +64,8 @@ const env: NodeJS.ProcessEnv = {
   ...benchEnv(DB_NAME, QUEUE_PREFIX),
   ...(PRIVATE_REDIS ? { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(PRIVATE_REDIS), REDIS_DB: '0' } : {}),
   WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+  // The clients' tokens must outlive the run (the longest the api allows): an expired token drops the socket.
+  JWT_TTL_SECONDS: '3600',
 };
 const REDIS_DB = Number(env.REDIS_DB ?? 0);
 
@@ -612,8 +614,8 @@ async function main() {
     for (let run = 0; run < (PHASES.has('rate') ? RUNS : 0); run++) {
       seen.reset();
       const slice = refs.slice(
-        (run * perRun) % Math.max(1, EVENTS - perRun),
-        ((run * perRun) % Math.max(1, EVENTS - perRun)) + perRun,
+        (run * perRun) % Math.max(1, EVENTS - perRun + 1),
+        ((run * perRun) % Math.max(1, EVENTS - perRun + 1)) + perRun,
       );
       const sent = new Map<string, { send: number; commit: number; id: string }>();
       phase = 'rate';
