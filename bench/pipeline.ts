@@ -176,6 +176,7 @@ async function connect(name: string, token: string, userId: string, institutionI
 async function startWorker(tag: string): Promise<ChildProcess> {
   const log = resolve(ROOT, `bench/results/pipeline-worker-${tag}.log`);
   const args = [
+    `--max-old-space-size=${process.env.WORKER_HEAP_MB ?? 160}`,
     ...(process.env.BENCH_CPU_PROF ? ['-r', resolve(ROOT, 'bench/cpu-profile.cjs')] : []),
     WORKER_MAIN,
   ];

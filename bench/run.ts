@@ -402,7 +402,7 @@ async function main() {
 /** The built worker as `npm run start:worker` runs it; ready once its log says so. */
 async function startWorker(workerEnv: NodeJS.ProcessEnv) {
   const log = resolve(ROOT, 'bench/results/worker.log');
-  const child = spawn(process.execPath, [WORKER_MAIN], {
+  const child = spawn(process.execPath, [`--max-old-space-size=${process.env.WORKER_HEAP_MB ?? 160}`, WORKER_MAIN], {
     cwd: ROOT,
     env: workerEnv,
     stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')],

@@ -24,7 +24,7 @@ npm run db:seed --silent -- ${DEMO_VISIT_SCALE:+--visit-scale "$DEMO_VISIT_SCALE
 
 PORT=${PORT:-3000}
 export PORT
-node dist/apps/worker/apps/worker/src/main.js > worker.log 2>&1 &
+node --max-old-space-size="${WORKER_HEAP_MB:-160}" dist/apps/worker/apps/worker/src/main.js > worker.log 2>&1 &
 worker=$!
 node --max-old-space-size="${API_HEAP_MB:-192}" dist/apps/api/apps/api/src/main.js > api.log 2>&1 &
 api=$!
