@@ -15,6 +15,8 @@ export class MeasureRegistry {
   readonly levelKeys: ReadonlySet<string>;
   /** Per transaction (its EntityManager): what each scope's keys were read for, by month. */
   private readonly loaded = new WeakMap<EntityManager, Map<string, Loaded>>();
+  /** Per transaction: other reads a report makes more than once (consortium, institutions, …). */
+  private readonly kept = new WeakMap<EntityManager, Map<string, Promise<unknown>>>();
 
   constructor(@Inject(MEASURE_SOURCES) readonly sources: readonly MeasureSource[]) {
     const levels = new Set<string>();
@@ -34,6 +36,20 @@ export class MeasureRegistry {
 
   get availableKeys(): ReadonlySet<string> {
     return new Set(this.byKey.keys());
+  }
+
+  /**
+   * `load()` once per transaction and key: the indicators and the seven-unification scorecard
+   * behind N01–N03 both need the consortium, its institutions and such, inside one snapshot
+   * where they cannot differ. Outside a transaction it simply loads.
+   */
+  once<T>(em: EntityManager, key: string, load: () => Promise<T>): Promise<T> {
+    if (!em.queryRunner?.isTransactionActive) return load();
+    let kept = this.kept.get(em);
+    if (!kept) this.kept.set(em, (kept = new Map()));
+    let p = kept.get(key) as Promise<T> | undefined;
+    if (!p) kept.set(key, (p = load()));
+    return p;
   }
 
   /**
