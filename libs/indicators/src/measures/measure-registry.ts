@@ -3,10 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { monthsIn } from '../domain/period';
 import { MEASURE_SOURCES, MeasureScope, MeasureSource, MeasureValue, MonthRange } from './measure-source';
 
-interface Loaded {
-  months: Set<string>;
-  values: MeasureValue[];
-}
+/** One key's values read so far in a transaction, by month (a month read is present, maybe empty). */
+type Loaded = Map<string, MeasureValue[]>;
 
 /** Every registered source by key; refuses to start when two sources claim one key. */
 @Injectable()
@@ -73,21 +71,27 @@ export class MeasureRegistry {
     const ids = scope.institutionIds;
     const scopeKey = `${scope.tenantId}|${ids === null ? '*' : [...ids].sort().join(',')}`;
     const months = monthsIn(range);
-    const wanted = new Set(months);
     const missing = keys.filter((k) => {
       const l = memo.get(`${scopeKey}|${k}`);
-      return !l || months.some((m) => !l.months.has(m));
+      return !l || months.some((m) => !l.has(m));
     });
     if (missing.length) {
       const fetched = await source.monthly(em, scope, missing, range);
+      // Every month asked is read anew for the missing keys: replace those months' rows.
+      const fresh = new Map<string, Loaded>();
       for (const k of missing) {
-        const id = `${scopeKey}|${k}`;
-        const l = memo.get(id) ?? { months: new Set<string>(), values: [] };
-        l.values = l.values.filter((v) => !wanted.has(v.month)).concat(fetched.filter((v) => v.key === k));
-        for (const m of months) l.months.add(m);
-        memo.set(id, l);
+        const l: Loaded = memo.get(`${scopeKey}|${k}`) ?? new Map();
+        for (const m of months) l.set(m, []);
+        memo.set(`${scopeKey}|${k}`, l);
+        fresh.set(k, l);
       }
+      for (const v of fetched) fresh.get(v.key)?.get(v.month)?.push(v);
     }
-    return keys.flatMap((k) => memo.get(`${scopeKey}|${k}`)!.values.filter((v) => wanted.has(v.month)));
+    const out: MeasureValue[] = [];
+    for (const k of keys) {
+      const l = memo.get(`${scopeKey}|${k}`)!;
+      for (const m of months) for (const v of l.get(m)!) out.push(v);
+    }
+    return out;
   }
 }

@@ -9,6 +9,7 @@ import {
   dimensionOf,
   dimensionOutcome,
   EvidenceRecord,
+  evidenceFrom,
   evidenceOutcome,
   ItemKind,
   ItemOutcome,
@@ -144,10 +145,14 @@ export function qualitativeOutcomes(
   lastDay: string,
 ): QualitativeResult[] {
   const active = items.filter((i) => i.active);
+  // Each evidence item's window, found once rather than per member.
+  const fromOf = new Map(
+    active.filter((i) => i.kind !== ItemKind.DATA).map((i) => [i, evidenceFrom(i, lastDay)]),
+  );
   const judge = (i: UnificationItem, inst: MemberInstitution): ItemOutcome =>
     i.kind === ItemKind.DATA
       ? dataOutcome(i, measures, inst.id)
-      : evidenceOutcome(i, evidenceOf.get(inst.id) ?? [], inst.id, lastDay);
+      : evidenceOutcome(i, evidenceOf.get(inst.id) ?? [], inst.id, lastDay, fromOf.get(i)!);
   const dimensionRollup = new Map<Dimension, Outcome>();
   const rollupOf = (dimension: Dimension): Outcome => {
     let outcome = dimensionRollup.get(dimension);

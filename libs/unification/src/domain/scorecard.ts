@@ -306,15 +306,21 @@ function inWindow(
   );
 }
 
+/** The first day an evidence item's documents count for a period ending `lastDay` (null: any day). */
+export function evidenceFrom(item: UnificationItem, lastDay: string): string | null {
+  const months = item.evidence!.validMonths;
+  return months === null ? null : validFrom(lastDay, months);
+}
+
 /** judgeEvidence's outcome alone, with no text or id lists built. */
 export function evidenceOutcome(
   item: UnificationItem,
   records: readonly EvidenceRecord[],
   institutionId: string,
   lastDay: string,
+  from: string | null = evidenceFrom(item, lastDay),
 ): ItemOutcome {
   const e = item.evidence!;
-  const from = e.validMonths === null ? null : validFrom(lastDay, e.validMonths);
   let pending = false;
   for (const r of records) {
     if (!inWindow(r, e, institutionId, lastDay, from)) continue;
