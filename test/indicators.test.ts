@@ -551,8 +551,9 @@ describe('consortium indicators', () => {
         await gqlOk(q, { c: 'C03', s: consortium, p: month(NOW), m: 'drug.continuity_ok' }, tok.admin)
       ).indicatorContributors;
       expect([items.total, items.rows[0].kind]).toEqual([1, 'MedicationPlanItem']);
-      const reads = (await gqlOk(q, { c: 'C11', s: consortium, p: month(noShowMonth), m: 'con.no_shows' }, tok.admin))
-        .indicatorContributors;
+      const reads = (
+        await gqlOk(q, { c: 'C11', s: consortium, p: month(noShowMonth), m: 'con.no_shows' }, tok.admin)
+      ).indicatorContributors;
       expect(reads.total).toBe(1);
       // the fixed table's rows, limited to the tiers the term asks for
       const visits = (await gqlOk(q, { c: 'N07', s: consortium, p: month(A), m: 'enc.visits' }, tok.admin))

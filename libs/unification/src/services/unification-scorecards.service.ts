@@ -90,10 +90,7 @@ interface Base {
 
 /** Days the months count: the month in progress its days before today (today's visits may still come in). */
 function periodDays(months: readonly string[], nowMonth: string, todayIs: string): number {
-  return months.reduce(
-    (s, m) => s + (m === nowMonth ? Number(todayIs.slice(8, 10)) - 1 : daysInMonth(m)),
-    0,
-  );
+  return months.reduce((s, m) => s + (m === nowMonth ? Number(todayIs.slice(8, 10)) - 1 : daysInMonth(m)), 0);
 }
 
 interface Loaded {
