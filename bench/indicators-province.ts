@@ -27,7 +27,8 @@
  * trend unless BENCH_HTTP_ALL=1; BENCH_HTTP=0: none). Statements per call are counted once;
  * BENCH_PROFILE=1 logs each scenario's slowest statements (BENCH_PROFILE_ALL=1: all, in order),
  * its wall time and time in SQL, and stops before the load (BENCH_WARM=1: after the warm-up);
- * BENCH_SCENARIOS=0,3 (indexes into the list above) and BENCH_CONCURRENCY=1,8 narrow the runs.
+ * BENCH_SCENARIOS=0,3 (indexes into the list above) and BENCH_CONCURRENCY=1,8 narrow the runs;
+ * BENCH_DB, BENCH_PORT (0: any) and BENCH_QUEUE_PREFIX keep parallel runs apart.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -532,7 +533,7 @@ async function main() {
   const checkpoints = mkdtempSync(join(tmpdir(), 'yg-indicators-bench-'));
   const env = {
     AUDIT_CHECKPOINT_DIR: checkpoints,
-    ...benchEnv(DB_NAME, 'ygbenchind'),
+    ...benchEnv(DB_NAME, process.env.BENCH_QUEUE_PREFIX ?? 'ygbenchind'),
     LOG_LEVEL: 'warn',
     METRICS_PORT: '0',
     WORKER_METRICS_PORT: '0',
@@ -572,7 +573,7 @@ async function main() {
     log('data', sizes[0]);
 
     app = await createApiApp(config);
-    await app.listen(0, '127.0.0.1');
+    await app.listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1');
     const url = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
     const reports = app.get(IndicatorReports);
     const tokens = app.get(TokenService);

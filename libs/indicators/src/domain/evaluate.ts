@@ -13,6 +13,8 @@ export interface InstitutionFacts {
  */
 export class MeasureTable {
   private readonly byKey = new Map<string, Map<string, MeasureValue[]>>();
+  /** A range's months, listed once: every term of every definition asks for the same few ranges. */
+  private readonly monthsOf = new Map<string, string[]>();
 
   constructor(
     values: readonly MeasureValue[],
@@ -48,7 +50,9 @@ export class MeasureTable {
 
   /** Flows are summed over the months; levels (a population, staff) averaged over them. */
   term(t: Term, range: MonthRange): number {
-    const months = monthsIn(range);
+    const rangeKey = `${range.from}|${range.to}`;
+    let months = this.monthsOf.get(rangeKey);
+    if (!months) this.monthsOf.set(rangeKey, (months = monthsIn(range)));
     const byMonth = this.byKey.get(t.key);
     let total = 0;
     if (byMonth) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { InstitutionEntity } from '@yg/network';
+import type { InstitutionKind, Tier } from '@yg/network';
 import type { IndicatorDefinition } from '../domain/definition';
 import { InstitutionFacts, MeasureTable } from '../domain/evaluate';
 import { IndicatorKind, termsOf } from '../domain/formula';
@@ -8,16 +8,32 @@ import { monthIndex, monthOf } from '../domain/period';
 import type { MeasureSource, MeasureValue, MonthRange } from '../measures/measure-source';
 import { MeasureRegistry } from '../measures/measure-registry';
 
+export interface TenantInstitution {
+  id: string;
+  name: string;
+  tier: Tier;
+  kind: InstitutionKind;
+  active: boolean;
+}
+
+/** Every institution of the consortium (partners and inactive ones too), read once per transaction. */
+export function tenantInstitutions(
+  registry: MeasureRegistry,
+  em: EntityManager,
+  tenantId: string,
+): Promise<TenantInstitution[]> {
+  return registry.once(em, `institutions|${tenantId}`, () =>
+    em.query(`SELECT id, name, tier, kind, active FROM institution WHERE tenant_id = $1`, [tenantId]),
+  );
+}
+
 /** Loads the measures a set of definitions needs, for one scope and span of months. */
 @Injectable()
 export class IndicatorEngine {
   constructor(private readonly registry: MeasureRegistry) {}
 
   async institutions(em: EntityManager, tenantId: string): Promise<Map<string, InstitutionFacts>> {
-    const rows = await em.getRepository(InstitutionEntity).find({
-      select: { id: true, tier: true, kind: true },
-      where: { tenantId },
-    });
+    const rows = await tenantInstitutions(this.registry, em, tenantId);
     return new Map(rows.map((r) => [r.id, { tier: r.tier, kind: r.kind }]));
   }
 

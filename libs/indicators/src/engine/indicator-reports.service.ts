@@ -253,7 +253,9 @@ export class IndicatorReports {
   }
 
   private async context(em: EntityManager, user: AuthUser, s: ScopeInput): Promise<Context> {
-    const consortium = await this.network.consortium(user.tenantId, em);
+    const consortium = await this.registry.once(em, `consortium|${user.tenantId}`, () =>
+      this.network.consortium(user.tenantId, em),
+    );
     const institutions = await this.engine.institutions(em, user.tenantId);
     return {
       scope: await this.scope(em, user, s, institutions),

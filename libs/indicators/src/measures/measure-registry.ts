@@ -3,10 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { monthsIn } from '../domain/period';
 import { MEASURE_SOURCES, MeasureScope, MeasureSource, MeasureValue, MonthRange } from './measure-source';
 
-interface Loaded {
-  months: Set<string>;
-  values: MeasureValue[];
-}
+/** One key's values read so far in a transaction, by month (a month read is present, maybe empty). */
+type Loaded = Map<string, MeasureValue[]>;
 
 /** Every registered source by key; refuses to start when two sources claim one key. */
 @Injectable()
@@ -15,6 +13,8 @@ export class MeasureRegistry {
   readonly levelKeys: ReadonlySet<string>;
   /** Per transaction (its EntityManager): what each scope's keys were read for, by month. */
   private readonly loaded = new WeakMap<EntityManager, Map<string, Loaded>>();
+  /** Per transaction: other reads a report makes more than once (consortium, institutions, …). */
+  private readonly kept = new WeakMap<EntityManager, Map<string, Promise<unknown>>>();
 
   constructor(@Inject(MEASURE_SOURCES) readonly sources: readonly MeasureSource[]) {
     const levels = new Set<string>();
@@ -34,6 +34,20 @@ export class MeasureRegistry {
 
   get availableKeys(): ReadonlySet<string> {
     return new Set(this.byKey.keys());
+  }
+
+  /**
+   * `load()` once per transaction and key: the indicators and the seven-unification scorecard
+   * behind N01–N03 both need the consortium, its institutions and such, inside one snapshot
+   * where they cannot differ. Outside a transaction it simply loads.
+   */
+  once<T>(em: EntityManager, key: string, load: () => Promise<T>): Promise<T> {
+    if (!em.queryRunner?.isTransactionActive) return load();
+    let kept = this.kept.get(em);
+    if (!kept) this.kept.set(em, (kept = new Map()));
+    let p = kept.get(key) as Promise<T> | undefined;
+    if (!p) kept.set(key, (p = load()));
+    return p;
   }
 
   /**
@@ -57,21 +71,27 @@ export class MeasureRegistry {
     const ids = scope.institutionIds;
     const scopeKey = `${scope.tenantId}|${ids === null ? '*' : [...ids].sort().join(',')}`;
     const months = monthsIn(range);
-    const wanted = new Set(months);
     const missing = keys.filter((k) => {
       const l = memo.get(`${scopeKey}|${k}`);
-      return !l || months.some((m) => !l.months.has(m));
+      return !l || months.some((m) => !l.has(m));
     });
     if (missing.length) {
       const fetched = await source.monthly(em, scope, missing, range);
+      // Every month asked is read anew for the missing keys: replace those months' rows.
+      const fresh = new Map<string, Loaded>();
       for (const k of missing) {
-        const id = `${scopeKey}|${k}`;
-        const l = memo.get(id) ?? { months: new Set<string>(), values: [] };
-        l.values = l.values.filter((v) => !wanted.has(v.month)).concat(fetched.filter((v) => v.key === k));
-        for (const m of months) l.months.add(m);
-        memo.set(id, l);
+        const l: Loaded = memo.get(`${scopeKey}|${k}`) ?? new Map();
+        for (const m of months) l.set(m, []);
+        memo.set(`${scopeKey}|${k}`, l);
+        fresh.set(k, l);
       }
+      for (const v of fetched) fresh.get(v.key)?.get(v.month)?.push(v);
     }
-    return keys.flatMap((k) => memo.get(`${scopeKey}|${k}`)!.values.filter((v) => wanted.has(v.month)));
+    const out: MeasureValue[] = [];
+    for (const k of keys) {
+      const l = memo.get(`${scopeKey}|${k}`)!;
+      for (const m of months) for (const v of l.get(m)!) out.push(v);
+    }
+    return out;
   }
 }

@@ -1,14 +1,20 @@
 import {
   anywhere,
+  anywhereOf,
   combine,
   consortiumOutcome,
   countOutcomes,
   Dimension,
   DIMENSIONS,
+  dimensionOf,
   dimensionOutcome,
   EvidenceRecord,
+  evidenceFrom,
+  evidenceOutcome,
   ItemKind,
+  ItemOutcome,
   ItemResult,
+  dataOutcome,
   judgeData,
   judgeEvidence,
   LEVEL,
@@ -75,12 +81,7 @@ export function scorecard(
     }
     return list;
   };
-  const evidenceOf = new Map<string, EvidenceRecord[]>();
-  for (const r of evidence) {
-    const list = evidenceOf.get(r.institutionId);
-    if (list) list.push(r);
-    else evidenceOf.set(r.institutionId, [r]);
-  }
+  const evidenceOf = evidenceByInstitution(evidence);
   const cards = institutions.map((inst) => ({
     institution: inst,
     dimensions: DIMENSIONS.map(({ dimension }) => {
@@ -118,4 +119,79 @@ export function scorecard(
     return { key, outcome, value: LEVEL[outcome] };
   });
   return { institutions: cards, rollup, qualitative };
+}
+
+/** Each member's evidence records, found once for every item judged. */
+export function evidenceByInstitution(evidence: readonly EvidenceRecord[]): Map<string, EvidenceRecord[]> {
+  const out = new Map<string, EvidenceRecord[]>();
+  for (const r of evidence) {
+    const list = out.get(r.institutionId);
+    if (list) list.push(r);
+    else out.set(r.institutionId, [r]);
+  }
+  return out;
+}
+
+/**
+ * scorecard(…).qualitative without the scorecard: only the dimensions and items the three
+ * qualitative indicators read are judged, by outcome alone (no reasons, no evidence lists, no
+ * per-member cards), and an item taken "anywhere" stops at the first member that has it MET.
+ */
+export function qualitativeOutcomes(
+  items: readonly UnificationItem[],
+  institutions: readonly MemberInstitution[],
+  measures: MeasureLookup,
+  evidenceOf: ReadonlyMap<string, readonly EvidenceRecord[]>,
+  lastDay: string,
+): QualitativeResult[] {
+  const active = items.filter((i) => i.active);
+  // Each evidence item's window, found once rather than per member.
+  const fromOf = new Map(
+    active.filter((i) => i.kind !== ItemKind.DATA).map((i) => [i, evidenceFrom(i, lastDay)]),
+  );
+  const judge = (i: UnificationItem, inst: MemberInstitution): ItemOutcome =>
+    i.kind === ItemKind.DATA
+      ? dataOutcome(i, measures, inst.id)
+      : evidenceOutcome(i, evidenceOf.get(inst.id) ?? [], inst.id, lastDay, fromOf.get(i)!);
+  const dimensionRollup = new Map<Dimension, Outcome>();
+  const rollupOf = (dimension: Dimension): Outcome => {
+    let outcome = dimensionRollup.get(dimension);
+    if (outcome === undefined) {
+      const ofTier = new Map<string, UnificationItem[]>();
+      const counts: OutcomeCounts = { met: 0, partial: 0, notMet: 0 };
+      for (const inst of institutions) {
+        let list = ofTier.get(inst.tier);
+        if (!list) {
+          list = active.filter((i) => i.dimension === dimension && i.tiers.includes(inst.tier));
+          ofTier.set(inst.tier, list);
+        }
+        const o = dimensionOf(list.map((i) => judge(i, inst)));
+        if (o === Outcome.MET) counts.met++;
+        else if (o === Outcome.PARTIAL) counts.partial++;
+        else counts.notMet++;
+      }
+      outcome = consortiumOutcome(counts);
+      dimensionRollup.set(dimension, outcome);
+    }
+    return outcome;
+  };
+  const itemAnywhere = (code: string): Outcome => {
+    // One version per code is in force; its results are those of the members of its tiers.
+    const outcomes: ItemOutcome[] = [];
+    for (const i of active) {
+      if (i.code !== code) continue;
+      for (const inst of institutions) {
+        if (!i.tiers.includes(inst.tier)) continue;
+        const o = judge(i, inst);
+        if (o === ItemOutcome.MET) return Outcome.MET;
+        outcomes.push(o);
+      }
+    }
+    return anywhereOf(outcomes);
+  };
+  return QUALITATIVE_KEYS.map((key) => {
+    const q = QUALITATIVE[key];
+    const outcome = combine([...q.dimensions.map(rollupOf), ...q.items.map(itemAnywhere)]);
+    return { key, outcome, value: LEVEL[outcome] };
+  });
 }

@@ -2,6 +2,8 @@ import { Tier } from '@yg/network/domain/institution-kind';
 import {
   combine,
   Comparator,
+  dataOutcome,
+  evidenceOutcome,
   consortiumOutcome,
   DataCheck,
   Dimension,
@@ -18,7 +20,7 @@ import {
   UnificationItem,
   validFrom,
 } from './scorecard';
-import { scorecard } from './evaluate';
+import { evidenceByInstitution, qualitativeOutcomes, scorecard } from './evaluate';
 import { versionsAt } from './versions';
 import { MeasureTotals } from '../services/unification-scorecards.service';
 
@@ -307,6 +309,130 @@ describe('dimensions, roll-up and the qualitative indicators', () => {
       { key: 'uni.democratic_decision', outcome: Outcome.PARTIAL, value: 0.5 },
       { key: 'uni.service_coordination', outcome: Outcome.MET, value: 1 },
     ]);
+    const evidence = [
+      ev('m', 'COMMITTEE_MINUTES', ReviewStatus.PENDING),
+      ev('r', 'MUTUAL_RECOGNITION', ReviewStatus.ACCEPTED),
+      ev('s1', 'STAFF_DEPLOYMENT_PLAN', ReviewStatus.ACCEPTED),
+      ev('s2', 'STAFF_DEPLOYMENT_PLAN', ReviewStatus.ACCEPTED, 't'),
+    ];
+    expect(
+      qualitativeOutcomes(items, institutions, measures, evidenceByInstitution(evidence), '2026-10-31'),
+    ).toEqual(card.qualitative);
+  });
+
+  it('judges the qualitative indicators without the scorecard exactly as the scorecard does', () => {
+    // A seeded generator: many small consortia, items, figures and evidence, each compared.
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor(seed / 65536) % n;
+    };
+    const pick = <T>(list: readonly T[]): T => list[rnd(list.length)];
+    const tiers = [Tier.COUNTY, Tier.TOWNSHIP, Tier.VILLAGE];
+    const dims = Object.values(Dimension);
+    const codes = [
+      'COMMITTEE_MINUTES',
+      'REFERRALS_IN_SYSTEM',
+      'CONSULTATIONS_IN_SYSTEM',
+      'MUTUAL_RECOGNITION',
+      'A',
+      'B',
+      'C',
+      'D',
+    ];
+    const kinds = ['K1', 'K2'];
+    const statuses = [ReviewStatus.ACCEPTED, ReviewStatus.PENDING, ReviewStatus.REJECTED];
+    const outcomes = new Set<string>();
+    const always = (dimension: Dimension, position: number) =>
+      item({
+        code: `ALWAYS_${dimension}`,
+        dimension,
+        position,
+        data: {
+          numerator: ['x.a'],
+          denominator: null,
+          multiplier: 1,
+          comparator: Comparator.GTE,
+          met: 0,
+          partial: null,
+        },
+      });
+    for (let round = 0; round < 400; round++) {
+      // Now and then every dimension MET for everyone (resource_unified MET needs five of them).
+      const generated = codes
+        .filter(() => rnd(4) > 0)
+        .map((code, n) => {
+          const its = tiers.filter(() => rnd(3) > 0);
+          const evidenceKind = rnd(2)
+            ? item({
+                kind: ItemKind.EVIDENCE,
+                evidence: { evidenceKind: pick(kinds), validMonths: rnd(2) ? null : 1 + rnd(6) },
+              })
+            : item({
+                data: {
+                  numerator: [pick(['x.a', 'x.b', 'x.gone'])],
+                  denominator: rnd(3) ? [pick(['x.a', 'x.b', 'period.days'])] : null,
+                  multiplier: pick([1, 100]),
+                  comparator: pick(Object.values(Comparator)),
+                  met: pick([0, 1, 50]),
+                  partial: rnd(2) ? null : pick([0, 25]),
+                },
+              });
+          return item({
+            ...evidenceKind,
+            code,
+            dimension: pick(dims),
+            position: n,
+            tiers: its.length ? its : [Tier.COUNTY],
+            active: rnd(8) > 0,
+          });
+        });
+      const items = round % 40 === 0 ? dims.map(always) : generated;
+      const institutions = Array.from({ length: 1 + rnd(6) }, (_, i) => ({
+        id: `i${i}`,
+        name: `i${i}`,
+        tier: pick(tiers),
+      }));
+      const figures = new Map<string, number>();
+      for (const inst of institutions)
+        for (const k of ['x.a', 'x.b']) figures.set(`${k}|${inst.id}`, pick([0, 0, 1, 2, 40, 100]));
+      const measures: MeasureLookup = {
+        days: pick([28, 31]),
+        available: (k) => k !== 'x.gone',
+        total: (k, i) => figures.get(`${k}|${i}`) ?? 0,
+      };
+      const evidence: EvidenceRecord[] = Array.from({ length: rnd(8) }, (_, n) => ({
+        id: `e${n}`,
+        institutionId: pick(institutions).id,
+        evidenceKind: pick(kinds),
+        title: 'doc',
+        documentDate: pick(['2026-01-15', '2026-08-01', '2026-10-31', '2026-11-05']),
+        status: pick(statuses),
+      }));
+      const lastDay = '2026-10-31';
+      const card = scorecard(items, institutions, measures, evidence, lastDay);
+      const quick = qualitativeOutcomes(
+        items,
+        institutions,
+        measures,
+        evidenceByInstitution(evidence),
+        lastDay,
+      );
+      expect(quick).toEqual(card.qualitative);
+      for (const c of card.institutions)
+        for (const d of c.dimensions)
+          for (const r of d.items) {
+            const own = evidence.filter((e) => e.institutionId === c.institution.id);
+            expect(
+              r.item.kind === ItemKind.DATA
+                ? dataOutcome(r.item, measures, c.institution.id)
+                : evidenceOutcome(r.item, own, c.institution.id, lastDay),
+            ).toBe(r.outcome);
+          }
+      for (const q of quick) outcomes.add(`${q.key}:${q.outcome}`);
+    }
+    // The generated cases reach every outcome of every indicator.
+    expect(outcomes.size).toBe(9);
   });
 });
 

@@ -202,20 +202,22 @@ export interface MeasureLookup {
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
-export function judgeData(item: UnificationItem, m: MeasureLookup, institutionId: string): ItemResult {
+interface DataFigures {
+  outcome: ItemOutcome;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  missing: string[];
+}
+
+/** A data item's figures and outcome, without the reason text (judgeData adds it). */
+function dataFigures(item: UnificationItem, m: MeasureLookup, institutionId: string): DataFigures {
   const c = item.data!;
-  const base = { item, evidenceIds: [] as string[] };
-  const keys = [...c.numerator, ...(c.denominator ?? [])].filter((k) => k !== PERIOD_DAYS);
-  const missing = keys.filter((k) => !m.available(k));
+  const missing: string[] = [];
+  for (const k of c.numerator) if (k !== PERIOD_DAYS && !m.available(k)) missing.push(k);
+  if (c.denominator) for (const k of c.denominator) if (k !== PERIOD_DAYS && !m.available(k)) missing.push(k);
   if (missing.length) {
-    return {
-      ...base,
-      outcome: ItemOutcome.NO_DATA,
-      value: null,
-      numerator: null,
-      denominator: null,
-      reason: `缺少数据来源: ${missing.join(', ')} (no source reports ${missing.join(', ')})`,
-    };
+    return { outcome: ItemOutcome.NO_DATA, value: null, numerator: null, denominator: null, missing };
   }
   // Against the period's days the numerator counts days in every month, so it is summed.
   const perDay = c.denominator?.includes(PERIOD_DAYS) ?? false;
@@ -224,14 +226,7 @@ export function judgeData(item: UnificationItem, m: MeasureLookup, institutionId
   const num = round(sumOf(c.numerator));
   const den = c.denominator ? round(sumOf(c.denominator)) : null;
   if (den === 0) {
-    return {
-      ...base,
-      outcome: ItemOutcome.NOT_APPLICABLE,
-      value: null,
-      numerator: num,
-      denominator: 0,
-      reason: `分母为零,本期无可计算记录 (nothing to measure: ${c.denominator!.join(' + ')} is 0)`,
-    };
+    return { outcome: ItemOutcome.NOT_APPLICABLE, value: null, numerator: num, denominator: 0, missing };
   }
   const value = round((den === null ? num : num / den) * c.multiplier);
   const outcome = reaches(value, c.met, c.comparator)
@@ -239,15 +234,35 @@ export function judgeData(item: UnificationItem, m: MeasureLookup, institutionId
     : c.partial !== null && reaches(value, c.partial, c.comparator)
       ? ItemOutcome.PARTIAL
       : ItemOutcome.NOT_MET;
-  const parts = den === null ? `${num}` : `${num} / ${den}`;
+  return { outcome, value, numerator: num, denominator: den, missing };
+}
+
+/** judgeData's outcome alone: what the qualitative indicators need, with no text built. */
+export function dataOutcome(item: UnificationItem, m: MeasureLookup, institutionId: string): ItemOutcome {
+  return dataFigures(item, m, institutionId).outcome;
+}
+
+export function judgeData(item: UnificationItem, m: MeasureLookup, institutionId: string): ItemResult {
+  const c = item.data!;
+  const { missing, ...f } = dataFigures(item, m, institutionId);
+  const base = { item, evidenceIds: [] as string[], ...f };
+  if (f.outcome === ItemOutcome.NO_DATA) {
+    return {
+      ...base,
+      reason: `缺少数据来源: ${missing.join(', ')} (no source reports ${missing.join(', ')})`,
+    };
+  }
+  if (f.outcome === ItemOutcome.NOT_APPLICABLE) {
+    return {
+      ...base,
+      reason: `分母为零,本期无可计算记录 (nothing to measure: ${c.denominator!.join(' + ')} is 0)`,
+    };
+  }
+  const parts = f.denominator === null ? `${f.numerator}` : `${f.numerator} / ${f.denominator}`;
   const partial = c.partial !== null ? `; 部分达标 partial ${SYMBOL[c.comparator]} ${c.partial}` : '';
   return {
     ...base,
-    outcome,
-    value,
-    numerator: num,
-    denominator: den,
-    reason: `${value} (${parts}); 达标 met ${SYMBOL[c.comparator]} ${c.met}${partial}: ${OUTCOME_LABEL[outcome]}`,
+    reason: `${f.value} (${parts}); 达标 met ${SYMBOL[c.comparator]} ${c.met}${partial}: ${OUTCOME_LABEL[f.outcome]}`,
   };
 }
 
@@ -275,6 +290,46 @@ export function validFrom(lastDay: string, months: number): string {
   return `${String(Math.floor(idx / 12)).padStart(4, '0')}-${String((idx % 12) + 1).padStart(2, '0')}-01`;
 }
 
+/** Whether a record counts for an evidence item judged up to `lastDay` (`from`: validFrom, or null). */
+function inWindow(
+  r: EvidenceRecord,
+  e: EvidenceCheck,
+  institutionId: string,
+  lastDay: string,
+  from: string | null,
+): boolean {
+  return (
+    r.institutionId === institutionId &&
+    r.evidenceKind === e.evidenceKind &&
+    r.documentDate <= lastDay &&
+    (from === null || r.documentDate >= from)
+  );
+}
+
+/** The first day an evidence item's documents count for a period ending `lastDay` (null: any day). */
+export function evidenceFrom(item: UnificationItem, lastDay: string): string | null {
+  const months = item.evidence!.validMonths;
+  return months === null ? null : validFrom(lastDay, months);
+}
+
+/** judgeEvidence's outcome alone, with no text or id lists built. */
+export function evidenceOutcome(
+  item: UnificationItem,
+  records: readonly EvidenceRecord[],
+  institutionId: string,
+  lastDay: string,
+  from: string | null = evidenceFrom(item, lastDay),
+): ItemOutcome {
+  const e = item.evidence!;
+  let pending = false;
+  for (const r of records) {
+    if (!inWindow(r, e, institutionId, lastDay, from)) continue;
+    if (r.status === ReviewStatus.ACCEPTED) return ItemOutcome.MET;
+    if (r.status === ReviewStatus.PENDING) pending = true;
+  }
+  return pending ? ItemOutcome.PARTIAL : ItemOutcome.NOT_MET;
+}
+
 /**
  * An evidence item is MET with an accepted document of its kind dated within its validity
  * before the period's last day, PARTIAL when such a document awaits review, NOT_MET otherwise.
@@ -287,16 +342,10 @@ export function judgeEvidence(
 ): ItemResult {
   const e = item.evidence!;
   const from = e.validMonths === null ? null : validFrom(lastDay, e.validMonths);
-  const inWindow = records.filter(
-    (r) =>
-      r.institutionId === institutionId &&
-      r.evidenceKind === e.evidenceKind &&
-      r.documentDate <= lastDay &&
-      (from === null || r.documentDate >= from),
-  );
-  const accepted = inWindow.filter((r) => r.status === ReviewStatus.ACCEPTED);
-  const pending = inWindow.filter((r) => r.status === ReviewStatus.PENDING);
-  const rejected = inWindow.filter((r) => r.status === ReviewStatus.REJECTED);
+  const counted = records.filter((r) => inWindow(r, e, institutionId, lastDay, from));
+  const accepted = counted.filter((r) => r.status === ReviewStatus.ACCEPTED);
+  const pending = counted.filter((r) => r.status === ReviewStatus.PENDING);
+  const rejected = counted.filter((r) => r.status === ReviewStatus.REJECTED);
   const window = from === null ? `截至 ${lastDay} (up to ${lastDay})` : `${from} – ${lastDay}`;
   const base = { item, value: null, numerator: null, denominator: null };
   if (accepted.length) {
@@ -331,13 +380,25 @@ export function judgeEvidence(
  * when no item could be judged). Missing data counts as not met.
  */
 export function dimensionOutcome(items: readonly ItemResult[]): { outcome: Outcome; reason: string | null } {
-  const judged = items.filter((i) => i.outcome !== ItemOutcome.NOT_APPLICABLE);
-  if (!judged.length)
-    return { outcome: Outcome.NOT_MET, reason: '没有可评价的项目 (no item could be judged)' };
-  if (judged.every((i) => i.outcome === ItemOutcome.MET)) return { outcome: Outcome.MET, reason: null };
-  if (judged.some((i) => i.outcome === ItemOutcome.MET || i.outcome === ItemOutcome.PARTIAL))
-    return { outcome: Outcome.PARTIAL, reason: null };
-  return { outcome: Outcome.NOT_MET, reason: null };
+  const outcome = dimensionOf(items.map((i) => i.outcome));
+  const judged = items.some((i) => i.outcome !== ItemOutcome.NOT_APPLICABLE);
+  return { outcome, reason: judged ? null : '没有可评价的项目 (no item could be judged)' };
+}
+
+/** dimensionOutcome's rule on the items' outcomes alone. */
+export function dimensionOf(outcomes: readonly ItemOutcome[]): Outcome {
+  let judged = 0;
+  let met = 0;
+  let some = false;
+  for (const o of outcomes) {
+    if (o === ItemOutcome.NOT_APPLICABLE) continue;
+    judged++;
+    if (o === ItemOutcome.MET) met++;
+    if (o === ItemOutcome.MET || o === ItemOutcome.PARTIAL) some = true;
+  }
+  if (!judged) return Outcome.NOT_MET;
+  if (met === judged) return Outcome.MET;
+  return some ? Outcome.PARTIAL : Outcome.NOT_MET;
 }
 
 export interface OutcomeCounts {
@@ -376,8 +437,13 @@ export function combine(outcomes: readonly Outcome[]): Outcome {
 
 /** One item across the consortium: MET when some institution has it MET, PARTIAL when some PARTIAL. */
 export function anywhere(results: readonly ItemResult[]): Outcome {
-  if (results.some((r) => r.outcome === ItemOutcome.MET)) return Outcome.MET;
-  if (results.some((r) => r.outcome === ItemOutcome.PARTIAL)) return Outcome.PARTIAL;
+  return anywhereOf(results.map((r) => r.outcome));
+}
+
+/** anywhere's rule on the outcomes alone. */
+export function anywhereOf(outcomes: readonly ItemOutcome[]): Outcome {
+  if (outcomes.includes(ItemOutcome.MET)) return Outcome.MET;
+  if (outcomes.includes(ItemOutcome.PARTIAL)) return Outcome.PARTIAL;
   return Outcome.NOT_MET;
 }
 

@@ -187,6 +187,15 @@ export class UnificationEvidence {
     return rows.map(toEvidence);
   }
 
+  /** Every record of the consortium (for judging several periods, each up to its own last day). */
+  async all(em: EntityManager, tenantId: string): Promise<Evidence[]> {
+    const rows: EvidenceRow[] = await em.query(
+      `SELECT ${EVIDENCE_COLUMNS} FROM unification_evidence WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    return rows.map(toEvidence);
+  }
+
   /** Every record of the consortium up to a day (for judging a period). */
   async upTo(em: EntityManager, tenantId: string, lastDay: string): Promise<Evidence[]> {
     const rows: EvidenceRow[] = await em.query(

@@ -8,12 +8,21 @@ import { MeasureRegistry } from '@yg/indicators/measures/measure-registry';
 import type { MeasureSource, MeasureValue, MonthRange } from '@yg/indicators/measures/measure-source';
 import { clampRange, monthsIn, Period, periodLabel, rangeOf } from '@yg/indicators/domain/period';
 import { currentMonth } from '@yg/indicators/engine/months';
+import { tenantInstitutions } from '@yg/indicators/engine/indicator-engine';
 import { ScopeInput, ScopeKind } from '@yg/indicators/models/indicator.models';
 import { daysInMonth, lastDayOf, nextMonth, today } from '../domain/calendar';
-import { MemberInstitution, scorecard, Scorecard } from '../domain/evaluate';
 import {
+  evidenceByInstitution,
+  MemberInstitution,
+  qualitativeOutcomes,
+  scorecard,
+  Scorecard,
+} from '../domain/evaluate';
+import {
+  EvidenceRecord,
   ItemKind,
   MeasureLookup,
+  MEMBER_TIERS,
   PERIOD_DAYS,
   QualitativeResult,
   UnificationItem,
@@ -66,6 +75,22 @@ export interface ScorecardReport {
   card: Scorecard;
   /** Item versions the period was judged with. */
   items: UnificationItem[];
+}
+
+interface Base {
+  all: UnificationItem[];
+  members: MemberInstitution[];
+  evidenceOf: Map<string, EvidenceRecord[]>;
+  timeZone: string;
+  nowMonth: string;
+  today: string;
+  /** Month → the first instant after it in the consortium's zone. */
+  ends: Map<string, Date>;
+}
+
+/** Days the months count: the month in progress its days before today (today's visits may still come in). */
+function periodDays(months: readonly string[], nowMonth: string, todayIs: string): number {
+  return months.reduce((s, m) => s + (m === nowMonth ? Number(todayIs.slice(8, 10)) - 1 : daysInMonth(m)), 0);
 }
 
 interface Loaded {
@@ -127,21 +152,69 @@ export class UnificationScorecards {
     });
   }
 
-  /** The qualitative indicators for the whole consortium, month by month (months not yet begun are left out). */
+  /**
+   * The qualitative indicators for the whole consortium, month by month (months not yet begun
+   * are left out). Judged by outcome alone (qualitativeOutcomes: no per-member card or reason
+   * text); the consortium, its members, items, evidence and month ends are read once per
+   * transaction, so a report that asks for several runs of months reads them once.
+   */
   async qualitativeByMonth(
     em: EntityManager,
     tenantId: string,
     range: MonthRange,
   ): Promise<Map<string, QualitativeResult[]>> {
-    const consortium = await this.network.consortium(tenantId, em);
-    const clamped = clampRange(range, currentMonth(consortium.timeZone, this.clock.now()));
+    const base = await this.base(em, tenantId);
+    const clamped = clampRange(range, base.nowMonth);
     const out = new Map<string, QualitativeResult[]>();
     if (!clamped) return out;
-    const loaded = await this.load(em, tenantId, clamped, await this.members(em, tenantId), true);
-    for (const month of monthsIn(clamped)) {
-      out.set(month, (await this.judge(em, loaded, { from: month, to: month })).card.qualitative);
+    const totals = await this.totals(em, tenantId, base.all, clamped, null);
+    const months = monthsIn(clamped);
+    const ends = await this.monthEnds(em, base, months);
+    for (const month of months) {
+      const items = versionsAt(base.all, ends.get(month)!);
+      const lastDay = month === base.nowMonth ? base.today : lastDayOf(month);
+      const lookup = totals.lookup([month], periodDays([month], base.nowMonth, base.today));
+      out.set(month, qualitativeOutcomes(items, base.members, lookup, base.evidenceOf, lastDay));
     }
     return out;
+  }
+
+  /** What every month judged in one transaction shares, read once (see MeasureRegistry.once). */
+  private base(em: EntityManager, tenantId: string): Promise<Base> {
+    const registry = this.registry();
+    return registry.once(em, `unification|${tenantId}`, async () => {
+      const consortium = await registry.once(em, `consortium|${tenantId}`, () =>
+        this.network.consortium(tenantId, em),
+      );
+      const now = this.clock.now();
+      const members = (await tenantInstitutions(registry, em, tenantId))
+        .filter((i) => i.active && MEMBER_TIERS.includes(i.tier))
+        .map(({ id, name, tier }) => ({ id, name, tier }));
+      return {
+        all: await this.items.all(em, tenantId),
+        members,
+        // Every record: each month is judged up to its own last day (judgeEvidence's window).
+        evidenceOf: evidenceByInstitution(await this.evidence.all(em, tenantId)),
+        timeZone: consortium.timeZone,
+        nowMonth: currentMonth(consortium.timeZone, now),
+        today: today(consortium.timeZone, now),
+        ends: new Map(),
+      };
+    });
+  }
+
+  /** The first instant after each month in the consortium's zone, by Postgres, one statement for all. */
+  private async monthEnds(em: EntityManager, base: Base, months: readonly string[]) {
+    const missing = months.filter((m) => !base.ends.has(m));
+    if (missing.length) {
+      const rows: { month: string; end: Date }[] = await em.query(
+        `SELECT m AS month, (d::date::timestamp AT TIME ZONE $3) AS end
+           FROM unnest($1::text[], $2::text[]) AS x(m, d)`,
+        [missing, missing.map((m) => `${nextMonth(m)}-01`), base.timeZone],
+      );
+      for (const r of rows) base.ends.set(r.month, new Date(r.end));
+    }
+    return base.ends;
   }
 
   private async judge(em: EntityManager, l: Loaded, range: MonthRange) {
@@ -151,11 +224,7 @@ export class UnificationScorecards {
     ]);
     const items = versionsAt(l.all, new Date(end));
     const months = monthsIn(range);
-    // The month in progress counts its days before today: today's visits may still be coming in.
-    const days = months.reduce(
-      (s, m) => s + (m === l.nowMonth ? Number(l.today.slice(8, 10)) - 1 : daysInMonth(m)),
-      0,
-    );
+    const days = periodDays(months, l.nowMonth, l.today);
     const lastDay = range.to === l.nowMonth ? l.today : lastDayOf(range.to);
     const card = scorecard(items, l.institutions, l.totals.lookup(months, days), l.evidence, lastDay);
     return { card, items };
@@ -166,11 +235,39 @@ export class UnificationScorecards {
     tenantId: string,
     range: MonthRange,
     institutions: MemberInstitution[],
-    wholeConsortium = false,
   ): Promise<Loaded> {
     const consortium = await this.network.consortium(tenantId, em);
     const now = this.clock.now();
     const all = await this.items.all(em, tenantId);
+    return {
+      all,
+      institutions,
+      totals: await this.totals(
+        em,
+        tenantId,
+        all,
+        range,
+        institutions.map((i) => i.id),
+      ),
+      evidence: await this.evidence.upTo(em, tenantId, lastDayOf(range.to)),
+      timeZone: consortium.timeZone,
+      nowMonth: currentMonth(consortium.timeZone, now),
+      today: today(consortium.timeZone, now),
+    };
+  }
+
+  /**
+   * The measures the data items read, over the range, through the registry. `ids` null: the
+   * whole consortium, read as the indicators read it (every institution; only members are
+   * looked up), so inside an indicator report these come from the registry's memo.
+   */
+  private async totals(
+    em: EntityManager,
+    tenantId: string,
+    all: readonly UnificationItem[],
+    range: MonthRange,
+    ids: string[] | null,
+  ): Promise<MeasureTotals> {
     const registry = this.registry();
     const keys = new Set<string>();
     for (const i of all) {
@@ -183,25 +280,13 @@ export class UnificationScorecards {
       const s = registry.sourceOf(k);
       if (s) bySource.set(s, [...(bySource.get(s) ?? []), k]);
     }
-    // The whole consortium is read as the indicators read it (every institution; only members
-    // are looked up), so inside an indicator report these come from the registry's memo.
-    const ids = wholeConsortium ? null : institutions.map((i) => i.id);
     const values: MeasureValue[] = [];
     if (ids === null || ids.length) {
       for (const [source, list] of bySource) {
         values.push(...(await registry.monthly(em, source, { tenantId, institutionIds: ids }, list, range)));
       }
     }
-    const lastDay = lastDayOf(range.to);
-    return {
-      all,
-      institutions,
-      totals: new MeasureTotals(values, registry.availableKeys, registry.levelKeys),
-      evidence: await this.evidence.upTo(em, tenantId, lastDay),
-      timeZone: consortium.timeZone,
-      nowMonth: currentMonth(consortium.timeZone, now),
-      today: today(consortium.timeZone, now),
-    };
+    return new MeasureTotals(values, registry.availableKeys, registry.levelKeys);
   }
 
   /** Active institutions of the county's three tiers: partner hospitals are not members. */
