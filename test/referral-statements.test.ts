@@ -123,4 +123,50 @@ describe('referral statements per request', () => {
     // The page with its related rows, and the audit event for the patients shown.
     expect(counts[0]).toBe(2);
   });
+
+  it('reads only the columns a worklist page asks for, and answers what one referral answers', async () => {
+    expect((await create(upReferralInput(patientId, t.inst.general))).errors).toBeUndefined();
+    const page = (nodes: string) =>
+      statementsOf(() =>
+        api.gql(
+          `{ referrals(box: INCOMING, first: 5) { nodes { ${nodes} } pageInfo { endCursor } } }`,
+          {},
+          coord,
+        ),
+      );
+    const pageSql = (sql: string[]) => sql.find((q) => /FROM "referral"|FROM referral/.test(q))!;
+
+    const narrow = await page('id number fromInstitution { name }');
+    expect(narrow.result.errors).toBeUndefined();
+    const narrowSql = pageSql(narrow.sql);
+    expect(narrowSql).toMatch(/"number"/);
+    // Not asked: not read (the referral's text and timestamps, the institution's other columns).
+    expect(narrowSql).not.toMatch(/clinical_summary|submitted_at|closed_at/);
+    expect(narrowSql).toMatch(/'name', x\.name/);
+    expect(narrowSql).not.toMatch(/'address'|'createdAt'/);
+
+    // Every scalar field, and the related objects, as `referral(id)` answers them.
+    const scalars = `id number direction state urgency patientId fromInstitutionId fromPractitionerId fromUserId
+      contactPhone toInstitutionId toDepartmentId diagnosisCode diagnosisName purpose clinicalSummary attentionNotes
+      attachments { name type uri } insuranceType dischargeSummary rehabPlan
+      medicationPlan { drug nationalCode formularyItemId dose route frequency duration }
+      appointmentAt appointmentPlace bed responseDueAt dueAt escalationLevel rejectCode rejectReason cancelReason
+      resubmissionOf submittedAt answeredAt arrivedAt closedAt createdAt updatedAt`;
+    const related = `patient { id name sex birthYear birthDate }
+      fromInstitution { id name kind tier parentId grade divisionCode address phone active parent { name } }
+      toInstitution { id name departments { name } } fromPractitioner { name } timeline { action toState }`;
+    const wide = await page(`${scalars} ${related}`);
+    expect(wide.result.errors).toBeUndefined();
+    const nodes = wide.result.data!.referrals.nodes as Record<string, unknown>[];
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const node of nodes) {
+      const one = await api.gql(
+        `query($id: ID!) { referral(id: $id) { ${scalars} ${related} } }`,
+        { id: node.id },
+        coord,
+      );
+      expect(one.errors).toBeUndefined();
+      expect(node).toEqual(one.data!.referral);
+    }
+  });
 });

@@ -22,7 +22,7 @@ import {
 } from '@yg/network';
 import { PatientSummary, PatientSummaryLoader, PatientSummaryModel } from '@yg/patients';
 import { ReferralsService } from './referrals.service';
-import { ReferralQueries, WorklistRelated } from './referral-queries.service';
+import { ReferralQueries, WorklistSelection } from './referral-queries.service';
 import { ReferralSettingsService } from './referral-settings.service';
 import { ReferralSettingsInput, ReferralSettingsModel } from './dto/referral-settings.dto';
 import { ReferralSettings } from './domain/settings';
@@ -88,15 +88,18 @@ export class ReferralsResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<ReferralEntity>> {
     const selected = selectedFields(info, ['nodes']);
-    const related: WorklistRelated = {
+    const under = (field: string) =>
+      selected.has(field) ? selectedFields(info, ['nodes', field]) : undefined;
+    const selection: WorklistSelection = {
+      fields: selected,
       patient: selected.has('patient'),
-      fromInstitution: selected.has('fromInstitution'),
-      toInstitution: selected.has('toInstitution'),
-      toDepartment: selected.has('toDepartment'),
+      fromInstitution: under('fromInstitution'),
+      toInstitution: under('toInstitution'),
+      toDepartment: under('toDepartment'),
     };
-    const page = await this.queries.list(user, args, related);
+    const page = await this.queries.list(user, args, selection);
     // The page's own statement read these; showing patients is one audit event per page.
-    const patients = related.patient
+    const patients = selection.patient
       ? new Map(
           (
             await this.patients.shown(
@@ -106,11 +109,8 @@ export class ReferralsResolver {
         )
       : null;
     for (const row of page.nodes) {
-      const { related: values, ...rest } = row;
-      attachPreloaded(row, {
-        ...values,
-        ...(patients ? { patient: patients.get(rest.patientId) ?? null } : {}),
-      });
+      const { related } = row;
+      attachPreloaded(row, patients ? { ...related, patient: patients.get(row.patientId) ?? null } : related);
     }
     // What the statement does not read (practitioner, timeline): one batch per field.
     const { fromPractitioner, timeline } = this.relations(ctx);

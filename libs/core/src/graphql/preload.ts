@@ -79,8 +79,23 @@ export function preloadedValue<V>(row: object, field: string): V | undefined {
   return (row as Preloadable)[PRELOADED]?.[field] as V | undefined;
 }
 
+/**
+ * Selections already walked, per field of one execution (graphql builds `fieldNodes` anew for
+ * each): a list resolver and its preloads ask for the same paths several times per page.
+ */
+const walked = new WeakMap<readonly FieldNode[], Map<string, Set<string>>>();
+
 /** Names of the fields selected at `path` below the current field (fragments included). */
-export function selectedFields(info: GraphQLResolveInfo, path: string[]): Set<string> {
+export function selectedFields(info: GraphQLResolveInfo, path: string[]): ReadonlySet<string> {
+  let byPath = walked.get(info.fieldNodes);
+  if (!byPath) walked.set(info.fieldNodes, (byPath = new Map()));
+  const key = path.join('.');
+  let found = byPath.get(key);
+  if (!found) byPath.set(key, (found = walkSelection(info, path)));
+  return found;
+}
+
+function walkSelection(info: GraphQLResolveInfo, path: string[]): Set<string> {
   let sets: SelectionSetNode[] = info.fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
   for (const name of path) {
     sets = sets.flatMap((s) =>
