@@ -101,3 +101,22 @@ export async function startServer(
   child.kill('SIGTERM');
   throw new Error(`${name} not ready in 60 s; see bench/results/${name}.log`);
 }
+
+/** The referral every benchmark submits: an urgent up-referral from a village clinic, submitted at once. */
+export function benchReferralInput(patientId: string, toInstitutionId: string) {
+  return {
+    patientId,
+    direction: 'UP',
+    toInstitutionId,
+    urgency: 'URGENT',
+    diagnosisCode: 'I10',
+    diagnosisName: '原发性高血压',
+    purpose: '血压控制不佳',
+    clinicalSummary: '反复头晕 2 周,血压 180/110 mmHg',
+    insuranceType: 'URBAN_RURAL_RESIDENT',
+    contactPhone: '13800000000',
+    attachments: [],
+    medicationPlan: [],
+    submit: true,
+  };
+}

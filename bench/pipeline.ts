@@ -43,7 +43,16 @@ import { dropDatabase } from '@yg/schema/migrate';
 import { migrate } from '../apps/cli/src/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
-import { API_MAIN, apiArgs, benchEnv, latencies, median, ROOT, startServer } from './common';
+import {
+  API_MAIN,
+  apiArgs,
+  benchEnv,
+  benchReferralInput,
+  latencies,
+  median,
+  ROOT,
+  startServer,
+} from './common';
 
 const DB_NAME = process.env.BENCH_DB ?? 'yg_bench_pipeline';
 const API_PORT = Number(process.env.BENCH_PORT ?? 4300);
@@ -478,21 +487,7 @@ async function main() {
     const createBody = JSON.stringify({
       query: `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id } }`,
       variables: {
-        i: {
-          patientId: patient,
-          direction: 'UP',
-          toInstitutionId: general,
-          urgency: 'URGENT',
-          diagnosisCode: 'I10',
-          diagnosisName: '原发性高血压',
-          purpose: '血压控制不佳',
-          clinicalSummary: '反复头晕 2 周,血压 180/110 mmHg',
-          insuranceType: 'URBAN_RURAL_RESIDENT',
-          contactPhone: '13800000000',
-          attachments: [],
-          medicationPlan: [],
-          submit: true,
-        },
+        i: benchReferralInput(patient, general),
       },
     });
     phase = 'template creates';

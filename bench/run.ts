@@ -27,7 +27,7 @@ import { dropDatabase } from '@yg/schema/migrate';
 import { migrate } from '../apps/cli/src/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
-import { API_MAIN, apiArgs, benchEnv, median, ROOT, startServer } from './common';
+import { API_MAIN, apiArgs, benchEnv, benchReferralInput, median, ROOT, startServer } from './common';
 
 const DB_NAME = process.env.BENCH_DB ?? 'yg_bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -276,21 +276,7 @@ async function main() {
     const createBody = JSON.stringify({
       query: `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number state responseDueAt } }`,
       variables: {
-        i: {
-          patientId: patient,
-          direction: 'UP',
-          toInstitutionId: general,
-          urgency: 'URGENT',
-          diagnosisCode: 'I10',
-          diagnosisName: '原发性高血压',
-          purpose: '血压控制不佳',
-          clinicalSummary: '反复头晕 2 周,血压 180/110 mmHg',
-          insuranceType: 'URBAN_RURAL_RESIDENT',
-          contactPhone: '13800000000',
-          attachments: [],
-          medicationPlan: [],
-          submit: true,
-        },
+        i: benchReferralInput(patient, general),
       },
     });
     const worklistBody = JSON.stringify({
@@ -402,11 +388,15 @@ async function main() {
 /** The built worker as `npm run start:worker` runs it; ready once its log says so. */
 async function startWorker(workerEnv: NodeJS.ProcessEnv) {
   const log = resolve(ROOT, 'bench/results/worker.log');
-  const child = spawn(process.execPath, [`--max-old-space-size=${process.env.WORKER_HEAP_MB ?? 160}`, WORKER_MAIN], {
-    cwd: ROOT,
-    env: workerEnv,
-    stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')],
-  });
+  const child = spawn(
+    process.execPath,
+    [`--max-old-space-size=${process.env.WORKER_HEAP_MB ?? 160}`, WORKER_MAIN],
+    {
+      cwd: ROOT,
+      env: workerEnv,
+      stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')],
+    },
+  );
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`worker exited ${child.exitCode}; see ${log}`);
     if (readFileSync(log, 'utf8').includes('worker ready')) return child;

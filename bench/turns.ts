@@ -15,7 +15,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@yg/core/config/app-config';
 import { dataSourceOptions, ownerConfig } from '@yg/core/database/data-source-options';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
-import { benchEnv, median, startServer } from './common';
+import { benchEnv, benchReferralInput, median, startServer } from './common';
 
 const env = benchEnv(process.env.BENCH_DB ?? 'yg_bench_cpu', process.env.BENCH_QUEUE_PREFIX ?? 'bcpu');
 const builds = (process.env.AB_BUILDS ?? '').split(',').map((s) => s.split('='));
@@ -94,21 +94,7 @@ async function main() {
       body: JSON.stringify({
         query: `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number state responseDueAt } }`,
         variables: {
-          i: {
-            patientId: patient,
-            direction: 'UP',
-            toInstitutionId: general,
-            urgency: 'URGENT',
-            diagnosisCode: 'I10',
-            diagnosisName: '原发性高血压',
-            purpose: '血压控制不佳',
-            clinicalSummary: '反复头晕 2 周,血压 180/110 mmHg',
-            insuranceType: 'URBAN_RURAL_RESIDENT',
-            contactPhone: '13800000000',
-            attachments: [],
-            medicationPlan: [],
-            submit: true,
-          },
+          i: benchReferralInput(patient, general),
         },
       }),
     },
