@@ -2,7 +2,10 @@
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': '<rootDir>/test/jest/transform.js' },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@as-integrations)/)'],
+  // content-disposition 2 (under @fastify/static) is ES modules only, wherever it is nested.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|@as-integrations|content-disposition)/)(?!.*/node_modules/content-disposition/)',
+  ],
   moduleNameMapper: {
     '^@yg/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@yg/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',

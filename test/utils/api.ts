@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type { AppConfig, ProcessOptions } from '@yg/core';
 import { createApiApp } from '../../apps/api/src/bootstrap';
@@ -17,6 +18,8 @@ export class TestApi {
   static async start(config: AppConfig, opts: ProcessOptions = {}): Promise<TestApi> {
     const app = await createApiApp(config, opts);
     await app.init();
+    // Fastify adds the routes Nest registered, and their hooks, when it is ready (listen() does it too).
+    await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
     return new TestApi(app);
   }
 

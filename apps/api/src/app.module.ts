@@ -1,4 +1,4 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
@@ -32,14 +32,14 @@ import { AssessmentMeasures, AssessmentMeasuresModule, AssessmentModule } from '
 import { MIGRATIONS } from '@yg/schema';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
-import { RequestContextMiddleware } from './http/request-context.middleware';
+import { RequestContextHook } from './http/request-context.hook';
 import { ApiMetrics } from './metrics/api-metrics';
 import { ApiMetricsModule } from './metrics/api-metrics.module';
 import { OperatorLoginController } from './admin/operator-login.controller';
 
 /** The HTTP process: GraphQL, socket.io, health. Stateless, so any number of copies can run. */
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static forRoot(config?: AppConfig, opts: ProcessOptions = {}): DynamicModule {
     const indicators = IndicatorsModule.forRoot({
       sources: [EncounterMeasureSource, AssessmentMeasures, ...UNIFICATION_MEASURE_SOURCES],
@@ -81,11 +81,8 @@ export class AppModule implements NestModule {
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        RequestContextHook,
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer) {
-    consumer.apply(RequestContextMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 }

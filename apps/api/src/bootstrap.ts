@@ -1,39 +1,50 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, createRootLogger, PinoNestLogger, ProcessOptions } from '@yg/core';
 import { RedisIoAdapter } from '@yg/realtime';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { AppModule } from './app.module';
+import { RequestContextHook } from './http/request-context.hook';
 import { ApiMetrics } from './metrics/api-metrics';
 import { mountConsole, mountGraphiqlAssets } from './web/static-assets';
 
-/** Request bodies (JSON) up to this size: a full intake push, with room to spare. */
-const JSON_BODY_LIMIT = '1mb';
+/**
+ * Request bodies (JSON, form) up to this size: a full intake push, with room to spare. A member
+ * system's push of 1,000 encounters (reportEncounters) is ~250–400 kB of JSON. Multipart uploads
+ * are streamed by their endpoints under their own limits.
+ */
+const BODY_LIMIT = 1024 * 1024;
 
-/** Builds the api application; used by main and by end-to-end tests alike. */
+/**
+ * Builds the api application; used by main and by end-to-end tests alike. Fastify rather than
+ * express: express's own routing and response layers cost about as much CPU per request as an
+ * empty GraphQL query through Apollo (bench/README.md, issue 13).
+ */
 export async function createApiApp(config: AppConfig, opts: ProcessOptions = {}): Promise<INestApplication> {
   const logger = createRootLogger(config.logLevel, 'api', config.logFile);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts), {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    // The upload endpoints stream the raw request through busboy (see below), under their own limits.
+    multipart: false,
+    // Our own access line (RequestContextHook) replaces Fastify's request logging.
+    logger: false,
+  });
+  const fastify = adapter.getInstance();
+  // Left unread: the upload endpoints stream the raw request through busboy.
+  fastify.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, opts), adapter, {
     logger: new PinoNestLogger(logger),
     bufferLogs: true,
-    // Registered below with a larger JSON limit than express's 100 kB default.
-    bodyParser: false,
   });
-  // A member system's push of 1,000 encounters (reportEncounters) is ~250–400 kB of JSON.
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  app.useBodyParser('urlencoded', { extended: true });
-  app.set('trust proxy', config.trustProxy);
-  app.disable('x-powered-by');
-  // Every answer here is per user and never revalidated; hashing each body for an ETag was
-  // pure cost. The console's static files keep theirs (serve-static makes its own).
-  app.set('etag', false);
+  app.get(RequestContextHook).install(fastify);
   app.enableShutdownHooks();
   const io = new RedisIoAdapter(app, config);
   app.useWebSocketAdapter(io);
   app.get(ApiMetrics).watchSockets(() => io.server);
-  mountQueueDashboard(app);
-  mountConsole(app, config.consoleDir);
-  if (!config.isProduction) mountGraphiqlAssets(app);
+  await mountQueueDashboard(app, fastify);
+  mountConsole(fastify, config.consoleDir);
+  if (!config.isProduction) mountGraphiqlAssets(fastify);
   return app;
 }

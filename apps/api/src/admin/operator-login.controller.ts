@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpException, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DomainError, Public } from '@yg/core';
 import { OperatorsService } from '@yg/identity';
 
@@ -23,7 +23,7 @@ export class OperatorLoginController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async login(@Body() body: unknown, @Res({ passthrough: true }) res: FastifyReply) {
     const { username, password } = (body ?? {}) as { username?: unknown; password?: unknown };
     if (
       typeof username !== 'string' ||
@@ -43,7 +43,7 @@ export class OperatorLoginController {
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       const retry = err.details.retryAfterSeconds;
-      if (typeof retry === 'number') res.setHeader('retry-after', String(retry));
+      if (typeof retry === 'number') res.header('retry-after', String(retry));
       throw new HttpException(
         { code: err.code, message: err.message, ...err.details },
         STATUS[err.code] ?? 400,

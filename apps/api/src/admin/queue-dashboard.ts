@@ -2,9 +2,9 @@ import { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
+import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import type { NextFunction, Request, Response } from 'express';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { QUEUES, requestContext, requestIdFrom } from '@yg/core';
 import { AuditService, PLATFORM_TENANT } from '@yg/audit';
 import {
@@ -21,25 +21,46 @@ export const OPERATOR_COOKIE = 'yg_admin_token';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-function cookieToken(req: Request): string | undefined {
+function cookieToken(req: FastifyRequest): string | undefined {
   const header = req.headers.cookie ?? '';
   const match = header.split(/;\s*/).find((c) => c.startsWith(`${OPERATOR_COOKIE}=`));
   return match ? decodeURIComponent(match.slice(OPERATOR_COOKIE.length + 1)) : undefined;
 }
 
-function refuse(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ code, message });
+function refuse(res: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return res.status(status).send({ code, message });
 }
 
-/** One board per access level: bull-board decides read-only per queue, when the board is made. */
-function board(queues: Queue[], readOnlyMode: boolean): ExpressAdapter {
-  const adapter = new ExpressAdapter();
+/** The cookie that carries a browser's token, for this path only, until the token expires. */
+function operatorCookie(token: string, maxAgeMs: number, secure: boolean): string {
+  const seconds = Math.floor(maxAgeMs / 1000);
+  return [
+    `${OPERATOR_COOKIE}=${encodeURIComponent(token)}`,
+    `Max-Age=${seconds}`,
+    `Path=${DASHBOARD_PATH}`,
+    `Expires=${new Date(Date.now() + seconds * 1000).toUTCString()}`,
+    'HttpOnly',
+    ...(secure ? ['Secure'] : []),
+    'SameSite=Strict',
+  ].join('; ');
+}
+
+/**
+ * One board per access level: bull-board decides read-only per queue, when the board is made.
+ * Each is a Fastify instance of its own that never listens: the guard hands it the request
+ * once it knows which board the operator may see (both serve the same paths).
+ */
+async function board(queues: Queue[], readOnlyMode: boolean): Promise<FastifyInstance> {
+  const adapter = new FastifyAdapter();
   adapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({
     queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode })),
     serverAdapter: adapter,
   });
-  return adapter;
+  const instance = Fastify({ logger: false });
+  await instance.register(adapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+  await instance.ready();
+  return instance;
 }
 
 /**
@@ -51,15 +72,20 @@ function board(queues: Queue[], readOnlyMode: boolean): ExpressAdapter {
  * is re-checked on every request, so a deactivated operator or withdrawn write access takes
  * effect at once.
  */
-export function mountQueueDashboard(app: INestApplication): void {
+export async function mountQueueDashboard(app: INestApplication, fastify: FastifyInstance): Promise<void> {
   const tokens = app.get(TokenService);
   const sessions = app.get(SessionRegistry);
   const audit = app.get(AuditService);
   const queues = Object.values(QUEUES).map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
-  const readOnly = board(queues, true).getRouter();
-  const writable = board(queues, false).getRouter();
+  const readOnly = await board(queues, true);
+  const writable = await board(queues, false);
+  /** The board answers on the raw request and response; Fastify here leaves both alone. */
+  const handOver = (to: FastifyInstance, req: FastifyRequest, res: FastifyReply) => {
+    res.hijack();
+    to.routing(req.raw, res.raw);
+  };
 
-  const guard = async (req: Request, res: Response, next: NextFunction) => {
+  const guard = async (req: FastifyRequest<{ Querystring: { token?: unknown } }>, res: FastifyReply) => {
     const query = typeof req.query.token === 'string' ? req.query.token : undefined;
     const header = req.headers.authorization?.startsWith('Bearer ')
       ? req.headers.authorization.slice(7)
@@ -95,19 +121,13 @@ export function mountQueueDashboard(app: INestApplication): void {
     }
     const operator = session.operator;
     if (query) {
-      res.cookie(OPERATOR_COOKIE, query, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: req.secure,
-        path: DASHBOARD_PATH,
-        maxAge: Math.max(0, check.expiresAt.getTime() - Date.now()),
-      });
+      const maxAge = Math.max(0, check.expiresAt.getTime() - Date.now());
+      res.header('set-cookie', operatorCookie(query, maxAge, req.protocol === 'https'));
       // Out of the address bar (history, proxy logs) as soon as it is in the cookie.
-      res.redirect(303, DASHBOARD_PATH);
-      return;
+      return res.redirect(DASHBOARD_PATH, 303);
     }
     if (READ_METHODS.has(req.method)) {
-      (operator.canWrite ? writable : readOnly)(req, res, next);
+      handOver(operator.canWrite ? writable : readOnly, req, res);
       return;
     }
     if (!operator.canWrite) {
@@ -120,15 +140,19 @@ export function mountQueueDashboard(app: INestApplication): void {
       return;
     }
     await recordWrite(audit, req, operator);
-    writable(req, res, next);
+    handOver(writable, req, res);
   };
-  app.use(DASHBOARD_PATH, (req: Request, res: Response, next: NextFunction) => {
-    guard(req, res, next).catch(next);
+  void fastify.register(async (scope) => {
+    // Bodies stay unread here: the board reads them itself.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
+    scope.all(DASHBOARD_PATH, guard);
+    scope.all(`${DASHBOARD_PATH}/*`, guard);
   });
 }
 
 /** Retries, removals and the like, before they happen: who, which queue action, from where. */
-async function recordWrite(audit: AuditService, req: Request, operator: PlatformOperator): Promise<void> {
+async function recordWrite(audit: AuditService, req: FastifyRequest, operator: PlatformOperator): Promise<void> {
   const ctx = { requestId: requestIdFrom(req.headers['x-request-id']), ip: req.ip ?? null };
   await requestContext.run(ctx, () =>
     audit.recordStandalone({
@@ -141,7 +165,8 @@ async function recordWrite(audit: AuditService, req: Request, operator: Platform
         roles: [OPERATOR_ROLE, OPERATOR_WRITE_ROLE],
       },
       entityType: 'Queue',
-      details: { method: req.method, path: req.path },
+      // The path within the dashboard, as bull-board names its actions.
+      details: { method: req.method, path: req.url.split('?', 1)[0].slice(DASHBOARD_PATH.length) || '/' },
     }),
   );
   void audit.requestSeal(PLATFORM_TENANT);

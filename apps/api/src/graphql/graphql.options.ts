@@ -1,11 +1,9 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from 'pino';
-import type { Request } from 'express';
 import {
   aliasLimitRule,
   AppConfig,
-  AuthUser,
   createErrorFormatter,
   GqlContext,
   Loaders,
@@ -17,6 +15,7 @@ import type { AuditService } from '@yg/audit';
 import { oneLoginRule } from '@yg/identity';
 import { auditPlugin } from './audit.plugin';
 import { costLimitPlugin } from './cost.plugin';
+import type { ContextRequest } from '../http/request-context.hook';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics.plugin';
 import { unavailablePlugin } from './unavailable.plugin';
@@ -64,7 +63,8 @@ export function graphqlOptions(
     ] as ApolloDriverConfig['plugins'],
     transformSchema: (schema) => refuseMalformedInput(servePreloadedFields(schema)),
     formatError: createErrorFormatter(logger.child({ context: 'graphql' }), !prod),
-    context: ({ req }: { req: Request & { user?: AuthUser } }): GqlContext => ({
+    // Apollo's Fastify integration hands the context function the request itself.
+    context: (req: ContextRequest): GqlContext => ({
       req: req as GqlContext['req'],
       loaders: new Loaders(req.user),
     }),

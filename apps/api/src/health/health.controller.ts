@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -31,7 +31,7 @@ export class HealthController {
 
   /** Postgres and Redis answer and every migration is applied. */
   @Get('ready')
-  async ready(@Res({ passthrough: true }) res: Response) {
+  async ready(@Res({ passthrough: true }) res: FastifyReply) {
     const [postgres, redis, migrations] = await Promise.all([
       this.check('postgres', async () => void (await this.dataSource.query('SELECT 1'))),
       this.check('redis', async () => {

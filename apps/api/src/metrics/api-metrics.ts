@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Server } from 'socket.io';
 import { BoundedLabel, METRICS_REGISTRY, MetricsRegistry } from '@yg/core';
@@ -8,8 +8,8 @@ import { BoundedLabel, METRICS_REGISTRY, MetricsRegistry } from '@yg/core';
 export const MAX_OPERATION_NAMES = 200;
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-/** Paths mounted outside Nest's router (no `req.route`), named by their mount point. */
-const MOUNTS = ['/graphql', '/admin/queues', '/metrics', '/health'];
+/** Wildcard routes (plugins', static files'), named by their mount point. */
+const MOUNTS = ['/graphql', '/admin/queues', '/metrics', '/health', '/console', '/graphiql-assets'];
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
@@ -63,8 +63,9 @@ export class ApiMetrics {
   }
 
   /** Times one HTTP request from here to the end of its response. */
-  observeHttp(req: Request, res: Response) {
+  observeHttp(req: FastifyRequest, reply: FastifyReply) {
     const end = this.httpDuration.startTimer();
+    const res = reply.raw;
     res.once('finish', () =>
       end({
         method: METHODS.has(req.method) ? req.method : 'OTHER',
@@ -76,11 +77,10 @@ export class ApiMetrics {
 }
 
 /** The route a request matched, as declared (`/health/ready`), never the URL it came with. */
-export function routeOf(req: Request): string {
-  // A controller's route; a wildcard is a middleware's, which says nothing of the target.
-  const declared = (req.route as { path?: unknown } | undefined)?.path;
-  if (typeof declared === 'string' && !declared.includes('*'))
-    return `${req.baseUrl ?? ''}${declared}`.slice(0, 100);
-  const path = (req.originalUrl ?? req.url ?? '').split('?', 1)[0];
-  return MOUNTS.find((m) => path === m || path.startsWith(`${m}/`)) ?? 'unmatched';
+export function routeOf(req: FastifyRequest): string {
+  // Fastify's 404 route has no URL; a wildcard says nothing of the target but its mount.
+  const declared = req.routeOptions.url;
+  if (declared === undefined) return 'unmatched';
+  if (!declared.includes('*')) return declared.slice(0, 100);
+  return MOUNTS.find((m) => declared === m || declared.startsWith(`${m}/`)) ?? 'unmatched';
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Inject, NotFoundException, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, METRICS_REGISTRY, MetricsRegistry, Public } from '@yg/core';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -22,17 +22,17 @@ export class MetricsController {
   }
 
   @Get()
-  async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async scrape(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     if (!this.token) throw new NotFoundException();
     const header = req.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? digest(header.slice(7).trim()) : undefined;
     if (!given || !timingSafeEqual(given, this.token)) {
       res
         .status(401)
-        .set('www-authenticate', 'Bearer')
-        .json({ code: 'UNAUTHENTICATED', message: '需要指标令牌 (a metrics token is required)' });
+        .header('www-authenticate', 'Bearer')
+        .send({ code: 'UNAUTHENTICATED', message: '需要指标令牌 (a metrics token is required)' });
       return;
     }
-    res.set('content-type', this.registry.contentType).send(await this.registry.metrics());
+    res.header('content-type', this.registry.contentType).send(await this.registry.metrics());
   }
 }

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
 
 export const CONSOLE_PATH = '/console';
 export const GRAPHIQL_ASSETS_PATH = '/graphiql-assets';
@@ -80,52 +79,57 @@ export function selfHostedGraphiqlPlugin(graphqlPath: string) {
 }
 
 /** GraphiQL's assets; mounted only where GraphiQL is on (never in production). */
-export function mountGraphiqlAssets(app: INestApplication): void {
+export function mountGraphiqlAssets(fastify: FastifyInstance): void {
   const files = Object.fromEntries(
     Object.entries(GRAPHIQL_FILES).map(([name, f]) => [
       name,
       { path: moduleFile(f.module, f.file), type: f.type },
     ]),
   );
-  app.use(`${GRAPHIQL_ASSETS_PATH}/:name`, (req: Request, res: Response, next: NextFunction) => {
-    const f = files[String(req.params.name)];
-    if (!f || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
-    res.type(f.type).setHeader('cache-control', 'public, max-age=86400');
-    res.sendFile(f.path);
+  fastify.get<{ Params: { name: string } }>(`${GRAPHIQL_ASSETS_PATH}/:name`, (req, reply) => {
+    const f = Object.hasOwn(files, req.params.name) ? files[req.params.name] : undefined;
+    if (!f) return reply.callNotFound();
+    return reply
+      .type(f.type)
+      .header('cache-control', 'public, max-age=86400')
+      .send(createReadStream(f.path));
   });
 }
+
+const NOT_BUILT = '控制台尚未构建,请运行 npm run build (The console is not built: run npm run build)\n';
 
 /**
  * The console's static build at /console: hashed assets cached for long, every other path under
  * it answers index.html (the app routes in the browser). Without a build it says how to make one.
  */
-export function mountConsole(app: INestApplication, configured?: string): void {
+export function mountConsole(fastify: FastifyInstance, configured?: string): void {
   const dir = consoleDir(configured);
   const index = join(dir, 'index.html');
-  (app as NestExpressApplication).useStaticAssets(dir, {
-    prefix: CONSOLE_PATH,
-    index: false,
-    redirect: false,
-    setHeaders: (res, path) => {
-      res.setHeader(
-        'cache-control',
-        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-      );
-    },
-  });
-  app.use(CONSOLE_PATH, (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+  // In a scope of its own: bull-board registers @fastify/static in its own too.
+  void fastify.register(async (scope) => {
+    await scope.register(fastifyStatic, {
+      root: dir,
+      // Files are sent only by the route below, which decides what a path is.
+      serve: false,
+      index: false,
+      cacheControl: false,
+      setHeaders: (reply, path) => {
+        reply.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
     // /console → /console/ so the page's relative asset paths resolve under it.
-    if (req.originalUrl === CONSOLE_PATH) return res.redirect(301, `${CONSOLE_PATH}/`);
-    if (/\.[a-z0-9]+$/i.test(req.path)) return next();
-    if (!existsSync(index)) {
-      res
-        .status(503)
-        .type('text/plain; charset=utf-8')
-        .send('控制台尚未构建,请运行 npm run build (The console is not built: run npm run build)\n');
-      return;
-    }
-    res.setHeader('cache-control', 'no-cache');
-    res.sendFile(index);
+    scope.get(CONSOLE_PATH, (_req, reply) => reply.redirect(`${CONSOLE_PATH}/`, 301));
+    scope.get<{ Params: { '*': string } }>(`${CONSOLE_PATH}/*`, (req, reply) => {
+      const path = req.params['*'];
+      // A file (name with an extension) is that file or a 404, never the page.
+      if (/\.[a-z0-9]+$/i.test(path)) return reply.sendFile(path);
+      if (!existsSync(index)) {
+        return reply.status(503).type('text/plain; charset=utf-8').send(NOT_BUILT);
+      }
+      return reply.sendFile('index.html');
+    });
   });
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res, UseFilters } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import ExcelJS from 'exceljs';
 import { IsIn, IsInt, IsOptional, Matches, Min } from 'class-validator';
 import { Type } from 'class-transformer';
@@ -64,13 +64,13 @@ export class AssessmentExportController {
 
   @Get('export')
   @Roles(Role.CONSORTIUM_ADMIN, Role.AUDITOR, Role.INSTITUTION_ADMIN)
-  async export(@CurrentUser() user: AuthUser, @Query() q: AssessmentExportQuery, @Res() res: Response): Promise<void> {
+  async export(@CurrentUser() user: AuthUser, @Query() q: AssessmentExportQuery, @Res() res: FastifyReply): Promise<void> {
     const a = await this.assessments.view(user, q.month, q.edition);
     const rows = assessmentRows(a);
     const name = `assessment-${q.month}-v${a.edition}`;
     if ((q.format ?? 'csv') === 'csv') {
-      res.setHeader('content-type', 'text/csv; charset=utf-8');
-      res.setHeader('content-disposition', `attachment; filename="${name}.csv"`);
+      res.header('content-type', 'text/csv; charset=utf-8');
+      res.header('content-disposition', `attachment; filename="${name}.csv"`);
       res.send(toCsv(ASSESSMENT_HEADERS, rows));
       return;
     }
@@ -80,8 +80,8 @@ export class AssessmentExportController {
     sheet.getRow(1).font = { bold: true };
     for (const r of rows) sheet.addRow(r);
     sheet.getColumn(3).width = 30;
-    res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('content-disposition', `attachment; filename="${name}.xlsx"`);
+    res.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.header('content-disposition', `attachment; filename="${name}.xlsx"`);
     res.send(Buffer.from(await book.xlsx.writeBuffer()));
   }
 }

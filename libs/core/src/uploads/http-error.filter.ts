@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, ServiceUnavailableError } from '../errors/domain-errors';
 import { INTERNAL_MESSAGE } from '../errors/format-error';
 import { isDatabaseOutage } from '../errors/outage';
@@ -36,8 +37,10 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const req = request.raw;
+    const res = reply.raw;
     const requestId = requestContext.requestId();
     let err = error;
     if (!(err instanceof DomainError) && isDatabaseOutage(err)) err = new ServiceUnavailableError();
@@ -51,7 +54,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       body = { code: status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', message: err.message, requestId };
     } else {
       this.logger.error(
-        `unexpected error on ${req.method} ${req.path}: ${(err as Error)?.stack ?? String(err)}`,
+        `unexpected error on ${req.method} ${(req.url ?? '').split('?', 1)[0]}: ${(err as Error)?.stack ?? String(err)}`,
       );
       status = 500;
       body = { code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_MESSAGE, requestId };
@@ -61,14 +64,14 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     if (!req.complete) {
-      res.setHeader('connection', 'close');
+      reply.header('connection', 'close');
       res.once('finish', () => lingerAndClose(req));
     }
-    res.status(status).json(body);
+    void reply.status(status).send(body);
   }
 }
 
-function lingerAndClose(req: Request): void {
+function lingerAndClose(req: IncomingMessage): void {
   const socket = req.socket;
   if (req.complete || socket.destroyed) return;
   let dropped = 0;

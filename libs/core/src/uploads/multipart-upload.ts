@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import Busboy from 'busboy';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { BadInputError, DomainError } from '../errors/domain-errors';
 
@@ -68,7 +68,7 @@ export class MultipartFileReceiver {
 
   constructor(private readonly limits: () => UploadLimits) {}
 
-  async receive<T>(req: Request, onFile: FileHandler<T>): Promise<T> {
+  async receive<T>(req: IncomingMessage, onFile: FileHandler<T>): Promise<T> {
     const { maxBytes, concurrency } = this.limits();
     if (!/^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '')) {
       throw new UnsupportedMediaTypeError(
@@ -89,7 +89,7 @@ export class MultipartFileReceiver {
   }
 }
 
-function parse<T>(req: Request, maxBytes: number, onFile: FileHandler<T>): Promise<T> {
+function parse<T>(req: IncomingMessage, maxBytes: number, onFile: FileHandler<T>): Promise<T> {
   let bb: Busboy.Busboy;
   try {
     bb = Busboy({

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, HttpErrorFilter, Role, Roles } from '@yg/core';
 import { CatalogueUploadReceipt, CatalogueUploadService } from './catalogue-upload.service';
 
@@ -17,7 +17,7 @@ export class CatalogueUploadController {
   @Post('upload')
   @HttpCode(202)
   @Roles(Role.INSTITUTION_ADMIN, Role.PHARMACIST, Role.CONSORTIUM_ADMIN)
-  upload(@CurrentUser() user: AuthUser, @Req() req: Request): Promise<CatalogueUploadReceipt> {
-    return this.uploads.receive(user, req);
+  upload(@CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<CatalogueUploadReceipt> {
+    return this.uploads.receive(user, req.raw);
   }
 }

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Busboy from 'busboy';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { DataSource } from 'typeorm';
 import { isUUID } from 'class-validator';
 import {
@@ -85,7 +85,7 @@ export class CatalogueUploadService {
     return this.config.drugs.uploadMaxBytes;
   }
 
-  receive(user: AuthUser, req: Request): Promise<CatalogueUploadReceipt> {
+  receive(user: AuthUser, req: IncomingMessage): Promise<CatalogueUploadReceipt> {
     return this.receiver.receive(req, (fields, stream, info) => this.store(user, fields, stream, info));
   }
 

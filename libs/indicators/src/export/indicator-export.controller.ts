@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res, UseFilters } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import ExcelJS from 'exceljs';
 import { IsEnum, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { AuthUser, CurrentUser, HttpErrorFilter, Role, Roles } from '@yg/core';
@@ -45,7 +45,7 @@ export class IndicatorExportController {
 
   @Get('export')
   @Roles(Role.CONSORTIUM_ADMIN, Role.AUDITOR, Role.INSTITUTION_ADMIN)
-  async export(@CurrentUser() user: AuthUser, @Query() q: ExportQuery, @Res() res: Response): Promise<void> {
+  async export(@CurrentUser() user: AuthUser, @Query() q: ExportQuery, @Res() res: FastifyReply): Promise<void> {
     const wide = user.roles.includes(Role.CONSORTIUM_ADMIN) || user.roles.includes(Role.AUDITOR);
     const kind = q.scope ?? (q.institutionId || !wide ? ScopeKind.INSTITUTION : ScopeKind.CONSORTIUM);
     const report = await this.reports.report(
@@ -60,8 +60,8 @@ export class IndicatorExportController {
     const rows = reportRows(report);
     const name = `indicators-${q.month}`;
     if ((q.format ?? 'csv') === 'csv') {
-      res.setHeader('content-type', 'text/csv; charset=utf-8');
-      res.setHeader('content-disposition', `attachment; filename="${name}.csv"`);
+      res.header('content-type', 'text/csv; charset=utf-8');
+      res.header('content-disposition', `attachment; filename="${name}.csv"`);
       res.send(toCsv(EXPORT_HEADERS, rows));
       return;
     }
@@ -72,8 +72,8 @@ export class IndicatorExportController {
     for (const r of rows) sheet.addRow(r);
     sheet.getColumn(3).width = 40;
     sheet.getColumn(17).width = 50;
-    res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('content-disposition', `attachment; filename="${name}.xlsx"`);
+    res.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.header('content-disposition', `attachment; filename="${name}.xlsx"`);
     res.send(Buffer.from(await book.xlsx.writeBuffer()));
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, HttpErrorFilter, Role, Roles } from '@yg/core';
 import { IntakeUploadReceipt, IntakeUploadService } from './intake-upload.service';
 
@@ -18,7 +18,7 @@ export class IntakeUploadController {
   @Post('upload')
   @HttpCode(202)
   @Roles(Role.DATA_INTEGRATION)
-  upload(@CurrentUser() user: AuthUser, @Req() req: Request): Promise<IntakeUploadReceipt> {
-    return this.uploads.receive(user, req);
+  upload(@CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<IntakeUploadReceipt> {
+    return this.uploads.receive(user, req.raw);
   }
 }

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Busboy from 'busboy';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { isUUID } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import {
@@ -74,7 +74,7 @@ export class IntakeUploadService {
     private readonly outbox: OutboxService,
   ) {}
 
-  receive(user: AuthUser, req: Request): Promise<IntakeUploadReceipt> {
+  receive(user: AuthUser, req: IncomingMessage): Promise<IntakeUploadReceipt> {
     return this.receiver.receive(req, (fields, stream, info) => this.store(user, fields, stream, info));
   }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { AuthUser, requestContext } from '@yg/core';
 import {
@@ -164,7 +164,7 @@ export class DrugSetup {
 }
 
 /** A multipart/form-data request as curl sends it: the fields, then the file. */
-function multipart(fields: Record<string, string>, fileName: string, content: string): Request {
+function multipart(fields: Record<string, string>, fileName: string, content: string): IncomingMessage {
   const boundary = `----yg-seed-${randomUUID()}`;
   const parts = Object.entries(fields).map(
     ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
@@ -178,7 +178,7 @@ function multipart(fields: Record<string, string>, fileName: string, content: st
     Buffer.from(content, 'utf8'),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  const req = Readable.from([body]) as unknown as Request & { complete: boolean };
+  const req = Readable.from([body]) as unknown as IncomingMessage & { complete: boolean };
   req.headers = {
     'content-type': `multipart/form-data; boundary=${boundary}`,
     'content-length': String(body.length),

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { requestContext } from '@yg/core';
 import type { SessionRegistry, TokenService } from '@yg/identity';
 import type { ApiMetrics } from '../metrics/api-metrics';
-import { RequestContextMiddleware } from './request-context.middleware';
+import { ContextRequest, RequestContextHook } from './request-context.hook';
 
 /** A response stand-in: headers, a status and the events the access line waits for. */
 class FakeResponse extends EventEmitter {
@@ -33,21 +33,24 @@ function setup() {
     },
     sink,
   );
-  const middleware = new RequestContextMiddleware({} as TokenService, {} as SessionRegistry, logger, {
+  const hook = new RequestContextHook({} as TokenService, {} as SessionRegistry, logger, {
     observeHttp: () => undefined,
   } as unknown as ApiMetrics);
   const run = (url: string, status: number, event: 'finish' | 'close' = 'finish') => {
-    const req = { url, originalUrl: url, method: 'GET', headers: { 'x-request-id': 'access-line-0001' } };
+    const req = { url, method: 'GET', headers: { 'x-request-id': 'access-line-0001' } };
     const res = new FakeResponse();
+    const reply = { raw: res } as unknown as FastifyReply;
     let nextCalled = false;
-    const next: NextFunction = () => {
+    const next = () => {
       nextCalled = true;
       res.statusCode = status;
       // The response ends inside the request's context, as a handler's write does.
       res.emit(event);
       res.emit('close');
     };
-    middleware.use(req as unknown as Request, res as unknown as Response, next);
+    hook.onRequest(req as unknown as ContextRequest, reply, () => {
+      hook.preHandler(req as unknown as ContextRequest, reply, next);
+    });
     expect(nextCalled).toBe(true);
     expect(res.headers['x-request-id']).toBe('access-line-0001');
   };

@@ -1,11 +1,16 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { Injectable } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Logger } from 'pino';
 import { AuthUser, InjectLogger, RequestContext, requestContext, requestIdFrom } from '@yg/core';
 import { AuthFailure, SessionRegistry, TokenService, UserSession } from '@yg/identity';
 import { ApiMetrics } from '../metrics/api-metrics';
 
-type AuthedRequest = Request & { user?: AuthUser; authError?: AuthFailure; id?: string };
+/** What the hook leaves on every request: the caller (or why not) and the context to run in. */
+export type ContextRequest = FastifyRequest & {
+  user?: AuthUser;
+  authError?: AuthFailure;
+  requestContext?: RequestContext;
+};
 
 const MAX_LOGGED_PATH = 200;
 
@@ -21,10 +26,12 @@ const QUIET = /^\/(health|metrics)(\/|\?|$)/;
 /**
  * Opens the request's context: request id (echoed back), client address and, when a valid
  * bearer token of a live session is present, the caller as they are now (current roles).
- * Everything downstream reads them from here.
+ * Everything downstream reads them from here. Two Fastify hooks on every route: `onRequest`
+ * settles who is calling; `preHandler` runs the rest of the request inside its context (after
+ * the body is read: the body's stream events would not carry it).
  */
 @Injectable()
-export class RequestContextMiddleware implements NestMiddleware {
+export class RequestContextHook {
   private readonly log: Logger;
 
   constructor(
@@ -36,10 +43,20 @@ export class RequestContextMiddleware implements NestMiddleware {
     this.log = logger.child({ context: 'http' });
   }
 
-  use(req: AuthedRequest, res: Response, next: NextFunction): void {
+  /** Adds both hooks to the root instance, so that every route (Nest's, Apollo's, plugins') has them. */
+  install(fastify: FastifyInstance): void {
+    // Declared up front: Fastify keeps one object shape for every request.
+    fastify.decorateRequest('user', undefined);
+    fastify.decorateRequest('authError', undefined);
+    fastify.decorateRequest('requestContext', undefined);
+    fastify.addHook('onRequest', (req, reply, done) => this.onRequest(req, reply, done));
+    fastify.addHook('preHandler', (req, reply, done) => this.preHandler(req, reply, done));
+  }
+
+  onRequest(req: ContextRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    req.id = requestId;
-    res.setHeader('x-request-id', requestId);
+    // On the raw response: also there for the handlers that take the response over (the queue dashboard).
+    reply.raw.setHeader('x-request-id', requestId);
     const ctx: RequestContext = { requestId, ip: req.ip ?? null };
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) {
@@ -48,21 +65,27 @@ export class RequestContextMiddleware implements NestMiddleware {
         const session = this.sessions.checkUser(check.user, check.sessionVersion);
         // A cached session answers at once; only a read from Postgres makes this asynchronous.
         if (session instanceof Promise) {
-          session.then((s) => this.proceed(req, res, next, ctx, s)).catch(next);
+          session.then((s) => this.proceed(req, reply, done, ctx, s)).catch(done);
           return;
         }
-        this.proceed(req, res, next, ctx, session);
+        this.proceed(req, reply, done, ctx, session);
         return;
       }
       req.authError = check.reason;
     }
-    this.proceed(req, res, next, ctx);
+    this.proceed(req, reply, done, ctx);
+  }
+
+  preHandler(req: ContextRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    const ctx = req.requestContext;
+    if (ctx) requestContext.run(ctx, done);
+    else done();
   }
 
   private proceed(
-    req: AuthedRequest,
-    res: Response,
-    next: NextFunction,
+    req: ContextRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
     ctx: RequestContext,
     session?: UserSession,
   ): void {
@@ -72,11 +95,10 @@ export class RequestContextMiddleware implements NestMiddleware {
     } else if (session) {
       req.authError = session.reason;
     }
-    this.metrics.observeHttp(req, res);
-    requestContext.run(ctx, () => {
-      if (!QUIET.test(req.url ?? '')) this.logWhenDone(req, res);
-      next();
-    });
+    req.requestContext = ctx;
+    this.metrics.observeHttp(req, reply);
+    if (!QUIET.test(req.url ?? '')) this.logWhenDone(req, reply, ctx);
+    done();
   }
 
   /**
@@ -86,22 +108,25 @@ export class RequestContextMiddleware implements NestMiddleware {
    * with an ID number in it, a dashboard token), and the access log is read far more widely
    * than the data.
    */
-  private logWhenDone(req: Request, res: Response): void {
+  private logWhenDone(req: FastifyRequest, reply: FastifyReply, ctx: RequestContext): void {
     const start = Date.now();
-    // Taken now: mounted handlers rewrite req.url while they run.
-    const line = { req: { method: req.method, url: pathOf(req.originalUrl ?? req.url) } };
+    const res = reply.raw;
+    const line = { req: { method: req.method, url: pathOf(req.url) } };
     const done = () => {
       res.removeListener('finish', done);
       res.removeListener('close', done);
       const fields = { ...line, res: { statusCode: res.statusCode }, responseTime: Date.now() - start };
-      if (res.statusCode >= 500) {
-        this.log.error(
-          { ...fields, err: new Error(`failed with status code ${res.statusCode}`) },
-          'request errored',
-        );
-      } else {
-        this.log.info(fields, 'request completed');
-      }
+      // In the request's context (its id on the line) even when the answer came before the handler.
+      requestContext.run(ctx, () => {
+        if (res.statusCode >= 500) {
+          this.log.error(
+            { ...fields, err: new Error(`failed with status code ${res.statusCode}`) },
+            'request errored',
+          );
+        } else {
+          this.log.info(fields, 'request completed');
+        }
+      });
     };
     res.on('finish', done);
     res.on('close', done);
