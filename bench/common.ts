@@ -1,7 +1,7 @@
-/** What both benchmarks share: statistics, and starting the built api the way `npm start` does. */
+/** What the benchmarks share: statistics, GraphQL calls, /proc readings and starting the built api the way `npm start` does. */
 import { ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -102,21 +102,28 @@ export async function startServer(
   throw new Error(`${name} not ready in 60 s; see bench/results/${name}.log`);
 }
 
-/** The referral every benchmark submits: an urgent up-referral from a village clinic, submitted at once. */
-export function benchReferralInput(patientId: string, toInstitutionId: string) {
-  return {
-    patientId,
-    direction: 'UP',
-    toInstitutionId,
-    urgency: 'URGENT',
-    diagnosisCode: 'I10',
-    diagnosisName: '原发性高血压',
-    purpose: '血压控制不佳',
-    clinicalSummary: '反复头晕 2 周,血压 180/110 mmHg',
-    insuranceType: 'URBAN_RURAL_RESIDENT',
-    contactPhone: '13800000000',
-    attachments: [],
-    medicationPlan: [],
-    submit: true,
-  };
+export const WORKER_MAIN = 'dist/apps/worker/apps/worker/src/main.js';
+
+/** A GraphQL call to the api on `port`; its errors thrown. */
+export async function gql(port: number, query: string, variables: Record<string, unknown>, token?: string) {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
+  if (body.errors) throw new Error(`${query.slice(0, 40)}…: ${JSON.stringify(body.errors)}`);
+  return body.data!;
+}
+
+/** User + system CPU time a process has used so far, in µs (from /proc: clock ticks of 10 ms). */
+export function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** A process's resident memory now, in MB. */
+export function rssMb(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return kb / 1024;
 }

@@ -43,15 +43,19 @@ import { dropDatabase } from '@yg/schema/migrate';
 import { migrate } from '../apps/cli/src/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
+import { upReferralInput } from '../test/utils/referrals';
 import {
   API_MAIN,
   apiArgs,
   benchEnv,
-  benchReferralInput,
+  cpuUs,
+  gql,
   latencies,
   median,
   ROOT,
+  rssMb,
   startServer,
+  WORKER_MAIN,
 } from './common';
 
 const DB_NAME = process.env.BENCH_DB ?? 'yg_bench_pipeline';
@@ -66,7 +70,6 @@ const KILL = process.env.BENCH_KILL !== '0';
 /** BENCH_PHASES=throughput,rate,kill picks phases (all by default). */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'throughput,rate,kill').split(',').map((x) => x.trim()));
 const PRIVATE_REDIS = process.env.BENCH_REDIS_PORT ? Number(process.env.BENCH_REDIS_PORT) : undefined;
-const WORKER_MAIN = 'dist/apps/worker/apps/worker/src/main.js';
 const DONE_TIMEOUT_MS = Number(process.env.BENCH_DONE_TIMEOUT_MS ?? 900_000);
 
 const env: NodeJS.ProcessEnv = {
@@ -79,27 +82,6 @@ const env: NodeJS.ProcessEnv = {
 const REDIS_DB = Number(env.REDIS_DB ?? 0);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function gql(query: string, variables: Record<string, unknown>, token?: string) {
-  const res = await fetch(`http://127.0.0.1:${API_PORT}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
-  if (body.errors) throw new Error(`${query.slice(0, 40)}…: ${JSON.stringify(body.errors)}`);
-  return body.data!;
-}
-
-function cpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-function rssMb(pid: number): number {
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return kb / 1024;
-}
 
 /** What the clients and the webhook receiver saw, reset per run. */
 class Observed {
@@ -438,7 +420,7 @@ async function main() {
   try {
     const login = async (u: string) =>
       (
-        await gql(`mutation($u:String!,$p:String!){ login(username:$u, password:$p){ token } }`, {
+        await gql(API_PORT, `mutation($u:String!,$p:String!){ login(username:$u, password:$p){ token } }`, {
           u,
           p: DEMO_PASSWORD,
         })
@@ -463,6 +445,7 @@ async function main() {
     // Their outside channel: the webhook receiver, set through the api as a user would.
     for (const r of withTokens) {
       await gql(
+        API_PORT,
         `mutation($i: UpdateNotificationPreferencesInput!) { updateNotificationPreferences(input: $i) { channels } }`,
         { i: { channels: ['WEBHOOK'], webhookUrl: `http://127.0.0.1:${HOOK_PORT}/hook/${r.username}` } },
         r.token,
@@ -487,7 +470,7 @@ async function main() {
     const createBody = JSON.stringify({
       query: `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id } }`,
       variables: {
-        i: benchReferralInput(patient, general),
+        i: upReferralInput(patient, general),
       },
     });
     phase = 'template creates';

@@ -27,7 +27,19 @@ import { dropDatabase } from '@yg/schema/migrate';
 import { migrate } from '../apps/cli/src/migrate';
 import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
-import { API_MAIN, apiArgs, benchEnv, benchReferralInput, median, ROOT, startServer } from './common';
+import { upReferralInput } from '../test/utils/referrals';
+import {
+  API_MAIN,
+  apiArgs,
+  benchEnv,
+  cpuUs,
+  gql,
+  median,
+  ROOT,
+  rssMb,
+  startServer,
+  WORKER_MAIN,
+} from './common';
 
 const DB_NAME = process.env.BENCH_DB ?? 'yg_bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -43,7 +55,6 @@ const SCENARIOS = new Set(
 );
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const WITH_WORKER = process.env.BENCH_WORKER === '1';
-const WORKER_MAIN = 'dist/apps/worker/apps/worker/src/main.js';
 
 // Set both (and BENCH_PORT) to run beside another benchmark on the same machine.
 const QUEUE_PREFIX = process.env.BENCH_QUEUE_PREFIX ?? 'ygbench';
@@ -63,23 +74,6 @@ interface RunResult {
   requests: number;
   non2xx: number;
   errors: number;
-}
-
-async function gql(port: number, query: string, variables: Record<string, unknown>, token?: string) {
-  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
-  if (body.errors) throw new Error(`${query.slice(0, 40)}…: ${JSON.stringify(body.errors)}`);
-  return body.data!;
-}
-
-/** User + system CPU time a process has used so far, in µs (from /proc: clock ticks of 10 ms). */
-function cpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 async function load(
@@ -160,12 +154,6 @@ async function checkGuarantees(village: string, coordinator: string, input: Reco
     answerWinners: answers.filter((a) => a === 'OK').length,
     answerConflicts: answers.filter((a) => a === 'CONFLICT').length,
   };
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
 }
 
 async function scenario(name: string, server: Server, body: string, token?: string, rate?: number) {
@@ -276,7 +264,7 @@ async function main() {
     const createBody = JSON.stringify({
       query: `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number state responseDueAt } }`,
       variables: {
-        i: benchReferralInput(patient, general),
+        i: upReferralInput(patient, general),
       },
     });
     const worklistBody = JSON.stringify({

@@ -15,7 +15,8 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@yg/core/config/app-config';
 import { dataSourceOptions, ownerConfig } from '@yg/core/database/data-source-options';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
-import { benchEnv, benchReferralInput, median, startServer } from './common';
+import { upReferralInput } from '../test/utils/referrals';
+import { benchEnv, cpuUs, gql, median, startServer } from './common';
 
 const env = benchEnv(process.env.BENCH_DB ?? 'yg_bench_cpu', process.env.BENCH_QUEUE_PREFIX ?? 'bcpu');
 const builds = (process.env.AB_BUILDS ?? '').split(',').map((s) => s.split('='));
@@ -23,20 +24,6 @@ const TURNS = Number(process.env.AB_TURNS ?? 4);
 const DUR = Number(process.env.AB_DUR ?? 5);
 const CONN = Number(process.env.AB_CONN ?? 20);
 const SC = (process.env.AB_SC ?? 'worklist,create').split(',');
-const cpuUs = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10_000;
-};
-async function gql(port: number, query: string, variables: unknown, token?: string) {
-  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const b = (await res.json()) as any;
-  if (b.errors) throw new Error(JSON.stringify(b.errors));
-  return b.data;
-}
 async function main() {
   const ds = new DataSource(
     dataSourceOptions(ownerConfig(loadConfig(env)), { entities: [], migrations: [] }),
@@ -94,7 +81,7 @@ async function main() {
       body: JSON.stringify({
         query: `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number state responseDueAt } }`,
         variables: {
-          i: benchReferralInput(patient, general),
+          i: upReferralInput(patient, general),
         },
       }),
     },
