@@ -217,7 +217,7 @@ function projected(
  * split (left empty): a dictionary import reads 2–10 of a file's columns, and decoding the
  * rest (long descriptions) was most of its reading. Commas, quotes and line breaks are found
  * as bytes, which holds for UTF-8 and GB18030 alike (neither uses these bytes inside a
- * character). `decoder` is chosen from the first chunk.
+ * character). `decoder` is chosen from the first chunk. Read by `scanCsvBytes`, batched.
  */
 export async function* parseCsvBytes(
   chunks: AsyncIterable<Buffer>,
@@ -225,78 +225,28 @@ export async function* parseCsvBytes(
   wanted: () => readonly number[] | null = () => null,
   batchSize = 1000,
 ): AsyncGenerator<(CsvRecord & { sheet: 1 })[]> {
-  let buf: Buffer = Buffer.alloc(0);
-  let line = 1;
-  let text: CellDecoder | null = null;
+  let decode: CellDecoder | null = null;
   // Shaped as a spreadsheet's rows (sheet 1): one object per record, not two.
   let batch: (CsvRecord & { sheet: 1 })[] = [];
-  const take = (eof: boolean): void => {
-    const cols = wanted();
-    const decode = text!;
-    let pos = 0;
-    let quote = buf.indexOf(34);
-    while (pos < buf.length) {
-      const nl = buf.indexOf(10, pos);
-      if (nl === -1 && !eof) break;
-      const end = nl === -1 ? buf.length : nl;
-      if (quote !== -1 && quote < pos) quote = buf.indexOf(34, pos);
-      let cells: string[];
-      let next: number;
-      let lines: number;
-      if (quote === -1 || quote > end) {
-        const stop = end > pos && buf[end - 1] === 13 ? end - 1 : end;
-        next = nl === -1 ? buf.length : nl + 1;
-        lines = 1;
-        if (stop === pos) {
-          line += lines;
-          pos = next;
-          continue;
-        }
-        cells =
-          (cols?.length && projected(buf, pos, stop, cols, decode)) || decode(buf, pos, stop).split(',');
-      } else {
-        next = recordEnd(buf, pos, eof);
-        if (next === -1) break;
-        let rec: Parsed | null;
-        try {
-          rec = slowRecord(decode(buf, pos, next), 0, true);
-        } catch (err) {
-          if (err instanceof CsvSyntaxError) throw new CsvSyntaxError(line);
-          throw err;
-        }
-        cells = rec!.cells;
-        lines = rec!.lines;
-        if (cells.length === 1 && cells[0] === '') {
-          line += lines;
-          pos = next;
-          continue;
-        }
-      }
+  const sink: CsvLineSink = {
+    line(buf, pos, stop, line) {
+      const cols = wanted();
+      const cells =
+        (cols?.length && projected(buf, pos, stop, cols, decode!)) || decode!(buf, pos, stop).split(',');
       batch.push({ sheet: 1, line, cells });
-      line += lines;
-      pos = next;
-    }
-    buf = buf.subarray(pos);
+      return true;
+    },
+    record(line, cells) {
+      batch.push({ sheet: 1, line, cells });
+    },
   };
-  const start = (): void => {
-    text = decoderFor(buf);
-    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
-  };
-  for await (const chunk of chunks) {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    // A UTF-8 BOM is three bytes: wait for them before deciding anything.
-    if (!text) {
-      if (buf.length < 3) continue;
-      start();
-    }
-    take(false);
+  const chosen = (first: Buffer) => (decode = decoderFor(first));
+  for await (const _ of scanCsvBytes(chunks, chosen, sink)) {
     if (batch.length >= batchSize) {
       yield batch;
       batch = [];
     }
   }
-  if (!text && buf.length) start();
-  if (text) take(true);
   if (batch.length) yield batch;
 }
 
@@ -313,7 +263,7 @@ export interface CsvLineSink {
 }
 
 /**
- * The records `parseCsvBytes` gives, handed to `sink` one by one as they are read, and an
+ * The records `parseCsv` reads, handed to `sink` one by one as they are read, and an
  * unquoted line first offered as bytes: a sink that can use the bytes as they are (a COPY
  * line built straight from them) never makes strings or arrays for it. Yields once per chunk
  * read, so the caller can pass on what the sink built.
