@@ -779,6 +779,21 @@ describe('consortium indicators', () => {
     expect(lines[0].split(',').slice(0, 3)).toEqual(['指标体系', '代码', '指标']);
     expect(lines.find((l) => l.includes(',N04,'))).toContain(',0.75,36,480000,');
 
+    // A quarter, for one tier: the same figures as indicatorReport for that period and scope.
+    const quarter = await report({ kind: 'TIER', tier: 'TOWNSHIP' }, { kind: 'QUARTER', month: A });
+    const wide = await get(`month=${A}&period=QUARTER&scope=TIER&tier=TOWNSHIP&format=xlsx`, tok.admin);
+    expect(wide.status).toBe(200);
+    expect(wide.headers['content-disposition']).toBe(`attachment; filename="indicators-${quarter.period.from}_${quarter.period.to}.xlsx"`);
+    const qBook = new ExcelJS.Workbook();
+    await qBook.xlsx.load(wide.body as never);
+    const qSheet = qBook.worksheets[0];
+    expect(qSheet.name).toBe(`指标 ${quarter.period.from}至${quarter.period.to}`);
+    const qValues: [unknown, unknown][] = [];
+    qSheet.eachRow((row, n) => n > 1 && qValues.push([row.getCell(2).value, row.getCell(6).value]));
+    expect(qValues).toEqual(quarter.results.map((r: Result) => [r.code, r.value ?? null]));
+    expect(qValues.some(([, v]) => v !== null)).toBe(true);
+    expect((await get(`month=${A}&period=WEEK`, tok.admin)).status).toBe(400);
+
     const own = await get(`month=${A}`, tok.instAdmin);
     expect(own.status).toBe(200);
     expect((await get(`month=${A}&scope=CONSORTIUM`, tok.instAdmin)).status).toBe(403);

@@ -18,6 +18,12 @@ export class ExportQuery {
   format?: 'csv' | 'xlsx';
 
   @IsOptional()
+  @IsEnum(PeriodKind, {
+    message: '期间为 MONTH、QUARTER、YEAR 或 YEAR_TO_DATE (period: MONTH, QUARTER, YEAR or YEAR_TO_DATE)',
+  })
+  period?: PeriodKind;
+
+  @IsOptional()
   @IsEnum(ScopeKind, {
     message: '范围为 CONSORTIUM、TIER 或 INSTITUTION (scope: CONSORTIUM, TIER or INSTITUTION)',
   })
@@ -34,7 +40,8 @@ export class ExportQuery {
 
 /**
  * `GET /indicators/export?month=2026-10&format=xlsx` (bearer token): one month's indicator
- * report as CSV (UTF-8, BOM) or XLSX, Chinese headers. `scope` defaults to CONSORTIUM for
+ * report as CSV (UTF-8, BOM) or XLSX, Chinese headers. `period` (default MONTH) widens it to the
+ * quarter, year or year to date around that month, as in `indicatorReport`. `scope` defaults to CONSORTIUM for
  * consortium admins and auditors, to the caller's institution for an institution admin;
  * `tier` / `institutionId` narrow it as in `indicatorReport`.
  */
@@ -55,10 +62,13 @@ export class IndicatorExportController {
         tier: q.tier,
         institutionId: kind === ScopeKind.INSTITUTION ? (q.institutionId ?? user.institutionId) : undefined,
       },
-      { kind: PeriodKind.MONTH, month: q.month },
+      { kind: q.period ?? PeriodKind.MONTH, month: q.month },
     );
     const rows = reportRows(report);
-    const name = `indicators-${q.month}`;
+    // The months the report covers (a period still running ends at the current month).
+    const { from, to } = report.period;
+    const span = from === to ? from : `${from}_${to}`;
+    const name = `indicators-${span}`;
     if ((q.format ?? 'csv') === 'csv') {
       res.header('content-type', 'text/csv; charset=utf-8');
       res.header('content-disposition', `attachment; filename="${name}.csv"`);
@@ -66,7 +76,7 @@ export class IndicatorExportController {
       return;
     }
     const book = new ExcelJS.Workbook();
-    const sheet = book.addWorksheet(`指标 ${q.month}`);
+    const sheet = book.addWorksheet(`指标 ${span.replace('_', '至')}`);
     sheet.addRow([...EXPORT_HEADERS]);
     sheet.getRow(1).font = { bold: true };
     for (const r of rows) sheet.addRow(r);
