@@ -637,7 +637,7 @@ describe('the console', () => {
     }
   });
 
-  it('indicators: cards, trend, comparison and drill-down match the api; the export is the month as a workbook', async () => {
+  it('indicators: cards, trend, comparison and drill-down match the api; the export is the month as a workbook; a quarter for one tier too', async () => {
     const month = lastMonth();
     const period = { kind: 'MONTH', month };
     const RESULT = `code value met reason definition { formula { numerator { terms { key } } denominator { terms { key } } } }`;
@@ -718,12 +718,53 @@ describe('the console', () => {
       expect(codes).toEqual(results.map((r) => r.code));
       const first = results.find((r) => r.value !== null);
       if (first) expect(sheet.getRow(2 + results.indexOf(first)).getCell(6).value).toBe(first.value);
+
+      // The quarter, for the township tier: cards, the comparison of that tier's members and the
+      // export are the api's answers for that period and scope.
+      const quarter = { kind: 'QUARTER', month };
+      const township = { kind: 'TIER', tier: 'TOWNSHIP' };
+      const { indicatorReport: q } = await gql(
+        'admin',
+        `query($s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicatorReport(scope: $s, period: $p) { period { from to } results { code value } } }`,
+        { s: township, p: quarter },
+      );
+      await page.locator('select[name=periodKind]').selectOption('QUARTER');
+      await page.locator('select[name=scope]').selectOption('TIER:TOWNSHIP');
+      await page.locator(`[data-testid=published][data-from="${q.period.from}"][data-to="${q.period.to}"]`).waitFor({ timeout: WAIT_MS });
+      await eventually(async () => {
+        const shown = await cards.locator('[data-code]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-code'), e.getAttribute('data-value')]));
+        return JSON.stringify(shown) === JSON.stringify(q.results.map((r: { code: string; value: number | null }) => [r.code, String(r.value)]));
+      }, WAIT_MS);
+      expect(q.results.some((r: { value: number | null }) => r.value !== null)).toBe(true);
+      const { institutions } = await gql('admin', `{ institutions(first: 100) { nodes { id tier kind } } }`);
+      const townships = institutions.nodes.filter((i: { tier: string; kind: string }) => i.tier === 'TOWNSHIP' && i.kind !== 'PARTNER_HOSPITAL').map((i: { id: string }) => i.id);
+      const tierComparison = page.locator(`[data-testid=comparison][data-code="${chosen.code}"][data-loaded=true]`);
+      await tierComparison.waitFor({ timeout: 120_000 });
+      const tierRows = await tierComparison.locator('tr[data-institution]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-institution')!, r.getAttribute('data-value')!]));
+      expect(tierRows.map(([id]) => id).sort()).toEqual([...townships].sort());
+      const [firstTown, firstValue] = tierRows[0];
+      const { indicator: town } = await gql('admin', `query($c: String!, $s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: $s, period: $p) { result { value } } }`, {
+        c: chosen.code,
+        s: { kind: 'INSTITUTION', institutionId: firstTown },
+        p: quarter,
+      });
+      expect(firstValue).toBe(String(town.result.value));
+      await screenshot(page, 'indicators-quarter-township', true);
+      const [qDownload] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=export]').click()]);
+      expect(qDownload.suggestedFilename()).toBe(`indicators-${q.period.from}_${q.period.to}.xlsx`);
+      const qFile = join(ARTIFACTS, qDownload.suggestedFilename());
+      await qDownload.saveAs(qFile);
+      const qBook = new ExcelJS.Workbook();
+      await qBook.xlsx.readFile(qFile);
+      const qRows: unknown[][] = [];
+      qBook.worksheets[0].eachRow((row, n) => n > 1 && qRows.push([row.getCell(2).value, row.getCell(6).value]));
+      expect(qRows).toEqual(q.results.map((r: { code: string; value: number | null }) => [r.code, r.value]));
     } finally {
       await context.close();
     }
   }, VIEW_TIMEOUT);
 
-  it("seven unifications: the grid, roll-up, reasons and evidence match the api; an institution admin sees its own", async () => {
+  it("seven unifications: the grid, roll-up, reasons and evidence match the api, by month and for a tier's year so far; an institution admin sees its own, and its assessment history", async () => {
     const period = { kind: 'MONTH', month: lastMonth() };
     const { sevenUnifications } = await gql(
       'admin',
@@ -772,6 +813,30 @@ describe('the console', () => {
       await eventually(async () => (await detail.locator('[data-testid=evidence] li').count()) === unificationEvidence.length, WAIT_MS);
       for (const e of unificationEvidence) expect(await detail.locator(`[data-testid=evidence] li[data-evidence="${e.id}"]`).getAttribute('data-status')).toBe(e.status);
       await screenshot(page, 'unification-detail');
+
+      // The year so far, county tier only: the grid is the api's answer for that period and scope.
+      const ytd = { kind: 'YEAR_TO_DATE', month: lastMonth() };
+      const { sevenUnifications: county } = await gql(
+        'admin',
+        `query($p: IndicatorPeriodInput!) { sevenUnifications(scope: { kind: TIER, tier: COUNTY }, period: $p) {
+           period { label } institutions { institutionId tier dimensions { dimension outcome } } } }`,
+        { p: ytd },
+      );
+      expect(county.institutions.length).toBeGreaterThan(0);
+      expect(county.institutions.length).toBeLessThan(cards.length);
+      await page.locator('select[name=periodKind]').selectOption('YEAR_TO_DATE');
+      await page.locator('select[name=scope]').selectOption('TIER:COUNTY');
+      await page.getByTestId('rule').filter({ hasText: county.period.label }).waitFor({ timeout: WAIT_MS });
+      const grid2 = () =>
+        grid.locator('tbody tr').evaluateAll((rows) =>
+          rows.map((r) => ({
+            institutionId: r.getAttribute('data-institution'),
+            dimensions: [...r.querySelectorAll('td[data-dimension]')].map((td) => ({ dimension: td.getAttribute('data-dimension'), outcome: td.getAttribute('data-outcome') })),
+          })),
+        );
+      const want = county.institutions.map((c: Card) => ({ institutionId: c.institutionId, dimensions: c.dimensions.map((d) => ({ dimension: d.dimension, outcome: d.outcome })) }));
+      await eventually(async () => JSON.stringify(await grid2()) === JSON.stringify(want), WAIT_MS);
+      await screenshot(page, 'unification-county-ytd');
     } finally {
       await context.close();
     }
@@ -784,12 +849,24 @@ describe('the console', () => {
       await openView(page, 'unification');
       await page.getByTestId('unification-grid').locator('tbody tr').first().waitFor();
       expect(await page.getByTestId('unification-grid').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-institution')))).toEqual([me.institution.id]);
+      // Its scope is its own institution: there is no other to choose.
+      expect(await page.locator('select[name=scope]').count()).toBe(0);
+
+      // Its own assessment history, shown without asking.
+      const { assessmentHistory } = await gql('instadmin', `query($i: ID!) { assessmentHistory(institutionId: $i) { months { month total } } }`, { i: me.institution.id });
+      await openView(page, 'assessment');
+      const history = page.locator(`[data-testid=history][data-institution="${me.institution.id}"][data-loaded=true]`);
+      await history.waitFor({ timeout: WAIT_MS });
+      expect(await history.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-month'), tr.getAttribute('data-total')]))).toEqual(
+        assessmentHistory.months.map((m: { month: string; total: number }) => [m.month, String(m.total)]),
+      );
+      expect(await page.locator('[data-action=history]').count()).toBe(0);
     } finally {
       await other.close();
     }
   }, VIEW_TIMEOUT);
 
-  it('monthly assessment: ranking, 60/20/20 scores, top and bottom 3 and the draw match the api; a month is drawn and published from the console', async () => {
+  it("monthly assessment: ranking, 60/20/20 scores, top and bottom 3, the draw and a unit's history match the api; a month is drawn and published from the console", async () => {
     const FIELDS = `state version scheme { completionWeight recognitionWeight analysisWeight }
       groups { code units { institutionId completion recognition analysis total rank top bottom } } draw { drawn }`;
     const { assessment } = await gql('admin', `query($m: String!) { assessment(month: $m) { ${FIELDS} } }`, { m: lastMonth() });
@@ -835,6 +912,27 @@ describe('the console', () => {
       await page.locator('[data-testid=ranking] tbody tr').first().waitFor();
       await screenshot(page, 'assessment');
       await check(page, assessment);
+
+      // A unit's published months, as assessmentHistory answers them.
+      const unit = groups[0].units[0];
+      const { assessmentHistory } = await gql(
+        'admin',
+        `query($i: ID!) { assessmentHistory(institutionId: $i) { months { month rank total } distribution { month median } } }`,
+        { i: unit.institutionId },
+      );
+      expect(assessmentHistory.months.length).toBeGreaterThan(0);
+      await page.locator(`section[data-group="${groups[0].code}"] tr[data-institution="${unit.institutionId}"] [data-action=history]`).click();
+      const history = page.locator(`[data-testid=history][data-institution="${unit.institutionId}"][data-loaded=true]`);
+      await history.waitFor({ timeout: WAIT_MS });
+      const medians = new Map(assessmentHistory.distribution.map((d: { month: string; median: number }) => [d.month, d.median]));
+      expect(
+        await history.locator('tbody tr').evaluateAll((trs) =>
+          trs.map((tr) => ({ month: tr.getAttribute('data-month'), rank: tr.getAttribute('data-rank'), total: tr.getAttribute('data-total'), median: (tr.querySelector('[data-testid=median]') as any).innerText.split(' ')[0] })),
+        ),
+      ).toEqual(
+        assessmentHistory.months.map((m: { month: string; rank: number; total: number }) => ({ month: m.month, rank: String(m.rank), total: String(m.total), median: figure(medians.get(m.month) as number) })),
+      );
+      await screenshot(page, 'assessment-history');
 
       // This month, opened with the admin as its rater: no ratings yet (a dash, and why), then the
       // draw and publishing from the console, each the api's too.

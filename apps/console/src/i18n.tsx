@@ -3,6 +3,10 @@ import { createContext, useContext, type ReactNode } from 'react';
 /** Whether English is shown beside the Chinese labels (always in the tooltip). */
 export const EnglishContext = createContext(false);
 
+export function useEnglish(): boolean {
+  return useContext(EnglishContext);
+}
+
 /** A label: Chinese, with the English in its tooltip, or beside it when the toggle is on. */
 export function T({ zh, en }: { zh: string; en: string }) {
   const both = useContext(EnglishContext);

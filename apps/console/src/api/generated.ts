@@ -792,6 +792,36 @@ export type AssessmentVariables = {
 };
 export const Assessment = "query Assessment($month: String!) {\n  assessment(month: $month) {\n    month\n    state\n    edition\n    version\n    publishedAt\n    scheme {\n      version\n      completionWeight\n      recognitionWeight\n      analysisWeight\n    }\n    groups {\n      code\n      name\n      units {\n        institutionId\n        institutionName\n        completion\n        recognition\n        ratings\n        analysis\n        total\n        rank\n        top\n        bottom\n      }\n    }\n    draw {\n      seed\n      algorithm\n      units\n      drawn\n      drawnAt\n    }\n    goodCase {\n      institutionId\n      title\n      summary\n    }\n    badCase {\n      institutionId\n      title\n      summary\n    }\n    editions {\n      edition\n      reason\n      createdAt\n    }\n  }\n}" as Operation<AssessmentResult, AssessmentVariables>;
 
+export type AssessmentHistoryResult = {
+  assessmentHistory: {
+    institutionId: string;
+    months: Array<{
+      month: string;
+      edition: number;
+      groupCode: string;
+      groupSize: number;
+      rank: number;
+      completion: number;
+      recognition: number | null;
+      analysis: number | null;
+      total: number;
+    }>;
+    distribution: Array<{
+      month: string;
+      count: number;
+      min: number;
+      q1: number;
+      median: number;
+      q3: number;
+      max: number;
+    }>;
+  };
+};
+export type AssessmentHistoryVariables = {
+  institutionId: string;
+};
+export const AssessmentHistory = "query AssessmentHistory($institutionId: ID!) {\n  assessmentHistory(institutionId: $institutionId) {\n    institutionId\n    months {\n      month\n      edition\n      groupCode\n      groupSize\n      rank\n      completion\n      recognition\n      analysis\n      total\n    }\n    distribution {\n      month\n      count\n      min\n      q1\n      median\n      q3\n      max\n    }\n  }\n}" as Operation<AssessmentHistoryResult, AssessmentHistoryVariables>;
+
 export type DrawAnalysisUnitsResult = {
   drawAnalysisUnits: {
     month: string;

@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { gql } from '../api/client';
-import { Assessment, DrawAnalysisUnits, PublishAssessment, type AssessmentResult } from '../api/generated';
+import { Assessment, AssessmentHistory, DrawAnalysisUnits, Me, PublishAssessment, type AssessmentResult } from '../api/generated';
+import { Chart } from '../chart';
 import { ErrorNote, formatTime, T } from '../i18n';
 import { figure, lastMonth } from '../months';
 import { useQuery } from '../use-query';
@@ -21,8 +22,91 @@ function UnitList({ units, testid }: { units: Unit[]; testid: string }) {
   );
 }
 
+/**
+ * One unit month by month over the published months: its rank in its group, the three scores and
+ * the total, beside the consortium's median and quartiles of the same month.
+ */
+function History({ institutionId, name }: { institutionId: string; name: string }) {
+  const q = useQuery(AssessmentHistory, { institutionId });
+  const h = q.data?.assessmentHistory;
+  const spread = useMemo(() => new Map((h?.distribution ?? []).map((d) => [d.month, d])), [h]);
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 40, right: 16, top: 28, bottom: 24 },
+      xAxis: { type: 'category', data: (h?.months ?? []).map((m) => m.month) },
+      yAxis: { type: 'value', min: 0, max: 100 },
+      series: [
+        { type: 'line', name: `${name} 总分 Total`, data: (h?.months ?? []).map((m) => m.total) },
+        { type: 'line', name: '医共体中位数 Median', lineStyle: { type: 'dashed' }, data: (h?.months ?? []).map((m) => spread.get(m.month)?.median ?? null) },
+      ],
+    }),
+    [h, name, spread],
+  );
+  return (
+    <section className="panel" data-testid="history" data-institution={institutionId} data-loaded={String(!!h)}>
+      <h2>
+        {name} · <T zh="历月得分与名次" en="Month by month" />
+      </h2>
+      <ErrorNote error={q.error} />
+      {h && h.months.length === 0 ? (
+        <p>
+          <T zh="尚无已发布的月份" en="No published month yet" />
+        </p>
+      ) : null}
+      {h && h.months.length ? (
+        <>
+          <Chart option={option} label={`${name} 历月总分 Totals by month`} height={200} />
+          <table>
+            <thead>
+              <tr>
+                <th><T zh="月份" en="Month" /></th>
+                <th><T zh="名次" en="Rank" /></th>
+                <th><T zh="完成度" en="Completion" /></th>
+                <th><T zh="认可度" en="Recognition" /></th>
+                <th><T zh="剖析度" en="Analysis" /></th>
+                <th><T zh="总分" en="Total" /></th>
+                <th><T zh="医共体中位数 (四分位)" en="Consortium median (quartiles)" /></th>
+              </tr>
+            </thead>
+            <tbody>
+              {h.months.map((m) => {
+                const d = spread.get(m.month);
+                return (
+                  <tr key={m.month} data-month={m.month} data-rank={m.rank} data-total={m.total}>
+                    <td>
+                      {m.month} <span className="en">v{m.edition}</span>
+                    </td>
+                    <td>
+                      {m.rank}/{m.groupSize}
+                    </td>
+                    <td>{figure(m.completion)}</td>
+                    <td>{figure(m.recognition)}</td>
+                    <td>{figure(m.analysis)}</td>
+                    <td>{figure(m.total)}</td>
+                    <td data-testid="median">{d ? `${figure(d.median)} (${figure(d.q1)}–${figure(d.q3)})` : '—'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
 /** One comparable group in rank order, with the three scores that make each total. */
-function Group({ group, weights }: { group: Month['groups'][number]; weights: Month['scheme'] }) {
+function Group({
+  group,
+  weights,
+  onUnit,
+}: {
+  group: Month['groups'][number];
+  weights: Month['scheme'];
+  onUnit?: (u: { institutionId: string; name: string }) => void;
+}) {
   return (
     <section data-group={group.code}>
       <h2>
@@ -48,7 +132,15 @@ function Group({ group, weights }: { group: Month['groups'][number]; weights: Mo
                   {u.top ? <span className="badge ok"><T zh="前三" en="Top 3" /></span> : null}
                   {u.bottom ? <span className="badge bad"><T zh="后三" en="Bottom 3" /></span> : null}
                 </td>
-                <td>{u.institutionName}</td>
+                <td>
+                  {onUnit ? (
+                    <button className="link" data-action="history" onClick={() => onUnit({ institutionId: u.institutionId, name: u.institutionName })}>
+                      {u.institutionName}
+                    </button>
+                  ) : (
+                    u.institutionName
+                  )}
+                </td>
                 <td data-testid="completion">{figure(u.completion)}</td>
                 <td data-testid="recognition">
                   {figure(u.recognition)}
@@ -86,9 +178,17 @@ function Group({ group, weights }: { group: Month['groups'][number]; weights: Mo
   );
 }
 
-/** The month's 量化评价: ranking within groups on 60/20/20, the draw and publishing. */
+/**
+ * The month's 量化评价: ranking within groups on 60/20/20, the draw and publishing; and a unit's
+ * published months (any unit for the consortium's readers, its own for an institution admin).
+ */
 export function AssessmentView({ roles }: ViewProps) {
   const admin = roles.includes('CONSORTIUM_ADMIN');
+  const wide = admin || roles.includes('AUDITOR');
+  const me = useQuery(Me);
+  const [unit, setUnit] = useState<{ institutionId: string; name: string } | null>(null);
+  const mine = me.data ? { institutionId: me.data.me.institution.id, name: me.data.me.institution.name } : null;
+  const shown = wide ? unit : mine;
   const [month, setMonth] = useState(lastMonth());
   const [seed, setSeed] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -137,6 +237,7 @@ export function AssessmentView({ roles }: ViewProps) {
         ) : null}
       </div>
       <ErrorNote error={q.error ?? error} />
+      {shown ? <History key={shown.institutionId} institutionId={shown.institutionId} name={shown.name} /> : null}
       {a ? (
         <>
           <section className="panel" data-testid="draw" data-drawn={a.draw ? a.draw.drawn.join(',') : ''}>
@@ -177,7 +278,7 @@ export function AssessmentView({ roles }: ViewProps) {
             ) : null}
           </section>
           {a.groups.map((g) => (
-            <Group key={g.code} group={g} weights={a.scheme} />
+            <Group key={g.code} group={g} weights={a.scheme} onUnit={wide ? setUnit : undefined} />
           ))}
         </>
       ) : null}

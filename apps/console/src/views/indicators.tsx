@@ -4,22 +4,20 @@ import {
   IndicatorContributors,
   IndicatorReport,
   IndicatorTrend,
-  Institutions,
   Me,
   type IndicatorPeriodInput,
   type IndicatorReportResult,
   type IndicatorScopeInput,
-  type InstitutionsResult,
   type Operation,
 } from '../api/generated';
 import { Chart } from '../chart';
 import { ErrorNote, T } from '../i18n';
-import { figure, lastMonth } from '../months';
-import { allPages, useQuery } from '../use-query';
+import { figure } from '../months';
+import { PeriodPicker, ScopePicker, useMembers, usePeriodScope, type Institution } from '../scope';
+import { useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 
 type Result = IndicatorReportResult['indicatorReport']['results'][number];
-type Institution = InstitutionsResult['institutions']['nodes'][number];
 type Compared = { institution: Institution; value: number | null; met: boolean | null; reason: string | null };
 
 const TARGET_SOURCE: Record<string, string> = { NATIONAL: '国家', PROVINCIAL: '省级', CONSORTIUM: '本医共体' };
@@ -46,8 +44,7 @@ const COMPARE_BATCH = 10;
 
 /**
  * The chosen indicator for each member, a few per request (aliases), one request after another so
- * the api is not flooded; only that indicator's measures are read. The county and township tiers,
- * where a comparison means something.
+ * the api is not flooded; only that indicator's measures are read.
  */
 async function compare(code: string, institutions: Institution[], period: IndicatorPeriodInput): Promise<Map<string, Compared>> {
   type Answer = { result: { value: number | null; met: boolean | null; reason: string | null } };
@@ -67,16 +64,29 @@ async function compare(code: string, institutions: Institution[], period: Indica
   return out;
 }
 
-/** An XLSX of the month from the api's export, saved by the browser under its own name. */
-async function download(month: string): Promise<void> {
-  const res = await fetch(`/indicators/export?month=${encodeURIComponent(month)}&format=xlsx`, {
-    headers: { authorization: `Bearer ${session.token ?? ''}` },
-  });
+/**
+ * The members a comparison means something for: those of the chosen tier, or of the chosen
+ * member's tier; across the consortium, the county and township tiers (village clinics are many
+ * and small, and have a tier of their own to compare in).
+ */
+function comparable(members: Institution[], scope: IndicatorScopeInput): Institution[] {
+  const tier =
+    scope.kind === 'TIER' ? scope.tier : scope.kind === 'INSTITUTION' ? members.find((m) => m.id === scope.institutionId)?.tier : null;
+  return members.filter((i) => (tier ? i.tier === tier : i.tier === 'COUNTY' || i.tier === 'TOWNSHIP'));
+}
+
+/** An XLSX of the report from the api's export, saved by the browser under the name the api gives. */
+async function download(period: IndicatorPeriodInput, scope: IndicatorScopeInput): Promise<void> {
+  const q = new URLSearchParams({ month: period.month, period: period.kind, scope: scope.kind, format: 'xlsx' });
+  if (scope.tier) q.set('tier', scope.tier);
+  if (scope.institutionId) q.set('institutionId', scope.institutionId);
+  const res = await fetch(`/indicators/export?${q}`, { headers: { authorization: `Bearer ${session.token ?? ''}` } });
   if (!res.ok) throw new Error(`导出失败 (export failed, HTTP ${res.status})`);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;
-  a.download = `indicators-${month}.xlsx`;
+  a.download = name ?? `indicators-${period.month}.xlsx`;
   document.body.appendChild(a);
   a.click();
   a.remove();
@@ -171,52 +181,45 @@ function Contributors({ code, scope, period, measure }: { code: string; scope: I
 }
 
 /**
- * The month's indicators: value against target, met or not, the 24-month trend of the one chosen,
- * the members compared on it, the records behind its measures, and the month as a workbook.
+ * The indicators of a month, quarter or year, for the consortium, one tier or one member: value
+ * against target, met or not, the 24-month trend of the one chosen, the members compared on it,
+ * the records behind its measures, and the report as a workbook.
  */
 export function IndicatorsView({ roles }: ViewProps) {
   // Consortium admins and auditors read the consortium; an institution admin its own institution.
   const wide = roles.includes('CONSORTIUM_ADMIN') || roles.includes('AUDITOR');
   const me = useQuery(Me);
-  const [month, setMonth] = useState(lastMonth());
   const [selected, setSelected] = useState<string | null>(null);
   const [measure, setMeasure] = useState<string | null>(null);
-  const [members, setMembers] = useState<Institution[]>([]);
-  const [compared, setCompared] = useState<{ code: string; rows: Map<string, Compared> } | null>(null);
+  const [compared, setCompared] = useState<{ key: string; rows: Map<string, Compared> } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const own = me.data?.me.institution.id;
-  const scope: IndicatorScopeInput = useMemo(
-    () => (wide ? { kind: 'CONSORTIUM' } : { kind: 'INSTITUTION', institutionId: own ?? null }),
-    [wide, own],
-  );
-  const period: IndicatorPeriodInput = useMemo(() => ({ kind: 'MONTH', month }), [month]);
+  const { month, setMonth, kind, setKind, period, scope, setScope } = usePeriodScope(wide, own);
+  const { members, error: membersError } = useMembers(wide);
   const report = useQuery(IndicatorReport, { scope, period }, !wide && !own);
   const results = report.data?.indicatorReport.results ?? [];
   const current = results.find((r) => r.code === selected) ?? results[0];
 
-  useEffect(() => {
-    if (!wide) return;
-    allPages((after) => gql(Institutions, { after }).then((d) => d.institutions))
-      .then((all) => setMembers(all.filter((i) => (i.tier === 'COUNTY' || i.tier === 'TOWNSHIP') && i.kind !== 'PARTNER_HOSPITAL')))
-      .catch(setError);
-  }, [wide]);
   const code = current?.code;
   const target = current?.target?.value;
+  const peers = useMemo(() => comparable(members, scope), [members, scope]);
+  // What the comparison shown was computed for: a stale one is never drawn under a new choice.
+  const key = `${code}|${period.kind}|${period.month}|${peers.map((p) => p.id).join(',')}`;
   useEffect(() => setMeasure(null), [code]);
   useEffect(() => {
-    if (!members.length || !code) return;
+    if (!peers.length || !code) return;
     let live = true;
     setCompared(null);
-    compare(code, members, period)
-      .then((rows) => live && setCompared({ code, rows }))
+    compare(code, peers, period)
+      .then((rows) => live && setCompared({ key, rows }))
       .catch(setError);
     return () => {
       live = false;
     };
-  }, [members, period, code]);
+  }, [peers, period, code, key]);
   const rows: Compared[] = useMemo(
-    () => (compared && compared.code === code ? [...compared.rows.values()] : []),
-    [compared, code],
+    () => (compared && compared.key === key ? [...compared.rows.values()] : []),
+    [compared, key],
   );
   const barOption = useMemo(
     () => ({
@@ -238,25 +241,23 @@ export function IndicatorsView({ roles }: ViewProps) {
   return (
     <>
       <div className="filters">
-        <label>
-          <T zh="月份" en="Month" />
-          <input type="month" name="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} />
-        </label>
+        <PeriodPicker kind={kind} month={month} onKind={setKind} onMonth={setMonth} />
+        {wide ? <ScopePicker scope={scope} members={members} onScope={setScope} /> : null}
         <button
           className="primary"
           data-action="export"
-          onClick={() => download(month).then(() => setError(null), setError)}
+          onClick={() => download(period, scope).then(() => setError(null), setError)}
         >
           <T zh="导出 Excel" en="Export XLSX" />
         </button>
         {report.data ? (
-          <span data-testid="published">
+          <span data-testid="published" data-from={report.data.indicatorReport.period.from} data-to={report.data.indicatorReport.period.to}>
             {report.data.indicatorReport.period.label} ·{' '}
             {report.data.indicatorReport.published ? <T zh="已发布" en="Published" /> : <T zh="未发布" en="Not published" />}
           </span>
         ) : null}
       </div>
-      <ErrorNote error={report.error ?? me.error ?? error} />
+      <ErrorNote error={report.error ?? me.error ?? membersError ?? error} />
       <div className="cards" data-testid="indicator-cards">
         {results.map((r) => (
           <button

@@ -1,13 +1,8 @@
-import { useMemo, useState } from 'react';
-import {
-  Me,
-  SevenUnifications,
-  UnificationEvidence,
-  type IndicatorScopeInput,
-  type SevenUnificationsResult,
-} from '../api/generated';
+import { useState } from 'react';
+import { Me, SevenUnifications, UnificationEvidence, type SevenUnificationsResult } from '../api/generated';
 import { ErrorNote, Label, T, TIER_LABELS } from '../i18n';
-import { figure, lastMonth } from '../months';
+import { figure } from '../months';
+import { PeriodPicker, ScopePicker, useMembers, usePeriodScope } from '../scope';
 import { useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 
@@ -111,31 +106,29 @@ function Detail({ card, dimension }: { card: Scorecard; dimension: string }) {
   );
 }
 
-/** The seven-unification scorecard: institutions × dimensions, the roll-up, and each cell's reasons. */
+/**
+ * The seven-unification scorecard of a month, quarter or year, for the consortium, one tier or one
+ * member: institutions × dimensions, the roll-up, and each cell's reasons.
+ */
 export function UnificationView({ roles }: ViewProps) {
   const wide = roles.includes('CONSORTIUM_ADMIN') || roles.includes('AUDITOR');
   const me = useQuery(Me);
   const own = me.data?.me.institution.id;
-  const [month, setMonth] = useState(lastMonth());
   const [cell, setCell] = useState<{ institutionId: string; dimension: string } | null>(null);
-  const scope: IndicatorScopeInput = useMemo(
-    () => (wide ? { kind: 'CONSORTIUM' } : { kind: 'INSTITUTION', institutionId: own ?? null }),
-    [wide, own],
-  );
-  const card = useQuery(SevenUnifications, { scope, period: { kind: 'MONTH', month } }, !wide && !own);
+  const { month, setMonth, kind, setKind, period, scope, setScope } = usePeriodScope(wide, own);
+  const { members, error: membersError } = useMembers(wide);
+  const card = useQuery(SevenUnifications, { scope, period }, !wide && !own);
   const s = card.data?.sevenUnifications;
   const dimensions = s?.rollup ?? [];
   const chosen = s?.institutions.find((i) => i.institutionId === cell?.institutionId);
   return (
     <>
       <div className="filters">
-        <label>
-          <T zh="月份" en="Month" />
-          <input type="month" name="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} />
-        </label>
+        <PeriodPicker kind={kind} month={month} onKind={setKind} onMonth={setMonth} />
+        {wide ? <ScopePicker scope={scope} members={members} onScope={setScope} /> : null}
         {s ? <span className="en" data-testid="rule">{s.period.label} · {s.rule}</span> : null}
       </div>
-      <ErrorNote error={card.error ?? me.error} />
+      <ErrorNote error={card.error ?? me.error ?? membersError} />
       <div className="split">
         <section className="scroll" aria-label="七统一评估 Scorecard">
           <table data-testid="unification-grid">
