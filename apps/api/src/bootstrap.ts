@@ -26,8 +26,6 @@ export async function createApiApp(config: AppConfig, opts: ProcessOptions = {})
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
-    // The upload endpoints stream the raw request through busboy (see below), under their own limits.
-    multipart: false,
     // Our own access line (RequestContextHook) replaces Fastify's request logging.
     logger: false,
   });
