@@ -361,6 +361,62 @@ describe('the console', () => {
     }
   });
 
+  it("notifications: the unread count and inbox match the api; a new one is counted live and opens its referral; read in the console is read in the database", async () => {
+    const INBOX = `{ notifications(first: 20) { unreadCount nodes { id title readAt link } } }`;
+    const before = (await gql('coordinator', INBOX)).notifications;
+    expect(before.unreadCount).toBeGreaterThan(0); // the demo leaves some unread
+    const { me } = await gql('coordinator', `{ me { id institution { id } } }`);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'coordinator');
+      const unread = page.getByTestId('unread');
+      await page.locator(`[data-testid=unread][data-count="${before.unreadCount}"]`).waitFor({ timeout: WAIT_MS });
+      await page.getByTestId('inbox-button').click();
+      const inbox = page.getByTestId('inbox');
+      await inbox.locator('li').first().waitFor();
+      expect(await inbox.locator('li').evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-notification'), li.getAttribute('data-read')]))).toEqual(
+        before.nodes.map((n: { id: string; readAt: string | null }) => [n.id, String(!!n.readAt)]),
+      );
+      await screenshot(page, 'notifications');
+      await page.getByTestId('inbox-button').click();
+
+      // A referral sent to the coordinator's hospital by the village doctor: counted without a reload.
+      const { patients } = await gql('villagedoc', `{ patients(first: 1) { nodes { id } } }`);
+      const { createReferral } = await gql('villagedoc', `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number } }`, {
+        i: upReferralInput(patients.nodes[0].id, me.institution.id, { idempotencyKey: `console-inbox-${Date.now()}` }),
+      });
+      let after: { unreadCount: number; nodes: { id: string; link: string | null }[] } = before;
+      await eventually(async () => {
+        after = (await gql('coordinator', INBOX)).notifications;
+        return after.nodes.some((n) => n.link === `/referrals/${createReferral.id}`);
+      }, WAIT_MS);
+      await page.locator(`[data-testid=unread][data-count="${after.unreadCount}"]`).waitFor({ timeout: WAIT_MS });
+      expect(after.unreadCount).toBeGreaterThan(before.unreadCount);
+
+      // Opened from the inbox: the referral's form, and the notification read in the database.
+      const note = after.nodes.find((n) => n.link === `/referrals/${createReferral.id}`)!;
+      await page.getByTestId('inbox-button').click();
+      await inbox.locator(`li[data-notification="${note.id}"] a`).click();
+      await page.locator(`[data-testid=referral-detail][data-referral="${createReferral.id}"]`).waitFor({ timeout: WAIT_MS });
+      expect(new URL(page.url()).hash).toBe(`#/referrals/${createReferral.id}`);
+      await eventually(async () => {
+        const [row] = await db.ds.query(`SELECT read_at FROM notification WHERE id = $1`, [note.id]);
+        return row.read_at !== null;
+      }, WAIT_MS);
+      await page.locator(`[data-testid=unread][data-count="${after.unreadCount - 1}"]`).waitFor({ timeout: WAIT_MS });
+
+      // Everything read from the console: none unread in the database.
+      await page.getByTestId('inbox-button').click();
+      await inbox.locator('[data-action=read-all]').click();
+      await page.locator('[data-testid=unread][data-count="0"]').waitFor({ timeout: WAIT_MS });
+      const [left] = await db.ds.query(`SELECT count(*)::int AS n FROM notification WHERE recipient_user_id = $1 AND read_at IS NULL`, [me.id]);
+      expect(left.n).toBe(0);
+      expect(await unread.innerText()).toBe('0');
+    } finally {
+      await context.close();
+    }
+  });
+
   it("consultations: the expert's calendar (offered windows, days off, bookings), requests and each session match the api", async () => {
     // This week gets a day off (Monday) and an extra evening window (Sunday) beside the demo's weekly hours, published as the expert would.
     const { me } = await gql('expert', `{ me { practitionerId } }`);

@@ -3,6 +3,7 @@ import { gql, onSignedOut, session } from './api/client';
 import { Login, Me, type MeResult } from './api/generated';
 import { closeLive } from './api/live';
 import { EnglishContext, ErrorNote, Label, ROLE_LABELS, T } from './i18n';
+import { Inbox } from './inbox';
 import { viewsFor } from './views/registry';
 
 type User = MeResult['me'];
@@ -22,7 +23,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
     try {
       const { login } = await gql(Login, { username, password });
       session.token = login.token;
-      // The login payload's user.institution fails before the request is authenticated: ask as the user.
+      // The same shape as a reload's: the signed-in user as the api sees it now.
       onSignedIn((await gql(Me)).me);
     } catch (err) {
       setError(err);
@@ -117,6 +118,7 @@ export function App() {
             <Label key={r} table={ROLE_LABELS} code={r} />
           ))}
         </span>
+        <Inbox views={views.map((v) => v.id)} />
         <button type="button" onClick={toggleEnglish} aria-pressed={english}>
           {english ? '中文' : 'English'}
         </button>

@@ -846,3 +846,29 @@ export type PublishAssessmentVariables = {
   version: number;
 };
 export const PublishAssessment = "mutation PublishAssessment($month: String!, $version: Int!) {\n  publishAssessment(month: $month, version: $version) {\n    month\n    state\n    version\n  }\n}" as Operation<PublishAssessmentResult, PublishAssessmentVariables>;
+
+export type NotificationsResult = {
+  notifications: {
+    unreadCount: number;
+    nodes: Array<{
+      id: string;
+      kind: string;
+      title: string;
+      body: string | null;
+      link: string | null;
+      createdAt: string;
+      readAt: string | null;
+    }>;
+  };
+};
+export type NotificationsVariables = {};
+export const Notifications = "query Notifications {\n  notifications(first: 20) {\n    unreadCount\n    nodes {\n      id\n      kind\n      title\n      body\n      link\n      createdAt\n      readAt\n    }\n  }\n}" as Operation<NotificationsResult, NotificationsVariables>;
+
+export type MarkNotificationsReadResult = {
+  markNotificationsRead: number;
+};
+export type MarkNotificationsReadVariables = {
+  ids?: Array<string> | null;
+  all: boolean;
+};
+export const MarkNotificationsRead = "mutation MarkNotificationsRead($ids: [ID!], $all: Boolean!) {\n  markNotificationsRead(ids: $ids, all: $all)\n}" as Operation<MarkNotificationsReadResult, MarkNotificationsReadVariables>;

@@ -59,7 +59,7 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
   };
   const c = r.medicationContinuity;
   return (
-    <section className="panel" aria-labelledby="referral-title" data-testid="referral-detail">
+    <section className="panel" aria-labelledby="referral-title" data-testid="referral-detail" data-referral={r.id}>
       <h2 id="referral-title">
         {r.number} <span className="badge"><Label table={STATE_LABELS} code={r.state} /></span>
       </h2>
@@ -172,12 +172,26 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
   );
 }
 
+function referralInHash(): string | null {
+  const [view, id] = window.location.hash.replace(/^#\/?/, '').split('/');
+  return view === 'referrals' && id ? id : null;
+}
+
 /** The worklist: counts by state, overdue and escalated first-class, updated live. */
 export function ReferralsView({ roles }: ViewProps) {
   const coordinator = roles.includes('REFERRAL_COORDINATOR');
   const [box, setBox] = useState<ReferralBox>(coordinator || !roles.includes('CLINICIAN') ? 'INCOMING' : 'OUTGOING');
   const [states, setStates] = useState<ReferralState[]>(OPEN);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(referralInHash);
+  // `#/referrals/<id>` (a notification's link) opens that referral's form.
+  useEffect(() => {
+    const pick = () => {
+      const id = referralInHash();
+      if (id) setSelected(id);
+    };
+    window.addEventListener('hashchange', pick);
+    return () => window.removeEventListener('hashchange', pick);
+  }, []);
   const counts = useQuery(ReferralCounts, { box });
   const list = useQuery(Referrals, { box, states });
   const reloadCounts = counts.reload;

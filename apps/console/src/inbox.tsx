@@ -1,0 +1,111 @@
+import { useCallback, useEffect, useState } from 'react';
+import { gql } from './api/client';
+import { MarkNotificationsRead, Notifications } from './api/generated';
+import { onLive } from './api/live';
+import { ErrorNote, formatTime, T } from './i18n';
+import { useQuery } from './use-query';
+
+/** The console view a notification's link belongs to: `/referrals/<id>` opens that referral. */
+export function routeOf(link: string | null, views: string[]): string | null {
+  if (!link) return null;
+  const [, head, id] = link.split('/');
+  const view =
+    head === 'referrals'
+      ? 'referrals'
+      : head === 'consultations'
+        ? 'consultations'
+        : head === 'supply-requests' || head === 'drugs'
+          ? 'drugs'
+          : head === 'unification'
+            ? 'unification'
+            : head === 'assessments' || head === 'key-tasks'
+              ? 'assessment'
+              : null;
+  if (!view || !views.includes(view)) return null;
+  return view === 'referrals' && id ? `#/referrals/${id}` : `#/${view}`;
+}
+
+/**
+ * The user's inbox (站内通知): the unread count in the header, counted again when the api pushes a
+ * new notification; the latest twenty, each opened where it points and marked read.
+ */
+export function Inbox({ views }: { views: string[] }) {
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const q = useQuery(Notifications);
+  const reload = q.reload;
+  useEffect(() => onLive('notification', () => void reload()), [reload]);
+  const inbox = q.data?.notifications;
+  const read = useCallback(
+    async (vars: { ids?: string[]; all: boolean }) => {
+      try {
+        await gql(MarkNotificationsRead, { ids: vars.ids ?? null, all: vars.all });
+        setError(null);
+      } catch (err) {
+        setError(err);
+      }
+      await reload();
+    },
+    [reload],
+  );
+  const unread = inbox?.unreadCount ?? 0;
+  return (
+    <div className="inbox">
+      <button type="button" data-testid="inbox-button" aria-expanded={open} aria-controls="inbox" onClick={() => setOpen(!open)}>
+        <T zh="通知" en="Notifications" />{' '}
+        <span className={`badge ${unread ? 'bad' : ''}`} data-testid="unread" data-count={inbox ? unread : ''}>
+          {unread}
+        </span>
+      </button>
+      {open ? (
+        <section id="inbox" className="panel inbox-panel" data-testid="inbox" aria-label="通知 Notifications">
+          <div className="actions">
+            <strong>
+              <T zh="最近通知" en="Latest" />
+            </strong>
+            <button type="button" data-action="read-all" disabled={!unread} onClick={() => void read({ all: true })}>
+              <T zh="全部标为已读" en="Mark all read" />
+            </button>
+          </div>
+          <ErrorNote error={q.error ?? error} />
+          {inbox && !inbox.nodes.length ? (
+            <p>
+              <T zh="暂无通知" en="Nothing yet" />
+            </p>
+          ) : null}
+          <ul>
+            {(inbox?.nodes ?? []).map((n) => {
+              const route = routeOf(n.link, views);
+              return (
+                <li key={n.id} data-notification={n.id} data-read={String(!!n.readAt)} className={n.readAt ? '' : 'unread'}>
+                  <div>
+                    {route ? (
+                      <a
+                        href={route}
+                        onClick={() => {
+                          setOpen(false);
+                          if (!n.readAt) void read({ ids: [n.id], all: false });
+                        }}
+                      >
+                        {n.title}
+                      </a>
+                    ) : (
+                      n.title
+                    )}{' '}
+                    <span className="en">{formatTime(n.createdAt)}</span>
+                  </div>
+                  {n.body ? <div className="body">{n.body}</div> : null}
+                  {n.readAt ? null : (
+                    <button type="button" className="link" data-action="read" onClick={() => void read({ ids: [n.id], all: false })}>
+                      <T zh="标为已读" en="Mark read" />
+                    </button>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
