@@ -16,6 +16,7 @@ export * from './database/roles';
 export * from './database/transaction';
 export * from './database/plain-rows';
 export * from './redis/redis.module';
+export * from './files/excel';
 export * from './queue/queues';
 export * from './queue/queue.module';
 export * from './queue/schedulers';

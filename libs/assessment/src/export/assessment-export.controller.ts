@@ -1,9 +1,8 @@
 import { Controller, Get, Query, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import ExcelJS from 'exceljs';
 import { IsIn, IsInt, IsOptional, Matches, Min } from 'class-validator';
 import { Type } from 'class-transformer';
-import { AuthUser, CurrentUser, HttpErrorFilter, Role, Roles } from '@yg/core';
+import { AuthUser, CurrentUser, excel, HttpErrorFilter, Role, Roles } from '@yg/core';
 import { MONTH_MESSAGE, MONTH_PATTERN } from '@yg/indicators';
 import { toCsv } from '@yg/indicators/export/report-table';
 import { AssessmentModel } from '../models/assessment.models';
@@ -74,7 +73,7 @@ export class AssessmentExportController {
       res.send(toCsv(ASSESSMENT_HEADERS, rows));
       return;
     }
-    const book = new ExcelJS.Workbook();
+    const book = new (excel().Workbook)();
     const sheet = book.addWorksheet(`月度考核 ${q.month}`);
     sheet.addRow([...ASSESSMENT_HEADERS]);
     sheet.getRow(1).font = { bold: true };

@@ -4,7 +4,8 @@ import { extname } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { TextDecoder } from 'node:util';
-import ExcelJS from 'exceljs';
+import type { CellValue } from 'exceljs';
+import { excel } from '@yg/core';
 import { ImportFormat } from '../domain/drug.enums';
 import {
   CellDecoder,
@@ -86,14 +87,14 @@ export function cellDecoderFor(first: Buffer): CellDecoder {
 }
 
 /** A spreadsheet cell as the text a person sees in it. */
-export function cellText(v: ExcelJS.CellValue): string {
+export function cellText(v: CellValue): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if ('richText' in v) return v.richText.map((r) => r.text).join('');
   if ('text' in v && typeof v.text === 'string') return v.text;
-  if ('result' in v) return v.result === undefined ? '' : cellText(v.result as ExcelJS.CellValue);
+  if ('result' in v) return v.result === undefined ? '' : cellText(v.result as CellValue);
   if ('error' in v) return '';
   return '';
 }
@@ -139,7 +140,7 @@ function fileError(err: unknown, kind: 'CSV' | 'XLSX'): unknown {
 }
 
 async function* xlsxRows(input: Readable): AsyncGenerator<TableRow[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const reader = new (excel().stream.xlsx.WorkbookReader)(input, {
     sharedStrings: 'cache',
     worksheets: 'emit',
     styles: 'ignore',
@@ -152,7 +153,7 @@ async function* xlsxRows(input: Readable): AsyncGenerator<TableRow[]> {
     for await (const ws of reader) {
       sheet++;
       for await (const row of ws) {
-        const values = row.values as ExcelJS.CellValue[];
+        const values = row.values as CellValue[];
         // exceljs rows are 1-based and sparse.
         const cells: string[] = [];
         for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));

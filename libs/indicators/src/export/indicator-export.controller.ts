@@ -1,8 +1,7 @@
 import { Controller, Get, Query, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import ExcelJS from 'exceljs';
 import { IsEnum, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import { AuthUser, CurrentUser, HttpErrorFilter, Role, Roles } from '@yg/core';
+import { AuthUser, CurrentUser, excel, HttpErrorFilter, Role, Roles } from '@yg/core';
 import { Tier } from '@yg/network';
 import { MONTH_MESSAGE, MONTH_PATTERN, PeriodKind } from '../domain/period';
 import { ScopeKind } from '../models/indicator.models';
@@ -75,7 +74,7 @@ export class IndicatorExportController {
       res.send(toCsv(EXPORT_HEADERS, rows));
       return;
     }
-    const book = new ExcelJS.Workbook();
+    const book = new (excel().Workbook)();
     const sheet = book.addWorksheet(`指标 ${span.replace('_', '至')}`);
     sheet.addRow([...EXPORT_HEADERS]);
     sheet.getRow(1).font = { bold: true };
