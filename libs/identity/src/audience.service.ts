@@ -27,7 +27,7 @@ export class AudienceService {
         clauses.push(`u.roles && ${p(s.tenantRoles)}::text[]`);
       } else if ('institutionKinds' in s) {
         clauses.push(
-          `(u.roles && ${p(s.roles)}::text[] AND EXISTS (SELECT 1 FROM institution i
+          `(u.roles && ${p(s.roles)}::text[] AND EXISTS (SELECT 1 FROM network_institution i
              WHERE i.id = u.institution_id AND i.active AND i.kind = ANY(${p(s.institutionKinds)}::text[])))`,
         );
       } else {
@@ -40,7 +40,7 @@ export class AudienceService {
     if (!clauses.length) return [];
     return em.query(
       `SELECT DISTINCT u.id, u.phone
-         FROM app_user u LEFT JOIN practitioner pr ON pr.id = u.practitioner_id
+         FROM app_user u LEFT JOIN network_practitioner pr ON pr.id = u.practitioner_id
         WHERE u.tenant_id = $1 AND u.active AND (${clauses.join(' OR ')})`,
       params,
     );

@@ -220,7 +220,7 @@ const INSERT_ENCOUNTERS = (from: string, where = 'true') => `
               c.fund_paid, c.content_hash, $4, $5
          FROM ${from}
          LEFT JOIN LATERAL (
-           SELECT p.id FROM patient p
+           SELECT p.id FROM patient_index p
             WHERE c.id_number_hash IS NOT NULL AND p.tenant_id = $1 AND p.id_number_hash = c.id_number_hash
          ) pt ON true
         WHERE ${where}
@@ -396,7 +396,7 @@ export async function mergeOoc(
               c.id_number_hash, c.total_cost, c.fund_paid, c.content_hash, $3, $4
          FROM chg c
          LEFT JOIN LATERAL (
-           SELECT p.id FROM patient p WHERE p.tenant_id = $1 AND p.id_number_hash = c.id_number_hash LIMIT 1
+           SELECT p.id FROM patient_index p WHERE p.tenant_id = $1 AND p.id_number_hash = c.id_number_hash LIMIT 1
          ) pt ON c.id_number_hash IS NOT NULL
        ON CONFLICT (tenant_id, source_system, source_record_id) DO UPDATE SET
          settled_on = EXCLUDED.settled_on, inpatient = EXCLUDED.inpatient, hospital_name = EXCLUDED.hospital_name,

@@ -41,6 +41,9 @@ import { ContinuityRollup1764000051020 } from '@yg/drugs/migrations/176400005102
 import { DrugCodeCollateC1764000057400 } from '@yg/drugs/migrations/1764000057400-drug-code-collate-c';
 import { NetworkReadModel1764000058000 } from '@yg/network/migrations/1764000058000-network-read-model';
 import { UserDirectory1764000058010 } from '@yg/identity/migrations/1764000058010-user-directory';
+import { PatientIndex1764000059400 } from '@yg/patients/migrations/1764000059400-patient-index';
+import { UserContact1764000059410 } from '@yg/identity/migrations/1764000059410-user-contact';
+import { CatalogueReadModel1764000059420 } from '@yg/drugs/migrations/1764000059420-catalogue-read-model';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -88,4 +91,7 @@ export const MIGRATIONS = [
   DrugCodeCollateC1764000057400,
   NetworkReadModel1764000058000,
   UserDirectory1764000058010,
+  PatientIndex1764000059400,
+  UserContact1764000059410,
+  CatalogueReadModel1764000059420,
 ];

@@ -383,7 +383,7 @@ export class LedgerService {
   private async checkInstitutions(em: EntityManager, tenantId: string, ids: readonly string[]) {
     if (!ids.length) return;
     const found: { id: string }[] = await em.query(
-      `SELECT id FROM institution WHERE tenant_id = $1 AND id = ANY($2)`,
+      `SELECT id FROM network_institution WHERE tenant_id = $1 AND id = ANY($2)`,
       [tenantId, [...new Set(ids)]],
     );
     const missing = ids.find((id) => !found.some((f) => f.id === id));

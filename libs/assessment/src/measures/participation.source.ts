@@ -24,7 +24,7 @@ export class AssessmentMeasures implements MeasureSource {
       `SELECT s.month, s.institution_id, i.name, m.published_at, count(*) OVER ()::int AS total
          FROM assessment_score s
          JOIN assessment_month m ON m.tenant_id = s.tenant_id AND m.month = s.month AND m.edition = s.edition
-         JOIN institution i ON i.id = s.institution_id
+         JOIN network_institution i ON i.id = s.institution_id
         WHERE s.tenant_id = $1 AND m.state = 'PUBLISHED' AND s.month BETWEEN $2 AND $3
           AND ($4::uuid[] IS NULL OR s.institution_id = ANY($4))
         ORDER BY s.month DESC, i.division_code, s.institution_id

@@ -95,7 +95,7 @@ export class AssessmentService {
   async open(user: AuthUser, month: string, raterIds: string[]): Promise<AssessmentModel> {
     const raters = [...new Set(raterIds)];
     const em0 = this.dataSource.manager;
-    const [{ time_zone: timeZone }] = await em0.query(`SELECT time_zone FROM consortium WHERE id = $1`, [
+    const [{ time_zone: timeZone }] = await em0.query(`SELECT time_zone FROM network_consortium WHERE id = $1`, [
       user.tenantId,
     ]);
     if (month > currentMonth(timeZone, this.clock.now())) {
@@ -103,7 +103,7 @@ export class AssessmentService {
     }
     if (raters.length) {
       const found: { id: string }[] = await em0.query(
-        `SELECT id FROM app_user WHERE tenant_id = $1 AND id = ANY($2)`,
+        `SELECT id FROM user_directory WHERE tenant_id = $1 AND id = ANY($2)`,
         [user.tenantId, raters],
       );
       const missing = raters.find((id) => !found.some((f) => f.id === id));
@@ -239,7 +239,7 @@ export class AssessmentService {
     await this.change(user, month, undefined, async (em, m) => {
       if (m.draw_seed) throw new ConflictError(`${month} 已抽签,不能重抽 (the month’s draw has been made)`);
       const units: { institution_id: string }[] = await em.query(
-        `SELECT s.institution_id FROM assessment_score s JOIN institution i ON i.id = s.institution_id
+        `SELECT s.institution_id FROM assessment_score s JOIN network_institution i ON i.id = s.institution_id
           WHERE s.tenant_id = $1 AND s.month = $2 AND s.edition = 1 ORDER BY i.division_code, i.id`,
         [user.tenantId, month],
       );
@@ -418,7 +418,7 @@ export class AssessmentService {
 
   async history(user: AuthUser, institutionId: string): Promise<HistoryModel> {
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      const [inst] = await em.query(`SELECT id FROM institution WHERE tenant_id = $1 AND id = $2`, [
+      const [inst] = await em.query(`SELECT id FROM network_institution WHERE tenant_id = $1 AND id = $2`, [
         user.tenantId,
         institutionId,
       ]);
@@ -462,7 +462,7 @@ export class AssessmentService {
 
   private async assessedUnits(em: EntityManager, tenantId: string, scheme: Scheme) {
     const rows: { id: string; kind: string; tier: string }[] = await em.query(
-      `SELECT id, kind, tier FROM institution WHERE tenant_id = $1 AND active ORDER BY division_code, id`,
+      `SELECT id, kind, tier FROM network_institution WHERE tenant_id = $1 AND active ORDER BY division_code, id`,
       [tenantId],
     );
     return rows.flatMap((r) => {
@@ -556,7 +556,7 @@ export class AssessmentService {
 
   private async scoreRows(em: EntityManager, m: MonthRow, edition: number): Promise<ScoreRow[]> {
     return em.query(
-      `SELECT s.*, i.name, i.division_code FROM assessment_score s JOIN institution i ON i.id = s.institution_id
+      `SELECT s.*, i.name, i.division_code FROM assessment_score s JOIN network_institution i ON i.id = s.institution_id
         WHERE s.tenant_id = $1 AND s.month = $2 AND s.edition = $3`,
       [m.tenant_id, m.month, edition],
     );

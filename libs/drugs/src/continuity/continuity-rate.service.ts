@@ -126,7 +126,7 @@ export class ContinuityRateService {
          SELECT c.time_zone AS tz,
                 ($2 || '-01')::timestamp AT TIME ZONE c.time_zone AS lo,
                 (($3 || '-01')::timestamp + interval '1 month') AT TIME ZONE c.time_zone AS hi
-           FROM consortium c WHERE c.id = $1)
+           FROM network_consortium c WHERE c.id = $1)
        SELECT DISTINCT ON (r.check_id, r.plan_item_id)
               c.referral_id, c.receiving_institution_id AS institution_id,
               to_char(c.referral_submitted_at AT TIME ZONE b.tz, 'YYYY-MM') AS month, r.outcome, s.received_at
@@ -185,7 +185,7 @@ export class ContinuityRateService {
          SELECT c.time_zone AS tz,
                 ($2 || '-01')::timestamp AT TIME ZONE c.time_zone AS lo,
                 (($3 || '-01')::timestamp + interval '1 month') AT TIME ZONE c.time_zone AS hi
-           FROM consortium c WHERE c.id = $1)
+           FROM network_consortium c WHERE c.id = $1)
        SELECT c.referral_id, c.receiving_institution_id, c.referral_submitted_at,
               to_char(c.referral_submitted_at AT TIME ZONE b.tz, 'YYYY-MM') AS month,
               r.plan_item_id, p.position, p.drug_text, r.outcome,

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@yg/core';
-import { ConsortiumEntity } from '@yg/network';
 import { SupplyRequestState } from '../domain/drug.enums';
 import { SupplySettings, supplySettings } from '../domain/supply';
 import { SupplyRequestEntity } from '../entities/supply.entities';
@@ -87,9 +86,9 @@ export class SupplyTimers {
   /** Requests whose moment has passed without their job having acted. Returns how many changed. */
   async sweep(limit = 500): Promise<number> {
     const now = this.clock.now();
-    const tenants = await this.dataSource
-      .getRepository(ConsortiumEntity)
-      .find({ select: { id: true, settings: true } });
+    const tenants: { id: string; settings: Record<string, unknown> }[] = await this.dataSource.query(
+      `SELECT id, settings FROM network_consortium`,
+    );
     let changed = 0;
     for (const t of tenants) {
       const before = supplySettings(t.settings).reminderBeforeSeconds;
@@ -134,7 +133,10 @@ export class SupplyTimers {
         .setLock('pessimistic_write')
         .getOne();
       if (!s) return UNCHANGED;
-      const consortium = await em.getRepository(ConsortiumEntity).findOneByOrFail({ id: s.tenantId });
+      const [consortium]: { settings: Record<string, unknown> }[] = await em.query(
+        `SELECT settings FROM network_consortium WHERE id = $1`,
+        [s.tenantId],
+      );
       return fn(em, s, supplySettings(consortium.settings));
     });
   }

@@ -399,7 +399,7 @@ export class SupplyService {
   /** 中心药房: at the lead hospital (总医院). */
   private async centralPharmacy(em: EntityManager, tenantId: string): Promise<string> {
     const [lead]: { id: string }[] = await em.query(
-      `SELECT id FROM institution WHERE tenant_id = $1 AND kind = $2 AND active
+      `SELECT id FROM network_institution WHERE tenant_id = $1 AND kind = $2 AND active
         ORDER BY (parent_id IS NULL) DESC, created_at, id LIMIT 1`,
       [tenantId, InstitutionKind.GENERAL_HOSPITAL],
     );

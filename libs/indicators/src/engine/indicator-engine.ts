@@ -23,7 +23,7 @@ export function tenantInstitutions(
   tenantId: string,
 ): Promise<TenantInstitution[]> {
   return registry.once(em, `institutions|${tenantId}`, () =>
-    em.query(`SELECT id, name, tier, kind, active FROM institution WHERE tenant_id = $1`, [tenantId]),
+    em.query(`SELECT id, name, tier, kind, active FROM network_institution WHERE tenant_id = $1`, [tenantId]),
   );
 }
 

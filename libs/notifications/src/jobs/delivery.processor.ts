@@ -52,7 +52,7 @@ export class DeliveryProcessor extends QuietWorkerHost {
               u.id AS user_id, u.phone, p.webhook_url, p.webhook_secret
          FROM notification_delivery d
          JOIN notification n ON n.id = d.notification_id
-         JOIN app_user u ON u.id = n.recipient_user_id
+         JOIN user_contact u ON u.id = n.recipient_user_id
          LEFT JOIN notification_preference p ON p.user_id = u.id
         WHERE d.id = $1`,
       [job.data.payload.deliveryId],

@@ -292,7 +292,7 @@ export class UnificationScorecards {
   /** Active institutions of the county's three tiers: partner hospitals are not members. */
   private async members(em: EntityManager, tenantId: string): Promise<MemberInstitution[]> {
     return em.query(
-      `SELECT id, name, tier FROM institution
+      `SELECT id, name, tier FROM network_institution
         WHERE tenant_id = $1 AND active AND tier IN ('COUNTY','TOWNSHIP','VILLAGE')
         ORDER BY array_position(ARRAY['COUNTY','TOWNSHIP','VILLAGE'], tier), name, id`,
       [tenantId],

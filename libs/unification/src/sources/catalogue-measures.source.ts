@@ -21,15 +21,15 @@ const MONTH_ENDS = `
   WITH months AS (
     SELECT to_char(m, 'YYYY-MM') AS month,
            ((m + interval '1 month')::timestamp AT TIME ZONE c.time_zone) AS month_end
-      FROM consortium c, generate_series($2::date, $3::date, interval '1 month') AS m
+      FROM network_consortium c, generate_series($2::date, $3::date, interval '1 month') AS m
      WHERE c.id = $1
   )`;
 const ITEMS_AT = `
   FROM months
-  JOIN drug_catalogue_item i ON i.tenant_id = $1 AND i.created_at < months.month_end
+  JOIN drug_catalogue_entry i ON i.tenant_id = $1 AND i.created_at < months.month_end
    AND (i.active OR i.deactivated_at >= months.month_end)
    AND ($4::uuid[] IS NULL OR i.institution_id = ANY($4))
-  LEFT JOIN drug_mapping d ON d.catalogue_item_id = i.id
+  LEFT JOIN drug_mapping_decision d ON d.catalogue_item_id = i.id
    AND d.status IN ('AUTO_CONFIRMED','CONFIRMED')
    AND COALESCE(d.decided_at, d.updated_at) < months.month_end`;
 
