@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock, QUEUES, QueueName } from '@yg/core';
-import { OutboxMessageEntity } from './entities/outbox-message.entity';
 import { DomainEvent } from './domain-event';
 
 export interface OutboxEntry {
@@ -73,18 +71,16 @@ export class OutboxService {
     }));
   }
 
+  /** Writes the entries in the caller's transaction, in their order (one statement). */
   async enqueue(em: EntityManager, ...entries: OutboxEntry[]): Promise<void> {
     if (!entries.length) return;
-    const now = this.clock.now();
-    const rows = entries.map((e) => ({
-      tenantId: e.tenantId ?? null,
-      queue: e.queue,
-      jobName: e.jobName,
-      payload: e.payload,
-      runAt: e.runAt ?? now,
-      attempts: e.attempts ?? null,
-    }));
-    await em.insert(OutboxMessageEntity, rows as QueryDeepPartialEntity<OutboxMessageEntity>[]);
+    await em.query(
+      `INSERT INTO outbox_message (tenant_id, queue, job_name, payload, run_at, attempts)
+       SELECT o.tenant_id, o.queue, o.job_name, o.payload, o.run_at, o.attempts
+         FROM jsonb_populate_recordset(NULL::outbox_message, $1::jsonb) WITH ORDINALITY AS o
+        ORDER BY o.ordinality`,
+      [JSON.stringify(this.rows(entries))],
+    );
   }
 
   /** Publishes a domain event to every handler (notifications, timers, read models…). */
