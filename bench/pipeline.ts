@@ -38,10 +38,6 @@ import { Redis } from 'ioredis';
 import { io, Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@yg/core/config/app-config';
-import { dataSourceOptions, ownerConfig } from '@yg/core/database/data-source-options';
-import { dropDatabase } from '@yg/schema/migrate';
-import { migrate } from '../apps/cli/src/migrate';
-import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { upReferralInput } from '../test/utils/referrals';
 import {
@@ -57,6 +53,7 @@ import {
   startServer,
   WORKER_MAIN,
 } from './common';
+import { freshDemoDb } from './demo-db';
 
 const DB_NAME = process.env.BENCH_DB ?? 'yg_bench_pipeline';
 const API_PORT = Number(process.env.BENCH_PORT ?? 4300);
@@ -198,14 +195,8 @@ async function stopChild(c: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
 }
 
 /** The owner's connection: arranges the run and counts what the pipeline left behind. */
-async function prepare(): Promise<DataSource> {
-  const config = loadConfig(env);
-  await dropDatabase(config);
-  await migrate(config);
-  const ds = new DataSource(dataSourceOptions(ownerConfig(config), { entities: [], migrations: [] }));
-  await ds.initialize();
-  await seedQianjiang(ds, config);
-  return ds;
+function prepare(): Promise<DataSource> {
+  return freshDemoDb(loadConfig(env));
 }
 
 interface Expect {

@@ -20,12 +20,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'no
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '@yg/core/config/app-config';
-import { dataSourceOptions, ownerConfig } from '@yg/core/database/data-source-options';
-import { dropDatabase } from '@yg/schema/migrate';
-import { migrate } from '../apps/cli/src/migrate';
-import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { upReferralInput } from '../test/utils/referrals';
 import {
@@ -40,6 +35,7 @@ import {
   startServer,
   WORKER_MAIN,
 } from './common';
+import { freshDemoDb } from './demo-db';
 
 const DB_NAME = process.env.BENCH_DB ?? 'yg_bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -177,13 +173,7 @@ async function scenario(name: string, server: Server, body: string, token?: stri
 }
 
 async function prepare() {
-  const config = loadConfig(env);
-  await dropDatabase(config);
-  await migrate(config);
-  // The owner arranges and inspects; the api (and the baseline) connect as the ordinary role.
-  const ds = new DataSource(dataSourceOptions(ownerConfig(config), { entities: [], migrations: [] }));
-  await ds.initialize();
-  await seedQianjiang(ds, config);
+  const ds = await freshDemoDb(loadConfig(env));
   await ds.query(
     `CREATE TABLE bench_row (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
   );

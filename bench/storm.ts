@@ -39,12 +39,9 @@ import { DateTime } from 'luxon';
 import { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@yg/core/config/app-config';
-import { dataSourceOptions, ownerConfig } from '@yg/core/database/data-source-options';
-import { dropDatabase } from '@yg/schema/migrate';
-import { migrate } from '../apps/cli/src/migrate';
-import { seedQianjiang } from '@yg/seed';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { API_MAIN, apiArgs, benchEnv, latencies, median, percentile, ROOT, startServer } from './common';
+import { freshDemoDb } from './demo-db';
 
 const DB_NAME = process.env.STORM_DB ?? 'yg_bench_storm';
 const ATTEMPTS = Number(process.env.STORM_ATTEMPTS ?? 1000);
@@ -235,14 +232,8 @@ async function dbDeadlocks(ds: DataSource): Promise<number> {
   return n;
 }
 
-async function prepareDb(): Promise<DataSource> {
-  await dropDatabase(config);
-  await migrate(config);
-  // The owner arranges and inspects; the api (and the baseline) connect as the ordinary role.
-  const ds = new DataSource(dataSourceOptions(ownerConfig(config), { entities: [], migrations: [] }));
-  await ds.initialize();
-  await seedQianjiang(ds, config);
-  return ds;
+function prepareDb(): Promise<DataSource> {
+  return freshDemoDb(config);
 }
 
 async function overlapCount(ds: DataSource, table: string): Promise<number> {
