@@ -1,4 +1,5 @@
 import type { CsvLineSink } from '../files/csv';
+import { ByteSet } from '../files/byte-set';
 import { copyText } from '../files/copy';
 import {
   DictionaryColumns,
@@ -162,6 +163,13 @@ function plainText(buf: Buffer, s: number, e: number): boolean {
   return true;
 }
 
+/** Whether `a` holds bytes [s, e) of `buf`. */
+function sameBytes(a: Buffer, buf: Buffer, s: number, e: number): boolean {
+  if (a.length !== e - s) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[s + i]) return false;
+  return true;
+}
+
 const TAB = 9;
 const NL = 10;
 const NULL_BYTES = Buffer.from(N, 'latin1');
@@ -182,7 +190,8 @@ const OUT_SIZE = 2 * 1024 * 1024;
 export class DictionaryCopyWriter implements CsvLineSink {
   columns: DictionaryColumns | null = null;
   private sheet = 0;
-  private readonly seen = new Set<string>();
+  /** Codes written: the first line of a code wins. */
+  private readonly seen = new ByteSet();
   /** A product's name as last added, so most rows skip building the pair's key. */
   private readonly named = new Map<string, string>();
   private out = Buffer.allocUnsafe(OUT_SIZE);
@@ -196,7 +205,7 @@ export class DictionaryCopyWriter implements CsvLineSink {
   private flagColumns: number[] = [];
   private starts = new Int32Array(0);
   private ends = new Int32Array(0);
-  private prevKey = '';
+  private prevKey: Buffer = Buffer.alloc(0);
   private prevName: Buffer = Buffer.alloc(0);
   /** The optional columns the lines carry: all, or (narrow) those of the first header. */
   private shape: Shape = FULL;
@@ -220,11 +229,13 @@ export class DictionaryCopyWriter implements CsvLineSink {
     return columns;
   }
 
-  /** The COPY text built since the last call, or null. */
+  /**
+   * The COPY text built since the last call, or null. A copy of just those bytes: the buffer
+   * they were built in is kept for the next ones (a chunk of input gives a few hundred KB).
+   */
   take(): Buffer | null {
     if (this.at === 0) return null;
-    const done = this.out.subarray(0, this.at);
-    this.out = Buffer.allocUnsafe(OUT_SIZE);
+    const done = Buffer.from(this.out.subarray(0, this.at));
     this.at = 0;
     return done;
   }
@@ -274,8 +285,7 @@ export class DictionaryCopyWriter implements CsvLineSink {
     }
     stats.rowsOk++;
     const r = verdict.row;
-    if (this.seen.has(r.code)) return;
-    this.seen.add(r.code);
+    if (!this.seen.addLatin1(r.code)) return;
     this.addName(r.productKey, r.genericName);
     const text = stringLine(r, this.shape, this.target.stage);
     this.ensure(text.length * 3);
@@ -369,14 +379,11 @@ export class DictionaryCopyWriter implements CsvLineSink {
     const { stats } = this;
     stats.rowsTotal++;
     stats.rowsOk++;
-    const code = buf.toString('latin1', cs, ce);
-    if (this.seen.has(code)) return true;
-    this.seen.add(code);
+    if (!this.seen.add(buf, cs, ce)) return true;
     const keyLength = x ? 14 : 11;
-    const key = code.slice(0, keyLength);
-    if (key !== this.prevKey || buf.compare(this.prevName, 0, this.prevName.length, ns, ne) !== 0) {
-      this.addName(key, buf.toString('utf8', ns, ne));
-      this.prevKey = key;
+    if (!sameBytes(this.prevKey, buf, cs, cs + keyLength) || !sameBytes(this.prevName, buf, ns, ne)) {
+      this.addName(buf.toString('latin1', cs, cs + keyLength), buf.toString('utf8', ns, ne));
+      this.prevKey = Buffer.from(buf.subarray(cs, cs + keyLength));
       this.prevName = Buffer.from(buf.subarray(ns, ne));
     }
 
