@@ -1,5 +1,4 @@
 import type { CsvLineSink } from '../files/csv';
-import { ByteSet } from '../files/byte-set';
 import { copyText } from '../files/copy';
 import {
   DictionaryColumns,
@@ -163,13 +162,6 @@ function plainText(buf: Buffer, s: number, e: number): boolean {
   return true;
 }
 
-/** Whether `a` holds bytes [s, e) of `buf`. */
-function sameBytes(a: Buffer, buf: Buffer, s: number, e: number): boolean {
-  if (a.length !== e - s) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== buf[s + i]) return false;
-  return true;
-}
-
 const TAB = 9;
 const NL = 10;
 const NULL_BYTES = Buffer.from(N, 'latin1');
@@ -190,8 +182,7 @@ const OUT_SIZE = 2 * 1024 * 1024;
 export class DictionaryCopyWriter implements CsvLineSink {
   columns: DictionaryColumns | null = null;
   private sheet = 0;
-  /** Codes written: the first line of a code wins. */
-  private readonly seen = new ByteSet();
+  private readonly seen = new Set<string>();
   /** A product's name as last added, so most rows skip building the pair's key. */
   private readonly named = new Map<string, string>();
   private out = Buffer.allocUnsafe(OUT_SIZE);
@@ -205,7 +196,7 @@ export class DictionaryCopyWriter implements CsvLineSink {
   private flagColumns: number[] = [];
   private starts = new Int32Array(0);
   private ends = new Int32Array(0);
-  private prevKey: Buffer = Buffer.alloc(0);
+  private prevKey = '';
   private prevName: Buffer = Buffer.alloc(0);
   /** The optional columns the lines carry: all, or (narrow) those of the first header. */
   private shape: Shape = FULL;
@@ -229,13 +220,11 @@ export class DictionaryCopyWriter implements CsvLineSink {
     return columns;
   }
 
-  /**
-   * The COPY text built since the last call, or null. A copy of just those bytes: the buffer
-   * they were built in is kept for the next ones (a chunk of input gives a few hundred KB).
-   */
+  /** The COPY text built since the last call, or null. */
   take(): Buffer | null {
     if (this.at === 0) return null;
-    const done = Buffer.from(this.out.subarray(0, this.at));
+    const done = this.out.subarray(0, this.at);
+    this.out = Buffer.allocUnsafe(OUT_SIZE);
     this.at = 0;
     return done;
   }
@@ -285,7 +274,8 @@ export class DictionaryCopyWriter implements CsvLineSink {
     }
     stats.rowsOk++;
     const r = verdict.row;
-    if (!this.seen.addLatin1(r.code)) return;
+    if (this.seen.has(r.code)) return;
+    this.seen.add(r.code);
     this.addName(r.productKey, r.genericName);
     const text = stringLine(r, this.shape, this.target.stage);
     this.ensure(text.length * 3);
@@ -379,11 +369,14 @@ export class DictionaryCopyWriter implements CsvLineSink {
     const { stats } = this;
     stats.rowsTotal++;
     stats.rowsOk++;
-    if (!this.seen.add(buf, cs, ce)) return true;
+    const code = buf.toString('latin1', cs, ce);
+    if (this.seen.has(code)) return true;
+    this.seen.add(code);
     const keyLength = x ? 14 : 11;
-    if (!sameBytes(this.prevKey, buf, cs, cs + keyLength) || !sameBytes(this.prevName, buf, ns, ne)) {
-      this.addName(buf.toString('latin1', cs, cs + keyLength), buf.toString('utf8', ns, ne));
-      this.prevKey = Buffer.from(buf.subarray(cs, cs + keyLength));
+    const key = code.slice(0, keyLength);
+    if (key !== this.prevKey || buf.compare(this.prevName, 0, this.prevName.length, ns, ne) !== 0) {
+      this.addName(key, buf.toString('utf8', ns, ne));
+      this.prevKey = key;
       this.prevName = Buffer.from(buf.subarray(ns, ne));
     }
 

@@ -319,16 +319,7 @@ export async function* scanCsvBytes(
     if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
   };
   for await (const chunk of chunks) {
-    // The line cut at the end of the last chunk is finished with the first bytes of this one
-    // alone: joining the whole chunk to it copied every byte of the file once more.
-    const nl = buf.length && text ? chunk.indexOf(10) : -1;
-    if (nl !== -1) {
-      buf = Buffer.concat([buf, chunk.subarray(0, nl + 1)]);
-      take(false);
-      buf = buf.length ? Buffer.concat([buf, chunk.subarray(nl + 1)]) : chunk.subarray(nl + 1);
-    } else {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    }
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
     if (!text) {
       if (buf.length < 3) continue;
       start();
