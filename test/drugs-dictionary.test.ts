@@ -138,6 +138,62 @@ describe('national drug dictionary import', () => {
     expect((await db.ds.query(`SELECT count(*)::int AS n FROM drug_code_bulk_load`))[0].n).toBe(0);
   });
 
+  it('a bulk load takes status and editions as defaults only while it lasts: drug_code keeps its own defaults', async () => {
+    const defaults = (q: { query: DataSource['query'] }): Promise<{ name: string; def: string | null }[]> =>
+      q.query(
+        `SELECT a.attname AS name, pg_get_expr(d.adbin, d.adrelid) AS def
+           FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+          WHERE a.attrelid = 'drug_code'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+          ORDER BY a.attnum`,
+      );
+    const before = await defaults(db.ds);
+    expect(before.filter((c) => c.name.endsWith('_edition_id') || c.name === 'status')).toEqual([
+      { name: 'status', def: null },
+      { name: 'first_seen_edition_id', def: null },
+      { name: 'last_seen_edition_id', def: null },
+      { name: 'retired_in_edition_id', def: null },
+    ]);
+    const app = api.app.get(DataSource);
+    const edition = '00000000-0000-4000-8000-0000000000e1';
+    // Only inside a bulk load of the same transaction, and never without the first edition.
+    await expect(app.query(`SELECT drug_code_bulk_load_defaults($1, NULL)`, [edition])).rejects.toThrow(
+      /no bulk load/,
+    );
+    await expect(app.query(`ALTER TABLE drug_code ALTER COLUMN status SET DEFAULT 'ACTIVE'`)).rejects.toThrow(
+      /must be owner/,
+    );
+    const qr = app.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      expect((await qr.query(`SELECT drug_code_bulk_load_begin() AS empty`))[0].empty).toBe(true);
+      await expect(qr.query(`SELECT drug_code_bulk_load_defaults(NULL, NULL)`)).rejects.toThrow(/first saw/);
+      await qr.rollbackTransaction();
+      await qr.startTransaction();
+      await qr.query(`SELECT drug_code_bulk_load_begin()`);
+      await qr.query(`SELECT drug_code_bulk_load_defaults($1, NULL)`, [edition]);
+      // A second call (another last-seen edition) still leaves the columns' own defaults to come back.
+      await qr.query(`SELECT drug_code_bulk_load_defaults($1, $1)`, [edition]);
+      await qr.query(
+        `INSERT INTO drug_code (code, kind, class_code, product_key, spec_no, pack_no, maker_code, generic_name)
+         VALUES ($1, 'Z', 'ZA04CA', 'ZA04CAE0023', '01', '01', '00166', '儿童清肺口服液')`,
+        [Z1],
+      );
+      await qr.query(`SELECT drug_code_bulk_load_end()`);
+      expect(await defaults(qr)).toEqual(before);
+      const [row] = await qr.query(
+        `SELECT status, first_seen_edition_id AS first, last_seen_edition_id AS last FROM drug_code WHERE code = $1`,
+        [Z1],
+      );
+      expect(row).toEqual({ status: 'ACTIVE', first: edition, last: edition });
+    } finally {
+      if (qr.isTransactionActive) await qr.rollbackTransaction();
+      await qr.release();
+    }
+    expect(await defaults(db.ds)).toEqual(before);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM drug_code`))[0].n).toBe(0);
+  });
+
   it('loads the real published list through the command line: 13,738 distinct codes of 13,827 rows, then the same file changes nothing', async () => {
     const first = await importDictionaryFromCli(db.config, {
       file: REAL,

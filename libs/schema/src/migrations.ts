@@ -39,6 +39,7 @@ import { ReferralFactRollup1764000051000 } from '@yg/referrals/migrations/176400
 import { ConsultationFactRollup1764000051010 } from '@yg/consultations/migrations/1764000051010-consultation-fact-rollup';
 import { ContinuityRollup1764000051020 } from '@yg/drugs/migrations/1764000051020-continuity-rollup';
 import { DrugCodeCollateC1764000057400 } from '@yg/drugs/migrations/1764000057400-drug-code-collate-c';
+import { DrugCodeBulkLoadDefaults1764000059200 } from '@yg/drugs/migrations/1764000059200-drug-code-bulk-load-defaults';
 import { NetworkReadModel1764000058000 } from '@yg/network/migrations/1764000058000-network-read-model';
 import { UserDirectory1764000058010 } from '@yg/identity/migrations/1764000058010-user-directory';
 import { PatientIndex1764000059400 } from '@yg/patients/migrations/1764000059400-patient-index';
@@ -91,6 +92,7 @@ export const MIGRATIONS = [
   DrugCodeCollateC1764000057400,
   NetworkReadModel1764000058000,
   UserDirectory1764000058010,
+  DrugCodeBulkLoadDefaults1764000059200,
   PatientIndex1764000059400,
   UserContact1764000059410,
   CatalogueReadModel1764000059420,

@@ -33,7 +33,9 @@ async function run(file: Buffer, target: CopyTarget, bytes: boolean, size = 7) {
 
 const targets: [string, CopyTarget][] = [
   ['staging', { stage: true }],
-  ['drug_code', { stage: false, seen: 'e1\t\\N' }],
+  ['drug_code', { stage: false }],
+  ['narrow staging', { stage: true, narrow: true }],
+  ['narrow drug_code', { stage: false, narrow: true }],
 ];
 
 describe('DictionaryCopyWriter', () => {
@@ -89,6 +91,39 @@ describe('DictionaryCopyWriter', () => {
     expect(stats.errors.map((e) => e.line)).toEqual([13, 14, 16, 17, 18, 19, 20, 22, 23, 30]);
     expect([stats.rowsBad, stats.rowsOk, stats.codesDistinct]).toEqual([10, 17, 16]);
   });
+
+  it.each([true, false])(
+    'leaves out of narrow lines (stage: %s) only the columns the header lacks, which every row would send empty',
+    async (stage) => {
+      const f = Buffer.from(
+        `药品通用名,医保药品代码,说明\n地喹氯铵含片,${X},a\n 儿童清肺口服液,${Z},b\n"引号,名称",${Z.slice(0, -1)}7,c\n`,
+      );
+      for (const bytes of [true, false]) {
+        const stats = emptyReadStats();
+        const writer = new DictionaryCopyWriter(rules, stats, { stage, narrow: true });
+        expect(writer.copyColumns()).toHaveLength(16); // before a header: every column
+        const sink = {
+          line: (buf: Buffer, pos: number, stop: number, line: number, utf8: boolean) =>
+            bytes && writer.line(buf, pos, stop, line, utf8),
+          record: (line: number, cells: string[]) => writer.record(line, cells),
+        };
+        const out: Buffer[] = [];
+        for await (const _ of scanCsvBytes((async function* () { yield f; })(), cellDecoderFor, sink)) {
+          const b = writer.take();
+          if (b) out.push(b);
+        }
+        expect(writer.copyColumns()).toEqual([
+          'code', 'kind', 'class_code', 'product_key', 'spec_no', 'pack_no', 'maker_code', 'generic_name',
+        ]);
+        expect(Buffer.concat(out).toString('utf8')).toBe(
+          `${X}\tX\tXA01AB\tXA01ABD075A002\t01\t01\t00483\t地喹氯铵含片\n` +
+            `${Z}\tZ\tZA04CA\tZA04CAE0023\t01\t01\t00166\t儿童清肺口服液\n` +
+            `${Z.slice(0, -1)}7\tZ\tZA04CA\tZA04CAE0023\t01\t01\t00167\t引号,名称\n`,
+        );
+        expect([stats.rowsOk, stats.rowsBad]).toEqual([3, 0]);
+      }
+    },
+  );
 
   it('keeps a GB18030 file on the way of strings', async () => {
     const gb = Buffer.from([0xd6, 0xd0, 0xce, 0xc4]); // 中文 in GB18030, not UTF-8

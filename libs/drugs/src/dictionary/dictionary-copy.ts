@@ -42,29 +42,67 @@ export function emptyReadStats(): ReadStats {
 }
 
 /**
- * What the COPY lines are for: `stage` (the staging table of a merge: line number first, the
- * essential flag may be empty) or drug_code itself (`seen`: its first and last-seen edition
- * columns as COPY text).
+ * What the COPY lines are for: `stage` (the staging table of a merge: the essential flag may be
+ * empty) or drug_code itself (its status and editions are not sent: the bulk load sets them as
+ * the columns' defaults). `narrow` (a CSV: one header for the whole file): the columns the
+ * header lacks are left out of the lines, since every row would send them empty (their
+ * defaults, NULL or false, are the same values); without it every column is sent.
  */
-export type CopyTarget = { stage: true } | { stage: false; seen: string };
+export interface CopyTarget {
+  stage: boolean;
+  narrow?: boolean;
+}
 
 const N = '\\N';
 
-// The code's parts, the insurance class, the essential-list edition and the edition id are
-// letters, digits and dashes (checked by the row's validation): only the free texts may need
-// COPY's escapes.
-function texts(r: DictionaryRow): string {
-  return `${copyText(r.genericName)}\t${copyText(r.dosageForm)}\t${copyText(r.spec)}\t${copyText(r.maker)}\t${copyText(r.tradeName)}\t${copyText(r.approvalNo)}\t${r.insuranceClass ?? N}`;
+/** The columns a line may leave out, in line order: index into `Shape`. */
+const OPTIONAL_COLUMNS = [
+  ['dosage_form'],
+  ['spec'],
+  ['maker'],
+  ['trade_name'],
+  ['approval_no'],
+  ['insurance_class'],
+  ['essential', 'essential_edition'],
+] as const;
+/** Which of OPTIONAL_COLUMNS the lines carry. */
+type Shape = boolean[];
+const FULL: Shape = OPTIONAL_COLUMNS.map(() => true);
+
+/** The columns every line carries: the code, its parts and the name. */
+const KEY_COLUMNS = ['code', 'kind', 'class_code', 'product_key', 'spec_no', 'pack_no', 'maker_code', 'generic_name'];
+
+function shapeOf(c: DictionaryColumns): Shape {
+  return [
+    c.dosageForm !== undefined,
+    c.spec !== undefined,
+    c.maker !== undefined,
+    c.tradeName !== undefined,
+    c.approvalNo !== undefined,
+    c.insuranceClass !== undefined,
+    // rowFlags gives an essential flag only from an essential column.
+    c.essential !== undefined,
+  ];
 }
 
-function stageLine(line: number, r: DictionaryRow): string {
-  const essential = r.essential === null ? N : r.essential ? 't' : 'f';
-  return `${line}\t${r.code}\t${r.kind}\t${r.classCode}\t${r.productKey}\t${r.specNo}\t${r.packNo}\t${r.makerCode}\t${texts(r)}\t${essential}\t${r.essentialEdition ?? N}\n`;
+// The code's parts, the insurance class, the essential-list edition are letters and digits
+// (checked by the row's validation): only the free texts may need COPY's escapes.
+function stringLine(r: DictionaryRow, shape: Shape, stage: boolean): string {
+  let s = `${r.code}\t${r.kind}\t${r.classCode}\t${r.productKey}\t${r.specNo}\t${r.packNo}\t${r.makerCode}\t${copyText(r.genericName)}`;
+  if (shape[0]) s += `\t${copyText(r.dosageForm)}`;
+  if (shape[1]) s += `\t${copyText(r.spec)}`;
+  if (shape[2]) s += `\t${copyText(r.maker)}`;
+  if (shape[3]) s += `\t${copyText(r.tradeName)}`;
+  if (shape[4]) s += `\t${copyText(r.approvalNo)}`;
+  if (shape[5]) s += `\t${r.insuranceClass ?? N}`;
+  if (shape[6]) s += essentialText(r.essential, r.essentialEdition, stage);
+  return `${s}\n`;
 }
 
-function directLine(r: DictionaryRow, seen: string): string {
-  const essential = r.essential ? `t\t${r.essentialEdition}` : `f\t${N}`;
-  return `${r.code}\t${r.kind}\t${r.classCode}\t${r.productKey}\t${r.specNo}\t${r.packNo}\t${r.makerCode}\t${texts(r)}\t${essential}\tACTIVE\t${seen}\n`;
+/** The essential flag and its edition, tab first; drug_code's flag is never empty. */
+function essentialText(essential: boolean | null, edition: string | null, stage: boolean): string {
+  if (stage) return `\t${essential === null ? N : essential ? 't' : 'f'}\t${edition ?? N}`;
+  return essential ? `\tt\t${edition}` : `\tf\t${N}`;
 }
 
 // A national code's layout by position: L a capital letter, D a digit (X_CODE and Z_CODE).
@@ -160,14 +198,26 @@ export class DictionaryCopyWriter implements CsvLineSink {
   private ends = new Int32Array(0);
   private prevKey = '';
   private prevName: Buffer = Buffer.alloc(0);
-  private readonly tail: Buffer;
+  /** The optional columns the lines carry: all, or (narrow) those of the first header. */
+  private shape: Shape = FULL;
+  private shaped = false;
 
   constructor(
     private readonly rules: RowRules,
     readonly stats: ReadStats,
     private readonly target: CopyTarget,
-  ) {
-    this.tail = Buffer.from(target.stage ? '' : `\tACTIVE\t${target.seen}\n`, 'latin1');
+  ) {}
+
+  /**
+   * The columns of the lines, in order. Fixed once a header is found (narrow); before that, and
+   * for a file without a header (no line is written), every column.
+   */
+  copyColumns(): string[] {
+    const columns = [...KEY_COLUMNS];
+    OPTIONAL_COLUMNS.forEach((names, i) => {
+      if (this.shape[i]) columns.push(...names);
+    });
+    return columns;
   }
 
   /** The COPY text built since the last call, or null. */
@@ -198,6 +248,12 @@ export class DictionaryCopyWriter implements CsvLineSink {
       this.columns = mapDictionaryHeaders(cells);
       if (this.columns) {
         stats.headerFound = true;
+        if (this.target.narrow) {
+          // Lines already written have the first header's shape.
+          if (this.shaped) throw new Error('a narrow COPY takes one header (one sheet)');
+          this.shape = shapeOf(this.columns);
+        }
+        this.shaped = true;
         this.byteColumns(this.columns);
       }
       return;
@@ -221,7 +277,7 @@ export class DictionaryCopyWriter implements CsvLineSink {
     if (this.seen.has(r.code)) return;
     this.seen.add(r.code);
     this.addName(r.productKey, r.genericName);
-    const text = this.target.stage ? stageLine(line, r) : directLine(r, this.target.seen);
+    const text = stringLine(r, this.shape, this.target.stage);
     this.ensure(text.length * 3);
     this.at += this.out.write(text, this.at, 'utf8');
   }
@@ -324,12 +380,8 @@ export class DictionaryCopyWriter implements CsvLineSink {
       this.prevName = Buffer.from(buf.subarray(ns, ne));
     }
 
-    this.ensure(stop - pos + 200 + this.tail.length);
-    const { out } = this;
-    if (this.target.stage) {
-      this.ascii(String(line));
-      out[this.at++] = TAB;
-    }
+    this.ensure(stop - pos + 200);
+    const { out, shape } = this;
     // code, kind, class, product key, spec no., pack no., maker number
     this.bytes(buf, cs, ce);
     out[this.at++] = TAB;
@@ -346,19 +398,15 @@ export class DictionaryCopyWriter implements CsvLineSink {
     this.bytes(buf, ce - 5, ce);
     out[this.at++] = TAB;
     this.bytes(buf, ns, ne);
-    for (let k = 0; k < 5; k++) this.optionalText(buf, optional[k]);
-    out[this.at++] = TAB;
-    const insurance = flags?.insuranceClass ?? null;
-    const essential = flags?.essential ?? null;
-    const edition = flags?.essentialEdition ?? null;
-    this.ascii(insurance ?? N);
-    if (this.target.stage) {
-      this.ascii(`\t${essential === null ? N : essential ? 't' : 'f'}\t${edition ?? N}`);
-      out[this.at++] = NL;
-    } else {
-      this.ascii(essential ? `\tt\t${edition}` : `\tf\t${N}`);
-      this.bytes(this.tail, 0, this.tail.length);
+    for (let k = 0; k < 5; k++) if (shape[k]) this.optionalText(buf, optional[k]);
+    if (shape[5]) {
+      out[this.at++] = TAB;
+      this.ascii(flags?.insuranceClass ?? N);
     }
+    if (shape[6]) {
+      this.ascii(essentialText(flags?.essential ?? null, flags?.essentialEdition ?? null, this.target.stage));
+    }
+    out[this.at++] = NL;
     return true;
   }
 }

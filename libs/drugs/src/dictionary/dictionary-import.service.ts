@@ -37,48 +37,24 @@ export interface DictionaryImportPayload {
 
 const TERMINAL = new Set([ImportStatus.DONE, ImportStatus.SKIPPED, ImportStatus.FAILED]);
 
-const STAGE_COLUMNS = [
-  'line',
-  'code',
-  'kind',
-  'class_code',
-  'product_key',
-  'spec_no',
-  'pack_no',
-  'maker_code',
-  'generic_name',
-  'dosage_form',
-  'spec',
-  'maker',
-  'trade_name',
-  'approval_no',
-  'insurance_class',
-  'essential',
-  'essential_edition',
-];
-
-/** drug_code's columns as a first load writes them. */
-const DIRECT_COLUMNS = [
-  'code',
-  'kind',
-  'class_code',
-  'product_key',
-  'spec_no',
-  'pack_no',
-  'maker_code',
-  'generic_name',
-  'dosage_form',
-  'spec',
-  'maker',
-  'trade_name',
-  'approval_no',
-  'insurance_class',
-  'essential',
-  'essential_edition',
-  'status',
-  'first_seen_edition_id',
-  'last_seen_edition_id',
-];
+/**
+ * `source` with its first item already read: whatever reading it decides on the way (here, the
+ * COPY's columns, from the header) is known before the consumer starts. Closing the result
+ * closes the source.
+ */
+async function primed<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  return (async function* () {
+    try {
+      if (first.done) return;
+      yield first.value;
+      for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+    } finally {
+      await it.return?.();
+    }
+  })();
+}
 
 /** The current edition (see `current` on drug_dictionary_edition) as an import found it. */
 interface Current {
@@ -274,25 +250,33 @@ export class DrugDictionaryImporter {
     const current: Current | null = cur ? { id: cur.id, seq: Number(cur.seq) } : null;
     const becomesCurrent = run.fullEdition && (await this.isNewest(em, Number(edition.seq)));
     const stats = emptyReadStats();
-    const writer = new DictionaryCopyWriter(
-      rules,
-      stats,
-      direct
-        ? { stage: false, seen: becomesCurrent ? `${edition.id}\t\\N` : `${edition.id}\t${edition.id}` }
-        : { stage: true },
-    );
-    const reading = this.read(run.sourcePath, run.format, writer);
+    // A CSV has one header: the columns it lacks are left out of the COPY (see CopyTarget).
+    const writer = new DictionaryCopyWriter(rules, stats, {
+      stage: !direct,
+      narrow: run.format === ImportFormat.CSV,
+    });
     if (direct) {
-      await copyIn(em, `COPY drug_code (${DIRECT_COLUMNS.join(', ')}) FROM STDIN`, reading.chunks);
+      // Status and editions are the same on every row: the columns' defaults for this load.
+      await em.query(`SELECT drug_code_bulk_load_defaults($1, $2)`, [
+        edition.id,
+        becomesCurrent ? null : edition.id,
+      ]);
     } else {
       await em.query(`CREATE TEMP TABLE drug_code_stage (
-          line int NOT NULL, code text NOT NULL, kind text NOT NULL, class_code text NOT NULL,
+          code text NOT NULL, kind text NOT NULL, class_code text NOT NULL,
           product_key text NOT NULL, spec_no text NOT NULL, pack_no text NOT NULL, maker_code text NOT NULL,
           generic_name text NOT NULL, dosage_form text, spec text, maker text, trade_name text,
           approval_no text, insurance_class text, essential boolean, essential_edition text
         ) ON COMMIT DROP`);
-      await copyIn(em, `COPY drug_code_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`, reading.chunks);
     }
+    // Read up to the first COPY bytes (past the header) before the COPY names its columns.
+    const reading = this.read(run.sourcePath, run.format, writer);
+    const chunks = await primed(reading.chunks);
+    await copyIn(
+      em,
+      `COPY ${direct ? 'drug_code' : 'drug_code_stage'} (${writer.copyColumns().join(', ')}) FROM STDIN`,
+      chunks,
+    );
     const sha256 = await reading.sha256();
     if (!stats.headerFound) {
       throw new ImportFileError(
