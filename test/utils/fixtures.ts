@@ -1,9 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import * as argon2 from 'argon2';
 import type { DataSource } from 'typeorm';
-import { hashPassword } from '@yg/identity';
 
 export const PASSWORD = 'Demo-pass-2026';
 let passwordHash: Promise<string> | undefined;
+
+/**
+ * The fixtures' users share one argon2id hash at a low cost. Login still verifies it through
+ * the production path, which reads the cost from the hash itself; at the production cost
+ * (64 MiB, 3 passes) every one of the suites' hundreds of logins spent about half a second of
+ * CPU. Users created through the api are hashed at the production cost, and the login-limits
+ * test builds a deliberately slow hash of its own.
+ */
+function fixtureHash(plain: string): Promise<string> {
+  return argon2.hash(plain, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 });
+}
 
 export type InstKey = 'general' | 'subcenter' | 'township' | 'village' | 'partner';
 export type UserKey =
@@ -30,7 +41,7 @@ export async function buildTenant(
   ds: DataSource,
   label = randomBytes(3).toString('hex'),
 ): Promise<TenantFixture> {
-  passwordHash ??= hashPassword(PASSWORD);
+  passwordHash ??= fixtureHash(PASSWORD);
   const hash = await passwordHash;
   const tenantId = await insert(
     ds,
