@@ -8,7 +8,7 @@ import type {
   MeasureValue,
   MonthRange,
 } from '@yg/indicators/measures/measure-source';
-import { monthStarts } from '@yg/indicators/domain/period';
+import { addMonths, monthsAsked, monthStarts } from '@yg/indicators/domain/period';
 import { STATISTICS } from '../domain/statistics';
 
 /** enc.* key → rollup column. */
@@ -107,7 +107,6 @@ export class EncounterMeasureSource implements MeasureSource {
     keys: readonly string[],
     range: MonthRange,
   ): Promise<MeasureValue[]> {
-    const { from, to } = bounds(range);
     // The months asked (maybe a few of the range, e.g. this month, the one before, last year's).
     const starts = monthStarts(range);
     const insts = scope.institutionIds ? [...scope.institutionIds] : null;
@@ -186,14 +185,19 @@ export class EncounterMeasureSource implements MeasureSource {
         out.push({ key: DISPATCHED, month: r.month, institutionId: r.institution_id, value: r.n });
     }
     if (keys.includes(DAYS_REPORTED)) {
+      // One index range per run of consecutive months, OR-ed (a bitmap of each): one span from
+      // the first month to the last would fetch every day in between, and a join to a list of
+      // ranges is planned as a scan of the consortium's every day.
+      const spans = runsOf(monthsAsked(range)).map(bounds);
+      if (!spans.length) return out;
+      const within = spans.map((_, i) => `(day >= $${3 + 2 * i} AND day < $${4 + 2 * i})`).join(' OR ');
       const rows: { month: string; institution_id: string; n: number }[] = await em.query(
         `SELECT to_char(day, 'YYYY-MM') AS month, institution_id, count(*)::int AS n
            FROM encounter_day_rollup
-          WHERE tenant_id = $1 AND day >= $2 AND day < $3 AND encounters > 0
-            AND date_trunc('month', day)::date = ANY($5::date[])
-            AND ($4::uuid[] IS NULL OR institution_id = ANY($4))
+          WHERE tenant_id = $1 AND (${within}) AND encounters > 0
+            AND ($2::uuid[] IS NULL OR institution_id = ANY($2))
           GROUP BY 1, 2 ORDER BY 1, 2`,
-        [scope.tenantId, from, to, insts, starts],
+        [scope.tenantId, insts, ...spans.flatMap((x) => [x.from, x.to])],
       );
       for (const r of rows)
         out.push({ key: DAYS_REPORTED, month: r.month, institutionId: r.institution_id, value: r.n });
@@ -386,4 +390,15 @@ function bounds(range: MonthRange): { from: string; to: string } {
   const [y, m] = range.to.split('-').map(Number);
   const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
   return { from: `${range.from}-01`, to: `${next}-01` };
+}
+
+/** Ascending months as ranges of consecutive ones. */
+function runsOf(months: readonly string[]): MonthRange[] {
+  const out: MonthRange[] = [];
+  for (const m of months) {
+    const last = out[out.length - 1];
+    if (last && addMonths(last.to, 1) === m) last.to = m;
+    else out.push({ from: m, to: m });
+  }
+  return out;
 }
