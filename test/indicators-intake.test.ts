@@ -3,6 +3,7 @@ import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { TestApi } from './utils/api';
 import { addUser } from './pipeline-helpers';
+import { statementsOf } from './utils/statements';
 
 /**
  * The indicators over real intake: visits and out-of-county settlements pushed by member
@@ -165,5 +166,45 @@ describe('indicators computed from reported visit data', () => {
     );
     expect(page.total).toBe(2);
     expect(page.rows.map((r) => r.occurredAt)).toEqual(['2026-09-29', '2026-09-08']);
+  });
+
+  it('reads each measure table once for a month’s report, though it needs months a year apart', async () => {
+    // A visit in August: the month before September, read in the same statement.
+    await push(tok.general, [visit('G8', { occurredOn: '2026-08-20' })]);
+    await september(); // definitions and plans warm, as in service
+    const { sql } = await statementsOf(api.app, september);
+    // The report needs September, August and last year's September and August (growth): runs
+    // a year apart, each table read once for all of them.
+    const reads = (table: string) => sql.filter((q) => new RegExp(`(FROM|JOIN) ${table}\\b`).test(q)).length;
+    for (const table of [
+      'encounter_rollup',
+      'ooc_rollup',
+      'encounter_day_rollup',
+      'intake_statistic',
+      'dispatch_record',
+      'referral_fact_rollup',
+      'consultation_fact_rollup',
+      'continuity_rollup',
+    ])
+      expect({ table, reads: reads(table) }).toEqual({ table, reads: 1 });
+    expect(sql.length).toBeLessThanOrEqual(26);
+  });
+
+  it('answers only the months asked when a range carries a selection', async () => {
+    const source = api.app.get(EncounterMeasureSource);
+    const visits = await source.monthly(
+      db.ds.manager,
+      { tenantId: t.tenantId, institutionIds: null },
+      ['enc.visits', 'enc.days_reported'],
+      { from: '2026-07', to: '2026-09', months: ['2026-07', '2026-09'] },
+    );
+    expect(new Set(visits.map((v) => v.month))).toEqual(new Set(['2026-09']));
+    const all = await source.monthly(
+      db.ds.manager,
+      { tenantId: t.tenantId, institutionIds: null },
+      ['enc.visits', 'enc.days_reported'],
+      { from: '2026-07', to: '2026-09' },
+    );
+    expect(new Set(all.map((v) => v.month))).toEqual(new Set(['2026-08', '2026-09']));
   });
 });

@@ -66,7 +66,8 @@ const SOURCE = `FROM b JOIN consultation c ON c.tenant_id = $1
 export class ConsultationReads {
   /**
    * Every fact asked in one statement, from the monthly rollup the consultation triggers keep
-   * (never the consultations); a query without a kind sums the kinds.
+   * (never the consultations); a query without a kind sums the kinds. `months` ('YYYY-MM',
+   * optional): only these of from..to.
    */
   async factCounts(
     em: EntityManager,
@@ -75,6 +76,7 @@ export class ConsultationReads {
     institutionIds: readonly string[] | null,
     from: string,
     to: string,
+    months?: readonly string[],
   ): Promise<ConsultationFactCount[]> {
     if (!queries.length) return [];
     const rows: { part: number; month: string; institution_id: string; count: number }[] = await em.query(
@@ -83,10 +85,18 @@ export class ConsultationReads {
          JOIN consultation_fact_rollup r
            ON r.tenant_id = $1 AND r.month >= ($2 || '-01')::date AND r.month <= ($3 || '-01')::date
           AND r.fact = q.fact AND (q.kind IS NULL OR r.kind = q.kind)
-        WHERE ($6::uuid[] IS NULL OR r.institution_id = ANY($6))
+        WHERE ($6::uuid[] IS NULL OR r.institution_id = ANY($6)) AND ($7::date[] IS NULL OR r.month = ANY($7))
         GROUP BY 1, 2, 3
        HAVING sum(r.count) <> 0`,
-      [tenantId, from, to, queries.map((q) => q.fact), queries.map((q) => q.kind ?? null), institutionIds],
+      [
+        tenantId,
+        from,
+        to,
+        queries.map((q) => q.fact),
+        queries.map((q) => q.kind ?? null),
+        institutionIds,
+        months?.map((m) => `${m}-01`) ?? null,
+      ],
     );
     return rows.map((r) => ({
       ...queries[Number(r.part) - 1],

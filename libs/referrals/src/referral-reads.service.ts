@@ -88,8 +88,9 @@ export class ReferralReads {
   }
 
   /**
-   * How many referrals show each fact, per month and institution; institutionIds null: all.
-   * Read from the monthly rollup the referral triggers keep, never from the referrals.
+   * How many referrals show each fact, per month and institution; institutionIds null: all;
+   * `months` ('YYYY-MM', optional): only these of from..to. Read from the monthly rollup the
+   * referral triggers keep, never from the referrals.
    */
   async factCounts(
     em: EntityManager,
@@ -98,6 +99,7 @@ export class ReferralReads {
     institutionIds: readonly string[] | null,
     from: string,
     to: string,
+    months?: readonly string[],
   ): Promise<ReferralFactCount[]> {
     if (!facts.length) return [];
     const rows: { fact: ReferralFact; month: string; institution_id: string; count: number }[] =
@@ -105,8 +107,9 @@ export class ReferralReads {
         `SELECT fact, to_char(month, 'YYYY-MM') AS month, institution_id, count
            FROM referral_fact_rollup
           WHERE tenant_id = $1 AND month >= ($2 || '-01')::date AND month <= ($3 || '-01')::date
-            AND fact = ANY($4) AND ($5::uuid[] IS NULL OR institution_id = ANY($5)) AND count <> 0`,
-        [tenantId, from, to, facts, institutionIds],
+            AND fact = ANY($4) AND ($5::uuid[] IS NULL OR institution_id = ANY($5)) AND count <> 0
+            AND ($6::date[] IS NULL OR month = ANY($6))`,
+        [tenantId, from, to, facts, institutionIds, months?.map((m) => `${m}-01`) ?? null],
       );
     return rows.map((r) => ({
       fact: r.fact,

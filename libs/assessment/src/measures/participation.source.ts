@@ -26,10 +26,10 @@ export class AssessmentMeasures implements MeasureSource {
          JOIN assessment_month m ON m.tenant_id = s.tenant_id AND m.month = s.month AND m.edition = s.edition
          JOIN network_institution i ON i.id = s.institution_id
         WHERE s.tenant_id = $1 AND m.state = 'PUBLISHED' AND s.month BETWEEN $2 AND $3
-          AND ($4::uuid[] IS NULL OR s.institution_id = ANY($4))
+          AND ($4::uuid[] IS NULL OR s.institution_id = ANY($4)) AND ($5::text[] IS NULL OR s.month = ANY($5))
         ORDER BY s.month DESC, i.division_code, s.institution_id
         ${page ? `OFFSET ${Math.trunc(page.offset)} LIMIT ${Math.trunc(page.limit)}` : ''}`,
-      [scope.tenantId, range.from, range.to, scope.institutionIds],
+      [scope.tenantId, range.from, range.to, scope.institutionIds, range.months ?? null],
     ) as Promise<{ month: string; institution_id: string; name: string; published_at: Date; total: number }[]>;
   }
 

@@ -99,7 +99,7 @@ export class ContinuityRateService {
    * from `continuity_rollup` (kept by the results' triggers), plus the items missing at
    * submission that a received supply may have covered — few, and judged one by one by
    * rateVerdict because the verdict needs the referral's arrival. Same figures as counting
-   * `items`.
+   * `items`. `months` ('YYYY-MM', optional): only these of from..to.
    */
   async counts(
     em: EntityManager,
@@ -107,13 +107,15 @@ export class ContinuityRateService {
     from: string,
     to: string,
     institutionIds: readonly string[] | null,
+    months?: readonly string[],
   ): Promise<ContinuityRateCount[]> {
     const base: { month: string; institution_id: string; items: number; ok: number }[] = await em.query(
       `SELECT to_char(month, 'YYYY-MM') AS month, institution_id, items, ok_at_submission AS ok
          FROM continuity_rollup
         WHERE tenant_id = $1 AND month >= ($2 || '-01')::date AND month <= ($3 || '-01')::date
-          AND ($4::uuid[] IS NULL OR institution_id = ANY($4)) AND items <> 0`,
-      [tenantId, from, to, institutionIds],
+          AND ($4::uuid[] IS NULL OR institution_id = ANY($4)) AND items <> 0
+          AND ($5::date[] IS NULL OR month = ANY($5))`,
+      [tenantId, from, to, institutionIds, months?.map((m) => `${m}-01`) ?? null],
     );
     const supplied: {
       referral_id: string;
@@ -138,8 +140,9 @@ export class ContinuityRateService {
            ON c.id = r.check_id AND c.trigger = 'SUBMISSION'
           AND c.referral_submitted_at >= b.lo AND c.referral_submitted_at < b.hi
           AND ($4::uuid[] IS NULL OR c.receiving_institution_id = ANY($4))
+          AND ($5::text[] IS NULL OR to_char(c.referral_submitted_at AT TIME ZONE b.tz, 'YYYY-MM') = ANY($5))
         ORDER BY r.check_id, r.plan_item_id, s.received_at, s.id`,
-      [tenantId, from, to, institutionIds],
+      [tenantId, from, to, institutionIds, months ?? null],
     );
     const out = new Map<string, ContinuityRateCount>();
     for (const b of base) {

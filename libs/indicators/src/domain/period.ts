@@ -38,6 +38,16 @@ export function monthsIn(r: MonthRange): string[] {
   return out;
 }
 
+/** The months a source is asked for: the range's selection when it has one, else all of it. */
+export function monthsAsked(r: MonthRange): readonly string[] {
+  return r.months ?? monthsIn(r);
+}
+
+/** The first days ('YYYY-MM-01') of the months asked, for a `date[]` parameter. */
+export function monthStarts(r: MonthRange): string[] {
+  return monthsAsked(r).map((m) => `${m}-01`);
+}
+
 export function shiftRange(r: MonthRange, n: number): MonthRange {
   return { from: addMonths(r.from, n), to: addMonths(r.to, n) };
 }
@@ -86,7 +96,9 @@ export function lastYearRange(p: Period): MonthRange {
 /** A period never reaches past the current month: no month after it has data yet. */
 export function clampRange(r: MonthRange, currentMonth: string): MonthRange | null {
   if (monthIndex(r.from) > monthIndex(currentMonth)) return null;
-  return monthIndex(r.to) > monthIndex(currentMonth) ? { from: r.from, to: currentMonth } : r;
+  if (monthIndex(r.to) <= monthIndex(currentMonth)) return r;
+  const months = r.months?.filter((m) => monthIndex(m) <= monthIndex(currentMonth));
+  return months ? { from: r.from, to: currentMonth, months } : { from: r.from, to: currentMonth };
 }
 
 export function periodLabel(p: Period): string {

@@ -68,10 +68,12 @@ export class IndicatorEngine {
   }
 
   /**
-   * Per source, the months its keys need as runs of consecutive months, each run read with the
-   * keys that need it: one call per run for institution-level measures (limited to the scope's
-   * institutions) and one for consortium-level ones (whole consortium, rows without an
-   * institution kept).
+   * Per source, one call for the months its keys need (`MonthRange.months`: a month's report
+   * needs the period, the one before, last year's and a year before each for growth — a few
+   * months apart, read in one statement rather than one per run of consecutive months): for
+   * institution-level measures limited to the scope's institutions, and one for
+   * consortium-level ones (whole consortium, rows without an institution kept). A key may be
+   * read for a month only another key needs; the table evaluates each range's months alone.
    */
   async table(
     em: EntityManager,
@@ -93,38 +95,61 @@ export class IndicatorEngine {
       const s = this.registry.sourceOf(k);
       if (s) bySource.set(s, [...(bySource.get(s) ?? []), k]);
     }
+    // What sources computed from others will read (whole consortium, their months): read with
+    // each source's own call below, not in a second statement when they ask.
+    const extra = new Map<MeasureSource, string[]>();
+    for (const [source, keys] of bySource) {
+      if (!source.readsOtherSources || !source.dependencies) continue;
+      const months = new Set(keys.flatMap((k) => [...monthsOf.get(k)!]));
+      for (const k of await source.dependencies(em, tenantId)) {
+        const s = this.registry.sourceOf(k);
+        if (!s || s === source) continue;
+        const set = monthsOf.get(k) ?? new Set<number>();
+        for (const m of months) set.add(m);
+        monthsOf.set(k, set);
+        extra.set(s, [...(extra.get(s) ?? []), k]);
+        if (!bySource.has(s)) bySource.set(s, []);
+      }
+    }
     // Sources computed from other sources' measures last: their reads then come from the memo.
     const ordered = [...bySource].sort(
       ([a], [b]) => Number(a.readsOtherSources ?? false) - Number(b.readsOtherSources ?? false),
     );
-    for (const [source, keys] of ordered) {
-      const months = [...new Set(keys.flatMap((k) => [...monthsOf.get(k)!]))].sort((a, b) => a - b);
-      for (const run of runs(months)) {
-        const range: MonthRange = { from: monthOf(run.from), to: monthOf(run.to) };
-        const need = keys.filter((k) => [...monthsOf.get(k)!].some((m) => m >= run.from && m <= run.to));
-        const inst = need.filter((k) => instKeys.has(k));
-        const con = need.filter((k) => consortiumKeys.has(k));
-        if (scopeIds === null) {
-          values.push(
-            ...(await this.registry.monthly(em, source, { tenantId, institutionIds: null }, need, range)),
-          );
-          continue;
+    const rangeFor = (keys: readonly string[]): MonthRange => {
+      const indexes = [...new Set(keys.flatMap((k) => [...monthsOf.get(k)!]))].sort((a, b) => a - b);
+      const months = indexes.map(monthOf);
+      return { from: months[0], to: months[months.length - 1], months };
+    };
+    const whole = { tenantId, institutionIds: null };
+    for (const [source, own] of ordered) {
+      let more = extra.get(source) ?? [];
+      // Keys only a dependent source reads, over fewer months than this source's own keys: read
+      // for those months alone when one of them costs by the month (days reported counts every
+      // institution-day), rather than for the growth months the own keys add.
+      const theirs = more.filter((k) => !own.includes(k));
+      if (own.length && theirs.length) {
+        const narrow = rangeFor(theirs);
+        if (narrow.months!.length < rangeFor([...own, ...theirs]).months!.length) {
+          await this.registry.monthly(em, source, whole, theirs, narrow);
+          more = more.filter((k) => own.includes(k));
         }
-        if (inst.length && scopeIds.length) {
-          values.push(
-            ...(await this.registry.monthly(em, source, { tenantId, institutionIds: scopeIds }, inst, range)),
-          );
-        }
-        if (con.length) {
-          const rows = await this.registry.monthly(
-            em,
-            source,
-            { tenantId, institutionIds: null },
-            con,
-            range,
-          );
-          values.push(...rows.filter((v) => v.institutionId === null));
-        }
+      }
+      const keys = [...new Set([...own, ...more])];
+      const range = rangeFor(keys);
+      if (scopeIds === null) {
+        values.push(...(await this.registry.monthly(em, source, whole, keys, range)));
+        continue;
+      }
+      const inst = own.filter((k) => instKeys.has(k));
+      const con = own.filter((k) => consortiumKeys.has(k));
+      if (inst.length && scopeIds.length) {
+        values.push(
+          ...(await this.registry.monthly(em, source, { tenantId, institutionIds: scopeIds }, inst, range)),
+        );
+      }
+      if (con.length || more.length) {
+        const rows = await this.registry.monthly(em, source, whole, [...new Set([...con, ...more])], range);
+        values.push(...rows.filter((v) => v.institutionId === null && con.includes(v.key)));
       }
     }
     return new MeasureTable(
@@ -135,15 +160,4 @@ export class IndicatorEngine {
       this.registry.availableKeys,
     );
   }
-}
-
-/** Sorted month indexes as runs of consecutive months. */
-function runs(months: readonly number[]): { from: number; to: number }[] {
-  const out: { from: number; to: number }[] = [];
-  for (const m of months) {
-    const last = out[out.length - 1];
-    if (last && m === last.to + 1) last.to = m;
-    else out.push({ from: m, to: m });
-  }
-  return out;
 }

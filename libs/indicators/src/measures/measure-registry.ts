@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { monthsIn } from '../domain/period';
+import { monthsAsked } from '../domain/period';
 import { MEASURE_SOURCES, MeasureScope, MeasureSource, MeasureValue, MonthRange } from './measure-source';
 
 /** One key's values read so far in a transaction, by month (a month read is present, maybe empty). */
@@ -70,7 +70,7 @@ export class MeasureRegistry {
     if (!memo) this.loaded.set(em, (memo = new Map()));
     const ids = scope.institutionIds;
     const scopeKey = `${scope.tenantId}|${ids === null ? '*' : [...ids].sort().join(',')}`;
-    const months = monthsIn(range);
+    const months = monthsAsked(range);
     const missing = keys.filter((k) => {
       const l = memo.get(`${scopeKey}|${k}`);
       return !l || months.some((m) => !l.has(m));
@@ -85,7 +85,10 @@ export class MeasureRegistry {
         memo.set(`${scopeKey}|${k}`, l);
         fresh.set(k, l);
       }
-      for (const v of fetched) fresh.get(v.key)?.get(v.month)?.push(v);
+      // Only the months asked: a source may answer its whole range, and a month outside the
+      // selection may already be held from an earlier read.
+      const asked = new Set(months);
+      for (const v of fetched) if (asked.has(v.month)) fresh.get(v.key)?.get(v.month)?.push(v);
     }
     const out: MeasureValue[] = [];
     for (const k of keys) {

@@ -23,6 +23,13 @@ export interface MeasureScope {
 export interface MonthRange {
   from: string;
   to: string;
+  /**
+   * Only these months of the range (ascending, distinct, from..to included), when given: a
+   * month's report needs the month, the one before and last year's, which one statement per
+   * source reads as well as one per run of months. A source that reads the whole range instead
+   * is still right (the registry keeps the months asked), only slower.
+   */
+  months?: readonly string[];
 }
 
 export interface MeasureValue {
@@ -65,6 +72,12 @@ export interface MeasureSource {
    * engine then reads it after the others, so within a report those reads are already held.
    */
   readonly readsOtherSources?: boolean;
+  /**
+   * With readsOtherSources: the other sources' keys it reads (for the whole consortium, the
+   * months it is asked for). The engine reads them with its own call to each source, so a
+   * report sends one statement per source however many of them need it.
+   */
+  dependencies?(em: EntityManager, tenantId: string): Promise<readonly string[]>;
   /** Monthly values for the keys it owns; missing institution-months are simply absent (zero). */
   monthly(
     em: EntityManager,

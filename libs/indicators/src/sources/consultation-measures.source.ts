@@ -58,6 +58,7 @@ export class ConsultationMeasures implements MeasureSource {
       scope.institutionIds,
       range.from,
       range.to,
+      range.months,
     );
     return counts.map((c) => ({
       key: keyOf(c),

@@ -30,7 +30,14 @@ export class DrugMeasures implements MeasureSource {
     keys: readonly string[],
     range: MonthRange,
   ): Promise<MeasureValue[]> {
-    const counts = await this.rate.counts(em, scope.tenantId, range.from, range.to, scope.institutionIds);
+    const counts = await this.rate.counts(
+      em,
+      scope.tenantId,
+      range.from,
+      range.to,
+      scope.institutionIds,
+      range.months,
+    );
     const out: MeasureValue[] = [];
     for (const c of counts) {
       const at = { month: c.month, institutionId: c.institutionId };

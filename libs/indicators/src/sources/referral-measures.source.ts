@@ -46,6 +46,7 @@ export class ReferralMeasures implements MeasureSource {
       scope.institutionIds,
       range.from,
       range.to,
+      range.months,
     );
     return counts.map((c) => ({
       key: BY_FACT.get(c.fact)!,

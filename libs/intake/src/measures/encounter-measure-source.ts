@@ -8,6 +8,7 @@ import type {
   MeasureValue,
   MonthRange,
 } from '@yg/indicators/measures/measure-source';
+import { addMonths, monthsAsked, monthStarts } from '@yg/indicators/domain/period';
 import { STATISTICS } from '../domain/statistics';
 
 /** enc.* key → rollup column. */
@@ -106,7 +107,8 @@ export class EncounterMeasureSource implements MeasureSource {
     keys: readonly string[],
     range: MonthRange,
   ): Promise<MeasureValue[]> {
-    const { from, to } = bounds(range);
+    // The months asked (maybe a few of the range, e.g. this month, the one before, last year's).
+    const starts = monthStarts(range);
     const insts = scope.institutionIds ? [...scope.institutionIds] : null;
     if (insts && !insts.length) return [];
     const out: MeasureValue[] = [];
@@ -115,9 +117,9 @@ export class EncounterMeasureSource implements MeasureSource {
       const rows: Record<string, string | null>[] = await em.query(
         `SELECT institution_id, to_char(month, 'YYYY-MM') AS month, ${enc.map((k, i) => `${ENC[k]}::float8 AS v${i}`).join(', ')}
            FROM encounter_rollup
-          WHERE tenant_id = $1 AND month >= $2 AND month < $3 AND ($4::uuid[] IS NULL OR institution_id = ANY($4))
+          WHERE tenant_id = $1 AND month = ANY($2::date[]) AND ($3::uuid[] IS NULL OR institution_id = ANY($3))
           ORDER BY month, institution_id`,
-        [scope.tenantId, from, to, insts],
+        [scope.tenantId, starts, insts],
       );
       for (const r of rows) {
         enc.forEach((key, i) => {
@@ -130,8 +132,8 @@ export class EncounterMeasureSource implements MeasureSource {
     if (ooc.length && !insts) {
       const rows: Record<string, string>[] = await em.query(
         `SELECT to_char(month, 'YYYY-MM') AS month, ${ooc.map((k, i) => `${OOC[k]}::float8 AS v${i}`).join(', ')}
-           FROM ooc_rollup WHERE tenant_id = $1 AND month >= $2 AND month < $3 ORDER BY month`,
-        [scope.tenantId, from, to],
+           FROM ooc_rollup WHERE tenant_id = $1 AND month = ANY($2::date[]) ORDER BY month`,
+        [scope.tenantId, starts],
       );
       for (const r of rows) {
         ooc.forEach((key, i) => {
@@ -145,15 +147,14 @@ export class EncounterMeasureSource implements MeasureSource {
       const rows: { key: string; month: string; institution_id: string | null; value: number }[] =
         await em.query(
           `SELECT s.key, to_char(m, 'YYYY-MM') AS month, s.institution_id,
-                (CASE WHEN s.key = ANY($6::text[]) THEN s.value ELSE s.value / 12 END)::float8 AS value
-           FROM generate_series($2::date, $3::date - interval '1 month', interval '1 month') AS m
-           JOIN intake_statistic s ON s.tenant_id = $1 AND s.year = extract(year FROM m)::int AND s.key = ANY($5::text[])
-          WHERE $4::uuid[] IS NULL OR s.institution_id = ANY($4)
+                (CASE WHEN s.key = ANY($5::text[]) THEN s.value ELSE s.value / 12 END)::float8 AS value
+           FROM unnest($2::date[]) AS m
+           JOIN intake_statistic s ON s.tenant_id = $1 AND s.year = extract(year FROM m)::int AND s.key = ANY($4::text[])
+          WHERE $3::uuid[] IS NULL OR s.institution_id = ANY($3)
           ORDER BY m, s.key, s.institution_id`,
           [
             scope.tenantId,
-            from,
-            to,
+            starts,
             insts,
             stats.map((s) => s.key),
             stats.filter((s) => s.level).map((s) => s.key),
@@ -173,24 +174,30 @@ export class EncounterMeasureSource implements MeasureSource {
     if (keys.includes(DISPATCHED)) {
       const rows: { month: string; institution_id: string; n: number }[] = await em.query(
         `SELECT to_char(m, 'YYYY-MM') AS month, d.to_institution_id AS institution_id, count(*)::int AS n
-           FROM generate_series($2::date, $3::date - interval '1 month', interval '1 month') AS m
+           FROM unnest($2::date[]) AS m
            JOIN dispatch_record d ON d.tenant_id = $1 AND d.starts_on < m + interval '1 month'
                                  AND (d.ends_on IS NULL OR d.ends_on >= m)
-          WHERE $4::uuid[] IS NULL OR d.to_institution_id = ANY($4)
+          WHERE $3::uuid[] IS NULL OR d.to_institution_id = ANY($3)
           GROUP BY 1, 2 ORDER BY 1, 2`,
-        [scope.tenantId, from, to, insts],
+        [scope.tenantId, starts, insts],
       );
       for (const r of rows)
         out.push({ key: DISPATCHED, month: r.month, institutionId: r.institution_id, value: r.n });
     }
     if (keys.includes(DAYS_REPORTED)) {
+      // One index range per run of consecutive months, OR-ed (a bitmap of each): one span from
+      // the first month to the last would fetch every day in between, and a join to a list of
+      // ranges is planned as a scan of the consortium's every day.
+      const spans = runsOf(monthsAsked(range)).map(bounds);
+      if (!spans.length) return out;
+      const within = spans.map((_, i) => `(day >= $${3 + 2 * i} AND day < $${4 + 2 * i})`).join(' OR ');
       const rows: { month: string; institution_id: string; n: number }[] = await em.query(
         `SELECT to_char(day, 'YYYY-MM') AS month, institution_id, count(*)::int AS n
            FROM encounter_day_rollup
-          WHERE tenant_id = $1 AND day >= $2 AND day < $3 AND encounters > 0
-            AND ($4::uuid[] IS NULL OR institution_id = ANY($4))
+          WHERE tenant_id = $1 AND (${within}) AND encounters > 0
+            AND ($2::uuid[] IS NULL OR institution_id = ANY($2))
           GROUP BY 1, 2 ORDER BY 1, 2`,
-        [scope.tenantId, from, to, insts],
+        [scope.tenantId, insts, ...spans.flatMap((x) => [x.from, x.to])],
       );
       for (const r of rows)
         out.push({ key: DAYS_REPORTED, month: r.month, institutionId: r.institution_id, value: r.n });
@@ -383,4 +390,15 @@ function bounds(range: MonthRange): { from: string; to: string } {
   const [y, m] = range.to.split('-').map(Number);
   const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
   return { from: `${range.from}-01`, to: `${next}-01` };
+}
+
+/** Ascending months as ranges of consecutive ones. */
+function runsOf(months: readonly string[]): MonthRange[] {
+  const out: MonthRange[] = [];
+  for (const m of months) {
+    const last = out[out.length - 1];
+    if (last && addMonths(last.to, 1) === m) last.to = m;
+    else out.push({ from: m, to: m });
+  }
+  return out;
 }

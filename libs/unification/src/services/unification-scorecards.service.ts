@@ -6,7 +6,7 @@ import { AuthUser, BadInputError, Clock, ForbiddenError, hasRole, Role } from '@
 import { NetworkService, Tier } from '@yg/network';
 import { MeasureRegistry } from '@yg/indicators/measures/measure-registry';
 import type { MeasureSource, MeasureValue, MonthRange } from '@yg/indicators/measures/measure-source';
-import { clampRange, monthsIn, Period, periodLabel, rangeOf } from '@yg/indicators/domain/period';
+import { clampRange, monthsAsked, monthsIn, Period, periodLabel, rangeOf } from '@yg/indicators/domain/period';
 import { currentMonth } from '@yg/indicators/engine/months';
 import { tenantInstitutions } from '@yg/indicators/engine/indicator-engine';
 import { ScopeInput, ScopeKind } from '@yg/indicators/models/indicator.models';
@@ -88,6 +88,16 @@ interface Base {
   ends: Map<string, Date>;
 }
 
+/** The measure keys the data items read (every version's). */
+function dataKeys(all: readonly UnificationItem[]): Set<string> {
+  const keys = new Set<string>();
+  for (const i of all) {
+    if (i.kind !== ItemKind.DATA || !i.data) continue;
+    for (const k of [...i.data.numerator, ...(i.data.denominator ?? [])]) if (k !== PERIOD_DAYS) keys.add(k);
+  }
+  return keys;
+}
+
 /** Days the months count: the month in progress its days before today (today's visits may still come in). */
 function periodDays(months: readonly string[], nowMonth: string, todayIs: string): number {
   return months.reduce((s, m) => s + (m === nowMonth ? Number(todayIs.slice(8, 10)) - 1 : daysInMonth(m)), 0);
@@ -153,8 +163,8 @@ export class UnificationScorecards {
   }
 
   /**
-   * The qualitative indicators for the whole consortium, month by month (months not yet begun
-   * are left out). Judged by outcome alone (qualitativeOutcomes: no per-member card or reason
+   * The qualitative indicators for the whole consortium, month by month: the range's months, or
+   * its selection (`MonthRange.months`) when it has one; months not yet begun are left out. Judged by outcome alone (qualitativeOutcomes: no per-member card or reason
    * text); the consortium, its members, items, evidence and month ends are read once per
    * transaction, so a report that asks for several runs of months reads them once.
    */
@@ -168,7 +178,7 @@ export class UnificationScorecards {
     const out = new Map<string, QualitativeResult[]>();
     if (!clamped) return out;
     const totals = await this.totals(em, tenantId, base.all, clamped, null);
-    const months = monthsIn(clamped);
+    const months = monthsAsked(clamped);
     const ends = await this.monthEnds(em, base, months);
     for (const month of months) {
       const items = versionsAt(base.all, ends.get(month)!);
@@ -177,6 +187,11 @@ export class UnificationScorecards {
       out.set(month, qualitativeOutcomes(items, base.members, lookup, base.evidenceOf, lastDay));
     }
     return out;
+  }
+
+  /** The measures qualitativeByMonth reads through the registry (the data items' terms). */
+  async measureKeys(em: EntityManager, tenantId: string): Promise<string[]> {
+    return [...dataKeys((await this.base(em, tenantId)).all)];
   }
 
   /** What every month judged in one transaction shares, read once (see MeasureRegistry.once). */
@@ -269,12 +284,7 @@ export class UnificationScorecards {
     ids: string[] | null,
   ): Promise<MeasureTotals> {
     const registry = this.registry();
-    const keys = new Set<string>();
-    for (const i of all) {
-      if (i.kind !== ItemKind.DATA || !i.data) continue;
-      for (const k of [...i.data.numerator, ...(i.data.denominator ?? [])])
-        if (k !== PERIOD_DAYS) keys.add(k);
-    }
+    const keys = dataKeys(all);
     const bySource = new Map<MeasureSource, string[]>();
     for (const k of keys) {
       const s = registry.sourceOf(k);

@@ -7,6 +7,7 @@ import type {
   MeasureValue,
   MonthRange,
 } from '@yg/indicators/measures/measure-source';
+import { monthStarts } from '@yg/indicators/domain/period';
 
 const ITEMS = 'drug.catalogue_items';
 const MAPPED = 'drug.catalogue_mapped';
@@ -21,14 +22,14 @@ const MONTH_ENDS = `
   WITH months AS (
     SELECT to_char(m, 'YYYY-MM') AS month,
            ((m + interval '1 month')::timestamp AT TIME ZONE c.time_zone) AS month_end
-      FROM network_consortium c, generate_series($2::date, $3::date, interval '1 month') AS m
+      FROM network_consortium c, unnest($2::date[]) AS m
      WHERE c.id = $1
   )`;
 const ITEMS_AT = `
   FROM months
   JOIN drug_catalogue_entry i ON i.tenant_id = $1 AND i.created_at < months.month_end
    AND (i.active OR i.deactivated_at >= months.month_end)
-   AND ($4::uuid[] IS NULL OR i.institution_id = ANY($4))
+   AND ($3::uuid[] IS NULL OR i.institution_id = ANY($3))
   LEFT JOIN drug_mapping_decision d ON d.catalogue_item_id = i.id
    AND d.status IN ('AUTO_CONFIRMED','CONFIRMED')
    AND COALESCE(d.decided_at, d.updated_at) < months.month_end`;
@@ -50,7 +51,7 @@ export class CatalogueMeasures implements MeasureSource {
        SELECT months.month, i.institution_id, count(*) AS items, count(d.catalogue_item_id) AS mapped
        ${ITEMS_AT}
        GROUP BY months.month, i.institution_id`,
-      [scope.tenantId, `${range.from}-01`, `${range.to}-01`, scope.institutionIds],
+      [scope.tenantId, monthStarts(range), scope.institutionIds],
     );
     const out: MeasureValue[] = [];
     for (const r of rows) {
@@ -76,17 +77,9 @@ export class CatalogueMeasures implements MeasureSource {
          SELECT i.id, i.institution_id, i.local_code || ' ' || i.generic_name AS label, i.created_at,
                 count(*) OVER () AS total
          ${ITEMS_AT}
-         WHERE ($5 = '${ITEMS}' OR d.catalogue_item_id IS NOT NULL)
-         ORDER BY i.created_at DESC, i.id OFFSET $6 LIMIT $7`,
-        [
-          scope.tenantId,
-          `${range.to}-01`,
-          `${range.to}-01`,
-          scope.institutionIds,
-          key,
-          page.offset,
-          page.limit,
-        ],
+         WHERE ($4 = '${ITEMS}' OR d.catalogue_item_id IS NOT NULL)
+         ORDER BY i.created_at DESC, i.id OFFSET $5 LIMIT $6`,
+        [scope.tenantId, [`${range.to}-01`], scope.institutionIds, key, page.offset, page.limit],
       );
     return {
       total: rows.length ? Number(rows[0].total) : 0,

@@ -24,6 +24,10 @@ export class UnificationMeasures implements MeasureSource {
 
   constructor(private readonly scorecards: UnificationScorecards) {}
 
+  dependencies(em: EntityManager, tenantId: string): Promise<readonly string[]> {
+    return this.scorecards.measureKeys(em, tenantId);
+  }
+
   async monthly(
     em: EntityManager,
     scope: MeasureScope,
