@@ -291,6 +291,14 @@ async function count(ds: DataSource, x: Expect, r: Range) {
         if (got === 0) pushesMissing++;
         else pushesDuplicated += got - 1;
       }
+  /** What must hold even across a crash: every inbox row and delivery once, every delivery received. */
+  const durableOk =
+    db.events === r.referralIds.length &&
+    db.events_missing_inbox === 0 &&
+    db.events_extra_inbox === 0 &&
+    db.deliveries_sent === x.deliveries * r.referralIds.length &&
+    db.deliveries === db.deliveries_sent &&
+    hooksMissing === 0;
   return {
     ...db,
     webhooksReceived: seen.hookCount,
@@ -299,23 +307,8 @@ async function count(ds: DataSource, x: Expect, r: Range) {
     pushesReceived: seen.pushCount,
     pushesMissing,
     pushesDuplicated,
-    /** What must hold even across a crash: every inbox row and delivery once, every delivery received. */
-    durableOk:
-      db.events === r.referralIds.length &&
-      db.events_missing_inbox === 0 &&
-      db.events_extra_inbox === 0 &&
-      db.deliveries_sent === x.deliveries * r.referralIds.length &&
-      db.deliveries === db.deliveries_sent &&
-      hooksMissing === 0,
-    ok:
-      db.events === r.referralIds.length &&
-      db.events_missing_inbox === 0 &&
-      db.events_extra_inbox === 0 &&
-      db.deliveries_sent === x.deliveries * r.referralIds.length &&
-      db.deliveries === db.deliveries_sent &&
-      hooksMissing === 0 &&
-      pushesMissing === 0 &&
-      pushesDuplicated === 0,
+    durableOk,
+    ok: durableOk && pushesMissing === 0 && pushesDuplicated === 0,
   };
 }
 

@@ -4,12 +4,13 @@ import { Login, Me, type MeResult } from './api/generated';
 import { closeLive } from './api/live';
 import { EnglishContext, ErrorNote, Label, ROLE_LABELS, T } from './i18n';
 import { Inbox } from './inbox';
+import { routeParts } from './route';
 import { viewsFor } from './views/registry';
 
 type User = MeResult['me'];
 
 function currentRoute(): string {
-  return window.location.hash.replace(/^#\/?/, '').split('/')[0];
+  return routeParts().view;
 }
 
 function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {

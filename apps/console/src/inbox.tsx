@@ -5,22 +5,22 @@ import { onLive } from './api/live';
 import { ErrorNote, formatTime, T } from './i18n';
 import { useQuery } from './use-query';
 
-/** The console view a notification's link belongs to: `/referrals/<id>` opens that referral. */
+/** The console view each kind of notification link belongs to (`/<head>/…`). */
+const VIEW_OF_LINK: Record<string, string> = {
+  referrals: 'referrals',
+  consultations: 'consultations',
+  'supply-requests': 'drugs',
+  drugs: 'drugs',
+  unification: 'unification',
+  assessments: 'assessment',
+  'key-tasks': 'assessment',
+};
+
+/** Where a notification's link opens in the console: `/referrals/<id>` opens that referral. */
 export function routeOf(link: string | null, views: string[]): string | null {
   if (!link) return null;
   const [, head, id] = link.split('/');
-  const view =
-    head === 'referrals'
-      ? 'referrals'
-      : head === 'consultations'
-        ? 'consultations'
-        : head === 'supply-requests' || head === 'drugs'
-          ? 'drugs'
-          : head === 'unification'
-            ? 'unification'
-            : head === 'assessments' || head === 'key-tasks'
-              ? 'assessment'
-              : null;
+  const view = VIEW_OF_LINK[head];
   if (!view || !views.includes(view)) return null;
   return view === 'referrals' && id ? `#/referrals/${id}` : `#/${view}`;
 }

@@ -13,6 +13,7 @@ import {
   type RejectReasonCode,
 } from '../api/generated';
 import { onLive } from '../api/live';
+import { routeParts } from '../route';
 import { Chart } from '../chart';
 import { ErrorNote, formatTime, Label, SEX_LABELS, STATE_LABELS, T, URGENCY_LABELS } from '../i18n';
 import { useQuery } from '../use-query';
@@ -173,8 +174,8 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
 }
 
 function referralInHash(): string | null {
-  const [view, id] = window.location.hash.replace(/^#\/?/, '').split('/');
-  return view === 'referrals' && id ? id : null;
+  const { view, id } = routeParts();
+  return view === 'referrals' ? id : null;
 }
 
 /** The worklist: counts by state, overdue and escalated first-class, updated live. */
