@@ -417,6 +417,36 @@ describe('the console', () => {
     }
   });
 
+  it("referrals: a down-referral's form opened by its address shows its plan, medication continuity and timeline as the api answers", async () => {
+    const C = `itemsTotal available substitute outOfStock notListed unknown`;
+    const { referrals } = await gql('coordinator', `{ referrals(box: ALL, first: 100) { nodes { id medicationContinuity { itemsTotal } } } }`);
+    const withPlan = referrals.nodes.find((n: { medicationContinuity: unknown }) => n.medicationContinuity);
+    expect(withPlan).toBeDefined(); // the demo's down-referral shows every continuity outcome
+    const { referral } = await gql('coordinator', `query($id: ID!) { referral(id: $id) { number medicationPlan { drug } medicationContinuity { ${C} } timeline { id } } }`, { id: withPlan.id });
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'coordinator');
+      await page.goto(`${base}/console/#/referrals/${withPlan.id}`);
+      const detail = page.locator(`[data-testid=referral-detail][data-referral="${withPlan.id}"]`);
+      await detail.waitFor({ timeout: WAIT_MS });
+      const c = referral.medicationContinuity;
+      expect({
+        title: (await detail.locator('#referral-title').innerText()).split(/\s/)[0],
+        plan: await detail.locator('[data-testid=plan] li').count(),
+        continuity: await detail.getByTestId('continuity').getAttribute('data-counts'),
+        timeline: await detail.locator('[data-testid=timeline] li').count(),
+      }).toEqual({
+        title: referral.number,
+        plan: referral.medicationPlan.length,
+        continuity: [c.itemsTotal, c.available, c.substitute, c.outOfStock, c.notListed, c.unknown].join('/'),
+        timeline: referral.timeline.length,
+      });
+      await screenshot(page, 'referral-continuity');
+    } finally {
+      await context.close();
+    }
+  });
+
   it("consultations: the expert's calendar (offered windows, days off, bookings), requests and each session match the api", async () => {
     // This week gets a day off (Monday) and an extra evening window (Sunday) beside the demo's weekly hours, published as the expert would.
     const { me } = await gql('expert', `{ me { practitionerId } }`);

@@ -147,13 +147,13 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
       {r.medicationPlan.length ? (
         <>
           <h2><T zh="用药方案与衔接" en="Medication plan and continuity" /></h2>
-          <ul>
+          <ul data-testid="plan">
             {r.medicationPlan.map((m, i) => (
               <li key={i}>{m.drug} {m.dose} {m.frequency} {m.route} {m.duration}</li>
             ))}
           </ul>
           {c ? (
-            <p data-testid="continuity">
+            <p data-testid="continuity" data-counts={[c.itemsTotal, c.available, c.substitute, c.outOfStock, c.notListed, c.unknown].join('/')}>
               <T zh="可供" en="Available" /> {c.available}/{c.itemsTotal} · <T zh="可替代" en="Substitute" /> {c.substitute} ·{' '}
               <T zh="缺货" en="Out of stock" /> {c.outOfStock} · <T zh="未列入" en="Not listed" /> {c.notListed} ·{' '}
               <T zh="未知" en="Unknown" /> {c.unknown} <span className="en">({formatTime(c.checkedAt)})</span>
