@@ -41,7 +41,7 @@ import { dropDatabase } from '@yg/schema';
 import { IndicatorReports, PeriodKind, ScopeKind, addMonths } from '@yg/indicators';
 import { currentMonth } from '@yg/indicators/engine/months';
 import { STATISTICS } from '@yg/intake';
-import { ROLLUP_SUMS, rollupDeltaSql } from '@yg/intake/intake-merge.repository';
+import { recountDaysReported, ROLLUP_SUMS, rollupDeltaSql } from '@yg/intake/intake-merge.repository';
 import { Tier } from '@yg/network';
 import { TokenService } from '@yg/identity/token.service';
 import { migrate } from '../apps/cli/src/migrate';
@@ -169,6 +169,8 @@ async function encounterMonth(pg: Client, month: string, tag: string): Promise<n
     [first, `${tag}${month}`, RUN_ID],
   );
   await rollupMonth(pg, part);
+  const { rows: tenants } = await pg.query(`SELECT tenant_id FROM bench_tenant`);
+  for (const t of tenants) await recountDaysReported(pg, t.tenant_id, null, [first]);
   return rowCount ?? 0;
 }
 

@@ -572,6 +572,14 @@ describe('db:seed gives the county 24 months of visit data', () => {
       [from],
     );
     expect(days.stored).toEqual(days.counted);
+    const [reported] = await db.ds.query(
+      `SELECT (SELECT jsonb_object_agg(institution_id, days_reported) FROM encounter_rollup
+                WHERE month = $1::date AND days_reported > 0) AS stored,
+              (SELECT jsonb_object_agg(institution_id, n) FROM (SELECT institution_id, count(DISTINCT occurred_on)::int AS n
+                FROM encounter WHERE occurred_on >= $1::date AND occurred_on < ($1::date + interval '1 month') GROUP BY 1) x) AS counted`,
+      [from],
+    );
+    expect(reported.stored).toEqual(reported.counted);
     const [ooc] = await db.ds.query(
       `SELECT (SELECT to_jsonb(x) FROM (SELECT visits, admissions, cost::text, fund_paid::text FROM ooc_rollup WHERE month = $1::date) x) AS stored,
               (SELECT to_jsonb(x) FROM (SELECT count(*) FILTER (WHERE NOT inpatient)::int AS visits,

@@ -207,6 +207,24 @@ export function rollupDeltaSql(groupBy: readonly string[] = []): { byDay: string
 
 const ROLLUP = rollupDeltaSql();
 
+/**
+ * `encounter_rollup.days_reported` of a consortium's months (institutions null: all of them),
+ * from `encounter_day_rollup` (migration 1764000059500): every writer of day rows calls it after
+ * writing them.
+ */
+export async function recountDaysReported(
+  q: { query: (sql: string, params: unknown[]) => Promise<unknown> },
+  tenantId: string,
+  institutionIds: readonly string[] | null,
+  months: readonly string[],
+): Promise<void> {
+  await q.query(`SELECT encounter_rollup_recount_days($1::uuid, $2::uuid[], $3::date[])`, [
+    tenantId,
+    institutionIds,
+    months,
+  ]);
+}
+
 const DELTA_COLUMNS =
   'kind, occurred_on, discharged_on, tcm, insured, resident, chronic_managed, total_cost, fund_paid';
 
@@ -245,7 +263,7 @@ export async function mergeEncounters(
   await em.query(
     `SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`,
   );
-  const [r]: MergeCounts[] = await em.query(
+  const [r]: (MergeCounts & { touched: string[] | null })[] = await em.query(
     `WITH s AS (
        SELECT st.*, k.occurred_on AS old_on, k.content_hash AS old_hash
          FROM ${from.sql}
@@ -313,7 +331,8 @@ export async function mergeEncounters(
      SELECT counts.*,
             (SELECT count(*) FROM keys_new)::int + (SELECT count(*) FROM keys_chg)::int AS keyed,
             (SELECT count(*) FROM roll)::int AS months,
-            (SELECT count(*) FROM days)::int AS days
+            (SELECT count(*) FROM days)::int AS days,
+            (SELECT array_agg(to_char(month, 'YYYY-MM-DD')) FROM by_month) AS touched
        FROM (SELECT count(*) FILTER (WHERE old_on IS NULL)::int AS accepted,
                     count(*) FILTER (WHERE old_on IS NOT NULL AND old_hash <> content_hash)::int AS replaced,
                     count(*) FILTER (WHERE old_hash = content_hash)::int AS unchanged
@@ -321,6 +340,8 @@ export async function mergeEncounters(
     [p.tenantId, p.institutionId, p.sourceSystem, p.runId, p.now, ...from.params],
   );
   await em.query(`RESET enable_hashjoin; RESET enable_mergejoin`);
+  // The day rows just written are visible only to the next statement.
+  if (r.touched?.length) await recountDaysReported(em, p.tenantId, [p.institutionId], r.touched);
   return { accepted: r.accepted, replaced: r.replaced, unchanged: r.unchanged };
 }
 
@@ -376,7 +397,7 @@ export async function mergeOoc(
   lo: number,
   hi: number,
 ): Promise<MergeCounts> {
-  const [r]: MergeCounts[] = await em.query(
+  const [r]: (MergeCounts & { touched: string[] | null })[] = await em.query(
     `WITH s AS (
        SELECT st.*, o.id AS old_id, o.content_hash AS old_hash, o.settled_on AS old_settled_on,
               o.inpatient AS old_inpatient, o.total_cost AS old_total_cost, o.fund_paid AS old_fund_paid

@@ -45,6 +45,7 @@ import { UserDirectory1764000058010 } from '@yg/identity/migrations/176400005801
 import { PatientIndex1764000059400 } from '@yg/patients/migrations/1764000059400-patient-index';
 import { UserContact1764000059410 } from '@yg/identity/migrations/1764000059410-user-contact';
 import { CatalogueReadModel1764000059420 } from '@yg/drugs/migrations/1764000059420-catalogue-read-model';
+import { EncounterDaysReported1764000059500 } from '@yg/intake/migrations/1764000059500-encounter-days-reported';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -96,4 +97,5 @@ export const MIGRATIONS = [
   PatientIndex1764000059400,
   UserContact1764000059410,
   CatalogueReadModel1764000059420,
+  EncounterDaysReported1764000059500,
 ];

@@ -17,3 +17,25 @@ export function inTransaction<T>(
 export async function advisoryXactLock(em: EntityManager, namespace: string, id: string): Promise<void> {
   await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${namespace}:${id}`]);
 }
+
+/**
+ * `fn` in a read-only REPEATABLE READ transaction begun with one statement: TypeORM's
+ * `transaction('REPEATABLE READ')` sends two (START TRANSACTION, then SET TRANSACTION), one
+ * round trip more on every report. The runner is left as TypeORM's own `startTransaction`
+ * leaves it, so a nested `transaction` takes a savepoint and `inTransaction` joins it.
+ */
+export async function readSnapshot<T>(dataSource: DataSource, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+    const result = await fn(runner.manager);
+    await runner.commitTransaction();
+    return result;
+  } catch (e) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw e;
+  } finally {
+    await runner.release();
+  }
+}

@@ -122,18 +122,7 @@ export class IndicatorEngine {
     };
     const whole = { tenantId, institutionIds: null };
     for (const [source, own] of ordered) {
-      let more = extra.get(source) ?? [];
-      // Keys only a dependent source reads, over fewer months than this source's own keys: read
-      // for those months alone when one of them costs by the month (days reported counts every
-      // institution-day), rather than for the growth months the own keys add.
-      const theirs = more.filter((k) => !own.includes(k));
-      if (own.length && theirs.length) {
-        const narrow = rangeFor(theirs);
-        if (narrow.months!.length < rangeFor([...own, ...theirs]).months!.length) {
-          await this.registry.monthly(em, source, whole, theirs, narrow);
-          more = more.filter((k) => own.includes(k));
-        }
-      }
+      const more = extra.get(source) ?? [];
       const keys = [...new Set([...own, ...more])];
       const range = rangeFor(keys);
       if (scopeIds === null) {

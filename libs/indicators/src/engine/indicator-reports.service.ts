@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthUser, BadInputError, Clock, ForbiddenError, hasRole, NotFoundError, Role } from '@yg/core';
+import { AuthUser, BadInputError, Clock, ForbiddenError, hasRole, NotFoundError, readSnapshot, Role } from '@yg/core';
 import { NetworkService, Tier } from '@yg/network';
 import type { IndicatorDefinition } from '../domain/definition';
 import {
@@ -76,7 +76,7 @@ export class IndicatorReports {
   ) {}
 
   report(user: AuthUser, scopeIn: ScopeInput, period: Period): Promise<IndicatorReportModel> {
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+    return readSnapshot(this.dataSource, async (em) => {
       const ctx = await this.context(em, user, scopeIn);
       const ranges = this.ranges(period, ctx.nowMonth);
       const published =
@@ -111,7 +111,7 @@ export class IndicatorReports {
     period: Period,
     trendMonths: number,
   ): Promise<IndicatorDetailModel> {
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+    return readSnapshot(this.dataSource, async (em) => {
       const ctx = await this.context(em, user, scopeIn);
       const ranges = this.ranges(period, ctx.nowMonth);
       const current = (await this.definitions.effective(em, user.tenantId)).find((d) => d.code === code);
@@ -157,7 +157,7 @@ export class IndicatorReports {
         `每页 1–${CONTRIBUTOR_PAGE_MAX} 条 (limit 1–${CONTRIBUTOR_PAGE_MAX}, offset ≥ 0)`,
       );
     }
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+    return readSnapshot(this.dataSource, async (em) => {
       const ctx = await this.context(em, user, scopeIn);
       let def = (await this.definitions.effective(em, user.tenantId)).find((d) => d.code === code);
       if (!def) throw new NotFoundError('IndicatorDefinition', '指标', code);

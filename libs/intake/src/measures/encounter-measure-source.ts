@@ -23,6 +23,8 @@ const ENC: Record<string, string> = {
   'enc.fund_paid': 'fund_paid',
   'enc.fund_paid_insured_resident': 'fund_paid_insured_resident',
   'enc.chronic_admissions': 'chronic_admissions',
+  /** Days of the month with at least one encounter reported (a level: a period averages it). */
+  'enc.days_reported': 'days_reported',
 };
 
 const OOC: Record<string, string> = {
@@ -36,7 +38,6 @@ const STAT_BY_MEASURE = new Map(
   Object.entries(STATISTICS).map(([key, spec]) => [spec.measure, { key, ...spec }]),
 );
 const DISPATCHED = 'stat.dispatched_doctors';
-/** Days of the month with at least one encounter reported (a level: a period averages it). */
 const DAYS_REPORTED = 'enc.days_reported';
 
 /**
@@ -93,7 +94,6 @@ export class EncounterMeasureSource implements MeasureSource {
     ...Object.keys(OOC),
     ...STAT_BY_MEASURE.keys(),
     DISPATCHED,
-    DAYS_REPORTED,
   ];
   readonly levelKeys: readonly string[] = [
     ...[...STAT_BY_MEASURE.values()].filter((s) => s.level).map((s) => s.measure),
@@ -114,10 +114,16 @@ export class EncounterMeasureSource implements MeasureSource {
     const out: MeasureValue[] = [];
     const enc = keys.filter((k) => ENC[k]);
     if (enc.length) {
+      // Consecutive months (a trend) as one index range rather than a descent per month.
+      const asked = monthsAsked(range); // ascending, each once
+      const consecutive = asked.length > 1 && addMonths(asked[0], asked.length - 1) === asked[asked.length - 1];
+      const months = consecutive
+        ? `month BETWEEN ($2::date[])[1] AND ($2::date[])[${starts.length}]`
+        : `month = ANY($2::date[])`;
       const rows: Record<string, string | null>[] = await em.query(
         `SELECT institution_id, to_char(month, 'YYYY-MM') AS month, ${enc.map((k, i) => `${ENC[k]}::float8 AS v${i}`).join(', ')}
            FROM encounter_rollup
-          WHERE tenant_id = $1 AND month = ANY($2::date[]) AND ($3::uuid[] IS NULL OR institution_id = ANY($3))
+          WHERE tenant_id = $1 AND ${months} AND ($3::uuid[] IS NULL OR institution_id = ANY($3))
           ORDER BY month, institution_id`,
         [scope.tenantId, starts, insts],
       );
@@ -183,24 +189,6 @@ export class EncounterMeasureSource implements MeasureSource {
       );
       for (const r of rows)
         out.push({ key: DISPATCHED, month: r.month, institutionId: r.institution_id, value: r.n });
-    }
-    if (keys.includes(DAYS_REPORTED)) {
-      // One index range per run of consecutive months, OR-ed (a bitmap of each): one span from
-      // the first month to the last would fetch every day in between, and a join to a list of
-      // ranges is planned as a scan of the consortium's every day.
-      const spans = runsOf(monthsAsked(range)).map(bounds);
-      if (!spans.length) return out;
-      const within = spans.map((_, i) => `(day >= $${3 + 2 * i} AND day < $${4 + 2 * i})`).join(' OR ');
-      const rows: { month: string; institution_id: string; n: number }[] = await em.query(
-        `SELECT to_char(day, 'YYYY-MM') AS month, institution_id, count(*)::int AS n
-           FROM encounter_day_rollup
-          WHERE tenant_id = $1 AND (${within}) AND encounters > 0
-            AND ($2::uuid[] IS NULL OR institution_id = ANY($2))
-          GROUP BY 1, 2 ORDER BY 1, 2`,
-        [scope.tenantId, insts, ...spans.flatMap((x) => [x.from, x.to])],
-      );
-      for (const r of rows)
-        out.push({ key: DAYS_REPORTED, month: r.month, institutionId: r.institution_id, value: r.n });
     }
     return out;
   }
@@ -390,15 +378,4 @@ function bounds(range: MonthRange): { from: string; to: string } {
   const [y, m] = range.to.split('-').map(Number);
   const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
   return { from: `${range.from}-01`, to: `${next}-01` };
-}
-
-/** Ascending months as ranges of consecutive ones. */
-function runsOf(months: readonly string[]): MonthRange[] {
-  const out: MonthRange[] = [];
-  for (const m of months) {
-    const last = out[out.length - 1];
-    if (last && addMonths(last.to, 1) === m) last.to = m;
-    else out.push({ from: m, to: m });
-  }
-  return out;
 }

@@ -1,6 +1,11 @@
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
-import { ensureEncounterPartitions, ROLLUP_SUMS, rollupDeltaSql } from '@yg/intake/intake-merge.repository';
+import {
+  ensureEncounterPartitions,
+  recountDaysReported,
+  ROLLUP_SUMS,
+  rollupDeltaSql,
+} from '@yg/intake/intake-merge.repository';
 import { CONSORTIUM, INSTITUTIONS, InstitutionKind, SeedInstitution } from '../qianjiang.data';
 import { yearlyForms, dispatchRecords, staffOf } from './visit-profile';
 
@@ -491,7 +496,10 @@ export async function seedVisits(ds: DataSource, opts: VisitSeedOptions = {}): P
         await em.query(`SET LOCAL jit = off`);
         // A full-scale month is a quarter of a million records: longer than the apps' timeout.
         await em.query(`SET LOCAL statement_timeout = 0`);
-        return em.query(MONTH_SQL, args);
+        const res = await em.query(MONTH_SQL, args);
+        // Day rows of this month only (a discharge moves a later month's sums, not its days).
+        await recountDaysReported(em, tenantId, null, [m.toISODate()!]);
+        return res;
       });
       summary.months++;
       summary.encounters += r.encounters;
