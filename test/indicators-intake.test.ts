@@ -54,9 +54,10 @@ describe('indicators computed from reported visit data', () => {
       { s: { kind: 'CONSORTIUM' }, p: { kind: 'MONTH', month: '2026-09' } },
       tok.admin,
     );
-    return Object.fromEntries(
-      r.indicatorReport.results.map((x: { code: string }) => [x.code, x]),
-    ) as Record<string, { value: number | null; numerator: number; denominator: number }>;
+    return Object.fromEntries(r.indicatorReport.results.map((x: { code: string }) => [x.code, x])) as Record<
+      string,
+      { value: number | null; numerator: number; denominator: number }
+    >;
   };
 
   beforeAll(async () => {

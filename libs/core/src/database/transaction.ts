@@ -24,7 +24,10 @@ export async function advisoryXactLock(em: EntityManager, namespace: string, id:
  * round trip more on every report. The runner is left as TypeORM's own `startTransaction`
  * leaves it, so a nested `transaction` takes a savepoint and `inTransaction` joins it.
  */
-export async function readSnapshot<T>(dataSource: DataSource, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+export async function readSnapshot<T>(
+  dataSource: DataSource,
+  fn: (em: EntityManager) => Promise<T>,
+): Promise<T> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthUser, BadInputError, Clock, ForbiddenError, hasRole, NotFoundError, readSnapshot, Role } from '@yg/core';
+import {
+  AuthUser,
+  BadInputError,
+  Clock,
+  ForbiddenError,
+  hasRole,
+  NotFoundError,
+  readSnapshot,
+  Role,
+} from '@yg/core';
 import { NetworkService, Tier } from '@yg/network';
 import type { IndicatorDefinition } from '../domain/definition';
 import {

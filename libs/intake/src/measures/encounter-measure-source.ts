@@ -116,7 +116,8 @@ export class EncounterMeasureSource implements MeasureSource {
     if (enc.length) {
       // Consecutive months (a trend) as one index range rather than a descent per month.
       const asked = monthsAsked(range); // ascending, each once
-      const consecutive = asked.length > 1 && addMonths(asked[0], asked.length - 1) === asked[asked.length - 1];
+      const consecutive =
+        asked.length > 1 && addMonths(asked[0], asked.length - 1) === asked[asked.length - 1];
       const months = consecutive
         ? `month BETWEEN ($2::date[])[1] AND ($2::date[])[${starts.length}]`
         : `month = ANY($2::date[])`;

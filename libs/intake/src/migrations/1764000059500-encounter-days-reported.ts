@@ -42,7 +42,9 @@ export class EncounterDaysReported1764000059500 implements MigrationInterface {
         SELECT count(*)::int FROM u
       $$`);
     await q.query(`REVOKE ALL ON FUNCTION encounter_rollup_recount_days(uuid, uuid[], date[]) FROM PUBLIC`);
-    await q.query(`GRANT EXECUTE ON FUNCTION encounter_rollup_recount_days(uuid, uuid[], date[]) TO ${APP_GROUP_ROLE}`);
+    await q.query(
+      `GRANT EXECUTE ON FUNCTION encounter_rollup_recount_days(uuid, uuid[], date[]) TO ${APP_GROUP_ROLE}`,
+    );
     await q.query(`
       SELECT encounter_rollup_recount_days(tenant_id, NULL, array_agg(month))
         FROM (SELECT DISTINCT tenant_id, month FROM encounter_rollup) r GROUP BY tenant_id`);
