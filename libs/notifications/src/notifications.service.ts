@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthUser, BadInputError, DomainError, paginate } from '@yg/core';
+import { AuthUser, BadInputError, DomainError, paginate, readSnapshot } from '@yg/core';
 import { AuditService } from '@yg/audit';
 import { NotificationEntity } from './entities/notification.entity';
 import { NotificationPreferenceEntity } from './entities/notification-preference.entity';
@@ -32,7 +32,7 @@ export class NotificationsService {
   async inbox(user: AuthUser, args: NotificationsArgs): Promise<NotificationConnectionModel> {
     // One snapshot for the page and the count: read apart, a notification committed between
     // them showed as unread with no row to show.
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+    return readSnapshot(this.dataSource, async (em) => {
       const qb = em
         .getRepository(NotificationEntity)
         .createQueryBuilder('n')

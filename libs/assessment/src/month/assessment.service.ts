@@ -10,6 +10,7 @@ import {
   ForbiddenError,
   hasRole,
   NotFoundError,
+  readSnapshot,
   Role,
 } from '@yg/core';
 import { AuditService } from '@yg/audit';
@@ -72,7 +73,9 @@ interface ScoreRow {
 const num = (v: string | null) => (v === null ? null : Number(v));
 const monthNotFound = (month: string) => new NotFoundError('Assessment', `${month} 月度考核`, month);
 const published = (month: string) =>
-  new ConflictError(`${month} 月度考核已发布,不能再修改;请使用更正 (the month is published; use a correction)`);
+  new ConflictError(
+    `${month} 月度考核已发布,不能再修改;请使用更正 (the month is published; use a correction)`,
+  );
 
 /**
  * The monthly assessment (量化评价月考): open a month (completion computed), raters' recognition,
@@ -95,9 +98,10 @@ export class AssessmentService {
   async open(user: AuthUser, month: string, raterIds: string[]): Promise<AssessmentModel> {
     const raters = [...new Set(raterIds)];
     const em0 = this.dataSource.manager;
-    const [{ time_zone: timeZone }] = await em0.query(`SELECT time_zone FROM network_consortium WHERE id = $1`, [
-      user.tenantId,
-    ]);
+    const [{ time_zone: timeZone }] = await em0.query(
+      `SELECT time_zone FROM network_consortium WHERE id = $1`,
+      [user.tenantId],
+    );
     if (month > currentMonth(timeZone, this.clock.now())) {
       throw new BadInputError(`${month} 尚未开始,不能开启考核 (the month has not begun)`);
     }
@@ -118,7 +122,14 @@ export class AssessmentService {
     const scheme = await this.schemes.current(em0, user.tenantId);
     const units = await this.assessedUnits(em0, user.tenantId, scheme);
     const tasks = await this.ledger.tasksOf(em0, user.tenantId, Number(month.slice(0, 4)));
-    const scores = await this.completion.forUnits(em0, user, month, scheme, tasks, units.map((u) => u.id));
+    const scores = await this.completion.forUnits(
+      em0,
+      user,
+      month,
+      scheme,
+      tasks,
+      units.map((u) => u.id),
+    );
     await this.dataSource.transaction(async (em) => {
       const inserted = await em.query(
         `INSERT INTO assessment_month (tenant_id, month, state, scheme, rater_ids, opened_by)
@@ -139,7 +150,13 @@ export class AssessmentService {
         entityType: 'Assessment',
         entityId: month,
         actor: user,
-        details: { month, schemeVersion: scheme.version, raterIds: raters, units: units.length, tasks: tasks.length },
+        details: {
+          month,
+          schemeVersion: scheme.version,
+          raterIds: raters,
+          units: units.length,
+          tasks: tasks.length,
+        },
       });
     });
     return this.view(user, month);
@@ -151,10 +168,10 @@ export class AssessmentService {
    */
   async recompute(user: AuthUser, month: string, version?: number): Promise<AssessmentModel> {
     const em0 = this.dataSource.manager;
-    const [m]: MonthRow[] = await em0.query(`SELECT * FROM assessment_month WHERE tenant_id = $1 AND month = $2`, [
-      user.tenantId,
-      month,
-    ]);
+    const [m]: MonthRow[] = await em0.query(
+      `SELECT * FROM assessment_month WHERE tenant_id = $1 AND month = $2`,
+      [user.tenantId, month],
+    );
     if (!m) throw monthNotFound(month);
     if (m.state !== AssessmentState.OPEN) throw published(month);
     const units: { institution_id: string }[] = await em0.query(
@@ -198,7 +215,9 @@ export class AssessmentService {
         [user.tenantId, month, user.id, institutionId, score],
       );
       if (!rows.length) {
-        throw new ConflictError('您已为该单位评过分,每人每单位一次 (you have rated this unit; one rating each)');
+        throw new ConflictError(
+          '您已为该单位评过分,每人每单位一次 (you have rated this unit; one rating each)',
+        );
       }
       await this.audit.record(em, {
         action: 'assessment.rate',
@@ -317,7 +336,9 @@ export class AssessmentService {
       input.version,
       async (em, m) => {
         if (m.state !== AssessmentState.PUBLISHED) {
-          throw new ConflictError('未发布的月份直接修改即可,无需更正 (the month is not published; edit it directly)');
+          throw new ConflictError(
+            '未发布的月份直接修改即可,无需更正 (the month is not published; edit it directly)',
+          );
         }
         const s = m.scheme;
         for (const [v, max, label] of [
@@ -330,7 +351,11 @@ export class AssessmentService {
         const rows = await this.scoreRows(em, m, m.edition);
         const target = rows.find((r) => r.institution_id === input.institutionId);
         if (!target) throw new NotFoundError('AssessmentUnit', '考核单位', input.institutionId);
-        const before = { completion: num(target.completion), recognition: num(target.recognition), analysis: num(target.analysis) };
+        const before = {
+          completion: num(target.completion),
+          recognition: num(target.recognition),
+          analysis: num(target.analysis),
+        };
         const next = m.edition + 1;
         const changed = rows.map((r) =>
           r.institution_id !== input.institutionId
@@ -397,16 +422,20 @@ export class AssessmentService {
    * raters an open one, institution admins a published one.
    */
   async view(user: AuthUser, month: string, edition?: number): Promise<AssessmentModel> {
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      const [m]: MonthRow[] = await em.query(`SELECT * FROM assessment_month WHERE tenant_id = $1 AND month = $2`, [
-        user.tenantId,
-        month,
-      ]);
+    return readSnapshot(this.dataSource, async (em) => {
+      const [m]: MonthRow[] = await em.query(
+        `SELECT * FROM assessment_month WHERE tenant_id = $1 AND month = $2`,
+        [user.tenantId, month],
+      );
       if (!m) throw monthNotFound(month);
       const wide = hasRole(user, Role.CONSORTIUM_ADMIN, Role.AUDITOR);
       const rater = m.rater_ids.includes(user.id);
       const instAdmin = hasRole(user, Role.INSTITUTION_ADMIN);
-      if (!wide && !(rater && m.state === AssessmentState.OPEN) && !(instAdmin && m.state === AssessmentState.PUBLISHED)) {
+      if (
+        !wide &&
+        !(rater && m.state === AssessmentState.OPEN) &&
+        !(instAdmin && m.state === AssessmentState.PUBLISHED)
+      ) {
         if (m.state === AssessmentState.OPEN && instAdmin) throw monthNotFound(month);
         throw new ForbiddenError('无权查看本月考核 (you may not read this month’s assessment)');
       }
@@ -417,14 +446,16 @@ export class AssessmentService {
   }
 
   async history(user: AuthUser, institutionId: string): Promise<HistoryModel> {
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+    return readSnapshot(this.dataSource, async (em) => {
       const [inst] = await em.query(`SELECT id FROM network_institution WHERE tenant_id = $1 AND id = $2`, [
         user.tenantId,
         institutionId,
       ]);
       if (!inst) throw new NotFoundError('Institution', '机构', institutionId);
       if (!hasRole(user, Role.CONSORTIUM_ADMIN, Role.AUDITOR) && user.institutionId !== institutionId) {
-        throw new ForbiddenError('只能查看本机构的考核历史 (you may read your own institution’s history only)');
+        throw new ForbiddenError(
+          '只能查看本机构的考核历史 (you may read your own institution’s history only)',
+        );
       }
       const rows: (ScoreRow & { month: string; edition: number; group_size: number })[] = await em.query(
         `SELECT s.*, s.edition, count(*) OVER (PARTITION BY s.month, s.group_code)::int AS group_size
@@ -471,7 +502,12 @@ export class AssessmentService {
     });
   }
 
-  private async lockMonth(em: EntityManager, tenantId: string, month: string, lock: 'FOR UPDATE' | 'FOR SHARE') {
+  private async lockMonth(
+    em: EntityManager,
+    tenantId: string,
+    month: string,
+    lock: 'FOR UPDATE' | 'FOR SHARE',
+  ) {
     const [m]: MonthRow[] = await em.query(
       `SELECT * FROM assessment_month WHERE tenant_id = $1 AND month = $2 ${lock}`,
       [tenantId, month],
@@ -508,10 +544,10 @@ export class AssessmentService {
         });
       }
       const r = await fn(em, m);
-      await em.query(`UPDATE assessment_month SET version = version + 1 WHERE tenant_id = $1 AND month = $2`, [
-        user.tenantId,
-        month,
-      ]);
+      await em.query(
+        `UPDATE assessment_month SET version = version + 1 WHERE tenant_id = $1 AND month = $2`,
+        [user.tenantId, month],
+      );
       await this.audit.record(em, {
         action: r.action,
         entityType: 'Assessment',
@@ -644,7 +680,9 @@ export class AssessmentService {
       raterIds: m.rater_ids,
       missingRatings: m.rater_ids.flatMap((raterId) =>
         rows
-          .filter((r) => !ratings.some((x) => x.rater_id === raterId && x.institution_id === r.institution_id))
+          .filter(
+            (r) => !ratings.some((x) => x.rater_id === raterId && x.institution_id === r.institution_id),
+          )
           .map((r) => ({ raterId, institutionId: r.institution_id })),
       ),
       draw: m.draw_seed

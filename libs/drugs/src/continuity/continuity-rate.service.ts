@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthUser, ForbiddenError, hasRole, Role } from '@yg/core';
+import { AuthUser, ForbiddenError, hasRole, readSnapshot, Role } from '@yg/core';
 import { InstitutionKind, NetworkService } from '@yg/network';
 import { ReferralReads } from '@yg/referrals';
 import { ContinuityOutcome } from '../domain/drug.enums';
@@ -57,7 +57,7 @@ export class ContinuityRateService {
 
   async rate(user: AuthUser, args: ContinuityRateArgs): Promise<ContinuityRateModel> {
     const institutionId = await this.scope(user, args.institutionId);
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+    return readSnapshot(this.dataSource, async (em) => {
       const items = await this.items(
         em,
         user.tenantId,

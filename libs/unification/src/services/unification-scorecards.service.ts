@@ -2,11 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthUser, BadInputError, Clock, ForbiddenError, hasRole, Role } from '@yg/core';
+import { AuthUser, BadInputError, Clock, ForbiddenError, hasRole, readSnapshot, Role } from '@yg/core';
 import { NetworkService, Tier } from '@yg/network';
 import { MeasureRegistry } from '@yg/indicators/measures/measure-registry';
 import type { MeasureSource, MeasureValue, MonthRange } from '@yg/indicators/measures/measure-source';
-import { clampRange, monthsAsked, monthsIn, Period, periodLabel, rangeOf } from '@yg/indicators/domain/period';
+import {
+  clampRange,
+  monthsAsked,
+  monthsIn,
+  Period,
+  periodLabel,
+  rangeOf,
+} from '@yg/indicators/domain/period';
 import { currentMonth } from '@yg/indicators/engine/months';
 import { tenantInstitutions } from '@yg/indicators/engine/indicator-engine';
 import { ScopeInput, ScopeKind } from '@yg/indicators/models/indicator.models';
@@ -134,7 +141,7 @@ export class UnificationScorecards {
   }
 
   report(user: AuthUser, scope: ScopeInput, period: Period): Promise<ScorecardReport> {
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+    return readSnapshot(this.dataSource, async (em) => {
       const consortium = await this.network.consortium(user.tenantId, em);
       const nowMonth = currentMonth(consortium.timeZone, this.clock.now());
       const range = clampRange(rangeOf(period), nowMonth);
