@@ -13,6 +13,7 @@ import { createApiApp } from '../apps/api/src/bootstrap';
 import { createTestDb, TestDb } from './utils/test-db';
 import { eventually, startWorker } from './utils/worker';
 import { upReferralInput } from './utils/referrals';
+import { fixtureHash } from './utils/fixtures';
 import { currentMonth, figure, lastMonth } from '../apps/console/src/months';
 
 /**
@@ -152,7 +153,7 @@ beforeAll(async () => {
     { cwd: ROOT, stdio: 'pipe' },
   );
   db = await createTestDb({ CONSOLE_DIR: consoleBuild });
-  await seedQianjiang(db.ds, db.config);
+  await seedQianjiang(db.ds, db.config, { passwordHash: await fixtureHash(DEMO_PASSWORD) });
   await seedActivity(db.config);
   await seedAssessment(db.config);
   worker = await startWorker(db.config);

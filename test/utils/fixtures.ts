@@ -12,7 +12,7 @@ let passwordHash: Promise<string> | undefined;
  * CPU. Users created through the api are hashed at the production cost, and the login-limits
  * test builds a deliberately slow hash of its own.
  */
-function fixtureHash(plain: string): Promise<string> {
+export function fixtureHash(plain: string): Promise<string> {
   return argon2.hash(plain, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 });
 }
 

@@ -53,9 +53,15 @@ function treeOrder(list: SeedInstitution[]): SeedInstitution[] {
  * Builds the 黔江区医共体 demo consortium. Idempotent: every row is keyed by its natural key
  * (names, codes, licence numbers, user names, ID-number hashes).
  */
-export async function seedQianjiang(ds: DataSource, config: AppConfig): Promise<SeedSummary> {
+export async function seedQianjiang(
+  ds: DataSource,
+  config: AppConfig,
+  // A browser suite signs in dozens of times: it passes a cheap hash of DEMO_PASSWORD (login
+  // reads the cost from the hash), where the demo itself hashes at the production cost.
+  opts: { passwordHash?: string } = {},
+): Promise<SeedSummary> {
   const cipher = new FieldCipher(config.patientKeys);
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = opts.passwordHash ?? (await hashPassword(DEMO_PASSWORD));
   return ds.transaction(async (em) => {
     const tenantId = await upsertId(
       em,
