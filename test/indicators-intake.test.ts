@@ -196,6 +196,20 @@ describe('indicators computed from reported visit data', () => {
     expect(sql.length).toBeLessThanOrEqual(24);
   });
 
+  it('reads a consortium’s monthly sums from the rollup’s key alone: every column is covered', async () => {
+    // A column added to encounter_rollup without joining the key's INCLUDE list would cost a
+    // heap page per institution-month again (rows of one consortium are scattered in the heap).
+    const plan: { 'QUERY PLAN': string }[] = await db.ds.transaction(async (em) => {
+      await em.query(`SET LOCAL enable_seqscan = off`);
+      await em.query(`SET LOCAL enable_bitmapscan = off`);
+      return em.query(
+        `EXPLAIN SELECT * FROM encounter_rollup WHERE tenant_id = $1 AND month = ANY($2::date[])`,
+        [t.tenantId, ['2026-08-01', '2026-09-01']],
+      );
+    });
+    expect(plan[0]['QUERY PLAN']).toMatch(/^Index Only Scan using encounter_rollup_pkey/);
+  });
+
   it('answers only the months asked when a range carries a selection', async () => {
     const source = api.app.get(EncounterMeasureSource);
     const visits = await source.monthly(

@@ -46,6 +46,7 @@ import { PatientIndex1764000059400 } from '@yg/patients/migrations/1764000059400
 import { UserContact1764000059410 } from '@yg/identity/migrations/1764000059410-user-contact';
 import { CatalogueReadModel1764000059420 } from '@yg/drugs/migrations/1764000059420-catalogue-read-model';
 import { EncounterDaysReported1764000059500 } from '@yg/intake/migrations/1764000059500-encounter-days-reported';
+import { EncounterRollupCovering1764000059510 } from '@yg/intake/migrations/1764000059510-encounter-rollup-covering';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -98,4 +99,5 @@ export const MIGRATIONS = [
   UserContact1764000059410,
   CatalogueReadModel1764000059420,
   EncounterDaysReported1764000059500,
+  EncounterRollupCovering1764000059510,
 ];

@@ -8,7 +8,7 @@ import type {
   MeasureValue,
   MonthRange,
 } from '@yg/indicators/measures/measure-source';
-import { addMonths, monthsAsked, monthStarts } from '@yg/indicators/domain/period';
+import { monthStarts } from '@yg/indicators/domain/period';
 import { STATISTICS } from '../domain/statistics';
 
 /** enc.* key → rollup column. */
@@ -114,17 +114,10 @@ export class EncounterMeasureSource implements MeasureSource {
     const out: MeasureValue[] = [];
     const enc = keys.filter((k) => ENC[k]);
     if (enc.length) {
-      // Consecutive months (a trend) as one index range rather than a descent per month.
-      const asked = monthsAsked(range); // ascending, each once
-      const consecutive =
-        asked.length > 1 && addMonths(asked[0], asked.length - 1) === asked[asked.length - 1];
-      const months = consecutive
-        ? `month BETWEEN ($2::date[])[1] AND ($2::date[])[${starts.length}]`
-        : `month = ANY($2::date[])`;
       const rows: Record<string, string | null>[] = await em.query(
         `SELECT institution_id, to_char(month, 'YYYY-MM') AS month, ${enc.map((k, i) => `${ENC[k]}::float8 AS v${i}`).join(', ')}
            FROM encounter_rollup
-          WHERE tenant_id = $1 AND ${months} AND ($3::uuid[] IS NULL OR institution_id = ANY($3))
+          WHERE tenant_id = $1 AND month = ANY($2::date[]) AND ($3::uuid[] IS NULL OR institution_id = ANY($3))
           ORDER BY month, institution_id`,
         [scope.tenantId, starts, insts],
       );

@@ -45,6 +45,8 @@ export class EncounterDaysReported1764000059500 implements MigrationInterface {
     await q.query(
       `GRANT EXECUTE ON FUNCTION encounter_rollup_recount_days(uuid, uuid[], date[]) TO ${APP_GROUP_ROLE}`,
     );
+    // Every institution-month already loaded: minutes at province scale (260,000 rollup rows).
+    await q.query(`SET LOCAL statement_timeout = 0`);
     await q.query(`
       SELECT encounter_rollup_recount_days(tenant_id, NULL, array_agg(month))
         FROM (SELECT DISTINCT tenant_id, month FROM encounter_rollup) r GROUP BY tenant_id`);
