@@ -40,7 +40,9 @@ export class RequestContextHook {
     @InjectLogger() logger: Logger,
     private readonly metrics: ApiMetrics,
   ) {
-    this.log = logger.child({ context: 'http' });
+    // Access lines hold the method, path, status, timing and ids, nothing the root logger's
+    // redaction paths could match: their logger skips that pass over every line.
+    this.log = logger.child({ context: 'http' }, { redact: [] });
   }
 
   /** Adds both hooks to the root instance, so that every route (Nest's, Apollo's, plugins') has them. */
@@ -96,31 +98,40 @@ export class RequestContextHook {
       req.authError = session.reason;
     }
     req.requestContext = ctx;
-    this.metrics.observeHttp(req, reply);
-    if (!QUIET.test(req.url ?? '')) this.logWhenDone(req, reply, ctx);
+    this.whenDone(req, reply, ctx);
     done();
   }
 
   /**
-   * One access line per request when its response ends: the same line pino-http wrote, without
-   * the child logger and serialisers it built for every request (a third of the api's CPU for
-   * an empty query). The path only: a query string can carry anything (a mutation sent as GET
-   * with an ID number in it, a dashboard token), and the access log is read far more widely
-   * than the data.
+   * When the response ends: its latency to the metrics (answered responses only) and one access
+   * line (but for probes and scrapes): the same line pino-http wrote, without the child logger
+   * and serialisers it built for every request (a third of the api's CPU for an empty query).
+   * One pair of listeners for both: each listener on a response is work on every request. The
+   * path only: a query string can carry anything (a mutation sent as GET with an ID number in
+   * it, a dashboard token), and the access log is read far more widely than the data.
    */
-  private logWhenDone(req: FastifyRequest, reply: FastifyReply, ctx: RequestContext): void {
+  private whenDone(req: FastifyRequest, reply: FastifyReply, ctx: RequestContext): void {
     const start = Date.now();
+    const t0 = performance.now();
     const res = reply.raw;
-    const line = { req: { method: req.method, url: pathOf(req.url) } };
-    const done = () => {
-      res.removeListener('finish', done);
-      res.removeListener('close', done);
-      const fields = { ...line, res: { statusCode: res.statusCode }, responseTime: Date.now() - start };
+    const url = req.url ?? '';
+    const quiet = QUIET.test(url);
+    const end = (answered: boolean) => {
+      res.removeListener('finish', onFinish);
+      res.removeListener('close', onClose);
+      const statusCode = res.statusCode;
+      if (answered) this.metrics.observeHttp(req, statusCode, (performance.now() - t0) / 1000);
+      if (quiet) return;
+      const fields = {
+        req: { method: req.method, url: pathOf(url) },
+        res: { statusCode },
+        responseTime: Date.now() - start,
+      };
       // In the request's context (its id on the line) even when the answer came before the handler.
       requestContext.run(ctx, () => {
-        if (res.statusCode >= 500) {
+        if (statusCode >= 500) {
           this.log.error(
-            { ...fields, err: new Error(`failed with status code ${res.statusCode}`) },
+            { ...fields, err: new Error(`failed with status code ${statusCode}`) },
             'request errored',
           );
         } else {
@@ -128,7 +139,9 @@ export class RequestContextHook {
         }
       });
     };
-    res.on('finish', done);
-    res.on('close', done);
+    const onFinish = () => end(true);
+    const onClose = () => end(false);
+    res.on('finish', onFinish);
+    res.on('close', onClose);
   }
 }

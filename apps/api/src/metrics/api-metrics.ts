@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Server } from 'socket.io';
 import { BoundedLabel, METRICS_REGISTRY, MetricsRegistry } from '@yg/core';
@@ -62,16 +62,15 @@ export class ApiMetrics {
     this.socketServer = server;
   }
 
-  /** Times one HTTP request from here to the end of its response. */
-  observeHttp(req: FastifyRequest, reply: FastifyReply) {
-    const end = this.httpDuration.startTimer();
-    const res = reply.raw;
-    res.once('finish', () =>
-      end({
+  /** Counts one answered HTTP request and how long it took (the request hook times it). */
+  observeHttp(req: FastifyRequest, statusCode: number, seconds: number) {
+    this.httpDuration.observe(
+      {
         method: METHODS.has(req.method) ? req.method : 'OTHER',
         route: routeOf(req),
-        status: String(res.statusCode),
-      }),
+        status: String(statusCode),
+      },
+      seconds,
     );
   }
 }

@@ -36,7 +36,7 @@ function codeOf(err: GraphQLError): string {
 export function graphqlMetricsPlugin(metrics: ApiMetrics): ApolloServerPlugin {
   return {
     async requestDidStart() {
-      const end = metrics.operationDuration.startTimer();
+      const start = performance.now();
       let operation = 'invalid';
       let type = 'unknown';
       return {
@@ -48,7 +48,7 @@ export function graphqlMetricsPlugin(metrics: ApiMetrics): ApolloServerPlugin {
           for (const err of ctx.errors) metrics.graphqlErrors.inc({ operation, type, code: codeOf(err) });
         },
         async willSendResponse() {
-          end({ operation, type });
+          metrics.operationDuration.observe({ operation, type }, (performance.now() - start) / 1000);
         },
       };
     },

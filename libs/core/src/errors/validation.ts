@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { BadInputError } from './domain-errors';
+import { cacheValidationRules } from './validation-rules';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; problems: string[] }[] {
   return errors.flatMap((e) => {
@@ -26,6 +27,7 @@ class InputValidationPipe extends ValidationPipe {
 
 /** class-validator failures become BAD_USER_INPUT naming each field. */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationRules();
   return new InputValidationPipe({
     transform: true,
     whitelist: true,
