@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
@@ -21,6 +22,30 @@ export async function statementsOf<T>(
       .filter((_, i) => (spy.mock.contexts[i] as PostgresQueryRunner).dataSource === appDs)
       .map((c) => String(c[0]))
       .filter((q) => !SESSION_RECHECK.test(q));
+    return { result, sql };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+const within = new AsyncLocalStorage<string[]>();
+
+/**
+ * The statements `fn` itself sent, by any DataSource of this process: those of other work running
+ * meanwhile (a worker's relay, its other jobs) are in other async contexts and left out.
+ */
+export async function statementsWithin<T>(fn: () => Promise<T>): Promise<{ result: T; sql: string[] }> {
+  const sql: string[] = [];
+  const original = PostgresQueryRunner.prototype.query;
+  const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (
+    this: PostgresQueryRunner,
+    ...args: Parameters<typeof original>
+  ) {
+    within.getStore()?.push(String(args[0]));
+    return original.apply(this, args);
+  });
+  try {
+    const result = await within.run(sql, fn);
     return { result, sql };
   } finally {
     spy.mockRestore();

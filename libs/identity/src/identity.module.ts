@@ -10,7 +10,6 @@ import { UsersService } from './users.service';
 import { UserAdminService } from './user-admin.service';
 import { IdentityResolver } from './identity.resolver';
 import { AuthGuard } from './auth.guard';
-import { AudienceService } from './audience.service';
 import { SessionBus } from './session/session-bus';
 import { SessionRegistry } from './session/session-registry';
 import { LoginRateLimiter } from './login/login-rate-limiter';
@@ -26,7 +25,6 @@ import { OperatorsService } from './operators/operators.service';
     UserAdminService,
     IdentityResolver,
     AuthGuard,
-    AudienceService,
     SessionBus,
     SessionRegistry,
     LoginRateLimiter,
@@ -38,7 +36,6 @@ import { OperatorsService } from './operators/operators.service';
     UsersService,
     AuthService,
     AuthGuard,
-    AudienceService,
     SessionRegistry,
     OperatorsService,
   ],

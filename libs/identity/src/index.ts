@@ -10,7 +10,6 @@ export * from './models/identity.models';
 export * from './migrations/1764000002000-identity';
 export * from './migrations/1764000009000-revocable-sessions';
 export * from './migrations/1764000009100-platform-operators';
-export * from './audience.service';
 export * from './session/session-bus';
 export * from './session/session-registry';
 export * from './login/login-rate-limiter';

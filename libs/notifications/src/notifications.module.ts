@@ -1,7 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@yg/audit';
-import { IdentityModule } from '@yg/identity';
 import { RealtimeEmitterModule } from '@yg/realtime';
 import { NotificationEntity } from './entities/notification.entity';
 import { NotificationPreferenceEntity } from './entities/notification-preference.entity';
@@ -9,6 +8,7 @@ import { NotificationDeliveryEntity } from './entities/notification-delivery.ent
 import { NotificationsService } from './notifications.service';
 import { NotificationsResolver } from './notifications.resolver';
 import { NotificationFanout } from './jobs/notification-fanout.handler';
+import { NotificationFanoutRepository } from './jobs/notification-fanout.repository';
 import { DeliveryProcessor } from './jobs/delivery.processor';
 import { SMS_GATEWAY, SmsGateway } from './channels/channel';
 import { LoggingSmsGateway, SmsChannel } from './channels/sms.channel';
@@ -30,8 +30,15 @@ export class NotificationsModule {}
 
 /** Worker side: fan-out of events into inboxes, pushes and outside deliveries. */
 @Module({
-  imports: [entities, IdentityModule, RealtimeEmitterModule],
-  providers: [NotificationFanout, DeliveryProcessor, SmsChannel, WebhookChannel, WebhookDestinations],
+  imports: [entities, RealtimeEmitterModule],
+  providers: [
+    NotificationFanout,
+    NotificationFanoutRepository,
+    DeliveryProcessor,
+    SmsChannel,
+    WebhookChannel,
+    WebhookDestinations,
+  ],
 })
 export class NotificationsWorkerModule {}
 

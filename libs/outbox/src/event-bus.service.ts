@@ -46,17 +46,17 @@ export class EventBus {
   }
 
   /**
-   * Runs `fn` in a transaction at most once per (message, handler). Returns false when the
-   * work was already done.
+   * Runs `fn` in a transaction at most once per (message, handler), claimed by `claim_event`
+   * (a handler that folds its work into one SQL function calls that claim there). Returns false
+   * when the work was already done.
    */
   async once(messageId: string, handler: string, fn: (em: EntityManager) => Promise<void>): Promise<boolean> {
     return this.dataSource.transaction(async (em) => {
-      const claimed: unknown[] = await em.query(
-        `INSERT INTO processed_event (message_id, handler) VALUES ($1, $2)
-         ON CONFLICT DO NOTHING RETURNING 1`,
-        [messageId, handler],
-      );
-      if (!claimed.length) return false;
+      const [{ claimed }]: { claimed: boolean }[] = await em.query(`SELECT claim_event($1, $2) AS claimed`, [
+        messageId,
+        handler,
+      ]);
+      if (!claimed) return false;
       await fn(em);
       return true;
     });

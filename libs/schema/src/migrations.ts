@@ -47,6 +47,9 @@ import { UserContact1764000059410 } from '@yg/identity/migrations/1764000059410-
 import { CatalogueReadModel1764000059420 } from '@yg/drugs/migrations/1764000059420-catalogue-read-model';
 import { EncounterDaysReported1764000059500 } from '@yg/intake/migrations/1764000059500-encounter-days-reported';
 import { EncounterRollupCovering1764000059510 } from '@yg/intake/migrations/1764000059510-encounter-rollup-covering';
+import { AudienceMembers1764000059700 } from '@yg/identity/migrations/1764000059700-audience-members';
+import { ClaimEvent1764000059710 } from '@yg/outbox/migrations/1764000059710-claim-event';
+import { NotifyEvent1764000059720 } from '@yg/notifications/migrations/1764000059720-notify-event';
 
 /**
  * Every migration, oldest first. Each capability keeps its own migrations; this list is
@@ -100,4 +103,7 @@ export const MIGRATIONS = [
   CatalogueReadModel1764000059420,
   EncounterDaysReported1764000059500,
   EncounterRollupCovering1764000059510,
+  AudienceMembers1764000059700,
+  ClaimEvent1764000059710,
+  NotifyEvent1764000059720,
 ];
