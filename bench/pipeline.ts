@@ -24,6 +24,10 @@
  * (c) Every run is counted per event: inbox rows, deliveries, webhook receipts, pushes per client;
  *     then once more with the worker SIGKILLed at ~30 % and restarted (BENCH_KILL=0 skips it).
  * (d) api and worker RSS sampled every 250 ms; worker CPU time per event.
+ * (e) SQL statements (round trips) the worker sent per event, by kind (bench/count-queries.cjs).
+ * BENCH_WORKER_MAIN runs another build of the worker (e.g. main's, built in a second worktree)
+ * against the same set-up: each throughput run then measures both, one after the other (the order
+ * alternating from run to run), against the same run's no-op floor.
  * BENCH_REDIS_PORT starts a private redis-server on that port for the whole run, so its command
  * statistics (Redis calls per event) count this run alone. BENCH_CPU_PROF=<dir> writes a V8 CPU
  * profile of the worker over the throughput runs.
@@ -68,6 +72,12 @@ const KILL = process.env.BENCH_KILL !== '0';
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'throughput,rate,kill').split(',').map((x) => x.trim()));
 const PRIVATE_REDIS = process.env.BENCH_REDIS_PORT ? Number(process.env.BENCH_REDIS_PORT) : undefined;
 const DONE_TIMEOUT_MS = Number(process.env.BENCH_DONE_TIMEOUT_MS ?? 900_000);
+/** The worker builds measured: this tree's, and another's when BENCH_WORKER_MAIN names one. */
+const BUILDS: { name: 'this' | 'other'; main: string }[] = [
+  { name: 'this', main: WORKER_MAIN },
+  ...(process.env.BENCH_WORKER_MAIN ? [{ name: 'other' as const, main: process.env.BENCH_WORKER_MAIN }] : []),
+];
+const QUERY_COUNT_FILE = resolve(ROOT, `bench/results/pipeline-queries-${process.pid}.json`);
 
 const env: NodeJS.ProcessEnv = {
   ...benchEnv(DB_NAME, QUEUE_PREFIX),
@@ -161,12 +171,14 @@ async function connect(name: string, token: string, userId: string, institutionI
 }
 
 /** The built worker as `npm run start:worker` runs it; ready once its log says so. */
-async function startWorker(tag: string): Promise<ChildProcess> {
+async function startWorker(tag: string, main = WORKER_MAIN): Promise<ChildProcess> {
   const log = resolve(ROOT, `bench/results/pipeline-worker-${tag}.log`);
   const args = [
     `--max-old-space-size=${process.env.WORKER_HEAP_MB ?? 160}`,
     ...(process.env.BENCH_CPU_PROF ? ['-r', resolve(ROOT, 'bench/cpu-profile.cjs')] : []),
-    WORKER_MAIN,
+    '-r',
+    resolve(ROOT, 'bench/count-queries.cjs'),
+    main,
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -175,6 +187,7 @@ async function startWorker(tag: string): Promise<ChildProcess> {
       WORKER_METRICS_PORT: '0',
       AUDIT_CHECKPOINT_DIR: resolve(ROOT, 'bench/results/checkpoints'),
       BENCH_CPU_PROF: process.env.BENCH_CPU_PROF ?? '',
+      BENCH_QUERY_COUNT_FILE: QUERY_COUNT_FILE,
     },
     stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')],
   });
@@ -334,6 +347,31 @@ function perEvent(a: Record<string, number> | null, b: Record<string, number> | 
   return { total: (total(b) - total(a)) / n, byCommand: Object.fromEntries(by) };
 }
 
+interface QueryCounts {
+  total: number;
+  byKind: Record<string, number>;
+}
+
+/** The worker's statement counts so far (bench/count-queries.cjs writes them every 200 ms). */
+async function queryCounts(): Promise<QueryCounts> {
+  await sleep(300);
+  try {
+    return JSON.parse(readFileSync(QUERY_COUNT_FILE, 'utf8')) as QueryCounts;
+  } catch {
+    return { total: 0, byKind: {} };
+  }
+}
+
+/** Statements per event between two snapshots, in all and by kind (the top ten). */
+function queriesPerEvent(a: QueryCounts, b: QueryCounts, n: number) {
+  const by = Object.entries(b.byKind)
+    .map(([k, v]) => [k, (v - (a.byKind[k] ?? 0)) / n] as const)
+    .filter(([, v]) => v > 0)
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 10);
+  return { total: (b.total - a.total) / n, byKind: Object.fromEntries(by) };
+}
+
 async function pgCounters(ds: DataSource) {
   const [row] = await ds.query(
     `SELECT xact_commit::bigint AS commits, tup_inserted::bigint AS inserted, tup_updated::bigint AS updated,
@@ -490,8 +528,17 @@ async function main() {
     );
 
     phase = 'worker start';
+    let build = BUILDS[0];
     worker = await startWorker('main');
     children.push(worker);
+    /** Runs the given build's worker, restarting only if another build is running. */
+    const useBuild = async (b: (typeof BUILDS)[number]) => {
+      if (b === build) return;
+      await stopChild(worker!);
+      build = b;
+      worker = await startWorker(b.name === 'this' ? 'main' : 'other-build', b.main);
+      children.push(worker);
+    };
 
     const insertAll = async () => {
       const t0 = Date.now();
@@ -536,40 +583,52 @@ async function main() {
       noop.redisCallsPerJob = perEvent(before, after, EVENTS);
       bare.push(noop);
 
-      seen.reset();
-      phase = 'throughput';
-      const cpu0 = cpuUs(worker.pid!);
-      const pg0 = await pgCounters(ds);
-      const r0 = await redisStats(statsRedis);
-      const load0 = loadavg()[0];
-      const { t0, tCommit, range } = await insertAll();
-      const done = await waitDone(ds, expect, range, EVENTS);
-      const cpu = cpuUs(worker.pid!) - cpu0;
-      const pg1 = await pgCounters(ds);
-      const r1 = await redisStats(statsRedis);
-      const counts = await count(ds, expect, range);
-      const res = {
-        run,
-        insertMs: tCommit - t0,
-        drainMs: done.endMs - tCommit,
-        complete: done.complete,
-        perSec: (EVENTS / (done.endMs - tCommit)) * 1000,
-        workerCpuUsPerEvent: cpu / EVENTS,
-        pgCommitsPerEvent: (pg1.commits - pg0.commits) / EVENTS,
-        pgRowsInsertedPerEvent: (pg1.inserted - pg0.inserted) / EVENTS,
-        pgRowsUpdatedPerEvent: (pg1.updated - pg0.updated) / EVENTS,
-        redisCallsPerEvent: perEvent(r0, r1, EVENTS),
-        loadAvg1: load0,
-        counts,
-      };
-      throughput.push(res);
-      process.stdout.write(
-        `run ${run}: bare no-op ${noop.perSec.toFixed(0)} jobs/s (${noop.cpuUsPerJob.toFixed(0)} µs CPU/job)  ` +
-          `pipeline ${res.perSec.toFixed(0)} events/s (${res.workerCpuUsPerEvent.toFixed(0)} µs worker CPU/event, drain ${(res.drainMs / 1000).toFixed(1)} s)  ` +
-          `${((res.perSec / noop.perSec) * 100).toFixed(0)} %  correct: ${counts.ok}  load ${load0.toFixed(1)}\n`,
-      );
+      // Both builds in one run when there are two, the order alternating from run to run.
+      const order = run % 2 ? [...BUILDS].reverse() : BUILDS;
+      for (const b of order) {
+        await useBuild(b);
+        seen.reset();
+        phase = 'throughput';
+        const cpu0 = cpuUs(worker!.pid!);
+        const pg0 = await pgCounters(ds);
+        const r0 = await redisStats(statsRedis);
+        const q0 = await queryCounts();
+        const load0 = loadavg()[0];
+        const { t0, tCommit, range } = await insertAll();
+        const done = await waitDone(ds, expect, range, EVENTS);
+        const cpu = cpuUs(worker!.pid!) - cpu0;
+        const pg1 = await pgCounters(ds);
+        const r1 = await redisStats(statsRedis);
+        const q1 = await queryCounts();
+        const counts = await count(ds, expect, range);
+        const res = {
+          run,
+          build: b.name,
+          insertMs: tCommit - t0,
+          drainMs: done.endMs - tCommit,
+          complete: done.complete,
+          perSec: (EVENTS / (done.endMs - tCommit)) * 1000,
+          bareRatio: ((EVENTS / (done.endMs - tCommit)) * 1000) / noop.perSec,
+          workerCpuUsPerEvent: cpu / EVENTS,
+          workerStatementsPerEvent: queriesPerEvent(q0, q1, EVENTS),
+          pgCommitsPerEvent: (pg1.commits - pg0.commits) / EVENTS,
+          pgRowsInsertedPerEvent: (pg1.inserted - pg0.inserted) / EVENTS,
+          pgRowsUpdatedPerEvent: (pg1.updated - pg0.updated) / EVENTS,
+          redisCallsPerEvent: perEvent(r0, r1, EVENTS),
+          loadAvg1: load0,
+          counts,
+        };
+        throughput.push(res);
+        process.stdout.write(
+          `run ${run} (${b.name} build): bare no-op ${noop.perSec.toFixed(0)} jobs/s (${noop.cpuUsPerJob.toFixed(0)} µs CPU/job)  ` +
+            `pipeline ${res.perSec.toFixed(0)} events/s (${res.workerCpuUsPerEvent.toFixed(0)} µs worker CPU/event, ` +
+            `${res.workerStatementsPerEvent.total.toFixed(1)} statements/event, drain ${(res.drainMs / 1000).toFixed(1)} s)  ` +
+            `${(res.bareRatio * 100).toFixed(0)} %  correct: ${counts.ok}  load ${load0.toFixed(1)}\n`,
+        );
+      }
     }
-    if (process.env.BENCH_CPU_PROF) worker.kill('SIGUSR2');
+    await useBuild(BUILDS[0]);
+    if (process.env.BENCH_CPU_PROF) worker!.kill('SIGUSR2');
 
     // (b) Latency at a fixed offered load: one referral's rows per statement, as a service commits them.
     const latency: Record<string, unknown>[] = [];
@@ -678,6 +737,7 @@ async function main() {
       machine: { cpus: cpus().length, node: process.version, loadavg: loadavg() },
       settings: {
         events: EVENTS,
+        workerBuilds: BUILDS,
         runs: RUNS,
         rate: RATE,
         rateSeconds: RATE_SECONDS,
@@ -686,10 +746,25 @@ async function main() {
       expect: { recipients: expect.recipients, deliveries: expect.deliveries, clients: expect.perClient },
       summary: {
         barePerSec: median(bare.map((b) => b.perSec)),
-        pipelinePerSec: median(throughput.map((t) => t.perSec as number)),
-        ratio: median(throughput.map((t, i) => (t.perSec as number) / bare[i].perSec)),
         bareCpuUsPerJob: median(bare.map((b) => b.cpuUsPerJob)),
-        workerCpuUsPerEvent: median(throughput.map((t) => t.workerCpuUsPerEvent as number)),
+        ...Object.fromEntries(
+          BUILDS.map((b) => {
+            const mine = throughput.filter((t) => t.build === b.name);
+            const of = (k: string) => median(mine.map((t) => t[k] as number));
+            return [
+              b.name === 'this' ? 'pipeline' : 'otherBuild',
+              {
+                perSec: of('perSec'),
+                ratio: of('bareRatio'),
+                workerCpuUsPerEvent: of('workerCpuUsPerEvent'),
+                workerStatementsPerEvent: median(
+                  mine.map((t) => (t.workerStatementsPerEvent as { total: number }).total),
+                ),
+                pgCommitsPerEvent: of('pgCommitsPerEvent'),
+              },
+            ];
+          }),
+        ),
         commitToPushP50: median(latency.map((l) => (l.commitToPush as { p50: number }).p50)),
         commitToPushP99: median(latency.map((l) => (l.commitToPush as { p99: number }).p99)),
         apiRssMb: { max: Math.max(...rss.api), median: median(rss.api) },
