@@ -531,9 +531,12 @@ async function main() {
     let build = BUILDS[0];
     worker = await startWorker('main');
     children.push(worker);
-    /** Runs the given build's worker, restarting only if another build is running. */
+    /**
+     * Runs the given build's worker. With two builds every measured run starts a fresh worker,
+     * so neither build gets the other's warmed-up process (JIT, connections, cached plans).
+     */
     const useBuild = async (b: (typeof BUILDS)[number]) => {
-      if (b === build) return;
+      if (b === build && BUILDS.length === 1) return;
       await stopChild(worker!);
       build = b;
       worker = await startWorker(b.name === 'this' ? 'main' : 'other-build', b.main);
