@@ -12,6 +12,7 @@ import { ConsultationsModule, ConsultationTimers } from '@yg/consultations';
 import { ConsultationAccess } from '@yg/consultations/consultation-access.service';
 import { ConsultationRecorder } from '@yg/consultations/consultation-recorder.service';
 import { NotificationFanout } from '@yg/notifications/jobs/notification-fanout.handler';
+import { NotificationFanoutRepository } from '@yg/notifications/jobs/notification-fanout.repository';
 import { RealtimeEmitter } from '@yg/realtime';
 import { CatalogueImporter, CatalogueMatching, DrugsModule } from '@yg/drugs';
 import { CatalogueChangeHandler } from '@yg/drugs/continuity/catalogue-change.handler';
@@ -76,6 +77,7 @@ export class DemoActivityModule {
         ConsultationRecorder,
         ConsultationTimers,
         NotificationFanout,
+        NotificationFanoutRepository,
         CatalogueMatching,
         CatalogueImporter,
         CatalogueChangeHandler,

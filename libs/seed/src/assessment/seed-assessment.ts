@@ -23,6 +23,7 @@ import { DomainEvent, EventBus, OutboxModule } from '@yg/outbox';
 import { addMonths, Direction, IndicatorsModule } from '@yg/indicators';
 import { currentMonth } from '@yg/indicators/engine/months';
 import { NotificationFanout } from '@yg/notifications/jobs/notification-fanout.handler';
+import { NotificationFanoutRepository } from '@yg/notifications/jobs/notification-fanout.repository';
 import { RealtimeEmitter } from '@yg/realtime';
 import {
   AssessmentCaseKind,
@@ -62,7 +63,12 @@ class DemoAssessmentModule {
         indicators,
         AssessmentModule.forRoot({ indicators }),
       ],
-      providers: [MatterTimers, NotificationFanout, { provide: RealtimeEmitter, useValue: { emit: () => undefined } }],
+      providers: [
+        MatterTimers,
+        NotificationFanout,
+        NotificationFanoutRepository,
+        { provide: RealtimeEmitter, useValue: { emit: () => undefined } },
+      ],
     };
   }
 }
@@ -80,14 +86,62 @@ const TASKS: TaskSeed[] = [
   { code: 'CON-NOSHOW', title: '降低远程会诊爽约率', indicatorCode: 'C11', points: 5, levels: [15, 10, 5] },
   { code: 'DRUG-CONT', title: '上下级用药衔接', indicatorCode: 'C03', points: 10, levels: [85, 90, 95] },
   { code: 'TCM', title: '中医药服务占比', indicatorCode: 'N12', points: 5, levels: [20, 25, 30] },
-  { code: 'FAM-SIGN', title: '家庭医生签约覆盖率', direction: Direction.HIGHER_BETTER, points: 10, levels: [40, 45, 50] },
-  { code: 'CHRONIC', title: '高血压糖尿病规范管理率', direction: Direction.HIGHER_BETTER, points: 10, levels: [60, 65, 70] },
-  { code: 'PURCHASE', title: '药品耗材统一采购占比', direction: Direction.HIGHER_BETTER, points: 8, levels: [90, 95, 100] },
-  { code: 'INFO-DAYS', title: '诊疗数据按日上报天数', direction: Direction.HIGHER_BETTER, points: 8, levels: [24, 27, 30] },
-  { code: 'TRAINING', title: '业务培训人次', direction: Direction.HIGHER_BETTER, points: 6, levels: [10, 15, 20] },
-  { code: 'DISPATCH', title: '下沉帮扶人天', direction: Direction.HIGHER_BETTER, points: 8, levels: [20, 30, 40] },
-  { code: 'ANTIBIOTIC', title: '门诊抗菌药物使用率', direction: Direction.LOWER_BETTER, points: 10, levels: [20, 15, 10] },
-  { code: 'COMPLAINT', title: '群众投诉件数', direction: Direction.LOWER_BETTER, points: 10, levels: [3, 2, 0] },
+  {
+    code: 'FAM-SIGN',
+    title: '家庭医生签约覆盖率',
+    direction: Direction.HIGHER_BETTER,
+    points: 10,
+    levels: [40, 45, 50],
+  },
+  {
+    code: 'CHRONIC',
+    title: '高血压糖尿病规范管理率',
+    direction: Direction.HIGHER_BETTER,
+    points: 10,
+    levels: [60, 65, 70],
+  },
+  {
+    code: 'PURCHASE',
+    title: '药品耗材统一采购占比',
+    direction: Direction.HIGHER_BETTER,
+    points: 8,
+    levels: [90, 95, 100],
+  },
+  {
+    code: 'INFO-DAYS',
+    title: '诊疗数据按日上报天数',
+    direction: Direction.HIGHER_BETTER,
+    points: 8,
+    levels: [24, 27, 30],
+  },
+  {
+    code: 'TRAINING',
+    title: '业务培训人次',
+    direction: Direction.HIGHER_BETTER,
+    points: 6,
+    levels: [10, 15, 20],
+  },
+  {
+    code: 'DISPATCH',
+    title: '下沉帮扶人天',
+    direction: Direction.HIGHER_BETTER,
+    points: 8,
+    levels: [20, 30, 40],
+  },
+  {
+    code: 'ANTIBIOTIC',
+    title: '门诊抗菌药物使用率',
+    direction: Direction.LOWER_BETTER,
+    points: 10,
+    levels: [20, 15, 10],
+  },
+  {
+    code: 'COMPLAINT',
+    title: '群众投诉件数',
+    direction: Direction.LOWER_BETTER,
+    points: 10,
+    levels: [3, 2, 0],
+  },
 ];
 
 /** A stable number in [0, 1) from a text, so the demo's figures are the same on every run. */
@@ -102,7 +156,10 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
  * with its notice sent; events go through the notification fan-out, so the worker later finds
  * nothing to do. Idempotent: tasks are known by year and code, the month by existing at all.
  */
-export async function seedAssessment(config: AppConfig, opts: { now?: Date } = {}): Promise<AssessmentSeedSummary> {
+export async function seedAssessment(
+  config: AppConfig,
+  opts: { now?: Date } = {},
+): Promise<AssessmentSeedSummary> {
   const clock = new StoryClock();
   const quiet = { ...config, logLevel: config.logLevel === 'silent' ? 'silent' : 'warn' } as AppConfig;
   const app = await NestFactory.createApplicationContext(DemoAssessmentModule.forRoot(quiet, clock), {
@@ -114,16 +171,21 @@ export async function seedAssessment(config: AppConfig, opts: { now?: Date } = {
     const now = opts.now ?? new Date();
     const [{ id: tenantId }] = await ds.query(`SELECT id FROM consortium WHERE name = $1`, [CONSORTIUM.name]);
     const userOf = async (username: string): Promise<AuthUser> => {
-      const [u] = await ds.query(`SELECT id, institution_id, roles FROM app_user WHERE username = $1`, [username]);
+      const [u] = await ds.query(`SELECT id, institution_id, roles FROM app_user WHERE username = $1`, [
+        username,
+      ]);
       return { id: u.id, tenantId, institutionId: u.institution_id, roles: u.roles, practitionerId: null };
     };
     const admin = await userOf('admin');
     const auditor = await userOf('auditor');
-    const [{ max: lastOutboxId }] = await ds.query(`SELECT coalesce(max(id), 0)::text AS max FROM outbox_message`);
+    const [{ max: lastOutboxId }] = await ds.query(
+      `SELECT coalesce(max(id), 0)::text AS max FROM outbox_message`,
+    );
     const month = addMonths(currentMonth(CONSORTIUM.timeZone, now), -1);
     const year = Number(month.slice(0, 4));
     const ledger = app.get(LedgerService);
-    const at = (iso: string) => clock.set(new Date(Math.min(new Date(iso).getTime(), now.getTime() - 60_000)));
+    const at = (iso: string) =>
+      clock.set(new Date(Math.min(new Date(iso).getTime(), now.getTime() - 60_000)));
 
     // ---- the ledger, as kept since the start of the year ----
     at(`${year}-01-06T02:00:00Z`);
@@ -252,10 +314,12 @@ export async function seedAssessment(config: AppConfig, opts: { now?: Date } = {
         }
       }
       at(new Date(now.getTime() - 2 * 3600_000).toISOString());
-      for (const id of units) await assessments.scoreAnalysis(admin, month, id, Math.round(8 + unit(`analysis:${id}`) * 12));
+      for (const id of units)
+        await assessments.scoreAnalysis(admin, month, id, Math.round(8 + unit(`analysis:${id}`) * 12));
       const drawn = await assessments.draw(admin, month, `${month}-review`);
       const best = drawn.groups.find((g) => g.code === 'TOWNSHIP')?.units[0] ?? drawn.groups[0].units[0];
-      const worst = drawn.groups.find((g) => g.code === 'TOWNSHIP')?.units.at(-1) ?? drawn.groups[0].units.at(-1)!;
+      const worst =
+        drawn.groups.find((g) => g.code === 'TOWNSHIP')?.units.at(-1) ?? drawn.groups[0].units.at(-1)!;
       await assessments.recordCase(admin, month, AssessmentCaseKind.GOOD, {
         institutionId: best.institutionId,
         title: '签约服务与慢病管理联动',
