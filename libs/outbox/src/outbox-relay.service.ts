@@ -268,6 +268,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private sleep(ms: number): Promise<void> {
+    // A shutdown that came while a batch was in flight has already called wake: without this
+    // check the loop would then sleep a whole poll interval before it sees `running` is false.
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
