@@ -8,7 +8,8 @@
  *       on the baseline served through express 5 (the floor of the api's HTTP adapter)
  *   createReferral (submit: true)  vs  baseline insertRow (one INSERT)
  *   coordinator worklist, 50 rows  vs  baseline row(id)   (one SELECT by key)
- *   createReferral and the baseline INSERT at a fixed offered load (BENCH_RATE, 200 req/s): latency
+ *   createReferral and the baseline INSERT at a fixed offered load (BENCH_RATE, 200 req/s): latency,
+ *       open-loop (bench/open-loop.ts: evenly spaced, counted from each request's due time)
  * After the load: idempotency (parallel retries of one key make one referral) and single winner
  * (parallel answers to one referral: one succeeds, the rest CONFLICT) are checked.
  * BENCH_SCENARIOS=p0,create,worklist picks some (all by default). BENCH_WORKER=1 also runs the
@@ -36,6 +37,7 @@ import {
   WORKER_MAIN,
 } from './common';
 import { freshDemoDb } from './demo-db';
+import { openLoop } from './open-loop';
 
 const DB_NAME = process.env.BENCH_DB ?? 'yg_bench';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -51,6 +53,9 @@ const SCENARIOS = new Set(
 );
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const WITH_WORKER = process.env.BENCH_WORKER === '1';
+// The fixed-rate runs are open-loop (bench/open-loop.ts); BENCH_RATE_TOOL=autocannon measures
+// them with autocannon's bursty `overallRate` instead, as the reports before 2026-11-28 10:00 did.
+const AUTOCANNON_RATE = process.env.BENCH_RATE_TOOL === 'autocannon';
 
 // Set both (and BENCH_PORT) to run beside another benchmark on the same machine.
 const QUEUE_PREFIX = process.env.BENCH_QUEUE_PREFIX ?? 'ygbench';
@@ -70,6 +75,8 @@ interface RunResult {
   requests: number;
   non2xx: number;
   errors: number;
+  /** Open-loop runs: how late the generator sent (p99, ms). */
+  sendLagP99?: number;
 }
 
 async function load(
@@ -81,6 +88,25 @@ async function load(
   overallRate?: number,
 ): Promise<RunResult> {
   const cpuBefore = cpuUs(pid);
+  if (overallRate && !AUTOCANNON_RATE) {
+    const o = await openLoop({
+      port,
+      body,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      rate: overallRate,
+      durationS: duration,
+    });
+    return {
+      rps: o.rps,
+      cpuUsPerReq: (cpuUs(pid) - cpuBefore) / Math.max(o.ok + o.non2xx, 1),
+      p50: o.p50,
+      p99: o.p99,
+      requests: o.ok + o.non2xx,
+      non2xx: o.non2xx,
+      errors: o.errors,
+      sendLagP99: o.sendLagP99,
+    };
+  }
   const r = await autocannon({
     url: `http://127.0.0.1:${port}/graphql`,
     connections: CONNECTIONS,
@@ -166,8 +192,10 @@ async function scenario(name: string, server: Server, body: string, token?: stri
     errors: runs.reduce((a, r) => a + r.errors, 0),
     runs,
   };
+  const lag =
+    runs[0].sendLagP99 === undefined ? '' : `  send lag p99 ${median(runs.map((r) => r.sendLagP99!))} ms`;
   process.stdout.write(
-    `${name.padEnd(32)} ${summary.rps.toFixed(0).padStart(6)} req/s  ${summary.cpuUsPerReq.toFixed(0).padStart(5)} µs CPU/req  p50 ${summary.p50} ms  p99 ${summary.p99} ms  non2xx ${summary.non2xx}  errors ${summary.errors}\n`,
+    `${name.padEnd(32)} ${summary.rps.toFixed(0).padStart(6)} req/s  ${summary.cpuUsPerReq.toFixed(0).padStart(5)} µs CPU/req  p50 ${summary.p50} ms  p99 ${summary.p99} ms  non2xx ${summary.non2xx}  errors ${summary.errors}${lag}\n`,
   );
   return summary;
 }
