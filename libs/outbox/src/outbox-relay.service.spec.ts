@@ -9,15 +9,13 @@ describe('OutboxRelay shutdown', () => {
     let batchStarted!: () => void;
     const started = new Promise<void>((r) => (batchStarted = r));
     const dataSource = {
-      query: async () => [],
+      query: async (sql: string) => (sql.includes('EXISTS') ? [{ pending: true }] : []),
       transaction: () => {
         batchStarted();
         return new Promise<number>((r) => (finishBatch = r));
       },
     } as unknown as DataSource;
     const config = {
-      // Nothing listens on port 1: the LISTEN connection fails and the relay polls.
-      db: { host: '127.0.0.1', port: 1, user: 'x', password: 'x', name: 'x', ssl: false },
       outbox: { pollMs: 10 * 60_000, reconcileAfterMs: 10 * 60_000 },
     } as unknown as AppConfig;
     const clock = { now: () => new Date() } as unknown as Clock;

@@ -3,7 +3,6 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock, QueueName } from '@yg/core';
 import type { OutboxJob } from './domain-event';
@@ -51,6 +50,11 @@ interface Row {
  * several workers share the work without publishing a row twice at the same moment, and
  * marked published only after Redis took them; a crash in between publishes again, which
  * job ids and idempotent handlers absorb. While Redis is away the rows simply wait.
+ *
+ * The relay finds new rows by polling (`OUTBOX_POLL_MS`, one index probe while idle), not by
+ * LISTEN/NOTIFY: a transaction that sends NOTIFY holds a cluster-wide lock from its commit's
+ * start until its WAL is flushed, so every writer of the outbox, in every database of the
+ * cluster, would commit one at a time.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -58,13 +62,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
-  /** Set by a notification that arrives while a batch is in flight. */
+  /** Set when rows were marked for publishing again while a batch was in flight. */
   private dirty = false;
-  private listener?: Client;
-  private listenTimer?: NodeJS.Timeout;
-  /** Failed attempts to open the listener since it last worked, for the backoff. */
-  private listenFailures = 0;
-  private listenerOpened = 0;
   private reconcileTimer?: NodeJS.Timeout;
   private reconciling?: Promise<void>;
 
@@ -77,24 +76,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap() {
     this.running = true;
-    await this.listen();
     this.loop = this.run();
     this.scheduleReconcile();
   }
 
   async onApplicationShutdown() {
     this.running = false;
-    clearTimeout(this.listenTimer);
     clearTimeout(this.reconcileTimer);
     this.wake?.();
     await this.loop;
     await this.reconciling;
-    await this.listener?.end().catch(() => undefined);
   }
 
-  /** Whether new rows wake the relay now, and how often the listener was re-opened after a loss. */
-  listenerState(): { listening: boolean; reopened: number } {
-    return { listening: !!this.listener, reopened: Math.max(0, this.listenerOpened - 1) };
+  /** Whether any row waits to be published: one probe of a partial index, no transaction. */
+  async pending(): Promise<boolean> {
+    const [row] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM outbox_message WHERE published_at IS NULL) AS pending`,
+    );
+    return row.pending === true;
   }
 
   /** Publishes one batch; returns how many rows went out. */
@@ -252,7 +251,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           lastCleanup = Date.now();
           await this.cleanup();
         }
-        const n = await this.publishBatch();
+        // While idle, a probe without a transaction; the claiming transaction only when there is work.
+        const n = (await this.pending()) ? await this.publishBatch() : 0;
         backoff = 200;
         if (n === BATCH || this.dirty) {
           this.dirty = false;
@@ -279,61 +279,5 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       }
       this.wake = done;
     });
-  }
-
-  /**
-   * LISTEN on a connection of its own so new rows go out at once, not at the next poll. The
-   * connection is re-opened (with backoff) whenever it is lost, e.g. by a database restart:
-   * otherwise the relay would fall back to polling until the worker restarts.
-   */
-  private async listen(): Promise<void> {
-    if (!this.running) return;
-    const { db } = this.config;
-    const client = new Client({
-      host: db.host,
-      port: db.port,
-      user: db.user,
-      password: db.password,
-      database: db.name,
-      ssl: db.ssl ? { rejectUnauthorized: true } : undefined,
-      // A peer that vanished without closing the socket is noticed, not waited on for ever.
-      keepAlive: true,
-    });
-    let lost = false;
-    const onLost = (why: string) => {
-      if (lost) return;
-      lost = true;
-      if (this.listener === client) this.listener = undefined;
-      client.end().catch(() => undefined);
-      if (!this.running) return;
-      const delay = Math.min(200 * 2 ** this.listenFailures++, MAX_BACKOFF_MS);
-      this.logger.warn(`outbox listener lost (${why}); re-opening in ${delay} ms, polling meanwhile`);
-      this.listenTimer = setTimeout(() => void this.listen(), delay);
-    };
-    // Kept after a loss too: a closed client may still report errors, which must not go unhandled.
-    client.on('error', (err) => onLost(err.message));
-    client.on('end', () => onLost('connection closed'));
-    client.on('notification', () => {
-      this.dirty = true;
-      this.wake?.();
-    });
-    try {
-      await client.connect();
-      await client.query('LISTEN outbox');
-    } catch (err) {
-      onLost((err as Error).message);
-      return;
-    }
-    if (lost) return;
-    if (!this.running) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.listener = client;
-    this.listenFailures = 0;
-    this.listenerOpened++;
-    // Rows committed while nobody listened go out now, not at the next poll.
-    this.dirty = true;
-    this.wake?.();
   }
 }

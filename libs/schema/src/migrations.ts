@@ -49,6 +49,7 @@ import { EncounterDaysReported1764000059500 } from '@yg/intake/migrations/176400
 import { EncounterRollupCovering1764000059510 } from '@yg/intake/migrations/1764000059510-encounter-rollup-covering';
 import { AudienceMembers1764000059700 } from '@yg/identity/migrations/1764000059700-audience-members';
 import { ClaimEvent1764000059710 } from '@yg/outbox/migrations/1764000059710-claim-event';
+import { OutboxWithoutNotify1764000059800 } from '@yg/outbox/migrations/1764000059800-outbox-without-notify';
 import { NotifyEvent1764000059720 } from '@yg/notifications/migrations/1764000059720-notify-event';
 
 /**
@@ -106,4 +107,5 @@ export const MIGRATIONS = [
   AudienceMembers1764000059700,
   ClaimEvent1764000059710,
   NotifyEvent1764000059720,
+  OutboxWithoutNotify1764000059800,
 ];

@@ -107,7 +107,7 @@ export const envSchema = z.object({
   AUDIT_CHECKPOINT_SIGNING_KEY: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_PUBLIC_KEYS: z.string().optional(),
 
-  OUTBOX_POLL_MS: positiveInt.default(1000),
+  OUTBOX_POLL_MS: positiveInt.default(100),
   OUTBOX_RECONCILE_AFTER_MS: positiveInt.default(300_000),
 
   DELIVERY_MAX_ATTEMPTS: positiveInt.default(6),
