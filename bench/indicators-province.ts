@@ -403,6 +403,8 @@ async function generate(pg: Client, months: string[]): Promise<void> {
   }
   const years = [...new Set(months.map((m) => Number(m.slice(0, 4))))];
   await statistics(pg, [years[0] - 1, ...years]);
+  // As the worker does every few seconds: the referral facts' deltas into their rollup.
+  await timed('fold referral facts', () => pg.query(`SELECT referral_fact_fold()`));
   await timed('vacuum analyze', () => pg.query(`VACUUM ANALYZE`));
   const sampled = await checkSample(pg, months);
   log('rollups match the rows', { sampled });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ReferralFact, ReferralReads } from '@yg/referrals/referral-reads.service';
+import { ReferralFactFolder } from '@yg/referrals/referral-fact-folder.service';
 import { ConsultationFact, ConsultationReads } from '@yg/consultations/consultation-reads.service';
 import { ContinuityRateService } from '@yg/drugs/continuity/continuity-rate.service';
 import { createTestDb, TestDb } from './utils/test-db';
@@ -7,7 +8,7 @@ import { buildTenant, TenantFixture } from './utils/fixtures';
 
 /**
  * The monthly rollups behind the referral, consultation and medication-continuity measures:
- * kept in the same transaction as the writes, so late records, state changes and corrections
+ * kept in the same transaction as the writes (referrals as deltas folded later), so late records, state changes and corrections
  * move the figure of the month they belong to (the consortium's calendar month, Asia/Shanghai).
  * Rows are written as the services write them (plain SQL here: the triggers see every writer).
  */
@@ -16,6 +17,7 @@ describe('indicator rollups follow late and corrected data', () => {
   let t: TenantFixture;
   let patient: string;
   const referrals = new ReferralReads();
+  let folder: ReferralFactFolder;
   const consultations = new ConsultationReads();
   // counts() reads through the referrals' read model only.
   const continuity = new ContinuityRateService(undefined as never, undefined as never, referrals);
@@ -23,6 +25,7 @@ describe('indicator rollups follow late and corrected data', () => {
   beforeAll(async () => {
     db = await createTestDb();
     t = await buildTenant(db.ds);
+    folder = new ReferralFactFolder(db.ds);
     [{ id: patient }] = await db.ds.query(
       `INSERT INTO patient (tenant_id, name, sex, birth_date, id_number_enc, id_number_hash, id_number_masked,
           residence_division_code, registered_by_institution_id, registered_by_user_id)
@@ -160,7 +163,13 @@ describe('indicator rollups follow late and corrected data', () => {
       // answered 30 h after submission: past the 24 h deadline
       '2026-05 ACCEPTED general': 12,
     });
-    // The rollup holds what a recount of the referrals gives.
+    // Folded, the rollup alone holds what a recount of the referrals gives, and the figures stay.
+    const before = await refCounts('2026-03', '2026-05');
+    const [{ n: pending }] = await db.ds.query(`SELECT count(*)::int AS n FROM referral_fact_delta`);
+    expect(pending).toBeGreaterThan(0);
+    expect(await folder.fold()).toBe(pending);
+    expect(await db.ds.query(`SELECT 1 FROM referral_fact_delta`)).toEqual([]);
+    expect(await refCounts('2026-03', '2026-05')).toEqual(before);
     const [diff] = await db.ds.query(
       `SELECT count(*)::int AS n FROM (
          (SELECT month, institution_id, fact, count FROM referral_fact_rollup WHERE tenant_id = $1 AND count <> 0
@@ -173,6 +182,51 @@ describe('indicator rollups follow late and corrected data', () => {
       [t.tenantId],
     );
     expect(diff.n).toBe(0);
+  });
+
+  it("lets two writers count the same institution's month at once: neither waits for the other's commit", async () => {
+    const { general: G, village: V } = t.inst;
+    const first = db.ds.createQueryRunner();
+    const second = db.ds.createQueryRunner();
+    try {
+      await first.startTransaction();
+      await first.query(
+        `UPDATE referral SET state = 'REJECTED', reject_code = 'NO_BED', reject_reason = '床位已满', answered_at = submitted_at + interval '1 hour'
+          WHERE id = $1`,
+        [await referral({ direction: 'UP', from: V, to: G, submittedAt: '2026-07-02T02:00:00Z' })],
+      );
+      const other = await referral({ direction: 'UP', from: V, to: G, submittedAt: '2026-07-03T02:00:00Z' });
+      await second.startTransaction();
+      // Updating the general hospital's July row in place, this would wait for the first commit.
+      await second.query(`SET LOCAL lock_timeout = '2s'`);
+      await second.query(
+        `UPDATE referral SET state = 'ACCEPTED', answered_at = submitted_at + interval '1 hour',
+                appointment_at = submitted_at + interval '2 days' WHERE id = $1`,
+        [other],
+      );
+      await second.commitTransaction();
+      await first.commitTransaction();
+    } finally {
+      if (first.isTransactionActive) await first.rollbackTransaction();
+      if (second.isTransactionActive) await second.rollbackTransaction();
+      await first.release();
+      await second.release();
+    }
+    expect(await refCounts('2026-07', '2026-07')).toEqual({
+      '2026-07 SUBMITTED_UP village': 2,
+      '2026-07 RECEIVED general': 2,
+      '2026-07 RESPONDED general': 2,
+      '2026-07 RESPONDED_IN_DEADLINE general': 2,
+      '2026-07 ACCEPTED general': 1,
+    });
+    await folder.fold();
+    expect(await refCounts('2026-07', '2026-07')).toEqual({
+      '2026-07 SUBMITTED_UP village': 2,
+      '2026-07 RECEIVED general': 2,
+      '2026-07 RESPONDED general': 2,
+      '2026-07 RESPONDED_IN_DEADLINE general': 2,
+      '2026-07 ACCEPTED general': 1,
+    });
   });
 
   it('a consultation counts at creation, booking and report, and a report or a new deadline moves the figure', async () => {

@@ -212,6 +212,32 @@ describe('referral deadlines and appointments on a live worker (2 s timings)', (
     expect((await steps(db.ds, r.id)).map((s) => s.action)).toEqual(['create', 'submit', 'accept', 'arrive']);
     expect(await notificationsFor(db.ds, r.id, 'referral.no-show')).toHaveLength(0);
   });
+
+  it('folds the referral facts that writes append into the monthly rollup within seconds', async () => {
+    const r = await createReferral(api, village, patientId, t.inst.township);
+    const month = (await referralRow(db, r.id)).submitted_at as Date;
+    const received = async (): Promise<number> => {
+      const [row] = await db.ds.query(
+        `SELECT coalesce(sum(count), 0)::int AS n FROM referral_fact_rollup
+          WHERE tenant_id = $1 AND institution_id = $2 AND fact = 'RECEIVED'
+            AND month = date_trunc('month', $3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date`,
+        [t.tenantId, t.inst.township, month],
+      );
+      return row.n as number;
+    };
+    await eventually(async () => {
+      const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM referral_fact_delta`);
+      return n === 0;
+    }, 20_000);
+    const [{ n: total }] = await db.ds.query(
+      `SELECT count(*)::int AS n FROM referral WHERE to_institution_id = $1 AND submitted_at IS NOT NULL
+          AND NOT (state = 'CANCELLED' AND answered_at IS NULL)
+          AND date_trunc('month', submitted_at AT TIME ZONE 'Asia/Shanghai') =
+              date_trunc('month', $2::timestamptz AT TIME ZONE 'Asia/Shanghai')`,
+      [t.inst.township, month],
+    );
+    expect(await received()).toBe(total);
+  });
 });
 
 describe('referral timers driven by a manual clock', () => {

@@ -89,8 +89,8 @@ export class ReferralReads {
 
   /**
    * How many referrals show each fact, per month and institution; institutionIds null: all;
-   * `months` ('YYYY-MM', optional): only these of from..to. Read from the monthly rollup the
-   * referral triggers keep, never from the referrals.
+   * `months` ('YYYY-MM', optional): only these of from..to. Read from the monthly rollup plus
+   * the deltas the referral triggers appended since its last fold, never from the referrals.
    */
   async factCounts(
     em: EntityManager,
@@ -104,11 +104,15 @@ export class ReferralReads {
     if (!facts.length) return [];
     const rows: { fact: ReferralFact; month: string; institution_id: string; count: number }[] =
       await em.query(
-        `SELECT fact, to_char(month, 'YYYY-MM') AS month, institution_id, count
-           FROM referral_fact_rollup
+        `SELECT fact, to_char(month, 'YYYY-MM') AS month, institution_id, sum(count)::int AS count
+           FROM (SELECT tenant_id, month, institution_id, fact, count FROM referral_fact_rollup
+                 UNION ALL
+                 SELECT tenant_id, month, institution_id, fact, count FROM referral_fact_delta) r
           WHERE tenant_id = $1 AND month >= ($2 || '-01')::date AND month <= ($3 || '-01')::date
-            AND fact = ANY($4) AND ($5::uuid[] IS NULL OR institution_id = ANY($5)) AND count <> 0
-            AND ($6::date[] IS NULL OR month = ANY($6))`,
+            AND fact = ANY($4) AND ($5::uuid[] IS NULL OR institution_id = ANY($5))
+            AND ($6::date[] IS NULL OR month = ANY($6))
+          GROUP BY fact, month, institution_id
+         HAVING sum(count) <> 0`,
         [tenantId, from, to, facts, institutionIds, months?.map((m) => `${m}-01`) ?? null],
       );
     return rows.map((r) => ({

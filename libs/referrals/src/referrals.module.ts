@@ -15,6 +15,7 @@ import { ReferralQueries } from './referral-queries.service';
 import { ReferralAccess } from './referral-access.service';
 import { ReferralRecorder } from './referral-recorder.service';
 import { ReferralTimers } from './referral-timers.service';
+import { ReferralFactFolder } from './referral-fact-folder.service';
 import { ReferralsResolver } from './referrals.resolver';
 import { ReferralTimersProcessor } from './jobs/referral-timers.processor';
 import { ReferralSettingsService } from './referral-settings.service';
@@ -45,10 +46,12 @@ const shared = [
 })
 export class ReferralsModule {}
 
-/** Worker side: deadlines, reminders, no-shows and the sweep that backs them up. */
+const FACT_FOLD_EVERY_MS = 5000;
+
+/** Worker side: deadlines, reminders, no-shows, the sweep that backs them up, the facts' fold. */
 @Module({
   imports: shared,
-  providers: [ReferralRecorder, ReferralTimers, ReferralTimersProcessor],
+  providers: [ReferralRecorder, ReferralTimers, ReferralFactFolder, ReferralTimersProcessor],
   exports: [ReferralTimers],
 })
 export class ReferralsWorkerModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -57,18 +60,21 @@ export class ReferralsWorkerModule implements OnApplicationBootstrap, OnApplicat
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private stopScheduler?: () => void;
+  private stopSchedulers: (() => void)[] = [];
 
   async onApplicationBootstrap() {
-    this.stopScheduler = await keepScheduler(
-      this.queue,
-      'referral-sweep',
-      this.config.referrals.sweepEveryMs,
-      { name: JOBS.REFERRAL_SWEEP },
-    );
+    this.stopSchedulers = [
+      await keepScheduler(this.queue, 'referral-sweep', this.config.referrals.sweepEveryMs, {
+        name: JOBS.REFERRAL_SWEEP,
+      }),
+      // Readers add the deltas not folded yet: this only keeps them few.
+      await keepScheduler(this.queue, 'referral-fact-fold', FACT_FOLD_EVERY_MS, {
+        name: JOBS.REFERRAL_FACT_FOLD,
+      }),
+    ];
   }
 
   onApplicationShutdown() {
-    this.stopScheduler?.();
+    this.stopSchedulers.forEach((stop) => stop());
   }
 }

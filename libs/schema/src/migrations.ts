@@ -50,6 +50,7 @@ import { EncounterRollupCovering1764000059510 } from '@yg/intake/migrations/1764
 import { AudienceMembers1764000059700 } from '@yg/identity/migrations/1764000059700-audience-members';
 import { ClaimEvent1764000059710 } from '@yg/outbox/migrations/1764000059710-claim-event';
 import { OutboxWithoutNotify1764000059800 } from '@yg/outbox/migrations/1764000059800-outbox-without-notify';
+import { ReferralFactDelta1764000059810 } from '@yg/referrals/migrations/1764000059810-referral-fact-delta';
 import { NotifyEvent1764000059720 } from '@yg/notifications/migrations/1764000059720-notify-event';
 
 /**
@@ -108,4 +109,5 @@ export const MIGRATIONS = [
   ClaimEvent1764000059710,
   NotifyEvent1764000059720,
   OutboxWithoutNotify1764000059800,
+  ReferralFactDelta1764000059810,
 ];

@@ -33,6 +33,7 @@ export const JOBS = {
   REFERRAL_APPOINTMENT_REMINDER: 'referral.appointment-reminder',
   REFERRAL_NO_SHOW_CHECK: 'referral.no-show-check',
   REFERRAL_SWEEP: 'referral.sweep',
+  REFERRAL_FACT_FOLD: 'referral.fact-fold',
   CONSULTATION_REMINDER: 'consultation.reminder',
   CONSULTATION_NO_SHOW_CHECK: 'consultation.no-show-check',
   CONSULTATION_REPORT_DUE: 'consultation.report-due',

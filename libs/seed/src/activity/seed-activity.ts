@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, createRootLogger, PinoNestLogger } from '@yg/core';
+import { ReferralFactFolder } from '@yg/referrals/referral-fact-folder.service';
 import { DemoActivityModule, StoryClock } from './activity.module';
 import { StoryWorld } from './story-world';
 import { StoryWorker } from './story-worker';
@@ -43,6 +44,8 @@ export async function seedActivity(config: AppConfig, opts: { now?: Date } = {})
     const world = await new StoryWorld(ds).load();
     const worker = new StoryWorker(app, ds, clock, world);
     const existing = await new StoryPlayer(app, ds, clock, world, worker).play(opts.now ?? new Date());
+    // As the worker does every few seconds: the demo starts with its referral facts folded.
+    await new ReferralFactFolder(ds).fold();
     return {
       patients: world.created.patients.size,
       referrals: world.created.referrals.size,
