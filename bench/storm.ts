@@ -722,6 +722,8 @@ async function main() {
       await startServer(`storm-api-${apis.length + 1}`, apiArgs(), `http://127.0.0.1:${port}/health/live`, {
         ...env,
         PORT: String(port),
+        // The first process keeps the metrics port; a second listener there would fail to start.
+        METRICS_PORT: '0',
       }),
     );
   }
