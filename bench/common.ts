@@ -61,11 +61,13 @@ export function benchEnv(dbName: string, queuePrefix: string): NodeJS.ProcessEnv
 
 /**
  * Node arguments for the api as `npm start` runs it (the same old-space cap);
- * BENCH_CPU_PROF=<dir> adds a V8 CPU profile, written when the api stops.
+ * BENCH_CPU_PROF=<dir> adds a V8 CPU profile, written when the api stops; BENCH_TRACE_GC=1 logs each
+ * garbage collection (pauses, heap before and after) into the api's log.
  */
 export function apiArgs(): string[] {
   return [
     `--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`,
+    ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     // Another build of the api (e.g. the main branch's) against the same set-up, for before/after.
     process.env.BENCH_API_MAIN ?? API_MAIN,

@@ -628,6 +628,39 @@ describe('consultations over GraphQL', () => {
       expect(await h.activeOf(named.practitionerId)).toEqual([]);
     });
 
+    it('lets only the requesting side book or reschedule: NOT_FOUND for a user who may not see it, FORBIDDEN for one who may; nothing changes', async () => {
+      const e = await addExpert(h.db.ds, h.t, 'bk-who');
+      const stranger = await addExpert(h.db.ds, h.t, 'bk-stranger');
+      // Both also clinicians (of the partner hospital), so the role guard lets them through
+      // and the answer comes from the consultation's own rules.
+      await h.db.ds.query(`UPDATE app_user SET roles = ARRAY['EXPERT', 'CLINICIAN'] WHERE id = ANY($1)`, [
+        [e.userId, stranger.userId],
+      ]);
+      await h.publish(e.practitionerId);
+      const [expertTok, strangerTok] = await Promise.all([h.login(e.username), h.login(stranger.username)]);
+      const c = await h.request([e.practitionerId]);
+      const slot = at(3, '15:00');
+      expectError(await h.book(c.id, slot, {}, strangerTok), 'NOT_FOUND');
+      expectError(await h.book(c.id, slot, {}, h.tok.villageClinician), 'NOT_FOUND');
+      expectError(await h.book(randomUUID(), slot), 'NOT_FOUND');
+      expectError(await h.book('not-a-uuid', slot), 'BAD_USER_INPUT');
+      // The named expert sees the consultation but is not the requesting side.
+      expectError(await h.book(c.id, slot, {}, expertTok), 'FORBIDDEN');
+      expect(await h.bookings(c.id)).toEqual([]);
+      expect(await h.state(c.id)).toBe('REQUESTED');
+
+      await h.booked(c.id, slot);
+      const later = at(4, '15:00');
+      for (const [tok, code] of [
+        [strangerTok, 'NOT_FOUND'],
+        [h.tok.villageClinician, 'NOT_FOUND'],
+        [expertTok, 'FORBIDDEN'],
+      ] as const) {
+        expectError(await h.api.gql(RESCHEDULE, { i: { id: c.id, ...later, reason: '改期' } }, tok), code);
+      }
+      expect((await h.bookings(c.id)).map((b) => b.active)).toEqual([true]);
+    });
+
     it('refuses a time outside the expert’s availability or a DAY_OFF (OUTSIDE_AVAILABILITY) and one sooner than the notice (TOO_SOON); back-to-back sessions both succeed', async () => {
       const e = await addExpert(h.db.ds, h.t, 'hours');
       await h.publish(e.practitionerId, week('08:00', '20:00'), [

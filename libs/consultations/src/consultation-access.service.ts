@@ -14,10 +14,12 @@ const REQUESTING_SIDE = [Role.CLINICIAN, Role.REFERRAL_COORDINATOR];
  */
 @Injectable()
 export class ConsultationAccess {
-  /** Restricts a query on `c` (consultation) to what the user may see. */
-  scope(qb: SelectQueryBuilder<ConsultationEntity>, user: AuthUser): SelectQueryBuilder<ConsultationEntity> {
-    qb.andWhere('c.tenant_id = :tenant', { tenant: user.tenantId });
-    if (hasRole(user, ...TENANT_WIDE)) return qb;
+  /**
+   * The rule, once: conditions on `c` (consultation) for what the user may see, with the named
+   * parameters :tenant, :inst and :pid, or null when the user may see none.
+   */
+  private visibleWhere(user: AuthUser): string | null {
+    if (hasRole(user, ...TENANT_WIDE)) return 'c.tenant_id = :tenant';
     const clauses: string[] = [];
     if (hasRole(user, ...REQUESTING_SIDE, Role.INSTITUTION_ADMIN))
       clauses.push('c.requesting_institution_id = :inst');
@@ -32,36 +34,54 @@ export class ConsultationAccess {
                   WHERE ce.consultation_id = c.id AND p.institution_id = :inst)`,
       );
     }
-    if (!clauses.length) return qb.andWhere('false');
-    return qb.andWhere(`(${clauses.join(' OR ')})`, { inst: user.institutionId, pid: user.practitionerId });
+    return clauses.length ? `c.tenant_id = :tenant AND (${clauses.join(' OR ')})` : null;
   }
 
-  async visible(em: EntityManager, user: AuthUser, id: string, lock = false): Promise<ConsultationEntity> {
-    const qb = this.query(em, user, id);
-    if (lock) qb.setLock('pessimistic_write', undefined, ['c']);
-    return (await this.found(qb, id)).entity;
+  private visibleParams(user: AuthUser) {
+    return { tenant: user.tenantId, inst: user.institutionId, pid: user.practitionerId };
+  }
+
+  /** Restricts a query on `c` (consultation) to what the user may see. */
+  scope(qb: SelectQueryBuilder<ConsultationEntity>, user: AuthUser): SelectQueryBuilder<ConsultationEntity> {
+    const where = this.visibleWhere(user);
+    return qb.andWhere(where ?? 'false', this.visibleParams(user));
   }
 
   /**
-   * A query of consultation `id` as `c`, restricted to what the user may see; callers add what
-   * they read beside it and run it with `found`. NOT_FOUND at once for what is not a uuid.
+   * The same restriction for a plain statement: the condition on `c`, its values appended to
+   * `params` as positional parameters.
    */
-  query(em: EntityManager, user: AuthUser, id: string): SelectQueryBuilder<ConsultationEntity> {
+  scopeSql(user: AuthUser, params: unknown[]): string {
+    const where = this.visibleWhere(user);
+    if (!where) return 'false';
+    const values = this.visibleParams(user);
+    const positions = new Map<string, number>();
+    return where.replace(/:(tenant|inst|pid)\b/g, (_, name: keyof typeof values) => {
+      let n = positions.get(name);
+      if (n === undefined) {
+        n = params.push(values[name]);
+        positions.set(name, n);
+      }
+      return `$${n}`;
+    });
+  }
+
+  /** NOT_FOUND at once for an id that is not a uuid (no statement is sent for it). */
+  assertId(id: string): void {
     if (!isUUID(id)) throw new NotFoundError('Consultation', '会诊', id);
-    return this.scope(
+  }
+
+  /** Consultation `id` if the user may see it (locked for update when asked), else NOT_FOUND. */
+  async visible(em: EntityManager, user: AuthUser, id: string, lock = false): Promise<ConsultationEntity> {
+    this.assertId(id);
+    const qb = this.scope(
       em.getRepository(ConsultationEntity).createQueryBuilder('c').where('c.id = :id', { id }),
       user,
     );
-  }
-
-  /** Runs a `query`: the consultation and its raw row (for what was selected beside it), or NOT_FOUND. */
-  async found(
-    qb: SelectQueryBuilder<ConsultationEntity>,
-    id: string,
-  ): Promise<{ entity: ConsultationEntity; raw: Record<string, unknown> }> {
-    const { entities, raw } = await qb.getRawAndEntities();
-    if (!entities.length) throw new NotFoundError('Consultation', '会诊', id);
-    return { entity: entities[0], raw: raw[0] };
+    if (lock) qb.setLock('pessimistic_write', undefined, ['c']);
+    const c = await qb.getOne();
+    if (!c) throw new NotFoundError('Consultation', '会诊', id);
+    return c;
   }
 
   /** The requesting institution's clinicians and coordinators book, reschedule, cancel and complete. */

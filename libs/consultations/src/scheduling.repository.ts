@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuthUser, fromJsonObject, isUniqueViolation, jsonObjectOf, pgCode, PG } from '@yg/core';
+import {
+  AuthUser,
+  fromJsonObject,
+  isUniqueViolation,
+  jsonObjectOf,
+  NotFoundError,
+  pgCode,
+  PG,
+} from '@yg/core';
 import { PractitionerEntity } from '@yg/network';
 import { ConsultationEntity, ConsultationExpertEntity } from './entities/consultation.entity';
 import { AvailabilityException, Busy, exceptionOf, SessionMode, WeeklyRule } from './domain/slots';
@@ -119,41 +127,52 @@ export class SchedulingRepository {
     id: string,
     opts: { lock: boolean; experts: BookingExperts; window?: BookingWindow },
   ): Promise<{ c: ConsultationEntity; read: BookingRead | null }> {
+    this.access.assertId(id);
+    // Plain SQL with positional parameters: a storm sends thousands of these, and a query
+    // builder rebuilt the same text (and mapped the row into an entity) on every call.
+    const params: unknown[] = [
+      id,
+      Array.isArray(opts.experts) ? opts.experts : null,
+      Array.isArray(opts.experts) ? 'given' : opts.experts,
+    ];
+    const meta = em.connection.getMetadata(ConsultationEntity);
     const schedule = scheduleJson('ids.ids');
     const bookings = opts.window
       ? `(SELECT coalesce(json_agg(json_build_object('expert', b.practitioner_id, 'start', lower(b.during), 'end', upper(b.during))), '[]')
             FROM consultation_booking b
            WHERE b.active AND b.practitioner_id = ANY(ids.ids)
-             AND b.during && CAST(:bookWindow AS tstzrange))`
+             AND b.during && $${params.push(range(opts.window))}::tstzrange)`
       : 'NULL';
-    const qb = this.access.query(em, user, id);
-    if (opts.lock) qb.setLock('pessimistic_write', undefined, ['c']);
-    qb.addSelect(
-      `(SELECT json_build_object(
-          'timeZone', cs.time_zone, 'settings', cs.settings, 'expertIds', to_json(ids.ids),
-          'experts', (SELECT coalesce(json_agg(json_build_object('id', p.id, 'name', p.name)), '[]')
-                        FROM network_practitioner p WHERE p.tenant_id = c.tenant_id AND p.id = ANY(ids.ids)),
-          'rules', ${schedule.rules},
-          'exceptions', ${schedule.exceptions},
-          'bookings', ${bookings})
-         FROM network_consortium cs,
-              (SELECT coalesce(CAST(:bookExperts AS uuid[]), ARRAY(
-                 SELECT ce.practitioner_id FROM consultation_expert ce
-                  WHERE ce.consultation_id = c.id
-                    AND CASE :bookWho WHEN 'assigned' THEN ce.assigned ELSE ce.named END
-                  ORDER BY ce.practitioner_id))) AS ids(ids)
-        WHERE cs.id = c.tenant_id)`,
-      'booking',
-    ).setParameters({
-      bookExperts: Array.isArray(opts.experts) ? opts.experts : null,
-      bookWho: Array.isArray(opts.experts) ? 'given' : opts.experts,
-      bookWindow: opts.window ? range(opts.window) : null,
-    });
-    const c = await this.access.found(qb, id);
-    const raw = c.raw.booking as RawBookingRead | null;
+    const [row]: { c: unknown; booking: RawBookingRead | null }[] = await em.query(
+      `SELECT ${jsonObjectOf(meta, 'c')} AS c,
+              (SELECT json_build_object(
+                 'timeZone', cs.time_zone, 'settings', cs.settings, 'expertIds', to_json(ids.ids),
+                 'experts', (SELECT coalesce(json_agg(json_build_object('id', p.id, 'name', p.name)), '[]')
+                               FROM network_practitioner p WHERE p.tenant_id = c.tenant_id AND p.id = ANY(ids.ids)),
+                 'rules', ${schedule.rules},
+                 'exceptions', ${schedule.exceptions},
+                 'bookings', ${bookings})
+                 FROM network_consortium cs,
+                      (SELECT coalesce($2::uuid[], ARRAY(
+                         SELECT ce.practitioner_id FROM consultation_expert ce
+                          WHERE ce.consultation_id = c.id
+                            AND CASE $3::text WHEN 'assigned' THEN ce.assigned ELSE ce.named END
+                          ORDER BY ce.practitioner_id))) AS ids(ids)
+                WHERE cs.id = c.tenant_id) AS booking
+         FROM consultation c
+        WHERE c.id = $1 AND ${this.access.scopeSql(user, params)}
+        ${opts.lock ? 'FOR UPDATE OF c' : ''}`,
+      params,
+    );
+    if (!row) throw new NotFoundError('Consultation', '会诊', id);
+    const c = Object.assign(
+      Object.create(ConsultationEntity.prototype) as ConsultationEntity,
+      fromJsonObject<ConsultationEntity>(meta, row.c),
+    );
+    const raw = row.booking;
     const expertIds = raw ? [...new Set(raw.expertIds)] : [];
     return {
-      c: c.entity,
+      c,
       read: raw && {
         timeZone: raw.timeZone,
         settings: raw.settings,
