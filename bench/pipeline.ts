@@ -631,7 +631,7 @@ async function main() {
       }
     }
     await useBuild(BUILDS[0]);
-    if (process.env.BENCH_CPU_PROF) worker!.kill('SIGUSR2');
+    if (process.env.BENCH_CPU_PROF) worker!.kill('SIGWINCH');
 
     // (b) Latency at a fixed offered load: one referral's rows per statement, as a service commits them.
     const latency: Record<string, unknown>[] = [];
