@@ -6,6 +6,8 @@
  *   AB_BUILDS=main=/path/to/main/dist/apps/api/apps/api/src/main.js,branch=dist/apps/api/apps/api/src/main.js \
  *   AB_SC=worklist,create AB_TURNS=7 AB_DUR=5 AB_CONN=10 node -r @swc-node/register bench/turns.ts
  *
+ * AB_SC also takes p0 (`{ __typename }`), p0auth (the same signed in) and createInvalid (createReferral
+ * refused by input validation), to split a mutation's cost by phase.
  * AB_PROF=<dir> writes a V8 CPU profile per build; AB_PORT (4740) is the first build's port.
  */
 import { ChildProcess } from 'node:child_process';
@@ -86,6 +88,16 @@ async function main() {
       }),
     },
     p0: { who: '', body: JSON.stringify({ query: '{ __typename }' }) },
+    // The same empty query signed in: what authentication adds to every request.
+    p0auth: { who: 'village', body: JSON.stringify({ query: '{ __typename }' }) },
+    // createReferral refused by input validation: the mutation path up to the service.
+    createInvalid: {
+      who: 'village',
+      body: JSON.stringify({
+        query: `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number state responseDueAt } }`,
+        variables: { i: { ...upReferralInput(patient, general), purpose: '' } },
+      }),
+    },
   };
   const res: Record<string, Record<string, { cpu: number; rps: number }[]>> = {};
   for (let t = 0; t < TURNS; t++) {
