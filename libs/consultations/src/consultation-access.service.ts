@@ -7,6 +7,17 @@ import { ConsultationEntity, ConsultationExpertEntity } from './entities/consult
 const TENANT_WIDE = [Role.CONSORTIUM_ADMIN, Role.AUDITOR];
 const REQUESTING_SIDE = [Role.CLINICIAN, Role.REFERRAL_COORDINATOR];
 
+interface VisibleParams {
+  tenant: string;
+  inst: string;
+  pid: string | null;
+}
+
+/** What a user who may not see consultation `id` (or asks for one that does not exist) is told. */
+export function consultationNotFound(id: string): NotFoundError {
+  return new NotFoundError('Consultation', '会诊', id);
+}
+
 /**
  * Who sees and does what. Experts see only consultations they are named on or booked for;
  * the requesting institution sees its own; an expert's institution admin sees those of its
@@ -15,35 +26,35 @@ const REQUESTING_SIDE = [Role.CLINICIAN, Role.REFERRAL_COORDINATOR];
 @Injectable()
 export class ConsultationAccess {
   /**
-   * The rule, once: conditions on `c` (consultation) for what the user may see, with the named
-   * parameters :tenant, :inst and :pid, or null when the user may see none.
+   * The rule, once: the condition on `c` (consultation) for what the user may see, or null when
+   * the user may see none. `param` writes a value's placeholder in the caller's dialect.
    */
-  private visibleWhere(user: AuthUser): string | null {
-    if (hasRole(user, ...TENANT_WIDE)) return 'c.tenant_id = :tenant';
+  private visibleWhere(user: AuthUser, param: (name: keyof VisibleParams) => string): string | null {
+    if (hasRole(user, ...TENANT_WIDE)) return `c.tenant_id = ${param('tenant')}`;
     const clauses: string[] = [];
     if (hasRole(user, ...REQUESTING_SIDE, Role.INSTITUTION_ADMIN))
-      clauses.push('c.requesting_institution_id = :inst');
+      clauses.push(`c.requesting_institution_id = ${param('inst')}`);
     if (hasRole(user, Role.EXPERT) && user.practitionerId) {
       clauses.push(
-        'EXISTS (SELECT 1 FROM consultation_expert ce WHERE ce.consultation_id = c.id AND ce.practitioner_id = :pid)',
+        `EXISTS (SELECT 1 FROM consultation_expert ce WHERE ce.consultation_id = c.id AND ce.practitioner_id = ${param('pid')})`,
       );
     }
     if (hasRole(user, Role.INSTITUTION_ADMIN)) {
       clauses.push(
         `EXISTS (SELECT 1 FROM consultation_expert ce JOIN network_practitioner p ON p.id = ce.practitioner_id
-                  WHERE ce.consultation_id = c.id AND p.institution_id = :inst)`,
+                  WHERE ce.consultation_id = c.id AND p.institution_id = ${param('inst')})`,
       );
     }
-    return clauses.length ? `c.tenant_id = :tenant AND (${clauses.join(' OR ')})` : null;
+    return clauses.length ? `c.tenant_id = ${param('tenant')} AND (${clauses.join(' OR ')})` : null;
   }
 
-  private visibleParams(user: AuthUser) {
+  private visibleParams(user: AuthUser): VisibleParams {
     return { tenant: user.tenantId, inst: user.institutionId, pid: user.practitionerId };
   }
 
   /** Restricts a query on `c` (consultation) to what the user may see. */
   scope(qb: SelectQueryBuilder<ConsultationEntity>, user: AuthUser): SelectQueryBuilder<ConsultationEntity> {
-    const where = this.visibleWhere(user);
+    const where = this.visibleWhere(user, (name) => `:${name}`);
     return qb.andWhere(where ?? 'false', this.visibleParams(user));
   }
 
@@ -52,23 +63,13 @@ export class ConsultationAccess {
    * `params` as positional parameters.
    */
   scopeSql(user: AuthUser, params: unknown[]): string {
-    const where = this.visibleWhere(user);
-    if (!where) return 'false';
     const values = this.visibleParams(user);
-    const positions = new Map<string, number>();
-    return where.replace(/:(tenant|inst|pid)\b/g, (_, name: keyof typeof values) => {
-      let n = positions.get(name);
-      if (n === undefined) {
-        n = params.push(values[name]);
-        positions.set(name, n);
-      }
-      return `$${n}`;
-    });
+    return this.visibleWhere(user, (name) => `$${params.push(values[name])}`) ?? 'false';
   }
 
   /** NOT_FOUND at once for an id that is not a uuid (no statement is sent for it). */
   assertId(id: string): void {
-    if (!isUUID(id)) throw new NotFoundError('Consultation', '会诊', id);
+    if (!isUUID(id)) throw consultationNotFound(id);
   }
 
   /** Consultation `id` if the user may see it (locked for update when asked), else NOT_FOUND. */
@@ -80,7 +81,7 @@ export class ConsultationAccess {
     );
     if (lock) qb.setLock('pessimistic_write', undefined, ['c']);
     const c = await qb.getOne();
-    if (!c) throw new NotFoundError('Consultation', '会诊', id);
+    if (!c) throw consultationNotFound(id);
     return c;
   }
 

@@ -1,18 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import {
-  AuthUser,
-  fromJsonObject,
-  isUniqueViolation,
-  jsonObjectOf,
-  NotFoundError,
-  pgCode,
-  PG,
-} from '@yg/core';
+import { AuthUser, fromJsonObject, isUniqueViolation, jsonObjectOf, pgCode, PG } from '@yg/core';
 import { PractitionerEntity } from '@yg/network';
 import { ConsultationEntity, ConsultationExpertEntity } from './entities/consultation.entity';
 import { AvailabilityException, Busy, exceptionOf, SessionMode, WeeklyRule } from './domain/slots';
-import { ConsultationAccess } from './consultation-access.service';
+import { ConsultationAccess, consultationNotFound } from './consultation-access.service';
 
 export interface Schedule {
   rules: WeeklyRule[];
@@ -164,7 +156,7 @@ export class SchedulingRepository {
         ${opts.lock ? 'FOR UPDATE OF c' : ''}`,
       params,
     );
-    if (!row) throw new NotFoundError('Consultation', '会诊', id);
+    if (!row) throw consultationNotFound(id);
     const c = Object.assign(
       Object.create(ConsultationEntity.prototype) as ConsultationEntity,
       fromJsonObject<ConsultationEntity>(meta, row.c),
