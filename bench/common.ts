@@ -80,6 +80,7 @@ export async function startServer(
   args: string[],
   readyUrl: string,
   env: NodeJS.ProcessEnv,
+  execPath = process.execPath,
 ): Promise<ChildProcess> {
   // Another process on the port would answer the readiness check and take the load.
   const port = Number(new URL(readyUrl).port);
@@ -89,7 +90,7 @@ export async function startServer(
       .listen(port, () => probe.close(() => ok()));
   });
   const log = openSync(resolve(ROOT, `bench/results/${name}.log`), 'w');
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, log] });
+  const child = spawn(execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, log] });
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null)
       throw new Error(`${name} exited ${child.exitCode}; see bench/results/${name}.log`);

@@ -9,6 +9,8 @@
  * AB_SC also takes p0 (`{ __typename }`), p0auth (the same signed in) and createInvalid (createReferral
  * refused by input validation), to split a mutation's cost by phase.
  * AB_PROF=<dir> writes a V8 CPU profile per build; AB_PORT (4740) is the first build's port.
+ * `name=main.js@/path/to/node@--flag …` runs that build with another Node binary and/or extra Node
+ * flags (either part may be empty): the same build under two Nodes or two heap settings.
  */
 import { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -21,7 +23,9 @@ import { upReferralInput } from '../test/utils/referrals';
 import { benchEnv, cpuUs, gql, median, startServer } from './common';
 
 const env = benchEnv(process.env.BENCH_DB ?? 'yg_bench_cpu', process.env.BENCH_QUEUE_PREFIX ?? 'bcpu');
-const builds = (process.env.AB_BUILDS ?? '').split(',').map((s) => s.split('='));
+const builds = (process.env.AB_BUILDS ?? '')
+  .split(',')
+  .map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1)]);
 const TURNS = Number(process.env.AB_TURNS ?? 4);
 const DUR = Number(process.env.AB_DUR ?? 5);
 const CONN = Number(process.env.AB_CONN ?? 20);
@@ -41,17 +45,27 @@ async function main() {
   process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
   const servers: { name: string; port: number; pid: number; tokens: Record<string, string> }[] = [];
   let port = Number(process.env.AB_PORT ?? 4740);
-  for (const [name, main] of builds) {
+  for (const [name, spec] of builds) {
+    const [main, node, flags = ''] = spec.split('@');
+    const execPath = node || process.execPath;
     const args = [
-      `--max-old-space-size=192`,
+      `--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`,
+      ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
+      ...flags.split(' ').filter(Boolean),
       ...(process.env.AB_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.AB_PROF}/${name}`] : []),
       main,
     ];
-    const c = await startServer(`ab-${name}`, args, `http://127.0.0.1:${port}/health/live`, {
-      ...env,
-      PORT: String(port),
-      METRICS_PORT: '0',
-    });
+    const c = await startServer(
+      `ab-${name}`,
+      args,
+      `http://127.0.0.1:${port}/health/live`,
+      {
+        ...env,
+        PORT: String(port),
+        METRICS_PORT: '0',
+      },
+      execPath,
+    );
     children.push(c);
     const login = async (u: string) =>
       (
@@ -136,6 +150,11 @@ async function main() {
           .padStart(6)} µs/req  (${xs.map((x) => x.cpu.toFixed(0)).join(' / ')})`,
       );
     }
+  // Peak resident memory of each build over the whole sitting (P6).
+  for (const s of servers) {
+    const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${s.pid}/status`, 'utf8'))?.[1];
+    console.log(`RSS max ${s.name.padEnd(10)} ${Math.round(Number(hwm) / 1024)} MB`);
+  }
   await Promise.all(
     children.map(
       (c) =>

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Logger } from 'pino';
-import { AuthUser, InjectLogger, RequestContext, requestContext, requestIdFrom } from '@yg/core';
+import {
+  AccessLine,
+  accessLineWriter,
+  AuthUser,
+  InjectLogger,
+  RequestContext,
+  requestContext,
+  requestIdFrom,
+} from '@yg/core';
 import { AuthFailure, SessionRegistry, TokenService, UserSession } from '@yg/identity';
 import { ApiMetrics } from '../metrics/api-metrics';
 
@@ -33,6 +41,7 @@ const QUIET = /^\/(health|metrics)(\/|\?|$)/;
 @Injectable()
 export class RequestContextHook {
   private readonly log: Logger;
+  private readonly accessLine: ((line: AccessLine) => void) | null;
 
   constructor(
     private readonly tokens: TokenService,
@@ -43,6 +52,7 @@ export class RequestContextHook {
     // Access lines hold the method, path, status, timing and ids, nothing the root logger's
     // redaction paths could match: their logger skips that pass over every line.
     this.log = logger.child({ context: 'http' }, { redact: [] });
+    this.accessLine = accessLineWriter(this.log);
   }
 
   /** Adds both hooks to the root instance, so that every route (Nest's, Apollo's, plugins') has them. */
@@ -104,14 +114,14 @@ export class RequestContextHook {
 
   /**
    * When the response ends: its latency to the metrics (answered responses only) and one access
-   * line (but for probes and scrapes): the same line pino-http wrote, without the child logger
-   * and serialisers it built for every request (a third of the api's CPU for an empty query).
+   * line (but for probes and scrapes): the line pino-http wrote, without the child logger and
+   * serialisers it built for every request (a third of the api's CPU for an empty query), and
+   * since then without pino's general path either (`accessLineWriter`).
    * One pair of listeners for both: each listener on a response is work on every request. The
    * path only: a query string can carry anything (a mutation sent as GET with an ID number in
    * it, a dashboard token), and the access log is read far more widely than the data.
    */
   private whenDone(req: FastifyRequest, reply: FastifyReply, ctx: RequestContext): void {
-    const start = Date.now();
     const t0 = performance.now();
     const res = reply.raw;
     const url = req.url ?? '';
@@ -120,23 +130,32 @@ export class RequestContextHook {
       res.removeListener('finish', onFinish);
       res.removeListener('close', onClose);
       const statusCode = res.statusCode;
-      if (answered) this.metrics.observeHttp(req, statusCode, (performance.now() - t0) / 1000);
+      const ms = performance.now() - t0;
+      if (answered) this.metrics.observeHttp(req, statusCode, ms / 1000);
       if (quiet) return;
-      const fields = {
-        req: { method: req.method, url: pathOf(url) },
-        res: { statusCode },
-        responseTime: Date.now() - start,
-      };
+      const responseTime = Math.round(ms);
+      if (statusCode < 500) {
+        this.accessLine?.({
+          requestId: ctx.requestId,
+          userId: ctx.user?.id,
+          method: req.method,
+          url: pathOf(url),
+          statusCode,
+          responseTime,
+        });
+        return;
+      }
       // In the request's context (its id on the line) even when the answer came before the handler.
       requestContext.run(ctx, () => {
-        if (statusCode >= 500) {
-          this.log.error(
-            { ...fields, err: new Error(`failed with status code ${statusCode}`) },
-            'request errored',
-          );
-        } else {
-          this.log.info(fields, 'request completed');
-        }
+        this.log.error(
+          {
+            req: { method: req.method, url: pathOf(url) },
+            res: { statusCode },
+            responseTime,
+            err: new Error(`failed with status code ${statusCode}`),
+          },
+          'request errored',
+        );
       });
     };
     const onFinish = () => end(true);

@@ -1,4 +1,95 @@
-import { scrubPersonalNumbers, serializeError } from './logger';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { AuthUser } from '../auth/auth-user';
+import { requestContext } from '../context/request-context';
+import { accessLineWriter, createRootLogger, scrubPersonalNumbers, serializeError } from './logger';
+
+/** A pino logger like the root one (bindings, mixin, scrub) writing lines into an array. */
+function capture(level = 'info') {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  const logger = pino(
+    {
+      name: 'api',
+      level,
+      base: { pid: 4242 },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      mixin() {
+        const ctx = requestContext.get();
+        return ctx ? { requestId: ctx.requestId, userId: ctx.user?.id } : {};
+      },
+      hooks: { streamWrite: scrubPersonalNumbers },
+    },
+    sink,
+  ).child({ context: 'http' }, { redact: [] });
+  return { lines, logger };
+}
+
+describe('accessLineWriter', () => {
+  const user = { id: '0f8fad5b-d9cb-469f-a165-70867728950e' } as AuthUser;
+  const fields = { req: { method: 'POST', url: '/graphql' }, res: { statusCode: 200 }, responseTime: 7 };
+
+  it('writes the line pino writes for the same request, key for key and in the same order', () => {
+    const viaPino = capture();
+    requestContext.run({ requestId: 'req-00000001', ip: null, user }, () =>
+      viaPino.logger.info(fields, 'request completed'),
+    );
+    const direct = capture();
+    accessLineWriter(direct.logger)!({
+      requestId: 'req-00000001',
+      userId: user.id,
+      method: 'POST',
+      url: '/graphql',
+      statusCode: 200,
+      responseTime: 7,
+    });
+    const [a, b] = [JSON.parse(viaPino.lines[0]), JSON.parse(direct.lines[0])];
+    expect(direct.lines[0].endsWith('}\n')).toBe(true);
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    expect({ ...b, time: 0 }).toEqual({ ...a, time: 0 });
+    expect(Math.abs(Date.parse(b.time) - Date.parse(a.time))).toBeLessThan(60_000);
+  });
+
+  it('leaves out a missing user, escapes the path and scrubs the whole line', () => {
+    const { lines, logger } = capture();
+    accessLineWriter(logger)!({
+      requestId: '500114195203140316',
+      method: 'GET',
+      url: '/files/"13912345678"\\x',
+      statusCode: 404,
+      responseTime: 1,
+    });
+    const line = JSON.parse(lines[0]);
+    expect(line).not.toHaveProperty('userId');
+    expect(line.requestId).toBe('[id-redacted]');
+    expect(line.req.url).toBe('/files/"[phone-redacted]"\\x');
+  });
+
+  it('is off when info lines are', () => {
+    expect(accessLineWriter(capture('warn').logger)).toBeNull();
+  });
+
+  it('keeps the root logger’s ISO time', () => {
+    const lines: string[] = [];
+    const logger = createRootLogger('info', 't');
+    const stream = (logger as unknown as Record<symbol, { write(s: string): boolean }>)[
+      pino.symbols.streamSym
+    ];
+    const write = stream.write;
+    stream.write = (s: string) => lines.push(s) > 0;
+    try {
+      logger.info('x');
+    } finally {
+      stream.write = write;
+    }
+    expect(JSON.parse(lines[0]).time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+});
 
 describe('scrubPersonalNumbers', () => {
   it('masks stand-alone ID and mobile numbers wherever they are in a line', () => {

@@ -67,7 +67,7 @@ export function createRootLogger(level: string, name: string, file?: string): Lo
       name,
       level,
       base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: () => `,"time":"${isoNow()}"`,
       mixin() {
         const ctx = requestContext.get();
         return ctx ? { requestId: ctx.requestId, userId: ctx.user?.id } : {};
@@ -88,6 +88,52 @@ export function createRootLogger(level: string, name: string, file?: string): Lo
     },
     file ? fileDestination(file) : stdoutDestination(),
   );
+}
+
+/** What an access line says of an answered request. */
+export interface AccessLine {
+  requestId: string;
+  userId?: string;
+  method: string;
+  /** The path, already without its query string and bounded. */
+  url: string;
+  statusCode: number;
+  responseTime: number;
+}
+
+let isoMs = -1;
+let isoText = '';
+
+/** The ISO time of now, formatted once per millisecond however many lines share it. */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
+
+/**
+ * Access lines at `info`, written straight to the logger's destination in the shape pino gives
+ * them (level, time, the logger's bindings, the request's ids, the fields, msg): pino's general
+ * path (mixin, merge, a serialiser walking the object, hooks) was a tenth of the CPU of an empty
+ * query, for a line whose fields never change. Scrubbed as a whole like every other line. Null
+ * when `info` is off.
+ */
+export function accessLineWriter(logger: Logger): ((line: AccessLine) => void) | null {
+  if (!logger.isLevelEnabled('info')) return null;
+  const stream = (logger as unknown as Record<symbol, pino.DestinationStream>)[pino.symbols.streamSym];
+  const bindings = (logger as unknown as Record<symbol, string>)[pino.symbols.chindingsSym];
+  const level = logger.levels.values.info;
+  return (l) => {
+    const line =
+      `{"level":${level},"time":"${isoNow()}"${bindings},"requestId":${JSON.stringify(l.requestId)}` +
+      (l.userId ? `,"userId":${JSON.stringify(l.userId)}` : '') +
+      `,"req":{"method":${JSON.stringify(l.method)},"url":${JSON.stringify(l.url)}},"res":{"statusCode":${l.statusCode}}` +
+      `,"responseTime":${l.responseTime},"msg":"request completed"}\n`;
+    stream.write(scrubPersonalNumbers(line));
+  };
 }
 
 /** Lets Nest's own Logger calls go through pino. */
