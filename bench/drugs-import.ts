@@ -244,7 +244,9 @@ async function floors(client: Client, dir: string, file: string, columns: number
   const copyColumns: string[] = [];
   for (let run = 0; run < RUNS; run++) {
     times['bare COPY'].push(await bareCopy(client, file, columns));
-    times['Node alone'].push(await readOnly(file, run === 0 ? lines : undefined, run === 0 ? copyColumns : undefined));
+    times['Node alone'].push(
+      await readOnly(file, run === 0 ? lines : undefined, run === 0 ? copyColumns : undefined),
+    );
     for (const [label, shape, after] of FLOOR_SHAPES) {
       const alter =
         after && `ALTER TABLE bench_floor ${after}, ${checks.replace(/drug_code_/g, 'bench_floor_')}`;

@@ -51,7 +51,8 @@ describe('key tasks and the monthly assessment', () => {
   const I: Record<string, string> = {};
   const task: Record<string, { id: string; version: number }> = {};
 
-  const gql = (query: string, variables: Record<string, unknown>, token: string) => api.gql(query, variables, token);
+  const gql = (query: string, variables: Record<string, unknown>, token: string) =>
+    api.gql(query, variables, token);
   const gqlOk = async (query: string, variables: Record<string, unknown>, token: string) => {
     const res = await gql(query, variables, token);
     if (res.errors || !res.data) throw new Error(JSON.stringify(res.errors));
@@ -62,8 +63,13 @@ describe('key tasks and the monthly assessment', () => {
   const put = (key: string, inst: string, value: number) =>
     fixed.rows.push({ tenantId: t.tenantId, key, month: A, institutionId: inst, value });
   const view = async (token = tok.admin, edition?: number) =>
-    (await gqlOk(`query($m: String!, $e: Int) { assessment(month: $m, edition: $e) { ${VIEW} } }`, { m: A, e: edition }, token))
-      .assessment;
+    (
+      await gqlOk(
+        `query($m: String!, $e: Int) { assessment(month: $m, edition: $e) { ${VIEW} } }`,
+        { m: A, e: edition },
+        token,
+      )
+    ).assessment;
   const unitsOf = (a: { groups: { units: Unit[] }[] }) =>
     new Map(a.groups.flatMap((g) => g.units).map((u) => [u.institutionId, u]));
   const CREATE = `mutation($i: CreateKeyTaskInput!) { createKeyTask(input: $i) { id version direction kind } }`;
@@ -123,7 +129,19 @@ describe('key tasks and the monthly assessment', () => {
     const base = { year: YEAR, points: 10 };
     const n12 = await gqlOk(
       CREATE,
-      { i: { ...base, code: 'TCM', title: '中医药服务占比', kind: 'INDICATOR', indicatorCode: 'N12', requiredLevel: 20, effortLevel: 30, challengeLevel: 40, points: 30 } },
+      {
+        i: {
+          ...base,
+          code: 'TCM',
+          title: '中医药服务占比',
+          kind: 'INDICATOR',
+          indicatorCode: 'N12',
+          requiredLevel: 20,
+          effortLevel: 30,
+          challengeLevel: 40,
+          points: 30,
+        },
+      },
       tok.admin,
     );
     expect(n12.createKeyTask).toMatchObject({ direction: 'HIGHER_BETTER', kind: 'INDICATOR', version: 1 });
@@ -131,7 +149,19 @@ describe('key tasks and the monthly assessment', () => {
     // The indicator is lower-is-better: the task takes its direction, levels falling.
     const cost = await gqlOk(
       CREATE,
-      { i: { ...base, code: 'COST', title: '控制住院人均费用', kind: 'INDICATOR', indicatorCode: 'N10A', requiredLevel: 9000, effortLevel: 8000, challengeLevel: 7000, points: 20 } },
+      {
+        i: {
+          ...base,
+          code: 'COST',
+          title: '控制住院人均费用',
+          kind: 'INDICATOR',
+          indicatorCode: 'N10A',
+          requiredLevel: 9000,
+          effortLevel: 8000,
+          challengeLevel: 7000,
+          points: 20,
+        },
+      },
       tok.admin,
     );
     expect(cost.createKeyTask.direction).toBe('LOWER_BETTER');
@@ -139,32 +169,134 @@ describe('key tasks and the monthly assessment', () => {
     task.SIGN = (
       await gqlOk(
         CREATE,
-        { i: { ...base, code: 'SIGN', title: '家庭医生签约率', kind: 'REPORTED', direction: 'HIGHER_BETTER', requiredLevel: 60, effortLevel: 80, challengeLevel: 100 } },
+        {
+          i: {
+            ...base,
+            code: 'SIGN',
+            title: '家庭医生签约率',
+            kind: 'REPORTED',
+            direction: 'HIGHER_BETTER',
+            requiredLevel: 60,
+            effortLevel: 80,
+            challengeLevel: 100,
+          },
+        },
         tok.admin,
       )
     ).createKeyTask;
 
     const before = (await db.ds.query(`SELECT count(*)::int AS n FROM key_task`))[0].n;
-    const bad = { ...base, code: 'BAD', title: 'x', kind: 'REPORTED', direction: 'HIGHER_BETTER', requiredLevel: 80, effortLevel: 70, challengeLevel: 90 };
+    const bad = {
+      ...base,
+      code: 'BAD',
+      title: 'x',
+      kind: 'REPORTED',
+      direction: 'HIGHER_BETTER',
+      requiredLevel: 80,
+      effortLevel: 70,
+      challengeLevel: 90,
+    };
     expectError(await gql(CREATE, { i: bad }, tok.admin), 'BAD_USER_INPUT');
-    expectError(await gql(CREATE, { i: { ...bad, kind: 'INDICATOR', direction: null, indicatorCode: 'N12', requiredLevel: 90, effortLevel: 80, challengeLevel: 70 } }, tok.admin), 'BAD_USER_INPUT');
-    expectError(await gql(CREATE, { i: { ...bad, kind: 'INDICATOR', direction: null, indicatorCode: 'ZZ99', requiredLevel: 1, effortLevel: 2, challengeLevel: 3 } }, tok.admin), 'NOT_FOUND');
-    expectError(await gql(CREATE, { i: { ...bad, requiredLevel: 1, effortLevel: 2, challengeLevel: 3 } }, tok.instAdmin), 'FORBIDDEN');
-    expectError(await gql(CREATE, { i: { ...bad, requiredLevel: 1, effortLevel: 2, challengeLevel: 3, institutionIds: [other.inst.township] } }, tok.admin), 'NOT_FOUND');
-    expectError(await gql(CREATE, { i: { ...bad, code: 'TCM', requiredLevel: 1, effortLevel: 2, challengeLevel: 3 } }, tok.admin), 'CONFLICT');
+    expectError(
+      await gql(
+        CREATE,
+        {
+          i: {
+            ...bad,
+            kind: 'INDICATOR',
+            direction: null,
+            indicatorCode: 'N12',
+            requiredLevel: 90,
+            effortLevel: 80,
+            challengeLevel: 70,
+          },
+        },
+        tok.admin,
+      ),
+      'BAD_USER_INPUT',
+    );
+    expectError(
+      await gql(
+        CREATE,
+        {
+          i: {
+            ...bad,
+            kind: 'INDICATOR',
+            direction: null,
+            indicatorCode: 'ZZ99',
+            requiredLevel: 1,
+            effortLevel: 2,
+            challengeLevel: 3,
+          },
+        },
+        tok.admin,
+      ),
+      'NOT_FOUND',
+    );
+    expectError(
+      await gql(
+        CREATE,
+        { i: { ...bad, requiredLevel: 1, effortLevel: 2, challengeLevel: 3 } },
+        tok.instAdmin,
+      ),
+      'FORBIDDEN',
+    );
+    expectError(
+      await gql(
+        CREATE,
+        {
+          i: {
+            ...bad,
+            requiredLevel: 1,
+            effortLevel: 2,
+            challengeLevel: 3,
+            institutionIds: [other.inst.township],
+          },
+        },
+        tok.admin,
+      ),
+      'NOT_FOUND',
+    );
+    expectError(
+      await gql(
+        CREATE,
+        { i: { ...bad, code: 'TCM', requiredLevel: 1, effortLevel: 2, challengeLevel: 3 } },
+        tok.admin,
+      ),
+      'CONFLICT',
+    );
     expect((await db.ds.query(`SELECT count(*)::int AS n FROM key_task`))[0].n).toBe(before);
 
     const UPDATE = `mutation($i: UpdateKeyTaskInput!) { updateKeyTask(input: $i) { version title } }`;
-    const upd = await gqlOk(UPDATE, { i: { id: task.SIGN.id, version: 1, title: '家庭医生签约服务覆盖率' } }, tok.admin);
+    const upd = await gqlOk(
+      UPDATE,
+      { i: { id: task.SIGN.id, version: 1, title: '家庭医生签约服务覆盖率' } },
+      tok.admin,
+    );
     expect(upd.updateKeyTask).toEqual({ version: 2, title: '家庭医生签约服务覆盖率' });
-    expectError(await gql(UPDATE, { i: { id: task.SIGN.id, version: 1, title: '旧版本' } }, tok.admin), 'CONFLICT');
-    expectError(await gql(UPDATE, { i: { id: task.SIGN.id, version: 2, title: 'x' } }, tok.other), 'NOT_FOUND');
+    expectError(
+      await gql(UPDATE, { i: { id: task.SIGN.id, version: 1, title: '旧版本' } }, tok.admin),
+      'CONFLICT',
+    );
+    expectError(
+      await gql(UPDATE, { i: { id: task.SIGN.id, version: 2, title: 'x' } }, tok.other),
+      'NOT_FOUND',
+    );
     expectError(await gql(UPDATE, { i: { id: 'not-a-uuid', version: 2 } }, tok.admin), 'BAD_USER_INPUT');
 
-    const ledger = await gqlOk(`query($y: Int!) { keyTasks(year: $y) { code direction points } }`, { y: YEAR }, tok.auditor);
+    const ledger = await gqlOk(
+      `query($y: Int!) { keyTasks(year: $y) { code direction points } }`,
+      { y: YEAR },
+      tok.auditor,
+    );
     expect(ledger.keyTasks.map((x: { code: string }) => x.code)).toEqual(['COST', 'SIGN', 'TCM']);
-    expect((await gqlOk(`query($y: Int!) { keyTasks(year: $y) { code } }`, { y: YEAR }, tok.other)).keyTasks).toEqual([]);
-    const audits = await db.ds.query(`SELECT action FROM audit_event WHERE tenant_id = $1 AND action LIKE 'key-task.%'`, [t.tenantId]);
+    expect(
+      (await gqlOk(`query($y: Int!) { keyTasks(year: $y) { code } }`, { y: YEAR }, tok.other)).keyTasks,
+    ).toEqual([]);
+    const audits = await db.ds.query(
+      `SELECT action FROM audit_event WHERE tenant_id = $1 AND action LIKE 'key-task.%'`,
+      [t.tenantId],
+    );
     expect(audits.map((a: { action: string }) => a.action).sort()).toEqual([
       'key-task.create',
       'key-task.create',
@@ -176,14 +308,46 @@ describe('key tasks and the monthly assessment', () => {
   it('takes reported progress with evidence from the unit itself or a consortium admin', async () => {
     const REPORT = `mutation($i: ReportTaskProgressInput!) { reportTaskProgress(input: $i) { institutionId value evidenceSha256 } }`;
     const sha = 'a'.repeat(64);
-    const mine = await gqlOk(REPORT, { i: { taskId: task.SIGN.id, month: A, value: 100, evidence: '签约台账', evidenceSha256: sha } }, tok.instAdmin);
+    const mine = await gqlOk(
+      REPORT,
+      { i: { taskId: task.SIGN.id, month: A, value: 100, evidence: '签约台账', evidenceSha256: sha } },
+      tok.instAdmin,
+    );
     expect(mine.reportTaskProgress).toEqual({ institutionId: I.T, value: 100, evidenceSha256: sha });
-    expectError(await gql(REPORT, { i: { taskId: task.SIGN.id, institutionId: I.S, month: A, value: 99, evidence: 'x' } }, tok.instAdmin), 'FORBIDDEN');
-    expectError(await gql(REPORT, { i: { taskId: task.TCM.id, month: A, value: 99, evidence: 'x' } }, tok.instAdmin), 'BAD_USER_INPUT');
-    expectError(await gql(REPORT, { i: { taskId: task.SIGN.id, month: `${YEAR - 1}-12`, value: 1, evidence: 'x' } }, tok.instAdmin), 'BAD_USER_INPUT');
-    expectError(await gql(REPORT, { i: { taskId: task.SIGN.id, month: A, value: 1, evidence: 'x' } }, tok.other), 'NOT_FOUND');
-    for (const [k, v] of [['S', 70], ['T3', 80], ['T4', 60]] as const) {
-      await gqlOk(REPORT, { i: { taskId: task.SIGN.id, institutionId: I[k], month: A, value: v, evidence: '核查记录' } }, tok.admin);
+    expectError(
+      await gql(
+        REPORT,
+        { i: { taskId: task.SIGN.id, institutionId: I.S, month: A, value: 99, evidence: 'x' } },
+        tok.instAdmin,
+      ),
+      'FORBIDDEN',
+    );
+    expectError(
+      await gql(REPORT, { i: { taskId: task.TCM.id, month: A, value: 99, evidence: 'x' } }, tok.instAdmin),
+      'BAD_USER_INPUT',
+    );
+    expectError(
+      await gql(
+        REPORT,
+        { i: { taskId: task.SIGN.id, month: `${YEAR - 1}-12`, value: 1, evidence: 'x' } },
+        tok.instAdmin,
+      ),
+      'BAD_USER_INPUT',
+    );
+    expectError(
+      await gql(REPORT, { i: { taskId: task.SIGN.id, month: A, value: 1, evidence: 'x' } }, tok.other),
+      'NOT_FOUND',
+    );
+    for (const [k, v] of [
+      ['S', 70],
+      ['T3', 80],
+      ['T4', 60],
+    ] as const) {
+      await gqlOk(
+        REPORT,
+        { i: { taskId: task.SIGN.id, institutionId: I[k], month: A, value: v, evidence: '核查记录' } },
+        tok.admin,
+      );
     }
   });
 
@@ -194,7 +358,14 @@ describe('key tasks and the monthly assessment', () => {
       { code: 'TOWNSHIP', name: '乡镇卫生院(含次中心)', kinds: [], tiers: ['TOWNSHIP'] },
       { code: 'VILLAGE', name: '村卫生室', kinds: [], tiers: ['VILLAGE'] },
     ];
-    const input = { completionWeight: 60, recognitionWeight: 20, analysisWeight: 20, creditBelowRequired: false, groups, changeNote: '按层级分组' };
+    const input = {
+      completionWeight: 60,
+      recognitionWeight: 20,
+      analysisWeight: 20,
+      creditBelowRequired: false,
+      groups,
+      changeNote: '按层级分组',
+    };
     expectError(await gql(UPDATE, { i: { ...input, analysisWeight: 25 } }, tok.admin), 'BAD_USER_INPUT');
     expectError(await gql(UPDATE, { i: input }, tok.auditor), 'FORBIDDEN');
     expect((await gqlOk(UPDATE, { i: input }, tok.admin)).updateAssessmentScheme.version).toBe(1);
@@ -229,9 +400,15 @@ describe('key tasks and the monthly assessment', () => {
     const RECOMPUTE = `mutation($m: String!) { recomputeAssessmentCompletion(month: $m) { groups { units { institutionId completion } } } }`;
     const tcm = fixed.rows.find((r) => r.key === 'enc.visits_tcm' && r.institutionId === I.T2)!;
     tcm.value = 20; // N12 20 → 60 % of 30 = 18: 18 + 12 = 30
-    expect(unitsOf((await gqlOk(RECOMPUTE, { m: A }, tok.admin)).recomputeAssessmentCompletion).get(I.T2)!.completion).toBe(30);
+    expect(
+      unitsOf((await gqlOk(RECOMPUTE, { m: A }, tok.admin)).recomputeAssessmentCompletion).get(I.T2)!
+        .completion,
+    ).toBe(30);
     tcm.value = 10;
-    expect(unitsOf((await gqlOk(RECOMPUTE, { m: A }, tok.admin)).recomputeAssessmentCompletion).get(I.T2)!.completion).toBe(12);
+    expect(
+      unitsOf((await gqlOk(RECOMPUTE, { m: A }, tok.admin)).recomputeAssessmentCompletion).get(I.T2)!
+        .completion,
+    ).toBe(12);
     expectError(await gql(RECOMPUTE, { m: A }, tok.auditor), 'FORBIDDEN');
     expectError(await gql(OPEN, { m: addMonths(NOW, 1), r: [] }, tok.admin), 'BAD_USER_INPUT');
     // The partner hospital is in no group: not assessed.
@@ -241,11 +418,15 @@ describe('key tasks and the monthly assessment', () => {
 
   it('takes each rater’s single rating per unit, the mean scaled to 20; missing ones listed', async () => {
     const ratings: [string, string, number][] = [
-      ['admin', 'S', 80], ['auditor', 'S', 90], // 17
-      ['admin', 'T', 100], ['auditor', 'T', 90], // 19
+      ['admin', 'S', 80],
+      ['auditor', 'S', 90], // 17
+      ['admin', 'T', 100],
+      ['auditor', 'T', 90], // 19
       ['admin', 'T2', 50], // 10; the auditor's is missing
-      ['admin', 'T3', 75], ['auditor', 'T3', 75], // 15
-      ['admin', 'T4', 75], ['auditor', 'T4', 85], // 16
+      ['admin', 'T3', 75],
+      ['auditor', 'T3', 75], // 15
+      ['admin', 'T4', 75],
+      ['auditor', 'T4', 85], // 16
     ];
     for (const [who, k, s] of ratings) await gqlOk(RATE, { m: A, i: I[k], s }, tok[who]);
     expectError(await gql(RATE, { m: A, i: I.S, s: 10 }, tok.admin), 'CONFLICT');
@@ -259,7 +440,13 @@ describe('key tasks and the monthly assessment', () => {
     );
     expect(Number(score)).toBe(80);
 
-    for (const [k, s] of [['S', 10], ['T', 15], ['T2', 5], ['T3', 14], ['T4', 20]] as const) {
+    for (const [k, s] of [
+      ['S', 10],
+      ['T', 15],
+      ['T2', 5],
+      ['T3', 14],
+      ['T4', 20],
+    ] as const) {
       await gqlOk(ANALYSIS, { m: A, i: I[k], s }, tok.admin);
     }
     expectError(await gql(ANALYSIS, { m: A, i: I.S, s: 21 }, tok.admin), 'BAD_USER_INPUT');
@@ -267,18 +454,23 @@ describe('key tasks and the monthly assessment', () => {
 
     const a = await view();
     const u = unitsOf(a);
-    expect(['S', 'T', 'T2', 'T3', 'T4'].map((k) => [u.get(I[k])!.recognition, u.get(I[k])!.ratings])).toEqual([
-      [17, 2],
-      [19, 2],
-      [10, 1],
-      [15, 2],
-      [16, 2],
-    ]);
+    expect(['S', 'T', 'T2', 'T3', 'T4'].map((k) => [u.get(I[k])!.recognition, u.get(I[k])!.ratings])).toEqual(
+      [
+        [17, 2],
+        [19, 2],
+        [10, 1],
+        [15, 2],
+        [16, 2],
+      ],
+    );
     expect(a.missingRatings).toContainEqual({ raterId: t.users.auditor.id, institutionId: I.T2 });
     expect(a.missingRatings).not.toContainEqual({ raterId: t.users.admin.id, institutionId: I.T2 });
     // The rater reads the open month; an institution admin not yet.
     expect((await view(tok.auditor)).state).toBe('OPEN');
-    expectError(await gql(`query($m: String!) { assessment(month: $m) { month } }`, { m: A }, tok.instAdmin), 'NOT_FOUND');
+    expectError(
+      await gql(`query($m: String!) { assessment(month: $m) { month } }`, { m: A }, tok.instAdmin),
+      'NOT_FOUND',
+    );
   });
 
   it('ranks within the group with the tie rule, top 3 and bottom 3 marked', async () => {
@@ -315,7 +507,10 @@ describe('key tasks and the monthly assessment', () => {
       recordAssessmentCase(month: $m, kind: $k, institutionId: $i, title: $t, summary: $s) { goodCase { institutionId } badCase { institutionId } } }`;
     await gqlOk(CASE, { m: A, k: 'GOOD', i: I.T, t: '签约服务全覆盖', s: '做法…' }, tok.admin);
     const c = await gqlOk(CASE, { m: A, k: 'BAD', i: I.T2, t: '进展未填报', s: '原因…' }, tok.admin);
-    expect(c.recordAssessmentCase).toEqual({ goodCase: { institutionId: I.T }, badCase: { institutionId: I.T2 } });
+    expect(c.recordAssessmentCase).toEqual({
+      goodCase: { institutionId: I.T },
+      badCase: { institutionId: I.T2 },
+    });
   });
 
   it('publishes once when two publish at the same time, then locks the month and tells every unit', async () => {
@@ -333,7 +528,10 @@ describe('key tasks and the monthly assessment', () => {
     expectError(await gql(RATE, { m: A, i: I.T2, s: 1 }, tok.auditor), 'CONFLICT');
     // The lock holds in the database too.
     await expect(
-      db.ds.query(`UPDATE assessment_score SET analysis = 0 WHERE tenant_id = $1 AND month = $2`, [t.tenantId, A]),
+      db.ds.query(`UPDATE assessment_score SET analysis = 0 WHERE tenant_id = $1 AND month = $2`, [
+        t.tenantId,
+        A,
+      ]),
     ).rejects.toThrow(/published/);
     await expect(
       db.ds.query(
@@ -355,11 +553,39 @@ describe('key tasks and the monthly assessment', () => {
   it('corrects a published month as a new edition with a reason, re-ranked and notified', async () => {
     const CORRECT = `mutation($i: CorrectAssessmentInput!) { correctAssessment(input: $i) { edition version editions { edition reason } } }`;
     const { version } = await view();
-    expectError(await gql(CORRECT, { i: { month: A, version, institutionId: I.S, reason: '无' } }, tok.admin), 'BAD_USER_INPUT');
-    expectError(await gql(CORRECT, { i: { month: A, version: version - 1, institutionId: I.S, completion: 40, reason: '旧' } }, tok.admin), 'CONFLICT');
-    expectError(await gql(CORRECT, { i: { month: A, version, institutionId: I.S, completion: 61, reason: '超' } }, tok.admin), 'BAD_USER_INPUT');
-    expectError(await gql(CORRECT, { i: { month: A, version, institutionId: I.S, completion: 40, reason: 'x' } }, tok.auditor), 'FORBIDDEN');
-    const c = await gqlOk(CORRECT, { i: { month: A, version, institutionId: I.S, completion: 40, reason: '次中心签约数据重复统计' } }, tok.admin);
+    expectError(
+      await gql(CORRECT, { i: { month: A, version, institutionId: I.S, reason: '无' } }, tok.admin),
+      'BAD_USER_INPUT',
+    );
+    expectError(
+      await gql(
+        CORRECT,
+        { i: { month: A, version: version - 1, institutionId: I.S, completion: 40, reason: '旧' } },
+        tok.admin,
+      ),
+      'CONFLICT',
+    );
+    expectError(
+      await gql(
+        CORRECT,
+        { i: { month: A, version, institutionId: I.S, completion: 61, reason: '超' } },
+        tok.admin,
+      ),
+      'BAD_USER_INPUT',
+    );
+    expectError(
+      await gql(
+        CORRECT,
+        { i: { month: A, version, institutionId: I.S, completion: 40, reason: 'x' } },
+        tok.auditor,
+      ),
+      'FORBIDDEN',
+    );
+    const c = await gqlOk(
+      CORRECT,
+      { i: { month: A, version, institutionId: I.S, completion: 40, reason: '次中心签约数据重复统计' } },
+      tok.admin,
+    );
     expect(c.correctAssessment.edition).toBe(2);
     expect(c.correctAssessment.editions[1]).toEqual({ edition: 2, reason: '次中心签约数据重复统计' });
     // S: 40 + 17 + 10 = 67 → third; T4 moves up to second.
@@ -387,8 +613,14 @@ describe('key tasks and the monthly assessment', () => {
     expectError(await gql(H, { i: I.S }, tok.instAdmin), 'FORBIDDEN');
     expectError(await gql(H, { i: I.T }, tok.other), 'NOT_FOUND');
     expectError(await gql(H, { i: I.T }, tok.clinician), 'FORBIDDEN');
-    expectError(await gql(`query($m: String!) { assessment(month: $m) { month } }`, { m: A }, tok.other), 'NOT_FOUND');
-    expectError(await gql(`query($m: String!) { assessment(month: $m) { month } }`, { m: '2026-13' }, tok.admin), 'BAD_USER_INPUT');
+    expectError(
+      await gql(`query($m: String!) { assessment(month: $m) { month } }`, { m: A }, tok.other),
+      'NOT_FOUND',
+    );
+    expectError(
+      await gql(`query($m: String!) { assessment(month: $m) { month } }`, { m: '2026-13' }, tok.admin),
+      'BAD_USER_INPUT',
+    );
   });
 
   it('exports the month as CSV and XLSX', async () => {
@@ -417,30 +649,103 @@ describe('key tasks and the monthly assessment', () => {
 
   it('answers asm.participated for units scored in a published month', async () => {
     const src = new AssessmentMeasures();
-    const rows = await src.monthly(db.ds.manager, { tenantId: t.tenantId, institutionIds: null }, ['asm.participated'], { from: A, to: A });
+    const rows = await src.monthly(
+      db.ds.manager,
+      { tenantId: t.tenantId, institutionIds: null },
+      ['asm.participated'],
+      { from: A, to: A },
+    );
     expect(rows).toHaveLength(7);
     expect(rows.every((r) => r.value === 1 && r.month === A)).toBe(true);
-    const one = await src.monthly(db.ds.manager, { tenantId: t.tenantId, institutionIds: [I.T] }, ['asm.participated'], { from: A, to: A });
+    const one = await src.monthly(
+      db.ds.manager,
+      { tenantId: t.tenantId, institutionIds: [I.T] },
+      ['asm.participated'],
+      { from: A, to: A },
+    );
     expect(one).toEqual([{ key: 'asm.participated', month: A, institutionId: I.T, value: 1 }]);
-    expect(await src.monthly(db.ds.manager, { tenantId: other.tenantId, institutionIds: null }, ['asm.participated'], { from: A, to: A })).toEqual([]);
-    expect((await src.contributors(db.ds.manager, { tenantId: t.tenantId, institutionIds: null }, 'asm.participated', { from: A, to: A }, { offset: 0, limit: 3 })).total).toBe(7);
+    expect(
+      await src.monthly(
+        db.ds.manager,
+        { tenantId: other.tenantId, institutionIds: null },
+        ['asm.participated'],
+        { from: A, to: A },
+      ),
+    ).toEqual([]);
+    expect(
+      (
+        await src.contributors(
+          db.ds.manager,
+          { tenantId: t.tenantId, institutionIds: null },
+          'asm.participated',
+          { from: A, to: A },
+          { offset: 0, limit: 3 },
+        )
+      ).total,
+    ).toBe(7);
   });
 
   it('reminds the responsible unit before a key matter is due and tells of it once overdue, each once', async () => {
     const MATTER = `mutation($i: CreateKeyMatterInput!) { createKeyMatter(input: $i) { id } }`;
     const soon = new Date(Date.now() + 3 * 24 * 3600 * 1000 + 2000); // reminder due in ~2 s
     const past = new Date(Date.now() + 1500); // overdue in ~1.5 s; too late for a reminder
-    expectError(await gql(MATTER, { i: { taskId: task.SIGN.id, quarter: 2, title: 'x', dueAt: soon } }, tok.admin), 'BAD_USER_INPUT');
-    const m1 = (await gqlOk(MATTER, { i: { taskId: task.SIGN.id, quarter: 2, title: '签约数据核查', responsibleInstitutionId: I.T, dueAt: soon } }, tok.admin)).createKeyMatter.id;
-    const m2 = (await gqlOk(MATTER, { i: { taskId: task.TCM.id, quarter: 2, title: '中医馆建设', responsibleInstitutionId: I.T, department: '中医科', dueAt: past } }, tok.admin)).createKeyMatter.id;
+    expectError(
+      await gql(MATTER, { i: { taskId: task.SIGN.id, quarter: 2, title: 'x', dueAt: soon } }, tok.admin),
+      'BAD_USER_INPUT',
+    );
+    const m1 = (
+      await gqlOk(
+        MATTER,
+        {
+          i: {
+            taskId: task.SIGN.id,
+            quarter: 2,
+            title: '签约数据核查',
+            responsibleInstitutionId: I.T,
+            dueAt: soon,
+          },
+        },
+        tok.admin,
+      )
+    ).createKeyMatter.id;
+    const m2 = (
+      await gqlOk(
+        MATTER,
+        {
+          i: {
+            taskId: task.TCM.id,
+            quarter: 2,
+            title: '中医馆建设',
+            responsibleInstitutionId: I.T,
+            department: '中医科',
+            dueAt: past,
+          },
+        },
+        tok.admin,
+      )
+    ).createKeyMatter.id;
     const jobs = await db.ds.query(
       `SELECT job_name FROM outbox_message WHERE payload->>'keyMatterId' = ANY($1) ORDER BY job_name`,
       [[m1, m2]],
     );
-    expect(jobs.map((j: { job_name: string }) => j.job_name)).toEqual(['key-matter.overdue', 'key-matter.overdue', 'key-matter.reminder']);
+    expect(jobs.map((j: { job_name: string }) => j.job_name)).toEqual([
+      'key-matter.overdue',
+      'key-matter.overdue',
+      'key-matter.reminder',
+    ]);
     const link = `/key-tasks/${task.SIGN.id}`;
-    await eventually(async () => (await inbox(tok.instAdmin)).find((x) => x.kind === 'key-matter.reminder' && x.link === link), 20_000);
-    await eventually(async () => (await inbox(tok.admin)).find((x) => x.kind === 'key-matter.overdue' && x.link === `/key-tasks/${task.TCM.id}`), 20_000);
+    await eventually(
+      async () =>
+        (await inbox(tok.instAdmin)).find((x) => x.kind === 'key-matter.reminder' && x.link === link),
+      20_000,
+    );
+    await eventually(
+      async () =>
+        (await inbox(tok.admin)).find(
+          (x) => x.kind === 'key-matter.overdue' && x.link === `/key-tasks/${task.TCM.id}`,
+        ),
+      20_000,
+    );
     const timers = worker.get(MatterTimers);
     expect(await timers.reminder(m1)).toEqual({ done: true, changed: false });
     expect(await timers.overdue(m2)).toEqual({ done: true, changed: false });
@@ -453,12 +758,29 @@ describe('key tasks and the monthly assessment', () => {
     expect(early.done).toBe(false);
     // Done matters need no more notices; only the responsible unit (or the consortium) closes them.
     const DONE = `mutation($id: ID!) { completeKeyMatter(id: $id) { doneAt } }`;
-    const m3 = (await gqlOk(MATTER, { i: { taskId: task.SIGN.id, quarter: 3, title: '季度复核', responsibleInstitutionId: I.S, dueAt: past } }, tok.admin)).createKeyMatter.id;
+    const m3 = (
+      await gqlOk(
+        MATTER,
+        {
+          i: {
+            taskId: task.SIGN.id,
+            quarter: 3,
+            title: '季度复核',
+            responsibleInstitutionId: I.S,
+            dueAt: past,
+          },
+        },
+        tok.admin,
+      )
+    ).createKeyMatter.id;
     expectError(await gql(DONE, { id: m3 }, tok.instAdmin), 'FORBIDDEN');
     expectError(await gql(DONE, { id: m3 }, tok.other), 'NOT_FOUND');
     expect((await gqlOk(DONE, { id: m1 }, tok.instAdmin)).completeKeyMatter.doneAt).not.toBeNull();
     expect(await timers.overdue(m1)).toEqual({ done: true, changed: false });
-    const kinds = (await inbox(tok.instAdmin)).filter((x) => x.kind.startsWith('key-matter.')).map((x) => x.kind).sort();
+    const kinds = (await inbox(tok.instAdmin))
+      .filter((x) => x.kind.startsWith('key-matter.'))
+      .map((x) => x.kind)
+      .sort();
     expect(kinds).toEqual(['key-matter.overdue', 'key-matter.reminder']);
   });
 });

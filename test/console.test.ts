@@ -24,14 +24,24 @@ import { currentMonth, figure, lastMonth } from '../apps/console/src/months';
 
 const ROOT = resolve(__dirname, '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'console');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const CHROMIUM =
+  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const WAIT_MS = 30_000;
 /** Indicators, scorecards and completion are computed on request from every source: slower views. */
 const VIEW_TIMEOUT = 240_000;
 
 /** The menu each demo user must see (the spec of the role rules, not the data). */
 const MENUS: Record<string, string[]> = {
-  admin: ['network', 'referrals', 'consultations', 'drugs', 'indicators', 'unification', 'assessment', 'audit'],
+  admin: [
+    'network',
+    'referrals',
+    'consultations',
+    'drugs',
+    'indicators',
+    'unification',
+    'assessment',
+    'audit',
+  ],
   auditor: ['network', 'indicators', 'unification', 'assessment', 'audit'],
   coordinator: ['network', 'referrals'],
   doctor: ['network', 'referrals', 'consultations'],
@@ -51,7 +61,11 @@ let consoleBuild: string;
 const offsite: string[] = [];
 const tokens = new Map<string, string>();
 
-async function gql<T = any>(username: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+async function gql<T = any>(
+  username: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   if (!tokens.has(username)) {
     const { login } = await gqlWith<{ login: { token: string } }>(
       undefined,
@@ -63,7 +77,11 @@ async function gql<T = any>(username: string, query: string, variables: Record<s
   return gqlWith<T>(tokens.get(username), query, variables);
 }
 
-async function gqlWith<T>(token: string | undefined, query: string, variables: Record<string, unknown>): Promise<T> {
+async function gqlWith<T>(
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
   const res = await fetch(`${base}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -82,7 +100,11 @@ function isLocal(url: string): boolean {
 
 /** A browser context whose every request to another host is refused and recorded. */
 async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 768 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (isLocal(url)) return route.continue();
@@ -109,10 +131,17 @@ async function signIn(context: BrowserContext, username: string): Promise<Page> 
   await page.getByLabel('密码').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
   const outcome = await Promise.race([
-    page.getByTestId('menu').waitFor().then(() => null),
-    page.getByRole('alert').waitFor().then(() => page.getByRole('alert').innerText()),
+    page
+      .getByTestId('menu')
+      .waitFor()
+      .then(() => null),
+    page
+      .getByRole('alert')
+      .waitFor()
+      .then(() => page.getByRole('alert').innerText()),
   ]);
-  if (outcome !== null) throw new Error(`${username} could not sign in: ${outcome}; page errors: ${pageErrors.join('; ')}`);
+  if (outcome !== null)
+    throw new Error(`${username} could not sign in: ${outcome}; page errors: ${pageErrors.join('; ')}`);
   return page;
 }
 
@@ -149,7 +178,17 @@ beforeAll(async () => {
   consoleBuild = mkdtempSync(join(tmpdir(), 'yg-console-'));
   execFileSync(
     process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/console/vite.config.mts', '--outDir', consoleBuild, '--emptyOutDir', '--logLevel', 'error'],
+    [
+      join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'apps/console/vite.config.mts',
+      '--outDir',
+      consoleBuild,
+      '--emptyOutDir',
+      '--logLevel',
+      'error',
+    ],
     { cwd: ROOT, stdio: 'pipe' },
   );
   db = await createTestDb({ CONSOLE_DIR: consoleBuild });
@@ -172,22 +211,28 @@ afterAll(async () => {
 });
 
 describe('the console', () => {
-  it('shows each demo role its own menu', async () => {
-    const context = await newContext();
-    try {
-      for (const [username, menu] of Object.entries(MENUS)) {
-        const page = await signIn(context, username);
-        const views = await page.locator('[data-view]').evaluateAll((els) => els.map((e) => e.getAttribute('data-view')));
-        expect({ username, views }).toEqual({ username, views: menu });
-        // The first entry opens: a role never lands on a view it may not use.
-        await page.getByTestId(`view-${menu[0]}`).waitFor();
-        await page.evaluate(() => (globalThis as any).sessionStorage.clear());
-        await page.close();
+  it(
+    'shows each demo role its own menu',
+    async () => {
+      const context = await newContext();
+      try {
+        for (const [username, menu] of Object.entries(MENUS)) {
+          const page = await signIn(context, username);
+          const views = await page
+            .locator('[data-view]')
+            .evaluateAll((els) => els.map((e) => e.getAttribute('data-view')));
+          expect({ username, views }).toEqual({ username, views: menu });
+          // The first entry opens: a role never lands on a view it may not use.
+          await page.getByTestId(`view-${menu[0]}`).waitFor();
+          await page.evaluate(() => (globalThis as any).sessionStorage.clear());
+          await page.close();
+        }
+      } finally {
+        await context.close();
       }
-    } finally {
-      await context.close();
-    }
-  }, VIEW_TIMEOUT);
+    },
+    VIEW_TIMEOUT,
+  );
 
   it('is used from the keyboard alone, in Chinese with English on request', async () => {
     const context = await newContext();
@@ -195,7 +240,9 @@ describe('the console', () => {
       const page = await context.newPage();
       await page.goto(`${base}/console/`);
       // Sign in without the mouse: the name field has focus, Tab to the password, Enter submits.
-      await page.waitForFunction(() => (globalThis as any).document.activeElement?.getAttribute('name') === 'username');
+      await page.waitForFunction(
+        () => (globalThis as any).document.activeElement?.getAttribute('name') === 'username',
+      );
       await page.keyboard.type('admin');
       await page.keyboard.press('Tab');
       await page.keyboard.type(DEMO_PASSWORD);
@@ -209,7 +256,9 @@ describe('the console', () => {
       await page.keyboard.press('Enter');
       await page.getByTestId('view-audit').waitFor();
       expect(await page.locator('[data-view="network"]').getAttribute('title')).toBeNull();
-      expect(await page.locator('[data-view="network"] span[title]').first().getAttribute('title')).toBe('Network');
+      expect(await page.locator('[data-view="network"] span[title]').first().getAttribute('title')).toBe(
+        'Network',
+      );
       await page.getByRole('button', { name: 'English' }).press('Enter');
       expect(await page.locator('[data-view="network"]').innerText()).toContain('Network');
     } finally {
@@ -255,15 +304,23 @@ describe('the console', () => {
       await page.getByTestId('institutions').locator('tbody tr').first().waitFor();
       await screenshot(page, 'network');
       expect(await page.getByTestId('institution-count').innerText()).toBe(String(institutions.nodes.length));
-      expect(await page.getByTestId('framework-holds').innerText()).toContain(consortium.structure.holds ? '符合' : '不符合');
+      expect(await page.getByTestId('framework-holds').innerText()).toContain(
+        consortium.structure.holds ? '符合' : '不符合',
+      );
       for (const k of consortium.structure.counts) {
-        const shown = await page.locator(`[data-testid=kind-counts] tr[data-kind="${k.kind}"] [data-testid=actual]`).innerText();
+        const shown = await page
+          .locator(`[data-testid=kind-counts] tr[data-kind="${k.kind}"] [data-testid=actual]`)
+          .innerText();
         expect({ kind: k.kind, shown }).toEqual({ kind: k.kind, shown: String(k.actual) });
       }
       // Staff per institution, against every practitioner the api lists.
       const all: { institutionId: string }[] = [];
-      for (let after: string | null = null, more = true; more; ) {
-        const page2: any = await gql('admin', `query($a: String) { practitioners(first: 100, after: $a) { nodes { institutionId } pageInfo { endCursor hasNextPage } } }`, { a: after });
+      for (let after: string | null = null, more = true; more;) {
+        const page2: any = await gql(
+          'admin',
+          `query($a: String) { practitioners(first: 100, after: $a) { nodes { institutionId } pageInfo { endCursor hasNextPage } } }`,
+          { a: after },
+        );
         all.push(...page2.practitioners.nodes);
         more = page2.practitioners.pageInfo.hasNextPage;
         after = page2.practitioners.pageInfo.endCursor;
@@ -271,8 +328,13 @@ describe('the console', () => {
       const staff = new Map<string, number>();
       for (const p of all) staff.set(p.institutionId, (staff.get(p.institutionId) ?? 0) + 1);
       for (const inst of institutions.nodes.slice(0, 12)) {
-        const shown = await page.locator(`[data-testid=institutions] tr[data-id="${inst.id}"] [data-testid=staff]`).innerText();
-        expect({ name: inst.name, shown }).toEqual({ name: inst.name, shown: String(staff.get(inst.id) ?? 0) });
+        const shown = await page
+          .locator(`[data-testid=institutions] tr[data-id="${inst.id}"] [data-testid=staff]`)
+          .innerText();
+        expect({ name: inst.name, shown }).toEqual({
+          name: inst.name,
+          shown: String(staff.get(inst.id) ?? 0),
+        });
       }
     } finally {
       await context.close();
@@ -301,33 +363,57 @@ describe('the console', () => {
       expect(await card('total')).toBe(String(referralCounts.total));
       expect(await card('overdue')).toBe(String(referralCounts.overdue));
       expect(await card('escalated')).toBe(String(referralCounts.escalated));
-      for (const s of referralCounts.byState) expect({ s: s.state, n: await card(s.state) }).toEqual({ s: s.state, n: String(s.count) });
-      const shown = await page.getByTestId('worklist').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
+      for (const s of referralCounts.byState)
+        expect({ s: s.state, n: await card(s.state) }).toEqual({ s: s.state, n: String(s.count) });
+      const shown = await page
+        .getByTestId('worklist')
+        .locator('tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
       expect(shown).toEqual(referrals.nodes.map((n: { number: string }) => n.number));
       // Escalated rows are marked as such.
-      const escalated = referrals.nodes.filter((n: { escalationLevel: number }) => n.escalationLevel > 0).length;
+      const escalated = referrals.nodes.filter(
+        (n: { escalationLevel: number }) => n.escalationLevel > 0,
+      ).length;
       expect(await page.locator('[data-testid=worklist] tr.escalated').count()).toBe(escalated);
 
       // A referral the village doctor submits in another browser arrives without a reload.
       await page.evaluate(() => ((globalThis as any).marker = 42));
       const village = await signIn(other, 'villagedoc');
       const { patients } = await gql('villagedoc', `{ patients(first: 1) { nodes { id } } }`);
-      const { institutions } = await gql('villagedoc', `{ institutions(search: "黔江中心医院", first: 1) { nodes { id } } }`);
+      const { institutions } = await gql(
+        'villagedoc',
+        `{ institutions(search: "黔江中心医院", first: 1) { nodes { id } } }`,
+      );
       const created = await village.evaluate(
         async ({ input }) => {
           const res = await fetch('/graphql', {
             method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${(globalThis as any).sessionStorage.getItem('yg.console.token')}` },
-            body: JSON.stringify({ query: 'mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number state } }', variables: { i: input } }),
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${(globalThis as any).sessionStorage.getItem('yg.console.token')}`,
+            },
+            body: JSON.stringify({
+              query: 'mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number state } }',
+              variables: { i: input },
+            }),
           });
-          return (await res.json()) as { data?: { createReferral: { id: string; number: string; state: string } }; errors?: unknown };
+          return (await res.json()) as {
+            data?: { createReferral: { id: string; number: string; state: string } };
+            errors?: unknown;
+          };
         },
-        { input: upReferralInput(patients.nodes[0].id, institutions.nodes[0].id, { idempotencyKey: `console-${Date.now()}` }) },
+        {
+          input: upReferralInput(patients.nodes[0].id, institutions.nodes[0].id, {
+            idempotencyKey: `console-${Date.now()}`,
+          }),
+        },
       );
       expect(created.errors).toBeUndefined();
       const number = created.data!.createReferral.number;
       await page.locator(`[data-testid=worklist] tr[data-number="${number}"]`).waitFor({ timeout: WAIT_MS });
-      expect(await card('SUBMITTED')).toBe(String(referralCounts.byState.find((s: { state: string }) => s.state === 'SUBMITTED').count + 1));
+      expect(await card('SUBMITTED')).toBe(
+        String(referralCounts.byState.find((s: { state: string }) => s.state === 'SUBMITTED').count + 1),
+      );
       expect(await page.evaluate(() => (globalThis as any).marker)).toBe(42);
 
       // The coordinator accepts it from its form; the database has it accepted.
@@ -340,15 +426,21 @@ describe('the console', () => {
       await detail.getByRole('button', { name: '接收' }).click();
       expect(await detail.locator('input[type=datetime-local]').inputValue()).toBe('2026-12-30T09:30');
       await eventually(async () => {
-        if (await detail.getByRole('alert').count()) throw new Error(await detail.getByRole('alert').innerText());
-        const [row] = await db.ds.query(`SELECT state FROM referral WHERE id = $1`, [created.data!.createReferral.id]);
+        if (await detail.getByRole('alert').count())
+          throw new Error(await detail.getByRole('alert').innerText());
+        const [row] = await db.ds.query(`SELECT state FROM referral WHERE id = $1`, [
+          created.data!.createReferral.id,
+        ]);
         return row.state === 'ACCEPTED';
       }, WAIT_MS);
       // Then arrival and completion, each from its button.
       const stateIs = (state: string) =>
         eventually(async () => {
-          if (await detail.getByRole('alert').count()) throw new Error(await detail.getByRole('alert').innerText());
-          const [row] = await db.ds.query(`SELECT state FROM referral WHERE id = $1`, [created.data!.createReferral.id]);
+          if (await detail.getByRole('alert').count())
+            throw new Error(await detail.getByRole('alert').innerText());
+          const [row] = await db.ds.query(`SELECT state FROM referral WHERE id = $1`, [
+            created.data!.createReferral.id,
+          ]);
           return row.state === state;
         }, WAIT_MS);
       await detail.getByRole('button', { name: '登记到诊' }).click();
@@ -362,7 +454,7 @@ describe('the console', () => {
     }
   });
 
-  it("notifications: the unread count and inbox match the api; a new one is counted live and opens its referral; read in the console is read in the database", async () => {
+  it('notifications: the unread count and inbox match the api; a new one is counted live and opens its referral; read in the console is read in the database', async () => {
     const INBOX = `{ notifications(first: 20) { unreadCount nodes { id title readAt link } } }`;
     const before = (await gql('coordinator', INBOX)).notifications;
     expect(before.unreadCount).toBeGreaterThan(0); // the demo leaves some unread
@@ -371,46 +463,67 @@ describe('the console', () => {
     try {
       const page = await signIn(context, 'coordinator');
       const unread = page.getByTestId('unread');
-      await page.locator(`[data-testid=unread][data-count="${before.unreadCount}"]`).waitFor({ timeout: WAIT_MS });
+      await page
+        .locator(`[data-testid=unread][data-count="${before.unreadCount}"]`)
+        .waitFor({ timeout: WAIT_MS });
       await page.getByTestId('inbox-button').click();
       const inbox = page.getByTestId('inbox');
       await inbox.locator('li').first().waitFor();
-      expect(await inbox.locator('li').evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-notification'), li.getAttribute('data-read')]))).toEqual(
-        before.nodes.map((n: { id: string; readAt: string | null }) => [n.id, String(!!n.readAt)]),
-      );
+      expect(
+        await inbox
+          .locator('li')
+          .evaluateAll((lis) =>
+            lis.map((li) => [li.getAttribute('data-notification'), li.getAttribute('data-read')]),
+          ),
+      ).toEqual(before.nodes.map((n: { id: string; readAt: string | null }) => [n.id, String(!!n.readAt)]));
       await screenshot(page, 'notifications');
       await page.getByTestId('inbox-button').click();
 
       // A referral sent to the coordinator's hospital by the village doctor: counted without a reload.
       const { patients } = await gql('villagedoc', `{ patients(first: 1) { nodes { id } } }`);
-      const { createReferral } = await gql('villagedoc', `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number } }`, {
-        i: upReferralInput(patients.nodes[0].id, me.institution.id, { idempotencyKey: `console-inbox-${Date.now()}` }),
-      });
+      const { createReferral } = await gql(
+        'villagedoc',
+        `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id number } }`,
+        {
+          i: upReferralInput(patients.nodes[0].id, me.institution.id, {
+            idempotencyKey: `console-inbox-${Date.now()}`,
+          }),
+        },
+      );
       let after: { unreadCount: number; nodes: { id: string; link: string | null }[] } = before;
       await eventually(async () => {
         after = (await gql('coordinator', INBOX)).notifications;
         return after.nodes.some((n) => n.link === `/referrals/${createReferral.id}`);
       }, WAIT_MS);
-      await page.locator(`[data-testid=unread][data-count="${after.unreadCount}"]`).waitFor({ timeout: WAIT_MS });
+      await page
+        .locator(`[data-testid=unread][data-count="${after.unreadCount}"]`)
+        .waitFor({ timeout: WAIT_MS });
       expect(after.unreadCount).toBeGreaterThan(before.unreadCount);
 
       // Opened from the inbox: the referral's form, and the notification read in the database.
       const note = after.nodes.find((n) => n.link === `/referrals/${createReferral.id}`)!;
       await page.getByTestId('inbox-button').click();
       await inbox.locator(`li[data-notification="${note.id}"] a`).click();
-      await page.locator(`[data-testid=referral-detail][data-referral="${createReferral.id}"]`).waitFor({ timeout: WAIT_MS });
+      await page
+        .locator(`[data-testid=referral-detail][data-referral="${createReferral.id}"]`)
+        .waitFor({ timeout: WAIT_MS });
       expect(new URL(page.url()).hash).toBe(`#/referrals/${createReferral.id}`);
       await eventually(async () => {
         const [row] = await db.ds.query(`SELECT read_at FROM notification WHERE id = $1`, [note.id]);
         return row.read_at !== null;
       }, WAIT_MS);
-      await page.locator(`[data-testid=unread][data-count="${after.unreadCount - 1}"]`).waitFor({ timeout: WAIT_MS });
+      await page
+        .locator(`[data-testid=unread][data-count="${after.unreadCount - 1}"]`)
+        .waitFor({ timeout: WAIT_MS });
 
       // Everything read from the console: none unread in the database.
       await page.getByTestId('inbox-button').click();
       await inbox.locator('[data-action=read-all]').click();
       await page.locator('[data-testid=unread][data-count="0"]').waitFor({ timeout: WAIT_MS });
-      const [left] = await db.ds.query(`SELECT count(*)::int AS n FROM notification WHERE recipient_user_id = $1 AND read_at IS NULL`, [me.id]);
+      const [left] = await db.ds.query(
+        `SELECT count(*)::int AS n FROM notification WHERE recipient_user_id = $1 AND read_at IS NULL`,
+        [me.id],
+      );
       expect(left.n).toBe(0);
       expect(await unread.innerText()).toBe('0');
     } finally {
@@ -420,10 +533,17 @@ describe('the console', () => {
 
   it("referrals: a down-referral's form opened by its address shows its plan, medication continuity and timeline as the api answers", async () => {
     const C = `itemsTotal available substitute outOfStock notListed unknown`;
-    const { referrals } = await gql('coordinator', `{ referrals(box: ALL, first: 100) { nodes { id medicationContinuity { itemsTotal } } } }`);
+    const { referrals } = await gql(
+      'coordinator',
+      `{ referrals(box: ALL, first: 100) { nodes { id medicationContinuity { itemsTotal } } } }`,
+    );
     const withPlan = referrals.nodes.find((n: { medicationContinuity: unknown }) => n.medicationContinuity);
     expect(withPlan).toBeDefined(); // the demo's down-referral shows every continuity outcome
-    const { referral } = await gql('coordinator', `query($id: ID!) { referral(id: $id) { number medicationPlan { drug } medicationContinuity { ${C} } timeline { id } } }`, { id: withPlan.id });
+    const { referral } = await gql(
+      'coordinator',
+      `query($id: ID!) { referral(id: $id) { number medicationPlan { drug } medicationContinuity { ${C} } timeline { id } } }`,
+      { id: withPlan.id },
+    );
     const context = await newContext();
     try {
       const page = await signIn(context, 'coordinator');
@@ -452,17 +572,32 @@ describe('the console', () => {
     // This week gets a day off (Monday) and an extra evening window (Sunday) beside the demo's weekly hours, published as the expert would.
     const { me } = await gql('expert', `{ me { practitionerId } }`);
     const expertId = me.practitionerId;
-    const { expertAvailability: before } = await gql('expert', `query($e: ID!) { expertAvailability(expertId: $e) { rules { weekday start end sessionMinutes mode validFrom validTo } } }`, { e: expertId });
+    const { expertAvailability: before } = await gql(
+      'expert',
+      `query($e: ID!) { expertAvailability(expertId: $e) { rules { weekday start end sessionMinutes mode validFrom validTo } } }`,
+      { e: expertId },
+    );
     const monday = DateTime.now().setZone('Asia/Shanghai').startOf('week');
-    await gql('expert', `mutation($i: PublishAvailabilityInput!) { publishAvailability(input: $i) { expertId } }`, {
-      i: {
-        rules: before.rules,
-        exceptions: [
-          { date: monday.toISODate(), kind: 'DAY_OFF' },
-          { date: monday.plus({ days: 6 }).toISODate(), kind: 'EXTRA_WINDOW', start: '19:00', end: '21:00', sessionMinutes: 30, mode: 'REMOTE' },
-        ],
+    await gql(
+      'expert',
+      `mutation($i: PublishAvailabilityInput!) { publishAvailability(input: $i) { expertId } }`,
+      {
+        i: {
+          rules: before.rules,
+          exceptions: [
+            { date: monday.toISODate(), kind: 'DAY_OFF' },
+            {
+              date: monday.plus({ days: 6 }).toISODate(),
+              kind: 'EXTRA_WINDOW',
+              start: '19:00',
+              end: '21:00',
+              sessionMinutes: 30,
+              mode: 'REMOTE',
+            },
+          ],
+        },
       },
-    });
+    );
     const SESSION = `number state scheduledStart startedAt endedAt reportDueAt`;
     const { consultations, requested } = await gql(
       'expert',
@@ -477,12 +612,18 @@ describe('the console', () => {
       const calendar = page.locator('[data-testid=calendar][data-loaded=true]');
       await calendar.waitFor({ timeout: WAIT_MS });
       await screenshot(page, 'consultations', true);
-      const shown = await page.getByTestId('consultations').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
+      const shown = await page
+        .getByTestId('consultations')
+        .locator('tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
       expect(shown).toEqual(consultations.nodes.map((c: { number: string }) => c.number));
       const byState = new Map<string, number>();
       for (const c of consultations.nodes) byState.set(c.state, (byState.get(c.state) ?? 0) + 1);
       for (const [state, n] of byState) {
-        expect({ state, n: await page.locator(`[data-testid=consultation-counts] [data-count="${state}"] .n`).innerText() }).toEqual({ state, n: String(n) });
+        expect({
+          state,
+          n: await page.locator(`[data-testid=consultation-counts] [data-count="${state}"] .n`).innerText(),
+        }).toEqual({ state, n: String(n) });
       }
 
       // The week's offered windows and days off, as the api answers for the same week.
@@ -495,37 +636,82 @@ describe('the console', () => {
         { e: expertId, f: from, t: to },
       );
       const windows = await calendar.locator('[data-window]').evaluateAll((els) =>
-        els.map((e) => ({ start: e.getAttribute('data-window'), end: e.getAttribute('data-end'), mode: e.getAttribute('data-mode'), extra: e.getAttribute('data-extra') === 'true' })),
+        els.map((e) => ({
+          start: e.getAttribute('data-window'),
+          end: e.getAttribute('data-end'),
+          mode: e.getAttribute('data-mode'),
+          extra: e.getAttribute('data-extra') === 'true',
+        })),
       );
       expect(windows).toEqual(expertAvailability.windows);
       expect(windows.filter((w) => w.extra)).toHaveLength(1);
       expect(windows.length).toBeGreaterThan(1);
-      const days = await calendar.locator('[data-day]').evaluateAll((els) => els.map((e) => e.getAttribute('data-day')!));
-      const daysOff = await calendar.locator('[data-dayoff]').evaluateAll((els) => els.map((e) => e.getAttribute('data-dayoff')));
-      expect(daysOff).toEqual(expertAvailability.exceptions.filter((e: { kind: string; date: string }) => e.kind === 'DAY_OFF' && days.includes(e.date)).map((e: { date: string }) => e.date));
+      const days = await calendar
+        .locator('[data-day]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-day')!));
+      const daysOff = await calendar
+        .locator('[data-dayoff]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-dayoff')));
+      expect(daysOff).toEqual(
+        expertAvailability.exceptions
+          .filter((e: { kind: string; date: string }) => e.kind === 'DAY_OFF' && days.includes(e.date))
+          .map((e: { date: string }) => e.date),
+      );
       expect(daysOff).toEqual([monday.toISODate()]);
 
       // Every booking of this week is on the calendar, on its day.
       const dayOf = (iso: string) => new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
-      const thisWeek = consultations.nodes.filter((c: { scheduledStart: string | null }) => c.scheduledStart && days.includes(dayOf(c.scheduledStart)));
-      const booked = await calendar.locator('[data-booking]').evaluateAll((els) => els.map((e) => [e.closest('[data-day]')!.getAttribute('data-day'), e.getAttribute('data-booking')]));
-      expect(booked.sort()).toEqual(thisWeek.map((c: { number: string; scheduledStart: string }) => [dayOf(c.scheduledStart), c.number]).sort());
+      const thisWeek = consultations.nodes.filter(
+        (c: { scheduledStart: string | null }) => c.scheduledStart && days.includes(dayOf(c.scheduledStart)),
+      );
+      const booked = await calendar
+        .locator('[data-booking]')
+        .evaluateAll((els) =>
+          els.map((e) => [e.closest('[data-day]')!.getAttribute('data-day'), e.getAttribute('data-booking')]),
+        );
+      expect(booked.sort()).toEqual(
+        thisWeek
+          .map((c: { number: string; scheduledStart: string }) => [dayOf(c.scheduledStart), c.number])
+          .sort(),
+      );
 
       // The requests awaiting booking, and where each session stands.
-      const requests = await page.locator('[data-testid=requests] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
+      const requests = await page
+        .locator('[data-testid=requests] tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
       expect(requests).toEqual(requested.nodes.map((c: { number: string }) => c.number));
       expect(await page.getByTestId('request-count').innerText()).toBe(String(requested.nodes.length));
       const sessions = await page.locator('[data-testid=consultations] tbody tr').evaluateAll((rows) =>
         rows.map((r) => {
           const td = r.querySelector('[data-testid=session]')!;
           const v = (a: string) => td.getAttribute(a) || null;
-          return { number: r.getAttribute('data-number'), state: r.getAttribute('data-state'), startedAt: v('data-started'), endedAt: v('data-ended'), reportDueAt: v('data-report-due') };
+          return {
+            number: r.getAttribute('data-number'),
+            state: r.getAttribute('data-state'),
+            startedAt: v('data-started'),
+            endedAt: v('data-ended'),
+            reportDueAt: v('data-report-due'),
+          };
         }),
       );
-      expect(sessions).toEqual(consultations.nodes.map((c: any) => ({ number: c.number, state: c.state, startedAt: c.startedAt, endedAt: c.endedAt, reportDueAt: c.reportDueAt })));
+      expect(sessions).toEqual(
+        consultations.nodes.map((c: any) => ({
+          number: c.number,
+          state: c.state,
+          startedAt: c.startedAt,
+          endedAt: c.endedAt,
+          reportDueAt: c.reportDueAt,
+        })),
+      );
       // The demo holds a session that ended and awaits its report: it says so.
       expect(consultations.nodes.some((c: any) => c.state === 'IN_PROGRESS' && c.endedAt)).toBe(true);
-      expect(await page.locator('[data-testid=consultations] tr[data-state=IN_PROGRESS] [data-testid=session]', { hasText: '报告' }).count()).toBeGreaterThan(0);
+      expect(
+        await page
+          .locator('[data-testid=consultations] tr[data-state=IN_PROGRESS] [data-testid=session]', {
+            hasText: '报告',
+          })
+          .count(),
+      ).toBeGreaterThan(0);
     } finally {
       await context.close();
     }
@@ -553,13 +739,25 @@ describe('the console', () => {
             question: '是否需要排查继发性高血压?',
             urgency: 'ROUTINE',
             expertIds: [me.practitionerId],
-            consent: { signedBy: patient.name, relationship: '本人', signedAt: new Date(Date.now() - 60_000).toISOString(), documentUri: 's3://consent/console-live.pdf' },
+            consent: {
+              signedBy: patient.name,
+              relationship: '本人',
+              signedAt: new Date(Date.now() - 60_000).toISOString(),
+              documentUri: 's3://consent/console-live.pdf',
+            },
           },
         },
       );
-      await page.locator(`[data-testid=requests] tr[data-number="${c.number}"]`).waitFor({ timeout: WAIT_MS });
-      await page.locator(`[data-testid=consultations] tr[data-number="${c.number}"][data-state=REQUESTED]`).waitFor();
-      const { requested } = await gql('expert', `{ requested: consultations(first: 100, states: [REQUESTED]) { nodes { number } } }`);
+      await page
+        .locator(`[data-testid=requests] tr[data-number="${c.number}"]`)
+        .waitFor({ timeout: WAIT_MS });
+      await page
+        .locator(`[data-testid=consultations] tr[data-number="${c.number}"][data-state=REQUESTED]`)
+        .waitFor();
+      const { requested } = await gql(
+        'expert',
+        `{ requested: consultations(first: 100, states: [REQUESTED]) { nodes { number } } }`,
+      );
       expect(await page.getByTestId('request-count').innerText()).toBe(String(requested.nodes.length));
 
       // Booked into the expert's first free slot: no longer a request, scheduled, the session to come.
@@ -570,9 +768,15 @@ describe('the console', () => {
         { e: me.practitionerId, f: now.toUTC().toISO(), t: now.plus({ days: 14 }).toUTC().toISO() },
       );
       const slot = availableSlots[0].slots[0];
-      await gql('doctor', `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state } }`, { i: { id: c.id, start: slot.start, end: slot.end } });
-      await page.locator(`[data-testid=consultations] tr[data-number="${c.number}"][data-state=SCHEDULED]`).waitFor({ timeout: WAIT_MS });
-      await page.locator(`[data-testid=requests] tr[data-number="${c.number}"]`).waitFor({ state: 'detached' });
+      await gql('doctor', `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state } }`, {
+        i: { id: c.id, start: slot.start, end: slot.end },
+      });
+      await page
+        .locator(`[data-testid=consultations] tr[data-number="${c.number}"][data-state=SCHEDULED]`)
+        .waitFor({ timeout: WAIT_MS });
+      await page
+        .locator(`[data-testid=requests] tr[data-number="${c.number}"]`)
+        .waitFor({ state: 'detached' });
       await screenshot(page, 'consultations-live');
       expect(await page.evaluate(() => (globalThis as any).marker)).toBe(42);
     } finally {
@@ -580,7 +784,7 @@ describe('the console', () => {
     }
   });
 
-  it("drug alignment: coverage and the review queue match the api; a mapping confirmed in the console is confirmed in the database", async () => {
+  it('drug alignment: coverage and the review queue match the api; a mapping confirmed in the console is confirmed in the database', async () => {
     const { catalogueCoverage, catalogueMappings } = await gql(
       'pharmacist',
       `{ catalogueCoverage { institutions { institutionId mapped pending } }
@@ -595,26 +799,37 @@ describe('the console', () => {
       await screenshot(page, 'drugs');
       for (const r of catalogueCoverage.institutions) {
         const row = page.locator(`[data-testid=coverage] tr[data-institution="${r.institutionId}"]`);
-        expect({ mapped: await row.getByTestId('mapped').innerText(), pending: await row.getByTestId('pending').innerText() }).toEqual({
+        expect({
+          mapped: await row.getByTestId('mapped').innerText(),
+          pending: await row.getByTestId('pending').innerText(),
+        }).toEqual({
           mapped: String(r.mapped),
           pending: String(r.pending),
         });
       }
       expect(await page.getByTestId('queue-count').innerText()).toBe(String(catalogueMappings.nodes.length));
       // The match reason is on screen for each proposal.
-      expect((await page.locator('[data-testid=review-queue] [data-testid=reasons]').first().innerText()).length).toBeGreaterThan(0);
+      expect(
+        (await page.locator('[data-testid=review-queue] [data-testid=reasons]').first().innerText()).length,
+      ).toBeGreaterThan(0);
 
       type M = { id: string; formularyItemId: string | null; proposals: { formularyItemId: string }[] };
       const nodes: M[] = catalogueMappings.nodes;
       // One to remap (two candidates at least), one to confirm as proposed, one to reject.
       const remap = nodes.find((m) => m.proposals.length > 1)!;
       expect(remap).toBeDefined();
-      const target = nodes.find((m) => m.id !== remap.id && m.formularyItemId) ?? nodes.find((m) => m.id !== remap.id)!;
+      const target =
+        nodes.find((m) => m.id !== remap.id && m.formularyItemId) ?? nodes.find((m) => m.id !== remap.id)!;
       await decide(page.locator(`[data-mapping="${target.id}"]`), 'confirm');
-      const [row] = await db.ds.query(`SELECT status, decided_by FROM drug_mapping WHERE catalogue_item_id = $1`, [target.id]);
+      const [row] = await db.ds.query(
+        `SELECT status, decided_by FROM drug_mapping WHERE catalogue_item_id = $1`,
+        [target.id],
+      );
       expect(row.status).toBe('CONFIRMED');
       expect(row.decided_by).not.toBeNull();
-      expect(await page.getByTestId('queue-count').innerText()).toBe(String(catalogueMappings.nodes.length - 1));
+      expect(await page.getByTestId('queue-count').innerText()).toBe(
+        String(catalogueMappings.nodes.length - 1),
+      );
 
       // A rejection needs its reason, and is the database's too.
       const other = nodes.find((m) => m.id !== target.id && m.id !== remap.id)!;
@@ -622,7 +837,9 @@ describe('the console', () => {
       expect(await row2.locator('[data-action=reject]').isDisabled()).toBe(true);
       await row2.getByLabel('驳回原因 Reason').fill('规格不符,待院内核对');
       await decide(row2, 'reject');
-      const [rejected] = await db.ds.query(`SELECT status FROM drug_mapping WHERE catalogue_item_id = $1`, [other.id]);
+      const [rejected] = await db.ds.query(`SELECT status FROM drug_mapping WHERE catalogue_item_id = $1`, [
+        other.id,
+      ]);
       expect(rejected.status).toBe('REJECTED');
 
       // Remapped to the second candidate: confirmed, to that item.
@@ -656,8 +873,18 @@ describe('the console', () => {
       const supply = page.getByTestId('supply');
       await supply.locator('tbody tr').first().waitFor();
       await page.getByTestId('review-queue').locator('tbody tr').first().waitFor();
-      const rows = () => supply.locator('tbody tr').evaluateAll((trs) => trs.map((r) => ({ number: r.getAttribute('data-number'), state: r.getAttribute('data-state') })));
-      expect(await rows()).toEqual(supplyRequests.nodes.map((n: { number: string; state: string }) => ({ number: n.number, state: n.state })));
+      const rows = () =>
+        supply
+          .locator('tbody tr')
+          .evaluateAll((trs) =>
+            trs.map((r) => ({ number: r.getAttribute('data-number'), state: r.getAttribute('data-state') })),
+          );
+      expect(await rows()).toEqual(
+        supplyRequests.nodes.map((n: { number: string; state: string }) => ({
+          number: n.number,
+          state: n.state,
+        })),
+      );
       expect(await page.getByTestId('supply-count').innerText()).toBe(String(supplyRequests.nodes.length));
       await page.evaluate(() => ((globalThis as any).marker = 42));
 
@@ -665,27 +892,60 @@ describe('the console', () => {
       const { createSupplyRequest } = await gql(
         'towndoc',
         `mutation($i: CreateSupplyRequestInput!) { createSupplyRequest(input: $i) { number state } }`,
-        { i: { formularyItemId: supplyRequests.nodes[0].formularyItemId, quantity: 20, reason: '慢病患者长期用药,本院缺货', idempotencyKey: `console-supply-${Date.now()}` } },
+        {
+          i: {
+            formularyItemId: supplyRequests.nodes[0].formularyItemId,
+            quantity: 20,
+            reason: '慢病患者长期用药,本院缺货',
+            idempotencyKey: `console-supply-${Date.now()}`,
+          },
+        },
       );
-      await supply.locator(`tr[data-number="${createSupplyRequest.number}"][data-state="${createSupplyRequest.state}"]`).waitFor({ timeout: WAIT_MS });
-      expect(await rows()).toEqual((await gql('pharmacist', SUPPLY)).supplyRequests.nodes.map((n: { number: string; state: string }) => ({ number: n.number, state: n.state })));
+      await supply
+        .locator(`tr[data-number="${createSupplyRequest.number}"][data-state="${createSupplyRequest.state}"]`)
+        .waitFor({ timeout: WAIT_MS });
+      expect(await rows()).toEqual(
+        (await gql('pharmacist', SUPPLY)).supplyRequests.nodes.map(
+          (n: { number: string; state: string }) => ({ number: n.number, state: n.state }),
+        ),
+      );
 
       // The consortium admin confirms a member's proposed mapping elsewhere: it leaves the lead pharmacist's queue.
       const { me } = await gql('pharmacist', `{ me { institution { id } } }`);
-      const { catalogueMappings } = await gql('pharmacist', `{ catalogueMappings(status: PROPOSED, first: 100) { nodes { id version institutionId formularyItemId } } }`);
-      const member = catalogueMappings.nodes.find((m: { institutionId: string; formularyItemId: string | null }) => m.institutionId !== me.institution.id && m.formularyItemId);
+      const { catalogueMappings } = await gql(
+        'pharmacist',
+        `{ catalogueMappings(status: PROPOSED, first: 100) { nodes { id version institutionId formularyItemId } } }`,
+      );
+      const member = catalogueMappings.nodes.find(
+        (m: { institutionId: string; formularyItemId: string | null }) =>
+          m.institutionId !== me.institution.id && m.formularyItemId,
+      );
       expect(member).toBeDefined();
       await page.locator(`[data-mapping="${member.id}"]`).waitFor();
       await eventually(async () => {
         // The worker may still be re-matching after a decision: read the version again on a conflict.
-        const { catalogueItem } = await gql('admin', `query($id: ID!) { catalogueItem(id: $id) { mapping { version status } } }`, { id: member.id });
+        const { catalogueItem } = await gql(
+          'admin',
+          `query($id: ID!) { catalogueItem(id: $id) { mapping { version status } } }`,
+          { id: member.id },
+        );
         if (catalogueItem.mapping.status !== 'PROPOSED') return true;
-        await gql('admin', `mutation($id: ID!, $v: Int!) { confirmMapping(id: $id, expectedVersion: $v) { status } }`, { id: member.id, v: catalogueItem.mapping.version }).catch(() => null);
+        await gql(
+          'admin',
+          `mutation($id: ID!, $v: Int!) { confirmMapping(id: $id, expectedVersion: $v) { status } }`,
+          { id: member.id, v: catalogueItem.mapping.version },
+        ).catch(() => null);
         return false;
       }, WAIT_MS);
       await page.locator(`[data-mapping="${member.id}"]`).waitFor({ state: 'detached', timeout: WAIT_MS });
-      const { catalogueMappings: after } = await gql('pharmacist', `{ catalogueMappings(status: PROPOSED, first: 100) { nodes { id } } }`);
-      await eventually(async () => (await page.getByTestId('queue-count').innerText()) === String(after.nodes.length), WAIT_MS);
+      const { catalogueMappings: after } = await gql(
+        'pharmacist',
+        `{ catalogueMappings(status: PROPOSED, first: 100) { nodes { id } } }`,
+      );
+      await eventually(
+        async () => (await page.getByTestId('queue-count').innerText()) === String(after.nodes.length),
+        WAIT_MS,
+      );
       await screenshot(page, 'drugs-live');
       expect(await page.evaluate(() => (globalThis as any).marker)).toBe(42);
     } finally {
@@ -705,347 +965,580 @@ describe('the console', () => {
       await page.getByTestId('chain').waitFor();
       await page.getByTestId('audit-events').locator('tbody tr').first().waitFor();
       await screenshot(page, 'audit');
-      expect(await page.getByTestId('chain').locator('[data-ok]').getAttribute('data-ok')).toBe(String(verifyAuditChain.ok));
+      expect(await page.getByTestId('chain').locator('[data-ok]').getAttribute('data-ok')).toBe(
+        String(verifyAuditChain.ok),
+      );
       // The newest events; the console's own sign-ins may have been added since, so compare what both hold.
-      const shown = await page.getByTestId('audit-events').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+      const shown = await page
+        .getByTestId('audit-events')
+        .locator('tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
       const older = auditEvents.nodes.map((n: { id: string }) => n.id);
       expect(shown.filter((id) => older.includes(id!)).length).toBeGreaterThan(40);
 
       // A filter narrows the trail to what the api answers for it.
-      const { auditEvents: logins } = await gql('auditor', `{ auditEvents(first: 50, filter: { action: "login" }) { nodes { action } } }`);
+      const { auditEvents: logins } = await gql(
+        'auditor',
+        `{ auditEvents(first: 50, filter: { action: "login" }) { nodes { action } } }`,
+      );
       await page.locator('input[name=action]').fill('login');
       await page.getByRole('button', { name: '筛选' }).click();
       await eventually(async () => {
         const actions = await texts(page, '[data-testid=audit-events] tbody tr td:nth-child(2)');
-        return actions.length >= Math.min(logins.nodes.length, 1) && actions.every((a) => a.startsWith('login'));
+        return (
+          actions.length >= Math.min(logins.nodes.length, 1) && actions.every((a) => a.startsWith('login'))
+        );
       }, WAIT_MS);
     } finally {
       await context.close();
     }
   });
 
-  it('indicators: cards, trend, comparison and drill-down match the api; the export is the month as a workbook; a quarter for one tier too', async () => {
-    const month = lastMonth();
-    const period = { kind: 'MONTH', month };
-    const RESULT = `code value met reason definition { formula { numerator { terms { key } } denominator { terms { key } } } }`;
-    const { indicatorReport } = await gql('admin', `query($p: IndicatorPeriodInput!) { indicatorReport(scope: { kind: CONSORTIUM }, period: $p) { results { ${RESULT} } } }`, { p: period });
-    type R = { code: string; value: number | null; met: boolean | null; reason: string | null; definition: any };
-    const results: R[] = indicatorReport.results;
-    expect(results.length).toBeGreaterThan(0);
-    const context = await newContext();
-    try {
-      const page = await signIn(context, 'admin');
-      await openView(page, 'indicators');
-      const cards = page.getByTestId('indicator-cards');
-      await cards.locator('[data-code]').first().waitFor();
-      // Every card: the value (a dash and the reason when there is none), target met or not.
-      expect(await cards.locator('[data-code]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).toEqual(results.map((r) => r.code));
-      for (const r of results) {
-        const card = cards.locator(`[data-code="${r.code}"]`);
-        const shown = {
-          code: r.code,
-          value: await card.getAttribute('data-value'),
-          text: (await card.getByTestId('value').innerText()).split(/\s/)[0],
-          met: await card.locator('[data-met]').getAttribute('data-met'),
-          reason: r.value === null ? await card.getByTestId('reason').innerText() : null,
-        };
-        expect(shown).toEqual({ code: r.code, value: String(r.value), text: figure(r.value), met: String(r.met), reason: r.value === null ? r.reason : null });
-      }
-
-      // The trend of an indicator over referrals (the demo has them): 24 months as the api answers.
-      const chosen = results.find((r) => r.definition.formula.numerator.terms.some((t: { key: string }) => t.key.startsWith('ref.'))) ?? results[0];
-      await cards.locator(`[data-code="${chosen.code}"]`).click();
-      await page.locator(`[data-testid=trend][data-code="${chosen.code}"][data-loaded=true]`).waitFor({ timeout: WAIT_MS });
-      const { indicator } = await gql('admin', `query($c: String!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: { kind: CONSORTIUM }, period: $p, trendMonths: 24) { trend { month value } } }`, { c: chosen.code, p: period });
-      expect(indicator.trend).toHaveLength(24);
-      const trend = await page.locator('[data-testid=trend-table] tr').evaluateAll((rows) => rows.map((r) => ({ month: r.getAttribute('data-month'), value: r.getAttribute('data-value') })));
-      expect(trend).toEqual(indicator.trend.map((p: { month: string; value: number | null }) => ({ month: p.month, value: String(p.value) })));
-
-      // Institutions compared on it: each one's own report.
-      const comparison = page.locator(`[data-testid=comparison][data-code="${chosen.code}"][data-loaded=true]`);
-      await Promise.race([
-        comparison.waitFor({ timeout: 120_000 }),
-        page.getByRole('alert').waitFor({ timeout: 120_000 }).then(async () => {
-          throw new Error(await page.getByRole('alert').innerText());
-        }),
-      ]);
-      const compared = await comparison.locator('tr[data-institution]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-institution')!, r.getAttribute('data-value')!]));
-      expect(compared.length).toBeGreaterThan(10);
-      for (const [institutionId, value] of compared.slice(0, 4)) {
-        const { indicator: own } = await gql('admin', `query($c: String!, $s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: $s, period: $p) { result { value } } }`, { c: chosen.code, s: { kind: 'INSTITUTION', institutionId }, p: period });
-        expect({ institutionId, value }).toEqual({ institutionId, value: String(own.result.value) });
-      }
-      await screenshot(page, 'indicators', true);
-
-      // Drill-down: the records behind the first measure, the api's count and first page.
-      const measure = chosen.definition.formula.numerator.terms[0].key;
-      await page.locator(`[data-testid=measures] [data-measure="${measure}"]`).click();
-      const drill = page.locator(`[data-testid=contributors][data-measure="${measure}"][data-loaded=true]`);
-      await drill.waitFor({ timeout: WAIT_MS });
-      const { indicatorContributors } = await gql(
+  it(
+    'indicators: cards, trend, comparison and drill-down match the api; the export is the month as a workbook; a quarter for one tier too',
+    async () => {
+      const month = lastMonth();
+      const period = { kind: 'MONTH', month };
+      const RESULT = `code value met reason definition { formula { numerator { terms { key } } denominator { terms { key } } } }`;
+      const { indicatorReport } = await gql(
         'admin',
-        `query($c: String!, $p: IndicatorPeriodInput!, $m: String!) { indicatorContributors(code: $c, scope: { kind: CONSORTIUM }, period: $p, measure: $m, offset: 0, limit: 50) { total rows { id } } }`,
-        { c: chosen.code, p: period, m: measure },
+        `query($p: IndicatorPeriodInput!) { indicatorReport(scope: { kind: CONSORTIUM }, period: $p) { results { ${RESULT} } } }`,
+        { p: period },
       );
-      expect(await drill.getByTestId('contributors-total').innerText()).toBe(String(indicatorContributors.total));
-      expect(await drill.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual(indicatorContributors.rows.map((r: { id: string }) => r.id));
-      await screenshot(page, 'indicators-drill-down', true);
+      type R = {
+        code: string;
+        value: number | null;
+        met: boolean | null;
+        reason: string | null;
+        definition: any;
+      };
+      const results: R[] = indicatorReport.results;
+      expect(results.length).toBeGreaterThan(0);
+      const context = await newContext();
+      try {
+        const page = await signIn(context, 'admin');
+        await openView(page, 'indicators');
+        const cards = page.getByTestId('indicator-cards');
+        await cards.locator('[data-code]').first().waitFor();
+        // Every card: the value (a dash and the reason when there is none), target met or not.
+        expect(
+          await cards
+            .locator('[data-code]')
+            .evaluateAll((els) => els.map((e) => e.getAttribute('data-code'))),
+        ).toEqual(results.map((r) => r.code));
+        for (const r of results) {
+          const card = cards.locator(`[data-code="${r.code}"]`);
+          const shown = {
+            code: r.code,
+            value: await card.getAttribute('data-value'),
+            text: (await card.getByTestId('value').innerText()).split(/\s/)[0],
+            met: await card.locator('[data-met]').getAttribute('data-met'),
+            reason: r.value === null ? await card.getByTestId('reason').innerText() : null,
+          };
+          expect(shown).toEqual({
+            code: r.code,
+            value: String(r.value),
+            text: figure(r.value),
+            met: String(r.met),
+            reason: r.value === null ? r.reason : null,
+          });
+        }
 
-      // The export: a workbook exceljs opens, one row per indicator of the month.
-      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=export]').click()]);
-      expect(download.suggestedFilename()).toBe(`indicators-${month}.xlsx`);
-      const file = join(ARTIFACTS, `indicators-${month}.xlsx`);
-      await download.saveAs(file);
-      const book = new ExcelJS.Workbook();
-      await book.xlsx.readFile(file);
-      const sheet = book.worksheets[0];
-      expect(sheet.getRow(1).getCell(2).value).toBe('代码');
-      const codes: unknown[] = [];
-      sheet.eachRow((row, n) => n > 1 && codes.push(row.getCell(2).value));
-      expect(codes).toEqual(results.map((r) => r.code));
-      const first = results.find((r) => r.value !== null);
-      if (first) expect(sheet.getRow(2 + results.indexOf(first)).getCell(6).value).toBe(first.value);
+        // The trend of an indicator over referrals (the demo has them): 24 months as the api answers.
+        const chosen =
+          results.find((r) =>
+            r.definition.formula.numerator.terms.some((t: { key: string }) => t.key.startsWith('ref.')),
+          ) ?? results[0];
+        await cards.locator(`[data-code="${chosen.code}"]`).click();
+        await page
+          .locator(`[data-testid=trend][data-code="${chosen.code}"][data-loaded=true]`)
+          .waitFor({ timeout: WAIT_MS });
+        const { indicator } = await gql(
+          'admin',
+          `query($c: String!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: { kind: CONSORTIUM }, period: $p, trendMonths: 24) { trend { month value } } }`,
+          { c: chosen.code, p: period },
+        );
+        expect(indicator.trend).toHaveLength(24);
+        const trend = await page
+          .locator('[data-testid=trend-table] tr')
+          .evaluateAll((rows) =>
+            rows.map((r) => ({ month: r.getAttribute('data-month'), value: r.getAttribute('data-value') })),
+          );
+        expect(trend).toEqual(
+          indicator.trend.map((p: { month: string; value: number | null }) => ({
+            month: p.month,
+            value: String(p.value),
+          })),
+        );
 
-      // The quarter, for the township tier: cards, the comparison of that tier's members and the
-      // export are the api's answers for that period and scope.
-      const quarter = { kind: 'QUARTER', month };
-      const township = { kind: 'TIER', tier: 'TOWNSHIP' };
-      const { indicatorReport: q } = await gql(
+        // Institutions compared on it: each one's own report.
+        const comparison = page.locator(
+          `[data-testid=comparison][data-code="${chosen.code}"][data-loaded=true]`,
+        );
+        await Promise.race([
+          comparison.waitFor({ timeout: 120_000 }),
+          page
+            .getByRole('alert')
+            .waitFor({ timeout: 120_000 })
+            .then(async () => {
+              throw new Error(await page.getByRole('alert').innerText());
+            }),
+        ]);
+        const compared = await comparison
+          .locator('tr[data-institution]')
+          .evaluateAll((rows) =>
+            rows.map((r) => [r.getAttribute('data-institution')!, r.getAttribute('data-value')!]),
+          );
+        expect(compared.length).toBeGreaterThan(10);
+        for (const [institutionId, value] of compared.slice(0, 4)) {
+          const { indicator: own } = await gql(
+            'admin',
+            `query($c: String!, $s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: $s, period: $p) { result { value } } }`,
+            { c: chosen.code, s: { kind: 'INSTITUTION', institutionId }, p: period },
+          );
+          expect({ institutionId, value }).toEqual({ institutionId, value: String(own.result.value) });
+        }
+        await screenshot(page, 'indicators', true);
+
+        // Drill-down: the records behind the first measure, the api's count and first page.
+        const measure = chosen.definition.formula.numerator.terms[0].key;
+        await page.locator(`[data-testid=measures] [data-measure="${measure}"]`).click();
+        const drill = page.locator(`[data-testid=contributors][data-measure="${measure}"][data-loaded=true]`);
+        await drill.waitFor({ timeout: WAIT_MS });
+        const { indicatorContributors } = await gql(
+          'admin',
+          `query($c: String!, $p: IndicatorPeriodInput!, $m: String!) { indicatorContributors(code: $c, scope: { kind: CONSORTIUM }, period: $p, measure: $m, offset: 0, limit: 50) { total rows { id } } }`,
+          { c: chosen.code, p: period, m: measure },
+        );
+        expect(await drill.getByTestId('contributors-total').innerText()).toBe(
+          String(indicatorContributors.total),
+        );
+        expect(
+          await drill.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id'))),
+        ).toEqual(indicatorContributors.rows.map((r: { id: string }) => r.id));
+        await screenshot(page, 'indicators-drill-down', true);
+
+        // The export: a workbook exceljs opens, one row per indicator of the month.
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.locator('[data-action=export]').click(),
+        ]);
+        expect(download.suggestedFilename()).toBe(`indicators-${month}.xlsx`);
+        const file = join(ARTIFACTS, `indicators-${month}.xlsx`);
+        await download.saveAs(file);
+        const book = new ExcelJS.Workbook();
+        await book.xlsx.readFile(file);
+        const sheet = book.worksheets[0];
+        expect(sheet.getRow(1).getCell(2).value).toBe('代码');
+        const codes: unknown[] = [];
+        sheet.eachRow((row, n) => n > 1 && codes.push(row.getCell(2).value));
+        expect(codes).toEqual(results.map((r) => r.code));
+        const first = results.find((r) => r.value !== null);
+        if (first) expect(sheet.getRow(2 + results.indexOf(first)).getCell(6).value).toBe(first.value);
+
+        // The quarter, for the township tier: cards, the comparison of that tier's members and the
+        // export are the api's answers for that period and scope.
+        const quarter = { kind: 'QUARTER', month };
+        const township = { kind: 'TIER', tier: 'TOWNSHIP' };
+        const { indicatorReport: q } = await gql(
+          'admin',
+          `query($s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicatorReport(scope: $s, period: $p) { period { from to } results { code value } } }`,
+          { s: township, p: quarter },
+        );
+        await page.locator('select[name=periodKind]').selectOption('QUARTER');
+        await page.locator('select[name=scope]').selectOption('TIER:TOWNSHIP');
+        await page
+          .locator(`[data-testid=published][data-from="${q.period.from}"][data-to="${q.period.to}"]`)
+          .waitFor({ timeout: WAIT_MS });
+        await eventually(async () => {
+          const shown = await cards
+            .locator('[data-code]')
+            .evaluateAll((els) =>
+              els.map((e) => [e.getAttribute('data-code'), e.getAttribute('data-value')]),
+            );
+          return (
+            JSON.stringify(shown) ===
+            JSON.stringify(
+              q.results.map((r: { code: string; value: number | null }) => [r.code, String(r.value)]),
+            )
+          );
+        }, WAIT_MS);
+        expect(q.results.some((r: { value: number | null }) => r.value !== null)).toBe(true);
+        const { institutions } = await gql(
+          'admin',
+          `{ institutions(first: 100) { nodes { id tier kind } } }`,
+        );
+        const townships = institutions.nodes
+          .filter(
+            (i: { tier: string; kind: string }) => i.tier === 'TOWNSHIP' && i.kind !== 'PARTNER_HOSPITAL',
+          )
+          .map((i: { id: string }) => i.id);
+        const tierComparison = page.locator(
+          `[data-testid=comparison][data-code="${chosen.code}"][data-loaded=true]`,
+        );
+        await tierComparison.waitFor({ timeout: 120_000 });
+        const tierRows = await tierComparison
+          .locator('tr[data-institution]')
+          .evaluateAll((rows) =>
+            rows.map((r) => [r.getAttribute('data-institution')!, r.getAttribute('data-value')!]),
+          );
+        expect(tierRows.map(([id]) => id).sort()).toEqual([...townships].sort());
+        const [firstTown, firstValue] = tierRows[0];
+        const { indicator: town } = await gql(
+          'admin',
+          `query($c: String!, $s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: $s, period: $p) { result { value } } }`,
+          {
+            c: chosen.code,
+            s: { kind: 'INSTITUTION', institutionId: firstTown },
+            p: quarter,
+          },
+        );
+        expect(firstValue).toBe(String(town.result.value));
+        await screenshot(page, 'indicators-quarter-township', true);
+        const [qDownload] = await Promise.all([
+          page.waitForEvent('download'),
+          page.locator('[data-action=export]').click(),
+        ]);
+        expect(qDownload.suggestedFilename()).toBe(`indicators-${q.period.from}_${q.period.to}.xlsx`);
+        const qFile = join(ARTIFACTS, qDownload.suggestedFilename());
+        await qDownload.saveAs(qFile);
+        const qBook = new ExcelJS.Workbook();
+        await qBook.xlsx.readFile(qFile);
+        const qRows: unknown[][] = [];
+        qBook.worksheets[0].eachRow(
+          (row, n) => n > 1 && qRows.push([row.getCell(2).value, row.getCell(6).value]),
+        );
+        expect(qRows).toEqual(
+          q.results.map((r: { code: string; value: number | null }) => [r.code, r.value]),
+        );
+      } finally {
+        await context.close();
+      }
+    },
+    VIEW_TIMEOUT,
+  );
+
+  it(
+    "seven unifications: the grid, roll-up, reasons and evidence match the api, by month and for a tier's year so far; an institution admin sees its own, and its assessment history",
+    async () => {
+      const period = { kind: 'MONTH', month: lastMonth() };
+      const { sevenUnifications } = await gql(
         'admin',
-        `query($s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicatorReport(scope: $s, period: $p) { period { from to } results { code value } } }`,
-        { s: township, p: quarter },
-      );
-      await page.locator('select[name=periodKind]').selectOption('QUARTER');
-      await page.locator('select[name=scope]').selectOption('TIER:TOWNSHIP');
-      await page.locator(`[data-testid=published][data-from="${q.period.from}"][data-to="${q.period.to}"]`).waitFor({ timeout: WAIT_MS });
-      await eventually(async () => {
-        const shown = await cards.locator('[data-code]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-code'), e.getAttribute('data-value')]));
-        return JSON.stringify(shown) === JSON.stringify(q.results.map((r: { code: string; value: number | null }) => [r.code, String(r.value)]));
-      }, WAIT_MS);
-      expect(q.results.some((r: { value: number | null }) => r.value !== null)).toBe(true);
-      const { institutions } = await gql('admin', `{ institutions(first: 100) { nodes { id tier kind } } }`);
-      const townships = institutions.nodes.filter((i: { tier: string; kind: string }) => i.tier === 'TOWNSHIP' && i.kind !== 'PARTNER_HOSPITAL').map((i: { id: string }) => i.id);
-      const tierComparison = page.locator(`[data-testid=comparison][data-code="${chosen.code}"][data-loaded=true]`);
-      await tierComparison.waitFor({ timeout: 120_000 });
-      const tierRows = await tierComparison.locator('tr[data-institution]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-institution')!, r.getAttribute('data-value')!]));
-      expect(tierRows.map(([id]) => id).sort()).toEqual([...townships].sort());
-      const [firstTown, firstValue] = tierRows[0];
-      const { indicator: town } = await gql('admin', `query($c: String!, $s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: $s, period: $p) { result { value } } }`, {
-        c: chosen.code,
-        s: { kind: 'INSTITUTION', institutionId: firstTown },
-        p: quarter,
-      });
-      expect(firstValue).toBe(String(town.result.value));
-      await screenshot(page, 'indicators-quarter-township', true);
-      const [qDownload] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=export]').click()]);
-      expect(qDownload.suggestedFilename()).toBe(`indicators-${q.period.from}_${q.period.to}.xlsx`);
-      const qFile = join(ARTIFACTS, qDownload.suggestedFilename());
-      await qDownload.saveAs(qFile);
-      const qBook = new ExcelJS.Workbook();
-      await qBook.xlsx.readFile(qFile);
-      const qRows: unknown[][] = [];
-      qBook.worksheets[0].eachRow((row, n) => n > 1 && qRows.push([row.getCell(2).value, row.getCell(6).value]));
-      expect(qRows).toEqual(q.results.map((r: { code: string; value: number | null }) => [r.code, r.value]));
-    } finally {
-      await context.close();
-    }
-  }, VIEW_TIMEOUT);
-
-  it("seven unifications: the grid, roll-up, reasons and evidence match the api, by month and for a tier's year so far; an institution admin sees its own, and its assessment history", async () => {
-    const period = { kind: 'MONTH', month: lastMonth() };
-    const { sevenUnifications } = await gql(
-      'admin',
-      `query($p: IndicatorPeriodInput!) { sevenUnifications(scope: { kind: CONSORTIUM }, period: $p) {
+        `query($p: IndicatorPeriodInput!) { sevenUnifications(scope: { kind: CONSORTIUM }, period: $p) {
          rollup { dimension outcome met partial notMet }
          institutions { institutionId dimensions { dimension outcome items { code outcome reason evidenceIds } } } } }`,
-      { p: period },
-    );
-    type Card = { institutionId: string; dimensions: { dimension: string; outcome: string; items: { code: string; outcome: string; reason: string; evidenceIds: string[] }[] }[] };
-    const cards: Card[] = sevenUnifications.institutions;
-    expect(cards.length).toBeGreaterThan(0);
-    const context = await newContext();
-    try {
-      const page = await signIn(context, 'admin');
-      await openView(page, 'unification');
-      const grid = page.getByTestId('unification-grid');
-      await grid.locator('tbody tr').first().waitFor();
-      await screenshot(page, 'unification');
-      const shown = await grid.locator('tbody tr').evaluateAll((rows) =>
-        rows.map((r) => ({
-          institutionId: r.getAttribute('data-institution'),
-          dimensions: [...r.querySelectorAll('td[data-dimension]')].map((td) => ({ dimension: td.getAttribute('data-dimension'), outcome: td.getAttribute('data-outcome') })),
-        })),
+        { p: period },
       );
-      expect(shown).toEqual(cards.map((c) => ({ institutionId: c.institutionId, dimensions: c.dimensions.map((d) => ({ dimension: d.dimension, outcome: d.outcome })) })));
-      for (const r of sevenUnifications.rollup) {
-        const cell = grid.locator(`[data-testid=rollup] td[data-dimension="${r.dimension}"]`);
-        expect({ d: r.dimension, outcome: await cell.getAttribute('data-outcome'), counts: await cell.getByTestId('rollup-counts').innerText() }).toEqual({
-          d: r.dimension,
-          outcome: r.outcome,
-          counts: `${r.met}/${r.partial}/${r.notMet}`,
-        });
-      }
-
-      // A cell resting on documents (the demo's reviewed evidence): each item's reason and its documents.
-      const card = cards.find((c) => c.dimensions.some((d) => d.items.some((i) => i.evidenceIds.length))) ?? cards[0];
-      const dim = card.dimensions.find((d) => d.items.some((i) => i.evidenceIds.length)) ?? card.dimensions[0];
-      await grid.locator(`tr[data-institution="${card.institutionId}"] td[data-dimension="${dim.dimension}"] button`).click();
-      const detail = page.locator(`[data-testid=unification-detail][data-institution="${card.institutionId}"][data-dimension="${dim.dimension}"]`);
-      await detail.waitFor();
-      const items = await detail.locator('tr[data-item]').evaluateAll((rows) =>
-        rows.map((r) => ({ code: r.getAttribute('data-item'), outcome: r.getAttribute('data-outcome'), reason: (r.querySelector('[data-testid=item-reason]') as any).innerText })),
-      );
-      expect(items).toEqual(dim.items.map((i) => ({ code: i.code, outcome: i.outcome, reason: i.reason })));
-      const { unificationEvidence } = await gql('admin', `query($i: ID) { unificationEvidence(institutionId: $i) { id status } }`, { i: card.institutionId });
-      await eventually(async () => (await detail.locator('[data-testid=evidence] li').count()) === unificationEvidence.length, WAIT_MS);
-      for (const e of unificationEvidence) expect(await detail.locator(`[data-testid=evidence] li[data-evidence="${e.id}"]`).getAttribute('data-status')).toBe(e.status);
-      await screenshot(page, 'unification-detail');
-
-      // The year so far, county tier only: the grid is the api's answer for that period and scope.
-      const ytd = { kind: 'YEAR_TO_DATE', month: lastMonth() };
-      const { sevenUnifications: county } = await gql(
-        'admin',
-        `query($p: IndicatorPeriodInput!) { sevenUnifications(scope: { kind: TIER, tier: COUNTY }, period: $p) {
-           period { label } institutions { institutionId tier dimensions { dimension outcome } } } }`,
-        { p: ytd },
-      );
-      expect(county.institutions.length).toBeGreaterThan(0);
-      expect(county.institutions.length).toBeLessThan(cards.length);
-      await page.locator('select[name=periodKind]').selectOption('YEAR_TO_DATE');
-      await page.locator('select[name=scope]').selectOption('TIER:COUNTY');
-      await page.getByTestId('rule').filter({ hasText: county.period.label }).waitFor({ timeout: WAIT_MS });
-      const grid2 = () =>
-        grid.locator('tbody tr').evaluateAll((rows) =>
+      type Card = {
+        institutionId: string;
+        dimensions: {
+          dimension: string;
+          outcome: string;
+          items: { code: string; outcome: string; reason: string; evidenceIds: string[] }[];
+        }[];
+      };
+      const cards: Card[] = sevenUnifications.institutions;
+      expect(cards.length).toBeGreaterThan(0);
+      const context = await newContext();
+      try {
+        const page = await signIn(context, 'admin');
+        await openView(page, 'unification');
+        const grid = page.getByTestId('unification-grid');
+        await grid.locator('tbody tr').first().waitFor();
+        await screenshot(page, 'unification');
+        const shown = await grid.locator('tbody tr').evaluateAll((rows) =>
           rows.map((r) => ({
             institutionId: r.getAttribute('data-institution'),
-            dimensions: [...r.querySelectorAll('td[data-dimension]')].map((td) => ({ dimension: td.getAttribute('data-dimension'), outcome: td.getAttribute('data-outcome') })),
+            dimensions: [...r.querySelectorAll('td[data-dimension]')].map((td) => ({
+              dimension: td.getAttribute('data-dimension'),
+              outcome: td.getAttribute('data-outcome'),
+            })),
           })),
         );
-      const want = county.institutions.map((c: Card) => ({ institutionId: c.institutionId, dimensions: c.dimensions.map((d) => ({ dimension: d.dimension, outcome: d.outcome })) }));
-      await eventually(async () => JSON.stringify(await grid2()) === JSON.stringify(want), WAIT_MS);
-      await screenshot(page, 'unification-county-ytd');
-    } finally {
-      await context.close();
-    }
-
-    // The township admin: its own institution's row only, as the api answers it.
-    const { me } = await gql('instadmin', `{ me { institution { id } } }`);
-    const other = await newContext();
-    try {
-      const page = await signIn(other, 'instadmin');
-      await openView(page, 'unification');
-      await page.getByTestId('unification-grid').locator('tbody tr').first().waitFor();
-      expect(await page.getByTestId('unification-grid').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-institution')))).toEqual([me.institution.id]);
-      // Its scope is its own institution: there is no other to choose.
-      expect(await page.locator('select[name=scope]').count()).toBe(0);
-
-      // Its own assessment history, shown without asking.
-      const { assessmentHistory } = await gql('instadmin', `query($i: ID!) { assessmentHistory(institutionId: $i) { months { month total } } }`, { i: me.institution.id });
-      await openView(page, 'assessment');
-      const history = page.locator(`[data-testid=history][data-institution="${me.institution.id}"][data-loaded=true]`);
-      await history.waitFor({ timeout: WAIT_MS });
-      expect(await history.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-month'), tr.getAttribute('data-total')]))).toEqual(
-        assessmentHistory.months.map((m: { month: string; total: number }) => [m.month, String(m.total)]),
-      );
-      expect(await page.locator('[data-action=history]').count()).toBe(0);
-    } finally {
-      await other.close();
-    }
-  }, VIEW_TIMEOUT);
-
-  it("monthly assessment: ranking, 60/20/20 scores, top and bottom 3, the draw and a unit's history match the api; a month is drawn and published from the console", async () => {
-    const FIELDS = `state version scheme { completionWeight recognitionWeight analysisWeight }
-      groups { code units { institutionId completion recognition analysis total rank top bottom } } draw { drawn }`;
-    const { assessment } = await gql('admin', `query($m: String!) { assessment(month: $m) { ${FIELDS} } }`, { m: lastMonth() });
-    type Unit = { institutionId: string; completion: number; recognition: number | null; analysis: number | null; total: number; top: boolean; bottom: boolean };
-    const groups: { code: string; units: Unit[] }[] = assessment.groups;
-    const context = await newContext();
-    const check = async (page: Page, a: any) => {
-      expect(await page.getByTestId('assessment-state').getAttribute('data-state')).toBe(a.state);
-      const w = a.scheme;
-      expect(await page.getByTestId('weights').innerText()).toBe(`${w.completionWeight}/${w.recognitionWeight}/${w.analysisWeight}`);
-      for (const g of a.groups as { code: string; units: Unit[] }[]) {
-        const section = page.locator(`section[data-group="${g.code}"]`);
-        const rows = await section.locator('[data-testid=ranking] tbody tr').evaluateAll((trs) =>
-          trs.map((tr) => ({
-            institutionId: tr.getAttribute('data-institution'),
-            completion: (tr.querySelector('[data-testid=completion]') as any).innerText.split('\n')[0],
-            recognition: (tr.querySelector('[data-testid=recognition]') as any).innerText.split('\n')[0],
-            analysis: (tr.querySelector('[data-testid=analysis]') as any).innerText.split('\n')[0],
-            total: (tr.querySelector('[data-testid=total]') as any).innerText,
-            noRating: !!tr.querySelector('[data-testid=recognition-reason]'),
+        expect(shown).toEqual(
+          cards.map((c) => ({
+            institutionId: c.institutionId,
+            dimensions: c.dimensions.map((d) => ({ dimension: d.dimension, outcome: d.outcome })),
           })),
         );
-        expect(rows).toEqual(
-          g.units.map((u) => ({
-            institutionId: u.institutionId,
-            completion: figure(u.completion),
-            recognition: figure(u.recognition),
-            analysis: figure(u.analysis),
-            total: figure(u.total),
-            noRating: u.recognition === null,
+        for (const r of sevenUnifications.rollup) {
+          const cell = grid.locator(`[data-testid=rollup] td[data-dimension="${r.dimension}"]`);
+          expect({
+            d: r.dimension,
+            outcome: await cell.getAttribute('data-outcome'),
+            counts: await cell.getByTestId('rollup-counts').innerText(),
+          }).toEqual({
+            d: r.dimension,
+            outcome: r.outcome,
+            counts: `${r.met}/${r.partial}/${r.notMet}`,
+          });
+        }
+
+        // A cell resting on documents (the demo's reviewed evidence): each item's reason and its documents.
+        const card =
+          cards.find((c) => c.dimensions.some((d) => d.items.some((i) => i.evidenceIds.length))) ?? cards[0];
+        const dim =
+          card.dimensions.find((d) => d.items.some((i) => i.evidenceIds.length)) ?? card.dimensions[0];
+        await grid
+          .locator(
+            `tr[data-institution="${card.institutionId}"] td[data-dimension="${dim.dimension}"] button`,
+          )
+          .click();
+        const detail = page.locator(
+          `[data-testid=unification-detail][data-institution="${card.institutionId}"][data-dimension="${dim.dimension}"]`,
+        );
+        await detail.waitFor();
+        const items = await detail.locator('tr[data-item]').evaluateAll((rows) =>
+          rows.map((r) => ({
+            code: r.getAttribute('data-item'),
+            outcome: r.getAttribute('data-outcome'),
+            reason: (r.querySelector('[data-testid=item-reason]') as any).innerText,
           })),
         );
-        const ids = (testid: string) => section.locator(`[data-testid=${testid}] li`).evaluateAll((lis) => lis.map((li) => li.getAttribute('data-institution')));
-        expect(await ids('top3')).toEqual(g.units.filter((u) => u.top).map((u) => u.institutionId));
-        expect(await ids('bottom3')).toEqual(g.units.filter((u) => u.bottom).map((u) => u.institutionId));
+        expect(items).toEqual(dim.items.map((i) => ({ code: i.code, outcome: i.outcome, reason: i.reason })));
+        const { unificationEvidence } = await gql(
+          'admin',
+          `query($i: ID) { unificationEvidence(institutionId: $i) { id status } }`,
+          { i: card.institutionId },
+        );
+        await eventually(
+          async () =>
+            (await detail.locator('[data-testid=evidence] li').count()) === unificationEvidence.length,
+          WAIT_MS,
+        );
+        for (const e of unificationEvidence)
+          expect(
+            await detail
+              .locator(`[data-testid=evidence] li[data-evidence="${e.id}"]`)
+              .getAttribute('data-status'),
+          ).toBe(e.status);
+        await screenshot(page, 'unification-detail');
+
+        // The year so far, county tier only: the grid is the api's answer for that period and scope.
+        const ytd = { kind: 'YEAR_TO_DATE', month: lastMonth() };
+        const { sevenUnifications: county } = await gql(
+          'admin',
+          `query($p: IndicatorPeriodInput!) { sevenUnifications(scope: { kind: TIER, tier: COUNTY }, period: $p) {
+           period { label } institutions { institutionId tier dimensions { dimension outcome } } } }`,
+          { p: ytd },
+        );
+        expect(county.institutions.length).toBeGreaterThan(0);
+        expect(county.institutions.length).toBeLessThan(cards.length);
+        await page.locator('select[name=periodKind]').selectOption('YEAR_TO_DATE');
+        await page.locator('select[name=scope]').selectOption('TIER:COUNTY');
+        await page.getByTestId('rule').filter({ hasText: county.period.label }).waitFor({ timeout: WAIT_MS });
+        const grid2 = () =>
+          grid.locator('tbody tr').evaluateAll((rows) =>
+            rows.map((r) => ({
+              institutionId: r.getAttribute('data-institution'),
+              dimensions: [...r.querySelectorAll('td[data-dimension]')].map((td) => ({
+                dimension: td.getAttribute('data-dimension'),
+                outcome: td.getAttribute('data-outcome'),
+              })),
+            })),
+          );
+        const want = county.institutions.map((c: Card) => ({
+          institutionId: c.institutionId,
+          dimensions: c.dimensions.map((d) => ({ dimension: d.dimension, outcome: d.outcome })),
+        }));
+        await eventually(async () => JSON.stringify(await grid2()) === JSON.stringify(want), WAIT_MS);
+        await screenshot(page, 'unification-county-ytd');
+      } finally {
+        await context.close();
       }
-      expect(await page.getByTestId('draw').getAttribute('data-drawn')).toBe(a.draw ? a.draw.drawn.join(',') : '');
-    };
-    try {
-      expect(groups.length).toBeGreaterThan(0);
-      const page = await signIn(context, 'admin');
-      await openView(page, 'assessment');
-      await page.locator('[data-testid=ranking] tbody tr').first().waitFor();
-      await screenshot(page, 'assessment');
-      await check(page, assessment);
 
-      // A unit's published months, as assessmentHistory answers them.
-      const unit = groups[0].units[0];
-      const { assessmentHistory } = await gql(
+      // The township admin: its own institution's row only, as the api answers it.
+      const { me } = await gql('instadmin', `{ me { institution { id } } }`);
+      const other = await newContext();
+      try {
+        const page = await signIn(other, 'instadmin');
+        await openView(page, 'unification');
+        await page.getByTestId('unification-grid').locator('tbody tr').first().waitFor();
+        expect(
+          await page
+            .getByTestId('unification-grid')
+            .locator('tbody tr')
+            .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-institution'))),
+        ).toEqual([me.institution.id]);
+        // Its scope is its own institution: there is no other to choose.
+        expect(await page.locator('select[name=scope]').count()).toBe(0);
+
+        // Its own assessment history, shown without asking.
+        const { assessmentHistory } = await gql(
+          'instadmin',
+          `query($i: ID!) { assessmentHistory(institutionId: $i) { months { month total } } }`,
+          { i: me.institution.id },
+        );
+        await openView(page, 'assessment');
+        const history = page.locator(
+          `[data-testid=history][data-institution="${me.institution.id}"][data-loaded=true]`,
+        );
+        await history.waitFor({ timeout: WAIT_MS });
+        expect(
+          await history
+            .locator('tbody tr')
+            .evaluateAll((trs) =>
+              trs.map((tr) => [tr.getAttribute('data-month'), tr.getAttribute('data-total')]),
+            ),
+        ).toEqual(
+          assessmentHistory.months.map((m: { month: string; total: number }) => [m.month, String(m.total)]),
+        );
+        expect(await page.locator('[data-action=history]').count()).toBe(0);
+      } finally {
+        await other.close();
+      }
+    },
+    VIEW_TIMEOUT,
+  );
+
+  it(
+    "monthly assessment: ranking, 60/20/20 scores, top and bottom 3, the draw and a unit's history match the api; a month is drawn and published from the console",
+    async () => {
+      const FIELDS = `state version scheme { completionWeight recognitionWeight analysisWeight }
+      groups { code units { institutionId completion recognition analysis total rank top bottom } } draw { drawn }`;
+      const { assessment } = await gql(
         'admin',
-        `query($i: ID!) { assessmentHistory(institutionId: $i) { months { month rank total } distribution { month median } } }`,
-        { i: unit.institutionId },
+        `query($m: String!) { assessment(month: $m) { ${FIELDS} } }`,
+        { m: lastMonth() },
       );
-      expect(assessmentHistory.months.length).toBeGreaterThan(0);
-      await page.locator(`section[data-group="${groups[0].code}"] tr[data-institution="${unit.institutionId}"] [data-action=history]`).click();
-      const history = page.locator(`[data-testid=history][data-institution="${unit.institutionId}"][data-loaded=true]`);
-      await history.waitFor({ timeout: WAIT_MS });
-      const medians = new Map(assessmentHistory.distribution.map((d: { month: string; median: number }) => [d.month, d.median]));
-      expect(
-        await history.locator('tbody tr').evaluateAll((trs) =>
-          trs.map((tr) => ({ month: tr.getAttribute('data-month'), rank: tr.getAttribute('data-rank'), total: tr.getAttribute('data-total'), median: (tr.querySelector('[data-testid=median]') as any).innerText.split(' ')[0] })),
-        ),
-      ).toEqual(
-        assessmentHistory.months.map((m: { month: string; rank: number; total: number }) => ({ month: m.month, rank: String(m.rank), total: String(m.total), median: figure(medians.get(m.month) as number) })),
-      );
-      await screenshot(page, 'assessment-history');
+      type Unit = {
+        institutionId: string;
+        completion: number;
+        recognition: number | null;
+        analysis: number | null;
+        total: number;
+        top: boolean;
+        bottom: boolean;
+      };
+      const groups: { code: string; units: Unit[] }[] = assessment.groups;
+      const context = await newContext();
+      const check = async (page: Page, a: any) => {
+        expect(await page.getByTestId('assessment-state').getAttribute('data-state')).toBe(a.state);
+        const w = a.scheme;
+        expect(await page.getByTestId('weights').innerText()).toBe(
+          `${w.completionWeight}/${w.recognitionWeight}/${w.analysisWeight}`,
+        );
+        for (const g of a.groups as { code: string; units: Unit[] }[]) {
+          const section = page.locator(`section[data-group="${g.code}"]`);
+          const rows = await section.locator('[data-testid=ranking] tbody tr').evaluateAll((trs) =>
+            trs.map((tr) => ({
+              institutionId: tr.getAttribute('data-institution'),
+              completion: (tr.querySelector('[data-testid=completion]') as any).innerText.split('\n')[0],
+              recognition: (tr.querySelector('[data-testid=recognition]') as any).innerText.split('\n')[0],
+              analysis: (tr.querySelector('[data-testid=analysis]') as any).innerText.split('\n')[0],
+              total: (tr.querySelector('[data-testid=total]') as any).innerText,
+              noRating: !!tr.querySelector('[data-testid=recognition-reason]'),
+            })),
+          );
+          expect(rows).toEqual(
+            g.units.map((u) => ({
+              institutionId: u.institutionId,
+              completion: figure(u.completion),
+              recognition: figure(u.recognition),
+              analysis: figure(u.analysis),
+              total: figure(u.total),
+              noRating: u.recognition === null,
+            })),
+          );
+          const ids = (testid: string) =>
+            section
+              .locator(`[data-testid=${testid}] li`)
+              .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-institution')));
+          expect(await ids('top3')).toEqual(g.units.filter((u) => u.top).map((u) => u.institutionId));
+          expect(await ids('bottom3')).toEqual(g.units.filter((u) => u.bottom).map((u) => u.institutionId));
+        }
+        expect(await page.getByTestId('draw').getAttribute('data-drawn')).toBe(
+          a.draw ? a.draw.drawn.join(',') : '',
+        );
+      };
+      try {
+        expect(groups.length).toBeGreaterThan(0);
+        const page = await signIn(context, 'admin');
+        await openView(page, 'assessment');
+        await page.locator('[data-testid=ranking] tbody tr').first().waitFor();
+        await screenshot(page, 'assessment');
+        await check(page, assessment);
 
-      // This month, opened with the admin as its rater: no ratings yet (a dash, and why), then the
-      // draw and publishing from the console, each the api's too.
-      const month = currentMonth();
-      const { me } = await gql('admin', `{ me { id } }`);
-      await gql('admin', `mutation($m: String!, $r: [ID!]!) { openAssessment(month: $m, raterIds: $r) { version } }`, { m: month, r: [me.id] });
-      await page.locator('input[name=month]').fill(month);
-      await page.locator('[data-testid=assessment-state][data-state=OPEN]').waitFor({ timeout: WAIT_MS });
-      await check(page, (await gql('admin', `query($m: String!) { assessment(month: $m) { ${FIELDS} } }`, { m: month })).assessment);
-      await page.locator('input[name=seed]').fill('console-draw');
-      await page.locator('[data-action=draw]').click();
-      await page.locator('[data-testid=draw]:not([data-drawn=""])').waitFor({ timeout: WAIT_MS });
-      const drawn = (await gql('admin', `query($m: String!) { assessment(month: $m) { draw { seed drawn } } }`, { m: month })).assessment.draw;
-      expect(drawn.seed).toBe('console-draw');
-      expect(drawn.drawn).toHaveLength(2);
-      expect(await page.getByTestId('draw').getAttribute('data-drawn')).toBe(drawn.drawn.join(','));
-      await screenshot(page, 'assessment-drawn');
-      await page.locator('[data-action=publish]').click();
-      await page.locator('[data-testid=assessment-state][data-state=PUBLISHED]').waitFor({ timeout: WAIT_MS });
-      const [row] = await db.ds.query(`SELECT state FROM assessment_month WHERE month = $1`, [month]);
-      expect(row.state).toBe('PUBLISHED');
-      expect(await page.locator('[data-action=publish]').count()).toBe(0);
-    } finally {
-      await context.close();
-    }
-  }, VIEW_TIMEOUT);
+        // A unit's published months, as assessmentHistory answers them.
+        const unit = groups[0].units[0];
+        const { assessmentHistory } = await gql(
+          'admin',
+          `query($i: ID!) { assessmentHistory(institutionId: $i) { months { month rank total } distribution { month median } } }`,
+          { i: unit.institutionId },
+        );
+        expect(assessmentHistory.months.length).toBeGreaterThan(0);
+        await page
+          .locator(
+            `section[data-group="${groups[0].code}"] tr[data-institution="${unit.institutionId}"] [data-action=history]`,
+          )
+          .click();
+        const history = page.locator(
+          `[data-testid=history][data-institution="${unit.institutionId}"][data-loaded=true]`,
+        );
+        await history.waitFor({ timeout: WAIT_MS });
+        const medians = new Map(
+          assessmentHistory.distribution.map((d: { month: string; median: number }) => [d.month, d.median]),
+        );
+        expect(
+          await history.locator('tbody tr').evaluateAll((trs) =>
+            trs.map((tr) => ({
+              month: tr.getAttribute('data-month'),
+              rank: tr.getAttribute('data-rank'),
+              total: tr.getAttribute('data-total'),
+              median: (tr.querySelector('[data-testid=median]') as any).innerText.split(' ')[0],
+            })),
+          ),
+        ).toEqual(
+          assessmentHistory.months.map((m: { month: string; rank: number; total: number }) => ({
+            month: m.month,
+            rank: String(m.rank),
+            total: String(m.total),
+            median: figure(medians.get(m.month) as number),
+          })),
+        );
+        await screenshot(page, 'assessment-history');
+
+        // This month, opened with the admin as its rater: no ratings yet (a dash, and why), then the
+        // draw and publishing from the console, each the api's too.
+        const month = currentMonth();
+        const { me } = await gql('admin', `{ me { id } }`);
+        await gql(
+          'admin',
+          `mutation($m: String!, $r: [ID!]!) { openAssessment(month: $m, raterIds: $r) { version } }`,
+          { m: month, r: [me.id] },
+        );
+        await page.locator('input[name=month]').fill(month);
+        await page.locator('[data-testid=assessment-state][data-state=OPEN]').waitFor({ timeout: WAIT_MS });
+        await check(
+          page,
+          (await gql('admin', `query($m: String!) { assessment(month: $m) { ${FIELDS} } }`, { m: month }))
+            .assessment,
+        );
+        await page.locator('input[name=seed]').fill('console-draw');
+        await page.locator('[data-action=draw]').click();
+        await page.locator('[data-testid=draw]:not([data-drawn=""])').waitFor({ timeout: WAIT_MS });
+        const drawn = (
+          await gql('admin', `query($m: String!) { assessment(month: $m) { draw { seed drawn } } }`, {
+            m: month,
+          })
+        ).assessment.draw;
+        expect(drawn.seed).toBe('console-draw');
+        expect(drawn.drawn).toHaveLength(2);
+        expect(await page.getByTestId('draw').getAttribute('data-drawn')).toBe(drawn.drawn.join(','));
+        await screenshot(page, 'assessment-drawn');
+        await page.locator('[data-action=publish]').click();
+        await page
+          .locator('[data-testid=assessment-state][data-state=PUBLISHED]')
+          .waitFor({ timeout: WAIT_MS });
+        const [row] = await db.ds.query(`SELECT state FROM assessment_month WHERE month = $1`, [month]);
+        expect(row.state).toBe('PUBLISHED');
+        expect(await page.locator('[data-action=publish]').count()).toBe(0);
+      } finally {
+        await context.close();
+      }
+    },
+    VIEW_TIMEOUT,
+  );
 
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);

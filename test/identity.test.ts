@@ -138,7 +138,10 @@ describe('identity: login, tokens, lockout and the login trail', () => {
       );
       expect(res.errors).toBeUndefined();
       const [inst] = await db.ds.query(`SELECT id, name FROM institution WHERE id = $1`, [t.inst.general]);
-      expect(res.data!.login.user).toEqual({ id: t.users.countyClinician.id, institution: { id: inst.id, name: inst.name } });
+      expect(res.data!.login.user).toEqual({
+        id: t.users.countyClinician.id,
+        institution: { id: inst.id, name: inst.name },
+      });
     });
 
     it('matches the user name after trimming and lower-casing it', async () => {

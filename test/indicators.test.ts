@@ -783,7 +783,9 @@ describe('consortium indicators', () => {
     const quarter = await report({ kind: 'TIER', tier: 'TOWNSHIP' }, { kind: 'QUARTER', month: A });
     const wide = await get(`month=${A}&period=QUARTER&scope=TIER&tier=TOWNSHIP&format=xlsx`, tok.admin);
     expect(wide.status).toBe(200);
-    expect(wide.headers['content-disposition']).toBe(`attachment; filename="indicators-${quarter.period.from}_${quarter.period.to}.xlsx"`);
+    expect(wide.headers['content-disposition']).toBe(
+      `attachment; filename="indicators-${quarter.period.from}_${quarter.period.to}.xlsx"`,
+    );
     const qBook = new ExcelJS.Workbook();
     await qBook.xlsx.load(wide.body as never);
     const qSheet = qBook.worksheets[0];

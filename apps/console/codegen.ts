@@ -63,7 +63,13 @@ function inputType(t: GraphQLInputType, nullable = true): string {
   return wrap(scalar(t as GraphQLScalarType));
 }
 
-function outputType(t: GraphQLOutputType, sel: SelectionSetNode | undefined, schema: GraphQLSchema, indent: string, nullable = true): string {
+function outputType(
+  t: GraphQLOutputType,
+  sel: SelectionSetNode | undefined,
+  schema: GraphQLSchema,
+  indent: string,
+  nullable = true,
+): string {
   if (t instanceof GraphQLNonNull) return outputType(t.ofType, sel, schema, indent, false);
   const wrap = (s: string) => (nullable ? `${s} | null` : s);
   if (t instanceof GraphQLList) return wrap(`Array<${outputType(t.ofType, sel, schema, indent)}>`);
@@ -77,7 +83,12 @@ function outputType(t: GraphQLOutputType, sel: SelectionSetNode | undefined, sch
   return wrap(objectType(t as GraphQLObjectType, sel, schema, indent));
 }
 
-function objectType(t: GraphQLObjectType, sel: SelectionSetNode, schema: GraphQLSchema, indent: string): string {
+function objectType(
+  t: GraphQLObjectType,
+  sel: SelectionSetNode,
+  schema: GraphQLSchema,
+  indent: string,
+): string {
   const fields = t.getFields();
   const lines: string[] = [];
   for (const s of sel.selections) {
@@ -138,7 +149,7 @@ function generate(): string {
   // Input types may name further inputs and enums: close over them.
   const inputs: string[] = [];
   const done = new Set<string>();
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const n of [...usedInputs].sort()) {
       if (done.has(n)) continue;
@@ -149,7 +160,10 @@ function generate(): string {
   }
   const enums = [...usedEnums].sort().map((n) => {
     const e = schema.getType(n) as GraphQLEnumType;
-    return `export type ${n} = ${e.getValues().map((v) => `'${v.name}'`).join(' | ')};`;
+    return `export type ${n} = ${e
+      .getValues()
+      .map((v) => `'${v.name}'`)
+      .join(' | ')};`;
   });
   return [
     '// Do not edit: written by apps/console/codegen.ts from apps/api/schema.gql and operations.graphql.',

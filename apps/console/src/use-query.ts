@@ -27,7 +27,9 @@ export function useQuery<R, V>(op: Operation<R, V>, variables?: V, skip = false)
 
 /** Every page of a connection, for the small lists a consortium has (institutions, staff). */
 export async function allPages<N>(
-  fetchPage: (after: string | null) => Promise<{ nodes: N[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>,
+  fetchPage: (
+    after: string | null,
+  ) => Promise<{ nodes: N[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>,
 ): Promise<N[]> {
   const out: N[] = [];
   let after: string | null = null;

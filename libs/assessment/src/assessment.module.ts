@@ -1,4 +1,11 @@
-import { DynamicModule, Inject, Module, ModuleMetadata, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Module,
+  ModuleMetadata,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig, JOBS, keepScheduler, QUEUES } from '@yg/core';
@@ -51,9 +58,14 @@ export class AssessmentWorkerModule implements OnApplicationBootstrap, OnApplica
 
   async onApplicationBootstrap() {
     // The same safety-net interval as the other deadlines.
-    this.stopScheduler = await keepScheduler(this.queue, 'key-matter-sweep', this.config.referrals.sweepEveryMs, {
-      name: JOBS.KEY_MATTER_SWEEP,
-    });
+    this.stopScheduler = await keepScheduler(
+      this.queue,
+      'key-matter-sweep',
+      this.config.referrals.sweepEveryMs,
+      {
+        name: JOBS.KEY_MATTER_SWEEP,
+      },
+    );
   }
 
   onApplicationShutdown() {

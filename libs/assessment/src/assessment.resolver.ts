@@ -63,19 +63,28 @@ export class AssessmentResolver {
 
   @Mutation(() => KeyTaskModel, { description: '新建重点任务 Create a key task' })
   @Roles(ADMIN)
-  createKeyTask(@CurrentUser() user: AuthUser, @Args('input') input: CreateKeyTaskInput): Promise<KeyTaskModel> {
+  createKeyTask(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: CreateKeyTaskInput,
+  ): Promise<KeyTaskModel> {
     return this.ledger.createTask(user, input);
   }
 
   @Mutation(() => KeyTaskModel, { description: '修改重点任务(需读到的版本) Update a key task' })
   @Roles(ADMIN)
-  updateKeyTask(@CurrentUser() user: AuthUser, @Args('input') input: UpdateKeyTaskInput): Promise<KeyTaskModel> {
+  updateKeyTask(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: UpdateKeyTaskInput,
+  ): Promise<KeyTaskModel> {
     return this.ledger.updateTask(user, input);
   }
 
   @Mutation(() => KeyMatterModel, { description: '新增关键事项(到期前提醒,逾期通知) Add a key matter' })
   @Roles(ADMIN)
-  createKeyMatter(@CurrentUser() user: AuthUser, @Args('input') input: CreateKeyMatterInput): Promise<KeyMatterModel> {
+  createKeyMatter(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: CreateKeyMatterInput,
+  ): Promise<KeyMatterModel> {
     return this.ledger.createMatter(user, input);
   }
 
@@ -85,7 +94,9 @@ export class AssessmentResolver {
     return this.ledger.completeMatter(user, a.id);
   }
 
-  @Mutation(() => TaskProgressModel, { description: '填报任务进展及佐证 Report a task’s progress with evidence' })
+  @Mutation(() => TaskProgressModel, {
+    description: '填报任务进展及佐证 Report a task’s progress with evidence',
+  })
   @Roles(ADMIN, Role.INSTITUTION_ADMIN)
   reportTaskProgress(
     @CurrentUser() user: AuthUser,
@@ -109,7 +120,9 @@ export class AssessmentResolver {
     return this.schemes.update(user, input);
   }
 
-  @Mutation(() => AssessmentModel, { description: '开启月度考核,计算完成度 Open a month, completion computed' })
+  @Mutation(() => AssessmentModel, {
+    description: '开启月度考核,计算完成度 Open a month, completion computed',
+  })
   @Roles(ADMIN)
   openAssessment(@CurrentUser() user: AuthUser, @Args() a: OpenAssessmentArgs): Promise<AssessmentModel> {
     return this.assessments.open(user, a.month, a.raterIds);
@@ -119,7 +132,10 @@ export class AssessmentResolver {
     description: '按最新数据重算完成度(未发布时) Recompute completion from today’s data while open',
   })
   @Roles(ADMIN)
-  recomputeAssessmentCompletion(@CurrentUser() user: AuthUser, @Args() a: RecomputeArgs): Promise<AssessmentModel> {
+  recomputeAssessmentCompletion(
+    @CurrentUser() user: AuthUser,
+    @Args() a: RecomputeArgs,
+  ): Promise<AssessmentModel> {
     return this.assessments.recompute(user, a.month, a.version);
   }
 

@@ -88,9 +88,10 @@ export class ConsultationGateway {
         if (u) users.set(u.id, u);
       }
       const names: { id: string; display_name: string }[] = users.size
-        ? await this.dataSource.query(`SELECT id, display_name FROM user_directory WHERE id = ANY($1::uuid[])`, [
-            [...users.keys()],
-          ])
+        ? await this.dataSource.query(
+            `SELECT id, display_name FROM user_directory WHERE id = ANY($1::uuid[])`,
+            [[...users.keys()]],
+          )
         : [];
       const byId = new Map(names.map((n) => [n.id, n.display_name]));
       const present = [...users.values()].map((u) => ({

@@ -31,13 +31,6 @@ import { OperatorsService } from './operators/operators.service';
     PasswordLogin,
     OperatorsService,
   ],
-  exports: [
-    TokenService,
-    UsersService,
-    AuthService,
-    AuthGuard,
-    SessionRegistry,
-    OperatorsService,
-  ],
+  exports: [TokenService, UsersService, AuthService, AuthGuard, SessionRegistry, OperatorsService],
 })
 export class IdentityModule {}

@@ -65,7 +65,17 @@ describe('module boundaries', () => {
   const CHECKED = libs.filter((l) => l !== 'seed');
 
   it('checks every capability', () => {
-    expect(CHECKED).toEqual(expect.arrayContaining(['assessment', 'drugs', 'identity', 'indicators', 'intake', 'notifications', 'unification']));
+    expect(CHECKED).toEqual(
+      expect.arrayContaining([
+        'assessment',
+        'drugs',
+        'identity',
+        'indicators',
+        'intake',
+        'notifications',
+        'unification',
+      ]),
+    );
   });
 
   it.each(CHECKED)('%s reads no other capability’s tables', (lib) => {

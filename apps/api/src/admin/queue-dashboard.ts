@@ -152,7 +152,11 @@ export async function mountQueueDashboard(app: INestApplication, fastify: Fastif
 }
 
 /** Retries, removals and the like, before they happen: who, which queue action, from where. */
-async function recordWrite(audit: AuditService, req: FastifyRequest, operator: PlatformOperator): Promise<void> {
+async function recordWrite(
+  audit: AuditService,
+  req: FastifyRequest,
+  operator: PlatformOperator,
+): Promise<void> {
   const ctx = { requestId: requestIdFrom(req.headers['x-request-id']), ip: req.ip ?? null };
   await requestContext.run(ctx, () =>
     audit.recordStandalone({

@@ -89,10 +89,7 @@ export function mountGraphiqlAssets(fastify: FastifyInstance): void {
   fastify.get<{ Params: { name: string } }>(`${GRAPHIQL_ASSETS_PATH}/:name`, (req, reply) => {
     const f = Object.hasOwn(files, req.params.name) ? files[req.params.name] : undefined;
     if (!f) return reply.callNotFound();
-    return reply
-      .type(f.type)
-      .header('cache-control', 'public, max-age=86400')
-      .send(createReadStream(f.path));
+    return reply.type(f.type).header('cache-control', 'public, max-age=86400').send(createReadStream(f.path));
   });
 }
 

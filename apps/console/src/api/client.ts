@@ -38,7 +38,11 @@ export async function gql<R, V>(op: Operation<R, V>, variables?: V): Promise<R> 
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const token = session.token;
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: op, variables }) });
+  const res = await fetch('/graphql', {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ query: op, variables }),
+  });
   const body = (await res.json().catch(() => null)) as {
     data?: R;
     errors?: { message: string; extensions?: { code?: string } }[];
@@ -49,6 +53,7 @@ export async function gql<R, V>(op: Operation<R, V>, variables?: V): Promise<R> 
     if (code === 'UNAUTHENTICATED') sessionEnded();
     throw new GqlError(first.message, code);
   }
-  if (!body?.data) throw new GqlError(`服务暂不可用 (Service unavailable, HTTP ${res.status})`, 'UNAVAILABLE');
+  if (!body?.data)
+    throw new GqlError(`服务暂不可用 (Service unavailable, HTTP ${res.status})`, 'UNAVAILABLE');
   return body.data;
 }

@@ -60,8 +60,20 @@ export const VIEWS: ViewDef[] = [
   },
   // Who reads indicators, the scorecard and the assessment: as the api's resolvers allow.
   { id: 'indicators', zh: '绩效指标', en: 'Indicators', roles: PERFORMANCE, component: IndicatorsView },
-  { id: 'unification', zh: '七统一', en: 'Seven unifications', roles: PERFORMANCE, component: UnificationView },
-  { id: 'assessment', zh: '月度考核', en: 'Monthly assessment', roles: PERFORMANCE, component: AssessmentView },
+  {
+    id: 'unification',
+    zh: '七统一',
+    en: 'Seven unifications',
+    roles: PERFORMANCE,
+    component: UnificationView,
+  },
+  {
+    id: 'assessment',
+    zh: '月度考核',
+    en: 'Monthly assessment',
+    roles: PERFORMANCE,
+    component: AssessmentView,
+  },
   { id: 'audit', zh: '审计轨迹', en: 'Audit', roles: ['AUDITOR', 'CONSORTIUM_ADMIN'], component: AuditView },
 ];
 

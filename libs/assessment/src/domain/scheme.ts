@@ -33,7 +33,8 @@ export const DEFAULT_SCHEME: Scheme = {
 export function groupOf(scheme: Scheme, inst: { kind: string; tier: string }): GroupRule | null {
   return (
     scheme.groups.find(
-      (g) => (!g.kinds.length || g.kinds.includes(inst.kind)) && (!g.tiers.length || g.tiers.includes(inst.tier)),
+      (g) =>
+        (!g.kinds.length || g.kinds.includes(inst.kind)) && (!g.tiers.length || g.tiers.includes(inst.tier)),
     ) ?? null
   );
 }

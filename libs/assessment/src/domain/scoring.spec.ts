@@ -67,7 +67,13 @@ describe('scores', () => {
 });
 
 describe('ranking', () => {
-  const u = (id: string, completion: number, recognition: number | null, analysis: number | null, code = '330000') => ({
+  const u = (
+    id: string,
+    completion: number,
+    recognition: number | null,
+    analysis: number | null,
+    code = '330000',
+  ) => ({
     institutionId: id,
     divisionCode: code,
     completion,
@@ -124,7 +130,14 @@ describe('the draw', () => {
 
 describe('distribution', () => {
   it('gives min, quartiles and max', () => {
-    expect(distribution([10, 20, 30, 40, 50])).toEqual({ count: 5, min: 10, q1: 20, median: 30, q3: 40, max: 50 });
+    expect(distribution([10, 20, 30, 40, 50])).toEqual({
+      count: 5,
+      min: 10,
+      q1: 20,
+      median: 30,
+      q3: 40,
+      max: 50,
+    });
     expect(distribution([1, 2, 3, 4])).toEqual({ count: 4, min: 1, q1: 1.75, median: 2.5, q3: 3.25, max: 4 });
     expect(distribution([])).toBeNull();
   });

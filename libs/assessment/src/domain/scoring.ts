@@ -39,10 +39,16 @@ export function completionShare(
   const past = (level: number) => s * (value - level);
   if (past(l.challenge) >= 0) return SHARE_AT_CHALLENGE;
   if (past(l.effort) >= 0) {
-    return SHARE_AT_EFFORT + ((SHARE_AT_CHALLENGE - SHARE_AT_EFFORT) * past(l.effort)) / (s * (l.challenge - l.effort));
+    return (
+      SHARE_AT_EFFORT +
+      ((SHARE_AT_CHALLENGE - SHARE_AT_EFFORT) * past(l.effort)) / (s * (l.challenge - l.effort))
+    );
   }
   if (past(l.required) >= 0) {
-    return SHARE_AT_REQUIRED + ((SHARE_AT_EFFORT - SHARE_AT_REQUIRED) * past(l.required)) / (s * (l.effort - l.required));
+    return (
+      SHARE_AT_REQUIRED +
+      ((SHARE_AT_EFFORT - SHARE_AT_REQUIRED) * past(l.required)) / (s * (l.effort - l.required))
+    );
   }
   if (!creditBelowRequired) return 0;
   if (s > 0) return l.required > 0 && value > 0 ? (SHARE_AT_REQUIRED * value) / l.required : 0;

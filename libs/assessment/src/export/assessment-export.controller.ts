@@ -63,7 +63,11 @@ export class AssessmentExportController {
 
   @Get('export')
   @Roles(Role.CONSORTIUM_ADMIN, Role.AUDITOR, Role.INSTITUTION_ADMIN)
-  async export(@CurrentUser() user: AuthUser, @Query() q: AssessmentExportQuery, @Res() res: FastifyReply): Promise<void> {
+  async export(
+    @CurrentUser() user: AuthUser,
+    @Query() q: AssessmentExportQuery,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
     const a = await this.assessments.view(user, q.month, q.edition);
     const rows = assessmentRows(a);
     const name = `assessment-${q.month}-v${a.edition}`;

@@ -18,8 +18,10 @@ export interface MatterFacts {
 /** The responsible institution's administrators, and the consortium's (departments have no accounts of their own). */
 function audience(m: MatterFacts, type: MatterEventType): Audience[] {
   const out: Audience[] = [];
-  if (m.responsibleInstitutionId) out.push({ institutionId: m.responsibleInstitutionId, roles: [Role.INSTITUTION_ADMIN] });
-  if (type === 'key-matter.overdue' || !m.responsibleInstitutionId) out.push({ tenantRoles: [Role.CONSORTIUM_ADMIN] });
+  if (m.responsibleInstitutionId)
+    out.push({ institutionId: m.responsibleInstitutionId, roles: [Role.INSTITUTION_ADMIN] });
+  if (type === 'key-matter.overdue' || !m.responsibleInstitutionId)
+    out.push({ tenantRoles: [Role.CONSORTIUM_ADMIN] });
   return out;
 }
 

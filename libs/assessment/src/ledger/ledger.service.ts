@@ -134,27 +134,28 @@ export class LedgerService {
       `SELECT * FROM key_matter WHERE task_id = ANY($1) ORDER BY quarter, due_at, id`,
       [rows.map((r) => r.id)],
     );
-    return rows.map((r) =>
-      toTask(
-        r,
-        matters.filter((m) => m.task_id === r.id).map(toMatter),
-      ),
-    );
+    return rows.map((r) => toTask(r, matters.filter((m) => m.task_id === r.id).map(toMatter)));
   }
 
   createTask(user: AuthUser, input: CreateKeyTaskInput): Promise<KeyTaskModel> {
     return this.dataSource.transaction(async (em) => {
       let direction = input.direction as TaskDirection | undefined;
       if (input.kind === KeyTaskKind.INDICATOR) {
-        if (!input.indicatorCode) throw new BadInputError('绑定指标的任务需指定指标代码 (an INDICATOR task needs an indicator code)');
-        const def = (await this.definitions.effective(em, user.tenantId)).find((d) => d.code === input.indicatorCode);
+        if (!input.indicatorCode)
+          throw new BadInputError('绑定指标的任务需指定指标代码 (an INDICATOR task needs an indicator code)');
+        const def = (await this.definitions.effective(em, user.tenantId)).find(
+          (d) => d.code === input.indicatorCode,
+        );
         if (!def) throw new NotFoundError('IndicatorDefinition', '指标', input.indicatorCode);
         if (def.direction === 'NEUTRAL') {
-          throw new BadInputError(`指标 ${def.code} 无优劣方向,不能作为任务目标 (indicator ${def.code} has no direction)`);
+          throw new BadInputError(
+            `指标 ${def.code} 无优劣方向,不能作为任务目标 (indicator ${def.code} has no direction)`,
+          );
         }
         direction = def.direction as TaskDirection;
       } else {
-        if (input.indicatorCode) throw new BadInputError('填报类任务不绑定指标 (a REPORTED task has no indicator)');
+        if (input.indicatorCode)
+          throw new BadInputError('填报类任务不绑定指标 (a REPORTED task has no indicator)');
         if (!direction) throw new BadInputError('填报类任务需指定方向 (a REPORTED task needs a direction)');
       }
       this.checkLevels(input, direction);
@@ -164,33 +165,38 @@ export class LedgerService {
         input.year,
         input.code,
       ]);
-      if (dup.length) throw new ConflictError(`任务代码 ${input.code} 已存在 (task code ${input.code} exists for ${input.year})`);
+      if (dup.length)
+        throw new ConflictError(
+          `任务代码 ${input.code} 已存在 (task code ${input.code} exists for ${input.year})`,
+        );
       const [row]: TaskRow[] = await em
         .query(
-        `INSERT INTO key_task (tenant_id, year, code, title, description, kind, indicator_code, direction,
+          `INSERT INTO key_task (tenant_id, year, code, title, description, kind, indicator_code, direction,
            required_level, effort_level, challenge_level, points, institution_ids, created_by)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING *`,
-        [
-          user.tenantId,
-          input.year,
-          input.code,
-          input.title,
-          input.description ?? null,
-          input.kind,
-          input.indicatorCode ?? null,
-          direction,
-          input.requiredLevel,
-          input.effortLevel,
-          input.challengeLevel,
-          input.points,
-          input.institutionIds ?? [],
-          user.id,
-        ],
-      )
+          [
+            user.tenantId,
+            input.year,
+            input.code,
+            input.title,
+            input.description ?? null,
+            input.kind,
+            input.indicatorCode ?? null,
+            direction,
+            input.requiredLevel,
+            input.effortLevel,
+            input.challengeLevel,
+            input.points,
+            input.institutionIds ?? [],
+            user.id,
+          ],
+        )
         .catch((err: unknown) => {
           // Two creating the same code at once: the second is told, as if it had checked later.
           if (isUniqueViolation(err, 'key_task_code')) {
-            throw new ConflictError(`任务代码 ${input.code} 已存在 (task code ${input.code} exists for ${input.year})`);
+            throw new ConflictError(
+              `任务代码 ${input.code} 已存在 (task code ${input.code} exists for ${input.year})`,
+            );
           }
           throw err;
         });
@@ -199,7 +205,12 @@ export class LedgerService {
         entityType: 'KeyTask',
         entityId: row.id,
         actor: user,
-        details: { year: input.year, code: input.code, kind: input.kind, indicatorCode: input.indicatorCode ?? null },
+        details: {
+          year: input.year,
+          code: input.code,
+          kind: input.kind,
+          indicatorCode: input.indicatorCode ?? null,
+        },
       });
       return toTask(row);
     });
@@ -291,9 +302,23 @@ export class LedgerService {
       await this.outbox.enqueue(
         em,
         ...(remindAt > this.clock.now()
-          ? [{ tenantId: user.tenantId, queue: QUEUES.ASSESSMENT_TASKS, jobName: JOBS.KEY_MATTER_REMINDER, runAt: remindAt, payload }]
+          ? [
+              {
+                tenantId: user.tenantId,
+                queue: QUEUES.ASSESSMENT_TASKS,
+                jobName: JOBS.KEY_MATTER_REMINDER,
+                runAt: remindAt,
+                payload,
+              },
+            ]
           : []),
-        { tenantId: user.tenantId, queue: QUEUES.ASSESSMENT_TASKS, jobName: JOBS.KEY_MATTER_OVERDUE, runAt: input.dueAt, payload },
+        {
+          tenantId: user.tenantId,
+          queue: QUEUES.ASSESSMENT_TASKS,
+          jobName: JOBS.KEY_MATTER_OVERDUE,
+          runAt: input.dueAt,
+          payload,
+        },
       );
       return toMatter(row);
     });
@@ -311,11 +336,16 @@ export class LedgerService {
         throw new ForbiddenError('只有责任单位可以办结 (only the responsible unit may complete it)');
       }
       if (m.done_at) return toMatter(m);
-      const [[row]]: [MatterRow[], number] = await em.query(`UPDATE key_matter SET done_at = $2 WHERE id = $1 RETURNING *`, [
-        id,
-        this.clock.now(),
-      ]);
-      await this.audit.record(em, { action: 'key-matter.complete', entityType: 'KeyMatter', entityId: id, actor: user });
+      const [[row]]: [MatterRow[], number] = await em.query(
+        `UPDATE key_matter SET done_at = $2 WHERE id = $1 RETURNING *`,
+        [id, this.clock.now()],
+      );
+      await this.audit.record(em, {
+        action: 'key-matter.complete',
+        entityType: 'KeyMatter',
+        entityId: id,
+        actor: user,
+      });
       return toMatter(row);
     });
   }
@@ -331,10 +361,14 @@ export class LedgerService {
       const institutionId = input.institutionId ?? user.institutionId;
       await this.checkInstitutions(em, user.tenantId, [institutionId]);
       if (!hasRole(user, Role.CONSORTIUM_ADMIN) && institutionId !== user.institutionId) {
-        throw new ForbiddenError('只能填报本机构的进展 (you may report your own institution’s progress only)');
+        throw new ForbiddenError(
+          '只能填报本机构的进展 (you may report your own institution’s progress only)',
+        );
       }
       if (task.kind !== KeyTaskKind.REPORTED) {
-        throw new BadInputError('绑定指标的任务由数据计算,无需填报 (an INDICATOR task is computed from data)');
+        throw new BadInputError(
+          '绑定指标的任务由数据计算,无需填报 (an INDICATOR task is computed from data)',
+        );
       }
       if (task.institution_ids.length && !task.institution_ids.includes(institutionId)) {
         throw new BadInputError('该单位不承担此任务 (the institution is not assessed on this task)');
@@ -345,14 +379,28 @@ export class LedgerService {
       const [row] = await em.query(
         `INSERT INTO key_task_progress (tenant_id, task_id, institution_id, month, value, evidence, evidence_sha256, reported_by)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING *`,
-        [user.tenantId, task.id, institutionId, input.month, input.value, input.evidence, input.evidenceSha256 ?? null, user.id],
+        [
+          user.tenantId,
+          task.id,
+          institutionId,
+          input.month,
+          input.value,
+          input.evidence,
+          input.evidenceSha256 ?? null,
+          user.id,
+        ],
       );
       await this.audit.record(em, {
         action: 'key-task.progress',
         entityType: 'KeyTask',
         entityId: task.id,
         actor: user,
-        details: { institutionId, month: input.month, value: input.value, evidenceSha256: input.evidenceSha256 ?? null },
+        details: {
+          institutionId,
+          month: input.month,
+          value: input.value,
+          evidenceSha256: input.evidenceSha256 ?? null,
+        },
       });
       return {
         id: row.id,
@@ -368,7 +416,10 @@ export class LedgerService {
     });
   }
 
-  private checkLevels(l: { requiredLevel: number; effortLevel: number; challengeLevel: number }, d: TaskDirection) {
+  private checkLevels(
+    l: { requiredLevel: number; effortLevel: number; challengeLevel: number },
+    d: TaskDirection,
+  ) {
     const levels = { required: l.requiredLevel, effort: l.effortLevel, challenge: l.challengeLevel };
     if (!levelsOrdered(levels, d)) {
       throw new BadInputError(

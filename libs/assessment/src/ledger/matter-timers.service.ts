@@ -87,7 +87,12 @@ export class MatterTimers {
     return changed;
   }
 
-  private async record(em: EntityManager, m: Row, type: 'key-matter.reminder' | 'key-matter.overdue', at: Date) {
+  private async record(
+    em: EntityManager,
+    m: Row,
+    type: 'key-matter.reminder' | 'key-matter.overdue',
+    at: Date,
+  ) {
     const facts: MatterFacts = {
       id: m.id,
       tenantId: m.tenant_id,

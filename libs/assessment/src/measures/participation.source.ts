@@ -19,7 +19,12 @@ export class AssessmentMeasures implements MeasureSource {
   readonly keys = [ASM_PARTICIPATED];
   readonly levelKeys = [ASM_PARTICIPATED];
 
-  private rows(em: EntityManager, scope: MeasureScope, range: MonthRange, page?: { offset: number; limit: number }) {
+  private rows(
+    em: EntityManager,
+    scope: MeasureScope,
+    range: MonthRange,
+    page?: { offset: number; limit: number },
+  ) {
     return em.query(
       `SELECT s.month, s.institution_id, i.name, m.published_at, count(*) OVER ()::int AS total
          FROM assessment_score s
@@ -30,7 +35,9 @@ export class AssessmentMeasures implements MeasureSource {
         ORDER BY s.month DESC, i.division_code, s.institution_id
         ${page ? `OFFSET ${Math.trunc(page.offset)} LIMIT ${Math.trunc(page.limit)}` : ''}`,
       [scope.tenantId, range.from, range.to, scope.institutionIds, range.months ?? null],
-    ) as Promise<{ month: string; institution_id: string; name: string; published_at: Date; total: number }[]>;
+    ) as Promise<
+      { month: string; institution_id: string; name: string; published_at: Date; total: number }[]
+    >;
   }
 
   async monthly(

@@ -57,7 +57,8 @@ export class KeyMatterModel {
   @Field(() => Int) quarter!: number;
   @Field(() => String) title!: string;
   @Field(() => ID, { nullable: true }) responsibleInstitutionId!: string | null;
-  @Field(() => String, { nullable: true, description: '责任科室 Responsible department' }) department!: string | null;
+  @Field(() => String, { nullable: true, description: '责任科室 Responsible department' }) department!:
+    string | null;
   @Field(() => Date) dueAt!: Date;
   @Field(() => Date, { nullable: true }) doneAt!: Date | null;
   @Field(() => Date, { nullable: true }) remindedAt!: Date | null;
@@ -119,7 +120,11 @@ export class CreateKeyTaskInput {
   @Field(() => Float) @IsNumber() effortLevel!: number;
   @Field(() => Float) @IsNumber() challengeLevel!: number;
   @Field(() => Float) @IsNumber() @Min(0.01) @Max(1000) points!: number;
-  @Field(() => [ID], { nullable: true }) @IsOptional() @ArrayMaxSize(500) @IsUUID('all', { each: true }) institutionIds?: string[];
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  institutionIds?: string[];
 }
 
 @InputType()
@@ -132,7 +137,11 @@ export class UpdateKeyTaskInput {
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() effortLevel?: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() challengeLevel?: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() @Min(0.01) @Max(1000) points?: number;
-  @Field(() => [ID], { nullable: true }) @IsOptional() @ArrayMaxSize(500) @IsUUID('all', { each: true }) institutionIds?: string[];
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  institutionIds?: string[];
 }
 
 @InputType()
@@ -197,7 +206,11 @@ export class UpdateAssessmentSchemeInput {
   @Field(() => Float) @IsNumber() @Min(0) @Max(100) recognitionWeight!: number;
   @Field(() => Float) @IsNumber() @Min(0) @Max(100) analysisWeight!: number;
   @Field(() => Boolean) @IsBoolean() creditBelowRequired!: boolean;
-  @Field(() => [GroupModel]) @ValidateNested({ each: true }) @Type(() => GroupModel) @ArrayMaxSize(20) groups!: GroupModel[];
+  @Field(() => [GroupModel])
+  @ValidateNested({ each: true })
+  @Type(() => GroupModel)
+  @ArrayMaxSize(20)
+  groups!: GroupModel[];
   @Field(() => String) @IsString() @Length(1, 500) changeNote!: string;
 }
 
@@ -211,7 +224,8 @@ export class TaskCompletionModel {
   @Field(() => Float, { nullable: true }) value!: number | null;
   @Field(() => Float, { description: '得分比例 0–1 Share of the points earned' }) share!: number;
   @Field(() => Float) points!: number;
-  @Field(() => String, { nullable: true, description: '无值原因 Why there is no value' }) reason!: string | null;
+  @Field(() => String, { nullable: true, description: '无值原因 Why there is no value' }) reason!:
+    string | null;
 }
 
 @ObjectType('AssessmentUnit', { description: '单位得分 A unit’s scores in a month' })
@@ -244,10 +258,13 @@ export class MissingRatingModel {
   @Field(() => ID) institutionId!: string;
 }
 
-@ObjectType('AssessmentDraw', { description: '抽签:种子与名单,任何人可复算 The draw: seed and list, re-runnable' })
+@ObjectType('AssessmentDraw', {
+  description: '抽签:种子与名单,任何人可复算 The draw: seed and list, re-runnable',
+})
 export class DrawModel {
   @Field(() => String) seed!: string;
-  @Field(() => [ID], { description: '按此顺序参与抽签的单位 The units drawn from, in this order' }) units!: string[];
+  @Field(() => [ID], { description: '按此顺序参与抽签的单位 The units drawn from, in this order' })
+  units!: string[];
   @Field(() => [ID]) drawn!: string[];
   @Field(() => Date) drawnAt!: Date;
   @Field(() => String, { description: '算法 The algorithm' }) algorithm!: string;
@@ -319,13 +336,19 @@ export class RatingArgs extends MonthArgs {
 @ArgsType()
 export class AnalysisArgs extends MonthArgs {
   @Field(() => ID) @IsUUID() institutionId!: string;
-  @Field(() => Float, { description: '0 至剖析度权重 0 to the analysis weight' }) @IsNumber() @Min(0) score!: number;
+  @Field(() => Float, { description: '0 至剖析度权重 0 to the analysis weight' })
+  @IsNumber()
+  @Min(0)
+  score!: number;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() version?: number;
 }
 
 @ArgsType()
 export class RecomputeArgs extends MonthArgs {
-  @Field(() => Int, { nullable: true, description: '读到的版本 The version read' }) @IsOptional() @IsInt() version?: number;
+  @Field(() => Int, { nullable: true, description: '读到的版本 The version read' })
+  @IsOptional()
+  @IsInt()
+  version?: number;
 }
 
 @ArgsType()

@@ -81,7 +81,12 @@ export class SchemeService {
         `SELECT coalesce(max(version), 0) + 1 AS next FROM assessment_scheme WHERE tenant_id = $1`,
         [user.tenantId],
       );
-      const groups = input.groups.map((g) => ({ code: g.code, name: g.name, kinds: g.kinds, tiers: g.tiers }));
+      const groups = input.groups.map((g) => ({
+        code: g.code,
+        name: g.name,
+        kinds: g.kinds,
+        tiers: g.tiers,
+      }));
       const [row]: SchemeRow[] = await em.query(
         `INSERT INTO assessment_scheme (tenant_id, version, completion_weight, recognition_weight, analysis_weight,
            credit_below_required, groups, change_note, created_by)

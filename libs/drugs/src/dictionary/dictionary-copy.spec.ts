@@ -108,12 +108,25 @@ describe('DictionaryCopyWriter', () => {
           record: (line: number, cells: string[]) => writer.record(line, cells),
         };
         const out: Buffer[] = [];
-        for await (const _ of scanCsvBytes((async function* () { yield f; })(), cellDecoderFor, sink)) {
+        for await (const _ of scanCsvBytes(
+          (async function* () {
+            yield f;
+          })(),
+          cellDecoderFor,
+          sink,
+        )) {
           const b = writer.take();
           if (b) out.push(b);
         }
         expect(writer.copyColumns()).toEqual([
-          'code', 'kind', 'class_code', 'product_key', 'spec_no', 'pack_no', 'maker_code', 'generic_name',
+          'code',
+          'kind',
+          'class_code',
+          'product_key',
+          'spec_no',
+          'pack_no',
+          'maker_code',
+          'generic_name',
         ]);
         expect(Buffer.concat(out).toString('utf8')).toBe(
           `${X}\tX\tXA01AB\tXA01ABD075A002\t01\t01\t00483\t地喹氯铵含片\n` +

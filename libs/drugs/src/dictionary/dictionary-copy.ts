@@ -70,7 +70,16 @@ type Shape = boolean[];
 const FULL: Shape = OPTIONAL_COLUMNS.map(() => true);
 
 /** The columns every line carries: the code, its parts and the name. */
-const KEY_COLUMNS = ['code', 'kind', 'class_code', 'product_key', 'spec_no', 'pack_no', 'maker_code', 'generic_name'];
+const KEY_COLUMNS = [
+  'code',
+  'kind',
+  'class_code',
+  'product_key',
+  'spec_no',
+  'pack_no',
+  'maker_code',
+  'generic_name',
+];
 
 function shapeOf(c: DictionaryColumns): Shape {
   return [

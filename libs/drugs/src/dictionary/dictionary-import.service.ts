@@ -7,10 +7,7 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { advisoryXactLock, BadInputError, Clock, JOBS, NotFoundError, QUEUES } from '@yg/core';
 import { AuditService, PLATFORM_TENANT } from '@yg/audit';
 import { OutboxService } from '@yg/outbox';
-import {
-  DrugDictionaryEditionEntity,
-  DrugDictionaryImportEntity,
-} from '../entities/dictionary.entities';
+import { DrugDictionaryEditionEntity, DrugDictionaryImportEntity } from '../entities/dictionary.entities';
 import { ImportFormat, ImportStatus } from '../domain/drug.enums';
 import { RowRules } from '../domain/dictionary-columns';
 import { fileSha256, formatOf, ImportFileError, readTable, scanCsvFile } from '../files/tabular';

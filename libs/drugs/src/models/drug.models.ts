@@ -29,7 +29,10 @@ export class DrugDictionaryEditionModel {
 export class DrugModel {
   @Field(() => String, { description: '医保药品代码 National code' }) code!: string;
   @Field(() => DrugKind) kind!: DrugKind;
-  @Field(() => String, { description: '分类 Class (kind letter and positions 2–6, as in the class tree: XA01AB)' }) classCode!: string;
+  @Field(() => String, {
+    description: '分类 Class (kind letter and positions 2–6, as in the class tree: XA01AB)',
+  })
+  classCode!: string;
   @Field(() => String, { description: '通用名+剂型键 Product key (generic + dosage form)' })
   productKey!: string;
   @Field(() => String, { description: '药品名称 Generic name' }) genericName!: string;

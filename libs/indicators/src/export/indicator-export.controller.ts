@@ -51,7 +51,11 @@ export class IndicatorExportController {
 
   @Get('export')
   @Roles(Role.CONSORTIUM_ADMIN, Role.AUDITOR, Role.INSTITUTION_ADMIN)
-  async export(@CurrentUser() user: AuthUser, @Query() q: ExportQuery, @Res() res: FastifyReply): Promise<void> {
+  async export(
+    @CurrentUser() user: AuthUser,
+    @Query() q: ExportQuery,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
     const wide = user.roles.includes(Role.CONSORTIUM_ADMIN) || user.roles.includes(Role.AUDITOR);
     const kind = q.scope ?? (q.institutionId || !wide ? ScopeKind.INSTITUTION : ScopeKind.CONSORTIUM);
     const report = await this.reports.report(

@@ -37,9 +37,4 @@ export class NetworkReadModel1764000058000 implements MigrationInterface {
   }
 }
 
-const VIEWS = [
-  'network_consortium',
-  'network_institution',
-  'network_department',
-  'network_practitioner',
-];
+const VIEWS = ['network_consortium', 'network_institution', 'network_department', 'network_practitioner'];
