@@ -1324,9 +1324,30 @@ describe('the console', () => {
         );
         expect(county.institutions.length).toBeGreaterThan(0);
         expect(county.institutions.length).toBeLessThan(cards.length);
+        // The consortium's year so far is answered late, after the county's that replaced it on
+        // screen: the grid must stay the county's (a superseded answer never wins).
+        let delayed = 0;
+        await page.route('**/graphql', async (route) => {
+          const body = route.request().postDataJSON() as {
+            query?: string;
+            variables?: { scope?: { kind?: string }; period?: { kind?: string } };
+          } | null;
+          if (
+            body?.query?.includes('query SevenUnifications') &&
+            body.variables?.scope?.kind === 'CONSORTIUM' &&
+            body.variables.period?.kind === 'YEAR_TO_DATE'
+          ) {
+            delayed++;
+            await new Promise((r) => setTimeout(r, 1500));
+          }
+          await route.fallback();
+        });
         await page.locator('select[name=periodKind]').selectOption('YEAR_TO_DATE');
         await page.locator('select[name=scope]').selectOption('TIER:COUNTY');
         await page.getByTestId('rule').filter({ hasText: county.period.label }).waitFor({ timeout: WAIT_MS });
+        // Past the late answer's arrival, so the comparison below sees whatever it left.
+        await new Promise((r) => setTimeout(r, 2000));
+        expect(delayed).toBeGreaterThan(0);
         const grid2 = () =>
           grid.locator('tbody tr').evaluateAll((rows) =>
             rows.map((r) => ({

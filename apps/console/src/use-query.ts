@@ -1,22 +1,30 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { gql } from './api/client';
 import type { Operation } from './api/generated';
 
-/** Runs an operation when its variables change; `reload` runs it again (after a push or an action). */
+/**
+ * Runs an operation when its variables change; `reload` runs it again (after a push or an action).
+ * Only the latest run's answer is shown: when filters change while an answer is on its way, an
+ * earlier answer arriving last would otherwise replace the one for the filters on screen.
+ */
 export function useQuery<R, V>(op: Operation<R, V>, variables?: V, skip = false) {
   const [data, setData] = useState<R | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(!skip);
+  const latest = useRef(0);
   const key = JSON.stringify(variables ?? {});
   const reload = useCallback(async () => {
+    const run = ++latest.current;
     setLoading(true);
     try {
-      setData(await gql(op, JSON.parse(key) as V));
+      const answer = await gql(op, JSON.parse(key) as V);
+      if (run !== latest.current) return;
+      setData(answer);
       setError(null);
     } catch (err) {
-      setError(err);
+      if (run === latest.current) setError(err);
     } finally {
-      setLoading(false);
+      if (run === latest.current) setLoading(false);
     }
   }, [op, key]);
   useEffect(() => {
