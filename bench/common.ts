@@ -62,15 +62,18 @@ export function benchEnv(dbName: string, queuePrefix: string): NodeJS.ProcessEnv
 /**
  * Node arguments for the api as `npm start` runs it (the same old-space cap);
  * BENCH_CPU_PROF=<dir> adds a V8 CPU profile, written when the api stops; BENCH_TRACE_GC=1 logs each
- * garbage collection (pauses, heap before and after) into the api's log.
+ * garbage collection (pauses, heap before and after) into the api's log. `main` (default: this
+ * build, or BENCH_API_MAIN), extra Node `flags` and the profile's directory may be given.
  */
-export function apiArgs(): string[] {
+export function apiArgs(opts: { main?: string; flags?: string[]; profileDir?: string } = {}): string[] {
+  const profileDir = opts.profileDir ?? process.env.BENCH_CPU_PROF;
   return [
     `--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`,
     ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
-    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ...(opts.flags ?? []),
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     // Another build of the api (e.g. the main branch's) against the same set-up, for before/after.
-    process.env.BENCH_API_MAIN ?? API_MAIN,
+    opts.main ?? process.env.BENCH_API_MAIN ?? API_MAIN,
   ];
 }
 

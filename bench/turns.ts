@@ -20,12 +20,14 @@ import { loadConfig } from '@yg/core/config/app-config';
 import { dataSourceOptions, ownerConfig } from '@yg/core/database/data-source-options';
 import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { upReferralInput } from '../test/utils/referrals';
-import { benchEnv, cpuUs, gql, median, startServer } from './common';
+import { apiArgs, benchEnv, cpuUs, gql, median, startServer } from './common';
 
 const env = benchEnv(process.env.BENCH_DB ?? 'yg_bench_cpu', process.env.BENCH_QUEUE_PREFIX ?? 'bcpu');
-const builds = (process.env.AB_BUILDS ?? '')
-  .split(',')
-  .map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1)]);
+// name=spec, split at the first '=' only: the spec's Node flags may hold their own.
+const builds = (process.env.AB_BUILDS ?? '').split(',').map((s) => {
+  const at = s.indexOf('=');
+  return [s.slice(0, at), s.slice(at + 1)];
+});
 const TURNS = Number(process.env.AB_TURNS ?? 4);
 const DUR = Number(process.env.AB_DUR ?? 5);
 const CONN = Number(process.env.AB_CONN ?? 20);
@@ -48,13 +50,12 @@ async function main() {
   for (const [name, spec] of builds) {
     const [main, node, flags = ''] = spec.split('@');
     const execPath = node || process.execPath;
-    const args = [
-      `--max-old-space-size=${process.env.API_HEAP_MB ?? 192}`,
-      ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
-      ...flags.split(' ').filter(Boolean),
-      ...(process.env.AB_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.AB_PROF}/${name}`] : []),
+    const args = apiArgs({
       main,
-    ];
+      flags: flags.split(' ').filter(Boolean),
+      // '' (not undefined): no profile unless AB_PROF asks, whatever BENCH_CPU_PROF says.
+      profileDir: process.env.AB_PROF ? `${process.env.AB_PROF}/${name}` : '',
+    });
     const c = await startServer(
       `ab-${name}`,
       args,

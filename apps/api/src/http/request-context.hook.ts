@@ -134,12 +134,13 @@ export class RequestContextHook {
       if (answered) this.metrics.observeHttp(req, statusCode, ms / 1000);
       if (quiet) return;
       const responseTime = Math.round(ms);
+      const path = pathOf(url);
       if (statusCode < 500) {
         this.accessLine?.({
           requestId: ctx.requestId,
           userId: ctx.user?.id,
           method: req.method,
-          url: pathOf(url),
+          url: path,
           statusCode,
           responseTime,
         });
@@ -149,7 +150,7 @@ export class RequestContextHook {
       requestContext.run(ctx, () => {
         this.log.error(
           {
-            req: { method: req.method, url: pathOf(url) },
+            req: { method: req.method, url: path },
             res: { statusCode },
             responseTime,
             err: new Error(`failed with status code ${statusCode}`),
