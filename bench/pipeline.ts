@@ -18,7 +18,9 @@
  *
  * (a) Throughput, RUNS times: all copies in one INSERT (one commit), then from that commit until
  *     every side effect is done (every inbox row, every push at every client, every delivery SENT
- *     and received); beside it, the bare no-op (bench/pipeline-noop.ts) with the same job count.
+ *     and received); beside it, the bare no-op (bench/pipeline-noop.ts) with the same job count,
+ *     and the same no-op in the pipeline's shape (an event job, a timer job, a delivery job per
+ *     event, none doing anything): the ceiling of any worker code that keeps those jobs.
  * (b) Latency, RUNS times: copies inserted one referral per statement at BENCH_RATE (200/s) for
  *     BENCH_RATE_SECONDS, commit → push at the clients (`notification` and `referral.updated`).
  * (c) Every run is counted per event: inbox rows, deliveries, webhook receipts, pushes per client;
@@ -568,23 +570,34 @@ async function main() {
       rssMb: number;
       redisCallsPerJob: ReturnType<typeof perEvent>;
     }[] = [];
+    const shapes: Omit<(typeof bare)[number], 'redisCallsPerJob'>[] = [];
     for (let run = 0; run < (PHASES.has('throughput') ? RUNS : 0); run++) {
+      const floor = (shape: 'plain' | 'pipeline') =>
+        JSON.parse(
+          execFileSync(process.execPath, ['-r', '@swc-node/register', 'bench/pipeline-noop.ts'], {
+            cwd: ROOT,
+            env: {
+              ...env,
+              QUEUE_PREFIX: `${QUEUE_PREFIX}-noop`,
+              BENCH_NOOP_JOBS: String(EVENTS),
+              BENCH_NOOP_PAYLOAD: JSON.stringify(samplePayload),
+              BENCH_NOOP_SHAPE: shape,
+            },
+            encoding: 'utf8',
+          }).trim(),
+        ) as (typeof bare)[number];
       const before = await redisStats(statsRedis);
-      const noop = JSON.parse(
-        execFileSync(process.execPath, ['-r', '@swc-node/register', 'bench/pipeline-noop.ts'], {
-          cwd: ROOT,
-          env: {
-            ...env,
-            QUEUE_PREFIX: `${QUEUE_PREFIX}-noop`,
-            BENCH_NOOP_JOBS: String(EVENTS),
-            BENCH_NOOP_PAYLOAD: JSON.stringify(samplePayload),
-          },
-          encoding: 'utf8',
-        }).trim(),
-      ) as (typeof bare)[number];
+      const noop = floor('plain');
       const after = await redisStats(statsRedis);
       noop.redisCallsPerJob = perEvent(before, after, EVENTS);
       bare.push(noop);
+      // The same jobs per event as the pipeline, with none of its work: the ceiling of its shape.
+      const shape = floor('pipeline');
+      shapes.push(shape);
+      process.stdout.write(
+        `run ${run}: pipeline-shaped no-op ${shape.perSec.toFixed(0)} events/s (${shape.cpuUsPerJob.toFixed(0)} µs CPU/event), ` +
+          `${((shape.perSec / noop.perSec) * 100).toFixed(0)} % of the no-op\n`,
+      );
 
       // Both builds in one run when there are two, the order alternating from run to run.
       const order = run % 2 ? [...BUILDS].reverse() : BUILDS;
@@ -612,6 +625,7 @@ async function main() {
           complete: done.complete,
           perSec: (EVENTS / (done.endMs - tCommit)) * 1000,
           bareRatio: ((EVENTS / (done.endMs - tCommit)) * 1000) / noop.perSec,
+          shapeRatio: ((EVENTS / (done.endMs - tCommit)) * 1000) / shape.perSec,
           workerCpuUsPerEvent: cpu / EVENTS,
           workerStatementsPerEvent: queriesPerEvent(q0, q1, EVENTS),
           pgCommitsPerEvent: (pg1.commits - pg0.commits) / EVENTS,
@@ -750,6 +764,9 @@ async function main() {
       summary: {
         barePerSec: median(bare.map((b) => b.perSec)),
         bareCpuUsPerJob: median(bare.map((b) => b.cpuUsPerJob)),
+        shapePerSec: median(shapes.map((b) => b.perSec)),
+        shapeCpuUsPerEvent: median(shapes.map((b) => b.cpuUsPerJob)),
+        shapeRatio: median(shapes.map((b, i) => b.perSec / bare[i].perSec)),
         ...Object.fromEntries(
           BUILDS.map((b) => {
             const mine = throughput.filter((t) => t.build === b.name);
@@ -759,6 +776,7 @@ async function main() {
               {
                 perSec: of('perSec'),
                 ratio: of('bareRatio'),
+                ofShape: of('shapeRatio'),
                 workerCpuUsPerEvent: of('workerCpuUsPerEvent'),
                 workerStatementsPerEvent: median(
                   mine.map((t) => (t.workerStatementsPerEvent as { total: number }).total),
@@ -776,6 +794,7 @@ async function main() {
         allCorrect: [...throughput, ...latency].every((t) => (t.counts as { ok: boolean }).ok),
       },
       bare,
+      shapes,
       throughput,
       latency,
       killRun,
