@@ -781,6 +781,23 @@ describe('member drug catalogues', () => {
         .set('authorization', `Bearer ${tok.lead}`)
         .field('institutionId', t.inst.general);
       expect([noFile.status, noFile.body.code]).toEqual([400, 'BAD_USER_INPUT']);
+      // A file under another field name, and a body cut off inside a file the type check refuses:
+      // each request is refused, and the api (this process) lives on to answer the next one.
+      const wrongField = await api.http
+        .post('/drugs/catalogues/upload')
+        .set('authorization', `Bearer ${tok.lead}`)
+        .attach('upload', csv, { filename: 'a.csv', contentType: 'text/csv' });
+      expect([wrongField.status, wrongField.body.code]).toEqual([400, 'BAD_USER_INPUT']);
+      const cutOff = await api.http
+        .post('/drugs/catalogues/upload')
+        .set('authorization', `Bearer ${tok.lead}`)
+        .set('content-type', 'multipart/form-data; boundary=xx')
+        .send(
+          '--xx\r\nContent-Disposition: form-data; name="file"; filename="../../etc/passwd"\r\n' +
+            'Content-Type: text/csv\r\n\r\n\xff\xfe',
+        );
+      expect([cutOff.status, cutOff.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+      await new Promise((r) => setTimeout(r, 50));
       const empty = await upload(tok.lead, Buffer.alloc(0), 'empty.csv');
       expect([empty.status, empty.body.code]).toEqual([400, 'BAD_USER_INPUT']);
       const badFlag = await upload(tok.lead, csv, 'a.csv', { full: 'maybe' });

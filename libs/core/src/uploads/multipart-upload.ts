@@ -128,6 +128,11 @@ function parse<T>(req: IncomingMessage, maxBytes: number, onFile: FileHandler<T>
       fields[name] = value;
     });
     bb.on('file', (name, stream, info) => {
+      // Destroying the form fails a file stream that has not ended ("Unexpected end of file"):
+      // without a listener of its own that error would end the process. Whoever reads the
+      // stream (onFile) still gets it through its own listeners.
+      let broken: unknown;
+      stream.on('error', (err: unknown) => (broken = err));
       if (file || name !== 'file') {
         stream.resume();
         return tooMany();
@@ -145,7 +150,14 @@ function parse<T>(req: IncomingMessage, maxBytes: number, onFile: FileHandler<T>
         },
         (err: unknown) => {
           stream.resume();
-          fail(err);
+          // The body itself was malformed or cut off (busboy's error, not the handler's).
+          fail(
+            err === broken && !(err instanceof DomainError)
+              ? new BadInputError(
+                  `multipart 格式错误 (malformed multipart request): ${(err as Error).message}`,
+                )
+              : err,
+          );
         },
       );
     });
