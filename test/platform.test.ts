@@ -107,6 +107,63 @@ describe('platform: health, errors and GraphQL hardening', () => {
       }
     });
 
+    it('answers what the HTTP layer refuses with a code and a message in both languages', async () => {
+      const big = await api.http
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .send(JSON.stringify({ query: `{ __typename } #${'x'.repeat(1_100_000)}` }));
+      expect(big.status).toBe(413);
+      expect(big.body.errors).toEqual([
+        {
+          message: expect.stringMatching(
+            /^请求体超过 1024 KB 上限 \(the request body is larger than the 1048576-byte limit\)$/,
+          ),
+          extensions: { code: 'PAYLOAD_TOO_LARGE', requestId: expect.any(String) },
+        },
+      ]);
+      const notJson = await api.http.post('/graphql').set('content-type', 'application/json').send('{bad');
+      expect([notJson.status, notJson.body.errors[0].extensions.code]).toEqual([400, 'BAD_REQUEST']);
+      expect(notJson.body.errors[0].message).toMatch(
+        /^请求体不是有效的 JSON \(the body is not valid JSON\)$/,
+      );
+      // Elsewhere the REST shape, as the upload and export endpoints answer.
+      const rest = await api.http.post('/admin/login').set('content-type', 'application/json').send('{bad');
+      expect([rest.status, rest.body]).toEqual([
+        400,
+        {
+          code: 'BAD_REQUEST',
+          message: expect.stringMatching(/^请求体不是有效的 JSON/),
+          requestId: expect.any(String),
+        },
+      ]);
+      const nowhere = await api.http.get('/nowhere?id=500114195203140316');
+      expect([nowhere.status, nowhere.body]).toEqual([
+        404,
+        {
+          code: 'NOT_FOUND',
+          message: '没有这个地址 (no such route): GET /nowhere',
+          requestId: expect.any(String),
+        },
+      ]);
+      // Routes' own refusals keep their shape.
+      const missing = await api.http.post('/admin/login').send({ username: 'x' });
+      expect([missing.status, missing.body.code]).toEqual([400, 'BAD_USER_INPUT']);
+    });
+
+    it('puts a Chinese lead before the English of graphql-js’s own refusals', async () => {
+      const broken = await api.gql('query Broken { me { id ');
+      expect(errorCode(broken)).toBe('GRAPHQL_PARSE_FAILED');
+      expect(broken.errors![0].message).toMatch(/^查询语法有误 \(syntax error\): Syntax Error: /);
+      const unknown = await api.gql('{ nosuchfield }');
+      expect(unknown.errors![0].message).toMatch(
+        /^查询与接口定义不符 \(the query does not fit the schema\): Cannot query field/,
+      );
+      // Under the token and field limits, but past graphql-js's budget for comparing fields.
+      const aborted = await api.gql(`{ ${'__typename '.repeat(800)}}`);
+      expect(errorCode(aborted)).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(aborted.errors![0].message).toMatch(/^查询中可合并比较的字段过多.*validation was aborted/);
+    });
+
     it('turns invalid input into BAD_USER_INPUT naming the field', async () => {
       const res = await api.gql(`{ institutions(first: 0) { nodes { id } } }`, {}, token);
       expect(errorCode(res)).toBe('BAD_USER_INPUT');

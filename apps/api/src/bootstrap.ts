@@ -5,6 +5,7 @@ import { AppConfig, createRootLogger, PinoNestLogger, ProcessOptions } from '@yg
 import { RedisIoAdapter } from '@yg/realtime';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { AppModule } from './app.module';
+import { ProtocolErrorFilter } from './http/protocol-error.filter';
 import { RequestContextHook } from './http/request-context.hook';
 import { ApiMetrics } from './metrics/api-metrics';
 import { mountConsole, mountGraphiqlAssets } from './web/static-assets';
@@ -37,6 +38,7 @@ export async function createApiApp(config: AppConfig, opts: ProcessOptions = {})
     bufferLogs: true,
   });
   app.get(RequestContextHook).install(fastify);
+  app.useGlobalFilters(new ProtocolErrorFilter(app.getHttpAdapter(), BODY_LIMIT));
   app.enableShutdownHooks();
   const io = new RedisIoAdapter(app, config);
   app.useWebSocketAdapter(io);

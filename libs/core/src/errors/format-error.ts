@@ -17,6 +17,29 @@ const PROTOCOL_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
+/** The Chinese lead of a protocol error whose message (graphql-js's, Apollo's) is English only. */
+const PROTOCOL_LEAD: Record<string, string> = {
+  GRAPHQL_PARSE_FAILED: '查询语法有误 (syntax error)',
+  GRAPHQL_VALIDATION_FAILED: '查询与接口定义不符 (the query does not fit the schema)',
+  BAD_USER_INPUT: '输入有误 (invalid input)',
+  BAD_REQUEST: '请求有误 (bad request)',
+  PERSISTED_QUERY_NOT_FOUND: '不支持持久化查询 (persisted queries are not supported)',
+  PERSISTED_QUERY_NOT_SUPPORTED: '不支持持久化查询 (persisted queries are not supported)',
+  OPERATION_RESOLUTION_FAILURE: '无法确定要执行的操作 (cannot tell which operation to run)',
+};
+
+/** graphql-js gives up comparing a document's fields past a work budget, saying only this. */
+const VALIDATION_ABORTED = 'Validation aborted.';
+const ABORTED_MESSAGE =
+  '查询中可合并比较的字段过多,校验已中止;请减少重复或别名字段 (too many fields to compare; validation was aborted: send fewer repeated or aliased fields)';
+
+const CJK = /[\u4e00-\u9fff]/;
+
+function bilingual(code: string, message: string): string {
+  if (message === VALIDATION_ABORTED) return ABORTED_MESSAGE;
+  return CJK.test(message) ? message : `${PROTOCOL_LEAD[code]}: ${message}`;
+}
+
 export const INTERNAL_MESSAGE = '服务器内部错误,请稍后重试 (Internal server error, please retry later)';
 
 /**
@@ -54,7 +77,7 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
       return { message: overLong, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId } };
     }
     if (typeof code === 'string' && PROTOCOL_CODES.has(code) && !isUnexpected(original)) {
-      return { ...formatted, extensions: { code, requestId } };
+      return { ...formatted, message: bilingual(code, formatted.message), extensions: { code, requestId } };
     }
     logger.error({ err: original ?? error, path: formatted.path }, 'unexpected error');
     return {
