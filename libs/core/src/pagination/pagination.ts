@@ -92,23 +92,31 @@ export async function paginate<T extends ObjectLiteral>(
   direction: 'ASC' | 'DESC' = 'ASC',
 ): Promise<Connection<T>> {
   const first = keyset(qb, columns, args, direction);
-  return page(await qb.take(first + 1).getMany(), columns, first);
+  return pageOf(await qb.take(first + 1).getMany(), columns, first);
 }
 
 /**
- * `paginate` for a query whose selected columns are the rows as they are, without entities:
- * `map` turns each raw result row into the node.
+ * Keyset pagination for a plain statement: the cursor condition (null on the first page), the
+ * ORDER BY and the page size; values go in through `param`, which returns their placeholder.
+ * Read `first + 1` rows and hand them to `pageOf`.
  */
-export async function paginateRaw<T extends ObjectLiteral, R>(
-  qb: SelectQueryBuilder<T>,
+export function keysetSql<R>(
   columns: KeysetColumn<R>[],
   args: PageArgs,
-  map: (raw: Record<string, unknown>) => R,
+  param: (value: unknown) => string,
   direction: 'ASC' | 'DESC' = 'ASC',
-): Promise<Connection<R>> {
-  const first = keyset(qb, columns, args, direction);
-  const raw: Record<string, unknown>[] = await qb.limit(first + 1).getRawMany();
-  return page(raw.map(map), columns, first);
+): { after: string | null; orderBy: string; first: number } {
+  const first = Math.min(args.first ?? PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX);
+  const exprs = columns.map((c) => c.expr).join(', ');
+  const after = args.after
+    ? `(${exprs}) ${direction === 'ASC' ? '>' : '<'} (${decodeCursor(
+        args.after,
+        columns.map((c) => c.kind ?? 'string'),
+      )
+        .map(param)
+        .join(', ')})`
+    : null;
+  return { after, orderBy: columns.map((c) => `${c.expr} ${direction}`).join(', '), first };
 }
 
 /** Adds the cursor condition and the order; returns the page size. */
@@ -136,8 +144,8 @@ function keyset<T extends ObjectLiteral, R>(
   return first;
 }
 
-/** Reads `first + 1` rows to learn whether a next page exists. */
-function page<R>(rows: R[], columns: KeysetColumn<R>[], first: number): Connection<R> {
+/** The page of `first` nodes from `first + 1` rows read, and whether a next page exists. */
+export function pageOf<R>(rows: R[], columns: KeysetColumn<R>[], first: number): Connection<R> {
   const hasNextPage = rows.length > first;
   const nodes = hasNextPage ? rows.slice(0, first) : rows;
   const last = nodes[nodes.length - 1];
