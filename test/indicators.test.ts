@@ -286,20 +286,31 @@ describe('consortium indicators', () => {
     expect([r.by.N07.previousValue, r.by.N07.changeFromPrevious]).toEqual([null, null]);
   });
 
-  it('narrows to a tier or one institution; consortium-level measures stay whole', async () => {
+  it('narrows to a tier or one institution; consortium-wide indicators only for the whole consortium', async () => {
     const tier = await report({ kind: 'TIER', tier: 'TOWNSHIP' }, month(A));
-    expect([tier.by.N07.value, tier.by.N07.numerator, tier.by.N07.denominator]).toEqual([100, 350, 350]);
+    // Townships' TCM visits of their own visits: 40 of 150 + 200
+    expect([tier.by.N12.value, tier.by.N12.numerator, tier.by.N12.denominator]).toEqual([11.4286, 40, 350]);
     const general = await report({ kind: 'INSTITUTION', institutionId: t.inst.general }, month(A));
     expect(general.scope).toEqual({ kind: 'INSTITUTION', tier: 'COUNTY', institutionId: t.inst.general });
-    expect([general.by.N07.value, general.by.N07.numerator, general.by.N07.denominator]).toEqual([0, 0, 600]);
-    // the township's own visits against the county's out-of-county settlements (70)
+    expect([general.by.N12.value, general.by.N12.numerator, general.by.N12.denominator]).toEqual([
+      10, 60, 600,
+    ]);
+    // The primary tier's share of all visits is 100 % for the townships and 0 % for the county
+    // hospital by construction; the township's own visits against the county's out-of-county
+    // settlements (190 of 190 + 70) mean nothing: neither is computed below the consortium.
     const town = await report(
       { kind: 'INSTITUTION', institutionId: t.inst.township },
       month(A),
       tok.instAdmin,
     );
-    expect([town.by.C01.numerator, town.by.C01.denominator]).toEqual([190, 260]);
-    expect(town.by.C01.value).toBe(73.0769);
+    for (const r of [tier, general, town]) {
+      for (const code of ['N04', 'N07', 'N08', 'C01', 'C02']) {
+        expect(r.by[code]).toMatchObject({ value: null, numerator: null, denominator: null, met: null });
+        expect(r.by[code].reason).toMatch(/^全医共体口径指标.*not computed for a tier or an institution/);
+      }
+    }
+    const whole = await report(consortium, month(A));
+    expect([whole.by.N07.value, whole.by.C01.value]).toEqual([40, 93]);
   });
 
   it('sums flows and averages levels over quarters, years and year to date, with previous and last-year periods', async () => {

@@ -1,4 +1,4 @@
-import { decidingTarget, evaluate, isMet, MeasureTable, REASONS } from './evaluate';
+import { consortiumOnly, decidingTarget, evaluate, isMet, MeasureTable, REASONS } from './evaluate';
 import { Direction, Formula, formulaProblems, IndicatorKind, TargetSource } from './formula';
 
 const inst = new Map([
@@ -47,10 +47,43 @@ describe('indicator evaluation', () => {
   it('filters terms by tier and by the scope', () => {
     const f = ratio({ terms: [{ key: 'flow', tiers: ['TOWNSHIP'] }] }, { terms: [{ key: 'flow' }] });
     expect(evaluate(table(), IndicatorKind.RATIO, f, Q).value).toBe(75);
-    expect(evaluate(table(new Set(['g'])), IndicatorKind.RATIO, f, Q)).toMatchObject({
-      value: 0,
-      denominator: 10,
+    // The same selection above and below the line narrows with the scope: g's own 10 of 10.
+    const own = ratio({ terms: [{ key: 'flow' }] }, { terms: [{ key: 'flow', coefficient: 2 }] });
+    expect(evaluate(table(new Set(['g'])), IndicatorKind.RATIO, own, Q)).toMatchObject({
+      value: 50,
+      numerator: 10,
+      denominator: 20,
     });
+  });
+
+  it('computes a consortium-wide indicator for the whole consortium only', () => {
+    // A tier's share of all members: 0 % or 100 % by construction for one member.
+    const share = ratio({ terms: [{ key: 'flow', tiers: ['TOWNSHIP'] }] }, { terms: [{ key: 'flow' }] });
+    // A member's flow against the county's level.
+    const mixed = ratio({ terms: [{ key: 'flow' }] }, { terms: [{ key: 'level', consortiumLevel: true }] });
+    // The county's level alone.
+    const county = ratio({ terms: [{ key: 'level', consortiumLevel: true }] }, null, 1);
+    for (const f of [share, mixed]) {
+      expect(consortiumOnly(f)).toBe(true);
+      expect(evaluate(table(), IndicatorKind.RATIO, f, Q).value).not.toBeNull();
+      expect(evaluate(table(new Set(['t'])), IndicatorKind.RATIO, f, Q)).toEqual({
+        value: null,
+        numerator: null,
+        denominator: null,
+        reason: REASONS.consortiumOnly,
+      });
+    }
+    expect(evaluate(table(new Set(['t'])), IndicatorKind.VALUE, county, Q).reason).toBe(
+      REASONS.consortiumOnly,
+    );
+    expect(
+      consortiumOnly(
+        ratio(
+          { terms: [{ key: 'flow', tiers: ['TOWNSHIP'] }] },
+          { terms: [{ key: 'flow', tiers: ['TOWNSHIP'] }] },
+        ),
+      ),
+    ).toBe(false);
   });
 
   it('answers a zero denominator, a missing source and a qualitative indicator with reasons', () => {

@@ -1,5 +1,15 @@
 import type { MeasureValue, MonthRange } from '../measures/measure-source';
-import { Expr, Formula, IndicatorKind, Target, TARGET_PRECEDENCE, Term, Direction, keysOf } from './formula';
+import {
+  Direction,
+  Expr,
+  Formula,
+  IndicatorKind,
+  keysOf,
+  Target,
+  TARGET_PRECEDENCE,
+  Term,
+  termsOf,
+} from './formula';
 import { monthsIn, shiftRange } from './period';
 
 export interface InstitutionFacts {
@@ -33,6 +43,11 @@ export class MeasureTable {
       if (list) list.push(v);
       else months.set(v.month, [v]);
     }
+  }
+
+  /** Whether the report covers part of the consortium (a tier, an institution), not all of it. */
+  get partial(): boolean {
+    return this.scope !== null;
   }
 
   /** Whether one row counts for a term in this scope. */
@@ -95,6 +110,8 @@ export const REASONS = {
   zeroPer: '人均口径的人数为零,无法计算 (the per-capita base is zero)',
   zeroBase: '上年同期为零或无数据,无法计算增长 (last year’s figure is zero or missing)',
   noPeriod: '该期间尚未开始 (the period has not begun)',
+  consortiumOnly:
+    '全医共体口径指标,不按机构或层级计算 (a consortium-wide indicator: not computed for a tier or an institution)',
   missing: (keys: string[]) => `缺少数据来源: ${keys.join(', ')} (no source reports ${keys.join(', ')})`,
 };
 
@@ -103,6 +120,28 @@ function expr(t: MeasureTable, e: Expr, range: MonthRange): { value: number | nu
   if (!e.per) return { value: total, reason: null };
   const per = t.sum(e.per, range);
   return per === 0 ? { value: null, reason: REASONS.zeroPer } : { value: total / per, reason: null };
+}
+
+/**
+ * Whether an indicator only means something for the whole consortium: it uses a consortium-level
+ * measure (out-of-county settlements, population: the county's, whatever the scope), or its
+ * numerator and denominator count different institutions (the primary tier's share of all
+ * visits; primary staff income against the lead hospital's). For one township such a formula
+ * would set its own visits against the whole county's settlements, or come out 100 % by
+ * construction.
+ */
+export function consortiumOnly(f: Formula): boolean {
+  if (termsOf(f).some((t) => t.consortiumLevel)) return true;
+  if (!f.denominator) return false;
+  const selects = (e: Expr) =>
+    new Set(
+      [...e.terms, ...(e.per ?? [])].map(
+        (t) => `${[...(t.tiers ?? [])].sort().join()}|${[...(t.kinds ?? [])].sort().join()}`,
+      ),
+    );
+  const num = selects(f.numerator);
+  const den = selects(f.denominator);
+  return num.size !== den.size || [...num].some((k) => !den.has(k));
 }
 
 /** numerator ÷ denominator (no multiplier), with its parts. */
@@ -130,6 +169,7 @@ export function evaluate(
   if (!range) return none(REASONS.noPeriod);
   const missing = keysOf(f).filter((k) => !t.availableKeys.has(k));
   if (missing.length) return none(REASONS.missing(missing));
+  if (t.partial && consortiumOnly(f)) return none(REASONS.consortiumOnly);
   switch (kind) {
     case IndicatorKind.VALUE: {
       const num = expr(t, f.numerator, range);
