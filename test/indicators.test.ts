@@ -780,6 +780,11 @@ describe('consortium indicators', () => {
       1000,
     ]);
     expect(rows.get('C01')![10]).toBe('是');
+    const about = book.getWorksheet('范围 Scope')!;
+    expect([about.getCell('A2').value, about.getCell('B2').value]).toEqual([
+      '范围 Scope',
+      '全医共体 (the whole consortium)',
+    ]);
 
     const csv = await get(`month=${A}&format=csv`, tok.admin);
     expect(csv.status).toBe(200);
@@ -795,7 +800,7 @@ describe('consortium indicators', () => {
     const wide = await get(`month=${A}&period=QUARTER&scope=TIER&tier=TOWNSHIP&format=xlsx`, tok.admin);
     expect(wide.status).toBe(200);
     expect(wide.headers['content-disposition']).toBe(
-      `attachment; filename="indicators-${quarter.period.from}_${quarter.period.to}.xlsx"`,
+      `attachment; filename="indicators-${quarter.period.from}_${quarter.period.to}-tier-TOWNSHIP.xlsx"`,
     );
     const qBook = new ExcelJS.Workbook();
     await qBook.xlsx.load(wide.body as never);
@@ -807,8 +812,20 @@ describe('consortium indicators', () => {
     expect(qValues.some(([, v]) => v !== null)).toBe(true);
     expect((await get(`month=${A}&period=WEEK`, tok.admin)).status).toBe(400);
 
-    const own = await get(`month=${A}`, tok.instAdmin);
+    expect(qBook.getWorksheet('范围 Scope')!.getCell('B2').value).toBe('乡镇(街道)医疗机构 (tier TOWNSHIP)');
+
+    // An institution admin's export is its own institution's, and says so.
+    const own = await get(`month=${A}&format=xlsx`, tok.instAdmin);
     expect(own.status).toBe(200);
+    expect(own.headers['content-disposition']).toBe(
+      `attachment; filename="indicators-${A}-institution-${t.inst.township}.xlsx"`,
+    );
+    const ownBook = new ExcelJS.Workbook();
+    await ownBook.xlsx.load(own.body as never);
+    const [{ name: townName }] = await db.ds.query(`SELECT name FROM institution WHERE id = $1`, [
+      t.inst.township,
+    ]);
+    expect(ownBook.getWorksheet('范围 Scope')!.getCell('B2').value).toBe(townName);
     expect((await get(`month=${A}&scope=CONSORTIUM`, tok.instAdmin)).status).toBe(403);
     expect((await get(`month=${A}`)).status).toBe(401);
     expect((await get(`month=${A}`, tok.village)).status).toBe(403);

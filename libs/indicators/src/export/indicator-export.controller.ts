@@ -2,7 +2,7 @@ import { Controller, Get, Query, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { IsEnum, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { AuthUser, CurrentUser, excel, HttpErrorFilter, Role, Roles } from '@yg/core';
-import { Tier } from '@yg/network';
+import { NetworkService, Tier } from '@yg/network';
 import { MONTH_MESSAGE, MONTH_PATTERN, PeriodKind } from '../domain/period';
 import { ScopeKind } from '../models/indicator.models';
 import { IndicatorReports } from '../engine/indicator-reports.service';
@@ -47,7 +47,10 @@ export class ExportQuery {
 @Controller('indicators')
 @UseFilters(HttpErrorFilter)
 export class IndicatorExportController {
-  constructor(private readonly reports: IndicatorReports) {}
+  constructor(
+    private readonly reports: IndicatorReports,
+    private readonly network: NetworkService,
+  ) {}
 
   @Get('export')
   @Roles(Role.CONSORTIUM_ADMIN, Role.AUDITOR, Role.INSTITUTION_ADMIN)
@@ -71,7 +74,15 @@ export class IndicatorExportController {
     // The months the report covers (a period still running ends at the current month).
     const { from, to } = report.period;
     const span = from === to ? from : `${from}_${to}`;
-    const name = `indicators-${span}`;
+    // Which figures these are, in the file's name and on a sheet of its own: a township's export
+    // and the consortium's look alike otherwise.
+    const scope = report.scope;
+    const name =
+      scope.kind === ScopeKind.CONSORTIUM
+        ? `indicators-${span}`
+        : scope.kind === ScopeKind.TIER
+          ? `indicators-${span}-tier-${scope.tier}`
+          : `indicators-${span}-institution-${scope.institutionId}`;
     if ((q.format ?? 'csv') === 'csv') {
       res.header('content-type', 'text/csv; charset=utf-8');
       res.header('content-disposition', `attachment; filename="${name}.csv"`);
@@ -85,8 +96,35 @@ export class IndicatorExportController {
     for (const r of rows) sheet.addRow(r);
     sheet.getColumn(3).width = 40;
     sheet.getColumn(17).width = 50;
+    const consortium = await this.network.consortium(user.tenantId);
+    const about = book.addWorksheet('范围 Scope');
+    about.addRows([
+      ['医共体 Consortium', consortium.name],
+      ['范围 Scope', await this.scopeLabel(user, scope)],
+      ['期间 Period', from === to ? from : `${from} 至 ${to}`],
+      ['导出时间 Exported at', new Date().toISOString()],
+    ]);
+    about.getColumn(1).width = 24;
+    about.getColumn(2).width = 40;
     res.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.header('content-disposition', `attachment; filename="${name}.xlsx"`);
     res.send(Buffer.from(await book.xlsx.writeBuffer()));
   }
+
+  private async scopeLabel(
+    user: AuthUser,
+    scope: { kind: ScopeKind; tier: Tier | null; institutionId: string | null },
+  ) {
+    if (scope.kind === ScopeKind.TIER) return `${TIER_LABEL[scope.tier!]} (tier ${scope.tier})`;
+    if (scope.kind === ScopeKind.INSTITUTION)
+      return (await this.network.institution(user.tenantId, scope.institutionId!)).name;
+    return '全医共体 (the whole consortium)';
+  }
 }
+
+const TIER_LABEL: Record<Tier, string> = {
+  [Tier.COUNTY]: '县级医疗机构',
+  [Tier.TOWNSHIP]: '乡镇(街道)医疗机构',
+  [Tier.VILLAGE]: '村卫生室',
+  [Tier.EXTERNAL]: '医共体外机构',
+};
