@@ -1199,7 +1199,9 @@ describe('the console', () => {
           page.waitForEvent('download'),
           page.locator('[data-action=export]').click(),
         ]);
-        expect(qDownload.suggestedFilename()).toBe(`indicators-${q.period.from}_${q.period.to}-tier-TOWNSHIP.xlsx`);
+        expect(qDownload.suggestedFilename()).toBe(
+          `indicators-${q.period.from}_${q.period.to}-tier-TOWNSHIP.xlsx`,
+        );
         const qFile = join(ARTIFACTS, qDownload.suggestedFilename());
         await qDownload.saveAs(qFile);
         const qBook = new ExcelJS.Workbook();
