@@ -37,15 +37,27 @@ export function AuditView() {
       <form className="filters" onSubmit={submit} aria-label="筛选 Filters">
         <label>
           <T zh="动作(前缀)" en="Action (prefix)" />
-          <input name="action" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} />
+          <input
+            name="action"
+            value={draft.action}
+            onChange={(e) => setDraft({ ...draft, action: e.target.value })}
+          />
         </label>
         <label>
           <T zh="对象类型" en="Entity type" />
-          <input name="entityType" value={draft.entityType} onChange={(e) => setDraft({ ...draft, entityType: e.target.value })} />
+          <input
+            name="entityType"
+            value={draft.entityType}
+            onChange={(e) => setDraft({ ...draft, entityType: e.target.value })}
+          />
         </label>
         <label>
           <T zh="操作人 ID" en="Actor user id" />
-          <input name="actorUserId" value={draft.actorUserId} onChange={(e) => setDraft({ ...draft, actorUserId: e.target.value })} />
+          <input
+            name="actorUserId"
+            value={draft.actorUserId}
+            onChange={(e) => setDraft({ ...draft, actorUserId: e.target.value })}
+          />
         </label>
         <button type="submit" className="primary">
           <T zh="筛选" en="Filter" />
@@ -55,11 +67,21 @@ export function AuditView() {
         <table data-testid="audit-events">
           <thead>
             <tr>
-              <th><T zh="时间" en="When" /></th>
-              <th><T zh="动作" en="Action" /></th>
-              <th><T zh="对象" en="Entity" /></th>
-              <th><T zh="操作人" en="Actor" /></th>
-              <th><T zh="结果" en="Outcome" /></th>
+              <th>
+                <T zh="时间" en="When" />
+              </th>
+              <th>
+                <T zh="动作" en="Action" />
+              </th>
+              <th>
+                <T zh="对象" en="Entity" />
+              </th>
+              <th>
+                <T zh="操作人" en="Actor" />
+              </th>
+              <th>
+                <T zh="结果" en="Outcome" />
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -67,10 +89,13 @@ export function AuditView() {
               <tr key={e.id} data-id={e.id}>
                 <td>{formatTime(e.occurredAt)}</td>
                 <td>{e.action}</td>
-                <td>{e.entityType} {e.entityId ? <span className="en">{e.entityId.slice(0, 8)}</span> : null}</td>
+                <td>
+                  {e.entityType} {e.entityId ? <span className="en">{e.entityId.slice(0, 8)}</span> : null}
+                </td>
                 <td className="en">{e.actorUserId?.slice(0, 8) ?? '—'}</td>
                 <td>
-                  <span className={`badge ${e.outcome === 'SUCCESS' ? 'ok' : 'bad'}`}>{e.outcome}</span> {e.errorCode ?? ''}
+                  <span className={`badge ${e.outcome === 'SUCCESS' ? 'ok' : 'bad'}`}>{e.outcome}</span>{' '}
+                  {e.errorCode ?? ''}
                 </td>
               </tr>
             ))}
