@@ -1561,6 +1561,45 @@ describe('the console', () => {
     VIEW_TIMEOUT,
   );
 
+  it("a month the api has no answer for shows the error alone, not the previous month's figures", async () => {
+    const refused = async (query: string, variables: Record<string, unknown>) =>
+      expect(gql('admin', query, variables)).rejects.toThrow();
+    const noAssessment = '2020-01';
+    await refused(`query($m: String!) { assessment(month: $m) { state } }`, { m: noAssessment });
+    const future = DateTime.now().setZone('Asia/Shanghai').plus({ months: 3 }).toFormat('yyyy-MM');
+    await refused(
+      `query($p: IndicatorPeriodInput!) { sevenUnifications(scope: { kind: CONSORTIUM }, period: $p) { rule } }`,
+      { p: { kind: 'MONTH', month: future } },
+    );
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'assessment');
+      await page.locator('[data-testid=ranking] tbody tr').first().waitFor({ timeout: WAIT_MS });
+      await page.locator('input[name=month]').fill(noAssessment);
+      await page.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect({
+        state: await page.getByTestId('assessment-state').count(),
+        rows: await page.locator('[data-testid=ranking] tbody tr').count(),
+        draw: await page.getByTestId('draw').count(),
+      }).toEqual({ state: 0, rows: 0, draw: 0 });
+      await screenshot(page, 'assessment-no-month');
+
+      await openView(page, 'unification');
+      const grid = page.getByTestId('unification-grid');
+      await grid.locator('tbody tr').first().waitFor({ timeout: WAIT_MS });
+      await page.locator('input[name=month]').fill(future);
+      await page.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect({
+        rule: await page.getByTestId('rule').count(),
+        rows: await grid.locator('tbody tr').count(),
+        rollup: await grid.locator('[data-testid=rollup] td').count(),
+      }).toEqual({ rule: 0, rows: 0, rollup: 0 });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);
   });
