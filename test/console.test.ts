@@ -568,6 +568,72 @@ describe('the console', () => {
     }
   });
 
+  it("referrals: a village clinic's clinician answers a down-referral sent to it, and submits and cancels its own", async () => {
+    const { me, incoming, drafts } = await gql(
+      'villagedoc',
+      `{ me { institution { id } }
+         incoming: referrals(box: INCOMING, states: [SUBMITTED], first: 50) { nodes { id toInstitutionId } }
+         drafts: referrals(box: OUTGOING, states: [DRAFT], first: 50) { nodes { id fromInstitutionId } } }`,
+    );
+    // The demo leaves a down-referral waiting at the village clinic, which has no coordinator, and a draft.
+    const down = incoming.nodes.find(
+      (n: { toInstitutionId: string }) => n.toInstitutionId === me.institution.id,
+    );
+    const draft = drafts.nodes.find(
+      (n: { fromInstitutionId: string }) => n.fromInstitutionId === me.institution.id,
+    );
+    expect(down).toBeDefined();
+    expect(draft).toBeDefined();
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'villagedoc');
+      const stateIs = (detail: Locator, id: string, state: string) =>
+        eventually(async () => {
+          if (await detail.getByRole('alert').count())
+            throw new Error(await detail.getByRole('alert').innerText());
+          const [row] = await db.ds.query(`SELECT state FROM referral WHERE id = $1`, [id]);
+          return row.state === state;
+        }, WAIT_MS);
+
+      // The receiver's steps; a refusal by the api (an appointment in the past) shows as an error.
+      await page.goto(`${base}/console/#/referrals/${down.id}`);
+      const detail = page.locator(`[data-testid=referral-detail][data-referral="${down.id}"]`);
+      await detail.waitFor({ timeout: WAIT_MS });
+      await detail.locator('input[type=datetime-local]').fill('2020-01-06T09:30');
+      await detail.getByLabel('就诊地点 Place').fill('村卫生室');
+      await detail.getByRole('button', { name: '接收' }).click();
+      await detail
+        .getByRole('alert')
+        .filter({ hasText: '预约时间不能早于现在' })
+        .waitFor({ timeout: WAIT_MS });
+      const soon = DateTime.now().setZone('Asia/Shanghai').plus({ days: 2 }).toFormat("yyyy-MM-dd'T'09:30");
+      await detail.locator('input[type=datetime-local]').fill(soon);
+      await detail.getByRole('button', { name: '接收' }).click();
+      await stateIs(detail, down.id, 'ACCEPTED');
+      await detail.getByRole('button', { name: '登记到诊' }).click();
+      await stateIs(detail, down.id, 'ARRIVED');
+      await detail.getByRole('button', { name: '结案' }).click();
+      await stateIs(detail, down.id, 'COMPLETED');
+      // A sender's actions are not offered on a referral the clinic received.
+      expect(await detail.getByRole('button', { name: '撤销' }).count()).toBe(0);
+      await screenshot(page, 'referral-village-received');
+
+      // The sender's: its draft submitted, then cancelled with a reason.
+      await page.goto(`${base}/console/#/referrals/${draft.id}`);
+      const own = page.locator(`[data-testid=referral-detail][data-referral="${draft.id}"]`);
+      await own.waitFor({ timeout: WAIT_MS });
+      expect(await own.getByRole('button', { name: '接收' }).count()).toBe(0);
+      await own.getByRole('button', { name: '提交' }).click();
+      await stateIs(own, draft.id, 'SUBMITTED');
+      await own.getByLabel('撤销原因 Cancel reason').fill('患者改至他院就诊');
+      await own.getByRole('button', { name: '撤销' }).click();
+      await stateIs(own, draft.id, 'CANCELLED');
+      await own.locator('.badge', { hasText: '已撤销' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   it("consultations: the expert's calendar (offered windows, days off, bookings), requests and each session match the api", async () => {
     // This week gets a day off (Monday) and an extra evening window (Sunday) beside the demo's weekly hours, published as the expert would.
     const { me } = await gql('expert', `{ me { practitionerId } }`);

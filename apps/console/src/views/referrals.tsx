@@ -2,15 +2,19 @@ import { useEffect, useState } from 'react';
 import { gql } from '../api/client';
 import {
   AcceptReferral,
+  CancelReferral,
   CompleteReferral,
+  Me,
   RecordReferralArrival,
   Referral,
   ReferralCounts,
   Referrals,
   RejectReferral,
+  SubmitReferral,
   type ReferralBox,
   type ReferralState,
   type RejectReasonCode,
+  type Role,
 } from '../api/generated';
 import { onLive } from '../api/live';
 import { routeParts } from '../route';
@@ -45,7 +49,21 @@ function overdue(r: { state: string; responseDueAt: string | null }): boolean {
   return r.state === 'SUBMITTED' && !!r.responseDueAt && new Date(r.responseDueAt) < new Date();
 }
 
-function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChanged: () => void }) {
+/** Who may work on referrals at all, on either side: the api's sender and receiver roles. */
+const ACTING_ROLES: Role[] = ['REFERRAL_COORDINATOR', 'CLINICIAN'];
+
+function Detail({
+  id,
+  roles,
+  institutionId,
+  onChanged,
+}: {
+  id: string;
+  roles: Role[];
+  /** The signed-in user's institution: which side of the referral the user is on. */
+  institutionId: string | undefined;
+  onChanged: () => void;
+}) {
   const q = useQuery(Referral, { id });
   const [error, setError] = useState<unknown>(null);
   const [appointment, setAppointment] = useState('');
@@ -53,6 +71,7 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
   const [bed, setBed] = useState('');
   const [rejectCode, setRejectCode] = useState<RejectReasonCode>('NO_CAPACITY');
   const [rejectReason, setRejectReason] = useState('');
+  const [cancelReason, setCancelReason] = useState('');
   const reload = q.reload;
   useEffect(
     () => onLive('referral.updated', (p) => (p as { id: string }).id === id && void reload()),
@@ -71,6 +90,11 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
     }
   };
   const c = r.medicationContinuity;
+  // The sending institution submits and cancels, the receiving one answers; a clinician of a
+  // village clinic (no coordinator there) is both. The api still decides (the target department).
+  const acting = !!institutionId && roles.some((role) => ACTING_ROLES.includes(role));
+  const receiver = acting && r.toInstitutionId === institutionId;
+  const sender = acting && r.fromInstitutionId === institutionId;
   return (
     <section
       className="panel"
@@ -137,7 +161,31 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
           </>
         ) : null}
       </dl>
-      {canAct ? (
+      {sender && (r.state === 'DRAFT' || r.state === 'SUBMITTED' || r.state === 'ACCEPTED') ? (
+        <div className="actions" role="group" aria-label="转出方操作 Sender actions">
+          {r.state === 'DRAFT' ? (
+            <button className="primary" onClick={() => act(() => gql(SubmitReferral, { input: { id } }))}>
+              <T zh="提交" en="Submit" />
+            </button>
+          ) : (
+            <>
+              <input
+                aria-label="撤销原因 Cancel reason"
+                placeholder="撤销原因 Reason"
+                value={cancelReason}
+                onChange={(e) => setCancelReason(e.target.value)}
+              />
+              <button
+                disabled={!cancelReason.trim()}
+                onClick={() => act(() => gql(CancelReferral, { input: { id, reason: cancelReason.trim() } }))}
+              >
+                <T zh="撤销" en="Cancel referral" />
+              </button>
+            </>
+          )}
+        </div>
+      ) : null}
+      {receiver ? (
         <div className="actions" role="group" aria-label="操作 Actions">
           {r.state === 'SUBMITTED' ? (
             <>
@@ -294,6 +342,7 @@ export function ReferralsView({ roles }: ViewProps) {
     window.addEventListener('hashchange', pick);
     return () => window.removeEventListener('hashchange', pick);
   }, []);
+  const me = useQuery(Me);
   const counts = useQuery(ReferralCounts, { box });
   const list = useQuery(Referrals, { box, states });
   const reloadCounts = counts.reload;
@@ -456,7 +505,8 @@ export function ReferralsView({ roles }: ViewProps) {
             <Detail
               key={selected}
               id={selected}
-              canAct={coordinator}
+              roles={roles}
+              institutionId={me.data?.me.institution.id}
               onChanged={() => {
                 void counts.reload();
                 void list.reload();
