@@ -634,6 +634,42 @@ describe('the console', () => {
     }
   });
 
+  it("referrals: the outgoing box names each referral's destination, the all box both sides", async () => {
+    const Q = `query($b: ReferralBox!, $s: [ReferralState!]) { referrals(box: $b, states: $s, first: 50) {
+      nodes { number fromInstitution { name } toInstitution { name } } } }`;
+    const OPEN = ['SUBMITTED', 'ACCEPTED', 'ARRIVED'];
+    type N = { number: string; fromInstitution: { name: string }; toInstitution: { name: string } };
+    const outgoing: N[] = (await gql('towndoc', Q, { b: 'OUTGOING', s: OPEN })).referrals.nodes;
+    const all: N[] = (await gql('towndoc', Q, { b: 'ALL', s: OPEN })).referrals.nodes;
+    expect(outgoing.length).toBeGreaterThan(0);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'towndoc');
+      await openView(page, 'referrals');
+      const worklist = page.getByTestId('worklist');
+      const rows = () =>
+        worklist
+          .locator('tbody tr')
+          .evaluateAll((trs) =>
+            trs.map((tr) => [
+              tr.getAttribute('data-number'),
+              (tr.querySelector('[data-testid=institution]') as any).innerText,
+            ]),
+          );
+      // A clinician starts on the outgoing box.
+      await page.getByRole('button', { name: '转出', pressed: true }).waitFor();
+      const want = outgoing.map((n) => [n.number, n.toInstitution.name]);
+      await eventually(async () => JSON.stringify(await rows()) === JSON.stringify(want), WAIT_MS);
+      expect(await worklist.locator('thead th').nth(2).innerText()).toContain('转入机构');
+      await page.getByRole('button', { name: '全部' }).click();
+      const both = all.map((n) => [n.number, `${n.fromInstitution.name} → ${n.toInstitution.name}`]);
+      await eventually(async () => JSON.stringify(await rows()) === JSON.stringify(both), WAIT_MS);
+      await screenshot(page, 'referrals-outgoing');
+    } finally {
+      await context.close();
+    }
+  });
+
   it("consultations: the expert's calendar (offered windows, days off, bookings), requests and each session match the api", async () => {
     // This week gets a day off (Monday) and an extra evening window (Sunday) beside the demo's weekly hours, published as the expert would.
     const { me } = await gql('expert', `{ me { practitionerId } }`);

@@ -424,7 +424,13 @@ export function ReferralsView({ roles }: ViewProps) {
                   <T zh="患者" en="Patient" />
                 </th>
                 <th>
-                  <T zh="转出机构" en="From" />
+                  {box === 'INCOMING' ? (
+                    <T zh="转出机构" en="From" />
+                  ) : box === 'OUTGOING' ? (
+                    <T zh="转入机构" en="To" />
+                  ) : (
+                    <T zh="转出 → 转入" en="From → to" />
+                  )}
                 </th>
                 <th>
                   <T zh="紧急" en="Urgency" />
@@ -453,7 +459,14 @@ export function ReferralsView({ roles }: ViewProps) {
                     </button>
                   </td>
                   <td>{r.patient?.name ?? '—'}</td>
-                  <td>{r.fromInstitution?.name}</td>
+                  {/* The other side: the own institution is the sender of every outgoing row. */}
+                  <td data-testid="institution">
+                    {box === 'INCOMING'
+                      ? r.fromInstitution?.name
+                      : box === 'OUTGOING'
+                        ? r.toInstitution?.name
+                        : `${r.fromInstitution?.name ?? '—'} → ${r.toInstitution?.name ?? '—'}`}
+                  </td>
                   <td>
                     <Label table={URGENCY_LABELS} code={r.urgency} />
                   </td>
