@@ -1385,6 +1385,79 @@ describe('the console', () => {
     VIEW_TIMEOUT,
   );
 
+  it('indicators: another card never asks for the previous measure; a member without a target shows 无目标', async () => {
+    const period = { kind: 'MONTH', month: lastMonth() };
+    const { indicatorReport } = await gql(
+      'admin',
+      `query($p: IndicatorPeriodInput!) { indicatorReport(scope: { kind: CONSORTIUM }, period: $p) {
+         results { code value target { value } definition { formula { numerator { terms { key } } denominator { terms { key } } } } } } }`,
+      { p: period },
+    );
+    type R = { code: string; value: number | null; target: { value: number } | null; definition: any };
+    const keys = (r: R) =>
+      [...r.definition.formula.numerator.terms, ...(r.definition.formula.denominator?.terms ?? [])].map(
+        (t: { key: string }) => t.key,
+      );
+    const results: R[] = indicatorReport.results;
+    const first = results.find((r) => keys(r).length > 0)!;
+    const measure = keys(first)[0];
+    // Another indicator that does not use that measure and has no target.
+    const other = results.find((r) => !keys(r).includes(measure) && !r.target && r.value !== null)!;
+    expect(other).toBeDefined();
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      const asked: { code: string; measure: string }[] = [];
+      page.on('request', (req) => {
+        const body = req.postDataJSON?.() as { query?: string; variables?: any } | null;
+        if (body?.query?.includes('query IndicatorContributors'))
+          asked.push({ code: body.variables.code, measure: body.variables.measure });
+      });
+      await openView(page, 'indicators');
+      const cards = page.getByTestId('indicator-cards');
+      await cards.locator(`[data-code="${first.code}"]`).click();
+      await page.locator(`[data-testid=measures] [data-measure="${measure}"]`).click();
+      await page
+        .locator(`[data-testid=contributors][data-measure="${measure}"][data-loaded=true]`)
+        .waitFor({ timeout: WAIT_MS });
+      await cards.locator(`[data-code="${other.code}"]`).click();
+      await page.locator(`[data-testid=indicator-detail][data-code="${other.code}"]`).waitFor();
+      const comparison = page.locator(
+        `[data-testid=comparison][data-code="${other.code}"][data-loaded=true]`,
+      );
+      await comparison.waitFor({ timeout: 120_000 });
+      expect(asked.filter((a) => a.code === other.code)).toEqual([]);
+      expect(await page.getByTestId('contributors').count()).toBe(0);
+      expect(await page.getByRole('alert').count()).toBe(0);
+
+      // The members' figures: a value without a target is 无目标, as on the cards, not 无法判定.
+      const { indicator } = await gql(
+        'admin',
+        `query($c: String!, $s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: $s, period: $p) { result { value target { value } } } }`,
+        {
+          c: other.code,
+          s: {
+            kind: 'INSTITUTION',
+            institutionId: await comparison
+              .locator('tr[data-institution]')
+              .first()
+              .getAttribute('data-institution'),
+          },
+          p: period,
+        },
+      );
+      expect(indicator.result.target).toBeNull();
+      const badges = await comparison
+        .locator('tr[data-institution]:not([data-value="null"]) [data-met]')
+        // Inside a closed <details>: the text, not what is rendered.
+        .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+      expect(badges.length).toBeGreaterThan(0);
+      for (const b of badges) expect(b).toContain('无目标');
+    } finally {
+      await context.close();
+    }
+  });
+
   it(
     "seven unifications: the grid, roll-up, reasons and evidence match the api, by month and for a tier's year so far; an institution admin sees its own, and its assessment history",
     async () => {

@@ -23,6 +23,8 @@ type Compared = {
   value: number | null;
   met: boolean | null;
   reason: string | null;
+  /** The member's own target, if it has one: without it a missing verdict means no target. */
+  target: { value: number } | null;
 };
 
 const TARGET_SOURCE: Record<string, string> = {
@@ -81,7 +83,14 @@ async function compare(
   institutions: Institution[],
   period: IndicatorPeriodInput,
 ): Promise<Map<string, Compared>> {
-  type Answer = { result: { value: number | null; met: boolean | null; reason: string | null } };
+  type Answer = {
+    result: {
+      value: number | null;
+      met: boolean | null;
+      reason: string | null;
+      target: { value: number } | null;
+    };
+  };
   const out = new Map<string, Compared>();
   for (let start = 0; start < institutions.length; start += COMPARE_BATCH) {
     const batch = institutions.slice(start, start + COMPARE_BATCH);
@@ -89,7 +98,7 @@ async function compare(
     const fields = batch
       .map(
         (_, i) =>
-          `i${i}: indicator(code: $code, scope: $s${i}, period: $period) { result { value met reason } }`,
+          `i${i}: indicator(code: $code, scope: $s${i}, period: $period) { result { value met reason target { value } } }`,
       )
       .join('\n');
     const doc = `query CompareInstitutions($code: String!, $period: IndicatorPeriodInput!, ${vars}) {\n${fields}\n}`;
@@ -266,7 +275,7 @@ export function IndicatorsView({ roles }: ViewProps) {
   const wide = roles.includes('CONSORTIUM_ADMIN') || roles.includes('AUDITOR');
   const me = useQuery(Me);
   const [selected, setSelected] = useState<string | null>(null);
-  const [measure, setMeasure] = useState<string | null>(null);
+  const [drill, setDrill] = useState<{ code: string; measure: string } | null>(null);
   const [compared, setCompared] = useState<{ key: string; rows: Map<string, Compared> } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const own = me.data?.me.institution.id;
@@ -281,7 +290,12 @@ export function IndicatorsView({ roles }: ViewProps) {
   const peers = useMemo(() => comparable(members, scope), [members, scope]);
   // What the comparison shown was computed for: a stale one is never drawn under a new choice.
   const key = `${code}|${period.kind}|${period.month}|${peers.map((p) => p.id).join(',')}`;
-  useEffect(() => setMeasure(null), [code]);
+  // The measure counts only on the indicator it was chosen on. Reset by an effect, it would come
+  // after the render that asks the new indicator for the old measure, which the api refuses.
+  const measure =
+    drill && current && drill.code === current.code && measuresOf(current).includes(drill.measure)
+      ? drill.measure
+      : null;
   useEffect(() => {
     if (!peers.length || !code) return;
     let live = true;
@@ -414,7 +428,9 @@ export function IndicatorsView({ roles }: ViewProps) {
                         >
                           <td>{r.institution.name}</td>
                           <td>{figure(r.value)}</td>
-                          <td>{r.value === null ? r.reason : <MetBadge met={r.met} />}</td>
+                          <td>
+                            {r.value === null ? r.reason : <MetBadge met={r.met} target={!!r.target} />}
+                          </td>
                         </tr>
                       ))}
                     </tbody>
@@ -457,7 +473,12 @@ export function IndicatorsView({ roles }: ViewProps) {
             </h2>
             <div className="actions" data-testid="measures">
               {measuresOf(current).map((m) => (
-                <button key={m} data-measure={m} aria-pressed={m === measure} onClick={() => setMeasure(m)}>
+                <button
+                  key={m}
+                  data-measure={m}
+                  aria-pressed={m === measure}
+                  onClick={() => setDrill({ code: current.code, measure: m })}
+                >
                   {m}
                 </button>
               ))}
