@@ -1840,6 +1840,62 @@ describe('the console', () => {
     }
   });
 
+  it('in English, the English on the blue and the header buttons is legible, and the consultations table is whole, its numbers unbroken', async () => {
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await page.getByRole('button', { name: 'English' }).click();
+      // WCAG contrast of an element's text against its button's background (AA: 4.5 for small text).
+      const contrast = (el: Locator) =>
+        el.evaluate((e) => {
+          const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+          const lum = (c: string) => {
+            const [r, g, b] = rgb(c).map((v) => {
+              const x = v / 255;
+              return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+          };
+          const fg = lum(getComputedStyle(e).color);
+          const bg = lum(getComputedStyle(e.closest('button')!).backgroundColor);
+          return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        });
+      await openView(page, 'indicators');
+      const exportEn = page.locator('[data-action=export] .en');
+      await exportEn.waitFor();
+      expect(await exportEn.innerText()).toContain('Export XLSX');
+      expect(await contrast(exportEn)).toBeGreaterThanOrEqual(4.5);
+      const signOutEn = page.locator('header.top button .en', { hasText: 'Sign out' });
+      expect(await contrast(signOutEn)).toBeGreaterThanOrEqual(4.5);
+
+      await openView(page, 'consultations');
+      const table = page.getByTestId('consultations');
+      await table.locator('tbody tr').first().waitFor();
+      await screenshot(page, 'consultations-english', true);
+      // Each number on one line, and every row inside what the page shows (no box clipping the last).
+      const lines = await table.locator('tbody tr td:first-child').evaluateAll((tds) =>
+        tds.map((td) => {
+          const range = document.createRange();
+          range.selectNodeContents(td);
+          return range.getClientRects().length;
+        }),
+      );
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.every((n) => n === 1)).toBe(true);
+      const clipped = await table.evaluate((t) => {
+        for (let e = t.parentElement; e; e = e.parentElement) {
+          const o = getComputedStyle(e).overflowY;
+          if ((o === 'auto' || o === 'scroll' || o === 'hidden') && e.scrollHeight > e.clientHeight + 1)
+            return true;
+        }
+        return false;
+      });
+      expect(clipped).toBe(false);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);
   });

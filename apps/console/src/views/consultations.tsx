@@ -267,7 +267,7 @@ export function ConsultationsView() {
             <tbody>
               {requests.map((c) => (
                 <tr key={c.id} data-number={c.number}>
-                  <td>{c.number}</td>
+                  <td className="nowrap">{c.number}</td>
                   <td>
                     <Label table={CONSULTATION_KIND_LABELS} code={c.kind} />
                   </td>
@@ -290,7 +290,8 @@ export function ConsultationsView() {
         </div>
       </section>
       <div className="split">
-        <section className="scroll" aria-labelledby="consultations-title">
+        {/* Not a capped scroll box: its last rows were cut off at the bottom of one; the page scrolls. */}
+        <section aria-labelledby="consultations-title">
           <h2 id="consultations-title">
             <T zh="会诊与会话状态" en="Consultations and sessions" />
           </h2>
@@ -328,7 +329,7 @@ export function ConsultationsView() {
                   data-state={c.state}
                   className={OPEN_STATES.includes(c.state) ? '' : 'closed'}
                 >
-                  <td>{c.number}</td>
+                  <td className="nowrap">{c.number}</td>
                   <td>
                     <Label table={CONSULTATION_KIND_LABELS} code={c.kind} />
                   </td>
