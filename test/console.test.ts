@@ -568,6 +568,108 @@ describe('the console', () => {
     }
   });
 
+  it("referrals: a village clinic's clinician answers a down-referral sent to it, and submits and cancels its own", async () => {
+    const { me, incoming, drafts } = await gql(
+      'villagedoc',
+      `{ me { institution { id } }
+         incoming: referrals(box: INCOMING, states: [SUBMITTED], first: 50) { nodes { id toInstitutionId } }
+         drafts: referrals(box: OUTGOING, states: [DRAFT], first: 50) { nodes { id fromInstitutionId } } }`,
+    );
+    // The demo leaves a down-referral waiting at the village clinic, which has no coordinator, and a draft.
+    const down = incoming.nodes.find(
+      (n: { toInstitutionId: string }) => n.toInstitutionId === me.institution.id,
+    );
+    const draft = drafts.nodes.find(
+      (n: { fromInstitutionId: string }) => n.fromInstitutionId === me.institution.id,
+    );
+    expect(down).toBeDefined();
+    expect(draft).toBeDefined();
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'villagedoc');
+      const stateIs = (detail: Locator, id: string, state: string) =>
+        eventually(async () => {
+          if (await detail.getByRole('alert').count())
+            throw new Error(await detail.getByRole('alert').innerText());
+          const [row] = await db.ds.query(`SELECT state FROM referral WHERE id = $1`, [id]);
+          return row.state === state;
+        }, WAIT_MS);
+
+      // The receiver's steps; a refusal by the api (an appointment in the past) shows as an error.
+      await page.goto(`${base}/console/#/referrals/${down.id}`);
+      const detail = page.locator(`[data-testid=referral-detail][data-referral="${down.id}"]`);
+      await detail.waitFor({ timeout: WAIT_MS });
+      await detail.locator('input[type=datetime-local]').fill('2020-01-06T09:30');
+      await detail.getByLabel('就诊地点 Place').fill('村卫生室');
+      await detail.getByRole('button', { name: '接收' }).click();
+      await detail
+        .getByRole('alert')
+        .filter({ hasText: '预约时间不能早于现在' })
+        .waitFor({ timeout: WAIT_MS });
+      const soon = DateTime.now().setZone('Asia/Shanghai').plus({ days: 2 }).toFormat("yyyy-MM-dd'T'09:30");
+      await detail.locator('input[type=datetime-local]').fill(soon);
+      await detail.getByRole('button', { name: '接收' }).click();
+      await stateIs(detail, down.id, 'ACCEPTED');
+      await detail.getByRole('button', { name: '登记到诊' }).click();
+      await stateIs(detail, down.id, 'ARRIVED');
+      await detail.getByRole('button', { name: '结案' }).click();
+      await stateIs(detail, down.id, 'COMPLETED');
+      // A sender's actions are not offered on a referral the clinic received.
+      expect(await detail.getByRole('button', { name: '撤销' }).count()).toBe(0);
+      await screenshot(page, 'referral-village-received');
+
+      // The sender's: its draft submitted, then cancelled with a reason.
+      await page.goto(`${base}/console/#/referrals/${draft.id}`);
+      const own = page.locator(`[data-testid=referral-detail][data-referral="${draft.id}"]`);
+      await own.waitFor({ timeout: WAIT_MS });
+      expect(await own.getByRole('button', { name: '接收' }).count()).toBe(0);
+      await own.getByRole('button', { name: '提交' }).click();
+      await stateIs(own, draft.id, 'SUBMITTED');
+      await own.getByLabel('撤销原因 Cancel reason').fill('患者改至他院就诊');
+      await own.getByRole('button', { name: '撤销' }).click();
+      await stateIs(own, draft.id, 'CANCELLED');
+      await own.locator('.badge', { hasText: '已撤销' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("referrals: the outgoing box names each referral's destination, the all box both sides", async () => {
+    const Q = `query($b: ReferralBox!, $s: [ReferralState!]) { referrals(box: $b, states: $s, first: 50) {
+      nodes { number fromInstitution { name } toInstitution { name } } } }`;
+    const OPEN = ['SUBMITTED', 'ACCEPTED', 'ARRIVED'];
+    type N = { number: string; fromInstitution: { name: string }; toInstitution: { name: string } };
+    const outgoing: N[] = (await gql('towndoc', Q, { b: 'OUTGOING', s: OPEN })).referrals.nodes;
+    const all: N[] = (await gql('towndoc', Q, { b: 'ALL', s: OPEN })).referrals.nodes;
+    expect(outgoing.length).toBeGreaterThan(0);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'towndoc');
+      await openView(page, 'referrals');
+      const worklist = page.getByTestId('worklist');
+      const rows = () =>
+        worklist
+          .locator('tbody tr')
+          .evaluateAll((trs) =>
+            trs.map((tr) => [
+              tr.getAttribute('data-number'),
+              (tr.querySelector('[data-testid=institution]') as any).innerText,
+            ]),
+          );
+      // A clinician starts on the outgoing box.
+      await page.getByRole('button', { name: '转出', pressed: true }).waitFor();
+      const want = outgoing.map((n) => [n.number, n.toInstitution.name]);
+      await eventually(async () => JSON.stringify(await rows()) === JSON.stringify(want), WAIT_MS);
+      expect(await worklist.locator('thead th').nth(2).innerText()).toContain('转入机构');
+      await page.getByRole('button', { name: '全部' }).click();
+      const both = all.map((n) => [n.number, `${n.fromInstitution.name} → ${n.toInstitution.name}`]);
+      await eventually(async () => JSON.stringify(await rows()) === JSON.stringify(both), WAIT_MS);
+      await screenshot(page, 'referrals-outgoing');
+    } finally {
+      await context.close();
+    }
+  });
+
   it("consultations: the expert's calendar (offered windows, days off, bookings), requests and each session match the api", async () => {
     // This week gets a day off (Monday) and an extra evening window (Sunday) beside the demo's weekly hours, published as the expert would.
     const { me } = await gql('expert', `{ me { practitionerId } }`);
@@ -994,6 +1096,71 @@ describe('the console', () => {
     }
   });
 
+  it("audit: the trail pages on past 50, an actor's whole id filters by a click or by the shown prefix, the entity type is chosen from the api's", async () => {
+    const Q = `query($f: AuditEventFilter, $a: String) { auditEvents(first: 50, filter: $f, after: $a) {
+      nodes { id actorUserId entityType } pageInfo { endCursor hasNextPage } } }`;
+    const { auditEvents: firstPage } = await gql('auditor', Q, {});
+    expect(firstPage.pageInfo.hasNextPage).toBe(true);
+    const { auditEvents: secondPage } = await gql('auditor', Q, { a: firstPage.pageInfo.endCursor });
+    const { auditEvents: referrals } = await gql('auditor', Q, { f: { entityType: 'Referral' } });
+    expect(referrals.nodes.length).toBeGreaterThan(0);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'auditor');
+      await openView(page, 'audit');
+      const table = page.getByTestId('audit-events');
+      const ids = () =>
+        table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')!));
+      await table.locator('tbody tr').first().waitFor();
+      expect(await table.locator('tbody tr').count()).toBe(50);
+      // The next page follows on (the console's own sign-in may have pushed one event over the edge).
+      await page.locator('[data-action=more]').click();
+      await eventually(async () => (await ids()).length > 50, WAIT_MS);
+      const shown = await ids();
+      expect(new Set(shown).size).toBe(shown.length);
+      expect(secondPage.nodes.filter((n: { id: string }) => shown.includes(n.id)).length).toBeGreaterThan(45);
+      await screenshot(page, 'audit-more');
+
+      // The entity type from a list: exactly the api's answer for `Referral`.
+      await page.locator('select[name=entityType]').selectOption('Referral');
+      await page.getByRole('button', { name: '筛选' }).click();
+      const want = referrals.nodes.map((n: { id: string }) => n.id);
+      await eventually(async () => JSON.stringify(await ids()) === JSON.stringify(want), WAIT_MS);
+      expect(await page.locator('[data-action=more]').count()).toBe(referrals.pageInfo.hasNextPage ? 1 : 0);
+
+      // An actor clicked fills the whole id in and narrows the trail to that actor.
+      const actor = referrals.nodes.find((n: { actorUserId: string | null }) => n.actorUserId).actorUserId;
+      await table.locator(`tr[data-actor="${actor}"] td:nth-child(4) button`).first().click();
+      expect(await page.locator('input[name=actorUserId]').inputValue()).toBe(actor);
+      const { auditEvents: byActor } = await gql('auditor', Q, {
+        f: { entityType: 'Referral', actorUserId: actor },
+      });
+      const actorIds = byActor.nodes.map((n: { id: string }) => n.id);
+      await eventually(async () => JSON.stringify(await ids()) === JSON.stringify(actorIds), WAIT_MS);
+
+      // The 8 characters the table shows, typed in: the same actor, no refusal.
+      await page.locator('select[name=entityType]').selectOption('');
+      await page.getByRole('button', { name: '筛选' }).click();
+      await eventually(async () => (await ids()).length > actorIds.length, WAIT_MS);
+      await page.locator('input[name=actorUserId]').fill(actor.slice(0, 8));
+      await page.getByRole('button', { name: '筛选' }).click();
+      await eventually(
+        async () =>
+          (await page.locator('input[name=actorUserId]').inputValue()) === actor &&
+          (await table
+            .locator('tbody tr')
+            .evaluateAll(
+              (rows, a) => rows.length > 0 && rows.every((r) => r.getAttribute('data-actor') === a),
+              actor,
+            )),
+        WAIT_MS,
+      );
+      expect(await page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it(
     'indicators: cards, trend, comparison and drill-down match the api; the export is the month as a workbook; a quarter for one tier too',
     async () => {
@@ -1219,6 +1386,79 @@ describe('the console', () => {
     },
     VIEW_TIMEOUT,
   );
+
+  it('indicators: another card never asks for the previous measure; a member without a target shows 无目标', async () => {
+    const period = { kind: 'MONTH', month: lastMonth() };
+    const { indicatorReport } = await gql(
+      'admin',
+      `query($p: IndicatorPeriodInput!) { indicatorReport(scope: { kind: CONSORTIUM }, period: $p) {
+         results { code value target { value } definition { formula { numerator { terms { key } } denominator { terms { key } } } } } } }`,
+      { p: period },
+    );
+    type R = { code: string; value: number | null; target: { value: number } | null; definition: any };
+    const keys = (r: R) =>
+      [...r.definition.formula.numerator.terms, ...(r.definition.formula.denominator?.terms ?? [])].map(
+        (t: { key: string }) => t.key,
+      );
+    const results: R[] = indicatorReport.results;
+    const first = results.find((r) => keys(r).length > 0)!;
+    const measure = keys(first)[0];
+    // Another indicator that does not use that measure and has no target.
+    const other = results.find((r) => !keys(r).includes(measure) && !r.target && r.value !== null)!;
+    expect(other).toBeDefined();
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      const asked: { code: string; measure: string }[] = [];
+      page.on('request', (req) => {
+        const body = req.postDataJSON?.() as { query?: string; variables?: any } | null;
+        if (body?.query?.includes('query IndicatorContributors'))
+          asked.push({ code: body.variables.code, measure: body.variables.measure });
+      });
+      await openView(page, 'indicators');
+      const cards = page.getByTestId('indicator-cards');
+      await cards.locator(`[data-code="${first.code}"]`).click();
+      await page.locator(`[data-testid=measures] [data-measure="${measure}"]`).click();
+      await page
+        .locator(`[data-testid=contributors][data-measure="${measure}"][data-loaded=true]`)
+        .waitFor({ timeout: WAIT_MS });
+      await cards.locator(`[data-code="${other.code}"]`).click();
+      await page.locator(`[data-testid=indicator-detail][data-code="${other.code}"]`).waitFor();
+      const comparison = page.locator(
+        `[data-testid=comparison][data-code="${other.code}"][data-loaded=true]`,
+      );
+      await comparison.waitFor({ timeout: 120_000 });
+      expect(asked.filter((a) => a.code === other.code)).toEqual([]);
+      expect(await page.getByTestId('contributors').count()).toBe(0);
+      expect(await page.getByRole('alert').count()).toBe(0);
+
+      // The members' figures: a value without a target is 无目标, as on the cards, not 无法判定.
+      const { indicator } = await gql(
+        'admin',
+        `query($c: String!, $s: IndicatorScopeInput!, $p: IndicatorPeriodInput!) { indicator(code: $c, scope: $s, period: $p) { result { value target { value } } } }`,
+        {
+          c: other.code,
+          s: {
+            kind: 'INSTITUTION',
+            institutionId: await comparison
+              .locator('tr[data-institution]')
+              .first()
+              .getAttribute('data-institution'),
+          },
+          p: period,
+        },
+      );
+      expect(indicator.result.target).toBeNull();
+      const badges = await comparison
+        .locator('tr[data-institution]:not([data-value="null"]) [data-met]')
+        // Inside a closed <details>: the text, not what is rendered.
+        .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+      expect(badges.length).toBeGreaterThan(0);
+      for (const b of badges) expect(b).toContain('无目标');
+    } finally {
+      await context.close();
+    }
+  });
 
   it(
     "seven unifications: the grid, roll-up, reasons and evidence match the api, by month and for a tier's year so far; an institution admin sees its own, and its assessment history",
@@ -1562,6 +1802,101 @@ describe('the console', () => {
     },
     VIEW_TIMEOUT,
   );
+
+  it("a month the api has no answer for shows the error alone, not the previous month's figures", async () => {
+    const refused = async (query: string, variables: Record<string, unknown>) =>
+      expect(gql('admin', query, variables)).rejects.toThrow();
+    const noAssessment = '2020-01';
+    await refused(`query($m: String!) { assessment(month: $m) { state } }`, { m: noAssessment });
+    const future = DateTime.now().setZone('Asia/Shanghai').plus({ months: 3 }).toFormat('yyyy-MM');
+    await refused(
+      `query($p: IndicatorPeriodInput!) { sevenUnifications(scope: { kind: CONSORTIUM }, period: $p) { rule } }`,
+      { p: { kind: 'MONTH', month: future } },
+    );
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'assessment');
+      await page.locator('[data-testid=ranking] tbody tr').first().waitFor({ timeout: WAIT_MS });
+      await page.locator('input[name=month]').fill(noAssessment);
+      await page.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect({
+        state: await page.getByTestId('assessment-state').count(),
+        rows: await page.locator('[data-testid=ranking] tbody tr').count(),
+        draw: await page.getByTestId('draw').count(),
+      }).toEqual({ state: 0, rows: 0, draw: 0 });
+      await screenshot(page, 'assessment-no-month');
+
+      await openView(page, 'unification');
+      const grid = page.getByTestId('unification-grid');
+      await grid.locator('tbody tr').first().waitFor({ timeout: WAIT_MS });
+      await page.locator('input[name=month]').fill(future);
+      await page.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect({
+        rule: await page.getByTestId('rule').count(),
+        rows: await grid.locator('tbody tr').count(),
+        rollup: await grid.locator('[data-testid=rollup] td').count(),
+      }).toEqual({ rule: 0, rows: 0, rollup: 0 });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('in English, the English on the blue and the header buttons is legible, and the consultations table is whole, its numbers unbroken', async () => {
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await page.getByRole('button', { name: 'English' }).click();
+      // WCAG contrast of an element's text against its button's background (AA: 4.5 for small text).
+      const contrast = (el: Locator) =>
+        el.evaluate((e) => {
+          const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+          const lum = (c: string) => {
+            const [r, g, b] = rgb(c).map((v) => {
+              const x = v / 255;
+              return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+          };
+          const fg = lum(getComputedStyle(e).color);
+          const bg = lum(getComputedStyle(e.closest('button')!).backgroundColor);
+          return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        });
+      await openView(page, 'indicators');
+      const exportEn = page.locator('[data-action=export] .en');
+      await exportEn.waitFor();
+      expect(await exportEn.innerText()).toContain('Export XLSX');
+      expect(await contrast(exportEn)).toBeGreaterThanOrEqual(4.5);
+      const signOutEn = page.locator('header.top button .en', { hasText: 'Sign out' });
+      expect(await contrast(signOutEn)).toBeGreaterThanOrEqual(4.5);
+
+      await openView(page, 'consultations');
+      const table = page.getByTestId('consultations');
+      await table.locator('tbody tr').first().waitFor();
+      await screenshot(page, 'consultations-english', true);
+      // Each number on one line, and every row inside what the page shows (no box clipping the last).
+      const lines = await table.locator('tbody tr td:first-child').evaluateAll((tds) =>
+        tds.map((td) => {
+          const range = document.createRange();
+          range.selectNodeContents(td);
+          return range.getClientRects().length;
+        }),
+      );
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.every((n) => n === 1)).toBe(true);
+      const clipped = await table.evaluate((t) => {
+        for (let e = t.parentElement; e; e = e.parentElement) {
+          const o = getComputedStyle(e).overflowY;
+          if ((o === 'auto' || o === 'scroll' || o === 'hidden') && e.scrollHeight > e.clientHeight + 1)
+            return true;
+        }
+        return false;
+      });
+      expect(clipped).toBe(false);
+    } finally {
+      await context.close();
+    }
+  });
 
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);

@@ -40,11 +40,25 @@ function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
         </h1>
         <label>
           <T zh="用户名" en="User name" />
-          <input name="username" autoComplete="username" autoFocus value={username} onChange={(e) => setUsername(e.target.value)} required />
+          <input
+            name="username"
+            autoComplete="username"
+            autoFocus
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
         </label>
         <label>
           <T zh="密码" en="Password" />
-          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
         <button type="submit" disabled={busy}>
           <T zh="登录" en="Sign in" />

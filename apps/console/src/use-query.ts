@@ -5,7 +5,8 @@ import type { Operation } from './api/generated';
 /**
  * Runs an operation when its variables change; `reload` runs it again (after a push or an action).
  * Only the latest run's answer is shown: when filters change while an answer is on its way, an
- * earlier answer arriving last would otherwise replace the one for the filters on screen.
+ * earlier answer arriving last would otherwise replace the one for the filters on screen. A failed
+ * run clears the earlier answer: kept, it would show under the error as if it answered these variables.
  */
 export function useQuery<R, V>(op: Operation<R, V>, variables?: V, skip = false) {
   const [data, setData] = useState<R | null>(null);
@@ -22,7 +23,9 @@ export function useQuery<R, V>(op: Operation<R, V>, variables?: V, skip = false)
       setData(answer);
       setError(null);
     } catch (err) {
-      if (run === latest.current) setError(err);
+      if (run !== latest.current) return;
+      setData(null);
+      setError(err);
     } finally {
       if (run === latest.current) setLoading(false);
     }

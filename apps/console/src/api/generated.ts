@@ -50,6 +50,11 @@ export interface AuditEventFilter {
   to?: string | null;
 }
 
+export interface CancelReferralInput {
+  id: string;
+  reason: string;
+}
+
 export interface IndicatorPeriodInput {
   kind: IndicatorPeriodKind;
   month: string;
@@ -221,6 +226,8 @@ export type ReferralResult = {
     dueAt: string;
     responseDueAt: string | null;
     escalationLevel: number;
+    fromInstitutionId: string;
+    toInstitutionId: string;
     diagnosisCode: string;
     diagnosisName: string;
     purpose: string;
@@ -275,7 +282,29 @@ export type ReferralResult = {
 export type ReferralVariables = {
   id: string;
 };
-export const Referral = "query Referral($id: ID!) {\n  referral(id: $id) {\n    id\n    number\n    direction\n    urgency\n    state\n    dueAt\n    responseDueAt\n    escalationLevel\n    diagnosisCode\n    diagnosisName\n    purpose\n    clinicalSummary\n    insuranceType\n    contactPhone\n    appointmentAt\n    appointmentPlace\n    bed\n    rejectReason\n    arrivedAt\n    closedAt\n    patient {\n      name\n      sex\n      birthYear\n    }\n    fromInstitution {\n      name\n    }\n    toInstitution {\n      name\n    }\n    medicationPlan {\n      drug\n      dose\n      frequency\n      route\n      duration\n      nationalCode\n    }\n    medicationContinuity {\n      itemsTotal\n      available\n      substitute\n      outOfStock\n      notListed\n      unknown\n      checkedAt\n      trigger\n    }\n    timeline {\n      id\n      at\n      action\n      fromState\n      toState\n      note\n    }\n  }\n}" as Operation<ReferralResult, ReferralVariables>;
+export const Referral = "query Referral($id: ID!) {\n  referral(id: $id) {\n    id\n    number\n    direction\n    urgency\n    state\n    dueAt\n    responseDueAt\n    escalationLevel\n    fromInstitutionId\n    toInstitutionId\n    diagnosisCode\n    diagnosisName\n    purpose\n    clinicalSummary\n    insuranceType\n    contactPhone\n    appointmentAt\n    appointmentPlace\n    bed\n    rejectReason\n    arrivedAt\n    closedAt\n    patient {\n      name\n      sex\n      birthYear\n    }\n    fromInstitution {\n      name\n    }\n    toInstitution {\n      name\n    }\n    medicationPlan {\n      drug\n      dose\n      frequency\n      route\n      duration\n      nationalCode\n    }\n    medicationContinuity {\n      itemsTotal\n      available\n      substitute\n      outOfStock\n      notListed\n      unknown\n      checkedAt\n      trigger\n    }\n    timeline {\n      id\n      at\n      action\n      fromState\n      toState\n      note\n    }\n  }\n}" as Operation<ReferralResult, ReferralVariables>;
+
+export type SubmitReferralResult = {
+  submitReferral: {
+    id: string;
+    state: ReferralState;
+  };
+};
+export type SubmitReferralVariables = {
+  input: ReferralNoteInput;
+};
+export const SubmitReferral = "mutation SubmitReferral($input: ReferralNoteInput!) {\n  submitReferral(input: $input) {\n    id\n    state\n  }\n}" as Operation<SubmitReferralResult, SubmitReferralVariables>;
+
+export type CancelReferralResult = {
+  cancelReferral: {
+    id: string;
+    state: ReferralState;
+  };
+};
+export type CancelReferralVariables = {
+  input: CancelReferralInput;
+};
+export const CancelReferral = "mutation CancelReferral($input: CancelReferralInput!) {\n  cancelReferral(input: $input) {\n    id\n    state\n  }\n}" as Operation<CancelReferralResult, CancelReferralVariables>;
 
 export type AcceptReferralResult = {
   acceptReferral: {

@@ -1,21 +1,102 @@
 import { useState, type FormEvent } from 'react';
-import { AuditEvents, VerifyAuditChain, type AuditEventFilter } from '../api/generated';
-import { ErrorNote, formatTime, T } from '../i18n';
+import { gql } from '../api/client';
+import {
+  AuditEvents,
+  VerifyAuditChain,
+  type AuditEventFilter,
+  type AuditEventsResult,
+} from '../api/generated';
+import { ErrorNote, formatTime, Label, T, useEnglish } from '../i18n';
 import { useQuery } from '../use-query';
 
-/** The audit trail with filters, and the result of the tamper-evident chain check. */
+type Page = AuditEventsResult['auditEvents'];
+
+/**
+ * The entity types the api writes to the trail. Its filter matches the type exactly (case and
+ * all), so the console offers these rather than free text.
+ */
+export const ENTITY_TYPE_LABELS: Record<string, [string, string]> = {
+  Assessment: ['月度考核', 'Assessment'],
+  AssessmentScheme: ['考核方案', 'AssessmentScheme'],
+  Consortium: ['医共体', 'Consortium'],
+  Consultation: ['远程会诊', 'Consultation'],
+  DataImport: ['数据导入', 'DataImport'],
+  Department: ['科室', 'Department'],
+  DrugCatalogue: ['药品目录', 'DrugCatalogue'],
+  DrugCatalogueImport: ['药品目录导入', 'DrugCatalogueImport'],
+  DrugDictionaryImport: ['药品字典导入', 'DrugDictionaryImport'],
+  DrugMapping: ['药品对照', 'DrugMapping'],
+  FormularyItem: ['统一目录药品', 'FormularyItem'],
+  IndicatorDefinition: ['指标定义', 'IndicatorDefinition'],
+  IndicatorPublication: ['指标发布', 'IndicatorPublication'],
+  Institution: ['机构', 'Institution'],
+  KeyMatter: ['关键事项', 'KeyMatter'],
+  KeyTask: ['重点任务', 'KeyTask'],
+  Patient: ['患者', 'Patient'],
+  PlatformOperator: ['平台运维人员', 'PlatformOperator'],
+  Practitioner: ['医务人员', 'Practitioner'],
+  Queue: ['任务队列', 'Queue'],
+  Referral: ['转诊单', 'Referral'],
+  StatisticsForm: ['统计报表', 'StatisticsForm'],
+  SupplyRequest: ['药品调配申请', 'SupplyRequest'],
+  UnificationEvidence: ['七统一佐证', 'UnificationEvidence'],
+  UnificationItem: ['七统一评估项', 'UnificationItem'],
+  User: ['用户', 'User'],
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The audit trail with filters, page by page, and the result of the tamper-evident chain check. */
 export function AuditView() {
+  const en = useEnglish();
   const [filter, setFilter] = useState<AuditEventFilter>({});
   const [draft, setDraft] = useState({ action: '', entityType: '', actorUserId: '' });
   const events = useQuery(AuditEvents, { filter });
   const chain = useQuery(VerifyAuditChain);
+  // Pages after the first, for the filter they were read with (another filter starts over).
+  const filterKey = JSON.stringify(filter);
+  const [more, setMore] = useState<{ key: string; pages: Page[] } | null>(null);
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const first = events.data?.auditEvents;
+  const later = more?.key === filterKey ? more.pages : [];
+  const last = later.length ? later[later.length - 1] : first;
+  const seen = new Set<string>();
+  const nodes = [first, ...later]
+    .flatMap((p) => p?.nodes ?? [])
+    .filter((e) => !seen.has(e.id) && !!seen.add(e.id));
+
+  const apply = (next: typeof draft) => {
+    // The table shows an actor's id shortened: a typed prefix of a listed actor means that actor.
+    const typed = next.actorUserId.trim().toLowerCase();
+    const listed = [...new Set(nodes.map((e) => e.actorUserId))].filter((id) => !!id && id.startsWith(typed));
+    const actor = typed && !UUID.test(typed) && listed.length === 1 ? listed[0]! : typed;
+    setDraft({ ...next, actorUserId: actor });
+    setMore(null);
+    setMoreError(null);
+    setFilter({
+      action: next.action || null,
+      entityType: next.entityType || null,
+      actorUserId: actor || null,
+    });
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setFilter({
-      action: draft.action || null,
-      entityType: draft.entityType || null,
-      actorUserId: draft.actorUserId || null,
-    });
+    apply(draft);
+  };
+  const loadMore = async () => {
+    if (!last?.pageInfo.endCursor) return;
+    const key = filterKey;
+    setLoadingMore(true);
+    try {
+      const { auditEvents } = await gql(AuditEvents, { filter, after: last.pageInfo.endCursor });
+      setMore((prev) => ({ key, pages: [...(prev?.key === key ? prev.pages : []), auditEvents] }));
+      setMoreError(null);
+    } catch (err) {
+      setMoreError(err);
+    } finally {
+      setLoadingMore(false);
+    }
   };
   const v = chain.data?.verifyAuditChain;
   return (
@@ -37,15 +118,35 @@ export function AuditView() {
       <form className="filters" onSubmit={submit} aria-label="筛选 Filters">
         <label>
           <T zh="动作(前缀)" en="Action (prefix)" />
-          <input name="action" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} />
+          <input
+            name="action"
+            value={draft.action}
+            onChange={(e) => setDraft({ ...draft, action: e.target.value })}
+          />
         </label>
         <label>
           <T zh="对象类型" en="Entity type" />
-          <input name="entityType" value={draft.entityType} onChange={(e) => setDraft({ ...draft, entityType: e.target.value })} />
+          <select
+            name="entityType"
+            value={draft.entityType}
+            onChange={(e) => setDraft({ ...draft, entityType: e.target.value })}
+          >
+            <option value="">{en ? 'Any' : '全部'}</option>
+            {Object.entries(ENTITY_TYPE_LABELS).map(([code, [zh]]) => (
+              <option key={code} value={code}>
+                {en ? code : `${zh} ${code}`}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           <T zh="操作人 ID" en="Actor user id" />
-          <input name="actorUserId" value={draft.actorUserId} onChange={(e) => setDraft({ ...draft, actorUserId: e.target.value })} />
+          <input
+            name="actorUserId"
+            value={draft.actorUserId}
+            size={38}
+            onChange={(e) => setDraft({ ...draft, actorUserId: e.target.value })}
+          />
         </label>
         <button type="submit" className="primary">
           <T zh="筛选" en="Filter" />
@@ -55,28 +156,72 @@ export function AuditView() {
         <table data-testid="audit-events">
           <thead>
             <tr>
-              <th><T zh="时间" en="When" /></th>
-              <th><T zh="动作" en="Action" /></th>
-              <th><T zh="对象" en="Entity" /></th>
-              <th><T zh="操作人" en="Actor" /></th>
-              <th><T zh="结果" en="Outcome" /></th>
+              <th>
+                <T zh="时间" en="When" />
+              </th>
+              <th>
+                <T zh="动作" en="Action" />
+              </th>
+              <th>
+                <T zh="对象" en="Entity" />
+              </th>
+              <th>
+                <T zh="操作人" en="Actor" />
+              </th>
+              <th>
+                <T zh="结果" en="Outcome" />
+              </th>
             </tr>
           </thead>
           <tbody>
-            {(events.data?.auditEvents.nodes ?? []).map((e) => (
-              <tr key={e.id} data-id={e.id}>
+            {nodes.map((e) => (
+              <tr
+                key={e.id}
+                data-id={e.id}
+                data-entity-type={e.entityType ?? ''}
+                data-actor={e.actorUserId ?? ''}
+              >
                 <td>{formatTime(e.occurredAt)}</td>
                 <td>{e.action}</td>
-                <td>{e.entityType} {e.entityId ? <span className="en">{e.entityId.slice(0, 8)}</span> : null}</td>
-                <td className="en">{e.actorUserId?.slice(0, 8) ?? '—'}</td>
                 <td>
-                  <span className={`badge ${e.outcome === 'SUCCESS' ? 'ok' : 'bad'}`}>{e.outcome}</span> {e.errorCode ?? ''}
+                  {e.entityType ? <Label table={ENTITY_TYPE_LABELS} code={e.entityType} /> : null}{' '}
+                  {e.entityId ? <span className="en">{e.entityId.slice(0, 8)}</span> : null}
+                </td>
+                <td className="en">
+                  {/* The api gives the actor's id only (no name): a click filters by the whole id. */}
+                  {e.actorUserId ? (
+                    <button
+                      type="button"
+                      className="link"
+                      title={`${e.actorUserId} · 按此操作人筛选 Filter by this actor`}
+                      onClick={() => apply({ ...draft, actorUserId: e.actorUserId! })}
+                    >
+                      {e.actorUserId.slice(0, 8)}
+                    </button>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>
+                  <span className={`badge ${e.outcome === 'SUCCESS' ? 'ok' : 'bad'}`}>{e.outcome}</span>{' '}
+                  {e.errorCode ?? ''}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <p data-testid="audit-paging">
+        <T zh="已显示" en="Showing" /> <span data-testid="audit-shown">{nodes.length}</span>{' '}
+        {last?.pageInfo.hasNextPage ? (
+          <button type="button" data-action="more" disabled={loadingMore} onClick={() => void loadMore()}>
+            <T zh="加载更多" en="Load more" />
+          </button>
+        ) : first ? (
+          <T zh="(已到最早)" en="(the earliest reached)" />
+        ) : null}
+      </p>
+      <ErrorNote error={moreError} />
     </>
   );
 }

@@ -43,11 +43,25 @@ function SessionState({ c, now }: { c: Consultation; now: number }) {
     'data-ended': c.endedAt ?? '',
     'data-report-due': c.reportDueAt ?? '',
   };
-  if (CLOSED_STATES.includes(c.state)) return <td {...attrs}><T zh="未举行" en="Not held" /></td>;
-  if (!c.scheduledStart) return <td {...attrs}><T zh="待预约" en="Awaiting booking" /></td>;
+  if (CLOSED_STATES.includes(c.state))
+    return (
+      <td {...attrs}>
+        <T zh="未举行" en="Not held" />
+      </td>
+    );
+  if (!c.scheduledStart)
+    return (
+      <td {...attrs}>
+        <T zh="待预约" en="Awaiting booking" />
+      </td>
+    );
   // A read (imaging, ECG, pathology) may be reported without a live session.
   if (!c.startedAt && (c.state === 'REPORTED' || c.state === 'COMPLETED')) {
-    return <td {...attrs}><T zh="无实时会话" en="No live session" /></td>;
+    return (
+      <td {...attrs}>
+        <T zh="无实时会话" en="No live session" />
+      </td>
+    );
   }
   if (!c.startedAt) {
     return (
@@ -59,7 +73,10 @@ function SessionState({ c, now }: { c: Consultation; now: number }) {
   if (!c.endedAt) {
     return (
       <td {...attrs}>
-        <span className="badge ok"><T zh="进行中" en="Live" /></span> <span className="en">{hhmm(c.startedAt)} 起</span>
+        <span className="badge ok">
+          <T zh="进行中" en="Live" />
+        </span>{' '}
+        <span className="en">{hhmm(c.startedAt)} 起</span>
       </td>
     );
   }
@@ -67,7 +84,10 @@ function SessionState({ c, now }: { c: Consultation; now: number }) {
   const overdue = awaiting && !!c.reportDueAt && new Date(c.reportDueAt).getTime() < now;
   return (
     <td {...attrs}>
-      <T zh="已结束" en="Ended" /> <span className="en">{hhmm(c.startedAt)}–{hhmm(c.endedAt)}</span>
+      <T zh="已结束" en="Ended" />{' '}
+      <span className="en">
+        {hhmm(c.startedAt)}–{hhmm(c.endedAt)}
+      </span>
       {awaiting ? (
         <div>
           <span className={`badge ${overdue ? 'bad' : 'warn'}`}>
@@ -121,7 +141,9 @@ export function ConsultationsView() {
     const k = dayKey(new Date(w.start));
     windows.set(k, [...(windows.get(k) ?? []), w]);
   }
-  const daysOff = new Set((schedule?.exceptions ?? []).filter((e) => e.kind === 'DAY_OFF').map((e) => e.date));
+  const daysOff = new Set(
+    (schedule?.exceptions ?? []).filter((e) => e.kind === 'DAY_OFF').map((e) => e.date),
+  );
   const byState = new Map<string, number>();
   for (const c of nodes) byState.set(c.state, (byState.get(c.state) ?? 0) + 1);
   const requests = nodes.filter((c) => c.state === 'REQUESTED');
@@ -141,7 +163,8 @@ export function ConsultationsView() {
       </div>
       <section aria-labelledby="calendar-title">
         <h2 id="calendar-title">
-          <T zh="专家日历:出诊与预约" en="Expert calendar: hours and bookings" /> {expertName ? `· ${expertName}` : ''}
+          <T zh="专家日历:出诊与预约" en="Expert calendar: hours and bookings" />{' '}
+          {expertName ? `· ${expertName}` : ''}
         </h2>
         <div className="actions">
           <button data-action="prev-week" onClick={() => setOffset(offset - 1)}>
@@ -154,11 +177,18 @@ export function ConsultationsView() {
             <T zh="下一周" en="Next week" />
           </button>
           <span className="en">
-            <span className="legend slot">出诊 Hours</span> <span className="legend slot extra">加诊 Extra</span>{' '}
-            <span className="legend dayoff">停诊 Day off</span> <span className="legend booking">预约 Booking</span>
+            <span className="legend slot">出诊 Hours</span>{' '}
+            <span className="legend slot extra">加诊 Extra</span>{' '}
+            <span className="legend dayoff">停诊 Day off</span>{' '}
+            <span className="legend booking">预约 Booking</span>
           </span>
         </div>
-        <div className="calendar" data-testid="calendar" data-from={days[0].toISOString()} data-loaded={String(!!schedule)}>
+        <div
+          className="calendar"
+          data-testid="calendar"
+          data-from={days[0].toISOString()}
+          data-loaded={String(!!schedule)}
+        >
           {week.map((d, i) => {
             const k = dayKey(d);
             return (
@@ -181,7 +211,8 @@ export function ConsultationsView() {
                     data-extra={String(w.extra)}
                     title={`${w.mode === 'REMOTE' ? 'Remote' : 'On site'} · ${w.sessionMinutes} min${w.extra ? ' · extra window' : ''}`}
                   >
-                    {hhmm(w.start)}–{hhmm(w.end) === '00:00' ? '24:00' : hhmm(w.end)} {w.mode === 'REMOTE' ? '远程' : '现场'}
+                    {hhmm(w.start)}–{hhmm(w.end) === '00:00' ? '24:00' : hhmm(w.end)}{' '}
+                    {w.mode === 'REMOTE' ? '远程' : '现场'}
                     {w.extra ? ' 加诊' : ''}
                   </div>
                 ))}
@@ -203,31 +234,52 @@ export function ConsultationsView() {
       </section>
       <section aria-labelledby="requests-title">
         <h2 id="requests-title">
-          <T zh="待预约的会诊申请" en="Requests awaiting booking" /> <span data-testid="request-count">{requests.length}</span>
+          <T zh="待预约的会诊申请" en="Requests awaiting booking" />{' '}
+          <span data-testid="request-count">{requests.length}</span>
         </h2>
         <div className="scroll">
           <table data-testid="requests">
             <thead>
               <tr>
-                <th><T zh="单号" en="Number" /></th>
-                <th><T zh="类型" en="Kind" /></th>
-                <th><T zh="紧急程度" en="Urgency" /></th>
-                <th><T zh="申请机构" en="Requested by" /></th>
-                <th><T zh="指定专家" en="Named experts" /></th>
-                <th><T zh="目的" en="Purpose" /></th>
-                <th><T zh="申请时间" en="Requested" /></th>
+                <th>
+                  <T zh="单号" en="Number" />
+                </th>
+                <th>
+                  <T zh="类型" en="Kind" />
+                </th>
+                <th>
+                  <T zh="紧急程度" en="Urgency" />
+                </th>
+                <th>
+                  <T zh="申请机构" en="Requested by" />
+                </th>
+                <th>
+                  <T zh="指定专家" en="Named experts" />
+                </th>
+                <th>
+                  <T zh="目的" en="Purpose" />
+                </th>
+                <th>
+                  <T zh="申请时间" en="Requested" />
+                </th>
               </tr>
             </thead>
             <tbody>
               {requests.map((c) => (
                 <tr key={c.id} data-number={c.number}>
-                  <td>{c.number}</td>
-                  <td><Label table={CONSULTATION_KIND_LABELS} code={c.kind} /></td>
-                  <td><Label table={URGENCY_LABELS} code={c.urgency} /></td>
+                  <td className="nowrap">{c.number}</td>
+                  <td>
+                    <Label table={CONSULTATION_KIND_LABELS} code={c.kind} />
+                  </td>
+                  <td>
+                    <Label table={URGENCY_LABELS} code={c.urgency} />
+                  </td>
                   <td>{c.requestingInstitution?.name}</td>
                   <td>
-                    {c.experts.filter((e) => e.named).map((e) => e.expert?.name).join('、') ||
-                      (c.requestedSpecialty ? `${c.requestedSpecialty}` : '—')}
+                    {c.experts
+                      .filter((e) => e.named)
+                      .map((e) => e.expert?.name)
+                      .join('、') || (c.requestedSpecialty ? `${c.requestedSpecialty}` : '—')}
                   </td>
                   <td>{c.purpose}</td>
                   <td>{formatTime(c.createdAt)}</td>
@@ -238,29 +290,55 @@ export function ConsultationsView() {
         </div>
       </section>
       <div className="split">
-        <section className="scroll" aria-labelledby="consultations-title">
-          <h2 id="consultations-title"><T zh="会诊与会话状态" en="Consultations and sessions" /></h2>
+        {/* Not a capped scroll box: its last rows were cut off at the bottom of one; the page scrolls. */}
+        <section aria-labelledby="consultations-title">
+          <h2 id="consultations-title">
+            <T zh="会诊与会话状态" en="Consultations and sessions" />
+          </h2>
           <table data-testid="consultations">
             <thead>
               <tr>
-                <th><T zh="单号" en="Number" /></th>
-                <th><T zh="类型" en="Kind" /></th>
-                <th><T zh="患者" en="Patient" /></th>
-                <th><T zh="申请机构" en="Requested by" /></th>
-                <th><T zh="时间" en="Scheduled" /></th>
-                <th><T zh="状态" en="State" /></th>
-                <th><T zh="会话" en="Session" /></th>
+                <th>
+                  <T zh="单号" en="Number" />
+                </th>
+                <th>
+                  <T zh="类型" en="Kind" />
+                </th>
+                <th>
+                  <T zh="患者" en="Patient" />
+                </th>
+                <th>
+                  <T zh="申请机构" en="Requested by" />
+                </th>
+                <th>
+                  <T zh="时间" en="Scheduled" />
+                </th>
+                <th>
+                  <T zh="状态" en="State" />
+                </th>
+                <th>
+                  <T zh="会话" en="Session" />
+                </th>
               </tr>
             </thead>
             <tbody>
               {nodes.map((c) => (
-                <tr key={c.id} data-number={c.number} data-state={c.state} className={OPEN_STATES.includes(c.state) ? '' : 'closed'}>
-                  <td>{c.number}</td>
-                  <td><Label table={CONSULTATION_KIND_LABELS} code={c.kind} /></td>
+                <tr
+                  key={c.id}
+                  data-number={c.number}
+                  data-state={c.state}
+                  className={OPEN_STATES.includes(c.state) ? '' : 'closed'}
+                >
+                  <td className="nowrap">{c.number}</td>
+                  <td>
+                    <Label table={CONSULTATION_KIND_LABELS} code={c.kind} />
+                  </td>
                   <td>{c.patient?.name ?? '—'}</td>
                   <td>{c.requestingInstitution?.name}</td>
                   <td>{formatTime(c.scheduledStart)}</td>
-                  <td><Label table={CONSULTATION_STATE_LABELS} code={c.state} /></td>
+                  <td>
+                    <Label table={CONSULTATION_STATE_LABELS} code={c.state} />
+                  </td>
                   <SessionState c={c} now={now} />
                 </tr>
               ))}
@@ -278,7 +356,10 @@ export function ConsultationsView() {
               {
                 type: 'pie',
                 radius: ['35%', '65%'],
-                data: [...byState].map(([s, n]) => ({ name: CONSULTATION_STATE_LABELS[s]?.[0] ?? s, value: n })),
+                data: [...byState].map(([s, n]) => ({
+                  name: CONSULTATION_STATE_LABELS[s]?.[0] ?? s,
+                  value: n,
+                })),
               },
             ],
           }}

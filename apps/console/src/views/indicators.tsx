@@ -18,24 +18,56 @@ import { useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 
 type Result = IndicatorReportResult['indicatorReport']['results'][number];
-type Compared = { institution: Institution; value: number | null; met: boolean | null; reason: string | null };
+type Compared = {
+  institution: Institution;
+  value: number | null;
+  met: boolean | null;
+  reason: string | null;
+  /** The member's own target, if it has one: without it a missing verdict means no target. */
+  target: { value: number } | null;
+};
 
-const TARGET_SOURCE: Record<string, string> = { NATIONAL: '国家', PROVINCIAL: '省级', CONSORTIUM: '本医共体' };
+const TARGET_SOURCE: Record<string, string> = {
+  NATIONAL: '国家',
+  PROVINCIAL: '省级',
+  CONSORTIUM: '本医共体',
+};
 
 /** Measure keys of a formula, numerator first, each once: the records a drill-down can list. */
 function measuresOf(r: Result): string[] {
   const f = r.definition.formula;
-  const keys = [f.numerator.terms, f.numerator.per ?? [], f.denominator?.terms ?? [], f.denominator?.per ?? []].flat().map((t) => t.key);
+  const keys = [
+    f.numerator.terms,
+    f.numerator.per ?? [],
+    f.denominator?.terms ?? [],
+    f.denominator?.per ?? [],
+  ]
+    .flat()
+    .map((t) => t.key);
   return [...new Set(keys)];
 }
 
 function MetBadge({ met, target = true }: { met: boolean | null; target?: boolean }) {
-  if (met === null && !target) return <span className="badge" data-met="null"><T zh="无目标" en="No target" /></span>;
-  if (met === null) return <span className="badge" data-met="null"><T zh="无法判定" en="Not judged" /></span>;
+  if (met === null && !target)
+    return (
+      <span className="badge" data-met="null">
+        <T zh="无目标" en="No target" />
+      </span>
+    );
+  if (met === null)
+    return (
+      <span className="badge" data-met="null">
+        <T zh="无法判定" en="Not judged" />
+      </span>
+    );
   return met ? (
-    <span className="badge ok" data-met="true"><T zh="达标" en="Met" /></span>
+    <span className="badge ok" data-met="true">
+      <T zh="达标" en="Met" />
+    </span>
   ) : (
-    <span className="badge bad" data-met="false"><T zh="未达标" en="Not met" /></span>
+    <span className="badge bad" data-met="false">
+      <T zh="未达标" en="Not met" />
+    </span>
   );
 }
 
@@ -46,14 +78,28 @@ const COMPARE_BATCH = 10;
  * The chosen indicator for each member, a few per request (aliases), one request after another so
  * the api is not flooded; only that indicator's measures are read.
  */
-async function compare(code: string, institutions: Institution[], period: IndicatorPeriodInput): Promise<Map<string, Compared>> {
-  type Answer = { result: { value: number | null; met: boolean | null; reason: string | null } };
+async function compare(
+  code: string,
+  institutions: Institution[],
+  period: IndicatorPeriodInput,
+): Promise<Map<string, Compared>> {
+  type Answer = {
+    result: {
+      value: number | null;
+      met: boolean | null;
+      reason: string | null;
+      target: { value: number } | null;
+    };
+  };
   const out = new Map<string, Compared>();
   for (let start = 0; start < institutions.length; start += COMPARE_BATCH) {
     const batch = institutions.slice(start, start + COMPARE_BATCH);
     const vars = batch.map((_, i) => `$s${i}: IndicatorScopeInput!`).join(', ');
     const fields = batch
-      .map((_, i) => `i${i}: indicator(code: $code, scope: $s${i}, period: $period) { result { value met reason } }`)
+      .map(
+        (_, i) =>
+          `i${i}: indicator(code: $code, scope: $s${i}, period: $period) { result { value met reason target { value } } }`,
+      )
       .join('\n');
     const doc = `query CompareInstitutions($code: String!, $period: IndicatorPeriodInput!, ${vars}) {\n${fields}\n}`;
     const variables: Record<string, unknown> = { code, period };
@@ -71,16 +117,27 @@ async function compare(code: string, institutions: Institution[], period: Indica
  */
 function comparable(members: Institution[], scope: IndicatorScopeInput): Institution[] {
   const tier =
-    scope.kind === 'TIER' ? scope.tier : scope.kind === 'INSTITUTION' ? members.find((m) => m.id === scope.institutionId)?.tier : null;
+    scope.kind === 'TIER'
+      ? scope.tier
+      : scope.kind === 'INSTITUTION'
+        ? members.find((m) => m.id === scope.institutionId)?.tier
+        : null;
   return members.filter((i) => (tier ? i.tier === tier : i.tier === 'COUNTY' || i.tier === 'TOWNSHIP'));
 }
 
 /** An XLSX of the report from the api's export, saved by the browser under the name the api gives. */
 async function download(period: IndicatorPeriodInput, scope: IndicatorScopeInput): Promise<void> {
-  const q = new URLSearchParams({ month: period.month, period: period.kind, scope: scope.kind, format: 'xlsx' });
+  const q = new URLSearchParams({
+    month: period.month,
+    period: period.kind,
+    scope: scope.kind,
+    format: 'xlsx',
+  });
   if (scope.tier) q.set('tier', scope.tier);
   if (scope.institutionId) q.set('institutionId', scope.institutionId);
-  const res = await fetch(`/indicators/export?${q}`, { headers: { authorization: `Bearer ${session.token ?? ''}` } });
+  const res = await fetch(`/indicators/export?${q}`, {
+    headers: { authorization: `Bearer ${session.token ?? ''}` },
+  });
   if (!res.ok) throw new Error(`导出失败 (export failed, HTTP ${res.status})`);
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
   const url = URL.createObjectURL(await res.blob());
@@ -93,7 +150,17 @@ async function download(period: IndicatorPeriodInput, scope: IndicatorScopeInput
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function Trend({ code, scope, period, name }: { code: string; scope: IndicatorScopeInput; period: IndicatorPeriodInput; name: string }) {
+function Trend({
+  code,
+  scope,
+  period,
+  name,
+}: {
+  code: string;
+  scope: IndicatorScopeInput;
+  period: IndicatorPeriodInput;
+  name: string;
+}) {
   const trend = useQuery(IndicatorTrend, { code, scope, period });
   const points = trend.data?.indicator.trend ?? [];
   const option = useMemo(
@@ -133,7 +200,17 @@ function Trend({ code, scope, period, name }: { code: string; scope: IndicatorSc
   );
 }
 
-function Contributors({ code, scope, period, measure }: { code: string; scope: IndicatorScopeInput; period: IndicatorPeriodInput; measure: string }) {
+function Contributors({
+  code,
+  scope,
+  period,
+  measure,
+}: {
+  code: string;
+  scope: IndicatorScopeInput;
+  period: IndicatorPeriodInput;
+  measure: string;
+}) {
   const [offset, setOffset] = useState(0);
   useEffect(() => setOffset(0), [code, measure]);
   const page = useQuery(IndicatorContributors, { code, scope, period, measure, offset });
@@ -149,10 +226,18 @@ function Contributors({ code, scope, period, measure }: { code: string; scope: I
           <table>
             <thead>
               <tr>
-                <th><T zh="月份" en="Month" /></th>
-                <th><T zh="类别" en="Kind" /></th>
-                <th><T zh="记录" en="Record" /></th>
-                <th><T zh="计数" en="Value" /></th>
+                <th>
+                  <T zh="月份" en="Month" />
+                </th>
+                <th>
+                  <T zh="类别" en="Kind" />
+                </th>
+                <th>
+                  <T zh="记录" en="Record" />
+                </th>
+                <th>
+                  <T zh="计数" en="Value" />
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -190,7 +275,7 @@ export function IndicatorsView({ roles }: ViewProps) {
   const wide = roles.includes('CONSORTIUM_ADMIN') || roles.includes('AUDITOR');
   const me = useQuery(Me);
   const [selected, setSelected] = useState<string | null>(null);
-  const [measure, setMeasure] = useState<string | null>(null);
+  const [drill, setDrill] = useState<{ code: string; measure: string } | null>(null);
   const [compared, setCompared] = useState<{ key: string; rows: Map<string, Compared> } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const own = me.data?.me.institution.id;
@@ -205,7 +290,12 @@ export function IndicatorsView({ roles }: ViewProps) {
   const peers = useMemo(() => comparable(members, scope), [members, scope]);
   // What the comparison shown was computed for: a stale one is never drawn under a new choice.
   const key = `${code}|${period.kind}|${period.month}|${peers.map((p) => p.id).join(',')}`;
-  useEffect(() => setMeasure(null), [code]);
+  // The measure counts only on the indicator it was chosen on. Reset by an effect, it would come
+  // after the render that asks the new indicator for the old measure, which the api refuses.
+  const measure =
+    drill && current && drill.code === current.code && measuresOf(current).includes(drill.measure)
+      ? drill.measure
+      : null;
   useEffect(() => {
     if (!peers.length || !code) return;
     let live = true;
@@ -225,13 +315,20 @@ export function IndicatorsView({ roles }: ViewProps) {
     () => ({
       tooltip: { trigger: 'axis' },
       grid: { left: 48, right: 16, top: 16, bottom: 90 },
-      xAxis: { type: 'category', data: rows.map((r) => r.institution.name), axisLabel: { rotate: 40, fontSize: 10 } },
+      xAxis: {
+        type: 'category',
+        data: rows.map((r) => r.institution.name),
+        axisLabel: { rotate: 40, fontSize: 10 },
+      },
       yAxis: { type: 'value' },
       series: [
         {
           type: 'bar',
           data: rows.map((r) => r.value),
-          markLine: target === undefined ? undefined : { symbol: 'none', data: [{ yAxis: target, name: '目标 Target' }] },
+          markLine:
+            target === undefined
+              ? undefined
+              : { symbol: 'none', data: [{ yAxis: target, name: '目标 Target' }] },
         },
       ],
     }),
@@ -251,9 +348,17 @@ export function IndicatorsView({ roles }: ViewProps) {
           <T zh="导出 Excel" en="Export XLSX" />
         </button>
         {report.data ? (
-          <span data-testid="published" data-from={report.data.indicatorReport.period.from} data-to={report.data.indicatorReport.period.to}>
+          <span
+            data-testid="published"
+            data-from={report.data.indicatorReport.period.from}
+            data-to={report.data.indicatorReport.period.to}
+          >
             {report.data.indicatorReport.period.label} ·{' '}
-            {report.data.indicatorReport.published ? <T zh="已发布" en="Published" /> : <T zh="未发布" en="Not published" />}
+            {report.data.indicatorReport.published ? (
+              <T zh="已发布" en="Published" />
+            ) : (
+              <T zh="未发布" en="Not published" />
+            )}
           </span>
         ) : null}
       </div>
@@ -277,7 +382,10 @@ export function IndicatorsView({ roles }: ViewProps) {
               <small> {r.value === null ? '' : r.definition.unit}</small>
             </span>
             <span data-testid="target">
-              <T zh="目标" en="Target" /> {r.target ? `${figure(r.target.value)} (${TARGET_SOURCE[r.target.source] ?? r.target.source})` : '—'}
+              <T zh="目标" en="Target" />{' '}
+              {r.target
+                ? `${figure(r.target.value)} (${TARGET_SOURCE[r.target.source] ?? r.target.source})`
+                : '—'}
             </span>{' '}
             <MetBadge met={r.met} target={!!r.target} />
             {r.value === null ? (
@@ -293,11 +401,19 @@ export function IndicatorsView({ roles }: ViewProps) {
           <div>
             <Trend code={current.code} scope={scope} period={period} name={current.definition.nameZh} />
             {wide ? (
-              <section data-testid="comparison" data-code={current.code} data-loaded={String(rows.length > 0)}>
+              <section
+                data-testid="comparison"
+                data-code={current.code}
+                data-loaded={String(rows.length > 0)}
+              >
                 <h2>
                   <T zh="机构比较" en="Institutions compared" /> · {current.definition.nameZh}
                 </h2>
-                <Chart option={barOption} label={`${current.definition.nameZh} 机构比较 Institutions compared`} height={240} />
+                <Chart
+                  option={barOption}
+                  label={`${current.definition.nameZh} 机构比较 Institutions compared`}
+                  height={240}
+                />
                 <details>
                   <summary>
                     <T zh="各机构数值" en="Figures per institution" />
@@ -305,10 +421,16 @@ export function IndicatorsView({ roles }: ViewProps) {
                   <table>
                     <tbody>
                       {rows.map((r) => (
-                        <tr key={r.institution.id} data-institution={r.institution.id} data-value={String(r.value)}>
+                        <tr
+                          key={r.institution.id}
+                          data-institution={r.institution.id}
+                          data-value={String(r.value)}
+                        >
                           <td>{r.institution.name}</td>
                           <td>{figure(r.value)}</td>
-                          <td>{r.value === null ? r.reason : <MetBadge met={r.met} />}</td>
+                          <td>
+                            {r.value === null ? r.reason : <MetBadge met={r.met} target={!!r.target} />}
+                          </td>
                         </tr>
                       ))}
                     </tbody>
@@ -322,15 +444,28 @@ export function IndicatorsView({ roles }: ViewProps) {
               {current.code} <T zh={current.definition.nameZh} en={current.definition.nameEn} />
             </h2>
             <dl className="form">
-              <dt><T zh="值" en="Value" /></dt>
-              <dd>{figure(current.value)} {current.value === null ? `(${current.reason ?? ''})` : current.definition.unit}</dd>
-              <dt><T zh="分子" en="Numerator" /></dt>
+              <dt>
+                <T zh="值" en="Value" />
+              </dt>
+              <dd>
+                {figure(current.value)}{' '}
+                {current.value === null ? `(${current.reason ?? ''})` : current.definition.unit}
+              </dd>
+              <dt>
+                <T zh="分子" en="Numerator" />
+              </dt>
               <dd data-testid="numerator">{figure(current.numerator)}</dd>
-              <dt><T zh="分母" en="Denominator" /></dt>
+              <dt>
+                <T zh="分母" en="Denominator" />
+              </dt>
               <dd data-testid="denominator">{figure(current.denominator)}</dd>
-              <dt><T zh="较上期" en="Change" /></dt>
+              <dt>
+                <T zh="较上期" en="Change" />
+              </dt>
               <dd>{figure(current.changeFromPrevious)}</dd>
-              <dt><T zh="定义版本" en="Version" /></dt>
+              <dt>
+                <T zh="定义版本" en="Version" />
+              </dt>
               <dd>{current.definition.version}</dd>
             </dl>
             <h2>
@@ -338,12 +473,19 @@ export function IndicatorsView({ roles }: ViewProps) {
             </h2>
             <div className="actions" data-testid="measures">
               {measuresOf(current).map((m) => (
-                <button key={m} data-measure={m} aria-pressed={m === measure} onClick={() => setMeasure(m)}>
+                <button
+                  key={m}
+                  data-measure={m}
+                  aria-pressed={m === measure}
+                  onClick={() => setDrill({ code: current.code, measure: m })}
+                >
                   {m}
                 </button>
               ))}
             </div>
-            {measure ? <Contributors code={current.code} scope={scope} period={period} measure={measure} /> : null}
+            {measure ? (
+              <Contributors code={current.code} scope={scope} period={period} measure={measure} />
+            ) : null}
           </section>
         </div>
       ) : null}

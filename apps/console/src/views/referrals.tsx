@@ -2,15 +2,19 @@ import { useEffect, useState } from 'react';
 import { gql } from '../api/client';
 import {
   AcceptReferral,
+  CancelReferral,
   CompleteReferral,
+  Me,
   RecordReferralArrival,
   Referral,
   ReferralCounts,
   Referrals,
   RejectReferral,
+  SubmitReferral,
   type ReferralBox,
   type ReferralState,
   type RejectReasonCode,
+  type Role,
 } from '../api/generated';
 import { onLive } from '../api/live';
 import { routeParts } from '../route';
@@ -19,7 +23,16 @@ import { ErrorNote, formatTime, Label, SEX_LABELS, STATE_LABELS, T, URGENCY_LABE
 import { useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 
-const STATES: ReferralState[] = ['DRAFT', 'SUBMITTED', 'ACCEPTED', 'ARRIVED', 'COMPLETED', 'REJECTED', 'CANCELLED', 'NO_SHOW'];
+const STATES: ReferralState[] = [
+  'DRAFT',
+  'SUBMITTED',
+  'ACCEPTED',
+  'ARRIVED',
+  'COMPLETED',
+  'REJECTED',
+  'CANCELLED',
+  'NO_SHOW',
+];
 /** What the coordinator works on: the open states. */
 const OPEN: ReferralState[] = ['SUBMITTED', 'ACCEPTED', 'ARRIVED'];
 
@@ -36,7 +49,21 @@ function overdue(r: { state: string; responseDueAt: string | null }): boolean {
   return r.state === 'SUBMITTED' && !!r.responseDueAt && new Date(r.responseDueAt) < new Date();
 }
 
-function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChanged: () => void }) {
+/** Who may work on referrals at all, on either side: the api's sender and receiver roles. */
+const ACTING_ROLES: Role[] = ['REFERRAL_COORDINATOR', 'CLINICIAN'];
+
+function Detail({
+  id,
+  roles,
+  institutionId,
+  onChanged,
+}: {
+  id: string;
+  roles: Role[];
+  /** The signed-in user's institution: which side of the referral the user is on. */
+  institutionId: string | undefined;
+  onChanged: () => void;
+}) {
   const q = useQuery(Referral, { id });
   const [error, setError] = useState<unknown>(null);
   const [appointment, setAppointment] = useState('');
@@ -44,8 +71,12 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
   const [bed, setBed] = useState('');
   const [rejectCode, setRejectCode] = useState<RejectReasonCode>('NO_CAPACITY');
   const [rejectReason, setRejectReason] = useState('');
+  const [cancelReason, setCancelReason] = useState('');
   const reload = q.reload;
-  useEffect(() => onLive('referral.updated', (p) => (p as { id: string }).id === id && void reload()), [id, reload]);
+  useEffect(
+    () => onLive('referral.updated', (p) => (p as { id: string }).id === id && void reload()),
+    [id, reload],
+  );
   const r = q.data?.referral;
   if (!r) return <ErrorNote error={q.error} />;
   const act = async (fn: () => Promise<unknown>) => {
@@ -59,80 +90,178 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
     }
   };
   const c = r.medicationContinuity;
+  // The sending institution submits and cancels, the receiving one answers; a clinician of a
+  // village clinic (no coordinator there) is both. The api still decides (the target department).
+  const acting = !!institutionId && roles.some((role) => ACTING_ROLES.includes(role));
+  const receiver = acting && r.toInstitutionId === institutionId;
+  const sender = acting && r.fromInstitutionId === institutionId;
   return (
-    <section className="panel" aria-labelledby="referral-title" data-testid="referral-detail" data-referral={r.id}>
+    <section
+      className="panel"
+      aria-labelledby="referral-title"
+      data-testid="referral-detail"
+      data-referral={r.id}
+    >
       <h2 id="referral-title">
-        {r.number} <span className="badge"><Label table={STATE_LABELS} code={r.state} /></span>
+        {r.number}{' '}
+        <span className="badge">
+          <Label table={STATE_LABELS} code={r.state} />
+        </span>
       </h2>
       <dl className="form">
-        <dt><T zh="患者" en="Patient" /></dt>
+        <dt>
+          <T zh="患者" en="Patient" />
+        </dt>
         <dd>
           {r.patient ? (
             <>
-              {r.patient.name} · <Label table={SEX_LABELS} code={r.patient.sex} /> · {r.patient.birthYear ?? '—'}
+              {r.patient.name} · <Label table={SEX_LABELS} code={r.patient.sex} /> ·{' '}
+              {r.patient.birthYear ?? '—'}
             </>
           ) : (
             '—'
           )}
         </dd>
-        <dt><T zh="转出 → 转入" en="From → to" /></dt>
-        <dd>{r.fromInstitution?.name} → {r.toInstitution?.name}</dd>
-        <dt><T zh="诊断" en="Diagnosis" /></dt>
-        <dd>{r.diagnosisCode} {r.diagnosisName}</dd>
-        <dt><T zh="转诊目的" en="Purpose" /></dt>
+        <dt>
+          <T zh="转出 → 转入" en="From → to" />
+        </dt>
+        <dd>
+          {r.fromInstitution?.name} → {r.toInstitution?.name}
+        </dd>
+        <dt>
+          <T zh="诊断" en="Diagnosis" />
+        </dt>
+        <dd>
+          {r.diagnosisCode} {r.diagnosisName}
+        </dd>
+        <dt>
+          <T zh="转诊目的" en="Purpose" />
+        </dt>
         <dd>{r.purpose}</dd>
-        <dt><T zh="病情摘要" en="Clinical summary" /></dt>
+        <dt>
+          <T zh="病情摘要" en="Clinical summary" />
+        </dt>
         <dd>{r.clinicalSummary}</dd>
-        <dt><T zh="应答时限" en="Answer by" /></dt>
+        <dt>
+          <T zh="应答时限" en="Answer by" />
+        </dt>
         <dd>{formatTime(r.responseDueAt)}</dd>
-        <dt><T zh="预约" en="Appointment" /></dt>
-        <dd>{formatTime(r.appointmentAt)} {r.appointmentPlace ?? ''} {r.bed ?? ''}</dd>
+        <dt>
+          <T zh="预约" en="Appointment" />
+        </dt>
+        <dd>
+          {formatTime(r.appointmentAt)} {r.appointmentPlace ?? ''} {r.bed ?? ''}
+        </dd>
         {r.rejectReason ? (
           <>
-            <dt><T zh="退回原因" en="Reject reason" /></dt>
+            <dt>
+              <T zh="退回原因" en="Reject reason" />
+            </dt>
             <dd>{r.rejectReason}</dd>
           </>
         ) : null}
       </dl>
-      {canAct ? (
+      {sender && (r.state === 'DRAFT' || r.state === 'SUBMITTED' || r.state === 'ACCEPTED') ? (
+        <div className="actions" role="group" aria-label="转出方操作 Sender actions">
+          {r.state === 'DRAFT' ? (
+            <button className="primary" onClick={() => act(() => gql(SubmitReferral, { input: { id } }))}>
+              <T zh="提交" en="Submit" />
+            </button>
+          ) : (
+            <>
+              <input
+                aria-label="撤销原因 Cancel reason"
+                placeholder="撤销原因 Reason"
+                value={cancelReason}
+                onChange={(e) => setCancelReason(e.target.value)}
+              />
+              <button
+                disabled={!cancelReason.trim()}
+                onClick={() => act(() => gql(CancelReferral, { input: { id, reason: cancelReason.trim() } }))}
+              >
+                <T zh="撤销" en="Cancel referral" />
+              </button>
+            </>
+          )}
+        </div>
+      ) : null}
+      {receiver ? (
         <div className="actions" role="group" aria-label="操作 Actions">
           {r.state === 'SUBMITTED' ? (
             <>
               <label>
                 <T zh="预约时间" en="Appointment" />{' '}
-                <input type="datetime-local" value={appointment} onChange={(e) => setAppointment(e.target.value)} />
+                <input
+                  type="datetime-local"
+                  value={appointment}
+                  onChange={(e) => setAppointment(e.target.value)}
+                />
               </label>
-              <input aria-label="就诊地点 Place" placeholder="地点 Place" value={place} onChange={(e) => setPlace(e.target.value)} />
-              <input aria-label="床位 Bed" placeholder="床位 Bed" value={bed} onChange={(e) => setBed(e.target.value)} size={8} />
+              <input
+                aria-label="就诊地点 Place"
+                placeholder="地点 Place"
+                value={place}
+                onChange={(e) => setPlace(e.target.value)}
+              />
+              <input
+                aria-label="床位 Bed"
+                placeholder="床位 Bed"
+                value={bed}
+                onChange={(e) => setBed(e.target.value)}
+                size={8}
+              />
               <button
                 className="primary"
                 disabled={!appointment || !(place.trim() || bed.trim())}
                 onClick={() =>
                   act(() =>
                     gql(AcceptReferral, {
-                      input: { id, appointmentAt: new Date(appointment).toISOString(), place: place.trim() || null, bed: bed.trim() || null },
+                      input: {
+                        id,
+                        appointmentAt: new Date(appointment).toISOString(),
+                        place: place.trim() || null,
+                        bed: bed.trim() || null,
+                      },
                     }),
                   )
                 }
               >
                 <T zh="接收" en="Accept" />
               </button>
-              <select aria-label="退回原因类别 Reason code" value={rejectCode} onChange={(e) => setRejectCode(e.target.value as RejectReasonCode)}>
+              <select
+                aria-label="退回原因类别 Reason code"
+                value={rejectCode}
+                onChange={(e) => setRejectCode(e.target.value as RejectReasonCode)}
+              >
                 {REJECT_CODES.map(([code, zh, en]) => (
-                  <option key={code} value={code} title={en}>{zh}</option>
+                  <option key={code} value={code} title={en}>
+                    {zh}
+                  </option>
                 ))}
               </select>
-              <input aria-label="退回原因 Reason" placeholder="原因 Reason" value={rejectReason} onChange={(e) => setRejectReason(e.target.value)} />
+              <input
+                aria-label="退回原因 Reason"
+                placeholder="原因 Reason"
+                value={rejectReason}
+                onChange={(e) => setRejectReason(e.target.value)}
+              />
               <button
                 disabled={!rejectReason.trim()}
-                onClick={() => act(() => gql(RejectReferral, { input: { id, reasonCode: rejectCode, reason: rejectReason } }))}
+                onClick={() =>
+                  act(() =>
+                    gql(RejectReferral, { input: { id, reasonCode: rejectCode, reason: rejectReason } }),
+                  )
+                }
               >
                 <T zh="退回" en="Reject" />
               </button>
             </>
           ) : null}
           {r.state === 'ACCEPTED' ? (
-            <button className="primary" onClick={() => act(() => gql(RecordReferralArrival, { input: { id } }))}>
+            <button
+              className="primary"
+              onClick={() => act(() => gql(RecordReferralArrival, { input: { id } }))}
+            >
               <T zh="登记到诊" en="Record arrival" />
             </button>
           ) : null}
@@ -146,26 +275,44 @@ function Detail({ id, canAct, onChanged }: { id: string; canAct: boolean; onChan
       <ErrorNote error={error} />
       {r.medicationPlan.length ? (
         <>
-          <h2><T zh="用药方案与衔接" en="Medication plan and continuity" /></h2>
+          <h2>
+            <T zh="用药方案与衔接" en="Medication plan and continuity" />
+          </h2>
           <ul data-testid="plan">
             {r.medicationPlan.map((m, i) => (
-              <li key={i}>{m.drug} {m.dose} {m.frequency} {m.route} {m.duration}</li>
+              <li key={i}>
+                {m.drug} {m.dose} {m.frequency} {m.route} {m.duration}
+              </li>
             ))}
           </ul>
           {c ? (
-            <p data-testid="continuity" data-counts={[c.itemsTotal, c.available, c.substitute, c.outOfStock, c.notListed, c.unknown].join('/')}>
-              <T zh="可供" en="Available" /> {c.available}/{c.itemsTotal} · <T zh="可替代" en="Substitute" /> {c.substitute} ·{' '}
-              <T zh="缺货" en="Out of stock" /> {c.outOfStock} · <T zh="未列入" en="Not listed" /> {c.notListed} ·{' '}
-              <T zh="未知" en="Unknown" /> {c.unknown} <span className="en">({formatTime(c.checkedAt)})</span>
+            <p
+              data-testid="continuity"
+              data-counts={[
+                c.itemsTotal,
+                c.available,
+                c.substitute,
+                c.outOfStock,
+                c.notListed,
+                c.unknown,
+              ].join('/')}
+            >
+              <T zh="可供" en="Available" /> {c.available}/{c.itemsTotal} · <T zh="可替代" en="Substitute" />{' '}
+              {c.substitute} · <T zh="缺货" en="Out of stock" /> {c.outOfStock} ·{' '}
+              <T zh="未列入" en="Not listed" /> {c.notListed} · <T zh="未知" en="Unknown" /> {c.unknown}{' '}
+              <span className="en">({formatTime(c.checkedAt)})</span>
             </p>
           ) : null}
         </>
       ) : null}
-      <h2><T zh="时间线" en="Timeline" /></h2>
+      <h2>
+        <T zh="时间线" en="Timeline" />
+      </h2>
       <ol data-testid="timeline">
         {r.timeline.map((s) => (
           <li key={s.id}>
-            {formatTime(s.at)} · {s.action} → <Label table={STATE_LABELS} code={s.toState} /> {s.note ? `· ${s.note}` : ''}
+            {formatTime(s.at)} · {s.action} → <Label table={STATE_LABELS} code={s.toState} />{' '}
+            {s.note ? `· ${s.note}` : ''}
           </li>
         ))}
       </ol>
@@ -181,7 +328,9 @@ function referralInHash(): string | null {
 /** The worklist: counts by state, overdue and escalated first-class, updated live. */
 export function ReferralsView({ roles }: ViewProps) {
   const coordinator = roles.includes('REFERRAL_COORDINATOR');
-  const [box, setBox] = useState<ReferralBox>(coordinator || !roles.includes('CLINICIAN') ? 'INCOMING' : 'OUTGOING');
+  const [box, setBox] = useState<ReferralBox>(
+    coordinator || !roles.includes('CLINICIAN') ? 'INCOMING' : 'OUTGOING',
+  );
   const [states, setStates] = useState<ReferralState[]>(OPEN);
   const [selected, setSelected] = useState<string | null>(referralInHash);
   // `#/referrals/<id>` (a notification's link) opens that referral's form.
@@ -193,6 +342,7 @@ export function ReferralsView({ roles }: ViewProps) {
     window.addEventListener('hashchange', pick);
     return () => window.removeEventListener('hashchange', pick);
   }, []);
+  const me = useQuery(Me);
   const counts = useQuery(ReferralCounts, { box });
   const list = useQuery(Referrals, { box, states });
   const reloadCounts = counts.reload;
@@ -213,8 +363,19 @@ export function ReferralsView({ roles }: ViewProps) {
     <>
       <div className="actions" role="group" aria-label="收发件 Box">
         {(['INCOMING', 'OUTGOING', 'ALL'] as ReferralBox[]).map((b) => (
-          <button key={b} aria-pressed={box === b} className={box === b ? 'primary' : ''} onClick={() => setBox(b)}>
-            {b === 'INCOMING' ? <T zh="转入" en="Incoming" /> : b === 'OUTGOING' ? <T zh="转出" en="Outgoing" /> : <T zh="全部" en="All" />}
+          <button
+            key={b}
+            aria-pressed={box === b}
+            className={box === b ? 'primary' : ''}
+            onClick={() => setBox(b)}
+          >
+            {b === 'INCOMING' ? (
+              <T zh="转入" en="Incoming" />
+            ) : b === 'OUTGOING' ? (
+              <T zh="转出" en="Outgoing" />
+            ) : (
+              <T zh="全部" en="All" />
+            )}
           </button>
         ))}
       </div>
@@ -256,12 +417,30 @@ export function ReferralsView({ roles }: ViewProps) {
           <table data-testid="worklist">
             <thead>
               <tr>
-                <th><T zh="单号" en="Number" /></th>
-                <th><T zh="患者" en="Patient" /></th>
-                <th><T zh="转出机构" en="From" /></th>
-                <th><T zh="紧急" en="Urgency" /></th>
-                <th><T zh="状态" en="State" /></th>
-                <th><T zh="时限" en="Due" /></th>
+                <th>
+                  <T zh="单号" en="Number" />
+                </th>
+                <th>
+                  <T zh="患者" en="Patient" />
+                </th>
+                <th>
+                  {box === 'INCOMING' ? (
+                    <T zh="转出机构" en="From" />
+                  ) : box === 'OUTGOING' ? (
+                    <T zh="转入机构" en="To" />
+                  ) : (
+                    <T zh="转出 → 转入" en="From → to" />
+                  )}
+                </th>
+                <th>
+                  <T zh="紧急" en="Urgency" />
+                </th>
+                <th>
+                  <T zh="状态" en="State" />
+                </th>
+                <th>
+                  <T zh="时限" en="Due" />
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -269,19 +448,42 @@ export function ReferralsView({ roles }: ViewProps) {
                 <tr
                   key={r.id}
                   data-number={r.number}
-                  className={[overdue(r) ? 'overdue' : '', r.escalationLevel > 0 ? 'escalated' : ''].join(' ')}
+                  className={[overdue(r) ? 'overdue' : '', r.escalationLevel > 0 ? 'escalated' : ''].join(
+                    ' ',
+                  )}
                   aria-selected={selected === r.id}
                 >
                   <td>
-                    <button className="link" onClick={() => setSelected(r.id)}>{r.number}</button>
+                    <button className="link" onClick={() => setSelected(r.id)}>
+                      {r.number}
+                    </button>
                   </td>
                   <td>{r.patient?.name ?? '—'}</td>
-                  <td>{r.fromInstitution?.name}</td>
-                  <td><Label table={URGENCY_LABELS} code={r.urgency} /></td>
+                  {/* The other side: the own institution is the sender of every outgoing row. */}
+                  <td data-testid="institution">
+                    {box === 'INCOMING'
+                      ? r.fromInstitution?.name
+                      : box === 'OUTGOING'
+                        ? r.toInstitution?.name
+                        : `${r.fromInstitution?.name ?? '—'} → ${r.toInstitution?.name ?? '—'}`}
+                  </td>
+                  <td>
+                    <Label table={URGENCY_LABELS} code={r.urgency} />
+                  </td>
                   <td>
                     <Label table={STATE_LABELS} code={r.state} />
-                    {overdue(r) ? <span className="badge bad"> <T zh="超时" en="Overdue" /></span> : null}
-                    {r.escalationLevel > 0 ? <span className="badge warn"> <T zh="升级" en="Escalated" /> {r.escalationLevel}</span> : null}
+                    {overdue(r) ? (
+                      <span className="badge bad">
+                        {' '}
+                        <T zh="超时" en="Overdue" />
+                      </span>
+                    ) : null}
+                    {r.escalationLevel > 0 ? (
+                      <span className="badge warn">
+                        {' '}
+                        <T zh="升级" en="Escalated" /> {r.escalationLevel}
+                      </span>
+                    ) : null}
                   </td>
                   <td>{formatTime(r.dueAt)}</td>
                 </tr>
@@ -296,9 +498,19 @@ export function ReferralsView({ roles }: ViewProps) {
               option={{
                 tooltip: {},
                 grid: { left: 40, right: 8, top: 8, bottom: 40 },
-                xAxis: { type: 'category', data: STATES.map((s) => STATE_LABELS[s][0]), axisLabel: { interval: 0, rotate: 30 } },
+                xAxis: {
+                  type: 'category',
+                  data: STATES.map((s) => STATE_LABELS[s][0]),
+                  axisLabel: { interval: 0, rotate: 30 },
+                },
                 yAxis: { type: 'value', minInterval: 1 },
-                series: [{ type: 'bar', data: STATES.map((s) => byState.get(s) ?? 0), itemStyle: { color: '#0b6e99' } }],
+                series: [
+                  {
+                    type: 'bar',
+                    data: STATES.map((s) => byState.get(s) ?? 0),
+                    itemStyle: { color: '#0b6e99' },
+                  },
+                ],
               }}
             />
           ) : null}
@@ -306,7 +518,8 @@ export function ReferralsView({ roles }: ViewProps) {
             <Detail
               key={selected}
               id={selected}
-              canAct={coordinator}
+              roles={roles}
+              institutionId={me.data?.me.institution.id}
               onChanged={() => {
                 void counts.reload();
                 void list.reload();
