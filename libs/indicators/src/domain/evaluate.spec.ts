@@ -61,7 +61,7 @@ describe('indicator evaluation', () => {
     const share = ratio({ terms: [{ key: 'flow', tiers: ['TOWNSHIP'] }] }, { terms: [{ key: 'flow' }] });
     // A member's flow against the county's level.
     const mixed = ratio({ terms: [{ key: 'flow' }] }, { terms: [{ key: 'level', consortiumLevel: true }] });
-    // The county's level alone.
+    // The county's level alone (averaged over the two months).
     const county = ratio({ terms: [{ key: 'level', consortiumLevel: true }] }, null, 1);
     for (const f of [share, mixed]) {
       expect(consortiumOnly(f)).toBe(true);
@@ -73,9 +73,12 @@ describe('indicator evaluation', () => {
         reason: REASONS.consortiumOnly,
       });
     }
-    expect(evaluate(table(new Set(['t'])), IndicatorKind.VALUE, county, Q).reason).toBe(
-      REASONS.consortiumOnly,
-    );
+    // The county's own figure stays the county's, whatever the scope.
+    expect(consortiumOnly(county)).toBe(false);
+    expect(evaluate(table(new Set(['t'])), IndicatorKind.VALUE, county, Q)).toMatchObject({
+      value: 200,
+      reason: null,
+    });
     expect(
       consortiumOnly(
         ratio(

@@ -123,15 +123,20 @@ function expr(t: MeasureTable, e: Expr, range: MonthRange): { value: number | nu
 }
 
 /**
- * Whether an indicator only means something for the whole consortium: it uses a consortium-level
- * measure (out-of-county settlements, population: the county's, whatever the scope), or its
- * numerator and denominator count different institutions (the primary tier's share of all
+ * Whether an indicator only means something for the whole consortium: it sets members' figures
+ * against a consortium-level measure (out-of-county settlements, population: the county's,
+ * whatever the scope), or its numerator and denominator count different institutions (the primary tier's share of all
  * visits; primary staff income against the lead hospital's). For one township such a formula
  * would set its own visits against the whole county's settlements, or come out 100 % by
  * construction.
  */
 export function consortiumOnly(f: Formula): boolean {
-  if (termsOf(f).some((t) => t.consortiumLevel)) return true;
+  const terms = termsOf(f);
+  const county = terms.filter((t) => t.consortiumLevel).length;
+  // All of it the consortium's own figures (the seven unifications, ECG coverage): the same
+  // value whatever the scope, as a consortium-level measure always is.
+  if (county === terms.length) return false;
+  if (county) return true;
   if (!f.denominator) return false;
   const selects = (e: Expr) =>
     new Set(
