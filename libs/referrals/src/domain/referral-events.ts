@@ -31,12 +31,24 @@ export function senders(r: ReferralEntity): Audience[] {
   ];
 }
 
+/** The English beside the Chinese label, in words rather than the enum's names. */
+const DIRECTION_EN: Record<ReferralEntity['direction'], string> = {
+  UP: 'upward',
+  DOWN: 'downward',
+  LATERAL: 'lateral',
+};
+const URGENCY_EN: Record<ReferralEntity['urgency'], string> = {
+  ROUTINE: 'routine',
+  URGENT: 'urgent',
+  EMERGENCY: 'emergency',
+};
+
 const label = (r: ReferralEntity) =>
   `${DIRECTION_LABELS[r.direction]} ${r.number}(${URGENCY_LABELS[r.urgency]})`;
 
 const TITLES: Record<ReferralEventType, (r: ReferralEntity, level?: number) => string> = {
   'referral.submitted': (r) =>
-    `新的${label(r)}待接收 (New ${r.direction} referral ${r.number}, ${r.urgency})`,
+    `新的${label(r)}待接收 (New ${DIRECTION_EN[r.direction]} referral ${r.number}, ${URGENCY_EN[r.urgency]})`,
   'referral.accepted': (r) => `${label(r)}已被接收 (Referral ${r.number} accepted)`,
   'referral.rejected': (r) => `${label(r)}被退回 (Referral ${r.number} rejected)`,
   'referral.cancelled': (r) => `${label(r)}已撤销 (Referral ${r.number} cancelled)`,
