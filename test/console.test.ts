@@ -422,6 +422,11 @@ describe('the console', () => {
       await page.locator(`[data-testid=worklist] tr[data-number="${number}"] button`).click();
       const detail = page.getByTestId('referral-detail');
       await detail.getByTestId('timeline').waitFor();
+      // Each step by its name, not the api's action code.
+      const steps = await detail.locator('[data-testid=timeline] li').allInnerTexts();
+      expect(steps.length).toBeGreaterThanOrEqual(2);
+      expect(steps.join('\n')).toMatch(/创建[\s\S]*提交/);
+      expect(steps.join('\n')).not.toMatch(/\b(create|submit)\b/);
       await screenshot(page, 'referral-detail');
       await detail.locator('input[type=datetime-local]').fill('2026-12-30T09:30');
       await detail.getByLabel('就诊地点 Place').fill('门诊楼 3 楼心内科');

@@ -29,6 +29,20 @@ export const STATE_LABELS: Record<string, [string, string]> = {
   NO_SHOW: ['未到诊', 'No show'],
 };
 
+/** A referral timeline step's action (the api's `referral_step.action`). */
+export const STEP_LABELS: Record<string, [string, string]> = {
+  create: ['创建', 'Created'],
+  submit: ['提交', 'Submitted'],
+  accept: ['接收', 'Accepted'],
+  reject: ['退回', 'Rejected'],
+  cancel: ['撤销', 'Cancelled'],
+  arrive: ['到诊', 'Arrived'],
+  complete: ['结案', 'Completed'],
+  remind: ['就诊提醒', 'Reminder sent'],
+  escalate: ['超时升级', 'Escalated'],
+  noShow: ['未到诊', 'No show'],
+};
+
 export const KIND_LABELS: Record<string, [string, string]> = {
   GENERAL_HOSPITAL: ['总医院', 'General hospital'],
   SPECIALTY_HOSPITAL: ['专科医院', 'Specialty hospital'],

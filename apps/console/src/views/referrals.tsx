@@ -19,7 +19,16 @@ import {
 import { onLive } from '../api/live';
 import { routeParts } from '../route';
 import { Chart } from '../chart';
-import { ErrorNote, formatTime, Label, SEX_LABELS, STATE_LABELS, T, URGENCY_LABELS } from '../i18n';
+import {
+  ErrorNote,
+  formatTime,
+  Label,
+  SEX_LABELS,
+  STATE_LABELS,
+  STEP_LABELS,
+  T,
+  URGENCY_LABELS,
+} from '../i18n';
 import { useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 
@@ -311,8 +320,8 @@ function Detail({
       <ol data-testid="timeline">
         {r.timeline.map((s) => (
           <li key={s.id}>
-            {formatTime(s.at)} · {s.action} → <Label table={STATE_LABELS} code={s.toState} />{' '}
-            {s.note ? `· ${s.note}` : ''}
+            {formatTime(s.at)} · <Label table={STEP_LABELS} code={s.action} /> →{' '}
+            <Label table={STATE_LABELS} code={s.toState} /> {s.note ? `· ${s.note}` : ''}
           </li>
         ))}
       </ol>
