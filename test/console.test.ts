@@ -1084,6 +1084,9 @@ describe('the console', () => {
         .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
       const older = auditEvents.nodes.map((n: { id: string }) => n.id);
       expect(shown.filter((id) => older.includes(id!)).length).toBeGreaterThan(40);
+      // Outcomes by name: 成功 for a SUCCESS, not the code.
+      const success = page.locator('[data-testid=audit-events] [data-outcome=SUCCESS]').first();
+      expect((await success.innerText()).trim()).toMatch(/^成功/);
 
       // A filter narrows the trail to what the api answers for it.
       const { auditEvents: logins } = await gql(

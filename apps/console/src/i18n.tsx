@@ -43,6 +43,13 @@ export const STEP_LABELS: Record<string, [string, string]> = {
   noShow: ['未到诊', 'No show'],
 };
 
+/** An audit event's outcome. */
+export const OUTCOME_LABELS: Record<string, [string, string]> = {
+  SUCCESS: ['成功', 'Success'],
+  FAILURE: ['失败', 'Failure'],
+  DENIED: ['拒绝', 'Denied'],
+};
+
 export const KIND_LABELS: Record<string, [string, string]> = {
   GENERAL_HOSPITAL: ['总医院', 'General hospital'],
   SPECIALTY_HOSPITAL: ['专科医院', 'Specialty hospital'],

@@ -6,7 +6,7 @@ import {
   type AuditEventFilter,
   type AuditEventsResult,
 } from '../api/generated';
-import { ErrorNote, formatTime, Label, T, useEnglish } from '../i18n';
+import { ErrorNote, formatTime, Label, OUTCOME_LABELS, T, useEnglish } from '../i18n';
 import { useQuery } from '../use-query';
 
 type Page = AuditEventsResult['auditEvents'];
@@ -203,7 +203,12 @@ export function AuditView() {
                   )}
                 </td>
                 <td>
-                  <span className={`badge ${e.outcome === 'SUCCESS' ? 'ok' : 'bad'}`}>{e.outcome}</span>{' '}
+                  <span
+                    className={`badge ${e.outcome === 'SUCCESS' ? 'ok' : 'bad'}`}
+                    data-outcome={e.outcome}
+                  >
+                    <Label table={OUTCOME_LABELS} code={e.outcome} />
+                  </span>{' '}
                   {e.errorCode ?? ''}
                 </td>
               </tr>
