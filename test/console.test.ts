@@ -826,6 +826,26 @@ describe('the console', () => {
     }
   });
 
+  it('consultations: a village clinic with none is told what would show there; the expert with some is not', async () => {
+    const { consultations } = await gql('villagedoc', `{ consultations(first: 1) { nodes { id } } }`);
+    expect(consultations.nodes).toEqual([]);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'villagedoc');
+      await openView(page, 'consultations');
+      await expect(page.getByTestId('no-consultations').innerText()).resolves.toMatch(
+        /暂无与本机构有关的远程会诊/,
+      );
+      const expert = await signIn(await newContext(), 'expert');
+      await openView(expert, 'consultations');
+      await expert.getByTestId('consultations').locator('tbody tr').first().waitFor();
+      expect(await expert.getByTestId('no-consultations').count()).toBe(0);
+      await expert.context().close();
+    } finally {
+      await context.close();
+    }
+  });
+
   it("consultations: one requested, then booked, by a clinician elsewhere reaches the expert's open view live", async () => {
     const context = await newContext();
     try {

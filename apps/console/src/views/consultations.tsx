@@ -344,6 +344,14 @@ export function ConsultationsView() {
               ))}
             </tbody>
           </table>
+          {list.data && nodes.length === 0 ? (
+            <p className="note" data-testid="no-consultations">
+              <T
+                zh="暂无与本机构有关的远程会诊:会诊由本机构的医生申请,或请本机构的专家参加后显示在这里。"
+                en="No consultation involves this institution yet: one shows here once a doctor of it requests one, or an expert of it is asked to join."
+              />
+            </p>
+          ) : null}
           <p>
             <T zh="未结束" en="Open" />: <span data-testid="open-requests">{open.length}</span>
           </p>
