@@ -558,6 +558,11 @@ describe('consortium indicators', () => {
         institutionId: t.inst.village,
         value: 1,
       });
+      // Named in words: the number, 上转 and the state's name, no codes.
+      for (const row of [...page1.rows, ...page2.rows])
+        expect(row.label).toMatch(
+          /^ZZ-\d{4}-\d{6} 上转 (草稿|已提交待接收|已接收|已退回|已到诊|已结案|已撤销|未到诊)$/,
+        );
       const items = (
         await gqlOk(q, { c: 'C03', s: consortium, p: month(NOW), m: 'drug.continuity_ok' }, tok.admin)
       ).indicatorContributors;

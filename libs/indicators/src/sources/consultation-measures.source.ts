@@ -6,6 +6,7 @@ import {
   ConsultationKind,
   ConsultationReads,
   KIND_LABELS,
+  STATE_LABELS,
 } from '@yg/consultations';
 import type {
   ContributorPage,
@@ -92,7 +93,7 @@ export class ConsultationMeasures implements MeasureSource {
         month: r.month,
         institutionId: r.institutionId,
         value: 1,
-        label: `${r.number} ${KIND_LABELS[r.kind]} ${r.state}`,
+        label: `${r.number} ${KIND_LABELS[r.kind]} ${STATE_LABELS[r.state as keyof typeof STATE_LABELS] ?? r.state}`,
         occurredAt: r.at.toISOString(),
       })),
     };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ReferralFact, ReferralReads } from '@yg/referrals';
+import { DIRECTION_LABELS, ReferralFact, ReferralReads, STATE_LABELS } from '@yg/referrals';
 import type {
   ContributorPage,
   MeasureScope,
@@ -22,8 +22,6 @@ const KEYS: Record<string, ReferralFact> = {
   'ref.accepted': ReferralFact.ACCEPTED,
 };
 const BY_FACT = new Map(Object.entries(KEYS).map(([k, f]) => [f, k]));
-
-const DIRECTION_LABEL: Record<string, string> = { UP: '上转', DOWN: '下转', LATERAL: '平转' };
 
 @Injectable()
 export class ReferralMeasures implements MeasureSource {
@@ -80,7 +78,7 @@ export class ReferralMeasures implements MeasureSource {
         month: r.month,
         institutionId: r.institutionId,
         value: 1,
-        label: `${r.number} ${DIRECTION_LABEL[r.direction] ?? r.direction} ${r.state}`,
+        label: `${r.number} ${DIRECTION_LABELS[r.direction as keyof typeof DIRECTION_LABELS] ?? r.direction} ${STATE_LABELS[r.state as keyof typeof STATE_LABELS] ?? r.state}`,
         occurredAt: r.submittedAt.toISOString(),
       })),
     };
