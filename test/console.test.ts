@@ -45,7 +45,7 @@ const MENUS: Record<string, string[]> = {
     'audit',
   ],
   auditor: ['network', 'indicators', 'unification', 'assessment', 'audit'],
-  coordinator: ['network', 'referrals'],
+  coordinator: ['network', 'referrals', 'consultations'],
   doctor: ['network', 'referrals', 'consultations'],
   villagedoc: ['network', 'referrals', 'consultations'],
   towndoc: ['network', 'referrals', 'consultations'],
@@ -821,6 +821,23 @@ describe('the console', () => {
           })
           .count(),
       ).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("consultations: the referral centre follows its institution's, as the api lists them", async () => {
+    const { consultations } = await gql('coordinator', `{ consultations(first: 100) { nodes { number } } }`);
+    expect(consultations.nodes.length).toBeGreaterThan(0);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'coordinator');
+      await openView(page, 'consultations');
+      await page.getByTestId('consultations').locator('tbody tr').first().waitFor();
+      const shown = await page
+        .locator('[data-testid=consultations] tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
+      expect(shown.sort()).toEqual(consultations.nodes.map((c: { number: string }) => c.number).sort());
     } finally {
       await context.close();
     }

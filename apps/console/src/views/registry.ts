@@ -48,7 +48,8 @@ export const VIEWS: ViewDef[] = [
     id: 'consultations',
     zh: '远程会诊',
     en: 'Consultations',
-    roles: ['EXPERT', 'CLINICIAN', 'CONSORTIUM_ADMIN', 'INSTITUTION_ADMIN'],
+    // The referral centre requests and follows consultations for its institution, as clinicians do.
+    roles: ['EXPERT', 'CLINICIAN', 'REFERRAL_COORDINATOR', 'CONSORTIUM_ADMIN', 'INSTITUTION_ADMIN'],
     component: ConsultationsView,
   },
   {
