@@ -4,8 +4,12 @@ import { BaseExceptionFilter } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { pathOf, type ContextRequest } from './request-context.hook';
 
-/** Fastify's refusals of a request's body, by its error code: status, code and message. */
-function bodyRefusal(fastifyCode: string, bodyLimit: number): { code: string; message: string } | null {
+/** Fastify's refusals of a request, by its error code (`FST_…`): our code and message. */
+function fastifyRefusal(
+  fastifyCode: string,
+  message: string,
+  bodyLimit: number,
+): { code: string; message: string } | null {
   switch (fastifyCode) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {
@@ -21,7 +25,9 @@ function bodyRefusal(fastifyCode: string, bodyLimit: number): { code: string; me
         message: '不支持的内容类型,请用 application/json (unsupported content type; send application/json)',
       };
     default:
-      return null;
+      return fastifyCode.startsWith('FST_')
+        ? { code: 'BAD_REQUEST', message: `请求有误 (bad request): ${message}` }
+        : null;
   }
 }
 
@@ -45,25 +51,16 @@ export class ProtocolErrorFilter extends BaseExceptionFilter {
     if (host.getType() !== 'http') return undefined;
     const req = host.switchToHttp().getRequest<ContextRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const path = pathOf(req.url);
     const cause = exception.cause as { code?: unknown } | undefined;
-    const refused =
+    const answer =
       typeof cause?.code === 'string'
-        ? (bodyRefusal(cause.code, this.bodyLimit) ??
-          (cause.code.startsWith('FST_')
-            ? { code: 'BAD_REQUEST', message: `请求有误 (bad request): ${exception.message}` }
-            : null))
-        : null;
-    const noRoute =
-      exception instanceof NotFoundException && /^Cannot [A-Z]+ /.test(exception.message)
-        ? {
-            code: 'NOT_FOUND',
-            message: `没有这个地址 (no such route): ${req.method} ${pathOf(req.url)}`,
-          }
-        : null;
-    const answer = refused ?? noRoute;
+        ? fastifyRefusal(cause.code, exception.message, this.bodyLimit)
+        : exception instanceof NotFoundException && /^Cannot [A-Z]+ /.test(exception.message)
+          ? { code: 'NOT_FOUND', message: `没有这个地址 (no such route): ${req.method} ${path}` }
+          : null;
     if (!answer || reply.sent) return super.catch(exception, host);
     const requestId = req.requestContext?.requestId;
-    const path = pathOf(req.url);
     const body =
       path === this.graphqlPath
         ? { errors: [{ message: answer.message, extensions: { code: answer.code, requestId } }] }

@@ -119,27 +119,25 @@ export function keysetSql<R>(
   return { after, orderBy: columns.map((c) => `${c.expr} ${direction}`).join(', '), first };
 }
 
-/** Adds the cursor condition and the order; returns the page size. */
+/** Adds the cursor condition (`keysetSql`'s, with named parameters) and the order; returns the page size. */
 function keyset<T extends ObjectLiteral, R>(
   qb: SelectQueryBuilder<T>,
   columns: KeysetColumn<R>[],
   args: PageArgs,
   direction: 'ASC' | 'DESC',
 ): number {
-  const first = Math.min(args.first ?? PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX);
-  if (args.after) {
-    const values = decodeCursor(
-      args.after,
-      columns.map((c) => c.kind ?? 'string'),
-    );
-    const params: Record<string, unknown> = {};
-    values.forEach((v, i) => (params[`__k${i}`] = v));
-    qb.andWhere(
-      `(${columns.map((c) => c.expr).join(', ')}) ${direction === 'ASC' ? '>' : '<'} ` +
-        `(${columns.map((_, i) => `:__k${i}`).join(', ')})`,
-      params,
-    );
-  }
+  const params: Record<string, unknown> = {};
+  const { after, first } = keysetSql(
+    columns,
+    args,
+    (value) => {
+      const name = `__k${Object.keys(params).length}`;
+      params[name] = value;
+      return `:${name}`;
+    },
+    direction,
+  );
+  if (after) qb.andWhere(after, params);
   columns.forEach((c, i) => (i === 0 ? qb.orderBy(c.expr, direction) : qb.addOrderBy(c.expr, direction)));
   return first;
 }

@@ -149,6 +149,14 @@ export function consortiumOnly(f: Formula): boolean {
   return num.size !== den.size || [...num].some((k) => !den.has(k));
 }
 
+/** `consortiumOnly` once per formula: a member comparison evaluates each one per member and range. */
+const consortiumOnlyCache = new WeakMap<Formula, boolean>();
+function consortiumOnlyOf(f: Formula): boolean {
+  let only = consortiumOnlyCache.get(f);
+  if (only === undefined) consortiumOnlyCache.set(f, (only = consortiumOnly(f)));
+  return only;
+}
+
 /** numerator ÷ denominator (no multiplier), with its parts. */
 function ratio(t: MeasureTable, f: Formula, range: MonthRange) {
   const num = expr(t, f.numerator, range);
@@ -174,7 +182,7 @@ export function evaluate(
   if (!range) return none(REASONS.noPeriod);
   const missing = keysOf(f).filter((k) => !t.availableKeys.has(k));
   if (missing.length) return none(REASONS.missing(missing));
-  if (t.partial && consortiumOnly(f)) return none(REASONS.consortiumOnly);
+  if (t.partial && consortiumOnlyOf(f)) return none(REASONS.consortiumOnly);
   switch (kind) {
     case IndicatorKind.VALUE: {
       const num = expr(t, f.numerator, range);
