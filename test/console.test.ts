@@ -1099,6 +1099,90 @@ describe('the console', () => {
     }
   });
 
+  it('drug alignment: the central pharmacist approves, rejects and dispatches supply requests, the requesting institution receives; a request decided meanwhile is refused and shown as it is', async () => {
+    const { supplyRequests } = await gql('pharmacist', `{ supplyRequests(first: 1) { nodes { formularyItemId } } }`);
+    const raise = async (reason: string) =>
+      (
+        await gql(
+          'towndoc',
+          `mutation($i: CreateSupplyRequestInput!) { createSupplyRequest(input: $i) { id number state } }`,
+          {
+            i: {
+              formularyItemId: supplyRequests.nodes[0].formularyItemId,
+              quantity: 20,
+              reason,
+              idempotencyKey: `console-decide-${reason.length}-${Date.now()}`,
+            },
+          },
+        )
+      ).createSupplyRequest as { id: string; number: string; state: string };
+    const approved = await raise('本院缺货,慢病患者续药');
+    const rejected = await raise('本院缺货,季节性用量增加');
+    const stale = await raise('本院缺货,下转患者带药不足');
+    const ONE = `query($id: ID!) { supplyRequest(id: $id) { state version quantityDispatched quantityReceived rejectReason } }`;
+    const context = await newContext();
+    // No live pushes on this page: it must not learn of the decision made elsewhere below before
+    // its user acts on what it shows.
+    await context.routeWebSocket(/\/socket\.io\//, () => undefined);
+    const townContext = await newContext();
+    try {
+      const page = await signIn(context, 'pharmacist');
+      await openView(page, 'drugs');
+      const row = (n: { number: string }, state?: string) =>
+        page.locator(`[data-testid=supply] tr[data-number="${n.number}"]${state ? `[data-state="${state}"]` : ''}`);
+      await row(approved, 'REQUESTED').waitFor();
+      // The central pharmacy decides; nothing on its rows offers receipt, which is the requester's.
+      expect(await page.locator('[data-testid=supply] [data-action=receive]').count()).toBe(0);
+
+      await row(approved).locator('[data-action=approve]').click();
+      await row(approved, 'APPROVED').waitFor({ timeout: WAIT_MS });
+      await row(approved).getByLabel('配送数量 Quantity sent').fill('15');
+      await row(approved).locator('[data-action=dispatch]').click();
+      await row(approved, 'DISPATCHED').waitFor({ timeout: WAIT_MS });
+      expect(await row(approved).locator('button').count()).toBe(0);
+
+      // A rejection needs a reason: the button waits for one.
+      expect(await row(rejected).locator('[data-action=reject]').isDisabled()).toBe(true);
+      await row(rejected).getByLabel('驳回原因 Reason').fill('库存充足,请向片区分院调剂');
+      await row(rejected).locator('[data-action=reject]').click();
+      await row(rejected, 'REJECTED').waitFor({ timeout: WAIT_MS });
+      expect(await row(rejected).innerText()).toContain('库存充足,请向片区分院调剂');
+
+      // Decided elsewhere while this page still shows it as requested: refused, then shown as it is.
+      const { supplyRequest: before } = await gql('admin', ONE, { id: stale.id });
+      await gql('admin', `mutation($i: ApproveSupplyRequestInput!) { approveSupplyRequest(input: $i) { state } }`, {
+        i: { id: stale.id, expectedVersion: before.version },
+      });
+      await row(stale, 'REQUESTED').locator('[data-action=approve]').click();
+      await row(stale, 'APPROVED').waitFor({ timeout: WAIT_MS });
+      expect(await page.getByTestId('supply-error').innerText()).toMatch(/版本|version/i);
+      expect((await gql('admin', ONE, { id: stale.id })).supplyRequest).toMatchObject({ state: 'APPROVED', version: before.version + 1 });
+
+      // The requesting township's administrator confirms receipt of what was sent.
+      const township = await signIn(townContext, 'instadmin');
+      await openView(township, 'drugs');
+      const received = township.locator(`[data-testid=supply] tr[data-number="${approved.number}"]`);
+      await received.locator('[data-action=receive]').waitFor({ timeout: WAIT_MS });
+      expect(await township.locator('[data-testid=supply] [data-action=approve]').count()).toBe(0);
+      expect(await received.getByLabel('实收数量 Quantity received').inputValue()).toBe('15');
+      await received.locator('[data-action=receive]').click();
+      await township.locator(`[data-testid=supply] tr[data-number="${approved.number}"][data-state="RECEIVED"]`).waitFor({ timeout: WAIT_MS });
+      await screenshot(township, 'drugs-supply-received');
+    } finally {
+      await context.close();
+      await townContext.close();
+    }
+    expect((await gql('pharmacist', ONE, { id: approved.id })).supplyRequest).toMatchObject({
+      state: 'RECEIVED',
+      quantityDispatched: 15,
+      quantityReceived: 15,
+    });
+    expect((await gql('pharmacist', ONE, { id: rejected.id })).supplyRequest).toMatchObject({
+      state: 'REJECTED',
+      rejectReason: '库存充足,请向片区分院调剂',
+    });
+  });
+
   it("audit: the auditor's trail and the chain check match the api", async () => {
     const { auditEvents, verifyAuditChain } = await gql(
       'auditor',

@@ -41,6 +41,12 @@ export interface AcceptReferralInput {
   place?: string | null;
 }
 
+export interface ApproveSupplyRequestInput {
+  expectedVersion: number;
+  id: string;
+  note?: string | null;
+}
+
 export interface AuditEventFilter {
   action?: string | null;
   actorUserId?: string | null;
@@ -55,6 +61,13 @@ export interface CancelReferralInput {
   reason: string;
 }
 
+export interface DispatchSupplyRequestInput {
+  expectedVersion?: number | null;
+  id: string;
+  note?: string | null;
+  quantity?: number | null;
+}
+
 export interface IndicatorPeriodInput {
   kind: IndicatorPeriodKind;
   month: string;
@@ -66,6 +79,13 @@ export interface IndicatorScopeInput {
   tier?: Tier | null;
 }
 
+export interface ReceiveSupplyRequestInput {
+  expectedVersion?: number | null;
+  id: string;
+  note?: string | null;
+  receivedQuantity: number;
+}
+
 export interface ReferralNoteInput {
   id: string;
   note?: string | null;
@@ -75,6 +95,12 @@ export interface RejectReferralInput {
   id: string;
   reason: string;
   reasonCode: RejectReasonCode;
+}
+
+export interface RejectSupplyRequestInput {
+  expectedVersion: number;
+  id: string;
+  reason: string;
 }
 
 export type LoginResult = {
@@ -544,6 +570,11 @@ export type SupplyRequestsResult = {
       unit: string | null;
       reason: string;
       createdAt: string;
+      version: number;
+      requestingInstitutionId: string;
+      supplyingInstitutionId: string;
+      quantityDispatched: number | null;
+      rejectReason: string | null;
       requestingInstitution: {
         name: string;
       } | null;
@@ -555,7 +586,55 @@ export type SupplyRequestsResult = {
   };
 };
 export type SupplyRequestsVariables = {};
-export const SupplyRequests = "query SupplyRequests {\n  supplyRequests(first: 100) {\n    nodes {\n      id\n      number\n      state\n      urgency\n      quantity\n      unit\n      reason\n      createdAt\n      requestingInstitution {\n        name\n      }\n      formularyItem {\n        genericName\n        spec\n      }\n    }\n  }\n}" as Operation<SupplyRequestsResult, SupplyRequestsVariables>;
+export const SupplyRequests = "query SupplyRequests {\n  supplyRequests(first: 100) {\n    nodes {\n      id\n      number\n      state\n      urgency\n      quantity\n      unit\n      reason\n      createdAt\n      version\n      requestingInstitutionId\n      supplyingInstitutionId\n      quantityDispatched\n      rejectReason\n      requestingInstitution {\n        name\n      }\n      formularyItem {\n        genericName\n        spec\n      }\n    }\n  }\n}" as Operation<SupplyRequestsResult, SupplyRequestsVariables>;
+
+export type ApproveSupplyRequestResult = {
+  approveSupplyRequest: {
+    id: string;
+    state: SupplyRequestState;
+    version: number;
+  };
+};
+export type ApproveSupplyRequestVariables = {
+  input: ApproveSupplyRequestInput;
+};
+export const ApproveSupplyRequest = "mutation ApproveSupplyRequest($input: ApproveSupplyRequestInput!) {\n  approveSupplyRequest(input: $input) {\n    id\n    state\n    version\n  }\n}" as Operation<ApproveSupplyRequestResult, ApproveSupplyRequestVariables>;
+
+export type RejectSupplyRequestResult = {
+  rejectSupplyRequest: {
+    id: string;
+    state: SupplyRequestState;
+    version: number;
+  };
+};
+export type RejectSupplyRequestVariables = {
+  input: RejectSupplyRequestInput;
+};
+export const RejectSupplyRequest = "mutation RejectSupplyRequest($input: RejectSupplyRequestInput!) {\n  rejectSupplyRequest(input: $input) {\n    id\n    state\n    version\n  }\n}" as Operation<RejectSupplyRequestResult, RejectSupplyRequestVariables>;
+
+export type DispatchSupplyRequestResult = {
+  dispatchSupplyRequest: {
+    id: string;
+    state: SupplyRequestState;
+    version: number;
+  };
+};
+export type DispatchSupplyRequestVariables = {
+  input: DispatchSupplyRequestInput;
+};
+export const DispatchSupplyRequest = "mutation DispatchSupplyRequest($input: DispatchSupplyRequestInput!) {\n  dispatchSupplyRequest(input: $input) {\n    id\n    state\n    version\n  }\n}" as Operation<DispatchSupplyRequestResult, DispatchSupplyRequestVariables>;
+
+export type ReceiveSupplyRequestResult = {
+  receiveSupplyRequest: {
+    id: string;
+    state: SupplyRequestState;
+    version: number;
+  };
+};
+export type ReceiveSupplyRequestVariables = {
+  input: ReceiveSupplyRequestInput;
+};
+export const ReceiveSupplyRequest = "mutation ReceiveSupplyRequest($input: ReceiveSupplyRequestInput!) {\n  receiveSupplyRequest(input: $input) {\n    id\n    state\n    version\n  }\n}" as Operation<ReceiveSupplyRequestResult, ReceiveSupplyRequestVariables>;
 
 export type AuditEventsResult = {
   auditEvents: {

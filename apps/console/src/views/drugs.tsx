@@ -1,12 +1,19 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { gql, type GqlError } from '../api/client';
 import {
+  ApproveSupplyRequest,
   ConfirmMapping,
   Coverage,
+  DispatchSupplyRequest,
+  Me,
+  ReceiveSupplyRequest,
   RejectMapping,
+  RejectSupplyRequest,
   ReviewQueue,
   SupplyRequests,
   type ReviewQueueResult,
+  type Role,
+  type SupplyRequestsResult,
 } from '../api/generated';
 import { onLive } from '../api/live';
 import { Chart } from '../chart';
@@ -15,6 +22,10 @@ import { useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 
 type Mapping = ReviewQueueResult['catalogueMappings']['nodes'][number];
+type Supply = SupplyRequestsResult['supplyRequests']['nodes'][number];
+
+/** The api's sides: the requesting institution's staff receive (not its admin alone deciding). */
+const RECEIVING_ROLES: Role[] = ['CLINICIAN', 'PHARMACIST', 'REFERRAL_COORDINATOR', 'INSTITUTION_ADMIN'];
 
 function pct(x: number | null): string {
   return x === null ? '—' : `${(x * 100).toFixed(1)}%`;
@@ -100,12 +111,110 @@ function ReviewRow({ m, canDecide, onDone }: { m: Mapping; canDecide: boolean; o
   );
 }
 
+/**
+ * One supply request and what the signed-in user may do with it next, by the api's sides: the
+ * central pharmacy's pharmacists (or a consortium admin) approve, reject and dispatch; the
+ * requesting institution's staff confirm receipt. Every decision sends the version read, so a
+ * request someone else decided meanwhile is refused and shown as it now is.
+ */
+function SupplyRow({
+  s,
+  roles,
+  institutionId,
+  act,
+}: {
+  s: Supply;
+  roles: Role[];
+  institutionId: string | undefined;
+  /** Runs a decision; the section shows its refusal, which outlives this row's re-render. */
+  act: (fn: () => Promise<unknown>) => Promise<void>;
+}) {
+  const [reason, setReason] = useState('');
+  const [quantity, setQuantity] = useState(String(s.quantityDispatched ?? s.quantity));
+  const [busy, setBusy] = useState(false);
+  const decider =
+    roles.includes('CONSORTIUM_ADMIN') ||
+    (roles.includes('PHARMACIST') && !!institutionId && s.supplyingInstitutionId === institutionId);
+  const receiver =
+    !!institutionId &&
+    s.requestingInstitutionId === institutionId &&
+    roles.some((r) => RECEIVING_ROLES.includes(r));
+  const run = (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    void act(fn).finally(() => setBusy(false));
+  };
+  const amount = Number(quantity);
+  const base = { id: s.id, expectedVersion: s.version };
+  let actions: ReactNode = null;
+  if (s.state === 'REQUESTED' && decider) {
+    actions = (
+      <div className="actions">
+        <button className="primary" data-action="approve" disabled={busy} onClick={() => run(() => gql(ApproveSupplyRequest, { input: base }))}>
+          <T zh="批准" en="Approve" />
+        </button>
+        <input aria-label="驳回原因 Reason" placeholder="原因 Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+        <button data-action="reject" disabled={busy || reason.trim().length < 2} onClick={() => run(() => gql(RejectSupplyRequest, { input: { ...base, reason } }))}>
+          <T zh="驳回" en="Reject" />
+        </button>
+      </div>
+    );
+  } else if (s.state === 'APPROVED' && decider) {
+    actions = (
+      <div className="actions">
+        <input aria-label="配送数量 Quantity sent" type="number" min="0.001" step="any" value={quantity} onChange={(e) => setQuantity(e.target.value)} />
+        <button className="primary" data-action="dispatch" disabled={busy || !(amount > 0)} onClick={() => run(() => gql(DispatchSupplyRequest, { input: { ...base, quantity: amount } }))}>
+          <T zh="配送" en="Dispatch" />
+        </button>
+      </div>
+    );
+  } else if (s.state === 'DISPATCHED' && receiver) {
+    actions = (
+      <div className="actions">
+        <input aria-label="实收数量 Quantity received" type="number" min="0.001" step="any" value={quantity} onChange={(e) => setQuantity(e.target.value)} />
+        <button className="primary" data-action="receive" disabled={busy || !(amount > 0)} onClick={() => run(() => gql(ReceiveSupplyRequest, { input: { ...base, receivedQuantity: amount } }))}>
+          <T zh="确认收货" en="Receive" />
+        </button>
+      </div>
+    );
+  }
+  return (
+    <tr data-number={s.number} data-state={s.state}>
+      <td>{s.number}</td>
+      <td>{s.requestingInstitution?.name}</td>
+      <td>
+        {s.formularyItem?.genericName} {s.formularyItem?.spec}
+        <div className="en">{s.reason}</div>
+      </td>
+      <td>{s.quantity} {s.unit ?? ''}</td>
+      <td>
+        <Label table={SUPPLY_STATE_LABELS} code={s.state} />
+        {s.rejectReason ? <div className="en">{s.rejectReason}</div> : null}
+      </td>
+      <td>{formatTime(s.createdAt)}</td>
+      <td>{actions ?? '—'}</td>
+    </tr>
+  );
+}
+
 /** Drug alignment: coverage per institution, the review queue, supply requests. */
 export function DrugsView({ roles }: ViewProps) {
   const canDecide = roles.includes('PHARMACIST') || roles.includes('CONSORTIUM_ADMIN');
   const coverage = useQuery(Coverage);
   const queue = useQuery(ReviewQueue, { status: 'PROPOSED' });
   const supply = useQuery(SupplyRequests);
+  const me = useQuery(Me);
+  const institutionId = me.data?.me.institution.id;
+  const [supplyError, setSupplyError] = useState<unknown>(null);
+  const decideSupply = async (fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      setSupplyError(null);
+    } catch (err) {
+      // Refused (decided by someone else meanwhile, say): say why and show the request as it now is.
+      setSupplyError(err);
+    }
+    await reloadSupply();
+  };
   const reloadCoverage = coverage.reload;
   const reloadQueue = queue.reload;
   const reloadSupply = supply.reload;
@@ -201,6 +310,9 @@ export function DrugsView({ roles }: ViewProps) {
           <T zh="缺药登记" en="Supply requests" />{' '}
           <span data-testid="supply-count">{supply.data?.supplyRequests.nodes.length ?? 0}</span>
         </h2>
+        <div data-testid="supply-error">
+          <ErrorNote error={supplyError} />
+        </div>
         <div className="scroll">
           <table data-testid="supply">
             <thead>
@@ -211,18 +323,13 @@ export function DrugsView({ roles }: ViewProps) {
                 <th><T zh="数量" en="Quantity" /></th>
                 <th><T zh="状态" en="State" /></th>
                 <th><T zh="登记时间" en="Raised" /></th>
+                <th><T zh="操作" en="Action" /></th>
               </tr>
             </thead>
             <tbody>
               {(supply.data?.supplyRequests.nodes ?? []).map((s) => (
-                <tr key={s.id} data-number={s.number} data-state={s.state}>
-                  <td>{s.number}</td>
-                  <td>{s.requestingInstitution?.name}</td>
-                  <td>{s.formularyItem?.genericName} {s.formularyItem?.spec}</td>
-                  <td>{s.quantity} {s.unit ?? ''}</td>
-                  <td><Label table={SUPPLY_STATE_LABELS} code={s.state} /></td>
-                  <td>{formatTime(s.createdAt)}</td>
-                </tr>
+                // Keyed by version: a decided request starts with fresh inputs.
+                <SupplyRow key={`${s.id}:${s.version}`} s={s} roles={roles} institutionId={institutionId} act={decideSupply} />
               ))}
             </tbody>
           </table>
