@@ -7,7 +7,9 @@
  *   P0: `{ __typename }`           vs  the same on the baseline (the fixed cost of a request), and
  *       on the baseline served through express 5 (the floor of the api's HTTP adapter)
  *   createReferral (submit: true)  vs  baseline insertRow (one INSERT)
- *   coordinator worklist, 50 rows  vs  baseline row(id)   (one SELECT by key)
+ *   coordinator worklist, 50 rows  vs  baseline row(id)   (one SELECT by key), and vs baseline
+ *       worklist (the same page as one SELECT with its joins, no access rules: the bare stack's
+ *       own cost of the same answer)
  *   createReferral and the baseline INSERT at a fixed offered load (BENCH_RATE, 200 req/s): latency,
  *       open-loop (bench/open-loop.ts: evenly spaced, counted from each request's due time)
  * After the load: idempotency (parallel retries of one key make one referral) and single winner
@@ -275,6 +277,9 @@ async function main() {
       ).login.token as string;
     const village = await login('villagedoc');
     const coordinator = await login('coordinator');
+    const [{ coordinatorInstitution }] = await ds.query(
+      `SELECT institution_id AS "coordinatorInstitution" FROM app_user WHERE username = 'coordinator'`,
+    );
     const [{ patient, general }] = await ds.query(
       `SELECT (SELECT p.id FROM patient p JOIN institution i ON i.id = p.registered_by_institution_id WHERE i.name = '邻鄂镇松林村卫生室' LIMIT 1) AS patient,
               (SELECT id FROM institution WHERE name = '黔江中心医院') AS general`,
@@ -298,11 +303,18 @@ async function main() {
       variables: { id: rowId },
     });
 
+    const bareWorklistBody = JSON.stringify({
+      query: `query($i: ID!) { worklist(institutionId: $i, first: 50) { nodes { id number state urgency dueAt responseDueAt
+                patient { name sex birthYear } fromInstitution { name } toInstitution { name } } pageInfo { endCursor } } }`,
+      variables: { i: coordinatorInstitution },
+    });
+
     // Every body must succeed before it is hammered.
     await gql(API_PORT, JSON.parse(createBody).query, JSON.parse(createBody).variables, village);
     await gql(API_PORT, JSON.parse(worklistBody).query, {}, coordinator);
     await gql(BASE_PORT, JSON.parse(insertBody).query, {});
     await gql(BASE_PORT, JSON.parse(selectBody).query, JSON.parse(selectBody).variables);
+    await gql(BASE_PORT, JSON.parse(bareWorklistBody).query, JSON.parse(bareWorklistBody).variables);
 
     const apiServer: Server = { port: API_PORT, pid: api.pid! };
     const bare: Server = { port: BASE_PORT, pid: base.pid! };
@@ -329,6 +341,7 @@ async function main() {
       // The create runs grow referral from 0 to thousands of rows within a minute, faster than
       // autovacuum's first look; a live table has statistics, so give it them before reading.
       await ds.query('ANALYZE referral, patient, institution');
+      results.bareWorklist = await scenario('baseline worklist (50 rows, one SELECT)', bare, bareWorklistBody);
       results.worklist = await scenario('worklist (50 rows)', apiServer, worklistBody, coordinator);
     }
     if (SCENARIOS.has('create')) {
@@ -355,6 +368,7 @@ async function main() {
         expressTypenameVsBare: ratio(results.expressTypename, results.baseTypename),
         createVsInsert: ratio(results.create, results.insert),
         worklistVsSelect: ratio(results.worklist, results.select),
+        worklistVsBareWorklist: ratio(results.worklist, results.bareWorklist),
       },
       fixedRate: { rate: RATE, insertP99: results.insertAtRate?.p99, createP99: results.createAtRate?.p99 },
       checks,
@@ -374,7 +388,8 @@ async function main() {
       `\n{ __typename } api / bare = ${pct(report.ratios.typenameVsBare)}` +
         ` (express baseline / bare = ${pct(report.ratios.expressTypenameVsBare)})` +
         `   createReferral / INSERT = ${pct(report.ratios.createVsInsert)}` +
-        `   worklist / SELECT = ${pct(report.ratios.worklistVsSelect)}\n` +
+        `   worklist / SELECT = ${pct(report.ratios.worklistVsSelect)}` +
+        ` (/ the same page bare = ${pct(report.ratios.worklistVsBareWorklist)})\n` +
         `api RSS max ${report.apiRssMb.max.toFixed(0)} MB` +
         (report.workerRssMb ? `   worker RSS max ${report.workerRssMb.max.toFixed(0)} MB` : '') +
         `\nat ${RATE} req/s: createReferral p99 ${results.createAtRate?.p99 ?? '–'} ms (INSERT p99 ${results.insertAtRate?.p99 ?? '–'} ms)\n` +
