@@ -8,7 +8,9 @@
  */
 import { DataSource } from 'typeorm';
 import { AuthUser, Role } from '@yg/core';
+import { AuditService } from '@yg/audit';
 import { DepartmentEntity, InstitutionEntity } from '@yg/network';
+import { PatientSummaryLoader } from '@yg/patients';
 import { ReferralEntity } from '@yg/referrals/entities/referral.entity';
 import { ReferralStepEntity } from '@yg/referrals/entities/referral-step.entity';
 import { ReferralQueries } from '@yg/referrals/referral-queries.service';
@@ -39,7 +41,10 @@ async function main() {
     data: {},
     manager: ds.manager,
   });
-  const queries = new ReferralQueries(ds, {} as never, { now: () => new Date() } as never);
+  const clock = { now: () => new Date() } as never;
+  // The page's audit event is part of its statement: built for real, sent nowhere.
+  const patients = new PatientSummaryLoader(ds, new AuditService(ds, {} as never, clock));
+  const queries = new ReferralQueries(ds, {} as never, clock, patients);
   const user = {
     id: '00000000-0000-0000-0000-000000000003',
     tenantId: '00000000-0000-0000-0000-000000000001',

@@ -120,8 +120,54 @@ describe('referral statements per request', () => {
     }
     expect(counts[1]).toBe(counts[0]);
     expect(counts[2]).toBe(counts[0]);
-    // The page with its related rows, and the audit event for the patients shown.
-    expect(counts[0]).toBe(2);
+    // One statement: the page with its related rows, which also writes the audit event for the patients shown.
+    expect(counts[0]).toBe(1);
+  });
+
+  it("writes a page's audit event in the page's statement: the patients shown, once each, in order, not the one read past the page", async () => {
+    const [p2, p3, p4] = [
+      await registerPatient(api, village, '乙患者'),
+      await registerPatient(api, village, '丙患者'),
+      await registerPatient(api, village, '丁患者'),
+    ];
+    // Routine, one after another: the filtered worklist holds them in this order.
+    for (const p of [p2, p3, p2, p4])
+      expect((await create(upReferralInput(p, t.inst.general, { urgency: 'ROUTINE' }))).errors).toBeUndefined();
+    const lastEvent = async () =>
+      (
+        await db.ds.query(
+          `SELECT id::int, action, entity_type AS "entityType", outcome, details FROM audit_event
+            WHERE actor_user_id = $1 ORDER BY id DESC LIMIT 1`,
+          [t.users.coordinator.id],
+        )
+      )[0];
+    const page = (first: number, fields = 'id patient { id name }') =>
+      api.gql(
+        `query($first: Int) { referrals(box: INCOMING, urgency: ROUTINE, first: $first) { nodes { ${fields} } pageInfo { hasNextPage } } }`,
+        { first },
+        coord,
+      );
+
+    const three = await page(3);
+    expect(three.errors).toBeUndefined();
+    expect(three.data!.referrals.nodes.map((n: any) => n.patient.id)).toEqual([p2, p3, p2]);
+    expect(three.data!.referrals.pageInfo.hasNextPage).toBe(true);
+    const shown = await lastEvent();
+    expect(shown).toMatchObject({
+      action: 'patient.list',
+      entityType: 'Patient',
+      outcome: 'SUCCESS',
+      // The fourth row was read to answer hasNextPage, not shown: its patient is not named.
+      details: { source: 'summary', count: 2, patientIds: [p2, p3] },
+    });
+
+    expect((await page(4)).errors).toBeUndefined();
+    expect((await lastEvent()).details).toEqual({ source: 'summary', count: 3, patientIds: [p2, p3, p4] });
+    const latest = (await lastEvent()).id;
+
+    // A page that shows no patient writes no event.
+    expect((await page(4, 'id number')).errors).toBeUndefined();
+    expect((await lastEvent()).id).toBe(latest);
   });
 
   it('reads only the columns a worklist page asks for, and answers what one referral answers', async () => {

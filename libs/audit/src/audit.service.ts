@@ -112,6 +112,29 @@ export class AuditService {
   }
 
   /**
+   * One event written by a read's own statement, as a data-modifying CTE, so the rows shown and
+   * their trail are one statement and one round trip: `INSERT … SELECT` with the entry's columns
+   * as parameters (added through `param`) and `details` a SQL expression over `from` (`FROM …
+   * [GROUP BY …] [HAVING …]`; no row from it, no event). It returns the event's id: pass it with
+   * `row` to `noteRecorded`.
+   */
+  insertSelect(
+    entry: AuditEntry,
+    param: (value: unknown) => string,
+    details: string,
+    from: string,
+  ): { sql: string; row: AuditRow } {
+    const [row] = this.rows([{ ...entry, details: {} }]);
+    const values = AUDIT_COLUMNS.map((c) =>
+      c === 'details' ? `(${details})::jsonb` : `${param(row[c])}${AUDIT_CASTS[c] ?? '::text'}`,
+    );
+    return {
+      sql: `INSERT INTO audit_event (${AUDIT_COLUMNS.join(', ')}) SELECT ${values.join(', ')} ${from} RETURNING id`,
+      row,
+    };
+  }
+
+  /**
    * The audit_event rows for these entries, keyed by column, for a statement that writes them
    * together with the change they describe (a SQL function taking them as JSON). Call
    * `noteRecorded` with the ids it returns.

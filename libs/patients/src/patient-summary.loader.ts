@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource, In } from 'typeorm';
 import { LoaderFactory } from '@yg/core';
-import { AuditService } from '@yg/audit';
+import { AuditService, type AuditRow } from '@yg/audit';
 import { PatientEntity } from './entities/patient.entity';
 import { maskedBirthYear } from './domain/masked-birth';
 
@@ -69,12 +69,44 @@ export class PatientSummaryLoader {
         details: { source: 'summary', count: unique.length, patientIds: unique.map((r) => r.id) },
       });
     }
-    return unique.map((r) => ({
-      id: r.id,
-      name: r.name,
-      sex: r.sex,
-      birthDate: null,
-      birthYear: maskedBirthYear(r.birth_date, new Date(r.created_at)),
-    }));
+    return unique.map(masked);
   }
+
+  /**
+   * The same audit event written by the page's own statement (a CTE of it), for a page that reads
+   * its patients from `patient_summary` itself: `page` names a relation of that statement with a
+   * `patient_id` and the row's place `n` (1-based) of every row that shows a patient; rows past
+   * `shown` (the one read to tell whether a next page exists) are not shown. Patients are named
+   * once each, in the order they first appear, as `shown` names them.
+   */
+  shownInStatement(
+    param: (value: unknown) => string,
+    page: string,
+    shown: number,
+  ): { sql: string; row: AuditRow } {
+    return this.audit.insertSelect(
+      { action: 'patient.list', entityType: 'Patient' },
+      param,
+      `jsonb_build_object('source', 'summary', 'count', count(*), 'patientIds', jsonb_agg(s.patient_id ORDER BY s.n))`,
+      `FROM (SELECT patient_id, min(n) AS n FROM ${page} WHERE n <= ${Number(shown)} GROUP BY patient_id) s HAVING count(*) > 0`,
+    );
+  }
+
+  /** After `shownInStatement`'s statement ran: its event noted for the request (sealing, refusal checks). */
+  noteShown(event: { row: AuditRow; id: string | null }): void {
+    if (event.id !== null) this.audit.noteRecorded([event.row], [event.id]);
+  }
+
+  readonly mask = masked;
+}
+
+/** What a list may show of a patient: no birth date, the birth year only where the rules allow. */
+function masked(r: PatientSummaryRow): PatientSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    sex: r.sex,
+    birthDate: null,
+    birthYear: maskedBirthYear(r.birth_date, new Date(r.created_at)),
+  };
 }

@@ -17,7 +17,7 @@ import {
   pageOf,
 } from '@yg/core';
 import { DepartmentEntity, InstitutionEntity } from '@yg/network';
-import type { PatientSummaryRow } from '@yg/patients';
+import { PatientSummary, PatientSummaryLoader, type PatientSummaryRow } from '@yg/patients';
 import { ReferralEntity } from './entities/referral.entity';
 import { ReferralStepEntity } from './entities/referral-step.entity';
 import { ReferralBox, ReferralState } from './domain/referral.enums';
@@ -41,7 +41,8 @@ export interface WorklistSelection {
 /** A worklist row: the referral's columns and the related rows read with it. */
 export type WorklistRow = ReferralEntity & {
   related: {
-    patient?: PatientSummaryRow | null;
+    /** Masked, as a list may show it. */
+    patient?: PatientSummary | null;
     fromInstitution?: InstitutionEntity | null;
     toInstitution?: InstitutionEntity | null;
     toDepartment?: DepartmentEntity | null;
@@ -71,6 +72,7 @@ export class ReferralQueries {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: ReferralAccess,
     private readonly clock: Clock,
+    private readonly patients: PatientSummaryLoader,
   ) {}
 
   get(user: AuthUser, id: string): Promise<ReferralEntity> {
@@ -119,18 +121,35 @@ export class ReferralQueries {
     related('toDepartment', department, 'FROM network_department x WHERE x.id = r.to_department_id');
     const { after, orderBy, first } = keysetSql(WORKLIST_ORDER, args, p);
     if (after) where.push(after);
-    const raw: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT ${select.join(', ')} FROM referral r WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ${first + 1}`,
-      params,
-    );
+    const columns = select.join(', ');
+    const rest = `FROM referral r WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ${first + 1}`;
+    // Showing patients is a read with its audit event, written by the page's own statement.
+    const shown = selection.patient
+      ? this.patients.shownInStatement(
+          p,
+          `(SELECT "patientId" AS patient_id, "pageRow" AS n FROM page WHERE "related_patient" IS NOT NULL) shown`,
+          first,
+        )
+      : null;
+    const sql = shown
+      ? `WITH page AS (SELECT ${columns}, row_number() OVER (ORDER BY ${orderBy}) AS "pageRow" ${rest}),
+              event AS (${shown.sql})
+         SELECT page.*, (SELECT id FROM event) AS "shownEventId" FROM page ORDER BY "pageRow"`
+      : `SELECT ${columns} ${rest}`;
+    const raw: Record<string, unknown>[] = await this.dataSource.query(sql, params);
+    if (shown) this.patients.noteShown({ row: shown.row, id: (raw[0]?.shownEventId as string) ?? null });
     const rows = raw.map((r) => {
       // The row itself becomes the node (no copy of its columns); the JSON columns move under
       // `related`, cleared rather than deleted, which would slow every later read of the row.
-      const row = r as unknown as WorklistRow & Partial<Record<`related_${string}`, unknown>>;
+      const row = r as unknown as WorklistRow &
+        Partial<Record<`related_${string}` | 'pageRow' | 'shownEventId', unknown>>;
       const rel: WorklistRow['related'] = {};
       if (selection.patient) {
-        rel.patient = (row.related_patient as PatientSummaryRow | null) ?? null;
+        const patient = row.related_patient as PatientSummaryRow | null;
+        rel.patient = patient ? this.patients.mask(patient) : null;
         row.related_patient = undefined;
+        row.pageRow = undefined;
+        row.shownEventId = undefined;
       }
       if (selection.fromInstitution) {
         rel.fromInstitution = fromJsonObject<InstitutionEntity>(institution, row.related_fromInstitution);

@@ -97,21 +97,9 @@ export class ReferralsResolver {
       toInstitution: under('toInstitution'),
       toDepartment: under('toDepartment'),
     };
+    // The page's statement reads the related rows, and writes the audit event for the patients shown.
     const page = await this.queries.list(user, args, selection);
-    // The page's own statement read these; showing patients is one audit event per page.
-    const patients = selection.patient
-      ? new Map(
-          (
-            await this.patients.shown(
-              page.nodes.flatMap((r) => (r.related.patient ? [r.related.patient] : [])),
-            )
-          ).map((p) => [p.id, p]),
-        )
-      : null;
-    for (const row of page.nodes) {
-      const { related } = row;
-      attachPreloaded(row, patients ? { ...related, patient: patients.get(row.patientId) ?? null } : related);
-    }
+    for (const row of page.nodes) attachPreloaded(row, row.related);
     // What the statement does not read (practitioner, timeline): one batch per field.
     const { fromPractitioner, timeline } = this.relations(ctx);
     await preloadSelected(page.nodes, info, ['nodes'], { fromPractitioner, timeline });
