@@ -45,10 +45,10 @@ const MENUS: Record<string, string[]> = {
     'audit',
   ],
   auditor: ['network', 'indicators', 'unification', 'assessment', 'audit'],
-  coordinator: ['network', 'referrals', 'consultations'],
-  doctor: ['network', 'referrals', 'consultations'],
-  villagedoc: ['network', 'referrals', 'consultations'],
-  towndoc: ['network', 'referrals', 'consultations'],
+  coordinator: ['network', 'referrals', 'consultations', 'drugs'],
+  doctor: ['network', 'referrals', 'consultations', 'drugs'],
+  villagedoc: ['network', 'referrals', 'consultations', 'drugs'],
+  towndoc: ['network', 'referrals', 'consultations', 'drugs'],
   instadmin: ['network', 'consultations', 'drugs', 'indicators', 'unification', 'assessment'],
   pharmacist: ['network', 'drugs'],
   expert: ['network', 'consultations'],
@@ -1099,7 +1099,7 @@ describe('the console', () => {
     }
   });
 
-  it('drug alignment: the central pharmacist approves, rejects and dispatches supply requests, the requesting institution receives; a request decided meanwhile is refused and shown as it is', async () => {
+  it('drug alignment: the central pharmacist approves, rejects and dispatches supply requests; the clinician who raised one is told and receives it; a request decided meanwhile is refused and shown as it is', async () => {
     const { supplyRequests } = await gql('pharmacist', `{ supplyRequests(first: 1) { nodes { formularyItemId } } }`);
     const raise = async (reason: string) =>
       (
@@ -1158,9 +1158,16 @@ describe('the console', () => {
       expect(await page.getByTestId('supply-error').innerText()).toMatch(/版本|version/i);
       expect((await gql('admin', ONE, { id: stale.id })).supplyRequest).toMatchObject({ state: 'APPROVED', version: before.version + 1 });
 
-      // The requesting township's administrator confirms receipt of what was sent.
-      const township = await signIn(townContext, 'instadmin');
-      await openView(township, 'drugs');
+      // The township clinician who raised it is told, and confirms receipt of what was sent: the
+      // notice opens the supply requests, which is all of the view a clinician works on.
+      const township = await signIn(townContext, 'towndoc');
+      await township.getByTestId('inbox-button').click();
+      const notice = township.locator(`[data-testid=inbox] li a[href="#/drugs"]`).first();
+      await notice.waitFor({ timeout: WAIT_MS });
+      await notice.click();
+      await township.getByTestId('view-drugs').waitFor();
+      expect(await township.getByTestId('coverage').count()).toBe(0);
+      expect(await township.getByTestId('review-queue').count()).toBe(0);
       const received = township.locator(`[data-testid=supply] tr[data-number="${approved.number}"]`);
       await received.locator('[data-action=receive]').waitFor({ timeout: WAIT_MS });
       expect(await township.locator('[data-testid=supply] [data-action=approve]').count()).toBe(0);

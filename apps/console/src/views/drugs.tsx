@@ -26,6 +26,8 @@ type Supply = SupplyRequestsResult['supplyRequests']['nodes'][number];
 
 /** The api's sides: the requesting institution's staff receive (not its admin alone deciding). */
 const RECEIVING_ROLES: Role[] = ['CLINICIAN', 'PHARMACIST', 'REFERRAL_COORDINATOR', 'INSTITUTION_ADMIN'];
+/** Who works on the catalogue mappings; the others (clinicians, the referral centre) see supply requests only. */
+const MAPPING_ROLES: Role[] = ['PHARMACIST', 'CONSORTIUM_ADMIN', 'INSTITUTION_ADMIN'];
 
 function pct(x: number | null): string {
   return x === null ? '—' : `${(x * 100).toFixed(1)}%`;
@@ -199,8 +201,9 @@ function SupplyRow({
 /** Drug alignment: coverage per institution, the review queue, supply requests. */
 export function DrugsView({ roles }: ViewProps) {
   const canDecide = roles.includes('PHARMACIST') || roles.includes('CONSORTIUM_ADMIN');
-  const coverage = useQuery(Coverage);
-  const queue = useQuery(ReviewQueue, { status: 'PROPOSED' });
+  const mappings = roles.some((r) => MAPPING_ROLES.includes(r));
+  const coverage = useQuery(Coverage, undefined, !mappings);
+  const queue = useQuery(ReviewQueue, { status: 'PROPOSED' }, !mappings);
   const supply = useQuery(SupplyRequests);
   const me = useQuery(Me);
   const institutionId = me.data?.me.institution.id;
@@ -234,77 +237,81 @@ export function DrugsView({ roles }: ViewProps) {
   return (
     <>
       <ErrorNote error={coverage.error ?? queue.error ?? supply.error} />
-      <section aria-labelledby="coverage-title">
-        <h2 id="coverage-title">
-          <T zh="对照覆盖率" en="Mapping coverage" /> {total ? <span data-testid="coverage-total">{pct(total.mappedShare)}</span> : null}
-        </h2>
-        <div className="split">
-          <table data-testid="coverage">
-            <thead>
-              <tr>
-                <th><T zh="机构" en="Institution" /></th>
-                <th><T zh="条目" en="Items" /></th>
-                <th><T zh="已对照" en="Mapped" /></th>
-                <th><T zh="待确认" en="Pending" /></th>
-                <th><T zh="未对照" en="Unmapped" /></th>
-                <th><T zh="无效" en="Invalid" /></th>
-                <th><T zh="覆盖率" en="Share" /></th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.institutionId} data-institution={r.institutionId}>
-                  <td>{r.institution?.name}</td>
-                  <td>{r.items}</td>
-                  <td data-testid="mapped">{r.mapped}</td>
-                  <td data-testid="pending">{r.pending}</td>
-                  <td>{r.unmapped}</td>
-                  <td>{r.invalid}</td>
-                  <td>{pct(r.mappedShare)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Chart
-            label="各机构对照情况 Mapping per institution"
-            option={{
-              tooltip: { trigger: 'axis' },
-              legend: { bottom: 0 },
-              grid: { left: 110, right: 16, top: 8, bottom: 40 },
-              xAxis: { type: 'value', minInterval: 1 },
-              yAxis: { type: 'category', data: rows.map((r) => r.institution?.name ?? '') },
-              series: [
-                { name: '已对照', type: 'bar', stack: 'a', data: rows.map((r) => r.mapped), itemStyle: { color: '#067647' } },
-                { name: '待确认', type: 'bar', stack: 'a', data: rows.map((r) => r.pending), itemStyle: { color: '#f5a524' } },
-                { name: '未对照', type: 'bar', stack: 'a', data: rows.map((r) => r.unmapped), itemStyle: { color: '#9aa5b1' } },
-                { name: '无效', type: 'bar', stack: 'a', data: rows.map((r) => r.invalid), itemStyle: { color: '#b42318' } },
-              ],
-            }}
-          />
-        </div>
-      </section>
-      <section aria-labelledby="queue-title">
-        <h2 id="queue-title">
-          <T zh="药师审核队列" en="Review queue" /> <span data-testid="queue-count">{queueNodes.length}</span>
-        </h2>
-        <div className="scroll">
-          <table data-testid="review-queue">
-            <thead>
-              <tr>
-                <th><T zh="机构目录条目" en="Catalogue item" /></th>
-                <th><T zh="建议对照" en="Proposed" /></th>
-                <th><T zh="匹配依据" en="Match reason" /></th>
-                {canDecide ? <th><T zh="审核" en="Decision" /></th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {queueNodes.map((m) => (
-                <ReviewRow key={m.id} m={m} canDecide={canDecide} onDone={() => { void queue.reload(); void coverage.reload(); }} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      {mappings ? (
+        <>
+          <section aria-labelledby="coverage-title">
+            <h2 id="coverage-title">
+              <T zh="对照覆盖率" en="Mapping coverage" /> {total ? <span data-testid="coverage-total">{pct(total.mappedShare)}</span> : null}
+            </h2>
+            <div className="split">
+              <table data-testid="coverage">
+                <thead>
+                  <tr>
+                    <th><T zh="机构" en="Institution" /></th>
+                    <th><T zh="条目" en="Items" /></th>
+                    <th><T zh="已对照" en="Mapped" /></th>
+                    <th><T zh="待确认" en="Pending" /></th>
+                    <th><T zh="未对照" en="Unmapped" /></th>
+                    <th><T zh="无效" en="Invalid" /></th>
+                    <th><T zh="覆盖率" en="Share" /></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((r) => (
+                    <tr key={r.institutionId} data-institution={r.institutionId}>
+                      <td>{r.institution?.name}</td>
+                      <td>{r.items}</td>
+                      <td data-testid="mapped">{r.mapped}</td>
+                      <td data-testid="pending">{r.pending}</td>
+                      <td>{r.unmapped}</td>
+                      <td>{r.invalid}</td>
+                      <td>{pct(r.mappedShare)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Chart
+                label="各机构对照情况 Mapping per institution"
+                option={{
+                  tooltip: { trigger: 'axis' },
+                  legend: { bottom: 0 },
+                  grid: { left: 110, right: 16, top: 8, bottom: 40 },
+                  xAxis: { type: 'value', minInterval: 1 },
+                  yAxis: { type: 'category', data: rows.map((r) => r.institution?.name ?? '') },
+                  series: [
+                    { name: '已对照', type: 'bar', stack: 'a', data: rows.map((r) => r.mapped), itemStyle: { color: '#067647' } },
+                    { name: '待确认', type: 'bar', stack: 'a', data: rows.map((r) => r.pending), itemStyle: { color: '#f5a524' } },
+                    { name: '未对照', type: 'bar', stack: 'a', data: rows.map((r) => r.unmapped), itemStyle: { color: '#9aa5b1' } },
+                    { name: '无效', type: 'bar', stack: 'a', data: rows.map((r) => r.invalid), itemStyle: { color: '#b42318' } },
+                  ],
+                }}
+              />
+            </div>
+          </section>
+          <section aria-labelledby="queue-title">
+            <h2 id="queue-title">
+              <T zh="药师审核队列" en="Review queue" /> <span data-testid="queue-count">{queueNodes.length}</span>
+            </h2>
+            <div className="scroll">
+              <table data-testid="review-queue">
+                <thead>
+                  <tr>
+                    <th><T zh="机构目录条目" en="Catalogue item" /></th>
+                    <th><T zh="建议对照" en="Proposed" /></th>
+                    <th><T zh="匹配依据" en="Match reason" /></th>
+                    {canDecide ? <th><T zh="审核" en="Decision" /></th> : null}
+                  </tr>
+                </thead>
+                <tbody>
+                  {queueNodes.map((m) => (
+                    <ReviewRow key={m.id} m={m} canDecide={canDecide} onDone={() => { void queue.reload(); void coverage.reload(); }} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        </>
+      ) : null}
       <section aria-labelledby="supply-title">
         <h2 id="supply-title">
           <T zh="缺药登记" en="Supply requests" />{' '}

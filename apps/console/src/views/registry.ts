@@ -56,7 +56,8 @@ export const VIEWS: ViewDef[] = [
     id: 'drugs',
     zh: '药品目录对照',
     en: 'Drug alignment',
-    roles: ['PHARMACIST', 'CONSORTIUM_ADMIN', 'INSTITUTION_ADMIN'],
+    // Clinicians and the referral centre raise and receive supply requests (and are told of them).
+    roles: ['PHARMACIST', 'CONSORTIUM_ADMIN', 'INSTITUTION_ADMIN', 'CLINICIAN', 'REFERRAL_COORDINATOR'],
     component: DrugsView,
   },
   // Who reads indicators, the scorecard and the assessment: as the api's resolvers allow.
