@@ -930,6 +930,126 @@ describe('the console', () => {
     }
   });
 
+  it('consultations: the expert starts and ends a booked session, signs its report and amends it, and declines another; no one else is offered these', async () => {
+    const { me } = await gql('expert', `{ me { practitionerId } }`);
+    const { patients } = await gql('doctor', `{ patients(first: 1) { nodes { id name } } }`);
+    const patient = patients.nodes[0];
+    const requested = async (purpose: string) => {
+      const { requestConsultation: c } = await gql(
+        'doctor',
+        `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id number } }`,
+        {
+          i: {
+            kind: 'VIDEO',
+            patientId: patient.id,
+            purpose,
+            caseSummary: '胸闷反复发作 1 月,心电图 ST 段压低',
+            question: '是否需要冠脉造影?',
+            urgency: 'ROUTINE',
+            expertIds: [me.practitionerId],
+            consent: {
+              signedBy: patient.name,
+              relationship: '本人',
+              signedAt: new Date(Date.now() - 60_000).toISOString(),
+              documentUri: 's3://consent/console-expert.pdf',
+            },
+          },
+        },
+      );
+      return c as { id: string; number: string };
+    };
+    const booked = async (purpose: string) => {
+      const c = await requested(purpose);
+      const now = DateTime.now();
+      const { availableSlots } = await gql(
+        'doctor',
+        `query($e: ID!, $f: DateTime!, $t: DateTime!) { availableSlots(expertId: $e, from: $f, to: $t, durationMinutes: 30) { slots { start end } } }`,
+        { e: me.practitionerId, f: now.toUTC().toISO(), t: now.plus({ days: 14 }).toUTC().toISO() },
+      );
+      const slot = availableSlots[0].slots[0];
+      await gql('doctor', `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state } }`, {
+        i: { id: c.id, start: slot.start, end: slot.end },
+      });
+      return c;
+    };
+    const held = await booked('冠心病待排,请专家会诊');
+    const declined = await booked('胸痛待查,请专家会诊');
+    const named = await requested('心悸待查,请专家会诊');
+    const ONE = `query($id: ID!) { consultation(id: $id) { state startedAt endedAt reportDueAt declineReason
+      reports { version opinion recommendations amendmentReason suggestedDiagnoses { name } } } }`;
+
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'expert');
+      await openView(page, 'consultations');
+      const row = (c: { number: string }, state?: string) =>
+        page.locator(`[data-testid=consultations] tr[data-number="${c.number}"]${state ? `[data-state="${state}"]` : ''}`);
+      await row(held, 'SCHEDULED').waitFor({ timeout: WAIT_MS });
+      // Named in a request not yet booked: it may be declined, nothing more.
+      await row(named, 'REQUESTED').locator('[data-action=decline]').waitFor();
+      expect(await row(named).locator('[data-action=start], [data-action=report]').count()).toBe(0);
+      // Not held yet: nothing to report.
+      expect(await row(held).locator('[data-action=report]').count()).toBe(0);
+      await row(held).locator('[data-action=start]').click();
+      await row(held, 'IN_PROGRESS').locator('[data-action=end]').waitFor({ timeout: WAIT_MS });
+      await row(held).locator('[data-action=end]').click();
+      await row(held).locator('[data-action=report]').waitFor({ timeout: WAIT_MS });
+      expect(await row(held).getByTestId('session').getAttribute('data-ended')).not.toBe('');
+
+      await row(held).locator('[data-action=report]').click();
+      const form = page.getByTestId('report-form');
+      await form.waitFor();
+      // Signed only with an opinion and recommendations.
+      expect(await form.locator('[data-action=sign]').isDisabled()).toBe(true);
+      await form.getByLabel('会诊意见').fill('考虑稳定型心绞痛,冠脉病变可能性大');
+      await form.getByLabel('建议诊断').fill('稳定型心绞痛');
+      await form.getByLabel('诊疗建议').fill('完善冠脉 CTA,加用他汀及抗血小板治疗');
+      await form.locator('[data-action=sign]').click();
+      await row(held, 'REPORTED').waitFor({ timeout: WAIT_MS });
+      await form.waitFor({ state: 'detached' });
+
+      // A signed report is amended, with a reason, as a new version.
+      await row(held).locator('[data-action=report]').click();
+      await form.getByLabel('会诊意见').fill('考虑稳定型心绞痛,冠脉病变可能性大;建议心内科随访');
+      await form.getByLabel('诊疗建议').fill('完善冠脉 CTA,加用他汀及抗血小板治疗,两周后复诊');
+      expect(await form.locator('[data-action=sign]').isDisabled()).toBe(true);
+      await form.getByLabel('修订原因').fill('补充随访安排');
+      await form.locator('[data-action=sign]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+
+      // Declined with a reason: the button waits for one.
+      expect(await row(declined).locator('[data-action=decline]').isDisabled()).toBe(true);
+      await row(declined).getByLabel('谢绝原因 Reason').fill('该时段另有手术');
+      await row(declined).locator('[data-action=decline]').click();
+      await row(declined, 'DECLINED').waitFor({ timeout: WAIT_MS });
+      await screenshot(page, 'consultations-expert');
+
+      // The requesting doctor follows the same consultations, with no expert's actions on them.
+      const doctor = await signIn(context, 'doctor');
+      await openView(doctor, 'consultations');
+      await doctor.locator(`[data-testid=consultations] tr[data-number="${held.number}"][data-state=REPORTED]`).waitFor();
+      expect(await doctor.locator('[data-testid=consultations] [data-action]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+    const { consultation: h } = await gql('doctor', ONE, { id: held.id });
+    expect(h).toMatchObject({ state: 'REPORTED', startedAt: expect.any(String), endedAt: expect.any(String) });
+    expect(h.reports).toEqual([
+      expect.objectContaining({
+        version: 1,
+        opinion: '考虑稳定型心绞痛,冠脉病变可能性大',
+        recommendations: '完善冠脉 CTA,加用他汀及抗血小板治疗',
+        amendmentReason: null,
+        suggestedDiagnoses: [{ name: '稳定型心绞痛' }],
+      }),
+      expect.objectContaining({ version: 2, amendmentReason: '补充随访安排', suggestedDiagnoses: [] }),
+    ]);
+    expect((await gql('doctor', ONE, { id: declined.id })).consultation).toMatchObject({
+      state: 'DECLINED',
+      declineReason: '该时段另有手术',
+    });
+  });
+
   it('drug alignment: coverage and the review queue match the api; a mapping confirmed in the console is confirmed in the database', async () => {
     const { catalogueCoverage, catalogueMappings } = await gql(
       'pharmacist',

@@ -61,6 +61,16 @@ export interface CancelReferralInput {
   reason: string;
 }
 
+export interface ConsultationIdInput {
+  id: string;
+  note?: string | null;
+}
+
+export interface ConsultationReasonInput {
+  id: string;
+  reason: string;
+}
+
 export interface DispatchSupplyRequestInput {
   expectedVersion?: number | null;
   id: string;
@@ -101,6 +111,19 @@ export interface RejectSupplyRequestInput {
   expectedVersion: number;
   id: string;
   reason: string;
+}
+
+export interface SubmitConsultationReportInput {
+  amendmentReason?: string | null;
+  id: string;
+  opinion: string;
+  recommendations: string;
+  suggestedDiagnoses?: Array<SuggestedDiagnosisInput>;
+}
+
+export interface SuggestedDiagnosisInput {
+  code?: string | null;
+  name: string;
 }
 
 export type LoginResult = {
@@ -421,6 +444,55 @@ export type ConsultationsVariables = {
   states?: Array<ConsultationState> | null;
 };
 export const Consultations = "query Consultations($after: String, $states: [ConsultationState!]) {\n  consultations(first: 100, after: $after, states: $states) {\n    nodes {\n      id\n      number\n      kind\n      state\n      urgency\n      purpose\n      scheduledStart\n      scheduledEnd\n      startedAt\n      endedAt\n      reportDueAt\n      mode\n      createdAt\n      requestedSpecialty\n      patient {\n        name\n      }\n      requestingInstitution {\n        name\n      }\n      experts {\n        assigned\n        named\n        practitionerId\n        expert {\n          id\n          name\n          title\n        }\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ConsultationsResult, ConsultationsVariables>;
+
+export type StartConsultationResult = {
+  startConsultation: {
+    id: string;
+    state: ConsultationState;
+    startedAt: string | null;
+  };
+};
+export type StartConsultationVariables = {
+  input: ConsultationIdInput;
+};
+export const StartConsultation = "mutation StartConsultation($input: ConsultationIdInput!) {\n  startConsultation(input: $input) {\n    id\n    state\n    startedAt\n  }\n}" as Operation<StartConsultationResult, StartConsultationVariables>;
+
+export type EndConsultationResult = {
+  endConsultation: {
+    id: string;
+    state: ConsultationState;
+    endedAt: string | null;
+    reportDueAt: string | null;
+  };
+};
+export type EndConsultationVariables = {
+  input: ConsultationIdInput;
+};
+export const EndConsultation = "mutation EndConsultation($input: ConsultationIdInput!) {\n  endConsultation(input: $input) {\n    id\n    state\n    endedAt\n    reportDueAt\n  }\n}" as Operation<EndConsultationResult, EndConsultationVariables>;
+
+export type DeclineConsultationResult = {
+  declineConsultation: {
+    id: string;
+    state: ConsultationState;
+  };
+};
+export type DeclineConsultationVariables = {
+  input: ConsultationReasonInput;
+};
+export const DeclineConsultation = "mutation DeclineConsultation($input: ConsultationReasonInput!) {\n  declineConsultation(input: $input) {\n    id\n    state\n  }\n}" as Operation<DeclineConsultationResult, DeclineConsultationVariables>;
+
+export type SubmitConsultationReportResult = {
+  submitConsultationReport: {
+    id: string;
+    version: number;
+    signedAt: string;
+    contentHash: string;
+  };
+};
+export type SubmitConsultationReportVariables = {
+  input: SubmitConsultationReportInput;
+};
+export const SubmitConsultationReport = "mutation SubmitConsultationReport($input: SubmitConsultationReportInput!) {\n  submitConsultationReport(input: $input) {\n    id\n    version\n    signedAt\n    contentHash\n  }\n}" as Operation<SubmitConsultationReportResult, SubmitConsultationReportVariables>;
 
 export type ExpertAvailabilityResult = {
   expertAvailability: {

@@ -1,5 +1,15 @@
 import { useEffect, useMemo, useState } from 'react';
-import { ExpertAvailability, Me, Consultations, type ConsultationsResult } from '../api/generated';
+import { gql } from '../api/client';
+import {
+  Consultations,
+  DeclineConsultation,
+  EndConsultation,
+  ExpertAvailability,
+  Me,
+  StartConsultation,
+  SubmitConsultationReport,
+  type ConsultationsResult,
+} from '../api/generated';
 import { onLive } from '../api/live';
 import { Chart } from '../chart';
 import {
@@ -18,6 +28,8 @@ type Consultation = ConsultationsResult['consultations']['nodes'][number];
 const WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 const OPEN_STATES = ['REQUESTED', 'SCHEDULED', 'IN_PROGRESS'];
 const CLOSED_STATES = ['DECLINED', 'CANCELLED', 'NO_SHOW'];
+/** Reads (imaging, ECG, pathology) are reported against the study, with or without a live session. */
+const READ_KINDS = ['IMAGING_READ', 'ECG_READ', 'PATHOLOGY_READ'];
 
 /** Monday 00:00 of the week `offset` weeks from this one, in the consortium's zone as the browser shows it. */
 function weekStart(offset: number): Date {
@@ -100,6 +112,145 @@ function SessionState({ c, now }: { c: Consultation; now: number }) {
   );
 }
 
+/**
+ * What the expert does next with a consultation, by the api's states: decline one they are named
+ * in or booked for; for one they are booked for, start it, end the live session, write the report
+ * (a read may be reported without a session) and amend a signed one.
+ */
+function ExpertActions({
+  c,
+  assigned,
+  act,
+  onReport,
+}: {
+  c: Consultation;
+  /** Booked for it, not only named in the request. */
+  assigned: boolean;
+  act: (fn: () => Promise<unknown>) => Promise<void>;
+  onReport: () => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const run = (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    void act(fn).finally(() => setBusy(false));
+  };
+  const reportable =
+    assigned &&
+    (c.state === 'REPORTED' ||
+    (c.state === 'IN_PROGRESS' && !!c.endedAt) ||
+      (READ_KINDS.includes(c.kind) && (c.state === 'SCHEDULED' || c.state === 'IN_PROGRESS')));
+  return (
+    <td>
+      <div className="actions">
+        {assigned && c.state === 'SCHEDULED' && !READ_KINDS.includes(c.kind) ? (
+          <button className="primary" data-action="start" disabled={busy} onClick={() => run(() => gql(StartConsultation, { input: { id: c.id } }))}>
+            <T zh="开始会诊" en="Start" />
+          </button>
+        ) : null}
+        {assigned && c.state === 'IN_PROGRESS' && !c.endedAt ? (
+          <button className="primary" data-action="end" disabled={busy} onClick={() => run(() => gql(EndConsultation, { input: { id: c.id } }))}>
+            <T zh="结束会诊" en="End" />
+          </button>
+        ) : null}
+        {reportable ? (
+          <button className={c.state === 'REPORTED' ? '' : 'primary'} data-action="report" disabled={busy} onClick={onReport}>
+            {c.state === 'REPORTED' ? <T zh="修订报告" en="Amend report" /> : <T zh="写报告" en="Write report" />}
+          </button>
+        ) : null}
+        {c.state === 'REQUESTED' || c.state === 'SCHEDULED' ? (
+          <>
+            <input aria-label="谢绝原因 Reason" placeholder="原因 Reason" value={reason} onChange={(e) => setReason(e.target.value)} size={10} />
+            <button data-action="decline" disabled={busy || reason.trim().length < 2} onClick={() => run(() => gql(DeclineConsultation, { input: { id: c.id, reason: reason.trim() } }))}>
+              <T zh="谢绝" en="Decline" />
+            </button>
+          </>
+        ) : null}
+      </div>
+    </td>
+  );
+}
+
+/** The expert's report: signed on submission; a signed one is amended with a reason, as a new version. */
+function ReportForm({
+  c,
+  act,
+  onClose,
+}: {
+  c: Consultation;
+  act: (fn: () => Promise<unknown>) => Promise<void>;
+  onClose: () => void;
+}) {
+  const [opinion, setOpinion] = useState('');
+  const [recommendations, setRecommendations] = useState('');
+  const [diagnosis, setDiagnosis] = useState('');
+  const [amendmentReason, setAmendmentReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const amending = c.state === 'REPORTED';
+  const ready =
+    opinion.trim().length >= 2 && recommendations.trim().length >= 2 && (!amending || amendmentReason.trim().length > 0);
+  const submit = () => {
+    setBusy(true);
+    void act(async () => {
+      await gql(SubmitConsultationReport, {
+        input: {
+          id: c.id,
+          opinion: opinion.trim(),
+          recommendations: recommendations.trim(),
+          suggestedDiagnoses: diagnosis.trim() ? [{ name: diagnosis.trim() }] : [],
+          amendmentReason: amending ? amendmentReason.trim() : null,
+        },
+      });
+      onClose();
+    }).finally(() => setBusy(false));
+  };
+  return (
+    <section className="panel" aria-labelledby="report-title" data-testid="report-form" data-consultation={c.number}>
+      <h2 id="report-title">
+        {amending ? <T zh="修订会诊报告" en="Amend the report" /> : <T zh="会诊报告" en="Consultation report" />} {c.number}
+      </h2>
+      <dl className="form">
+        <dt>
+          <label htmlFor="report-opinion"><T zh="会诊意见" en="Opinion" /></label>
+        </dt>
+        <dd>
+          <textarea id="report-opinion" rows={4} cols={60} value={opinion} onChange={(e) => setOpinion(e.target.value)} />
+        </dd>
+        <dt>
+          <label htmlFor="report-diagnosis"><T zh="建议诊断" en="Suggested diagnosis" /></label>
+        </dt>
+        <dd>
+          <input id="report-diagnosis" value={diagnosis} onChange={(e) => setDiagnosis(e.target.value)} size={40} />
+        </dd>
+        <dt>
+          <label htmlFor="report-recommendations"><T zh="诊疗建议" en="Recommendations" /></label>
+        </dt>
+        <dd>
+          <textarea id="report-recommendations" rows={4} cols={60} value={recommendations} onChange={(e) => setRecommendations(e.target.value)} />
+        </dd>
+        {amending ? (
+          <>
+            <dt>
+              <label htmlFor="report-amendment"><T zh="修订原因" en="Why amended" /></label>
+            </dt>
+            <dd>
+              <input id="report-amendment" value={amendmentReason} onChange={(e) => setAmendmentReason(e.target.value)} size={40} />
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <div className="actions">
+        <button className="primary" data-action="sign" disabled={busy || !ready} onClick={submit}>
+          <T zh="签署并提交" en="Sign and submit" />
+        </button>
+        <button onClick={onClose}>
+          <T zh="取消" en="Cancel" />
+        </button>
+      </div>
+    </section>
+  );
+}
+
 /** Consultations: the expert's week (offered windows, days off, bookings), requests, session state. */
 export function ConsultationsView() {
   const me = useQuery(Me);
@@ -127,6 +278,22 @@ export function ConsultationsView() {
   );
   const reload = list.reload;
   useEffect(() => onLive('consultation.status', () => void reload()), [reload]);
+  // The signed-in expert acts on the consultations they are booked for; the api decides all the same.
+  const myPractitionerId = me.data?.me.roles.includes('EXPERT') ? me.data.me.practitionerId : null;
+  // Named in a request (may decline it) or booked for it (holds and reports it).
+  const myPart = (c: Consultation) => c.experts.find((e) => e.practitionerId === myPractitionerId);
+  const [reporting, setReporting] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const act = async (fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      setActionError(null);
+    } catch (err) {
+      setActionError(err);
+    }
+    await reload();
+  };
+  const reportOn = nodes.find((c) => c.id === reporting);
 
   const week = days.slice(0, 7);
   const bookings = new Map<string, Consultation[]>();
@@ -289,12 +456,17 @@ export function ConsultationsView() {
           </table>
         </div>
       </section>
-      <div className="split">
+      {reportOn ? <ReportForm key={reportOn.id} c={reportOn} act={act} onClose={() => setReporting(null)} /> : null}
+      {/* An expert's table carries an action column: the whole width, the chart below it. */}
+      <div className={myPractitionerId ? undefined : 'split'}>
         {/* Not a capped scroll box: its last rows were cut off at the bottom of one; the page scrolls. */}
         <section aria-labelledby="consultations-title">
           <h2 id="consultations-title">
             <T zh="会诊与会话状态" en="Consultations and sessions" />
           </h2>
+          <div data-testid="consultation-error">
+            <ErrorNote error={actionError} />
+          </div>
           <table data-testid="consultations">
             <thead>
               <tr>
@@ -319,6 +491,11 @@ export function ConsultationsView() {
                 <th>
                   <T zh="会话" en="Session" />
                 </th>
+                {myPractitionerId ? (
+                  <th>
+                    <T zh="操作" en="Action" />
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -340,6 +517,13 @@ export function ConsultationsView() {
                     <Label table={CONSULTATION_STATE_LABELS} code={c.state} />
                   </td>
                   <SessionState c={c} now={now} />
+                  {myPractitionerId ? (
+                    myPart(c) ? (
+                      <ExpertActions c={c} assigned={!!myPart(c)?.assigned} act={act} onReport={() => setReporting(c.id)} />
+                    ) : (
+                      <td>—</td>
+                    )
+                  ) : null}
                 </tr>
               ))}
             </tbody>
