@@ -677,6 +677,108 @@ describe('the console', () => {
     }
   });
 
+  it('referrals: a village doctor writes a new up-referral in the console; a wrong diagnosis code is refused and changes nothing; a county doctor sends one down with its plan', async () => {
+    const MINE = `{ referrals(box: OUTGOING, first: 100, states: [DRAFT, SUBMITTED]) { nodes { id } } }`;
+    const { patients } = await gql('villagedoc', `{ patients(first: 1) { nodes { id name } } }`);
+    const patient = patients.nodes[0];
+    const [general] = await db.ds.query(`SELECT id FROM institution WHERE name = '黔江中心医院'`);
+    const before = (await gql('villagedoc', MINE)).referrals.nodes.length;
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'villagedoc');
+      await openView(page, 'referrals');
+      await page.locator('[data-action=new-referral]').click();
+      const form = page.getByTestId('new-referral');
+      await form.getByLabel('患者').fill(patient.name);
+      await form.locator('[data-action=find-patient]').click();
+      await form.locator(`[data-testid=nr-found] [data-patient="${patient.id}"]`).click();
+      await form.getByTestId('nr-patient').waitFor();
+      // Everything the referral needs, or no button: none is pressed half-filled.
+      expect(await form.locator('[data-action=create-submit]').isDisabled()).toBe(true);
+      await form.getByLabel('接收机构').selectOption(general.id);
+      await form.getByLabel('紧急程度').selectOption('URGENT');
+      await form.getByLabel('ICD-10 编码 Code').fill('高血压');
+      await form.getByLabel('诊断名称 Diagnosis name').fill('原发性高血压 3 级');
+      await form.getByLabel('转诊目的').fill('血压控制不佳,需上级医院调整方案');
+      await form.getByLabel('病情摘要').fill('反复头晕 2 周,三联用药下血压 180/110 mmHg');
+      await form.getByLabel('联系电话').fill('13800000000');
+      await screenshot(page, 'referrals-new-form');
+      await form.locator('[data-action=create-submit]').click();
+      await expect(form.getByRole('alert').innerText()).resolves.toMatch(/ICD-10/);
+      expect((await gql('villagedoc', MINE)).referrals.nodes).toHaveLength(before);
+
+      await form.getByLabel('ICD-10 编码 Code').fill('I10');
+      await form.locator('[data-action=create-submit]').click();
+      const detail = page.getByTestId('referral-detail');
+      await detail.waitFor({ timeout: WAIT_MS });
+      await form.waitFor({ state: 'detached' });
+      const id = await detail.getAttribute('data-referral');
+      const { referral } = await gql(
+        'villagedoc',
+        `query($id: ID!) { referral(id: $id) { number direction state urgency diagnosisCode diagnosisName purpose toInstitutionId patientId contactPhone } }`,
+        { id },
+      );
+      expect(referral).toMatchObject({
+        direction: 'UP',
+        state: 'SUBMITTED',
+        urgency: 'URGENT',
+        diagnosisCode: 'I10',
+        diagnosisName: '原发性高血压 3 级',
+        toInstitutionId: general.id,
+        patientId: patient.id,
+        contactPhone: '13800000000',
+      });
+      expect(await detail.innerText()).toContain(referral.number);
+      expect((await gql('villagedoc', MINE)).referrals.nodes).toHaveLength(before + 1);
+      await screenshot(page, 'referrals-new');
+
+      // Down: the discharge summary, follow-up plan and a medication plan come with it, saved as a draft.
+      const county = await signIn(context, 'doctor');
+      const { patients: theirs } = await gql('doctor', `{ patients(first: 1) { nodes { id name } } }`);
+      const [township] = await db.ds.query(`SELECT id FROM institution WHERE name = '黔江区邻鄂镇中心卫生院'`);
+      await openView(county, 'referrals');
+      await county.locator('[data-action=new-referral]').click();
+      const down = county.getByTestId('new-referral');
+      await down.getByLabel('患者').fill(theirs.nodes[0].name);
+      await down.locator('[data-action=find-patient]').click();
+      await down.locator(`[data-testid=nr-found] [data-patient="${theirs.nodes[0].id}"]`).click();
+      await down.getByLabel('下转').check();
+      await down.getByLabel('接收机构').selectOption(township.id);
+      await down.getByLabel('ICD-10 编码 Code').fill('I63.9');
+      await down.getByLabel('诊断名称 Diagnosis name').fill('脑梗死恢复期');
+      await down.getByLabel('转诊目的').fill('病情稳定,转回基层康复');
+      await down.getByLabel('病情摘要').fill('住院 14 天,肢体肌力 4 级');
+      await down.getByLabel('联系电话').fill('023-79223456');
+      await down.getByLabel('出院小结').fill('脑梗死恢复期,出院时生命体征平稳');
+      await down.getByLabel('康复/随访计划').fill('每周康复训练 3 次,一月后复诊');
+      expect(await down.locator('[data-action=create-draft]').isDisabled()).toBe(true);
+      const firstDrug = down.locator('[data-medication="0"]');
+      await firstDrug.getByLabel('药品 Drug').fill('阿司匹林肠溶片 100mg');
+      await firstDrug.getByLabel('剂量 Dose').fill('100mg');
+      await firstDrug.getByLabel('途径 Route').fill('口服');
+      await firstDrug.getByLabel('频次 Frequency').fill('每日一次');
+      await firstDrug.getByLabel('疗程 Duration').fill('长期');
+      await down.locator('[data-action=create-draft]').click();
+      const downDetail = county.getByTestId('referral-detail');
+      await downDetail.waitFor({ timeout: WAIT_MS });
+      const { referral: sent } = await gql(
+        'doctor',
+        `query($id: ID!) { referral(id: $id) { direction state toInstitutionId dischargeSummary rehabPlan medicationPlan { drug dose route frequency duration } } }`,
+        { id: await downDetail.getAttribute('data-referral') },
+      );
+      expect(sent).toEqual({
+        direction: 'DOWN',
+        state: 'DRAFT',
+        toInstitutionId: township.id,
+        dischargeSummary: '脑梗死恢复期,出院时生命体征平稳',
+        rehabPlan: '每周康复训练 3 次,一月后复诊',
+        medicationPlan: [{ drug: '阿司匹林肠溶片 100mg', dose: '100mg', route: '口服', frequency: '每日一次', duration: '长期' }],
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
   it("consultations: the expert's calendar (offered windows, days off, bookings), requests and each session match the api", async () => {
     // This week gets a day off (Monday) and an extra evening window (Sunday) beside the demo's weekly hours, published as the expert would.
     const { me } = await gql('expert', `{ me { practitionerId } }`);

@@ -22,6 +22,7 @@ export type ReferralState = 'ACCEPTED' | 'ARRIVED' | 'CANCELLED' | 'COMPLETED' |
 export type RejectReasonCode = 'INCOMPLETE_INFORMATION' | 'MORE_APPROPRIATE_ELSEWHERE' | 'NO_CAPACITY' | 'OTHER' | 'OUTSIDE_SCOPE' | 'PATIENT_DECLINED';
 export type Role = 'AUDITOR' | 'CLINICIAN' | 'CONSORTIUM_ADMIN' | 'DATA_INTEGRATION' | 'EXPERT' | 'INSTITUTION_ADMIN' | 'PHARMACIST' | 'REFERRAL_COORDINATOR';
 export type SessionMode = 'ON_SITE' | 'REMOTE';
+export type Sex = 'FEMALE' | 'MALE';
 export type SupplyRequestState = 'APPROVED' | 'DISPATCHED' | 'RECEIVED' | 'REJECTED' | 'REQUESTED';
 export type SupplyUrgency = 'ROUTINE' | 'URGENT';
 export type Tier = 'COUNTY' | 'EXTERNAL' | 'TOWNSHIP' | 'VILLAGE';
@@ -69,6 +70,29 @@ export interface ConsultationIdInput {
 export interface ConsultationReasonInput {
   id: string;
   reason: string;
+}
+
+export interface CreateReferralInput {
+  attachments?: Array<AttachmentInput>;
+  attentionNotes?: string | null;
+  clinicalSummary: string;
+  contactPhone: string;
+  diagnosisCode: string;
+  diagnosisName: string;
+  direction: ReferralDirection;
+  dischargeSummary?: string | null;
+  fromPractitionerId?: string | null;
+  idempotencyKey?: string | null;
+  insuranceType: InsuranceType;
+  medicationPlan?: Array<MedicationItemInput>;
+  patientId: string;
+  purpose: string;
+  rehabPlan?: string | null;
+  resubmissionOf?: string | null;
+  submit?: boolean;
+  toDepartmentId?: string | null;
+  toInstitutionId: string;
+  urgency: Urgency;
 }
 
 export interface DispatchSupplyRequestInput {
@@ -119,6 +143,22 @@ export interface SubmitConsultationReportInput {
   opinion: string;
   recommendations: string;
   suggestedDiagnoses?: Array<SuggestedDiagnosisInput>;
+}
+
+export interface AttachmentInput {
+  name: string;
+  type: string;
+  uri: string;
+}
+
+export interface MedicationItemInput {
+  dose: string;
+  drug: string;
+  duration: string;
+  formularyItemId?: string | null;
+  frequency: string;
+  nationalCode?: string | null;
+  route: string;
 }
 
 export interface SuggestedDiagnosisInput {
@@ -332,6 +372,58 @@ export type ReferralVariables = {
   id: string;
 };
 export const Referral = "query Referral($id: ID!) {\n  referral(id: $id) {\n    id\n    number\n    direction\n    urgency\n    state\n    dueAt\n    responseDueAt\n    escalationLevel\n    fromInstitutionId\n    toInstitutionId\n    diagnosisCode\n    diagnosisName\n    purpose\n    clinicalSummary\n    insuranceType\n    contactPhone\n    appointmentAt\n    appointmentPlace\n    bed\n    rejectReason\n    arrivedAt\n    closedAt\n    patient {\n      name\n      sex\n      birthYear\n    }\n    fromInstitution {\n      name\n    }\n    toInstitution {\n      name\n    }\n    medicationPlan {\n      drug\n      dose\n      frequency\n      route\n      duration\n      nationalCode\n    }\n    medicationContinuity {\n      itemsTotal\n      available\n      substitute\n      outOfStock\n      notListed\n      unknown\n      checkedAt\n      trigger\n    }\n    timeline {\n      id\n      at\n      action\n      fromState\n      toState\n      note\n    }\n  }\n}" as Operation<ReferralResult, ReferralVariables>;
+
+export type ReferralTargetsResult = {
+  institutions: {
+    nodes: Array<{
+      id: string;
+      name: string;
+      kind: InstitutionKind;
+      tier: Tier;
+      departments: Array<{
+        id: string;
+        name: string;
+      }>;
+    }>;
+    pageInfo: {
+      endCursor: string | null;
+      hasNextPage: boolean;
+    };
+  };
+};
+export type ReferralTargetsVariables = {
+  after?: string | null;
+};
+export const ReferralTargets = "query ReferralTargets($after: String) {\n  institutions(first: 100, after: $after) {\n    nodes {\n      id\n      name\n      kind\n      tier\n      departments {\n        id\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ReferralTargetsResult, ReferralTargetsVariables>;
+
+export type FindPatientsResult = {
+  patients: {
+    nodes: Array<{
+      id: string;
+      name: string;
+      sex: Sex;
+      birthYear: number | null;
+      idNumber: string;
+    }>;
+  };
+};
+export type FindPatientsVariables = {
+  name?: string | null;
+  idSuffix?: string | null;
+};
+export const FindPatients = "query FindPatients($name: String, $idSuffix: String) {\n  patients(first: 20, name: $name, idSuffix: $idSuffix) {\n    nodes {\n      id\n      name\n      sex\n      birthYear\n      idNumber\n    }\n  }\n}" as Operation<FindPatientsResult, FindPatientsVariables>;
+
+export type CreateReferralResult = {
+  createReferral: {
+    id: string;
+    number: string;
+    state: ReferralState;
+  };
+};
+export type CreateReferralVariables = {
+  input: CreateReferralInput;
+};
+export const CreateReferral = "mutation CreateReferral($input: CreateReferralInput!) {\n  createReferral(input: $input) {\n    id\n    number\n    state\n  }\n}" as Operation<CreateReferralResult, CreateReferralVariables>;
 
 export type SubmitReferralResult = {
   submitReferral: {

@@ -30,6 +30,7 @@ import {
   URGENCY_LABELS,
 } from '../i18n';
 import { useQuery } from '../use-query';
+import { NewReferral } from './new-referral';
 import type { ViewProps } from './registry';
 
 const STATES: ReferralState[] = [
@@ -342,6 +343,9 @@ export function ReferralsView({ roles }: ViewProps) {
   );
   const [states, setStates] = useState<ReferralState[]>(OPEN);
   const [selected, setSelected] = useState<string | null>(referralInHash);
+  const [creating, setCreating] = useState(false);
+  // Who sends referrals: the api's sending roles.
+  const sends = roles.some((role) => ACTING_ROLES.includes(role));
   // `#/referrals/<id>` (a notification's link) opens that referral's form.
   useEffect(() => {
     const pick = () => {
@@ -387,6 +391,11 @@ export function ReferralsView({ roles }: ViewProps) {
             )}
           </button>
         ))}
+        {sends ? (
+          <button data-action="new-referral" aria-pressed={creating} onClick={() => setCreating(true)}>
+            <T zh="新建转诊" en="New referral" />
+          </button>
+        ) : null}
       </div>
       <ErrorNote error={counts.error ?? list.error} />
       {rc ? (
@@ -501,7 +510,8 @@ export function ReferralsView({ roles }: ViewProps) {
           </table>
         </section>
         <div>
-          {rc ? (
+          {/* A new referral's form takes the column: it is the one thing being worked on. */}
+          {rc && !creating ? (
             <Chart
               label="按状态的转诊数 Referrals by state"
               option={{
@@ -523,7 +533,19 @@ export function ReferralsView({ roles }: ViewProps) {
               }}
             />
           ) : null}
-          {selected ? (
+          {creating ? (
+            <NewReferral
+              institutionId={me.data?.me.institution.id}
+              onClose={() => setCreating(false)}
+              onCreated={(id) => {
+                setCreating(false);
+                setBox('OUTGOING');
+                setSelected(id);
+                void counts.reload();
+                void list.reload();
+              }}
+            />
+          ) : selected ? (
             <Detail
               key={selected}
               id={selected}
