@@ -377,6 +377,25 @@ describe('the console', () => {
         (n: { escalationLevel: number }) => n.escalationLevel > 0,
       ).length;
       expect(await page.locator('[data-testid=worklist] tr.escalated').count()).toBe(escalated);
+      const numbers = () =>
+        page
+          .getByTestId('worklist')
+          .locator('tbody tr')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-number')));
+      // The overdue and escalated cards list what they count, as the api filters them.
+      for (const flag of ['overdue', 'escalated'] as const) {
+        const { referrals: flagged } = await gql(
+          'coordinator',
+          `{ referrals(box: INCOMING, ${flag}: true, first: 50) { nodes { number } } }`,
+        );
+        expect(flagged.nodes.length).toBe(referralCounts[flag]);
+        await counts.locator(`[data-count="${flag}"]`).click();
+        await page.locator(`[data-count="${flag}"][aria-pressed=true]`).waitFor();
+        const want = JSON.stringify(flagged.nodes.map((n: { number: string }) => n.number));
+        await eventually(async () => JSON.stringify(await numbers()) === want, WAIT_MS);
+      }
+      await counts.locator('[data-count="open"]').click();
+      await eventually(async () => JSON.stringify(await numbers()) === JSON.stringify(shown), WAIT_MS);
 
       // A referral the village doctor submits in another browser arrives without a reload.
       await page.evaluate(() => ((globalThis as any).marker = 42));

@@ -1528,6 +1528,51 @@ describe('referrals (双向转诊) over GraphQL', () => {
       }
     });
 
+    it('filters the overdue (submitted past the response deadline) and the escalated, as referralCounts counts them', async () => {
+      const submitted = incomingToGeneral().filter((m) => m.state === 'SUBMITTED');
+      expect(submitted.length).toBeGreaterThanOrEqual(3);
+      const [late, lateEscalated, escalatedOnly] = submitted;
+      const ids = [late.id, lateEscalated.id, escalatedOnly.id];
+      const saved = await db.ds.query(
+        `SELECT id, response_due_at, escalation_level FROM referral WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      try {
+        await db.ds.query(
+          `UPDATE referral SET response_due_at = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`,
+          [[late.id, lateEscalated.id]],
+        );
+        await db.ds.query(
+          `UPDATE referral SET escalation_level = 1 WHERE id = ANY($1::uuid[])`,
+          [[lateEscalated.id, escalatedOnly.id]],
+        );
+        const FLAGGED = `query($o: Boolean, $e: Boolean) { referrals(box: INCOMING, overdue: $o, escalated: $e, first: 100) { nodes { id state } } }`;
+        const flagged = async (vars: Record<string, boolean>) => {
+          const res = await gql(FLAGGED, vars, w.tok.coordinator);
+          expect(res.errors).toBeUndefined();
+          return res.data!.referrals.nodes as { id: string; state: string }[];
+        };
+        const counts = (await gql(`{ referralCounts(box: INCOMING) { overdue escalated } }`, {}, w.tok.coordinator))
+          .data!.referralCounts;
+        const overdue = await flagged({ o: true });
+        expect(sortIds(overdue)).toEqual(sortIds([late, lateEscalated]));
+        expect(counts.overdue).toBe(overdue.length);
+        const escalated = await flagged({ e: true });
+        expect(sortIds(escalated)).toEqual(sortIds([lateEscalated, escalatedOnly]));
+        expect(counts.escalated).toBe(escalated.length);
+        expect(sortIds(await flagged({ o: true, e: true }))).toEqual([lateEscalated.id]);
+        // false is no filter.
+        expect((await flagged({ o: false })).length).toBe(incomingToGeneral().length);
+      } finally {
+        for (const r of saved)
+          await db.ds.query(`UPDATE referral SET response_due_at = $2, escalation_level = $3 WHERE id = $1`, [
+            r.id,
+            r.response_due_at,
+            r.escalation_level,
+          ]);
+      }
+    });
+
     it('sends the same number of SQL statements for a page of 5 as for a page of 50, related fields included', async () => {
       const appDs = api.app.get(DataSource);
       const statementsFor = async (first: number) => {

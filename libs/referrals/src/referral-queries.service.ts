@@ -59,6 +59,11 @@ const WORKLIST_ORDER: KeysetColumn<WorklistRow>[] = [
   { expr: 'r.id', value: (r) => r.id, kind: 'uuid' },
 ];
 
+/** 超时未接收: still waiting for an answer past its response deadline (`now` a parameter). */
+const OVERDUE = (now: string) => `r.state = 'SUBMITTED' AND r.response_due_at < ${now}`;
+/** 已升级: still waiting and escalated by the deadline checks. */
+const ESCALATED = `r.state = 'SUBMITTED' AND r.escalation_level > 0`;
+
 /** Positional parameters of a plain statement: `p(value)` adds one and returns its `$n`. */
 function placeholders(): { params: unknown[]; p: (value: unknown) => string } {
   const params: unknown[] = [];
@@ -99,6 +104,8 @@ export class ReferralQueries {
     const { params, p } = placeholders();
     const where = this.scope(user, args, p);
     if (args.states?.length) where.push(`r.state = ANY(${p(args.states)}::text[])`);
+    if (args.overdue) where.push(OVERDUE(p(this.clock.now())));
+    if (args.escalated) where.push(ESCALATED);
     const select = columnsAs(referral, 'r', columnsFor(referral, selection.fields, KEYSET));
     if (selection.patient) {
       select.push(
@@ -176,8 +183,8 @@ export class ReferralQueries {
     const rows: { state: ReferralState; n: number; overdue: number; escalated: number }[] =
       await this.dataSource.query(
         `SELECT r.state AS state, count(*)::int AS n,
-                (count(*) FILTER (WHERE r.state = 'SUBMITTED' AND r.response_due_at < ${p(this.clock.now())}))::int AS overdue,
-                (count(*) FILTER (WHERE r.escalation_level > 0 AND r.state = 'SUBMITTED'))::int AS escalated
+                (count(*) FILTER (WHERE ${OVERDUE(p(this.clock.now()))}))::int AS overdue,
+                (count(*) FILTER (WHERE ${ESCALATED}))::int AS escalated
            FROM referral r WHERE ${where.join(' AND ')}
           GROUP BY r.state`,
         params,

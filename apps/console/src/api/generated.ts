@@ -301,9 +301,11 @@ export type ReferralsResult = {
 export type ReferralsVariables = {
   box: ReferralBox;
   states?: Array<ReferralState> | null;
+  overdue?: boolean | null;
+  escalated?: boolean | null;
   after?: string | null;
 };
-export const Referrals = "query Referrals($box: ReferralBox!, $states: [ReferralState!], $after: String) {\n  referrals(box: $box, states: $states, first: 50, after: $after) {\n    nodes {\n      id\n      number\n      direction\n      urgency\n      state\n      dueAt\n      responseDueAt\n      escalationLevel\n      createdAt\n      patient {\n        name\n      }\n      fromInstitution {\n        name\n      }\n      toInstitution {\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ReferralsResult, ReferralsVariables>;
+export const Referrals = "query Referrals($box: ReferralBox!, $states: [ReferralState!], $overdue: Boolean, $escalated: Boolean, $after: String) {\n  referrals(\n    box: $box\n    states: $states\n    overdue: $overdue\n    escalated: $escalated\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      number\n      direction\n      urgency\n      state\n      dueAt\n      responseDueAt\n      escalationLevel\n      createdAt\n      patient {\n        name\n      }\n      fromInstitution {\n        name\n      }\n      toInstitution {\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ReferralsResult, ReferralsVariables>;
 
 export type ReferralResult = {
   referral: {

@@ -342,6 +342,12 @@ export function ReferralsView({ roles }: ViewProps) {
     coordinator || !roles.includes('CLINICIAN') ? 'INCOMING' : 'OUTGOING',
   );
   const [states, setStates] = useState<ReferralState[]>(OPEN);
+  // The overdue and escalated cards filter the worklist as the api counts them.
+  const [flag, setFlag] = useState<'overdue' | 'escalated' | null>(null);
+  const pick = (next: ReferralState[]) => {
+    setFlag(null);
+    setStates(next);
+  };
   const [selected, setSelected] = useState<string | null>(referralInHash);
   const [creating, setCreating] = useState(false);
   // Who sends referrals: the api's sending roles.
@@ -357,7 +363,10 @@ export function ReferralsView({ roles }: ViewProps) {
   }, []);
   const me = useQuery(Me);
   const counts = useQuery(ReferralCounts, { box });
-  const list = useQuery(Referrals, { box, states });
+  const list = useQuery(
+    Referrals,
+    flag ? { box, overdue: flag === 'overdue', escalated: flag === 'escalated' } : { box, states },
+  );
   const reloadCounts = counts.reload;
   const reloadList = list.reload;
   useEffect(
@@ -371,7 +380,7 @@ export function ReferralsView({ roles }: ViewProps) {
   const rc = counts.data?.referralCounts;
   const byState = new Map((rc?.byState ?? []).map((s) => [s.state, s.count]));
   const nodes = list.data?.referrals.nodes ?? [];
-  const isOpen = states.length === OPEN.length && OPEN.every((s) => states.includes(s));
+  const isOpen = !flag && states.length === OPEN.length && OPEN.every((s) => states.includes(s));
   return (
     <>
       <div className="actions" role="group" aria-label="收发件 Box">
@@ -400,18 +409,28 @@ export function ReferralsView({ roles }: ViewProps) {
       <ErrorNote error={counts.error ?? list.error} />
       {rc ? (
         <div className="cards" data-testid="referral-counts">
-          <button className="card" aria-pressed={isOpen} onClick={() => setStates(OPEN)} data-count="open">
+          <button className="card" aria-pressed={isOpen} onClick={() => pick(OPEN)} data-count="open">
             <T zh="待办" en="Open" />
             <span className="n">{OPEN.reduce((n, s) => n + (byState.get(s) ?? 0), 0)}</span>
           </button>
-          <div className="card bad" data-count="overdue">
+          <button
+            className="card bad"
+            data-count="overdue"
+            aria-pressed={flag === 'overdue'}
+            onClick={() => setFlag('overdue')}
+          >
             <T zh="超时未接收" en="Overdue" />
             <span className="n">{rc.overdue}</span>
-          </div>
-          <div className="card warn" data-count="escalated">
+          </button>
+          <button
+            className="card warn"
+            data-count="escalated"
+            aria-pressed={flag === 'escalated'}
+            onClick={() => setFlag('escalated')}
+          >
             <T zh="已升级" en="Escalated" />
             <span className="n">{rc.escalated}</span>
-          </div>
+          </button>
           <div className="card" data-count="total">
             <T zh="合计" en="Total" />
             <span className="n">{rc.total}</span>
@@ -421,8 +440,8 @@ export function ReferralsView({ roles }: ViewProps) {
               key={s}
               className="card"
               data-count={s}
-              aria-pressed={states.length === 1 && states[0] === s}
-              onClick={() => setStates([s])}
+              aria-pressed={!flag && states.length === 1 && states[0] === s}
+              onClick={() => pick([s])}
             >
               <Label table={STATE_LABELS} code={s} />
               <span className="n">{byState.get(s) ?? 0}</span>

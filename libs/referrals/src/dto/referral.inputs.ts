@@ -284,4 +284,18 @@ export class ReferralsArgs extends PageArgs {
   direction?: ReferralDirection;
   @Field(() => Date, { nullable: true }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @Field(() => Date, { nullable: true }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: '只看超时未接收的(待接收且已过应答时限) Only the overdue: submitted and past the response deadline',
+  })
+  @IsOptional()
+  @IsBoolean()
+  overdue?: boolean;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: '只看已升级的(待接收且已超时升级) Only the escalated: submitted and escalated',
+  })
+  @IsOptional()
+  @IsBoolean()
+  escalated?: boolean;
 }
