@@ -2144,13 +2144,25 @@ describe('the console', () => {
         // draw and publishing from the console, each the api's too.
         const month = currentMonth();
         const { me } = await gql('admin', `{ me { id } }`);
-        await gql(
-          'admin',
-          `mutation($m: String!, $r: [ID!]!) { openAssessment(month: $m, raterIds: $r) { version } }`,
-          { m: month, r: [me.id] },
-        );
         await page.locator('input[name=month]').fill(month);
-        await page.locator('[data-testid=assessment-state][data-state=OPEN]').waitFor({ timeout: WAIT_MS });
+        // Not opened yet: the admin opens it here, as its only rater (ticked by default).
+        const opening = page.getByTestId('open-month');
+        await opening.waitFor({ timeout: WAIT_MS });
+        expect(await opening.locator(`[data-rater="${me.id}"]`).isChecked()).toBe(true);
+        expect(await opening.locator('input[type=checkbox]:checked').count()).toBe(1);
+        await opening.locator('[data-action=open-month]').click();
+        await page.locator('[data-testid=assessment-state][data-state=OPEN]').waitFor({ timeout: VIEW_TIMEOUT });
+        const opened = (await gql('admin', `query($m: String!) { assessment(month: $m) { version raterIds } }`, { m: month }))
+          .assessment;
+        expect(opened.raterIds).toEqual([me.id]);
+        // Completion recomputed from today's data: a new version, which the draw and publishing below use.
+        await page.locator('[data-action=recompute]').click();
+        await eventually(
+          async () =>
+            (await gql('admin', `query($m: String!) { assessment(month: $m) { version } }`, { m: month })).assessment
+              .version > opened.version,
+          VIEW_TIMEOUT,
+        );
         await check(
           page,
           (await gql('admin', `query($m: String!) { assessment(month: $m) { ${FIELDS} } }`, { m: month }))

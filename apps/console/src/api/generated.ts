@@ -1096,6 +1096,53 @@ export type AssessmentHistoryVariables = {
 };
 export const AssessmentHistory = "query AssessmentHistory($institutionId: ID!) {\n  assessmentHistory(institutionId: $institutionId) {\n    institutionId\n    months {\n      month\n      edition\n      groupCode\n      groupSize\n      rank\n      completion\n      recognition\n      analysis\n      total\n    }\n    distribution {\n      month\n      count\n      min\n      q1\n      median\n      q3\n      max\n    }\n  }\n}" as Operation<AssessmentHistoryResult, AssessmentHistoryVariables>;
 
+export type RatersResult = {
+  admins: {
+    nodes: Array<{
+      id: string;
+      displayName: string;
+      institution: {
+        name: string;
+      };
+    }>;
+  };
+  institutionAdmins: {
+    nodes: Array<{
+      id: string;
+      displayName: string;
+      institution: {
+        name: string;
+      };
+    }>;
+  };
+};
+export type RatersVariables = {};
+export const Raters = "query Raters {\n  admins: users(role: CONSORTIUM_ADMIN, active: true, first: 100) {\n    nodes {\n      id\n      displayName\n      institution {\n        name\n      }\n    }\n  }\n  institutionAdmins: users(role: INSTITUTION_ADMIN, active: true, first: 100) {\n    nodes {\n      id\n      displayName\n      institution {\n        name\n      }\n    }\n  }\n}" as Operation<RatersResult, RatersVariables>;
+
+export type OpenAssessmentResult = {
+  openAssessment: {
+    state: AssessmentState;
+    version: number;
+  };
+};
+export type OpenAssessmentVariables = {
+  month: string;
+  raterIds: Array<string>;
+};
+export const OpenAssessment = "mutation OpenAssessment($month: String!, $raterIds: [ID!]!) {\n  openAssessment(month: $month, raterIds: $raterIds) {\n    state\n    version\n  }\n}" as Operation<OpenAssessmentResult, OpenAssessmentVariables>;
+
+export type RecomputeAssessmentCompletionResult = {
+  recomputeAssessmentCompletion: {
+    state: AssessmentState;
+    version: number;
+  };
+};
+export type RecomputeAssessmentCompletionVariables = {
+  month: string;
+  version: number;
+};
+export const RecomputeAssessmentCompletion = "mutation RecomputeAssessmentCompletion($month: String!, $version: Int!) {\n  recomputeAssessmentCompletion(month: $month, version: $version) {\n    state\n    version\n  }\n}" as Operation<RecomputeAssessmentCompletionResult, RecomputeAssessmentCompletionVariables>;
+
 export type DrawAnalysisUnitsResult = {
   drawAnalysisUnits: {
     month: string;

@@ -1,8 +1,19 @@
 import { useMemo, useState } from 'react';
 import { gql } from '../api/client';
-import { Assessment, AssessmentHistory, DrawAnalysisUnits, Me, PublishAssessment, type AssessmentResult } from '../api/generated';
+import {
+  Assessment,
+  AssessmentHistory,
+  DrawAnalysisUnits,
+  Me,
+  OpenAssessment,
+  PublishAssessment,
+  Raters,
+  RecomputeAssessmentCompletion,
+  type AssessmentResult,
+} from '../api/generated';
 import { Chart } from '../chart';
 import { ErrorNote, formatTime, T } from '../i18n';
+import type { GqlError } from '../api/client';
 import { figure, lastMonth } from '../months';
 import { useQuery } from '../use-query';
 import type { ViewProps } from './registry';
@@ -179,6 +190,47 @@ function Group({
 }
 
 /**
+ * A month not opened yet, for a consortium admin: its raters (认可度) picked from the consortium's
+ * and institutions' administrators, the signed-in admin ticked; opening computes completion.
+ */
+function OpenMonth({ month, meId, act, busy }: { month: string; meId: string | undefined; act: (fn: () => Promise<unknown>) => Promise<void>; busy: boolean }) {
+  const raters = useQuery(Raters);
+  const [picked, setPicked] = useState<Set<string> | null>(null);
+  const chosen = picked ?? new Set(meId ? [meId] : []);
+  const people = [...(raters.data?.admins.nodes ?? []), ...(raters.data?.institutionAdmins.nodes ?? [])];
+  const toggle = (id: string) => {
+    const next = new Set(chosen);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setPicked(next);
+  };
+  return (
+    <section className="panel" data-testid="open-month">
+      <h2>
+        <T zh="开启本月考核" en="Open the month" /> {month}
+      </h2>
+      <p className="note">
+        <T zh="开启后按当前数据计算完成度;请选择本月认可度评分人。" en="Opening computes completion from today's data; pick the month's recognition raters." />
+      </p>
+      <ErrorNote error={raters.error} />
+      <ul style={{ listStyle: 'none', paddingLeft: 0, columns: 2 }}>
+        {people.map((u) => (
+          <li key={u.id}>
+            <label>
+              <input type="checkbox" data-rater={u.id} checked={chosen.has(u.id)} onChange={() => toggle(u.id)} /> {u.displayName}{' '}
+              <span className="en">{u.institution.name}</span>
+            </label>
+          </li>
+        ))}
+      </ul>
+      <button className="primary" data-action="open-month" disabled={busy || !chosen.size} onClick={() => act(() => gql(OpenAssessment, { month, raterIds: [...chosen] }))}>
+        <T zh="开启" en="Open" /> ({chosen.size})
+      </button>
+    </section>
+  );
+}
+
+/**
  * The month's 量化评价: ranking within groups on 60/20/20, the draw and publishing; and a unit's
  * published months (any unit for the consortium's readers, its own for an institution admin).
  */
@@ -209,6 +261,8 @@ export function AssessmentView({ roles }: ViewProps) {
     }
   };
   const open = a?.state === 'OPEN';
+  // Not opened yet: a consortium admin may open it here.
+  const notOpened = (q.error as GqlError | null)?.code === 'NOT_FOUND';
   return (
     <>
       <div className="filters">
@@ -231,12 +285,19 @@ export function AssessmentView({ roles }: ViewProps) {
           </span>
         ) : null}
         {admin && open ? (
-          <button className="primary" data-action="publish" disabled={busy} onClick={() => act(() => gql(PublishAssessment, { month, version: a.version }))}>
-            <T zh="发布" en="Publish" />
-          </button>
+          <>
+            <button data-action="recompute" disabled={busy} onClick={() => act(() => gql(RecomputeAssessmentCompletion, { month, version: a.version }))}>
+              <T zh="重算完成度" en="Recompute completion" />
+            </button>
+            <button className="primary" data-action="publish" disabled={busy} onClick={() => act(() => gql(PublishAssessment, { month, version: a.version }))}>
+              <T zh="发布" en="Publish" />
+            </button>
+          </>
         ) : null}
       </div>
-      <ErrorNote error={q.error ?? error} />
+      {notOpened && admin ? null : <ErrorNote error={q.error} />}
+      <ErrorNote error={error} />
+      {notOpened && admin ? <OpenMonth month={month} meId={me.data?.me.id} act={act} busy={busy} /> : null}
       {shown ? <History key={shown.institutionId} institutionId={shown.institutionId} name={shown.name} /> : null}
       {a ? (
         <>
