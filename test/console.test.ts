@@ -2034,7 +2034,7 @@ describe('the console', () => {
   );
 
   it(
-    "monthly assessment: ranking, 60/20/20 scores, top and bottom 3, the draw and a unit's history match the api; a month is drawn and published from the console",
+    "monthly assessment: ranking, 60/20/20 scores, top and bottom 3, the draw and a unit's history match the api; a month is opened (its raters picked), recomputed, drawn and published from the console",
     async () => {
       const FIELDS = `state version scheme { completionWeight recognitionWeight analysisWeight }
       groups { code units { institutionId completion recognition analysis total rank top bottom } } draw { drawn }`;
