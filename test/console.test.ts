@@ -1051,6 +1051,112 @@ describe('the console', () => {
     }
   });
 
+  it("consultations: the referral centre books its institution's requests into the experts' free times (an MDT where all are free), as the api offers them", async () => {
+    const { me } = await gql('expert', `{ me { practitionerId } }`);
+    const [li] = await db.ds.query(`SELECT id FROM practitioner WHERE name = '李志远'`);
+    const { patients } = await gql('doctor', `{ patients(first: 1) { nodes { id name } } }`);
+    const patient = patients.nodes[0];
+    const request = async (kind: string, expertIds: string[]) =>
+      (
+        await gql(
+          'doctor',
+          `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id number } }`,
+          {
+            i: {
+              kind,
+              patientId: patient.id,
+              purpose: '冠心病介入术后胸痛复发,请专家会诊',
+              caseSummary: 'PCI 术后 6 月,活动后胸痛',
+              question: '是否需要再次造影?',
+              urgency: 'ROUTINE',
+              expertIds,
+              consent: {
+                signedBy: patient.name,
+                relationship: '本人',
+                signedAt: new Date(Date.now() - 60_000).toISOString(),
+                documentUri: 's3://consent/console-booking.pdf',
+              },
+            },
+          },
+        )
+      ).requestConsultation as { id: string; number: string };
+    const video = await request('VIDEO', [me.practitionerId]);
+    const mdt = await request('MDT', [me.practitionerId, li.id]);
+    const SLOTS = `query($e: ID!, $f: DateTime!, $t: DateTime!, $d: Int!) { availableSlots(expertId: $e, from: $f, to: $t, durationMinutes: $d) { slots { start end } } }`;
+    const slotsOf = async (expertId: string, minutes: number) => {
+      const now = DateTime.now();
+      const { availableSlots } = await gql('coordinator', SLOTS, {
+        e: expertId,
+        f: now.toUTC().toISO(),
+        t: now.plus({ days: 14 }).toUTC().toISO(),
+        d: minutes,
+      });
+      return (availableSlots[0]?.slots ?? []).map((x: { start: string; end: string }) => `${Date.parse(x.start)}-${Date.parse(x.end)}`);
+    };
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'coordinator');
+      await openView(page, 'consultations');
+      const requestRow = (c: { number: string }) => page.locator(`[data-testid=requests] tr[data-number="${c.number}"]`);
+      const shownSlots = () =>
+        page
+          .locator('[data-testid=slots] button')
+          .evaluateAll((bs) => bs.map((b) => `${Date.parse(b.getAttribute('data-slot')!)}-${Date.parse(b.getAttribute('data-end')!)}`));
+
+      // One expert: the expert's own free times, the first one booked.
+      await requestRow(video).locator('[data-action=book]').click();
+      await page.locator('[data-testid=booking] [data-testid=slots] button').first().waitFor({ timeout: WAIT_MS });
+      const own = await slotsOf(me.practitionerId, 30);
+      expect(await shownSlots()).toEqual(own.slice(0, 40));
+      const first = page.locator('[data-testid=slots] button').first();
+      const start = await first.getAttribute('data-slot');
+      await first.click();
+      await page.locator(`[data-testid=consultations] tr[data-number="${video.number}"][data-state=SCHEDULED]`).waitFor({ timeout: WAIT_MS });
+      await requestRow(video).waitFor({ state: 'detached' });
+      const { consultation: booked } = await gql(
+        'coordinator',
+        `query($id: ID!) { consultation(id: $id) { state scheduledStart experts { practitionerId assigned } } }`,
+        { id: video.id },
+      );
+      expect(booked.state).toBe('SCHEDULED');
+      expect(Date.parse(booked.scheduledStart)).toBe(Date.parse(start!));
+
+      // An MDT: only the hours both experts are free, an hour long; both booked together.
+      await requestRow(mdt).locator('[data-action=book]').click();
+      await page.locator('[data-testid=booking] [data-testid=slots] button').first().waitFor({ timeout: WAIT_MS });
+      const [a, b] = [await slotsOf(me.practitionerId, 60), await slotsOf(li.id, 60)];
+      const both = a.filter((x: string) => b.includes(x));
+      expect(both.length).toBeGreaterThan(0);
+      expect(await shownSlots()).toEqual(both.slice(0, 40));
+      await page.locator('[data-testid=slots] button').first().click();
+      await page.locator(`[data-testid=consultations] tr[data-number="${mdt.number}"][data-state=SCHEDULED]`).waitFor({ timeout: WAIT_MS });
+      const { consultation: team } = await gql(
+        'coordinator',
+        `query($id: ID!) { consultation(id: $id) { experts { practitionerId assigned } } }`,
+        { id: mdt.id },
+      );
+      expect(
+        team.experts
+          .filter((e: { assigned: boolean }) => e.assigned)
+          .map((e: { practitionerId: string }) => e.practitionerId)
+          .sort(),
+      ).toEqual([me.practitionerId, li.id].sort());
+      await screenshot(page, 'consultations-booked');
+    } finally {
+      await context.close();
+    }
+    // The expert's side is not offered booking.
+    const expertContext = await newContext();
+    try {
+      const expert = await signIn(expertContext, 'expert');
+      await openView(expert, 'consultations');
+      await expert.getByTestId('requests').waitFor();
+      expect(await expert.locator('[data-testid=requests] [data-action=book]').count()).toBe(0);
+    } finally {
+      await expertContext.close();
+    }
+  });
+
   it('consultations: the expert starts and ends a booked session, signs its report and amends it, and declines another; no one else is offered these', async () => {
     const { me } = await gql('expert', `{ me { practitionerId } }`);
     const { patients } = await gql('doctor', `{ patients(first: 1) { nodes { id name } } }`);

@@ -57,6 +57,15 @@ export interface AuditEventFilter {
   to?: string | null;
 }
 
+export interface BookConsultationInput {
+  consent?: ConsentInput | null;
+  end: string;
+  expertIds?: Array<string> | null;
+  id: string;
+  mode?: SessionMode | null;
+  start: string;
+}
+
 export interface CancelReferralInput {
   id: string;
   reason: string;
@@ -149,6 +158,13 @@ export interface AttachmentInput {
   name: string;
   type: string;
   uri: string;
+}
+
+export interface ConsentInput {
+  documentUri: string;
+  relationship: string;
+  signedAt: string;
+  signedBy: string;
 }
 
 export interface MedicationItemInput {
@@ -510,6 +526,7 @@ export type ConsultationsResult = {
       mode: SessionMode | null;
       createdAt: string;
       requestedSpecialty: string | null;
+      requestingInstitutionId: string;
       patient: {
         name: string;
       } | null;
@@ -537,7 +554,43 @@ export type ConsultationsVariables = {
   after?: string | null;
   states?: Array<ConsultationState> | null;
 };
-export const Consultations = "query Consultations($after: String, $states: [ConsultationState!]) {\n  consultations(first: 100, after: $after, states: $states) {\n    nodes {\n      id\n      number\n      kind\n      state\n      urgency\n      purpose\n      scheduledStart\n      scheduledEnd\n      startedAt\n      endedAt\n      reportDueAt\n      mode\n      createdAt\n      requestedSpecialty\n      patient {\n        name\n      }\n      requestingInstitution {\n        name\n      }\n      experts {\n        assigned\n        named\n        practitionerId\n        expert {\n          id\n          name\n          title\n        }\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ConsultationsResult, ConsultationsVariables>;
+export const Consultations = "query Consultations($after: String, $states: [ConsultationState!]) {\n  consultations(first: 100, after: $after, states: $states) {\n    nodes {\n      id\n      number\n      kind\n      state\n      urgency\n      purpose\n      scheduledStart\n      scheduledEnd\n      startedAt\n      endedAt\n      reportDueAt\n      mode\n      createdAt\n      requestedSpecialty\n      requestingInstitutionId\n      patient {\n        name\n      }\n      requestingInstitution {\n        name\n      }\n      experts {\n        assigned\n        named\n        practitionerId\n        expert {\n          id\n          name\n          title\n        }\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ConsultationsResult, ConsultationsVariables>;
+
+export type AvailableSlotsResult = {
+  availableSlots: Array<{
+    expert: {
+      id: string;
+      name: string;
+      title: PractitionerTitle;
+    };
+    slots: Array<{
+      start: string;
+      end: string;
+      mode: SessionMode;
+    }>;
+  }>;
+};
+export type AvailableSlotsVariables = {
+  expertId?: string | null;
+  specialty?: string | null;
+  from: string;
+  to: string;
+  durationMinutes: number;
+};
+export const AvailableSlots = "query AvailableSlots($expertId: ID, $specialty: String, $from: DateTime!, $to: DateTime!, $durationMinutes: Int!) {\n  availableSlots(\n    expertId: $expertId\n    specialty: $specialty\n    from: $from\n    to: $to\n    durationMinutes: $durationMinutes\n  ) {\n    expert {\n      id\n      name\n      title\n    }\n    slots {\n      start\n      end\n      mode\n    }\n  }\n}" as Operation<AvailableSlotsResult, AvailableSlotsVariables>;
+
+export type BookConsultationResult = {
+  bookConsultation: {
+    id: string;
+    state: ConsultationState;
+    scheduledStart: string | null;
+    scheduledEnd: string | null;
+  };
+};
+export type BookConsultationVariables = {
+  input: BookConsultationInput;
+};
+export const BookConsultation = "mutation BookConsultation($input: BookConsultationInput!) {\n  bookConsultation(input: $input) {\n    id\n    state\n    scheduledStart\n    scheduledEnd\n  }\n}" as Operation<BookConsultationResult, BookConsultationVariables>;
 
 export type StartConsultationResult = {
   startConsultation: {

@@ -22,6 +22,7 @@ import {
   URGENCY_LABELS,
 } from '../i18n';
 import { useQuery } from '../use-query';
+import { BookingPanel } from './consultation-booking';
 
 type Consultation = ConsultationsResult['consultations']['nodes'][number];
 
@@ -294,6 +295,12 @@ export function ConsultationsView() {
     await reload();
   };
   const reportOn = nodes.find((c) => c.id === reporting);
+  // The requesting side books its institution's requests: its clinicians and referral centre.
+  const myInstitution = me.data?.me.institution.id;
+  const books = !!me.data?.me.roles.some((r) => r === 'CLINICIAN' || r === 'REFERRAL_COORDINATOR');
+  const bookable = (c: Consultation) => books && c.requestingInstitutionId === myInstitution;
+  const [booking, setBooking] = useState<string | null>(null);
+  const bookingOn = nodes.find((c) => c.id === booking && c.state === 'REQUESTED');
 
   const week = days.slice(0, 7);
   const bookings = new Map<string, Consultation[]>();
@@ -429,6 +436,11 @@ export function ConsultationsView() {
                 <th>
                   <T zh="申请时间" en="Requested" />
                 </th>
+                {books ? (
+                  <th>
+                    <T zh="操作" en="Action" />
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -450,12 +462,34 @@ export function ConsultationsView() {
                   </td>
                   <td>{c.purpose}</td>
                   <td>{formatTime(c.createdAt)}</td>
+                  {books ? (
+                    <td>
+                      {bookable(c) ? (
+                        <button className="primary" data-action="book" aria-pressed={booking === c.id} onClick={() => setBooking(c.id)}>
+                          <T zh="预约" en="Book" />
+                        </button>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       </section>
+      {bookingOn ? (
+        <BookingPanel
+          key={bookingOn.id}
+          c={bookingOn}
+          onClose={() => setBooking(null)}
+          onBooked={() => {
+            setBooking(null);
+            void reload();
+          }}
+        />
+      ) : null}
       {reportOn ? <ReportForm key={reportOn.id} c={reportOn} act={act} onClose={() => setReporting(null)} /> : null}
       {/* An expert's table carries an action column: the whole width, the chart below it. */}
       <div className={myPractitionerId ? undefined : 'split'}>
