@@ -341,7 +341,11 @@ async function main() {
       // The create runs grow referral from 0 to thousands of rows within a minute, faster than
       // autovacuum's first look; a live table has statistics, so give it them before reading.
       await ds.query('ANALYZE referral, patient, institution');
-      results.bareWorklist = await scenario('baseline worklist (50 rows, one SELECT)', bare, bareWorklistBody);
+      results.bareWorklist = await scenario(
+        'baseline worklist (50 rows, one SELECT)',
+        bare,
+        bareWorklistBody,
+      );
       results.worklist = await scenario('worklist (50 rows)', apiServer, worklistBody, coordinator);
     }
     if (SCENARIOS.has('create')) {

@@ -156,10 +156,6 @@ async function screenshot(page: Page, name: string, fullPage = false): Promise<v
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
-async function texts(page: Page, selector: string): Promise<string[]> {
-  return page.locator(selector).allInnerTexts();
-}
-
 /**
  * Clicks a review decision until its row leaves the queue: the worker may still be re-checking
  * mappings after the seed or the previous decision, and a user told of a conflict tries again.
@@ -754,7 +750,9 @@ describe('the console', () => {
       // Down: the discharge summary, follow-up plan and a medication plan come with it, saved as a draft.
       const county = await signIn(context, 'doctor');
       const { patients: theirs } = await gql('doctor', `{ patients(first: 1) { nodes { id name } } }`);
-      const [township] = await db.ds.query(`SELECT id FROM institution WHERE name = '黔江区邻鄂镇中心卫生院'`);
+      const [township] = await db.ds.query(
+        `SELECT id FROM institution WHERE name = '黔江区邻鄂镇中心卫生院'`,
+      );
       await openView(county, 'referrals');
       await county.locator('[data-action=new-referral]').click();
       const down = county.getByTestId('new-referral');
@@ -791,7 +789,15 @@ describe('the console', () => {
         toInstitutionId: township.id,
         dischargeSummary: '脑梗死恢复期,出院时生命体征平稳',
         rehabPlan: '每周康复训练 3 次,一月后复诊',
-        medicationPlan: [{ drug: '阿司匹林肠溶片 100mg', dose: '100mg', route: '口服', frequency: '每日一次', duration: '长期' }],
+        medicationPlan: [
+          {
+            drug: '阿司匹林肠溶片 100mg',
+            dose: '100mg',
+            route: '口服',
+            frequency: '每日一次',
+            duration: '长期',
+          },
+        ],
       });
     } finally {
       await context.close();
@@ -1091,27 +1097,39 @@ describe('the console', () => {
         t: now.plus({ days: 14 }).toUTC().toISO(),
         d: minutes,
       });
-      return (availableSlots[0]?.slots ?? []).map((x: { start: string; end: string }) => `${Date.parse(x.start)}-${Date.parse(x.end)}`);
+      return (availableSlots[0]?.slots ?? []).map(
+        (x: { start: string; end: string }) => `${Date.parse(x.start)}-${Date.parse(x.end)}`,
+      );
     };
     const context = await newContext();
     try {
       const page = await signIn(context, 'coordinator');
       await openView(page, 'consultations');
-      const requestRow = (c: { number: string }) => page.locator(`[data-testid=requests] tr[data-number="${c.number}"]`);
+      const requestRow = (c: { number: string }) =>
+        page.locator(`[data-testid=requests] tr[data-number="${c.number}"]`);
       const shownSlots = () =>
         page
           .locator('[data-testid=slots] button')
-          .evaluateAll((bs) => bs.map((b) => `${Date.parse(b.getAttribute('data-slot')!)}-${Date.parse(b.getAttribute('data-end')!)}`));
+          .evaluateAll((bs) =>
+            bs.map(
+              (b) => `${Date.parse(b.getAttribute('data-slot')!)}-${Date.parse(b.getAttribute('data-end')!)}`,
+            ),
+          );
 
       // One expert: the expert's own free times, the first one booked.
       await requestRow(video).locator('[data-action=book]').click();
-      await page.locator('[data-testid=booking] [data-testid=slots] button').first().waitFor({ timeout: WAIT_MS });
+      await page
+        .locator('[data-testid=booking] [data-testid=slots] button')
+        .first()
+        .waitFor({ timeout: WAIT_MS });
       const own = await slotsOf(me.practitionerId, 30);
       expect(await shownSlots()).toEqual(own.slice(0, 40));
       const first = page.locator('[data-testid=slots] button').first();
       const start = await first.getAttribute('data-slot');
       await first.click();
-      await page.locator(`[data-testid=consultations] tr[data-number="${video.number}"][data-state=SCHEDULED]`).waitFor({ timeout: WAIT_MS });
+      await page
+        .locator(`[data-testid=consultations] tr[data-number="${video.number}"][data-state=SCHEDULED]`)
+        .waitFor({ timeout: WAIT_MS });
       await requestRow(video).waitFor({ state: 'detached' });
       const { consultation: booked } = await gql(
         'coordinator',
@@ -1123,13 +1141,18 @@ describe('the console', () => {
 
       // An MDT: only the hours both experts are free, an hour long; both booked together.
       await requestRow(mdt).locator('[data-action=book]').click();
-      await page.locator('[data-testid=booking] [data-testid=slots] button').first().waitFor({ timeout: WAIT_MS });
+      await page
+        .locator('[data-testid=booking] [data-testid=slots] button')
+        .first()
+        .waitFor({ timeout: WAIT_MS });
       const [a, b] = [await slotsOf(me.practitionerId, 60), await slotsOf(li.id, 60)];
       const both = a.filter((x: string) => b.includes(x));
       expect(both.length).toBeGreaterThan(0);
       expect(await shownSlots()).toEqual(both.slice(0, 40));
       await page.locator('[data-testid=slots] button').first().click();
-      await page.locator(`[data-testid=consultations] tr[data-number="${mdt.number}"][data-state=SCHEDULED]`).waitFor({ timeout: WAIT_MS });
+      await page
+        .locator(`[data-testid=consultations] tr[data-number="${mdt.number}"][data-state=SCHEDULED]`)
+        .waitFor({ timeout: WAIT_MS });
       const { consultation: team } = await gql(
         'coordinator',
         `query($id: ID!) { consultation(id: $id) { experts { practitionerId assigned } } }`,
@@ -1210,7 +1233,9 @@ describe('the console', () => {
       const page = await signIn(context, 'expert');
       await openView(page, 'consultations');
       const row = (c: { number: string }, state?: string) =>
-        page.locator(`[data-testid=consultations] tr[data-number="${c.number}"]${state ? `[data-state="${state}"]` : ''}`);
+        page.locator(
+          `[data-testid=consultations] tr[data-number="${c.number}"]${state ? `[data-state="${state}"]` : ''}`,
+        );
       await row(held, 'SCHEDULED').waitFor({ timeout: WAIT_MS });
       // Named in a request not yet booked: it may be declined, nothing more.
       await row(named, 'REQUESTED').locator('[data-action=decline]').waitFor();
@@ -1254,13 +1279,19 @@ describe('the console', () => {
       // The requesting doctor follows the same consultations, with no expert's actions on them.
       const doctor = await signIn(context, 'doctor');
       await openView(doctor, 'consultations');
-      await doctor.locator(`[data-testid=consultations] tr[data-number="${held.number}"][data-state=REPORTED]`).waitFor();
+      await doctor
+        .locator(`[data-testid=consultations] tr[data-number="${held.number}"][data-state=REPORTED]`)
+        .waitFor();
       expect(await doctor.locator('[data-testid=consultations] [data-action]').count()).toBe(0);
     } finally {
       await context.close();
     }
     const { consultation: h } = await gql('doctor', ONE, { id: held.id });
-    expect(h).toMatchObject({ state: 'REPORTED', startedAt: expect.any(String), endedAt: expect.any(String) });
+    expect(h).toMatchObject({
+      state: 'REPORTED',
+      startedAt: expect.any(String),
+      endedAt: expect.any(String),
+    });
     expect(h.reports).toEqual([
       expect.objectContaining({
         version: 1,
@@ -1447,7 +1478,10 @@ describe('the console', () => {
   });
 
   it('drug alignment: the central pharmacist approves, rejects and dispatches supply requests; the clinician who raised one is told and receives it; a request decided meanwhile is refused and shown as it is', async () => {
-    const { supplyRequests } = await gql('pharmacist', `{ supplyRequests(first: 1) { nodes { formularyItemId } } }`);
+    const { supplyRequests } = await gql(
+      'pharmacist',
+      `{ supplyRequests(first: 1) { nodes { formularyItemId } } }`,
+    );
     const raise = async (reason: string) =>
       (
         await gql(
@@ -1476,7 +1510,9 @@ describe('the console', () => {
       const page = await signIn(context, 'pharmacist');
       await openView(page, 'drugs');
       const row = (n: { number: string }, state?: string) =>
-        page.locator(`[data-testid=supply] tr[data-number="${n.number}"]${state ? `[data-state="${state}"]` : ''}`);
+        page.locator(
+          `[data-testid=supply] tr[data-number="${n.number}"]${state ? `[data-state="${state}"]` : ''}`,
+        );
       await row(approved, 'REQUESTED').waitFor();
       // The central pharmacy decides; nothing on its rows offers receipt, which is the requester's.
       expect(await page.locator('[data-testid=supply] [data-action=receive]').count()).toBe(0);
@@ -1497,13 +1533,20 @@ describe('the console', () => {
 
       // Decided elsewhere while this page still shows it as requested: refused, then shown as it is.
       const { supplyRequest: before } = await gql('admin', ONE, { id: stale.id });
-      await gql('admin', `mutation($i: ApproveSupplyRequestInput!) { approveSupplyRequest(input: $i) { state } }`, {
-        i: { id: stale.id, expectedVersion: before.version },
-      });
+      await gql(
+        'admin',
+        `mutation($i: ApproveSupplyRequestInput!) { approveSupplyRequest(input: $i) { state } }`,
+        {
+          i: { id: stale.id, expectedVersion: before.version },
+        },
+      );
       await row(stale, 'REQUESTED').locator('[data-action=approve]').click();
       await row(stale, 'APPROVED').waitFor({ timeout: WAIT_MS });
       expect(await page.getByTestId('supply-error').innerText()).toMatch(/版本|version/i);
-      expect((await gql('admin', ONE, { id: stale.id })).supplyRequest).toMatchObject({ state: 'APPROVED', version: before.version + 1 });
+      expect((await gql('admin', ONE, { id: stale.id })).supplyRequest).toMatchObject({
+        state: 'APPROVED',
+        version: before.version + 1,
+      });
 
       // The township clinician who raised it is told, and confirms receipt of what was sent: the
       // notice opens the supply requests, which is all of the view a clinician works on.
@@ -1520,7 +1563,9 @@ describe('the console', () => {
       expect(await township.locator('[data-testid=supply] [data-action=approve]').count()).toBe(0);
       expect(await received.getByLabel('实收数量 Quantity received').inputValue()).toBe('15');
       await received.locator('[data-action=receive]').click();
-      await township.locator(`[data-testid=supply] tr[data-number="${approved.number}"][data-state="RECEIVED"]`).waitFor({ timeout: WAIT_MS });
+      await township
+        .locator(`[data-testid=supply] tr[data-number="${approved.number}"][data-state="RECEIVED"]`)
+        .waitFor({ timeout: WAIT_MS });
       await screenshot(township, 'drugs-supply-received');
     } finally {
       await context.close();
@@ -1570,12 +1615,24 @@ describe('the console', () => {
       );
       await page.locator('input[name=action]').fill('login');
       await page.getByRole('button', { name: '筛选' }).click();
+      const codes = () =>
+        page
+          .locator('[data-testid=audit-events] tbody tr td[data-action-code]')
+          .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-action-code')!));
       await eventually(async () => {
-        const actions = await texts(page, '[data-testid=audit-events] tbody tr td:nth-child(2)');
+        const actions = await codes();
         return (
           actions.length >= Math.min(logins.nodes.length, 1) && actions.every((a) => a.startsWith('login'))
         );
       }, WAIT_MS);
+      // Actions by name, the code beside: a submitted referral reads 转诊 · 提交.
+      await page.locator('input[name=action]').fill('referral.submit');
+      await page.getByRole('button', { name: '筛选' }).click();
+      const submitted = page
+        .locator('[data-testid=audit-events] td[data-action-code="referral.submit"]')
+        .first();
+      await submitted.waitFor({ timeout: WAIT_MS });
+      expect((await submitted.innerText()).trim()).toMatch(/^转诊 · 提交\s+referral\.submit$/);
     } finally {
       await context.close();
     }
@@ -2257,16 +2314,21 @@ describe('the console', () => {
         expect(await opening.locator(`[data-rater="${me.id}"]`).isChecked()).toBe(true);
         expect(await opening.locator('input[type=checkbox]:checked').count()).toBe(1);
         await opening.locator('[data-action=open-month]').click();
-        await page.locator('[data-testid=assessment-state][data-state=OPEN]').waitFor({ timeout: VIEW_TIMEOUT });
-        const opened = (await gql('admin', `query($m: String!) { assessment(month: $m) { version raterIds } }`, { m: month }))
-          .assessment;
+        await page
+          .locator('[data-testid=assessment-state][data-state=OPEN]')
+          .waitFor({ timeout: VIEW_TIMEOUT });
+        const opened = (
+          await gql('admin', `query($m: String!) { assessment(month: $m) { version raterIds } }`, {
+            m: month,
+          })
+        ).assessment;
         expect(opened.raterIds).toEqual([me.id]);
         // Completion recomputed from today's data: a new version, which the draw and publishing below use.
         await page.locator('[data-action=recompute]').click();
         await eventually(
           async () =>
-            (await gql('admin', `query($m: String!) { assessment(month: $m) { version } }`, { m: month })).assessment
-              .version > opened.version,
+            (await gql('admin', `query($m: String!) { assessment(month: $m) { version } }`, { m: month }))
+              .assessment.version > opened.version,
           VIEW_TIMEOUT,
         );
         await check(
@@ -2322,6 +2384,8 @@ describe('the console', () => {
         rows: await page.locator('[data-testid=ranking] tbody tr').count(),
         draw: await page.getByTestId('draw').count(),
       }).toEqual({ state: 0, rows: 0, draw: 0 });
+      // Beside the refusal, a consortium admin is offered to open that month.
+      await page.getByTestId('open-month').waitFor();
       await screenshot(page, 'assessment-no-month');
 
       await openView(page, 'unification');

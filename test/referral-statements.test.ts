@@ -132,7 +132,9 @@ describe('referral statements per request', () => {
     ];
     // Routine, one after another: the filtered worklist holds them in this order.
     for (const p of [p2, p3, p2, p4])
-      expect((await create(upReferralInput(p, t.inst.general, { urgency: 'ROUTINE' }))).errors).toBeUndefined();
+      expect(
+        (await create(upReferralInput(p, t.inst.general, { urgency: 'ROUTINE' }))).errors,
+      ).toBeUndefined();
     const lastEvent = async () =>
       (
         await db.ds.query(

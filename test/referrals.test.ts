@@ -1542,18 +1542,18 @@ describe('referrals (双向转诊) over GraphQL', () => {
           `UPDATE referral SET response_due_at = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`,
           [[late.id, lateEscalated.id]],
         );
-        await db.ds.query(
-          `UPDATE referral SET escalation_level = 1 WHERE id = ANY($1::uuid[])`,
-          [[lateEscalated.id, escalatedOnly.id]],
-        );
+        await db.ds.query(`UPDATE referral SET escalation_level = 1 WHERE id = ANY($1::uuid[])`, [
+          [lateEscalated.id, escalatedOnly.id],
+        ]);
         const FLAGGED = `query($o: Boolean, $e: Boolean) { referrals(box: INCOMING, overdue: $o, escalated: $e, first: 100) { nodes { id state } } }`;
         const flagged = async (vars: Record<string, boolean>) => {
           const res = await gql(FLAGGED, vars, w.tok.coordinator);
           expect(res.errors).toBeUndefined();
           return res.data!.referrals.nodes as { id: string; state: string }[];
         };
-        const counts = (await gql(`{ referralCounts(box: INCOMING) { overdue escalated } }`, {}, w.tok.coordinator))
-          .data!.referralCounts;
+        const counts = (
+          await gql(`{ referralCounts(box: INCOMING) { overdue escalated } }`, {}, w.tok.coordinator)
+        ).data!.referralCounts;
         const overdue = await flagged({ o: true });
         expect(sortIds(overdue)).toEqual(sortIds([late, lateEscalated]));
         expect(counts.overdue).toBe(overdue.length);

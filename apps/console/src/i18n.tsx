@@ -146,3 +146,102 @@ export function ErrorNote({ error }: { error: unknown }): ReactNode {
     </p>
   );
 }
+
+/** What an audit event's action is about: its dotted prefix, longest first. */
+const AUDIT_SUBJECTS: [string, string][] = [
+  ['notification.preferences', '通知设置'],
+  ['referral.settings', '转诊时限设置'],
+  ['supply.settings', '缺药时限设置'],
+  ['unification.evidence', '七统一证据'],
+  ['unification.item', '七统一条目'],
+  ['indicator.definition', '指标定义'],
+  ['indicator.month', '指标月报'],
+  ['intake.statistics', '统计报表'],
+  ['intake.file', '诊疗数据文件'],
+  ['drug.dictionary', '国家药品目录'],
+  ['drug.catalogue', '机构药品目录'],
+  ['drug.mapping', '药品对照'],
+  ['drug.stock', '药品库存'],
+  ['assessment-scheme', '考核方案'],
+  ['key-task', '重点任务'],
+  ['key-matter', '关键事项'],
+  ['mutation', '接口调用'],
+  ['auth', '账户'],
+  ['user', '用户'],
+  ['operator', '运维账户'],
+  ['patient', '患者'],
+  ['practitioner', '医务人员'],
+  ['institution', '机构'],
+  ['department', '科室'],
+  ['referral', '转诊'],
+  ['consultation', '会诊'],
+  ['supply', '缺药登记'],
+  ['formulary', '统一药品目录'],
+  ['availability', '出诊安排'],
+  ['notification', '通知'],
+  ['assessment', '月度考核'],
+  ['queue', '任务队列'],
+];
+
+/** What was done, after the subject. */
+const AUDIT_VERBS: Record<string, string> = {
+  login: '登录',
+  create: '新建',
+  update: '修改',
+  register: '登记',
+  list: '列表查看',
+  read: '查看',
+  'read.unmasked': '查看(未脱敏)',
+  deactivate: '停用',
+  reactivate: '启用',
+  submit: '提交',
+  accept: '接收',
+  reject: '退回',
+  cancel: '撤销',
+  arrive: '到诊',
+  complete: '完成',
+  'no-show': '未到',
+  escalate: '超时升级',
+  remind: '提醒',
+  request: '申请',
+  book: '预约',
+  reschedule: '改期',
+  decline: '谢绝',
+  start: '开始',
+  end: '结束',
+  report: '出报告',
+  'amend-report': '修订报告',
+  'report-overdue': '报告超时',
+  approve: '批准',
+  dispatch: '配送',
+  receive: '收货',
+  'decision-overdue': '审批超时',
+  'delivery-overdue': '到货超时',
+  confirm: '确认',
+  remap: '改对照',
+  review: '审核',
+  record: '记录',
+  progress: '进展',
+  publish: '发布',
+  open: '开启',
+  draw: '抽签',
+  rate: '评分',
+  recompute: '重算',
+  correct: '更正',
+  case: '典型',
+  analysis: '剖析评分',
+  import: '导入',
+  'import.request': '申请导入',
+  upload: '上传',
+  'mark-read': '标为已读',
+  write: '写入',
+};
+
+/** An audit action in Chinese (转诊 · 提交 for referral.submit); a code it does not know stays as it is. */
+export function auditActionLabel(code: string): string {
+  const subject = AUDIT_SUBJECTS.find(([prefix]) => code === prefix || code.startsWith(`${prefix}.`));
+  if (!subject) return code;
+  const rest = code.slice(subject[0].length + 1);
+  if (!rest) return subject[1];
+  return `${subject[1]} · ${AUDIT_VERBS[rest] ?? AUDIT_VERBS[rest.toLowerCase()] ?? rest}`;
+}

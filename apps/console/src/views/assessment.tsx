@@ -295,8 +295,7 @@ export function AssessmentView({ roles }: ViewProps) {
           </>
         ) : null}
       </div>
-      {notOpened && admin ? null : <ErrorNote error={q.error} />}
-      <ErrorNote error={error} />
+      <ErrorNote error={q.error ?? error} />
       {notOpened && admin ? <OpenMonth month={month} meId={me.data?.me.id} act={act} busy={busy} /> : null}
       {shown ? <History key={shown.institutionId} institutionId={shown.institutionId} name={shown.name} /> : null}
       {a ? (

@@ -6,7 +6,7 @@ import {
   type AuditEventFilter,
   type AuditEventsResult,
 } from '../api/generated';
-import { ErrorNote, formatTime, Label, OUTCOME_LABELS, T, useEnglish } from '../i18n';
+import { auditActionLabel, ErrorNote, formatTime, Label, OUTCOME_LABELS, T, useEnglish } from '../i18n';
 import { useQuery } from '../use-query';
 
 type Page = AuditEventsResult['auditEvents'];
@@ -182,7 +182,9 @@ export function AuditView() {
                 data-actor={e.actorUserId ?? ''}
               >
                 <td>{formatTime(e.occurredAt)}</td>
-                <td>{e.action}</td>
+                <td data-action-code={e.action}>
+                  {auditActionLabel(e.action)} <span className="en">{e.action}</span>
+                </td>
                 <td>
                   {e.entityType ? <Label table={ENTITY_TYPE_LABELS} code={e.entityType} /> : null}{' '}
                   {e.entityId ? <span className="en">{e.entityId.slice(0, 8)}</span> : null}

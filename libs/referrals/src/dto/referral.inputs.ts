@@ -286,7 +286,8 @@ export class ReferralsArgs extends PageArgs {
   @Field(() => Date, { nullable: true }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
   @Field(() => Boolean, {
     nullable: true,
-    description: '只看超时未接收的(待接收且已过应答时限) Only the overdue: submitted and past the response deadline',
+    description:
+      '只看超时未接收的(待接收且已过应答时限) Only the overdue: submitted and past the response deadline',
   })
   @IsOptional()
   @IsBoolean()
