@@ -390,6 +390,15 @@ describe('the console', () => {
         const want = JSON.stringify(flagged.nodes.map((n: { number: string }) => n.number));
         await eventually(async () => JSON.stringify(await numbers()) === want, WAIT_MS);
       }
+      // A closed state lists the latest closed first, as the api's RECENT order does.
+      const { referrals: completed } = await gql(
+        'coordinator',
+        `{ referrals(box: INCOMING, states: [COMPLETED], order: RECENT, first: 50) { nodes { number } } }`,
+      );
+      expect(completed.nodes.length).toBeGreaterThan(1);
+      await counts.locator('[data-count="COMPLETED"]').click();
+      const latestFirst = JSON.stringify(completed.nodes.map((n: { number: string }) => n.number));
+      await eventually(async () => JSON.stringify(await numbers()) === latestFirst, WAIT_MS);
       await counts.locator('[data-count="open"]').click();
       await eventually(async () => JSON.stringify(await numbers()) === JSON.stringify(shown), WAIT_MS);
 

@@ -1528,6 +1528,57 @@ describe('referrals (双向转诊) over GraphQL', () => {
       }
     });
 
+    it('orders by the latest change with order: RECENT, and pages through it without skipping or repeating rows changed within one millisecond', async () => {
+      const incoming = incomingToGeneral();
+      expect(incoming.length).toBeGreaterThanOrEqual(4);
+      const ids = incoming.map((m) => m.id);
+      const saved = await db.ds.query(`SELECT id, updated_at FROM referral WHERE id = ANY($1::uuid[])`, [
+        ids,
+      ]);
+      try {
+        // Spread over the last hour; the first three changed within the same millisecond (microseconds apart).
+        await db.ds.query(
+          `UPDATE referral r SET updated_at = CASE
+              WHEN x.n <= 3 THEN timestamptz '2026-11-20 08:00:00.123' + x.n * interval '1 microsecond'
+              ELSE now() - x.n * interval '1 minute' END
+             FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM unnest($1::uuid[]) AS id) x
+            WHERE r.id = x.id`,
+          [ids],
+        );
+        const expected = (
+          await db.ds.query(
+            `SELECT id FROM referral WHERE id = ANY($1::uuid[])
+              ORDER BY date_trunc('milliseconds', updated_at) DESC, id DESC`,
+            [ids],
+          )
+        ).map((r: { id: string }) => r.id);
+        const RECENT = `query($after: String) { referrals(box: INCOMING, order: RECENT, first: 2, after: $after) {
+          nodes { id } pageInfo { hasNextPage endCursor } } }`;
+        const seen: string[] = [];
+        let after: string | null = null;
+        for (let i = 0; i < 50; i++) {
+          const res = await gql(RECENT, { after }, w.tok.coordinator);
+          expect(res.errors).toBeUndefined();
+          const page = res.data!.referrals;
+          seen.push(...page.nodes.map((n: { id: string }) => n.id));
+          if (!page.pageInfo.hasNextPage) break;
+          after = page.pageInfo.endCursor;
+        }
+        expect(seen).toEqual(expected);
+        // A cursor of the other order is refused, not misread.
+        const urgent = await gql(LIST, { box: 'INCOMING', first: 1 }, w.tok.coordinator);
+        const mixed = await gql(
+          RECENT,
+          { after: urgent.data!.referrals.pageInfo.endCursor },
+          w.tok.coordinator,
+        );
+        expect(mixed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      } finally {
+        for (const r of saved)
+          await db.ds.query(`UPDATE referral SET updated_at = $2 WHERE id = $1`, [r.id, r.updated_at]);
+      }
+    });
+
     it('filters the overdue (submitted past the response deadline) and the escalated, as referralCounts counts them', async () => {
       const submitted = incomingToGeneral().filter((m) => m.state === 'SUBMITTED');
       expect(submitted.length).toBeGreaterThanOrEqual(3);

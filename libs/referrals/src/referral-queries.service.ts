@@ -20,7 +20,7 @@ import { DepartmentEntity, InstitutionEntity } from '@yg/network';
 import { PatientSummary, PatientSummaryLoader, type PatientSummaryRow } from '@yg/patients';
 import { ReferralEntity } from './entities/referral.entity';
 import { ReferralStepEntity } from './entities/referral-step.entity';
-import { ReferralBox, ReferralState } from './domain/referral.enums';
+import { ReferralBox, ReferralOrder, ReferralState } from './domain/referral.enums';
 import { ReferralFilterArgs, ReferralsArgs } from './dto/referral.inputs';
 import { ReferralAccess, TENANT_WIDE_ROLES } from './referral-access.service';
 import { ReferralCountsModel } from './models/referral.models';
@@ -59,6 +59,16 @@ const WORKLIST_ORDER: KeysetColumn<WorklistRow>[] = [
   { expr: 'r.id', value: (r) => r.id, kind: 'uuid' },
 ];
 
+/**
+ * Most recently changed first, for closed lists. The change time is cut to milliseconds in SQL,
+ * so the cursor (a JavaScript date) holds exactly the value compared: Postgres keeps microseconds.
+ */
+const RECENT_AT = `date_trunc('milliseconds', r.updated_at)`;
+const RECENT_ORDER: KeysetColumn<WorklistRow & { recentAt: Date }>[] = [
+  { expr: RECENT_AT, value: (r) => r.recentAt.toISOString(), kind: 'date' },
+  { expr: 'r.id', value: (r) => r.id, kind: 'uuid' },
+];
+
 /** 超时未接收: still waiting for an answer past its response deadline (`now` a parameter). */
 const OVERDUE = (now: string) => `r.state = 'SUBMITTED' AND r.response_due_at < ${now}`;
 /** 已升级: still waiting and escalated by the deadline checks. */
@@ -85,7 +95,7 @@ export class ReferralQueries {
   }
 
   /**
-   * A worklist page, most urgent first, then by deadline, with the related rows asked for: one
+   * A worklist page, most urgent first, then by deadline (or most recently changed first), with the related rows asked for: one
    * plain SQL statement with positional parameters (no query builder: building the statement
    * cost about as much CPU as Postgres spends running it), its rows read as plain objects (no
    * entity hydration). Related rows come as JSON columns: the patient from the patients'
@@ -126,7 +136,10 @@ export class ReferralQueries {
     related('fromInstitution', institution, 'FROM network_institution x WHERE x.id = r.from_institution_id');
     related('toInstitution', institution, 'FROM network_institution x WHERE x.id = r.to_institution_id');
     related('toDepartment', department, 'FROM network_department x WHERE x.id = r.to_department_id');
-    const { after, orderBy, first } = keysetSql(WORKLIST_ORDER, args, p);
+    const recent = args.order === ReferralOrder.RECENT;
+    if (recent) select.push(`${RECENT_AT} AS "recentAt"`);
+    const order = (recent ? RECENT_ORDER : WORKLIST_ORDER) as KeysetColumn<WorklistRow>[];
+    const { after, orderBy, first } = keysetSql(order, args, p, recent ? 'DESC' : 'ASC');
     if (after) where.push(after);
     const columns = select.join(', ');
     const rest = `FROM referral r WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ${first + 1}`;
@@ -173,7 +186,7 @@ export class ReferralQueries {
       row.related = rel;
       return row;
     });
-    return pageOf(rows, WORKLIST_ORDER, first);
+    return pageOf(rows, order, first);
   }
 
   /** Counts per state for the same box and filters (every state listed, zeros included). */

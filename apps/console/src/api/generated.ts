@@ -18,6 +18,7 @@ export type MappingStatus = 'AUTO_CONFIRMED' | 'CONFIRMED' | 'INVALID' | 'PROPOS
 export type PractitionerTitle = 'ASSOCIATE_CHIEF_PHYSICIAN' | 'ATTENDING_PHYSICIAN' | 'CHIEF_PHYSICIAN' | 'RESIDENT_PHYSICIAN' | 'VILLAGE_DOCTOR';
 export type ReferralBox = 'ALL' | 'INCOMING' | 'OUTGOING';
 export type ReferralDirection = 'DOWN' | 'LATERAL' | 'UP';
+export type ReferralOrder = 'RECENT' | 'URGENCY';
 export type ReferralState = 'ACCEPTED' | 'ARRIVED' | 'CANCELLED' | 'COMPLETED' | 'DRAFT' | 'NO_SHOW' | 'REJECTED' | 'SUBMITTED';
 export type RejectReasonCode = 'INCOMPLETE_INFORMATION' | 'MORE_APPROPRIATE_ELSEWHERE' | 'NO_CAPACITY' | 'OTHER' | 'OUTSIDE_SCOPE' | 'PATIENT_DECLINED';
 export type Role = 'AUDITOR' | 'CLINICIAN' | 'CONSORTIUM_ADMIN' | 'DATA_INTEGRATION' | 'EXPERT' | 'INSTITUTION_ADMIN' | 'PHARMACIST' | 'REFERRAL_COORDINATOR';
@@ -319,9 +320,10 @@ export type ReferralsVariables = {
   states?: Array<ReferralState> | null;
   overdue?: boolean | null;
   escalated?: boolean | null;
+  order?: ReferralOrder | null;
   after?: string | null;
 };
-export const Referrals = "query Referrals($box: ReferralBox!, $states: [ReferralState!], $overdue: Boolean, $escalated: Boolean, $after: String) {\n  referrals(\n    box: $box\n    states: $states\n    overdue: $overdue\n    escalated: $escalated\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      number\n      direction\n      urgency\n      state\n      dueAt\n      responseDueAt\n      escalationLevel\n      createdAt\n      patient {\n        name\n      }\n      fromInstitution {\n        name\n      }\n      toInstitution {\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ReferralsResult, ReferralsVariables>;
+export const Referrals = "query Referrals($box: ReferralBox!, $states: [ReferralState!], $overdue: Boolean, $escalated: Boolean, $order: ReferralOrder, $after: String) {\n  referrals(\n    box: $box\n    states: $states\n    overdue: $overdue\n    escalated: $escalated\n    order: $order\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      number\n      direction\n      urgency\n      state\n      dueAt\n      responseDueAt\n      escalationLevel\n      createdAt\n      patient {\n        name\n      }\n      fromInstitution {\n        name\n      }\n      toInstitution {\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<ReferralsResult, ReferralsVariables>;
 
 export type ReferralResult = {
   referral: {

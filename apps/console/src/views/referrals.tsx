@@ -45,6 +45,8 @@ const STATES: ReferralState[] = [
 ];
 /** What the coordinator works on: the open states. */
 const OPEN: ReferralState[] = ['SUBMITTED', 'ACCEPTED', 'ARRIVED'];
+/** Finished: listed most recently changed first (the latest closed on top), not by deadline. */
+const CLOSED: ReferralState[] = ['COMPLETED', 'REJECTED', 'CANCELLED', 'NO_SHOW'];
 
 const REJECT_CODES: [RejectReasonCode, string, string][] = [
   ['NO_CAPACITY', '无床位/号源', 'No capacity'],
@@ -365,7 +367,9 @@ export function ReferralsView({ roles }: ViewProps) {
   const counts = useQuery(ReferralCounts, { box });
   const list = useQuery(
     Referrals,
-    flag ? { box, overdue: flag === 'overdue', escalated: flag === 'escalated' } : { box, states },
+    flag
+      ? { box, overdue: flag === 'overdue', escalated: flag === 'escalated' }
+      : { box, states, order: states.every((s) => CLOSED.includes(s)) ? 'RECENT' : 'URGENCY' },
   );
   const reloadCounts = counts.reload;
   const reloadList = list.reload;

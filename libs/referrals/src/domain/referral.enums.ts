@@ -30,6 +30,11 @@ export enum ReferralBox {
   ALL = 'ALL',
 }
 
+export enum ReferralOrder {
+  URGENCY = 'URGENCY',
+  RECENT = 'RECENT',
+}
+
 /** Lower sorts first in worklists. */
 export const URGENCY_RANK: Record<Urgency, number> = { EMERGENCY: 0, URGENT: 1, ROUTINE: 2 };
 
@@ -101,4 +106,11 @@ registerEnumType(InsuranceType, {
 registerEnumType(ReferralBox, {
   name: 'ReferralBox',
   valuesMap: withLabels({ INCOMING: '转入(本机构接收)', OUTGOING: '转出(本机构发出)', ALL: '全部' }),
+});
+registerEnumType(ReferralOrder, {
+  name: 'ReferralOrder',
+  valuesMap: withLabels({
+    URGENCY: '最紧急优先,再按时限 Most urgent first, then by deadline',
+    RECENT: '最近变动优先(已结束的列表) Most recently changed first, for closed lists',
+  }),
 });

@@ -20,6 +20,7 @@ import {
   InsuranceType,
   ReferralBox,
   ReferralDirection,
+  ReferralOrder,
   ReferralState,
   RejectReasonCode,
   Urgency,
@@ -299,4 +300,7 @@ export class ReferralsArgs extends PageArgs {
   @IsOptional()
   @IsBoolean()
   escalated?: boolean;
+  @Field(() => ReferralOrder, { defaultValue: ReferralOrder.URGENCY, description: '排序 Order' })
+  @IsEnum(ReferralOrder)
+  order!: ReferralOrder;
 }
