@@ -156,6 +156,29 @@ async function screenshot(page: Page, name: string, fullPage = false): Promise<v
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
+/** The expert's free times over the next two weeks, as `start-end` in epoch milliseconds (any user may ask). */
+async function freeSlots(expertId: string, minutes: number): Promise<string[]> {
+  const now = DateTime.now();
+  const { availableSlots } = await gql(
+    'doctor',
+    `query($e: ID!, $f: DateTime!, $t: DateTime!, $d: Int!) { availableSlots(expertId: $e, from: $f, to: $t, durationMinutes: $d) { slots { start end } } }`,
+    { e: expertId, f: now.toUTC().toISO(), t: now.plus({ days: 14 }).toUTC().toISO(), d: minutes },
+  );
+  return (availableSlots[0]?.slots ?? []).map(
+    (x: { start: string; end: string }) => `${Date.parse(x.start)}-${Date.parse(x.end)}`,
+  );
+}
+
+/** Books a requested consultation, as the requesting doctor, into the expert's first free half hour. */
+async function bookFirstFreeSlot(consultationId: string, expertId: string): Promise<void> {
+  const [start, end] = (await freeSlots(expertId, 30))[0]
+    .split('-')
+    .map((ms) => new Date(Number(ms)).toISOString());
+  await gql('doctor', `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state } }`, {
+    i: { id: consultationId, start, end },
+  });
+}
+
 /**
  * Clicks a review decision until its row leaves the queue: the worker may still be re-checking
  * mappings after the seed or the previous decision, and a user told of a conflict tries again.
@@ -1043,16 +1066,7 @@ describe('the console', () => {
       expect(await page.getByTestId('request-count').innerText()).toBe(String(requested.nodes.length));
 
       // Booked into the expert's first free slot: no longer a request, scheduled, the session to come.
-      const now = DateTime.now();
-      const { availableSlots } = await gql(
-        'doctor',
-        `query($e: ID!, $f: DateTime!, $t: DateTime!) { availableSlots(expertId: $e, from: $f, to: $t, durationMinutes: 30) { slots { start end } } }`,
-        { e: me.practitionerId, f: now.toUTC().toISO(), t: now.plus({ days: 14 }).toUTC().toISO() },
-      );
-      const slot = availableSlots[0].slots[0];
-      await gql('doctor', `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state } }`, {
-        i: { id: c.id, start: slot.start, end: slot.end },
-      });
+      await bookFirstFreeSlot(c.id, me.practitionerId);
       await page
         .locator(`[data-testid=consultations] tr[data-number="${c.number}"][data-state=SCHEDULED]`)
         .waitFor({ timeout: WAIT_MS });
@@ -1097,19 +1111,6 @@ describe('the console', () => {
       ).requestConsultation as { id: string; number: string };
     const video = await request('VIDEO', [me.practitionerId]);
     const mdt = await request('MDT', [me.practitionerId, li.id]);
-    const SLOTS = `query($e: ID!, $f: DateTime!, $t: DateTime!, $d: Int!) { availableSlots(expertId: $e, from: $f, to: $t, durationMinutes: $d) { slots { start end } } }`;
-    const slotsOf = async (expertId: string, minutes: number) => {
-      const now = DateTime.now();
-      const { availableSlots } = await gql('coordinator', SLOTS, {
-        e: expertId,
-        f: now.toUTC().toISO(),
-        t: now.plus({ days: 14 }).toUTC().toISO(),
-        d: minutes,
-      });
-      return (availableSlots[0]?.slots ?? []).map(
-        (x: { start: string; end: string }) => `${Date.parse(x.start)}-${Date.parse(x.end)}`,
-      );
-    };
     const context = await newContext();
     try {
       const page = await signIn(context, 'coordinator');
@@ -1131,7 +1132,7 @@ describe('the console', () => {
         .locator('[data-testid=booking] [data-testid=slots] button')
         .first()
         .waitFor({ timeout: WAIT_MS });
-      const own = await slotsOf(me.practitionerId, 30);
+      const own = await freeSlots(me.practitionerId, 30);
       expect(await shownSlots()).toEqual(own.slice(0, 40));
       const first = page.locator('[data-testid=slots] button').first();
       const start = await first.getAttribute('data-slot');
@@ -1154,7 +1155,7 @@ describe('the console', () => {
         .locator('[data-testid=booking] [data-testid=slots] button')
         .first()
         .waitFor({ timeout: WAIT_MS });
-      const [a, b] = [await slotsOf(me.practitionerId, 60), await slotsOf(li.id, 60)];
+      const [a, b] = [await freeSlots(me.practitionerId, 60), await freeSlots(li.id, 60)];
       const both = a.filter((x: string) => b.includes(x));
       expect(both.length).toBeGreaterThan(0);
       expect(await shownSlots()).toEqual(both.slice(0, 40));
@@ -1219,16 +1220,7 @@ describe('the console', () => {
     };
     const booked = async (purpose: string) => {
       const c = await requested(purpose);
-      const now = DateTime.now();
-      const { availableSlots } = await gql(
-        'doctor',
-        `query($e: ID!, $f: DateTime!, $t: DateTime!) { availableSlots(expertId: $e, from: $f, to: $t, durationMinutes: 30) { slots { start end } } }`,
-        { e: me.practitionerId, f: now.toUTC().toISO(), t: now.plus({ days: 14 }).toUTC().toISO() },
-      );
-      const slot = availableSlots[0].slots[0];
-      await gql('doctor', `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state } }`, {
-        i: { id: c.id, start: slot.start, end: slot.end },
-      });
+      await bookFirstFreeSlot(c.id, me.practitionerId);
       return c;
     };
     const held = await booked('冠心病待排,请专家会诊');

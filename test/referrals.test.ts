@@ -1559,8 +1559,9 @@ describe('referrals (双向转诊) over GraphQL', () => {
         for (let i = 0; i < 50; i++) {
           const res = await gql(RECENT, { after }, w.tok.coordinator);
           expect(res.errors).toBeUndefined();
-          const page = res.data!.referrals;
-          seen.push(...page.nodes.map((n: { id: string }) => n.id));
+          const page: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } =
+            res.data!.referrals;
+          seen.push(...page.nodes.map((n) => n.id));
           if (!page.pageInfo.hasNextPage) break;
           after = page.pageInfo.endCursor;
         }

@@ -36,6 +36,27 @@ export function useQuery<R, V>(op: Operation<R, V>, variables?: V, skip = false)
   return { data, error, loading, reload };
 }
 
+/**
+ * Runs a decision, keeps its refusal to show (until the next one succeeds), then reads the list
+ * again: after a refusal too, since a refusal usually means someone else changed it meanwhile.
+ */
+export function useAction(reload: () => Promise<unknown>) {
+  const [error, setError] = useState<unknown>(null);
+  const act = useCallback(
+    async (fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+        setError(null);
+      } catch (err) {
+        setError(err);
+      }
+      await reload();
+    },
+    [reload],
+  );
+  return { error, act };
+}
+
 /** Every page of a connection, for the small lists a consortium has (institutions, staff). */
 export async function allPages<N>(
   fetchPage: (

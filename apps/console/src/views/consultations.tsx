@@ -21,7 +21,7 @@ import {
   T,
   URGENCY_LABELS,
 } from '../i18n';
-import { useQuery } from '../use-query';
+import { useAction, useQuery } from '../use-query';
 import { BookingPanel } from './consultation-booking';
 
 type Consultation = ConsultationsResult['consultations']['nodes'][number];
@@ -284,16 +284,7 @@ export function ConsultationsView() {
   // Named in a request (may decline it) or booked for it (holds and reports it).
   const myPart = (c: Consultation) => c.experts.find((e) => e.practitionerId === myPractitionerId);
   const [reporting, setReporting] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
-  const act = async (fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-      setActionError(null);
-    } catch (err) {
-      setActionError(err);
-    }
-    await reload();
-  };
+  const { error: actionError, act } = useAction(reload);
   const reportOn = nodes.find((c) => c.id === reporting);
   // The requesting side books its institution's requests: its clinicians and referral centre.
   const myInstitution = me.data?.me.institution.id;

@@ -18,7 +18,7 @@ import {
 import { onLive } from '../api/live';
 import { Chart } from '../chart';
 import { ErrorNote, formatTime, Label, MAPPING_STATUS_LABELS, SUPPLY_STATE_LABELS, T } from '../i18n';
-import { useQuery } from '../use-query';
+import { useAction, useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 
 type Mapping = ReviewQueueResult['catalogueMappings']['nodes'][number];
@@ -207,17 +207,8 @@ export function DrugsView({ roles }: ViewProps) {
   const supply = useQuery(SupplyRequests);
   const me = useQuery(Me);
   const institutionId = me.data?.me.institution.id;
-  const [supplyError, setSupplyError] = useState<unknown>(null);
-  const decideSupply = async (fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-      setSupplyError(null);
-    } catch (err) {
-      // Refused (decided by someone else meanwhile, say): say why and show the request as it now is.
-      setSupplyError(err);
-    }
-    await reloadSupply();
-  };
+  // A refusal (decided by someone else meanwhile, say) is said above the list, the request shown as it now is.
+  const { error: supplyError, act: decideSupply } = useAction(supply.reload);
   const reloadCoverage = coverage.reload;
   const reloadQueue = queue.reload;
   const reloadSupply = supply.reload;
