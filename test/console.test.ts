@@ -1478,6 +1478,46 @@ describe('the console', () => {
     }
   });
 
+  it('drug alignment: a township clinician raises a supply request in the console, found in the unified list', async () => {
+    const { formulary } = await gql('towndoc', `{ formulary(first: 1) { nodes { id genericName } } }`);
+    const drug = formulary.nodes[0];
+    const MINE = `{ supplyRequests(box: OUTGOING, first: 100) { nodes { id number state formularyItemId quantity urgency reason } } }`;
+    const before = (await gql('towndoc', MINE)).supplyRequests.nodes.length;
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'towndoc');
+      await openView(page, 'drugs');
+      await page.locator('[data-action=new-supply]').click();
+      const form = page.getByTestId('new-supply');
+      await form.getByLabel('药品').fill(drug.genericName);
+      await form.locator('[data-action=find-item]').click();
+      await form.locator(`[data-testid=ns-found] [data-item="${drug.id}"]`).click();
+      await form.getByLabel('数量').fill('12');
+      await form.getByLabel('紧急程度').selectOption('URGENT');
+      // A reason of at least two characters, or no button.
+      await form.getByLabel('原因').fill('缺');
+      expect(await form.locator('[data-action=raise]').isDisabled()).toBe(true);
+      await form.getByLabel('原因').fill('下转患者需长期服用,本院缺货');
+      await form.locator('[data-action=raise]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      const after = (await gql('towndoc', MINE)).supplyRequests.nodes;
+      expect(after).toHaveLength(before + 1);
+      const raised = after[0];
+      expect(raised).toMatchObject({
+        state: 'REQUESTED',
+        formularyItemId: drug.id,
+        quantity: 12,
+        urgency: 'URGENT',
+        reason: '下转患者需长期服用,本院缺货',
+      });
+      await page
+        .locator(`[data-testid=supply] tr[data-number="${raised.number}"][data-state=REQUESTED]`)
+        .waitFor({ timeout: WAIT_MS });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('drug alignment: the central pharmacist approves, rejects and dispatches supply requests; the clinician who raised one is told and receives it; a request decided meanwhile is refused and shown as it is', async () => {
     const { supplyRequests } = await gql(
       'pharmacist',

@@ -105,6 +105,17 @@ export interface CreateReferralInput {
   urgency: Urgency;
 }
 
+export interface CreateSupplyRequestInput {
+  formularyItemId: string;
+  idempotencyKey: string;
+  institutionId?: string | null;
+  neededBy?: string | null;
+  quantity: number;
+  reason: string;
+  referralId?: string | null;
+  urgency?: SupplyUrgency;
+}
+
 export interface DispatchSupplyRequestInput {
   expectedVersion?: number | null;
   id: string;
@@ -808,6 +819,33 @@ export type SupplyRequestsResult = {
 };
 export type SupplyRequestsVariables = {};
 export const SupplyRequests = "query SupplyRequests {\n  supplyRequests(first: 100) {\n    nodes {\n      id\n      number\n      state\n      urgency\n      quantity\n      unit\n      reason\n      createdAt\n      version\n      requestingInstitutionId\n      supplyingInstitutionId\n      quantityDispatched\n      rejectReason\n      requestingInstitution {\n        name\n      }\n      formularyItem {\n        genericName\n        spec\n      }\n    }\n  }\n}" as Operation<SupplyRequestsResult, SupplyRequestsVariables>;
+
+export type FindFormularyItemsResult = {
+  formulary: {
+    nodes: Array<{
+      id: string;
+      genericName: string;
+      spec: string | null;
+      dosageForm: string | null;
+    }>;
+  };
+};
+export type FindFormularyItemsVariables = {
+  search: string;
+};
+export const FindFormularyItems = "query FindFormularyItems($search: String!) {\n  formulary(search: $search, first: 20) {\n    nodes {\n      id\n      genericName\n      spec\n      dosageForm\n    }\n  }\n}" as Operation<FindFormularyItemsResult, FindFormularyItemsVariables>;
+
+export type CreateSupplyRequestResult = {
+  createSupplyRequest: {
+    id: string;
+    number: string;
+    state: SupplyRequestState;
+  };
+};
+export type CreateSupplyRequestVariables = {
+  input: CreateSupplyRequestInput;
+};
+export const CreateSupplyRequest = "mutation CreateSupplyRequest($input: CreateSupplyRequestInput!) {\n  createSupplyRequest(input: $input) {\n    id\n    number\n    state\n  }\n}" as Operation<CreateSupplyRequestResult, CreateSupplyRequestVariables>;
 
 export type ApproveSupplyRequestResult = {
   approveSupplyRequest: {

@@ -19,6 +19,7 @@ import { onLive } from '../api/live';
 import { Chart } from '../chart';
 import { ErrorNote, formatTime, Label, MAPPING_STATUS_LABELS, SUPPLY_STATE_LABELS, T } from '../i18n';
 import { useAction, useQuery } from '../use-query';
+import { NewSupplyRequest } from './new-supply-request';
 import type { ViewProps } from './registry';
 
 type Mapping = ReviewQueueResult['catalogueMappings']['nodes'][number];
@@ -26,6 +27,8 @@ type Supply = SupplyRequestsResult['supplyRequests']['nodes'][number];
 
 /** The api's sides: the requesting institution's staff receive (not its admin alone deciding). */
 const RECEIVING_ROLES: Role[] = ['CLINICIAN', 'PHARMACIST', 'REFERRAL_COORDINATOR', 'INSTITUTION_ADMIN'];
+/** Who raises supply requests: the api's raisers. */
+const RAISING_ROLES: Role[] = ['CLINICIAN', 'PHARMACIST', 'REFERRAL_COORDINATOR', 'CONSORTIUM_ADMIN'];
 /** Who works on the catalogue mappings; the others (clinicians, the referral centre) see supply requests only. */
 const MAPPING_ROLES: Role[] = ['PHARMACIST', 'CONSORTIUM_ADMIN', 'INSTITUTION_ADMIN'];
 
@@ -209,6 +212,8 @@ export function DrugsView({ roles }: ViewProps) {
   const institutionId = me.data?.me.institution.id;
   // A refusal (decided by someone else meanwhile, say) is said above the list, the request shown as it now is.
   const { error: supplyError, act: decideSupply } = useAction(supply.reload);
+  const raises = roles.some((r) => RAISING_ROLES.includes(r));
+  const [raising, setRaising] = useState(false);
   const reloadCoverage = coverage.reload;
   const reloadQueue = queue.reload;
   const reloadSupply = supply.reload;
@@ -308,6 +313,22 @@ export function DrugsView({ roles }: ViewProps) {
           <T zh="缺药登记" en="Supply requests" />{' '}
           <span data-testid="supply-count">{supply.data?.supplyRequests.nodes.length ?? 0}</span>
         </h2>
+        {raises && !raising ? (
+          <div className="actions">
+            <button data-action="new-supply" onClick={() => setRaising(true)}>
+              <T zh="登记缺药" en="Raise a supply request" />
+            </button>
+          </div>
+        ) : null}
+        {raising ? (
+          <NewSupplyRequest
+            onClose={() => setRaising(false)}
+            onCreated={() => {
+              setRaising(false);
+              void supply.reload();
+            }}
+          />
+        ) : null}
         <div data-testid="supply-error">
           <ErrorNote error={supplyError} />
         </div>

@@ -150,7 +150,7 @@ export function NewReferral({
   };
 
   return (
-    <section className="panel new-referral" aria-labelledby="new-referral-title" data-testid="new-referral">
+    <section className="panel side-form" aria-labelledby="new-referral-title" data-testid="new-referral">
       <h2 id="new-referral-title">
         <T zh="新建转诊单" en="New referral" />
       </h2>
