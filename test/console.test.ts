@@ -738,8 +738,8 @@ describe('the console', () => {
       const form = page.getByTestId('new-referral');
       await form.getByLabel('患者').fill(patient.name);
       await form.locator('[data-action=find-patient]').click();
-      await form.locator(`[data-testid=nr-found] [data-patient="${patient.id}"]`).click();
-      await form.getByTestId('nr-patient').waitFor();
+      await form.locator(`[data-testid=found-patients] [data-patient="${patient.id}"]`).click();
+      await form.getByTestId('picked-patient').waitFor();
       // Everything the referral needs, or no button: none is pressed half-filled.
       expect(await form.locator('[data-action=create-submit]').isDisabled()).toBe(true);
       await form.getByLabel('接收机构').selectOption(general.id);
@@ -790,7 +790,7 @@ describe('the console', () => {
       const down = county.getByTestId('new-referral');
       await down.getByLabel('患者').fill(theirs.nodes[0].name);
       await down.locator('[data-action=find-patient]').click();
-      await down.locator(`[data-testid=nr-found] [data-patient="${theirs.nodes[0].id}"]`).click();
+      await down.locator(`[data-testid=found-patients] [data-patient="${theirs.nodes[0].id}"]`).click();
       await down.getByLabel('下转').check();
       await down.getByLabel('接收机构').selectOption(township.id);
       await down.getByLabel('ICD-10 编码 Code').fill('I63.9');
@@ -1075,6 +1075,65 @@ describe('the console', () => {
         .waitFor({ state: 'detached' });
       await screenshot(page, 'consultations-live');
       expect(await page.evaluate(() => (globalThis as any).marker)).toBe(42);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("consultations: a county doctor requests one in the console, naming a partner hospital's expert, with the consent; it waits for booking", async () => {
+    const { me } = await gql('expert', `{ me { practitionerId institution { id } } }`);
+    const { patients } = await gql('doctor', `{ patients(first: 1) { nodes { id name } } }`);
+    const patient = patients.nodes[0];
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'doctor');
+      await openView(page, 'consultations');
+      await page.locator('[data-action=new-consultation]').click();
+      const form = page.getByTestId('new-consultation');
+      await form.getByLabel('患者').fill(patient.name);
+      await form.locator('[data-action=find-patient]').click();
+      await form.locator(`[data-testid=found-patients] [data-patient="${patient.id}"]`).click();
+      await form.getByLabel('会诊目的').fill('急性心梗 PCI 术后,请专家指导二级预防');
+      await form.getByLabel('病历摘要').fill('PCI 术后 3 月,LDL-C 2.8 mmol/L');
+      await form.getByLabel('需解答的问题').fill('是否加用 PCSK9 抑制剂?');
+      await form.getByLabel('指定专家').selectOption(me.institution.id);
+      await form.locator(`[data-expert="${me.practitionerId}"]`).check();
+      // Consent whole or not at all: a signer alone holds the button back.
+      await form.getByTestId('nc-consent').getByLabel('签署人').fill(patient.name);
+      expect(await form.locator('[data-action=request]').isDisabled()).toBe(true);
+      const signedAt = DateTime.now().setZone('Asia/Shanghai').minus({ minutes: 5 }).startOf('minute');
+      await form
+        .getByTestId('nc-consent')
+        .getByLabel('签署时间')
+        .fill(signedAt.toFormat("yyyy-MM-dd'T'HH:mm"));
+      await form.getByTestId('nc-consent').getByLabel('扫描件').fill('s3://consent/console-request.pdf');
+      await screenshot(page, 'consultations-request', true);
+      await form.locator('[data-action=request]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      const { consultations } = await gql(
+        'doctor',
+        `{ consultations(first: 1) { nodes { id number state kind purpose question patientId
+            experts { practitionerId named } consent { signedBy relationship signedAt documentUri } } } }`,
+      );
+      const c = consultations.nodes[0];
+      expect(c).toMatchObject({
+        state: 'REQUESTED',
+        kind: 'VIDEO',
+        purpose: '急性心梗 PCI 术后,请专家指导二级预防',
+        question: '是否加用 PCSK9 抑制剂?',
+        patientId: patient.id,
+        experts: [{ practitionerId: me.practitionerId, named: true }],
+        consent: {
+          signedBy: patient.name,
+          relationship: '本人',
+          documentUri: 's3://consent/console-request.pdf',
+        },
+      });
+      expect(Date.parse(c.consent.signedAt)).toBe(signedAt.toMillis());
+      // It waits for booking, which the doctor's side may do from here.
+      await page
+        .locator(`[data-testid=requests] tr[data-number="${c.number}"] [data-action=book]`)
+        .waitFor({ timeout: WAIT_MS });
     } finally {
       await context.close();
     }

@@ -158,6 +158,20 @@ export interface RejectSupplyRequestInput {
   reason: string;
 }
 
+export interface RequestConsultationInput {
+  attachments?: Array<StudyAttachmentInput>;
+  caseSummary: string;
+  consent?: ConsentInput | null;
+  expertIds?: Array<string>;
+  kind: ConsultationKind;
+  patientId: string;
+  purpose: string;
+  question: string;
+  specialty?: string | null;
+  title?: string | null;
+  urgency?: string;
+}
+
 export interface SubmitConsultationReportInput {
   amendmentReason?: string | null;
   id: string;
@@ -187,6 +201,12 @@ export interface MedicationItemInput {
   frequency: string;
   nationalCode?: string | null;
   route: string;
+}
+
+export interface StudyAttachmentInput {
+  name: string;
+  type: string;
+  uri: string;
 }
 
 export interface SuggestedDiagnosisInput {
@@ -604,6 +624,33 @@ export type BookConsultationVariables = {
   input: BookConsultationInput;
 };
 export const BookConsultation = "mutation BookConsultation($input: BookConsultationInput!) {\n  bookConsultation(input: $input) {\n    id\n    state\n    scheduledStart\n    scheduledEnd\n  }\n}" as Operation<BookConsultationResult, BookConsultationVariables>;
+
+export type PartnerExpertsResult = {
+  practitioners: {
+    nodes: Array<{
+      id: string;
+      name: string;
+      title: PractitionerTitle;
+      specialties: Array<string>;
+    }>;
+  };
+};
+export type PartnerExpertsVariables = {
+  institutionId: string;
+};
+export const PartnerExperts = "query PartnerExperts($institutionId: ID!) {\n  practitioners(institutionId: $institutionId, first: 100) {\n    nodes {\n      id\n      name\n      title\n      specialties\n    }\n  }\n}" as Operation<PartnerExpertsResult, PartnerExpertsVariables>;
+
+export type RequestConsultationResult = {
+  requestConsultation: {
+    id: string;
+    number: string;
+    state: ConsultationState;
+  };
+};
+export type RequestConsultationVariables = {
+  input: RequestConsultationInput;
+};
+export const RequestConsultation = "mutation RequestConsultation($input: RequestConsultationInput!) {\n  requestConsultation(input: $input) {\n    id\n    number\n    state\n  }\n}" as Operation<RequestConsultationResult, RequestConsultationVariables>;
 
 export type StartConsultationResult = {
   startConsultation: {

@@ -23,6 +23,7 @@ import {
 } from '../i18n';
 import { useAction, useQuery } from '../use-query';
 import { BookingPanel } from './consultation-booking';
+import { NewConsultation } from './new-consultation';
 
 type Consultation = ConsultationsResult['consultations']['nodes'][number];
 
@@ -291,6 +292,8 @@ export function ConsultationsView() {
   const books = !!me.data?.me.roles.some((r) => r === 'CLINICIAN' || r === 'REFERRAL_COORDINATOR');
   const bookable = (c: Consultation) => books && c.requestingInstitutionId === myInstitution;
   const [booking, setBooking] = useState<string | null>(null);
+  const requestsNew = !!me.data?.me.roles.includes('CLINICIAN');
+  const [requesting, setRequesting] = useState(false);
   const bookingOn = nodes.find((c) => c.id === booking && c.state === 'REQUESTED');
 
   const week = days.slice(0, 7);
@@ -470,6 +473,22 @@ export function ConsultationsView() {
           </table>
         </div>
       </section>
+      {requestsNew && !requesting ? (
+        <div className="actions">
+          <button data-action="new-consultation" onClick={() => setRequesting(true)}>
+            <T zh="申请会诊" en="Request a consultation" />
+          </button>
+        </div>
+      ) : null}
+      {requesting ? (
+        <NewConsultation
+          onClose={() => setRequesting(false)}
+          onCreated={() => {
+            setRequesting(false);
+            void reload();
+          }}
+        />
+      ) : null}
       {bookingOn ? (
         <BookingPanel
           key={bookingOn.id}

@@ -2,17 +2,15 @@ import { useEffect, useMemo, useState } from 'react';
 import { gql } from '../api/client';
 import {
   CreateReferral,
-  FindPatients,
   ReferralTargets,
-  type FindPatientsResult,
   type InsuranceType,
   type ReferralDirection,
   type Urgency,
 } from '../api/generated';
-import { ErrorNote, Label, SEX_LABELS, T, URGENCY_LABELS } from '../i18n';
+import { ErrorNote, T, URGENCY_LABELS } from '../i18n';
+import { PatientPicker, type Patient } from './patient-picker';
 import { allPages } from '../use-query';
 
-type Patient = FindPatientsResult['patients']['nodes'][number];
 interface Medication {
   drug: string;
   dose: string;
@@ -73,8 +71,6 @@ export function NewReferral({
       live = false;
     };
   }, []);
-  const [search, setSearch] = useState('');
-  const [found, setFound] = useState<Patient[] | null>(null);
   const [patient, setPatient] = useState<Patient | null>(null);
   const [direction, setDirection] = useState<ReferralDirection>('UP');
   const [toInstitutionId, setTo] = useState('');
@@ -92,18 +88,6 @@ export function NewReferral({
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  const find = async () => {
-    const q = search.trim();
-    // Digits (or a final X) are the end of an ID number; anything else is a name.
-    const bySuffix = /^[0-9]{1,3}[0-9Xx]?$/.test(q);
-    try {
-      const { patients } = await gql(FindPatients, bySuffix ? { idSuffix: q.toUpperCase() } : { name: q });
-      setFound(patients.nodes);
-      setError(null);
-    } catch (err) {
-      setError(err);
-    }
-  };
   const target = (institutions ?? []).find((i) => i.id === toInstitutionId);
   const down = direction === 'DOWN';
   const plan = medications.filter((m) => Object.values(m).some((v) => v.trim()));
@@ -156,54 +140,12 @@ export function NewReferral({
       </h2>
       <dl className="form">
         <dt>
-          <label htmlFor="nr-search">
+          <label htmlFor="pp-search">
             <T zh="患者" en="Patient" />
           </label>
         </dt>
         <dd>
-          {patient ? (
-            <span data-testid="nr-patient" data-patient={patient.id}>
-              {patient.name} · <Label table={SEX_LABELS} code={patient.sex} /> · {patient.birthYear ?? '—'} ·{' '}
-              {patient.idNumber}{' '}
-              <button className="link" onClick={() => setPatient(null)}>
-                <T zh="更换" en="Change" />
-              </button>
-            </span>
-          ) : (
-            <>
-              <div className="actions">
-                <input
-                  id="nr-search"
-                  placeholder="姓名或身份证号末位 Name or last ID digits"
-                  value={search}
-                  onChange={(e) => setSearch(e.target.value)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' && search.trim()) void find();
-                  }}
-                />
-                <button data-action="find-patient" disabled={!search.trim()} onClick={() => void find()}>
-                  <T zh="查找" en="Find" />
-                </button>
-              </div>
-              {found ? (
-                found.length ? (
-                  <ul data-testid="nr-found">
-                    {found.map((p) => (
-                      <li key={p.id}>
-                        <button className="link" data-patient={p.id} onClick={() => setPatient(p)}>
-                          {p.name} · <Label table={SEX_LABELS} code={p.sex} /> · {p.birthYear ?? '—'} · {p.idNumber}
-                        </button>
-                      </li>
-                    ))}
-                  </ul>
-                ) : (
-                  <p className="note">
-                    <T zh="未找到可见的患者" en="No patient you may see matches" />
-                  </p>
-                )
-              ) : null}
-            </>
-          )}
+          <PatientPicker patient={patient} onPick={setPatient} onError={setError} />
         </dd>
         <dt>
           <T zh="方向" en="Direction" />
