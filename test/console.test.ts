@@ -1911,7 +1911,12 @@ describe('the console', () => {
 
         // Drill-down: the records behind the first measure, the api's count and first page.
         const measure = chosen.definition.formula.numerator.terms[0].key;
-        await page.locator(`[data-testid=measures] [data-measure="${measure}"]`).click();
+        const button = page.locator(`[data-testid=measures] [data-measure="${measure}"]`);
+        // Named in Chinese, the key in its tooltip.
+        expect(await button.getAttribute('title')).toBe(measure);
+        expect(await button.innerText()).toMatch(/[\u4e00-\u9fff]/);
+        expect(await button.innerText()).not.toContain(measure);
+        await button.click();
         const drill = page.locator(`[data-testid=contributors][data-measure="${measure}"][data-loaded=true]`);
         await drill.waitFor({ timeout: WAIT_MS });
         const { indicatorContributors } = await gql(

@@ -11,7 +11,8 @@ import {
   type Operation,
 } from '../api/generated';
 import { Chart } from '../chart';
-import { ErrorNote, T } from '../i18n';
+import { CONSULTATION_KIND_LABELS, ErrorNote, T } from '../i18n';
+import { measureLabel } from '../measure-labels';
 import { figure } from '../months';
 import { PeriodPicker, ScopePicker, useMembers, usePeriodScope, type Institution } from '../scope';
 import { useQuery } from '../use-query';
@@ -478,8 +479,9 @@ export function IndicatorsView({ roles }: ViewProps) {
                   data-measure={m}
                   aria-pressed={m === measure}
                   onClick={() => setDrill({ code: current.code, measure: m })}
+                  title={m}
                 >
-                  {m}
+                  <T zh={measureLabel(m, CONSULTATION_KIND_LABELS)[0]} en={measureLabel(m, CONSULTATION_KIND_LABELS)[1]} />
                 </button>
               ))}
             </div>
