@@ -1249,7 +1249,7 @@ describe('the console', () => {
     }
   });
 
-  it('consultations: the expert starts and ends a booked session, signs its report and amends it, and declines another; no one else is offered these', async () => {
+  it('consultations: the expert starts and ends a booked session, signs its report and amends it, and declines another; the requesting side, offered none of these, completes the reported one and cancels one still requested', async () => {
     const { me } = await gql('expert', `{ me { practitionerId } }`);
     const { patients } = await gql('doctor', `{ patients(first: 1) { nodes { id name } } }`);
     const patient = patients.nodes[0];
@@ -1342,13 +1342,41 @@ describe('the console', () => {
       await doctor
         .locator(`[data-testid=consultations] tr[data-number="${held.number}"][data-state=REPORTED]`)
         .waitFor();
-      expect(await doctor.locator('[data-testid=consultations] [data-action]').count()).toBe(0);
+      expect(
+        await doctor
+          .locator(
+            '[data-testid=consultations] :is([data-action=start], [data-action=end], [data-action=report], [data-action=decline])',
+          )
+          .count(),
+      ).toBe(0);
+      // The requesting side confirms the reported one complete, and cancels the one still requested (with a reason).
+      const doctorRow = (c: { number: string }, state?: string) =>
+        doctor.locator(
+          `[data-testid=consultations] tr[data-number="${c.number}"]${state ? `[data-state="${state}"]` : ''}`,
+        );
+      expect(await doctorRow(declined).locator('[data-action]').count()).toBe(0);
+      await doctorRow(held).locator('[data-action=complete]').click();
+      await doctorRow(held, 'COMPLETED').waitFor({ timeout: WAIT_MS });
+      expect(await doctorRow(named).locator('[data-action=cancel]').isDisabled()).toBe(true);
+      await doctorRow(named).getByLabel('取消原因 Reason').fill('患者已转上级医院');
+      await doctorRow(named).locator('[data-action=cancel]').click();
+      await doctorRow(named, 'CANCELLED').waitFor({ timeout: WAIT_MS });
     } finally {
       await context.close();
     }
+    expect(
+      (
+        await gql('doctor', `query($id: ID!) { consultation(id: $id) { state cancelReason } }`, {
+          id: named.id,
+        })
+      ).consultation,
+    ).toEqual({
+      state: 'CANCELLED',
+      cancelReason: '患者已转上级医院',
+    });
     const { consultation: h } = await gql('doctor', ONE, { id: held.id });
     expect(h).toMatchObject({
-      state: 'REPORTED',
+      state: 'COMPLETED',
       startedAt: expect.any(String),
       endedAt: expect.any(String),
     });

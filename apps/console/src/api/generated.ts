@@ -652,6 +652,28 @@ export type RequestConsultationVariables = {
 };
 export const RequestConsultation = "mutation RequestConsultation($input: RequestConsultationInput!) {\n  requestConsultation(input: $input) {\n    id\n    number\n    state\n  }\n}" as Operation<RequestConsultationResult, RequestConsultationVariables>;
 
+export type CancelConsultationResult = {
+  cancelConsultation: {
+    id: string;
+    state: ConsultationState;
+  };
+};
+export type CancelConsultationVariables = {
+  input: ConsultationReasonInput;
+};
+export const CancelConsultation = "mutation CancelConsultation($input: ConsultationReasonInput!) {\n  cancelConsultation(input: $input) {\n    id\n    state\n  }\n}" as Operation<CancelConsultationResult, CancelConsultationVariables>;
+
+export type CompleteConsultationResult = {
+  completeConsultation: {
+    id: string;
+    state: ConsultationState;
+  };
+};
+export type CompleteConsultationVariables = {
+  input: ConsultationIdInput;
+};
+export const CompleteConsultation = "mutation CompleteConsultation($input: ConsultationIdInput!) {\n  completeConsultation(input: $input) {\n    id\n    state\n  }\n}" as Operation<CompleteConsultationResult, CompleteConsultationVariables>;
+
 export type StartConsultationResult = {
   startConsultation: {
     id: string;

@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { gql } from '../api/client';
 import {
+  CancelConsultation,
+  CompleteConsultation,
   Consultations,
   DeclineConsultation,
   EndConsultation,
@@ -173,6 +175,38 @@ function ExpertActions({
   );
 }
 
+/**
+ * What the requesting side does with its own consultation: cancel one not yet held (with a
+ * reason), and confirm a reported one complete.
+ */
+function RequesterActions({ c, act }: { c: Consultation; act: (fn: () => Promise<unknown>) => Promise<void> }) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const run = (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    void act(fn).finally(() => setBusy(false));
+  };
+  return (
+    <td>
+      <div className="actions">
+        {c.state === 'REPORTED' ? (
+          <button className="primary" data-action="complete" disabled={busy} onClick={() => run(() => gql(CompleteConsultation, { input: { id: c.id } }))}>
+            <T zh="确认完成" en="Complete" />
+          </button>
+        ) : null}
+        {c.state === 'REQUESTED' || c.state === 'SCHEDULED' ? (
+          <>
+            <input aria-label="取消原因 Reason" placeholder="原因 Reason" value={reason} onChange={(e) => setReason(e.target.value)} size={10} />
+            <button data-action="cancel" disabled={busy || reason.trim().length < 2} onClick={() => run(() => gql(CancelConsultation, { input: { id: c.id, reason: reason.trim() } }))}>
+              <T zh="取消会诊" en="Cancel" />
+            </button>
+          </>
+        ) : null}
+      </div>
+    </td>
+  );
+}
+
 /** The expert's report: signed on submission; a signed one is amended with a reason, as a new version. */
 function ReportForm({
   c,
@@ -291,6 +325,8 @@ export function ConsultationsView() {
   const myInstitution = me.data?.me.institution.id;
   const books = !!me.data?.me.roles.some((r) => r === 'CLINICIAN' || r === 'REFERRAL_COORDINATOR');
   const bookable = (c: Consultation) => books && c.requestingInstitutionId === myInstitution;
+  // An action column for the expert and for the requesting side.
+  const acts = !!myPractitionerId || books;
   const [booking, setBooking] = useState<string | null>(null);
   const requestsNew = !!me.data?.me.roles.includes('CLINICIAN');
   const [requesting, setRequesting] = useState(false);
@@ -501,8 +537,8 @@ export function ConsultationsView() {
         />
       ) : null}
       {reportOn ? <ReportForm key={reportOn.id} c={reportOn} act={act} onClose={() => setReporting(null)} /> : null}
-      {/* An expert's table carries an action column: the whole width, the chart below it. */}
-      <div className={myPractitionerId ? undefined : 'split'}>
+      {/* A table with an action column takes the whole width, the chart below it. */}
+      <div className={acts ? undefined : 'split'}>
         {/* Not a capped scroll box: its last rows were cut off at the bottom of one; the page scrolls. */}
         <section aria-labelledby="consultations-title">
           <h2 id="consultations-title">
@@ -535,7 +571,7 @@ export function ConsultationsView() {
                 <th>
                   <T zh="会话" en="Session" />
                 </th>
-                {myPractitionerId ? (
+                {acts ? (
                   <th>
                     <T zh="操作" en="Action" />
                   </th>
@@ -561,9 +597,11 @@ export function ConsultationsView() {
                     <Label table={CONSULTATION_STATE_LABELS} code={c.state} />
                   </td>
                   <SessionState c={c} now={now} />
-                  {myPractitionerId ? (
-                    myPart(c) ? (
+                  {acts ? (
+                    myPractitionerId && myPart(c) ? (
                       <ExpertActions c={c} assigned={!!myPart(c)?.assigned} act={act} onReport={() => setReporting(c.id)} />
+                    ) : bookable(c) ? (
+                      <RequesterActions c={c} act={act} />
                     ) : (
                       <td>—</td>
                     )
