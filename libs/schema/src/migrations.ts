@@ -51,6 +51,8 @@ import { AudienceMembers1764000059700 } from '@yg/identity/migrations/1764000059
 import { ClaimEvent1764000059710 } from '@yg/outbox/migrations/1764000059710-claim-event';
 import { OutboxWithoutNotify1764000059800 } from '@yg/outbox/migrations/1764000059800-outbox-without-notify';
 import { ReferralFactDelta1764000059810 } from '@yg/referrals/migrations/1764000059810-referral-fact-delta';
+import { ConsultationCreatedMs1764000059900 } from '@yg/consultations/migrations/1764000059900-consultation-created-ms';
+import { DrugListsCreatedMs1764000059910 } from '@yg/drugs/migrations/1764000059910-drug-lists-created-ms';
 import { NotifyEvent1764000059720 } from '@yg/notifications/migrations/1764000059720-notify-event';
 
 /**
@@ -110,4 +112,6 @@ export const MIGRATIONS = [
   NotifyEvent1764000059720,
   OutboxWithoutNotify1764000059800,
   ReferralFactDelta1764000059810,
+  ConsultationCreatedMs1764000059900,
+  DrugListsCreatedMs1764000059910,
 ];
