@@ -156,6 +156,13 @@ async function screenshot(page: Page, name: string, fullPage = false): Promise<v
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
+/** Finds a patient by name in a form's patient picker and picks it. */
+async function pickPatient(form: Locator, patient: { id: string; name: string }): Promise<void> {
+  await form.getByLabel('患者').fill(patient.name);
+  await form.locator('[data-action=find-patient]').click();
+  await form.locator(`[data-testid=found-patients] [data-patient="${patient.id}"]`).click();
+}
+
 /** The expert's free times over the next two weeks, as `start-end` in epoch milliseconds (any user may ask). */
 async function freeSlots(expertId: string, minutes: number): Promise<string[]> {
   const now = DateTime.now();
@@ -736,9 +743,7 @@ describe('the console', () => {
       await openView(page, 'referrals');
       await page.locator('[data-action=new-referral]').click();
       const form = page.getByTestId('new-referral');
-      await form.getByLabel('患者').fill(patient.name);
-      await form.locator('[data-action=find-patient]').click();
-      await form.locator(`[data-testid=found-patients] [data-patient="${patient.id}"]`).click();
+      await pickPatient(form, patient);
       await form.getByTestId('picked-patient').waitFor();
       // Everything the referral needs, or no button: none is pressed half-filled.
       expect(await form.locator('[data-action=create-submit]').isDisabled()).toBe(true);
@@ -788,9 +793,7 @@ describe('the console', () => {
       await openView(county, 'referrals');
       await county.locator('[data-action=new-referral]').click();
       const down = county.getByTestId('new-referral');
-      await down.getByLabel('患者').fill(theirs.nodes[0].name);
-      await down.locator('[data-action=find-patient]').click();
-      await down.locator(`[data-testid=found-patients] [data-patient="${theirs.nodes[0].id}"]`).click();
+      await pickPatient(down, theirs.nodes[0]);
       await down.getByLabel('下转').check();
       await down.getByLabel('接收机构').selectOption(township.id);
       await down.getByLabel('ICD-10 编码 Code').fill('I63.9');
@@ -1090,9 +1093,7 @@ describe('the console', () => {
       await openView(page, 'consultations');
       await page.locator('[data-action=new-consultation]').click();
       const form = page.getByTestId('new-consultation');
-      await form.getByLabel('患者').fill(patient.name);
-      await form.locator('[data-action=find-patient]').click();
-      await form.locator(`[data-testid=found-patients] [data-patient="${patient.id}"]`).click();
+      await pickPatient(form, patient);
       await form.getByLabel('会诊目的').fill('急性心梗 PCI 术后,请专家指导二级预防');
       await form.getByLabel('病历摘要').fill('PCI 术后 3 月,LDL-C 2.8 mmol/L');
       await form.getByLabel('需解答的问题').fill('是否加用 PCSK9 抑制剂?');

@@ -73,3 +73,28 @@ export async function allPages<N>(
   }
   return out;
 }
+
+/**
+ * Every page of a connection, read once when the component mounts (the institutions a form
+ * offers); `data` is null until the last page is in.
+ */
+export function useAllPages<N>(
+  fetchPage: (
+    after: string | null,
+  ) => Promise<{ nodes: N[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>,
+) {
+  const [data, setData] = useState<N[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const first = useRef(fetchPage);
+  useEffect(() => {
+    let live = true;
+    allPages(first.current).then(
+      (all) => live && setData(all),
+      (err: unknown) => live && setError(err),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return { data, error };
+}

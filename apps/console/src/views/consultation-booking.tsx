@@ -29,9 +29,12 @@ async function choices(c: Consultation, durationMinutes: number): Promise<Choice
   const named = c.experts.filter((e) => e.named);
   if (named.length) {
     const per = await Promise.all(
-      named.map(async (e) => (await gql(AvailableSlots, { ...window, expertId: e.practitionerId })).availableSlots),
+      named.map(
+        async (e) => (await gql(AvailableSlots, { ...window, expertId: e.practitionerId })).availableSlots,
+      ),
     );
-    const key = (s: { start: string; end: string }) => `${new Date(s.start).getTime()}-${new Date(s.end).getTime()}`;
+    const key = (s: { start: string; end: string }) =>
+      `${new Date(s.start).getTime()}-${new Date(s.end).getTime()}`;
     const [first, ...rest] = per.map((list) => list.flatMap((x) => x.slots));
     const common = rest.reduce((acc, slots) => {
       const keys = new Set(slots.map(key));
@@ -48,7 +51,15 @@ async function choices(c: Consultation, durationMinutes: number): Promise<Choice
 }
 
 /** Books a requested consultation into a free slot; a slot taken meanwhile is refused and the list read again. */
-export function BookingPanel({ c, onBooked, onClose }: { c: Consultation; onBooked: () => void; onClose: () => void }) {
+export function BookingPanel({
+  c,
+  onBooked,
+  onClose,
+}: {
+  c: Consultation;
+  onBooked: () => void;
+  onClose: () => void;
+}) {
   const [duration, setDuration] = useState(c.kind === 'MDT' ? 60 : 30);
   const [list, setList] = useState<Choice[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -68,7 +79,9 @@ export function BookingPanel({ c, onBooked, onClose }: { c: Consultation; onBook
   const book = async (s: Choice) => {
     setBusy(true);
     try {
-      await gql(BookConsultation, { input: { id: c.id, start: s.start, end: s.end, expertIds: s.expertIds } });
+      await gql(BookConsultation, {
+        input: { id: c.id, start: s.start, end: s.end, expertIds: s.expertIds },
+      });
       setError(null);
       onBooked();
     } catch (err) {
@@ -79,7 +92,12 @@ export function BookingPanel({ c, onBooked, onClose }: { c: Consultation; onBook
     }
   };
   return (
-    <section className="panel" aria-labelledby="booking-title" data-testid="booking" data-consultation={c.number}>
+    <section
+      className="panel"
+      aria-labelledby="booking-title"
+      data-testid="booking"
+      data-consultation={c.number}
+    >
       <h2 id="booking-title">
         <T zh="预约会诊" en="Book the consultation" /> {c.number}
       </h2>

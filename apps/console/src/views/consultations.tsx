@@ -25,6 +25,7 @@ import {
 } from '../i18n';
 import { useAction, useQuery } from '../use-query';
 import { BookingPanel } from './consultation-booking';
+import { SideForm, useRunning } from './side-form';
 import { NewConsultation } from './new-consultation';
 
 type Consultation = ConsultationsResult['consultations']['nodes'][number];
@@ -134,11 +135,7 @@ function ExpertActions({
   onReport: () => void;
 }) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const run = (fn: () => Promise<unknown>) => {
-    setBusy(true);
-    void act(fn).finally(() => setBusy(false));
-  };
+  const { busy, run } = useRunning(act);
   const reportable =
     assigned &&
     (c.state === 'REPORTED' ||
@@ -181,11 +178,7 @@ function ExpertActions({
  */
 function RequesterActions({ c, act }: { c: Consultation; act: (fn: () => Promise<unknown>) => Promise<void> }) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const run = (fn: () => Promise<unknown>) => {
-    setBusy(true);
-    void act(fn).finally(() => setBusy(false));
-  };
+  const { busy, run } = useRunning(act);
   return (
     <td>
       <div className="actions">
@@ -221,13 +214,12 @@ function ReportForm({
   const [recommendations, setRecommendations] = useState('');
   const [diagnosis, setDiagnosis] = useState('');
   const [amendmentReason, setAmendmentReason] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useRunning(act);
   const amending = c.state === 'REPORTED';
   const ready =
     opinion.trim().length >= 2 && recommendations.trim().length >= 2 && (!amending || amendmentReason.trim().length > 0);
-  const submit = () => {
-    setBusy(true);
-    void act(async () => {
+  const sign = () =>
+    run(async () => {
       await gql(SubmitConsultationReport, {
         input: {
           id: c.id,
@@ -238,52 +230,54 @@ function ReportForm({
         },
       });
       onClose();
-    }).finally(() => setBusy(false));
-  };
+    });
   return (
-    <section className="panel" aria-labelledby="report-title" data-testid="report-form" data-consultation={c.number}>
-      <h2 id="report-title">
-        {amending ? <T zh="修订会诊报告" en="Amend the report" /> : <T zh="会诊报告" en="Consultation report" />} {c.number}
-      </h2>
-      <dl className="form">
-        <dt>
-          <label htmlFor="report-opinion"><T zh="会诊意见" en="Opinion" /></label>
-        </dt>
-        <dd>
-          <textarea id="report-opinion" rows={4} cols={60} value={opinion} onChange={(e) => setOpinion(e.target.value)} />
-        </dd>
-        <dt>
-          <label htmlFor="report-diagnosis"><T zh="建议诊断" en="Suggested diagnosis" /></label>
-        </dt>
-        <dd>
-          <input id="report-diagnosis" value={diagnosis} onChange={(e) => setDiagnosis(e.target.value)} size={40} />
-        </dd>
-        <dt>
-          <label htmlFor="report-recommendations"><T zh="诊疗建议" en="Recommendations" /></label>
-        </dt>
-        <dd>
-          <textarea id="report-recommendations" rows={4} cols={60} value={recommendations} onChange={(e) => setRecommendations(e.target.value)} />
-        </dd>
-        {amending ? (
-          <>
-            <dt>
-              <label htmlFor="report-amendment"><T zh="修订原因" en="Why amended" /></label>
-            </dt>
-            <dd>
-              <input id="report-amendment" value={amendmentReason} onChange={(e) => setAmendmentReason(e.target.value)} size={40} />
-            </dd>
-          </>
-        ) : null}
-      </dl>
-      <div className="actions">
-        <button className="primary" data-action="sign" disabled={busy || !ready} onClick={submit}>
+    // A refusal shows above the list (the view's `act`), not here.
+    <SideForm
+      name="report-form"
+      attrs={{ 'data-consultation': c.number }}
+      title={
+        <>
+          {amending ? <T zh="修订会诊报告" en="Amend the report" /> : <T zh="会诊报告" en="Consultation report" />} {c.number}
+        </>
+      }
+      error={null}
+      onClose={onClose}
+      actions={
+        <button className="primary" data-action="sign" disabled={busy || !ready} onClick={sign}>
           <T zh="签署并提交" en="Sign and submit" />
         </button>
-        <button onClick={onClose}>
-          <T zh="取消" en="Cancel" />
-        </button>
-      </div>
-    </section>
+      }
+    >
+      <dt>
+        <label htmlFor="report-opinion"><T zh="会诊意见" en="Opinion" /></label>
+      </dt>
+      <dd>
+        <textarea id="report-opinion" rows={4} cols={60} value={opinion} onChange={(e) => setOpinion(e.target.value)} />
+      </dd>
+      <dt>
+        <label htmlFor="report-diagnosis"><T zh="建议诊断" en="Suggested diagnosis" /></label>
+      </dt>
+      <dd>
+        <input id="report-diagnosis" value={diagnosis} onChange={(e) => setDiagnosis(e.target.value)} size={40} />
+      </dd>
+      <dt>
+        <label htmlFor="report-recommendations"><T zh="诊疗建议" en="Recommendations" /></label>
+      </dt>
+      <dd>
+        <textarea id="report-recommendations" rows={4} cols={60} value={recommendations} onChange={(e) => setRecommendations(e.target.value)} />
+      </dd>
+      {amending ? (
+        <>
+          <dt>
+            <label htmlFor="report-amendment"><T zh="修订原因" en="Why amended" /></label>
+          </dt>
+          <dd>
+            <input id="report-amendment" value={amendmentReason} onChange={(e) => setAmendmentReason(e.target.value)} size={40} />
+          </dd>
+        </>
+      ) : null}
+    </SideForm>
   );
 }
 

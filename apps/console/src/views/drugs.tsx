@@ -20,6 +20,7 @@ import { Chart } from '../chart';
 import { ErrorNote, formatTime, Label, MAPPING_STATUS_LABELS, SUPPLY_STATE_LABELS, T } from '../i18n';
 import { useAction, useQuery } from '../use-query';
 import { NewSupplyRequest } from './new-supply-request';
+import { useRunning } from './side-form';
 import type { ViewProps } from './registry';
 
 type Mapping = ReviewQueueResult['catalogueMappings']['nodes'][number];
@@ -136,7 +137,7 @@ function SupplyRow({
 }) {
   const [reason, setReason] = useState('');
   const [quantity, setQuantity] = useState(String(s.quantityDispatched ?? s.quantity));
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useRunning(act);
   const decider =
     roles.includes('CONSORTIUM_ADMIN') ||
     (roles.includes('PHARMACIST') && !!institutionId && s.supplyingInstitutionId === institutionId);
@@ -144,10 +145,6 @@ function SupplyRow({
     !!institutionId &&
     s.requestingInstitutionId === institutionId &&
     roles.some((r) => RECEIVING_ROLES.includes(r));
-  const run = (fn: () => Promise<unknown>) => {
-    setBusy(true);
-    void act(fn).finally(() => setBusy(false));
-  };
   const amount = Number(quantity);
   const base = { id: s.id, expectedVersion: s.version };
   let actions: ReactNode = null;

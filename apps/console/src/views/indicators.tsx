@@ -473,7 +473,7 @@ export function IndicatorsView({ roles }: ViewProps) {
               <T zh="下钻:构成记录" en="Drill down: the records" />
             </h2>
             <div className="actions" data-testid="measures">
-              {measuresOf(current).map((m) => (
+              {measuresOf(current).map((m) => [m, ...measureLabel(m, CONSULTATION_KIND_LABELS)]).map(([m, zh, en]) => (
                 <button
                   key={m}
                   data-measure={m}
@@ -481,7 +481,7 @@ export function IndicatorsView({ roles }: ViewProps) {
                   onClick={() => setDrill({ code: current.code, measure: m })}
                   title={m}
                 >
-                  <T zh={measureLabel(m, CONSULTATION_KIND_LABELS)[0]} en={measureLabel(m, CONSULTATION_KIND_LABELS)[1]} />
+                  <T zh={zh} en={en} />
                 </button>
               ))}
             </div>

@@ -7,9 +7,10 @@ import {
   type ConsultationKind,
   type PartnerExpertsResult,
 } from '../api/generated';
-import { CONSULTATION_KIND_LABELS, ErrorNote, T, URGENCY_LABELS } from '../i18n';
-import { allPages } from '../use-query';
+import { CONSULTATION_KIND_LABELS, T, URGENCY_LABELS } from '../i18n';
+import { useAllPages } from '../use-query';
 import { PatientPicker, type Patient } from './patient-picker';
+import { SideForm, useSubmit } from './side-form';
 
 type Expert = PartnerExpertsResult['practitioners']['nodes'][number];
 
@@ -26,23 +27,18 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
   const [caseSummary, setSummary] = useState('');
   const [question, setQuestion] = useState('');
   const [specialty, setSpecialty] = useState('');
-  const [partners, setPartners] = useState<{ id: string; name: string }[]>([]);
   const [partner, setPartner] = useState('');
   const [experts, setExperts] = useState<Expert[]>([]);
   const [named, setNamed] = useState<Set<string>>(new Set());
-  const [consent, setConsent] = useState({ signedBy: '', relationship: '本人', signedAt: '', documentUri: '' });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    let live = true;
-    allPages(async (after) => (await gql(ReferralTargets, { after })).institutions).then(
-      (all) => live && setPartners(all.filter((i) => i.tier === 'EXTERNAL')),
-      (err: unknown) => live && setError(err),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  const [consent, setConsent] = useState({
+    signedBy: '',
+    relationship: '本人',
+    signedAt: '',
+    documentUri: '',
+  });
+  const { busy, error, setError, submit } = useSubmit();
+  const targets = useAllPages(async (after) => (await gql(ReferralTargets, { after })).institutions);
+  const partners = (targets.data ?? []).filter((i) => i.tier === 'EXTERNAL');
   useEffect(() => {
     setExperts([]);
     if (!partner) return undefined;
@@ -63,7 +59,12 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
   };
   // Consent is given whole or not at all.
   const consentGiven = !!(consent.signedBy.trim() || consent.signedAt || consent.documentUri.trim());
-  const consentWhole = !!(consent.signedBy.trim() && consent.relationship.trim() && consent.signedAt && consent.documentUri.trim());
+  const consentWhole = !!(
+    consent.signedBy.trim() &&
+    consent.relationship.trim() &&
+    consent.signedAt &&
+    consent.documentUri.trim()
+  );
   const ready =
     !!patient &&
     purpose.trim().length > 0 &&
@@ -71,9 +72,8 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
     question.trim().length > 0 &&
     (named.size > 0 || specialty.trim().length > 0) &&
     (!consentGiven || consentWhole);
-  const submit = async () => {
-    setBusy(true);
-    try {
+  const request = () =>
+    submit(async () => {
       await gql(RequestConsultation, {
         input: {
           patientId: patient!.id,
@@ -96,122 +96,132 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
         },
       });
       onCreated();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const field = (key: keyof typeof consent, zh: string, en: string, type = 'text') => (
     <label>
       {zh} <span className="en">{en}</span>{' '}
-      <input type={type} value={consent[key]} onChange={(e) => setConsent({ ...consent, [key]: e.target.value })} />
+      <input
+        type={type}
+        value={consent[key]}
+        onChange={(e) => setConsent({ ...consent, [key]: e.target.value })}
+      />
     </label>
   );
   return (
-    <section className="panel side-form" aria-labelledby="new-consultation-title" data-testid="new-consultation">
-      <h2 id="new-consultation-title">
-        <T zh="申请会诊" en="Request a consultation" />
-      </h2>
-      <dl className="form">
-        <dt>
-          <label htmlFor="pp-search">
-            <T zh="患者" en="Patient" />
-          </label>
-        </dt>
-        <dd>
-          <PatientPicker patient={patient} onPick={setPatient} onError={setError} />
-        </dd>
-        <dt>
-          <label htmlFor="nc-kind">
-            <T zh="类型" en="Kind" />
-          </label>
-        </dt>
-        <dd>
-          <select id="nc-kind" value={kind} onChange={(e) => setKind(e.target.value as ConsultationKind)}>
-            {Object.entries(CONSULTATION_KIND_LABELS).map(([code, [zh, en]]) => (
-              <option key={code} value={code}>
-                {zh} {en}
-              </option>
-            ))}
-          </select>{' '}
-          <select aria-label="紧急程度 Urgency" value={urgency} onChange={(e) => setUrgency(e.target.value)}>
-            {Object.entries(URGENCY_LABELS).map(([code, [zh, en]]) => (
-              <option key={code} value={code}>
-                {zh} {en}
-              </option>
-            ))}
-          </select>
-        </dd>
-        <dt>
-          <label htmlFor="nc-purpose">
-            <T zh="会诊目的" en="Purpose" />
-          </label>
-        </dt>
-        <dd>
-          <textarea id="nc-purpose" rows={2} value={purpose} onChange={(e) => setPurpose(e.target.value)} />
-        </dd>
-        <dt>
-          <label htmlFor="nc-summary">
-            <T zh="病历摘要" en="Case summary" />
-          </label>
-        </dt>
-        <dd>
-          <textarea id="nc-summary" rows={3} value={caseSummary} onChange={(e) => setSummary(e.target.value)} />
-        </dd>
-        <dt>
-          <label htmlFor="nc-question">
-            <T zh="需解答的问题" en="Question" />
-          </label>
-        </dt>
-        <dd>
-          <textarea id="nc-question" rows={2} value={question} onChange={(e) => setQuestion(e.target.value)} />
-        </dd>
-        <dt>
-          <label htmlFor="nc-partner">
-            <T zh="指定专家" en="Named experts" />
-          </label>
-        </dt>
-        <dd>
-          <select id="nc-partner" value={partner} onChange={(e) => setPartner(e.target.value)}>
-            <option value="">合作医院 Partner hospital</option>
-            {partners.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-          <ul data-testid="nc-experts" style={{ listStyle: 'none', paddingLeft: 0 }}>
-            {experts.map((x) => (
-              <li key={x.id}>
-                <label>
-                  <input type="checkbox" data-expert={x.id} checked={named.has(x.id)} onChange={() => toggle(x.id)} /> {x.name}{' '}
-                  <span className="en">{x.specialties.join(' / ')}</span>
-                </label>
-              </li>
-            ))}
-          </ul>
-          <input aria-label="或所需专科 Or the specialty wanted" placeholder="或所需专科 Or the specialty, e.g. CARDIOLOGY" value={specialty} onChange={(e) => setSpecialty(e.target.value)} />
-        </dd>
-        <dt>
-          <T zh="知情同意" en="Consent" />
-        </dt>
-        <dd className="actions" data-testid="nc-consent">
-          {field('signedBy', '签署人', 'Signed by')}
-          {field('relationship', '关系', 'Relationship')}
-          {field('signedAt', '签署时间', 'Signed at', 'datetime-local')}
-          {field('documentUri', '扫描件', 'Scanned form')}
-        </dd>
-      </dl>
-      <ErrorNote error={error} />
-      <div className="actions">
-        <button className="primary" data-action="request" disabled={busy || !ready} onClick={() => void submit()}>
+    <SideForm
+      name="new-consultation"
+      title={<T zh="申请会诊" en="Request a consultation" />}
+      error={error ?? targets.error}
+      onClose={onClose}
+      actions={
+        <button
+          className="primary"
+          data-action="request"
+          disabled={busy || !ready}
+          onClick={() => void request()}
+        >
           <T zh="提交申请" en="Request" />
         </button>
-        <button onClick={onClose}>
-          <T zh="取消" en="Cancel" />
-        </button>
-      </div>
-    </section>
+      }
+    >
+      <dt>
+        <label htmlFor="pp-search">
+          <T zh="患者" en="Patient" />
+        </label>
+      </dt>
+      <dd>
+        <PatientPicker patient={patient} onPick={setPatient} onError={setError} />
+      </dd>
+      <dt>
+        <label htmlFor="nc-kind">
+          <T zh="类型" en="Kind" />
+        </label>
+      </dt>
+      <dd>
+        <select id="nc-kind" value={kind} onChange={(e) => setKind(e.target.value as ConsultationKind)}>
+          {Object.entries(CONSULTATION_KIND_LABELS).map(([code, [zh, en]]) => (
+            <option key={code} value={code}>
+              {zh} {en}
+            </option>
+          ))}
+        </select>{' '}
+        <select aria-label="紧急程度 Urgency" value={urgency} onChange={(e) => setUrgency(e.target.value)}>
+          {Object.entries(URGENCY_LABELS).map(([code, [zh, en]]) => (
+            <option key={code} value={code}>
+              {zh} {en}
+            </option>
+          ))}
+        </select>
+      </dd>
+      <dt>
+        <label htmlFor="nc-purpose">
+          <T zh="会诊目的" en="Purpose" />
+        </label>
+      </dt>
+      <dd>
+        <textarea id="nc-purpose" rows={2} value={purpose} onChange={(e) => setPurpose(e.target.value)} />
+      </dd>
+      <dt>
+        <label htmlFor="nc-summary">
+          <T zh="病历摘要" en="Case summary" />
+        </label>
+      </dt>
+      <dd>
+        <textarea id="nc-summary" rows={3} value={caseSummary} onChange={(e) => setSummary(e.target.value)} />
+      </dd>
+      <dt>
+        <label htmlFor="nc-question">
+          <T zh="需解答的问题" en="Question" />
+        </label>
+      </dt>
+      <dd>
+        <textarea id="nc-question" rows={2} value={question} onChange={(e) => setQuestion(e.target.value)} />
+      </dd>
+      <dt>
+        <label htmlFor="nc-partner">
+          <T zh="指定专家" en="Named experts" />
+        </label>
+      </dt>
+      <dd>
+        <select id="nc-partner" value={partner} onChange={(e) => setPartner(e.target.value)}>
+          <option value="">合作医院 Partner hospital</option>
+          {partners.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+        <ul data-testid="nc-experts" style={{ listStyle: 'none', paddingLeft: 0 }}>
+          {experts.map((x) => (
+            <li key={x.id}>
+              <label>
+                <input
+                  type="checkbox"
+                  data-expert={x.id}
+                  checked={named.has(x.id)}
+                  onChange={() => toggle(x.id)}
+                />{' '}
+                {x.name} <span className="en">{x.specialties.join(' / ')}</span>
+              </label>
+            </li>
+          ))}
+        </ul>
+        <input
+          aria-label="或所需专科 Or the specialty wanted"
+          placeholder="或所需专科 Or the specialty, e.g. CARDIOLOGY"
+          value={specialty}
+          onChange={(e) => setSpecialty(e.target.value)}
+        />
+      </dd>
+      <dt>
+        <T zh="知情同意" en="Consent" />
+      </dt>
+      <dd className="actions" data-testid="nc-consent">
+        {field('signedBy', '签署人', 'Signed by')}
+        {field('relationship', '关系', 'Relationship')}
+        {field('signedAt', '签署时间', 'Signed at', 'datetime-local')}
+        {field('documentUri', '扫描件', 'Scanned form')}
+      </dd>
+    </SideForm>
   );
 }
