@@ -221,15 +221,43 @@ describe('patients: registration, storage, masking, visibility and search', () =
   });
 
   describe('duplicates', () => {
-    it('refuses a second registration of the same ID number with CONFLICT naming the existing patient', async () => {
+    it('refuses a second registration of the same ID number with CONFLICT, naming the existing patient to its own institution', async () => {
       const idNumber = newResidentId({ endsWithX: true });
       const first = ok(await register({ name: '冯某', idNumber }), 'registerPatient');
-      // Same person typed with a lower-case x, by another institution's clinician.
-      const again = await expectNoWrite(() =>
-        register({ name: '冯某某', idNumber: idNumber.toLowerCase() }, tok.countyClinician),
-      );
+      // Same person typed with a lower-case x.
+      const again = await expectNoWrite(() => register({ name: '冯某某', idNumber: idNumber.toLowerCase() }));
       expect(errorCode(again)).toBe('CONFLICT');
       expect(again.errors![0].extensions!.existingPatientId).toBe(first.id);
+    });
+
+    it('refuses it to an unrelated institution without naming the patient it cannot see', async () => {
+      const idNumber = newResidentId();
+      ok(await register({ name: '冯某', idNumber }), 'registerPatient');
+      const again = await expectNoWrite(() => register({ name: '冯某某', idNumber }, tok.countyClinician));
+      expect(errorCode(again)).toBe('CONFLICT');
+      expect(again.errors![0].extensions).not.toHaveProperty('existingPatientId');
+      expect(again.errors![0].message).toMatch(
+        /其他机构登记.*\(a patient with this ID number is already registered by another institution/,
+      );
+    });
+
+    it('does not name it to a clinician who also audits: the role shows the masked patient, the id would tie it to the guessed number', async () => {
+      const idNumber = newResidentId();
+      const first = ok(await register({ name: '冯某', idNumber }), 'registerPatient');
+      const username = `clinaudit-${randomUUID().slice(0, 8)}`;
+      await db.ds.query(
+        `INSERT INTO app_user (tenant_id, institution_id, practitioner_id, username, display_name, password_hash, roles)
+         SELECT tenant_id, $2, NULL, $1, $1, password_hash, ARRAY['CLINICIAN','AUDITOR'] FROM app_user WHERE id = $3
+         RETURNING id`,
+        [username, t.inst.general, t.users.countyClinician.id],
+      );
+      const token = await api.login(username);
+      // The control: this user does see the patient, masked.
+      expect(ok(await read(first.id, token), 'patient')).toMatchObject({ id: first.id, masked: true });
+      const again = await expectNoWrite(() => register({ name: '冯某某', idNumber }, token));
+      expect(errorCode(again)).toBe('CONFLICT');
+      expect(again.errors![0].extensions).not.toHaveProperty('existingPatientId');
+      expect(JSON.stringify(again)).not.toContain(first.id);
     });
 
     it('lets exactly one of 20 parallel registrations of one new ID number win; the other 19 get CONFLICT with its id', async () => {

@@ -100,7 +100,7 @@ export class PatientsService {
             );
           }
         }
-        await this.assertNotRegistered(em, user.tenantId, idHash);
+        await this.assertNotRegistered(em, user, idHash);
         const patient = em.create(PatientEntity, {
           id: patientId,
           tenantId: user.tenantId,
@@ -132,7 +132,7 @@ export class PatientsService {
     } catch (err) {
       // Lost a race with a parallel registration of the same person: answer like the pre-check.
       if (isUniqueViolation(err, 'patient_tenant_id_hash')) {
-        await this.assertNotRegistered(this.dataSource.manager, user.tenantId, idHash);
+        await this.assertNotRegistered(this.dataSource.manager, user, idHash);
       }
       throw err;
     }
@@ -147,11 +147,22 @@ export class PatientsService {
       DateTime.fromJSDate(now, { zone: DEFAULT_TIME_ZONE }).toISODate()!
     );
   }
-  private async assertNotRegistered(em: EntityManager, tenantId: string, idHash: string) {
+  /**
+   * A duplicate is refused; its id is named only to a caller whose institution is related to the
+   * patient. Anyone else, a clinician who also audits included, would otherwise confirm which
+   * masked patient a guessed ID number belongs to.
+   */
+  private async assertNotRegistered(em: EntityManager, user: AuthUser, idHash: string) {
     const existing = await em
       .getRepository(PatientEntity)
-      .findOne({ where: { tenantId, idNumberHash: idHash }, select: { id: true } });
-    if (existing) {
+      .createQueryBuilder('p')
+      .select('p.id', 'id')
+      .addSelect(RELATED_TO_INSTITUTION, 'related')
+      .where('p.tenant_id = :tenant AND p.id_number_hash = :hash', { tenant: user.tenantId, hash: idHash })
+      .setParameter('inst', user.institutionId)
+      .getRawOne<{ id: string; related: boolean }>();
+    if (!existing) return;
+    if (existing.related) {
       throw new ConflictError(
         '该身份证号的患者已登记 (a patient with this ID number is already registered)',
         {
@@ -159,6 +170,9 @@ export class PatientsService {
         },
       );
     }
+    throw new ConflictError(
+      '该身份证号的患者已由本医共体其他机构登记，本机构尚无权查看；可由其登记或签约机构转诊至本机构 (a patient with this ID number is already registered by another institution of the consortium; this institution cannot see it until that institution refers the patient here)',
+    );
   }
 
   /** One patient, unmasked for clinical roles; every read is audited. */
