@@ -783,6 +783,56 @@ describe('audit trail', () => {
       expect(nodes.every((n) => n.actorUserId === t.users.villageClinician.id)).toBe(true);
     });
 
+    it('names each actor and their institution, as the directory now has them, also after the account is closed', async () => {
+      const NAMES = `query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) {
+        nodes { actorUserId actorName actorInstitutionId actorInstitutionName } } }`;
+      const clinician = t.users.villageClinician.id;
+      const [{ display_name: name, institution_name: institution, institution_id }] = await db.ds.query(
+        `SELECT u.display_name, i.name AS institution_name, i.id AS institution_id
+           FROM app_user u JOIN institution i ON i.id = u.institution_id WHERE u.id = $1`,
+        [clinician],
+      );
+      type Named = {
+        actorUserId: string;
+        actorName: string;
+        actorInstitutionId: string;
+        actorInstitutionName: string;
+      };
+      const named = async (f: Record<string, unknown>): Promise<Named[]> =>
+        ok(await gql(NAMES, { f }, tokens.auditor)).auditEvents.nodes;
+      const own = await named({ actorUserId: clinician });
+      expect(own.length).toBeGreaterThanOrEqual(6);
+      expect(new Set(own.map((n) => JSON.stringify(n)))).toEqual(
+        new Set([
+          JSON.stringify({
+            actorUserId: clinician,
+            actorName: name,
+            actorInstitutionId: institution_id,
+            actorInstitutionName: institution,
+          }),
+        ]),
+      );
+      // Every actor of the page is named, the auditor's own reads included.
+      const page = await named({});
+      expect(page.filter((n) => n.actorUserId && !n.actorName)).toEqual([]);
+      expect(page.some((n) => n.actorUserId === t.users.auditor.id && n.actorName)).toBe(true);
+
+      await db.ds.query(`UPDATE app_user SET display_name = $2, active = false WHERE id = $1`, [
+        clinician,
+        `${name}(已离职)`,
+      ]);
+      try {
+        expect((await named({ actorUserId: clinician })).map((n) => n.actorName)).toEqual(
+          own.map(() => `${name}(已离职)`),
+        );
+      } finally {
+        await db.ds.query(`UPDATE app_user SET display_name = $2, active = true WHERE id = $1`, [
+          clinician,
+          name,
+        ]);
+      }
+    });
+
     it('filters by entity type and id', async () => {
       const nodes = await all(tokens.auditor, {
         entityType: 'Patient',

@@ -1769,7 +1769,7 @@ describe('the console', () => {
 
   it("audit: the trail pages on past 50, an actor's whole id filters by a click or by the shown prefix, the entity type is chosen from the api's", async () => {
     const Q = `query($f: AuditEventFilter, $a: String) { auditEvents(first: 50, filter: $f, after: $a) {
-      nodes { id actorUserId entityType } pageInfo { endCursor hasNextPage } } }`;
+      nodes { id actorUserId actorName actorInstitutionName entityType } pageInfo { endCursor hasNextPage } } }`;
     const { auditEvents: firstPage } = await gql('auditor', Q, {});
     expect(firstPage.pageInfo.hasNextPage).toBe(true);
     const { auditEvents: secondPage } = await gql('auditor', Q, { a: firstPage.pageInfo.endCursor });
@@ -1799,8 +1799,14 @@ describe('the console', () => {
       await eventually(async () => JSON.stringify(await ids()) === JSON.stringify(want), WAIT_MS);
       expect(await page.locator('[data-action=more]').count()).toBe(referrals.pageInfo.hasNextPage ? 1 : 0);
 
+      // An actor is shown by name and institution, as the api names them.
+      const acted = referrals.nodes.find((n: { actorUserId: string | null }) => n.actorUserId);
+      expect(acted.actorName).toMatch(/[\u4e00-\u9fff]/);
+      const cell = await table.locator(`tr[data-id="${acted.id}"] td:nth-child(4)`).innerText();
+      expect(cell).toContain(acted.actorName);
+      expect(cell).toContain(acted.actorInstitutionName);
       // An actor clicked fills the whole id in and narrows the trail to that actor.
-      const actor = referrals.nodes.find((n: { actorUserId: string | null }) => n.actorUserId).actorUserId;
+      const actor = acted.actorUserId;
       await table.locator(`tr[data-actor="${actor}"] td:nth-child(4) button`).first().click();
       expect(await page.locator('input[name=actorUserId]').inputValue()).toBe(actor);
       const { auditEvents: byActor } = await gql('auditor', Q, {

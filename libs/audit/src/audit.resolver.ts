@@ -8,7 +8,6 @@ import {
   AuditEventModel,
   AuditEventsArgs,
 } from './models/audit.models';
-import { AuditEventEntity } from './entities/audit-event.entity';
 
 @Resolver(() => AuditEventModel)
 export class AuditResolver {
@@ -22,7 +21,7 @@ export class AuditResolver {
   auditEvents(
     @CurrentUser() user: AuthUser,
     @Args() args: AuditEventsArgs,
-  ): Promise<Connection<AuditEventEntity>> {
+  ): Promise<Connection<AuditEventModel>> {
     return this.query.list(user, args);
   }
 

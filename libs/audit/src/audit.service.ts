@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser, Clock, JOBS, QUEUES, RequestContext, requestContext } from '@yg/core';
 import type { AuditOutcome } from './entities/audit-event.entity';
 import { PLATFORM_TENANT } from './domain/chain';
+import type { AuditEntityType } from './domain/entity-types';
 
 /** Who acted: a tenant user, or a platform operator (no institution, the platform tenant). */
 export interface AuditActor {
@@ -17,7 +18,7 @@ export interface AuditActor {
 
 export interface AuditEntry {
   action: string;
-  entityType?: string | null;
+  entityType?: AuditEntityType | null;
   entityId?: string | null;
   outcome?: AuditOutcome;
   errorCode?: string | null;

@@ -5,6 +5,7 @@ export * from './audit-chain.service';
 export * from './entities/audit-event.entity';
 export * from './entities/audit-seal.entity';
 export * from './domain/chain';
+export * from './domain/entity-types';
 export * from './migrations/1764000001000-audit';
 export * from './migrations/1764000010100-audit-keyed-chain';
 export * from './audit-checkpoint.service';

@@ -971,6 +971,8 @@ export type AuditEventsResult = {
       occurredAt: string;
       action: string;
       actorUserId: string | null;
+      actorName: string | null;
+      actorInstitutionName: string | null;
       entityType: string | null;
       entityId: string | null;
       outcome: string;
@@ -986,7 +988,7 @@ export type AuditEventsVariables = {
   filter?: AuditEventFilter | null;
   after?: string | null;
 };
-export const AuditEvents = "query AuditEvents($filter: AuditEventFilter, $after: String) {\n  auditEvents(first: 50, filter: $filter, after: $after) {\n    nodes {\n      id\n      occurredAt\n      action\n      actorUserId\n      entityType\n      entityId\n      outcome\n      errorCode\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<AuditEventsResult, AuditEventsVariables>;
+export const AuditEvents = "query AuditEvents($filter: AuditEventFilter, $after: String) {\n  auditEvents(first: 50, filter: $filter, after: $after) {\n    nodes {\n      id\n      occurredAt\n      action\n      actorUserId\n      actorName\n      actorInstitutionName\n      entityType\n      entityId\n      outcome\n      errorCode\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<AuditEventsResult, AuditEventsVariables>;
 
 export type VerifyAuditChainResult = {
   verifyAuditChain: {

@@ -8,41 +8,9 @@ import {
 } from '../api/generated';
 import { auditActionLabel, ErrorNote, formatTime, Label, OUTCOME_LABELS, T, useEnglish } from '../i18n';
 import { useQuery } from '../use-query';
+import { ENTITY_TYPE_LABELS } from '../audit-labels';
 
 type Page = AuditEventsResult['auditEvents'];
-
-/**
- * The entity types the api writes to the trail. Its filter matches the type exactly (case and
- * all), so the console offers these rather than free text.
- */
-export const ENTITY_TYPE_LABELS: Record<string, [string, string]> = {
-  Assessment: ['月度考核', 'Assessment'],
-  AssessmentScheme: ['考核方案', 'AssessmentScheme'],
-  Consortium: ['医共体', 'Consortium'],
-  Consultation: ['远程会诊', 'Consultation'],
-  DataImport: ['数据导入', 'DataImport'],
-  Department: ['科室', 'Department'],
-  DrugCatalogue: ['药品目录', 'DrugCatalogue'],
-  DrugCatalogueImport: ['药品目录导入', 'DrugCatalogueImport'],
-  DrugDictionaryImport: ['药品字典导入', 'DrugDictionaryImport'],
-  DrugMapping: ['药品对照', 'DrugMapping'],
-  FormularyItem: ['统一目录药品', 'FormularyItem'],
-  IndicatorDefinition: ['指标定义', 'IndicatorDefinition'],
-  IndicatorPublication: ['指标发布', 'IndicatorPublication'],
-  Institution: ['机构', 'Institution'],
-  KeyMatter: ['关键事项', 'KeyMatter'],
-  KeyTask: ['重点任务', 'KeyTask'],
-  Patient: ['患者', 'Patient'],
-  PlatformOperator: ['平台运维人员', 'PlatformOperator'],
-  Practitioner: ['医务人员', 'Practitioner'],
-  Queue: ['任务队列', 'Queue'],
-  Referral: ['转诊单', 'Referral'],
-  StatisticsForm: ['统计报表', 'StatisticsForm'],
-  SupplyRequest: ['药品调配申请', 'SupplyRequest'],
-  UnificationEvidence: ['七统一佐证', 'UnificationEvidence'],
-  UnificationItem: ['七统一评估项', 'UnificationItem'],
-  User: ['用户', 'User'],
-};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -189,19 +157,26 @@ export function AuditView() {
                   {e.entityType ? <Label table={ENTITY_TYPE_LABELS} code={e.entityType} /> : null}{' '}
                   {e.entityId ? <span className="en">{e.entityId.slice(0, 8)}</span> : null}
                 </td>
-                <td className="en">
-                  {/* The api gives the actor's id only (no name): a click filters by the whole id. */}
+                <td>
+                  {/* Names need not be unique: a click filters by the whole id. */}
                   {e.actorUserId ? (
-                    <button
-                      type="button"
-                      className="link"
-                      title={`${e.actorUserId} · 按此操作人筛选 Filter by this actor`}
-                      onClick={() => apply({ ...draft, actorUserId: e.actorUserId! })}
-                    >
-                      {e.actorUserId.slice(0, 8)}
-                    </button>
+                    <>
+                      <button
+                        type="button"
+                        className="link"
+                        title={`${e.actorUserId} · 按此操作人筛选 Filter by this actor`}
+                        onClick={() => apply({ ...draft, actorUserId: e.actorUserId! })}
+                      >
+                        {e.actorName ?? e.actorUserId.slice(0, 8)}
+                      </button>{' '}
+                      <span className="en">
+                        {e.actorInstitutionName ? `${e.actorInstitutionName} · ` : ''}
+                        {e.actorUserId.slice(0, 8)}
+                      </span>
+                    </>
                   ) : (
-                    '—'
+                    // Jobs (a deadline's escalation, a scheduled seal) act with no user.
+                    <T zh="系统" en="System" />
                   )}
                 </td>
                 <td>

@@ -8,8 +8,16 @@ export class AuditEventModel {
   @Field(() => ID) id!: string;
   @Field(() => Date) occurredAt!: Date;
   @Field(() => ID, { nullable: true }) actorUserId!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      '操作人姓名 Actor’s display name (also of a deactivated user; none for the system or a platform operator)',
+  })
+  actorName!: string | null;
   @Field(() => [String]) actorRoles!: string[];
   @Field(() => ID, { nullable: true }) actorInstitutionId!: string | null;
+  @Field(() => String, { nullable: true, description: '操作人所属机构 Actor’s institution' })
+  actorInstitutionName!: string | null;
   @Field(() => String) action!: string;
   @Field(() => String, { nullable: true }) entityType!: string | null;
   @Field(() => String, { nullable: true }) entityId!: string | null;

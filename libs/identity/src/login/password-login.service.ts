@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock, DomainError, requestContext } from '@yg/core';
-import { AuditActor, AuditService } from '@yg/audit';
+import { AuditActor, AuditEntityType, AuditService } from '@yg/audit';
 import { verifyPassword } from '../password';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { badCredentials, disabledAccount, lockedError, rateLimitedError } from './login-errors';
@@ -19,7 +19,7 @@ export interface Credentials {
 export interface AccountKind<A extends Credentials> {
   /** The table holding the counters (a constant, never input). */
   table: 'app_user' | 'platform_operator';
-  entityType: string;
+  entityType: AuditEntityType;
   /** Keeps the per-name rate counters of different account kinds apart. */
   rateNamespace: string;
   /** The account by normalised user name, read without a lock and outside any transaction. */
@@ -208,6 +208,6 @@ export class PasswordLogin {
 interface AboutAccount {
   actor: AuditActor;
   tenantId: string;
-  entityType: string;
+  entityType: AuditEntityType;
   entityId: string;
 }
