@@ -1250,6 +1250,79 @@ describe('the console', () => {
     }
   });
 
+  it("consultations: the requesting doctor moves a booked one to another of the expert's free times, with a reason kept in its timeline", async () => {
+    const { me } = await gql('expert', `{ me { practitionerId } }`);
+    const { patients } = await gql('doctor', `{ patients(first: 1) { nodes { id name } } }`);
+    const patient = patients.nodes[0];
+    const { requestConsultation: c } = await gql(
+      'doctor',
+      `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id number } }`,
+      {
+        i: {
+          kind: 'VIDEO',
+          patientId: patient.id,
+          purpose: '高血压控制不佳,请专家会诊',
+          caseSummary: '三联降压药物治疗下血压 170/100 mmHg',
+          question: '是否需要排查继发性高血压?',
+          urgency: 'ROUTINE',
+          expertIds: [me.practitionerId],
+          consent: {
+            signedBy: patient.name,
+            relationship: '本人',
+            signedAt: new Date(Date.now() - 60_000).toISOString(),
+            documentUri: 's3://consent/console-reschedule.pdf',
+          },
+        },
+      },
+    );
+    await bookFirstFreeSlot(c.id, me.practitionerId);
+    const ONE = `query($id: ID!) { consultation(id: $id) { state scheduledStart scheduledEnd
+      timeline { action note } } }`;
+    const { consultation: before } = await gql('doctor', ONE, { id: c.id });
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'doctor');
+      await openView(page, 'consultations');
+      const row = page.locator(
+        `[data-testid=consultations] tr[data-number="${c.number}"][data-state=SCHEDULED]`,
+      );
+      await row.locator('[data-action=reschedule]').click();
+      const panel = page.getByTestId('booking');
+      await panel.locator('[data-testid=slots] button').first().waitFor({ timeout: WAIT_MS });
+      // The same length as booked, among the expert's free times as the api offers them now.
+      expect(await panel.locator('select[name=duration]').inputValue()).toBe('30');
+      const offered = await panel
+        .locator('[data-testid=slots] button')
+        .evaluateAll((bs) =>
+          bs.map(
+            (b) => `${Date.parse(b.getAttribute('data-slot')!)}-${Date.parse(b.getAttribute('data-end')!)}`,
+          ),
+        );
+      expect(offered).toEqual((await freeSlots(me.practitionerId, 30)).slice(0, 40));
+      expect(offered).not.toContain(
+        `${Date.parse(before.scheduledStart)}-${Date.parse(before.scheduledEnd)}`,
+      );
+      // No reason, no move.
+      const target = panel.locator('[data-testid=slots] button').nth(2);
+      expect(await target.isDisabled()).toBe(true);
+      await panel.locator('input[name=reason]').fill('患者家属当日无法陪同');
+      const start = await target.getAttribute('data-slot');
+      await target.click();
+      await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+      const { consultation: after } = await gql('doctor', ONE, { id: c.id });
+      expect(after.state).toBe('SCHEDULED');
+      expect(Date.parse(after.scheduledStart)).toBe(Date.parse(start!));
+      expect(Date.parse(after.scheduledEnd) - Date.parse(after.scheduledStart)).toBe(30 * 60_000);
+      expect(after.timeline.at(-1)).toEqual({ action: 'reschedule', note: '患者家属当日无法陪同' });
+      // The row shows the new time, as the console writes times (the consortium's zone).
+      const shown = new Date(start!).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+      await eventually(async () => (await row.locator('td').nth(4).innerText()) === shown, WAIT_MS);
+      await screenshot(page, 'consultations-rescheduled');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('consultations: the expert starts and ends a booked session, signs its report and amends it, and declines another; the requesting side, offered none of these, completes the reported one and cancels one still requested', async () => {
     const { me } = await gql('expert', `{ me { practitionerId } }`);
     const { patients } = await gql('doctor', `{ patients(first: 1) { nodes { id name } } }`);

@@ -172,6 +172,13 @@ export interface RequestConsultationInput {
   urgency?: string;
 }
 
+export interface RescheduleConsultationInput {
+  end: string;
+  id: string;
+  reason: string;
+  start: string;
+}
+
 export interface SubmitConsultationReportInput {
   amendmentReason?: string | null;
   id: string;
@@ -624,6 +631,19 @@ export type BookConsultationVariables = {
   input: BookConsultationInput;
 };
 export const BookConsultation = "mutation BookConsultation($input: BookConsultationInput!) {\n  bookConsultation(input: $input) {\n    id\n    state\n    scheduledStart\n    scheduledEnd\n  }\n}" as Operation<BookConsultationResult, BookConsultationVariables>;
+
+export type RescheduleConsultationResult = {
+  rescheduleConsultation: {
+    id: string;
+    state: ConsultationState;
+    scheduledStart: string | null;
+    scheduledEnd: string | null;
+  };
+};
+export type RescheduleConsultationVariables = {
+  input: RescheduleConsultationInput;
+};
+export const RescheduleConsultation = "mutation RescheduleConsultation($input: RescheduleConsultationInput!) {\n  rescheduleConsultation(input: $input) {\n    id\n    state\n    scheduledStart\n    scheduledEnd\n  }\n}" as Operation<RescheduleConsultationResult, RescheduleConsultationVariables>;
 
 export type PartnerExpertsResult = {
   practitioners: {

@@ -1,6 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { gql } from '../api/client';
-import { AvailableSlots, BookConsultation, type ConsultationsResult } from '../api/generated';
+import {
+  AvailableSlots,
+  BookConsultation,
+  RescheduleConsultation,
+  type ConsultationsResult,
+} from '../api/generated';
 import { ErrorNote, formatTime, T } from '../i18n';
 
 type Consultation = ConsultationsResult['consultations']['nodes'][number];
@@ -21,12 +26,14 @@ const SHOWN = 40;
  * The slots a request can be booked into, from the api's `availableSlots` (published hours, days
  * off, existing bookings and buffers applied): for named experts, the times every one of them is
  * free (an MDT meets together); for a request by specialty, each matching expert's free times.
+ * A booked consultation moves with the experts it is booked with; their current booking still
+ * counts as busy, so the times around it are not offered.
  */
 async function choices(c: Consultation, durationMinutes: number): Promise<Choice[]> {
   const from = new Date();
   const to = new Date(from.getTime() + DAYS_AHEAD * 24 * 3600_000);
   const window = { from: from.toISOString(), to: to.toISOString(), durationMinutes };
-  const named = c.experts.filter((e) => e.named);
+  const named = c.experts.filter((e) => (c.state === 'SCHEDULED' ? e.assigned : e.named));
   if (named.length) {
     const per = await Promise.all(
       named.map(
@@ -50,7 +57,10 @@ async function choices(c: Consultation, durationMinutes: number): Promise<Choice
     .sort((a, b) => a.start.localeCompare(b.start));
 }
 
-/** Books a requested consultation into a free slot; a slot taken meanwhile is refused and the list read again. */
+/**
+ * Books a requested consultation into a free slot, or moves a booked one (with a reason, kept in
+ * its timeline); a slot taken meanwhile is refused and the list read again.
+ */
 export function BookingPanel({
   c,
   onBooked,
@@ -60,7 +70,13 @@ export function BookingPanel({
   onBooked: () => void;
   onClose: () => void;
 }) {
-  const [duration, setDuration] = useState(c.kind === 'MDT' ? 60 : 30);
+  const moving = c.state === 'SCHEDULED';
+  const booked =
+    moving && c.scheduledStart && c.scheduledEnd
+      ? Math.round((Date.parse(c.scheduledEnd) - Date.parse(c.scheduledStart)) / 60_000)
+      : null;
+  const [duration, setDuration] = useState(booked ?? (c.kind === 'MDT' ? 60 : 30));
+  const [reason, setReason] = useState('');
   const [list, setList] = useState<Choice[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -79,9 +95,15 @@ export function BookingPanel({
   const book = async (s: Choice) => {
     setBusy(true);
     try {
-      await gql(BookConsultation, {
-        input: { id: c.id, start: s.start, end: s.end, expertIds: s.expertIds },
-      });
+      if (moving) {
+        await gql(RescheduleConsultation, {
+          input: { id: c.id, start: s.start, end: s.end, reason: reason.trim() },
+        });
+      } else {
+        await gql(BookConsultation, {
+          input: { id: c.id, start: s.start, end: s.end, expertIds: s.expertIds },
+        });
+      }
       setError(null);
       onBooked();
     } catch (err) {
@@ -99,9 +121,21 @@ export function BookingPanel({
       data-consultation={c.number}
     >
       <h2 id="booking-title">
-        <T zh="预约会诊" en="Book the consultation" /> {c.number}
+        {moving ? <T zh="会诊改期" en="Reschedule the consultation" /> : <T zh="预约会诊" en="Book the consultation" />}{' '}
+        {c.number}
       </h2>
+      {moving ? (
+        <p className="note" data-testid="booked-at">
+          <T zh="现定于" en="Now at" /> {formatTime(c.scheduledStart)}
+        </p>
+      ) : null}
       <div className="actions">
+        {moving ? (
+          <label>
+            <T zh="改期原因" en="Reason" />{' '}
+            <input name="reason" value={reason} size={16} onChange={(e) => setReason(e.target.value)} />
+          </label>
+        ) : null}
         <label>
           <T zh="时长" en="Length" />{' '}
           <select name="duration" value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
@@ -128,7 +162,7 @@ export function BookingPanel({
               key={`${s.start}-${s.expertIds.join()}`}
               data-slot={s.start}
               data-end={s.end}
-              disabled={busy}
+              disabled={busy || (moving && reason.trim().length < 2)}
               title={s.experts}
               onClick={() => void book(s)}
             >

@@ -173,10 +173,18 @@ function ExpertActions({
 }
 
 /**
- * What the requesting side does with its own consultation: cancel one not yet held (with a
- * reason), and confirm a reported one complete.
+ * What the requesting side does with its own consultation: move a booked one to another time,
+ * cancel one not yet held (with a reason), and confirm a reported one complete.
  */
-function RequesterActions({ c, act }: { c: Consultation; act: (fn: () => Promise<unknown>) => Promise<void> }) {
+function RequesterActions({
+  c,
+  act,
+  onReschedule,
+}: {
+  c: Consultation;
+  act: (fn: () => Promise<unknown>) => Promise<void>;
+  onReschedule: () => void;
+}) {
   const [reason, setReason] = useState('');
   const { busy, run } = useRunning(act);
   return (
@@ -185,6 +193,11 @@ function RequesterActions({ c, act }: { c: Consultation; act: (fn: () => Promise
         {c.state === 'REPORTED' ? (
           <button className="primary" data-action="complete" disabled={busy} onClick={() => run(() => gql(CompleteConsultation, { input: { id: c.id } }))}>
             <T zh="确认完成" en="Complete" />
+          </button>
+        ) : null}
+        {c.state === 'SCHEDULED' ? (
+          <button data-action="reschedule" disabled={busy} onClick={onReschedule}>
+            <T zh="改期" en="Reschedule" />
           </button>
         ) : null}
         {c.state === 'REQUESTED' || c.state === 'SCHEDULED' ? (
@@ -324,7 +337,8 @@ export function ConsultationsView() {
   const [booking, setBooking] = useState<string | null>(null);
   const requestsNew = !!me.data?.me.roles.includes('CLINICIAN');
   const [requesting, setRequesting] = useState(false);
-  const bookingOn = nodes.find((c) => c.id === booking && c.state === 'REQUESTED');
+  // Booking a request, or moving a booked consultation: the same panel of free times.
+  const bookingOn = nodes.find((c) => c.id === booking && (c.state === 'REQUESTED' || c.state === 'SCHEDULED'));
 
   const week = days.slice(0, 7);
   const bookings = new Map<string, Consultation[]>();
@@ -595,7 +609,7 @@ export function ConsultationsView() {
                     myPractitionerId && myPart(c) ? (
                       <ExpertActions c={c} assigned={!!myPart(c)?.assigned} act={act} onReport={() => setReporting(c.id)} />
                     ) : bookable(c) ? (
-                      <RequesterActions c={c} act={act} />
+                      <RequesterActions c={c} act={act} onReschedule={() => setBooking(c.id)} />
                     ) : (
                       <td>—</td>
                     )
