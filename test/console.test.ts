@@ -2410,7 +2410,7 @@ describe('the console', () => {
   );
 
   it(
-    "monthly assessment: ranking, 60/20/20 scores, top and bottom 3, the draw and a unit's history match the api; a month is opened (its raters picked), recomputed, drawn and published from the console",
+    "monthly assessment: ranking, 60/20/20 scores, top and bottom 3, the draw and a unit's history match the api; a month is opened (its raters picked), recomputed, drawn, rated, scored, given its good case and published from the console",
     async () => {
       const FIELDS = `state version scheme { completionWeight recognitionWeight analysisWeight }
       groups { code units { institutionId completion recognition analysis total rank top bottom } } draw { drawn }`;
@@ -2561,6 +2561,65 @@ describe('the console', () => {
         expect(drawn.drawn).toHaveLength(2);
         expect(await page.getByTestId('draw').getAttribute('data-drawn')).toBe(drawn.drawn.join(','));
         await screenshot(page, 'assessment-drawn');
+
+        // The review, in the console: the admin, as this month's rater, rates a unit (once, 0–100);
+        // scores a drawn unit's 剖析度 (0 to its weight); records the good case. Each as the api has it.
+        const MONTH_Q = `query($m: String!) { assessment(month: $m) {
+          scheme { recognitionWeight analysisWeight } missingRatings { raterId institutionId }
+          goodCase { institutionId title summary }
+          groups { units { institutionId recognition ratings analysis } } } }`;
+        const read = async () => (await gql('admin', MONTH_Q, { m: month })).assessment;
+        const unitOf = (a: any, id: string) =>
+          a.groups.flatMap((g: { units: any[] }) => g.units).find((u: any) => u.institutionId === id);
+        const before = await read();
+        const units = before.groups.flatMap((g: { units: unknown[] }) => g.units).length;
+        const ratings = page.getByTestId('my-ratings');
+        expect(await ratings.getByTestId('rated').innerText()).toBe(`0/${units}`);
+        const rated = drawn.drawn[1];
+        const rateRow = ratings.locator(`tr[data-institution="${rated}"]`);
+        await rateRow.locator('input').fill('150');
+        expect(await rateRow.locator('[data-action=rate]').isDisabled()).toBe(true);
+        await rateRow.locator('input').fill('88');
+        await rateRow.locator('[data-action=rate]').click();
+        await rateRow.waitFor({ state: 'detached', timeout: WAIT_MS });
+        expect(await ratings.getByTestId('rated').innerText()).toBe(`1/${units}`);
+        const afterRating = await read();
+        // One rating of 88 on a weight of 20: 88 × 20 ÷ 100.
+        expect(afterRating.scheme.recognitionWeight).toBe(20);
+        expect(unitOf(afterRating, rated)).toMatchObject({ recognition: 17.6, ratings: 1 });
+        expect(afterRating.missingRatings).toHaveLength(units - 1);
+        expect(
+          afterRating.missingRatings.some((r: { institutionId: string }) => r.institutionId === rated),
+        ).toBe(false);
+
+        const scored = drawn.drawn[0];
+        const analysisCell = page.locator(`tr[data-institution="${scored}"] [data-testid=analysis]`);
+        await analysisCell.locator('input').fill(String(afterRating.scheme.analysisWeight + 1));
+        expect(await analysisCell.locator('[data-action=score-analysis]').isDisabled()).toBe(true);
+        await analysisCell.locator('input').fill('15');
+        await analysisCell.locator('[data-action=score-analysis]').click();
+        await eventually(async () => (await analysisCell.innerText()).split('\n')[0] === figure(15), WAIT_MS);
+        expect(unitOf(await read(), scored).analysis).toBe(15);
+
+        const caseForm = page.getByTestId('record-case');
+        await caseForm.locator('select[name=caseKind]').selectOption('GOOD');
+        await caseForm.locator('select[name=caseUnit]').selectOption(scored);
+        await caseForm.locator('input[name=caseTitle]').fill('家庭医生签约提质');
+        await caseForm.locator('input[name=caseSummary]').fill('签约居民随访率由 62% 提升至 85%');
+        await caseForm.locator('[data-action=record-case]').click();
+        await page.getByTestId('cases').waitFor({ timeout: WAIT_MS });
+        expect((await read()).goodCase).toEqual({
+          institutionId: scored,
+          title: '家庭医生签约提质',
+          summary: '签约居民随访率由 62% 提升至 85%',
+        });
+        expect(await page.getByTestId('cases').innerText()).toContain('家庭医生签约提质');
+        await screenshot(page, 'assessment-review');
+        await page
+          .locator(`tr[data-institution="${scored}"] [data-testid=analysis]`)
+          .scrollIntoViewIfNeeded();
+        await screenshot(page, 'assessment-review-ranking');
+
         await page.locator('[data-action=publish]').click();
         await page
           .locator('[data-testid=assessment-state][data-state=PUBLISHED]')

@@ -3,6 +3,7 @@
 /** A GraphQL document with its result and variables types attached. */
 export type Operation<R, V> = string & { readonly __result?: R; readonly __variables?: V };
 
+export type AssessmentCaseKind = 'BAD' | 'GOOD';
 export type AssessmentState = 'OPEN' | 'PUBLISHED';
 export type ConsultationKind = 'ECG_READ' | 'IMAGING_READ' | 'MDT' | 'ON_SITE_CLINIC' | 'PATHOLOGY_READ' | 'TEACHING_ROUND' | 'VIDEO';
 export type ConsultationState = 'CANCELLED' | 'COMPLETED' | 'DECLINED' | 'IN_PROGRESS' | 'NO_SHOW' | 'REPORTED' | 'REQUESTED' | 'SCHEDULED';
@@ -1199,6 +1200,11 @@ export type AssessmentResult = {
     edition: number;
     version: number;
     publishedAt: string | null;
+    raterIds: Array<string>;
+    missingRatings: Array<{
+      raterId: string;
+      institutionId: string;
+    }>;
     scheme: {
       version: number;
       completionWeight: number;
@@ -1248,7 +1254,7 @@ export type AssessmentResult = {
 export type AssessmentVariables = {
   month: string;
 };
-export const Assessment = "query Assessment($month: String!) {\n  assessment(month: $month) {\n    month\n    state\n    edition\n    version\n    publishedAt\n    scheme {\n      version\n      completionWeight\n      recognitionWeight\n      analysisWeight\n    }\n    groups {\n      code\n      name\n      units {\n        institutionId\n        institutionName\n        completion\n        recognition\n        ratings\n        analysis\n        total\n        rank\n        top\n        bottom\n      }\n    }\n    draw {\n      seed\n      algorithm\n      units\n      drawn\n      drawnAt\n    }\n    goodCase {\n      institutionId\n      title\n      summary\n    }\n    badCase {\n      institutionId\n      title\n      summary\n    }\n    editions {\n      edition\n      reason\n      createdAt\n    }\n  }\n}" as Operation<AssessmentResult, AssessmentVariables>;
+export const Assessment = "query Assessment($month: String!) {\n  assessment(month: $month) {\n    month\n    state\n    edition\n    version\n    publishedAt\n    raterIds\n    missingRatings {\n      raterId\n      institutionId\n    }\n    scheme {\n      version\n      completionWeight\n      recognitionWeight\n      analysisWeight\n    }\n    groups {\n      code\n      name\n      units {\n        institutionId\n        institutionName\n        completion\n        recognition\n        ratings\n        analysis\n        total\n        rank\n        top\n        bottom\n      }\n    }\n    draw {\n      seed\n      algorithm\n      units\n      drawn\n      drawnAt\n    }\n    goodCase {\n      institutionId\n      title\n      summary\n    }\n    badCase {\n      institutionId\n      title\n      summary\n    }\n    editions {\n      edition\n      reason\n      createdAt\n    }\n  }\n}" as Operation<AssessmentResult, AssessmentVariables>;
 
 export type AssessmentHistoryResult = {
   assessmentHistory: {
@@ -1351,6 +1357,48 @@ export type PublishAssessmentVariables = {
   version: number;
 };
 export const PublishAssessment = "mutation PublishAssessment($month: String!, $version: Int!) {\n  publishAssessment(month: $month, version: $version) {\n    month\n    state\n    version\n  }\n}" as Operation<PublishAssessmentResult, PublishAssessmentVariables>;
+
+export type SubmitRecognitionRatingResult = {
+  submitRecognitionRating: {
+    month: string;
+    version: number;
+  };
+};
+export type SubmitRecognitionRatingVariables = {
+  month: string;
+  institutionId: string;
+  score: number;
+};
+export const SubmitRecognitionRating = "mutation SubmitRecognitionRating($month: String!, $institutionId: ID!, $score: Float!) {\n  submitRecognitionRating(\n    month: $month\n    institutionId: $institutionId\n    score: $score\n  ) {\n    month\n    version\n  }\n}" as Operation<SubmitRecognitionRatingResult, SubmitRecognitionRatingVariables>;
+
+export type ScoreAnalysisResult = {
+  scoreAnalysis: {
+    month: string;
+    version: number;
+  };
+};
+export type ScoreAnalysisVariables = {
+  month: string;
+  institutionId: string;
+  score: number;
+  version: number;
+};
+export const ScoreAnalysis = "mutation ScoreAnalysis($month: String!, $institutionId: ID!, $score: Float!, $version: Int!) {\n  scoreAnalysis(\n    month: $month\n    institutionId: $institutionId\n    score: $score\n    version: $version\n  ) {\n    month\n    version\n  }\n}" as Operation<ScoreAnalysisResult, ScoreAnalysisVariables>;
+
+export type RecordAssessmentCaseResult = {
+  recordAssessmentCase: {
+    month: string;
+    version: number;
+  };
+};
+export type RecordAssessmentCaseVariables = {
+  month: string;
+  institutionId: string;
+  kind: AssessmentCaseKind;
+  title: string;
+  summary: string;
+};
+export const RecordAssessmentCase = "mutation RecordAssessmentCase($month: String!, $institutionId: ID!, $kind: AssessmentCaseKind!, $title: String!, $summary: String!) {\n  recordAssessmentCase(\n    month: $month\n    institutionId: $institutionId\n    kind: $kind\n    title: $title\n    summary: $summary\n  ) {\n    month\n    version\n  }\n}" as Operation<RecordAssessmentCaseResult, RecordAssessmentCaseVariables>;
 
 export type NotificationsResult = {
   notifications: {

@@ -9,6 +9,10 @@ import {
   PublishAssessment,
   Raters,
   RecomputeAssessmentCompletion,
+  RecordAssessmentCase,
+  ScoreAnalysis,
+  SubmitRecognitionRating,
+  type AssessmentCaseKind,
   type AssessmentResult,
 } from '../api/generated';
 import { Chart } from '../chart';
@@ -20,6 +24,44 @@ import type { ViewProps } from './registry';
 
 type Month = AssessmentResult['assessment'];
 type Unit = Month['groups'][number]['units'][number];
+type Act = (fn: () => Promise<unknown>) => Promise<void>;
+
+/** A score typed in and sent; the button waits for a number in range (the api checks it all the same). */
+function ScoreInput({
+  max,
+  label,
+  action,
+  busy,
+  onScore,
+}: {
+  max: number;
+  label: string;
+  action: string;
+  busy: boolean;
+  onScore: (score: number) => Promise<void>;
+}) {
+  const [value, setValue] = useState('');
+  const n = Number(value);
+  const valid = value.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= max;
+  return (
+    <span className="actions">
+      <input
+        type="number"
+        min={0}
+        max={max}
+        step="any"
+        style={{ width: '5.5em' }}
+        aria-label={`${label} 0–${max}`}
+        placeholder={`0–${max}`}
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+      />
+      <button data-action={action} disabled={busy || !valid} onClick={() => void onScore(n)}>
+        {label}
+      </button>
+    </span>
+  );
+}
 
 function UnitList({ units, testid }: { units: Unit[]; testid: string }) {
   return (
@@ -113,10 +155,13 @@ function Group({
   group,
   weights,
   onUnit,
+  scoreAnalysis,
 }: {
   group: Month['groups'][number];
   weights: Month['scheme'];
   onUnit?: (u: { institutionId: string; name: string }) => void;
+  /** For a consortium admin while the month is open: 剖析度 given at the review meeting. */
+  scoreAnalysis?: { busy: boolean; score: (institutionId: string, score: number) => Promise<void> };
 }) {
   return (
     <section data-group={group.code}>
@@ -172,6 +217,15 @@ function Group({
                       <T zh="未评剖析度,按 0 计" en="Not scored: counted as 0" />
                     </div>
                   ) : null}
+                  {scoreAnalysis ? (
+                    <ScoreInput
+                      max={weights.analysisWeight}
+                      label="评定 Score"
+                      action="score-analysis"
+                      busy={scoreAnalysis.busy}
+                      onScore={(n) => scoreAnalysis.score(u.institutionId, n)}
+                    />
+                  ) : null}
                 </td>
                 <td data-testid="total">{figure(u.total)}</td>
               </tr>
@@ -190,10 +244,102 @@ function Group({
 }
 
 /**
+ * The signed-in rater's 认可度 for an open month: each unit they have not rated yet, 0–100, once
+ * (the api refuses a second rating: what a rater gave stays as given).
+ */
+function MyRatings({ a, meId, names, act, busy }: { a: Month; meId: string; names: Map<string, string>; act: Act; busy: boolean }) {
+  const todo = a.missingRatings.filter((r) => r.raterId === meId);
+  const total = a.groups.reduce((n, g) => n + g.units.length, 0);
+  return (
+    <section className="panel" data-testid="my-ratings">
+      <h2>
+        <T zh="我的认可度评分" en="My recognition ratings" />{' '}
+        <span className="en" data-testid="rated">
+          {total - todo.length}/{total}
+        </span>
+      </h2>
+      <p className="note">
+        <T zh="每个单位评分一次(0–100),提交后不可更改。" en="One rating per unit (0–100); a rating given cannot be changed." />
+      </p>
+      {todo.length ? (
+        <table>
+          <tbody>
+            {todo.map((r) => (
+              <tr key={r.institutionId} data-institution={r.institutionId}>
+                <td>{names.get(r.institutionId) ?? r.institutionId}</td>
+                <td>
+                  <ScoreInput
+                    max={100}
+                    label="评分 Rate"
+                    action="rate"
+                    busy={busy}
+                    onScore={(score) =>
+                      act(() => gql(SubmitRecognitionRating, { month: a.month, institutionId: r.institutionId, score }))
+                    }
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p data-testid="ratings-done">
+          <T zh="已为全部单位评分" en="Every unit rated" />
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The month's good and bad case (正反典型), chosen by a consortium admin for the review; a new one replaces the old. */
+function RecordCase({ a, act, busy }: { a: Month; act: Act; busy: boolean }) {
+  const [kind, setKind] = useState<AssessmentCaseKind>('GOOD');
+  const [institutionId, setInstitutionId] = useState('');
+  const [title, setTitle] = useState('');
+  const [summary, setSummary] = useState('');
+  const ready = !!institutionId && title.trim().length >= 2 && summary.trim().length >= 2;
+  const record = () =>
+    act(async () => {
+      await gql(RecordAssessmentCase, { month: a.month, institutionId, kind, title: title.trim(), summary: summary.trim() });
+      setTitle('');
+      setSummary('');
+    });
+  return (
+    <div className="actions" data-testid="record-case">
+      <label>
+        <T zh="典型" en="Case" />{' '}
+        <select name="caseKind" value={kind} onChange={(e) => setKind(e.target.value as AssessmentCaseKind)}>
+          <option value="GOOD">正面典型 Good</option>
+          <option value="BAD">反面典型 Bad</option>
+        </select>
+      </label>
+      <label>
+        <T zh="单位" en="Unit" />{' '}
+        <select name="caseUnit" value={institutionId} onChange={(e) => setInstitutionId(e.target.value)}>
+          <option value="">—</option>
+          {a.groups.flatMap((g) =>
+            g.units.map((u) => (
+              <option key={u.institutionId} value={u.institutionId}>
+                {u.institutionName}
+              </option>
+            )),
+          )}
+        </select>
+      </label>
+      <input name="caseTitle" aria-label="标题 Title" placeholder="标题 Title" value={title} onChange={(e) => setTitle(e.target.value)} />
+      <input name="caseSummary" aria-label="摘要 Summary" placeholder="摘要 Summary" size={30} value={summary} onChange={(e) => setSummary(e.target.value)} />
+      <button data-action="record-case" disabled={busy || !ready} onClick={() => void record()}>
+        <T zh="记录典型" en="Record the case" />
+      </button>
+    </div>
+  );
+}
+
+/**
  * A month not opened yet, for a consortium admin: its raters (认可度) picked from the consortium's
  * and institutions' administrators, the signed-in admin ticked; opening computes completion.
  */
-function OpenMonth({ month, meId, act, busy }: { month: string; meId: string | undefined; act: (fn: () => Promise<unknown>) => Promise<void>; busy: boolean }) {
+function OpenMonth({ month, meId, act, busy }: { month: string; meId: string | undefined; act: Act; busy: boolean }) {
   const raters = useQuery(Raters);
   const [picked, setPicked] = useState<Set<string> | null>(null);
   const chosen = picked ?? new Set(meId ? [meId] : []);
@@ -331,14 +477,32 @@ export function AssessmentView({ roles }: ViewProps) {
               </div>
             ) : null}
             {a.goodCase || a.badCase ? (
-              <p>
-                {a.goodCase ? <><T zh="正面典型" en="Good case" />: {a.goodCase.title} </> : null}
-                {a.badCase ? <><T zh="反面典型" en="Bad case" />: {a.badCase.title}</> : null}
+              <p data-testid="cases">
+                {a.goodCase ? <><T zh="正面典型" en="Good case" />: {a.goodCase.title} ({names.get(a.goodCase.institutionId)}) </> : null}
+                {a.badCase ? <><T zh="反面典型" en="Bad case" />: {a.badCase.title} ({names.get(a.badCase.institutionId)})</> : null}
               </p>
             ) : null}
+            {admin && open ? <RecordCase a={a} act={act} busy={busy} /> : null}
           </section>
+          {open && me.data && a.raterIds.includes(me.data.me.id) ? (
+            <MyRatings a={a} meId={me.data.me.id} names={names} act={act} busy={busy} />
+          ) : null}
           {a.groups.map((g) => (
-            <Group key={g.code} group={g} weights={a.scheme} onUnit={wide ? setUnit : undefined} />
+            <Group
+              key={g.code}
+              group={g}
+              weights={a.scheme}
+              onUnit={wide ? setUnit : undefined}
+              scoreAnalysis={
+                admin && open
+                  ? {
+                      busy,
+                      score: (institutionId, score) =>
+                        act(() => gql(ScoreAnalysis, { month, institutionId, score, version: a.version })),
+                    }
+                  : undefined
+              }
+            />
           ))}
         </>
       ) : null}
