@@ -2142,6 +2142,84 @@ describe('the console', () => {
     VIEW_TIMEOUT,
   );
 
+  it("indicators: a consortium admin edits an indicator's working definition and targets as a new version; the month shown keeps the version it was computed with; an auditor is not offered the edit", async () => {
+    const period = { kind: 'MONTH', month: lastMonth() };
+    const REPORT = `query($p: IndicatorPeriodInput!) { indicatorReport(scope: { kind: CONSORTIUM }, period: $p) {
+      results { code definition { version workingDefinition targets { source value note } } } } }`;
+    const DEFS = `{ indicatorDefinitions { code version own workingDefinition changeNote targets { source value note } } }`;
+    const reported = async () => (await gql('admin', REPORT, { p: period })).indicatorReport.results;
+    const [first] = await reported();
+    const code: string = first.code;
+    const defOf = async () =>
+      (await gql('admin', DEFS)).indicatorDefinitions.find((d: { code: string }) => d.code === code);
+    const before = await defOf();
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'indicators');
+      const detail = page.locator(`[data-testid=indicator-detail][data-code="${code}"]`);
+      await detail.waitFor({ timeout: WAIT_MS });
+      // What the month was computed with, as the report gives it.
+      expect(await detail.getByTestId('working-definition').innerText()).toBe(
+        first.definition.workingDefinition,
+      );
+      expect((await detail.getByTestId('definition-version').innerText()).split(' ')[0]).toBe(
+        String(first.definition.version),
+      );
+
+      await detail.locator('[data-action=edit-definition]').click();
+      const form = page.getByTestId('edit-definition');
+      await form.waitFor({ timeout: WAIT_MS });
+      // The form starts from the current version, which a published month may no longer use.
+      expect(await form.locator('#def-text').inputValue()).toBe(before.workingDefinition);
+      const text = `${before.workingDefinition}(本医共体口径:含家庭医生签约随访)`;
+      await form.locator('#def-text').fill(text);
+      await form.locator('input[name=target-CONSORTIUM]').fill('93.5');
+      await form.locator('input[name=target-note-CONSORTIUM]').fill('区卫健委 2027 年度目标');
+      // Why it changed is required: no note, no save.
+      expect(await form.locator('[data-action=save-definition]').isDisabled()).toBe(true);
+      await form.locator('input[name=changeNote]').fill('按区卫健委新年度目标调整');
+      await form.locator('[data-action=save-definition]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+
+      const after = await defOf();
+      expect(after).toMatchObject({
+        version: before.version + 1,
+        own: true,
+        workingDefinition: text,
+        changeNote: '按区卫健委新年度目标调整',
+      });
+      expect(after.targets).toEqual(
+        expect.arrayContaining([{ source: 'CONSORTIUM', value: 93.5, note: '区卫健委 2027 年度目标' }]),
+      );
+      expect(after.targets.filter((t: { source: string }) => t.source === 'CONSORTIUM')).toHaveLength(1);
+      // The targets kept from other sources are the ones it had.
+      expect(after.targets.filter((t: { source: string }) => t.source !== 'CONSORTIUM')).toEqual(
+        before.targets.filter((t: { source: string }) => t.source !== 'CONSORTIUM'),
+      );
+      // The month on screen shows the version the api computes it with now (kept if published).
+      const now = (await reported()).find((r: { code: string }) => r.code === code).definition;
+      await eventually(
+        async () =>
+          (await detail.getByTestId('definition-version').innerText()).split(' ')[0] === String(now.version),
+        WAIT_MS,
+      );
+      expect(await detail.getByTestId('working-definition').innerText()).toBe(now.workingDefinition);
+      await screenshot(page, 'indicator-definition');
+    } finally {
+      await context.close();
+    }
+    const auditorContext = await newContext();
+    try {
+      const page = await signIn(auditorContext, 'auditor');
+      await openView(page, 'indicators');
+      await page.locator('[data-testid=indicator-detail]').waitFor({ timeout: WAIT_MS });
+      expect(await page.locator('[data-action=edit-definition]').count()).toBe(0);
+    } finally {
+      await auditorContext.close();
+    }
+  });
+
   it('indicators: another card never asks for the previous measure; a member without a target shows 无目标', async () => {
     const period = { kind: 'MONTH', month: lastMonth() };
     const { indicatorReport } = await gql(

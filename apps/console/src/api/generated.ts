@@ -188,6 +188,20 @@ export interface SubmitConsultationReportInput {
   suggestedDiagnoses?: Array<SuggestedDiagnosisInput>;
 }
 
+export interface UpdateIndicatorDefinitionInput {
+  changeNote: string;
+  code: string;
+  dimension?: string | null;
+  direction?: IndicatorDirection | null;
+  formula?: IndicatorFormulaInput | null;
+  kind?: IndicatorKind | null;
+  nameEn?: string | null;
+  nameZh?: string | null;
+  targets?: Array<IndicatorTargetInput> | null;
+  unit?: string | null;
+  workingDefinition?: string | null;
+}
+
 export interface AttachmentInput {
   name: string;
   type: string;
@@ -199,6 +213,18 @@ export interface ConsentInput {
   relationship: string;
   signedAt: string;
   signedBy: string;
+}
+
+export interface IndicatorFormulaInput {
+  denominator?: IndicatorExprInput | null;
+  multiplier: number;
+  numerator: IndicatorExprInput;
+}
+
+export interface IndicatorTargetInput {
+  note?: string | null;
+  source: IndicatorTargetSource;
+  value: number;
 }
 
 export interface MedicationItemInput {
@@ -220,6 +246,19 @@ export interface StudyAttachmentInput {
 export interface SuggestedDiagnosisInput {
   code?: string | null;
   name: string;
+}
+
+export interface IndicatorExprInput {
+  per?: Array<IndicatorTermInput> | null;
+  terms: Array<IndicatorTermInput>;
+}
+
+export interface IndicatorTermInput {
+  coefficient?: number | null;
+  consortiumLevel?: boolean | null;
+  key: string;
+  kinds?: Array<string> | null;
+  tiers?: Array<Tier> | null;
 }
 
 export type LoginResult = {
@@ -1054,6 +1093,13 @@ export type IndicatorReportResult = {
         dimension: string;
         setCode: string;
         version: number;
+        workingDefinition: string;
+        changeNote: string | null;
+        targets: Array<{
+          source: IndicatorTargetSource;
+          value: number;
+          note: string | null;
+        }>;
         formula: {
           numerator: {
             terms: Array<{
@@ -1080,7 +1126,7 @@ export type IndicatorReportVariables = {
   scope: IndicatorScopeInput;
   period: IndicatorPeriodInput;
 };
-export const IndicatorReport = "query IndicatorReport($scope: IndicatorScopeInput!, $period: IndicatorPeriodInput!) {\n  indicatorReport(scope: $scope, period: $period) {\n    published\n    period {\n      label\n      from\n      to\n    }\n    results {\n      code\n      value\n      numerator\n      denominator\n      reason\n      met\n      previousValue\n      changeFromPrevious\n      target {\n        source\n        value\n      }\n      definition {\n        code\n        nameZh\n        nameEn\n        unit\n        direction\n        kind\n        dimension\n        setCode\n        version\n        formula {\n          numerator {\n            terms {\n              key\n            }\n            per {\n              key\n            }\n          }\n          denominator {\n            terms {\n              key\n            }\n            per {\n              key\n            }\n          }\n        }\n      }\n    }\n  }\n}" as Operation<IndicatorReportResult, IndicatorReportVariables>;
+export const IndicatorReport = "query IndicatorReport($scope: IndicatorScopeInput!, $period: IndicatorPeriodInput!) {\n  indicatorReport(scope: $scope, period: $period) {\n    published\n    period {\n      label\n      from\n      to\n    }\n    results {\n      code\n      value\n      numerator\n      denominator\n      reason\n      met\n      previousValue\n      changeFromPrevious\n      target {\n        source\n        value\n      }\n      definition {\n        code\n        nameZh\n        nameEn\n        unit\n        direction\n        kind\n        dimension\n        setCode\n        version\n        workingDefinition\n        changeNote\n        targets {\n          source\n          value\n          note\n        }\n        formula {\n          numerator {\n            terms {\n              key\n            }\n            per {\n              key\n            }\n          }\n          denominator {\n            terms {\n              key\n            }\n            per {\n              key\n            }\n          }\n        }\n      }\n    }\n  }\n}" as Operation<IndicatorReportResult, IndicatorReportVariables>;
 
 export type IndicatorTrendResult = {
   indicator: {
@@ -1425,3 +1471,31 @@ export type MarkNotificationsReadVariables = {
   all: boolean;
 };
 export const MarkNotificationsRead = "mutation MarkNotificationsRead($ids: [ID!], $all: Boolean!) {\n  markNotificationsRead(ids: $ids, all: $all)\n}" as Operation<MarkNotificationsReadResult, MarkNotificationsReadVariables>;
+
+export type IndicatorDefinitionsResult = {
+  indicatorDefinitions: Array<{
+    code: string;
+    version: number;
+    own: boolean;
+    workingDefinition: string;
+    changeNote: string | null;
+    targets: Array<{
+      source: IndicatorTargetSource;
+      value: number;
+      note: string | null;
+    }>;
+  }>;
+};
+export type IndicatorDefinitionsVariables = {};
+export const IndicatorDefinitions = "query IndicatorDefinitions {\n  indicatorDefinitions {\n    code\n    version\n    own\n    workingDefinition\n    changeNote\n    targets {\n      source\n      value\n      note\n    }\n  }\n}" as Operation<IndicatorDefinitionsResult, IndicatorDefinitionsVariables>;
+
+export type UpdateIndicatorDefinitionResult = {
+  updateIndicatorDefinition: {
+    code: string;
+    version: number;
+  };
+};
+export type UpdateIndicatorDefinitionVariables = {
+  input: UpdateIndicatorDefinitionInput;
+};
+export const UpdateIndicatorDefinition = "mutation UpdateIndicatorDefinition($input: UpdateIndicatorDefinitionInput!) {\n  updateIndicatorDefinition(input: $input) {\n    code\n    version\n  }\n}" as Operation<UpdateIndicatorDefinitionResult, UpdateIndicatorDefinitionVariables>;

@@ -17,6 +17,7 @@ import { figure } from '../months';
 import { PeriodPicker, ScopePicker, useMembers, usePeriodScope, type Institution } from '../scope';
 import { useQuery } from '../use-query';
 import type { ViewProps } from './registry';
+import { DefinitionFacts, EditDefinition, TARGET_SOURCE } from './indicator-definition';
 
 type Result = IndicatorReportResult['indicatorReport']['results'][number];
 type Compared = {
@@ -28,11 +29,6 @@ type Compared = {
   target: { value: number } | null;
 };
 
-const TARGET_SOURCE: Record<string, string> = {
-  NATIONAL: '国家',
-  PROVINCIAL: '省级',
-  CONSORTIUM: '本医共体',
-};
 
 /** Measure keys of a formula, numerator first, each once: the records a drill-down can list. */
 function measuresOf(r: Result): string[] {
@@ -274,6 +270,9 @@ function Contributors({
 export function IndicatorsView({ roles }: ViewProps) {
   // Consortium admins and auditors read the consortium; an institution admin its own institution.
   const wide = roles.includes('CONSORTIUM_ADMIN') || roles.includes('AUDITOR');
+  // The consortium's own working definitions and targets are its admins' to keep.
+  const admin = roles.includes('CONSORTIUM_ADMIN');
+  const [editing, setEditing] = useState<string | null>(null);
   const me = useQuery(Me);
   const [selected, setSelected] = useState<string | null>(null);
   const [drill, setDrill] = useState<{ code: string; measure: string } | null>(null);
@@ -464,11 +463,32 @@ export function IndicatorsView({ roles }: ViewProps) {
                 <T zh="较上期" en="Change" />
               </dt>
               <dd>{figure(current.changeFromPrevious)}</dd>
-              <dt>
-                <T zh="定义版本" en="Version" />
-              </dt>
-              <dd>{current.definition.version}</dd>
+              <DefinitionFacts d={current.definition} />
             </dl>
+            {admin ? (
+              editing === current.code ? (
+                <EditDefinition
+                  code={current.code}
+                  onClose={() => setEditing(null)}
+                  onSaved={() => {
+                    setEditing(null);
+                    void report.reload();
+                  }}
+                />
+              ) : (
+                <div className="actions">
+                  <button data-action="edit-definition" onClick={() => setEditing(current.code)}>
+                    <T zh="修改定义与目标" en="Edit the definition and targets" />
+                  </button>
+                  <span className="note">
+                    <T
+                      zh="保存为新版本;已发布的月份保留原版本"
+                      en="Saved as a new version; published months keep theirs"
+                    />
+                  </span>
+                </div>
+              )
+            ) : null}
             <h2>
               <T zh="下钻:构成记录" en="Drill down: the records" />
             </h2>
