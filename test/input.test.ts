@@ -172,6 +172,16 @@ describe('one input rule for every string and every id', () => {
     });
   });
 
+  describe('field rules', () => {
+    it('words a refusal in Chinese, with the English beside it', async () => {
+      const res = await api.gql(`{ patients(first: 500) { nodes { id } } }`, {}, tok.clinician);
+      expectRefused(res, 'first', /^不能大于 100 \(first must not be greater than 100\)$/);
+      expect(res.errors![0].message).toBe(
+        '输入有误 (Invalid input): first: 不能大于 100 (first must not be greater than 100)',
+      );
+    });
+  });
+
   describe('schema-driven property test', () => {
     it(`answers every Query and Mutation field, with hostile arguments, as three roles without an internal error (seed ${SEED}, ${RUNS} runs per field and role)`, async () => {
       const schema = api.app.get(GraphQLSchemaHost).schema;

@@ -1,11 +1,13 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { BadInputError } from './domain-errors';
+import { bilingualProblem } from './validation-messages';
 import { cacheValidationRules } from './validation-rules';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; problems: string[] }[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];
+    const problems = Object.entries(e.constraints ?? {}).map(([rule, text]) => bilingualProblem(rule, text));
+    const own = e.constraints ? [{ field, problems }] : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
@@ -25,7 +27,7 @@ class InputValidationPipe extends ValidationPipe {
   }
 }
 
-/** class-validator failures become BAD_USER_INPUT naming each field. */
+/** class-validator failures become BAD_USER_INPUT naming each field, its problems in Chinese and English. */
 export function createValidationPipe(): ValidationPipe {
   cacheValidationRules();
   return new InputValidationPipe({
