@@ -36,6 +36,7 @@ const VIEW_TIMEOUT = 240_000;
 const MENUS: Record<string, string[]> = {
   admin: [
     'network',
+    'users',
     'referrals',
     'consultations',
     'drugs',
@@ -49,7 +50,7 @@ const MENUS: Record<string, string[]> = {
   doctor: ['network', 'referrals', 'consultations', 'drugs'],
   villagedoc: ['network', 'referrals', 'consultations', 'drugs'],
   towndoc: ['network', 'referrals', 'consultations', 'drugs'],
-  instadmin: ['network', 'consultations', 'drugs', 'indicators', 'unification', 'assessment'],
+  instadmin: ['network', 'users', 'consultations', 'drugs', 'indicators', 'unification', 'assessment'],
   pharmacist: ['network', 'drugs'],
   expert: ['network', 'consultations'],
 };
@@ -366,6 +367,126 @@ describe('the console', () => {
       }
     } finally {
       await context.close();
+    }
+  });
+
+  it('users: an admin finds, creates, edits the roles of, deactivates (its sessions end) and reactivates a user; an institution admin keeps its own, offered the roles it may grant', async () => {
+    const ROW = `id username displayName roles active institution { id }`;
+    const { users: active } = await gql('admin', `{ users(active: true, first: 50) { nodes { id } } }`);
+    const { me: town } = await gql('towndoc', `{ me { institution { id name } } }`);
+    const find = async (username: string) =>
+      (await gql('admin', `query($s: String!) { users(search: $s) { nodes { ${ROW} } } }`, { s: username }))
+        .users.nodes[0];
+    const username = `console-${Date.now().toString(36)}`;
+    const password = 'Console2026pass';
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'users');
+      const table = page.getByTestId('users');
+      const ids = () =>
+        table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')));
+      await table.locator('tbody tr').first().waitFor({ timeout: WAIT_MS });
+      expect(await ids()).toEqual(active.nodes.map((n: { id: string }) => n.id));
+
+      // A new clinician of a township centre: a short password is not offered to the api.
+      await page.locator('[data-action=new-user]').click();
+      const form = page.getByTestId('user-form');
+      await form.locator('#u-username').fill(username);
+      await form.locator('#u-name').fill('测试医生');
+      await form
+        .locator(`select[name=institutionId] option[value="${town.institution.id}"]`)
+        .waitFor({ state: 'attached' });
+      await form.locator('select[name=institutionId]').selectOption(town.institution.id);
+      await form.locator('[data-role=CLINICIAN]').check();
+      await form.locator('#u-password').fill('short1');
+      expect(await form.locator('[data-action=save-user]').isDisabled()).toBe(true);
+      await form.locator('#u-password').fill(password);
+      await form.locator('[data-action=save-user]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      const created = await find(username);
+      expect(created).toMatchObject({
+        username,
+        displayName: '测试医生',
+        roles: ['CLINICIAN'],
+        active: true,
+        institution: { id: town.institution.id },
+      });
+      const { login } = await gqlWith<{ login: { token: string } }>(
+        undefined,
+        `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+        { u: username, p: password },
+      );
+      expect((await gqlWith<any>(login.token, `{ me { username } }`, {})).me.username).toBe(username);
+
+      // Found by name, a role added.
+      await page.locator('input[name=search]').fill(username);
+      await page.getByRole('button', { name: '筛选' }).click();
+      await eventually(async () => JSON.stringify(await ids()) === JSON.stringify([created.id]), WAIT_MS);
+      const row = table.locator(`tr[data-id="${created.id}"]`);
+      await row.locator('[data-action=edit-user]').click();
+      await form.locator('[data-role=REFERRAL_COORDINATOR]').check();
+      await form.locator('[data-action=save-user]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      expect((await find(username)).roles.sort()).toEqual(['CLINICIAN', 'REFERRAL_COORDINATOR']);
+      await eventually(
+        async () =>
+          (await row.locator('td[data-roles]').getAttribute('data-roles'))!.includes('REFERRAL_COORDINATOR'),
+        WAIT_MS,
+      );
+
+      await screenshot(page, 'users');
+      // Deactivated with a reason: it leaves the list of active users, and its token stops working.
+      await row.getByLabel('停用原因 Reason').fill('调离本院');
+      await row.locator('[data-action=deactivate]').click();
+      await row.waitFor({ state: 'detached', timeout: WAIT_MS });
+      expect((await find(username)).active).toBe(false);
+      await expect(gqlWith(login.token, `{ me { username } }`, {})).rejects.toThrow(/UNAUTHENTICATED/);
+
+      // Among the deactivated, reactivated: it may log in again.
+      await page.locator('select[name=active]').selectOption('false');
+      await page.getByRole('button', { name: '筛选' }).click();
+      await row.locator('[data-action=reactivate]').click();
+      await row.waitFor({ state: 'detached', timeout: WAIT_MS });
+      expect((await find(username)).active).toBe(true);
+      expect(await page.getByTestId('no-users').count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+
+    // An institution admin: its own institution's users only, and only the roles it may grant.
+    const { me: inst } = await gql('instadmin', `{ me { institution { id } } }`);
+    const { users: own } = await gql(
+      'instadmin',
+      `{ users(active: true, first: 50) { nodes { id institution { id } } } }`,
+    );
+    expect(
+      own.nodes.every((n: { institution: { id: string } }) => n.institution.id === inst.institution.id),
+    ).toBe(true);
+    const instContext = await newContext();
+    try {
+      const page = await signIn(instContext, 'instadmin');
+      await openView(page, 'users');
+      const table = page.getByTestId('users');
+      await table.locator('tbody tr').first().waitFor({ timeout: WAIT_MS });
+      expect(
+        await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id'))),
+      ).toEqual(own.nodes.map((n: { id: string }) => n.id));
+      expect(await page.locator('select[name=institution]').count()).toBe(0);
+      await page.locator('[data-action=new-user]').click();
+      const offered = await page
+        .getByTestId('user-form')
+        .locator('[data-role]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-role')));
+      expect(offered.sort()).toEqual([
+        'CLINICIAN',
+        'EXPERT',
+        'INSTITUTION_ADMIN',
+        'PHARMACIST',
+        'REFERRAL_COORDINATOR',
+      ]);
+    } finally {
+      await instContext.close();
     }
   });
 

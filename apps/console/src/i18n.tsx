@@ -125,6 +125,7 @@ export const ROLE_LABELS: Record<string, [string, string]> = {
   INSTITUTION_ADMIN: ['机构管理员', 'Institution admin'],
   PHARMACIST: ['药师', 'Pharmacist'],
   EXPERT: ['专家', 'Expert'],
+  DATA_INTEGRATION: ['数据对接账号', 'Integration account'],
 };
 
 /** A label from one of the tables above; unknown codes show as they are. */

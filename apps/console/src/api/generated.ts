@@ -117,6 +117,16 @@ export interface CreateSupplyRequestInput {
   urgency?: SupplyUrgency;
 }
 
+export interface CreateUserInput {
+  displayName: string;
+  institutionId: string;
+  password: string;
+  phone?: string | null;
+  practitionerId?: string | null;
+  roles: Array<Role>;
+  username: string;
+}
+
 export interface DispatchSupplyRequestInput {
   expectedVersion?: number | null;
   id: string;
@@ -200,6 +210,15 @@ export interface UpdateIndicatorDefinitionInput {
   targets?: Array<IndicatorTargetInput> | null;
   unit?: string | null;
   workingDefinition?: string | null;
+}
+
+export interface UpdateUserInput {
+  displayName?: string | null;
+  id: string;
+  institutionId?: string | null;
+  phone?: string | null;
+  practitionerId?: string | null;
+  roles?: Array<Role> | null;
 }
 
 export interface AttachmentInput {
@@ -1499,3 +1518,79 @@ export type UpdateIndicatorDefinitionVariables = {
   input: UpdateIndicatorDefinitionInput;
 };
 export const UpdateIndicatorDefinition = "mutation UpdateIndicatorDefinition($input: UpdateIndicatorDefinitionInput!) {\n  updateIndicatorDefinition(input: $input) {\n    code\n    version\n  }\n}" as Operation<UpdateIndicatorDefinitionResult, UpdateIndicatorDefinitionVariables>;
+
+export type UsersResult = {
+  users: {
+    nodes: Array<{
+      id: string;
+      username: string;
+      displayName: string;
+      roles: Array<Role>;
+      active: boolean;
+      deactivatedAt: string | null;
+      lastLoginAt: string | null;
+      practitionerId: string | null;
+      institution: {
+        id: string;
+        name: string;
+      };
+    }>;
+    pageInfo: {
+      endCursor: string | null;
+      hasNextPage: boolean;
+    };
+  };
+};
+export type UsersVariables = {
+  search?: string | null;
+  institutionId?: string | null;
+  role?: Role | null;
+  active?: boolean | null;
+  after?: string | null;
+};
+export const Users = "query Users($search: String, $institutionId: ID, $role: Role, $active: Boolean, $after: String) {\n  users(\n    search: $search\n    institutionId: $institutionId\n    role: $role\n    active: $active\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      username\n      displayName\n      roles\n      active\n      deactivatedAt\n      lastLoginAt\n      practitionerId\n      institution {\n        id\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<UsersResult, UsersVariables>;
+
+export type CreateUserResult = {
+  createUser: {
+    id: string;
+    username: string;
+  };
+};
+export type CreateUserVariables = {
+  input: CreateUserInput;
+};
+export const CreateUser = "mutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n    username\n  }\n}" as Operation<CreateUserResult, CreateUserVariables>;
+
+export type UpdateUserResult = {
+  updateUser: {
+    id: string;
+    roles: Array<Role>;
+  };
+};
+export type UpdateUserVariables = {
+  input: UpdateUserInput;
+};
+export const UpdateUser = "mutation UpdateUser($input: UpdateUserInput!) {\n  updateUser(input: $input) {\n    id\n    roles\n  }\n}" as Operation<UpdateUserResult, UpdateUserVariables>;
+
+export type DeactivateUserResult = {
+  deactivateUser: {
+    id: string;
+    active: boolean;
+  };
+};
+export type DeactivateUserVariables = {
+  id: string;
+  reason: string;
+};
+export const DeactivateUser = "mutation DeactivateUser($id: ID!, $reason: String!) {\n  deactivateUser(id: $id, reason: $reason) {\n    id\n    active\n  }\n}" as Operation<DeactivateUserResult, DeactivateUserVariables>;
+
+export type ReactivateUserResult = {
+  reactivateUser: {
+    id: string;
+    active: boolean;
+  };
+};
+export type ReactivateUserVariables = {
+  id: string;
+};
+export const ReactivateUser = "mutation ReactivateUser($id: ID!) {\n  reactivateUser(id: $id) {\n    id\n    active\n  }\n}" as Operation<ReactivateUserResult, ReactivateUserVariables>;

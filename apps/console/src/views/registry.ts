@@ -8,6 +8,7 @@ import { IndicatorsView } from './indicators';
 import { NetworkView } from './network';
 import { ReferralsView } from './referrals';
 import { UnificationView } from './unification';
+import { UsersView } from './users';
 
 export interface ViewProps {
   roles: Role[];
@@ -37,6 +38,14 @@ const PERFORMANCE: Role[] = ['CONSORTIUM_ADMIN', 'AUDITOR', 'INSTITUTION_ADMIN']
 
 export const VIEWS: ViewDef[] = [
   { id: 'network', zh: '医共体网络', en: 'Network', roles: ALL, component: NetworkView },
+  // Admins keep their users: a consortium admin the consortium's, an institution admin their own.
+  {
+    id: 'users',
+    zh: '用户管理',
+    en: 'Users',
+    roles: ['CONSORTIUM_ADMIN', 'INSTITUTION_ADMIN'],
+    component: UsersView,
+  },
   {
     id: 'referrals',
     zh: '双向转诊',

@@ -1,0 +1,431 @@
+import { useState, type FormEvent } from 'react';
+import { gql } from '../api/client';
+import {
+  CreateUser,
+  DeactivateUser,
+  Institutions,
+  Me,
+  PartnerExperts,
+  ReactivateUser,
+  UpdateUser,
+  Users,
+  type Role,
+  type UsersResult,
+  type UsersVariables,
+} from '../api/generated';
+import { ErrorNote, formatTime, Label, ROLE_LABELS, T } from '../i18n';
+import { useAction, useAllPages, useQuery } from '../use-query';
+import type { ViewProps } from './registry';
+import { SideForm, useRunning, useSubmit } from './side-form';
+
+type Page = UsersResult['users'];
+type User = Page['nodes'][number];
+type Act = (fn: () => Promise<unknown>) => Promise<void>;
+
+const ALL_ROLES = Object.keys(ROLE_LABELS) as Role[];
+/** What an institution admin may grant (the api's INSTITUTION_GRANTABLE, which decides all the same). */
+const INSTITUTION_ROLES: Role[] = ['CLINICIAN', 'REFERRAL_COORDINATOR', 'EXPERT', 'INSTITUTION_ADMIN', 'PHARMACIST'];
+
+function RolePicker({ offered, roles, onChange }: { offered: Role[]; roles: Role[]; onChange: (r: Role[]) => void }) {
+  return (
+    <span className="actions" data-testid="roles">
+      {offered.map((r) => (
+        <label key={r}>
+          <input
+            type="checkbox"
+            data-role={r}
+            checked={roles.includes(r)}
+            onChange={() => onChange(roles.includes(r) ? roles.filter((x) => x !== r) : [...roles, r])}
+          />{' '}
+          <Label table={ROLE_LABELS} code={r} />
+        </label>
+      ))}
+    </span>
+  );
+}
+
+/** The staff record a user acts as (a doctor's or expert's name on referrals and reports), from the institution's. */
+function PractitionerPicker({
+  institutionId,
+  value,
+  onChange,
+}: {
+  institutionId: string;
+  value: string;
+  onChange: (id: string) => void;
+}) {
+  const staff = useQuery(PartnerExperts, { institutionId }, !institutionId);
+  return (
+    <select name="practitionerId" value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">— 不关联 None</option>
+      {(staff.data?.practitioners.nodes ?? []).map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.name} {p.title ?? ''}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/**
+ * A new user, or an existing one's name, phone, roles, staff record and (for a consortium admin)
+ * institution. Role changes apply at once; a move to another institution ends the user's sessions.
+ */
+function UserForm({
+  user,
+  admin,
+  own,
+  onDone,
+  onClose,
+}: {
+  user: User | null;
+  admin: boolean;
+  own: { id: string; name: string };
+  onDone: () => void;
+  onClose: () => void;
+}) {
+  const institutions = useAllPages(async (after) => (await gql(Institutions, { after })).institutions);
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState(user?.displayName ?? '');
+  const [institutionId, setInstitutionId] = useState(user?.institution.id ?? own.id);
+  const [roles, setRoles] = useState<Role[]>(user?.roles ?? []);
+  const [phone, setPhone] = useState('');
+  const [password, setPassword] = useState('');
+  const [practitionerId, setPractitionerId] = useState(user?.practitionerId ?? '');
+  const { busy, error, submit } = useSubmit();
+  const offered = admin ? ALL_ROLES : INSTITUTION_ROLES;
+  const ready =
+    displayName.trim().length > 0 && roles.length > 0 && (user !== null || (username.trim().length >= 3 && password.length >= 10));
+  const save = () =>
+    submit(async () => {
+      if (user) {
+        await gql(UpdateUser, {
+          input: {
+            id: user.id,
+            displayName: displayName.trim(),
+            roles,
+            practitionerId: practitionerId || null,
+            ...(phone.trim() ? { phone: phone.trim() } : {}),
+            ...(institutionId !== user.institution.id ? { institutionId } : {}),
+          },
+        });
+      } else {
+        await gql(CreateUser, {
+          input: {
+            username: username.trim(),
+            displayName: displayName.trim(),
+            institutionId,
+            roles,
+            password,
+            phone: phone.trim() || null,
+            practitionerId: practitionerId || null,
+          },
+        });
+      }
+      onDone();
+    });
+  return (
+    <SideForm
+      name="user-form"
+      title={user ? <><T zh="编辑用户" en="Edit the user" /> {user.username}</> : <T zh="新建用户" en="New user" />}
+      error={error}
+      onClose={onClose}
+      actions={
+        <button className="primary" data-action="save-user" disabled={busy || !ready} onClick={() => void save()}>
+          <T zh="保存" en="Save" />
+        </button>
+      }
+    >
+      {user ? null : (
+        <>
+          <dt>
+            <label htmlFor="u-username">
+              <T zh="登录名" en="Login name" />
+            </label>
+          </dt>
+          <dd>
+            <input id="u-username" name="username" value={username} placeholder="小写字母、数字、. _ - a-z 0-9 . _ -" onChange={(e) => setUsername(e.target.value)} />
+          </dd>
+        </>
+      )}
+      <dt>
+        <label htmlFor="u-name">
+          <T zh="姓名" en="Name" />
+        </label>
+      </dt>
+      <dd>
+        <input id="u-name" name="displayName" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+      </dd>
+      <dt>
+        <T zh="机构" en="Institution" />
+      </dt>
+      <dd>
+        {admin ? (
+          <select
+            name="institutionId"
+            value={institutionId}
+            onChange={(e) => {
+              setInstitutionId(e.target.value);
+              setPractitionerId('');
+            }}
+          >
+            {(institutions.data ?? [{ id: institutionId, name: user?.institution.name ?? own.name }]).map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+              </option>
+            ))}
+          </select>
+        ) : (
+          own.name
+        )}
+        {user && institutionId !== user.institution.id ? (
+          <div className="note">
+            <T zh="调动后该用户需重新登录" en="Moving ends the user's sessions" />
+          </div>
+        ) : null}
+      </dd>
+      <dt>
+        <T zh="角色" en="Roles" />
+      </dt>
+      <dd>
+        <RolePicker offered={offered} roles={roles} onChange={setRoles} />
+      </dd>
+      <dt>
+        <T zh="对应医务人员" en="Staff record" />
+      </dt>
+      <dd>
+        <PractitionerPicker institutionId={institutionId} value={practitionerId} onChange={setPractitionerId} />
+      </dd>
+      <dt>
+        <label htmlFor="u-phone">
+          <T zh="手机号" en="Mobile" />
+        </label>
+      </dt>
+      <dd>
+        <input id="u-phone" name="phone" value={phone} placeholder={user ? '不修改则留空 Leave empty to keep' : ''} onChange={(e) => setPhone(e.target.value)} />
+      </dd>
+      {user ? null : (
+        <>
+          <dt>
+            <label htmlFor="u-password">
+              <T zh="初始密码" en="Initial password" />
+            </label>
+          </dt>
+          <dd>
+            <input id="u-password" name="password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <div className="note">
+              <T zh="至少 10 位,须同时包含字母和数字" en="At least 10 characters, with letters and digits" />
+            </div>
+          </dd>
+        </>
+      )}
+    </SideForm>
+  );
+}
+
+/** Deactivate (with a reason: it ends every session at once) or reactivate one user. */
+function AccessActions({ u, me, act, onEdit }: { u: User; me: string | undefined; act: Act; onEdit: () => void }) {
+  const [reason, setReason] = useState('');
+  const { busy, run } = useRunning(act);
+  return (
+    <td>
+      <div className="actions">
+        <button data-action="edit-user" disabled={busy} onClick={onEdit}>
+          <T zh="编辑" en="Edit" />
+        </button>
+        {u.active ? (
+          u.id === me ? null : (
+            <>
+              <input aria-label="停用原因 Reason" placeholder="原因 Reason" size={10} value={reason} onChange={(e) => setReason(e.target.value)} />
+              <button data-action="deactivate" disabled={busy || reason.trim().length < 1} onClick={() => run(() => gql(DeactivateUser, { id: u.id, reason: reason.trim() }))}>
+                <T zh="停用" en="Deactivate" />
+              </button>
+            </>
+          )
+        ) : (
+          <button data-action="reactivate" disabled={busy} onClick={() => run(() => gql(ReactivateUser, { id: u.id }))}>
+            <T zh="重新启用" en="Reactivate" />
+          </button>
+        )}
+      </div>
+    </td>
+  );
+}
+
+/**
+ * The users an admin administers (a consortium admin: the consortium's; an institution admin: their
+ * institution's): find, create, edit roles, deactivate and reactivate. Taking access away ends the
+ * user's sessions and sockets at once; the api decides who may grant what.
+ */
+export function UsersView({ roles }: ViewProps) {
+  const admin = roles.includes('CONSORTIUM_ADMIN');
+  const me = useQuery(Me);
+  const institutions = useAllPages(async (after) => (await gql(Institutions, { after })).institutions);
+  const [draft, setDraft] = useState({ search: '', institutionId: '', role: '', active: 'true' });
+  const [filter, setFilter] = useState<UsersVariables>({ active: true });
+  const list = useQuery(Users, filter);
+  const key = JSON.stringify(filter);
+  const [more, setMore] = useState<{ key: string; pages: Page[] } | null>(null);
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const reload = async () => {
+    setMore(null);
+    await list.reload();
+  };
+  const { error: actionError, act } = useAction(reload);
+  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const pages = [...(list.data ? [list.data.users] : []), ...(more?.key === key ? more.pages : [])];
+  const nodes = pages.flatMap((p) => p.nodes);
+  const last = pages.at(-1);
+  const loadMore = async () => {
+    try {
+      const { users } = await gql(Users, { ...filter, after: last?.pageInfo.endCursor });
+      setMore((prev) => ({ key, pages: [...(prev?.key === key ? prev.pages : []), users] }));
+      setMoreError(null);
+    } catch (err) {
+      setMoreError(err);
+    }
+  };
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    setFilter({
+      search: draft.search.trim() || null,
+      institutionId: draft.institutionId || null,
+      role: (draft.role || null) as Role | null,
+      active: draft.active === '' ? null : draft.active === 'true',
+    });
+  };
+  const own = me.data ? { id: me.data.me.institution.id, name: me.data.me.institution.name } : null;
+  return (
+    <>
+      <form className="filters" onSubmit={apply} aria-label="筛选 Filters">
+        <label>
+          <T zh="登录名或姓名" en="Login or name" />
+          <input name="search" value={draft.search} onChange={(e) => setDraft({ ...draft, search: e.target.value })} />
+        </label>
+        {admin ? (
+          <label>
+            <T zh="机构" en="Institution" />
+            <select name="institution" value={draft.institutionId} onChange={(e) => setDraft({ ...draft, institutionId: e.target.value })}>
+              <option value="">全部 Any</option>
+              {(institutions.data ?? []).map((i) => (
+                <option key={i.id} value={i.id}>
+                  {i.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <label>
+          <T zh="角色" en="Role" />
+          <select name="role" value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value })}>
+            <option value="">全部 Any</option>
+            {ALL_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r][0]} {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <T zh="状态" en="State" />
+          <select name="active" value={draft.active} onChange={(e) => setDraft({ ...draft, active: e.target.value })}>
+            <option value="true">在用 Active</option>
+            <option value="false">已停用 Deactivated</option>
+            <option value="">全部 Any</option>
+          </select>
+        </label>
+        <button type="submit" className="primary">
+          <T zh="筛选" en="Filter" />
+        </button>
+        <button type="button" data-action="new-user" onClick={() => setEditing('new')}>
+          <T zh="新建用户" en="New user" />
+        </button>
+      </form>
+      <ErrorNote error={list.error ?? actionError ?? moreError ?? institutions.error} />
+      {editing && own ? (
+        <UserForm
+          key={editing === 'new' ? 'new' : editing.id}
+          user={editing === 'new' ? null : editing}
+          admin={admin}
+          own={own}
+          onClose={() => setEditing(null)}
+          onDone={() => {
+            setEditing(null);
+            void reload();
+          }}
+        />
+      ) : null}
+      <div className="scroll">
+        <table data-testid="users">
+          <thead>
+            <tr>
+              <th>
+                <T zh="登录名" en="Login" />
+              </th>
+              <th>
+                <T zh="姓名" en="Name" />
+              </th>
+              <th>
+                <T zh="机构" en="Institution" />
+              </th>
+              <th>
+                <T zh="角色" en="Roles" />
+              </th>
+              <th>
+                <T zh="最近登录" en="Last login" />
+              </th>
+              <th>
+                <T zh="状态" en="State" />
+              </th>
+              <th>
+                <T zh="操作" en="Action" />
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {nodes.map((u) => (
+              <tr key={u.id} data-id={u.id} data-username={u.username} data-active={String(u.active)}>
+                <td className="en">{u.username}</td>
+                <td>{u.displayName}</td>
+                <td>{u.institution.name}</td>
+                <td data-roles={u.roles.join(',')}>
+                  {u.roles.map((r) => (
+                    <span key={r} className="badge">
+                      <Label table={ROLE_LABELS} code={r} />
+                    </span>
+                  ))}
+                </td>
+                <td>{formatTime(u.lastLoginAt)}</td>
+                <td>
+                  {u.active ? (
+                    <span className="badge ok">
+                      <T zh="在用" en="Active" />
+                    </span>
+                  ) : (
+                    <span className="badge bad">
+                      <T zh="已停用" en="Deactivated" /> {formatTime(u.deactivatedAt)}
+                    </span>
+                  )}
+                </td>
+                <AccessActions u={u} me={me.data?.me.id} act={act} onEdit={() => setEditing(u)} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {list.data && nodes.length === 0 ? (
+        <p className="note" data-testid="no-users">
+          <T zh="没有符合条件的用户" en="No user matches" />
+        </p>
+      ) : null}
+      <p>
+        <T zh="已显示" en="Showing" /> <span data-testid="users-shown">{nodes.length}</span>{' '}
+        {last?.pageInfo.hasNextPage ? (
+          <button type="button" data-action="more" onClick={() => void loadMore()}>
+            <T zh="加载更多" en="Load more" />
+          </button>
+        ) : null}
+      </p>
+    </>
+  );
+}
