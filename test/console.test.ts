@@ -2930,6 +2930,130 @@ describe('the console', () => {
     }
   });
 
+  // Last but one: it adds an institution, which every later figure would have to take in.
+  it("network: an institution's departments and staff as the api has them; its admin adds to them (a licence number used is refused); a consortium admin adds an institution; no forms elsewhere", async () => {
+    const DETAIL = `query($id: ID!) { institution(id: $id) { departments { id code name specialty } }
+      practitioners(institutionId: $id, first: 100) { nodes { id name title licenceNumber specialties department { name } } } }`;
+    const { me } = await gql('instadmin', `{ me { institution { id name } } }`);
+    const own = me.institution.id;
+    const detail = async () => gql('instadmin', DETAIL, { id: own });
+    const before = await detail();
+    const tag = Date.now().toString(36).toUpperCase();
+    const licence = `1105${String(Date.now()).slice(-11)}`;
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'instadmin');
+      await openView(page, 'network');
+      await page
+        .locator(`[data-testid=institutions] tr[data-id="${own}"] [data-action=open-institution]`)
+        .click();
+      const panel = page.locator(`[data-testid=institution][data-id="${own}"]`);
+      await panel.getByTestId('departments').waitFor({ timeout: WAIT_MS });
+      const codes = () =>
+        panel
+          .locator('[data-testid=departments] tr')
+          .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-code')));
+      const staffIds = () =>
+        panel
+          .locator('[data-testid=practitioners] tr')
+          .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')));
+      expect(await codes()).toEqual(before.institution.departments.map((d: { code: string }) => d.code));
+      expect(await staffIds()).toEqual(before.practitioners.nodes.map((p: { id: string }) => p.id));
+
+      // A department, then a member of staff in it.
+      const add = panel.getByTestId('add-department');
+      await add.locator('input[name=deptCode]').fill(`GP${tag}`);
+      await add.locator('input[name=deptName]').fill('全科医学科');
+      await add.locator('input[name=deptSpecialty]').fill('GENERAL_PRACTICE');
+      await add.locator('[data-action=add-department]').click();
+      await eventually(async () => (await codes()).includes(`GP${tag}`), WAIT_MS);
+      const staff = panel.getByTestId('add-practitioner');
+      await staff
+        .locator(`select[name=staffDepartment] option:has-text("全科医学科")`)
+        .first()
+        .waitFor({ state: 'attached' });
+      await staff.locator('input[name=staffName]').fill('测试全科医生');
+      await staff.locator('select[name=staffTitle]').selectOption('ATTENDING_PHYSICIAN');
+      await staff.locator('select[name=staffDepartment]').selectOption({ label: '全科医学科' });
+      await staff.locator('input[name=staffLicence]').fill(licence);
+      await staff.locator('input[name=staffSpecialties]').fill('HYPERTENSION, DIABETES');
+      await staff.locator('[data-action=add-practitioner]').click();
+      await panel
+        .locator(`[data-testid=practitioners] tr[data-licence="${licence}"]`)
+        .waitFor({ timeout: WAIT_MS });
+      const after = await detail();
+      expect(after.institution.departments).toContainEqual(
+        expect.objectContaining({ code: `GP${tag}`, name: '全科医学科', specialty: 'GENERAL_PRACTICE' }),
+      );
+      const added = after.practitioners.nodes.find(
+        (p: { licenceNumber: string }) => p.licenceNumber === licence,
+      );
+      expect(added).toMatchObject({
+        name: '测试全科医生',
+        title: 'ATTENDING_PHYSICIAN',
+        specialties: ['HYPERTENSION', 'DIABETES'],
+        department: { name: '全科医学科' },
+      });
+      // The same licence number again: refused, shown, nothing added.
+      await staff.locator('input[name=staffName]').fill('重复证号');
+      await staff.locator('input[name=staffLicence]').fill(licence);
+      await staff.locator('[data-action=add-practitioner]').click();
+      await staff.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await staff.getByRole('alert').innerText()).toContain('执业证书编码已登记');
+      expect((await detail()).practitioners.nodes).toHaveLength(after.practitioners.nodes.length);
+      await screenshot(page, 'network-institution');
+
+      // Another institution: read only.
+      const other = (
+        await gql('instadmin', `{ institutions(first: 5) { nodes { id } } }`)
+      ).institutions.nodes.find((i: { id: string }) => i.id !== own);
+      await page
+        .locator(`[data-testid=institutions] tr[data-id="${other.id}"] [data-action=open-institution]`)
+        .click();
+      await page
+        .locator(`[data-testid=institution][data-id="${other.id}"] [data-testid=departments]`)
+        .waitFor();
+      expect(await page.locator('[data-testid=add-department], [data-testid=add-practitioner]').count()).toBe(
+        0,
+      );
+      expect(await page.locator('[data-action=new-institution]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+
+    // A consortium admin adds a village clinic under the institution above.
+    const adminContext = await newContext();
+    try {
+      const page = await signIn(adminContext, 'admin');
+      await openView(page, 'network');
+      const count = Number(await page.getByTestId('institution-count').innerText());
+      await page.locator('[data-action=new-institution]').click();
+      const form = page.getByTestId('new-institution');
+      await form.locator('#ni-name').fill(`测试村卫生室${tag}`);
+      await form.locator('select[name=kind]').selectOption('VILLAGE_CLINIC');
+      await form.locator('select[name=tier]').selectOption('VILLAGE');
+      await form.locator('select[name=parentId]').selectOption(own);
+      await form.locator('#ni-division').fill('500114100201');
+      await form.locator('[data-action=create-institution]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      await eventually(
+        async () => (await page.getByTestId('institution-count').innerText()) === String(count + 1),
+        WAIT_MS,
+      );
+      const { institutions } = await gql(
+        'admin',
+        `{ institutions(first: 100, kind: VILLAGE_CLINIC) { nodes { name tier parentId } } }`,
+      );
+      expect(institutions.nodes).toContainEqual({
+        name: `测试村卫生室${tag}`,
+        tier: 'VILLAGE',
+        parentId: own,
+      });
+    } finally {
+      await adminContext.close();
+    }
+  });
+
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);
   });

@@ -61,6 +61,14 @@ export const KIND_LABELS: Record<string, [string, string]> = {
   PARTNER_HOSPITAL: ['合作医院', 'Partner hospital'],
 };
 
+export const TITLE_LABELS: Record<string, [string, string]> = {
+  CHIEF_PHYSICIAN: ['主任医师', 'Chief physician'],
+  ASSOCIATE_CHIEF_PHYSICIAN: ['副主任医师', 'Associate chief physician'],
+  ATTENDING_PHYSICIAN: ['主治医师', 'Attending physician'],
+  RESIDENT_PHYSICIAN: ['住院医师', 'Resident physician'],
+  VILLAGE_DOCTOR: ['乡村医生', 'Village doctor'],
+};
+
 export const TIER_LABELS: Record<string, [string, string]> = {
   COUNTY: ['县级', 'County'],
   TOWNSHIP: ['乡级', 'Township'],

@@ -83,6 +83,33 @@ export interface ConsultationReasonInput {
   reason: string;
 }
 
+export interface CreateDepartmentInput {
+  code: string;
+  institutionId: string;
+  name: string;
+  specialty?: string | null;
+}
+
+export interface CreateInstitutionInput {
+  address?: string | null;
+  divisionCode: string;
+  grade?: string | null;
+  kind: InstitutionKind;
+  name: string;
+  parentId?: string | null;
+  phone?: string | null;
+  tier: Tier;
+}
+
+export interface CreatePractitionerInput {
+  departmentId?: string | null;
+  institutionId: string;
+  licenceNumber: string;
+  name: string;
+  specialties?: Array<string>;
+  title: PractitionerTitle;
+}
+
 export interface CreateReferralInput {
   attachments?: Array<AttachmentInput>;
   attentionNotes?: string | null;
@@ -1594,3 +1621,77 @@ export type ReactivateUserVariables = {
   id: string;
 };
 export const ReactivateUser = "mutation ReactivateUser($id: ID!) {\n  reactivateUser(id: $id) {\n    id\n    active\n  }\n}" as Operation<ReactivateUserResult, ReactivateUserVariables>;
+
+export type InstitutionDetailResult = {
+  institution: {
+    id: string;
+    name: string;
+    kind: InstitutionKind;
+    tier: Tier;
+    grade: string | null;
+    divisionCode: string;
+    address: string | null;
+    phone: string | null;
+    active: boolean;
+    parent: {
+      name: string;
+    } | null;
+    departments: Array<{
+      id: string;
+      code: string;
+      name: string;
+      specialty: string | null;
+    }>;
+  };
+  practitioners: {
+    nodes: Array<{
+      id: string;
+      name: string;
+      title: PractitionerTitle;
+      licenceNumber: string;
+      specialties: Array<string>;
+      active: boolean;
+      department: {
+        name: string;
+      } | null;
+    }>;
+    pageInfo: {
+      hasNextPage: boolean;
+    };
+  };
+};
+export type InstitutionDetailVariables = {
+  id: string;
+};
+export const InstitutionDetail = "query InstitutionDetail($id: ID!) {\n  institution(id: $id) {\n    id\n    name\n    kind\n    tier\n    grade\n    divisionCode\n    address\n    phone\n    active\n    parent {\n      name\n    }\n    departments {\n      id\n      code\n      name\n      specialty\n    }\n  }\n  practitioners(institutionId: $id, first: 100) {\n    nodes {\n      id\n      name\n      title\n      licenceNumber\n      specialties\n      active\n      department {\n        name\n      }\n    }\n    pageInfo {\n      hasNextPage\n    }\n  }\n}" as Operation<InstitutionDetailResult, InstitutionDetailVariables>;
+
+export type CreateInstitutionResult = {
+  createInstitution: {
+    id: string;
+    name: string;
+  };
+};
+export type CreateInstitutionVariables = {
+  input: CreateInstitutionInput;
+};
+export const CreateInstitution = "mutation CreateInstitution($input: CreateInstitutionInput!) {\n  createInstitution(input: $input) {\n    id\n    name\n  }\n}" as Operation<CreateInstitutionResult, CreateInstitutionVariables>;
+
+export type CreateDepartmentResult = {
+  createDepartment: {
+    id: string;
+  };
+};
+export type CreateDepartmentVariables = {
+  input: CreateDepartmentInput;
+};
+export const CreateDepartment = "mutation CreateDepartment($input: CreateDepartmentInput!) {\n  createDepartment(input: $input) {\n    id\n  }\n}" as Operation<CreateDepartmentResult, CreateDepartmentVariables>;
+
+export type CreatePractitionerResult = {
+  createPractitioner: {
+    id: string;
+  };
+};
+export type CreatePractitionerVariables = {
+  input: CreatePractitionerInput;
+};
+export const CreatePractitioner = "mutation CreatePractitioner($input: CreatePractitionerInput!) {\n  createPractitioner(input: $input) {\n    id\n  }\n}" as Operation<CreatePractitionerResult, CreatePractitionerVariables>;

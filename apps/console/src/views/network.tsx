@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { gql } from '../api/client';
-import { Institutions, Network, Practitioners, type InstitutionsResult } from '../api/generated';
+import { Institutions, Me, Network, Practitioners, type InstitutionsResult } from '../api/generated';
 import { Chart } from '../chart';
 import { ErrorNote, KIND_LABELS, Label, T, TIER_LABELS } from '../i18n';
 import { allPages, useQuery } from '../use-query';
+import { InstitutionPanel, NewInstitution } from './institution-panel';
+import type { ViewProps } from './registry';
 
 type Inst = InstitutionsResult['institutions']['nodes'][number];
 
@@ -32,12 +34,24 @@ function Branch({ inst, children, staff }: { inst: Inst; children: Map<string | 
   );
 }
 
-/** The consortium: its "1224" framework check, its tree, its institutions with staff counts. */
-export function NetworkView() {
+/**
+ * The consortium: its "1224" framework check, its tree, its institutions with staff counts; an
+ * institution's departments and staff, which its admins (and the consortium's) add to; new
+ * institutions for consortium admins.
+ */
+export function NetworkView({ roles }: ViewProps) {
+  const admin = roles.includes('CONSORTIUM_ADMIN');
+  const me = useQuery(Me);
   const network = useQuery(Network);
   const [institutions, setInstitutions] = useState<Inst[] | null>(null);
   const [staff, setStaff] = useState<Map<string, number>>(new Map());
   const [error, setError] = useState<unknown>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  // Bumped after a change, to read the lists again.
+  const [round, setRound] = useState(0);
+  const canEdit = (id: string) =>
+    admin || (roles.includes('INSTITUTION_ADMIN') && me.data?.me.institution.id === id);
   useEffect(() => {
     Promise.all([
       allPages(async (after) => (await gql(Institutions, { after })).institutions),
@@ -54,7 +68,11 @@ export function NetworkView() {
         );
       })
       .catch(setError);
-  }, []);
+  }, [round]);
+  const changed = () => {
+    setRound((r) => r + 1);
+    void network.reload();
+  };
 
   const children = useMemo(() => {
     const m = new Map<string | null, Inst[]>();
@@ -71,6 +89,19 @@ export function NetworkView() {
   return (
     <>
       <ErrorNote error={network.error ?? error} />
+      {creating && institutions ? (
+        <NewInstitution
+          institutions={institutions}
+          onClose={() => setCreating(false)}
+          onCreated={() => {
+            setCreating(false);
+            changed();
+          }}
+        />
+      ) : null}
+      {open ? (
+        <InstitutionPanel key={open} id={open} canEdit={canEdit(open)} onChanged={changed} onClose={() => setOpen(null)} />
+      ) : null}
       {c ? (
         <section aria-labelledby="structure-title">
           <h2 id="structure-title">
@@ -132,7 +163,12 @@ export function NetworkView() {
           </section>
           <section className="scroll" aria-labelledby="inst-title">
             <h2 id="inst-title">
-              <T zh="机构" en="Institutions" /> <span data-testid="institution-count">{institutions.length}</span>
+              <T zh="机构" en="Institutions" /> <span data-testid="institution-count">{institutions.length}</span>{' '}
+              {admin ? (
+                <button data-action="new-institution" onClick={() => setCreating(true)}>
+                  <T zh="新建机构" en="New institution" />
+                </button>
+              ) : null}
             </h2>
             <table data-testid="institutions">
               <thead>
@@ -146,7 +182,11 @@ export function NetworkView() {
               <tbody>
                 {institutions.map((i) => (
                   <tr key={i.id} data-id={i.id}>
-                    <td>{i.name}</td>
+                    <td>
+                      <button className="link" data-action="open-institution" aria-pressed={open === i.id} onClick={() => setOpen(i.id)}>
+                        {i.name}
+                      </button>
+                    </td>
                     <td><Label table={KIND_LABELS} code={i.kind} /></td>
                     <td><Label table={TIER_LABELS} code={i.tier} /></td>
                     <td data-testid="staff">{staff.get(i.id) ?? 0}</td>

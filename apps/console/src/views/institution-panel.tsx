@@ -1,0 +1,298 @@
+import { useState } from 'react';
+import { gql } from '../api/client';
+import {
+  CreateDepartment,
+  CreateInstitution,
+  CreatePractitioner,
+  InstitutionDetail,
+  type InstitutionKind,
+  type InstitutionsResult,
+  type PractitionerTitle,
+  type Tier,
+} from '../api/generated';
+import { ErrorNote, KIND_LABELS, Label, T, TIER_LABELS, TITLE_LABELS } from '../i18n';
+import { useQuery } from '../use-query';
+import { SideForm, useSubmit } from './side-form';
+
+type Inst = InstitutionsResult['institutions']['nodes'][number];
+
+/** A new department: its code (unique in the institution), name and the specialty it practises. */
+function AddDepartment({ institutionId, onAdded }: { institutionId: string; onAdded: () => void }) {
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [specialty, setSpecialty] = useState('');
+  const { busy, error, submit } = useSubmit();
+  const add = () =>
+    submit(async () => {
+      await gql(CreateDepartment, {
+        input: { institutionId, code: code.trim(), name: name.trim(), specialty: specialty.trim() || null },
+      });
+      setCode('');
+      setName('');
+      setSpecialty('');
+      onAdded();
+    });
+  return (
+    <div data-testid="add-department">
+      <div className="actions">
+        <input name="deptCode" aria-label="科室代码 Code" placeholder="代码 Code" size={6} value={code} onChange={(e) => setCode(e.target.value)} />
+        <input name="deptName" aria-label="科室名称 Name" placeholder="名称 Name" value={name} onChange={(e) => setName(e.target.value)} />
+        <input name="deptSpecialty" aria-label="专科 Specialty" placeholder="专科代码 e.g. GENERAL_PRACTICE" value={specialty} onChange={(e) => setSpecialty(e.target.value)} />
+        <button data-action="add-department" disabled={busy || !code.trim() || !name.trim()} onClick={() => void add()}>
+          <T zh="添加科室" en="Add department" />
+        </button>
+      </div>
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
+/** A new member of staff: name, title, department, licence number (checked unique), specialties. */
+function AddPractitioner({
+  institutionId,
+  departments,
+  onAdded,
+}: {
+  institutionId: string;
+  departments: { id: string; name: string }[];
+  onAdded: () => void;
+}) {
+  const [name, setName] = useState('');
+  const [title, setTitle] = useState<PractitionerTitle>('ATTENDING_PHYSICIAN');
+  const [departmentId, setDepartmentId] = useState('');
+  const [licence, setLicence] = useState('');
+  const [specialties, setSpecialties] = useState('');
+  const { busy, error, submit } = useSubmit();
+  const add = () =>
+    submit(async () => {
+      await gql(CreatePractitioner, {
+        input: {
+          institutionId,
+          name: name.trim(),
+          title,
+          departmentId: departmentId || null,
+          licenceNumber: licence.trim(),
+          specialties: specialties
+            .split(/[,，、\s]+/)
+            .map((s) => s.trim())
+            .filter(Boolean),
+        },
+      });
+      setName('');
+      setLicence('');
+      setSpecialties('');
+      onAdded();
+    });
+  return (
+    <div data-testid="add-practitioner">
+      <div className="actions">
+        <input name="staffName" aria-label="姓名 Name" placeholder="姓名 Name" size={8} value={name} onChange={(e) => setName(e.target.value)} />
+        <select name="staffTitle" aria-label="职称 Title" value={title} onChange={(e) => setTitle(e.target.value as PractitionerTitle)}>
+          {Object.entries(TITLE_LABELS).map(([code, [zh]]) => (
+            <option key={code} value={code}>
+              {zh}
+            </option>
+          ))}
+        </select>
+        <select name="staffDepartment" aria-label="科室 Department" value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
+          <option value="">— 科室 Department</option>
+          {departments.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+        <input name="staffLicence" aria-label="执业证书编码 Licence number" placeholder="执业证书编码 Licence" value={licence} onChange={(e) => setLicence(e.target.value)} />
+        <input name="staffSpecialties" aria-label="专长 Specialties" placeholder="专长代码,逗号分隔 e.g. CARDIOLOGY" value={specialties} onChange={(e) => setSpecialties(e.target.value)} />
+        <button data-action="add-practitioner" disabled={busy || !name.trim() || !licence.trim()} onClick={() => void add()}>
+          <T zh="添加人员" en="Add staff" />
+        </button>
+      </div>
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
+/**
+ * One institution: its particulars, departments and staff; its admins (and consortium admins) add
+ * departments and staff here. The api decides who may.
+ */
+export function InstitutionPanel({
+  id,
+  canEdit,
+  onChanged,
+  onClose,
+}: {
+  id: string;
+  canEdit: boolean;
+  onChanged: () => void;
+  onClose: () => void;
+}) {
+  const q = useQuery(InstitutionDetail, { id });
+  const inst = q.data?.institution;
+  const staff = q.data?.practitioners.nodes ?? [];
+  const changed = () => {
+    void q.reload();
+    onChanged();
+  };
+  return (
+    <section className="panel" data-testid="institution" data-id={id}>
+      <div className="actions">
+        <h2 style={{ margin: 0 }}>{inst?.name ?? '…'}</h2>
+        <button onClick={onClose}>
+          <T zh="关闭" en="Close" />
+        </button>
+      </div>
+      <ErrorNote error={q.error} />
+      {inst ? (
+        <>
+          <p>
+            <Label table={KIND_LABELS} code={inst.kind} /> · <Label table={TIER_LABELS} code={inst.tier} />
+            {inst.grade ? ` · ${inst.grade}` : ''} · <span className="en">{inst.divisionCode}</span>
+            {inst.parent ? <> · <T zh="上级" en="Parent" /> {inst.parent.name}</> : null}
+            {inst.address ? ` · ${inst.address}` : ''}
+            {inst.phone ? ` · ${inst.phone}` : ''}
+          </p>
+          <h3>
+            <T zh="科室" en="Departments" /> <span className="en">{inst.departments.length}</span>
+          </h3>
+          <table data-testid="departments">
+            <tbody>
+              {inst.departments.map((d) => (
+                <tr key={d.id} data-code={d.code}>
+                  <td className="en">{d.code}</td>
+                  <td>{d.name}</td>
+                  <td>{d.specialty ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {canEdit ? <AddDepartment institutionId={id} onAdded={changed} /> : null}
+          <h3>
+            <T zh="人员" en="Staff" /> <span className="en">{staff.length}{q.data?.practitioners.pageInfo.hasNextPage ? '+' : ''}</span>
+          </h3>
+          <table data-testid="practitioners">
+            <tbody>
+              {staff.map((p) => (
+                <tr key={p.id} data-id={p.id} data-licence={p.licenceNumber}>
+                  <td>{p.name}</td>
+                  <td>
+                    <Label table={TITLE_LABELS} code={p.title} />
+                  </td>
+                  <td>{p.department?.name ?? '—'}</td>
+                  <td>{p.specialties.join('、')}</td>
+                  <td className="en">{p.licenceNumber}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {canEdit ? <AddPractitioner institutionId={id} departments={inst.departments} onAdded={changed} /> : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+const KINDS = Object.keys(KIND_LABELS) as InstitutionKind[];
+const TIERS = Object.keys(TIER_LABELS) as Tier[];
+
+/** A new member institution for a consortium admin; the api checks kind against tier and the parent's tier. */
+export function NewInstitution({
+  institutions,
+  onCreated,
+  onClose,
+}: {
+  institutions: Inst[];
+  onCreated: () => void;
+  onClose: () => void;
+}) {
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<InstitutionKind>('VILLAGE_CLINIC');
+  const [tier, setTier] = useState<Tier>('VILLAGE');
+  const [parentId, setParentId] = useState('');
+  const [divisionCode, setDivisionCode] = useState('');
+  const [grade, setGrade] = useState('');
+  const [address, setAddress] = useState('');
+  const [phone, setPhone] = useState('');
+  const { busy, error, submit } = useSubmit();
+  const ready = name.trim().length > 0 && divisionCode.trim().length > 0;
+  const create = () =>
+    submit(async () => {
+      await gql(CreateInstitution, {
+        input: {
+          name: name.trim(),
+          kind,
+          tier,
+          parentId: parentId || null,
+          divisionCode: divisionCode.trim(),
+          grade: grade.trim() || null,
+          address: address.trim() || null,
+          phone: phone.trim() || null,
+        },
+      });
+      onCreated();
+    });
+  const field = (id: string, zh: string, en: string, value: string, set: (v: string) => void) => (
+    <>
+      <dt>
+        <label htmlFor={id}>
+          <T zh={zh} en={en} />
+        </label>
+      </dt>
+      <dd>
+        <input id={id} name={id} value={value} onChange={(e) => set(e.target.value)} />
+      </dd>
+    </>
+  );
+  return (
+    <SideForm
+      name="new-institution"
+      title={<T zh="新建机构" en="New institution" />}
+      error={error}
+      onClose={onClose}
+      actions={
+        <button className="primary" data-action="create-institution" disabled={busy || !ready} onClick={() => void create()}>
+          <T zh="保存" en="Save" />
+        </button>
+      }
+    >
+      {field('ni-name', '名称', 'Name', name, setName)}
+      <dt>
+        <T zh="类型与层级" en="Kind and tier" />
+      </dt>
+      <dd className="actions">
+        <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as InstitutionKind)}>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABELS[k][0]}
+            </option>
+          ))}
+        </select>
+        <select name="tier" value={tier} onChange={(e) => setTier(e.target.value as Tier)}>
+          {TIERS.map((t) => (
+            <option key={t} value={t}>
+              {TIER_LABELS[t][0]}
+            </option>
+          ))}
+        </select>
+      </dd>
+      <dt>
+        <T zh="上级机构" en="Parent" />
+      </dt>
+      <dd>
+        <select name="parentId" value={parentId} onChange={(e) => setParentId(e.target.value)}>
+          <option value="">— 无 None</option>
+          {institutions.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.name}
+            </option>
+          ))}
+        </select>
+      </dd>
+      {field('ni-division', '行政区划代码', 'Division code', divisionCode, setDivisionCode)}
+      {field('ni-grade', '等级', 'Grade', grade, setGrade)}
+      {field('ni-address', '地址', 'Address', address, setAddress)}
+      {field('ni-phone', '电话', 'Phone', phone, setPhone)}
+    </SideForm>
+  );
+}
