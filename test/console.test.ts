@@ -14,7 +14,7 @@ import { DEMO_PASSWORD } from '@yg/seed/demo-users';
 import { createApiApp } from '../apps/api/src/bootstrap';
 import { createTestDb, TestDb } from './utils/test-db';
 import { eventually, startWorker } from './utils/worker';
-import { upReferralInput } from './utils/referrals';
+import { randomResidentId, upReferralInput } from './utils/referrals';
 import { fixtureHash } from './utils/fixtures';
 import { currentMonth, figure, lastMonth } from '../apps/console/src/months';
 
@@ -46,10 +46,10 @@ const MENUS: Record<string, string[]> = {
     'audit',
   ],
   auditor: ['network', 'indicators', 'unification', 'assessment', 'audit'],
-  coordinator: ['network', 'referrals', 'consultations', 'drugs'],
-  doctor: ['network', 'referrals', 'consultations', 'drugs'],
-  villagedoc: ['network', 'referrals', 'consultations', 'drugs'],
-  towndoc: ['network', 'referrals', 'consultations', 'drugs'],
+  coordinator: ['network', 'patients', 'referrals', 'consultations', 'drugs'],
+  doctor: ['network', 'patients', 'referrals', 'consultations', 'drugs'],
+  villagedoc: ['network', 'patients', 'referrals', 'consultations', 'drugs'],
+  towndoc: ['network', 'patients', 'referrals', 'consultations', 'drugs'],
   instadmin: ['network', 'users', 'consultations', 'drugs', 'indicators', 'unification', 'assessment'],
   pharmacist: ['network', 'drugs'],
   expert: ['network', 'consultations'],
@@ -487,6 +487,118 @@ describe('the console', () => {
       ]);
     } finally {
       await instContext.close();
+    }
+  });
+
+  it('patients: a village clinician finds its patients (masked in the list), opens one (unmasked, audited), registers one with conditions and a family doctor; a number registered here opens its patient, one registered elsewhere is refused without naming it', async () => {
+    const LIST = `{ patients(first: 20) { nodes { id idNumber } } }`;
+    const { patients } = await gql('villagedoc', LIST);
+    const { me } = await gql('villagedoc', `{ me { id practitionerId institution { id } } }`);
+    const idNumber = randomResidentId();
+    const elsewhere = randomResidentId();
+    await gql('doctor', `mutation($i: RegisterPatientInput!) { registerPatient(input: $i) { id } }`, {
+      i: { name: '县医院患者', idNumber: elsewhere, residenceDivisionCode: '500114101' },
+    });
+    const unmaskedReads = async () =>
+      Number(
+        (
+          await db.ds.query(
+            `SELECT count(*)::int AS n FROM audit_event WHERE actor_user_id = $1 AND action = 'patient.read.unmasked'`,
+            [me.id],
+          )
+        )[0].n,
+      );
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'villagedoc');
+      await openView(page, 'patients');
+      const table = page.getByTestId('patients');
+      await table.locator('tbody tr').first().waitFor({ timeout: WAIT_MS });
+      expect(
+        await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id'))),
+      ).toEqual(patients.nodes.map((p: { id: string }) => p.id));
+      expect(await table.locator('tbody tr td:nth-child(4)').allInnerTexts()).toEqual(
+        patients.nodes.map((p: { idNumber: string }) => p.idNumber),
+      );
+      expect(patients.nodes.every((p: { idNumber: string }) => p.idNumber.includes('*'))).toBe(true);
+
+      // Opened: the full number, as the api gives it to this clinician, and one audited read.
+      const first = patients.nodes[0];
+      const { patient } = await gql(
+        'villagedoc',
+        `query($id: ID!) { patient(id: $id) { idNumber masked } }`,
+        {
+          id: first.id,
+        },
+      );
+      const reads = await unmaskedReads();
+      await table.locator(`tr[data-id="${first.id}"] [data-action=open-patient]`).click();
+      const card = page.locator(`[data-testid=patient][data-id="${first.id}"]`);
+      await card.getByTestId('id-number').waitFor({ timeout: WAIT_MS });
+      expect(patient.masked).toBe(false);
+      expect(await card.getAttribute('data-masked')).toBe('false');
+      expect((await card.getByTestId('id-number').innerText()).trim()).toBe(patient.idNumber);
+      expect(await unmaskedReads()).toBe(reads + 2); // the api's read above and the console's
+
+      // Registered with two conditions and this clinic's doctor as family doctor.
+      await page.locator('[data-action=register-patient]').click();
+      const form = page.getByTestId('register-patient');
+      await form.locator('#rp-name').fill('新登记患者');
+      await form.locator('#rp-id').fill(idNumber.slice(0, 17));
+      expect(await form.locator('[data-action=register]').isDisabled()).toBe(true);
+      await form.locator('#rp-id').fill(idNumber);
+      await form.locator('#rp-phone').fill('13912345678');
+      await form.locator('#rp-division').fill('500114101');
+      await form.locator('[data-condition=HYPERTENSION]').check();
+      await form.locator('[data-condition=DIABETES_T2]').check();
+      await form
+        .locator(`select[name=doctor] option[value="${me.practitionerId}"]`)
+        .waitFor({ state: 'attached' });
+      await form.locator('select[name=doctor]').selectOption(me.practitionerId);
+      await form.locator('[data-action=register]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      const opened = page.locator('[data-testid=patient][data-masked=false]');
+      await opened.getByTestId('id-number').waitFor({ timeout: WAIT_MS });
+      const newId = await opened.getAttribute('data-id');
+      const { patient: registered } = await gql(
+        'villagedoc',
+        `query($id: ID!) { patient(id: $id) { name idNumber phone chronicConditions familyDoctorContract { practitionerId institutionId } } }`,
+        { id: newId },
+      );
+      expect(registered).toEqual({
+        name: '新登记患者',
+        idNumber,
+        phone: '13912345678',
+        chronicConditions: ['HYPERTENSION', 'DIABETES_T2'],
+        familyDoctorContract: { practitionerId: me.practitionerId, institutionId: me.institution.id },
+      });
+      expect(await opened.getByTestId('conditions').innerText()).toBe('高血压、2型糖尿病');
+
+      // The same number again: the patient registered is opened, nothing new is written.
+      await page.locator('[data-testid=patient] button:has-text("关闭")').click();
+      await page.locator('[data-action=register-patient]').click();
+      await form.locator('#rp-name').fill('重复登记');
+      await form.locator('#rp-id').fill(idNumber);
+      await form.locator('#rp-division').fill('500114101');
+      await form.locator('[data-action=register]').click();
+      await page.locator(`[data-testid=patient][data-id="${newId}"]`).waitFor({ timeout: WAIT_MS });
+      expect(await form.count()).toBe(0);
+
+      // Registered by the county hospital: refused, and the refusal names no patient.
+      await page.locator('[data-testid=patient] button:has-text("关闭")').click();
+      await page.locator('[data-action=register-patient]').click();
+      await form.locator('#rp-name').fill('他院患者');
+      await form.locator('#rp-id').fill(elsewhere);
+      await form.locator('#rp-division').fill('500114101');
+      await form.locator('[data-action=register]').click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('已由本医共体其他机构登记');
+      expect(await page.locator('[data-testid=patient]').count()).toBe(0);
+      const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM patient WHERE name = '他院患者'`);
+      expect(n).toBe(0);
+      await screenshot(page, 'patients-register');
+    } finally {
+      await context.close();
     }
   });
 

@@ -6,6 +6,8 @@ export class GqlError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    /** The refusal's other facts (a duplicate's id, the fields at fault). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -45,13 +47,13 @@ export async function gql<R, V>(op: Operation<R, V>, variables?: V): Promise<R> 
   });
   const body = (await res.json().catch(() => null)) as {
     data?: R;
-    errors?: { message: string; extensions?: { code?: string } }[];
+    errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
   } | null;
   const first = body?.errors?.[0];
   if (first) {
     const code = first.extensions?.code;
     if (code === 'UNAUTHENTICATED') sessionEnded();
-    throw new GqlError(first.message, code);
+    throw new GqlError(first.message, code, first.extensions ?? {});
   }
   if (!body?.data)
     throw new GqlError(`服务暂不可用 (Service unavailable, HTTP ${res.status})`, 'UNAVAILABLE');

@@ -5,6 +5,7 @@ export type Operation<R, V> = string & { readonly __result?: R; readonly __varia
 
 export type AssessmentCaseKind = 'BAD' | 'GOOD';
 export type AssessmentState = 'OPEN' | 'PUBLISHED';
+export type ChronicCondition = 'ASTHMA' | 'CANCER' | 'CKD' | 'COPD' | 'CORONARY_HEART_DISEASE' | 'DIABETES_T1' | 'DIABETES_T2' | 'HYPERTENSION' | 'SEVERE_MENTAL_ILLNESS' | 'STROKE_SEQUELAE' | 'TUBERCULOSIS';
 export type ConsultationKind = 'ECG_READ' | 'IMAGING_READ' | 'MDT' | 'ON_SITE_CLINIC' | 'PATHOLOGY_READ' | 'TEACHING_ROUND' | 'VIDEO';
 export type ConsultationState = 'CANCELLED' | 'COMPLETED' | 'DECLINED' | 'IN_PROGRESS' | 'NO_SHOW' | 'REPORTED' | 'REQUESTED' | 'SCHEDULED';
 export type ContinuityTrigger = 'MANUAL' | 'MAPPING_CHANGE' | 'STOCK_CHANGE' | 'SUBMISSION' | 'SUPPLY';
@@ -184,6 +185,17 @@ export interface ReferralNoteInput {
   note?: string | null;
 }
 
+export interface RegisterPatientInput {
+  birthDate?: string | null;
+  chronicConditions?: Array<ChronicCondition>;
+  familyDoctorContract?: FamilyDoctorContractInput | null;
+  idNumber: string;
+  name: string;
+  phone?: string | null;
+  residenceDivisionCode: string;
+  sex?: Sex | null;
+}
+
 export interface RejectReferralInput {
   id: string;
   reason: string;
@@ -259,6 +271,12 @@ export interface ConsentInput {
   relationship: string;
   signedAt: string;
   signedBy: string;
+}
+
+export interface FamilyDoctorContractInput {
+  institutionId: string;
+  practitionerId: string;
+  signedOn: string;
 }
 
 export interface IndicatorFormulaInput {
@@ -1695,3 +1713,73 @@ export type CreatePractitionerVariables = {
   input: CreatePractitionerInput;
 };
 export const CreatePractitioner = "mutation CreatePractitioner($input: CreatePractitionerInput!) {\n  createPractitioner(input: $input) {\n    id\n  }\n}" as Operation<CreatePractitionerResult, CreatePractitionerVariables>;
+
+export type PatientListResult = {
+  patients: {
+    nodes: Array<{
+      id: string;
+      name: string;
+      sex: Sex;
+      birthYear: number | null;
+      idNumber: string;
+      phone: string | null;
+      masked: boolean;
+    }>;
+    pageInfo: {
+      endCursor: string | null;
+      hasNextPage: boolean;
+    };
+  };
+};
+export type PatientListVariables = {
+  name?: string | null;
+  idSuffix?: string | null;
+  phoneSuffix?: string | null;
+  after?: string | null;
+};
+export const PatientList = "query PatientList($name: String, $idSuffix: String, $phoneSuffix: String, $after: String) {\n  patients(\n    first: 20\n    name: $name\n    idSuffix: $idSuffix\n    phoneSuffix: $phoneSuffix\n    after: $after\n  ) {\n    nodes {\n      id\n      name\n      sex\n      birthYear\n      idNumber\n      phone\n      masked\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<PatientListResult, PatientListVariables>;
+
+export type PatientRecordResult = {
+  patient: {
+    id: string;
+    name: string;
+    sex: Sex;
+    birthDate: string | null;
+    birthYear: number | null;
+    idNumber: string;
+    phone: string | null;
+    masked: boolean;
+    residenceDivisionCode: string;
+    chronicConditions: Array<ChronicCondition>;
+    createdAt: string;
+    registeredByInstitution: {
+      name: string;
+    } | null;
+    familyDoctorContract: {
+      signedOn: string;
+      institution: {
+        name: string;
+      } | null;
+      practitioner: {
+        name: string;
+      } | null;
+    } | null;
+  };
+};
+export type PatientRecordVariables = {
+  id: string;
+};
+export const PatientRecord = "query PatientRecord($id: ID!) {\n  patient(id: $id) {\n    id\n    name\n    sex\n    birthDate\n    birthYear\n    idNumber\n    phone\n    masked\n    residenceDivisionCode\n    chronicConditions\n    createdAt\n    registeredByInstitution {\n      name\n    }\n    familyDoctorContract {\n      signedOn\n      institution {\n        name\n      }\n      practitioner {\n        name\n      }\n    }\n  }\n}" as Operation<PatientRecordResult, PatientRecordVariables>;
+
+export type RegisterPatientResult = {
+  registerPatient: {
+    id: string;
+    name: string;
+    idNumber: string;
+    masked: boolean;
+  };
+};
+export type RegisterPatientVariables = {
+  input: RegisterPatientInput;
+};
+export const RegisterPatient = "mutation RegisterPatient($input: RegisterPatientInput!) {\n  registerPatient(input: $input) {\n    id\n    name\n    idNumber\n    masked\n  }\n}" as Operation<RegisterPatientResult, RegisterPatientVariables>;

@@ -6,6 +6,7 @@ import { ConsultationsView } from './consultations';
 import { DrugsView } from './drugs';
 import { IndicatorsView } from './indicators';
 import { NetworkView } from './network';
+import { PatientsView } from './patients';
 import { ReferralsView } from './referrals';
 import { UnificationView } from './unification';
 import { UsersView } from './users';
@@ -45,6 +46,14 @@ export const VIEWS: ViewDef[] = [
     en: 'Users',
     roles: ['CONSORTIUM_ADMIN', 'INSTITUTION_ADMIN'],
     component: UsersView,
+  },
+  // Clinicians register and find their patients; the referral centre finds them.
+  {
+    id: 'patients',
+    zh: '患者',
+    en: 'Patients',
+    roles: ['CLINICIAN', 'REFERRAL_COORDINATOR'],
+    component: PatientsView,
   },
   {
     id: 'referrals',
