@@ -5,6 +5,7 @@ export type Operation<R, V> = string & { readonly __result?: R; readonly __varia
 
 export type AssessmentCaseKind = 'BAD' | 'GOOD';
 export type AssessmentState = 'OPEN' | 'PUBLISHED';
+export type AvailabilityExceptionKind = 'DAY_OFF' | 'EXTRA_WINDOW';
 export type ChronicCondition = 'ASTHMA' | 'CANCER' | 'CKD' | 'COPD' | 'CORONARY_HEART_DISEASE' | 'DIABETES_T1' | 'DIABETES_T2' | 'HYPERTENSION' | 'SEVERE_MENTAL_ILLNESS' | 'STROKE_SEQUELAE' | 'TUBERCULOSIS';
 export type ConsultationKind = 'ECG_READ' | 'IMAGING_READ' | 'MDT' | 'ON_SITE_CLINIC' | 'PATHOLOGY_READ' | 'TEACHING_ROUND' | 'VIDEO';
 export type ConsultationState = 'CANCELLED' | 'COMPLETED' | 'DECLINED' | 'IN_PROGRESS' | 'NO_SHOW' | 'REPORTED' | 'REQUESTED' | 'SCHEDULED';
@@ -173,6 +174,12 @@ export interface IndicatorScopeInput {
   tier?: Tier | null;
 }
 
+export interface PublishAvailabilityInput {
+  exceptions?: Array<AvailabilityExceptionInput>;
+  expertId?: string | null;
+  rules: Array<AvailabilityRuleInput>;
+}
+
 export interface ReceiveSupplyRequestInput {
   expectedVersion?: number | null;
   id: string;
@@ -264,6 +271,25 @@ export interface AttachmentInput {
   name: string;
   type: string;
   uri: string;
+}
+
+export interface AvailabilityExceptionInput {
+  date: string;
+  end?: string | null;
+  kind: AvailabilityExceptionKind;
+  mode?: SessionMode | null;
+  sessionMinutes?: number | null;
+  start?: string | null;
+}
+
+export interface AvailabilityRuleInput {
+  end: string;
+  mode: SessionMode;
+  sessionMinutes: number;
+  start: string;
+  validFrom: string;
+  validTo?: string | null;
+  weekday: number;
 }
 
 export interface ConsentInput {
@@ -1783,3 +1809,19 @@ export type RegisterPatientVariables = {
   input: RegisterPatientInput;
 };
 export const RegisterPatient = "mutation RegisterPatient($input: RegisterPatientInput!) {\n  registerPatient(input: $input) {\n    id\n    name\n    idNumber\n    masked\n  }\n}" as Operation<RegisterPatientResult, RegisterPatientVariables>;
+
+export type PublishAvailabilityResult = {
+  publishAvailability: {
+    expertId: string;
+    rules: Array<{
+      weekday: number;
+    }>;
+    exceptions: Array<{
+      date: string;
+    }>;
+  };
+};
+export type PublishAvailabilityVariables = {
+  input: PublishAvailabilityInput;
+};
+export const PublishAvailability = "mutation PublishAvailability($input: PublishAvailabilityInput!) {\n  publishAvailability(input: $input) {\n    expertId\n    rules {\n      weekday\n    }\n    exceptions {\n      date\n    }\n  }\n}" as Operation<PublishAvailabilityResult, PublishAvailabilityVariables>;

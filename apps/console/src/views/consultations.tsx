@@ -25,6 +25,7 @@ import {
 } from '../i18n';
 import { useAction, useQuery } from '../use-query';
 import { BookingPanel } from './consultation-booking';
+import { AvailabilityEditor } from './availability-editor';
 import { SideForm, useRunning } from './side-form';
 import { NewConsultation } from './new-consultation';
 
@@ -334,11 +335,15 @@ export function ConsultationsView() {
   const bookable = (c: Consultation) => books && c.requestingInstitutionId === myInstitution;
   // An action column for the expert and for the requesting side.
   const acts = !!myPractitionerId || books;
-  const [booking, setBooking] = useState<string | null>(null);
+  // The consultation whose free times are open, and the state it was opened in: booked meanwhile
+  // by someone else, a request's panel closes rather than turn into a reschedule.
+  const [booking, setBooking] = useState<{ id: string; state: string } | null>(null);
   const requestsNew = !!me.data?.me.roles.includes('CLINICIAN');
   const [requesting, setRequesting] = useState(false);
   // Booking a request, or moving a booked consultation: the same panel of free times.
-  const bookingOn = nodes.find((c) => c.id === booking && (c.state === 'REQUESTED' || c.state === 'SCHEDULED'));
+  const bookingOn = nodes.find(
+    (c) => c.id === booking?.id && c.state === booking.state && (c.state === 'REQUESTED' || c.state === 'SCHEDULED'),
+  );
 
   const week = days.slice(0, 7);
   const bookings = new Map<string, Consultation[]>();
@@ -348,6 +353,9 @@ export function ConsultationsView() {
     bookings.set(k, [...(bookings.get(k) ?? []), c]);
   }
   const schedule = availability.data?.expertAvailability;
+  // An expert keeps their own schedule here; what is offered for booking follows it.
+  const ownCalendar = !!myPractitionerId && expertId === myPractitionerId;
+  const [editingHours, setEditingHours] = useState(false);
   const windows = new Map<string, NonNullable<typeof schedule>['windows']>();
   for (const w of schedule?.windows ?? []) {
     const k = dayKey(new Date(w.start));
@@ -388,6 +396,11 @@ export function ConsultationsView() {
           <button data-action="next-week" onClick={() => setOffset(offset + 1)}>
             <T zh="下一周" en="Next week" />
           </button>
+          {ownCalendar && schedule ? (
+            <button data-action="edit-availability" aria-pressed={editingHours} onClick={() => setEditingHours(true)}>
+              <T zh="编辑出诊安排" en="Edit the schedule" />
+            </button>
+          ) : null}
           <span className="en">
             <span className="legend slot">出诊 Hours</span>{' '}
             <span className="legend slot extra">加诊 Extra</span>{' '}
@@ -503,7 +516,7 @@ export function ConsultationsView() {
                   {books ? (
                     <td>
                       {bookable(c) ? (
-                        <button className="primary" data-action="book" aria-pressed={booking === c.id} onClick={() => setBooking(c.id)}>
+                        <button className="primary" data-action="book" aria-pressed={booking?.id === c.id} onClick={() => setBooking({ id: c.id, state: c.state })}>
                           <T zh="预约" en="Book" />
                         </button>
                       ) : (
@@ -541,6 +554,17 @@ export function ConsultationsView() {
           onBooked={() => {
             setBooking(null);
             void reload();
+          }}
+        />
+      ) : null}
+      {editingHours && ownCalendar && schedule && expertId ? (
+        <AvailabilityEditor
+          expertId={expertId}
+          schedule={schedule}
+          onClose={() => setEditingHours(false)}
+          onPublished={() => {
+            setEditingHours(false);
+            void availability.reload();
           }}
         />
       ) : null}
@@ -609,7 +633,7 @@ export function ConsultationsView() {
                     myPractitionerId && myPart(c) ? (
                       <ExpertActions c={c} assigned={!!myPart(c)?.assigned} act={act} onReport={() => setReporting(c.id)} />
                     ) : bookable(c) ? (
-                      <RequesterActions c={c} act={act} onReschedule={() => setBooking(c.id)} />
+                      <RequesterActions c={c} act={act} onReschedule={() => setBooking({ id: c.id, state: c.state })} />
                     ) : (
                       <td>—</td>
                     )
