@@ -218,7 +218,8 @@ beforeAll(async () => {
       '--logLevel',
       'error',
     ],
-    { cwd: ROOT, stdio: 'pipe' },
+    // As `npm run build` makes it: jest's NODE_ENV=test would give React's development build.
+    { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
   );
   db = await createTestDb({ CONSOLE_DIR: consoleBuild });
   await seedQianjiang(db.ds, db.config, { passwordHash: await fixtureHash(DEMO_PASSWORD) });
@@ -538,7 +539,7 @@ describe('the console', () => {
       expect(patient.masked).toBe(false);
       expect(await card.getAttribute('data-masked')).toBe('false');
       expect((await card.getByTestId('id-number').innerText()).trim()).toBe(patient.idNumber);
-      expect(await unmaskedReads()).toBe(reads + 2); // the api's read above and the console's
+      expect(await unmaskedReads()).toBe(reads + 1);
 
       // Registered with two conditions and this clinic's doctor as family doctor.
       await page.locator('[data-action=register-patient]').click();
@@ -583,6 +584,7 @@ describe('the console', () => {
       await form.locator('[data-action=register]').click();
       await page.locator(`[data-testid=patient][data-id="${newId}"]`).waitFor({ timeout: WAIT_MS });
       expect(await form.count()).toBe(0);
+      expect((await db.ds.query(`SELECT 1 FROM patient WHERE name = '重复登记'`)).length).toBe(0);
 
       // Registered by the county hospital: refused, and the refusal names no patient.
       await page.locator('[data-testid=patient] button:has-text("关闭")').click();
@@ -1508,7 +1510,12 @@ describe('the console', () => {
         },
       },
     );
-    await bookFirstFreeSlot(c.id, me.practitionerId);
+    // An hour long, so that the panel's length is the booking's, not a default.
+    const [hour] = await freeSlots(me.practitionerId, 60);
+    const [hourStart, hourEnd] = hour.split('-').map((ms) => new Date(Number(ms)).toISOString());
+    await gql('doctor', `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state } }`, {
+      i: { id: c.id, start: hourStart, end: hourEnd },
+    });
     const ONE = `query($id: ID!) { consultation(id: $id) { state scheduledStart scheduledEnd
       timeline { action note } } }`;
     const { consultation: before } = await gql('doctor', ONE, { id: c.id });
@@ -1523,7 +1530,7 @@ describe('the console', () => {
       const panel = page.getByTestId('booking');
       await panel.locator('[data-testid=slots] button').first().waitFor({ timeout: WAIT_MS });
       // The same length as booked, among the expert's free times as the api offers them now.
-      expect(await panel.locator('select[name=duration]').inputValue()).toBe('30');
+      expect(await panel.locator('select[name=duration]').inputValue()).toBe('60');
       const offered = await panel
         .locator('[data-testid=slots] button')
         .evaluateAll((bs) =>
@@ -1531,7 +1538,7 @@ describe('the console', () => {
             (b) => `${Date.parse(b.getAttribute('data-slot')!)}-${Date.parse(b.getAttribute('data-end')!)}`,
           ),
         );
-      expect(offered).toEqual((await freeSlots(me.practitionerId, 30)).slice(0, 40));
+      expect(offered).toEqual((await freeSlots(me.practitionerId, 60)).slice(0, 40));
       expect(offered).not.toContain(
         `${Date.parse(before.scheduledStart)}-${Date.parse(before.scheduledEnd)}`,
       );
@@ -1545,7 +1552,7 @@ describe('the console', () => {
       const { consultation: after } = await gql('doctor', ONE, { id: c.id });
       expect(after.state).toBe('SCHEDULED');
       expect(Date.parse(after.scheduledStart)).toBe(Date.parse(start!));
-      expect(Date.parse(after.scheduledEnd) - Date.parse(after.scheduledStart)).toBe(30 * 60_000);
+      expect(Date.parse(after.scheduledEnd) - Date.parse(after.scheduledStart)).toBe(60 * 60_000);
       expect(after.timeline.at(-1)).toEqual({ action: 'reschedule', note: '患者家属当日无法陪同' });
       // The row shows the new time, as the console writes times (the consortium's zone).
       const shown = new Date(start!).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
@@ -1701,6 +1708,83 @@ describe('the console', () => {
       state: 'DECLINED',
       declineReason: '该时段另有手术',
     });
+  });
+
+  it('consultations: the expert publishes their schedule: an extra evening window and a day off next week, shown in the calendar and offered for booking; the weekly hours kept', async () => {
+    const { me } = await gql('expert', `{ me { practitionerId } }`);
+    const SCHEDULE = `query($e: ID!) { expertAvailability(expertId: $e) {
+      rules { weekday start end sessionMinutes mode validFrom validTo } exceptions { date kind start end sessionMinutes mode } } }`;
+    const { expertAvailability: before } = await gql('expert', SCHEDULE, { e: me.practitionerId });
+    const zone = 'Asia/Shanghai';
+    const extraDay = DateTime.now().setZone(zone).plus({ days: 7 }).toISODate()!;
+    const offDay = DateTime.now().setZone(zone).plus({ days: 8 }).toISODate()!;
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'expert');
+      await openView(page, 'consultations');
+      await page.locator('[data-action=edit-availability]').click();
+      const form = page.getByTestId('availability');
+      await form.waitFor({ timeout: WAIT_MS });
+      expect(await form.locator('[data-testid=rules] tr').count()).toBe(before.rules.length);
+      const kept = await form.locator('[data-testid=exceptions] tr').count();
+      expect(kept).toBe(before.exceptions.length);
+      await form.locator('[data-action=add-exception]').click();
+      const extra = form.locator(`[data-testid=exceptions] tr[data-exception="${kept}"]`);
+      await extra.locator('input[name=date]').fill(extraDay);
+      await extra.locator('select[name=kind]').selectOption('EXTRA_WINDOW');
+      await extra.locator('input[name=start]').fill('19:00');
+      await extra.locator('input[name=end]').fill('21:00');
+      await extra.locator('input[name=sessionMinutes]').fill('30');
+      await form.locator('[data-action=add-exception]').click();
+      await form
+        .locator(`[data-testid=exceptions] tr[data-exception="${kept + 1}"] input[name=date]`)
+        .fill(offDay);
+      await form.locator('[data-action=publish-availability]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+
+      const { expertAvailability: after } = await gql('expert', SCHEDULE, { e: me.practitionerId });
+      expect(after.rules).toEqual(before.rules);
+      expect(after.exceptions).toEqual(
+        expect.arrayContaining([
+          {
+            date: extraDay,
+            kind: 'EXTRA_WINDOW',
+            start: '19:00',
+            end: '21:00',
+            sessionMinutes: 30,
+            mode: 'REMOTE',
+          },
+          { date: offDay, kind: 'DAY_OFF', start: null, end: null, sessionMinutes: null, mode: null },
+        ]),
+      );
+      expect(after.exceptions).toHaveLength(before.exceptions.length + 2);
+      // Offered for booking: the evening's four half hours.
+      const from = DateTime.fromISO(`${extraDay}T19:00`, { zone });
+      const { availableSlots } = await gql(
+        'doctor',
+        `query($e: ID!, $f: DateTime!, $t: DateTime!) { availableSlots(expertId: $e, from: $f, to: $t, durationMinutes: 30) { slots { start } } }`,
+        { e: me.practitionerId, f: from.toUTC().toISO(), t: from.plus({ hours: 2 }).toUTC().toISO() },
+      );
+      expect(availableSlots[0].slots).toHaveLength(4);
+      // And in the calendar, a week on.
+      await page.locator('[data-action=next-week]').click();
+      const calendar = page.getByTestId('calendar');
+      await calendar
+        .locator(`[data-dayoff="${offDay}"], [data-extra=true]`)
+        .first()
+        .waitFor({ timeout: WAIT_MS });
+      if (
+        DateTime.fromISO(offDay).weekNumber === DateTime.now().setZone(zone).plus({ weeks: 1 }).weekNumber
+      ) {
+        expect(await calendar.locator(`[data-dayoff="${offDay}"]`).count()).toBe(1);
+      }
+      expect(
+        await calendar.locator('[data-extra=true]').evaluateAll((ws) => ws.map((w) => w.textContent)),
+      ).toContain('19:00–21:00 远程 加诊');
+      await screenshot(page, 'availability-published');
+    } finally {
+      await context.close();
+    }
   });
 
   it('drug alignment: coverage and the review queue match the api; a mapping confirmed in the console is confirmed in the database', async () => {
@@ -2375,12 +2459,13 @@ describe('the console', () => {
     VIEW_TIMEOUT,
   );
 
-  it("indicators: a consortium admin edits an indicator's working definition and targets as a new version; the month shown keeps the version it was computed with; an auditor is not offered the edit", async () => {
+  it("indicators: a consortium admin edits an indicator's working definition and targets as a new version, which the month shown takes unless it is published; an auditor is not offered the edit", async () => {
     const period = { kind: 'MONTH', month: lastMonth() };
     const REPORT = `query($p: IndicatorPeriodInput!) { indicatorReport(scope: { kind: CONSORTIUM }, period: $p) {
-      results { code definition { version workingDefinition targets { source value note } } } } }`;
+      published results { code definition { version workingDefinition targets { source value note } } } } }`;
     const DEFS = `{ indicatorDefinitions { code version own workingDefinition changeNote targets { source value note } } }`;
     const reported = async () => (await gql('admin', REPORT, { p: period })).indicatorReport.results;
+    const { published } = (await gql('admin', REPORT, { p: period })).indicatorReport;
     const [first] = await reported();
     const code: string = first.code;
     const defOf = async () =>
@@ -2432,6 +2517,8 @@ describe('the console', () => {
       );
       // The month on screen shows the version the api computes it with now (kept if published).
       const now = (await reported()).find((r: { code: string }) => r.code === code).definition;
+      // A published month keeps the version it was computed with; an open one takes the new one.
+      expect(now.version).toBe(published ? first.definition.version : before.version + 1);
       await eventually(
         async () =>
           (await detail.getByTestId('definition-version').innerText()).split(' ')[0] === String(now.version),

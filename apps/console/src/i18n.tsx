@@ -61,6 +61,20 @@ export const KIND_LABELS: Record<string, [string, string]> = {
   PARTNER_HOSPITAL: ['合作医院', 'Partner hospital'],
 };
 
+export const CHRONIC_LABELS: Record<string, [string, string]> = {
+  HYPERTENSION: ['高血压', 'Hypertension'],
+  DIABETES_T2: ['2型糖尿病', 'Type 2 diabetes'],
+  DIABETES_T1: ['1型糖尿病', 'Type 1 diabetes'],
+  CORONARY_HEART_DISEASE: ['冠心病', 'Coronary heart disease'],
+  STROKE_SEQUELAE: ['脑卒中后遗症', 'After a stroke'],
+  COPD: ['慢性阻塞性肺疾病', 'COPD'],
+  ASTHMA: ['哮喘', 'Asthma'],
+  CKD: ['慢性肾脏病', 'Chronic kidney disease'],
+  CANCER: ['恶性肿瘤', 'Cancer'],
+  SEVERE_MENTAL_ILLNESS: ['严重精神障碍', 'Severe mental illness'],
+  TUBERCULOSIS: ['肺结核', 'Tuberculosis'],
+};
+
 export const TITLE_LABELS: Record<string, [string, string]> = {
   CHIEF_PHYSICIAN: ['主任医师', 'Chief physician'],
   ASSOCIATE_CHIEF_PHYSICIAN: ['副主任医师', 'Associate chief physician'],

@@ -2,6 +2,11 @@
 
 const ZONE = 'Asia/Shanghai';
 
+/** Today (YYYY-MM-DD) in the consortium's zone: before 08:00 there, UTC still says yesterday. */
+export function today(now = new Date()): string {
+  return now.toLocaleDateString('sv-SE', { timeZone: ZONE });
+}
+
 export function currentMonth(now = new Date()): string {
   return now.toLocaleDateString('sv-SE', { timeZone: ZONE }).slice(0, 7);
 }

@@ -36,6 +36,58 @@ export function useQuery<R, V>(op: Operation<R, V>, variables?: V, skip = false)
   return { data, error, loading, reload };
 }
 
+type Connection<N> = { nodes: N[]; pageInfo: { endCursor?: string | null; hasNextPage: boolean } };
+
+/**
+ * A connection read page by page: the first page as `useQuery` reads it, then `loadMore` appends
+ * the next ones for the same variables (other variables start over). One page is on its way at a
+ * time, and a node already shown (rows move between pages while reading) is shown once.
+ */
+export function usePagedQuery<R, V extends { after?: string | null }, N extends { id: string }>(
+  op: Operation<R, V>,
+  variables: V,
+  connection: (answer: R) => Connection<N>,
+) {
+  const first = useQuery(op, variables);
+  const key = JSON.stringify(variables);
+  const [more, setMore] = useState<{ key: string; pages: Connection<N>[] } | null>(null);
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const pages = [...(first.data ? [connection(first.data)] : []), ...(more?.key === key ? more.pages : [])];
+  const seen = new Set<string>();
+  const nodes = pages.flatMap((p) => p.nodes).filter((n) => !seen.has(n.id) && !!seen.add(n.id));
+  const last = pages.at(-1);
+  const loadMore = async () => {
+    const after = last?.pageInfo.endCursor;
+    if (!after || loadingMore) return;
+    setLoadingMore(true);
+    try {
+      const page = connection(await gql(op, { ...variables, after }));
+      setMore((prev) => ({ key, pages: [...(prev?.key === key ? prev.pages : []), page] }));
+      setMoreError(null);
+    } catch (err) {
+      setMoreError(err);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+  const reload = async () => {
+    setMore(null);
+    await first.reload();
+  };
+  return {
+    /** The first page's answer (null until it is in). */
+    data: first.data,
+    error: first.error,
+    moreError,
+    nodes,
+    hasMore: !!last?.pageInfo.hasNextPage,
+    loadMore,
+    loadingMore,
+    reload,
+  };
+}
+
 /**
  * Runs a decision, keeps its refusal to show (until the next one succeeds), then reads the list
  * again: after a refusal too, since a refusal usually means someone else changed it meanwhile.

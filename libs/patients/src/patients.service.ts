@@ -171,7 +171,7 @@ export class PatientsService {
       );
     }
     throw new ConflictError(
-      '该身份证号的患者已由本医共体其他机构登记，本机构尚无权查看；可由其登记或签约机构转诊至本机构 (a patient with this ID number is already registered by another institution of the consortium; this institution cannot see it until that institution refers the patient here)',
+      '该身份证号的患者已由本医共体其他机构登记，其完整信息仅对与患者相关的机构开放；可由其登记或签约机构转诊至本机构 (a patient with this ID number is already registered by another institution of the consortium; their record opens only to institutions related to the patient, such as one the patient is referred to)',
     );
   }
 

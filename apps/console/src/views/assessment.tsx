@@ -482,14 +482,15 @@ export function AssessmentView({ roles }: ViewProps) {
                 {a.badCase ? <><T zh="反面典型" en="Bad case" />: {a.badCase.title} ({names.get(a.badCase.institutionId)})</> : null}
               </p>
             ) : null}
-            {admin && open ? <RecordCase a={a} act={act} busy={busy} /> : null}
+            {admin && open ? <RecordCase key={a.month} a={a} act={act} busy={busy} /> : null}
           </section>
           {open && me.data && a.raterIds.includes(me.data.me.id) ? (
-            <MyRatings a={a} meId={me.data.me.id} names={names} act={act} busy={busy} />
+            <MyRatings key={a.month} a={a} meId={me.data.me.id} names={names} act={act} busy={busy} />
           ) : null}
           {a.groups.map((g) => (
             <Group
-              key={g.code}
+              // Per month: a score typed and not sent stays with its month.
+              key={`${a.month}:${g.code}`}
               group={g}
               weights={a.scheme}
               onUnit={wide ? setUnit : undefined}

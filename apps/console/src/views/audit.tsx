@@ -1,16 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { gql } from '../api/client';
-import {
-  AuditEvents,
-  VerifyAuditChain,
-  type AuditEventFilter,
-  type AuditEventsResult,
-} from '../api/generated';
+import { AuditEvents, VerifyAuditChain, type AuditEventFilter } from '../api/generated';
 import { auditActionLabel, ErrorNote, formatTime, Label, OUTCOME_LABELS, T, useEnglish } from '../i18n';
-import { useQuery } from '../use-query';
+import { usePagedQuery, useQuery } from '../use-query';
 import { ENTITY_TYPE_LABELS } from '../audit-labels';
-
-type Page = AuditEventsResult['auditEvents'];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,20 +11,9 @@ export function AuditView() {
   const en = useEnglish();
   const [filter, setFilter] = useState<AuditEventFilter>({});
   const [draft, setDraft] = useState({ action: '', entityType: '', actorUserId: '' });
-  const events = useQuery(AuditEvents, { filter });
+  const events = usePagedQuery(AuditEvents, { filter }, (d) => d.auditEvents);
   const chain = useQuery(VerifyAuditChain);
-  // Pages after the first, for the filter they were read with (another filter starts over).
-  const filterKey = JSON.stringify(filter);
-  const [more, setMore] = useState<{ key: string; pages: Page[] } | null>(null);
-  const [moreError, setMoreError] = useState<unknown>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const first = events.data?.auditEvents;
-  const later = more?.key === filterKey ? more.pages : [];
-  const last = later.length ? later[later.length - 1] : first;
-  const seen = new Set<string>();
-  const nodes = [first, ...later]
-    .flatMap((p) => p?.nodes ?? [])
-    .filter((e) => !seen.has(e.id) && !!seen.add(e.id));
+  const { nodes } = events;
 
   const apply = (next: typeof draft) => {
     // The table shows an actor's id shortened: a typed prefix of a listed actor means that actor.
@@ -40,8 +21,6 @@ export function AuditView() {
     const listed = [...new Set(nodes.map((e) => e.actorUserId))].filter((id) => !!id && id.startsWith(typed));
     const actor = typed && !UUID.test(typed) && listed.length === 1 ? listed[0]! : typed;
     setDraft({ ...next, actorUserId: actor });
-    setMore(null);
-    setMoreError(null);
     setFilter({
       action: next.action || null,
       entityType: next.entityType || null,
@@ -51,20 +30,6 @@ export function AuditView() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     apply(draft);
-  };
-  const loadMore = async () => {
-    if (!last?.pageInfo.endCursor) return;
-    const key = filterKey;
-    setLoadingMore(true);
-    try {
-      const { auditEvents } = await gql(AuditEvents, { filter, after: last.pageInfo.endCursor });
-      setMore((prev) => ({ key, pages: [...(prev?.key === key ? prev.pages : []), auditEvents] }));
-      setMoreError(null);
-    } catch (err) {
-      setMoreError(err);
-    } finally {
-      setLoadingMore(false);
-    }
   };
   const v = chain.data?.verifyAuditChain;
   return (
@@ -195,15 +160,15 @@ export function AuditView() {
       </div>
       <p data-testid="audit-paging">
         <T zh="已显示" en="Showing" /> <span data-testid="audit-shown">{nodes.length}</span>{' '}
-        {last?.pageInfo.hasNextPage ? (
-          <button type="button" data-action="more" disabled={loadingMore} onClick={() => void loadMore()}>
+        {events.hasMore ? (
+          <button type="button" data-action="more" disabled={events.loadingMore} onClick={() => void events.loadMore()}>
             <T zh="加载更多" en="Load more" />
           </button>
-        ) : first ? (
+        ) : events.data ? (
           <T zh="(已到最早)" en="(the earliest reached)" />
         ) : null}
       </p>
-      <ErrorNote error={moreError} />
+      <ErrorNote error={events.moreError} />
     </>
   );
 }

@@ -139,7 +139,7 @@ export function BookingPanel({
         <label>
           <T zh="时长" en="Length" />{' '}
           <select name="duration" value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
-            {[30, 60, 90].map((m) => (
+            {[...new Set([30, 60, 90, ...(booked ? [booked] : [])])].sort((x, y) => x - y).map((m) => (
               <option key={m} value={m}>
                 {m} 分钟 min
               </option>

@@ -88,9 +88,9 @@ function AddPractitioner({
       <div className="actions">
         <input name="staffName" aria-label="姓名 Name" placeholder="姓名 Name" size={8} value={name} onChange={(e) => setName(e.target.value)} />
         <select name="staffTitle" aria-label="职称 Title" value={title} onChange={(e) => setTitle(e.target.value as PractitionerTitle)}>
-          {Object.entries(TITLE_LABELS).map(([code, [zh]]) => (
+          {Object.entries(TITLE_LABELS).map(([code, [zh, en]]) => (
             <option key={code} value={code}>
-              {zh}
+              {zh} {en}
             </option>
           ))}
         </select>
@@ -264,14 +264,14 @@ export function NewInstitution({
         <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as InstitutionKind)}>
           {KINDS.map((k) => (
             <option key={k} value={k}>
-              {KIND_LABELS[k][0]}
+              {KIND_LABELS[k][0]} {KIND_LABELS[k][1]}
             </option>
           ))}
         </select>
         <select name="tier" value={tier} onChange={(e) => setTier(e.target.value as Tier)}>
           {TIERS.map((t) => (
             <option key={t} value={t}>
-              {TIER_LABELS[t][0]}
+              {TIER_LABELS[t][0]} {TIER_LABELS[t][1]}
             </option>
           ))}
         </select>

@@ -53,11 +53,14 @@ export function NetworkView({ roles }: ViewProps) {
   const canEdit = (id: string) =>
     admin || (roles.includes('INSTITUTION_ADMIN') && me.data?.me.institution.id === id);
   useEffect(() => {
+    // A slower earlier read must not replace a later one.
+    let live = true;
     Promise.all([
       allPages(async (after) => (await gql(Institutions, { after })).institutions),
       allPages(async (after) => (await gql(Practitioners, { after })).practitioners),
     ])
       .then(([insts, people]) => {
+        if (!live) return;
         const counts = new Map<string, number>();
         for (const p of people) counts.set(p.institutionId, (counts.get(p.institutionId) ?? 0) + 1);
         setStaff(counts);
@@ -67,7 +70,10 @@ export function NetworkView({ roles }: ViewProps) {
           [...insts].sort((a, b) => order.indexOf(a.tier) - order.indexOf(b.tier) || a.name.localeCompare(b.name, 'zh-CN')),
         );
       })
-      .catch(setError);
+      .catch((err: unknown) => live && setError(err));
+    return () => {
+      live = false;
+    };
   }, [round]);
   const changed = () => {
     setRound((r) => r + 1);

@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { gql, GqlError } from '../api/client';
 import {
   Me,
@@ -7,28 +7,12 @@ import {
   PatientRecord,
   RegisterPatient,
   type ChronicCondition,
-  type PatientListResult,
   type PatientListVariables,
 } from '../api/generated';
-import { ErrorNote, formatTime, Label, SEX_LABELS, T } from '../i18n';
-import { useQuery } from '../use-query';
+import { CHRONIC_LABELS, ErrorNote, formatTime, Label, SEX_LABELS, T } from '../i18n';
+import { today } from '../months';
+import { usePagedQuery, useQuery } from '../use-query';
 import { SideForm, useSubmit } from './side-form';
-
-type Page = PatientListResult['patients'];
-
-export const CHRONIC_LABELS: Record<ChronicCondition, [string, string]> = {
-  HYPERTENSION: ['高血压', 'Hypertension'],
-  DIABETES_T2: ['2型糖尿病', 'Type 2 diabetes'],
-  DIABETES_T1: ['1型糖尿病', 'Type 1 diabetes'],
-  CORONARY_HEART_DISEASE: ['冠心病', 'Coronary heart disease'],
-  STROKE_SEQUELAE: ['脑卒中后遗症', 'After a stroke'],
-  COPD: ['慢性阻塞性肺疾病', 'COPD'],
-  ASTHMA: ['哮喘', 'Asthma'],
-  CKD: ['慢性肾脏病', 'Chronic kidney disease'],
-  CANCER: ['恶性肿瘤', 'Cancer'],
-  SEVERE_MENTAL_ILLNESS: ['严重精神障碍', 'Severe mental illness'],
-  TUBERCULOSIS: ['肺结核', 'Tuberculosis'],
-};
 
 /**
  * One patient as the api shows them to the caller: unmasked for the clinical roles of an
@@ -73,7 +57,12 @@ function PatientCard({ id, onClose }: { id: string; onClose: () => void }) {
           </dt>
           <dd data-testid="conditions">
             {p.chronicConditions.length
-              ? p.chronicConditions.map((c) => CHRONIC_LABELS[c]?.[0] ?? c).join('、')
+              ? p.chronicConditions.map((c, i) => (
+                  <span key={c}>
+                    {i ? '、' : ''}
+                    <Label table={CHRONIC_LABELS} code={c} />
+                  </span>
+                ))
               : '—'}
           </dd>
           <dt>
@@ -118,7 +107,7 @@ function RegisterForm({
   const [division, setDivision] = useState('');
   const [conditions, setConditions] = useState<ChronicCondition[]>([]);
   const [doctor, setDoctor] = useState('');
-  const [signedOn, setSignedOn] = useState(() => new Date().toISOString().slice(0, 10));
+  const [signedOn, setSignedOn] = useState(today);
   const staff = useQuery(PartnerExperts, { institutionId });
   const { busy, error, setError, submit } = useSubmit();
   const ready = name.trim().length > 0 && /^\d{17}[\dXx]$/.test(idNumber.trim()) && /^\d{6}(\d{3})?(\d{3})?$/.test(division.trim());
@@ -202,7 +191,7 @@ function RegisterForm({
               checked={conditions.includes(c)}
               onChange={() => setConditions(conditions.includes(c) ? conditions.filter((x) => x !== c) : [...conditions, c])}
             />{' '}
-            {CHRONIC_LABELS[c][0]}
+            <Label table={CHRONIC_LABELS} code={c} />
           </label>
         ))}
       </dd>
@@ -235,27 +224,10 @@ export function PatientsView() {
   const me = useQuery(Me);
   const [draft, setDraft] = useState({ name: '', idSuffix: '', phoneSuffix: '' });
   const [filter, setFilter] = useState<PatientListVariables>({});
-  const list = useQuery(PatientList, filter);
-  const key = JSON.stringify(filter);
-  const [more, setMore] = useState<{ key: string; pages: Page[] } | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const list = usePagedQuery(PatientList, filter, (d) => d.patients);
   const [open, setOpen] = useState<string | null>(null);
   const [registering, setRegistering] = useState(false);
-  const pages = useMemo(
-    () => [...(list.data ? [list.data.patients] : []), ...(more?.key === key ? more.pages : [])],
-    [list.data, more, key],
-  );
-  const nodes = pages.flatMap((p) => p.nodes);
-  const last = pages.at(-1);
-  const loadMore = async () => {
-    try {
-      const { patients } = await gql(PatientList, { ...filter, after: last?.pageInfo.endCursor });
-      setMore((prev) => ({ key, pages: [...(prev?.key === key ? prev.pages : []), patients] }));
-      setError(null);
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const nodes = list.nodes;
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilter({
@@ -290,7 +262,7 @@ export function PatientsView() {
           </button>
         ) : null}
       </form>
-      <ErrorNote error={list.error ?? error} />
+      <ErrorNote error={list.error ?? list.moreError} />
       {registering && institutionId ? (
         <RegisterForm
           institutionId={institutionId}
@@ -298,7 +270,6 @@ export function PatientsView() {
           onDone={(id) => {
             setRegistering(false);
             setOpen(id);
-            setMore(null);
             void list.reload();
           }}
           onExisting={(id) => {
@@ -356,8 +327,8 @@ export function PatientsView() {
       ) : null}
       <p>
         <T zh="已显示" en="Showing" /> <span data-testid="patients-shown">{nodes.length}</span>{' '}
-        {last?.pageInfo.hasNextPage ? (
-          <button type="button" data-action="more" onClick={() => void loadMore()}>
+        {list.hasMore ? (
+          <button type="button" data-action="more" disabled={list.loadingMore} onClick={() => void list.loadMore()}>
             <T zh="加载更多" en="Load more" />
           </button>
         ) : null}

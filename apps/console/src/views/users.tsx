@@ -13,8 +13,8 @@ import {
   type UsersResult,
   type UsersVariables,
 } from '../api/generated';
-import { ErrorNote, formatTime, Label, ROLE_LABELS, T } from '../i18n';
-import { useAction, useAllPages, useQuery } from '../use-query';
+import { ErrorNote, formatTime, Label, ROLE_LABELS, T, TITLE_LABELS } from '../i18n';
+import { useAction, useAllPages, usePagedQuery, useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 import { SideForm, useRunning, useSubmit } from './side-form';
 
@@ -60,7 +60,7 @@ function PractitionerPicker({
       <option value="">— 不关联 None</option>
       {(staff.data?.practitioners.nodes ?? []).map((p) => (
         <option key={p.id} value={p.id}>
-          {p.name} {p.title ?? ''}
+          {p.name} {TITLE_LABELS[p.title]?.[0] ?? ''}
         </option>
       ))}
     </select>
@@ -75,16 +75,18 @@ function UserForm({
   user,
   admin,
   own,
+  institutions,
   onDone,
   onClose,
 }: {
   user: User | null;
   admin: boolean;
   own: { id: string; name: string };
+  /** The consortium's institutions for a consortium admin's choice (null while they load). */
+  institutions: { id: string; name: string }[] | null;
   onDone: () => void;
   onClose: () => void;
 }) {
-  const institutions = useAllPages(async (after) => (await gql(Institutions, { after })).institutions);
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState(user?.displayName ?? '');
   const [institutionId, setInstitutionId] = useState(user?.institution.id ?? own.id);
@@ -169,7 +171,7 @@ function UserForm({
               setPractitionerId('');
             }}
           >
-            {(institutions.data ?? [{ id: institutionId, name: user?.institution.name ?? own.name }]).map((i) => (
+            {(institutions ?? [{ id: institutionId, name: user?.institution.name ?? own.name }]).map((i) => (
               <option key={i.id} value={i.id}>
                 {i.name}
               </option>
@@ -260,31 +262,17 @@ function AccessActions({ u, me, act, onEdit }: { u: User; me: string | undefined
 export function UsersView({ roles }: ViewProps) {
   const admin = roles.includes('CONSORTIUM_ADMIN');
   const me = useQuery(Me);
-  const institutions = useAllPages(async (after) => (await gql(Institutions, { after })).institutions);
+  const institutions = useAllPages(async (after) =>
+    admin ? (await gql(Institutions, { after })).institutions : { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } },
+  );
   const [draft, setDraft] = useState({ search: '', institutionId: '', role: '', active: 'true' });
   const [filter, setFilter] = useState<UsersVariables>({ active: true });
-  const list = useQuery(Users, filter);
-  const key = JSON.stringify(filter);
-  const [more, setMore] = useState<{ key: string; pages: Page[] } | null>(null);
-  const [moreError, setMoreError] = useState<unknown>(null);
-  const reload = async () => {
-    setMore(null);
-    await list.reload();
-  };
-  const { error: actionError, act } = useAction(reload);
-  const [editing, setEditing] = useState<User | 'new' | null>(null);
-  const pages = [...(list.data ? [list.data.users] : []), ...(more?.key === key ? more.pages : [])];
-  const nodes = pages.flatMap((p) => p.nodes);
-  const last = pages.at(-1);
-  const loadMore = async () => {
-    try {
-      const { users } = await gql(Users, { ...filter, after: last?.pageInfo.endCursor });
-      setMore((prev) => ({ key, pages: [...(prev?.key === key ? prev.pages : []), users] }));
-      setMoreError(null);
-    } catch (err) {
-      setMoreError(err);
-    }
-  };
+  const list = usePagedQuery(Users, filter, (d) => d.users);
+  const { error: actionError, act } = useAction(list.reload);
+  // The user being edited, read from the list as it is now (a stale copy would undo others' changes).
+  const [editing, setEditing] = useState<string | 'new' | null>(null);
+  const nodes = list.nodes;
+  const editedUser = editing && editing !== 'new' ? (nodes.find((u) => u.id === editing) ?? null) : null;
   const apply = (e: FormEvent) => {
     e.preventDefault();
     setFilter({
@@ -341,17 +329,18 @@ export function UsersView({ roles }: ViewProps) {
           <T zh="新建用户" en="New user" />
         </button>
       </form>
-      <ErrorNote error={list.error ?? actionError ?? moreError ?? institutions.error} />
-      {editing && own ? (
+      <ErrorNote error={list.error ?? actionError ?? list.moreError ?? institutions.error} />
+      {own && (editing === 'new' || editedUser) ? (
         <UserForm
-          key={editing === 'new' ? 'new' : editing.id}
-          user={editing === 'new' ? null : editing}
+          key={editedUser?.id ?? 'new'}
+          user={editedUser}
           admin={admin}
           own={own}
+          institutions={institutions.data}
           onClose={() => setEditing(null)}
           onDone={() => {
             setEditing(null);
-            void reload();
+            void list.reload();
           }}
         />
       ) : null}
@@ -407,7 +396,7 @@ export function UsersView({ roles }: ViewProps) {
                     </span>
                   )}
                 </td>
-                <AccessActions u={u} me={me.data?.me.id} act={act} onEdit={() => setEditing(u)} />
+                <AccessActions u={u} me={me.data?.me.id} act={act} onEdit={() => setEditing(u.id)} />
               </tr>
             ))}
           </tbody>
@@ -420,8 +409,8 @@ export function UsersView({ roles }: ViewProps) {
       ) : null}
       <p>
         <T zh="已显示" en="Showing" /> <span data-testid="users-shown">{nodes.length}</span>{' '}
-        {last?.pageInfo.hasNextPage ? (
-          <button type="button" data-action="more" onClick={() => void loadMore()}>
+        {list.hasMore ? (
+          <button type="button" data-action="more" disabled={list.loadingMore} onClick={() => void list.loadMore()}>
             <T zh="加载更多" en="Load more" />
           </button>
         ) : null}

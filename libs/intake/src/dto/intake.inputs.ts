@@ -84,7 +84,9 @@ export class ReportEncountersInput {
   @IsString()
   @MinLength(1)
   @MaxLength(40)
-  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'sourceSystem: letters, digits, . _ - only' })
+  @Matches(/^[A-Za-z0-9._-]+$/, {
+    message: '来源系统只能含字母、数字和 . _ - (sourceSystem: letters, digits, . _ - only)',
+  })
   sourceSystem!: string;
 
   @Field(() => [EncounterRecordInput], { description: `最多 ${PUSH_MAX} 条 Up to ${PUSH_MAX} records` })
@@ -128,7 +130,9 @@ export class ReportOutOfCountySettlementsInput {
   @IsString()
   @MinLength(1)
   @MaxLength(40)
-  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'sourceSystem: letters, digits, . _ - only' })
+  @Matches(/^[A-Za-z0-9._-]+$/, {
+    message: '来源系统只能含字母、数字和 . _ - (sourceSystem: letters, digits, . _ - only)',
+  })
   sourceSystem!: string;
 
   @Field(() => [OutOfCountySettlementInput])
