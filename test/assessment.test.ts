@@ -351,6 +351,33 @@ describe('key tasks and the monthly assessment', () => {
     }
   });
 
+  it('answers what a unit last reported on each task of the year; its own for an institution admin, its tenant only', async () => {
+    const REPORT = `mutation($i: ReportTaskProgressInput!) { reportTaskProgress(input: $i) { id } }`;
+    const Q = `query($y: Int!, $i: ID!) { keyTaskProgress(year: $y, institutionId: $i) { taskId institutionId month value evidence } }`;
+    // The same month reported again: the later report is the one that counts (same value, so the
+    // completion figures of the tests below stay as they are).
+    await gqlOk(
+      REPORT,
+      { i: { taskId: task.SIGN.id, month: A, value: 100, evidence: '签约台账(复核后)' } },
+      tok.instAdmin,
+    );
+    const latest = async (inst: string, token: string) =>
+      (await gqlOk(Q, { y: YEAR, i: inst }, token)).keyTaskProgress;
+    expect(await latest(I.T, tok.instAdmin)).toEqual([
+      { taskId: task.SIGN.id, institutionId: I.T, month: A, value: 100, evidence: '签约台账(复核后)' },
+    ]);
+    expect(await latest(I.S, tok.admin)).toEqual([
+      { taskId: task.SIGN.id, institutionId: I.S, month: A, value: 70, evidence: '核查记录' },
+    ]);
+    expect((await latest(I.T4, tok.auditor)).map((p: { value: number }) => p.value)).toEqual([60]);
+    expect(await latest(I.T2, tok.admin)).toEqual([]);
+    expect(await latest(I.T, tok.admin)).toHaveLength(1);
+    expect((await gqlOk(Q, { y: YEAR - 1, i: I.T }, tok.instAdmin)).keyTaskProgress).toEqual([]);
+    expectError(await gql(Q, { y: YEAR, i: I.S }, tok.instAdmin), 'FORBIDDEN');
+    expectError(await gql(Q, { y: YEAR, i: I.T }, tok.other), 'NOT_FOUND');
+    expectError(await gql(Q, { y: YEAR, i: I.T }, tok.clinician), 'FORBIDDEN');
+  });
+
   it('versions the scheme; weights must add up to 100', async () => {
     const UPDATE = `mutation($i: UpdateAssessmentSchemeInput!) { updateAssessmentScheme(input: $i) { version groups { code } } }`;
     const groups = [

@@ -105,6 +105,18 @@ export class AssessmentResolver {
     return this.ledger.reportProgress(user, input);
   }
 
+  @Query(() => [TaskProgressModel], {
+    description: '某单位本年度各任务的最新填报 What a unit last reported on each task of a year',
+  })
+  @Roles(...READERS)
+  keyTaskProgress(
+    @CurrentUser() user: AuthUser,
+    @Args() a: YearArgs,
+    @Args() i: InstitutionArgs,
+  ): Promise<TaskProgressModel[]> {
+    return this.ledger.latestProgress(user, a.year, i.institutionId);
+  }
+
   @Query(() => [SchemeModel], { description: '考核方案各版本,新的在前 Assessment scheme versions' })
   @Roles(...READERS)
   assessmentSchemes(@CurrentUser() user: AuthUser): Promise<SchemeModel[]> {

@@ -402,18 +402,29 @@ export class LedgerService {
           evidenceSha256: input.evidenceSha256 ?? null,
         },
       });
-      return {
-        id: row.id,
-        taskId: task.id,
-        institutionId,
-        month: row.month,
-        value: Number(row.value),
-        evidence: row.evidence,
-        evidenceSha256: row.evidence_sha256,
-        reportedBy: row.reported_by,
-        createdAt: row.created_at,
-      };
+      return toProgress(row);
     });
+  }
+
+  /**
+   * What one unit last reported on each task of a year (a later report of a month replaces an
+   * earlier one, as completion reads them). The consortium's readers may ask for any unit, an
+   * institution admin for their own.
+   */
+  async latestProgress(user: AuthUser, year: number, institutionId: string): Promise<TaskProgressModel[]> {
+    const em = this.dataSource.manager;
+    await this.checkInstitutions(em, user.tenantId, [institutionId]);
+    if (!hasRole(user, Role.CONSORTIUM_ADMIN, Role.AUDITOR) && institutionId !== user.institutionId) {
+      throw new ForbiddenError('只能查看本机构的填报 (you may read your own institution’s reports only)');
+    }
+    const rows: ProgressRow[] = await em.query(
+      `SELECT DISTINCT ON (p.task_id) p.*
+         FROM key_task_progress p JOIN key_task t ON t.tenant_id = p.tenant_id AND t.id = p.task_id
+        WHERE p.tenant_id = $1 AND p.institution_id = $2 AND t.year = $3
+        ORDER BY p.task_id, p.month DESC, p.created_at DESC`,
+      [user.tenantId, institutionId, year],
+    );
+    return rows.map(toProgress);
   }
 
   private checkLevels(
@@ -440,4 +451,30 @@ export class LedgerService {
     const missing = ids.find((id) => !found.some((f) => f.id === id));
     if (missing) throw new NotFoundError('Institution', '机构', missing);
   }
+}
+
+interface ProgressRow {
+  id: string;
+  task_id: string;
+  institution_id: string;
+  month: string;
+  value: string;
+  evidence: string;
+  evidence_sha256: string | null;
+  reported_by: string;
+  created_at: Date;
+}
+
+function toProgress(row: ProgressRow): TaskProgressModel {
+  return {
+    id: row.id,
+    taskId: row.task_id,
+    institutionId: row.institution_id,
+    month: row.month,
+    value: Number(row.value),
+    evidence: row.evidence,
+    evidenceSha256: row.evidence_sha256,
+    reportedBy: row.reported_by,
+    createdAt: row.created_at,
+  };
 }
