@@ -3032,6 +3032,96 @@ describe('the console', () => {
     VIEW_TIMEOUT,
   );
 
+  it("key tasks: the year's ledger as the api has it; an institution admin reports its progress for the month with evidence, read back; a consortium admin marks a key matter done and reads any unit's reports; an auditor only reads", async () => {
+    const month = lastMonth();
+    const year = Number(month.slice(0, 4));
+    const TASKS = `query($y: Int!) { keyTasks(year: $y) { id code kind institutionIds matters { id doneAt responsibleInstitutionId } } }`;
+    const LATEST = `query($y: Int!, $i: ID!) { keyTaskProgress(year: $y, institutionId: $i) { taskId month value evidence } }`;
+    const { keyTasks } = await gql('instadmin', TASKS, { y: year });
+    const { me } = await gql('instadmin', `{ me { institution { id } } }`);
+    const own = me.institution.id;
+    const task = keyTasks.find(
+      (t: { kind: string; institutionIds: string[] }) =>
+        t.kind === 'REPORTED' && (!t.institutionIds.length || t.institutionIds.includes(own)),
+    );
+    expect(task).toBeTruthy();
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'instadmin');
+      await openView(page, 'assessment');
+      const ledger = page.getByTestId('key-tasks');
+      await ledger.locator('tr[data-task]').first().waitFor({ timeout: VIEW_TIMEOUT });
+      expect(
+        await ledger
+          .locator('tr[data-task]')
+          .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-task'))),
+      ).toEqual(keyTasks.map((t: { code: string }) => t.code));
+      // Only reported tasks take a figure; indicator-bound ones are computed.
+      expect(await ledger.locator('tr[data-kind=INDICATOR] [data-action=report]').count()).toBe(0);
+      const row = ledger.locator(`tr[data-task="${task.code}"]`);
+      await row.locator('input[name=value]').fill('88.5');
+      expect(await row.locator('[data-action=report]').isDisabled()).toBe(true);
+      await row.locator('input[name=evidence]').fill('签约服务台账(十月)');
+      await row.locator('[data-action=report]').click();
+      await row.locator(`[data-latest="${month}:88.5"]`).waitFor({ timeout: WAIT_MS });
+      const { keyTaskProgress } = await gql('instadmin', LATEST, { y: year, i: own });
+      expect(keyTaskProgress.find((p: { taskId: string }) => p.taskId === task.id)).toEqual({
+        taskId: task.id,
+        month,
+        value: 88.5,
+        evidence: '签约服务台账(十月)',
+      });
+      await screenshot(page, 'key-tasks');
+    } finally {
+      await context.close();
+    }
+
+    const open = keyTasks
+      .flatMap((t: { matters: { id: string; doneAt: string | null }[] }) => t.matters)
+      .find((m: { doneAt: string | null }) => !m.doneAt);
+    const adminContext = await newContext();
+    try {
+      const page = await signIn(adminContext, 'admin');
+      await openView(page, 'assessment');
+      const ledger = page.getByTestId('key-tasks');
+      await ledger.locator('tr[data-task]').first().waitFor({ timeout: VIEW_TIMEOUT });
+      // Any unit's latest reports: the institution admin's, just given.
+      await ledger.locator(`select[name=unit] option[value="${own}"]`).waitFor({ state: 'attached' });
+      await ledger.locator('select[name=unit]').selectOption(own);
+      await ledger
+        .locator(`tr[data-task="${task.code}"] [data-latest="${month}:88.5"]`)
+        .waitFor({ timeout: WAIT_MS });
+      if (open) {
+        const matter = ledger.locator(`li[data-matter="${open.id}"]`);
+        await matter.locator('[data-action=complete-matter]').click();
+        await ledger.locator(`li[data-matter="${open.id}"][data-done=true]`).waitFor({ timeout: WAIT_MS });
+        const after = (await gql('admin', TASKS, { y: year })).keyTasks
+          .flatMap((t: { matters: { id: string; doneAt: string | null }[] }) => t.matters)
+          .find((m: { id: string }) => m.id === open.id);
+        expect(after.doneAt).not.toBeNull();
+      }
+    } finally {
+      await adminContext.close();
+    }
+    expect(open).toBeTruthy();
+
+    const auditorContext = await newContext();
+    try {
+      const page = await signIn(auditorContext, 'auditor');
+      await openView(page, 'assessment');
+      const ledger = page.getByTestId('key-tasks');
+      await ledger.locator('tr[data-task]').first().waitFor({ timeout: VIEW_TIMEOUT });
+      await ledger.locator(`select[name=unit] option[value="${own}"]`).waitFor({ state: 'attached' });
+      await ledger.locator('select[name=unit]').selectOption(own);
+      await ledger
+        .locator(`tr[data-task="${task.code}"] [data-latest="${month}:88.5"]`)
+        .waitFor({ timeout: WAIT_MS });
+      expect(await ledger.locator('[data-action=report], [data-action=complete-matter]').count()).toBe(0);
+    } finally {
+      await auditorContext.close();
+    }
+  });
+
   it("a month the api has no answer for shows the error alone, not the previous month's figures", async () => {
     const refused = async (query: string, variables: Record<string, unknown>) =>
       expect(gql('admin', query, variables)).rejects.toThrow();

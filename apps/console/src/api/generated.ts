@@ -17,6 +17,7 @@ export type IndicatorScopeKind = 'CONSORTIUM' | 'INSTITUTION' | 'TIER';
 export type IndicatorTargetSource = 'CONSORTIUM' | 'NATIONAL' | 'PROVINCIAL';
 export type InstitutionKind = 'COMMUNITY_HEALTH_CENTER' | 'COMMUNITY_HOSPITAL_GROUP' | 'GENERAL_HOSPITAL' | 'PARTNER_HOSPITAL' | 'REGIONAL_SUBCENTER' | 'SPECIALTY_HOSPITAL' | 'TOWNSHIP_HEALTH_CENTER' | 'VILLAGE_CLINIC';
 export type InsuranceType = 'COMMERCIAL' | 'OTHER' | 'PUBLIC_FUNDED' | 'SELF_PAY' | 'URBAN_EMPLOYEE' | 'URBAN_RURAL_RESIDENT';
+export type KeyTaskKind = 'INDICATOR' | 'REPORTED';
 export type MappingStatus = 'AUTO_CONFIRMED' | 'CONFIRMED' | 'INVALID' | 'PROPOSED' | 'REJECTED' | 'UNMAPPED';
 export type PractitionerTitle = 'ASSOCIATE_CHIEF_PHYSICIAN' | 'ATTENDING_PHYSICIAN' | 'CHIEF_PHYSICIAN' | 'RESIDENT_PHYSICIAN' | 'VILLAGE_DOCTOR';
 export type ReferralBox = 'ALL' | 'INCOMING' | 'OUTGOING';
@@ -213,6 +214,15 @@ export interface RejectSupplyRequestInput {
   expectedVersion: number;
   id: string;
   reason: string;
+}
+
+export interface ReportTaskProgressInput {
+  evidence: string;
+  evidenceSha256?: string | null;
+  institutionId?: string | null;
+  month: string;
+  taskId: string;
+  value: number;
 }
 
 export interface RequestConsultationInput {
@@ -1825,3 +1835,69 @@ export type PublishAvailabilityVariables = {
   input: PublishAvailabilityInput;
 };
 export const PublishAvailability = "mutation PublishAvailability($input: PublishAvailabilityInput!) {\n  publishAvailability(input: $input) {\n    expertId\n    rules {\n      weekday\n    }\n    exceptions {\n      date\n    }\n  }\n}" as Operation<PublishAvailabilityResult, PublishAvailabilityVariables>;
+
+export type KeyTasksResult = {
+  keyTasks: Array<{
+    id: string;
+    code: string;
+    title: string;
+    kind: KeyTaskKind;
+    direction: IndicatorDirection;
+    requiredLevel: number;
+    effortLevel: number;
+    challengeLevel: number;
+    points: number;
+    institutionIds: Array<string>;
+    indicatorCode: string | null;
+    matters: Array<{
+      id: string;
+      title: string;
+      quarter: number;
+      dueAt: string;
+      doneAt: string | null;
+      overdueAt: string | null;
+      department: string | null;
+      responsibleInstitutionId: string | null;
+    }>;
+  }>;
+};
+export type KeyTasksVariables = {
+  year: number;
+};
+export const KeyTasks = "query KeyTasks($year: Int!) {\n  keyTasks(year: $year) {\n    id\n    code\n    title\n    kind\n    direction\n    requiredLevel\n    effortLevel\n    challengeLevel\n    points\n    institutionIds\n    indicatorCode\n    matters {\n      id\n      title\n      quarter\n      dueAt\n      doneAt\n      overdueAt\n      department\n      responsibleInstitutionId\n    }\n  }\n}" as Operation<KeyTasksResult, KeyTasksVariables>;
+
+export type KeyTaskProgressResult = {
+  keyTaskProgress: Array<{
+    taskId: string;
+    month: string;
+    value: number;
+    evidence: string;
+    createdAt: string;
+  }>;
+};
+export type KeyTaskProgressVariables = {
+  year: number;
+  institutionId: string;
+};
+export const KeyTaskProgress = "query KeyTaskProgress($year: Int!, $institutionId: ID!) {\n  keyTaskProgress(year: $year, institutionId: $institutionId) {\n    taskId\n    month\n    value\n    evidence\n    createdAt\n  }\n}" as Operation<KeyTaskProgressResult, KeyTaskProgressVariables>;
+
+export type ReportTaskProgressResult = {
+  reportTaskProgress: {
+    id: string;
+  };
+};
+export type ReportTaskProgressVariables = {
+  input: ReportTaskProgressInput;
+};
+export const ReportTaskProgress = "mutation ReportTaskProgress($input: ReportTaskProgressInput!) {\n  reportTaskProgress(input: $input) {\n    id\n  }\n}" as Operation<ReportTaskProgressResult, ReportTaskProgressVariables>;
+
+export type CompleteKeyMatterResult = {
+  completeKeyMatter: {
+    id: string;
+    doneAt: string | null;
+  };
+};
+export type CompleteKeyMatterVariables = {
+  id: string;
+};
+export const CompleteKeyMatter = "mutation CompleteKeyMatter($id: ID!) {\n  completeKeyMatter(id: $id) {\n    id\n    doneAt\n  }\n}" as Operation<CompleteKeyMatterResult, CompleteKeyMatterVariables>;

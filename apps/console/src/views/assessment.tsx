@@ -20,6 +20,7 @@ import { ErrorNote, formatTime, T } from '../i18n';
 import type { GqlError } from '../api/client';
 import { figure, lastMonth } from '../months';
 import { useQuery } from '../use-query';
+import { KeyTaskLedger } from './key-tasks';
 import type { ViewProps } from './registry';
 
 type Month = AssessmentResult['assessment'];
@@ -507,6 +508,8 @@ export function AssessmentView({ roles }: ViewProps) {
           ))}
         </>
       ) : null}
+      {/* The year's ledger, whose reported progress the month's completion is computed from. */}
+      <KeyTaskLedger key={month.slice(0, 4)} month={month} admin={admin} wide={wide} own={wide ? null : (mine?.institutionId ?? null)} />
     </>
   );
 }

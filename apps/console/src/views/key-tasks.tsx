@@ -1,0 +1,212 @@
+import { useState } from 'react';
+import { gql } from '../api/client';
+import {
+  CompleteKeyMatter,
+  Institutions,
+  KeyTaskProgress,
+  KeyTasks,
+  ReportTaskProgress,
+  type KeyTasksResult,
+} from '../api/generated';
+import { ErrorNote, formatTime, T } from '../i18n';
+import { figure } from '../months';
+import { useAction, useAllPages, useQuery } from '../use-query';
+import { useRunning } from './side-form';
+
+type Task = KeyTasksResult['keyTasks'][number];
+type Act = (fn: () => Promise<unknown>) => Promise<void>;
+type Latest = { month: string; value: number; evidence: string; createdAt: string };
+
+/** A reported task's figure for the month on screen, with what backs it; a later report replaces an earlier one. */
+function ReportCell({ task, month, institutionId, act }: { task: Task; month: string; institutionId: string; act: Act }) {
+  const [value, setValue] = useState('');
+  const [evidence, setEvidence] = useState('');
+  const { busy, run } = useRunning(act);
+  const n = Number(value);
+  const ready = value.trim() !== '' && Number.isFinite(n) && evidence.trim().length > 0;
+  return (
+    <span className="actions">
+      <input
+        type="number"
+        step="any"
+        name="value"
+        aria-label={`${month} 完成值 Value`}
+        placeholder={`${month} 完成值`}
+        style={{ width: '7em' }}
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+      />
+      <input
+        name="evidence"
+        aria-label="佐证说明 Evidence"
+        placeholder="佐证说明 Evidence"
+        value={evidence}
+        onChange={(e) => setEvidence(e.target.value)}
+      />
+      <button
+        data-action="report"
+        disabled={busy || !ready}
+        onClick={() =>
+          run(async () => {
+            await gql(ReportTaskProgress, {
+              input: { taskId: task.id, institutionId, month, value: n, evidence: evidence.trim() },
+            });
+            setValue('');
+            setEvidence('');
+          })
+        }
+      >
+        <T zh="填报" en="Report" />
+      </button>
+    </span>
+  );
+}
+
+/**
+ * 重点任务台账: the year's key tasks with their three levels (考核 / 努力 / 挑战) and points, and the
+ * key matters under each with their due dates. A unit reports its progress on the tasks it reports
+ * itself (an institution admin for their own, a consortium admin for any), for the month on
+ * screen, with what backs the figure; a key matter is marked done by its responsible unit.
+ */
+export function KeyTaskLedger({
+  month,
+  admin,
+  wide,
+  own,
+}: {
+  month: string;
+  admin: boolean;
+  /** The consortium's readers (admins, auditors) choose the unit whose reports they read. */
+  wide: boolean;
+  /** The signed-in institution admin's institution; null for the consortium's roles. */
+  own: string | null;
+}) {
+  const year = Number(month.slice(0, 4));
+  const tasks = useQuery(KeyTasks, { year });
+  const units = useAllPages(async (after) =>
+    wide ? (await gql(Institutions, { after })).institutions : { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } },
+  );
+  const [chosen, setChosen] = useState('');
+  const unit = own ?? chosen;
+  const progress = useQuery(KeyTaskProgress, { year, institutionId: unit }, !unit);
+  const reload = async () => {
+    await Promise.all([tasks.reload(), unit ? progress.reload() : null]);
+  };
+  const { error, act } = useAction(reload);
+  const latest = new Map<string, Latest>((progress.data?.keyTaskProgress ?? []).map((p) => [p.taskId, p]));
+  const reports = admin || !!own;
+  const list = tasks.data?.keyTasks ?? [];
+  return (
+    <section className="panel" data-testid="key-tasks" data-year={year}>
+      <h2>
+        <T zh={`${year} 年重点任务台账`} en={`Key tasks of ${year}`} /> <span className="en">{list.length}</span>
+      </h2>
+      {wide ? (
+        <label>
+          <T zh="单位" en="Unit" />{' '}
+          <select name="unit" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+            <option value="">— 选择单位 Choose a unit</option>
+            {(units.data ?? []).map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      <ErrorNote error={tasks.error ?? progress.error ?? error} />
+      <table>
+        <thead>
+          <tr>
+            <th>
+              <T zh="任务" en="Task" />
+            </th>
+            <th>
+              <T zh="考核 / 努力 / 挑战" en="Required / effort / challenge" />
+            </th>
+            <th>
+              <T zh="分值" en="Points" />
+            </th>
+            <th>
+              <T zh="完成情况" en="Progress" />
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((t) => {
+            const l = latest.get(t.id);
+            const assessed = !t.institutionIds.length || (!!unit && t.institutionIds.includes(unit));
+            return (
+              <tr key={t.id} data-task={t.code} data-kind={t.kind}>
+                <td>
+                  <span className="en">{t.code}</span> {t.title}
+                  <div className="en">
+                    {t.kind === 'INDICATOR' ? (
+                      <T zh={`绑定指标 ${t.indicatorCode ?? ''},由数据计算`} en={`Bound to ${t.indicatorCode ?? ''}, computed`} />
+                    ) : (
+                      <T zh="单位填报" en="Reported by the unit" />
+                    )}{' '}
+                    ·{' '}
+                    {t.institutionIds.length ? (
+                      <T zh={`${t.institutionIds.length} 个单位`} en={`${t.institutionIds.length} units`} />
+                    ) : (
+                      <T zh="全部成员单位" en="Every member" />
+                    )}
+                  </div>
+                  {t.matters.length ? (
+                    <ul data-testid="matters">
+                      {t.matters.map((m) => (
+                        <li key={m.id} data-matter={m.id} data-done={String(!!m.doneAt)}>
+                          Q{m.quarter} {m.title} · <T zh="到期" en="due" /> {formatTime(m.dueAt)}
+                          {m.department ? ` · ${m.department}` : ''}{' '}
+                          {m.doneAt ? (
+                            <span className="badge ok">
+                              <T zh="已办结" en="Done" />
+                            </span>
+                          ) : m.overdueAt ? (
+                            <span className="badge bad">
+                              <T zh="已逾期" en="Overdue" />
+                            </span>
+                          ) : null}
+                          {!m.doneAt && (admin || (!!own && m.responsibleInstitutionId === own)) ? (
+                            <button data-action="complete-matter" onClick={() => void act(() => gql(CompleteKeyMatter, { id: m.id }))}>
+                              <T zh="办结" en="Done" />
+                            </button>
+                          ) : null}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </td>
+                <td>
+                  {figure(t.requiredLevel)} / {figure(t.effortLevel)} / {figure(t.challengeLevel)}{' '}
+                  <span className="en">{t.direction === 'LOWER_BETTER' ? '越低越好 lower is better' : ''}</span>
+                </td>
+                <td>{figure(t.points)}</td>
+                <td data-testid="progress">
+                  {l ? (
+                    <div data-latest={`${l.month}:${l.value}`}>
+                      {l.month}: {figure(l.value)} · {l.evidence}
+                    </div>
+                  ) : unit && t.kind === 'REPORTED' && assessed ? (
+                    <div className="en">
+                      <T zh="本年尚未填报" en="Nothing reported this year" />
+                    </div>
+                  ) : null}
+                  {reports && unit && t.kind === 'REPORTED' && assessed ? (
+                    <ReportCell key={`${unit}:${month}`} task={t} month={month} institutionId={unit} act={act} />
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {tasks.data && !list.length ? (
+        <p className="note">
+          <T zh="本年度尚无重点任务" en="No key task for this year yet" />
+        </p>
+      ) : null}
+    </section>
+  );
+}
