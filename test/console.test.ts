@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // The callbacks given to page.evaluate run in the browser, with the DOM's types.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -3031,6 +3032,97 @@ describe('the console', () => {
     },
     VIEW_TIMEOUT,
   );
+
+  it('seven unifications: an institution admin records documents for its own row (the SHA-256 computed from the file in the browser); a consortium admin accepts one and sends one back with a reason; each as the api has it', async () => {
+    const EVIDENCE = `query($i: ID) { unificationEvidence(institutionId: $i) { id title status reviewReason location sha256 evidenceKind } }`;
+    const { me } = await gql('instadmin', `{ me { institution { id } } }`);
+    const own = me.institution.id;
+    const tag = Date.now().toString(36);
+    const files = [0, 1].map((n) => ({
+      name: `制度-${tag}-${n}.pdf`,
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(`%PDF-1.4 consortium policy ${tag} ${n}`),
+    }));
+    const titles = [`人员统一管理制度 ${tag}`, `财务统一管理办法 ${tag}`];
+    const openCell = async (page: Page) => {
+      const grid = page.getByTestId('unification-grid');
+      await grid
+        .locator(`tr[data-institution="${own}"] td[data-dimension] button`)
+        .first()
+        .click({ timeout: VIEW_TIMEOUT });
+      await page
+        .locator(`[data-testid=unification-detail][data-institution="${own}"]`)
+        .waitFor({ timeout: WAIT_MS });
+    };
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'instadmin');
+      await openView(page, 'unification');
+      await openCell(page);
+      const form = page.getByTestId('record-evidence');
+      for (const [n, file] of files.entries()) {
+        await form.locator(`select[name=evidenceKind] option:nth-child(2)`).waitFor({ state: 'attached' });
+        await form.locator('select[name=evidenceKind]').selectOption({ index: 1 });
+        await form.locator('input[name=title]').fill(titles[n]);
+        await form.locator('input[name=location]').fill(`\\\\fileserver\\七统一\\${file.name}`);
+        expect(await form.locator('[data-action=record-evidence]').isDisabled()).toBe(true);
+        await form.locator('input[name=file]').setInputFiles(file);
+        const sha = createHash('sha256').update(file.buffer).digest('hex');
+        await form
+          .getByTestId('sha256')
+          .filter({ hasText: sha.slice(0, 12) })
+          .waitFor({ timeout: WAIT_MS });
+        await form.locator('[data-action=record-evidence]').click();
+        await page
+          .locator(`[data-testid=evidence] li:has-text("${titles[n]}")`)
+          .waitFor({ timeout: WAIT_MS });
+      }
+      // No review for the institution's own admin.
+      expect(await page.locator('[data-action=accept-evidence]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+    const recorded = (await gql('admin', EVIDENCE, { i: own })).unificationEvidence.filter(
+      (e: { title: string }) => titles.includes(e.title),
+    );
+    expect(
+      recorded
+        .map((e: { title: string; status: string; sha256: string }) => [e.title, e.status, e.sha256])
+        .sort(),
+    ).toEqual(
+      files.map((f, n) => [titles[n], 'PENDING', createHash('sha256').update(f.buffer).digest('hex')]).sort(),
+    );
+    const [first, second] = titles.map((t) => recorded.find((e: { title: string }) => e.title === t));
+
+    const adminContext = await newContext();
+    try {
+      const page = await signIn(adminContext, 'admin');
+      await openView(page, 'unification');
+      await openCell(page);
+      const item = (id: string) => page.locator(`[data-testid=evidence] li[data-evidence="${id}"]`);
+      await item(first.id).locator('[data-action=accept-evidence]').click();
+      await page
+        .locator(`[data-testid=evidence] li[data-evidence="${first.id}"][data-status=ACCEPTED]`)
+        .waitFor({ timeout: WAIT_MS });
+      await item(second.id).getByLabel('退回原因 Reason').fill('文件未加盖公章');
+      await item(second.id).locator('[data-action=reject-evidence]').click();
+      await page
+        .locator(`[data-testid=evidence] li[data-evidence="${second.id}"][data-status=REJECTED]`)
+        .waitFor({ timeout: WAIT_MS });
+      await screenshot(page, 'unification-evidence');
+    } finally {
+      await adminContext.close();
+    }
+    const reviewed = (await gql('admin', EVIDENCE, { i: own })).unificationEvidence;
+    expect(reviewed.find((e: { id: string }) => e.id === first.id)).toMatchObject({
+      status: 'ACCEPTED',
+      reviewReason: null,
+    });
+    expect(reviewed.find((e: { id: string }) => e.id === second.id)).toMatchObject({
+      status: 'REJECTED',
+      reviewReason: '文件未加盖公章',
+    });
+  });
 
   it("key tasks: the year's ledger as the api has it; an institution admin reports its progress for the month with evidence, read back; a consortium admin marks a key matter done and reads any unit's reports; an auditor only reads", async () => {
     const month = lastMonth();

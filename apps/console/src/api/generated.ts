@@ -35,6 +35,7 @@ export type UnificationDimension = 'ADMINISTRATION' | 'BUSINESS' | 'DRUGS' | 'FI
 export type UnificationItemKind = 'DATA' | 'EVIDENCE';
 export type UnificationItemOutcome = 'MET' | 'NOT_APPLICABLE' | 'NOT_MET' | 'NO_DATA' | 'PARTIAL';
 export type UnificationOutcome = 'MET' | 'NOT_MET' | 'PARTIAL';
+export type UnificationReviewDecision = 'ACCEPTED' | 'REJECTED';
 export type UnificationReviewStatus = 'ACCEPTED' | 'PENDING' | 'REJECTED';
 export type Urgency = 'EMERGENCY' | 'ROUTINE' | 'URGENT';
 
@@ -188,6 +189,15 @@ export interface ReceiveSupplyRequestInput {
   receivedQuantity: number;
 }
 
+export interface RecordUnificationEvidenceInput {
+  documentDate: string;
+  evidenceKind: string;
+  institutionId: string;
+  location: string;
+  sha256: string;
+  title: string;
+}
+
 export interface ReferralNoteInput {
   id: string;
   note?: string | null;
@@ -244,6 +254,12 @@ export interface RescheduleConsultationInput {
   id: string;
   reason: string;
   start: string;
+}
+
+export interface ReviewUnificationEvidenceInput {
+  decision: UnificationReviewDecision;
+  evidenceId: string;
+  reason?: string | null;
 }
 
 export interface SubmitConsultationReportInput {
@@ -1332,12 +1348,13 @@ export type UnificationEvidenceResult = {
     location: string;
     sha256: string;
     recordedAt: string;
+    recordedBy: string;
   }>;
 };
 export type UnificationEvidenceVariables = {
   institutionId?: string | null;
 };
-export const UnificationEvidence = "query UnificationEvidence($institutionId: ID) {\n  unificationEvidence(institutionId: $institutionId) {\n    id\n    institutionId\n    evidenceKind\n    title\n    documentDate\n    status\n    reviewReason\n    location\n    sha256\n    recordedAt\n  }\n}" as Operation<UnificationEvidenceResult, UnificationEvidenceVariables>;
+export const UnificationEvidence = "query UnificationEvidence($institutionId: ID) {\n  unificationEvidence(institutionId: $institutionId) {\n    id\n    institutionId\n    evidenceKind\n    title\n    documentDate\n    status\n    reviewReason\n    location\n    sha256\n    recordedAt\n    recordedBy\n  }\n}" as Operation<UnificationEvidenceResult, UnificationEvidenceVariables>;
 
 export type AssessmentResult = {
   assessment: {
@@ -1901,3 +1918,39 @@ export type CompleteKeyMatterVariables = {
   id: string;
 };
 export const CompleteKeyMatter = "mutation CompleteKeyMatter($id: ID!) {\n  completeKeyMatter(id: $id) {\n    id\n    doneAt\n  }\n}" as Operation<CompleteKeyMatterResult, CompleteKeyMatterVariables>;
+
+export type UnificationEvidenceKindsResult = {
+  unificationItems: Array<{
+    code: string;
+    nameZh: string;
+    nameEn: string;
+    evidence: {
+      evidenceKind: string;
+    } | null;
+  }>;
+};
+export type UnificationEvidenceKindsVariables = {};
+export const UnificationEvidenceKinds = "query UnificationEvidenceKinds {\n  unificationItems {\n    code\n    nameZh\n    nameEn\n    evidence {\n      evidenceKind\n    }\n  }\n}" as Operation<UnificationEvidenceKindsResult, UnificationEvidenceKindsVariables>;
+
+export type RecordUnificationEvidenceResult = {
+  recordUnificationEvidence: {
+    id: string;
+    status: UnificationReviewStatus;
+  };
+};
+export type RecordUnificationEvidenceVariables = {
+  input: RecordUnificationEvidenceInput;
+};
+export const RecordUnificationEvidence = "mutation RecordUnificationEvidence($input: RecordUnificationEvidenceInput!) {\n  recordUnificationEvidence(input: $input) {\n    id\n    status\n  }\n}" as Operation<RecordUnificationEvidenceResult, RecordUnificationEvidenceVariables>;
+
+export type ReviewUnificationEvidenceResult = {
+  reviewUnificationEvidence: {
+    id: string;
+    status: UnificationReviewStatus;
+    reviewReason: string | null;
+  };
+};
+export type ReviewUnificationEvidenceVariables = {
+  input: ReviewUnificationEvidenceInput;
+};
+export const ReviewUnificationEvidence = "mutation ReviewUnificationEvidence($input: ReviewUnificationEvidenceInput!) {\n  reviewUnificationEvidence(input: $input) {\n    id\n    status\n    reviewReason\n  }\n}" as Operation<ReviewUnificationEvidenceResult, ReviewUnificationEvidenceVariables>;

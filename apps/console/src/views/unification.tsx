@@ -3,7 +3,8 @@ import { Me, SevenUnifications, UnificationEvidence, type SevenUnificationsResul
 import { ErrorNote, Label, T, TIER_LABELS } from '../i18n';
 import { figure } from '../months';
 import { PeriodPicker, ScopePicker, useMembers, usePeriodScope } from '../scope';
-import { useQuery } from '../use-query';
+import { useAction, useQuery } from '../use-query';
+import { RecordEvidence, ReviewEvidence } from './unification-evidence';
 import type { ViewProps } from './registry';
 
 type Scorecard = SevenUnificationsResult['sevenUnifications']['institutions'][number];
@@ -33,8 +34,28 @@ function Outcome({ code }: { code: string }) {
 }
 
 /** One institution's dimension: each item's outcome and why, and the documents it rests on. */
-function Detail({ card, dimension }: { card: Scorecard; dimension: string }) {
+function Detail({
+  card,
+  dimension,
+  canRecord,
+  reviewer,
+  onChanged,
+}: {
+  card: Scorecard;
+  dimension: string;
+  /** The institution's admin, or a consortium admin. */
+  canRecord: boolean;
+  /** A consortium admin's id: they review what others recorded. */
+  reviewer: string | null;
+  onChanged: () => void;
+}) {
   const evidence = useQuery(UnificationEvidence, { institutionId: card.institutionId });
+  // A document recorded or reviewed can change the outcomes: the scorecard is read again too.
+  const refresh = async () => {
+    await evidence.reload();
+    onChanged();
+  };
+  const { error: actionError, act } = useAction(refresh);
   const d = card.dimensions.find((x) => x.dimension === dimension);
   if (!d) return null;
   const docs = evidence.data?.unificationEvidence ?? [];
@@ -44,7 +65,7 @@ function Detail({ card, dimension }: { card: Scorecard; dimension: string }) {
         {card.name} · {d.nameZh} <Outcome code={d.outcome} />
       </h2>
       {d.reason ? <p data-testid="dimension-reason">{d.reason}</p> : null}
-      <ErrorNote error={evidence.error} />
+      <ErrorNote error={evidence.error ?? actionError} />
       <table>
         <thead>
           <tr>
@@ -99,9 +120,17 @@ function Detail({ card, dimension }: { card: Scorecard; dimension: string }) {
           <li key={doc.id} data-evidence={doc.id} data-status={doc.status}>
             {doc.title} · {doc.evidenceKind} · {doc.documentDate} <Label table={EVIDENCE_STATUS} code={doc.status} />
             {doc.reviewReason ? <span className="error"> · {doc.reviewReason}</span> : null}
+            <div className="en">
+              {doc.location} · SHA-256 {doc.sha256.slice(0, 12)}…
+            </div>
+            {/* Nobody reviews what they recorded themselves (the api refuses it too). */}
+            {reviewer && doc.status === 'PENDING' && doc.recordedBy !== reviewer ? (
+              <ReviewEvidence evidenceId={doc.id} act={act} />
+            ) : null}
           </li>
         ))}
       </ul>
+      {canRecord ? <RecordEvidence institutionId={card.institutionId} onRecorded={() => void refresh()} /> : null}
     </section>
   );
 }
@@ -111,7 +140,8 @@ function Detail({ card, dimension }: { card: Scorecard; dimension: string }) {
  * member: institutions × dimensions, the roll-up, and each cell's reasons.
  */
 export function UnificationView({ roles }: ViewProps) {
-  const wide = roles.includes('CONSORTIUM_ADMIN') || roles.includes('AUDITOR');
+  const admin = roles.includes('CONSORTIUM_ADMIN');
+  const wide = admin || roles.includes('AUDITOR');
   const me = useQuery(Me);
   const own = me.data?.me.institution.id;
   const [cell, setCell] = useState<{ institutionId: string; dimension: string } | null>(null);
@@ -177,7 +207,14 @@ export function UnificationView({ roles }: ViewProps) {
           </table>
         </section>
         {chosen && cell ? (
-          <Detail card={chosen} dimension={cell.dimension} />
+          <Detail
+            key={chosen.institutionId}
+            card={chosen}
+            dimension={cell.dimension}
+            canRecord={admin || (roles.includes('INSTITUTION_ADMIN') && chosen.institutionId === own)}
+            reviewer={admin ? (me.data?.me.id ?? null) : null}
+            onChanged={() => void card.reload()}
+          />
         ) : (
           <p className="panel">
             <T zh="点击一格查看理由与佐证" en="Choose a cell for its reasons and evidence" />
