@@ -3124,6 +3124,69 @@ describe('the console', () => {
     });
   });
 
+  it("drug alignment: an institution admin uploads its catalogue in the console; the import's progress, outcome and bad rows are the api's; a file of another kind is refused with the endpoint's reason", async () => {
+    const tag = Date.now().toString(36).toUpperCase();
+    const csv = [
+      '流水号,商品名称,通用名,剂型,规格,生产企业,转换系数,单位,库存',
+      `C${tag}1,无,阿莫西林胶囊,胶囊剂,0.25g,石药集团,24,粒,120`,
+      `C${tag}2,无,二甲双胍片,片剂,0.5g,中美上海施贵宝制药有限公司,20,片,200`,
+      `C${tag}3,无,,片剂,5mg,某药厂,10,片,5`,
+    ].join('\n');
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'instadmin');
+      await openView(page, 'drugs');
+      const panel = page.getByTestId('catalogue-upload');
+      await panel.waitFor({ timeout: WAIT_MS });
+      // Not a catalogue: refused by the endpoint, its reason shown.
+      await panel
+        .locator('input[name=file]')
+        .setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4') });
+      await panel.locator('[data-action=upload]').click();
+      await panel.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      // A partial catalogue (the items it does not list stay as they are).
+      await panel.locator('input[name=full]').uncheck();
+      await panel
+        .locator('input[name=file]')
+        .setInputFiles({ name: `药品字典-${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await panel.locator('[data-action=upload]').click();
+      const progress = panel.getByTestId('import');
+      await progress.waitFor({ timeout: WAIT_MS });
+      await panel.locator('[data-testid=import][data-status=DONE]').waitFor({ timeout: 60_000 });
+      const id = await progress.getAttribute('data-id');
+      const { catalogueImport } = await gql(
+        'instadmin',
+        `query($id: ID!) { catalogueImport(id: $id) { status fullImport rowsTotal rowsOk rowsBad inserted errors { line reason } matchCounts { proposed } } }`,
+        { id },
+      );
+      expect(catalogueImport).toMatchObject({
+        status: 'DONE',
+        fullImport: false,
+        rowsTotal: 3,
+        rowsOk: 2,
+        rowsBad: 1,
+        inserted: 2,
+      });
+      expect(catalogueImport.errors.map((e: { line: number }) => e.line)).toEqual([4]);
+      expect(await panel.getByTestId('rows-bad').innerText()).toBe('1');
+      expect(await panel.getByTestId('proposed').innerText()).toBe(
+        String(catalogueImport.matchCounts.proposed),
+      );
+      expect(
+        await panel
+          .locator('[data-testid=import-errors] li')
+          .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-line'))),
+      ).toEqual(['4']);
+      // The list beside it is read again once the import ends.
+      await panel
+        .locator(`[data-testid=recent-imports] li[data-id="${id}"][data-status=DONE]`)
+        .waitFor({ timeout: WAIT_MS });
+      await screenshot(page, 'catalogue-upload');
+    } finally {
+      await context.close();
+    }
+  });
+
   it("key tasks: the year's ledger as the api has it; an institution admin reports its progress for the month with evidence, read back; a consortium admin marks a key matter done and reads any unit's reports; an auditor only reads", async () => {
     const month = lastMonth();
     const year = Number(month.slice(0, 4));

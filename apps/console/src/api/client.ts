@@ -59,3 +59,26 @@ export async function gql<R, V>(op: Operation<R, V>, variables?: V): Promise<R> 
     throw new GqlError(`服务暂不可用 (Service unavailable, HTTP ${res.status})`, 'UNAVAILABLE');
   return body.data;
 }
+
+/**
+ * A file to one of the api's upload endpoints (multipart, the fields before the file, as the
+ * endpoints read them while the body streams). Its JSON answer, or a GqlError with the endpoint's
+ * `{ code, message }`.
+ */
+export async function upload<R>(path: string, fields: Record<string, string>, file: File): Promise<R> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', file, file.name);
+  const token = session.token;
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    body: form,
+  });
+  const body = (await res.json().catch(() => null)) as (R & { code?: string; message?: string }) | null;
+  if (res.status === 401) sessionEnded();
+  if (!res.ok || !body) {
+    throw new GqlError(body?.message ?? `上传失败 (upload failed, HTTP ${res.status})`, body?.code ?? `HTTP_${res.status}`);
+  }
+  return body;
+}

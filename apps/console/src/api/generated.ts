@@ -10,6 +10,7 @@ export type ChronicCondition = 'ASTHMA' | 'CANCER' | 'CKD' | 'COPD' | 'CORONARY_
 export type ConsultationKind = 'ECG_READ' | 'IMAGING_READ' | 'MDT' | 'ON_SITE_CLINIC' | 'PATHOLOGY_READ' | 'TEACHING_ROUND' | 'VIDEO';
 export type ConsultationState = 'CANCELLED' | 'COMPLETED' | 'DECLINED' | 'IN_PROGRESS' | 'NO_SHOW' | 'REPORTED' | 'REQUESTED' | 'SCHEDULED';
 export type ContinuityTrigger = 'MANUAL' | 'MAPPING_CHANGE' | 'STOCK_CHANGE' | 'SUBMISSION' | 'SUPPLY';
+export type ImportStatus = 'DONE' | 'FAILED' | 'QUEUED' | 'RUNNING' | 'SKIPPED' | 'UPLOADING';
 export type IndicatorDirection = 'HIGHER_BETTER' | 'LOWER_BETTER' | 'NEUTRAL';
 export type IndicatorKind = 'CHANGE' | 'GROWTH' | 'QUALITATIVE' | 'RATIO' | 'VALUE';
 export type IndicatorPeriodKind = 'MONTH' | 'QUARTER' | 'YEAR' | 'YEAR_TO_DATE';
@@ -1954,3 +1955,60 @@ export type ReviewUnificationEvidenceVariables = {
   input: ReviewUnificationEvidenceInput;
 };
 export const ReviewUnificationEvidence = "mutation ReviewUnificationEvidence($input: ReviewUnificationEvidenceInput!) {\n  reviewUnificationEvidence(input: $input) {\n    id\n    status\n    reviewReason\n  }\n}" as Operation<ReviewUnificationEvidenceResult, ReviewUnificationEvidenceVariables>;
+
+export type CatalogueImportResult = {
+  catalogueImport: {
+    id: string;
+    status: ImportStatus;
+    fileName: string;
+    fullImport: boolean;
+    rowsTotal: number | null;
+    rowsDone: number;
+    rowsOk: number;
+    rowsBad: number;
+    inserted: number;
+    updated: number;
+    unchanged: number;
+    deactivated: number;
+    reactivated: number;
+    stockUpdated: number;
+    failure: string | null;
+    createdAt: string;
+    finishedAt: string | null;
+    matchCounts: {
+      autoConfirmed: number;
+      proposed: number;
+      unmapped: number;
+      invalid: number;
+      kept: number;
+    };
+    errors: Array<{
+      line: number;
+      sheet: number | null;
+      reason: string;
+    }>;
+  };
+};
+export type CatalogueImportVariables = {
+  id: string;
+};
+export const CatalogueImport = "query CatalogueImport($id: ID!) {\n  catalogueImport(id: $id) {\n    id\n    status\n    fileName\n    fullImport\n    rowsTotal\n    rowsDone\n    rowsOk\n    rowsBad\n    inserted\n    updated\n    unchanged\n    deactivated\n    reactivated\n    stockUpdated\n    failure\n    createdAt\n    finishedAt\n    matchCounts {\n      autoConfirmed\n      proposed\n      unmapped\n      invalid\n      kept\n    }\n    errors(first: 20) {\n      line\n      sheet\n      reason\n    }\n  }\n}" as Operation<CatalogueImportResult, CatalogueImportVariables>;
+
+export type CatalogueImportsResult = {
+  catalogueImports: {
+    nodes: Array<{
+      id: string;
+      status: ImportStatus;
+      fileName: string;
+      rowsTotal: number | null;
+      rowsOk: number;
+      rowsBad: number;
+      createdAt: string;
+      finishedAt: string | null;
+    }>;
+  };
+};
+export type CatalogueImportsVariables = {
+  institutionId?: string | null;
+};
+export const CatalogueImports = "query CatalogueImports($institutionId: ID) {\n  catalogueImports(institutionId: $institutionId, first: 5) {\n    nodes {\n      id\n      status\n      fileName\n      rowsTotal\n      rowsOk\n      rowsBad\n      createdAt\n      finishedAt\n    }\n  }\n}" as Operation<CatalogueImportsResult, CatalogueImportsVariables>;

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { gql, type GqlError } from '../api/client';
 import {
   ApproveSupplyRequest,
@@ -19,6 +19,7 @@ import { onLive } from '../api/live';
 import { Chart } from '../chart';
 import { ErrorNote, formatTime, Label, MAPPING_STATUS_LABELS, SUPPLY_STATE_LABELS, T } from '../i18n';
 import { useAction, useQuery } from '../use-query';
+import { CatalogueUpload } from './catalogue-upload';
 import { NewSupplyRequest } from './new-supply-request';
 import { useRunning } from './side-form';
 import type { ViewProps } from './registry';
@@ -210,10 +211,17 @@ export function DrugsView({ roles }: ViewProps) {
   // A refusal (decided by someone else meanwhile, say) is said above the list, the request shown as it now is.
   const { error: supplyError, act: decideSupply } = useAction(supply.reload);
   const raises = roles.some((r) => RAISING_ROLES.includes(r));
+  // Who keeps a catalogue: its institution's admin and pharmacist; a consortium admin any member's.
+  const uploads = roles.some((r) => (['INSTITUTION_ADMIN', 'PHARMACIST', 'CONSORTIUM_ADMIN'] as Role[]).includes(r));
   const [raising, setRaising] = useState(false);
   const reloadCoverage = coverage.reload;
   const reloadQueue = queue.reload;
   const reloadSupply = supply.reload;
+  const importedRefresh = useCallback(() => {
+    if (!mappings) return;
+    void reloadCoverage();
+    void reloadQueue();
+  }, [mappings, reloadCoverage, reloadQueue]);
   useEffect(() => {
     const off = [
       onLive('catalogue.mapping.updated', () => {
@@ -230,6 +238,9 @@ export function DrugsView({ roles }: ViewProps) {
   return (
     <>
       <ErrorNote error={coverage.error ?? queue.error ?? supply.error} />
+      {uploads && institutionId ? (
+        <CatalogueUpload institutionId={institutionId} chooses={roles.includes('CONSORTIUM_ADMIN')} onImported={importedRefresh} />
+      ) : null}
       {mappings ? (
         <>
           <section aria-labelledby="coverage-title">
