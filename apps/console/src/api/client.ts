@@ -78,7 +78,10 @@ export async function upload<R>(path: string, fields: Record<string, string>, fi
   const body = (await res.json().catch(() => null)) as (R & { code?: string; message?: string }) | null;
   if (res.status === 401) sessionEnded();
   if (!res.ok || !body) {
-    throw new GqlError(body?.message ?? `上传失败 (upload failed, HTTP ${res.status})`, body?.code ?? `HTTP_${res.status}`);
+    throw new GqlError(
+      body?.message ?? `上传失败 (upload failed, HTTP ${res.status})`,
+      body?.code ?? `HTTP_${res.status}`,
+    );
   }
   return body;
 }
