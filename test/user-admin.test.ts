@@ -323,6 +323,137 @@ describe('user administration and revocable sessions', () => {
     });
   });
 
+  describe('passwords', () => {
+    const CHANGE = `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { token } }`;
+    const RESET = `mutation($id: ID!, $n: String!) { resetUserPassword(id: $id, newPassword: $n) { id } }`;
+    const ME = `{ me { id } }`;
+    const hashOf = async (id: string) =>
+      (await db.ds.query(`SELECT password_hash FROM app_user WHERE id = $1`, [id]))[0]
+        .password_hash as string;
+
+    it('lets a user change their own password with the current one: every session ends, the caller gets a new one', async () => {
+      const u = await addUser('pw', t.inst.township, ['CLINICIAN']);
+      const token = await api.login(u.username);
+      const elsewhere = await apiB.login(u.username);
+      const before = await hashOf(u.id);
+      // Refused, each changing nothing: a wrong current password (the session stays), a weak or unchanged new one.
+      const wrong = await api.gql(CHANGE, { c: 'not-the-password-1', n: 'New-pass-2027x' }, token);
+      expect(errorCode(wrong)).toBe('BAD_USER_INPUT');
+      expect(wrong.errors![0].message).toContain('当前密码不正确');
+      expect(errorCode(await api.gql(CHANGE, { c: PASSWORD, n: 'short1' }, token))).toBe('BAD_USER_INPUT');
+      expect(errorCode(await api.gql(CHANGE, { c: PASSWORD, n: PASSWORD }, token))).toBe('BAD_USER_INPUT');
+      expect(await hashOf(u.id)).toBe(before);
+      expect((await api.gql(ME, {}, token)).data).not.toBeNull();
+
+      const ok = await api.gql<{ changePassword: { token: string } }>(
+        CHANGE,
+        { c: PASSWORD, n: 'New-pass-2027x' },
+        token,
+      );
+      const fresh = ok.data!.changePassword.token;
+      expect((await api.gql(ME, {}, fresh)).data).toEqual({ me: { id: u.id } });
+      for (const [copy, old] of [
+        [api, token],
+        [apiB, elsewhere],
+      ] as const) {
+        expect(errorCode(await copy.gql(ME, {}, old))).toBe('UNAUTHENTICATED');
+      }
+      expect(
+        errorCode(
+          await api.gql(
+            `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+            { u: u.username, p: PASSWORD },
+          ),
+        ),
+      ).toBe('UNAUTHENTICATED');
+      expect(await api.login(u.username, 'New-pass-2027x')).toBeTruthy();
+      expect((await events('user.password.change', u.id)).map((e: { outcome: string }) => e.outcome)).toEqual(
+        ['SUCCESS'],
+      );
+      // The wrong current password was counted as a failed attempt, in the trail.
+      const confirms = await db.ds.query(
+        `SELECT outcome, error_code FROM audit_event WHERE action = 'auth.password.confirm' AND entity_id = $1 ORDER BY id`,
+        [u.id],
+      );
+      expect(confirms).toEqual([
+        { outcome: 'FAILURE', error_code: 'UNAUTHENTICATED' },
+        { outcome: 'SUCCESS', error_code: null },
+      ]);
+    });
+
+    it('locks the account after as many wrong current passwords as failed logins would', async () => {
+      const u = await addUser('pwlock', t.inst.township, ['CLINICIAN']);
+      const token = await api.login(u.username);
+      for (let i = 0; i < db.config.auth.loginMaxFailures - 1; i++) {
+        expect(
+          errorCode(await api.gql(CHANGE, { c: `wrong-${i}-password`, n: 'New-pass-2027x' }, token)),
+        ).toBe('BAD_USER_INPUT');
+      }
+      expect(errorCode(await api.gql(CHANGE, { c: 'wrong-last-password', n: 'New-pass-2027x' }, token))).toBe(
+        'ACCOUNT_LOCKED',
+      );
+      expect(errorCode(await api.gql(CHANGE, { c: PASSWORD, n: 'New-pass-2027x' }, token))).toBe(
+        'ACCOUNT_LOCKED',
+      );
+    });
+
+    it('refuses two password fields in one document', async () => {
+      const res = await api.gql(
+        `mutation { a: changePassword(currentPassword: "x1", newPassword: "New-pass-2027x") { token } b: changePassword(currentPassword: "x2", newPassword: "New-pass-2027x") { token } }`,
+        {},
+        adminToken,
+      );
+      expect(res.errors![0].message).toContain('one login per request');
+    });
+
+    it("lets an admin set a user's password: the user's sessions end and a lockout is lifted; an institution admin only its own institution's, nobody their own", async () => {
+      const u = await addUser('pwreset', t.inst.township, ['CLINICIAN']);
+      const token = await api.login(u.username);
+      await db.ds.query(
+        `UPDATE app_user SET failed_attempts = 3, locked_until = now() + interval '1 hour' WHERE id = $1`,
+        [u.id],
+      );
+      const instAdmin = await api.login(t.users.instAdmin.username);
+      const other = await addUser('pwother', t.inst.general, ['CLINICIAN']);
+      const other2 = await buildTenant(db.ds);
+      // Refused, changing nothing.
+      expect(errorCode(await api.gql(RESET, { id: other.id, n: 'Reset-pass-2027' }, instAdmin))).toBe(
+        'FORBIDDEN',
+      );
+      expect(errorCode(await api.gql(RESET, { id: t.users.admin.id, n: 'Reset-pass-2027' }, instAdmin))).toBe(
+        'FORBIDDEN',
+      );
+      expect(
+        errorCode(await api.gql(RESET, { id: t.users.admin.id, n: 'Reset-pass-2027' }, adminToken)),
+      ).toBe('FORBIDDEN');
+      expect(
+        errorCode(
+          await api.gql(RESET, { id: other2.users.villageClinician.id, n: 'Reset-pass-2027' }, adminToken),
+        ),
+      ).toBe('NOT_FOUND');
+      expect(errorCode(await api.gql(RESET, { id: u.id, n: 'short1' }, instAdmin))).toBe('BAD_USER_INPUT');
+      expect(
+        errorCode(
+          await api.gql(
+            RESET,
+            { id: u.id, n: 'Reset-pass-2027' },
+            await api.login(t.users.villageClinician.username),
+          ),
+        ),
+      ).toBe('FORBIDDEN');
+      expect((await api.gql(ME, {}, token)).data).not.toBeNull();
+
+      expect((await api.gql(RESET, { id: u.id, n: 'Reset-pass-2027' }, instAdmin)).data).toEqual({
+        resetUserPassword: { id: u.id },
+      });
+      expect(errorCode(await api.gql(ME, {}, token))).toBe('UNAUTHENTICATED');
+      expect(await api.login(u.username, 'Reset-pass-2027')).toBeTruthy();
+      expect(
+        (await events('user.password.reset', u.id)).map((e: { actor_user_id: string }) => e.actor_user_id),
+      ).toEqual([t.users.instAdmin.id]);
+    });
+  });
+
   describe('keeping the consortium administrable', () => {
     it('refuses to deactivate oneself, and to remove the last active consortium admin', async () => {
       const self = await api.gql(DEACTIVATE, { id: t.users.admin.id, r: '离职' }, adminToken);

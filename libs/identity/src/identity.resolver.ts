@@ -7,8 +7,10 @@ import { UserAdminService } from './user-admin.service';
 import { AuthPayloadModel, UserConnection, UserModel } from './models/identity.models';
 import {
   CreateUserInput,
+  ChangePasswordArgs,
   DeactivateUserArgs,
   LoginArgs,
+  ResetPasswordArgs,
   UpdateUserInput,
   UsersArgs,
 } from './dto/identity.inputs';
@@ -64,6 +66,22 @@ export class IdentityResolver {
   @Roles(Role.CONSORTIUM_ADMIN, Role.INSTITUTION_ADMIN)
   deactivateUser(@CurrentUser() user: AuthUser, @Args() args: DeactivateUserArgs): Promise<UserEntity> {
     return this.admin.deactivateUser(user, args);
+  }
+
+  @Mutation(() => AuthPayloadModel, {
+    description:
+      '修改本人密码:结束本人所有会话并返回新令牌 Change my password: ends all my sessions and returns a new token',
+  })
+  changePassword(@CurrentUser() user: AuthUser, @Args() args: ChangePasswordArgs): Promise<LoginResult> {
+    return this.auth.changePassword(user, args.currentPassword, args.newPassword);
+  }
+
+  @Mutation(() => UserModel, {
+    description: '重置用户密码(结束其所有会话) Set a new password for a user; ends their sessions',
+  })
+  @Roles(Role.CONSORTIUM_ADMIN, Role.INSTITUTION_ADMIN)
+  resetUserPassword(@CurrentUser() user: AuthUser, @Args() args: ResetPasswordArgs): Promise<UserEntity> {
+    return this.admin.resetPassword(user, args);
   }
 
   @Mutation(() => UserModel, {

@@ -16,7 +16,8 @@ import {
 import { AuditService } from '@yg/audit';
 import { NetworkService } from '@yg/network';
 import { UserEntity } from './entities/user.entity';
-import { DeactivateUserArgs, UpdateUserInput, UsersArgs } from './dto/identity.inputs';
+import { DeactivateUserArgs, ResetPasswordArgs, UpdateUserInput, UsersArgs } from './dto/identity.inputs';
+import { hashPassword, passwordProblem } from './password';
 import { SessionRegistry } from './session/session-registry';
 
 /** Roles an institution administrator may hand out; the rest are the consortium's to give. */
@@ -203,6 +204,38 @@ export class UserAdminService {
       return { user: target, changed: true };
     });
     if (changed) await this.sessions.changed({ kind: 'user', id: user.id });
+    return user;
+  }
+
+  /**
+   * A new password set by an admin for a user who lost theirs: every session of the user ends,
+   * and a lockout from failed attempts is lifted. One's own is changed with the current password.
+   */
+  async resetPassword(actor: AuthUser, args: ResetPasswordArgs): Promise<UserEntity> {
+    if (args.id === actor.id) {
+      throw new ForbiddenError('请用"修改密码"更改自己的密码 (change your own password with changePassword)');
+    }
+    const problem = passwordProblem(args.newPassword);
+    if (problem) throw new BadInputError(problem, { field: 'newPassword' });
+    // Hashed before the transaction: argon2 is slow and holds no lock.
+    const hash = await hashPassword(args.newPassword);
+    const user = await this.dataSource.transaction(async (em) => {
+      const target = await this.lockForChange(em, actor, args.id);
+      target.sessionVersion += 1;
+      await em.query(
+        `UPDATE app_user SET password_hash = $2, session_version = $3, failed_attempts = 0, locked_until = NULL
+          WHERE id = $1`,
+        [target.id, hash, target.sessionVersion],
+      );
+      await this.audit.record(em, {
+        action: 'user.password.reset',
+        entityType: 'User',
+        entityId: target.id,
+        details: { institutionId: target.institutionId },
+      });
+      return target;
+    });
+    await this.sessions.changed({ kind: 'user', id: user.id });
     return user;
   }
 

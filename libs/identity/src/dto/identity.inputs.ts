@@ -104,3 +104,27 @@ export class UsersArgs extends PageArgs {
   @MaxLength(40)
   search?: string;
 }
+
+@ArgsType()
+export class ChangePasswordArgs {
+  @Field(() => String, { description: '当前密码 Current password' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  currentPassword!: string;
+  @Field(() => String, { description: '新密码:至少 10 位,含字母和数字 New password' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  newPassword!: string;
+}
+
+@ArgsType()
+export class ResetPasswordArgs {
+  @Field(() => ID) @IsUUID() id!: string;
+  @Field(() => String, { description: '新密码:至少 10 位,含字母和数字 New password' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  newPassword!: string;
+}

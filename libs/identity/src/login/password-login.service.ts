@@ -45,11 +45,16 @@ export class PasswordLogin {
     private readonly limiter: LoginRateLimiter,
   ) {}
 
-  /** The account as read before the check, once the password is right and it may log in; throws otherwise. */
+  /**
+   * The account as read before the check, once the password is right and it may log in; throws
+   * otherwise. `action` names the check in the trail: a login, or a password confirmed again
+   * (changing it), which counts against the same limits and lockout.
+   */
   async attempt<A extends Credentials>(
     kind: AccountKind<A>,
     rawUsername: string,
     password: string,
+    action: 'auth.login' | 'auth.password.confirm' = 'auth.login',
   ): Promise<A> {
     const username = rawUsername.trim().toLowerCase();
     const refusal = await this.limiter.hit(
@@ -59,7 +64,7 @@ export class PasswordLogin {
     );
     if (refusal) {
       await this.audit.recordStandalone({
-        action: 'auth.login',
+        action,
         outcome: 'DENIED',
         errorCode: 'RATE_LIMITED',
         actor: null,
@@ -73,7 +78,7 @@ export class PasswordLogin {
     if (!account) {
       await verifyPassword(null, password);
       await this.audit.recordStandalone({
-        action: 'auth.login',
+        action,
         outcome: 'FAILURE',
         errorCode: 'UNAUTHENTICATED',
         actor: null,
@@ -82,11 +87,16 @@ export class PasswordLogin {
       throw badCredentials();
     }
     const actor = kind.actor(account);
-    const about = { actor, tenantId: actor.tenantId, entityType: kind.entityType, entityId: account.id };
+    const about = {
+      actor,
+      tenantId: actor.tenantId,
+      entityType: kind.entityType,
+      entityId: account.id,
+      action,
+    };
     if (account.lockedUntil && account.lockedUntil > now) {
       await this.audit.recordStandalone({
         ...about,
-        action: 'auth.login',
         outcome: 'DENIED',
         errorCode: 'ACCOUNT_LOCKED',
       });
@@ -135,7 +145,6 @@ export class PasswordLogin {
       // Deleted between the read and now: as if it never existed.
       await this.audit.record(em, {
         ...about,
-        action: 'auth.login',
         outcome: 'FAILURE',
         errorCode: 'UNAUTHENTICATED',
       });
@@ -145,7 +154,6 @@ export class PasswordLogin {
       // Another attempt locked the account while this one was hashing.
       await this.audit.record(em, {
         ...about,
-        action: 'auth.login',
         outcome: 'DENIED',
         errorCode: 'ACCOUNT_LOCKED',
       });
@@ -155,7 +163,6 @@ export class PasswordLogin {
     const locked = failures >= loginMaxFailures;
     await this.audit.record(em, {
       ...about,
-      action: 'auth.login',
       outcome: 'FAILURE',
       errorCode: locked ? 'ACCOUNT_LOCKED' : 'UNAUTHENTICATED',
       details: { failures, locked },
@@ -179,7 +186,7 @@ export class PasswordLogin {
       [about.entityId, now],
     );
     if (updated.length) {
-      await this.audit.record(em, { ...about, action: 'auth.login' });
+      await this.audit.record(em, about);
       return { ok: true };
     }
     const [state]: { active: boolean; locked_until: Date | null }[] = await em.query(
@@ -189,7 +196,6 @@ export class PasswordLogin {
     if (state?.locked_until && state.locked_until > now) {
       await this.audit.record(em, {
         ...about,
-        action: 'auth.login',
         outcome: 'DENIED',
         errorCode: 'ACCOUNT_LOCKED',
       });
@@ -197,7 +203,6 @@ export class PasswordLogin {
     }
     await this.audit.record(em, {
       ...about,
-      action: 'auth.login',
       outcome: 'DENIED',
       errorCode: 'FORBIDDEN',
     });
@@ -210,4 +215,5 @@ interface AboutAccount {
   tenantId: string;
   entityType: AuditEntityType;
   entityId: string;
+  action: string;
 }
