@@ -452,6 +452,22 @@ describe('the console', () => {
       await row.waitFor({ state: 'detached', timeout: WAIT_MS });
       expect((await find(username)).active).toBe(true);
       expect(await page.getByTestId('no-users').count()).toBe(1);
+
+      // A forgotten password set anew by the admin: the old one stops working, the new one works.
+      await page.locator('select[name=active]').selectOption('true');
+      await page.getByRole('button', { name: '筛选' }).click();
+      await row.locator('[data-action=edit-user]').click();
+      await form.locator('input[name=newPassword]').fill('Reset2026pass9');
+      await form.locator('[data-action=reset-password]').click();
+      await form.getByTestId('password-reset').waitFor({ timeout: WAIT_MS });
+      const loginWith = (p: string) =>
+        gqlWith<{ login: { token: string } }>(
+          undefined,
+          `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+          { u: username, p },
+        );
+      await expect(loginWith(password)).rejects.toThrow(/UNAUTHENTICATED/);
+      expect((await loginWith('Reset2026pass9')).login.token).toBeTruthy();
     } finally {
       await context.close();
     }
@@ -489,6 +505,51 @@ describe('the console', () => {
       ]);
     } finally {
       await instContext.close();
+    }
+  });
+
+  it('changing my password: the console goes on with the new session, the old password stops working, a wrong current one is said and changes nothing', async () => {
+    const username = `pwuser-${Date.now().toString(36)}`;
+    const { me: admin } = await gql('admin', `{ me { institution { id } } }`);
+    await gql('admin', `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, {
+      i: {
+        username,
+        displayName: '改密用户',
+        institutionId: admin.institution.id,
+        roles: ['REFERRAL_COORDINATOR'],
+        password: DEMO_PASSWORD,
+      },
+    });
+    const loginWith = (p: string) =>
+      gqlWith<{ login: { token: string } }>(
+        undefined,
+        `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+        { u: username, p },
+      );
+    const context = await newContext();
+    try {
+      const page = await signIn(context, username);
+      await page.locator('[data-action=open-change-password]').click();
+      const form = page.getByTestId('change-password');
+      await form.locator('#pw-current').fill('Wrong-pass-2026');
+      await form.locator('#pw-new').fill('Changed-2026-pass');
+      await form.locator('#pw-again').fill('Changed-2026-pasz');
+      expect(await form.locator('[data-action=change-password]').isDisabled()).toBe(true);
+      await form.locator('#pw-again').fill('Changed-2026-pass');
+      await form.locator('[data-action=change-password]').click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('当前密码不正确');
+      await form.locator('#pw-current').fill(DEMO_PASSWORD);
+      await form.locator('[data-action=change-password]').click();
+      await form.getByTestId('password-changed').waitFor({ timeout: WAIT_MS });
+      // Still signed in, on the new session: another view reads its data.
+      await openView(page, 'referrals');
+      await page.getByTestId('menu').waitFor();
+      expect(await page.getByLabel('用户名').count()).toBe(0);
+      await expect(loginWith(DEMO_PASSWORD)).rejects.toThrow(/UNAUTHENTICATED/);
+      expect((await loginWith('Changed-2026-pass')).login.token).toBeTruthy();
+    } finally {
+      await context.close();
     }
   });
 

@@ -5,6 +5,7 @@ import { closeLive } from './api/live';
 import { EnglishContext, ErrorNote, Label, ROLE_LABELS, T } from './i18n';
 import { Inbox } from './inbox';
 import { routeParts } from './route';
+import { ChangePasswordForm } from './change-password';
 import { viewsFor } from './views/registry';
 
 type User = MeResult['me'];
@@ -101,6 +102,7 @@ export function App() {
     localStorage.setItem('yg.console.en', english ? '0' : '1');
     setEnglish(!english);
   };
+  const [changingPassword, setChangingPassword] = useState(false);
   const signOut = () => {
     session.token = null;
     closeLive();
@@ -137,6 +139,9 @@ export function App() {
         <button type="button" onClick={toggleEnglish} aria-pressed={english}>
           {english ? '中文' : 'English'}
         </button>
+        <button type="button" data-action="open-change-password" aria-pressed={changingPassword} onClick={() => setChangingPassword(!changingPassword)}>
+          <T zh="修改密码" en="Password" />
+        </button>
         <button type="button" onClick={signOut}>
           <T zh="退出" en="Sign out" />
         </button>
@@ -157,6 +162,7 @@ export function App() {
           <h1>
             <T zh={active.zh} en={active.en} />
           </h1>
+          {changingPassword ? <ChangePasswordForm onClose={() => setChangingPassword(false)} /> : null}
           <View key={active.id} roles={user.roles} />
         </main>
       </div>

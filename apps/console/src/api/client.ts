@@ -23,6 +23,30 @@ export const session = {
   },
 };
 
+let replacing: Promise<unknown> | null = null;
+
+/**
+ * Runs an operation that ends this session and answers its successor (a password change ends
+ * every session of the user). Meanwhile a refusal of the old token (a request, the socket) is
+ * that change, not a sign-out.
+ */
+export async function replaceSession(run: () => Promise<string>): Promise<void> {
+  const next = run().then((token) => {
+    session.token = token;
+  });
+  replacing = next;
+  try {
+    await next;
+  } finally {
+    if (replacing === next) replacing = null;
+  }
+}
+
+/** The session change on its way, if any. */
+export function sessionReplacing(): Promise<unknown> | null {
+  return replacing;
+}
+
 /** Listeners told when the api says the session is over (expired, revoked). */
 const signedOut = new Set<() => void>();
 export function onSignedOut(fn: () => void): () => void {
@@ -52,7 +76,7 @@ export async function gql<R, V>(op: Operation<R, V>, variables?: V): Promise<R> 
   const first = body?.errors?.[0];
   if (first) {
     const code = first.extensions?.code;
-    if (code === 'UNAUTHENTICATED') sessionEnded();
+    if (code === 'UNAUTHENTICATED' && !replacing) sessionEnded();
     throw new GqlError(first.message, code, first.extensions ?? {});
   }
   if (!body?.data)

@@ -2012,3 +2012,25 @@ export type CatalogueImportsVariables = {
   institutionId?: string | null;
 };
 export const CatalogueImports = "query CatalogueImports($institutionId: ID) {\n  catalogueImports(institutionId: $institutionId, first: 5) {\n    nodes {\n      id\n      status\n      fileName\n      rowsTotal\n      rowsOk\n      rowsBad\n      createdAt\n      finishedAt\n    }\n  }\n}" as Operation<CatalogueImportsResult, CatalogueImportsVariables>;
+
+export type ChangePasswordResult = {
+  changePassword: {
+    token: string;
+  };
+};
+export type ChangePasswordVariables = {
+  currentPassword: string;
+  newPassword: string;
+};
+export const ChangePassword = "mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n    token\n  }\n}" as Operation<ChangePasswordResult, ChangePasswordVariables>;
+
+export type ResetUserPasswordResult = {
+  resetUserPassword: {
+    id: string;
+  };
+};
+export type ResetUserPasswordVariables = {
+  id: string;
+  newPassword: string;
+};
+export const ResetUserPassword = "mutation ResetUserPassword($id: ID!, $newPassword: String!) {\n  resetUserPassword(id: $id, newPassword: $newPassword) {\n    id\n  }\n}" as Operation<ResetUserPasswordResult, ResetUserPasswordVariables>;

@@ -7,6 +7,7 @@ import {
   Me,
   PartnerExperts,
   ReactivateUser,
+  ResetUserPassword,
   UpdateUser,
   Users,
   type Role,
@@ -76,6 +77,7 @@ function UserForm({
   admin,
   own,
   institutions,
+  meId,
   onDone,
   onClose,
 }: {
@@ -84,6 +86,8 @@ function UserForm({
   own: { id: string; name: string };
   /** The consortium's institutions for a consortium admin's choice (null while they load). */
   institutions: { id: string; name: string }[] | null;
+  /** The signed-in admin: their own password is changed under 修改密码, not reset here. */
+  meId: string | undefined;
   onDone: () => void;
   onClose: () => void;
 }) {
@@ -206,6 +210,16 @@ function UserForm({
       <dd>
         <input id="u-phone" name="phone" value={phone} placeholder={user ? '不修改则留空 Leave empty to keep' : ''} onChange={(e) => setPhone(e.target.value)} />
       </dd>
+      {user && user.id !== meId ? (
+        <>
+          <dt>
+            <T zh="密码" en="Password" />
+          </dt>
+          <dd>
+            <ResetPassword userId={user.id} />
+          </dd>
+        </>
+      ) : null}
       {user ? null : (
         <>
           <dt>
@@ -222,6 +236,49 @@ function UserForm({
         </>
       )}
     </SideForm>
+  );
+}
+
+/**
+ * A new password for a user who lost theirs: their sessions end at once and a lockout is lifted.
+ * Tell it to them in person; one's own is changed under 修改密码 with the current one.
+ */
+function ResetPassword({ userId }: { userId: string }) {
+  const [password, setPassword] = useState('');
+  const [done, setDone] = useState(false);
+  const { busy, error, submit } = useSubmit();
+  const reset = () =>
+    submit(async () => {
+      await gql(ResetUserPassword, { id: userId, newPassword: password });
+      setPassword('');
+      setDone(true);
+    });
+  return (
+    <div data-testid="reset-password">
+      <div className="actions">
+        <input
+          type="password"
+          name="newPassword"
+          autoComplete="new-password"
+          aria-label="新密码 New password"
+          placeholder="新密码 New password"
+          value={password}
+          onChange={(e) => {
+            setPassword(e.target.value);
+            setDone(false);
+          }}
+        />
+        <button data-action="reset-password" disabled={busy || password.length < 10} onClick={() => void reset()}>
+          <T zh="重置密码" en="Reset the password" />
+        </button>
+        {done ? (
+          <span className="badge ok" data-testid="password-reset">
+            <T zh="已重置,其会话已结束" en="Reset; their sessions ended" />
+          </span>
+        ) : null}
+      </div>
+      <ErrorNote error={error} />
+    </div>
   );
 }
 
@@ -337,6 +394,7 @@ export function UsersView({ roles }: ViewProps) {
           admin={admin}
           own={own}
           institutions={institutions.data}
+          meId={me.data?.me.id}
           onClose={() => setEditing(null)}
           onDone={() => {
             setEditing(null);

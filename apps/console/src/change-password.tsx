@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import { gql, replaceSession } from './api/client';
+import { ChangePassword } from './api/generated';
+import { T } from './i18n';
+import { SideForm, useSubmit } from './views/side-form';
+
+/**
+ * The signed-in user's own password, changed with the current one. The change ends every session
+ * of the user (other devices included); this page goes on with the new one it is given.
+ */
+export function ChangePasswordForm({ onClose }: { onClose: () => void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const [done, setDone] = useState(false);
+  const { busy, error, submit } = useSubmit();
+  const mismatch = again.length > 0 && again !== next;
+  const ready = current.length > 0 && next.length >= 10 && next === again;
+  const change = () =>
+    submit(async () => {
+      await replaceSession(async () => (await gql(ChangePassword, { currentPassword: current, newPassword: next })).changePassword.token);
+      setCurrent('');
+      setNext('');
+      setAgain('');
+      setDone(true);
+    });
+  return (
+    <SideForm
+      name="change-password"
+      title={<T zh="修改密码" en="Change my password" />}
+      error={error}
+      onClose={onClose}
+      actions={
+        <button className="primary" data-action="change-password" disabled={busy || !ready} onClick={() => void change()}>
+          <T zh="修改" en="Change" />
+        </button>
+      }
+    >
+      <dt>
+        <label htmlFor="pw-current">
+          <T zh="当前密码" en="Current password" />
+        </label>
+      </dt>
+      <dd>
+        <input id="pw-current" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
+      </dd>
+      <dt>
+        <label htmlFor="pw-new">
+          <T zh="新密码" en="New password" />
+        </label>
+      </dt>
+      <dd>
+        <input id="pw-new" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
+        <div className="note">
+          <T zh="至少 10 位,须同时包含字母和数字" en="At least 10 characters, with letters and digits" />
+        </div>
+      </dd>
+      <dt>
+        <label htmlFor="pw-again">
+          <T zh="再次输入新密码" en="New password again" />
+        </label>
+      </dt>
+      <dd>
+        <input id="pw-again" type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
+        {mismatch ? (
+          <div className="error">
+            <T zh="两次输入不一致" en="The two do not match" />
+          </div>
+        ) : null}
+      </dd>
+      {done ? (
+        <dd data-testid="password-changed" className="note">
+          <T zh="密码已修改;其他设备上的登录已结束" en="Changed; signed out everywhere else" />
+        </dd>
+      ) : null}
+    </SideForm>
+  );
+}
