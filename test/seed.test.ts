@@ -328,7 +328,7 @@ describe('db:seed puts the demo consortium in motion', () => {
     expect(n).toBe(2);
   });
 
-  it('gives the seven-unification scorecard evidence: reviewed at the sub-centre, awaiting review at the general hospital', async () => {
+  it('gives the seven-unification scorecard evidence: reviewed at the sub-centre (its rejected statement sent again, awaiting review), awaiting review at the general hospital', async () => {
     const month = DateTime.now().setZone(CONSORTIUM.timeZone).minus({ months: 1 }).toFormat('yyyy-MM');
     const [{ institution_id: subCentre }] = await db.ds.query(
       `SELECT institution_id FROM unification_evidence WHERE evidence_kind = 'APPOINTMENT_LETTER'`,
@@ -344,14 +344,16 @@ describe('db:seed puts the demo consortium in motion', () => {
       sevenUnifications.institutions[0].dimensions.map((d: { dimension: string }) => [d.dimension, d]),
     );
     expect(dims.ADMINISTRATION.outcome).toBe('MET');
-    expect(dims.FINANCE.outcome).toBe('NOT_MET');
-    expect(dims.FINANCE.items[0].reason).toContain('材料均被退回');
+    // The statement was rejected; the one sent again waits for the admin's review.
+    expect(dims.FINANCE.outcome).toBe('PARTIAL');
+    expect(dims.FINANCE.items[0].reason).toContain('材料待审核 1 份');
     const { unificationEvidence } = await as(
       'admin',
       `{ unificationEvidence(status: PENDING) { evidenceKind } }`,
     );
     expect(unificationEvidence.map((e: { evidenceKind: string }) => e.evidenceKind).sort()).toEqual([
       'COMMITTEE_MINUTES',
+      'LEDGER_STATEMENT',
       'MUTUAL_RECOGNITION',
     ]);
   });

@@ -13,9 +13,9 @@ interface DemoEvidence {
 
 /**
  * Seven-unification evidence for a few dimensions of two institutions, dated last month: the
- * 邻鄂 sub-centre's documents reviewed (two accepted, its ledger statement rejected), the
- * general hospital's committee minutes and mutual-recognition list awaiting a second consortium
- * admin (nobody reviews their own record).
+ * 邻鄂 sub-centre's documents reviewed (two accepted, its ledger statement rejected and sent again,
+ * the new one awaiting the consortium admin's review), the general hospital's committee minutes
+ * and mutual-recognition list awaiting a second consortium admin (nobody reviews their own record).
  */
 export const DEMO_EVIDENCE: DemoEvidence[] = [
   {
@@ -45,6 +45,13 @@ export const DEMO_EVIDENCE: DemoEvidence[] = [
       decision: 'REJECTED',
       reason: '非总院集中核算的合并报表,且未盖财务章 (not the consolidated statement, and unsealed)',
     },
+  },
+  {
+    institutionKey: 'sc-linee',
+    kind: 'LEDGER_STATEMENT',
+    title: '次中心上季度财务报表(总院合并核算,重新报送)',
+    day: 12,
+    recordedBy: 'instadmin',
   },
   {
     institutionKey: 'qj-central',
