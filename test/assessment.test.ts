@@ -373,6 +373,15 @@ describe('key tasks and the monthly assessment', () => {
     expect(await latest(I.T2, tok.admin)).toEqual([]);
     expect(await latest(I.T, tok.admin)).toHaveLength(1);
     expect((await gqlOk(Q, { y: YEAR - 1, i: I.T }, tok.instAdmin)).keyTaskProgress).toEqual([]);
+    // An earlier month reported after a later one: the later month is still the one shown.
+    if (A > `${YEAR}-01`) {
+      await gqlOk(
+        REPORT,
+        { i: { taskId: task.SIGN.id, month: `${YEAR}-01`, value: 5, evidence: '补报一月' } },
+        tok.instAdmin,
+      );
+      expect((await latest(I.T, tok.instAdmin)).map((p: { month: string }) => p.month)).toEqual([A]);
+    }
     expectError(await gql(Q, { y: YEAR, i: I.S }, tok.instAdmin), 'FORBIDDEN');
     expectError(await gql(Q, { y: YEAR, i: I.T }, tok.other), 'NOT_FOUND');
     expectError(await gql(Q, { y: YEAR, i: I.T }, tok.clinician), 'FORBIDDEN');

@@ -542,9 +542,20 @@ describe('the console', () => {
       await form.locator('#pw-current').fill(DEMO_PASSWORD);
       await form.locator('[data-action=change-password]').click();
       await form.getByTestId('password-changed').waitFor({ timeout: WAIT_MS });
-      // Still signed in, on the new session: another view reads its data.
+      // Still signed in, on the new session: another view reads its data, and pushes still arrive
+      // (the socket, dropped with the old session, connected again with the new token).
       await openView(page, 'referrals');
-      await page.getByTestId('menu').waitFor();
+      await page.locator('[data-testid=worklist]').waitFor({ timeout: WAIT_MS });
+      const unread = page.getByTestId('unread');
+      await unread.and(page.locator('[data-count]:not([data-count=""])')).waitFor({ timeout: WAIT_MS });
+      const before = Number(await unread.getAttribute('data-count'));
+      const { patients } = await gql('villagedoc', `{ patients(first: 1) { nodes { id } } }`);
+      await gql('villagedoc', `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id } }`, {
+        i: upReferralInput(patients.nodes[0].id, admin.institution.id, {
+          idempotencyKey: `console-pw-${Date.now()}`,
+        }),
+      });
+      await eventually(async () => Number(await unread.getAttribute('data-count')) > before, WAIT_MS);
       expect(await page.getByLabel('用户名').count()).toBe(0);
       await expect(loginWith(DEMO_PASSWORD)).rejects.toThrow(/UNAUTHENTICATED/);
       expect((await loginWith('Changed-2026-pass')).login.token).toBeTruthy();
@@ -3205,6 +3216,9 @@ describe('the console', () => {
         .setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4') });
       await panel.locator('[data-action=upload]').click();
       await panel.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      // The endpoint's own words, not a generic failure; and no import began.
+      expect(await panel.getByRole('alert').innerText()).not.toContain('upload failed');
+      expect(await panel.getByRole('alert').innerText()).toMatch(/[\u4e00-\u9fff].*\(.*[a-z]/);
       // A partial catalogue (the items it does not list stay as they are).
       await panel.locator('input[name=full]').uncheck();
       await panel

@@ -367,6 +367,10 @@ describe('user administration and revocable sessions', () => {
         ),
       ).toBe('UNAUTHENTICATED');
       expect(await api.login(u.username, 'New-pass-2027x')).toBeTruthy();
+      const trail = JSON.stringify(
+        await db.ds.query(`SELECT * FROM audit_event WHERE entity_id = $1`, [u.id]),
+      );
+      for (const p of ['New-pass-2027x', 'not-the-password-1', PASSWORD]) expect(trail).not.toContain(p);
       expect((await events('user.password.change', u.id)).map((e: { outcome: string }) => e.outcome)).toEqual(
         ['SUCCESS'],
       );
@@ -431,6 +435,11 @@ describe('user administration and revocable sessions', () => {
           await api.gql(RESET, { id: other2.users.villageClinician.id, n: 'Reset-pass-2027' }, adminToken),
         ),
       ).toBe('NOT_FOUND');
+      // A consortium-level role at the institution admin's own institution is still not theirs to reset.
+      const lead = await addUser('pwlead', t.inst.township, ['CONSORTIUM_ADMIN']);
+      expect(errorCode(await api.gql(RESET, { id: lead.id, n: 'Reset-pass-2027' }, instAdmin))).toBe(
+        'FORBIDDEN',
+      );
       expect(errorCode(await api.gql(RESET, { id: u.id, n: 'short1' }, instAdmin))).toBe('BAD_USER_INPUT');
       expect(
         errorCode(
@@ -442,12 +451,20 @@ describe('user administration and revocable sessions', () => {
         ),
       ).toBe('FORBIDDEN');
       expect((await api.gql(ME, {}, token)).data).not.toBeNull();
+      const untouched = await hashOf(u.id);
 
       expect((await api.gql(RESET, { id: u.id, n: 'Reset-pass-2027' }, instAdmin)).data).toEqual({
         resetUserPassword: { id: u.id },
       });
       expect(errorCode(await api.gql(ME, {}, token))).toBe('UNAUTHENTICATED');
+      expect(await hashOf(u.id)).not.toBe(untouched);
       expect(await api.login(u.username, 'Reset-pass-2027')).toBeTruthy();
+      // The trail never holds a password, given or tried.
+      const trail = JSON.stringify(
+        await db.ds.query(`SELECT * FROM audit_event WHERE entity_id = ANY($1)`, [[u.id, lead.id]]),
+      );
+      expect(trail).not.toContain('Reset-pass-2027');
+      expect(trail).not.toContain('short1');
       expect(
         (await events('user.password.reset', u.id)).map((e: { actor_user_id: string }) => e.actor_user_id),
       ).toEqual([t.users.instAdmin.id]);

@@ -81,12 +81,14 @@ export function App() {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+  const [changingPassword, setChangingPassword] = useState(false);
   useEffect(
     () =>
       onSignedOut(() => {
         session.token = null;
         closeLive();
         setUser(null);
+        setChangingPassword(false);
       }),
     [],
   );
@@ -102,8 +104,8 @@ export function App() {
     localStorage.setItem('yg.console.en', english ? '0' : '1');
     setEnglish(!english);
   };
-  const [changingPassword, setChangingPassword] = useState(false);
   const signOut = () => {
+    setChangingPassword(false);
     session.token = null;
     closeLive();
     setUser(null);

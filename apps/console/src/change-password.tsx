@@ -4,6 +4,19 @@ import { ChangePassword } from './api/generated';
 import { T } from './i18n';
 import { SideForm, useSubmit } from './views/side-form';
 
+/** The api's rule (10–128 characters, letters and digits); it checks it all the same. */
+export function passwordReady(p: string): boolean {
+  return p.length >= 10 && p.length <= 128 && /[A-Za-z]/.test(p) && /\d/.test(p);
+}
+
+export function PasswordRule() {
+  return (
+    <div className="note">
+      <T zh="至少 10 位,须同时包含字母和数字" en="At least 10 characters, with letters and digits" />
+    </div>
+  );
+}
+
 /**
  * The signed-in user's own password, changed with the current one. The change ends every session
  * of the user (other devices included); this page goes on with the new one it is given.
@@ -15,7 +28,7 @@ export function ChangePasswordForm({ onClose }: { onClose: () => void }) {
   const [done, setDone] = useState(false);
   const { busy, error, submit } = useSubmit();
   const mismatch = again.length > 0 && again !== next;
-  const ready = current.length > 0 && next.length >= 10 && next === again;
+  const ready = current.length > 0 && passwordReady(next) && next === again;
   const change = () =>
     submit(async () => {
       await replaceSession(async () => (await gql(ChangePassword, { currentPassword: current, newPassword: next })).changePassword.token);
@@ -51,9 +64,7 @@ export function ChangePasswordForm({ onClose }: { onClose: () => void }) {
       </dt>
       <dd>
         <input id="pw-new" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
-        <div className="note">
-          <T zh="至少 10 位,须同时包含字母和数字" en="At least 10 characters, with letters and digits" />
-        </div>
+        <PasswordRule />
       </dd>
       <dt>
         <label htmlFor="pw-again">

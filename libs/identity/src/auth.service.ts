@@ -8,6 +8,7 @@ import { SessionRegistry } from './session/session-registry';
 import { UserEntity } from './entities/user.entity';
 import { TokenService } from './token.service';
 import { AccountKind, PasswordLogin } from './login/password-login.service';
+import { BAD_CREDENTIALS } from './login/login-errors';
 
 export interface LoginResult {
   token: string;
@@ -69,8 +70,9 @@ export class AuthService {
     try {
       await this.passwords.attempt(this.users, me.username, current, 'auth.password.confirm');
     } catch (err) {
-      // A wrong current password is the form's mistake, not the end of the session.
-      if (err instanceof DomainError && err.code === 'UNAUTHENTICATED') {
+      // A wrong current password is the form's mistake, not the end of the session (a disabled
+      // account's refusal stays what it is).
+      if (err instanceof DomainError && err.message === BAD_CREDENTIALS) {
         throw new BadInputError('当前密码不正确 (the current password is wrong)', {
           field: 'currentPassword',
         });
@@ -79,10 +81,11 @@ export class AuthService {
     }
     const hash = await hashPassword(next);
     const user = await this.dataSource.transaction(async (em) => {
+      // Only over the session read before the check: a reset or a move by an admin meanwhile wins.
       const [[row]]: [{ id: string }[], number] = await em.query(
         `UPDATE app_user SET password_hash = $2, session_version = session_version + 1
-          WHERE id = $1 AND active RETURNING id`,
-        [me.id, hash],
+          WHERE id = $1 AND active AND session_version = $3 RETURNING id`,
+        [me.id, hash, me.sessionVersion],
       );
       if (!row) throw new UnauthenticatedError();
       await this.audit.record(em, { action: 'user.password.change', entityType: 'User', entityId: me.id });

@@ -76,7 +76,8 @@ export async function gql<R, V>(op: Operation<R, V>, variables?: V): Promise<R> 
   const first = body?.errors?.[0];
   if (first) {
     const code = first.extensions?.code;
-    if (code === 'UNAUTHENTICATED' && !replacing) sessionEnded();
+    // A refusal of a token this page has since replaced (a password change) is not a sign-out.
+    if (code === 'UNAUTHENTICATED' && token === session.token && !replacing) sessionEnded();
     throw new GqlError(first.message, code, first.extensions ?? {});
   }
   if (!body?.data)
@@ -100,7 +101,7 @@ export async function upload<R>(path: string, fields: Record<string, string>, fi
     body: form,
   });
   const body = (await res.json().catch(() => null)) as (R & { code?: string; message?: string }) | null;
-  if (res.status === 401) sessionEnded();
+  if (res.status === 401 && token === session.token && !replacing) sessionEnded();
   if (!res.ok || !body) {
     throw new GqlError(
       body?.message ?? `上传失败 (upload failed, HTTP ${res.status})`,

@@ -1887,6 +1887,7 @@ export const KeyTasks = "query KeyTasks($year: Int!) {\n  keyTasks(year: $year) 
 export type KeyTaskProgressResult = {
   keyTaskProgress: Array<{
     taskId: string;
+    institutionId: string;
     month: string;
     value: number;
     evidence: string;
@@ -1897,7 +1898,7 @@ export type KeyTaskProgressVariables = {
   year: number;
   institutionId: string;
 };
-export const KeyTaskProgress = "query KeyTaskProgress($year: Int!, $institutionId: ID!) {\n  keyTaskProgress(year: $year, institutionId: $institutionId) {\n    taskId\n    month\n    value\n    evidence\n    createdAt\n  }\n}" as Operation<KeyTaskProgressResult, KeyTaskProgressVariables>;
+export const KeyTaskProgress = "query KeyTaskProgress($year: Int!, $institutionId: ID!) {\n  keyTaskProgress(year: $year, institutionId: $institutionId) {\n    taskId\n    institutionId\n    month\n    value\n    evidence\n    createdAt\n  }\n}" as Operation<KeyTaskProgressResult, KeyTaskProgressVariables>;
 
 export type ReportTaskProgressResult = {
   reportTaskProgress: {

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import { gql, upload } from '../api/client';
-import { CatalogueImport, CatalogueImports, Institutions } from '../api/generated';
+import { upload } from '../api/client';
+import { CatalogueImport, CatalogueImports } from '../api/generated';
 import { onLive } from '../api/live';
 import { ErrorNote, formatTime, Label, T } from '../i18n';
-import { useAllPages, useQuery } from '../use-query';
+import { useMembers } from '../scope';
+import { useQuery } from '../use-query';
 import { useSubmit } from './side-form';
 
 const DONE = ['DONE', 'FAILED', 'SKIPPED'];
@@ -22,8 +23,10 @@ const POLL_MS = 2000;
 function ImportProgress({ id, onSettled }: { id: string; onSettled: () => void }) {
   const q = useQuery(CatalogueImport, { id });
   const i = q.data?.catalogueImport;
-  const running = !!i && !DONE.includes(i.status);
-  const settled = !!i && !running;
+  // The last status read: a failed read (an answer lost on the way) does not stop the polling.
+  const [last, setLast] = useState<string | null>(null);
+  if (i && i.status !== last) setLast(i.status);
+  const settled = !!last && DONE.includes(last);
   // Once it ends, the lists beside it (recent imports, coverage, the review queue) are read again.
   useEffect(() => {
     if (settled) onSettled();
@@ -31,10 +34,10 @@ function ImportProgress({ id, onSettled }: { id: string; onSettled: () => void }
   const reload = q.reload;
   useEffect(() => onLive('catalogue.import.progress', () => void reload()), [reload]);
   useEffect(() => {
-    if (!running) return;
+    if (settled) return;
     const timer = setInterval(() => void reload(), POLL_MS);
     return () => clearInterval(timer);
-  }, [running, reload]);
+  }, [settled, reload]);
   if (!i) return <ErrorNote error={q.error} />;
   return (
     <div data-testid="import" data-id={i.id} data-status={i.status}>
@@ -84,9 +87,7 @@ export function CatalogueUpload({
   chooses: boolean;
   onImported: () => void;
 }) {
-  const institutions = useAllPages(async (after) =>
-    chooses ? (await gql(Institutions, { after })).institutions : { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } },
-  );
+  const { members, error: membersError } = useMembers(chooses);
   const [target, setTarget] = useState(institutionId);
   const [file, setFile] = useState<File | null>(null);
   const [full, setFull] = useState(true);
@@ -116,7 +117,7 @@ export function CatalogueUpload({
       <div className="actions">
         {chooses ? (
           <select name="institution" aria-label="机构 Institution" value={target} onChange={(e) => setTarget(e.target.value)}>
-            {(institutions.data ?? [{ id: institutionId, name: '本机构 Own' }]).map((i) => (
+            {(members.length ? members : [{ id: institutionId, name: '本机构 Own' }]).map((i) => (
               <option key={i.id} value={i.id}>
                 {i.name}
               </option>
@@ -144,7 +145,7 @@ export function CatalogueUpload({
           en="CSV (UTF-8 or GB18030) or XLSX, with a local code column and a generic name column."
         />
       </p>
-      <ErrorNote error={error} />
+      <ErrorNote error={error ?? membersError} />
       {current ? <ImportProgress key={current} id={current} onSettled={settledChanged} /> : null}
       <h3>
         <T zh="最近导入" en="Recent imports" />

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { gql } from '../api/client';
 import {
   CompleteKeyMatter,
-  Institutions,
   KeyTaskProgress,
   KeyTasks,
   ReportTaskProgress,
@@ -10,7 +9,8 @@ import {
 } from '../api/generated';
 import { ErrorNote, formatTime, T } from '../i18n';
 import { figure } from '../months';
-import { useAction, useAllPages, useQuery } from '../use-query';
+import { useMembers } from '../scope';
+import { useAction, useQuery } from '../use-query';
 import { useRunning } from './side-form';
 
 type Task = KeyTasksResult['keyTasks'][number];
@@ -31,7 +31,7 @@ function ReportCell({ task, month, institutionId, act }: { task: Task; month: st
         step="any"
         name="value"
         aria-label={`${month} 完成值 Value`}
-        placeholder={`${month} 完成值`}
+        placeholder={`${month} 完成值 Value`}
         style={{ width: '7em' }}
         value={value}
         onChange={(e) => setValue(e.target.value)}
@@ -83,9 +83,8 @@ export function KeyTaskLedger({
 }) {
   const year = Number(month.slice(0, 4));
   const tasks = useQuery(KeyTasks, { year });
-  const units = useAllPages(async (after) =>
-    wide ? (await gql(Institutions, { after })).institutions : { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } },
-  );
+  // The members assessed (partner hospitals are not).
+  const { members, error: membersError } = useMembers(wide);
   const [chosen, setChosen] = useState('');
   const unit = own ?? chosen;
   const progress = useQuery(KeyTaskProgress, { year, institutionId: unit }, !unit);
@@ -93,7 +92,10 @@ export function KeyTaskLedger({
     await Promise.all([tasks.reload(), unit ? progress.reload() : null]);
   };
   const { error, act } = useAction(reload);
-  const latest = new Map<string, Latest>((progress.data?.keyTaskProgress ?? []).map((p) => [p.taskId, p]));
+  // Only the chosen unit's: a previous choice's answer may still be the one held.
+  const latest = new Map<string, Latest>(
+    (unit ? (progress.data?.keyTaskProgress ?? []) : []).filter((p) => p.institutionId === unit).map((p) => [p.taskId, p]),
+  );
   const reports = admin || !!own;
   const list = tasks.data?.keyTasks ?? [];
   return (
@@ -106,7 +108,7 @@ export function KeyTaskLedger({
           <T zh="单位" en="Unit" />{' '}
           <select name="unit" value={chosen} onChange={(e) => setChosen(e.target.value)}>
             <option value="">— 选择单位 Choose a unit</option>
-            {(units.data ?? []).map((i) => (
+            {members.map((i) => (
               <option key={i.id} value={i.id}>
                 {i.name}
               </option>
@@ -114,7 +116,7 @@ export function KeyTaskLedger({
           </select>
         </label>
       ) : null}
-      <ErrorNote error={tasks.error ?? progress.error ?? error} />
+      <ErrorNote error={tasks.error ?? progress.error ?? error ?? membersError} />
       <table>
         <thead>
           <tr>

@@ -1,18 +1,13 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { gql } from '../api/client';
 import { RecordUnificationEvidence, ReviewUnificationEvidence, UnificationEvidenceKinds } from '../api/generated';
 import { ErrorNote, T } from '../i18n';
 import { today } from '../months';
+import { sha256File } from '../sha256';
 import { useQuery } from '../use-query';
 import { useRunning, useSubmit } from './side-form';
 
 type Act = (fn: () => Promise<unknown>) => Promise<void>;
-
-/** The file's SHA-256 in hex, computed here: the document itself never leaves the machine. */
-async function sha256Hex(file: File): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /**
  * 录入佐证: a document an item rests on, by the kinds the items in force ask for. The file stays
@@ -33,6 +28,10 @@ export function RecordEvidence({ institutionId, onRecorded }: { institutionId: s
   const [documentDate, setDocumentDate] = useState(today);
   const [location, setLocation] = useState('');
   const [sha256, setSha256] = useState('');
+  // The file chosen last: a slower hash of an earlier choice must not land after it.
+  const chosen = useRef(0);
+  // Remounted after a record, so the same file can be chosen again.
+  const [fileKey, setFileKey] = useState(0);
   const { busy, error, setError, submit } = useSubmit();
   const ready = !!kind && title.trim().length > 0 && location.trim().length > 0 && /^[0-9a-f]{64}$/.test(sha256);
   const record = () =>
@@ -43,6 +42,7 @@ export function RecordEvidence({ institutionId, onRecorded }: { institutionId: s
       setTitle('');
       setLocation('');
       setSha256('');
+      setFileKey((k) => k + 1);
       onRecorded();
     });
   return (
@@ -63,12 +63,20 @@ export function RecordEvidence({ institutionId, onRecorded }: { institutionId: s
         <input type="date" name="documentDate" aria-label="文件日期 Document date" value={documentDate} onChange={(e) => setDocumentDate(e.target.value)} />
         <input name="location" aria-label="存放位置 Where it is kept" placeholder="存放位置(路径或网址) Path or URL" size={28} value={location} onChange={(e) => setLocation(e.target.value)} />
         <input
+          key={fileKey}
           type="file"
           name="file"
           aria-label="选择文件以计算 SHA-256 Choose the file for its SHA-256"
           onChange={(e) => {
             const f = e.target.files?.[0];
-            if (f) sha256Hex(f).then(setSha256, setError);
+            const turn = ++chosen.current;
+            setSha256('');
+            if (f) {
+              sha256File(f).then(
+                (hex) => turn === chosen.current && setSha256(hex),
+                (err: unknown) => turn === chosen.current && setError(err),
+              );
+            }
           }}
         />
         <span className="en" data-testid="sha256">

@@ -18,6 +18,7 @@ import { ErrorNote, formatTime, Label, ROLE_LABELS, T, TITLE_LABELS } from '../i
 import { useAction, useAllPages, usePagedQuery, useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 import { SideForm, useRunning, useSubmit } from './side-form';
+import { PasswordRule, passwordReady } from '../change-password';
 
 type Page = UsersResult['users'];
 type User = Page['nodes'][number];
@@ -101,7 +102,7 @@ function UserForm({
   const { busy, error, submit } = useSubmit();
   const offered = admin ? ALL_ROLES : INSTITUTION_ROLES;
   const ready =
-    displayName.trim().length > 0 && roles.length > 0 && (user !== null || (username.trim().length >= 3 && password.length >= 10));
+    displayName.trim().length > 0 && roles.length > 0 && (user !== null || (username.trim().length >= 3 && passwordReady(password)));
   const save = () =>
     submit(async () => {
       if (user) {
@@ -229,9 +230,7 @@ function UserForm({
           </dt>
           <dd>
             <input id="u-password" name="password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-            <div className="note">
-              <T zh="至少 10 位,须同时包含字母和数字" en="At least 10 characters, with letters and digits" />
-            </div>
+            <PasswordRule />
           </dd>
         </>
       )}
@@ -268,7 +267,7 @@ function ResetPassword({ userId }: { userId: string }) {
             setDone(false);
           }}
         />
-        <button data-action="reset-password" disabled={busy || password.length < 10} onClick={() => void reset()}>
+        <button data-action="reset-password" disabled={busy || !passwordReady(password)} onClick={() => void reset()}>
           <T zh="重置密码" en="Reset the password" />
         </button>
         {done ? (
@@ -277,6 +276,7 @@ function ResetPassword({ userId }: { userId: string }) {
           </span>
         ) : null}
       </div>
+      <PasswordRule />
       <ErrorNote error={error} />
     </div>
   );
