@@ -3262,7 +3262,7 @@ describe('the console', () => {
     }
   });
 
-  it("key tasks: the year's ledger as the api has it; an institution admin reports its progress for the month with evidence, read back; a consortium admin marks a key matter done and reads any unit's reports; an auditor only reads", async () => {
+  it("key tasks: the year's ledger as the api has it; an institution admin reports its progress for the month with evidence, read back; a consortium admin marks a key matter done, reads any unit's reports and adds a task (levels out of order refused) and a key matter; an auditor only reads", async () => {
     const month = lastMonth();
     const year = Number(month.slice(0, 4));
     const TASKS = `query($y: Int!) { keyTasks(year: $y) { id code kind institutionIds matters { id doneAt responsibleInstitutionId } } }`;
@@ -3335,6 +3335,61 @@ describe('the console', () => {
     }
     expect(open).toBeTruthy();
 
+    // The admin adds a task of the year (levels out of order refused first) and a key matter under it.
+    const code = `CON-${Date.now().toString(36).toUpperCase()}`;
+    const newTaskContext = await newContext();
+    try {
+      const page = await signIn(newTaskContext, 'admin');
+      await openView(page, 'assessment');
+      const ledger = page.getByTestId('key-tasks');
+      await ledger.locator('tr[data-task]').first().waitFor({ timeout: VIEW_TIMEOUT });
+      const form = ledger.getByTestId('new-key-task');
+      await form.locator('input[name=taskCode]').fill(code);
+      await form.locator('input[name=taskTitle]').fill('家庭医生签约居民续约率');
+      await form.locator('input[name=level-required]').fill('90');
+      await form.locator('input[name=level-effort]').fill('80');
+      await form.locator('input[name=level-challenge]').fill('95');
+      await form.locator('input[name=points]').fill('5');
+      await form.locator('[data-action=create-key-task]').click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('考核 < 努力 < 挑战');
+      await form.locator('input[name=level-required]').fill('70');
+      await form.locator('[data-action=create-key-task]').click();
+      const row = ledger.locator(`tr[data-task="${code}"]`);
+      await row.waitFor({ timeout: WAIT_MS });
+      await row.getByTestId('add-matter').locator('summary').click();
+      const matter = row.getByTestId('new-key-matter');
+      await matter.locator('input[name=matterTitle]').fill('第四季度续约情况核查');
+      await matter.locator('select[name=quarter]').selectOption('4');
+      await matter.locator('input[name=due]').fill(`${year}-12-31`);
+      await matter.locator(`select[name=responsible] option[value="${own}"]`).waitFor({ state: 'attached' });
+      await matter.locator('select[name=responsible]').selectOption(own);
+      await matter.locator('[data-action=create-key-matter]').click();
+      await row.locator('li[data-matter]').first().waitFor({ timeout: WAIT_MS });
+      const created = (
+        await gql(
+          'admin',
+          `query($y: Int!) { keyTasks(year: $y) { code title kind direction requiredLevel effortLevel challengeLevel points matters { title quarter responsibleInstitutionId } } }`,
+          { y: year },
+        )
+      ).keyTasks.filter((t: { code: string }) => t.code === code);
+      expect(created).toEqual([
+        {
+          code,
+          title: '家庭医生签约居民续约率',
+          kind: 'REPORTED',
+          direction: 'HIGHER_BETTER',
+          requiredLevel: 70,
+          effortLevel: 80,
+          challengeLevel: 95,
+          points: 5,
+          matters: [{ title: '第四季度续约情况核查', quarter: 4, responsibleInstitutionId: own }],
+        },
+      ]);
+    } finally {
+      await newTaskContext.close();
+    }
+
     const auditorContext = await newContext();
     try {
       const page = await signIn(auditorContext, 'auditor');
@@ -3346,7 +3401,13 @@ describe('the console', () => {
       await ledger
         .locator(`tr[data-task="${task.code}"] [data-latest="${month}:88.5"]`)
         .waitFor({ timeout: WAIT_MS });
-      expect(await ledger.locator('[data-action=report], [data-action=complete-matter]').count()).toBe(0);
+      expect(
+        await ledger
+          .locator(
+            '[data-action=report], [data-action=complete-matter], [data-testid=new-key-task], [data-testid=add-matter]',
+          )
+          .count(),
+      ).toBe(0);
     } finally {
       await auditorContext.close();
     }

@@ -106,6 +106,30 @@ export interface CreateInstitutionInput {
   tier: Tier;
 }
 
+export interface CreateKeyMatterInput {
+  department?: string | null;
+  dueAt: string;
+  quarter: number;
+  responsibleInstitutionId?: string | null;
+  taskId: string;
+  title: string;
+}
+
+export interface CreateKeyTaskInput {
+  challengeLevel: number;
+  code: string;
+  description?: string | null;
+  direction?: IndicatorDirection | null;
+  effortLevel: number;
+  indicatorCode?: string | null;
+  institutionIds?: Array<string> | null;
+  kind: KeyTaskKind;
+  points: number;
+  requiredLevel: number;
+  title: string;
+  year: number;
+}
+
 export interface CreatePractitionerInput {
   departmentId?: string | null;
   institutionId: string;
@@ -2035,3 +2059,24 @@ export type ResetUserPasswordVariables = {
   newPassword: string;
 };
 export const ResetUserPassword = "mutation ResetUserPassword($id: ID!, $newPassword: String!) {\n  resetUserPassword(id: $id, newPassword: $newPassword) {\n    id\n  }\n}" as Operation<ResetUserPasswordResult, ResetUserPasswordVariables>;
+
+export type CreateKeyTaskResult = {
+  createKeyTask: {
+    id: string;
+    code: string;
+  };
+};
+export type CreateKeyTaskVariables = {
+  input: CreateKeyTaskInput;
+};
+export const CreateKeyTask = "mutation CreateKeyTask($input: CreateKeyTaskInput!) {\n  createKeyTask(input: $input) {\n    id\n    code\n  }\n}" as Operation<CreateKeyTaskResult, CreateKeyTaskVariables>;
+
+export type CreateKeyMatterResult = {
+  createKeyMatter: {
+    id: string;
+  };
+};
+export type CreateKeyMatterVariables = {
+  input: CreateKeyMatterInput;
+};
+export const CreateKeyMatter = "mutation CreateKeyMatter($input: CreateKeyMatterInput!) {\n  createKeyMatter(input: $input) {\n    id\n  }\n}" as Operation<CreateKeyMatterResult, CreateKeyMatterVariables>;

@@ -12,6 +12,7 @@ import { figure } from '../months';
 import { useMembers } from '../scope';
 import { useAction, useQuery } from '../use-query';
 import { useRunning } from './side-form';
+import { NewKeyMatter, NewKeyTask } from './key-task-forms';
 
 type Task = KeyTasksResult['keyTasks'][number];
 type Act = (fn: () => Promise<unknown>) => Promise<void>;
@@ -117,6 +118,7 @@ export function KeyTaskLedger({
         </label>
       ) : null}
       <ErrorNote error={tasks.error ?? progress.error ?? error ?? membersError} />
+      {admin ? <NewKeyTask year={year} onCreated={() => void tasks.reload()} /> : null}
       <table>
         <thead>
           <tr>
@@ -178,6 +180,14 @@ export function KeyTaskLedger({
                         </li>
                       ))}
                     </ul>
+                  ) : null}
+                  {admin ? (
+                    <details data-testid="add-matter">
+                      <summary>
+                        <T zh="添加关键事项" en="Add a key matter" />
+                      </summary>
+                      <NewKeyMatter taskId={t.id} year={year} members={members} onCreated={() => void tasks.reload()} />
+                    </details>
                   ) : null}
                 </td>
                 <td>

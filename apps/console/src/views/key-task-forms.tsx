@@ -1,0 +1,157 @@
+import { useState } from 'react';
+import { gql } from '../api/client';
+import { CreateKeyMatter, CreateKeyTask, type IndicatorDirection, type KeyTaskKind } from '../api/generated';
+import { ErrorNote, T } from '../i18n';
+import type { Institution } from '../scope';
+import { useSubmit } from './side-form';
+
+const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
+
+/**
+ * 新建重点任务 for a consortium admin: a task of the year, reported by the units or bound to an
+ * indicator, with its three levels (考核 < 努力 < 挑战, or falling for a lower-is-better one) and
+ * its points; every member is assessed on it. The api checks the levels and the indicator.
+ */
+export function NewKeyTask({ year, onCreated }: { year: number; onCreated: () => void }) {
+  const [code, setCode] = useState('');
+  const [title, setTitle] = useState('');
+  const [kind, setKind] = useState<KeyTaskKind>('REPORTED');
+  const [indicatorCode, setIndicatorCode] = useState('');
+  const [direction, setDirection] = useState<IndicatorDirection>('HIGHER_BETTER');
+  const [levels, setLevels] = useState({ required: '', effort: '', challenge: '' });
+  const [points, setPoints] = useState('');
+  const { busy, error, submit } = useSubmit();
+  const values = [num(levels.required), num(levels.effort), num(levels.challenge), num(points)];
+  const ready =
+    code.trim().length > 0 && title.trim().length > 0 && values.every(Number.isFinite) && (kind === 'REPORTED' || !!indicatorCode.trim());
+  const create = () =>
+    submit(async () => {
+      await gql(CreateKeyTask, {
+        input: {
+          year,
+          code: code.trim(),
+          title: title.trim(),
+          kind,
+          indicatorCode: kind === 'INDICATOR' ? indicatorCode.trim() : null,
+          direction: kind === 'REPORTED' ? direction : null,
+          requiredLevel: values[0],
+          effortLevel: values[1],
+          challengeLevel: values[2],
+          points: values[3],
+        },
+      });
+      setCode('');
+      setTitle('');
+      setLevels({ required: '', effort: '', challenge: '' });
+      setPoints('');
+      onCreated();
+    });
+  const level = (key: keyof typeof levels, zh: string, en: string) => (
+    <input
+      type="number"
+      step="any"
+      name={`level-${key}`}
+      aria-label={`${zh} ${en}`}
+      placeholder={`${zh} ${en}`}
+      style={{ width: '7em' }}
+      value={levels[key]}
+      onChange={(e) => setLevels({ ...levels, [key]: e.target.value })}
+    />
+  );
+  return (
+    <div data-testid="new-key-task">
+      <h3>
+        <T zh={`新建 ${year} 年重点任务`} en={`New key task for ${year}`} />
+      </h3>
+      <div className="actions">
+        <input name="taskCode" aria-label="代码 Code" placeholder="代码 Code" size={10} value={code} onChange={(e) => setCode(e.target.value)} />
+        <input name="taskTitle" aria-label="任务 Title" placeholder="任务 Title" size={24} value={title} onChange={(e) => setTitle(e.target.value)} />
+        <select name="taskKind" aria-label="类型 Kind" value={kind} onChange={(e) => setKind(e.target.value as KeyTaskKind)}>
+          <option value="REPORTED">单位填报 Reported</option>
+          <option value="INDICATOR">绑定指标 Indicator</option>
+        </select>
+        {kind === 'INDICATOR' ? (
+          <input name="indicatorCode" aria-label="指标代码 Indicator code" placeholder="指标代码 Indicator code" size={10} value={indicatorCode} onChange={(e) => setIndicatorCode(e.target.value)} />
+        ) : (
+          <select name="direction" aria-label="方向 Direction" value={direction} onChange={(e) => setDirection(e.target.value as IndicatorDirection)}>
+            <option value="HIGHER_BETTER">越高越好 Higher is better</option>
+            <option value="LOWER_BETTER">越低越好 Lower is better</option>
+          </select>
+        )}
+        {level('required', '考核', 'Required')}
+        {level('effort', '努力', 'Effort')}
+        {level('challenge', '挑战', 'Challenge')}
+        <input type="number" step="any" name="points" aria-label="分值 Points" placeholder="分值 Points" style={{ width: '6em' }} value={points} onChange={(e) => setPoints(e.target.value)} />
+        <button data-action="create-key-task" disabled={busy || !ready} onClick={() => void create()}>
+          <T zh="新建" en="Create" />
+        </button>
+      </div>
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
+/** 添加关键事项 under a task: its quarter, due date and who answers for it (a unit, or a department). */
+export function NewKeyMatter({
+  taskId,
+  year,
+  members,
+  onCreated,
+}: {
+  taskId: string;
+  year: number;
+  members: Institution[];
+  onCreated: () => void;
+}) {
+  const [title, setTitle] = useState('');
+  const [quarter, setQuarter] = useState(1);
+  const [due, setDue] = useState(`${year}-03-31`);
+  const [unit, setUnit] = useState('');
+  const [department, setDepartment] = useState('');
+  const { busy, error, submit } = useSubmit();
+  const ready = title.trim().length > 0 && !!due && (!!unit || department.trim().length > 0);
+  const create = () =>
+    submit(async () => {
+      await gql(CreateKeyMatter, {
+        input: {
+          taskId,
+          title: title.trim(),
+          quarter,
+          // Due at the end of the day in the consortium's zone.
+          dueAt: new Date(`${due}T18:00:00+08:00`).toISOString(),
+          responsibleInstitutionId: unit || null,
+          department: unit ? null : department.trim(),
+        },
+      });
+      setTitle('');
+      onCreated();
+    });
+  return (
+    <div data-testid="new-key-matter" className="actions">
+      <input name="matterTitle" aria-label="关键事项 Key matter" placeholder="关键事项 Key matter" value={title} onChange={(e) => setTitle(e.target.value)} />
+      <select name="quarter" aria-label="季度 Quarter" value={quarter} onChange={(e) => setQuarter(Number(e.target.value))}>
+        {[1, 2, 3, 4].map((q) => (
+          <option key={q} value={q}>
+            Q{q}
+          </option>
+        ))}
+      </select>
+      <input type="date" name="due" aria-label="到期 Due" value={due} onChange={(e) => setDue(e.target.value)} />
+      <select name="responsible" aria-label="责任单位 Responsible unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
+        <option value="">— 责任科室 A department</option>
+        {members.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name}
+          </option>
+        ))}
+      </select>
+      {unit ? null : (
+        <input name="department" aria-label="责任科室 Department" placeholder="责任科室 Department" value={department} onChange={(e) => setDepartment(e.target.value)} />
+      )}
+      <button data-action="create-key-matter" disabled={busy || !ready} onClick={() => void create()}>
+        <T zh="添加事项" en="Add" />
+      </button>
+      <ErrorNote error={error} />
+    </div>
+  );
+}
