@@ -70,14 +70,7 @@ async function gql<T = any>(
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<T> {
-  if (!tokens.has(username)) {
-    const { login } = await gqlWith<{ login: { token: string } }>(
-      undefined,
-      `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
-      { u: username, p: DEMO_PASSWORD },
-    );
-    tokens.set(username, login.token);
-  }
+  if (!tokens.has(username)) tokens.set(username, await logIn(username, DEMO_PASSWORD));
   return gqlWith<T>(tokens.get(username), query, variables);
 }
 
@@ -94,6 +87,16 @@ async function gqlWith<T>(
   const body = (await res.json()) as { data?: T; errors?: unknown[] };
   if (body.errors?.length || !body.data) throw new Error(JSON.stringify(body.errors));
   return body.data;
+}
+
+/** A token for the user, or the api's refusal thrown. */
+async function logIn(username: string, password: string): Promise<string> {
+  const { login } = await gqlWith<{ login: { token: string } }>(
+    undefined,
+    `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+    { u: username, p: password },
+  );
+  return login.token;
 }
 
 function isLocal(url: string): boolean {
@@ -414,12 +417,8 @@ describe('the console', () => {
         active: true,
         institution: { id: town.institution.id },
       });
-      const { login } = await gqlWith<{ login: { token: string } }>(
-        undefined,
-        `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
-        { u: username, p: password },
-      );
-      expect((await gqlWith<any>(login.token, `{ me { username } }`, {})).me.username).toBe(username);
+      const token = await logIn(username, password);
+      expect((await gqlWith<any>(token, `{ me { username } }`, {})).me.username).toBe(username);
 
       // Found by name, a role added.
       await page.locator('input[name=search]').fill(username);
@@ -443,7 +442,7 @@ describe('the console', () => {
       await row.locator('[data-action=deactivate]').click();
       await row.waitFor({ state: 'detached', timeout: WAIT_MS });
       expect((await find(username)).active).toBe(false);
-      await expect(gqlWith(login.token, `{ me { username } }`, {})).rejects.toThrow(/UNAUTHENTICATED/);
+      await expect(gqlWith(token, `{ me { username } }`, {})).rejects.toThrow(/UNAUTHENTICATED/);
 
       // Among the deactivated, reactivated: it may log in again.
       await page.locator('select[name=active]').selectOption('false');
@@ -460,14 +459,8 @@ describe('the console', () => {
       await form.locator('input[name=newPassword]').fill('Reset2026pass9');
       await form.locator('[data-action=reset-password]').click();
       await form.getByTestId('password-reset').waitFor({ timeout: WAIT_MS });
-      const loginWith = (p: string) =>
-        gqlWith<{ login: { token: string } }>(
-          undefined,
-          `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
-          { u: username, p },
-        );
-      await expect(loginWith(password)).rejects.toThrow(/UNAUTHENTICATED/);
-      expect((await loginWith('Reset2026pass9')).login.token).toBeTruthy();
+      await expect(logIn(username, password)).rejects.toThrow(/UNAUTHENTICATED/);
+      expect(await logIn(username, 'Reset2026pass9')).toBeTruthy();
     } finally {
       await context.close();
     }
@@ -520,12 +513,6 @@ describe('the console', () => {
         password: DEMO_PASSWORD,
       },
     });
-    const loginWith = (p: string) =>
-      gqlWith<{ login: { token: string } }>(
-        undefined,
-        `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
-        { u: username, p },
-      );
     const context = await newContext();
     try {
       const page = await signIn(context, username);
@@ -557,8 +544,8 @@ describe('the console', () => {
       });
       await eventually(async () => Number(await unread.getAttribute('data-count')) > before, WAIT_MS);
       expect(await page.getByLabel('用户名').count()).toBe(0);
-      await expect(loginWith(DEMO_PASSWORD)).rejects.toThrow(/UNAUTHENTICATED/);
-      expect((await loginWith('Changed-2026-pass')).login.token).toBeTruthy();
+      await expect(logIn(username, DEMO_PASSWORD)).rejects.toThrow(/UNAUTHENTICATED/);
+      expect(await logIn(username, 'Changed-2026-pass')).toBeTruthy();
     } finally {
       await context.close();
     }
@@ -3268,6 +3255,21 @@ describe('the console', () => {
     const TASKS = `query($y: Int!) { keyTasks(year: $y) { id code kind institutionIds matters { id doneAt responsibleInstitutionId } } }`;
     const LATEST = `query($y: Int!, $i: ID!) { keyTaskProgress(year: $y, institutionId: $i) { taskId month value evidence } }`;
     const { keyTasks } = await gql('instadmin', TASKS, { y: year });
+    const openLedger = async (context: BrowserContext, username: string) => {
+      const page = await signIn(context, username);
+      await openView(page, 'assessment');
+      const ledger = page.getByTestId('key-tasks');
+      await ledger.locator('tr[data-task]').first().waitFor({ timeout: VIEW_TIMEOUT });
+      return { page, ledger };
+    };
+    /** The institution admin's unit chosen: the report it gave is shown. */
+    const showsTheReport = async (ledger: Locator) => {
+      await ledger.locator(`select[name=unit] option[value="${own}"]`).waitFor({ state: 'attached' });
+      await ledger.locator('select[name=unit]').selectOption(own);
+      await ledger
+        .locator(`tr[data-task="${task.code}"] [data-latest="${month}:88.5"]`)
+        .waitFor({ timeout: WAIT_MS });
+    };
     const { me } = await gql('instadmin', `{ me { institution { id } } }`);
     const own = me.institution.id;
     const task = keyTasks.find(
@@ -3277,10 +3279,7 @@ describe('the console', () => {
     expect(task).toBeTruthy();
     const context = await newContext();
     try {
-      const page = await signIn(context, 'instadmin');
-      await openView(page, 'assessment');
-      const ledger = page.getByTestId('key-tasks');
-      await ledger.locator('tr[data-task]').first().waitFor({ timeout: VIEW_TIMEOUT });
+      const { page, ledger } = await openLedger(context, 'instadmin');
       expect(
         await ledger
           .locator('tr[data-task]')
@@ -3311,16 +3310,9 @@ describe('the console', () => {
       .find((m: { doneAt: string | null }) => !m.doneAt);
     const adminContext = await newContext();
     try {
-      const page = await signIn(adminContext, 'admin');
-      await openView(page, 'assessment');
-      const ledger = page.getByTestId('key-tasks');
-      await ledger.locator('tr[data-task]').first().waitFor({ timeout: VIEW_TIMEOUT });
+      const { ledger } = await openLedger(adminContext, 'admin');
       // Any unit's latest reports: the institution admin's, just given.
-      await ledger.locator(`select[name=unit] option[value="${own}"]`).waitFor({ state: 'attached' });
-      await ledger.locator('select[name=unit]').selectOption(own);
-      await ledger
-        .locator(`tr[data-task="${task.code}"] [data-latest="${month}:88.5"]`)
-        .waitFor({ timeout: WAIT_MS });
+      await showsTheReport(ledger);
       if (open) {
         const matter = ledger.locator(`li[data-matter="${open.id}"]`);
         await matter.locator('[data-action=complete-matter]').click();
@@ -3339,10 +3331,7 @@ describe('the console', () => {
     const code = `CON-${Date.now().toString(36).toUpperCase()}`;
     const newTaskContext = await newContext();
     try {
-      const page = await signIn(newTaskContext, 'admin');
-      await openView(page, 'assessment');
-      const ledger = page.getByTestId('key-tasks');
-      await ledger.locator('tr[data-task]').first().waitFor({ timeout: VIEW_TIMEOUT });
+      const { ledger } = await openLedger(newTaskContext, 'admin');
       const form = ledger.getByTestId('new-key-task');
       await form.locator('input[name=taskCode]').fill(code);
       await form.locator('input[name=taskTitle]').fill('家庭医生签约居民续约率');
@@ -3392,15 +3381,8 @@ describe('the console', () => {
 
     const auditorContext = await newContext();
     try {
-      const page = await signIn(auditorContext, 'auditor');
-      await openView(page, 'assessment');
-      const ledger = page.getByTestId('key-tasks');
-      await ledger.locator('tr[data-task]').first().waitFor({ timeout: VIEW_TIMEOUT });
-      await ledger.locator(`select[name=unit] option[value="${own}"]`).waitFor({ state: 'attached' });
-      await ledger.locator('select[name=unit]').selectOption(own);
-      await ledger
-        .locator(`tr[data-task="${task.code}"] [data-latest="${month}:88.5"]`)
-        .waitFor({ timeout: WAIT_MS });
+      const { ledger } = await openLedger(auditorContext, 'auditor');
+      await showsTheReport(ledger);
       expect(
         await ledger
           .locator(

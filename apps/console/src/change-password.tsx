@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { gql, replaceSession } from './api/client';
 import { ChangePassword } from './api/generated';
 import { T } from './i18n';
-import { SideForm, useSubmit } from './views/side-form';
+import { SideForm, TextField, useSubmit } from './views/side-form';
 
 /** The api's rule (10–128 characters, letters and digits); it checks it all the same. */
 export function passwordReady(p: string): boolean {
@@ -49,36 +49,24 @@ export function ChangePasswordForm({ onClose }: { onClose: () => void }) {
         </button>
       }
     >
-      <dt>
-        <label htmlFor="pw-current">
-          <T zh="当前密码" en="Current password" />
-        </label>
-      </dt>
-      <dd>
-        <input id="pw-current" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
-      </dd>
-      <dt>
-        <label htmlFor="pw-new">
-          <T zh="新密码" en="New password" />
-        </label>
-      </dt>
-      <dd>
-        <input id="pw-new" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
-        <PasswordRule />
-      </dd>
-      <dt>
-        <label htmlFor="pw-again">
-          <T zh="再次输入新密码" en="New password again" />
-        </label>
-      </dt>
-      <dd>
-        <input id="pw-again" type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
-        {mismatch ? (
-          <div className="error">
-            <T zh="两次输入不一致" en="The two do not match" />
-          </div>
-        ) : null}
-      </dd>
+      <TextField id="pw-current" zh="当前密码" en="Current password" type="password" autoComplete="current-password" value={current} onValue={setCurrent} />
+      <TextField id="pw-new" zh="新密码" en="New password" type="password" autoComplete="new-password" value={next} onValue={setNext} note={<PasswordRule />} />
+      <TextField
+        id="pw-again"
+        zh="再次输入新密码"
+        en="New password again"
+        type="password"
+        autoComplete="new-password"
+        value={again}
+        onValue={setAgain}
+        note={
+          mismatch ? (
+            <div className="error">
+              <T zh="两次输入不一致" en="The two do not match" />
+            </div>
+          ) : null
+        }
+      />
       {done ? (
         <dd data-testid="password-changed" className="note">
           <T zh="密码已修改;其他设备上的登录已结束" en="Changed; signed out everywhere else" />

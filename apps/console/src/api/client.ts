@@ -42,6 +42,11 @@ export async function replaceSession(run: () => Promise<string>): Promise<void> 
   }
 }
 
+/** The api refused `token`: the session is over, unless this page has replaced it (a password change). */
+function refused(token: string | null): void {
+  if (token === session.token && !replacing) sessionEnded();
+}
+
 /** The session change on its way, if any. */
 export function sessionReplacing(): Promise<unknown> | null {
   return replacing;
@@ -76,8 +81,7 @@ export async function gql<R, V>(op: Operation<R, V>, variables?: V): Promise<R> 
   const first = body?.errors?.[0];
   if (first) {
     const code = first.extensions?.code;
-    // A refusal of a token this page has since replaced (a password change) is not a sign-out.
-    if (code === 'UNAUTHENTICATED' && token === session.token && !replacing) sessionEnded();
+    if (code === 'UNAUTHENTICATED') refused(token);
     throw new GqlError(first.message, code, first.extensions ?? {});
   }
   if (!body?.data)
@@ -101,7 +105,7 @@ export async function upload<R>(path: string, fields: Record<string, string>, fi
     body: form,
   });
   const body = (await res.json().catch(() => null)) as (R & { code?: string; message?: string }) | null;
-  if (res.status === 401 && token === session.token && !replacing) sessionEnded();
+  if (res.status === 401) refused(token);
   if (!res.ok || !body) {
     throw new GqlError(
       body?.message ?? `上传失败 (upload failed, HTTP ${res.status})`,

@@ -40,6 +40,40 @@ function ModeSelect({ value, onChange }: { value: SessionMode; onChange: (m: Ses
   );
 }
 
+/** A window's times and its session length: the same inputs for weekly hours and extra windows. */
+function WindowCells({
+  start,
+  end,
+  minutes,
+  onChange,
+}: {
+  start: string;
+  end: string;
+  minutes: string;
+  onChange: (patch: { start?: string; end?: string; sessionMinutes?: string }) => void;
+}) {
+  return (
+    <>
+      <td>
+        <input type="time" aria-label="开始 Start" name="start" value={start} onChange={(e) => onChange({ start: e.target.value })} />–
+        <input type="time" aria-label="结束 End" name="end" value={end} onChange={(e) => onChange({ end: e.target.value })} />
+      </td>
+      <td>
+        <input
+          type="number"
+          aria-label="每节分钟 Minutes a session"
+          name="sessionMinutes"
+          min={5}
+          style={{ width: '4.5em' }}
+          value={minutes}
+          onChange={(e) => onChange({ sessionMinutes: e.target.value })}
+        />
+        <span className="en"> 分钟 min</span>
+      </td>
+    </>
+  );
+}
+
 /**
  * The expert's schedule as a whole: weekly hours (weekday, times, session length, mode, validity)
  * and the dated exceptions (停诊 days off, 加诊 extra windows), published together; publishing
@@ -134,14 +168,7 @@ export function AvailabilityEditor({
                     ))}
                   </select>
                 </td>
-                <td>
-                  <input type="time" aria-label="开始 Start" name="start" value={r.start} onChange={(e) => setRule(i, { start: e.target.value })} />–
-                  <input type="time" aria-label="结束 End" name="end" value={r.end} onChange={(e) => setRule(i, { end: e.target.value })} />
-                </td>
-                <td>
-                  <input type="number" aria-label="每节分钟 Minutes a session" name="sessionMinutes" min={5} style={{ width: '4.5em' }} value={r.sessionMinutes} onChange={(e) => setRule(i, { sessionMinutes: e.target.value })} />
-                  <span className="en"> 分钟 min</span>
-                </td>
+                <WindowCells start={r.start} end={r.end} minutes={r.sessionMinutes} onChange={(patch) => setRule(i, patch)} />
                 <td>
                   <ModeSelect value={r.mode} onChange={(mode) => setRule(i, { mode })} />
                 </td>
@@ -186,13 +213,7 @@ export function AvailabilityEditor({
                 </td>
                 {e.kind === 'EXTRA_WINDOW' ? (
                   <>
-                    <td>
-                      <input type="time" aria-label="开始 Start" name="start" value={e.start} onChange={(ev) => setException(i, { start: ev.target.value })} />–
-                      <input type="time" aria-label="结束 End" name="end" value={e.end} onChange={(ev) => setException(i, { end: ev.target.value })} />
-                    </td>
-                    <td>
-                      <input type="number" aria-label="每节分钟 Minutes a session" name="sessionMinutes" min={5} style={{ width: '4.5em' }} value={e.sessionMinutes} onChange={(ev) => setException(i, { sessionMinutes: ev.target.value })} />
-                    </td>
+                    <WindowCells start={e.start} end={e.end} minutes={e.sessionMinutes} onChange={(patch) => setException(i, patch)} />
                     <td>
                       <ModeSelect value={e.mode} onChange={(mode) => setException(i, { mode })} />
                     </td>

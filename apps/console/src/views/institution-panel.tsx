@@ -12,7 +12,7 @@ import {
 } from '../api/generated';
 import { ErrorNote, KIND_LABELS, Label, T, TIER_LABELS, TITLE_LABELS } from '../i18n';
 import { useQuery } from '../use-query';
-import { SideForm, useSubmit } from './side-form';
+import { SideForm, TextField, useSubmit } from './side-form';
 
 type Inst = InstitutionsResult['institutions']['nodes'][number];
 
@@ -232,18 +232,6 @@ export function NewInstitution({
       });
       onCreated();
     });
-  const field = (id: string, zh: string, en: string, value: string, set: (v: string) => void) => (
-    <>
-      <dt>
-        <label htmlFor={id}>
-          <T zh={zh} en={en} />
-        </label>
-      </dt>
-      <dd>
-        <input id={id} name={id} value={value} onChange={(e) => set(e.target.value)} />
-      </dd>
-    </>
-  );
   return (
     <SideForm
       name="new-institution"
@@ -256,7 +244,7 @@ export function NewInstitution({
         </button>
       }
     >
-      {field('ni-name', '名称', 'Name', name, setName)}
+      <TextField id="ni-name" name="ni-name" zh="名称" en="Name" value={name} onValue={setName} />
       <dt>
         <T zh="类型与层级" en="Kind and tier" />
       </dt>
@@ -289,10 +277,10 @@ export function NewInstitution({
           ))}
         </select>
       </dd>
-      {field('ni-division', '行政区划代码', 'Division code', divisionCode, setDivisionCode)}
-      {field('ni-grade', '等级', 'Grade', grade, setGrade)}
-      {field('ni-address', '地址', 'Address', address, setAddress)}
-      {field('ni-phone', '电话', 'Phone', phone, setPhone)}
+      <TextField id="ni-division" name="ni-division" zh="行政区划代码" en="Division code" value={divisionCode} onValue={setDivisionCode} />
+      <TextField id="ni-grade" name="ni-grade" zh="等级" en="Grade" value={grade} onValue={setGrade} />
+      <TextField id="ni-address" name="ni-address" zh="地址" en="Address" value={address} onValue={setAddress} />
+      <TextField id="ni-phone" name="ni-phone" zh="电话" en="Phone" value={phone} onValue={setPhone} />
     </SideForm>
   );
 }

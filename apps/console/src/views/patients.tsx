@@ -12,7 +12,7 @@ import {
 import { CHRONIC_LABELS, ErrorNote, formatTime, Label, SEX_LABELS, T } from '../i18n';
 import { today } from '../months';
 import { usePagedQuery, useQuery } from '../use-query';
-import { SideForm, useSubmit } from './side-form';
+import { CheckboxSet, SideForm, TextField, useSubmit } from './side-form';
 
 /**
  * One patient as the api shows them to the caller: unmasked for the clinical roles of an
@@ -147,53 +147,23 @@ function RegisterForm({
         </button>
       }
     >
-      <dt>
-        <label htmlFor="rp-name">
-          <T zh="姓名" en="Name" />
-        </label>
-      </dt>
-      <dd>
-        <input id="rp-name" name="name" value={name} onChange={(e) => setName(e.target.value)} />
-      </dd>
-      <dt>
-        <label htmlFor="rp-id">
-          <T zh="居民身份证号" en="Resident ID number" />
-        </label>
-      </dt>
-      <dd>
-        <input id="rp-id" name="idNumber" size={20} maxLength={18} autoComplete="off" value={idNumber} onChange={(e) => setIdNumber(e.target.value)} />
-      </dd>
-      <dt>
-        <label htmlFor="rp-phone">
-          <T zh="手机号" en="Mobile" />
-        </label>
-      </dt>
-      <dd>
-        <input id="rp-phone" name="phone" value={phone} onChange={(e) => setPhone(e.target.value)} />
-      </dd>
-      <dt>
-        <label htmlFor="rp-division">
-          <T zh="常住地行政区划代码" en="Residence division code" />
-        </label>
-      </dt>
-      <dd>
-        <input id="rp-division" name="residenceDivisionCode" placeholder="6/9/12 位 digits" value={division} onChange={(e) => setDivision(e.target.value)} />
-      </dd>
+      <TextField id="rp-name" zh="姓名" en="Name" name="name" value={name} onValue={setName} />
+      <TextField id="rp-id" zh="居民身份证号" en="Resident ID number" name="idNumber" size={20} maxLength={18} autoComplete="off" value={idNumber} onValue={setIdNumber} />
+      <TextField id="rp-phone" zh="手机号" en="Mobile" name="phone" value={phone} onValue={setPhone} />
+      <TextField
+        id="rp-division"
+        zh="常住地行政区划代码"
+        en="Residence division code"
+        name="residenceDivisionCode"
+        placeholder="6/9/12 位 digits"
+        value={division}
+        onValue={setDivision}
+      />
       <dt>
         <T zh="慢病" en="Chronic conditions" />
       </dt>
-      <dd className="actions">
-        {(Object.keys(CHRONIC_LABELS) as ChronicCondition[]).map((c) => (
-          <label key={c}>
-            <input
-              type="checkbox"
-              data-condition={c}
-              checked={conditions.includes(c)}
-              onChange={() => setConditions(conditions.includes(c) ? conditions.filter((x) => x !== c) : [...conditions, c])}
-            />{' '}
-            <Label table={CHRONIC_LABELS} code={c} />
-          </label>
-        ))}
+      <dd>
+        <CheckboxSet options={Object.keys(CHRONIC_LABELS) as ChronicCondition[]} labels={CHRONIC_LABELS} chosen={conditions} onChange={setConditions} attr="condition" />
       </dd>
       <dt>
         <T zh="家庭医生签约" en="Family doctor" />

@@ -1,5 +1,5 @@
-import { useCallback, useState, type ReactNode } from 'react';
-import { ErrorNote, T } from '../i18n';
+import { useCallback, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { ErrorNote, Label, T } from '../i18n';
 
 /**
  * A form's sending: `busy` while one is on its way (its buttons wait), and the refusal to show.
@@ -67,4 +67,73 @@ export function useRunning(act: (fn: () => Promise<unknown>) => Promise<void>) {
     void act(fn).finally(() => setBusy(false));
   };
   return { busy, run };
+}
+
+/**
+ * One text field of a form's definition list: its label (Chinese, English on request) and the
+ * input, which takes any other input attribute (name, type, size, placeholder…).
+ */
+export function TextField({
+  id,
+  zh,
+  en,
+  value,
+  onValue,
+  note,
+  ...input
+}: {
+  id: string;
+  zh: string;
+  en: string;
+  value: string;
+  onValue: (v: string) => void;
+  note?: ReactNode;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>) {
+  return (
+    <>
+      <dt>
+        <label htmlFor={id}>
+          <T zh={zh} en={en} />
+        </label>
+      </dt>
+      <dd>
+        <input id={id} value={value} onChange={(e) => onValue(e.target.value)} {...input} />
+        {note}
+      </dd>
+    </>
+  );
+}
+
+/**
+ * A set of choices as checkboxes, each labelled from a label table and marked `data-<attr>` with
+ * its code (what the tests and the keyboard find it by).
+ */
+export function CheckboxSet<C extends string>({
+  options,
+  labels,
+  chosen,
+  onChange,
+  attr,
+}: {
+  options: readonly C[];
+  labels: Record<string, [string, string]>;
+  chosen: readonly C[];
+  onChange: (next: C[]) => void;
+  attr: string;
+}) {
+  return (
+    <span className="actions">
+      {options.map((c) => (
+        <label key={c}>
+          <input
+            type="checkbox"
+            {...{ [`data-${attr}`]: c }}
+            checked={chosen.includes(c)}
+            onChange={() => onChange(chosen.includes(c) ? chosen.filter((x) => x !== c) : [...chosen, c])}
+          />{' '}
+          <Label table={labels} code={c} />
+        </label>
+      ))}
+    </span>
+  );
 }

@@ -17,7 +17,7 @@ import {
 import { ErrorNote, formatTime, Label, ROLE_LABELS, T, TITLE_LABELS } from '../i18n';
 import { useAction, useAllPages, usePagedQuery, useQuery } from '../use-query';
 import type { ViewProps } from './registry';
-import { SideForm, useRunning, useSubmit } from './side-form';
+import { CheckboxSet, SideForm, TextField, useRunning, useSubmit } from './side-form';
 import { PasswordRule, passwordReady } from '../change-password';
 
 type Page = UsersResult['users'];
@@ -27,24 +27,6 @@ type Act = (fn: () => Promise<unknown>) => Promise<void>;
 const ALL_ROLES = Object.keys(ROLE_LABELS) as Role[];
 /** What an institution admin may grant (the api's INSTITUTION_GRANTABLE, which decides all the same). */
 const INSTITUTION_ROLES: Role[] = ['CLINICIAN', 'REFERRAL_COORDINATOR', 'EXPERT', 'INSTITUTION_ADMIN', 'PHARMACIST'];
-
-function RolePicker({ offered, roles, onChange }: { offered: Role[]; roles: Role[]; onChange: (r: Role[]) => void }) {
-  return (
-    <span className="actions" data-testid="roles">
-      {offered.map((r) => (
-        <label key={r}>
-          <input
-            type="checkbox"
-            data-role={r}
-            checked={roles.includes(r)}
-            onChange={() => onChange(roles.includes(r) ? roles.filter((x) => x !== r) : [...roles, r])}
-          />{' '}
-          <Label table={ROLE_LABELS} code={r} />
-        </label>
-      ))}
-    </span>
-  );
-}
 
 /** The staff record a user acts as (a doctor's or expert's name on referrals and reports), from the institution's. */
 function PractitionerPicker({
@@ -145,24 +127,18 @@ function UserForm({
     >
       {user ? null : (
         <>
-          <dt>
-            <label htmlFor="u-username">
-              <T zh="登录名" en="Login name" />
-            </label>
-          </dt>
-          <dd>
-            <input id="u-username" name="username" value={username} placeholder="小写字母、数字、. _ - a-z 0-9 . _ -" onChange={(e) => setUsername(e.target.value)} />
-          </dd>
+          <TextField
+            id="u-username"
+            zh="登录名"
+            en="Login name"
+            name="username"
+            placeholder="小写字母、数字、. _ - a-z 0-9 . _ -"
+            value={username}
+            onValue={setUsername}
+          />
         </>
       )}
-      <dt>
-        <label htmlFor="u-name">
-          <T zh="姓名" en="Name" />
-        </label>
-      </dt>
-      <dd>
-        <input id="u-name" name="displayName" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
-      </dd>
+      <TextField id="u-name" zh="姓名" en="Name" name="displayName" value={displayName} onValue={setDisplayName} />
       <dt>
         <T zh="机构" en="Institution" />
       </dt>
@@ -195,7 +171,7 @@ function UserForm({
         <T zh="角色" en="Roles" />
       </dt>
       <dd>
-        <RolePicker offered={offered} roles={roles} onChange={setRoles} />
+        <CheckboxSet options={offered} labels={ROLE_LABELS} chosen={roles} onChange={setRoles} attr="role" />
       </dd>
       <dt>
         <T zh="对应医务人员" en="Staff record" />
@@ -203,14 +179,15 @@ function UserForm({
       <dd>
         <PractitionerPicker institutionId={institutionId} value={practitionerId} onChange={setPractitionerId} />
       </dd>
-      <dt>
-        <label htmlFor="u-phone">
-          <T zh="手机号" en="Mobile" />
-        </label>
-      </dt>
-      <dd>
-        <input id="u-phone" name="phone" value={phone} placeholder={user ? '不修改则留空 Leave empty to keep' : ''} onChange={(e) => setPhone(e.target.value)} />
-      </dd>
+      <TextField
+        id="u-phone"
+        zh="手机号"
+        en="Mobile"
+        name="phone"
+        placeholder={user ? '不修改则留空 Leave empty to keep' : ''}
+        value={phone}
+        onValue={setPhone}
+      />
       {user && user.id !== meId ? (
         <>
           <dt>
@@ -223,15 +200,17 @@ function UserForm({
       ) : null}
       {user ? null : (
         <>
-          <dt>
-            <label htmlFor="u-password">
-              <T zh="初始密码" en="Initial password" />
-            </label>
-          </dt>
-          <dd>
-            <input id="u-password" name="password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-            <PasswordRule />
-          </dd>
+          <TextField
+            id="u-password"
+            zh="初始密码"
+            en="Initial password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onValue={setPassword}
+            note={<PasswordRule />}
+          />
         </>
       )}
     </SideForm>
