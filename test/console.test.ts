@@ -3616,6 +3616,124 @@ describe('the console', () => {
     }
   });
 
+  it("drug alignment: the lead hospital's pharmacist keeps the unified list in the console: adds a drug by product key and strength (a malformed code refused, nothing added), changes it (a change made meanwhile refused) and retires it, each a version as the api has it; an institution admin only reads", async () => {
+    const LIST = `query($s: FormularyStatus) { formulary(first: 50, status: $s) { nodes { id } } }`;
+    const ITEM = `query($id: ID!) { formularyItem(id: $id) { genericName note tiers status retireReason version versions { version action note } } }`;
+    const { formulary } = await gql('pharmacist', LIST, { s: 'ACTIVE' });
+    // The demo dictionary holds the listed codes only: a listed product in a strength it does not stock.
+    const [drug] = await db.ds.query(
+      `SELECT product_key AS "productKey", generic_name AS "genericName" FROM formulary_item
+        WHERE status = 'ACTIVE' AND national_code IS NOT NULL ORDER BY product_key LIMIT 1`,
+    );
+    const SPEC = '12.5mg×14片';
+    const count = async () => Number((await db.ds.query(`SELECT count(*) AS n FROM formulary_item`))[0].n);
+    const before = await count();
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'pharmacist');
+      await openView(page, 'drugs');
+      const section = page.getByTestId('formulary');
+      const rows = section.locator('[data-testid=formulary-items] tbody tr');
+      await rows.first().waitFor();
+      expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')))).toEqual(
+        formulary.nodes.map((n: { id: string }) => n.id),
+      );
+
+      // A malformed code: the api's reason, and nothing added.
+      await section.locator('[data-action=new-formulary]').click();
+      const form = page.getByTestId('formulary-form');
+      await form.locator('input[name=nationalCode]').fill('X123');
+      await form.locator('[data-action=save-formulary]').click();
+      await form.getByText('医保药品代码格式错误').waitFor();
+      expect(await count()).toBe(before);
+
+      // The product and its strength, for county and township only; the name comes from the dictionary.
+      await form.locator('input[name=nationalCode]').fill('');
+      await form.locator('input[name=productKey]').fill(drug.productKey);
+      await form.locator('input[name=spec]').fill(SPEC);
+      await form.locator('[data-tier=VILLAGE]').uncheck();
+      await form.locator('[data-action=save-formulary]').click();
+      await form.waitFor({ state: 'detached' });
+      const [added] = await db.ds.query(
+        `SELECT id FROM formulary_item WHERE product_key = $1 AND spec = $2`,
+        [drug.productKey, SPEC],
+      );
+      expect(added).toBeDefined();
+      expect(await count()).toBe(before + 1);
+      const row = section.locator(`tr[data-id="${added.id}"]`);
+      await section.locator('input[name=formulary-search]').fill(drug.productKey);
+      await section.getByRole('button', { name: '筛选' }).click();
+      await row.waitFor();
+      let item = (await gql('pharmacist', ITEM, { id: added.id })).formularyItem;
+      expect(item).toMatchObject({
+        genericName: drug.genericName,
+        tiers: ['COUNTY', 'TOWNSHIP'],
+        status: 'ACTIVE',
+        version: 1,
+      });
+      expect(await row.locator('[data-tiers]').getAttribute('data-tiers')).toBe('COUNTY,TOWNSHIP');
+
+      // A change, with its reason kept in the item's history.
+      await row.locator('[data-action=edit-formulary]').click();
+      await form.locator('input[name=note]').fill('限二级及以上医师处方');
+      await form.locator('input[name=reason]').fill('药事委员会决议');
+      await form.locator('[data-action=save-formulary]').click();
+      await form.waitFor({ state: 'detached' });
+      await section.locator(`tr[data-id="${added.id}"][data-version="2"]`).waitFor();
+      item = (await gql('pharmacist', ITEM, { id: added.id })).formularyItem;
+      expect(item.note).toBe('限二级及以上医师处方');
+      expect(item.versions.map((v: { action: string; note: string | null }) => [v.action, v.note])).toEqual([
+        ['CREATE', null],
+        ['UPDATE', '药事委员会决议'],
+      ]);
+
+      // Changed elsewhere while the form is open: refused with the api's reason, the other change kept.
+      await row.locator('[data-action=edit-formulary]').click();
+      await form.locator('input[name=note]').fill('控制使用');
+      await gql(
+        'admin',
+        `mutation($i: UpdateFormularyItemInput!) { updateFormularyItem(input: $i) { version } }`,
+        {
+          i: { id: added.id, expectedVersion: 2, tiers: ['COUNTY'] },
+        },
+      );
+      await form.locator('[data-action=save-formulary]').click();
+      await form.getByText('条目已被修改').waitFor();
+      item = (await gql('pharmacist', ITEM, { id: added.id })).formularyItem;
+      expect(item).toMatchObject({ note: '限二级及以上医师处方', tiers: ['COUNTY'], version: 3 });
+      await form.getByRole('button', { name: '取消' }).click();
+
+      // Retired with a reason: gone from the active list, shown under 已停用 with it.
+      await section.locator(`tr[data-id="${added.id}"][data-version="3"]`).waitFor();
+      const retire = row.locator('[data-action=retire-formulary]');
+      expect(await retire.isDisabled()).toBe(true);
+      await row.getByLabel('停用原因 Reason').fill('已有同效品种');
+      await retire.click();
+      await row.waitFor({ state: 'detached' });
+      item = (await gql('pharmacist', ITEM, { id: added.id })).formularyItem;
+      expect(item).toMatchObject({ status: 'RETIRED', retireReason: '已有同效品种', version: 4 });
+      await section.locator('select[name=formulary-status]').selectOption('RETIRED');
+      await section.getByRole('button', { name: '筛选' }).click();
+      await section
+        .locator(`tr[data-id="${added.id}"][data-status=RETIRED]`)
+        .getByTestId('retired')
+        .waitFor();
+      await screenshot(page, 'drugs-formulary');
+
+      // An institution admin reads the list, and is offered no change.
+      const other = await signIn(context, 'instadmin');
+      await openView(other, 'drugs');
+      const theirs = other.getByTestId('formulary');
+      await theirs.locator('[data-testid=formulary-items] tbody tr').first().waitFor();
+      expect(await theirs.locator('[data-action=new-formulary]').count()).toBe(0);
+      expect(
+        await theirs.locator('[data-action=edit-formulary], [data-action=retire-formulary]').count(),
+      ).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);
   });

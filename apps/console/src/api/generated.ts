@@ -10,6 +10,8 @@ export type ChronicCondition = 'ASTHMA' | 'CANCER' | 'CKD' | 'COPD' | 'CORONARY_
 export type ConsultationKind = 'ECG_READ' | 'IMAGING_READ' | 'MDT' | 'ON_SITE_CLINIC' | 'PATHOLOGY_READ' | 'TEACHING_ROUND' | 'VIDEO';
 export type ConsultationState = 'CANCELLED' | 'COMPLETED' | 'DECLINED' | 'IN_PROGRESS' | 'NO_SHOW' | 'REPORTED' | 'REQUESTED' | 'SCHEDULED';
 export type ContinuityTrigger = 'MANUAL' | 'MAPPING_CHANGE' | 'STOCK_CHANGE' | 'SUBMISSION' | 'SUPPLY';
+export type FormularyStatus = 'ACTIVE' | 'RETIRED';
+export type FormularyTier = 'COUNTY' | 'TOWNSHIP' | 'VILLAGE';
 export type ImportStatus = 'DONE' | 'FAILED' | 'QUEUED' | 'RUNNING' | 'SKIPPED' | 'UPLOADING';
 export type IndicatorDirection = 'HIGHER_BETTER' | 'LOWER_BETTER' | 'NEUTRAL';
 export type IndicatorKind = 'CHANGE' | 'GROWTH' | 'QUALITATIVE' | 'RATIO' | 'VALUE';
@@ -47,6 +49,17 @@ export interface AcceptReferralInput {
   id: string;
   note?: string | null;
   place?: string | null;
+}
+
+export interface AddFormularyItemInput {
+  dosageForm?: string | null;
+  genericName?: string | null;
+  nationalCode?: string | null;
+  note?: string | null;
+  productKey?: string | null;
+  spec?: string | null;
+  substitutionGroup?: string | null;
+  tiers: Array<FormularyTier>;
 }
 
 export interface ApproveSupplyRequestInput {
@@ -281,6 +294,12 @@ export interface RescheduleConsultationInput {
   start: string;
 }
 
+export interface RetireFormularyItemInput {
+  expectedVersion?: number | null;
+  id: string;
+  reason: string;
+}
+
 export interface ReviewUnificationEvidenceInput {
   decision: UnificationReviewDecision;
   evidenceId: string;
@@ -293,6 +312,18 @@ export interface SubmitConsultationReportInput {
   opinion: string;
   recommendations: string;
   suggestedDiagnoses?: Array<SuggestedDiagnosisInput>;
+}
+
+export interface UpdateFormularyItemInput {
+  dosageForm?: string | null;
+  expectedVersion?: number | null;
+  genericName?: string | null;
+  id: string;
+  note?: string | null;
+  reason?: string | null;
+  spec?: string | null;
+  substitutionGroup?: string | null;
+  tiers?: Array<FormularyTier> | null;
 }
 
 export interface UpdateIndicatorDefinitionInput {
@@ -424,11 +455,12 @@ export type MeResult = {
     institution: {
       id: string;
       name: string;
+      kind: InstitutionKind;
     };
   };
 };
 export type MeVariables = {};
-export const Me = "query Me {\n  me {\n    id\n    username\n    displayName\n    roles\n    practitionerId\n    institution {\n      id\n      name\n    }\n  }\n}" as Operation<MeResult, MeVariables>;
+export const Me = "query Me {\n  me {\n    id\n    username\n    displayName\n    roles\n    practitionerId\n    institution {\n      id\n      name\n      kind\n    }\n  }\n}" as Operation<MeResult, MeVariables>;
 
 export type NetworkResult = {
   consortium: {
@@ -2080,3 +2112,79 @@ export type CreateKeyMatterVariables = {
   input: CreateKeyMatterInput;
 };
 export const CreateKeyMatter = "mutation CreateKeyMatter($input: CreateKeyMatterInput!) {\n  createKeyMatter(input: $input) {\n    id\n  }\n}" as Operation<CreateKeyMatterResult, CreateKeyMatterVariables>;
+
+export type FormularyResult = {
+  formulary: {
+    nodes: Array<{
+      id: string;
+      nationalCode: string | null;
+      productKey: string;
+      genericName: string;
+      dosageForm: string | null;
+      spec: string | null;
+      tiers: Array<FormularyTier>;
+      substitutionGroup: string | null;
+      substitutionKey: string;
+      note: string | null;
+      status: FormularyStatus;
+      retiredAt: string | null;
+      retireReason: string | null;
+      version: number;
+      updatedAt: string;
+      versions: Array<{
+        version: number;
+        action: string;
+        at: string;
+        changed: Array<string>;
+        note: string | null;
+      }>;
+    }>;
+    pageInfo: {
+      endCursor: string | null;
+      hasNextPage: boolean;
+    };
+  };
+};
+export type FormularyVariables = {
+  search?: string | null;
+  tier?: FormularyTier | null;
+  status?: FormularyStatus | null;
+  after?: string | null;
+};
+export const Formulary = "query Formulary($search: String, $tier: FormularyTier, $status: FormularyStatus, $after: String) {\n  formulary(\n    search: $search\n    tier: $tier\n    status: $status\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      nationalCode\n      productKey\n      genericName\n      dosageForm\n      spec\n      tiers\n      substitutionGroup\n      substitutionKey\n      note\n      status\n      retiredAt\n      retireReason\n      version\n      updatedAt\n      versions {\n        version\n        action\n        at\n        changed\n        note\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<FormularyResult, FormularyVariables>;
+
+export type AddFormularyItemResult = {
+  addFormularyItem: {
+    id: string;
+    genericName: string;
+    spec: string | null;
+    version: number;
+  };
+};
+export type AddFormularyItemVariables = {
+  input: AddFormularyItemInput;
+};
+export const AddFormularyItem = "mutation AddFormularyItem($input: AddFormularyItemInput!) {\n  addFormularyItem(input: $input) {\n    id\n    genericName\n    spec\n    version\n  }\n}" as Operation<AddFormularyItemResult, AddFormularyItemVariables>;
+
+export type UpdateFormularyItemResult = {
+  updateFormularyItem: {
+    id: string;
+    version: number;
+  };
+};
+export type UpdateFormularyItemVariables = {
+  input: UpdateFormularyItemInput;
+};
+export const UpdateFormularyItem = "mutation UpdateFormularyItem($input: UpdateFormularyItemInput!) {\n  updateFormularyItem(input: $input) {\n    id\n    version\n  }\n}" as Operation<UpdateFormularyItemResult, UpdateFormularyItemVariables>;
+
+export type RetireFormularyItemResult = {
+  retireFormularyItem: {
+    id: string;
+    status: FormularyStatus;
+    version: number;
+  };
+};
+export type RetireFormularyItemVariables = {
+  input: RetireFormularyItemInput;
+};
+export const RetireFormularyItem = "mutation RetireFormularyItem($input: RetireFormularyItemInput!) {\n  retireFormularyItem(input: $input) {\n    id\n    status\n    version\n  }\n}" as Operation<RetireFormularyItemResult, RetireFormularyItemVariables>;

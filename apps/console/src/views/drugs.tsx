@@ -20,6 +20,7 @@ import { Chart } from '../chart';
 import { ErrorNote, formatTime, Label, MAPPING_STATUS_LABELS, SUPPLY_STATE_LABELS, T } from '../i18n';
 import { useAction, useQuery } from '../use-query';
 import { CatalogueUpload } from './catalogue-upload';
+import { FormularySection } from './formulary';
 import { NewSupplyRequest } from './new-supply-request';
 import { useRunning } from './side-form';
 import type { ViewProps } from './registry';
@@ -214,6 +215,10 @@ export function DrugsView({ roles }: ViewProps) {
   // Who keeps a catalogue: its institution's admin and pharmacist; a consortium admin any member's.
   const uploads = roles.some((r) => (['INSTITUTION_ADMIN', 'PHARMACIST', 'CONSORTIUM_ADMIN'] as Role[]).includes(r));
   const [raising, setRaising] = useState(false);
+  // The api's keepers of the unified list: consortium admins, and the lead hospital's pharmacists.
+  const keeper =
+    roles.includes('CONSORTIUM_ADMIN') ||
+    (roles.includes('PHARMACIST') && me.data?.me.institution.kind === 'GENERAL_HOSPITAL');
   const reloadCoverage = coverage.reload;
   const reloadQueue = queue.reload;
   const reloadSupply = supply.reload;
@@ -314,6 +319,7 @@ export function DrugsView({ roles }: ViewProps) {
               </table>
             </div>
           </section>
+          <FormularySection keeper={keeper} />
         </>
       ) : null}
       <section aria-labelledby="supply-title">
