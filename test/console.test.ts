@@ -3493,7 +3493,7 @@ describe('the console', () => {
   });
 
   // Last but one: it adds an institution, which every later figure would have to take in.
-  it("network: an institution's departments and staff as the api has them; its admin adds to them (a licence number used is refused); a consortium admin adds an institution; no forms elsewhere", async () => {
+  it("network: an institution's departments and staff as the api has them; its admin adds to them (a licence number used is refused); a consortium admin adds an institution and edits it (a name in use refused, the change in the trail); no forms elsewhere", async () => {
     const DETAIL = `query($id: ID!) { institution(id: $id) { departments { id code name specialty } }
       practitioners(institutionId: $id, first: 100) { nodes { id name title licenceNumber specialties department { name } } } }`;
     const { me } = await gql('instadmin', `{ me { institution { id name } } }`);
@@ -3578,7 +3578,9 @@ describe('the console', () => {
       expect(await page.locator('[data-testid=add-department], [data-testid=add-practitioner]').count()).toBe(
         0,
       );
-      expect(await page.locator('[data-action=new-institution]').count()).toBe(0);
+      expect(
+        await page.locator('[data-action=new-institution], [data-action=edit-institution]').count(),
+      ).toBe(0);
     } finally {
       await context.close();
     }
@@ -3611,6 +3613,46 @@ describe('the console', () => {
         tier: 'VILLAGE',
         parentId: own,
       });
+
+      // Then edits it: a name another institution has is refused and changes nothing; its particulars are saved.
+      const [created] = await db.ds.query(`SELECT id FROM institution WHERE name = $1`, [
+        `测试村卫生室${tag}`,
+      ]);
+      await page
+        .locator(`[data-testid=institutions] tr[data-id="${created.id}"] [data-action=open-institution]`)
+        .click();
+      const panel = page.locator(`[data-testid=institution][data-id="${created.id}"]`);
+      await panel.locator('[data-action=edit-institution]').click();
+      const edit = panel.getByTestId('edit-institution');
+      expect(await edit.locator('#ei-name').inputValue()).toBe(`测试村卫生室${tag}`);
+      expect(await edit.locator('select[name=parentId]').inputValue()).toBe(own);
+      const READ = `query($id: ID!) { institution(id: $id) { name grade address phone parentId } }`;
+      const was = (await gql('admin', READ, { id: created.id })).institution;
+      await edit.locator('#ei-name').fill('黔江中心医院');
+      await edit.locator('#ei-phone').fill('023-79000000');
+      await edit.locator('[data-action=save-institution]').click();
+      await edit.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await edit.getByRole('alert').innerText()).toContain('已存在');
+      expect((await gql('admin', READ, { id: created.id })).institution).toEqual(was);
+      await edit.locator('#ei-name').fill(`测试村卫生室${tag}`);
+      await edit.locator('#ei-address').fill('邻鄂镇松林村二组');
+      await edit.locator('[data-action=save-institution]').click();
+      await edit.waitFor({ state: 'detached', timeout: WAIT_MS });
+      await eventually(
+        async () => (await panel.getByTestId('particulars').innerText()).includes('023-79000000'),
+        WAIT_MS,
+      );
+      expect((await gql('admin', READ, { id: created.id })).institution).toEqual({
+        ...was,
+        address: '邻鄂镇松林村二组',
+        phone: '023-79000000',
+      });
+      const [trail] = await db.ds.query(
+        `SELECT details->'changed' AS changed FROM audit_event WHERE action = 'institution.update' AND entity_id = $1`,
+        [created.id],
+      );
+      // The change is in the trail, naming the fields changed.
+      expect(trail.changed.sort()).toEqual(['address', 'phone']);
     } finally {
       await adminContext.close();
     }

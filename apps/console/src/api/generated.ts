@@ -340,6 +340,19 @@ export interface UpdateIndicatorDefinitionInput {
   workingDefinition?: string | null;
 }
 
+export interface UpdateInstitutionInput {
+  active?: boolean | null;
+  address?: string | null;
+  divisionCode?: string | null;
+  grade?: string | null;
+  id: string;
+  kind?: InstitutionKind | null;
+  name?: string | null;
+  parentId?: string | null;
+  phone?: string | null;
+  tier?: Tier | null;
+}
+
 export interface UpdateUserInput {
   displayName?: string | null;
   id: string;
@@ -1761,6 +1774,7 @@ export type InstitutionDetailResult = {
     address: string | null;
     phone: string | null;
     active: boolean;
+    parentId: string | null;
     parent: {
       name: string;
     } | null;
@@ -1791,7 +1805,7 @@ export type InstitutionDetailResult = {
 export type InstitutionDetailVariables = {
   id: string;
 };
-export const InstitutionDetail = "query InstitutionDetail($id: ID!) {\n  institution(id: $id) {\n    id\n    name\n    kind\n    tier\n    grade\n    divisionCode\n    address\n    phone\n    active\n    parent {\n      name\n    }\n    departments {\n      id\n      code\n      name\n      specialty\n    }\n  }\n  practitioners(institutionId: $id, first: 100) {\n    nodes {\n      id\n      name\n      title\n      licenceNumber\n      specialties\n      active\n      department {\n        name\n      }\n    }\n    pageInfo {\n      hasNextPage\n    }\n  }\n}" as Operation<InstitutionDetailResult, InstitutionDetailVariables>;
+export const InstitutionDetail = "query InstitutionDetail($id: ID!) {\n  institution(id: $id) {\n    id\n    name\n    kind\n    tier\n    grade\n    divisionCode\n    address\n    phone\n    active\n    parentId\n    parent {\n      name\n    }\n    departments {\n      id\n      code\n      name\n      specialty\n    }\n  }\n  practitioners(institutionId: $id, first: 100) {\n    nodes {\n      id\n      name\n      title\n      licenceNumber\n      specialties\n      active\n      department {\n        name\n      }\n    }\n    pageInfo {\n      hasNextPage\n    }\n  }\n}" as Operation<InstitutionDetailResult, InstitutionDetailVariables>;
 
 export type CreateInstitutionResult = {
   createInstitution: {
@@ -2188,3 +2202,13 @@ export type RetireFormularyItemVariables = {
   input: RetireFormularyItemInput;
 };
 export const RetireFormularyItem = "mutation RetireFormularyItem($input: RetireFormularyItemInput!) {\n  retireFormularyItem(input: $input) {\n    id\n    status\n    version\n  }\n}" as Operation<RetireFormularyItemResult, RetireFormularyItemVariables>;
+
+export type UpdateInstitutionResult = {
+  updateInstitution: {
+    id: string;
+  };
+};
+export type UpdateInstitutionVariables = {
+  input: UpdateInstitutionInput;
+};
+export const UpdateInstitution = "mutation UpdateInstitution($input: UpdateInstitutionInput!) {\n  updateInstitution(input: $input) {\n    id\n  }\n}" as Operation<UpdateInstitutionResult, UpdateInstitutionVariables>;

@@ -5,6 +5,8 @@ import {
   CreateInstitution,
   CreatePractitioner,
   InstitutionDetail,
+  UpdateInstitution,
+  type InstitutionDetailResult,
   type InstitutionKind,
   type InstitutionsResult,
   type PractitionerTitle,
@@ -120,15 +122,19 @@ function AddPractitioner({
 export function InstitutionPanel({
   id,
   canEdit,
+  institutions,
   onChanged,
   onClose,
 }: {
   id: string;
   canEdit: boolean;
+  /** A consortium admin's choice of parent when editing the institution; null: no editing here. */
+  institutions: Inst[] | null;
   onChanged: () => void;
   onClose: () => void;
 }) {
   const q = useQuery(InstitutionDetail, { id });
+  const [editing, setEditing] = useState(false);
   const inst = q.data?.institution;
   const staff = q.data?.practitioners.nodes ?? [];
   const changed = () => {
@@ -139,14 +145,30 @@ export function InstitutionPanel({
     <section className="panel" data-testid="institution" data-id={id}>
       <div className="actions">
         <h2 style={{ margin: 0 }}>{inst?.name ?? '…'}</h2>
+        {inst && institutions && !editing ? (
+          <button data-action="edit-institution" onClick={() => setEditing(true)}>
+            <T zh="编辑机构" en="Edit" />
+          </button>
+        ) : null}
         <button onClick={onClose}>
           <T zh="关闭" en="Close" />
         </button>
       </div>
       <ErrorNote error={q.error} />
+      {inst && institutions && editing ? (
+        <InstitutionForm
+          institutions={institutions}
+          current={inst}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            changed();
+          }}
+        />
+      ) : null}
       {inst ? (
         <>
-          <p>
+          <p data-testid="particulars">
             <Label table={KIND_LABELS} code={inst.kind} /> · <Label table={TIER_LABELS} code={inst.tier} />
             {inst.grade ? ` · ${inst.grade}` : ''} · <span className="en">{inst.divisionCode}</span>
             {inst.parent ? <> · <T zh="上级" en="Parent" /> {inst.parent.name}</> : null}
@@ -196,55 +218,70 @@ export function InstitutionPanel({
 const KINDS = Object.keys(KIND_LABELS) as InstitutionKind[];
 const TIERS = Object.keys(TIER_LABELS) as Tier[];
 
-/** A new member institution for a consortium admin; the api checks kind against tier and the parent's tier. */
-export function NewInstitution({
+type Detail = InstitutionDetailResult['institution'];
+
+/**
+ * A new member institution, or an existing one's particulars and place in the tree, for a
+ * consortium admin; the api checks kind against tier and the parent's tier. An edit sends only
+ * the fields changed here, so another admin's change to the others stands.
+ */
+export function InstitutionForm({
   institutions,
-  onCreated,
+  current,
+  onSaved,
   onClose,
 }: {
   institutions: Inst[];
-  onCreated: () => void;
+  current?: Detail;
+  onSaved: () => void;
   onClose: () => void;
 }) {
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState<InstitutionKind>('VILLAGE_CLINIC');
-  const [tier, setTier] = useState<Tier>('VILLAGE');
-  const [parentId, setParentId] = useState('');
-  const [divisionCode, setDivisionCode] = useState('');
-  const [grade, setGrade] = useState('');
-  const [address, setAddress] = useState('');
-  const [phone, setPhone] = useState('');
+  const [name, setName] = useState(current?.name ?? '');
+  const [kind, setKind] = useState<InstitutionKind>(current?.kind ?? 'VILLAGE_CLINIC');
+  const [tier, setTier] = useState<Tier>(current?.tier ?? 'VILLAGE');
+  const [parentId, setParentId] = useState(current?.parentId ?? '');
+  const [divisionCode, setDivisionCode] = useState(current?.divisionCode ?? '');
+  const [grade, setGrade] = useState(current?.grade ?? '');
+  const [address, setAddress] = useState(current?.address ?? '');
+  const [phone, setPhone] = useState(current?.phone ?? '');
   const { busy, error, submit } = useSubmit();
   const ready = name.trim().length > 0 && divisionCode.trim().length > 0;
-  const create = () =>
+  const values = {
+    name: name.trim(),
+    kind,
+    tier,
+    parentId: parentId || null,
+    divisionCode: divisionCode.trim(),
+    grade: grade.trim() || null,
+    address: address.trim() || null,
+    phone: phone.trim() || null,
+  };
+  const save = () =>
     submit(async () => {
-      await gql(CreateInstitution, {
-        input: {
-          name: name.trim(),
-          kind,
-          tier,
-          parentId: parentId || null,
-          divisionCode: divisionCode.trim(),
-          grade: grade.trim() || null,
-          address: address.trim() || null,
-          phone: phone.trim() || null,
-        },
-      });
-      onCreated();
+      if (current) {
+        const was: Record<string, unknown> = { ...current, parentId: current.parentId ?? null };
+        const changed = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== was[k]));
+        await gql(UpdateInstitution, { input: { id: current.id, ...changed } });
+      } else {
+        await gql(CreateInstitution, { input: values });
+      }
+      onSaved();
     });
+  const name_ = current ? 'edit-institution' : 'new-institution';
+  const idp = current ? 'ei' : 'ni';
   return (
     <SideForm
-      name="new-institution"
-      title={<T zh="新建机构" en="New institution" />}
+      name={name_}
+      title={current ? <><T zh="编辑机构" en="Edit the institution" /> {current.name}</> : <T zh="新建机构" en="New institution" />}
       error={error}
       onClose={onClose}
       actions={
-        <button className="primary" data-action="create-institution" disabled={busy || !ready} onClick={() => void create()}>
+        <button className="primary" data-action={current ? 'save-institution' : 'create-institution'} disabled={busy || !ready} onClick={() => void save()}>
           <T zh="保存" en="Save" />
         </button>
       }
     >
-      <TextField id="ni-name" name="ni-name" zh="名称" en="Name" value={name} onValue={setName} />
+      <TextField id={`${idp}-name`} name="ni-name" zh="名称" en="Name" value={name} onValue={setName} />
       <dt>
         <T zh="类型与层级" en="Kind and tier" />
       </dt>
@@ -270,17 +307,19 @@ export function NewInstitution({
       <dd>
         <select name="parentId" value={parentId} onChange={(e) => setParentId(e.target.value)}>
           <option value="">— 无 None</option>
-          {institutions.map((i) => (
-            <option key={i.id} value={i.id}>
-              {i.name}
-            </option>
-          ))}
+          {institutions
+            .filter((i) => i.id !== current?.id)
+            .map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+              </option>
+            ))}
         </select>
       </dd>
-      <TextField id="ni-division" name="ni-division" zh="行政区划代码" en="Division code" value={divisionCode} onValue={setDivisionCode} />
-      <TextField id="ni-grade" name="ni-grade" zh="等级" en="Grade" value={grade} onValue={setGrade} />
-      <TextField id="ni-address" name="ni-address" zh="地址" en="Address" value={address} onValue={setAddress} />
-      <TextField id="ni-phone" name="ni-phone" zh="电话" en="Phone" value={phone} onValue={setPhone} />
+      <TextField id={`${idp}-division`} name="ni-division" zh="行政区划代码" en="Division code" value={divisionCode} onValue={setDivisionCode} />
+      <TextField id={`${idp}-grade`} name="ni-grade" zh="等级" en="Grade" value={grade} onValue={setGrade} />
+      <TextField id={`${idp}-address`} name="ni-address" zh="地址" en="Address" value={address} onValue={setAddress} />
+      <TextField id={`${idp}-phone`} name="ni-phone" zh="电话" en="Phone" value={phone} onValue={setPhone} />
     </SideForm>
   );
 }

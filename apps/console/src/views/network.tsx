@@ -4,7 +4,7 @@ import { Institutions, Me, Network, Practitioners, type InstitutionsResult } fro
 import { Chart } from '../chart';
 import { ErrorNote, KIND_LABELS, Label, T, TIER_LABELS } from '../i18n';
 import { allPages, useQuery } from '../use-query';
-import { InstitutionPanel, NewInstitution } from './institution-panel';
+import { InstitutionForm, InstitutionPanel } from './institution-panel';
 import type { ViewProps } from './registry';
 
 type Inst = InstitutionsResult['institutions']['nodes'][number];
@@ -96,17 +96,24 @@ export function NetworkView({ roles }: ViewProps) {
     <>
       <ErrorNote error={network.error ?? error} />
       {creating && institutions ? (
-        <NewInstitution
+        <InstitutionForm
           institutions={institutions}
           onClose={() => setCreating(false)}
-          onCreated={() => {
+          onSaved={() => {
             setCreating(false);
             changed();
           }}
         />
       ) : null}
       {open ? (
-        <InstitutionPanel key={open} id={open} canEdit={canEdit(open)} onChanged={changed} onClose={() => setOpen(null)} />
+        <InstitutionPanel
+          key={open}
+          id={open}
+          canEdit={canEdit(open)}
+          institutions={admin ? institutions : null}
+          onChanged={changed}
+          onClose={() => setOpen(null)}
+        />
       ) : null}
       {c ? (
         <section aria-labelledby="structure-title">
