@@ -3776,6 +3776,112 @@ describe('the console', () => {
     }
   });
 
+  it("drug alignment: an institution's own catalogue as the api has it, with mappings and stock; its admin sets a quantity (one too large refused, nothing changed); the lead hospital's pharmacist reads any member's and maps an item onto another unified-list item with a reason (a decision made meanwhile refused)", async () => {
+    const ITEMS = `query($i: ID) { catalogueItems(institutionId: $i, first: 50) { nodes { id } } }`;
+    const ITEM = `query($id: ID!) { catalogueItem(id: $id) { stock { onHand source } mapping { status version note formularyItemId } } }`;
+    const { me } = await gql('instadmin', `{ me { institution { id } } }`);
+    const own = me.institution.id;
+    const ids = (answer: { catalogueItems: { nodes: { id: string }[] } }) =>
+      answer.catalogueItems.nodes.map((n) => n.id);
+    const rowIds = (section: Locator) =>
+      section
+        .locator('[data-testid=catalogue-item-rows] tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')));
+    const ownIds = ids(await gql('instadmin', ITEMS, { i: own }));
+    const context = await newContext();
+    try {
+      // The institution admin: its own catalogue, its stock kept here, no mapping decisions.
+      const page = await signIn(context, 'instadmin');
+      await openView(page, 'drugs');
+      const section = page.getByTestId('catalogue-items');
+      await section.locator('[data-testid=catalogue-item-rows] tbody tr').first().waitFor();
+      expect(await rowIds(section)).toEqual(ownIds);
+      expect(await section.locator('select[name=catalogue-institution]').count()).toBe(0);
+      expect(await section.locator('[data-action=remap-item]').count()).toBe(0);
+      const first = ownIds[0];
+      const row = section.locator(`tr[data-id="${first}"]`);
+      const was = (await gql('instadmin', ITEM, { id: first })).catalogueItem.stock;
+      await row.getByLabel('现有数量 On hand').fill('100000000000');
+      await row.locator('[data-action=save-stock]').click();
+      await section.getByRole('alert').waitFor();
+      expect(await section.getByRole('alert').innerText()).toContain('不能大于');
+      expect((await gql('instadmin', ITEM, { id: first })).catalogueItem.stock).toEqual(was);
+      await row.getByLabel('现有数量 On hand').fill('37.5');
+      await row.locator('[data-action=save-stock]').click();
+      await eventually(
+        async () => (await gql('instadmin', ITEM, { id: first })).catalogueItem.stock?.onHand === 37.5,
+        WAIT_MS,
+      );
+      expect((await gql('instadmin', ITEM, { id: first })).catalogueItem.stock.source).toBe('MANUAL');
+      await row.getByText('手工设置').waitFor();
+    } finally {
+      await context.close();
+    }
+
+    // The lead hospital's pharmacist: another member's catalogue, and a mapping corrected.
+    const pharmacistContext = await newContext();
+    try {
+      const page = await signIn(pharmacistContext, 'pharmacist');
+      await openView(page, 'drugs');
+      const section = page.getByTestId('catalogue-items');
+      await section.locator('[data-testid=catalogue-item-rows] tbody tr').first().waitFor();
+      await section.locator('select[name=catalogue-institution]').selectOption(own);
+      await section.getByRole('button', { name: '筛选' }).click();
+      await section.locator(`tr[data-id="${ownIds[0]}"]`).waitFor();
+      expect(await rowIds(section)).toEqual(ownIds);
+
+      const [mapped] = await db.ds.query(
+        `SELECT m.catalogue_item_id AS id, m.formulary_item_id AS "formularyItemId"
+           FROM drug_mapping m JOIN drug_catalogue_item c ON c.id = m.catalogue_item_id
+          WHERE c.institution_id = $1 AND c.active AND m.status IN ('CONFIRMED', 'AUTO_CONFIRMED') AND m.catalogue_item_id = ANY($2::uuid[])
+          ORDER BY m.catalogue_item_id LIMIT 1`,
+        [own, ownIds],
+      );
+      expect(mapped).toBeDefined();
+      const [target] = await db.ds.query(
+        `SELECT id, generic_name AS "genericName" FROM formulary_item WHERE status = 'ACTIVE' AND id <> $1 ORDER BY generic_name LIMIT 1`,
+        [mapped.formularyItemId],
+      );
+      const before = (await gql('pharmacist', ITEM, { id: mapped.id })).catalogueItem.mapping;
+      const row = section.locator(`tr[data-id="${mapped.id}"]`);
+      const remap = async () => {
+        await row.locator('[data-action=remap-item]').click();
+        const form = page.getByTestId('remap-form');
+        await form.locator('#remap-search').fill(target.genericName);
+        await form.locator('[data-action=find-target]').click();
+        await form.locator(`[data-testid=remap-found] [data-target="${target.id}"]`).click();
+        await form.locator('input[name=remapReason]').fill('规格核对后更正');
+        await form.locator('[data-action=save-remap]').click();
+        return form;
+      };
+      // Decided elsewhere after the list was read: refused with the api's reason, the decision made there kept.
+      await gql(
+        'pharmacist',
+        `mutation($id: ID!, $v: Int!, $r: String!) { rejectMapping(id: $id, expectedVersion: $v, reason: $r) { version } }`,
+        { id: mapped.id, v: before.version, r: '另行核对' },
+      );
+      const form = await remap();
+      await form.getByText('对照已被他人处理').waitFor();
+      const meanwhile = (await gql('pharmacist', ITEM, { id: mapped.id })).catalogueItem.mapping;
+      expect(meanwhile).toMatchObject({ status: 'REJECTED', version: before.version + 1 });
+      await form.getByRole('button', { name: '取消' }).click();
+      await section.locator(`tr[data-id="${mapped.id}"][data-mapping-status=REJECTED]`).waitFor();
+
+      // Read again, then mapped onto the chosen item: confirmed, with the reason.
+      await (await remap()).waitFor({ state: 'detached' });
+      expect((await gql('pharmacist', ITEM, { id: mapped.id })).catalogueItem.mapping).toEqual({
+        status: 'CONFIRMED',
+        version: before.version + 2,
+        note: '规格核对后更正',
+        formularyItemId: target.id,
+      });
+      await section.locator(`tr[data-id="${mapped.id}"] [data-formulary="${target.id}"]`).waitFor();
+      await screenshot(page, 'drugs-catalogue');
+    } finally {
+      await pharmacistContext.close();
+    }
+  });
+
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);
   });

@@ -31,6 +31,7 @@ export type RejectReasonCode = 'INCOMPLETE_INFORMATION' | 'MORE_APPROPRIATE_ELSE
 export type Role = 'AUDITOR' | 'CLINICIAN' | 'CONSORTIUM_ADMIN' | 'DATA_INTEGRATION' | 'EXPERT' | 'INSTITUTION_ADMIN' | 'PHARMACIST' | 'REFERRAL_COORDINATOR';
 export type SessionMode = 'ON_SITE' | 'REMOTE';
 export type Sex = 'FEMALE' | 'MALE';
+export type StockSource = 'IMPORT' | 'MANUAL' | 'SUPPLY';
 export type SupplyRequestState = 'APPROVED' | 'DISPATCHED' | 'RECEIVED' | 'REJECTED' | 'REQUESTED';
 export type SupplyUrgency = 'ROUTINE' | 'URGENT';
 export type Tier = 'COUNTY' | 'EXTERNAL' | 'TOWNSHIP' | 'VILLAGE';
@@ -353,6 +354,11 @@ export interface UpdateInstitutionInput {
   tier?: Tier | null;
 }
 
+export interface UpdateStockInput {
+  institutionId: string;
+  items: Array<StockLineInput>;
+}
+
 export interface UpdateUserInput {
   displayName?: string | null;
   id: string;
@@ -420,6 +426,11 @@ export interface MedicationItemInput {
   frequency: string;
   nationalCode?: string | null;
   route: string;
+}
+
+export interface StockLineInput {
+  catalogueItemId: string;
+  onHand: number;
 }
 
 export interface StudyAttachmentInput {
@@ -2212,3 +2223,73 @@ export type UpdateInstitutionVariables = {
   input: UpdateInstitutionInput;
 };
 export const UpdateInstitution = "mutation UpdateInstitution($input: UpdateInstitutionInput!) {\n  updateInstitution(input: $input) {\n    id\n  }\n}" as Operation<UpdateInstitutionResult, UpdateInstitutionVariables>;
+
+export type CatalogueItemsResult = {
+  catalogueItems: {
+    nodes: Array<{
+      id: string;
+      localCode: string;
+      genericName: string;
+      brandName: string | null;
+      dosageForm: string | null;
+      spec: string | null;
+      unit: string | null;
+      nationalCode: string | null;
+      mapping: {
+        id: string;
+        status: MappingStatus;
+        version: number;
+        note: string | null;
+        formularyItem: {
+          id: string;
+          genericName: string;
+          spec: string | null;
+        } | null;
+      } | null;
+      stock: {
+        onHand: number;
+        source: StockSource;
+        updatedAt: string;
+        version: number;
+      } | null;
+    }>;
+    pageInfo: {
+      endCursor: string | null;
+      hasNextPage: boolean;
+    };
+  };
+};
+export type CatalogueItemsVariables = {
+  institutionId?: string | null;
+  search?: string | null;
+  mappingStatus?: MappingStatus | null;
+  after?: string | null;
+};
+export const CatalogueItems = "query CatalogueItems($institutionId: ID, $search: String, $mappingStatus: MappingStatus, $after: String) {\n  catalogueItems(\n    institutionId: $institutionId\n    search: $search\n    mappingStatus: $mappingStatus\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      localCode\n      genericName\n      brandName\n      dosageForm\n      spec\n      unit\n      nationalCode\n      mapping {\n        id\n        status\n        version\n        note\n        formularyItem {\n          id\n          genericName\n          spec\n        }\n      }\n      stock {\n        onHand\n        source\n        updatedAt\n        version\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<CatalogueItemsResult, CatalogueItemsVariables>;
+
+export type UpdateStockResult = {
+  updateStock: {
+    updated: number;
+    unchanged: number;
+  };
+};
+export type UpdateStockVariables = {
+  input: UpdateStockInput;
+};
+export const UpdateStock = "mutation UpdateStock($input: UpdateStockInput!) {\n  updateStock(input: $input) {\n    updated\n    unchanged\n  }\n}" as Operation<UpdateStockResult, UpdateStockVariables>;
+
+export type RemapCatalogueItemResult = {
+  remapCatalogueItem: {
+    id: string;
+    status: MappingStatus;
+    version: number;
+    formularyItemId: string | null;
+  };
+};
+export type RemapCatalogueItemVariables = {
+  itemId: string;
+  formularyItemId: string;
+  reason: string;
+  expectedVersion?: number | null;
+};
+export const RemapCatalogueItem = "mutation RemapCatalogueItem($itemId: ID!, $formularyItemId: ID!, $reason: String!, $expectedVersion: Int) {\n  remapCatalogueItem(\n    itemId: $itemId\n    formularyItemId: $formularyItemId\n    reason: $reason\n    expectedVersion: $expectedVersion\n  ) {\n    id\n    status\n    version\n    formularyItemId\n  }\n}" as Operation<RemapCatalogueItemResult, RemapCatalogueItemVariables>;

@@ -20,6 +20,7 @@ import { Chart } from '../chart';
 import { ErrorNote, formatTime, Label, MAPPING_STATUS_LABELS, SUPPLY_STATE_LABELS, T } from '../i18n';
 import { useAction, useQuery } from '../use-query';
 import { CatalogueUpload } from './catalogue-upload';
+import { CatalogueItemsSection, type CatalogueRights } from './catalogue-items';
 import { FormularySection } from './formulary';
 import { NewSupplyRequest } from './new-supply-request';
 import { useRunning } from './side-form';
@@ -216,9 +217,15 @@ export function DrugsView({ roles }: ViewProps) {
   const uploads = roles.some((r) => (['INSTITUTION_ADMIN', 'PHARMACIST', 'CONSORTIUM_ADMIN'] as Role[]).includes(r));
   const [raising, setRaising] = useState(false);
   // The api's keepers of the unified list: consortium admins, and the lead hospital's pharmacists.
-  const keeper =
-    roles.includes('CONSORTIUM_ADMIN') ||
-    (roles.includes('PHARMACIST') && me.data?.me.institution.kind === 'GENERAL_HOSPITAL');
+  const admin = roles.includes('CONSORTIUM_ADMIN');
+  const leadPharmacist = roles.includes('PHARMACIST') && me.data?.me.institution.kind === 'GENERAL_HOSPITAL';
+  const keeper = admin || leadPharmacist;
+  const own = (id: string) => id === institutionId;
+  const rights: CatalogueRights = {
+    seesAll: keeper,
+    keeps: (id) => admin || (own(id) && (roles.includes('INSTITUTION_ADMIN') || roles.includes('PHARMACIST'))),
+    decides: (id) => admin || leadPharmacist || (own(id) && roles.includes('PHARMACIST')),
+  };
   const reloadCoverage = coverage.reload;
   const reloadQueue = queue.reload;
   const reloadSupply = supply.reload;
@@ -320,6 +327,7 @@ export function DrugsView({ roles }: ViewProps) {
             </div>
           </section>
           <FormularySection keeper={keeper} />
+          {institutionId ? <CatalogueItemsSection ownInstitutionId={institutionId} rights={rights} /> : null}
         </>
       ) : null}
       <section aria-labelledby="supply-title">
