@@ -3882,6 +3882,130 @@ describe('the console', () => {
     }
   });
 
+  it('seven unifications: a consortium admin keeps the scorecard items — adds one judged by documents (a bad document kind refused, nothing added) and one judged by data, changes and switches one off as a new version with its reason; an auditor only reads', async () => {
+    const ITEMS = `{ unificationItems { code version active nameZh tiers own data { numerator denominator multiplier comparator met partial } evidence { evidenceKind validMonths } } }`;
+    const { unificationItems: before } = await gql('admin', ITEMS);
+    const tag = Date.now().toString(36).toUpperCase();
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'unification');
+      const section = page.getByTestId('unification-items');
+      const rows = section.locator('[data-testid=unification-item-rows] tbody tr');
+      await rows.first().waitFor({ timeout: VIEW_TIMEOUT });
+      expect(
+        await rows.evaluateAll((trs) =>
+          trs.map((tr) => `${tr.getAttribute('data-code')}:${tr.getAttribute('data-version')}`),
+        ),
+      ).toEqual(before.map((i: { code: string; version: number }) => `${i.code}:${i.version}`));
+
+      // A document item: a malformed kind is refused with the api's reason and adds nothing.
+      await section.locator('[data-action=new-unification-item]').click();
+      const form = page.getByTestId('unification-item-form');
+      await form.locator('input[name=code]').fill(`ADM_MINUTES_${tag}`);
+      await form.locator('select[name=dimension]').selectOption('ADMINISTRATION');
+      await form.locator('input[name=nameZh]').fill('理事会会议纪要');
+      await form.locator('input[name=nameEn]').fill('Board meeting minutes');
+      await form.locator('[data-tier=VILLAGE]').uncheck();
+      await form.locator('[data-tier=TOWNSHIP]').uncheck();
+      await form.locator('input[name=evidenceKind]').fill('minutes');
+      await form.locator('input[name=validMonths]').fill('12');
+      await form.locator('input[name=changeNote]').fill('理事会要求按季留存纪要');
+      await form.locator('[data-action=save-unification-item]').click();
+      await form.getByText('材料类型不合法').waitFor();
+      expect((await gql('admin', ITEMS)).unificationItems).toHaveLength(before.length);
+      await form.locator('input[name=evidenceKind]').fill('BOARD_MINUTES');
+      await form.locator('[data-action=save-unification-item]').click();
+      await form.waitFor({ state: 'detached' });
+      await section.locator(`tr[data-code="ADM_MINUTES_${tag}"]`).waitFor();
+      const find = async (code: string) =>
+        (await gql('admin', ITEMS)).unificationItems.find((i: { code: string }) => i.code === code);
+      expect(await find(`ADM_MINUTES_${tag}`)).toMatchObject({
+        version: 1,
+        own: true,
+        active: true,
+        tiers: ['COUNTY'],
+        evidence: { evidenceKind: 'BOARD_MINUTES', validMonths: 12 },
+        data: null,
+      });
+
+      // A data item: down-referrals as a share of up-referrals, its measures chosen from the known ones.
+      await section.locator('[data-action=new-unification-item]').click();
+      await form.locator('input[name=code]').fill(`BUS_DOWN_${tag}`);
+      await form.locator('select[name=dimension]').selectOption('BUSINESS');
+      await form.locator('select[name=kind]').selectOption('DATA');
+      await form.locator('input[name=nameZh]').fill('下转占上转比例');
+      await form.locator('input[name=nameEn]').fill('Down-referrals per up-referral');
+      await form.locator('select[name=numerator]').selectOption(['ref.down']);
+      await form.locator('select[name=denominator]').selectOption(['ref.up']);
+      await form.locator('input[name=met]').fill('10');
+      await form.locator('input[name=partial]').fill('5');
+      await form.locator('input[name=changeNote]').fill('推动双向转诊');
+      await form.locator('[data-action=save-unification-item]').click();
+      await form.waitFor({ state: 'detached' });
+      expect(await find(`BUS_DOWN_${tag}`)).toMatchObject({
+        version: 1,
+        tiers: ['COUNTY', 'TOWNSHIP', 'VILLAGE'],
+        data: {
+          numerator: ['ref.down'],
+          denominator: ['ref.up'],
+          multiplier: 100,
+          comparator: 'GTE',
+          met: 10,
+          partial: 5,
+        },
+      });
+
+      // A partial threshold stricter than the met one: refused, the item as it was.
+      const dataRow = section.locator(`tr[data-code="BUS_DOWN_${tag}"]`);
+      await dataRow.locator('[data-action=edit-unification-item]').click();
+      await form.locator('input[name=partial]').fill('20');
+      await form.locator('input[name=changeNote]').fill('试调');
+      await form.locator('[data-action=save-unification-item]').click();
+      await form.getByText('部分达标值须比达标值宽松').waitFor();
+      expect((await find(`BUS_DOWN_${tag}`)).version).toBe(1);
+      await form.getByRole('button', { name: '取消' }).click();
+
+      // Renamed and switched off: version 2, both versions listed with their reasons.
+      const row = section.locator(`tr[data-code="ADM_MINUTES_${tag}"]`);
+      await row.locator('[data-action=edit-unification-item]').click();
+      await form.locator('input[name=nameZh]').fill('理事会及管委会会议纪要');
+      await form.locator('input[name=active]').uncheck();
+      await form.locator('input[name=changeNote]').fill('并入管委会纪要');
+      await form.locator('[data-action=save-unification-item]').click();
+      await form.waitFor({ state: 'detached' });
+      await section
+        .locator(`tr[data-code="ADM_MINUTES_${tag}"][data-version="2"][data-active=false]`)
+        .waitFor();
+      expect(await find(`ADM_MINUTES_${tag}`)).toMatchObject({
+        version: 2,
+        active: false,
+        nameZh: '理事会及管委会会议纪要',
+      });
+      await row.locator('[data-action=item-versions]').click();
+      const versions = row.getByTestId('item-versions');
+      await versions.locator('li[data-version="1"]').waitFor();
+      expect(
+        await versions.locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-version'))),
+      ).toEqual(['2', '1']);
+      expect(await versions.innerText()).toContain('并入管委会纪要');
+      await screenshot(page, 'unification-items');
+
+      // The auditor reads the items and is offered no change.
+      const auditor = await signIn(context, 'auditor');
+      await openView(auditor, 'unification');
+      const theirs = auditor.getByTestId('unification-items');
+      await theirs.locator(`tr[data-code="ADM_MINUTES_${tag}"]`).waitFor({ timeout: VIEW_TIMEOUT });
+      expect(
+        await theirs
+          .locator('[data-action=new-unification-item], [data-action=edit-unification-item]')
+          .count(),
+      ).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);
   });

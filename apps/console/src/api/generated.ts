@@ -35,6 +35,7 @@ export type StockSource = 'IMPORT' | 'MANUAL' | 'SUPPLY';
 export type SupplyRequestState = 'APPROVED' | 'DISPATCHED' | 'RECEIVED' | 'REJECTED' | 'REQUESTED';
 export type SupplyUrgency = 'ROUTINE' | 'URGENT';
 export type Tier = 'COUNTY' | 'EXTERNAL' | 'TOWNSHIP' | 'VILLAGE';
+export type UnificationComparator = 'GT' | 'GTE' | 'LT' | 'LTE';
 export type UnificationDimension = 'ADMINISTRATION' | 'BUSINESS' | 'DRUGS' | 'FINANCE' | 'INFORMATION' | 'PERFORMANCE' | 'PERSONNEL';
 export type UnificationItemKind = 'DATA' | 'EVIDENCE';
 export type UnificationItemOutcome = 'MET' | 'NOT_APPLICABLE' | 'NOT_MET' | 'NO_DATA' | 'PARTIAL';
@@ -185,6 +186,18 @@ export interface CreateSupplyRequestInput {
   reason: string;
   referralId?: string | null;
   urgency?: SupplyUrgency;
+}
+
+export interface CreateUnificationItemInput {
+  changeNote: string;
+  code: string;
+  data?: UnificationDataCheckInput | null;
+  dimension: UnificationDimension;
+  evidence?: UnificationEvidenceCheckInput | null;
+  kind: UnificationItemKind;
+  nameEn: string;
+  nameZh: string;
+  tiers: Array<Tier>;
 }
 
 export interface CreateUserInput {
@@ -359,6 +372,17 @@ export interface UpdateStockInput {
   items: Array<StockLineInput>;
 }
 
+export interface UpdateUnificationItemInput {
+  active?: boolean | null;
+  changeNote: string;
+  code: string;
+  data?: UnificationDataCheckInput | null;
+  evidence?: UnificationEvidenceCheckInput | null;
+  nameEn?: string | null;
+  nameZh?: string | null;
+  tiers?: Array<Tier> | null;
+}
+
 export interface UpdateUserInput {
   displayName?: string | null;
   id: string;
@@ -442,6 +466,20 @@ export interface StudyAttachmentInput {
 export interface SuggestedDiagnosisInput {
   code?: string | null;
   name: string;
+}
+
+export interface UnificationDataCheckInput {
+  comparator: UnificationComparator;
+  denominator?: Array<string> | null;
+  met: number;
+  multiplier: number;
+  numerator: Array<string>;
+  partial?: number | null;
+}
+
+export interface UnificationEvidenceCheckInput {
+  evidenceKind: string;
+  validMonths?: number | null;
 }
 
 export interface IndicatorExprInput {
@@ -2293,3 +2331,74 @@ export type RemapCatalogueItemVariables = {
   expectedVersion?: number | null;
 };
 export const RemapCatalogueItem = "mutation RemapCatalogueItem($itemId: ID!, $formularyItemId: ID!, $reason: String!, $expectedVersion: Int) {\n  remapCatalogueItem(\n    itemId: $itemId\n    formularyItemId: $formularyItemId\n    reason: $reason\n    expectedVersion: $expectedVersion\n  ) {\n    id\n    status\n    version\n    formularyItemId\n  }\n}" as Operation<RemapCatalogueItemResult, RemapCatalogueItemVariables>;
+
+export type UnificationItemsResult = {
+  unificationItems: Array<{
+    id: string;
+    code: string;
+    version: number;
+    own: boolean;
+    active: boolean;
+    dimension: UnificationDimension;
+    kind: UnificationItemKind;
+    nameZh: string;
+    nameEn: string;
+    tiers: Array<Tier>;
+    changeNote: string | null;
+    createdAt: string;
+    data: {
+      comparator: UnificationComparator;
+      numerator: Array<string>;
+      denominator: Array<string> | null;
+      multiplier: number;
+      met: number;
+      partial: number | null;
+    } | null;
+    evidence: {
+      evidenceKind: string;
+      validMonths: number | null;
+    } | null;
+  }>;
+};
+export type UnificationItemsVariables = {};
+export const UnificationItems = "query UnificationItems {\n  unificationItems {\n    id\n    code\n    version\n    own\n    active\n    dimension\n    kind\n    nameZh\n    nameEn\n    tiers\n    changeNote\n    createdAt\n    data {\n      comparator\n      numerator\n      denominator\n      multiplier\n      met\n      partial\n    }\n    evidence {\n      evidenceKind\n      validMonths\n    }\n  }\n}" as Operation<UnificationItemsResult, UnificationItemsVariables>;
+
+export type UnificationItemVersionsResult = {
+  unificationItems: Array<{
+    id: string;
+    version: number;
+    own: boolean;
+    active: boolean;
+    nameZh: string;
+    changeNote: string | null;
+    createdAt: string;
+  }>;
+};
+export type UnificationItemVersionsVariables = {
+  code: string;
+};
+export const UnificationItemVersions = "query UnificationItemVersions($code: String!) {\n  unificationItems(code: $code) {\n    id\n    version\n    own\n    active\n    nameZh\n    changeNote\n    createdAt\n  }\n}" as Operation<UnificationItemVersionsResult, UnificationItemVersionsVariables>;
+
+export type CreateUnificationItemResult = {
+  createUnificationItem: {
+    id: string;
+    code: string;
+    version: number;
+  };
+};
+export type CreateUnificationItemVariables = {
+  input: CreateUnificationItemInput;
+};
+export const CreateUnificationItem = "mutation CreateUnificationItem($input: CreateUnificationItemInput!) {\n  createUnificationItem(input: $input) {\n    id\n    code\n    version\n  }\n}" as Operation<CreateUnificationItemResult, CreateUnificationItemVariables>;
+
+export type UpdateUnificationItemResult = {
+  updateUnificationItem: {
+    id: string;
+    code: string;
+    version: number;
+  };
+};
+export type UpdateUnificationItemVariables = {
+  input: UpdateUnificationItemInput;
+};
+export const UpdateUnificationItem = "mutation UpdateUnificationItem($input: UpdateUnificationItemInput!) {\n  updateUnificationItem(input: $input) {\n    id\n    code\n    version\n  }\n}" as Operation<UpdateUnificationItemResult, UpdateUnificationItemVariables>;

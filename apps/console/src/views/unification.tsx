@@ -6,6 +6,7 @@ import { PeriodPicker, ScopePicker, useMembers, usePeriodScope } from '../scope'
 import { useAction, useQuery } from '../use-query';
 import { RecordEvidence, ReviewEvidence } from './unification-evidence';
 import type { ViewProps } from './registry';
+import { UnificationItemsSection } from './unification-items';
 
 type Scorecard = SevenUnificationsResult['sevenUnifications']['institutions'][number];
 
@@ -221,6 +222,12 @@ export function UnificationView({ roles }: ViewProps) {
           </p>
         )}
       </div>
+      {wide ? (
+        <UnificationItemsSection
+          admin={admin}
+          onChanged={() => void card.reload()}
+        />
+      ) : null}
     </>
   );
 }
