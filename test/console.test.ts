@@ -3616,6 +3616,94 @@ describe('the console', () => {
     }
   });
 
+  it(
+    'indicators: a consortium admin publishes a finished month after confirming, its definitions pinned as the api answers; the current month is refused as the api words it, nothing published; auditors and institution admins are not offered it',
+    async () => {
+      const REPORT = `query($p: IndicatorPeriodInput!) { indicatorReport(scope: { kind: CONSORTIUM }, period: $p) {
+      published results { code definition { version } } } }`;
+      const PUBLISH = `mutation($m: String!) { publishIndicatorMonth(month: $m) { month } }`;
+      const report = async (m: string) =>
+        (await gql('admin', REPORT, { p: { kind: 'MONTH', month: m } })).indicatorReport;
+      // The month before last: last month, which the other indicator tests show, stays as they find it.
+      const month = DateTime.fromFormat(lastMonth(), 'yyyy-MM').minus({ months: 1 }).toFormat('yyyy-MM');
+      const now = currentMonth();
+      expect([(await report(month)).published, (await report(now)).published]).toEqual([false, false]);
+      const definitions: { code: string; version: number }[] = (
+        await gql('admin', `{ indicatorDefinitions { code version } }`)
+      ).indicatorDefinitions;
+      const context = await newContext();
+      try {
+        const page = await signIn(context, 'admin');
+        await openView(page, 'indicators');
+        const state = page.getByTestId('published');
+        await state.waitFor({ timeout: WAIT_MS });
+        const monthInput = page.locator('input[name=month]');
+
+        // The month still running: offered (which months may be published is the api's to say), refused.
+        await monthInput.fill(now);
+        const running = page.locator(`[data-testid=publish-month][data-month="${now}"]`);
+        await running.locator('[data-action=publish-month]').click({ timeout: WAIT_MS });
+        await running.locator('[data-action=confirm-publish]').click();
+        const alert = running.getByRole('alert');
+        await alert.waitFor({ timeout: WAIT_MS });
+        const refusal = await gql('admin', PUBLISH, { m: now }).then(
+          () => 'published',
+          (e: Error) => JSON.parse(e.message)[0].message as string,
+        );
+        expect(refusal).toMatch(/只能发布已结束的月份/);
+        expect(await alert.innerText()).toBe(refusal);
+        expect((await report(now)).published).toBe(false);
+        expect(await state.innerText()).toContain('未发布');
+        await running.locator('[data-action=publish-month]').waitFor();
+        await screenshot(page, 'indicators-publish-refused');
+
+        // A finished month: asked twice; the first answer cancelled publishes nothing.
+        await monthInput.fill(month);
+        const box = page.locator(`[data-testid=publish-month][data-month="${month}"]`);
+        await box.locator('[data-action=publish-month]').click({ timeout: WAIT_MS });
+        await box.locator('[data-action=cancel-publish]').click();
+        expect(await box.getByRole('alert').count()).toBe(0);
+        expect((await report(month)).published).toBe(false);
+        await box.locator('[data-action=publish-month]').click();
+        await screenshot(page, 'indicators-publish-confirm');
+        await box.locator('[data-action=confirm-publish]').click();
+        const done = box.getByTestId('publication');
+        await done.waitFor({ timeout: WAIT_MS });
+        expect(await done.getAttribute('data-definitions')).toBe(String(definitions.length));
+        await eventually(async () => (await state.innerText()).includes('已发布'), WAIT_MS);
+        expect(await box.locator('[data-action=publish-month]').count()).toBe(0);
+        await screenshot(page, 'indicators-published');
+        // The api's too: published, with the versions in force when it was.
+        const after = await report(month);
+        expect(after.published).toBe(true);
+        const version = new Map(definitions.map((d) => [d.code, d.version]));
+        for (const r of after.results as { code: string; definition: { version: number } }[])
+          expect([r.code, r.definition.version]).toEqual([r.code, version.get(r.code)]);
+        // Publishing it again is the api's conflict; the current month is still not published.
+        await expect(gql('admin', PUBLISH, { m: month })).rejects.toThrow(/已发布/);
+        expect((await report(now)).published).toBe(false);
+      } finally {
+        await context.close();
+      }
+      for (const user of ['auditor', 'instadmin']) {
+        const readerContext = await newContext();
+        try {
+          const page = await signIn(readerContext, user);
+          await openView(page, 'indicators');
+          await page.getByTestId('published').waitFor({ timeout: WAIT_MS });
+          await page
+            .locator('[data-testid=indicator-cards] [data-code]')
+            .first()
+            .waitFor({ timeout: WAIT_MS });
+          expect([user, await page.getByTestId('publish-month').count()]).toEqual([user, 0]);
+        } finally {
+          await readerContext.close();
+        }
+      }
+    },
+    VIEW_TIMEOUT,
+  );
+
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);
   });

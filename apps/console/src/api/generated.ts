@@ -2080,3 +2080,15 @@ export type CreateKeyMatterVariables = {
   input: CreateKeyMatterInput;
 };
 export const CreateKeyMatter = "mutation CreateKeyMatter($input: CreateKeyMatterInput!) {\n  createKeyMatter(input: $input) {\n    id\n  }\n}" as Operation<CreateKeyMatterResult, CreateKeyMatterVariables>;
+
+export type PublishIndicatorMonthResult = {
+  publishIndicatorMonth: {
+    month: string;
+    publishedAt: string;
+    definitions: number;
+  };
+};
+export type PublishIndicatorMonthVariables = {
+  month: string;
+};
+export const PublishIndicatorMonth = "mutation PublishIndicatorMonth($month: String!) {\n  publishIndicatorMonth(month: $month) {\n    month\n    publishedAt\n    definitions\n  }\n}" as Operation<PublishIndicatorMonthResult, PublishIndicatorMonthVariables>;

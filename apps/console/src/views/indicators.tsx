@@ -18,6 +18,7 @@ import { PeriodPicker, ScopePicker, useMembers, usePeriodScope, type Institution
 import { useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 import { DefinitionFacts, EditDefinition, TARGET_SOURCE } from './indicator-definition';
+import { PublishMonth } from './indicator-publish';
 
 type Result = IndicatorReportResult['indicatorReport']['results'][number];
 type Compared = {
@@ -360,6 +361,15 @@ export function IndicatorsView({ roles }: ViewProps) {
               <T zh="未发布" en="Not published" />
             )}
           </span>
+        ) : null}
+        {/* Only under the report of the month shown: a stale one would offer a month it does not describe. */}
+        {admin && kind === 'MONTH' && report.data?.indicatorReport.period.from === month ? (
+          <PublishMonth
+            key={month}
+            month={month}
+            published={report.data.indicatorReport.published}
+            onPublished={report.reload}
+          />
         ) : null}
       </div>
       <ErrorNote error={report.error ?? me.error ?? membersError ?? error} />
