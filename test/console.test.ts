@@ -4005,6 +4005,228 @@ describe('the console', () => {
       await context.close();
     }
   });
+  it(
+    'indicators: a consortium admin publishes a finished month after confirming, its definitions pinned as the api answers; the current month is refused as the api words it, nothing published; auditors and institution admins are not offered it',
+    async () => {
+      const REPORT = `query($p: IndicatorPeriodInput!) { indicatorReport(scope: { kind: CONSORTIUM }, period: $p) {
+      published results { code definition { version } } } }`;
+      const PUBLISH = `mutation($m: String!) { publishIndicatorMonth(month: $m) { month } }`;
+      const report = async (m: string) =>
+        (await gql('admin', REPORT, { p: { kind: 'MONTH', month: m } })).indicatorReport;
+      // The month before last: last month, which the other indicator tests show, stays as they find it.
+      const month = DateTime.fromFormat(lastMonth(), 'yyyy-MM').minus({ months: 1 }).toFormat('yyyy-MM');
+      const now = currentMonth();
+      expect([(await report(month)).published, (await report(now)).published]).toEqual([false, false]);
+      const definitions: { code: string; version: number }[] = (
+        await gql('admin', `{ indicatorDefinitions { code version } }`)
+      ).indicatorDefinitions;
+      const context = await newContext();
+      try {
+        const page = await signIn(context, 'admin');
+        await openView(page, 'indicators');
+        const state = page.getByTestId('published');
+        await state.waitFor({ timeout: WAIT_MS });
+        const monthInput = page.locator('input[name=month]');
+
+        // The month still running: offered (which months may be published is the api's to say), refused.
+        await monthInput.fill(now);
+        const running = page.locator(`[data-testid=publish-month][data-month="${now}"]`);
+        await running.locator('[data-action=publish-month]').click({ timeout: WAIT_MS });
+        await running.locator('[data-action=confirm-publish]').click();
+        const alert = running.getByRole('alert');
+        await alert.waitFor({ timeout: WAIT_MS });
+        const refusal = await gql('admin', PUBLISH, { m: now }).then(
+          () => 'published',
+          (e: Error) => JSON.parse(e.message)[0].message as string,
+        );
+        expect(refusal).toMatch(/只能发布已结束的月份/);
+        expect(await alert.innerText()).toBe(refusal);
+        expect((await report(now)).published).toBe(false);
+        expect(await state.innerText()).toContain('未发布');
+        await running.locator('[data-action=publish-month]').waitFor();
+        await screenshot(page, 'indicators-publish-refused');
+
+        // A finished month: asked twice; the first answer cancelled publishes nothing.
+        await monthInput.fill(month);
+        const box = page.locator(`[data-testid=publish-month][data-month="${month}"]`);
+        await box.locator('[data-action=publish-month]').click({ timeout: WAIT_MS });
+        await box.locator('[data-action=cancel-publish]').click();
+        expect(await box.getByRole('alert').count()).toBe(0);
+        expect((await report(month)).published).toBe(false);
+        await box.locator('[data-action=publish-month]').click();
+        await screenshot(page, 'indicators-publish-confirm');
+        await box.locator('[data-action=confirm-publish]').click();
+        const done = box.getByTestId('publication');
+        await done.waitFor({ timeout: WAIT_MS });
+        expect(await done.getAttribute('data-definitions')).toBe(String(definitions.length));
+        await eventually(async () => (await state.innerText()).includes('已发布'), WAIT_MS);
+        expect(await box.locator('[data-action=publish-month]').count()).toBe(0);
+        await screenshot(page, 'indicators-published');
+        // The api's too: published, with the versions in force when it was.
+        const after = await report(month);
+        expect(after.published).toBe(true);
+        const version = new Map(definitions.map((d) => [d.code, d.version]));
+        for (const r of after.results as { code: string; definition: { version: number } }[])
+          expect([r.code, r.definition.version]).toEqual([r.code, version.get(r.code)]);
+        // Publishing it again is the api's conflict; the current month is still not published.
+        await expect(gql('admin', PUBLISH, { m: month })).rejects.toThrow(/已发布/);
+        expect((await report(now)).published).toBe(false);
+      } finally {
+        await context.close();
+      }
+      for (const user of ['auditor', 'instadmin']) {
+        const readerContext = await newContext();
+        try {
+          const page = await signIn(readerContext, user);
+          await openView(page, 'indicators');
+          await page.getByTestId('published').waitFor({ timeout: WAIT_MS });
+          await page
+            .locator('[data-testid=indicator-cards] [data-code]')
+            .first()
+            .waitFor({ timeout: WAIT_MS });
+          expect([user, await page.getByTestId('publish-month').count()]).toEqual([user, 0]);
+        } finally {
+          await readerContext.close();
+        }
+      }
+    },
+    VIEW_TIMEOUT,
+  );
+
+  it(
+    "indicators: yearly statistics: a consortium admin submits the consortium's and a member's figures for a year, each read back from the api; a value the api refuses is shown as it words it, nothing recorded; the institution admin replaces its own staff figure; an auditor is not offered the form",
+    async () => {
+      // A year no other test reads.
+      const year = Number(currentMonth().slice(0, 4)) - 5;
+      const READ = `query($c: String!, $s: IndicatorScopeInput!, $p: IndicatorPeriodInput!, $m: String!) {
+      indicatorContributors(code: $c, scope: $s, period: $p, measure: $m, offset: 0, limit: 50) { rows { month value institutionId } } }`;
+      const SUBMIT = `mutation($i: SubmitStatisticsInput!) { submitStatistics(input: $i) { values } }`;
+      // The api has no query of the forms; the records behind an indicator's stat.* measure are their values.
+      const readBack = async (code: string, measure: string, scope: Record<string, unknown>) =>
+        (
+          await gql('admin', READ, {
+            c: code,
+            s: scope,
+            p: { kind: 'YEAR', month: `${year}-01` },
+            m: measure,
+          })
+        ).indicatorContributors.rows
+          .filter((r: { month: string }) => r.month === `${year}-01`)
+          .map((r: { value: number; institutionId: string | null }) => [r.institutionId, r.value]);
+      const own: string = (await gql('instadmin', `{ me { institution { id } } }`)).me.institution.id;
+      const consortium = { kind: 'CONSORTIUM' };
+      const member = { kind: 'INSTITUTION', institutionId: own };
+      const recorded = async () => ({
+        population: await readBack('N04', 'stat.population', consortium),
+        clinics: await readBack('N05B', 'stat.village_clinics', consortium),
+        staff: await readBack('N06', 'stat.staff_count', member),
+        income: await readBack('N06', 'stat.staff_income_total', member),
+      });
+      expect(await recorded()).toEqual({ population: [], clinics: [], staff: [], income: [] });
+      const valueOf = (form: Locator, key: string) =>
+        form.locator(`[data-key=${key}] [data-testid=recorded]`).getAttribute('data-value');
+
+      const context = await newContext();
+      try {
+        const page = await signIn(context, 'admin');
+        await openView(page, 'indicators');
+        await page.locator('[data-action=open-statistics]').click();
+        const form = page.getByTestId('statistics-form');
+        await form.locator('input[name=year]').fill(String(year));
+        await form
+          .locator('[data-key=POPULATION] [data-testid=recorded][data-value=null]')
+          .waitFor({ timeout: WAIT_MS });
+        // Not a whole number: the api's refusal, nothing recorded (the valid item sent with it neither).
+        await form.locator('input[name=stat-POPULATION]').fill('520000.5');
+        await form.locator('input[name=stat-VILLAGE_CLINICS]').fill('210');
+        await form.locator('[data-action=submit-statistics]').click();
+        const alert = form.getByRole('alert');
+        await alert.waitFor({ timeout: WAIT_MS });
+        const refusal = await gql('admin', SUBMIT, {
+          i: {
+            year,
+            values: [
+              { key: 'POPULATION', value: 520000.5 },
+              { key: 'VILLAGE_CLINICS', value: 210 },
+            ],
+          },
+        }).then(
+          () => 'recorded',
+          (e: Error) => JSON.parse(e.message)[0].message as string,
+        );
+        expect(refusal).toMatch(/应为整数/);
+        expect(await alert.innerText()).toBe(refusal);
+        expect(await recorded()).toEqual({ population: [], clinics: [], staff: [], income: [] });
+
+        // Corrected, with a member's staff figures: four values, each as the api now has it.
+        await form.locator('input[name=stat-POPULATION]').fill('520000');
+        await form.locator('select[name=institutionId]').selectOption(own);
+        await form.locator('input[name=stat-STAFF_COUNT]').fill('85');
+        await form.locator('input[name=stat-STAFF_INCOME_TOTAL]').fill('8500000.5');
+        await form.locator('[data-action=submit-statistics]').click();
+        await form
+          .locator(`[data-testid=statistics-saved][data-year="${year}"][data-values="4"]`)
+          .waitFor({ timeout: WAIT_MS });
+        expect(await alert.count()).toBe(0);
+        expect(await recorded()).toEqual({
+          population: [[null, 520000]],
+          clinics: [[null, 210]],
+          staff: [[own, 85]],
+          income: [[own, 8500000.5]],
+        });
+        await eventually(async () => (await valueOf(form, 'STAFF_INCOME_TOTAL')) === '8500000.5', WAIT_MS);
+        expect({
+          population: await valueOf(form, 'POPULATION'),
+          clinics: await valueOf(form, 'VILLAGE_CLINICS'),
+          staff: await valueOf(form, 'STAFF_COUNT'),
+          deaths: await valueOf(form, 'CHRONIC_PREMATURE_DEATHS'),
+        }).toEqual({ population: '520000', clinics: '210', staff: '85', deaths: 'null' });
+        await screenshot(page, 'indicators-statistics');
+      } finally {
+        await context.close();
+      }
+
+      // The institution admin: its own institution's items only; one sent again replaces the recorded value.
+      const instContext = await newContext();
+      try {
+        const page = await signIn(instContext, 'instadmin');
+        await openView(page, 'indicators');
+        await page.locator('[data-action=open-statistics]').click();
+        const form = page.getByTestId('statistics-form');
+        await form.locator('input[name=year]').fill(String(year));
+        await eventually(
+          async () =>
+            (await form.locator('[data-key=STAFF_COUNT] [data-testid=recorded]').count()) > 0 &&
+            (await valueOf(form, 'STAFF_COUNT')) === '85',
+          WAIT_MS,
+        );
+        expect(await form.locator('input[name=stat-POPULATION]').count()).toBe(0);
+        await form.locator('input[name=stat-STAFF_COUNT]').fill('86');
+        await form.locator('[data-action=submit-statistics]').click();
+        await form.locator('[data-testid=statistics-saved][data-values="1"]').waitFor({ timeout: WAIT_MS });
+        await eventually(async () => (await valueOf(form, 'STAFF_COUNT')) === '86', WAIT_MS);
+        expect(await recorded()).toEqual({
+          population: [[null, 520000]],
+          clinics: [[null, 210]],
+          staff: [[own, 86]],
+          income: [[own, 8500000.5]],
+        });
+      } finally {
+        await instContext.close();
+      }
+
+      const auditorContext = await newContext();
+      try {
+        const page = await signIn(auditorContext, 'auditor');
+        await openView(page, 'indicators');
+        await page.locator('[data-testid=indicator-cards] [data-code]').first().waitFor({ timeout: WAIT_MS });
+        expect(await page.locator('[data-action=open-statistics]').count()).toBe(0);
+      } finally {
+        await auditorContext.close();
+      }
+    },
+    VIEW_TIMEOUT,
+  );
 
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);

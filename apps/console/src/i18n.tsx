@@ -139,6 +139,18 @@ export const CONSULTATION_KIND_LABELS: Record<string, [string, string]> = {
   TEACHING_ROUND: ['教学查房', 'Teaching round'],
 };
 
+/** The yearly statistics forms' items (the api's StatisticKey). */
+export const STATISTIC_LABELS: Record<string, [string, string]> = {
+  POPULATION: ['常住人口', 'Resident population'],
+  POPULATION_30_70: ['30–70 岁常住人口', 'Residents aged 30–70'],
+  CHRONIC_PREMATURE_DEATHS: ['四类慢病过早死亡人数(30–70 岁)', 'Premature deaths of the four chronic diseases, 30–70'],
+  CHRONIC_MANAGED: ['慢病管理人数', 'Under chronic-disease management'],
+  VILLAGE_CLINICS: ['村卫生室数', 'Village clinics'],
+  VILLAGE_CLINICS_ECG: ['配备心电设备的村卫生室数', 'Village clinics with an ECG device'],
+  STAFF_COUNT: ['在岗职工数', 'Staff'],
+  STAFF_INCOME_TOTAL: ['职工年度收入总额(元)', 'Total staff income of the year, yuan'],
+};
+
 export const ROLE_LABELS: Record<string, [string, string]> = {
   CONSORTIUM_ADMIN: ['医共体管理员', 'Consortium admin'],
   AUDITOR: ['审计', 'Auditor'],

@@ -31,6 +31,7 @@ export type RejectReasonCode = 'INCOMPLETE_INFORMATION' | 'MORE_APPROPRIATE_ELSE
 export type Role = 'AUDITOR' | 'CLINICIAN' | 'CONSORTIUM_ADMIN' | 'DATA_INTEGRATION' | 'EXPERT' | 'INSTITUTION_ADMIN' | 'PHARMACIST' | 'REFERRAL_COORDINATOR';
 export type SessionMode = 'ON_SITE' | 'REMOTE';
 export type Sex = 'FEMALE' | 'MALE';
+export type StatisticKey = 'CHRONIC_MANAGED' | 'CHRONIC_PREMATURE_DEATHS' | 'POPULATION' | 'POPULATION_30_70' | 'STAFF_COUNT' | 'STAFF_INCOME_TOTAL' | 'VILLAGE_CLINICS' | 'VILLAGE_CLINICS_ECG';
 export type StockSource = 'IMPORT' | 'MANUAL' | 'SUPPLY';
 export type SupplyRequestState = 'APPROVED' | 'DISPATCHED' | 'RECEIVED' | 'REJECTED' | 'REQUESTED';
 export type SupplyUrgency = 'ROUTINE' | 'URGENT';
@@ -328,6 +329,12 @@ export interface SubmitConsultationReportInput {
   suggestedDiagnoses?: Array<SuggestedDiagnosisInput>;
 }
 
+export interface SubmitStatisticsInput {
+  dispatches?: Array<DispatchRecordInput>;
+  values?: Array<StatisticValueInput>;
+  year: number;
+}
+
 export interface UpdateFormularyItemInput {
   dosageForm?: string | null;
   expectedVersion?: number | null;
@@ -424,6 +431,14 @@ export interface ConsentInput {
   signedBy: string;
 }
 
+export interface DispatchRecordInput {
+  endsOn?: string | null;
+  fromInstitutionId: string;
+  reference: string;
+  startsOn: string;
+  toInstitutionId: string;
+}
+
 export interface FamilyDoctorContractInput {
   institutionId: string;
   practitionerId: string;
@@ -450,6 +465,12 @@ export interface MedicationItemInput {
   frequency: string;
   nationalCode?: string | null;
   route: string;
+}
+
+export interface StatisticValueInput {
+  institutionId?: string | null;
+  key: StatisticKey;
+  value: number;
 }
 
 export interface StockLineInput {
@@ -2402,3 +2423,53 @@ export type UpdateUnificationItemVariables = {
   input: UpdateUnificationItemInput;
 };
 export const UpdateUnificationItem = "mutation UpdateUnificationItem($input: UpdateUnificationItemInput!) {\n  updateUnificationItem(input: $input) {\n    id\n    code\n    version\n  }\n}" as Operation<UpdateUnificationItemResult, UpdateUnificationItemVariables>;
+
+export type PublishIndicatorMonthResult = {
+  publishIndicatorMonth: {
+    month: string;
+    publishedAt: string;
+    definitions: number;
+  };
+};
+export type PublishIndicatorMonthVariables = {
+  month: string;
+};
+export const PublishIndicatorMonth = "mutation PublishIndicatorMonth($month: String!) {\n  publishIndicatorMonth(month: $month) {\n    month\n    publishedAt\n    definitions\n  }\n}" as Operation<PublishIndicatorMonthResult, PublishIndicatorMonthVariables>;
+
+export type StatisticMeasuresResult = {
+  indicatorDefinitions: Array<{
+    code: string;
+    formula: {
+      numerator: {
+        terms: Array<{
+          key: string;
+        }>;
+        per: Array<{
+          key: string;
+        }> | null;
+      };
+      denominator: {
+        terms: Array<{
+          key: string;
+        }>;
+        per: Array<{
+          key: string;
+        }> | null;
+      } | null;
+    };
+  }>;
+};
+export type StatisticMeasuresVariables = {};
+export const StatisticMeasures = "query StatisticMeasures {\n  indicatorDefinitions {\n    code\n    formula {\n      numerator {\n        terms {\n          key\n        }\n        per {\n          key\n        }\n      }\n      denominator {\n        terms {\n          key\n        }\n        per {\n          key\n        }\n      }\n    }\n  }\n}" as Operation<StatisticMeasuresResult, StatisticMeasuresVariables>;
+
+export type SubmitStatisticsResult = {
+  submitStatistics: {
+    year: number;
+    values: number;
+    dispatches: number;
+  };
+};
+export type SubmitStatisticsVariables = {
+  input: SubmitStatisticsInput;
+};
+export const SubmitStatistics = "mutation SubmitStatistics($input: SubmitStatisticsInput!) {\n  submitStatistics(input: $input) {\n    year\n    values\n    dispatches\n  }\n}" as Operation<SubmitStatisticsResult, SubmitStatisticsVariables>;

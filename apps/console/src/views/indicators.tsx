@@ -18,6 +18,8 @@ import { PeriodPicker, ScopePicker, useMembers, usePeriodScope, type Institution
 import { useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 import { DefinitionFacts, EditDefinition, TARGET_SOURCE } from './indicator-definition';
+import { PublishMonth } from './indicator-publish';
+import { StatisticsForm } from './statistics-form';
 
 type Result = IndicatorReportResult['indicatorReport']['results'][number];
 type Compared = {
@@ -273,6 +275,9 @@ export function IndicatorsView({ roles }: ViewProps) {
   // The consortium's own working definitions and targets are its admins' to keep.
   const admin = roles.includes('CONSORTIUM_ADMIN');
   const [editing, setEditing] = useState<string | null>(null);
+  // The yearly statistics forms: a consortium admin's, and an institution admin's own items.
+  const reporter = admin || roles.includes('INSTITUTION_ADMIN');
+  const [statistics, setStatistics] = useState(false);
   const me = useQuery(Me);
   const [selected, setSelected] = useState<string | null>(null);
   const [drill, setDrill] = useState<{ code: string; measure: string } | null>(null);
@@ -361,8 +366,31 @@ export function IndicatorsView({ roles }: ViewProps) {
             )}
           </span>
         ) : null}
+        {/* Only under the report of the month shown: a stale one would offer a month it does not describe. */}
+        {admin && kind === 'MONTH' && report.data?.indicatorReport.period.from === month ? (
+          <PublishMonth
+            key={month}
+            month={month}
+            published={report.data.indicatorReport.published}
+            onPublished={report.reload}
+          />
+        ) : null}
+        {reporter && !statistics ? (
+          <button data-action="open-statistics" onClick={() => setStatistics(true)}>
+            <T zh="年度统计上报" en="Yearly statistics" />
+          </button>
+        ) : null}
       </div>
       <ErrorNote error={report.error ?? me.error ?? membersError ?? error} />
+      {statistics && me.data ? (
+        <StatisticsForm
+          consortium={admin}
+          own={me.data?.me.institution}
+          members={members}
+          onClose={() => setStatistics(false)}
+          onSaved={() => void report.reload()}
+        />
+      ) : null}
       <div className="cards" data-testid="indicator-cards">
         {results.map((r) => (
           <button

@@ -1,0 +1,261 @@
+import { useEffect, useState } from 'react';
+import { gql } from '../api/client';
+import {
+  IndicatorContributors,
+  StatisticMeasures,
+  SubmitStatistics,
+  type IndicatorScopeInput,
+  type StatisticKey,
+  type StatisticMeasuresResult,
+  type SubmitStatisticsResult,
+} from '../api/generated';
+import { Label, STATISTIC_LABELS, T } from '../i18n';
+import { currentMonth, figure } from '../months';
+import type { Institution } from '../scope';
+import { useQuery } from '../use-query';
+import { SideForm, useSubmit } from './side-form';
+
+/** Reported once for the whole consortium (its administrators'). */
+const CONSORTIUM_ITEMS: StatisticKey[] = [
+  'POPULATION',
+  'POPULATION_30_70',
+  'CHRONIC_PREMATURE_DEATHS',
+  'CHRONIC_MANAGED',
+  'VILLAGE_CLINICS',
+  'VILLAGE_CLINICS_ECG',
+];
+/** Reported per institution: by a consortium admin for any member, by an institution admin for its own. */
+const INSTITUTION_ITEMS: StatisticKey[] = ['STAFF_COUNT', 'STAFF_INCOME_TOTAL'];
+
+type Definitions = StatisticMeasuresResult['indicatorDefinitions'];
+/** A value read back per item: null when none is recorded; absent when no indicator lists it. */
+type Recorded = Map<StatisticKey, number | null>;
+
+const measureOf = (key: StatisticKey) => `stat.${key.toLowerCase()}`;
+
+function indicatorUsing(defs: Definitions, measure: string): string | undefined {
+  return defs.find(({ formula: f }) =>
+    [f.numerator.terms, f.numerator.per ?? [], f.denominator?.terms ?? [], f.denominator?.per ?? []]
+      .flat()
+      .some((t) => t.key === measure),
+  )?.code;
+}
+
+/**
+ * The year's recorded values. The api has no query of the forms themselves, but the records it
+ * lists behind an indicator's stat.* measure are the form values, so they are read there.
+ */
+async function readRecorded(
+  defs: Definitions,
+  year: number,
+  keys: StatisticKey[],
+  scope: IndicatorScopeInput,
+): Promise<Recorded> {
+  const period = { kind: 'YEAR' as const, month: `${year}-01` };
+  const owner = scope.kind === 'INSTITUTION' ? scope.institutionId : null;
+  const out: Recorded = new Map();
+  for (const key of keys) {
+    const measure = measureOf(key);
+    const code = indicatorUsing(defs, measure);
+    if (!code) continue;
+    const { rows } = (await gql(IndicatorContributors, { code, scope, period, measure, offset: 0 }))
+      .indicatorContributors;
+    const row = rows.find((r) => r.month === period.month && (r.institutionId ?? null) === owner);
+    out.set(key, row ? row.value : null);
+  }
+  return out;
+}
+
+/**
+ * 年度统计上报: a year's statistics forms, the values typed sent (an item sent again for the same
+ * year and institution replaces the one recorded), each beside the value the api has.
+ */
+export function StatisticsForm({
+  consortium,
+  own,
+  members,
+  onClose,
+  onSaved,
+}: {
+  /** A consortium admin: the consortium's items and any member's; else its own institution's. */
+  consortium: boolean;
+  own: { id: string; name: string } | undefined;
+  members: Institution[];
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const defs = useQuery(StatisticMeasures);
+  const [year, setYear] = useState(currentMonth().slice(0, 4));
+  const [institutionId, setInstitutionId] = useState(consortium ? '' : (own?.id ?? ''));
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [recorded, setRecorded] = useState<{ key: string; values: Recorded } | null>(null);
+  const [readError, setReadError] = useState<unknown>(null);
+  const [reads, setReads] = useState(0);
+  const [saved, setSaved] = useState<SubmitStatisticsResult['submitStatistics'] | null>(null);
+  const { busy, error, submit } = useSubmit();
+  const validYear = /^\d{4}$/.test(year);
+  const readKey = `${year}|${institutionId}|${reads}`;
+  const list = defs.data?.indicatorDefinitions;
+
+  useEffect(() => {
+    if (!list || !validYear) return;
+    let live = true;
+    const y = Number(year);
+    void (async () => {
+      const out: Recorded = consortium
+        ? await readRecorded(list, y, CONSORTIUM_ITEMS, { kind: 'CONSORTIUM' })
+        : new Map();
+      if (institutionId)
+        for (const [k, v] of await readRecorded(list, y, INSTITUTION_ITEMS, {
+          kind: 'INSTITUTION',
+          institutionId,
+        }))
+          out.set(k, v);
+      return out;
+    })().then(
+      (out) => {
+        if (!live) return;
+        setRecorded({ key: readKey, values: out });
+        setReadError(null);
+      },
+      (err) => live && setReadError(err),
+    );
+    return () => {
+      live = false;
+    };
+  }, [list, validYear, year, institutionId, consortium, readKey]);
+
+  const typed = (keys: StatisticKey[]) =>
+    keys.filter((k) => (values[k] ?? '').trim() !== '').map((k) => ({ key: k, value: Number(values[k]) }));
+  const send = [
+    ...(consortium ? typed(CONSORTIUM_ITEMS) : []),
+    ...(institutionId ? typed(INSTITUTION_ITEMS).map((v) => ({ ...v, institutionId })) : []),
+  ];
+  const save = () =>
+    submit(async () => {
+      const { submitStatistics } = await gql(SubmitStatistics, { input: { year: Number(year), values: send } });
+      setSaved(submitStatistics);
+      setValues({});
+      setReads((n) => n + 1);
+      onSaved();
+    });
+  // Only what was read for the year and institution shown, never an earlier choice's.
+  const shown = recorded?.key === readKey ? recorded.values : null;
+
+  const item = (k: StatisticKey, disabled = false) => (
+    <div key={k} style={{ display: 'contents' }} data-key={k}>
+      <dt>
+        <label htmlFor={`stat-${k}`}>
+          <Label table={STATISTIC_LABELS} code={k} />
+        </label>
+      </dt>
+      <dd className="actions" style={{ margin: 0 }}>
+        <input
+          id={`stat-${k}`}
+          name={`stat-${k}`}
+          type="number"
+          step="any"
+          min={0}
+          style={{ width: '10em' }}
+          disabled={disabled}
+          value={values[k] ?? ''}
+          onChange={(e) => setValues({ ...values, [k]: e.target.value })}
+        />
+        {shown && shown.has(k) ? (
+          <span className="note" data-testid="recorded" data-value={String(shown.get(k))}>
+            {shown.get(k) === null ? (
+              <T zh="未填报" en="None recorded" />
+            ) : (
+              <>
+                <T zh="已记录" en="Recorded" /> {figure(shown.get(k))}
+              </>
+            )}
+          </span>
+        ) : null}
+      </dd>
+    </div>
+  );
+
+  return (
+    <SideForm
+      name="statistics-form"
+      title={<T zh="年度统计上报" en="Yearly statistics" />}
+      error={error ?? defs.error ?? readError}
+      onClose={onClose}
+      actions={
+        <button
+          className="primary"
+          data-action="submit-statistics"
+          disabled={busy || !validYear || send.length === 0}
+          onClick={() => void save()}
+        >
+          <T zh="上报" en="Submit" />
+        </button>
+      }
+    >
+      <dt>
+        <label htmlFor="stat-year">
+          <T zh="年度" en="Year" />
+        </label>
+      </dt>
+      <dd>
+        <input
+          id="stat-year"
+          name="year"
+          type="number"
+          min={2000}
+          max={2100}
+          style={{ width: '6em' }}
+          value={year}
+          onChange={(e) => {
+            setYear(e.target.value);
+            setSaved(null);
+          }}
+        />
+        <span className="note">
+          {' '}
+          <T zh="只上报填写的项目;同一项目再报即替换" en="Only the items filled in are sent; one sent again replaces it" />
+        </span>
+      </dd>
+      {consortium ? CONSORTIUM_ITEMS.map((k) => item(k)) : null}
+      <dt>
+        <label htmlFor="stat-institution">
+          <T zh="机构" en="Institution" />
+        </label>
+      </dt>
+      <dd>
+        {consortium ? (
+          <select
+            id="stat-institution"
+            name="institutionId"
+            value={institutionId}
+            onChange={(e) => {
+              setInstitutionId(e.target.value);
+              setSaved(null);
+            }}
+          >
+            <option value="">— 选择机构 Choose —</option>
+            {members.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <span id="stat-institution">{own?.name}</span>
+        )}
+      </dd>
+      {INSTITUTION_ITEMS.map((k) => item(k, !institutionId))}
+      {saved ? (
+        <>
+          <dt>
+            <T zh="上报结果" en="Saved" />
+          </dt>
+          <dd data-testid="statistics-saved" data-year={saved.year} data-values={saved.values}>
+            <T zh={`${saved.year} 年已记录 ${saved.values} 项`} en={`${saved.year}: ${saved.values} values recorded`} />
+          </dd>
+        </>
+      ) : null}
+    </SideForm>
+  );
+}
