@@ -4227,6 +4227,192 @@ describe('the console', () => {
     },
     VIEW_TIMEOUT,
   );
+  it('notification settings: a user chooses SMS beside the inbox, as the api then answers and shown again after a reload; a new notification then goes by SMS too; a webhook without an address or to this machine is refused with the api’s reason and changes nothing', async () => {
+    const PREFS = `{ notificationPreferences { channels webhookUrl } }`;
+    const username = `npuser-${Date.now().toString(36)}`;
+    const { me: admin } = await gql('admin', `{ me { institution { id } } }`);
+    const { createUser } = await gql(
+      'admin',
+      `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`,
+      {
+        i: {
+          username,
+          displayName: '通知设置用户',
+          institutionId: admin.institution.id,
+          roles: ['REFERRAL_COORDINATOR'],
+          password: DEMO_PASSWORD,
+          phone: '13912340000',
+        },
+      },
+    );
+    expect((await gql(username, PREFS)).notificationPreferences).toEqual({ channels: [], webhookUrl: null });
+    const context = await newContext();
+    try {
+      const page = await signIn(context, username);
+      const open = async () => {
+        await page.getByTestId('inbox-button').click();
+        await page.getByTestId('inbox').locator('[data-action=notification-settings]').click();
+        const form = page.getByTestId('notification-settings');
+        await form.locator('[data-channel=SMS]').waitFor({ timeout: WAIT_MS });
+        return form;
+      };
+      let form = await open();
+      expect(await form.locator('[data-channel=SMS]').isChecked()).toBe(false);
+      expect(await form.locator('[data-channel=WEBHOOK]').isChecked()).toBe(false);
+      const save = form.locator('[data-action=save-notification-settings]');
+      expect(await save.isDisabled()).toBe(true); // nothing changed yet
+
+      // The api's rules, said as the api says them: a webhook needs its address, and not this machine.
+      await form.locator('[data-channel=WEBHOOK]').check();
+      await save.click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('选择 Webhook 时须提供地址');
+      await form.locator('#np-webhook-url').fill('https://127.0.0.1/hook');
+      await save.click();
+      await form.getByRole('alert').filter({ hasText: '不能发送到本机' }).waitFor({ timeout: WAIT_MS });
+      expect((await gql(username, PREFS)).notificationPreferences).toEqual({
+        channels: [],
+        webhookUrl: null,
+      });
+
+      // SMS chosen and saved: the api has it, and the form reads it back.
+      await form.locator('#np-webhook-url').fill('');
+      await form.locator('[data-channel=WEBHOOK]').uncheck();
+      await form.locator('[data-channel=SMS]').check();
+      await save.click();
+      await form.getByTestId('notification-settings-saved').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').count()).toBe(0);
+      expect((await gql(username, PREFS)).notificationPreferences).toEqual({
+        channels: ['SMS'],
+        webhookUrl: null,
+      });
+      expect(await form.locator('[data-channel=SMS]').isChecked()).toBe(true);
+      expect(await save.isDisabled()).toBe(true);
+      await screenshot(page, 'notification-settings');
+      await page.reload();
+      await page.getByTestId('menu').waitFor();
+      form = await open();
+      expect(await form.locator('[data-channel=SMS]').isChecked()).toBe(true);
+      expect(await form.locator('[data-channel=WEBHOOK]').isChecked()).toBe(false);
+      await form.locator('[data-action=close-notification-settings]').click();
+      await page.getByTestId('inbox').waitFor();
+
+      // What the choice does: a referral to the user's hospital is told in the inbox and by SMS.
+      const { patients } = await gql('villagedoc', `{ patients(first: 1) { nodes { id } } }`);
+      const { createReferral } = await gql(
+        'villagedoc',
+        `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id } }`,
+        {
+          i: upReferralInput(patients.nodes[0].id, admin.institution.id, {
+            idempotencyKey: `console-np-${Date.now()}`,
+          }),
+        },
+      );
+      const delivery = await eventually(async () => {
+        const [row] = await db.ds.query(
+          `SELECT d.channel, d.status FROM notification_delivery d JOIN notification n ON n.id = d.notification_id
+            WHERE n.recipient_user_id = $1 AND n.payload->>'referralId' = $2 AND d.status <> 'PENDING'`,
+          [createUser.id, createReferral.id],
+        );
+        return row as { channel: string; status: string } | undefined;
+      }, WAIT_MS);
+      expect(delivery).toEqual({ channel: 'SMS', status: 'SENT' });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('referral timings: a consortium admin reads and changes them in the referrals view (read back from the api); an out-of-range one is refused with the api’s reason and changes nothing; a coordinator reads them, not offered the change', async () => {
+    const FIELDS = `responseSeconds { EMERGENCY URGENT ROUTINE } reminderBeforeSeconds noShowGraceSeconds`;
+    const SETTINGS = `{ referralSettings { ${FIELDS} } }`;
+    const before = (await gql('admin', SETTINGS)).referralSettings;
+    // The demo runs on the defaults (15 min, 2 h, 24 h), which the other tests' referrals take.
+    expect(before.responseSeconds).toEqual({ EMERGENCY: 900, URGENT: 7200, ROUTINE: 86400 });
+    const shownTimings = (page: Page) =>
+      page
+        .locator('[data-testid=referral-timings] [data-timing]')
+        .evaluateAll((els) =>
+          els.map((e) => [e.getAttribute('data-timing'), Number(e.getAttribute('data-seconds'))]),
+        );
+    const asShown = (s: typeof before) => [
+      ['EMERGENCY', s.responseSeconds.EMERGENCY],
+      ['URGENT', s.responseSeconds.URGENT],
+      ['ROUTINE', s.responseSeconds.ROUTINE],
+      ['reminderBefore', s.reminderBeforeSeconds],
+      ['noShowGrace', s.noShowGraceSeconds],
+    ];
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'referrals');
+      const timings = page.getByTestId('referral-timings');
+      await timings.waitFor({ timeout: WAIT_MS });
+      expect(await shownTimings(page)).toEqual(asShown(before));
+      expect(await timings.locator('[data-timing=URGENT]').innerText()).toContain('2 小时');
+      expect(await timings.locator('[data-timing=EMERGENCY]').innerText()).toContain('15 分钟');
+
+      await timings.locator('[data-action=edit-referral-settings]').click();
+      const form = page.getByTestId('referral-settings');
+      expect(await form.locator('#rs-URGENT').inputValue()).toBe('2');
+      const save = form.locator('[data-action=save-referral-settings]');
+      expect(await save.isDisabled()).toBe(true); // nothing changed yet
+      // Urgent to 3 h with routine past the api's 30 days: refused whole, the urgent one too.
+      await form.locator('#rs-URGENT').fill('3');
+      await form.locator('#rs-ROUTINE').fill('721');
+      await save.click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      const refusal = await form.getByRole('alert').innerText();
+      expect(refusal).toContain('routineSeconds');
+      expect(refusal).toContain('不能大于 2592000');
+      await screenshot(page, 'referral-timings-refused');
+      expect((await gql('admin', SETTINGS)).referralSettings).toEqual(before);
+      // Under the api's minute: refused too, as the api says it.
+      await form.locator('#rs-ROUTINE').fill('24');
+      await form.locator('#rs-EMERGENCY').fill('0');
+      await save.click();
+      await form.getByRole('alert').filter({ hasText: 'emergencySeconds' }).waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('不能小于 60');
+      expect((await gql('admin', SETTINGS)).referralSettings).toEqual(before);
+      expect(await form.locator('#rs-URGENT').inputValue()).toBe('3'); // kept as typed
+
+      await form.locator('#rs-EMERGENCY').fill('15');
+      await save.click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      const after = (await gql('admin', SETTINGS)).referralSettings;
+      expect(after).toEqual({ ...before, responseSeconds: { ...before.responseSeconds, URGENT: 3 * 3600 } });
+      await page
+        .locator('[data-testid=referral-timings] [data-timing=URGENT][data-seconds="10800"]')
+        .waitFor();
+      expect(await shownTimings(page)).toEqual(asShown(after));
+      expect(await timings.locator('[data-timing=URGENT]').innerText()).toContain('3 小时');
+      await screenshot(page, 'referral-timings');
+
+      // The coordinator reads the same timings; the change is not offered.
+      const coordinator = await signIn(context, 'coordinator');
+      await openView(coordinator, 'referrals');
+      await coordinator.getByTestId('referral-timings').waitFor({ timeout: WAIT_MS });
+      expect(await shownTimings(coordinator)).toEqual(asShown(after));
+      expect(await coordinator.locator('[data-action=edit-referral-settings]').count()).toBe(0);
+      expect(await coordinator.getByTestId('referral-settings').count()).toBe(0);
+    } finally {
+      await context.close();
+      // Later tests' referrals take the demo's deadlines.
+      await gql(
+        'admin',
+        `mutation($i: ReferralSettingsInput!) { updateReferralSettings(input: $i) { ${FIELDS} } }`,
+        {
+          i: {
+            emergencySeconds: before.responseSeconds.EMERGENCY,
+            urgentSeconds: before.responseSeconds.URGENT,
+            routineSeconds: before.responseSeconds.ROUTINE,
+            reminderBeforeSeconds: before.reminderBeforeSeconds,
+            noShowGraceSeconds: before.noShowGraceSeconds,
+          },
+        },
+      );
+    }
+    expect((await gql('admin', SETTINGS)).referralSettings).toEqual(before);
+  });
 
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);

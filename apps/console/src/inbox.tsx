@@ -3,6 +3,7 @@ import { gql } from './api/client';
 import { MarkNotificationsRead, Notifications } from './api/generated';
 import { onLive } from './api/live';
 import { ErrorNote, formatTime, T } from './i18n';
+import { NotificationSettings } from './notification-settings';
 import { useQuery } from './use-query';
 
 /** The console view each kind of notification link belongs to (`/<head>/…`). */
@@ -27,10 +28,12 @@ export function routeOf(link: string | null, views: string[]): string | null {
 
 /**
  * The user's inbox (站内通知): the unread count in the header, counted again when the api pushes a
- * new notification; the latest twenty, each opened where it points and marked read.
+ * new notification; the latest twenty, each opened where it points and marked read. Its 通知设置
+ * opens the user's channel preferences in the panel.
  */
 export function Inbox({ views }: { views: string[] }) {
   const [open, setOpen] = useState(false);
+  const [settings, setSettings] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const q = useQuery(Notifications);
   const reload = q.reload;
@@ -51,13 +54,26 @@ export function Inbox({ views }: { views: string[] }) {
   const unread = inbox?.unreadCount ?? 0;
   return (
     <div className="inbox">
-      <button type="button" data-testid="inbox-button" aria-expanded={open} aria-controls="inbox" onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        data-testid="inbox-button"
+        aria-expanded={open}
+        aria-controls="inbox"
+        onClick={() => {
+          setSettings(false);
+          setOpen(!open);
+        }}
+      >
         <T zh="通知" en="Notifications" />{' '}
         <span className={`badge ${unread ? 'bad' : ''}`} data-testid="unread" data-count={inbox ? unread : ''}>
           {unread}
         </span>
       </button>
-      {open ? (
+      {open && settings ? (
+        <section id="inbox" className="panel inbox-panel" aria-label="通知设置 Notification settings">
+          <NotificationSettings onClose={() => setSettings(false)} />
+        </section>
+      ) : open ? (
         <section id="inbox" className="panel inbox-panel" data-testid="inbox" aria-label="通知 Notifications">
           <div className="actions">
             <strong>
@@ -65,6 +81,9 @@ export function Inbox({ views }: { views: string[] }) {
             </strong>
             <button type="button" data-action="read-all" disabled={!unread} onClick={() => void read({ all: true })}>
               <T zh="全部标为已读" en="Mark all read" />
+            </button>
+            <button type="button" data-action="notification-settings" onClick={() => setSettings(true)}>
+              <T zh="通知设置" en="Settings" />
             </button>
           </div>
           <ErrorNote error={q.error ?? error} />

@@ -22,6 +22,7 @@ export type InstitutionKind = 'COMMUNITY_HEALTH_CENTER' | 'COMMUNITY_HOSPITAL_GR
 export type InsuranceType = 'COMMERCIAL' | 'OTHER' | 'PUBLIC_FUNDED' | 'SELF_PAY' | 'URBAN_EMPLOYEE' | 'URBAN_RURAL_RESIDENT';
 export type KeyTaskKind = 'INDICATOR' | 'REPORTED';
 export type MappingStatus = 'AUTO_CONFIRMED' | 'CONFIRMED' | 'INVALID' | 'PROPOSED' | 'REJECTED' | 'UNMAPPED';
+export type OutsideChannel = 'SMS' | 'WEBHOOK';
 export type PractitionerTitle = 'ASSOCIATE_CHIEF_PHYSICIAN' | 'ATTENDING_PHYSICIAN' | 'CHIEF_PHYSICIAN' | 'RESIDENT_PHYSICIAN' | 'VILLAGE_DOCTOR';
 export type ReferralBox = 'ALL' | 'INCOMING' | 'OUTGOING';
 export type ReferralDirection = 'DOWN' | 'LATERAL' | 'UP';
@@ -256,6 +257,14 @@ export interface ReferralNoteInput {
   note?: string | null;
 }
 
+export interface ReferralSettingsInput {
+  emergencySeconds?: number | null;
+  noShowGraceSeconds?: number | null;
+  reminderBeforeSeconds?: number | null;
+  routineSeconds?: number | null;
+  urgentSeconds?: number | null;
+}
+
 export interface RegisterPatientInput {
   birthDate?: string | null;
   chronicConditions?: Array<ChronicCondition>;
@@ -372,6 +381,11 @@ export interface UpdateInstitutionInput {
   parentId?: string | null;
   phone?: string | null;
   tier?: Tier | null;
+}
+
+export interface UpdateNotificationPreferencesInput {
+  channels: Array<OutsideChannel>;
+  webhookUrl?: string | null;
 }
 
 export interface UpdateStockInput {
@@ -2473,3 +2487,54 @@ export type SubmitStatisticsVariables = {
   input: SubmitStatisticsInput;
 };
 export const SubmitStatistics = "mutation SubmitStatistics($input: SubmitStatisticsInput!) {\n  submitStatistics(input: $input) {\n    year\n    values\n    dispatches\n  }\n}" as Operation<SubmitStatisticsResult, SubmitStatisticsVariables>;
+
+export type ReferralSettingsResult = {
+  referralSettings: {
+    responseSeconds: {
+      EMERGENCY: number;
+      URGENT: number;
+      ROUTINE: number;
+    };
+    reminderBeforeSeconds: number;
+    noShowGraceSeconds: number;
+  };
+};
+export type ReferralSettingsVariables = {};
+export const ReferralSettings = "query ReferralSettings {\n  referralSettings {\n    responseSeconds {\n      EMERGENCY\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n    noShowGraceSeconds\n  }\n}" as Operation<ReferralSettingsResult, ReferralSettingsVariables>;
+
+export type UpdateReferralSettingsResult = {
+  updateReferralSettings: {
+    responseSeconds: {
+      EMERGENCY: number;
+      URGENT: number;
+      ROUTINE: number;
+    };
+    reminderBeforeSeconds: number;
+    noShowGraceSeconds: number;
+  };
+};
+export type UpdateReferralSettingsVariables = {
+  input: ReferralSettingsInput;
+};
+export const UpdateReferralSettings = "mutation UpdateReferralSettings($input: ReferralSettingsInput!) {\n  updateReferralSettings(input: $input) {\n    responseSeconds {\n      EMERGENCY\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n    noShowGraceSeconds\n  }\n}" as Operation<UpdateReferralSettingsResult, UpdateReferralSettingsVariables>;
+
+export type NotificationPreferencesResult = {
+  notificationPreferences: {
+    channels: Array<OutsideChannel>;
+    webhookUrl: string | null;
+  };
+};
+export type NotificationPreferencesVariables = {};
+export const NotificationPreferences = "query NotificationPreferences {\n  notificationPreferences {\n    channels\n    webhookUrl\n  }\n}" as Operation<NotificationPreferencesResult, NotificationPreferencesVariables>;
+
+export type UpdateNotificationPreferencesResult = {
+  updateNotificationPreferences: {
+    channels: Array<OutsideChannel>;
+    webhookUrl: string | null;
+    webhookSecret: string | null;
+  };
+};
+export type UpdateNotificationPreferencesVariables = {
+  input: UpdateNotificationPreferencesInput;
+};
+export const UpdateNotificationPreferences = "mutation UpdateNotificationPreferences($input: UpdateNotificationPreferencesInput!) {\n  updateNotificationPreferences(input: $input) {\n    channels\n    webhookUrl\n    webhookSecret\n  }\n}" as Operation<UpdateNotificationPreferencesResult, UpdateNotificationPreferencesVariables>;

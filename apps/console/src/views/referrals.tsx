@@ -9,6 +9,7 @@ import {
   Referral,
   ReferralCounts,
   Referrals,
+  ReferralSettings,
   RejectReferral,
   SubmitReferral,
   type ReferralBox,
@@ -31,6 +32,7 @@ import {
 } from '../i18n';
 import { useQuery } from '../use-query';
 import { NewReferral } from './new-referral';
+import { ReferralSettingsForm, ReferralTimings } from './referral-settings';
 import type { ViewProps } from './registry';
 
 const STATES: ReferralState[] = [
@@ -352,8 +354,12 @@ export function ReferralsView({ roles }: ViewProps) {
   };
   const [selected, setSelected] = useState<string | null>(referralInHash);
   const [creating, setCreating] = useState(false);
+  const [editingSettings, setEditingSettings] = useState(false);
   // Who sends referrals: the api's sending roles.
   const sends = roles.some((role) => ACTING_ROLES.includes(role));
+  // The consortium's timings: read by every user, changed by a consortium admin only.
+  const settings = useQuery(ReferralSettings);
+  const setsTimings = roles.includes('CONSORTIUM_ADMIN');
   // `#/referrals/<id>` (a notification's link) opens that referral's form.
   useEffect(() => {
     const pick = () => {
@@ -405,12 +411,33 @@ export function ReferralsView({ roles }: ViewProps) {
           </button>
         ))}
         {sends ? (
-          <button data-action="new-referral" aria-pressed={creating} onClick={() => setCreating(true)}>
+          <button
+            data-action="new-referral"
+            aria-pressed={creating}
+            onClick={() => {
+              setEditingSettings(false);
+              setCreating(true);
+            }}
+          >
             <T zh="新建转诊" en="New referral" />
           </button>
         ) : null}
       </div>
-      <ErrorNote error={counts.error ?? list.error} />
+      {settings.data ? (
+        <ReferralTimings
+          settings={settings.data.referralSettings}
+          editing={editingSettings}
+          onEdit={
+            setsTimings
+              ? () => {
+                  setCreating(false);
+                  setEditingSettings(!editingSettings);
+                }
+              : undefined
+          }
+        />
+      ) : null}
+      <ErrorNote error={counts.error ?? list.error ?? settings.error} />
       {rc ? (
         <div className="cards" data-testid="referral-counts">
           <button className="card" aria-pressed={isOpen} onClick={() => pick(OPEN)} data-count="open">
@@ -533,8 +560,8 @@ export function ReferralsView({ roles }: ViewProps) {
           </table>
         </section>
         <div>
-          {/* A new referral's form takes the column: it is the one thing being worked on. */}
-          {rc && !creating ? (
+          {/* A new referral's form, or the timings', takes the column: it is the one thing being worked on. */}
+          {rc && !creating && !editingSettings ? (
             <Chart
               label="按状态的转诊数 Referrals by state"
               option={{
@@ -566,6 +593,16 @@ export function ReferralsView({ roles }: ViewProps) {
                 setSelected(id);
                 void counts.reload();
                 void list.reload();
+              }}
+            />
+          ) : editingSettings && settings.data ? (
+            <ReferralSettingsForm
+              current={settings.data.referralSettings}
+              onClose={() => setEditingSettings(false)}
+              onSaved={async () => {
+                // Read back: the timings shown are the api's, not the form's.
+                await settings.reload();
+                setEditingSettings(false);
               }}
             />
           ) : selected ? (
