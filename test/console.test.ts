@@ -4414,6 +4414,77 @@ describe('the console', () => {
     expect((await gql('admin', SETTINGS)).referralSettings).toEqual(before);
   });
 
+  it('supply-request timings: a consortium admin changes them in the drug view (read back from the api); one under the api’s minute is refused and changes nothing; a pharmacist reads them, not offered the change', async () => {
+    const FIELDS = `decideSeconds { URGENT ROUTINE } deliverSeconds { URGENT ROUTINE } reminderBeforeSeconds`;
+    const SETTINGS = `{ supplySettings { ${FIELDS} } }`;
+    const before = (await gql('admin', SETTINGS)).supplySettings;
+    const shown = (page: Page) =>
+      page
+        .locator('[data-testid=supply-timings] [data-timing]')
+        .evaluateAll((els) =>
+          els.map((e) => [e.getAttribute('data-timing'), Number(e.getAttribute('data-seconds'))]),
+        );
+    const asShown = (x: typeof before) => [
+      ['urgentDecide', x.decideSeconds.URGENT],
+      ['routineDecide', x.decideSeconds.ROUTINE],
+      ['urgentDeliver', x.deliverSeconds.URGENT],
+      ['routineDeliver', x.deliverSeconds.ROUTINE],
+      ['reminderBefore', x.reminderBeforeSeconds],
+    ];
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'drugs');
+      const timings = page.getByTestId('supply-timings');
+      await timings.waitFor({ timeout: WAIT_MS });
+      expect(await shown(page)).toEqual(asShown(before));
+      await timings.locator('[data-action=edit-supply-settings]').click();
+      const form = page.getByTestId('supply-settings');
+      const save = form.locator('[data-action=save-supply-settings]');
+      expect(await save.isDisabled()).toBe(true);
+      // Urgent decisions within 45 minutes, with a reminder under the api's minute: refused whole.
+      await form.locator('#ss-urgentDecide').fill('45');
+      await form.getByLabel('紧急审批单位 Unit').selectOption({ label: '分钟 min' });
+      await form.locator('#ss-reminderBefore').fill('0');
+      await save.click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('reminderBeforeSeconds');
+      expect((await gql('admin', SETTINGS)).supplySettings).toEqual(before);
+      await form.locator('#ss-reminderBefore').fill(String(before.reminderBeforeSeconds / 60));
+      await form.getByLabel('审批到期前提醒单位 Unit').selectOption({ label: '分钟 min' });
+      await save.click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      const after = (await gql('admin', SETTINGS)).supplySettings;
+      expect(after).toEqual({ ...before, decideSeconds: { ...before.decideSeconds, URGENT: 45 * 60 } });
+      await page
+        .locator('[data-testid=supply-timings] [data-timing=urgentDecide][data-seconds="2700"]')
+        .waitFor();
+      expect(await shown(page)).toEqual(asShown(after));
+
+      const pharmacist = await signIn(context, 'pharmacist');
+      await openView(pharmacist, 'drugs');
+      await pharmacist.getByTestId('supply-timings').waitFor({ timeout: WAIT_MS });
+      expect(await shown(pharmacist)).toEqual(asShown(after));
+      expect(await pharmacist.locator('[data-action=edit-supply-settings]').count()).toBe(0);
+    } finally {
+      await context.close();
+      await gql(
+        'admin',
+        `mutation($i: SupplySettingsInput!) { updateSupplySettings(input: $i) { reminderBeforeSeconds } }`,
+        {
+          i: {
+            urgentDecideSeconds: before.decideSeconds.URGENT,
+            routineDecideSeconds: before.decideSeconds.ROUTINE,
+            urgentDeliverSeconds: before.deliverSeconds.URGENT,
+            routineDeliverSeconds: before.deliverSeconds.ROUTINE,
+            reminderBeforeSeconds: before.reminderBeforeSeconds,
+          },
+        },
+      );
+    }
+    expect((await gql('admin', SETTINGS)).supplySettings).toEqual(before);
+  });
+
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);
   });

@@ -344,6 +344,14 @@ export interface SubmitStatisticsInput {
   year: number;
 }
 
+export interface SupplySettingsInput {
+  reminderBeforeSeconds?: number | null;
+  routineDecideSeconds?: number | null;
+  routineDeliverSeconds?: number | null;
+  urgentDecideSeconds?: number | null;
+  urgentDeliverSeconds?: number | null;
+}
+
 export interface UpdateFormularyItemInput {
   dosageForm?: string | null;
   expectedVersion?: number | null;
@@ -2538,3 +2546,37 @@ export type UpdateNotificationPreferencesVariables = {
   input: UpdateNotificationPreferencesInput;
 };
 export const UpdateNotificationPreferences = "mutation UpdateNotificationPreferences($input: UpdateNotificationPreferencesInput!) {\n  updateNotificationPreferences(input: $input) {\n    channels\n    webhookUrl\n    webhookSecret\n  }\n}" as Operation<UpdateNotificationPreferencesResult, UpdateNotificationPreferencesVariables>;
+
+export type SupplySettingsResult = {
+  supplySettings: {
+    decideSeconds: {
+      URGENT: number;
+      ROUTINE: number;
+    };
+    deliverSeconds: {
+      URGENT: number;
+      ROUTINE: number;
+    };
+    reminderBeforeSeconds: number;
+  };
+};
+export type SupplySettingsVariables = {};
+export const SupplySettings = "query SupplySettings {\n  supplySettings {\n    decideSeconds {\n      URGENT\n      ROUTINE\n    }\n    deliverSeconds {\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n  }\n}" as Operation<SupplySettingsResult, SupplySettingsVariables>;
+
+export type UpdateSupplySettingsResult = {
+  updateSupplySettings: {
+    decideSeconds: {
+      URGENT: number;
+      ROUTINE: number;
+    };
+    deliverSeconds: {
+      URGENT: number;
+      ROUTINE: number;
+    };
+    reminderBeforeSeconds: number;
+  };
+};
+export type UpdateSupplySettingsVariables = {
+  input: SupplySettingsInput;
+};
+export const UpdateSupplySettings = "mutation UpdateSupplySettings($input: SupplySettingsInput!) {\n  updateSupplySettings(input: $input) {\n    decideSeconds {\n      URGENT\n      ROUTINE\n    }\n    deliverSeconds {\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n  }\n}" as Operation<UpdateSupplySettingsResult, UpdateSupplySettingsVariables>;

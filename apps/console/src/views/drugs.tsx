@@ -11,6 +11,7 @@ import {
   RejectSupplyRequest,
   ReviewQueue,
   SupplyRequests,
+  SupplySettings,
   type ReviewQueueResult,
   type Role,
   type SupplyRequestsResult,
@@ -23,6 +24,7 @@ import { CatalogueUpload } from './catalogue-upload';
 import { CatalogueItemsSection, type CatalogueRights } from './catalogue-items';
 import { FormularySection } from './formulary';
 import { NewSupplyRequest } from './new-supply-request';
+import { SupplySettingsForm, SupplyTimings } from './supply-settings';
 import { useRunning } from './side-form';
 import type { ViewProps } from './registry';
 
@@ -216,6 +218,8 @@ export function DrugsView({ roles }: ViewProps) {
   // Who keeps a catalogue: its institution's admin and pharmacist; a consortium admin any member's.
   const uploads = roles.some((r) => (['INSTITUTION_ADMIN', 'PHARMACIST', 'CONSORTIUM_ADMIN'] as Role[]).includes(r));
   const [raising, setRaising] = useState(false);
+  const timings = useQuery(SupplySettings);
+  const [editingTimings, setEditingTimings] = useState(false);
   // The api's keepers of the unified list: consortium admins, and the lead hospital's pharmacists.
   const admin = roles.includes('CONSORTIUM_ADMIN');
   const leadPharmacist = roles.includes('PHARMACIST') && me.data?.me.institution.kind === 'GENERAL_HOSPITAL';
@@ -249,7 +253,7 @@ export function DrugsView({ roles }: ViewProps) {
   const queueNodes = queue.data?.catalogueMappings.nodes ?? [];
   return (
     <>
-      <ErrorNote error={coverage.error ?? queue.error ?? supply.error} />
+      <ErrorNote error={coverage.error ?? queue.error ?? supply.error ?? timings.error} />
       {uploads && institutionId ? (
         <CatalogueUpload institutionId={institutionId} chooses={roles.includes('CONSORTIUM_ADMIN')} onImported={importedRefresh} />
       ) : null}
@@ -335,6 +339,24 @@ export function DrugsView({ roles }: ViewProps) {
           <T zh="缺药登记" en="Supply requests" />{' '}
           <span data-testid="supply-count">{supply.data?.supplyRequests.nodes.length ?? 0}</span>
         </h2>
+        {timings.data ? (
+          <SupplyTimings
+            settings={timings.data.supplySettings}
+            editing={editingTimings}
+            onEdit={admin ? () => setEditingTimings(!editingTimings) : undefined}
+          />
+        ) : null}
+        {editingTimings && timings.data ? (
+          <SupplySettingsForm
+            current={timings.data.supplySettings}
+            onClose={() => setEditingTimings(false)}
+            onSaved={async () => {
+              // Read back: the timings shown are the api's, not the form's.
+              await timings.reload();
+              setEditingTimings(false);
+            }}
+          />
+        ) : null}
         {raises && !raising ? (
           <div className="actions">
             <button data-action="new-supply" onClick={() => setRaising(true)}>
