@@ -340,6 +340,18 @@ export interface UpdateIndicatorDefinitionInput {
   workingDefinition?: string | null;
 }
 
+export interface UpdateKeyTaskInput {
+  challengeLevel?: number | null;
+  description?: string | null;
+  effortLevel?: number | null;
+  id: string;
+  institutionIds?: Array<string> | null;
+  points?: number | null;
+  requiredLevel?: number | null;
+  title?: string | null;
+  version: number;
+}
+
 export interface UpdateUserInput {
   displayName?: string | null;
   id: string;
@@ -1915,6 +1927,7 @@ export type KeyTasksResult = {
     id: string;
     code: string;
     title: string;
+    description: string | null;
     kind: KeyTaskKind;
     direction: IndicatorDirection;
     requiredLevel: number;
@@ -1923,6 +1936,7 @@ export type KeyTasksResult = {
     points: number;
     institutionIds: Array<string>;
     indicatorCode: string | null;
+    version: number;
     matters: Array<{
       id: string;
       title: string;
@@ -1938,7 +1952,7 @@ export type KeyTasksResult = {
 export type KeyTasksVariables = {
   year: number;
 };
-export const KeyTasks = "query KeyTasks($year: Int!) {\n  keyTasks(year: $year) {\n    id\n    code\n    title\n    kind\n    direction\n    requiredLevel\n    effortLevel\n    challengeLevel\n    points\n    institutionIds\n    indicatorCode\n    matters {\n      id\n      title\n      quarter\n      dueAt\n      doneAt\n      overdueAt\n      department\n      responsibleInstitutionId\n    }\n  }\n}" as Operation<KeyTasksResult, KeyTasksVariables>;
+export const KeyTasks = "query KeyTasks($year: Int!) {\n  keyTasks(year: $year) {\n    id\n    code\n    title\n    description\n    kind\n    direction\n    requiredLevel\n    effortLevel\n    challengeLevel\n    points\n    institutionIds\n    indicatorCode\n    version\n    matters {\n      id\n      title\n      quarter\n      dueAt\n      doneAt\n      overdueAt\n      department\n      responsibleInstitutionId\n    }\n  }\n}" as Operation<KeyTasksResult, KeyTasksVariables>;
 
 export type KeyTaskProgressResult = {
   keyTaskProgress: Array<{
@@ -2188,3 +2202,14 @@ export type RetireFormularyItemVariables = {
   input: RetireFormularyItemInput;
 };
 export const RetireFormularyItem = "mutation RetireFormularyItem($input: RetireFormularyItemInput!) {\n  retireFormularyItem(input: $input) {\n    id\n    status\n    version\n  }\n}" as Operation<RetireFormularyItemResult, RetireFormularyItemVariables>;
+
+export type UpdateKeyTaskResult = {
+  updateKeyTask: {
+    id: string;
+    version: number;
+  };
+};
+export type UpdateKeyTaskVariables = {
+  input: UpdateKeyTaskInput;
+};
+export const UpdateKeyTask = "mutation UpdateKeyTask($input: UpdateKeyTaskInput!) {\n  updateKeyTask(input: $input) {\n    id\n    version\n  }\n}" as Operation<UpdateKeyTaskResult, UpdateKeyTaskVariables>;
