@@ -3853,6 +3853,109 @@ describe('the console', () => {
     }
   });
 
+  it("monthly assessment: a consortium admin corrects a published month in the console, a new edition with its reason as the api has it, shown as corrected; a score over its weight and a correction on a month changed meanwhile are refused in the api's words and change nothing; an auditor and an institution admin are not offered it", async () => {
+    const month = lastMonth();
+    const Q = `query($m: String!) { assessment(month: $m) { state edition version scheme { analysisWeight }
+      editions { edition reason } groups { units { institutionId analysis total rank } } } }`;
+    const read = async () => (await gql('admin', Q, { m: month })).assessment;
+    const unitIn = (a: any, id: string) =>
+      a.groups.flatMap((g: { units: any[] }) => g.units).find((u: any) => u.institutionId === id);
+    const before = await read();
+    expect(before.state).toBe('PUBLISHED');
+    const units = before.groups.flatMap((g: { units: any[] }) => g.units);
+    const unit = units[units.length - 1];
+    const value = unit.analysis === 12.5 ? 13.5 : 12.5;
+    const weight = before.scheme.analysisWeight;
+    const reason = '剖析度录入有误,按评审会记录更正';
+    let meanwhile: any;
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'assessment');
+      const form = page.getByTestId('correct-month');
+      await form.waitFor({ timeout: VIEW_TIMEOUT });
+      const send = async (analysis: number, why: string) => {
+        await form.locator('select[name=correctUnit]').selectOption(unit.institutionId);
+        await form.locator('input[name=correct-analysis]').fill(String(analysis));
+        await form.locator('input[name=correctReason]').fill(why);
+        await form.locator('[data-action=correct-assessment]').click();
+      };
+
+      // Over its weight: the api's words, nothing changed.
+      await send(weight + 5, reason);
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain(`剖析度 analysis 须在 0–${weight} 之间`);
+      expect(await read()).toEqual(before);
+      expect(await page.getByTestId('corrected').count()).toBe(before.edition > 1 ? 1 : 0);
+
+      await send(value, reason);
+      const edition = before.edition + 1;
+      await page.locator(`[data-testid=editions][data-edition="${edition}"]`).waitFor({ timeout: WAIT_MS });
+      const after = await read();
+      expect(after.edition).toBe(edition);
+      expect(after.editions).toEqual([...before.editions, { edition, reason }]);
+      expect(unitIn(after, unit.institutionId).analysis).toBe(value);
+      // As the api has it: the edition shown, marked corrected, its reason, the unit's figures.
+      expect(await page.getByTestId('edition').innerText()).toBe(String(edition));
+      await page.getByTestId('corrected').waitFor();
+      expect(
+        await page
+          .locator(`[data-testid=editions] li[data-edition="${edition}"] [data-testid=edition-reason]`)
+          .innerText(),
+      ).toBe(reason);
+      const row = page.locator(`[data-testid=ranking] tr[data-institution="${unit.institutionId}"]`);
+      expect((await row.getByTestId('analysis').innerText()).split('\n')[0]).toBe(figure(value));
+      expect(await row.getByTestId('total').innerText()).toBe(
+        figure(unitIn(after, unit.institutionId).total),
+      );
+      expect(await form.getByRole('alert').count()).toBe(0);
+      await screenshot(page, 'assessment-corrected');
+
+      // Corrected again elsewhere meanwhile: this one, sent on the version read, is refused and the
+      // view shows the month as it is now.
+      await gql(
+        'admin',
+        `mutation($i: CorrectAssessmentInput!) { correctAssessment(input: $i) { edition } }`,
+        {
+          i: {
+            month,
+            version: after.version,
+            institutionId: unit.institutionId,
+            analysis: value + 1,
+            reason: '复核后再次更正',
+          },
+        },
+      );
+      meanwhile = await read();
+      await send(value + 2, '另一处更正');
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('本月考核已被他人修改');
+      await page
+        .locator(`[data-testid=editions][data-edition="${meanwhile.edition}"]`)
+        .waitFor({ timeout: WAIT_MS });
+      expect(await read()).toEqual(meanwhile);
+      expect((await row.getByTestId('analysis').innerText()).split('\n')[0]).toBe(figure(value + 1));
+    } finally {
+      await context.close();
+    }
+
+    for (const username of ['auditor', 'instadmin']) {
+      const theirs = await newContext();
+      try {
+        const page = await signIn(theirs, username);
+        await openView(page, 'assessment');
+        await page
+          .locator(`[data-testid=editions][data-edition="${meanwhile.edition}"]`)
+          .waitFor({ timeout: VIEW_TIMEOUT });
+        expect(
+          await page.locator('[data-testid=correct-month], [data-action=correct-assessment]').count(),
+        ).toBe(0);
+      } finally {
+        await theirs.close();
+      }
+    }
+  });
+
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);
   });

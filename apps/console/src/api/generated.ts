@@ -101,6 +101,16 @@ export interface ConsultationReasonInput {
   reason: string;
 }
 
+export interface CorrectAssessmentInput {
+  analysis?: number | null;
+  completion?: number | null;
+  institutionId: string;
+  month: string;
+  reason: string;
+  recognition?: number | null;
+  version: number;
+}
+
 export interface CreateDepartmentInput {
   code: string;
   institutionId: string;
@@ -2213,3 +2223,15 @@ export type UpdateKeyTaskVariables = {
   input: UpdateKeyTaskInput;
 };
 export const UpdateKeyTask = "mutation UpdateKeyTask($input: UpdateKeyTaskInput!) {\n  updateKeyTask(input: $input) {\n    id\n    version\n  }\n}" as Operation<UpdateKeyTaskResult, UpdateKeyTaskVariables>;
+
+export type CorrectAssessmentResult = {
+  correctAssessment: {
+    month: string;
+    edition: number;
+    version: number;
+  };
+};
+export type CorrectAssessmentVariables = {
+  input: CorrectAssessmentInput;
+};
+export const CorrectAssessment = "mutation CorrectAssessment($input: CorrectAssessmentInput!) {\n  correctAssessment(input: $input) {\n    month\n    edition\n    version\n  }\n}" as Operation<CorrectAssessmentResult, CorrectAssessmentVariables>;
