@@ -157,6 +157,18 @@ async function openView(page: Page, view: string): Promise<void> {
   await page.getByTestId(`view-${view}`).waitFor();
 }
 
+/** Signed in, the assessment view open at last month with its year's key-task ledger read. */
+async function openLedger(
+  context: BrowserContext,
+  username: string,
+): Promise<{ page: Page; ledger: Locator }> {
+  const page = await signIn(context, username);
+  await openView(page, 'assessment');
+  const ledger = page.getByTestId('key-tasks');
+  await ledger.locator('tr[data-task]').first().waitFor({ timeout: VIEW_TIMEOUT });
+  return { page, ledger };
+}
+
 async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
@@ -3255,13 +3267,6 @@ describe('the console', () => {
     const TASKS = `query($y: Int!) { keyTasks(year: $y) { id code kind institutionIds matters { id doneAt responsibleInstitutionId } } }`;
     const LATEST = `query($y: Int!, $i: ID!) { keyTaskProgress(year: $y, institutionId: $i) { taskId month value evidence } }`;
     const { keyTasks } = await gql('instadmin', TASKS, { y: year });
-    const openLedger = async (context: BrowserContext, username: string) => {
-      const page = await signIn(context, username);
-      await openView(page, 'assessment');
-      const ledger = page.getByTestId('key-tasks');
-      await ledger.locator('tr[data-task]').first().waitFor({ timeout: VIEW_TIMEOUT });
-      return { page, ledger };
-    };
     /** The institution admin's unit chosen: the report it gave is shown. */
     const showsTheReport = async (ledger: Locator) => {
       await ledger.locator(`select[name=unit] option[value="${own}"]`).waitFor({ state: 'attached' });
@@ -4483,6 +4488,223 @@ describe('the console', () => {
       );
     }
     expect((await gql('admin', SETTINGS)).supplySettings).toEqual(before);
+  });
+
+  it("key tasks: a consortium admin changes a task's title and levels in the ledger's form, a new version as the api has it; levels out of order are refused and change nothing; a change made meanwhile is refused and the task shown as it is now; an institution admin and an auditor are not offered the change", async () => {
+    const year = Number(lastMonth().slice(0, 4));
+    const code = `EDIT-${Date.now().toString(36).toUpperCase()}`;
+    const FIELDS = 'id code title description requiredLevel effortLevel challengeLevel points version';
+    const read = async () =>
+      (await gql('admin', `query($y: Int!) { keyTasks(year: $y) { ${FIELDS} } }`, { y: year })).keyTasks.find(
+        (t: { code: string }) => t.code === code,
+      );
+    // A task of its own: the demo's tasks stay as the other tests read them.
+    const { createKeyTask: created } = await gql(
+      'admin',
+      `mutation($i: CreateKeyTaskInput!) { createKeyTask(input: $i) { ${FIELDS} } }`,
+      {
+        i: {
+          year,
+          code,
+          title: '检查检验结果互认率',
+          kind: 'REPORTED',
+          direction: 'HIGHER_BETTER',
+          requiredLevel: 50,
+          effortLevel: 60,
+          challengeLevel: 70,
+          points: 3,
+        },
+      },
+    );
+    expect(created.version).toBe(1);
+    const context = await newContext();
+    try {
+      const { page, ledger } = await openLedger(context, 'admin');
+      const row = ledger.locator(`tr[data-task="${code}"]`);
+      await row.waitFor({ timeout: WAIT_MS });
+      await row.locator('[data-action=edit-key-task]').click();
+      const form = ledger.getByTestId('edit-key-task');
+      await form.waitFor();
+      const field = (name: string) => form.locator(`input[name=${name}]`);
+      // The one form, prefilled as read.
+      expect(await ledger.getByTestId('new-key-task').count()).toBe(0);
+      expect(await form.getAttribute('data-version')).toBe('1');
+      expect(
+        await Promise.all(
+          ['taskTitle', 'level-required', 'level-effort', 'level-challenge', 'points'].map((n) =>
+            field(n).inputValue(),
+          ),
+        ),
+      ).toEqual(['检查检验结果互认率', '50', '60', '70', '3']);
+
+      // Levels out of order: the api's words, nothing changed.
+      await field('taskTitle').fill('基层检查检验结果互认率');
+      await field('level-required').fill('65');
+      await form.locator('[data-action=save-key-task]').click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('考核 < 努力 < 挑战');
+      expect(await read()).toEqual(created);
+
+      await field('level-required').fill('55');
+      await field('level-effort').fill('68');
+      await field('level-challenge').fill('80');
+      await form.locator('[data-action=save-key-task]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      await ledger.locator(`tr[data-task="${code}"][data-version="2"]`).waitFor({ timeout: WAIT_MS });
+      const edited = {
+        ...created,
+        title: '基层检查检验结果互认率',
+        requiredLevel: 55,
+        effortLevel: 68,
+        challengeLevel: 80,
+        version: 2,
+      };
+      expect(await read()).toEqual(edited);
+      expect(await row.getByTestId('task-title').innerText()).toBe(edited.title);
+      expect(await row.getByTestId('levels').innerText()).toContain('55 / 68 / 80');
+      // The form adds tasks again.
+      await ledger.getByTestId('new-key-task').waitFor();
+      await screenshot(page, 'key-task-edited');
+
+      // Opened at version 2, changed meanwhile elsewhere: refused, and the row shows the task as it is now.
+      await row.locator('[data-action=edit-key-task]').click();
+      await form.waitFor();
+      expect(await form.getAttribute('data-version')).toBe('2');
+      await gql('admin', `mutation($i: UpdateKeyTaskInput!) { updateKeyTask(input: $i) { version } }`, {
+        i: { id: created.id, version: 2, title: '检查检验结果互认率(县级)', points: 4 },
+      });
+      await field('level-challenge').fill('90');
+      await form.locator('[data-action=save-key-task]').click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('任务已被他人修改');
+      await ledger.locator(`tr[data-task="${code}"][data-version="3"]`).waitFor({ timeout: WAIT_MS });
+      const now = { ...edited, title: '检查检验结果互认率(县级)', points: 4, version: 3 };
+      expect(await read()).toEqual(now);
+      expect(await row.getByTestId('task-title').innerText()).toBe(now.title);
+      expect(await row.getByTestId('levels').innerText()).toContain('55 / 68 / 80');
+      expect(await row.getByTestId('points').innerText()).toBe('4');
+      await screenshot(page, 'key-task-stale');
+    } finally {
+      await context.close();
+    }
+
+    for (const username of ['instadmin', 'auditor']) {
+      const theirs = await newContext();
+      try {
+        const { ledger } = await openLedger(theirs, username);
+        await ledger.locator(`tr[data-task="${code}"][data-version="3"]`).waitFor({ timeout: WAIT_MS });
+        expect(
+          await ledger
+            .locator('[data-action=edit-key-task], [data-testid=edit-key-task], [data-testid=new-key-task]')
+            .count(),
+        ).toBe(0);
+      } finally {
+        await theirs.close();
+      }
+    }
+  });
+
+  it("monthly assessment: a consortium admin corrects a published month in the console, a new edition with its reason as the api has it, shown as corrected; a score over its weight and a correction on a month changed meanwhile are refused in the api's words and change nothing; an auditor and an institution admin are not offered it", async () => {
+    const month = lastMonth();
+    const Q = `query($m: String!) { assessment(month: $m) { state edition version scheme { analysisWeight }
+      editions { edition reason } groups { units { institutionId analysis total rank } } } }`;
+    const read = async () => (await gql('admin', Q, { m: month })).assessment;
+    const unitIn = (a: any, id: string) =>
+      a.groups.flatMap((g: { units: any[] }) => g.units).find((u: any) => u.institutionId === id);
+    const before = await read();
+    expect(before.state).toBe('PUBLISHED');
+    const units = before.groups.flatMap((g: { units: any[] }) => g.units);
+    const unit = units[units.length - 1];
+    const value = unit.analysis === 12.5 ? 13.5 : 12.5;
+    const weight = before.scheme.analysisWeight;
+    const reason = '剖析度录入有误,按评审会记录更正';
+    let meanwhile: any;
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'admin');
+      await openView(page, 'assessment');
+      const form = page.getByTestId('correct-month');
+      await form.waitFor({ timeout: VIEW_TIMEOUT });
+      const send = async (analysis: number, why: string) => {
+        await form.locator('select[name=correctUnit]').selectOption(unit.institutionId);
+        await form.locator('input[name=correct-analysis]').fill(String(analysis));
+        await form.locator('input[name=correctReason]').fill(why);
+        await form.locator('[data-action=correct-assessment]').click();
+      };
+
+      // Over its weight: the api's words, nothing changed.
+      await send(weight + 5, reason);
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain(`剖析度 analysis 须在 0–${weight} 之间`);
+      expect(await read()).toEqual(before);
+      expect(await page.getByTestId('corrected').count()).toBe(before.edition > 1 ? 1 : 0);
+
+      await send(value, reason);
+      const edition = before.edition + 1;
+      await page.locator(`[data-testid=editions][data-edition="${edition}"]`).waitFor({ timeout: WAIT_MS });
+      const after = await read();
+      expect(after.edition).toBe(edition);
+      expect(after.editions).toEqual([...before.editions, { edition, reason }]);
+      expect(unitIn(after, unit.institutionId).analysis).toBe(value);
+      // As the api has it: the edition shown, marked corrected, its reason, the unit's figures.
+      expect(await page.getByTestId('edition').innerText()).toBe(String(edition));
+      await page.getByTestId('corrected').waitFor();
+      expect(
+        await page
+          .locator(`[data-testid=editions] li[data-edition="${edition}"] [data-testid=edition-reason]`)
+          .innerText(),
+      ).toBe(reason);
+      const row = page.locator(`[data-testid=ranking] tr[data-institution="${unit.institutionId}"]`);
+      expect((await row.getByTestId('analysis').innerText()).split('\n')[0]).toBe(figure(value));
+      expect(await row.getByTestId('total').innerText()).toBe(
+        figure(unitIn(after, unit.institutionId).total),
+      );
+      expect(await form.getByRole('alert').count()).toBe(0);
+      await screenshot(page, 'assessment-corrected');
+
+      // Corrected again elsewhere meanwhile: this one, sent on the version read, is refused and the
+      // view shows the month as it is now.
+      await gql(
+        'admin',
+        `mutation($i: CorrectAssessmentInput!) { correctAssessment(input: $i) { edition } }`,
+        {
+          i: {
+            month,
+            version: after.version,
+            institutionId: unit.institutionId,
+            analysis: value + 1,
+            reason: '复核后再次更正',
+          },
+        },
+      );
+      meanwhile = await read();
+      await send(value + 2, '另一处更正');
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('本月考核已被他人修改');
+      await page
+        .locator(`[data-testid=editions][data-edition="${meanwhile.edition}"]`)
+        .waitFor({ timeout: WAIT_MS });
+      expect(await read()).toEqual(meanwhile);
+      expect((await row.getByTestId('analysis').innerText()).split('\n')[0]).toBe(figure(value + 1));
+    } finally {
+      await context.close();
+    }
+
+    for (const username of ['auditor', 'instadmin']) {
+      const theirs = await newContext();
+      try {
+        const page = await signIn(theirs, username);
+        await openView(page, 'assessment');
+        await page
+          .locator(`[data-testid=editions][data-edition="${meanwhile.edition}"]`)
+          .waitFor({ timeout: VIEW_TIMEOUT });
+        expect(
+          await page.locator('[data-testid=correct-month], [data-action=correct-assessment]').count(),
+        ).toBe(0);
+      } finally {
+        await theirs.close();
+      }
+    }
   });
 
   it('sent no request off this machine', () => {

@@ -105,6 +105,16 @@ export interface ConsultationReasonInput {
   reason: string;
 }
 
+export interface CorrectAssessmentInput {
+  analysis?: number | null;
+  completion?: number | null;
+  institutionId: string;
+  month: string;
+  reason: string;
+  recognition?: number | null;
+  version: number;
+}
+
 export interface CreateDepartmentInput {
   code: string;
   institutionId: string;
@@ -389,6 +399,18 @@ export interface UpdateInstitutionInput {
   parentId?: string | null;
   phone?: string | null;
   tier?: Tier | null;
+}
+
+export interface UpdateKeyTaskInput {
+  challengeLevel?: number | null;
+  description?: string | null;
+  effortLevel?: number | null;
+  id: string;
+  institutionIds?: Array<string> | null;
+  points?: number | null;
+  requiredLevel?: number | null;
+  title?: string | null;
+  version: number;
 }
 
 export interface UpdateNotificationPreferencesInput {
@@ -2021,6 +2043,7 @@ export type KeyTasksResult = {
     id: string;
     code: string;
     title: string;
+    description: string | null;
     kind: KeyTaskKind;
     direction: IndicatorDirection;
     requiredLevel: number;
@@ -2029,6 +2052,7 @@ export type KeyTasksResult = {
     points: number;
     institutionIds: Array<string>;
     indicatorCode: string | null;
+    version: number;
     matters: Array<{
       id: string;
       title: string;
@@ -2044,7 +2068,7 @@ export type KeyTasksResult = {
 export type KeyTasksVariables = {
   year: number;
 };
-export const KeyTasks = "query KeyTasks($year: Int!) {\n  keyTasks(year: $year) {\n    id\n    code\n    title\n    kind\n    direction\n    requiredLevel\n    effortLevel\n    challengeLevel\n    points\n    institutionIds\n    indicatorCode\n    matters {\n      id\n      title\n      quarter\n      dueAt\n      doneAt\n      overdueAt\n      department\n      responsibleInstitutionId\n    }\n  }\n}" as Operation<KeyTasksResult, KeyTasksVariables>;
+export const KeyTasks = "query KeyTasks($year: Int!) {\n  keyTasks(year: $year) {\n    id\n    code\n    title\n    description\n    kind\n    direction\n    requiredLevel\n    effortLevel\n    challengeLevel\n    points\n    institutionIds\n    indicatorCode\n    version\n    matters {\n      id\n      title\n      quarter\n      dueAt\n      doneAt\n      overdueAt\n      department\n      responsibleInstitutionId\n    }\n  }\n}" as Operation<KeyTasksResult, KeyTasksVariables>;
 
 export type KeyTaskProgressResult = {
   keyTaskProgress: Array<{
@@ -2580,3 +2604,26 @@ export type UpdateSupplySettingsVariables = {
   input: SupplySettingsInput;
 };
 export const UpdateSupplySettings = "mutation UpdateSupplySettings($input: SupplySettingsInput!) {\n  updateSupplySettings(input: $input) {\n    decideSeconds {\n      URGENT\n      ROUTINE\n    }\n    deliverSeconds {\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n  }\n}" as Operation<UpdateSupplySettingsResult, UpdateSupplySettingsVariables>;
+
+export type UpdateKeyTaskResult = {
+  updateKeyTask: {
+    id: string;
+    version: number;
+  };
+};
+export type UpdateKeyTaskVariables = {
+  input: UpdateKeyTaskInput;
+};
+export const UpdateKeyTask = "mutation UpdateKeyTask($input: UpdateKeyTaskInput!) {\n  updateKeyTask(input: $input) {\n    id\n    version\n  }\n}" as Operation<UpdateKeyTaskResult, UpdateKeyTaskVariables>;
+
+export type CorrectAssessmentResult = {
+  correctAssessment: {
+    month: string;
+    edition: number;
+    version: number;
+  };
+};
+export type CorrectAssessmentVariables = {
+  input: CorrectAssessmentInput;
+};
+export const CorrectAssessment = "mutation CorrectAssessment($input: CorrectAssessmentInput!) {\n  correctAssessment(input: $input) {\n    month\n    edition\n    version\n  }\n}" as Operation<CorrectAssessmentResult, CorrectAssessmentVariables>;

@@ -3,6 +3,7 @@ import { gql } from '../api/client';
 import {
   Assessment,
   AssessmentHistory,
+  CorrectAssessment,
   DrawAnalysisUnits,
   Me,
   OpenAssessment,
@@ -20,6 +21,7 @@ import { ErrorNote, formatTime, T } from '../i18n';
 import type { GqlError } from '../api/client';
 import { figure, lastMonth } from '../months';
 import { useQuery } from '../use-query';
+import { useSubmit } from './side-form';
 import { KeyTaskLedger } from './key-tasks';
 import type { ViewProps } from './registry';
 
@@ -337,6 +339,112 @@ function RecordCase({ a, act, busy }: { a: Month; act: Act; busy: boolean }) {
 }
 
 /**
+ * A published month's editions (版本), the first publication and each correction with its reason;
+ * the view shows the latest.
+ */
+function Editions({ a }: { a: Month }) {
+  return (
+    <section className="panel" data-testid="editions" data-edition={a.edition}>
+      <h2>
+        <T zh="发布版本" en="Editions" /> <span className="en">{a.editions.length}</span>
+      </h2>
+      <ol style={{ paddingLeft: '1.5em' }}>
+        {a.editions.map((e) => (
+          <li key={e.edition} data-edition={e.edition}>
+            <T zh={`第 ${e.edition} 版`} en={`Edition ${e.edition}`} />
+            {e.edition === a.edition ? (
+              <>
+                {' '}
+                <span className="badge ok">
+                  <T zh="当前显示" en="Shown" />
+                </span>
+              </>
+            ) : null}{' '}
+            · <span data-testid="edition-reason">{e.reason}</span> · <span className="en">{formatTime(e.createdAt)}</span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/**
+ * 发布后更正 for a consortium admin: a unit's completion, recognition or analysis changed with a
+ * reason, as a new edition (re-ranked, every unit told; the earlier editions kept). A score left
+ * empty stays; the api checks each against its weight and the month's version read.
+ */
+function CorrectMonth({ a, onDone }: { a: Month; onDone: () => Promise<unknown> }) {
+  const [institutionId, setInstitutionId] = useState('');
+  const [scores, setScores] = useState({ completion: '', recognition: '', analysis: '' });
+  const [reason, setReason] = useState('');
+  const { busy, error, submit } = useSubmit();
+  const unit = a.groups.flatMap((g) => g.units).find((u) => u.institutionId === institutionId);
+  const given = Object.fromEntries(
+    Object.entries(scores)
+      .filter(([, v]) => v.trim() !== '')
+      .map(([k, v]) => [k, Number(v)]),
+  ) as Partial<Record<keyof typeof scores, number>>;
+  const ready =
+    !!unit && reason.trim().length > 0 && Object.keys(given).length > 0 && Object.values(given).every((n) => Number.isFinite(n) && n >= 0);
+  const correct = async () => {
+    await submit(async () => {
+      await gql(CorrectAssessment, { input: { month: a.month, version: a.version, institutionId, reason: reason.trim(), ...given } });
+      setScores({ completion: '', recognition: '', analysis: '' });
+      setReason('');
+    });
+    // A refusal too: usually the month changed meanwhile.
+    await onDone();
+  };
+  const score = (key: keyof typeof scores, zh: string, en: string, max: number, now: number | null | undefined) => (
+    <input
+      type="number"
+      min={0}
+      step="any"
+      name={`correct-${key}`}
+      aria-label={`${zh} ${en} 0–${max}`}
+      // The unit's figure now, once a unit is chosen.
+      placeholder={unit ? `${zh} ${figure(now)}` : `${zh} ${en}`}
+      style={{ width: '10em' }}
+      value={scores[key]}
+      onChange={(e) => setScores({ ...scores, [key]: e.target.value })}
+    />
+  );
+  return (
+    <section className="panel" data-testid="correct-month">
+      <h2>
+        <T zh="发布后更正" en="Correct the published month" />
+      </h2>
+      <p className="note">
+        <T
+          zh="更正生成新版本并重新排名,各单位均收到通知;留空的分数不变。"
+          en="A correction is a new edition, re-ranked, and every unit is told; a score left empty stays."
+        />
+      </p>
+      <div className="actions">
+        <select name="correctUnit" aria-label="单位 Unit" value={institutionId} onChange={(e) => setInstitutionId(e.target.value)}>
+          <option value="">— 选择单位 Choose a unit</option>
+          {a.groups.flatMap((g) =>
+            g.units.map((u) => (
+              <option key={u.institutionId} value={u.institutionId}>
+                {u.institutionName}
+              </option>
+            )),
+          )}
+        </select>
+        {score('completion', '完成度', 'Completion', a.scheme.completionWeight, unit?.completion)}
+        {score('recognition', '认可度', 'Recognition', a.scheme.recognitionWeight, unit?.recognition)}
+        {score('analysis', '剖析度', 'Analysis', a.scheme.analysisWeight, unit?.analysis)}
+        <input name="correctReason" aria-label="更正理由 Reason" placeholder="更正理由 Reason" size={30} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <button className="primary" data-action="correct-assessment" disabled={busy || !ready} onClick={() => void correct()}>
+          <T zh="更正" en="Correct" />
+        </button>
+      </div>
+      <ErrorNote error={error} />
+    </section>
+  );
+}
+
+/**
  * A month not opened yet, for a consortium admin: its raters (认可度) picked from the consortium's
  * and institutions' administrators, the signed-in admin ticked; opening computes completion.
  */
@@ -424,7 +532,16 @@ export function AssessmentView({ roles }: ViewProps) {
             ) : (
               <span className="badge warn"><T zh="评分中" en="Open" /></span>
             )}{' '}
-            <T zh="版本" en="Edition" /> {a.edition} · <T zh="方案" en="Scheme" /> v{a.scheme.version} (
+            <T zh="版本" en="Edition" /> <span data-testid="edition">{a.edition}</span>
+            {a.edition > 1 ? (
+              <>
+                {' '}
+                <span className="badge warn" data-testid="corrected">
+                  <T zh="已更正" en="Corrected" />
+                </span>
+              </>
+            ) : null}{' '}
+            · <T zh="方案" en="Scheme" /> v{a.scheme.version} (
             <span data-testid="weights">
               {a.scheme.completionWeight}/{a.scheme.recognitionWeight}/{a.scheme.analysisWeight}
             </span>
@@ -485,6 +602,8 @@ export function AssessmentView({ roles }: ViewProps) {
             ) : null}
             {admin && open ? <RecordCase key={a.month} a={a} act={act} busy={busy} /> : null}
           </section>
+          {a.state === 'PUBLISHED' ? <Editions a={a} /> : null}
+          {admin && a.state === 'PUBLISHED' ? <CorrectMonth key={a.month} a={a} onDone={q.reload} /> : null}
           {open && me.data && a.raterIds.includes(me.data.me.id) ? (
             <MyRatings key={a.month} a={a} meId={me.data.me.id} names={names} act={act} busy={busy} />
           ) : null}

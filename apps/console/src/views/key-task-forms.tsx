@@ -1,91 +1,183 @@
-import { useState } from 'react';
-import { gql } from '../api/client';
-import { CreateKeyMatter, CreateKeyTask, type IndicatorDirection, type KeyTaskKind } from '../api/generated';
+import { useEffect, useRef, useState } from 'react';
+import { gql, type GqlError } from '../api/client';
+import {
+  CreateKeyMatter,
+  CreateKeyTask,
+  UpdateKeyTask,
+  type IndicatorDirection,
+  type KeyTaskKind,
+  type KeyTasksResult,
+} from '../api/generated';
 import { ErrorNote, T } from '../i18n';
 import type { Institution } from '../scope';
 import { useSubmit } from './side-form';
 
 const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
 
+type Task = KeyTasksResult['keyTasks'][number];
+
 /**
  * 新建重点任务 for a consortium admin: a task of the year, reported by the units or bound to an
  * indicator, with its three levels (考核 < 努力 < 挑战, or falling for a lower-is-better one) and
  * its points; every member is assessed on it. The api checks the levels and the indicator.
+ *
+ * Given a task, the same form changes it (修改重点任务): its title, description, levels and points,
+ * prefilled as read; code, kind and direction stay. It sends the version it opened with, so a change
+ * made meanwhile is refused rather than overwritten: the ledger then shows the task as it is now and
+ * the form keeps what was typed until it is closed and opened again.
  */
-export function NewKeyTask({ year, onCreated }: { year: number; onCreated: () => void }) {
-  const [code, setCode] = useState('');
-  const [title, setTitle] = useState('');
-  const [kind, setKind] = useState<KeyTaskKind>('REPORTED');
-  const [indicatorCode, setIndicatorCode] = useState('');
-  const [direction, setDirection] = useState<IndicatorDirection>('HIGHER_BETTER');
-  const [levels, setLevels] = useState({ required: '', effort: '', challenge: '' });
-  const [points, setPoints] = useState('');
+export function KeyTaskForm({
+  year,
+  task: current,
+  onSaved,
+  onStale,
+  onClose,
+}: {
+  year: number;
+  task?: Task;
+  onSaved: () => void;
+  onStale?: () => void;
+  onClose?: () => void;
+}) {
+  const [task] = useState(current);
+  const [code, setCode] = useState(task?.code ?? '');
+  const [title, setTitle] = useState(task?.title ?? '');
+  const [description, setDescription] = useState(task?.description ?? '');
+  const [kind, setKind] = useState<KeyTaskKind>(task?.kind ?? 'REPORTED');
+  const [indicatorCode, setIndicatorCode] = useState(task?.indicatorCode ?? '');
+  const [direction, setDirection] = useState<IndicatorDirection>(task?.direction ?? 'HIGHER_BETTER');
+  const [levels, setLevels] = useState(
+    task
+      ? { required: String(task.requiredLevel), effort: String(task.effortLevel), challenge: String(task.challengeLevel) }
+      : { required: '', effort: '', challenge: '' },
+  );
+  const [points, setPoints] = useState(task ? String(task.points) : '');
   const { busy, error, submit } = useSubmit();
+  const frame = useRef<HTMLDivElement>(null);
+  // Opened from a row further down the ledger: bring the form into sight.
+  useEffect(() => {
+    if (task) frame.current?.scrollIntoView({ block: 'nearest' });
+  }, [task]);
   const values = [num(levels.required), num(levels.effort), num(levels.challenge), num(points)];
   const ready =
     code.trim().length > 0 && title.trim().length > 0 && values.every(Number.isFinite) && (kind === 'REPORTED' || !!indicatorCode.trim());
-  const create = () =>
+  const save = () =>
     submit(async () => {
+      const common = {
+        title: title.trim(),
+        requiredLevel: values[0],
+        effortLevel: values[1],
+        challengeLevel: values[2],
+        points: values[3],
+      };
+      if (task) {
+        await gql(UpdateKeyTask, {
+          // An emptied description is left as it was: the api keeps a field not sent.
+          input: { id: task.id, version: task.version, ...common, ...(description.trim() ? { description: description.trim() } : {}) },
+        }).catch((err: unknown) => {
+          if ((err as GqlError).code === 'CONFLICT') onStale?.();
+          throw err;
+        });
+        onSaved();
+        return;
+      }
       await gql(CreateKeyTask, {
         input: {
           year,
           code: code.trim(),
-          title: title.trim(),
           kind,
           indicatorCode: kind === 'INDICATOR' ? indicatorCode.trim() : null,
           direction: kind === 'REPORTED' ? direction : null,
-          requiredLevel: values[0],
-          effortLevel: values[1],
-          challengeLevel: values[2],
-          points: values[3],
+          description: description.trim() || null,
+          ...common,
         },
       });
       setCode('');
       setTitle('');
+      setDescription('');
       setLevels({ required: '', effort: '', challenge: '' });
       setPoints('');
-      onCreated();
+      onSaved();
     });
+  // Labelled beside the box too: a prefilled figure hides its placeholder.
   const level = (key: keyof typeof levels, zh: string, en: string) => (
-    <input
-      type="number"
-      step="any"
-      name={`level-${key}`}
-      aria-label={`${zh} ${en}`}
-      placeholder={`${zh} ${en}`}
-      style={{ width: '7em' }}
-      value={levels[key]}
-      onChange={(e) => setLevels({ ...levels, [key]: e.target.value })}
-    />
+    <label>
+      <T zh={zh} en={en} />{' '}
+      <input
+        type="number"
+        step="any"
+        name={`level-${key}`}
+        aria-label={`${zh} ${en}`}
+        placeholder={`${zh} ${en}`}
+        style={{ width: '7em' }}
+        value={levels[key]}
+        onChange={(e) => setLevels({ ...levels, [key]: e.target.value })}
+      />
+    </label>
   );
   return (
-    <div data-testid="new-key-task">
+    <div ref={frame} data-testid={task ? 'edit-key-task' : 'new-key-task'} data-version={task?.version}>
       <h3>
-        <T zh={`新建 ${year} 年重点任务`} en={`New key task for ${year}`} />
+        {task ? (
+          <>
+            <T zh="修改重点任务" en="Change the key task" /> <span className="en">{task.code} v{task.version}</span>
+          </>
+        ) : (
+          <T zh={`新建 ${year} 年重点任务`} en={`New key task for ${year}`} />
+        )}
       </h3>
       <div className="actions">
-        <input name="taskCode" aria-label="代码 Code" placeholder="代码 Code" size={10} value={code} onChange={(e) => setCode(e.target.value)} />
-        <input name="taskTitle" aria-label="任务 Title" placeholder="任务 Title" size={24} value={title} onChange={(e) => setTitle(e.target.value)} />
-        <select name="taskKind" aria-label="类型 Kind" value={kind} onChange={(e) => setKind(e.target.value as KeyTaskKind)}>
-          <option value="REPORTED">单位填报 Reported</option>
-          <option value="INDICATOR">绑定指标 Indicator</option>
-        </select>
-        {kind === 'INDICATOR' ? (
-          <input name="indicatorCode" aria-label="指标代码 Indicator code" placeholder="指标代码 Indicator code" size={10} value={indicatorCode} onChange={(e) => setIndicatorCode(e.target.value)} />
+        {task ? (
+          // What a task is (its code, kind, indicator, direction) stays; the api changes the rest.
+          <span className="en">
+            {task.code} · {task.kind === 'INDICATOR' ? `绑定指标 Indicator ${task.indicatorCode ?? ''}` : '单位填报 Reported'} ·{' '}
+            {task.direction === 'LOWER_BETTER' ? '越低越好 Lower is better' : '越高越好 Higher is better'}
+          </span>
         ) : (
-          <select name="direction" aria-label="方向 Direction" value={direction} onChange={(e) => setDirection(e.target.value as IndicatorDirection)}>
-            <option value="HIGHER_BETTER">越高越好 Higher is better</option>
-            <option value="LOWER_BETTER">越低越好 Lower is better</option>
-          </select>
+          <input name="taskCode" aria-label="代码 Code" placeholder="代码 Code" size={10} value={code} onChange={(e) => setCode(e.target.value)} />
+        )}
+        <input name="taskTitle" aria-label="任务 Title" placeholder="任务 Title" size={24} value={title} onChange={(e) => setTitle(e.target.value)} />
+        {task ? null : (
+          <>
+            <select name="taskKind" aria-label="类型 Kind" value={kind} onChange={(e) => setKind(e.target.value as KeyTaskKind)}>
+              <option value="REPORTED">单位填报 Reported</option>
+              <option value="INDICATOR">绑定指标 Indicator</option>
+            </select>
+            {kind === 'INDICATOR' ? (
+              <input name="indicatorCode" aria-label="指标代码 Indicator code" placeholder="指标代码 Indicator code" size={10} value={indicatorCode} onChange={(e) => setIndicatorCode(e.target.value)} />
+            ) : (
+              <select name="direction" aria-label="方向 Direction" value={direction} onChange={(e) => setDirection(e.target.value as IndicatorDirection)}>
+                <option value="HIGHER_BETTER">越高越好 Higher is better</option>
+                <option value="LOWER_BETTER">越低越好 Lower is better</option>
+              </select>
+            )}
+          </>
         )}
         {level('required', '考核', 'Required')}
         {level('effort', '努力', 'Effort')}
         {level('challenge', '挑战', 'Challenge')}
-        <input type="number" step="any" name="points" aria-label="分值 Points" placeholder="分值 Points" style={{ width: '6em' }} value={points} onChange={(e) => setPoints(e.target.value)} />
-        <button data-action="create-key-task" disabled={busy || !ready} onClick={() => void create()}>
-          <T zh="新建" en="Create" />
+        <label>
+          <T zh="分值" en="Points" />{' '}
+          <input type="number" step="any" name="points" aria-label="分值 Points" placeholder="分值 Points" style={{ width: '6em' }} value={points} onChange={(e) => setPoints(e.target.value)} />
+        </label>
+        <input name="taskDescription" aria-label="说明 Description" placeholder="说明 Description" size={30} value={description} onChange={(e) => setDescription(e.target.value)} />
+        <button className={task ? 'primary' : undefined} data-action={task ? 'save-key-task' : 'create-key-task'} disabled={busy || !ready} onClick={() => void save()}>
+          {task ? <T zh="保存" en="Save" /> : <T zh="新建" en="Create" />}
         </button>
+        {onClose ? (
+          <button data-action="cancel-key-task" onClick={onClose}>
+            <T zh="取消" en="Cancel" />
+          </button>
+        ) : null}
       </div>
+      {task ? (
+        <p className="note">
+          <T
+            zh="已发布月份的得分不变;评分中的月份在重算完成度时按新目标计算。"
+            en="Published months keep their scores; an open month takes the new levels when its completion is recomputed."
+          />
+        </p>
+      ) : null}
       <ErrorNote error={error} />
     </div>
   );

@@ -12,7 +12,7 @@ import { figure } from '../months';
 import { useMembers } from '../scope';
 import { useAction, useQuery } from '../use-query';
 import { useRunning } from './side-form';
-import { NewKeyMatter, NewKeyTask } from './key-task-forms';
+import { KeyTaskForm, NewKeyMatter } from './key-task-forms';
 
 type Task = KeyTasksResult['keyTasks'][number];
 type Act = (fn: () => Promise<unknown>) => Promise<void>;
@@ -87,6 +87,8 @@ export function KeyTaskLedger({
   // The members assessed (partner hospitals are not).
   const { members, error: membersError } = useMembers(wide);
   const [chosen, setChosen] = useState('');
+  // The task whose change the ledger's form holds; none: the form adds one.
+  const [editing, setEditing] = useState<string | null>(null);
   const unit = own ?? chosen;
   const progress = useQuery(KeyTaskProgress, { year, institutionId: unit }, !unit);
   const reload = async () => {
@@ -99,6 +101,7 @@ export function KeyTaskLedger({
   );
   const reports = admin || !!own;
   const list = tasks.data?.keyTasks ?? [];
+  const edited = list.find((t) => t.id === editing);
   return (
     <section className="panel" data-testid="key-tasks" data-year={year}>
       <h2>
@@ -118,7 +121,21 @@ export function KeyTaskLedger({
         </label>
       ) : null}
       <ErrorNote error={tasks.error ?? progress.error ?? error ?? membersError} />
-      {admin ? <NewKeyTask year={year} onCreated={() => void tasks.reload()} /> : null}
+      {admin && edited ? (
+        <KeyTaskForm
+          key={edited.id}
+          year={year}
+          task={edited}
+          onStale={() => void tasks.reload()}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            void tasks.reload();
+          }}
+        />
+      ) : admin ? (
+        <KeyTaskForm year={year} onSaved={() => void tasks.reload()} />
+      ) : null}
       <table>
         <thead>
           <tr>
@@ -141,9 +158,15 @@ export function KeyTaskLedger({
             const l = latest.get(t.id);
             const assessed = !t.institutionIds.length || (!!unit && t.institutionIds.includes(unit));
             return (
-              <tr key={t.id} data-task={t.code} data-kind={t.kind}>
+              <tr key={t.id} data-task={t.code} data-kind={t.kind} data-version={t.version}>
                 <td>
-                  <span className="en">{t.code}</span> {t.title}
+                  <span className="en">{t.code}</span> <span data-testid="task-title">{t.title}</span>{' '}
+                  {admin && editing !== t.id ? (
+                    <button className="link" data-action="edit-key-task" onClick={() => setEditing(t.id)}>
+                      <T zh="修改" en="Edit" />
+                    </button>
+                  ) : null}
+                  {t.description ? <div className="note">{t.description}</div> : null}
                   <div className="en">
                     {t.kind === 'INDICATOR' ? (
                       <T zh={`绑定指标 ${t.indicatorCode ?? ''},由数据计算`} en={`Bound to ${t.indicatorCode ?? ''}, computed`} />
@@ -190,11 +213,11 @@ export function KeyTaskLedger({
                     </details>
                   ) : null}
                 </td>
-                <td>
+                <td data-testid="levels">
                   {figure(t.requiredLevel)} / {figure(t.effortLevel)} / {figure(t.challengeLevel)}{' '}
                   <span className="en">{t.direction === 'LOWER_BETTER' ? '越低越好 lower is better' : ''}</span>
                 </td>
-                <td>{figure(t.points)}</td>
+                <td data-testid="points">{figure(t.points)}</td>
                 <td data-testid="progress">
                   {l ? (
                     <div data-latest={`${l.month}:${l.value}`}>
