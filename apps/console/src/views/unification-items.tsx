@@ -311,7 +311,7 @@ export function UnificationItemsSection({ admin, onChanged }: { admin: boolean; 
                     </span>
                   ))}
                 </td>
-                <td data-testid="rule">{rule(i)}</td>
+                <td data-testid="item-rule">{rule(i)}</td>
                 <td>
                   <button className="link" data-action="item-versions" aria-pressed={history === i.code} onClick={() => setHistory(history === i.code ? null : i.code)}>
                     v{i.version}
