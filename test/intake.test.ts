@@ -518,6 +518,41 @@ describe('visit data intake (诊疗数据上报)', () => {
       [t.tenantId],
     );
     expect(pop.v).toBe(480000);
+
+    // Read back: the consortium's admins and auditors see every value; an institution admin the
+    // consortium's items and its own institution's; another consortium none of them.
+    await gqlOk(
+      STATS,
+      { i: { year: 2026, values: [{ key: 'STAFF_COUNT', institutionId: t.inst.general, value: 300 }] } },
+      tok.admin,
+    );
+    const READ = `query($y: Int!) { statistics(year: $y) { key institutionId value } }`;
+    const read = async (token: string) => (await gqlOk(READ, { y: 2026 }, token)).statistics;
+    const consortiumWide = [
+      { key: 'CHRONIC_PREMATURE_DEATHS', institutionId: null, value: 240 },
+      { key: 'POPULATION', institutionId: null, value: 480000 },
+      { key: 'POPULATION_30_70', institutionId: null, value: 210000 },
+    ];
+    const townStaff = { key: 'STAFF_COUNT', institutionId: t.inst.township, value: 120 };
+    const generalStaff = { key: 'STAFF_COUNT', institutionId: t.inst.general, value: 300 };
+    const townIncome = { key: 'STAFF_INCOME_TOTAL', institutionId: t.inst.township, value: 12000000 };
+    const clinics = [
+      { key: 'VILLAGE_CLINICS', institutionId: null, value: 40 },
+      { key: 'VILLAGE_CLINICS_ECG', institutionId: null, value: 30 },
+    ];
+    const sorted = (xs: Rec[]) =>
+      [...xs].sort((a, b) =>
+        `${a.key}${a.institutionId ?? ''}`.localeCompare(`${b.key}${b.institutionId ?? ''}`),
+      );
+    const everything = sorted([...consortiumWide, townStaff, generalStaff, townIncome, ...clinics]);
+    expect(sorted(await read(tok.admin))).toEqual(everything);
+    expect(sorted(await read(tok.auditor))).toEqual(everything);
+    expect(sorted(await read(tok.instAdmin))).toEqual(
+      sorted([...consortiumWide, townStaff, townIncome, ...clinics]),
+    );
+    expect(await read(tok.otherAdmin)).toEqual([]);
+    expect((await gqlOk(READ, { y: 2025 }, tok.admin)).statistics).toEqual([]);
+    expectError(await api.gql(READ, { y: 2026 }, tok.clinician), 'FORBIDDEN');
   });
 
   it('answers every measure of its keys from the rollups, forms and dispatches', async () => {

@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AuthUser, CurrentUser, Role, Roles } from '@yg/core';
 import { IntakeReport, IntakeService } from './intake.service';
 import { StatisticsService } from './statistics.service';
@@ -7,7 +7,12 @@ import {
   ReportOutOfCountySettlementsInput,
   SubmitStatisticsInput,
 } from './dto/intake.inputs';
-import { DataImportModel, IntakeReportModel, StatisticsSubmissionModel } from './models/intake.models';
+import {
+  DataImportModel,
+  IntakeReportModel,
+  StatisticsSubmissionModel,
+  StatisticValueModel,
+} from './models/intake.models';
 
 @Resolver()
 export class IntakeResolver {
@@ -49,6 +54,19 @@ export class IntakeResolver {
     @Args('input') input: SubmitStatisticsInput,
   ): Promise<StatisticsSubmissionModel> {
     return this.statistics.submit(user, input);
+  }
+
+  @Query(() => [StatisticValueModel], {
+    name: 'statistics',
+    description:
+      '某年度统计报表已记录的值(机构管理员:医共体项目与本机构的) Values recorded for a year (institution admins: the consortium’s and their own)',
+  })
+  @Roles(Role.CONSORTIUM_ADMIN, Role.INSTITUTION_ADMIN, Role.AUDITOR)
+  statisticValues(
+    @CurrentUser() user: AuthUser,
+    @Args('year', { type: () => Int }) year: number,
+  ): Promise<StatisticValueModel[]> {
+    return this.statistics.recorded(user, year);
   }
 
   @Query(() => DataImportModel, { description: '一次数据上报或导入 One data report or import' })

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuthUser, BadInputError, Clock, ForbiddenError, hasRole, Role } from '@yg/core';
 import { AuditService } from '@yg/audit';
-import { STATISTICS } from './domain/statistics';
+import { STATISTICS, StatisticKey } from './domain/statistics';
 import { SubmitStatisticsInput } from './dto/intake.inputs';
 import { IntakeAccess } from './intake-access.service';
 
@@ -21,6 +21,30 @@ export class StatisticsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * The values recorded for a year: the consortium's items and every member's for consortium
+   * admins and auditors; the consortium's and its own for an institution admin.
+   */
+  async recorded(
+    user: AuthUser,
+    year: number,
+  ): Promise<{ key: StatisticKey; institutionId: string | null; value: number; submittedAt: Date }[]> {
+    const all = hasRole(user, Role.CONSORTIUM_ADMIN, Role.AUDITOR);
+    const rows: { key: StatisticKey; institution_id: string | null; value: string; submitted_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT key, institution_id, value::text, submitted_at FROM intake_statistic
+          WHERE tenant_id = $1 AND year = $2 AND ($3 OR institution_id IS NULL OR institution_id = $4)
+          ORDER BY key, institution_id NULLS FIRST`,
+        [user.tenantId, year, all, user.institutionId],
+      );
+    return rows.map((r) => ({
+      key: r.key,
+      institutionId: r.institution_id,
+      value: Number(r.value),
+      submittedAt: r.submitted_at,
+    }));
+  }
 
   async submit(
     user: AuthUser,

@@ -2482,31 +2482,18 @@ export type PublishIndicatorMonthVariables = {
 };
 export const PublishIndicatorMonth = "mutation PublishIndicatorMonth($month: String!) {\n  publishIndicatorMonth(month: $month) {\n    month\n    publishedAt\n    definitions\n  }\n}" as Operation<PublishIndicatorMonthResult, PublishIndicatorMonthVariables>;
 
-export type StatisticMeasuresResult = {
-  indicatorDefinitions: Array<{
-    code: string;
-    formula: {
-      numerator: {
-        terms: Array<{
-          key: string;
-        }>;
-        per: Array<{
-          key: string;
-        }> | null;
-      };
-      denominator: {
-        terms: Array<{
-          key: string;
-        }>;
-        per: Array<{
-          key: string;
-        }> | null;
-      } | null;
-    };
+export type StatisticsResult = {
+  statistics: Array<{
+    key: StatisticKey;
+    institutionId: string | null;
+    value: number;
+    submittedAt: string;
   }>;
 };
-export type StatisticMeasuresVariables = {};
-export const StatisticMeasures = "query StatisticMeasures {\n  indicatorDefinitions {\n    code\n    formula {\n      numerator {\n        terms {\n          key\n        }\n        per {\n          key\n        }\n      }\n      denominator {\n        terms {\n          key\n        }\n        per {\n          key\n        }\n      }\n    }\n  }\n}" as Operation<StatisticMeasuresResult, StatisticMeasuresVariables>;
+export type StatisticsVariables = {
+  year: number;
+};
+export const Statistics = "query Statistics($year: Int!) {\n  statistics(year: $year) {\n    key\n    institutionId\n    value\n    submittedAt\n  }\n}" as Operation<StatisticsResult, StatisticsVariables>;
 
 export type SubmitStatisticsResult = {
   submitStatistics: {

@@ -1,14 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { gql } from '../api/client';
-import {
-  IndicatorContributors,
-  StatisticMeasures,
-  SubmitStatistics,
-  type IndicatorScopeInput,
-  type StatisticKey,
-  type StatisticMeasuresResult,
-  type SubmitStatisticsResult,
-} from '../api/generated';
+import { Statistics, SubmitStatistics, type StatisticKey, type SubmitStatisticsResult } from '../api/generated';
 import { Label, STATISTIC_LABELS, T } from '../i18n';
 import { currentMonth, figure } from '../months';
 import type { Institution } from '../scope';
@@ -27,48 +19,9 @@ const CONSORTIUM_ITEMS: StatisticKey[] = [
 /** Reported per institution: by a consortium admin for any member, by an institution admin for its own. */
 const INSTITUTION_ITEMS: StatisticKey[] = ['STAFF_COUNT', 'STAFF_INCOME_TOTAL'];
 
-type Definitions = StatisticMeasuresResult['indicatorDefinitions'];
-/** A value read back per item: null when none is recorded; absent when no indicator lists it. */
-type Recorded = Map<StatisticKey, number | null>;
-
-const measureOf = (key: StatisticKey) => `stat.${key.toLowerCase()}`;
-
-function indicatorUsing(defs: Definitions, measure: string): string | undefined {
-  return defs.find(({ formula: f }) =>
-    [f.numerator.terms, f.numerator.per ?? [], f.denominator?.terms ?? [], f.denominator?.per ?? []]
-      .flat()
-      .some((t) => t.key === measure),
-  )?.code;
-}
-
-/**
- * The year's recorded values. The api has no query of the forms themselves, but the records it
- * lists behind an indicator's stat.* measure are the form values, so they are read there.
- */
-async function readRecorded(
-  defs: Definitions,
-  year: number,
-  keys: StatisticKey[],
-  scope: IndicatorScopeInput,
-): Promise<Recorded> {
-  const period = { kind: 'YEAR' as const, month: `${year}-01` };
-  const owner = scope.kind === 'INSTITUTION' ? scope.institutionId : null;
-  const out: Recorded = new Map();
-  for (const key of keys) {
-    const measure = measureOf(key);
-    const code = indicatorUsing(defs, measure);
-    if (!code) continue;
-    const { rows } = (await gql(IndicatorContributors, { code, scope, period, measure, offset: 0 }))
-      .indicatorContributors;
-    const row = rows.find((r) => r.month === period.month && (r.institutionId ?? null) === owner);
-    out.set(key, row ? row.value : null);
-  }
-  return out;
-}
-
 /**
  * 年度统计上报: a year's statistics forms, the values typed sent (an item sent again for the same
- * year and institution replaces the one recorded), each beside the value the api has.
+ * year and institution replaces the one recorded), each beside the value the api has recorded.
  */
 export function StatisticsForm({
   consortium,
@@ -84,46 +37,13 @@ export function StatisticsForm({
   onClose: () => void;
   onSaved: () => void;
 }) {
-  const defs = useQuery(StatisticMeasures);
   const [year, setYear] = useState(currentMonth().slice(0, 4));
   const [institutionId, setInstitutionId] = useState(consortium ? '' : (own?.id ?? ''));
   const [values, setValues] = useState<Record<string, string>>({});
-  const [recorded, setRecorded] = useState<{ key: string; values: Recorded } | null>(null);
-  const [readError, setReadError] = useState<unknown>(null);
-  const [reads, setReads] = useState(0);
   const [saved, setSaved] = useState<SubmitStatisticsResult['submitStatistics'] | null>(null);
   const { busy, error, submit } = useSubmit();
   const validYear = /^\d{4}$/.test(year);
-  const readKey = `${year}|${institutionId}|${reads}`;
-  const list = defs.data?.indicatorDefinitions;
-
-  useEffect(() => {
-    if (!list || !validYear) return;
-    let live = true;
-    const y = Number(year);
-    void (async () => {
-      const out: Recorded = consortium
-        ? await readRecorded(list, y, CONSORTIUM_ITEMS, { kind: 'CONSORTIUM' })
-        : new Map();
-      if (institutionId)
-        for (const [k, v] of await readRecorded(list, y, INSTITUTION_ITEMS, {
-          kind: 'INSTITUTION',
-          institutionId,
-        }))
-          out.set(k, v);
-      return out;
-    })().then(
-      (out) => {
-        if (!live) return;
-        setRecorded({ key: readKey, values: out });
-        setReadError(null);
-      },
-      (err) => live && setReadError(err),
-    );
-    return () => {
-      live = false;
-    };
-  }, [list, validYear, year, institutionId, consortium, readKey]);
+  const recorded = useQuery(Statistics, { year: Number(year) }, !validYear);
 
   const typed = (keys: StatisticKey[]) =>
     keys.filter((k) => (values[k] ?? '').trim() !== '').map((k) => ({ key: k, value: Number(values[k]) }));
@@ -136,11 +56,16 @@ export function StatisticsForm({
       const { submitStatistics } = await gql(SubmitStatistics, { input: { year: Number(year), values: send } });
       setSaved(submitStatistics);
       setValues({});
-      setReads((n) => n + 1);
+      await recorded.reload();
       onSaved();
     });
-  // Only what was read for the year and institution shown, never an earlier choice's.
-  const shown = recorded?.key === readKey ? recorded.values : null;
+  // The value the api has for an item: the consortium's, or the chosen institution's.
+  const valueOf = (k: StatisticKey): number | null | undefined => {
+    if (!recorded.data) return undefined;
+    const owner = INSTITUTION_ITEMS.includes(k) ? institutionId : null;
+    if (owner === '') return undefined;
+    return recorded.data.statistics.find((v) => v.key === k && (v.institutionId ?? null) === owner)?.value ?? null;
+  };
 
   const item = (k: StatisticKey, disabled = false) => (
     <div key={k} style={{ display: 'contents' }} data-key={k}>
@@ -161,13 +86,13 @@ export function StatisticsForm({
           value={values[k] ?? ''}
           onChange={(e) => setValues({ ...values, [k]: e.target.value })}
         />
-        {shown && shown.has(k) ? (
-          <span className="note" data-testid="recorded" data-value={String(shown.get(k))}>
-            {shown.get(k) === null ? (
+        {valueOf(k) !== undefined ? (
+          <span className="note" data-testid="recorded" data-value={String(valueOf(k))}>
+            {valueOf(k) === null ? (
               <T zh="未填报" en="None recorded" />
             ) : (
               <>
-                <T zh="已记录" en="Recorded" /> {figure(shown.get(k))}
+                <T zh="已记录" en="Recorded" /> {figure(valueOf(k))}
               </>
             )}
           </span>
@@ -180,7 +105,7 @@ export function StatisticsForm({
     <SideForm
       name="statistics-form"
       title={<T zh="年度统计上报" en="Yearly statistics" />}
-      error={error ?? defs.error ?? readError}
+      error={error ?? recorded.error}
       onClose={onClose}
       actions={
         <button

@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { StatisticKey } from '../domain/statistics';
 
 export enum DataImportStatus {
   UPLOADING = 'UPLOADING',
@@ -103,4 +104,19 @@ export class StatisticsSubmissionModel {
 
   @Field(() => Int)
   dispatches!: number;
+}
+
+@ObjectType({ description: '年度统计报表中已记录的一项 A value recorded in a yearly statistics form' })
+export class StatisticValueModel {
+  @Field(() => StatisticKey)
+  key!: StatisticKey;
+
+  @Field(() => ID, { nullable: true, description: '按医共体填报的项目为空 Null for consortium-wide items' })
+  institutionId!: string | null;
+
+  @Field(() => Float)
+  value!: number;
+
+  @Field()
+  submittedAt!: Date;
 }
