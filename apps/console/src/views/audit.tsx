@@ -3,6 +3,7 @@ import { AuditEvents, VerifyAuditChain, type AuditEventFilter } from '../api/gen
 import { auditActionLabel, ErrorNote, formatTime, Label, OUTCOME_LABELS, T, useEnglish } from '../i18n';
 import { usePagedQuery, useQuery } from '../use-query';
 import { ENTITY_TYPE_LABELS } from '../audit-labels';
+import { PagedFooter } from './paged-footer';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -158,16 +159,7 @@ export function AuditView() {
           </tbody>
         </table>
       </div>
-      <p data-testid="audit-paging">
-        <T zh="已显示" en="Showing" /> <span data-testid="audit-shown">{nodes.length}</span>{' '}
-        {events.hasMore ? (
-          <button type="button" data-action="more" disabled={events.loadingMore} onClick={() => void events.loadMore()}>
-            <T zh="加载更多" en="Load more" />
-          </button>
-        ) : events.data ? (
-          <T zh="(已到最早)" en="(the earliest reached)" />
-        ) : null}
-      </p>
+      <PagedFooter name="audit" list={events} end={<T zh="(已到最早)" en="(the earliest reached)" />} />
       <ErrorNote error={events.moreError} />
     </>
   );

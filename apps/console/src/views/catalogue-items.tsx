@@ -15,6 +15,7 @@ import { ErrorNote, formatTime, Label, MAPPING_STATUS_LABELS, T } from '../i18n'
 import { useAction, useAllPages, usePagedQuery } from '../use-query';
 import { SearchPicker } from './patient-picker';
 import { SideForm, TextField, useRunning, useSubmit } from './side-form';
+import { PagedFooter } from './paged-footer';
 
 type Item = CatalogueItemsResult['catalogueItems']['nodes'][number];
 type Target = FindFormularyItemsResult['formulary']['nodes'][number];
@@ -257,19 +258,12 @@ export function CatalogueItemsSection({ ownInstitutionId, rights }: { ownInstitu
           </tbody>
         </table>
       </div>
-      {list.data && list.nodes.length === 0 ? (
-        <p className="note" data-testid="no-catalogue-items">
-          <T zh="没有符合条件的条目" en="No item matches" />
-        </p>
-      ) : null}
-      <p>
-        <T zh="已显示" en="Showing" /> <span data-testid="catalogue-items-shown">{list.nodes.length}</span>{' '}
-        {list.hasMore ? (
-          <button type="button" data-action="more-catalogue-items" disabled={list.loadingMore} onClick={() => void list.loadMore()}>
-            <T zh="加载更多" en="Load more" />
-          </button>
-        ) : null}
-      </p>
+      <PagedFooter
+        name="catalogue-items"
+        list={list}
+        action="more-catalogue-items"
+        empty={<T zh="没有符合条件的条目" en="No item matches" />}
+      />
     </section>
   );
 }

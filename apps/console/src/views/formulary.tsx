@@ -13,6 +13,7 @@ import {
 import { ErrorNote, formatTime, Label, T, TIER_LABELS } from '../i18n';
 import { useAction, usePagedQuery } from '../use-query';
 import { CheckboxSet, SideForm, TextField, useRunning, useSubmit } from './side-form';
+import { PagedFooter } from './paged-footer';
 
 type Item = FormularyResult['formulary']['nodes'][number];
 type Act = (fn: () => Promise<unknown>) => Promise<void>;
@@ -324,19 +325,7 @@ export function FormularySection({ keeper }: { keeper: boolean }) {
           </tbody>
         </table>
       </div>
-      {list.data && list.nodes.length === 0 ? (
-        <p className="note" data-testid="no-formulary">
-          <T zh="没有符合条件的药品" en="No item matches" />
-        </p>
-      ) : null}
-      <p>
-        <T zh="已显示" en="Showing" /> <span data-testid="formulary-shown">{list.nodes.length}</span>{' '}
-        {list.hasMore ? (
-          <button type="button" data-action="more-formulary" disabled={list.loadingMore} onClick={() => void list.loadMore()}>
-            <T zh="加载更多" en="Load more" />
-          </button>
-        ) : null}
-      </p>
+      <PagedFooter name="formulary" list={list} action="more-formulary" empty={<T zh="没有符合条件的药品" en="No item matches" />} />
     </section>
   );
 }

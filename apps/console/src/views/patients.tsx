@@ -13,6 +13,7 @@ import { CHRONIC_LABELS, ErrorNote, formatTime, Label, SEX_LABELS, T } from '../
 import { today } from '../months';
 import { usePagedQuery, useQuery } from '../use-query';
 import { CheckboxSet, SideForm, TextField, useSubmit } from './side-form';
+import { PagedFooter } from './paged-footer';
 
 /**
  * One patient as the api shows them to the caller: unmasked for the clinical roles of an
@@ -287,22 +288,16 @@ export function PatientsView() {
           ))}
         </tbody>
       </table>
-      {list.data && nodes.length === 0 ? (
-        <p className="note" data-testid="no-patients">
+      <PagedFooter
+        name="patients"
+        list={list}
+        empty={
           <T
             zh="没有找到:患者由本机构登记、签约,或经转诊、会诊与本机构相关后才会显示"
             en="None found: a patient shows once this institution registered or contracts them, or a referral or consultation relates them to it"
           />
-        </p>
-      ) : null}
-      <p>
-        <T zh="已显示" en="Showing" /> <span data-testid="patients-shown">{nodes.length}</span>{' '}
-        {list.hasMore ? (
-          <button type="button" data-action="more" disabled={list.loadingMore} onClick={() => void list.loadMore()}>
-            <T zh="加载更多" en="Load more" />
-          </button>
-        ) : null}
-      </p>
+        }
+      />
     </>
   );
 }

@@ -19,6 +19,7 @@ import { useAction, useAllPages, usePagedQuery, useQuery } from '../use-query';
 import type { ViewProps } from './registry';
 import { CheckboxSet, SideForm, TextField, useRunning, useSubmit } from './side-form';
 import { PasswordRule, passwordReady } from '../change-password';
+import { PagedFooter } from './paged-footer';
 
 type Page = UsersResult['users'];
 type User = Page['nodes'][number];
@@ -439,19 +440,7 @@ export function UsersView({ roles }: ViewProps) {
           </tbody>
         </table>
       </div>
-      {list.data && nodes.length === 0 ? (
-        <p className="note" data-testid="no-users">
-          <T zh="没有符合条件的用户" en="No user matches" />
-        </p>
-      ) : null}
-      <p>
-        <T zh="已显示" en="Showing" /> <span data-testid="users-shown">{nodes.length}</span>{' '}
-        {list.hasMore ? (
-          <button type="button" data-action="more" disabled={list.loadingMore} onClick={() => void list.loadMore()}>
-            <T zh="加载更多" en="Load more" />
-          </button>
-        ) : null}
-      </p>
+      <PagedFooter name="users" list={list} empty={<T zh="没有符合条件的用户" en="No user matches" />} />
     </>
   );
 }
