@@ -4099,34 +4099,31 @@ describe('the console', () => {
   );
 
   it(
-    "indicators: yearly statistics: a consortium admin submits the consortium's and a member's figures for a year, each read back from the api; a value the api refuses is shown as it words it, nothing recorded; the institution admin replaces its own staff figure; an auditor is not offered the form",
+    "indicators: yearly statistics: a consortium admin submits the consortium's and a member's figures and a dispatched doctor for a year, each read back from the api; a value the api refuses is shown as it words it, nothing recorded; the institution admin replaces its own staff figure; an auditor is not offered the form",
     async () => {
       // A year no other test reads.
       const year = Number(currentMonth().slice(0, 4)) - 5;
-      const READ = `query($c: String!, $s: IndicatorScopeInput!, $p: IndicatorPeriodInput!, $m: String!) {
-      indicatorContributors(code: $c, scope: $s, period: $p, measure: $m, offset: 0, limit: 50) { rows { month value institutionId } } }`;
       const SUBMIT = `mutation($i: SubmitStatisticsInput!) { submitStatistics(input: $i) { values } }`;
-      // The api has no query of the forms; the records behind an indicator's stat.* measure are their values.
-      const readBack = async (code: string, measure: string, scope: Record<string, unknown>) =>
-        (
-          await gql('admin', READ, {
-            c: code,
-            s: scope,
-            p: { kind: 'YEAR', month: `${year}-01` },
-            m: measure,
-          })
-        ).indicatorContributors.rows
-          .filter((r: { month: string }) => r.month === `${year}-01`)
-          .map((r: { value: number; institutionId: string | null }) => [r.institutionId, r.value]);
       const own: string = (await gql('instadmin', `{ me { institution { id } } }`)).me.institution.id;
-      const consortium = { kind: 'CONSORTIUM' };
-      const member = { kind: 'INSTITUTION', institutionId: own };
-      const recorded = async () => ({
-        population: await readBack('N04', 'stat.population', consortium),
-        clinics: await readBack('N05B', 'stat.village_clinics', consortium),
-        staff: await readBack('N06', 'stat.staff_count', member),
-        income: await readBack('N06', 'stat.staff_income_total', member),
-      });
+      // What the api has recorded for the year, as its statistics(year) answers.
+      const recorded = async () => {
+        type V = { key: string; institutionId: string | null; value: number };
+        const { statistics } = await gql<{ statistics: V[] }>(
+          'admin',
+          `query($y: Int!) { statistics(year: $y) { key institutionId value } }`,
+          { y: year },
+        );
+        const pick = (key: string, institutionId: string | null) =>
+          statistics
+            .filter((v) => v.key === key && v.institutionId === institutionId)
+            .map((v) => [v.institutionId, v.value]);
+        return {
+          population: pick('POPULATION', null),
+          clinics: pick('VILLAGE_CLINICS', null),
+          staff: pick('STAFF_COUNT', own),
+          income: pick('STAFF_INCOME_TOTAL', own),
+        };
+      };
       expect(await recorded()).toEqual({ population: [], clinics: [], staff: [], income: [] });
       const valueOf = (form: Locator, key: string) =>
         form.locator(`[data-key=${key}] [data-testid=recorded]`).getAttribute('data-value');
@@ -4187,6 +4184,39 @@ describe('the console', () => {
           deaths: await valueOf(form, 'CHRONIC_PREMATURE_DEATHS'),
         }).toEqual({ population: '520000', clinics: '210', staff: '85', deaths: 'null' });
         await screenshot(page, 'indicators-statistics');
+
+        // A doctor dispatched from the county hospital: one ending before it starts is refused as the
+        // api words it and nothing is kept; then saved, listed, and the api's.
+        const { institutions } = await gql(
+          'admin',
+          `{ institutions(first: 100) { nodes { id tier kind } } }`,
+        );
+        type I = { id: string; tier: string; kind: string };
+        const from = (institutions.nodes as I[]).find((i) => i.kind === 'GENERAL_HOSPITAL')!.id;
+        const to = (institutions.nodes as I[]).find((i) => i.tier === 'TOWNSHIP')!.id;
+        const DISPATCHES = `query($y: Int!) { dispatchRecords(year: $y) { reference fromInstitutionId toInstitutionId startsOn endsOn } }`;
+        const dispatches = form.getByTestId('dispatches');
+        await dispatches.getByText('本年无派驻记录').waitFor({ timeout: WAIT_MS });
+        await form.locator('input[name=dispatchReference]').fill(`PZ-${year}-01`);
+        await form.locator('select[name="派出机构 From"]').selectOption(from);
+        await form.locator('select[name="接收机构 To"]').selectOption(to);
+        await form.locator('input[name=dispatchStarts]').fill(`${year}-03-01`);
+        await form.locator('input[name=dispatchEnds]').fill(`${year}-02-01`);
+        await form.locator('[data-action=save-dispatch]').click();
+        await form.getByText('结束日期早于开始日期').waitFor({ timeout: WAIT_MS });
+        expect((await gql('admin', DISPATCHES, { y: year })).dispatchRecords).toEqual([]);
+        await form.locator('input[name=dispatchEnds]').fill(`${year}-08-31`);
+        await form.locator('[data-action=save-dispatch]').click();
+        await dispatches.locator(`li[data-reference="PZ-${year}-01"]`).waitFor({ timeout: WAIT_MS });
+        expect((await gql('admin', DISPATCHES, { y: year })).dispatchRecords).toEqual([
+          {
+            reference: `PZ-${year}-01`,
+            fromInstitutionId: from,
+            toInstitutionId: to,
+            startsOn: `${year}-03-01`,
+            endsOn: `${year}-08-31`,
+          },
+        ]);
       } finally {
         await context.close();
       }

@@ -560,6 +560,36 @@ describe('visit data intake (诊疗数据上报)', () => {
     ]);
     expect(await read(tok.instAdmin, 2025)).toEqual([population2025]);
     expect(await read(tok.admin, 2024)).toEqual([]);
+    expectError(await api.gql(READ, { y: 1999 }, tok.admin), 'BAD_USER_INPUT');
+
+    // The year's dispatches: D1–D3 all overlap 2026; the township's admin sees those to its institution.
+    const DISPATCHES = `query($y: Int!) { dispatchRecords(year: $y) { reference fromInstitutionId toInstitutionId startsOn endsOn } }`;
+    const dispatches = async (token: string, y = 2026) =>
+      (await gqlOk(DISPATCHES, { y }, token)).dispatchRecords;
+    const d1 = {
+      reference: 'D1',
+      fromInstitutionId: t.inst.general,
+      toInstitutionId: t.inst.township,
+      startsOn: '2026-08-15',
+      endsOn: '2026-09-10',
+    };
+    const d2 = { ...d1, reference: 'D2', startsOn: '2026-09-20', endsOn: null };
+    const d3 = {
+      ...d1,
+      reference: 'D3',
+      toInstitutionId: t.inst.village,
+      startsOn: '2026-10-01',
+      endsOn: '2026-10-31',
+    };
+    expect(await dispatches(tok.admin)).toEqual([d1, d2, d3]);
+    expect(await dispatches(tok.auditor)).toEqual([d1, d2, d3]);
+    expect(await dispatches(tok.instAdmin)).toEqual([d1, d2]);
+    // D2 is still running: it overlaps every later year; the others ended in 2026.
+    expect((await dispatches(tok.admin, 2027)).map((d: Rec) => d.reference)).toEqual(['D2']);
+    expect(await dispatches(tok.admin, 2025)).toEqual([]);
+    expect(await dispatches(tok.otherAdmin)).toEqual([]);
+    expectError(await api.gql(DISPATCHES, { y: 3000 }, tok.admin), 'BAD_USER_INPUT');
+    expectError(await api.gql(DISPATCHES, { y: 2026 }, tok.clinician), 'FORBIDDEN');
     expectError(await api.gql(READ, { y: 2026 }, tok.clinician), 'FORBIDDEN');
   });
 

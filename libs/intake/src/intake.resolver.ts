@@ -9,6 +9,7 @@ import {
 } from './dto/intake.inputs';
 import {
   DataImportModel,
+  DispatchRecordModel,
   IntakeReportModel,
   StatisticsSubmissionModel,
   StatisticValueModel,
@@ -67,6 +68,18 @@ export class IntakeResolver {
     @Args('year', { type: () => Int }) year: number,
   ): Promise<StatisticValueModel[]> {
     return this.statistics.recorded(user, year);
+  }
+
+  @Query(() => [DispatchRecordModel], {
+    description:
+      '与某年重叠的派驻记录(机构管理员:派出或接收为本机构的) Dispatches overlapping a year (institution admins: from or to their own)',
+  })
+  @Roles(Role.CONSORTIUM_ADMIN, Role.INSTITUTION_ADMIN, Role.AUDITOR)
+  dispatchRecords(
+    @CurrentUser() user: AuthUser,
+    @Args('year', { type: () => Int }) year: number,
+  ): Promise<DispatchRecordModel[]> {
+    return this.statistics.dispatches(user, year);
   }
 
   @Query(() => DataImportModel, { description: '一次数据上报或导入 One data report or import' })

@@ -6,6 +6,7 @@ import { AuditService } from '@yg/audit';
 import { STATISTICS, StatisticKey } from './domain/statistics';
 import { SubmitStatisticsInput } from './dto/intake.inputs';
 import { IntakeAccess } from './intake-access.service';
+import type { DispatchRecordModel } from './models/intake.models';
 
 /**
  * Yearly statistics forms (年度统计报表) and dispatch records (派驻). A value submitted again for
@@ -30,6 +31,7 @@ export class StatisticsService {
     user: AuthUser,
     year: number,
   ): Promise<{ key: StatisticKey; institutionId: string | null; value: number; submittedAt: Date }[]> {
+    assertYear(year);
     const all = hasRole(user, Role.CONSORTIUM_ADMIN, Role.AUDITOR);
     const rows: { key: StatisticKey; institution_id: string | null; value: string; submitted_at: Date }[] =
       await this.dataSource.query(
@@ -42,6 +44,38 @@ export class StatisticsService {
       key: r.key,
       institutionId: r.institution_id,
       value: Number(r.value),
+      submittedAt: r.submitted_at,
+    }));
+  }
+
+  /**
+   * The dispatches that overlap a year, by start: every one for consortium admins and auditors;
+   * those from or to its own institution for an institution admin.
+   */
+  async dispatches(user: AuthUser, year: number): Promise<DispatchRecordModel[]> {
+    assertYear(year);
+    const all = hasRole(user, Role.CONSORTIUM_ADMIN, Role.AUDITOR);
+    const rows: {
+      reference: string;
+      from_institution_id: string;
+      to_institution_id: string;
+      starts_on: string;
+      ends_on: string | null;
+      submitted_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT reference, from_institution_id, to_institution_id, starts_on::text, ends_on::text, submitted_at
+         FROM dispatch_record
+        WHERE tenant_id = $1 AND starts_on <= make_date($2, 12, 31) AND (ends_on IS NULL OR ends_on >= make_date($2, 1, 1))
+          AND ($3 OR from_institution_id = $4 OR to_institution_id = $4)
+        ORDER BY starts_on, reference`,
+      [user.tenantId, year, all, user.institutionId],
+    );
+    return rows.map((r) => ({
+      reference: r.reference,
+      fromInstitutionId: r.from_institution_id,
+      toInstitutionId: r.to_institution_id,
+      startsOn: r.starts_on,
+      endsOn: r.ends_on,
       submittedAt: r.submitted_at,
     }));
   }
@@ -175,4 +209,11 @@ export class StatisticsService {
 function validDay(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** The years the forms take (the submission's own bounds). */
+function assertYear(year: number): void {
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) {
+    throw new BadInputError('年度应在 2000–2100 之间 (the year must be 2000–2100)', { field: 'year' });
+  }
 }

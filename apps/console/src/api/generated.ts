@@ -2614,3 +2614,17 @@ export type CorrectAssessmentVariables = {
   input: CorrectAssessmentInput;
 };
 export const CorrectAssessment = "mutation CorrectAssessment($input: CorrectAssessmentInput!) {\n  correctAssessment(input: $input) {\n    month\n    edition\n    version\n  }\n}" as Operation<CorrectAssessmentResult, CorrectAssessmentVariables>;
+
+export type DispatchRecordsResult = {
+  dispatchRecords: Array<{
+    reference: string;
+    fromInstitutionId: string;
+    toInstitutionId: string;
+    startsOn: string;
+    endsOn: string | null;
+  }>;
+};
+export type DispatchRecordsVariables = {
+  year: number;
+};
+export const DispatchRecords = "query DispatchRecords($year: Int!) {\n  dispatchRecords(year: $year) {\n    reference\n    fromInstitutionId\n    toInstitutionId\n    startsOn\n    endsOn\n  }\n}" as Operation<DispatchRecordsResult, DispatchRecordsVariables>;

@@ -1,11 +1,17 @@
 import { useState } from 'react';
 import { gql } from '../api/client';
-import { Statistics, SubmitStatistics, type StatisticKey, type SubmitStatisticsResult } from '../api/generated';
-import { Label, STATISTIC_LABELS, T } from '../i18n';
+import {
+  DispatchRecords,
+  Statistics,
+  SubmitStatistics,
+  type StatisticKey,
+  type SubmitStatisticsResult,
+} from '../api/generated';
+import { ErrorNote, Label, STATISTIC_LABELS, T } from '../i18n';
 import { currentMonth, figure } from '../months';
 import type { Institution } from '../scope';
 import { useQuery } from '../use-query';
-import { SideForm, useSubmit } from './side-form';
+import { SideForm, TextField, useSubmit } from './side-form';
 
 /** Reported once for the whole consortium (its administrators'). */
 const CONSORTIUM_ITEMS: StatisticKey[] = [
@@ -18,6 +24,98 @@ const CONSORTIUM_ITEMS: StatisticKey[] = [
 ];
 /** Reported per institution: by a consortium admin for any member, by an institution admin for its own. */
 const INSTITUTION_ITEMS: StatisticKey[] = ['STAFF_COUNT', 'STAFF_INCOME_TOTAL'];
+
+/**
+ * 派驻记录: the doctors the county hospitals dispatch to primary care that overlap the year (the
+ * 派驻医师 indicator counts them by day), and one added, or corrected under its reference.
+ */
+function Dispatches({ year, members }: { year: number; members: Institution[] }) {
+  const list = useQuery(DispatchRecords, { year });
+  const [reference, setReference] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [startsOn, setStartsOn] = useState('');
+  const [endsOn, setEndsOn] = useState('');
+  const { busy, error, submit } = useSubmit();
+  const name = (id: string) => members.find((m) => m.id === id)?.name ?? id;
+  const ready = !!reference.trim() && !!from && !!to && !!startsOn;
+  const save = () =>
+    submit(async () => {
+      await gql(SubmitStatistics, {
+        input: {
+          year,
+          dispatches: [
+            { reference: reference.trim(), fromInstitutionId: from, toInstitutionId: to, startsOn, endsOn: endsOn || null },
+          ],
+        },
+      });
+      setReference('');
+      setStartsOn('');
+      setEndsOn('');
+      await list.reload();
+    });
+  const picker = (label: string, value: string, onChange: (v: string) => void, tiers: string[]) => (
+    <select name={label} aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">—</option>
+      {members
+        .filter((m) => tiers.includes(m.tier))
+        .map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name}
+          </option>
+        ))}
+    </select>
+  );
+  return (
+    <>
+      <dt>
+        <T zh="派驻记录" en="Dispatched doctors" />
+      </dt>
+      <dd data-testid="dispatches">
+        <ErrorNote error={list.error} />
+        <ul>
+          {(list.data?.dispatchRecords ?? []).map((d) => (
+            <li key={d.reference} data-reference={d.reference}>
+              <span className="en">{d.reference}</span> {name(d.fromInstitutionId)} → {name(d.toInstitutionId)} {d.startsOn} –{' '}
+              {d.endsOn ?? <T zh="至今" en="ongoing" />}
+            </li>
+          ))}
+        </ul>
+        {list.data && list.data.dispatchRecords.length === 0 ? (
+          <span className="note">
+            <T zh="本年无派驻记录" en="None this year" />
+          </span>
+        ) : null}
+      </dd>
+      <TextField
+        id="dispatch-reference"
+        zh="编号(同号即更正)"
+        en="Reference (the same one corrects it)"
+        name="dispatchReference"
+        value={reference}
+        onValue={setReference}
+      />
+      <dt>
+        <T zh="派出 → 接收" en="From → to" />
+      </dt>
+      <dd className="actions">
+        {picker('派出机构 From', from, setFrom, ['COUNTY'])}
+        {picker('接收机构 To', to, setTo, ['TOWNSHIP', 'VILLAGE'])}
+      </dd>
+      <dt>
+        <T zh="起止日期(止日可空)" en="From, to (empty: ongoing)" />
+      </dt>
+      <dd className="actions">
+        <input type="date" name="dispatchStarts" aria-label="开始 Starts" value={startsOn} onChange={(e) => setStartsOn(e.target.value)} />
+        <input type="date" name="dispatchEnds" aria-label="结束 Ends" value={endsOn} onChange={(e) => setEndsOn(e.target.value)} />
+        <button data-action="save-dispatch" disabled={busy || !ready} onClick={() => void save()}>
+          <T zh="保存派驻记录" en="Save the dispatch" />
+        </button>
+        <ErrorNote error={error} />
+      </dd>
+    </>
+  );
+}
 
 /**
  * 年度统计上报: a year's statistics forms, the values typed sent (an item sent again for the same
@@ -171,6 +269,7 @@ export function StatisticsForm({
         )}
       </dd>
       {INSTITUTION_ITEMS.map((k) => item(k, !institutionId))}
+      {consortium && validYear ? <Dispatches year={Number(year)} members={members} /> : null}
       {saved ? (
         <>
           <dt>

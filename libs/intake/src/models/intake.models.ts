@@ -120,3 +120,24 @@ export class StatisticValueModel {
   @Field()
   submittedAt!: Date;
 }
+
+@ObjectType({ description: '派驻医师记录 A doctor dispatched to a primary-care institution' })
+export class DispatchRecordModel {
+  @Field()
+  reference!: string;
+
+  @Field(() => ID)
+  fromInstitutionId!: string;
+
+  @Field(() => ID)
+  toInstitutionId!: string;
+
+  @Field({ description: 'YYYY-MM-DD' })
+  startsOn!: string;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, 空: 仍在派驻 empty: still there' })
+  endsOn!: string | null;
+
+  @Field()
+  submittedAt!: Date;
+}
