@@ -4520,10 +4520,11 @@ describe('the console', () => {
     expect((await gql('admin', SETTINGS)).supplySettings).toEqual(before);
   });
 
-  it("key tasks: a consortium admin changes a task's title and levels in the ledger's form, a new version as the api has it; levels out of order are refused and change nothing; a change made meanwhile is refused and the task shown as it is now; an institution admin and an auditor are not offered the change", async () => {
+  it("key tasks: a consortium admin changes a task's title, levels and units assessed in the ledger's form, a new version as the api has it; levels out of order are refused and change nothing; a change made meanwhile is refused and the task shown as it is now; an institution admin and an auditor are not offered the change", async () => {
     const year = Number(lastMonth().slice(0, 4));
     const code = `EDIT-${Date.now().toString(36).toUpperCase()}`;
-    const FIELDS = 'id code title description requiredLevel effortLevel challengeLevel points version';
+    const FIELDS =
+      'id code title description requiredLevel effortLevel challengeLevel points institutionIds version';
     const read = async () =>
       (await gql('admin', `query($y: Int!) { keyTasks(year: $y) { ${FIELDS} } }`, { y: year })).keyTasks.find(
         (t: { code: string }) => t.code === code,
@@ -4578,6 +4579,15 @@ describe('the console', () => {
       await field('level-required').fill('55');
       await field('level-effort').fill('68');
       await field('level-challenge').fill('80');
+      // Limited to two township members (none chosen: every member).
+      const { institutions } = await gql(
+        'admin',
+        `{ institutions(first: 100, tier: TOWNSHIP) { nodes { id } } }`,
+      );
+      const units: string[] = institutions.nodes.slice(0, 2).map((i: { id: string }) => i.id);
+      const chooser = form.getByTestId('task-units');
+      await chooser.locator('summary').click();
+      for (const id of units) await chooser.locator(`[data-unit="${id}"]`).check();
       await form.locator('[data-action=save-key-task]').click();
       await form.waitFor({ state: 'detached', timeout: WAIT_MS });
       await ledger.locator(`tr[data-task="${code}"][data-version="2"]`).waitFor({ timeout: WAIT_MS });
@@ -4587,9 +4597,11 @@ describe('the console', () => {
         requiredLevel: 55,
         effortLevel: 68,
         challengeLevel: 80,
+        institutionIds: [...units].sort(),
         version: 2,
       };
-      expect(await read()).toEqual(edited);
+      const after = await read();
+      expect({ ...after, institutionIds: [...after.institutionIds].sort() }).toEqual(edited);
       expect(await row.getByTestId('task-title').innerText()).toBe(edited.title);
       expect(await row.getByTestId('levels').innerText()).toContain('55 / 68 / 80');
       // The form adds tasks again.

@@ -10,7 +10,7 @@ import {
 } from '../api/generated';
 import { ErrorNote, T } from '../i18n';
 import type { Institution } from '../scope';
-import { useSubmit } from './side-form';
+import { CheckboxSet, useSubmit } from './side-form';
 
 const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
 
@@ -19,9 +19,10 @@ type Task = KeyTasksResult['keyTasks'][number];
 /**
  * 新建重点任务 for a consortium admin: a task of the year, reported by the units or bound to an
  * indicator, with its three levels (考核 < 努力 < 挑战, or falling for a lower-is-better one) and
- * its points; every member is assessed on it. The api checks the levels and the indicator.
+ * its points; every member is assessed on it unless some units are chosen. The api checks the
+ * levels, the indicator and the units.
  *
- * Given a task, the same form changes it (修改重点任务): its title, description, levels and points,
+ * Given a task, the same form changes it (修改重点任务): its title, description, levels, points and units,
  * prefilled as read; code, kind and direction stay. It sends the version it opened with, so a change
  * made meanwhile is refused rather than overwritten: the ledger then shows the task as it is now and
  * the form keeps what was typed until it is closed and opened again.
@@ -29,12 +30,15 @@ type Task = KeyTasksResult['keyTasks'][number];
 export function KeyTaskForm({
   year,
   task: current,
+  members,
   onSaved,
   onStale,
   onClose,
 }: {
   year: number;
   task?: Task;
+  /** The members a task may be limited to. */
+  members: Institution[];
   onSaved: () => void;
   onStale?: () => void;
   onClose?: () => void;
@@ -52,6 +56,9 @@ export function KeyTaskForm({
       : { required: '', effort: '', challenge: '' },
   );
   const [points, setPoints] = useState(task ? String(task.points) : '');
+  // None chosen: every member is assessed on it.
+  const [units, setUnits] = useState<string[]>(task?.institutionIds ?? []);
+  const unitLabels = Object.fromEntries(members.map((m) => [m.id, [m.name, m.name] as [string, string]]));
   const { busy, error, submit } = useSubmit();
   const frame = useRef<HTMLDivElement>(null);
   // Opened from a row further down the ledger: bring the form into sight.
@@ -69,6 +76,7 @@ export function KeyTaskForm({
         effortLevel: values[1],
         challengeLevel: values[2],
         points: values[3],
+        institutionIds: units,
       };
       if (task) {
         await gql(UpdateKeyTask, {
@@ -97,6 +105,7 @@ export function KeyTaskForm({
       setDescription('');
       setLevels({ required: '', effort: '', challenge: '' });
       setPoints('');
+      setUnits([]);
       onSaved();
     });
   // Labelled beside the box too: a prefilled figure hides its placeholder.
@@ -170,6 +179,17 @@ export function KeyTaskForm({
           </button>
         ) : null}
       </div>
+      <details data-testid="task-units">
+        <summary>
+          <T zh="评估单位" en="Units assessed" />:{' '}
+          {units.length ? (
+            <T zh={`${units.length} 个单位`} en={`${units.length} units`} />
+          ) : (
+            <T zh="全部成员" en="Every member" />
+          )}
+        </summary>
+        <CheckboxSet options={members.map((m) => m.id)} labels={unitLabels} chosen={units} onChange={setUnits} attr="unit" />
+      </details>
       {task ? (
         <p className="note">
           <T

@@ -126,6 +126,7 @@ export function KeyTaskLedger({
           key={edited.id}
           year={year}
           task={edited}
+          members={members}
           onStale={() => void tasks.reload()}
           onClose={() => setEditing(null)}
           onSaved={() => {
@@ -134,7 +135,7 @@ export function KeyTaskLedger({
           }}
         />
       ) : admin ? (
-        <KeyTaskForm year={year} onSaved={() => void tasks.reload()} />
+        <KeyTaskForm year={year} members={members} onSaved={() => void tasks.reload()} />
       ) : null}
       <table>
         <thead>
