@@ -4646,7 +4646,7 @@ describe('the console', () => {
     }
   });
 
-  it("monthly assessment: a consortium admin corrects a published month in the console, a new edition with its reason as the api has it, shown as corrected; a score over its weight and a correction on a month changed meanwhile are refused in the api's words and change nothing; an auditor and an institution admin are not offered it", async () => {
+  it("monthly assessment: a consortium admin corrects a published month in the console, a new edition with its reason as the api has it, shown as corrected; a score over its weight and a correction on a month changed meanwhile are refused in the api's words and change nothing; an auditor and an institution admin are not offered it, and the auditor retraces an earlier edition", async () => {
     const month = lastMonth();
     const Q = `query($m: String!) { assessment(month: $m) { state edition version scheme { analysisWeight }
       editions { edition reason } groups { units { institutionId analysis total rank } } } }`;
@@ -4743,6 +4743,35 @@ describe('the console', () => {
         expect(
           await page.locator('[data-testid=correct-month], [data-action=correct-assessment]').count(),
         ).toBe(0);
+        if (username !== 'auditor') continue;
+        // The auditor retraces the correction: the edition before it, as the api keeps it, then the latest.
+        const earlier = (
+          await gql(
+            'auditor',
+            `query($m: String!, $e: Int) { assessment(month: $m, edition: $e) { edition groups { units { institutionId analysis } } } }`,
+            { m: month, e: before.edition },
+          )
+        ).assessment;
+        expect(earlier.edition).toBe(before.edition);
+        expect(unitIn(earlier, unit.institutionId).analysis).toBe(unit.analysis);
+        await page
+          .locator(`[data-testid=editions] li[data-edition="${before.edition}"] [data-action=show-edition]`)
+          .click();
+        await page
+          .locator(`[data-testid=editions][data-edition="${before.edition}"]`)
+          .waitFor({ timeout: WAIT_MS });
+        expect(await page.getByTestId('edition').innerText()).toBe(String(before.edition));
+        const row = page.locator(`[data-testid=ranking] tr[data-institution="${unit.institutionId}"]`);
+        expect((await row.getByTestId('analysis').innerText()).split('\n')[0]).toBe(figure(unit.analysis));
+        await page
+          .locator(
+            `[data-testid=editions] li[data-edition="${meanwhile.edition}"] [data-action=show-edition]`,
+          )
+          .click();
+        await page
+          .locator(`[data-testid=editions][data-edition="${meanwhile.edition}"]`)
+          .waitFor({ timeout: WAIT_MS });
+        expect((await row.getByTestId('analysis').innerText()).split('\n')[0]).toBe(figure(value + 1));
       } finally {
         await theirs.close();
       }

@@ -1600,8 +1600,9 @@ export type AssessmentResult = {
 };
 export type AssessmentVariables = {
   month: string;
+  edition?: number | null;
 };
-export const Assessment = "query Assessment($month: String!) {\n  assessment(month: $month) {\n    month\n    state\n    edition\n    version\n    publishedAt\n    raterIds\n    missingRatings {\n      raterId\n      institutionId\n    }\n    scheme {\n      version\n      completionWeight\n      recognitionWeight\n      analysisWeight\n    }\n    groups {\n      code\n      name\n      units {\n        institutionId\n        institutionName\n        completion\n        recognition\n        ratings\n        analysis\n        total\n        rank\n        top\n        bottom\n      }\n    }\n    draw {\n      seed\n      algorithm\n      units\n      drawn\n      drawnAt\n    }\n    goodCase {\n      institutionId\n      title\n      summary\n    }\n    badCase {\n      institutionId\n      title\n      summary\n    }\n    editions {\n      edition\n      reason\n      createdAt\n    }\n  }\n}" as Operation<AssessmentResult, AssessmentVariables>;
+export const Assessment = "query Assessment($month: String!, $edition: Int) {\n  assessment(month: $month, edition: $edition) {\n    month\n    state\n    edition\n    version\n    publishedAt\n    raterIds\n    missingRatings {\n      raterId\n      institutionId\n    }\n    scheme {\n      version\n      completionWeight\n      recognitionWeight\n      analysisWeight\n    }\n    groups {\n      code\n      name\n      units {\n        institutionId\n        institutionName\n        completion\n        recognition\n        ratings\n        analysis\n        total\n        rank\n        top\n        bottom\n      }\n    }\n    draw {\n      seed\n      algorithm\n      units\n      drawn\n      drawnAt\n    }\n    goodCase {\n      institutionId\n      title\n      summary\n    }\n    badCase {\n      institutionId\n      title\n      summary\n    }\n    editions {\n      edition\n      reason\n      createdAt\n    }\n  }\n}" as Operation<AssessmentResult, AssessmentVariables>;
 
 export type AssessmentHistoryResult = {
   assessmentHistory: {

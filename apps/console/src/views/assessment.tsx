@@ -340,9 +340,10 @@ function RecordCase({ a, act, busy }: { a: Month; act: Act; busy: boolean }) {
 
 /**
  * A published month's editions (版本), the first publication and each correction with its reason;
- * the view shows the latest.
+ * the latest is shown unless an earlier one is chosen here (an auditor retracing a correction).
  */
-function Editions({ a }: { a: Month }) {
+function Editions({ a, onPick }: { a: Month; onPick: (edition: number | null) => void }) {
+  const latest = Math.max(...a.editions.map((e) => e.edition));
   return (
     <section className="panel" data-testid="editions" data-edition={a.edition}>
       <h2>
@@ -359,7 +360,14 @@ function Editions({ a }: { a: Month }) {
                   <T zh="当前显示" en="Shown" />
                 </span>
               </>
-            ) : null}{' '}
+            ) : (
+              <>
+                {' '}
+                <button className="link" data-action="show-edition" onClick={() => onPick(e.edition === latest ? null : e.edition)}>
+                  <T zh="查看" en="Show" />
+                </button>
+              </>
+            )}{' '}
             · <span data-testid="edition-reason">{e.reason}</span> · <span className="en">{formatTime(e.createdAt)}</span>
           </li>
         ))}
@@ -497,10 +505,12 @@ export function AssessmentView({ roles }: ViewProps) {
   const mine = me.data ? { institutionId: me.data.me.institution.id, name: me.data.me.institution.name } : null;
   const shown = wide ? unit : mine;
   const [month, setMonth] = useState(lastMonth());
+  // An earlier edition of a corrected month, chosen to retrace it; null: the latest.
+  const [edition, setEdition] = useState<number | null>(null);
   const [seed, setSeed] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const q = useQuery(Assessment, { month });
+  const q = useQuery(Assessment, { month, edition });
   const a = q.data?.assessment;
   const names = new Map((a?.groups ?? []).flatMap((g) => g.units.map((u) => [u.institutionId, u.institutionName] as const)));
   const act = async (fn: () => Promise<unknown>) => {
@@ -523,7 +533,16 @@ export function AssessmentView({ roles }: ViewProps) {
       <div className="filters">
         <label>
           <T zh="月份" en="Month" />
-          <input type="month" name="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} />
+          <input
+            type="month"
+            name="month"
+            value={month}
+            onChange={(e) => {
+              if (!e.target.value) return;
+              setMonth(e.target.value);
+              setEdition(null);
+            }}
+          />
         </label>
         {a ? (
           <span data-testid="assessment-state" data-state={a.state}>
@@ -602,8 +621,11 @@ export function AssessmentView({ roles }: ViewProps) {
             ) : null}
             {admin && open ? <RecordCase key={a.month} a={a} act={act} busy={busy} /> : null}
           </section>
-          {a.state === 'PUBLISHED' ? <Editions a={a} /> : null}
-          {admin && a.state === 'PUBLISHED' ? <CorrectMonth key={a.month} a={a} onDone={q.reload} /> : null}
+          {a.state === 'PUBLISHED' ? <Editions a={a} onPick={setEdition} /> : null}
+          {/* Corrections start from the latest edition only. */}
+          {admin && a.state === 'PUBLISHED' && edition === null ? (
+            <CorrectMonth key={a.month} a={a} onDone={q.reload} />
+          ) : null}
           {open && me.data && a.raterIds.includes(me.data.me.id) ? (
             <MyRatings key={a.month} a={a} meId={me.data.me.id} names={names} act={act} busy={busy} />
           ) : null}
