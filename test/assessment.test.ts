@@ -403,6 +403,11 @@ describe('key tasks and the monthly assessment', () => {
       changeNote: '按层级分组',
     };
     expectError(await gql(UPDATE, { i: { ...input, analysisWeight: 25 } }, tok.admin), 'BAD_USER_INPUT');
+    // A code the network does not have would match no unit.
+    for (const bad of [{ tiers: ['COUNTRY'] }, { kinds: ['CLINIC'] }]) {
+      const i = { ...input, groups: [{ ...groups[0], ...bad }, ...groups.slice(1)] };
+      expectError(await gql(UPDATE, { i }, tok.admin), 'BAD_USER_INPUT');
+    }
     expectError(await gql(UPDATE, { i: input }, tok.auditor), 'FORBIDDEN');
     expect((await gqlOk(UPDATE, { i: input }, tok.admin)).updateAssessmentScheme.version).toBe(1);
     const list = await gqlOk(`{ assessmentSchemes { version } }`, {}, tok.auditor);

@@ -4778,6 +4778,132 @@ describe('the console', () => {
     }
   });
 
+  it("monthly assessment: a consortium admin changes the scheme's weights in the console with a change note, a new version as the api has it; weights not adding up to 100 are refused in the api's words and make no version; an auditor and an institution admin read the scheme, not offered the change", async () => {
+    const SCHEMES = `{ assessmentSchemes { version completionWeight recognitionWeight analysisWeight
+      creditBelowRequired changeNote groups { code name kinds tiers } } }`;
+    const read = async () => (await gql('admin', SCHEMES)).assessmentSchemes;
+    const before = await read();
+    const current = before[0];
+    const weightsOf = (s: any) => `${s.completionWeight}/${s.recognitionWeight}/${s.analysisWeight}`;
+    const note = '提高认可度权重,自下月起执行';
+    const version = current.version + 1;
+    try {
+      await changeInConsole();
+      for (const username of ['auditor', 'instadmin']) await readOnly(username);
+    } finally {
+      // No test after this one opens a month, and an open month keeps its scheme; the previous
+      // weights are saved back all the same, so a month opened later scores as it did before.
+      if ((await read())[0].version !== current.version) {
+        await gql(
+          'admin',
+          `mutation($i: UpdateAssessmentSchemeInput!) { updateAssessmentScheme(input: $i) { version } }`,
+          {
+            i: {
+              completionWeight: current.completionWeight,
+              recognitionWeight: current.recognitionWeight,
+              analysisWeight: current.analysisWeight,
+              creditBelowRequired: current.creditBelowRequired,
+              groups: current.groups,
+              changeNote: '恢复此前的权重',
+            },
+          },
+        );
+      }
+    }
+
+    async function changeInConsole() {
+      const context = await newContext();
+      try {
+        const page = await signIn(context, 'admin');
+        await openView(page, 'assessment');
+        const panel = page.locator(`[data-testid=scheme][data-version="${current.version}"]`);
+        await panel.waitFor({ timeout: VIEW_TIMEOUT });
+        expect(await panel.getByTestId('scheme-weights').innerText()).toBe(weightsOf(current));
+        expect(
+          await panel
+            .locator('[data-testid=scheme-groups] tbody tr')
+            .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-group-code'))),
+        ).toEqual(current.groups.map((g: { code: string }) => g.code));
+        await panel.locator('[data-action=edit-scheme]').click();
+        const form = page.getByTestId('scheme-form');
+        await form.waitFor({ timeout: WAIT_MS });
+        // Prefilled from the version in force.
+        const field = (name: string) => form.locator(`input[name=${name}]`);
+        expect({
+          completion: await field('completionWeight').inputValue(),
+          recognition: await field('recognitionWeight').inputValue(),
+          analysis: await field('analysisWeight').inputValue(),
+          credit: await field('creditBelowRequired').isChecked(),
+          groups: await form
+            .locator('input[name=groupCode]')
+            .evaluateAll((els) => els.map((e) => (e as any).value)),
+        }).toEqual({
+          completion: String(current.completionWeight),
+          recognition: String(current.recognitionWeight),
+          analysis: String(current.analysisWeight),
+          credit: current.creditBelowRequired,
+          groups: current.groups.map((g: { code: string }) => g.code),
+        });
+
+        // 50/30/30 adds up to 110: the api's words, no version made.
+        await field('completionWeight').fill('50');
+        await field('recognitionWeight').fill('30');
+        await field('analysisWeight').fill('30');
+        await field('changeNote').fill(note);
+        await form.locator('[data-action=save-scheme]').click();
+        await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+        expect(await form.getByRole('alert').innerText()).toContain('三项权重之和须为 100,现为 110');
+        expect(await read()).toEqual(before);
+        expect(await panel.getByTestId('scheme-weights').innerText()).toBe(weightsOf(current));
+        await panel.scrollIntoViewIfNeeded();
+        await screenshot(page, 'assessment-scheme-form');
+
+        await field('analysisWeight').fill('20');
+        await form.locator('[data-action=save-scheme]').click();
+        const saved = page.locator(`[data-testid=scheme][data-version="${version}"]`);
+        await saved.waitFor({ timeout: WAIT_MS });
+        await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+        const after = await read();
+        expect(after.slice(1)).toEqual(before);
+        expect(after[0]).toEqual({
+          version,
+          completionWeight: 50,
+          recognitionWeight: 30,
+          analysisWeight: 20,
+          creditBelowRequired: current.creditBelowRequired,
+          changeNote: note,
+          groups: current.groups,
+        });
+        // As the api has it: the new version in force, the one before among the earlier versions.
+        expect(await saved.getByTestId('scheme-weights').innerText()).toBe('50/30/20');
+        expect(await saved.getByTestId('scheme-note').innerText()).toBe(note);
+        expect(
+          await saved
+            .locator('[data-testid=scheme-versions] li')
+            .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-version'))),
+        ).toEqual(before.map((s: { version: number }) => String(s.version)));
+        await saved.scrollIntoViewIfNeeded();
+        await screenshot(page, 'assessment-scheme');
+      } finally {
+        await context.close();
+      }
+    }
+
+    async function readOnly(username: string) {
+      const theirs = await newContext();
+      try {
+        const page = await signIn(theirs, username);
+        await openView(page, 'assessment');
+        const panel = page.locator(`[data-testid=scheme][data-version="${version}"]`);
+        await panel.waitFor({ timeout: VIEW_TIMEOUT });
+        expect(await panel.getByTestId('scheme-weights').innerText()).toBe('50/30/20');
+        expect(await page.locator('[data-testid=scheme-form], [data-action=edit-scheme]').count()).toBe(0);
+      } finally {
+        await theirs.close();
+      }
+    }
+  });
+
   it('sent no request off this machine', () => {
     expect(offsite).toEqual([]);
   });

@@ -362,6 +362,15 @@ export interface SupplySettingsInput {
   urgentDeliverSeconds?: number | null;
 }
 
+export interface UpdateAssessmentSchemeInput {
+  analysisWeight: number;
+  changeNote: string;
+  completionWeight: number;
+  creditBelowRequired: boolean;
+  groups: Array<AssessmentGroupInput>;
+  recognitionWeight: number;
+}
+
 export interface UpdateFormularyItemInput {
   dosageForm?: string | null;
   expectedVersion?: number | null;
@@ -441,6 +450,13 @@ export interface UpdateUserInput {
   phone?: string | null;
   practitionerId?: string | null;
   roles?: Array<Role> | null;
+}
+
+export interface AssessmentGroupInput {
+  code: string;
+  kinds: Array<string>;
+  name: string;
+  tiers: Array<string>;
 }
 
 export interface AttachmentInput {
@@ -2629,3 +2645,33 @@ export type DispatchRecordsVariables = {
   year: number;
 };
 export const DispatchRecords = "query DispatchRecords($year: Int!) {\n  dispatchRecords(year: $year) {\n    reference\n    fromInstitutionId\n    toInstitutionId\n    startsOn\n    endsOn\n  }\n}" as Operation<DispatchRecordsResult, DispatchRecordsVariables>;
+
+export type AssessmentSchemesResult = {
+  assessmentSchemes: Array<{
+    version: number;
+    completionWeight: number;
+    recognitionWeight: number;
+    analysisWeight: number;
+    creditBelowRequired: boolean;
+    changeNote: string | null;
+    createdAt: string | null;
+    groups: Array<{
+      code: string;
+      name: string;
+      kinds: Array<string>;
+      tiers: Array<string>;
+    }>;
+  }>;
+};
+export type AssessmentSchemesVariables = {};
+export const AssessmentSchemes = "query AssessmentSchemes {\n  assessmentSchemes {\n    version\n    completionWeight\n    recognitionWeight\n    analysisWeight\n    creditBelowRequired\n    changeNote\n    createdAt\n    groups {\n      code\n      name\n      kinds\n      tiers\n    }\n  }\n}" as Operation<AssessmentSchemesResult, AssessmentSchemesVariables>;
+
+export type UpdateAssessmentSchemeResult = {
+  updateAssessmentScheme: {
+    version: number;
+  };
+};
+export type UpdateAssessmentSchemeVariables = {
+  input: UpdateAssessmentSchemeInput;
+};
+export const UpdateAssessmentScheme = "mutation UpdateAssessmentScheme($input: UpdateAssessmentSchemeInput!) {\n  updateAssessmentScheme(input: $input) {\n    version\n  }\n}" as Operation<UpdateAssessmentSchemeResult, UpdateAssessmentSchemeVariables>;

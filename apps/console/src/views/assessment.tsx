@@ -23,6 +23,7 @@ import { figure, lastMonth } from '../months';
 import { useQuery } from '../use-query';
 import { useSubmit } from './side-form';
 import { KeyTaskLedger } from './key-tasks';
+import { AssessmentSchemePanel } from './assessment-scheme';
 import type { ViewProps } from './registry';
 
 type Month = AssessmentResult['assessment'];
@@ -649,6 +650,8 @@ export function AssessmentView({ roles }: ViewProps) {
           ))}
         </>
       ) : null}
+      {/* The rules months opened from now on are scored by. */}
+      <AssessmentSchemePanel admin={admin} />
       {/* The year's ledger, whose reported progress the month's completion is computed from. */}
       <KeyTaskLedger key={month.slice(0, 4)} month={month} admin={admin} wide={wide} own={wide ? null : (mine?.institutionId ?? null)} />
     </>

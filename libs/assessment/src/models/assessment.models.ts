@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Direction, MONTH_MESSAGE, MONTH_PATTERN } from '@yg/indicators';
+import { InstitutionKind, Tier } from '@yg/network';
 
 export enum KeyTaskKind {
   INDICATOR = 'INDICATOR',
@@ -177,12 +178,13 @@ export class ReportTaskProgressInput {
 export class GroupModel {
   @Field(() => String) @Matches(CODE, { message: '分组代码不合法 (bad group code)' }) code!: string;
   @Field(() => String) @IsString() @Length(1, 100) name!: string;
+  // Checked against the network's codes: a misspelt one would match no unit, leaving it unassessed.
   @Field(() => [String], { description: '机构类型(空为任意) Institution kinds; empty: any' })
-  @IsString({ each: true })
+  @IsEnum(InstitutionKind, { each: true, message: '机构类型不合法 (unknown institution kind)' })
   @ArrayMaxSize(20)
   kinds!: string[];
   @Field(() => [String], { description: '层级(空为任意) Tiers; empty: any' })
-  @IsString({ each: true })
+  @IsEnum(Tier, { each: true, message: '层级不合法 (unknown tier)' })
   @ArrayMaxSize(5)
   tiers!: string[];
 }
