@@ -21,12 +21,15 @@ import { ErrorNote, formatTime, T } from '../i18n';
 import type { GqlError } from '../api/client';
 import { figure, lastMonth } from '../months';
 import { useQuery } from '../use-query';
-import { useSubmit } from './side-form';
+import { NamedSelect, useSubmit } from './side-form';
 import { KeyTaskLedger } from './key-tasks';
 import { AssessmentSchemePanel } from './assessment-scheme';
 import type { ViewProps } from './registry';
 
 type Month = AssessmentResult['assessment'];
+
+/** The month's units, as a picker offers them. */
+const unitsOf = (a: Month) => a.groups.flatMap((g) => g.units.map((u) => ({ id: u.institutionId, name: u.institutionName })));
 type Unit = Month['groups'][number]['units'][number];
 type Act = (fn: () => Promise<unknown>) => Promise<void>;
 
@@ -319,16 +322,7 @@ function RecordCase({ a, act, busy }: { a: Month; act: Act; busy: boolean }) {
       </label>
       <label>
         <T zh="单位" en="Unit" />{' '}
-        <select name="caseUnit" value={institutionId} onChange={(e) => setInstitutionId(e.target.value)}>
-          <option value="">—</option>
-          {a.groups.flatMap((g) =>
-            g.units.map((u) => (
-              <option key={u.institutionId} value={u.institutionId}>
-                {u.institutionName}
-              </option>
-            )),
-          )}
-        </select>
+        <NamedSelect name="caseUnit" value={institutionId} onValue={setInstitutionId} none="—" options={unitsOf(a)} />
       </label>
       <input name="caseTitle" aria-label="标题 Title" placeholder="标题 Title" value={title} onChange={(e) => setTitle(e.target.value)} />
       <input name="caseSummary" aria-label="摘要 Summary" placeholder="摘要 Summary" size={30} value={summary} onChange={(e) => setSummary(e.target.value)} />
@@ -430,16 +424,14 @@ function CorrectMonth({ a, onDone }: { a: Month; onDone: () => Promise<unknown> 
         />
       </p>
       <div className="actions">
-        <select name="correctUnit" aria-label="单位 Unit" value={institutionId} onChange={(e) => setInstitutionId(e.target.value)}>
-          <option value="">— 选择单位 Choose a unit</option>
-          {a.groups.flatMap((g) =>
-            g.units.map((u) => (
-              <option key={u.institutionId} value={u.institutionId}>
-                {u.institutionName}
-              </option>
-            )),
-          )}
-        </select>
+        <NamedSelect
+          name="correctUnit"
+          aria-label="单位 Unit"
+          value={institutionId}
+          onValue={setInstitutionId}
+          none="— 选择单位 Choose a unit"
+          options={unitsOf(a)}
+        />
         {score('completion', '完成度', 'Completion', a.scheme.completionWeight, unit?.completion)}
         {score('recognition', '认可度', 'Recognition', a.scheme.recognitionWeight, unit?.recognition)}
         {score('analysis', '剖析度', 'Analysis', a.scheme.analysisWeight, unit?.analysis)}

@@ -14,7 +14,7 @@ import {
 import { ErrorNote, formatTime, Label, MAPPING_STATUS_LABELS, T } from '../i18n';
 import { useAction, useAllPages, usePagedQuery } from '../use-query';
 import { SearchPicker } from './patient-picker';
-import { SideForm, TextField, useRunning, useSubmit } from './side-form';
+import { NamedSelect, SideForm, TextField, useRunning, useSubmit } from './side-form';
 import { PagedFooter } from './paged-footer';
 
 type Item = CatalogueItemsResult['catalogueItems']['nodes'][number];
@@ -173,15 +173,12 @@ export function CatalogueItemsSection({ ownInstitutionId, rights }: { ownInstitu
         {rights.seesAll ? (
           <label>
             <T zh="机构" en="Institution" />
-            <select name="catalogue-institution" value={draft.institutionId} onChange={(e) => setDraft({ ...draft, institutionId: e.target.value })}>
-              {(members.data ?? [])
-                .filter((i) => i.kind !== 'PARTNER_HOSPITAL')
-                .map((i) => (
-                  <option key={i.id} value={i.id}>
-                    {i.name}
-                  </option>
-                ))}
-            </select>
+            <NamedSelect
+              name="catalogue-institution"
+              value={draft.institutionId}
+              onValue={(institutionId) => setDraft({ ...draft, institutionId })}
+              options={(members.data ?? []).filter((i) => i.kind !== 'PARTNER_HOSPITAL')}
+            />
           </label>
         ) : null}
         <label>

@@ -5,7 +5,7 @@ import { onLive } from '../api/live';
 import { ErrorNote, formatTime, Label, T } from '../i18n';
 import { useMembers } from '../scope';
 import { useQuery } from '../use-query';
-import { useSubmit } from './side-form';
+import { NamedSelect, useSubmit } from './side-form';
 
 const DONE = ['DONE', 'FAILED', 'SKIPPED'];
 const IMPORT_STATUS: Record<string, [string, string]> = {
@@ -116,13 +116,13 @@ export function CatalogueUpload({
       </h2>
       <div className="actions">
         {chooses ? (
-          <select name="institution" aria-label="机构 Institution" value={target} onChange={(e) => setTarget(e.target.value)}>
-            {(members.length ? members : [{ id: institutionId, name: '本机构 Own' }]).map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.name}
-              </option>
-            ))}
-          </select>
+          <NamedSelect
+            name="institution"
+            aria-label="机构 Institution"
+            value={target}
+            onValue={setTarget}
+            options={members.length ? members : [{ id: institutionId, name: '本机构 Own' }]}
+          />
         ) : null}
         <input
           type="file"

@@ -14,7 +14,7 @@ import {
 } from '../api/generated';
 import { ErrorNote, KIND_LABELS, Label, T, TIER_LABELS, TITLE_LABELS } from '../i18n';
 import { useQuery } from '../use-query';
-import { SideForm, TextField, useSubmit } from './side-form';
+import { NamedSelect, SideForm, TextField, useSubmit } from './side-form';
 
 type Inst = InstitutionsResult['institutions']['nodes'][number];
 
@@ -96,14 +96,14 @@ function AddPractitioner({
             </option>
           ))}
         </select>
-        <select name="staffDepartment" aria-label="科室 Department" value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
-          <option value="">— 科室 Department</option>
-          {departments.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
-        </select>
+        <NamedSelect
+          name="staffDepartment"
+          aria-label="科室 Department"
+          value={departmentId}
+          onValue={setDepartmentId}
+          none="— 科室 Department"
+          options={departments}
+        />
         <input name="staffLicence" aria-label="执业证书编码 Licence number" placeholder="执业证书编码 Licence" value={licence} onChange={(e) => setLicence(e.target.value)} />
         <input name="staffSpecialties" aria-label="专长 Specialties" placeholder="专长代码,逗号分隔 e.g. CARDIOLOGY" value={specialties} onChange={(e) => setSpecialties(e.target.value)} />
         <button data-action="add-practitioner" disabled={busy || !name.trim() || !licence.trim()} onClick={() => void add()}>
@@ -305,16 +305,13 @@ export function InstitutionForm({
         <T zh="上级机构" en="Parent" />
       </dt>
       <dd>
-        <select name="parentId" value={parentId} onChange={(e) => setParentId(e.target.value)}>
-          <option value="">— 无 None</option>
-          {institutions
-            .filter((i) => i.id !== current?.id)
-            .map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.name}
-              </option>
-            ))}
-        </select>
+        <NamedSelect
+          name="parentId"
+          value={parentId}
+          onValue={setParentId}
+          none="— 无 None"
+          options={institutions.filter((i) => i.id !== current?.id)}
+        />
       </dd>
       <TextField id={`${idp}-division`} name="ni-division" zh="行政区划代码" en="Division code" value={divisionCode} onValue={setDivisionCode} />
       <TextField id={`${idp}-grade`} name="ni-grade" zh="等级" en="Grade" value={grade} onValue={setGrade} />

@@ -10,7 +10,7 @@ import {
 } from '../api/generated';
 import { ErrorNote, T } from '../i18n';
 import type { Institution } from '../scope';
-import { CheckboxSet, useSubmit } from './side-form';
+import { CheckboxSet, NamedSelect, useSubmit } from './side-form';
 
 const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
 
@@ -249,14 +249,14 @@ export function NewKeyMatter({
         ))}
       </select>
       <input type="date" name="due" aria-label="到期 Due" value={due} onChange={(e) => setDue(e.target.value)} />
-      <select name="responsible" aria-label="责任单位 Responsible unit" value={unit} onChange={(e) => setUnit(e.target.value)}>
-        <option value="">— 责任科室 A department</option>
-        {members.map((m) => (
-          <option key={m.id} value={m.id}>
-            {m.name}
-          </option>
-        ))}
-      </select>
+      <NamedSelect
+        name="responsible"
+        aria-label="责任单位 Responsible unit"
+        value={unit}
+        onValue={setUnit}
+        none="— 责任科室 A department"
+        options={members}
+      />
       {unit ? null : (
         <input name="department" aria-label="责任科室 Department" placeholder="责任科室 Department" value={department} onChange={(e) => setDepartment(e.target.value)} />
       )}

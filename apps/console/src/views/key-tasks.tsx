@@ -11,7 +11,7 @@ import { ErrorNote, formatTime, T } from '../i18n';
 import { figure } from '../months';
 import { useMembers } from '../scope';
 import { useAction, useQuery } from '../use-query';
-import { useRunning } from './side-form';
+import { NamedSelect, useRunning } from './side-form';
 import { KeyTaskForm, NewKeyMatter } from './key-task-forms';
 
 type Task = KeyTasksResult['keyTasks'][number];
@@ -110,14 +110,7 @@ export function KeyTaskLedger({
       {wide ? (
         <label>
           <T zh="单位" en="Unit" />{' '}
-          <select name="unit" value={chosen} onChange={(e) => setChosen(e.target.value)}>
-            <option value="">— 选择单位 Choose a unit</option>
-            {members.map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.name}
-              </option>
-            ))}
-          </select>
+          <NamedSelect name="unit" value={chosen} onValue={setChosen} none="— 选择单位 Choose a unit" options={members} />
         </label>
       ) : null}
       <ErrorNote error={tasks.error ?? progress.error ?? error ?? membersError} />

@@ -1,4 +1,4 @@
-import { useCallback, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useCallback, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { ErrorNote, Label, T } from '../i18n';
 
 /**
@@ -135,5 +135,34 @@ export function CheckboxSet<C extends string>({
         </label>
       ))}
     </span>
+  );
+}
+
+/**
+ * A choice of one named thing (an institution, a unit, a department) by its id; `none`, when given,
+ * is the first option, chosen by the empty value. Other select attributes (name, id, aria-label)
+ * pass through.
+ */
+export function NamedSelect({
+  options,
+  value,
+  onValue,
+  none,
+  ...select
+}: {
+  options: readonly { id: string; name: string }[];
+  value: string;
+  onValue: (id: string) => void;
+  none?: string;
+} & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'value' | 'onChange'>) {
+  return (
+    <select value={value} onChange={(e) => onValue(e.target.value)} {...select}>
+      {none !== undefined ? <option value="">{none}</option> : null}
+      {options.map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.name}
+        </option>
+      ))}
+    </select>
   );
 }

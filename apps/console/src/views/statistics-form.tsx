@@ -11,7 +11,7 @@ import { ErrorNote, Label, STATISTIC_LABELS, T } from '../i18n';
 import { currentMonth, figure } from '../months';
 import type { Institution } from '../scope';
 import { useQuery } from '../use-query';
-import { SideForm, TextField, useSubmit } from './side-form';
+import { NamedSelect, SideForm, TextField, useSubmit } from './side-form';
 
 /** Reported once for the whole consortium (its administrators'). */
 const CONSORTIUM_ITEMS: StatisticKey[] = [
@@ -55,16 +55,14 @@ function Dispatches({ year, members }: { year: number; members: Institution[] })
       await list.reload();
     });
   const picker = (label: string, value: string, onChange: (v: string) => void, tiers: string[]) => (
-    <select name={label} aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
-      <option value="">—</option>
-      {members
-        .filter((m) => tiers.includes(m.tier))
-        .map((m) => (
-          <option key={m.id} value={m.id}>
-            {m.name}
-          </option>
-        ))}
-    </select>
+    <NamedSelect
+      name={label}
+      aria-label={label}
+      value={value}
+      onValue={onChange}
+      none="—"
+      options={members.filter((m) => tiers.includes(m.tier))}
+    />
   );
   return (
     <>
@@ -248,22 +246,17 @@ export function StatisticsForm({
       </dt>
       <dd>
         {consortium ? (
-          <select
+          <NamedSelect
             id="stat-institution"
             name="institutionId"
             value={institutionId}
-            onChange={(e) => {
-              setInstitutionId(e.target.value);
+            onValue={(id) => {
+              setInstitutionId(id);
               setSaved(null);
             }}
-          >
-            <option value="">— 选择机构 Choose —</option>
-            {members.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
+            none="— 选择机构 Choose —"
+            options={members}
+          />
         ) : (
           <span id="stat-institution">{own?.name}</span>
         )}

@@ -17,7 +17,7 @@ import {
 import { ErrorNote, formatTime, Label, ROLE_LABELS, T, TITLE_LABELS } from '../i18n';
 import { useAction, useAllPages, usePagedQuery, useQuery } from '../use-query';
 import type { ViewProps } from './registry';
-import { CheckboxSet, SideForm, TextField, useRunning, useSubmit } from './side-form';
+import { CheckboxSet, NamedSelect, SideForm, TextField, useRunning, useSubmit } from './side-form';
 import { PasswordRule, passwordReady } from '../change-password';
 import { PagedFooter } from './paged-footer';
 
@@ -145,20 +145,15 @@ function UserForm({
       </dt>
       <dd>
         {admin ? (
-          <select
+          <NamedSelect
             name="institutionId"
             value={institutionId}
-            onChange={(e) => {
-              setInstitutionId(e.target.value);
+            onValue={(id) => {
+              setInstitutionId(id);
               setPractitionerId('');
             }}
-          >
-            {(institutions ?? [{ id: institutionId, name: user?.institution.name ?? own.name }]).map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.name}
-              </option>
-            ))}
-          </select>
+            options={institutions ?? [{ id: institutionId, name: user?.institution.name ?? own.name }]}
+          />
         ) : (
           own.name
         )}
@@ -330,14 +325,13 @@ export function UsersView({ roles }: ViewProps) {
         {admin ? (
           <label>
             <T zh="机构" en="Institution" />
-            <select name="institution" value={draft.institutionId} onChange={(e) => setDraft({ ...draft, institutionId: e.target.value })}>
-              <option value="">全部 Any</option>
-              {(institutions.data ?? []).map((i) => (
-                <option key={i.id} value={i.id}>
-                  {i.name}
-                </option>
-              ))}
-            </select>
+            <NamedSelect
+              name="institution"
+              value={draft.institutionId}
+              onValue={(institutionId) => setDraft({ ...draft, institutionId })}
+              none="全部 Any"
+              options={institutions.data ?? []}
+            />
           </label>
         ) : null}
         <label>
