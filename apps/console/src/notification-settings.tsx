@@ -45,9 +45,10 @@ export function NotificationSettings({ onClose }: { onClose: () => void }) {
           key={JSON.stringify(prefs)}
           prefs={prefs}
           onSaved={async (newSecret) => {
+            // Said once the form shows what the api now has (the refusal it showed before gone).
+            await q.reload();
             setSecret(newSecret);
             setSaved(true);
-            await q.reload();
           }}
           onEdit={() => setSaved(false)}
         />
