@@ -66,6 +66,24 @@ describe('platform: health, errors and GraphQL hardening', () => {
       }
     });
 
+    it('stays up while Redis is away past the Redis client’s retry limit (no unhandled rejection)', async () => {
+      // Node ends a process on an unhandled rejection. The socket.io adapter subscribes once at
+      // start and drops the promises: with Redis away, ioredis rejected them after its 20
+      // retries (~31 s with the configured back-off), and the api died.
+      const unhandled: unknown[] = [];
+      const record = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', record);
+      const noRedis = await TestApi.start(testConfig({ DB_NAME: db.name, REDIS_PORT: '6398' }));
+      try {
+        await new Promise((r) => setTimeout(r, 34_000));
+        expect(unhandled.map((e) => (e as Error).message)).toEqual([]);
+        expect((await noRedis.http.get('/health/live')).status).toBe(200);
+      } finally {
+        await noRedis.close();
+        process.off('unhandledRejection', record);
+      }
+    }, 60_000);
+
     it('is not ready while migrations are pending', async () => {
       await db.ds.query(`CREATE DATABASE ${db.name}_empty`);
       const empty = await TestApi.start(testConfig({ DB_NAME: `${db.name}_empty` }));

@@ -60,9 +60,21 @@ export class RedisIoAdapter extends IoAdapter {
     // Socket handlers wait on the publishing side (presence asks every api process who is in a
     // room): bounded like any request path. The subscriber only listens, so it keeps the defaults.
     this.pub = new Redis(requestPathRedisOptions(this.config));
-    this.sub = new Redis(redisOptions(this.config));
+    // The adapter subscribes once, at start: with Redis away then, its subscriptions wait for it
+    // (no retry limit) instead of failing for good after ~30 s.
+    this.sub = new Redis(redisOptions(this.config, { maxRetriesPerRequest: null }));
     this.pub.on('error', () => undefined);
     this.sub.on('error', () => undefined);
+    // It also drops the promises of its (un)subscriptions: still waiting when the api stops, they
+    // reject with "Connection is closed", which must not become unhandled rejections either.
+    for (const name of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'] as const) {
+      const call = this.sub[name].bind(this.sub) as (...args: unknown[]) => Promise<unknown>;
+      (this.sub as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>
+        call(...args).catch((err: Error) => {
+          this.warnDropped(err);
+          return 0;
+        });
+    }
     // The adapter publishes and drops the promise; a rejection (Redis away or stalled) must not
     // become an unhandled rejection that ends the process. Pushes are best effort.
     const publish = this.pub.publish.bind(this.pub) as (
