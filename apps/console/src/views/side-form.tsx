@@ -10,6 +10,9 @@ export function useSubmit() {
   const [error, setError] = useState<unknown>(null);
   const submit = useCallback(async (send: () => Promise<unknown>) => {
     setBusy(true);
+    // The refusal shown was the last send's: a new one starts without it (what it reports next,
+    // say a 已保存, never stands beside a refusal it replaced).
+    setError(null);
     try {
       await send();
       setError(null);
