@@ -13,6 +13,17 @@ export class GqlError extends Error {
   }
 }
 
+/**
+ * For `.catch` on a write sent with the version read: a CONFLICT (changed meanwhile) first has the
+ * screen read again, so it shows what is there now; the refusal then goes on to be shown.
+ */
+export function rereadOnConflict(reread: () => unknown) {
+  return (err: unknown): never => {
+    if ((err as GqlError).code === 'CONFLICT') reread();
+    throw err;
+  };
+}
+
 export const session = {
   get token(): string | null {
     return sessionStorage.getItem(TOKEN_KEY);

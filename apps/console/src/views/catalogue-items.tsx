@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { gql, type GqlError } from '../api/client';
+import { gql, rereadOnConflict } from '../api/client';
 import {
   CatalogueItems,
   FindFormularyItems,
@@ -52,10 +52,7 @@ function RemapForm({ item, onDone, onStale, onClose }: { item: Item; onDone: () 
         formularyItemId: target!.id,
         reason: reason.trim(),
         expectedVersion: item.mapping?.version ?? null,
-      }).catch((err: unknown) => {
-        if ((err as GqlError).code === 'CONFLICT') onStale();
-        throw err;
-      });
+      }).catch(rereadOnConflict(onStale));
       onDone();
     });
   return (

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { gql, type GqlError } from '../api/client';
+import { gql, rereadOnConflict } from '../api/client';
 import {
   AddFormularyItem,
   Formulary,
@@ -73,10 +73,7 @@ function FormularyForm({
             note: orNull(note),
             reason: orNull(reason),
           },
-        }).catch((err: unknown) => {
-          if ((err as GqlError).code === 'CONFLICT') onStale();
-          throw err;
-        });
+        }).catch(rereadOnConflict(onStale));
       } else {
         // What the dictionary knows is taken from it unless typed here.
         await gql(AddFormularyItem, {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { gql, type GqlError } from '../api/client';
+import { gql, rereadOnConflict } from '../api/client';
 import {
   CreateKeyMatter,
   CreateKeyTask,
@@ -82,10 +82,7 @@ export function KeyTaskForm({
         await gql(UpdateKeyTask, {
           // An emptied description is left as it was: the api keeps a field not sent.
           input: { id: task.id, version: task.version, ...common, ...(description.trim() ? { description: description.trim() } : {}) },
-        }).catch((err: unknown) => {
-          if ((err as GqlError).code === 'CONFLICT') onStale?.();
-          throw err;
-        });
+        }).catch(rereadOnConflict(() => onStale?.()));
         onSaved();
         return;
       }
