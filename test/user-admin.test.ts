@@ -469,6 +469,86 @@ describe('user administration and revocable sessions', () => {
         (await events('user.password.reset', u.id)).map((e: { actor_user_id: string }) => e.actor_user_id),
       ).toEqual([t.users.instAdmin.id]);
     });
+
+    it('a password an admin chose opens only `me` and `changePassword` (GraphQL, REST, sockets) until its user replaces it; a reset asks again', async () => {
+      const CREATE = `mutation($i: CreateUserInput!) { createUser(input: $i) { id passwordChangeRequired } }`;
+      const LOGIN = `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id passwordChangeRequired } } }`;
+      const ME_FLAG = `{ me { id passwordChangeRequired institution { id } } }`;
+      const WORK = `{ referrals(box: INCOMING, first: 5) { nodes { id } } }`;
+      const REGISTER = `mutation($i: RegisterPatientInput!) { registerPatient(input: $i) { id } }`;
+      const username = `first-${randomBytes(4).toString('hex')}`;
+      const created = await api.gql(
+        CREATE,
+        {
+          i: {
+            username,
+            displayName: '新入职管理员',
+            institutionId: t.inst.township,
+            roles: ['INSTITUTION_ADMIN', 'CLINICIAN'],
+            password: 'Given-pass-2027',
+          },
+        },
+        adminToken,
+      );
+      expect(created.errors).toBeUndefined();
+      const id = created.data!.createUser.id as string;
+      expect(created.data!.createUser.passwordChangeRequired).toBe(true);
+      const listed = await api.gql(
+        `{ users(search: "${username}") { nodes { id passwordChangeRequired } } }`,
+        {},
+        adminToken,
+      );
+      expect(listed.data!.users.nodes).toEqual([{ id, passwordChangeRequired: true }]);
+
+      const login = await api.gql(LOGIN, { u: username, p: 'Given-pass-2027' });
+      expect(login.data!.login.user).toEqual({ id, passwordChangeRequired: true });
+      const token = login.data!.login.token as string;
+      expect((await api.gql(ME_FLAG, {}, token)).data).toEqual({
+        me: { id, passwordChangeRequired: true, institution: { id: t.inst.township } },
+      });
+      // Everything else is refused with a reason the console acts on, on either api copy.
+      for (const copy of [api, apiB]) {
+        const work = await copy.gql(WORK, {}, token);
+        expect(errorCode(work)).toBe('PASSWORD_CHANGE_REQUIRED');
+        expect(work.errors![0].message).toMatch(/须先修改密码.*\(.+\)/);
+      }
+      const patients = Number((await db.ds.query(`SELECT count(*) FROM patient`))[0].count);
+      const register = await api.gql(
+        REGISTER,
+        { i: { idNumber: '110101199003070011', name: '改密前', residenceDivisionCode: '500114101' } },
+        token,
+      );
+      expect(errorCode(register)).toBe('PASSWORD_CHANGE_REQUIRED');
+      expect(Number((await db.ds.query(`SELECT count(*) FROM patient`))[0].count)).toBe(patients);
+      expect(await refusals('registerPatient')).toContainEqual({
+        outcome: 'DENIED',
+        error_code: 'PASSWORD_CHANGE_REQUIRED',
+      });
+      const exportUrl = `${url}/indicators/export?month=2026-10`;
+      const rest = await fetch(exportUrl, { headers: { authorization: `Bearer ${token}` } });
+      expect(rest.status).toBe(403);
+      expect(await rest.json()).toMatchObject({ code: 'PASSWORD_CHANGE_REQUIRED' });
+      await connect(url, token).dropped('PASSWORD_CHANGE_REQUIRED');
+
+      // Replaced: the new session does the user's work; the old token is gone.
+      const changed = await api.gql<{ changePassword: { token: string } }>(
+        `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { token } }`,
+        { c: 'Given-pass-2027', n: 'Own-pass-2027x' },
+        token,
+      );
+      const own = changed.data!.changePassword.token;
+      expect((await api.gql(ME_FLAG, {}, own)).data!.me.passwordChangeRequired).toBe(false);
+      for (const copy of [api, apiB]) expect((await copy.gql(WORK, {}, own)).errors).toBeUndefined();
+      expect(errorCode(await api.gql(ME_FLAG, {}, token))).toBe('UNAUTHENTICATED');
+      expect((await fetch(exportUrl, { headers: { authorization: `Bearer ${own}` } })).status).toBe(200);
+      await connect(url, own).ready(id);
+
+      // An admin's reset hands the account a password someone else knows again.
+      expect(errorCode(await api.gql(RESET, { id, n: 'Reset-pass-2028' }, adminToken))).toBeUndefined();
+      const again = await api.gql(LOGIN, { u: username, p: 'Reset-pass-2028' });
+      expect(again.data!.login.user.passwordChangeRequired).toBe(true);
+      expect(errorCode(await api.gql(WORK, {}, again.data!.login.token))).toBe('PASSWORD_CHANGE_REQUIRED');
+    });
   });
 
   describe('keeping the consortium administrable', () => {

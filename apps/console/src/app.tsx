@@ -5,7 +5,7 @@ import { closeLive } from './api/live';
 import { EnglishContext, ErrorNote, Label, ROLE_LABELS, T } from './i18n';
 import { Inbox } from './inbox';
 import { routeParts } from './route';
-import { ChangePasswordForm } from './change-password';
+import { ChangePasswordForm, FirstPassword } from './change-password';
 import { viewsFor } from './views/registry';
 
 type User = MeResult['me'];
@@ -14,7 +14,7 @@ function currentRoute(): string {
   return routeParts().view;
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
+function SignIn({ onSignedIn }: { onSignedIn: (u: User, password: string) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -26,7 +26,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
       const { login } = await gql(Login, { username, password });
       session.token = login.token;
       // The same shape as a reload's: the signed-in user as the api sees it now.
-      onSignedIn((await gql(Me)).me);
+      onSignedIn((await gql(Me)).me, password);
     } catch (err) {
       setError(err);
     } finally {
@@ -82,12 +82,19 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   const [changingPassword, setChangingPassword] = useState(false);
+  // Kept only while an admin-chosen password waits to be replaced, and dropped with it.
+  const [typed, setTyped] = useState<string | null>(null);
+  const signedIn = (u: User, password: string) => {
+    setTyped(u.passwordChangeRequired ? password : null);
+    setUser(u);
+  };
   useEffect(
     () =>
       onSignedOut(() => {
         session.token = null;
         closeLive();
         setUser(null);
+        setTyped(null);
         setChangingPassword(false);
       }),
     [],
@@ -106,6 +113,7 @@ export function App() {
   };
   const signOut = () => {
     setChangingPassword(false);
+    setTyped(null);
     session.token = null;
     closeLive();
     setUser(null);
@@ -116,7 +124,20 @@ export function App() {
   if (!user)
     return (
       <EnglishContext.Provider value={english}>
-        <SignIn onSignedIn={setUser} />
+        <SignIn onSignedIn={signedIn} />
+      </EnglishContext.Provider>
+    );
+  if (user.passwordChangeRequired)
+    return (
+      <EnglishContext.Provider value={english}>
+        <FirstPassword
+          typed={typed}
+          onSignOut={signOut}
+          onChanged={async () => {
+            setTyped(null);
+            setUser((await gql(Me)).me);
+          }}
+        />
       </EnglishContext.Provider>
     );
   const views = viewsFor(user.roles);

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import {
+  BEFORE_PASSWORD_CHANGE,
   DomainError,
   ForbiddenError,
   IS_PUBLIC,
@@ -30,7 +31,13 @@ export function authFailureError(reason: AuthFailure | undefined): DomainError {
   return new UnauthenticatedError();
 }
 
-/** Every operation needs a valid token unless marked @Public; @Roles narrows who may call it. */
+export const PASSWORD_CHANGE_REQUIRED_MESSAGE =
+  '首次登录或密码被重置后须先修改密码 (Change the password an administrator set for you before anything else)';
+
+/**
+ * Every operation needs a valid token unless marked @Public; @Roles narrows who may call it. A
+ * user holding a password an admin chose reaches only what is marked @AllowedBeforePasswordChange.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
@@ -40,6 +47,9 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const user = userFromContext(ctx);
     if (!user) throw authFailureError(authFailureOf(ctx));
+    if (user.passwordChangeRequired && !this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE, targets)) {
+      throw new DomainError('PASSWORD_CHANGE_REQUIRED', PASSWORD_CHANGE_REQUIRED_MESSAGE);
+    }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles?.length && !user.roles.some((r) => roles.includes(r))) {
       throw new ForbiddenError(

@@ -83,7 +83,8 @@ export class AuthService {
     const user = await this.dataSource.transaction(async (em) => {
       // Only over the session read before the check: a reset or a move by an admin meanwhile wins.
       const [[row]]: [{ id: string }[], number] = await em.query(
-        `UPDATE app_user SET password_hash = $2, session_version = session_version + 1
+        `UPDATE app_user SET password_hash = $2, session_version = session_version + 1,
+                password_change_required = false
           WHERE id = $1 AND active AND session_version = $3 RETURNING id`,
         [me.id, hash, me.sessionVersion],
       );
@@ -104,5 +105,6 @@ export function toAuthUser(u: UserEntity): AuthUser {
     institutionId: u.institutionId,
     practitionerId: u.practitionerId,
     roles: u.roles,
+    passwordChangeRequired: u.passwordChangeRequired,
   };
 }

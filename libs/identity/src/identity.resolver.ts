@@ -1,5 +1,14 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { AuthUser, Connection, CurrentUser, GqlContext, Public, Role, Roles } from '@yg/core';
+import {
+  AllowedBeforePasswordChange,
+  AuthUser,
+  Connection,
+  CurrentUser,
+  GqlContext,
+  Public,
+  Role,
+  Roles,
+} from '@yg/core';
 import { InstitutionEntity, InstitutionModel, NetworkService } from '@yg/network';
 import { AuthService, LoginResult } from './auth.service';
 import { UsersService } from './users.service';
@@ -34,6 +43,7 @@ export class IdentityResolver {
   }
 
   @Query(() => UserModel, { description: '当前用户 The caller' })
+  @AllowedBeforePasswordChange()
   me(@CurrentUser() user: AuthUser): Promise<UserEntity> {
     return this.usersService.me(user);
   }
@@ -72,6 +82,7 @@ export class IdentityResolver {
     description:
       '修改本人密码:结束本人所有会话并返回新令牌 Change my password: ends all my sessions and returns a new token',
   })
+  @AllowedBeforePasswordChange()
   changePassword(@CurrentUser() user: AuthUser, @Args() args: ChangePasswordArgs): Promise<LoginResult> {
     return this.auth.changePassword(user, args.currentPassword, args.newPassword);
   }

@@ -222,8 +222,10 @@ export class UserAdminService {
     const user = await this.dataSource.transaction(async (em) => {
       const target = await this.lockForChange(em, actor, args.id);
       target.sessionVersion += 1;
+      target.passwordChangeRequired = true;
       await em.query(
-        `UPDATE app_user SET password_hash = $2, session_version = $3, failed_attempts = 0, locked_until = NULL
+        `UPDATE app_user SET password_hash = $2, session_version = $3, failed_attempts = 0, locked_until = NULL,
+                password_change_required = true
           WHERE id = $1`,
         [target.id, hash, target.sessionVersion],
       );

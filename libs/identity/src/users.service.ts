@@ -68,6 +68,8 @@ export class UsersService {
         roles,
         phone: input.phone ?? null,
         active: true,
+        // The admin chose it: the user replaces it at first login.
+        passwordChangeRequired: true,
       });
       try {
         await em.insert(UserEntity, user);

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { APP_CONFIG, AppConfig, AuthUser, Public } from '@yg/core';
-import { SessionRegistry, TokenService, UserSession } from '@yg/identity';
+import { PASSWORD_CHANGE_REQUIRED_MESSAGE, SessionRegistry, TokenService, UserSession } from '@yg/identity';
 import { rooms } from './rooms';
 
 /**
@@ -50,6 +50,10 @@ const SESSION_REVOKED: AuthError = {
 const SESSION_CHANGED: AuthError = {
   code: 'SESSION_CHANGED',
   message: '账户权限已变更,请重新连接 (Your roles changed; reconnect)',
+};
+const PASSWORD_CHANGE_REQUIRED: AuthError = {
+  code: 'PASSWORD_CHANGE_REQUIRED',
+  message: PASSWORD_CHANGE_REQUIRED_MESSAGE,
 };
 const SERVICE_UNAVAILABLE: AuthError = {
   code: 'SERVICE_UNAVAILABLE',
@@ -121,6 +125,11 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
     const session = await this.sessions.checkUser(check.user, check.sessionVersion);
     if (!session.ok) {
       this.drop(socket, session.reason === 'revoked' ? SESSION_REVOKED : SERVICE_UNAVAILABLE);
+      return false;
+    }
+    // Pushes carry patients' business: not before the admin-chosen password is replaced.
+    if (session.user.passwordChangeRequired) {
+      this.drop(socket, PASSWORD_CHANGE_REQUIRED);
       return false;
     }
     Object.assign(socket.data, {

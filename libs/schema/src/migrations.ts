@@ -53,6 +53,7 @@ import { OutboxWithoutNotify1764000059800 } from '@yg/outbox/migrations/17640000
 import { ReferralFactDelta1764000059810 } from '@yg/referrals/migrations/1764000059810-referral-fact-delta';
 import { ConsultationCreatedMs1764000059900 } from '@yg/consultations/migrations/1764000059900-consultation-created-ms';
 import { DrugListsCreatedMs1764000059910 } from '@yg/drugs/migrations/1764000059910-drug-lists-created-ms';
+import { PasswordChangeRequired1764000060000 } from '@yg/identity/migrations/1764000060000-password-change-required';
 import { NotifyEvent1764000059720 } from '@yg/notifications/migrations/1764000059720-notify-event';
 
 /**
@@ -114,4 +115,5 @@ export const MIGRATIONS = [
   ReferralFactDelta1764000059810,
   ConsultationCreatedMs1764000059900,
   DrugListsCreatedMs1764000059910,
+  PasswordChangeRequired1764000060000,
 ];

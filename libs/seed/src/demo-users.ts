@@ -8,6 +8,8 @@ export interface DemoUser {
   roles: string[];
   practitionerKey?: string;
   description: string;
+  /** Created with a password the admin chose: the first sign-in asks for the user's own. */
+  passwordChangeRequired?: boolean;
 }
 
 export const DEMO_USERS: DemoUser[] = [
@@ -77,5 +79,13 @@ export const DEMO_USERS: DemoUser[] = [
     roles: ['EXPERT'],
     practitionerKey: 'luo-xuefeng',
     description: '华西医院专家 partner-hospital expert',
+  },
+  {
+    username: 'newdoc',
+    displayName: '向晓梅',
+    institutionKey: 'sc-linee',
+    roles: ['CLINICIAN'],
+    description: '新入职医生 a township doctor just given an account: chooses her own password at first sign-in',
+    passwordChangeRequired: true,
   },
 ];

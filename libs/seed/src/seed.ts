@@ -129,8 +129,9 @@ export async function seedQianjiang(
     for (const u of DEMO_USERS) {
       await upsertId(
         em,
-        `INSERT INTO app_user (tenant_id, institution_id, practitioner_id, username, display_name, password_hash, roles)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO app_user (tenant_id, institution_id, practitioner_id, username, display_name, password_hash, roles,
+                               password_change_required)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           tenantId,
           instIds.get(u.institutionKey),
@@ -139,6 +140,7 @@ export async function seedQianjiang(
           u.displayName,
           passwordHash,
           u.roles,
+          u.passwordChangeRequired ?? false,
         ],
         `SELECT id FROM app_user WHERE username = $1`,
         [u.username],

@@ -27,7 +27,8 @@ export function auditPlugin(audit: AuditService): ApolloServerPlugin {
                 const action = `mutation.${info.fieldName}`;
                 if (error) {
                   const code = error instanceof DomainError ? error.code : codeOf(error);
-                  const denied = code === 'FORBIDDEN' || code === 'UNAUTHENTICATED';
+                  const denied =
+                    code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' || code === 'PASSWORD_CHANGE_REQUIRED';
                   const recorded = audit.recordedInRequest().slice(recordedBefore);
                   pending.push(
                     (async () => {

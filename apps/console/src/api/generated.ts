@@ -595,6 +595,7 @@ export type MeResult = {
     displayName: string;
     roles: Array<Role>;
     practitionerId: string | null;
+    passwordChangeRequired: boolean;
     institution: {
       id: string;
       name: string;
@@ -603,7 +604,7 @@ export type MeResult = {
   };
 };
 export type MeVariables = {};
-export const Me = "query Me {\n  me {\n    id\n    username\n    displayName\n    roles\n    practitionerId\n    institution {\n      id\n      name\n      kind\n    }\n  }\n}" as Operation<MeResult, MeVariables>;
+export const Me = "query Me {\n  me {\n    id\n    username\n    displayName\n    roles\n    practitionerId\n    passwordChangeRequired\n    institution {\n      id\n      name\n      kind\n    }\n  }\n}" as Operation<MeResult, MeVariables>;
 
 export type NetworkResult = {
   consortium: {
@@ -1829,6 +1830,7 @@ export type UsersResult = {
       deactivatedAt: string | null;
       lastLoginAt: string | null;
       practitionerId: string | null;
+      passwordChangeRequired: boolean;
       institution: {
         id: string;
         name: string;
@@ -1847,7 +1849,7 @@ export type UsersVariables = {
   active?: boolean | null;
   after?: string | null;
 };
-export const Users = "query Users($search: String, $institutionId: ID, $role: Role, $active: Boolean, $after: String) {\n  users(\n    search: $search\n    institutionId: $institutionId\n    role: $role\n    active: $active\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      username\n      displayName\n      roles\n      active\n      deactivatedAt\n      lastLoginAt\n      practitionerId\n      institution {\n        id\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<UsersResult, UsersVariables>;
+export const Users = "query Users($search: String, $institutionId: ID, $role: Role, $active: Boolean, $after: String) {\n  users(\n    search: $search\n    institutionId: $institutionId\n    role: $role\n    active: $active\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      username\n      displayName\n      roles\n      active\n      deactivatedAt\n      lastLoginAt\n      practitionerId\n      passwordChangeRequired\n      institution {\n        id\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<UsersResult, UsersVariables>;
 
 export type CreateUserResult = {
   createUser: {

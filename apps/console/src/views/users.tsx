@@ -427,6 +427,11 @@ export function UsersView({ roles }: ViewProps) {
                       <T zh="已停用" en="Deactivated" /> {formatTime(u.deactivatedAt)}
                     </span>
                   )}
+                  {u.active && u.passwordChangeRequired ? (
+                    <span className="badge warn" data-testid="awaiting-own-password">
+                      <T zh="待本人改密" en="Own password pending" />
+                    </span>
+                  ) : null}
                 </td>
                 <AccessActions u={u} me={me.data?.me.id} act={act} onEdit={() => setEditing(u.id)} />
               </tr>

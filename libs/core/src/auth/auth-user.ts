@@ -7,6 +7,11 @@ export interface AuthUser {
   institutionId: string;
   roles: Role[];
   practitionerId: string | null;
+  /**
+   * The password was chosen by an admin and not yet replaced: only `me` and `changePassword`
+   * answer (set from the user's row on every request, never from the token).
+   */
+  passwordChangeRequired?: boolean;
 }
 
 export function hasRole(user: AuthUser, ...roles: Role[]): boolean {

@@ -21,5 +21,8 @@ export class UserEntity {
   @Column({ name: 'deactivated_at', type: 'timestamptz', nullable: true }) deactivatedAt!: Date | null;
   @Column({ name: 'deactivated_by', type: 'uuid', nullable: true }) deactivatedBy!: string | null;
   @Column({ name: 'deactivation_reason', type: 'text', nullable: true }) deactivationReason!: string | null;
+  /** Set when someone else chose the password (created or reset by an admin); cleared by changePassword. */
+  @Column({ name: 'password_change_required', type: 'boolean', default: false })
+  passwordChangeRequired!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

@@ -11,6 +11,11 @@ export class UserModel {
   @Field(() => ID, { nullable: true }) practitionerId!: string | null;
   @Field(() => Boolean) active!: boolean;
   @Field(() => Date, { nullable: true }) lastLoginAt!: Date | null;
+  @Field(() => Boolean, {
+    description:
+      '须先修改密码(管理员设置或重置的密码尚未更换) Must change the password an admin set before doing anything else',
+  })
+  passwordChangeRequired!: boolean;
   @Field(() => Date, { nullable: true, description: '停用时间 When it was deactivated' })
   deactivatedAt!: Date | null;
 }

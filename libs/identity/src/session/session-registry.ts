@@ -39,6 +39,7 @@ interface UserRow {
   roles: Role[];
   active: boolean;
   session_version: number;
+  password_change_required: boolean;
 }
 
 interface OperatorRow {
@@ -159,7 +160,8 @@ export class SessionRegistry {
 
   private async readUsers(ids: string[]): Promise<Map<string, UserState>> {
     const rows: UserRow[] = await this.dataSource.query(
-      `SELECT id, tenant_id, institution_id, practitioner_id, roles, active, session_version
+      `SELECT id, tenant_id, institution_id, practitioner_id, roles, active, session_version,
+              password_change_required
          FROM app_user WHERE id = ANY($1::uuid[])`,
       [ids],
     );
@@ -178,8 +180,9 @@ export class SessionRegistry {
               institutionId: r.institution_id,
               practitionerId: r.practitioner_id,
               roles: r.roles,
+              passwordChangeRequired: r.password_change_required,
             },
-            stamp: `${r.session_version}|${r.institution_id}|${r.practitioner_id ?? ''}|${[...r.roles].sort().join(',')}`,
+            stamp: `${r.session_version}|${r.institution_id}|${r.practitioner_id ?? ''}|${[...r.roles].sort().join(',')}|${r.password_change_required}`,
           },
         },
       ]),
