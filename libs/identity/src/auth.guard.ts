@@ -47,7 +47,10 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const user = userFromContext(ctx);
     if (!user) throw authFailureError(authFailureOf(ctx));
-    if (user.passwordChangeRequired && !this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE, targets)) {
+    if (
+      user.passwordChangeRequired &&
+      !this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE, targets)
+    ) {
       throw new DomainError('PASSWORD_CHANGE_REQUIRED', PASSWORD_CHANGE_REQUIRED_MESSAGE);
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);

@@ -85,7 +85,8 @@ export const DEMO_USERS: DemoUser[] = [
     displayName: '向晓梅',
     institutionKey: 'sc-linee',
     roles: ['CLINICIAN'],
-    description: '新入职医生 a township doctor just given an account: chooses her own password at first sign-in',
+    description:
+      '新入职医生 a township doctor just given an account: chooses her own password at first sign-in',
     passwordChangeRequired: true,
   },
 ];

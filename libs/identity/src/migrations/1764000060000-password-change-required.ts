@@ -9,9 +9,7 @@ export class PasswordChangeRequired1764000060000 implements MigrationInterface {
   name = 'PasswordChangeRequired1764000060000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(
-      `ALTER TABLE app_user ADD COLUMN password_change_required boolean NOT NULL DEFAULT false`,
-    );
+    await q.query(`ALTER TABLE app_user ADD COLUMN password_change_required boolean NOT NULL DEFAULT false`);
   }
 
   async down(q: QueryRunner): Promise<void> {
