@@ -408,6 +408,14 @@ describe('key tasks and the monthly assessment', () => {
       const i = { ...input, groups: [{ ...groups[0], ...bad }, ...groups.slice(1)] };
       expectError(await gql(UPDATE, { i }, tok.admin), 'BAD_USER_INPUT');
     }
+    // A catch-all first would rank every unit together and leave the groups after it empty.
+    const shadowed = await gql(
+      UPDATE,
+      { i: { ...input, groups: [{ code: 'ALL', name: '全部', kinds: [], tiers: [] }, ...groups] } },
+      tok.admin,
+    );
+    expectError(shadowed, 'BAD_USER_INPUT');
+    expect(shadowed.errors![0].message).toContain('group COUNTY can never take a unit');
     expectError(await gql(UPDATE, { i: input }, tok.auditor), 'FORBIDDEN');
     expect((await gqlOk(UPDATE, { i: input }, tok.admin)).updateAssessmentScheme.version).toBe(1);
     const list = await gqlOk(`{ assessmentSchemes { version } }`, {}, tok.auditor);

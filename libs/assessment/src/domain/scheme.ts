@@ -38,3 +38,25 @@ export function groupOf(scheme: Scheme, inst: { kind: string; tier: string }): G
     ) ?? null
   );
 }
+
+/**
+ * The first group that can never take a unit: every kind × tier it names (empty: any) is taken
+ * by a group before it, since a unit goes to the first group it matches. Such a group is a
+ * mistake (a catch-all put first ranks every unit together), never a choice.
+ */
+export function shadowedGroup(
+  groups: Pick<GroupRule, 'code' | 'kinds' | 'tiers'>[],
+  allKinds: readonly string[],
+  allTiers: readonly string[],
+): Pick<GroupRule, 'code' | 'kinds' | 'tiers'> | null {
+  const matches = (g: Pick<GroupRule, 'kinds' | 'tiers'>, kind: string, tier: string) =>
+    (!g.kinds.length || g.kinds.includes(kind)) && (!g.tiers.length || g.tiers.includes(tier));
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    const kinds = g.kinds.length ? g.kinds : allKinds;
+    const tiers = g.tiers.length ? g.tiers : allTiers;
+    const reachable = kinds.some((k) => tiers.some((t) => !groups.slice(0, i).some((e) => matches(e, k, t))));
+    if (!reachable) return g;
+  }
+  return null;
+}

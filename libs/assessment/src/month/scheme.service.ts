@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser, BadInputError } from '@yg/core';
 import { AuditService } from '@yg/audit';
-import { DEFAULT_SCHEME, Scheme } from '../domain/scheme';
+import { InstitutionKind, Tier } from '@yg/network';
+import { DEFAULT_SCHEME, Scheme, shadowedGroup } from '../domain/scheme';
 import { SchemeModel, UpdateAssessmentSchemeInput } from '../models/assessment.models';
 
 interface SchemeRow {
@@ -73,6 +74,13 @@ export class SchemeService {
     if (!input.groups.length) throw new BadInputError('至少需要一个可比组 (at least one comparable group)');
     if (new Set(input.groups.map((g) => g.code)).size !== input.groups.length) {
       throw new BadInputError('分组代码重复 (group codes must be unique)');
+    }
+    const dead = shadowedGroup(input.groups, Object.values(InstitutionKind), Object.values(Tier));
+    if (dead) {
+      throw new BadInputError(
+        `分组 ${dead.code} 不会有任何机构:机构归入它匹配的第一个分组,其类型与层级已全部被前面的分组占用 (group ${dead.code} can never take a unit: a unit joins the first group it matches, and earlier groups take every kind and tier it names)`,
+        { field: 'groups', group: dead.code },
+      );
     }
     return this.dataSource.transaction(async (em) => {
       // Serialises concurrent edits of one consortium's scheme: each gets its own version number.
