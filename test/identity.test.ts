@@ -304,6 +304,37 @@ describe('identity: login, tokens, lockout and the login trail', () => {
       expect(row.last_login_at).toBeNull();
     });
 
+    it('locks a name no account has as it locks an account, so ACCOUNT_LOCKED does not tell which names exist; the name itself is not stored', async () => {
+      const u = await newUser('lockpair');
+      const ghost = `ghost-${randomBytes(4).toString('hex')}`;
+      const real: GqlResult[] = [];
+      const unknown: GqlResult[] = [];
+      for (let i = 0; i <= max(); i++) {
+        real.push(await login(u.username, WRONG));
+        unknown.push(await login(ghost, WRONG));
+      }
+      const shape = (r: GqlResult) => ({
+        code: errorCode(r),
+        message: r.errors![0].message,
+        keys: Object.keys(r.errors![0].extensions!).sort(),
+        data: r.data,
+      });
+      // Four failures, the lock on the fifth, still locked on the sixth: the same answers.
+      expect(unknown.map(shape)).toEqual(real.map(shape));
+      expect(unknown.map(errorCode)).toEqual([
+        ...Array(max() - 1).fill('UNAUTHENTICATED'),
+        'ACCOUNT_LOCKED',
+        'ACCOUNT_LOCKED',
+      ]);
+      const lockedFor = (r: GqlResult) => new Date(r.errors![0].extensions!.lockedUntil).getTime();
+      expect(Math.abs(lockedFor(unknown[max()]) - lockedFor(real[max()]))).toBeLessThan(5_000);
+      const rows = await db.ds.query(`SELECT * FROM login_unknown_name`);
+      expect(JSON.stringify(rows)).not.toContain(ghost);
+      // Once the lock has passed, a wrong password starts a new count, as for an account.
+      await db.ds.query(`UPDATE login_unknown_name SET locked_until = now() - interval '1 second'`);
+      expect(errorCode(await login(ghost, WRONG))).toBe('UNAUTHENTICATED');
+    });
+
     it('refuses a document with several logins (aliases or fragments) whole: nothing runs, nothing is counted', async () => {
       const u = await newUser('alias');
       const documents = [

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -28,6 +29,9 @@ export interface AccountKind<A extends Credentials> {
 }
 
 type Outcome = { ok: true } | { ok: false; error: DomainError };
+
+/** How long an unknown name's failures are remembered after its last attempt. */
+const UNKNOWN_NAME_KEPT_MS = 30 * 24 * 3600 * 1000;
 
 /**
  * Password login with rate limits and lockout. The slow part, argon2 (also the decoy hash for
@@ -75,17 +79,7 @@ export class PasswordLogin {
 
     const account = await kind.find(username);
     const now = this.clock.now();
-    if (!account) {
-      await verifyPassword(null, password);
-      await this.audit.recordStandalone({
-        action,
-        outcome: 'FAILURE',
-        errorCode: 'UNAUTHENTICATED',
-        actor: null,
-        details: { reason: 'unknown_user', account: kind.entityType },
-      });
-      throw badCredentials();
-    }
+    if (!account) throw await this.failUnknown(kind, username, password, action, now);
     const actor = kind.actor(account);
     const about = {
       actor,
@@ -109,6 +103,71 @@ export class PasswordLogin {
     );
     if (!outcome.ok) throw outcome.error;
     return account;
+  }
+
+  /**
+   * A name no account has answers as an account would: the decoy hash, a failure counted, and
+   * after LOGIN_MAX_FAILURES a lock for LOGIN_LOCK_SECONDS (the same SQL rule as `fail`), so
+   * ACCOUNT_LOCKED does not tell a caller which names exist.
+   */
+  private async failUnknown<A extends Credentials>(
+    kind: AccountKind<A>,
+    username: string,
+    password: string,
+    action: string,
+    now: Date,
+  ): Promise<DomainError> {
+    const digest = createHmac('sha256', this.config.auth.jwtSecret).update(`login:${username}`).digest();
+    const details = { reason: 'unknown_user', account: kind.entityType };
+    const [held]: { locked_until: Date | null }[] = await this.dataSource.query(
+      `SELECT locked_until FROM login_unknown_name WHERE namespace = $1 AND digest = $2`,
+      [kind.rateNamespace, digest],
+    );
+    if (held?.locked_until && held.locked_until > now) {
+      await this.audit.recordStandalone({
+        action,
+        outcome: 'DENIED',
+        errorCode: 'ACCOUNT_LOCKED',
+        actor: null,
+        details,
+      });
+      return lockedError(held.locked_until, now);
+    }
+    await verifyPassword(null, password);
+    const { loginMaxFailures, loginLockSeconds } = this.config.auth;
+    const lockUntil = new Date(now.getTime() + loginLockSeconds * 1000);
+    const [row]: { failed_attempts: number; locked_until: Date | null }[] = await this.dataSource.query(
+      `INSERT INTO login_unknown_name AS t (namespace, digest, failed_attempts, locked_until, last_attempt_at)
+       VALUES ($1, $2, CASE WHEN 1 >= $4 THEN 0 ELSE 1 END, CASE WHEN 1 >= $4 THEN $5::timestamptz END, $3)
+       ON CONFLICT (namespace, digest) DO UPDATE SET
+         failed_attempts = CASE
+           WHEN t.locked_until > $3 THEN t.failed_attempts
+           WHEN t.failed_attempts + 1 >= $4 THEN 0
+           ELSE t.failed_attempts + 1 END,
+         locked_until = CASE
+           WHEN t.locked_until > $3 THEN t.locked_until
+           WHEN t.failed_attempts + 1 >= $4 THEN $5::timestamptz
+           ELSE t.locked_until END,
+         last_attempt_at = $3
+       RETURNING failed_attempts, locked_until`,
+      [kind.rateNamespace, digest, now, loginMaxFailures, lockUntil],
+    );
+    // Names tried once and never again are forgotten; a spray of names is bounded by the rate limits.
+    if (Math.random() < 1 / 256) {
+      await this.dataSource.query(
+        `DELETE FROM login_unknown_name WHERE last_attempt_at < $1 AND (locked_until IS NULL OR locked_until < $1)`,
+        [new Date(now.getTime() - UNKNOWN_NAME_KEPT_MS)],
+      );
+    }
+    const locked = !!row.locked_until && row.locked_until > now;
+    await this.audit.recordStandalone({
+      action,
+      outcome: 'FAILURE',
+      errorCode: locked ? 'ACCOUNT_LOCKED' : 'UNAUTHENTICATED',
+      actor: null,
+      details,
+    });
+    return locked ? lockedError(row.locked_until!, now) : badCredentials();
   }
 
   private async fail<A extends Credentials>(
