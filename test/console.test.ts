@@ -2655,11 +2655,11 @@ describe('the console', () => {
     VIEW_TIMEOUT,
   );
 
-  it("indicators: a consortium admin edits an indicator's working definition and targets as a new version, which the month shown takes unless it is published; an auditor is not offered the edit", async () => {
+  it("indicators: a consortium admin edits an indicator's names, working definition and targets as a new version, which the month shown takes unless it is published; a version saved meanwhile is refused and shown; an auditor is not offered the edit", async () => {
     const period = { kind: 'MONTH', month: lastMonth() };
     const REPORT = `query($p: IndicatorPeriodInput!) { indicatorReport(scope: { kind: CONSORTIUM }, period: $p) {
       published results { code definition { version workingDefinition targets { source value note } } } } }`;
-    const DEFS = `{ indicatorDefinitions { code version own workingDefinition changeNote targets { source value note } } }`;
+    const DEFS = `{ indicatorDefinitions { code version own nameEn workingDefinition changeNote targets { source value note } } }`;
     const reported = async () => (await gql('admin', REPORT, { p: period })).indicatorReport.results;
     const { published } = (await gql('admin', REPORT, { p: period })).indicatorReport;
     const [first] = await reported();
@@ -2686,20 +2686,44 @@ describe('the console', () => {
       await form.waitFor({ timeout: WAIT_MS });
       // The form starts from the current version, which a published month may no longer use.
       expect(await form.locator('#def-text').inputValue()).toBe(before.workingDefinition);
+      expect(await form.locator('#def-name-en').inputValue()).toBe(before.nameEn);
       const text = `${before.workingDefinition}(本医共体口径:含家庭医生签约随访)`;
-      await form.locator('#def-text').fill(text);
-      await form.locator('input[name=target-CONSORTIUM]').fill('93.5');
-      await form.locator('input[name=target-note-CONSORTIUM]').fill('区卫健委 2027 年度目标');
+      const fill = async () => {
+        await form.locator('#def-text').fill(text);
+        await form.locator('input[name=target-CONSORTIUM]').fill('93.5');
+        await form.locator('input[name=target-note-CONSORTIUM]').fill('区卫健委 2027 年度目标');
+      };
+      await fill();
       // Why it changed is required: no note, no save.
       expect(await form.locator('[data-action=save-definition]').isDisabled()).toBe(true);
       await form.locator('input[name=changeNote]').fill('按区卫健委新年度目标调整');
+      // Meanwhile another admin renames it: the form's version is no longer the current one.
+      const renamed = `${before.nameEn} (consortium wording)`;
+      await gql(
+        'admin',
+        `mutation($i: UpdateIndicatorDefinitionInput!) { updateIndicatorDefinition(input: $i) { version } }`,
+        {
+          i: { code, version: before.version, nameEn: renamed, changeNote: '英文名称调整' },
+        },
+      );
+      await form.locator('[data-action=save-definition]').click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('指标定义已被修改');
+      // Shown as it is now, nothing of this form saved.
+      await eventually(async () => (await form.locator('#def-name-en').inputValue()) === renamed, WAIT_MS);
+      expect(await form.locator('#def-text').inputValue()).toBe(before.workingDefinition);
+      expect((await defOf()).version).toBe(before.version + 1);
+      // Again, on the version now read, the English name put back.
+      await fill();
+      await form.locator('#def-name-en').fill(before.nameEn);
       await form.locator('[data-action=save-definition]').click();
       await form.waitFor({ state: 'detached', timeout: WAIT_MS });
 
       const after = await defOf();
       expect(after).toMatchObject({
-        version: before.version + 1,
+        version: before.version + 2,
         own: true,
+        nameEn: before.nameEn,
         workingDefinition: text,
         changeNote: '按区卫健委新年度目标调整',
       });
@@ -2714,7 +2738,7 @@ describe('the console', () => {
       // The month on screen shows the version the api computes it with now (kept if published).
       const now = (await reported()).find((r: { code: string }) => r.code === code).definition;
       // A published month keeps the version it was computed with; an open one takes the new one.
-      expect(now.version).toBe(published ? first.definition.version : before.version + 1);
+      expect(now.version).toBe(published ? first.definition.version : before.version + 2);
       await eventually(
         async () =>
           (await detail.getByTestId('definition-version').innerText()).split(' ')[0] === String(now.version),

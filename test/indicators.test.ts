@@ -625,6 +625,7 @@ describe('consortium indicators', () => {
     // Village clinics only, and the consortium's own target.
     const input = {
       code: 'N07',
+      version: 1,
       changeNote: '只计村级 (village clinics only)',
       formula: {
         numerator: { terms: [{ key: 'enc.visits', tiers: ['VILLAGE'] }] },
@@ -643,6 +644,10 @@ describe('consortium indicators', () => {
       'BAD_USER_INPUT',
     );
     expectError(await api.gql(update, { i: { ...input, code: 'N99' } }, tok.admin), 'NOT_FOUND');
+    // Saved over a version that is not the current one: someone else's change would be lost.
+    const stale = await api.gql(update, { i: { ...input, version: 0 } }, tok.admin);
+    expectError(stale, 'CONFLICT');
+    expect(stale.errors![0].extensions!.currentVersion).toBe(1);
     expect(await db.ds.query(`SELECT count(*)::int AS n FROM indicator_definition`)).toEqual(before);
 
     const edited = (await gqlOk(update, { i: input }, tok.admin)).updateIndicatorDefinition;
@@ -695,26 +700,40 @@ describe('consortium indicators', () => {
     expect([theirs.by.N07.definition.version, theirs.by.N07.value]).toEqual([1, 0.1]);
   });
 
-  it('numbers parallel edits of one indicator without gaps or collisions', async () => {
-    const edit = (n: number) =>
+  it('of parallel edits of one version exactly one wins, the others CONFLICT and change nothing; edits in turn are numbered without gaps', async () => {
+    const edit = (n: number, version: number) =>
       api.gql(
         `mutation($i: UpdateIndicatorDefinitionInput!) { updateIndicatorDefinition(input: $i) { version } }`,
         {
           i: {
             code: 'C05',
+            version,
             changeNote: `第 ${n} 次修改 (edit ${n})`,
             targets: [{ source: 'CONSORTIUM', value: n }],
           },
         },
         tok.admin,
       );
-    const results = await Promise.all([1, 2, 3, 4, 5, 6].map(edit));
-    expect(results.map((r) => r.errors)).toEqual(Array(6).fill(undefined));
-    expect(results.map((r) => r.data!.updateIndicatorDefinition.version).sort()).toEqual([2, 3, 4, 5, 6, 7]);
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => edit(n, 1)));
+    expect(results.filter((r) => !r.errors).map((r) => r.data!.updateIndicatorDefinition.version)).toEqual([
+      2,
+    ]);
+    expect(results.filter((r) => r.errors).map(errorCode)).toEqual(Array(5).fill('CONFLICT'));
+    for (const [n, version] of [
+      [7, 2],
+      [8, 3],
+    ]) {
+      expect((await edit(n, version)).data!.updateIndicatorDefinition.version).toBe(version + 1);
+    }
     const [{ n }] = await db.ds.query(
       `SELECT count(*)::int AS n FROM audit_event WHERE action = 'indicator.definition.update' AND details->>'code' = 'C05'`,
     );
-    expect(n).toBe(6);
+    expect(n).toBe(3);
+    const [{ v }] = await db.ds.query(
+      `SELECT array_agg(version ORDER BY version) AS v FROM indicator_definition WHERE code = 'C05' AND tenant_id = $1`,
+      [t.tenantId],
+    );
+    expect(v).toEqual([2, 3, 4]);
   });
 
   it('lets auditors and consortium admins see every scope, an institution admin only its own, others nothing', async () => {

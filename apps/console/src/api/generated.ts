@@ -394,6 +394,7 @@ export interface UpdateIndicatorDefinitionInput {
   nameZh?: string | null;
   targets?: Array<IndicatorTargetInput> | null;
   unit?: string | null;
+  version: number;
   workingDefinition?: string | null;
 }
 
@@ -1796,6 +1797,10 @@ export type IndicatorDefinitionsResult = {
     code: string;
     version: number;
     own: boolean;
+    nameZh: string;
+    nameEn: string;
+    unit: string;
+    direction: IndicatorDirection;
     workingDefinition: string;
     changeNote: string | null;
     targets: Array<{
@@ -1806,7 +1811,7 @@ export type IndicatorDefinitionsResult = {
   }>;
 };
 export type IndicatorDefinitionsVariables = {};
-export const IndicatorDefinitions = "query IndicatorDefinitions {\n  indicatorDefinitions {\n    code\n    version\n    own\n    workingDefinition\n    changeNote\n    targets {\n      source\n      value\n      note\n    }\n  }\n}" as Operation<IndicatorDefinitionsResult, IndicatorDefinitionsVariables>;
+export const IndicatorDefinitions = "query IndicatorDefinitions {\n  indicatorDefinitions {\n    code\n    version\n    own\n    nameZh\n    nameEn\n    unit\n    direction\n    workingDefinition\n    changeNote\n    targets {\n      source\n      value\n      note\n    }\n  }\n}" as Operation<IndicatorDefinitionsResult, IndicatorDefinitionsVariables>;
 
 export type UpdateIndicatorDefinitionResult = {
   updateIndicatorDefinition: {

@@ -1,15 +1,16 @@
-import { useState } from 'react';
-import { gql } from '../api/client';
+import { useEffect, useState } from 'react';
+import { gql, rereadOnConflict } from '../api/client';
 import {
   IndicatorDefinitions,
   UpdateIndicatorDefinition,
   type IndicatorDefinitionsResult,
+  type IndicatorDirection,
   type IndicatorTargetSource,
 } from '../api/generated';
 import { T } from '../i18n';
 import { figure } from '../months';
 import { useQuery } from '../use-query';
-import { SideForm, useSubmit } from './side-form';
+import { SideForm, TextField, useSubmit } from './side-form';
 
 export const TARGET_SOURCE: Record<string, string> = {
   NATIONAL: '国家',
@@ -17,6 +18,11 @@ export const TARGET_SOURCE: Record<string, string> = {
   CONSORTIUM: '本医共体',
 };
 const SOURCES: IndicatorTargetSource[] = ['NATIONAL', 'PROVINCIAL', 'CONSORTIUM'];
+const DIRECTIONS: { code: IndicatorDirection; zh: string; en: string }[] = [
+  { code: 'HIGHER_BETTER', zh: '越高越好', en: 'Higher is better' },
+  { code: 'LOWER_BETTER', zh: '越低越好', en: 'Lower is better' },
+  { code: 'NEUTRAL', zh: '观察量', en: 'A volume to watch' },
+];
 
 type Definition = IndicatorDefinitionsResult['indicatorDefinitions'][number];
 interface Facts {
@@ -56,15 +62,17 @@ export function DefinitionFacts({ d }: { d: Facts }) {
 }
 
 /**
- * A consortium admin's edit of an indicator's working definition and targets. It is saved as a
- * new version, used from then on; a published month keeps the version it was computed with, so
- * the form starts from the current version, not from the month shown.
+ * A consortium admin's edit of an indicator's names, unit, direction, working definition and
+ * targets (the formula stays GraphQL's). It is saved as a new version, used from then on; a
+ * published month keeps the version it was computed with, so the form starts from the current
+ * version, not from the month shown. It is sent with the version read: a version saved by someone
+ * else meanwhile is refused, and the form then shows that version with the refusal.
  */
 export function EditDefinition({ code, onClose, onSaved }: { code: string; onClose: () => void; onSaved: () => void }) {
   const defs = useQuery(IndicatorDefinitions);
   const current = defs.data?.indicatorDefinitions.find((d) => d.code === code);
   return current ? (
-    <DefinitionForm key={`${code}@${current.version}`} d={current} onClose={onClose} onSaved={onSaved} />
+    <DefinitionForm key={code} d={current} onClose={onClose} onSaved={onSaved} onStale={() => void defs.reload()} />
   ) : (
     <p className="note">
       <T zh="正在读取当前定义…" en="Reading the current definition…" />
@@ -72,26 +80,58 @@ export function EditDefinition({ code, onClose, onSaved }: { code: string; onClo
   );
 }
 
-function DefinitionForm({ d, onClose, onSaved }: { d: Definition; onClose: () => void; onSaved: () => void }) {
-  const [text, setText] = useState(d.workingDefinition);
-  const [targets, setTargets] = useState(
-    Object.fromEntries(
-      SOURCES.map((s) => {
-        const t = d.targets.find((x) => x.source === s);
-        return [s, { value: t ? String(t.value) : '', note: t?.note ?? '' }];
-      }),
-    ),
+const targetsOf = (d: Definition) =>
+  Object.fromEntries(
+    SOURCES.map((s) => {
+      const t = d.targets.find((x) => x.source === s);
+      return [s, { value: t ? String(t.value) : '', note: t?.note ?? '' }];
+    }),
   );
+
+function DefinitionForm({
+  d,
+  onClose,
+  onSaved,
+  onStale,
+}: {
+  d: Definition;
+  onClose: () => void;
+  onSaved: () => void;
+  onStale: () => void;
+}) {
+  const [nameZh, setNameZh] = useState(d.nameZh);
+  const [nameEn, setNameEn] = useState(d.nameEn);
+  const [unit, setUnit] = useState(d.unit);
+  const [direction, setDirection] = useState(d.direction);
+  const [text, setText] = useState(d.workingDefinition);
+  const [targets, setTargets] = useState(() => targetsOf(d));
   const [note, setNote] = useState('');
   const { busy, error, submit } = useSubmit();
+  // Another version arrived (read again after a refusal): the fields show it, the note stays.
+  useEffect(() => {
+    setNameZh(d.nameZh);
+    setNameEn(d.nameEn);
+    setUnit(d.unit);
+    setDirection(d.direction);
+    setText(d.workingDefinition);
+    setTargets(targetsOf(d));
+  }, [d]);
   const given = SOURCES.filter((s) => targets[s].value.trim() !== '');
   const valid = given.every((s) => Number.isFinite(Number(targets[s].value)));
-  const ready = valid && text.trim().length > 0 && note.trim().length >= 2;
+  const ready =
+    valid && text.trim().length > 0 && nameZh.trim().length > 0 && nameEn.trim().length > 0 && note.trim().length >= 2;
   const save = () =>
     submit(async () => {
+      // Names, unit and direction only when changed, so the trail names what changed.
+      const changed = <K extends string, V>(key: K, value: V, was: V) => (value !== was ? { [key]: value } : {});
       await gql(UpdateIndicatorDefinition, {
         input: {
           code: d.code,
+          version: d.version,
+          ...changed('nameZh', nameZh.trim(), d.nameZh),
+          ...changed('nameEn', nameEn.trim(), d.nameEn),
+          ...changed('unit', unit.trim(), d.unit),
+          ...changed('direction', direction, d.direction),
           workingDefinition: text.trim(),
           targets: given.map((s) => ({
             source: s,
@@ -100,7 +140,7 @@ function DefinitionForm({ d, onClose, onSaved }: { d: Definition; onClose: () =>
           })),
           changeNote: note.trim(),
         },
-      });
+      }).catch(rereadOnConflict(onStale));
       onSaved();
     });
   const set = (s: string, field: 'value' | 'note', v: string) =>
@@ -122,6 +162,23 @@ function DefinitionForm({ d, onClose, onSaved }: { d: Definition; onClose: () =>
         </button>
       }
     >
+      <TextField id="def-name-zh" zh="中文名称" en="Name (Chinese)" name="nameZh" value={nameZh} onValue={setNameZh} />
+      <TextField id="def-name-en" zh="英文名称" en="Name (English)" name="nameEn" value={nameEn} onValue={setNameEn} />
+      <TextField id="def-unit" zh="单位" en="Unit" name="unit" value={unit} onValue={setUnit} />
+      <dt>
+        <label htmlFor="def-direction">
+          <T zh="方向" en="Direction" />
+        </label>
+      </dt>
+      <dd>
+        <select id="def-direction" name="direction" value={direction} onChange={(e) => setDirection(e.target.value as IndicatorDirection)}>
+          {DIRECTIONS.map((x) => (
+            <option key={x.code} value={x.code}>
+              {x.zh} {x.en}
+            </option>
+          ))}
+        </select>
+      </dd>
       <dt>
         <label htmlFor="def-text">
           <T zh="工作定义" en="Working definition" />

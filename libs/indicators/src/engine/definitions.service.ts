@@ -98,6 +98,12 @@ export class IndicatorDefinitions {
       ]);
       const [current] = (await this.effective(em, user.tenantId)).filter((d) => d.code === input.code);
       if (!current) throw new NotFoundError('IndicatorDefinition', '指标', input.code);
+      if (current.version !== input.version) {
+        throw new ConflictError(
+          `指标定义已被修改(当前第 ${current.version} 版),请刷新后再改 (the definition changed since you read it: now version ${current.version}; reload and retry)`,
+          { currentVersion: current.version },
+        );
+      }
       const kind = input.kind ?? current.kind;
       const formula: Formula = input.formula ? cleanFormula(input.formula) : current.formula;
       const problems = formulaProblems(kind, formula, Object.values(InstitutionKind));

@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsEnum,
   IsIn,
+  IsInt,
   IsNumber,
   IsOptional,
   IsString,
@@ -204,6 +205,10 @@ export class UpdateIndicatorDefinitionInput {
   @Field(() => String)
   @Matches(/^[A-Z0-9_]{1,20}$/, { message: '指标代码不合法 (bad indicator code)' })
   code!: string;
+
+  @Field(() => Int, { description: '读到的版本;已被改动则冲突 The version read; CONFLICT if it moved on' })
+  @IsInt()
+  version!: number;
 
   @Field(() => String, { description: '修改说明(必填) Why (required)' })
   @IsString()
