@@ -1060,6 +1060,98 @@ describe('the console', () => {
     }
   });
 
+  it('referrals: the paper slip (双向转诊单) shows the referral as the api has it, prints alone, and carries the full ID number only for a role whose patient read is unmasked (that read audited)', async () => {
+    const { referrals } = await gql(
+      'coordinator',
+      `{ referrals(box: ALL, first: 100) { nodes { id state medicationContinuity { itemsTotal } } } }`,
+    );
+    const down = referrals.nodes.find((n: { medicationContinuity: unknown }) => n.medicationContinuity);
+    const { referral: r } = await gql(
+      'coordinator',
+      `query($id: ID!) { referral(id: $id) { number patientId patient { name } diagnosisCode diagnosisName purpose
+        clinicalSummary contactPhone toInstitution { name } toDepartment { name } fromPractitioner { name } medicationPlan { drug } } }`,
+      { id: down.id },
+    );
+    const { patient } = await gql('coordinator', `query($id: ID!) { patient(id: $id) { idNumber masked } }`, {
+      id: r.patientId,
+    });
+    const reads = async () =>
+      Number(
+        (
+          await db.ds.query(
+            `SELECT count(*) FROM audit_event WHERE action = 'patient.read.unmasked' AND entity_id = $1`,
+            [r.patientId],
+          )
+        )[0].count,
+      );
+    const slipOf = async (username: string) => {
+      const context = await newContext();
+      const page = await signIn(context, username);
+      await page.goto(`${base}/console/#/referrals/${down.id}`);
+      const detail = page.locator(`[data-testid=referral-detail][data-referral="${down.id}"]`);
+      await detail.waitFor({ timeout: WAIT_MS });
+      await detail.locator('[data-action=open-slip]').click();
+      const slip = page.getByTestId('referral-slip');
+      await slip.locator('[data-field=number]').waitFor({ timeout: WAIT_MS });
+      const field = (name: string) => slip.locator(`[data-field=${name}]`).innerText();
+      return { context, page, slip, field };
+    };
+
+    const before = await reads();
+    const { context, page, slip, field } = await slipOf('coordinator');
+    try {
+      const shown = !patient.masked ? patient.idNumber : '';
+      await eventually(async () => (await field('idNumber')) === shown, WAIT_MS);
+      expect({
+        number: await field('number'),
+        patient: await field('patient'),
+        diagnosis: await field('diagnosis'),
+        to: await field('to'),
+        purpose: await field('purpose'),
+        summary: await field('summary'),
+        phone: await field('contactPhone'),
+        doctor: await field('doctor'),
+        medication: await slip.locator('[data-field=medication] li').count(),
+      }).toEqual({
+        number: r.number,
+        patient: r.patient.name,
+        diagnosis: `${r.diagnosisName} (${r.diagnosisCode})`,
+        to: `${r.toInstitution.name}${r.toDepartment ? ` ${r.toDepartment.name}` : ''}`,
+        purpose: r.purpose,
+        summary: r.clinicalSummary,
+        phone: r.contactPhone,
+        doctor: r.fromPractitioner?.name ?? '',
+        medication: r.medicationPlan.length,
+      });
+      if (!patient.masked) expect(await reads()).toBeGreaterThan(before);
+      // On paper: the slip alone, the console around it not printed.
+      await page.emulateMedia({ media: 'print' });
+      expect(await slip.locator('.slip').isVisible()).toBe(true);
+      expect(await page.getByTestId('menu').isVisible()).toBe(false);
+      expect(await page.locator('[data-action=print-slip]').isVisible()).toBe(false);
+      await page.pdf({ path: join(ARTIFACTS, 'referral-slip.pdf'), format: 'A4' });
+      await screenshot(page, 'referral-slip-print', true);
+      await page.emulateMedia({ media: 'screen' });
+      await screenshot(page, 'referral-slip', true);
+      await page.locator('[data-action=close-slip]').click();
+      await slip.waitFor({ state: 'detached', timeout: WAIT_MS });
+    } finally {
+      await context.close();
+    }
+
+    // A consortium admin's patient reads are masked: the slip leaves the ID line for the pen, and
+    // no unmasked read is made for it.
+    const afterCoordinator = await reads();
+    const admin = await slipOf('admin');
+    try {
+      expect(await admin.field('number')).toBe(r.number);
+      expect(await admin.field('idNumber')).toBe('');
+      expect(await reads()).toBe(afterCoordinator);
+    } finally {
+      await admin.context.close();
+    }
+  });
+
   it("referrals: a village clinic's clinician answers a down-referral sent to it, and submits and cancels its own", async () => {
     const { me, incoming, drafts } = await gql(
       'villagedoc',

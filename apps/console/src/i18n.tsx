@@ -124,6 +124,15 @@ export const URGENCY_LABELS: Record<string, [string, string]> = {
   ROUTINE: ['普通', 'Routine'],
 };
 
+export const INSURANCE_LABELS: Record<string, [string, string]> = {
+  URBAN_RURAL_RESIDENT: ['城乡居民医保', 'Urban-rural resident'],
+  URBAN_EMPLOYEE: ['城镇职工医保', 'Urban employee'],
+  PUBLIC_FUNDED: ['公费医疗', 'Public funded'],
+  COMMERCIAL: ['商业保险', 'Commercial'],
+  SELF_PAY: ['自费', 'Self pay'],
+  OTHER: ['其他', 'Other'],
+};
+
 export const SEX_LABELS: Record<string, [string, string]> = {
   MALE: ['男', 'Male'],
   FEMALE: ['女', 'Female'],

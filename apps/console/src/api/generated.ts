@@ -2682,3 +2682,59 @@ export type UpdateAssessmentSchemeVariables = {
   input: UpdateAssessmentSchemeInput;
 };
 export const UpdateAssessmentScheme = "mutation UpdateAssessmentScheme($input: UpdateAssessmentSchemeInput!) {\n  updateAssessmentScheme(input: $input) {\n    version\n  }\n}" as Operation<UpdateAssessmentSchemeResult, UpdateAssessmentSchemeVariables>;
+
+export type ReferralSlipResult = {
+  referral: {
+    id: string;
+    number: string;
+    direction: ReferralDirection;
+    urgency: Urgency;
+    state: ReferralState;
+    submittedAt: string | null;
+    createdAt: string;
+    dueAt: string;
+    responseDueAt: string | null;
+    patientId: string;
+    diagnosisCode: string;
+    diagnosisName: string;
+    purpose: string;
+    clinicalSummary: string;
+    attentionNotes: string | null;
+    insuranceType: InsuranceType;
+    contactPhone: string;
+    appointmentAt: string | null;
+    appointmentPlace: string | null;
+    bed: string | null;
+    dischargeSummary: string | null;
+    rehabPlan: string | null;
+    patient: {
+      name: string;
+      sex: string;
+      birthYear: number | null;
+    } | null;
+    fromInstitution: {
+      name: string;
+      phone: string | null;
+    } | null;
+    toInstitution: {
+      name: string;
+    } | null;
+    toDepartment: {
+      name: string;
+    } | null;
+    fromPractitioner: {
+      name: string;
+    } | null;
+    medicationPlan: Array<{
+      drug: string;
+      dose: string;
+      frequency: string;
+      route: string;
+      duration: string;
+    }>;
+  };
+};
+export type ReferralSlipVariables = {
+  id: string;
+};
+export const ReferralSlip = "query ReferralSlip($id: ID!) {\n  referral(id: $id) {\n    id\n    number\n    direction\n    urgency\n    state\n    submittedAt\n    createdAt\n    dueAt\n    responseDueAt\n    patientId\n    diagnosisCode\n    diagnosisName\n    purpose\n    clinicalSummary\n    attentionNotes\n    insuranceType\n    contactPhone\n    appointmentAt\n    appointmentPlace\n    bed\n    dischargeSummary\n    rehabPlan\n    patient {\n      name\n      sex\n      birthYear\n    }\n    fromInstitution {\n      name\n      phone\n    }\n    toInstitution {\n      name\n    }\n    toDepartment {\n      name\n    }\n    fromPractitioner {\n      name\n    }\n    medicationPlan {\n      drug\n      dose\n      frequency\n      route\n      duration\n    }\n  }\n}" as Operation<ReferralSlipResult, ReferralSlipVariables>;

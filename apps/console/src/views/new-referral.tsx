@@ -7,7 +7,7 @@ import {
   type ReferralDirection,
   type Urgency,
 } from '../api/generated';
-import { T, URGENCY_LABELS } from '../i18n';
+import { INSURANCE_LABELS, T, URGENCY_LABELS } from '../i18n';
 import { PatientPicker, type Patient } from './patient-picker';
 import { SideForm, useSubmit } from './side-form';
 import { useAllPages } from '../use-query';
@@ -20,14 +20,9 @@ interface Medication {
   duration: string;
 }
 
-const INSURANCE: [InsuranceType, string][] = [
-  ['URBAN_RURAL_RESIDENT', '城乡居民医保 Urban-rural resident'],
-  ['URBAN_EMPLOYEE', '城镇职工医保 Urban employee'],
-  ['PUBLIC_FUNDED', '公费医疗 Public funded'],
-  ['COMMERCIAL', '商业保险 Commercial'],
-  ['SELF_PAY', '自费 Self pay'],
-  ['OTHER', '其他 Other'],
-];
+const INSURANCE = Object.entries(INSURANCE_LABELS).map(
+  ([code, [zh, en]]) => [code as InsuranceType, `${zh} ${en}`] as const,
+);
 const EMPTY_MEDICATION: Medication = { drug: '', dose: '', route: '', frequency: '', duration: '' };
 const MEDICATION_FIELDS: [keyof Medication, string][] = [
   ['drug', '药品 Drug'],

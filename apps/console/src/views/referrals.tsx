@@ -32,6 +32,7 @@ import {
 } from '../i18n';
 import { useQuery } from '../use-query';
 import { NewReferral } from './new-referral';
+import { ReferralSlip } from './referral-slip';
 import { ReferralSettingsForm, ReferralTimings } from './referral-settings';
 import type { ViewProps } from './registry';
 
@@ -86,6 +87,7 @@ function Detail({
   const [rejectCode, setRejectCode] = useState<RejectReasonCode>('NO_CAPACITY');
   const [rejectReason, setRejectReason] = useState('');
   const [cancelReason, setCancelReason] = useState('');
+  const [slip, setSlip] = useState(false);
   const reload = q.reload;
   useEffect(
     () => onLive('referral.updated', (p) => (p as { id: string }).id === id && void reload()),
@@ -122,6 +124,14 @@ function Detail({
           <Label table={STATE_LABELS} code={r.state} />
         </span>
       </h2>
+      {r.state !== 'DRAFT' ? (
+        <div className="actions">
+          <button data-action="open-slip" aria-pressed={slip} onClick={() => setSlip(!slip)}>
+            <T zh="打印转诊单" en="Print the referral slip" />
+          </button>
+        </div>
+      ) : null}
+      {slip ? <ReferralSlip id={r.id} roles={roles} onClose={() => setSlip(false)} /> : null}
       <dl className="form">
         <dt>
           <T zh="患者" en="Patient" />
