@@ -1511,6 +1511,82 @@ describe('the console', () => {
     }
   });
 
+  it("consultations: the requesting doctor opens one by its address (as its notification links it) and reads the expert's signed report as the api has it, earlier versions included; the report prints alone", async () => {
+    const R = `reports { version opinion recommendations signedAt contentHash suggestedDiagnoses { name } } experts { expert { name } }`;
+    const { consultations } = await gql(
+      'doctor',
+      `{ consultations(first: 100) { nodes { id number state ${R} } } }`,
+    );
+    const reported = consultations.nodes.find((n: { reports: unknown[] }) => n.reports.length > 0);
+    expect(reported).toBeDefined(); // the demo has reported consultations
+    const { consultation: c } = await gql(
+      'doctor',
+      `query($id: ID!) { consultation(id: $id) { number purpose question caseSummary patient { name } timeline { id } ${R} } }`,
+      { id: reported.id },
+    );
+    const report = c.reports.reduce((a: any, r: any) => (r.version > a.version ? r : a));
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'doctor');
+      await page.goto(`${base}/console/#/consultations/${reported.id}`);
+      const detail = page.locator(`[data-testid=consultation-detail][data-consultation="${reported.id}"]`);
+      await detail.waitFor({ timeout: WAIT_MS });
+      const field = (name: string, within = detail) =>
+        within.locator(`[data-field=${name}]`).first().innerText();
+      expect({
+        title: (await detail.locator('#consultation-title').innerText()).split(/\s/)[0],
+        patient: (await field('patient')).split(' · ')[0],
+        purpose: await field('purpose'),
+        question: await field('question'),
+        summary: await field('caseSummary'),
+        version: await detail.getByTestId('consultation-report').getAttribute('data-version'),
+        opinion: await field('opinion'),
+        recommendations: await field('recommendations'),
+        earlier: await detail.locator('[data-testid=earlier-reports] li').count(),
+        timeline: await detail.locator('[data-testid=consultation-timeline] li').count(),
+      }).toEqual({
+        title: c.number,
+        patient: c.patient.name,
+        purpose: c.purpose,
+        question: c.question,
+        summary: c.caseSummary,
+        version: String(report.version),
+        opinion: report.opinion,
+        recommendations: report.recommendations,
+        earlier: c.reports.length - 1,
+        timeline: c.timeline.length,
+      });
+      await screenshot(page, 'consultation-detail', true);
+
+      await detail.locator('[data-action=open-report-print]').click();
+      const sheet = page.getByTestId('report-sheet');
+      await sheet.waitFor({ timeout: WAIT_MS });
+      expect(await field('opinion', sheet)).toBe(report.opinion);
+      expect(await field('hash', sheet)).toBe(report.contentHash);
+      await page.emulateMedia({ media: 'print' });
+      expect(await sheet.locator('.slip').isVisible()).toBe(true);
+      expect(await page.getByTestId('consultations').isVisible()).toBe(false);
+      await screenshot(page, 'consultation-report-print', true);
+      await page.emulateMedia({ media: 'screen' });
+
+      // Another consultation from the table: the address and the panel follow.
+      const other = consultations.nodes.find((n: { id: string }) => n.id !== reported.id);
+      if (other) {
+        await page
+          .locator(
+            `[data-testid=consultations] tr[data-number="${other.number}"] [data-action=open-consultation]`,
+          )
+          .click();
+        await page
+          .locator(`[data-testid=consultation-detail][data-consultation="${other.id}"]`)
+          .waitFor({ timeout: WAIT_MS });
+        expect(page.url()).toContain(`#/consultations/${other.id}`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
   it("consultations: the referral centre follows its institution's, as the api lists them", async () => {
     const { consultations } = await gql('coordinator', `{ consultations(first: 100) { nodes { number } } }`);
     expect(consultations.nodes.length).toBeGreaterThan(0);

@@ -43,6 +43,23 @@ export const STEP_LABELS: Record<string, [string, string]> = {
   noShow: ['未到诊', 'No show'],
 };
 
+/** A consultation timeline step's action (the api's `consultation_step.action`). */
+export const CONSULTATION_STEP_LABELS: Record<string, [string, string]> = {
+  request: ['申请', 'Requested'],
+  book: ['预约', 'Booked'],
+  reschedule: ['改约', 'Rescheduled'],
+  cancel: ['取消', 'Cancelled'],
+  decline: ['专家婉拒', 'Declined'],
+  start: ['开始', 'Started'],
+  end: ['结束会话', 'Session ended'],
+  report: ['提交报告', 'Reported'],
+  'amend-report': ['修订报告', 'Report amended'],
+  complete: ['确认完成', 'Completed'],
+  remind: ['提醒', 'Reminder sent'],
+  'report-overdue': ['报告超时', 'Report overdue'],
+  noShow: ['未到', 'No show'],
+};
+
 /** An audit event's outcome. */
 export const OUTCOME_LABELS: Record<string, [string, string]> = {
   SUCCESS: ['成功', 'Success'],

@@ -17,13 +17,13 @@ const VIEW_OF_LINK: Record<string, string> = {
   'key-tasks': 'assessment',
 };
 
-/** Where a notification's link opens in the console: `/referrals/<id>` opens that referral. */
+/** Where a notification's link opens in the console: `/referrals/<id>` opens that referral, `/consultations/<id>` that consultation. */
 export function routeOf(link: string | null, views: string[]): string | null {
   if (!link) return null;
   const [, head, id] = link.split('/');
   const view = VIEW_OF_LINK[head];
   if (!view || !views.includes(view)) return null;
-  return view === 'referrals' && id ? `#/referrals/${id}` : `#/${view}`;
+  return (view === 'referrals' || view === 'consultations') && id ? `#/${view}/${id}` : `#/${view}`;
 }
 
 /**

@@ -2738,3 +2738,85 @@ export type ReferralSlipVariables = {
   id: string;
 };
 export const ReferralSlip = "query ReferralSlip($id: ID!) {\n  referral(id: $id) {\n    id\n    number\n    direction\n    urgency\n    state\n    submittedAt\n    createdAt\n    dueAt\n    responseDueAt\n    patientId\n    diagnosisCode\n    diagnosisName\n    purpose\n    clinicalSummary\n    attentionNotes\n    insuranceType\n    contactPhone\n    appointmentAt\n    appointmentPlace\n    bed\n    dischargeSummary\n    rehabPlan\n    patient {\n      name\n      sex\n      birthYear\n    }\n    fromInstitution {\n      name\n      phone\n    }\n    toInstitution {\n      name\n    }\n    toDepartment {\n      name\n    }\n    fromPractitioner {\n      name\n    }\n    medicationPlan {\n      drug\n      dose\n      frequency\n      route\n      duration\n    }\n  }\n}" as Operation<ReferralSlipResult, ReferralSlipVariables>;
+
+export type ConsultationDetailResult = {
+  consultation: {
+    id: string;
+    number: string;
+    kind: ConsultationKind;
+    state: ConsultationState;
+    urgency: string;
+    purpose: string;
+    question: string;
+    caseSummary: string;
+    createdAt: string;
+    scheduledStart: string | null;
+    scheduledEnd: string | null;
+    startedAt: string | null;
+    endedAt: string | null;
+    reportDueAt: string | null;
+    mode: SessionMode | null;
+    meetingUrl: string | null;
+    requestedSpecialty: string | null;
+    requestedTitle: string | null;
+    cancelReason: string | null;
+    declineReason: string | null;
+    patient: {
+      name: string;
+      sex: string;
+      birthYear: number | null;
+    } | null;
+    requestingInstitution: {
+      name: string;
+    } | null;
+    experts: Array<{
+      assigned: boolean;
+      named: boolean;
+      practitionerId: string;
+      expert: {
+        id: string;
+        name: string;
+        title: PractitionerTitle;
+        institution: {
+          name: string;
+        };
+      } | null;
+    }>;
+    consent: {
+      signedBy: string;
+      relationship: string;
+      signedAt: string;
+      documentUri: string;
+    } | null;
+    attachments: Array<{
+      name: string;
+      type: string;
+      uri: string;
+    }>;
+    reports: Array<{
+      id: string;
+      version: number;
+      opinion: string;
+      recommendations: string;
+      suggestedDiagnoses: Array<{
+        code: string | null;
+        name: string;
+      }>;
+      signedAt: string;
+      amendmentReason: string | null;
+      authorPractitionerId: string;
+      contentHash: string;
+    }>;
+    timeline: Array<{
+      id: string;
+      at: string;
+      action: string;
+      toState: ConsultationState;
+      note: string | null;
+    }>;
+  };
+};
+export type ConsultationDetailVariables = {
+  id: string;
+};
+export const ConsultationDetail = "query ConsultationDetail($id: ID!) {\n  consultation(id: $id) {\n    id\n    number\n    kind\n    state\n    urgency\n    purpose\n    question\n    caseSummary\n    createdAt\n    scheduledStart\n    scheduledEnd\n    startedAt\n    endedAt\n    reportDueAt\n    mode\n    meetingUrl\n    requestedSpecialty\n    requestedTitle\n    cancelReason\n    declineReason\n    patient {\n      name\n      sex\n      birthYear\n    }\n    requestingInstitution {\n      name\n    }\n    experts {\n      assigned\n      named\n      practitionerId\n      expert {\n        id\n        name\n        title\n        institution {\n          name\n        }\n      }\n    }\n    consent {\n      signedBy\n      relationship\n      signedAt\n      documentUri\n    }\n    attachments {\n      name\n      type\n      uri\n    }\n    reports {\n      id\n      version\n      opinion\n      recommendations\n      suggestedDiagnoses {\n        code\n        name\n      }\n      signedAt\n      amendmentReason\n      authorPractitionerId\n      contentHash\n    }\n    timeline {\n      id\n      at\n      action\n      toState\n      note\n    }\n  }\n}" as Operation<ConsultationDetailResult, ConsultationDetailVariables>;

@@ -28,6 +28,8 @@ import { BookingPanel } from './consultation-booking';
 import { AvailabilityEditor } from './availability-editor';
 import { SideForm, useRunning } from './side-form';
 import { NewConsultation } from './new-consultation';
+import { ConsultationDetail } from './consultation-detail';
+import { routeParts } from '../route';
 
 type Consultation = ConsultationsResult['consultations']['nodes'][number];
 
@@ -296,6 +298,11 @@ function ReportForm({
 }
 
 /** Consultations: the expert's week (offered windows, days off, bookings), requests, session state. */
+function consultationInHash(): string | null {
+  const { view, id } = routeParts();
+  return view === 'consultations' ? id : null;
+}
+
 export function ConsultationsView() {
   const me = useQuery(Me);
   const list = useQuery(Consultations, {});
@@ -327,6 +334,13 @@ export function ConsultationsView() {
   // Named in a request (may decline it) or booked for it (holds and reports it).
   const myPart = (c: Consultation) => c.experts.find((e) => e.practitionerId === myPractitionerId);
   const [reporting, setReporting] = useState<string | null>(null);
+  // A consultation opened by its address (`#/consultations/<id>`, as a notification links it).
+  const [opened, setOpened] = useState<string | null>(consultationInHash);
+  useEffect(() => {
+    const pick = () => setOpened(consultationInHash());
+    window.addEventListener('hashchange', pick);
+    return () => window.removeEventListener('hashchange', pick);
+  }, []);
   const { error: actionError, act } = useAction(reload);
   const reportOn = nodes.find((c) => c.id === reporting);
   // The requesting side books its institution's requests: its clinicians and referral centre.
@@ -569,6 +583,15 @@ export function ConsultationsView() {
         />
       ) : null}
       {reportOn ? <ReportForm key={reportOn.id} c={reportOn} act={act} onClose={() => setReporting(null)} /> : null}
+      {opened ? (
+        <ConsultationDetail
+          key={opened}
+          id={opened}
+          onClose={() => {
+            window.location.hash = '#/consultations';
+          }}
+        />
+      ) : null}
       {/* A table with an action column takes the whole width, the chart below it. */}
       <div className={acts ? undefined : 'split'}>
         {/* Not a capped scroll box: its last rows were cut off at the bottom of one; the page scrolls. */}
@@ -618,7 +641,11 @@ export function ConsultationsView() {
                   data-state={c.state}
                   className={OPEN_STATES.includes(c.state) ? '' : 'closed'}
                 >
-                  <td className="nowrap">{c.number}</td>
+                  <td className="nowrap">
+                    <a href={`#/consultations/${c.id}`} data-action="open-consultation" aria-current={opened === c.id ? 'true' : undefined}>
+                      {c.number}
+                    </a>
+                  </td>
                   <td>
                     <Label table={CONSULTATION_KIND_LABELS} code={c.kind} />
                   </td>

@@ -1,0 +1,333 @@
+import { useEffect, useState } from 'react';
+import { ConsultationDetail as DetailQuery, type ConsultationDetailResult } from '../api/generated';
+import { onLive } from '../api/live';
+import {
+  CONSULTATION_KIND_LABELS,
+  CONSULTATION_STATE_LABELS,
+  CONSULTATION_STEP_LABELS,
+  ErrorNote,
+  formatTime,
+  Label,
+  SEX_LABELS,
+  T,
+  TITLE_LABELS,
+  URGENCY_LABELS,
+} from '../i18n';
+import { useQuery } from '../use-query';
+
+type Consultation = ConsultationDetailResult['consultation'];
+type Report = Consultation['reports'][number];
+
+/** The signed report in force: the highest version (amendments are new versions). */
+function latest(reports: Report[]): Report | null {
+  return reports.reduce<Report | null>((a, r) => (!a || r.version > a.version ? r : a), null);
+}
+
+function Field({ zh, en, children, name }: { zh: string; en: string; children: React.ReactNode; name?: string }) {
+  return (
+    <>
+      <dt>
+        <T zh={zh} en={en} />
+      </dt>
+      <dd data-field={name}>{children}</dd>
+    </>
+  );
+}
+
+/**
+ * One consultation as the api shows it to the caller: the request (purpose, question, case
+ * summary, consent, studies by address), the experts, the session, the signed report in force with
+ * its earlier versions, and the timeline. The requesting doctor reads the expert's opinion here,
+ * and prints it as the report both sides keep in the record.
+ */
+export function ConsultationDetail({ id, onClose }: { id: string; onClose: () => void }) {
+  const q = useQuery(DetailQuery, { id });
+  const [printing, setPrinting] = useState(false);
+  const reload = q.reload;
+  useEffect(
+    () => onLive('consultation.status', (p) => (p as { id?: string }).id === id && void reload()),
+    [id, reload],
+  );
+  const c = q.data?.consultation;
+  if (!c) return <ErrorNote error={q.error} />;
+  const report = latest(c.reports);
+  const nameOf = (practitionerId: string) => c.experts.find((e) => e.practitionerId === practitionerId)?.expert;
+  const earlier = c.reports.filter((r) => r !== report).sort((a, b) => b.version - a.version);
+  return (
+    <section className="panel" aria-labelledby="consultation-title" data-testid="consultation-detail" data-consultation={c.id}>
+      <h2 id="consultation-title">
+        {c.number}{' '}
+        <span className="badge">
+          <Label table={CONSULTATION_STATE_LABELS} code={c.state} />
+        </span>
+      </h2>
+      <div className="actions">
+        {report ? (
+          <button data-action="open-report-print" aria-pressed={printing} onClick={() => setPrinting(!printing)}>
+            <T zh="打印会诊报告" en="Print the report" />
+          </button>
+        ) : null}
+        <button data-action="close-consultation" onClick={onClose}>
+          <T zh="关闭" en="Close" />
+        </button>
+      </div>
+      {printing && report ? <ReportSheet c={c} report={report} onClose={() => setPrinting(false)} /> : null}
+      <dl className="form">
+        <Field zh="类型" en="Kind">
+          <Label table={CONSULTATION_KIND_LABELS} code={c.kind} /> · <Label table={URGENCY_LABELS} code={c.urgency} />
+        </Field>
+        <Field zh="患者" en="Patient" name="patient">
+          {c.patient ? (
+            <>
+              {c.patient.name} · <Label table={SEX_LABELS} code={c.patient.sex} /> · {c.patient.birthYear ?? '—'}
+            </>
+          ) : (
+            '—'
+          )}
+        </Field>
+        <Field zh="申请机构" en="Requested by">
+          {c.requestingInstitution?.name ?? '—'} · {formatTime(c.createdAt)}
+        </Field>
+        <Field zh="会诊目的" en="Purpose" name="purpose">
+          {c.purpose}
+        </Field>
+        <Field zh="咨询问题" en="Question" name="question">
+          {c.question}
+        </Field>
+        <Field zh="病历摘要" en="Case summary" name="caseSummary">
+          {c.caseSummary}
+        </Field>
+        <Field zh="专家" en="Experts" name="experts">
+          {c.experts.length
+            ? c.experts
+                .map((e) => `${e.expert?.name ?? '—'}${e.assigned ? '' : '(指定)'}`)
+                .join('、')
+            : `${c.requestedSpecialty ?? ''} ${c.requestedTitle ?? ''}`.trim() || '—'}
+        </Field>
+        <Field zh="时间" en="Scheduled">
+          {c.scheduledStart ? `${formatTime(c.scheduledStart)} – ${formatTime(c.scheduledEnd)}` : '—'}
+          {c.meetingUrl ? (
+            <>
+              {' '}
+              · <a href={c.meetingUrl}>{c.meetingUrl}</a>
+            </>
+          ) : null}
+        </Field>
+        <Field zh="知情同意" en="Consent" name="consent">
+          {c.consent ? (
+            <>
+              {c.consent.signedBy}({c.consent.relationship})· {formatTime(c.consent.signedAt)} · <a href={c.consent.documentUri}>{c.consent.documentUri}</a>
+            </>
+          ) : (
+            '—'
+          )}
+        </Field>
+        {c.attachments.length ? (
+          <Field zh="检查资料" en="Studies">
+            <ul>
+              {c.attachments.map((a) => (
+                <li key={a.uri}>
+                  {a.name} ({a.type}) <a href={a.uri}>{a.uri}</a>
+                </li>
+              ))}
+            </ul>
+          </Field>
+        ) : null}
+        {c.cancelReason || c.declineReason ? (
+          <Field zh="原因" en="Why">
+            {c.cancelReason ?? c.declineReason}
+          </Field>
+        ) : null}
+      </dl>
+      <h2>
+        <T zh="会诊报告" en="Report" />
+      </h2>
+      {report ? (
+        <div data-testid="consultation-report" data-version={report.version}>
+          <dl className="form">
+            <Field zh="会诊意见" en="Opinion" name="opinion">
+              {report.opinion}
+            </Field>
+            <Field zh="建议诊断" en="Suggested diagnoses" name="diagnoses">
+              {report.suggestedDiagnoses.map((d) => (d.code ? `${d.name} (${d.code})` : d.name)).join(';') || '—'}
+            </Field>
+            <Field zh="诊疗建议" en="Recommendations" name="recommendations">
+              {report.recommendations}
+            </Field>
+            <Field zh="签署" en="Signed" name="signed">
+              {nameOf(report.authorPractitionerId)?.name ?? '—'} · {formatTime(report.signedAt)} ·{' '}
+              <T zh={`第 ${report.version} 版`} en={`version ${report.version}`} />
+              {report.amendmentReason ? ` · ${report.amendmentReason}` : ''}
+            </Field>
+          </dl>
+          {earlier.length ? (
+            <details data-testid="earlier-reports">
+              <summary>
+                <T zh={`此前的 ${earlier.length} 个版本`} en={`${earlier.length} earlier version(s)`} />
+              </summary>
+              <ol>
+                {earlier.map((r) => (
+                  <li key={r.id} data-version={r.version}>
+                    <T zh={`第 ${r.version} 版`} en={`version ${r.version}`} /> · {formatTime(r.signedAt)} · {r.opinion}
+                  </li>
+                ))}
+              </ol>
+            </details>
+          ) : null}
+        </div>
+      ) : (
+        <p className="note" data-testid="no-report">
+          {c.reportDueAt ? (
+            <T zh={`尚无报告,应于 ${formatTime(c.reportDueAt)} 前提交`} en={`No report yet; due by ${formatTime(c.reportDueAt)}`} />
+          ) : (
+            <T zh="尚无报告" en="No report yet" />
+          )}
+        </p>
+      )}
+      <h2>
+        <T zh="时间线" en="Timeline" />
+      </h2>
+      <ol data-testid="consultation-timeline">
+        {c.timeline.map((s) => (
+          <li key={s.id}>
+            {formatTime(s.at)} · <Label table={CONSULTATION_STEP_LABELS} code={s.action} /> →{' '}
+            <Label table={CONSULTATION_STATE_LABELS} code={s.toState} /> {s.note ? `· ${s.note}` : ''}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/**
+ * The report as the paper both sides archive (受邀方's signed opinion, kept in the inviting
+ * institution's record): printed alone, as the referral slip is.
+ */
+function ReportSheet({ c, report, onClose }: { c: Consultation; report: Report; onClose: () => void }) {
+  const author = c.experts.find((e) => e.practitionerId === report.authorPractitionerId)?.expert;
+  const Row = ({ zh, en, children, name }: { zh: string; en: string; children: React.ReactNode; name?: string }) => (
+    <tr>
+      <th scope="row">
+        <T zh={zh} en={en} />
+      </th>
+      <td colSpan={3} data-field={name}>
+        {children}
+      </td>
+    </tr>
+  );
+  return (
+    <div className="slip-frame" data-testid="report-sheet">
+      <div className="slip-toolbar actions">
+        <button className="primary" data-action="print-report" onClick={() => window.print()}>
+          <T zh="打印" en="Print" />
+        </button>
+        <button data-action="close-report-print" onClick={onClose}>
+          <T zh="关闭" en="Close" />
+        </button>
+      </div>
+      <article className="slip">
+        <h1>
+          {author?.institution.name ?? ''}
+          <br />
+          <T zh="远程会诊报告" en="Remote consultation report" />
+        </h1>
+        <p className="slip-number">
+          <T zh="编号" en="No." />: <span data-field="number">{c.number}</span>
+        </p>
+        <table>
+          <tbody>
+            <tr>
+              <th scope="row">
+                <T zh="患者姓名" en="Patient" />
+              </th>
+              <td data-field="patient">{c.patient?.name ?? ''}</td>
+              <th scope="row">
+                <T zh="性别 / 出生年份" en="Sex / born" />
+              </th>
+              <td>
+                {c.patient ? <Label table={SEX_LABELS} code={c.patient.sex} /> : null} / {c.patient?.birthYear ?? ''}
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">
+                <T zh="邀请方" en="Requested by" />
+              </th>
+              <td>{c.requestingInstitution?.name ?? ''}</td>
+              <th scope="row">
+                <T zh="类型" en="Kind" />
+              </th>
+              <td>
+                <Label table={CONSULTATION_KIND_LABELS} code={c.kind} />
+              </td>
+            </tr>
+            <Row zh="会诊时间" en="Held">
+              {formatTime(c.startedAt ?? c.scheduledStart)}
+            </Row>
+            <Row zh="会诊目的 / 问题" en="Purpose / question">
+              {c.purpose};{c.question}
+            </Row>
+            <Row zh="病历摘要" en="Case summary">
+              {c.caseSummary}
+            </Row>
+            <Row zh="会诊意见" en="Opinion" name="opinion">
+              {report.opinion}
+            </Row>
+            <Row zh="建议诊断" en="Suggested diagnoses">
+              {report.suggestedDiagnoses.map((d) => (d.code ? `${d.name} (${d.code})` : d.name)).join(';')}
+            </Row>
+            <Row zh="诊疗建议" en="Recommendations" name="recommendations">
+              {report.recommendations}
+            </Row>
+            {report.amendmentReason ? (
+              <Row zh="修订说明" en="Amended because">
+                {report.amendmentReason}
+              </Row>
+            ) : null}
+          </tbody>
+        </table>
+        <table className="slip-signatures">
+          <tbody>
+            <tr>
+              <th scope="row">
+                <T zh="会诊专家" en="Expert" />
+              </th>
+              <td data-field="expert">
+                {author ? (
+                  <>
+                    {author.name} <Label table={TITLE_LABELS} code={author.title} />
+                  </>
+                ) : (
+                  ''
+                )}
+              </td>
+              <th scope="row">
+                <T zh="电子签署" en="Signed" />
+              </th>
+              <td data-field="signed">
+                {formatTime(report.signedAt)} · <T zh={`第 ${report.version} 版`} en={`version ${report.version}`} />
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">
+                <T zh="报告指纹" en="Report hash" />
+              </th>
+              <td colSpan={3} className="en" data-field="hash">
+                {report.contentHash}
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">
+                <T zh="邀请方医生签收" en="Received by" />
+              </th>
+              <td />
+              <th scope="row">
+                <T zh="日期" en="Date" />
+              </th>
+              <td />
+            </tr>
+          </tbody>
+        </table>
+      </article>
+    </div>
+  );
+}
