@@ -409,7 +409,7 @@ describe('the console', () => {
   });
 
   it('users: an admin finds, creates, edits the roles of, deactivates (its sessions end) and reactivates a user; an institution admin keeps its own, offered the roles it may grant', async () => {
-    const ROW = `id username displayName roles active passwordChangeRequired institution { id }`;
+    const ROW = `id username displayName roles active passwordChangeRequired phoneMasked institution { id }`;
     const { users: active } = await gql('admin', `{ users(active: true, first: 50) { nodes { id } } }`);
     const { me: town } = await gql('towndoc', `{ me { institution { id name } } }`);
     const find = async (username: string) =>
@@ -461,9 +461,22 @@ describe('the console', () => {
       const row = table.locator(`tr[data-id="${created.id}"]`);
       await row.locator('[data-action=edit-user]').click();
       await form.locator('[data-role=REFERRAL_COORDINATOR]').check();
+      await form.locator('#u-phone').fill('13912340001');
       await form.locator('[data-action=save-user]').click();
       await form.waitFor({ state: 'detached', timeout: WAIT_MS });
       expect((await find(username)).roles.sort()).toEqual(['CLINICIAN', 'REFERRAL_COORDINATOR']);
+      expect((await find(username)).phoneMasked).toBe('139****0001');
+      // The number on record is shown masked; the admin may remove it.
+      await row.locator('[data-action=edit-user]').click();
+      await eventually(
+        async () =>
+          ((await form.locator('#u-phone').getAttribute('placeholder')) ?? '').includes('139****0001'),
+        WAIT_MS,
+      );
+      await form.locator('input[name=clearPhone]').check();
+      await form.locator('[data-action=save-user]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      expect((await find(username)).phoneMasked).toBeNull();
       await eventually(
         async () =>
           (await row.locator('td[data-roles]').getAttribute('data-roles'))!.includes('REFERRAL_COORDINATOR'),

@@ -187,6 +187,14 @@ describe('user administration and revocable sessions', () => {
       });
       const r = await row(u.id);
       expect(r).toMatchObject({ display_name: '冉医生', phone: '13912345678', session_version: 0 });
+      // Admins see that a number is on record, never the number itself.
+      const listed = await api.gql(
+        `{ users(search: "${u.username}") { nodes { id phoneMasked } } }`,
+        {},
+        adminToken,
+      );
+      expect(listed.data!.users.nodes).toEqual([{ id: u.id, phoneMasked: '139****5678' }]);
+      expect(JSON.stringify(listed)).not.toContain('13912345678');
       expect(await events('user.update', u.id)).toEqual([
         {
           outcome: 'SUCCESS',

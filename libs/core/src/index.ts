@@ -33,6 +33,7 @@ export * from './auth/audience';
 export * from './process-options';
 export * from './queue/quiet-worker-host';
 export * from './net/ip-ranges';
+export * from './privacy/mask-phone';
 export * from './metrics/metrics';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics-server';

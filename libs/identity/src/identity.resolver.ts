@@ -5,6 +5,7 @@ import {
   Connection,
   CurrentUser,
   GqlContext,
+  maskPhone,
   Public,
   Role,
   Roles,
@@ -104,6 +105,14 @@ export class IdentityResolver {
     @Args('id', { type: () => ID }) id: string,
   ): Promise<UserEntity> {
     return this.admin.reactivateUser(user, id);
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description: '手机号(脱敏,短信通知所用) Mobile for SMS notices, masked: 139****0000',
+  })
+  phoneMasked(@Parent() u: UserEntity): string | null {
+    return u.phone ? maskPhone(u.phone) : null;
   }
 
   @ResolveField(() => InstitutionModel)

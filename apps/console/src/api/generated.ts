@@ -1836,6 +1836,7 @@ export type UsersResult = {
       lastLoginAt: string | null;
       practitionerId: string | null;
       passwordChangeRequired: boolean;
+      phoneMasked: string | null;
       institution: {
         id: string;
         name: string;
@@ -1854,7 +1855,7 @@ export type UsersVariables = {
   active?: boolean | null;
   after?: string | null;
 };
-export const Users = "query Users($search: String, $institutionId: ID, $role: Role, $active: Boolean, $after: String) {\n  users(\n    search: $search\n    institutionId: $institutionId\n    role: $role\n    active: $active\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      username\n      displayName\n      roles\n      active\n      deactivatedAt\n      lastLoginAt\n      practitionerId\n      passwordChangeRequired\n      institution {\n        id\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<UsersResult, UsersVariables>;
+export const Users = "query Users($search: String, $institutionId: ID, $role: Role, $active: Boolean, $after: String) {\n  users(\n    search: $search\n    institutionId: $institutionId\n    role: $role\n    active: $active\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      username\n      displayName\n      roles\n      active\n      deactivatedAt\n      lastLoginAt\n      practitionerId\n      passwordChangeRequired\n      phoneMasked\n      institution {\n        id\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<UsersResult, UsersVariables>;
 
 export type CreateUserResult = {
   createUser: {

@@ -80,6 +80,7 @@ function UserForm({
   const [institutionId, setInstitutionId] = useState(user?.institution.id ?? own.id);
   const [roles, setRoles] = useState<Role[]>(user?.roles ?? []);
   const [phone, setPhone] = useState('');
+  const [clearPhone, setClearPhone] = useState(false);
   const [password, setPassword] = useState('');
   const [practitionerId, setPractitionerId] = useState(user?.practitionerId ?? '');
   const { busy, error, submit } = useSubmit();
@@ -95,7 +96,7 @@ function UserForm({
             displayName: displayName.trim(),
             roles,
             practitionerId: practitionerId || null,
-            ...(phone.trim() ? { phone: phone.trim() } : {}),
+            ...(phone.trim() ? { phone: phone.trim() } : clearPhone ? { phone: null } : {}),
             ...(institutionId !== user.institution.id ? { institutionId } : {}),
           },
         });
@@ -180,9 +181,19 @@ function UserForm({
         zh="手机号"
         en="Mobile"
         name="phone"
-        placeholder={user ? '不修改则留空 Leave empty to keep' : ''}
+        placeholder={
+          user ? `${user.phoneMasked ? `当前 ${user.phoneMasked},` : '未登记,'}不修改则留空 Leave empty to keep` : ''
+        }
         value={phone}
         onValue={setPhone}
+        note={
+          user?.phoneMasked && !phone.trim() ? (
+            <label className="note">
+              <input type="checkbox" name="clearPhone" checked={clearPhone} onChange={(e) => setClearPhone(e.target.checked)} />{' '}
+              <T zh="清除手机号(不再发短信)" en="Remove the number (no more SMS)" />
+            </label>
+          ) : null
+        }
       />
       {user && user.id !== meId ? (
         <>

@@ -157,17 +157,8 @@ export function maskResidentId(normalized: string): string {
   return `${normalized.slice(0, 6)}${'*'.repeat(8)}${normalized.slice(-4)}`;
 }
 
-/** `139****0000` for mobiles; keeps the length for other numbers so formats stay recognisable. */
-export function maskPhone(phone: string): string {
-  const p = phone.trim();
-  if (p.length >= 8) {
-    return `${p.slice(0, 3)}${'*'.repeat(p.length - 7)}${p.slice(-4)}`;
-  }
-  if (p.length <= 2) {
-    return '*'.repeat(p.length);
-  }
-  return `${'*'.repeat(p.length - 2)}${p.slice(-2)}`;
-}
+// Users' numbers are masked the same way (libs/core).
+export { maskPhone } from '@yg/core';
 
 const MOBILE_RE = /^1[3-9]\d{9}$/;
 const MOBILE_WITH_COUNTRY_CODE_RE = /^\+?86(1[3-9]\d{9})$/;
