@@ -5,7 +5,7 @@ import { currentMonth } from '@yg/indicators/engine/months';
 import { AssessmentMeasures, drawUnits, MatterTimers } from '@yg/assessment';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
-import { errorCode, GqlResult, TestApi } from './utils/api';
+import { blankRefusal, errorCode, GqlResult, TestApi } from './utils/api';
 import { FixedMeasures } from './utils/fixed-measures';
 import { eventually, startWorker } from './utils/worker';
 
@@ -403,6 +403,17 @@ describe('key tasks and the monthly assessment', () => {
       changeNote: '按层级分组',
     };
     expectError(await gql(UPDATE, { i: { ...input, analysisWeight: 25 } }, tok.admin), 'BAD_USER_INPUT');
+    // A change note or a group name of blanks says nothing: refused, no version made (the first
+    // one saved below is still version 1).
+    expect(await gql(UPDATE, { i: { ...input, changeNote: ' \u3000\t' } }, tok.admin)).toMatchObject({
+      data: null,
+      errors: [blankRefusal('changeNote')],
+    });
+    const blankGroup = [{ ...groups[0], name: '\u3000\u3000' }, ...groups.slice(1)];
+    expect(await gql(UPDATE, { i: { ...input, groups: blankGroup } }, tok.admin)).toMatchObject({
+      data: null,
+      errors: [blankRefusal('groups.0.name')],
+    });
     // A code the network does not have would match no unit.
     for (const bad of [{ tiers: ['COUNTRY'] }, { kinds: ['CLINIC'] }]) {
       const i = { ...input, groups: [{ ...groups[0], ...bad }, ...groups.slice(1)] };
@@ -622,6 +633,14 @@ describe('key tasks and the monthly assessment', () => {
       ),
       'FORBIDDEN',
     );
+    // A reason of blanks is no reason: refused, and no edition made (the correction below is edition 2).
+    expect(
+      await gql(
+        CORRECT,
+        { i: { month: A, version, institutionId: I.S, completion: 40, reason: '\u3000 \t' } },
+        tok.admin,
+      ),
+    ).toMatchObject({ data: null, errors: [blankRefusal('reason')] });
     const c = await gqlOk(
       CORRECT,
       { i: { month: A, version, institutionId: I.S, completion: 40, reason: '次中心签约数据重复统计' } },
