@@ -305,6 +305,50 @@ describe('key tasks and the monthly assessment', () => {
     ]);
   });
 
+  it("clears a key task's description with null and keeps it when left out; a blank title or description is refused and changes nothing", async () => {
+    const UPDATE = `mutation($i: UpdateKeyTaskInput!) { updateKeyTask(input: $i) { version title description } }`;
+    const id = task.COST.id;
+    const described = await gqlOk(
+      UPDATE,
+      { i: { id, version: 1, description: '不含分娩住院 (childbirth stays excluded)' } },
+      tok.admin,
+    );
+    expect(described.updateKeyTask).toEqual({
+      version: 2,
+      title: '控制住院人均费用',
+      description: '不含分娩住院 (childbirth stays excluded)',
+    });
+    // Left out, it stays.
+    const retitled = await gqlOk(UPDATE, { i: { id, version: 2, title: '控制住院次均费用' } }, tok.admin);
+    expect(retitled.updateKeyTask).toEqual({
+      version: 3,
+      title: '控制住院次均费用',
+      description: '不含分娩住院 (childbirth stays excluded)',
+    });
+    // Blank is not a way to clear it, nor a title.
+    for (const [field, value] of [
+      ['title', ' \u3000 '],
+      ['description', '\t\n'],
+    ]) {
+      const refused = await gql(UPDATE, { i: { id, version: 3, [field]: value } }, tok.admin);
+      expect(refused).toMatchObject({ data: null, errors: [blankRefusal(field)] });
+    }
+    const stored = async () =>
+      (
+        await db.ds.query(`SELECT version, title, description FROM key_task WHERE id = $1`, [id])
+      )[0] as Record<string, unknown>;
+    expect(await stored()).toEqual({
+      version: 3,
+      title: '控制住院次均费用',
+      description: '不含分娩住院 (childbirth stays excluded)',
+    });
+    // null clears it.
+    const cleared = await gqlOk(UPDATE, { i: { id, version: 3, description: null } }, tok.admin);
+    expect(cleared.updateKeyTask).toEqual({ version: 4, title: '控制住院次均费用', description: null });
+    expect(await stored()).toEqual({ version: 4, title: '控制住院次均费用', description: null });
+    task.COST.version = 4;
+  });
+
   it('takes reported progress with evidence from the unit itself or a consortium admin', async () => {
     const REPORT = `mutation($i: ReportTaskProgressInput!) { reportTaskProgress(input: $i) { institutionId value evidenceSha256 } }`;
     const sha = 'a'.repeat(64);

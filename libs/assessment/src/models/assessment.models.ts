@@ -144,12 +144,15 @@ export class UpdateKeyTaskInput {
   @Length(1, 200)
   @NotBlank()
   title?: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: '说明;null 清除,不给出则不变 Description; null clears it, left out it stays',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 2000)
   @NotBlank()
-  description?: string;
+  description?: string | null;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() requiredLevel?: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() effortLevel?: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() challengeLevel?: number;
