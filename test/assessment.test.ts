@@ -5,7 +5,7 @@ import { currentMonth } from '@yg/indicators/engine/months';
 import { AssessmentMeasures, drawUnits, MatterTimers } from '@yg/assessment';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
-import { errorCode, GqlResult, TestApi } from './utils/api';
+import { blankRefusal, errorCode, GqlResult, TestApi } from './utils/api';
 import { FixedMeasures } from './utils/fixed-measures';
 import { eventually, startWorker } from './utils/worker';
 
@@ -305,6 +305,50 @@ describe('key tasks and the monthly assessment', () => {
     ]);
   });
 
+  it("clears a key task's description with null and keeps it when left out; a blank title or description is refused and changes nothing", async () => {
+    const UPDATE = `mutation($i: UpdateKeyTaskInput!) { updateKeyTask(input: $i) { version title description } }`;
+    const id = task.COST.id;
+    const described = await gqlOk(
+      UPDATE,
+      { i: { id, version: 1, description: '不含分娩住院 (childbirth stays excluded)' } },
+      tok.admin,
+    );
+    expect(described.updateKeyTask).toEqual({
+      version: 2,
+      title: '控制住院人均费用',
+      description: '不含分娩住院 (childbirth stays excluded)',
+    });
+    // Left out, it stays.
+    const retitled = await gqlOk(UPDATE, { i: { id, version: 2, title: '控制住院次均费用' } }, tok.admin);
+    expect(retitled.updateKeyTask).toEqual({
+      version: 3,
+      title: '控制住院次均费用',
+      description: '不含分娩住院 (childbirth stays excluded)',
+    });
+    // Blank is not a way to clear it, nor a title.
+    for (const [field, value] of [
+      ['title', ' \u3000 '],
+      ['description', '\t\n'],
+    ]) {
+      const refused = await gql(UPDATE, { i: { id, version: 3, [field]: value } }, tok.admin);
+      expect(refused).toMatchObject({ data: null, errors: [blankRefusal(field)] });
+    }
+    const stored = async () =>
+      (
+        await db.ds.query(`SELECT version, title, description FROM key_task WHERE id = $1`, [id])
+      )[0] as Record<string, unknown>;
+    expect(await stored()).toEqual({
+      version: 3,
+      title: '控制住院次均费用',
+      description: '不含分娩住院 (childbirth stays excluded)',
+    });
+    // null clears it.
+    const cleared = await gqlOk(UPDATE, { i: { id, version: 3, description: null } }, tok.admin);
+    expect(cleared.updateKeyTask).toEqual({ version: 4, title: '控制住院次均费用', description: null });
+    expect(await stored()).toEqual({ version: 4, title: '控制住院次均费用', description: null });
+    task.COST.version = 4;
+  });
+
   it('takes reported progress with evidence from the unit itself or a consortium admin', async () => {
     const REPORT = `mutation($i: ReportTaskProgressInput!) { reportTaskProgress(input: $i) { institutionId value evidenceSha256 } }`;
     const sha = 'a'.repeat(64);
@@ -403,6 +447,17 @@ describe('key tasks and the monthly assessment', () => {
       changeNote: '按层级分组',
     };
     expectError(await gql(UPDATE, { i: { ...input, analysisWeight: 25 } }, tok.admin), 'BAD_USER_INPUT');
+    // A change note or a group name of blanks says nothing: refused, no version made (the first
+    // one saved below is still version 1).
+    expect(await gql(UPDATE, { i: { ...input, changeNote: ' \u3000\t' } }, tok.admin)).toMatchObject({
+      data: null,
+      errors: [blankRefusal('changeNote')],
+    });
+    const blankGroup = [{ ...groups[0], name: '\u3000\u3000' }, ...groups.slice(1)];
+    expect(await gql(UPDATE, { i: { ...input, groups: blankGroup } }, tok.admin)).toMatchObject({
+      data: null,
+      errors: [blankRefusal('groups.0.name')],
+    });
     // A code the network does not have would match no unit.
     for (const bad of [{ tiers: ['COUNTRY'] }, { kinds: ['CLINIC'] }]) {
       const i = { ...input, groups: [{ ...groups[0], ...bad }, ...groups.slice(1)] };
@@ -630,6 +685,14 @@ describe('key tasks and the monthly assessment', () => {
       ),
       'FORBIDDEN',
     );
+    // A reason of blanks is no reason: refused, and no edition made (the correction below is edition 2).
+    expect(
+      await gql(
+        CORRECT,
+        { i: { month: A, version, institutionId: I.S, completion: 40, reason: '\u3000 \t' } },
+        tok.admin,
+      ),
+    ).toMatchObject({ data: null, errors: [blankRefusal('reason')] });
     const c = await gqlOk(
       CORRECT,
       { i: { month: A, version, institutionId: I.S, completion: 40, reason: '次中心签约数据重复统计' } },

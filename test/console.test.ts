@@ -4842,7 +4842,7 @@ describe('the console', () => {
     expect((await gql('admin', SETTINGS)).supplySettings).toEqual(before);
   });
 
-  it("key tasks: a consortium admin changes a task's title, levels and units assessed in the ledger's form, a new version as the api has it; levels out of order are refused and change nothing; a change made meanwhile is refused and the task shown as it is now; an institution admin and an auditor are not offered the change", async () => {
+  it("key tasks: a consortium admin changes a task's title, levels and units assessed in the ledger's form and clears its description, a new version as the api has it; levels out of order are refused and change nothing; a change made meanwhile is refused and the task shown as it is now; an institution admin and an auditor are not offered the change", async () => {
     const year = Number(lastMonth().slice(0, 4));
     const code = `EDIT-${Date.now().toString(36).toUpperCase()}`;
     const FIELDS =
@@ -4863,6 +4863,7 @@ describe('the console', () => {
           year,
           code,
           title: '检查检验结果互认率',
+          description: '互认项目见医共体清单',
           kind: 'REPORTED',
           direction: 'HIGHER_BETTER',
           requiredLevel: 50,
@@ -4887,11 +4888,11 @@ describe('the console', () => {
       expect(await form.getAttribute('data-version')).toBe('1');
       expect(
         await Promise.all(
-          ['taskTitle', 'level-required', 'level-effort', 'level-challenge', 'points'].map((n) =>
-            field(n).inputValue(),
+          ['taskTitle', 'taskDescription', 'level-required', 'level-effort', 'level-challenge', 'points'].map(
+            (n) => field(n).inputValue(),
           ),
         ),
-      ).toEqual(['检查检验结果互认率', '50', '60', '70', '3']);
+      ).toEqual(['检查检验结果互认率', '互认项目见医共体清单', '50', '60', '70', '3']);
 
       // Levels out of order: the api's words, nothing changed.
       await field('taskTitle').fill('基层检查检验结果互认率');
@@ -4901,6 +4902,8 @@ describe('the console', () => {
       expect(await form.getByRole('alert').innerText()).toContain('考核 < 努力 < 挑战');
       expect(await read()).toEqual(created);
 
+      // An emptied description is cleared, not kept.
+      await field('taskDescription').fill('');
       await field('level-required').fill('55');
       await field('level-effort').fill('68');
       await field('level-challenge').fill('80');
@@ -4919,6 +4922,7 @@ describe('the console', () => {
       const edited = {
         ...created,
         title: '基层检查检验结果互认率',
+        description: null,
         requiredLevel: 55,
         effortLevel: 68,
         challengeLevel: 80,

@@ -7,7 +7,7 @@ import { JOBS, ManualClock } from '@yg/core';
 import { ConsultationTimers } from '@yg/consultations';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture, UserKey } from './utils/fixtures';
-import { errorCode, GqlResult, TestApi } from './utils/api';
+import { blankRefusal, errorCode, GqlResult, TestApi } from './utils/api';
 import { eventually, startWorker } from './utils/worker';
 import { registerPatient } from './utils/referrals';
 import { addUser } from './pipeline-helpers';
@@ -867,6 +867,14 @@ describe('consultations over GraphQL', () => {
       expect((await h.get(c1.id, h.tok.countyClinician)).data!.consultation.scheduledStart).toBe(
         at(3, '11:00').start,
       );
+      // A reason of blanks is no reason, and changes nothing either.
+      expect(
+        await h.api.gql(
+          RESCHEDULE,
+          { i: { id: c1.id, ...at(3, '12:00'), reason: '\u3000 \u3000' } },
+          h.tok.countyClinician,
+        ),
+      ).toMatchObject({ data: null, errors: [blankRefusal('reason')] });
       // Only the requesting side reschedules.
       const expertTok = await h.login(e.username);
       expectError(
@@ -896,6 +904,11 @@ describe('consultations over GraphQL', () => {
         await h.api.gql(CANCEL, { i: { id: c3.id, reason: '村医取消' } }, h.tok.villageClinician),
         'NOT_FOUND',
       );
+      // A reason of blanks is no reason: refused, still booked.
+      expect(
+        await h.api.gql(CANCEL, { i: { id: c3.id, reason: '\u3000\u3000' } }, h.tok.countyClinician),
+      ).toMatchObject({ data: null, errors: [blankRefusal('reason')] });
+      expect((await h.bookings(c3.id)).map((r) => r.active)).toEqual([true]);
       const cancelled = await h.api.gql(
         CANCEL,
         { i: { id: c3.id, reason: '  患者病情好转  ' } },
@@ -931,6 +944,11 @@ describe('consultations over GraphQL', () => {
         await h.api.gql(DECLINE, { i: { id: c4.id, reason: '乡镇管理员' } }, h.tok.instAdmin),
         'NOT_FOUND',
       );
+      expect(await h.api.gql(DECLINE, { i: { id: c4.id, reason: ' \t ' } }, partnerAdminTok)).toMatchObject({
+        data: null,
+        errors: [blankRefusal('reason')],
+      });
+      expect((await h.bookings(c4.id)).map((r) => r.active)).toEqual([true]);
       const byAdmin = await h.api.gql(DECLINE, { i: { id: c4.id, reason: '专家外出学习' } }, partnerAdminTok);
       expect(byAdmin.data!.declineConsultation).toEqual(
         expect.objectContaining({ state: 'DECLINED', declineReason: '专家外出学习' }),

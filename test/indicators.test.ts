@@ -3,7 +3,7 @@ import { addMonths } from '@yg/indicators';
 import { currentMonth } from '@yg/indicators/engine/months';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
-import { errorCode, GqlResult, TestApi } from './utils/api';
+import { blankRefusal, errorCode, GqlResult, TestApi } from './utils/api';
 import { registerPatient, upReferralInput } from './utils/referrals';
 import { addFormularyItem, addLocalItem, CODES, DOWN_CONTENT, loadDictionary, planItem } from './utils/drugs';
 import { FixedMeasures } from './utils/fixed-measures';
@@ -648,6 +648,16 @@ describe('consortium indicators', () => {
     const stale = await api.gql(update, { i: { ...input, version: 0 } }, tok.admin);
     expectError(stale, 'CONFLICT');
     expect(stale.errors![0].extensions!.currentVersion).toBe(1);
+    // A change note of blanks says nothing of why, nor does a blank name name anything.
+    for (const [field, value] of [
+      ['changeNote', '\u3000\u3000'],
+      ['nameZh', ' \t '],
+    ]) {
+      expect(await api.gql(update, { i: { ...input, [field]: value } }, tok.admin)).toMatchObject({
+        data: null,
+        errors: [blankRefusal(field)],
+      });
+    }
     expect(await db.ds.query(`SELECT count(*)::int AS n FROM indicator_definition`)).toEqual(before);
 
     const edited = (await gqlOk(update, { i: input }, tok.admin)).updateIndicatorDefinition;

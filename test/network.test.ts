@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture, UserKey } from './utils/fixtures';
-import { errorCode, GqlResult, TestApi } from './utils/api';
+import { blankRefusal, errorCode, GqlResult, TestApi } from './utils/api';
 
 // ---------- GraphQL documents ----------
 
@@ -774,6 +774,43 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
       expect(await count(`SELECT 1 FROM practitioner WHERE licence_number = $1`, [`LIC${m}Y`])).toBe(0);
     });
 
+    it('refuses a department, practitioner or user whose name is blank (BAD_USER_INPUT naming it) and writes nothing', async () => {
+      const institutionId = t.inst.township;
+      const m = uniq();
+      const rows = () =>
+        Promise.all([
+          count(`SELECT 1 FROM department WHERE code = $1`, [`B${m}`]),
+          count(`SELECT 1 FROM practitioner WHERE licence_number = $1`, [`LIC${m}B`]),
+          count(`SELECT 1 FROM app_user WHERE username = $1`, [`blank-${m}`]),
+        ]);
+      const refused = [
+        [CREATE_DEPARTMENT, { institutionId, code: `B${m}`, name: '\u3000\u3000' }, 'name'],
+        [
+          CREATE_PRACTITIONER,
+          { institutionId, name: ' \t ', title: 'RESIDENT_PHYSICIAN', licenceNumber: `LIC${m}B` },
+          'name',
+        ],
+        [
+          CREATE_USER,
+          {
+            institutionId,
+            username: `blank-${m}`,
+            displayName: '   ',
+            password: 'Blank-pass-2026',
+            roles: ['CLINICIAN'],
+          },
+          'displayName',
+        ],
+      ] as const;
+      for (const [mutation, input, field] of refused) {
+        expect(await gql(mutation, { input }, tokens.admin)).toMatchObject({
+          data: null,
+          errors: [blankRefusal(field)],
+        });
+      }
+      expect(await rows()).toEqual([0, 0, 0]);
+    });
+
     it('answers BAD_USER_INPUT naming the argument, not an internal error, to an id that is not a UUID', async () => {
       const res = await gql(`query { institution(id: "not-a-uuid") { id } }`, {}, tokens.admin);
       expectRefused(res, 'BAD_USER_INPUT', {
@@ -1079,10 +1116,10 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
         tier: 'VILLAGE',
         parentId: t.inst.township,
       });
-      expectRefused(created, 'BAD_USER_INPUT', { field: 'name' });
+      expect(created).toMatchObject({ data: null, errors: [blankRefusal('name')] });
       expect(await count(`SELECT 1 FROM institution WHERE tenant_id = $1`, [t.tenantId])).toBe(before);
       const renamed = await updateInstitution({ id: t.inst.village, name: ' 　 ' });
-      expectRefused(renamed, 'BAD_USER_INPUT', { field: 'name' });
+      expect(renamed).toMatchObject({ data: null, errors: [blankRefusal('name')] });
       expect((await row(t.inst.village)).name).toBe('村卫生室');
     });
 

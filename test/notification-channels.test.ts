@@ -432,6 +432,49 @@ describe('notifications: outside channels, inbox and redelivery', () => {
       // Back to no outside channel, so later deliveries do not include this user.
       expect((await setPreferences(admin, { channels: [] })).errors).toBeUndefined();
     });
+
+    it('drops the webhook address and its signing secret when WEBHOOK is unticked: nothing more is posted, and choosing it again issues a new secret', async () => {
+      const user = users.hookOk;
+      const url = `${baseUrl}/hookOk`;
+      const stored = async () =>
+        (
+          await db.ds.query(
+            `SELECT channels, webhook_url, webhook_secret FROM notification_preference WHERE user_id = $1`,
+            [user.id],
+          )
+        )[0];
+      expect(await stored()).toEqual({
+        channels: ['WEBHOOK'],
+        webhook_url: url,
+        webhook_secret: secrets.hookOk,
+      });
+      // Sent as a form sends it when the box is unticked and the address left in its field.
+      const off = await setPreferences(user, { channels: [], webhookUrl: url });
+      expect(off.data!.updateNotificationPreferences).toEqual({
+        channels: [],
+        webhookUrl: null,
+        webhookSecret: null,
+      });
+      expect(await stored()).toEqual({ channels: [], webhook_url: null, webhook_secret: null });
+
+      // The next notification is in the inbox only: no webhook delivery, nothing posted.
+      const r = await createReferral(api, village, patientId, t.inst.general);
+      const rows = await settled(r.id, 4);
+      expect(rows.map((d) => d.recipient_user_id)).not.toContain(user.id);
+      expect(hooksFor('hookOk', (await notificationOf(r.id, user)).id)).toEqual([]);
+
+      // Chosen again, the same address is new to the api: a new secret, shown once.
+      const on = (await setPreferences(user, { channels: ['WEBHOOK'], webhookUrl: url })).data!
+        .updateNotificationPreferences;
+      expect(on.webhookSecret).toEqual(expect.stringMatching(/^.{24,}$/));
+      expect(on.webhookSecret).not.toBe(secrets.hookOk);
+      expect(await stored()).toEqual({
+        channels: ['WEBHOOK'],
+        webhook_url: url,
+        webhook_secret: on.webhookSecret,
+      });
+      secrets.hookOk = on.webhookSecret;
+    });
   });
 
   describe('a second delivery of the same event', () => {

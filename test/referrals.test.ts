@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture, UserKey } from './utils/fixtures';
-import { errorCode, GqlResult, TestApi } from './utils/api';
+import { blankRefusal, errorCode, GqlResult, TestApi } from './utils/api';
 import { registerPatient, upReferralInput } from './utils/referrals';
 
 // jest reads testTimeout from the global config only; several projects together lose the 60 s.
@@ -669,6 +669,20 @@ describe('referrals (双向转诊) over GraphQL', () => {
         expect(await referralCount(t.f.tenantId)).toBe(n);
       },
     );
+
+    it.each([
+      ['purpose', '\u3000\u3000'],
+      ['clinicalSummary', ' \t\n '],
+      ['diagnosisName', '   '],
+    ])('refuses a blank %s as BAD_USER_INPUT naming it, writing nothing', async (field, value) => {
+      const n = await referralCount(t.f.tenantId);
+      const { res } = await create(
+        t.tok.villageClinician,
+        upReferralInput(villagePatient, t.f.inst.general, { [field]: value }),
+      );
+      expect(res).toMatchObject({ data: null, errors: [blankRefusal(field)] });
+      expect(await referralCount(t.f.tenantId)).toBe(n);
+    });
 
     it('refuses to submit a DOWN referral without discharge summary, rehab plan and medication plan, listing them', async () => {
       const n = await referralCount(t.f.tenantId);

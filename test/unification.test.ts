@@ -3,7 +3,7 @@ import { addMonths } from '@yg/indicators';
 import { currentMonth } from '@yg/indicators/engine/months';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
-import { errorCode, GqlResult, TestApi } from './utils/api';
+import { blankRefusal, errorCode, GqlResult, TestApi } from './utils/api';
 import { registerPatient, upReferralInput } from './utils/referrals';
 import { addFormularyItem, addLocalItem, CODES, loadDictionary } from './utils/drugs';
 import { ScorecardFixedMeasures } from './utils/unification-measures';
@@ -361,6 +361,17 @@ describe('seven-unification scorecard', () => {
       await api.gql(UPDATE, { i: { code: 'NO_SUCH_ITEM', changeNote: 'x', active: false } }, tok.admin),
       'NOT_FOUND',
     );
+    // A change note or a name of blanks: refused before anything is looked at (the edit below is version 2).
+    for (const [field, value] of [
+      ['changeNote', '\u3000 \t'],
+      ['nameZh', '   '],
+    ]) {
+      const i = { code: 'CATALOGUE_MAPPED', changeNote: '改名 (renamed)', [field]: value };
+      expect(await api.gql(UPDATE, { i }, tok.admin)).toMatchObject({
+        data: null,
+        errors: [blankRefusal(field)],
+      });
+    }
     const updated = (
       await gqlOk(
         UPDATE,

@@ -55,3 +55,18 @@ export class TestApi {
 export function errorCode(res: GqlResult): string | undefined {
   return res.errors?.[0]?.extensions?.code;
 }
+
+/**
+ * The error a blank reason, note, title or name is refused with: BAD_USER_INPUT naming the
+ * field (`groups.0.name` for one in a list), in Chinese with the English beside it.
+ */
+export function blankRefusal(field: string) {
+  const property = field.split('.').pop();
+  return {
+    message: `输入有误 (Invalid input): ${field}: 不能为空白 (${property} must not be blank)`,
+    extensions: {
+      code: 'BAD_USER_INPUT',
+      fields: [{ field, problems: [`不能为空白 (${property} must not be blank)`] }],
+    },
+  };
+}

@@ -134,7 +134,9 @@ function PreferencesForm({
           }}
           note={
             <div className="note">
-              <T zh="HTTP POST,附 HMAC 签名" en="HTTP POST, signed with HMAC" />
+              <T zh="HTTP POST,附 HMAC 签名" en="HTTP POST, signed with HMAC" />{' '}
+              {/* The api keeps the address only with the channel: said before it is gone. */}
+              <T zh="不选 Webhook 时,地址与签名密钥不予保留" en="Without Webhook, the address and its signing secret are not kept" />
             </div>
           }
         />

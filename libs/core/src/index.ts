@@ -7,6 +7,7 @@ export * from './logging/logging.module';
 export * from './errors/domain-errors';
 export * from './errors/format-error';
 export * from './errors/validation';
+export * from './errors/not-blank';
 export * from './errors/pg-errors';
 export * from './errors/outage';
 export * from './database/data-source-options';

@@ -93,13 +93,16 @@ export class NotificationsService {
     input: UpdateNotificationPreferencesInput,
   ): Promise<NotificationPreferencesModel> {
     const channels = [...new Set(input.channels)];
-    if (channels.includes(OutsideChannelValue.WEBHOOK) && !input.webhookUrl) {
+    const webhook = channels.includes(OutsideChannelValue.WEBHOOK);
+    if (webhook && !input.webhookUrl) {
       throw new BadInputError('选择 Webhook 时须提供地址 (webhookUrl is required for the WEBHOOK channel)', {
         field: 'webhookUrl',
       });
     }
-    // Checked before anything is written; stored in the parsed form the check looked at.
-    const url = input.webhookUrl ? await this.checkedWebhookUrl(input.webhookUrl) : null;
+    // Checked before anything is written; stored in the parsed form the check looked at. Without
+    // the channel no address is kept, nor its signing secret: a secret kept for nothing is one
+    // more to leak, and choosing WEBHOOK again issues a new one.
+    const url = webhook ? await this.checkedWebhookUrl(input.webhookUrl!) : null;
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(NotificationPreferenceEntity);
       const current = await repo

@@ -80,8 +80,8 @@ export function KeyTaskForm({
       };
       if (task) {
         await gql(UpdateKeyTask, {
-          // An emptied description is left as it was: the api keeps a field not sent.
-          input: { id: task.id, version: task.version, ...common, ...(description.trim() ? { description: description.trim() } : {}) },
+          // An emptied description is sent as null, which clears it.
+          input: { id: task.id, version: task.version, ...common, description: description.trim() || null },
         }).catch(rereadOnConflict(() => onStale?.()));
         onSaved();
         return;

@@ -243,7 +243,8 @@ export class LedgerService {
         [
           cur.id,
           input.title ?? cur.title,
-          input.description ?? cur.description,
+          // null clears the description; left out (undefined), it stays.
+          input.description === undefined ? cur.description : input.description,
           next.requiredLevel,
           next.effortLevel,
           next.challengeLevel,

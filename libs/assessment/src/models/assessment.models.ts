@@ -16,6 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { NotBlank } from '@yg/core';
 import { Direction, MONTH_MESSAGE, MONTH_PATTERN } from '@yg/indicators';
 import { InstitutionKind, Tier } from '@yg/network';
 
@@ -103,8 +104,13 @@ export class TaskProgressModel {
 export class CreateKeyTaskInput {
   @Field(() => Int) @IsInt() @Min(2000) @Max(2099) year!: number;
   @Field(() => String) @Matches(CODE, { message: '任务代码不合法 (bad task code)' }) code!: string;
-  @Field(() => String) @IsString() @Length(1, 200) title!: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @Length(1, 2000) description?: string;
+  @Field(() => String) @IsString() @Length(1, 200) @NotBlank() title!: string;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  @NotBlank()
+  description?: string;
   @Field(() => KeyTaskKind) @IsEnum(KeyTaskKind) kind!: KeyTaskKind;
   @Field(() => String, { nullable: true, description: '指标代码(INDICATOR 必填) Indicator code' })
   @IsOptional()
@@ -132,8 +138,21 @@ export class CreateKeyTaskInput {
 export class UpdateKeyTaskInput {
   @Field(() => ID) @IsUUID() id!: string;
   @Field(() => Int, { description: '读到的版本 The version read' }) @IsInt() version!: number;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @Length(1, 200) title?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @Length(1, 2000) description?: string;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @NotBlank()
+  title?: string;
+  @Field(() => String, {
+    nullable: true,
+    description: '说明;null 清除,不给出则不变 Description; null clears it, left out it stays',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  @NotBlank()
+  description?: string | null;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() requiredLevel?: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() effortLevel?: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() challengeLevel?: number;
@@ -149,9 +168,14 @@ export class UpdateKeyTaskInput {
 export class CreateKeyMatterInput {
   @Field(() => ID) @IsUUID() taskId!: string;
   @Field(() => Int) @IsInt() @Min(1) @Max(4) quarter!: number;
-  @Field(() => String) @IsString() @Length(1, 200) title!: string;
+  @Field(() => String) @IsString() @Length(1, 200) @NotBlank() title!: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() responsibleInstitutionId?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @Length(1, 100) department?: string;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  @NotBlank()
+  department?: string;
   @Field(() => Date) @Type(() => Date) @IsDate() dueAt!: Date;
 }
 
@@ -164,7 +188,11 @@ export class ReportTaskProgressInput {
   institutionId?: string;
   @Field(() => String) @MONTH() month!: string;
   @Field(() => Float) @IsNumber() value!: number;
-  @Field(() => String, { description: '佐证说明 Evidence' }) @IsString() @Length(1, 2000) evidence!: string;
+  @Field(() => String, { description: '佐证说明 Evidence' })
+  @IsString()
+  @Length(1, 2000)
+  @NotBlank()
+  evidence!: string;
   @Field(() => String, { nullable: true, description: '佐证文件 SHA-256' })
   @IsOptional()
   @Matches(/^[0-9a-f]{64}$/, { message: 'SHA-256 为 64 位小写十六进制 (sha256: 64 lowercase hex digits)' })
@@ -177,7 +205,7 @@ export class ReportTaskProgressInput {
 @InputType('AssessmentGroupInput')
 export class GroupModel {
   @Field(() => String) @Matches(CODE, { message: '分组代码不合法 (bad group code)' }) code!: string;
-  @Field(() => String) @IsString() @Length(1, 100) name!: string;
+  @Field(() => String) @IsString() @Length(1, 100) @NotBlank() name!: string;
   // Checked against the network's codes: a misspelt one would match no unit, leaving it unassessed.
   @Field(() => [String], { description: '机构类型(空为任意) Institution kinds; empty: any' })
   @IsEnum(InstitutionKind, { each: true, message: '机构类型不合法 (unknown institution kind)' })
@@ -213,7 +241,7 @@ export class UpdateAssessmentSchemeInput {
   @Type(() => GroupModel)
   @ArrayMaxSize(20)
   groups!: GroupModel[];
-  @Field(() => String) @IsString() @Length(1, 500) changeNote!: string;
+  @Field(() => String) @IsString() @Length(1, 500) @NotBlank() changeNote!: string;
 }
 
 // ---------- the month ----------
@@ -365,8 +393,8 @@ export class DrawArgs extends MonthArgs {
 export class CaseArgs extends MonthArgs {
   @Field(() => AssessmentCaseKind) @IsEnum(AssessmentCaseKind) kind!: AssessmentCaseKind;
   @Field(() => ID) @IsUUID() institutionId!: string;
-  @Field(() => String) @IsString() @Length(1, 200) title!: string;
-  @Field(() => String) @IsString() @Length(1, 2000) summary!: string;
+  @Field(() => String) @IsString() @Length(1, 200) @NotBlank() title!: string;
+  @Field(() => String) @IsString() @Length(1, 2000) @NotBlank() summary!: string;
 }
 
 @ArgsType()
@@ -382,7 +410,7 @@ export class CorrectAssessmentInput {
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() @Min(0) completion?: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() @Min(0) recognition?: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() @Min(0) analysis?: number;
-  @Field(() => String) @IsString() @Length(1, 500) reason!: string;
+  @Field(() => String) @IsString() @Length(1, 500) @NotBlank() reason!: string;
 }
 
 // ---------- history ----------

@@ -18,7 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { PageArgs } from '@yg/core';
+import { NotBlank, PageArgs } from '@yg/core';
 import {
   ConsultationKind,
   ConsultationState,
@@ -123,11 +123,13 @@ export class ConsentInput {
   @IsString()
   @MinLength(2)
   @MaxLength(40)
+  @NotBlank()
   signedBy!: string;
   @Field(() => String, { description: '与患者关系,如 本人、配偶、子女 Relationship' })
   @IsString()
   @MinLength(1)
   @MaxLength(20)
+  @NotBlank()
   relationship!: string;
   @Field(() => Date) @Type(() => Date) @IsDate() signedAt!: Date;
   @Field(() => String, { description: '扫描件地址 Scanned form' })
@@ -138,7 +140,7 @@ export class ConsentInput {
 
 @InputType()
 export class StudyAttachmentInput {
-  @Field(() => String) @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @Field(() => String) @IsString() @MinLength(1) @MaxLength(200) @NotBlank() name!: string;
   @Field(() => String, { description: '如 DICOM、ECG、WSI、application/pdf' })
   @IsString()
   @MaxLength(100)
@@ -157,16 +159,19 @@ export class RequestConsultationInput {
   @IsString()
   @MinLength(2)
   @MaxLength(1000)
+  @NotBlank()
   purpose!: string;
   @Field(() => String, { description: '病历摘要 Case summary' })
   @IsString()
   @MinLength(2)
   @MaxLength(8000)
+  @NotBlank()
   caseSummary!: string;
   @Field(() => String, { description: '需解答的问题 The question' })
   @IsString()
   @MinLength(2)
   @MaxLength(2000)
+  @NotBlank()
   question!: string;
   @Field(() => [StudyAttachmentInput], { defaultValue: [] })
   @IsArray()
@@ -234,13 +239,14 @@ export class RescheduleConsultationInput {
   @IsString()
   @MinLength(2)
   @MaxLength(500)
+  @NotBlank()
   reason!: string;
 }
 
 @InputType()
 export class ConsultationReasonInput {
   @Field(() => ID) @IsUUID() id!: string;
-  @Field(() => String) @IsString() @MinLength(2) @MaxLength(1000) reason!: string;
+  @Field(() => String) @IsString() @MinLength(2) @MaxLength(1000) @NotBlank() reason!: string;
 }
 
 @InputType()
@@ -257,7 +263,7 @@ export class SuggestedDiagnosisInput {
     message: 'ICD-10 编码格式有误 (code must be ICD-10)',
   })
   code?: string;
-  @Field(() => String) @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @Field(() => String) @IsString() @MinLength(1) @MaxLength(200) @NotBlank() name!: string;
 }
 
 @InputType({ description: '专家报告(提交即签署) Expert report, signed on submission' })
@@ -267,6 +273,7 @@ export class SubmitConsultationReportInput {
   @IsString()
   @MinLength(2)
   @MaxLength(20000)
+  @NotBlank()
   opinion!: string;
   @Field(() => [SuggestedDiagnosisInput], { defaultValue: [] })
   @IsArray()
@@ -278,6 +285,7 @@ export class SubmitConsultationReportInput {
   @IsString()
   @MinLength(2)
   @MaxLength(20000)
+  @NotBlank()
   recommendations!: string;
   @Field(() => String, { nullable: true, description: '修订原因(修订时必填) Why it is amended' })
   @IsOptional()

@@ -16,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { PageArgs } from '@yg/core';
+import { NotBlank, PageArgs } from '@yg/core';
 import { MappingStatus } from '../domain/drug.enums';
 
 /** At most this many items per updateStock call. */
@@ -130,6 +130,7 @@ export class RejectMappingArgs {
   @IsString()
   @MinLength(2)
   @MaxLength(500)
+  @NotBlank()
   reason!: string;
 
   @Field(() => Int)
@@ -152,6 +153,7 @@ export class RemapCatalogueItemArgs {
   @IsString()
   @MinLength(2)
   @MaxLength(500)
+  @NotBlank()
   reason!: string;
 
   @Field(() => Int, { nullable: true, description: '读到的版本(可选) The version you read, optional' })

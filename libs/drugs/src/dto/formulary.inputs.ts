@@ -12,7 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { PageArgs } from '@yg/core';
+import { NotBlank, PageArgs } from '@yg/core';
 import { FormularyStatus, FormularyTier } from '../domain/drug.enums';
 
 @ArgsType()
@@ -151,5 +151,6 @@ export class RetireFormularyItemInput {
   @IsString()
   @MinLength(2)
   @MaxLength(500)
+  @NotBlank()
   reason!: string;
 }

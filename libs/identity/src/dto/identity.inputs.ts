@@ -12,7 +12,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { PageArgs, Role } from '@yg/core';
+import { NotBlank, PageArgs, Role } from '@yg/core';
 
 const PHONE = /^1[3-9]\d{9}$/;
 const PHONE_MESSAGE = '手机号应为 11 位 (mobile: 11 digits)';
@@ -30,7 +30,7 @@ export class CreateUserInput {
     message: '登录名为 3–40 位小写字母、数字或 . _ - (user name: 3–40 lower-case letters, digits, . _ -)',
   })
   username!: string;
-  @Field(() => String) @IsString() @MinLength(1) @MaxLength(40) displayName!: string;
+  @Field(() => String) @IsString() @MinLength(1) @MaxLength(40) @NotBlank() displayName!: string;
   @Field(() => String, { description: '初始密码 Initial password' })
   @IsString()
   @MaxLength(128)
@@ -58,6 +58,7 @@ export class UpdateUserInput {
   @IsString()
   @MinLength(1)
   @MaxLength(40)
+  @NotBlank()
   displayName?: string;
   @Field(() => String, { nullable: true, description: '手机号;null 清除 Mobile; null clears it' })
   @IsOptional()
@@ -90,6 +91,7 @@ export class DeactivateUserArgs {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @NotBlank()
   reason!: string;
 }
 

@@ -17,6 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { NotBlank } from '@yg/core';
 import { Tier } from '@yg/network';
 import { Direction, IndicatorKind, TargetSource } from '../domain/formula';
 import { MONTH_MESSAGE, MONTH_PATTERN, PeriodKind } from '../domain/period';
@@ -213,11 +214,27 @@ export class UpdateIndicatorDefinitionInput {
   @Field(() => String, { description: '修改说明(必填) Why (required)' })
   @IsString()
   @Length(1, 500)
+  @NotBlank()
   changeNote!: string;
 
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @Length(1, 100) nameZh?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @Length(1, 200) nameEn?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @Length(1, 40) dimension?: string;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  @NotBlank()
+  nameZh?: string;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @NotBlank()
+  nameEn?: string;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  @NotBlank()
+  dimension?: string;
   @Field(() => IndicatorKind, { nullable: true }) @IsOptional() @IsEnum(IndicatorKind) kind?: IndicatorKind;
 
   @Field(() => FormulaModel, { nullable: true })
@@ -226,7 +243,7 @@ export class UpdateIndicatorDefinitionInput {
   @Type(() => FormulaModel)
   formula?: FormulaModel;
 
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @Length(1, 20) unit?: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @Length(1, 20) @NotBlank() unit?: string;
   @Field(() => Direction, { nullable: true }) @IsOptional() @IsEnum(Direction) direction?: Direction;
 
   @Field(() => [TargetModel], { nullable: true })
@@ -241,6 +258,7 @@ export class UpdateIndicatorDefinitionInput {
   @IsOptional()
   @IsString()
   @Length(1, 2000)
+  @NotBlank()
   workingDefinition?: string;
 }
 

@@ -11,7 +11,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { PageArgs } from '@yg/core';
+import { NotBlank, PageArgs } from '@yg/core';
 import { InstitutionKind, PractitionerTitle, Tier } from '../domain/institution-kind';
 
 const DIVISION = /^\d{6}(\d{3}(\d{3})?)?$/;
@@ -21,7 +21,7 @@ const PHONE_MSG = '电话为 5–20 位数字、+、- 或空格 (phone: 5–20 d
 
 @InputType()
 export class CreateInstitutionInput {
-  @Field(() => String) @IsString() @MinLength(2) @MaxLength(100) name!: string;
+  @Field(() => String) @IsString() @MinLength(2) @MaxLength(100) @NotBlank() name!: string;
   @Field(() => InstitutionKind) @IsEnum(InstitutionKind) kind!: InstitutionKind;
   @Field(() => Tier) @IsEnum(Tier) tier!: Tier;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() parentId?: string | null;
@@ -42,6 +42,7 @@ export class UpdateInstitutionInput {
   @IsString()
   @MinLength(2)
   @MaxLength(100)
+  @NotBlank()
   name?: string;
   @Field(() => InstitutionKind, { nullable: true })
   @IsOptional()
@@ -70,7 +71,7 @@ export class CreateDepartmentInput {
     message: '科室代码为大写字母、数字或连字符 (code: upper-case letters, digits, hyphens)',
   })
   code!: string;
-  @Field(() => String) @IsString() @MinLength(2) @MaxLength(50) name!: string;
+  @Field(() => String) @IsString() @MinLength(2) @MaxLength(50) @NotBlank() name!: string;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(50) specialty?: string;
 }
 
@@ -78,7 +79,7 @@ export class CreateDepartmentInput {
 export class CreatePractitionerInput {
   @Field(() => ID) @IsUUID() institutionId!: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() departmentId?: string;
-  @Field(() => String) @IsString() @MinLength(2) @MaxLength(40) name!: string;
+  @Field(() => String) @IsString() @MinLength(2) @MaxLength(40) @NotBlank() name!: string;
   @Field(() => PractitionerTitle) @IsEnum(PractitionerTitle) title!: PractitionerTitle;
   @Field(() => [String], { defaultValue: [] })
   @IsArray()

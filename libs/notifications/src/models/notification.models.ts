@@ -60,7 +60,11 @@ export class MarkReadArgs {
 @ObjectType('NotificationPreferences', { description: '通知渠道偏好 Channel preferences' })
 export class NotificationPreferencesModel {
   @Field(() => [OutsideChannelValue]) channels!: OutsideChannelValue[];
-  @Field(() => String, { nullable: true }) webhookUrl!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Webhook 地址,仅在选择 WEBHOOK 时保存 Webhook address, kept only while WEBHOOK is chosen',
+  })
+  webhookUrl!: string | null;
   @Field(() => String, {
     nullable: true,
     description: '仅在设置新地址时返回一次,用于校验签名 Signing secret, shown once when a URL is set',
@@ -75,7 +79,12 @@ export class UpdateNotificationPreferencesInput {
   @ArrayMaxSize(2)
   @IsEnum(OutsideChannelValue, { each: true })
   channels!: OutsideChannelValue[];
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Webhook 地址,选择 WEBHOOK 时必填;不选 WEBHOOK 则不保存,已存的地址和签名密钥一并清除 ' +
+      'Webhook address, required with WEBHOOK; without WEBHOOK it is not kept, and a stored address and its signing secret are removed',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)

@@ -15,7 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { PageArgs } from '@yg/core';
+import { NotBlank, PageArgs } from '@yg/core';
 import {
   InsuranceType,
   ReferralBox,
@@ -41,7 +41,7 @@ const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? 
 
 @InputType()
 export class AttachmentInput {
-  @Field(() => String) @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @Field(() => String) @IsString() @MinLength(1) @MaxLength(200) @NotBlank() name!: string;
   @Field(() => String, { description: '类型,如 application/pdf、image/jpeg、DICOM' })
   @IsString()
   @MaxLength(100)
@@ -60,6 +60,7 @@ export class MedicationItemInput {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @NotBlank()
   drug!: string;
   @Field(() => String, {
     nullable: true,
@@ -80,17 +81,29 @@ export class MedicationItemInput {
   @IsOptional()
   @IsUUID()
   formularyItemId?: string;
-  @Field(() => String, { description: '剂量 Dose' }) @IsString() @MinLength(1) @MaxLength(50) dose!: string;
-  @Field(() => String, { description: '途径 Route' }) @IsString() @MinLength(1) @MaxLength(50) route!: string;
+  @Field(() => String, { description: '剂量 Dose' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  @NotBlank()
+  dose!: string;
+  @Field(() => String, { description: '途径 Route' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  @NotBlank()
+  route!: string;
   @Field(() => String, { description: '频次 Frequency' })
   @IsString()
   @MinLength(1)
   @MaxLength(50)
+  @NotBlank()
   frequency!: string;
   @Field(() => String, { description: '疗程 Duration' })
   @IsString()
   @MinLength(1)
   @MaxLength(50)
+  @NotBlank()
   duration!: string;
 }
 
@@ -113,16 +126,19 @@ export class CreateReferralInput {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @NotBlank()
   diagnosisName!: string;
   @Field(() => String, { description: '转诊目的 Purpose' })
   @IsString()
   @MinLength(1)
   @MaxLength(1000)
+  @NotBlank()
   purpose!: string;
   @Field(() => String, { description: '病情摘要 Clinical summary' })
   @IsString()
   @MinLength(1)
   @MaxLength(8000)
+  @NotBlank()
   clinicalSummary!: string;
   @Field(() => String, { nullable: true, description: '注意事项 Points of attention' })
   @IsOptional()

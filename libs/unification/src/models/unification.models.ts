@@ -18,6 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { NotBlank } from '@yg/core';
 import { Tier } from '@yg/network';
 import { PeriodInput, PeriodModel, ScopeInput, ScopeModel } from '@yg/indicators/models/indicator.models';
 import { Comparator, Dimension, ItemKind, ItemOutcome, Outcome, ReviewStatus } from '../domain/scorecard';
@@ -152,10 +153,11 @@ export class UpdateUnificationItemInput {
   @Field(() => String, { description: '修改说明 Why it changes' })
   @IsString()
   @Length(1, 500, { message: '修改说明 1–500 字 (change note: 1–500 characters)' })
+  @NotBlank()
   changeNote!: string;
 
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 100) nameZh?: string | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 200) nameEn?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 100) @NotBlank() nameZh?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 200) @NotBlank() nameEn?: string | null;
 
   @Field(() => [Tier], { nullable: true })
   @IsOptional()
@@ -187,8 +189,8 @@ export class CreateUnificationItemInput {
   @Field(() => String) @Matches(CODE, { message: '评估项代码不合法 (bad item code)' }) code!: string;
   @Field(() => Dimension) @IsEnum(Dimension) dimension!: Dimension;
   @Field(() => ItemKind) @IsEnum(ItemKind) kind!: ItemKind;
-  @Field(() => String) @IsString() @Length(1, 100) nameZh!: string;
-  @Field(() => String) @IsString() @Length(1, 200) nameEn!: string;
+  @Field(() => String) @IsString() @Length(1, 100) @NotBlank() nameZh!: string;
+  @Field(() => String) @IsString() @Length(1, 200) @NotBlank() nameEn!: string;
 
   @Field(() => [Tier])
   @IsArray()
@@ -211,6 +213,7 @@ export class CreateUnificationItemInput {
   @Field(() => String, { description: '说明 Why it is added' })
   @IsString()
   @Length(1, 500, { message: '说明 1–500 字 (note: 1–500 characters)' })
+  @NotBlank()
   changeNote!: string;
 }
 
@@ -241,6 +244,7 @@ export class RecordEvidenceInput {
   @Field(() => String)
   @IsString()
   @Length(1, 200, { message: '标题 1–200 字 (title: 1–200 characters)' })
+  @NotBlank()
   title!: string;
 
   @Field(() => String, { description: 'YYYY-MM-DD' })

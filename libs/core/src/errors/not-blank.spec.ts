@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { IsOptional, IsString, Length, validate } from 'class-validator';
+import { DomainError } from './domain-errors';
+import { isNotBlank, NotBlank } from './not-blank';
+import { createValidationPipe } from './validation';
+
+class Rejection {
+  @IsString() @Length(1, 500) @NotBlank() reason!: unknown;
+  @IsOptional() @IsString() @NotBlank() title?: unknown;
+  @IsOptional() @NotBlank({ each: true }) names?: unknown;
+}
+
+const problems = async (value: Partial<Rejection>) =>
+  (await validate(Object.assign(new Rejection(), { reason: '退回', ...value }))).map(
+    (e): [string, Record<string, string> | undefined] => [e.property, e.constraints],
+  );
+
+describe('NotBlank', () => {
+  it.each([
+    ['spaces', '   '],
+    ['a tab and line breaks', '\t\r\n'],
+    ['ideographic spaces (U+3000)', '\u3000\u3000'],
+    ['no-break and other Unicode spaces', '\u00a0\u2003\u202f\u205f\ufeff'],
+    ['zero-width characters', '\u200b\u200c\u200d\u2060'],
+    ['nothing', ''],
+  ])('refuses %s, in Chinese with the English beside it', async (_, reason) => {
+    const [[property, constraints]] = await problems({ reason });
+    expect(property).toBe('reason');
+    expect(constraints!.notBlank).toBe('不能为空白 (reason must not be blank)');
+  });
+
+  it.each([['退回'], ['  请补充检查结果 '], ['\u3000说明'], ['\t1'], ['x']])('takes %j', async (reason) => {
+    expect(await problems({ reason })).toEqual([]);
+  });
+
+  it('refuses what is not a string (the type check says why as well)', async () => {
+    expect(isNotBlank(5)).toBe(false);
+    expect(isNotBlank(null)).toBe(false);
+    const [[, constraints]] = await problems({ reason: 5 });
+    expect(Object.keys(constraints!).sort()).toEqual(['isLength', 'isString', 'notBlank']);
+  });
+
+  it('leaves an optional field left out alone, and checks it when given', async () => {
+    expect(await problems({ title: undefined })).toEqual([]);
+    expect(await problems({ title: null })).toEqual([]);
+    expect(await problems({ title: ' \u3000\t' })).toEqual([
+      ['title', { notBlank: '不能为空白 (title must not be blank)' }],
+    ]);
+  });
+
+  it('checks each item of a list with { each: true }', async () => {
+    expect(await problems({ names: ['心内科', '  '] })).toEqual([
+      ['names', { notBlank: '每一项不能为空白 (each value in names must not be blank)' }],
+    ]);
+    expect(await problems({ names: ['心内科'] })).toEqual([]);
+  });
+
+  it('reaches clients as BAD_USER_INPUT naming the field, its message unchanged', async () => {
+    const refused = await createValidationPipe()
+      .transform({ reason: '\u3000 ' }, { type: 'body', metatype: Rejection })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect((refused as DomainError).code).toBe('BAD_USER_INPUT');
+    expect((refused as DomainError).details.fields).toEqual([
+      { field: 'reason', problems: ['不能为空白 (reason must not be blank)'] },
+    ]);
+  });
+});
