@@ -4616,6 +4616,8 @@ describe('the console', () => {
       let form = await open();
       expect(await form.locator('[data-channel=SMS]').isChecked()).toBe(false);
       expect(await form.locator('[data-channel=WEBHOOK]').isChecked()).toBe(false);
+      // Where texts would go, as the api masks the number on record.
+      expect(await form.getByTestId('sms-to').innerText()).toContain('139****0000');
       const save = form.locator('[data-action=save-notification-settings]');
       expect(await save.isDisabled()).toBe(true); // nothing changed yet
 

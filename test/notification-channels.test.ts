@@ -147,7 +147,14 @@ describe('notifications: outside channels, inbox and redelivery', () => {
     t = await buildTenant(db.ds);
     const tag = t.tenantId.slice(0, 6);
     users.sms = await addUser(db.ds, t, `sms-${tag}`, t.inst.general, ['REFERRAL_COORDINATOR'], SMS_PHONE);
-    users.noPhone = await addUser(db.ds, t, `nophone-${tag}`, t.inst.general, ['REFERRAL_COORDINATOR']);
+    users.noPhone = await addUser(
+      db.ds,
+      t,
+      `nophone-${tag}`,
+      t.inst.general,
+      ['REFERRAL_COORDINATOR'],
+      '13900000001',
+    );
     users.hookOk = await addUser(db.ds, t, `hookok-${tag}`, t.inst.general, ['REFERRAL_COORDINATOR']);
     users.hookFlaky = await addUser(db.ds, t, `hookflaky-${tag}`, t.inst.general, ['REFERRAL_COORDINATOR']);
     users.hookDown = await addUser(db.ds, t, `hookdown-${tag}`, t.inst.general, ['REFERRAL_COORDINATOR']);
@@ -162,6 +169,8 @@ describe('notifications: outside channels, inbox and redelivery', () => {
     for (const u of ['sms', 'noPhone'] as const) {
       expect((await setPreferences(users[u], { channels: ['SMS'] })).errors).toBeUndefined();
     }
+    // Its number removed by an admin after SMS was chosen.
+    await db.ds.query(`UPDATE app_user SET phone = NULL WHERE id = $1`, [users.noPhone.id]);
     for (const u of ['hookOk', 'hookFlaky', 'hookDown'] as const) {
       const res = await setPreferences(users[u], { channels: ['WEBHOOK'], webhookUrl: `${baseUrl}/${u}` });
       secrets[u] = res.data!.updateNotificationPreferences.webhookSecret;
@@ -219,6 +228,26 @@ describe('notifications: outside channels, inbox and redelivery', () => {
       await eventually(async () => (await replay.getState()) === 'completed');
       expect(sms.filter((s) => s.phone === SMS_PHONE)).toHaveLength(2);
       expect(await deliveryOf(first.id, users.sms)).toMatchObject({ status: 'SENT', attempts: 1 });
+    });
+
+    it('says where SMS goes (masked), and refuses SMS to a user with no number on record, changing nothing', async () => {
+      const PREFS = `{ notificationPreferences { channels smsTo } }`;
+      const smsToken = await api.login(users.sms.username);
+      expect((await api.gql(PREFS, {}, smsToken)).data!.notificationPreferences).toEqual({
+        channels: ['SMS'],
+        smsTo: '139****5678',
+      });
+      const refused = await setPreferences(users.hookOk, {
+        channels: ['SMS', 'WEBHOOK'],
+        webhookUrl: `${baseUrl}/hookOk`,
+      });
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors![0].message).toMatch(/未登记手机号.*\(no mobile number on record/);
+      const hookToken = await api.login(users.hookOk.username);
+      expect((await api.gql(PREFS, {}, hookToken)).data!.notificationPreferences).toEqual({
+        channels: ['WEBHOOK'],
+        smsTo: null,
+      });
     });
 
     it('records FAILED at once, without retrying, when the SMS user has no phone number', async () => {
@@ -398,6 +427,8 @@ describe('notifications: outside channels, inbox and redelivery', () => {
 
     it('round-trips channel preferences, and refuses WEBHOOK without a URL', async () => {
       const admin = t.users.admin;
+      // SMS needs a number on record.
+      await db.ds.query(`UPDATE app_user SET phone = '13900000002' WHERE id = $1`, [admin.id]);
       const token = await api.login(admin.username);
       const read = async () =>
         (await api.gql(`{ notificationPreferences { channels webhookUrl webhookSecret } }`, {}, token)).data!

@@ -107,6 +107,7 @@ describe('webhook destinations', () => {
     ];
 
     it('refuses every internal destination with BAD_USER_INPUT and changes nothing', async () => {
+      await db.ds.query(`UPDATE app_user SET phone = '13900000003' WHERE id = $1`, [t.users.admin.id]);
       const token = await strict.login(t.users.admin.username);
       expect((await strict.gql(PREFS, { i: { channels: ['SMS'] } }, token)).errors).toBeUndefined();
       const before = await db.ds.query(`SELECT * FROM notification_preference WHERE user_id = $1`, [

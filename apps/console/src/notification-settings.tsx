@@ -117,8 +117,15 @@ function PreferencesForm({
               setChannels(next);
             }}
           />
-          <div className="note">
-            <T zh="短信发往账户登记的手机号,不含患者信息" en="Texts go to the phone number on your account, without patient details" />
+          <div className="note" data-testid="sms-to">
+            {prefs.smsTo ? (
+              <T
+                zh={`短信发往账户登记的手机号 ${prefs.smsTo},不含患者信息`}
+                en={`Texts go to ${prefs.smsTo}, the number on your account, without patient details`}
+              />
+            ) : (
+              <T zh="账户未登记手机号,不能选短信;请管理员登记" en="No number on your account, so no texts: ask your administrator to add one" />
+            )}
           </div>
         </dd>
         <TextField

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthUser, BadInputError, DomainError, paginate, readSnapshot } from '@yg/core';
+import { AuthUser, BadInputError, DomainError, maskPhone, paginate, readSnapshot } from '@yg/core';
 import { AuditService } from '@yg/audit';
 import { NotificationEntity } from './entities/notification.entity';
 import { NotificationPreferenceEntity } from './entities/notification-preference.entity';
@@ -82,10 +82,24 @@ export class NotificationsService {
   }
 
   async preferences(user: AuthUser): Promise<NotificationPreferencesModel> {
-    const p = await this.dataSource
-      .getRepository(NotificationPreferenceEntity)
-      .findOneBy({ userId: user.id });
-    return { channels: (p?.channels ?? []) as OutsideChannelValue[], webhookUrl: p?.webhookUrl ?? null };
+    const [p, phone] = await Promise.all([
+      this.dataSource.getRepository(NotificationPreferenceEntity).findOneBy({ userId: user.id }),
+      this.phoneOf(user),
+    ]);
+    return {
+      channels: (p?.channels ?? []) as OutsideChannelValue[],
+      webhookUrl: p?.webhookUrl ?? null,
+      smsTo: phone ? maskPhone(phone) : null,
+    };
+  }
+
+  /** The number SMS notices go to (the user's row, kept up by their admins). */
+  private async phoneOf(user: AuthUser): Promise<string | null> {
+    const [row]: { phone: string | null }[] = await this.dataSource.query(
+      `SELECT phone FROM user_contact WHERE id = $1 AND tenant_id = $2`,
+      [user.id, user.tenantId],
+    );
+    return row?.phone ?? null;
   }
 
   async updatePreferences(
@@ -98,6 +112,14 @@ export class NotificationsService {
       throw new BadInputError('选择 Webhook 时须提供地址 (webhookUrl is required for the WEBHOOK channel)', {
         field: 'webhookUrl',
       });
+    }
+    // SMS with no number on record would fail every notice, silently for the user.
+    const phone = await this.phoneOf(user);
+    if (channels.includes(OutsideChannelValue.SMS) && !phone) {
+      throw new BadInputError(
+        '未登记手机号,无法短信通知;请机构管理员在用户管理中登记 (no mobile number on record for SMS; ask your administrator to add one)',
+        { field: 'channels' },
+      );
     }
     // Checked before anything is written; stored in the parsed form the check looked at. Without
     // the channel no address is kept, nor its signing secret: a secret kept for nothing is one
@@ -126,7 +148,12 @@ export class NotificationsService {
         entityId: user.id,
         details: { channels, webhook: !!url },
       });
-      return { channels: channels as OutsideChannelValue[], webhookUrl: url, webhookSecret: freshSecret };
+      return {
+        channels: channels as OutsideChannelValue[],
+        webhookUrl: url,
+        webhookSecret: freshSecret,
+        smsTo: phone ? maskPhone(phone) : null,
+      };
     });
   }
 

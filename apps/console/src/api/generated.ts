@@ -2566,10 +2566,11 @@ export type NotificationPreferencesResult = {
   notificationPreferences: {
     channels: Array<OutsideChannel>;
     webhookUrl: string | null;
+    smsTo: string | null;
   };
 };
 export type NotificationPreferencesVariables = {};
-export const NotificationPreferences = "query NotificationPreferences {\n  notificationPreferences {\n    channels\n    webhookUrl\n  }\n}" as Operation<NotificationPreferencesResult, NotificationPreferencesVariables>;
+export const NotificationPreferences = "query NotificationPreferences {\n  notificationPreferences {\n    channels\n    webhookUrl\n    smsTo\n  }\n}" as Operation<NotificationPreferencesResult, NotificationPreferencesVariables>;
 
 export type UpdateNotificationPreferencesResult = {
   updateNotificationPreferences: {

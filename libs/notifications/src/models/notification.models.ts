@@ -70,6 +70,12 @@ export class NotificationPreferencesModel {
     description: '仅在设置新地址时返回一次,用于校验签名 Signing secret, shown once when a URL is set',
   })
   webhookSecret?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      '短信发送号码(脱敏;未登记则为空,不能选择短信) The number SMS goes to, masked; null: none on record, SMS cannot be chosen',
+  })
+  smsTo!: string | null;
 }
 
 @InputType()
