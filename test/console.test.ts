@@ -3622,7 +3622,7 @@ describe('the console', () => {
   });
 
   // Last but one: it adds an institution, which every later figure would have to take in.
-  it("network: an institution's departments and staff as the api has them; its admin adds to them (a licence number used is refused); a consortium admin adds an institution and edits it (a name in use refused, the change in the trail); no forms elsewhere", async () => {
+  it("network: an institution's departments and staff as the api has them; its admin adds to them (a licence number used is refused); a consortium admin adds an institution and edits it (a name in use refused, the change in the trail; a change made meanwhile refused and the institution shown as it is now); no forms elsewhere", async () => {
     const DETAIL = `query($id: ID!) { institution(id: $id) { departments { id code name specialty } }
       practitioners(institutionId: $id, first: 100) { nodes { id name title licenceNumber specialties department { name } } } }`;
     const { me } = await gql('instadmin', `{ me { institution { id name } } }`);
@@ -3782,6 +3782,31 @@ describe('the console', () => {
       );
       // The change is in the trail, naming the fields changed.
       expect(trail.changed.sort()).toEqual(['address', 'phone']);
+
+      // Changed elsewhere while the form is open: refused in the api's words, the panel shows the
+      // institution as it is now, and the other change stands.
+      await panel.locator('[data-action=edit-institution]').click();
+      expect(await edit.getAttribute('data-version')).toBe('2');
+      await gql(
+        'admin',
+        `mutation($i: UpdateInstitutionInput!) { updateInstitution(input: $i) { version } }`,
+        { i: { id: created.id, version: 2, grade: '一级' } },
+      );
+      await edit.locator('#ei-address').fill('邻鄂镇松林村三组');
+      await edit.locator('[data-action=save-institution]').click();
+      await edit.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await edit.getByRole('alert').innerText()).toContain('已被他人修改');
+      await page
+        .locator(`[data-testid=institution][data-id="${created.id}"][data-version="3"]`)
+        .waitFor({ timeout: WAIT_MS });
+      expect(await panel.getByTestId('particulars').innerText()).toContain('一级');
+      expect((await gql('admin', READ, { id: created.id })).institution).toEqual({
+        ...was,
+        grade: '一级',
+        address: '邻鄂镇松林村二组',
+        phone: '023-79000000',
+      });
+      await edit.getByRole('button', { name: '取消' }).click();
     } finally {
       await adminContext.close();
     }

@@ -54,6 +54,7 @@ import { ReferralFactDelta1764000059810 } from '@yg/referrals/migrations/1764000
 import { ConsultationCreatedMs1764000059900 } from '@yg/consultations/migrations/1764000059900-consultation-created-ms';
 import { DrugListsCreatedMs1764000059910 } from '@yg/drugs/migrations/1764000059910-drug-lists-created-ms';
 import { PasswordChangeRequired1764000060000 } from '@yg/identity/migrations/1764000060000-password-change-required';
+import { InstitutionVersion1764000060100 } from '@yg/network/migrations/1764000060100-institution-version';
 import { NotifyEvent1764000059720 } from '@yg/notifications/migrations/1764000059720-notify-event';
 
 /**
@@ -116,4 +117,5 @@ export const MIGRATIONS = [
   ConsultationCreatedMs1764000059900,
   DrugListsCreatedMs1764000059910,
   PasswordChangeRequired1764000060000,
+  InstitutionVersion1764000060100,
 ];

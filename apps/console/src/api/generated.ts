@@ -408,6 +408,7 @@ export interface UpdateInstitutionInput {
   parentId?: string | null;
   phone?: string | null;
   tier?: Tier | null;
+  version: number;
 }
 
 export interface UpdateKeyTaskInput {
@@ -1908,6 +1909,7 @@ export type InstitutionDetailResult = {
     phone: string | null;
     active: boolean;
     parentId: string | null;
+    version: number;
     parent: {
       name: string;
     } | null;
@@ -1938,7 +1940,7 @@ export type InstitutionDetailResult = {
 export type InstitutionDetailVariables = {
   id: string;
 };
-export const InstitutionDetail = "query InstitutionDetail($id: ID!) {\n  institution(id: $id) {\n    id\n    name\n    kind\n    tier\n    grade\n    divisionCode\n    address\n    phone\n    active\n    parentId\n    parent {\n      name\n    }\n    departments {\n      id\n      code\n      name\n      specialty\n    }\n  }\n  practitioners(institutionId: $id, first: 100) {\n    nodes {\n      id\n      name\n      title\n      licenceNumber\n      specialties\n      active\n      department {\n        name\n      }\n    }\n    pageInfo {\n      hasNextPage\n    }\n  }\n}" as Operation<InstitutionDetailResult, InstitutionDetailVariables>;
+export const InstitutionDetail = "query InstitutionDetail($id: ID!) {\n  institution(id: $id) {\n    id\n    name\n    kind\n    tier\n    grade\n    divisionCode\n    address\n    phone\n    active\n    parentId\n    version\n    parent {\n      name\n    }\n    departments {\n      id\n      code\n      name\n      specialty\n    }\n  }\n  practitioners(institutionId: $id, first: 100) {\n    nodes {\n      id\n      name\n      title\n      licenceNumber\n      specialties\n      active\n      department {\n        name\n      }\n    }\n    pageInfo {\n      hasNextPage\n    }\n  }\n}" as Operation<InstitutionDetailResult, InstitutionDetailVariables>;
 
 export type CreateInstitutionResult = {
   createInstitution: {
@@ -2341,12 +2343,13 @@ export const RetireFormularyItem = "mutation RetireFormularyItem($input: RetireF
 export type UpdateInstitutionResult = {
   updateInstitution: {
     id: string;
+    version: number;
   };
 };
 export type UpdateInstitutionVariables = {
   input: UpdateInstitutionInput;
 };
-export const UpdateInstitution = "mutation UpdateInstitution($input: UpdateInstitutionInput!) {\n  updateInstitution(input: $input) {\n    id\n  }\n}" as Operation<UpdateInstitutionResult, UpdateInstitutionVariables>;
+export const UpdateInstitution = "mutation UpdateInstitution($input: UpdateInstitutionInput!) {\n  updateInstitution(input: $input) {\n    id\n    version\n  }\n}" as Operation<UpdateInstitutionResult, UpdateInstitutionVariables>;
 
 export type CatalogueItemsResult = {
   catalogueItems: {
