@@ -4036,7 +4036,7 @@ describe('the console', () => {
     }
   });
 
-  it('seven unifications: a consortium admin keeps the scorecard items — adds one judged by documents (a bad document kind refused, nothing added) and one judged by data, changes and switches one off as a new version with its reason; an auditor only reads', async () => {
+  it('seven unifications: a consortium admin keeps the scorecard items — adds one judged by documents (a bad document kind refused, nothing added) and one judged by data, changes and switches one off as a new version with its reason (a change made meanwhile refused and the item shown as it is now); an auditor only reads', async () => {
     const ITEMS = `{ unificationItems { code version active nameZh tiers own data { numerator denominator multiplier comparator met partial } evidence { evidenceKind validMonths } } }`;
     const { unificationItems: before } = await gql('admin', ITEMS);
     const tag = Date.now().toString(36).toUpperCase();
@@ -4144,6 +4144,28 @@ describe('the console', () => {
       ).toEqual(['2', '1']);
       expect(await versions.innerText()).toContain('并入管委会纪要');
       await screenshot(page, 'unification-items');
+
+      // Changed elsewhere while the form is open: refused in the api's words, the row shows the
+      // item as it is now, and the other change stands.
+      await dataRow.locator('[data-action=edit-unification-item]').click();
+      expect(await form.getAttribute('data-version')).toBe('1');
+      await gql(
+        'admin',
+        `mutation($i: UpdateUnificationItemInput!) { updateUnificationItem(input: $i) { version } }`,
+        { i: { code: `BUS_DOWN_${tag}`, version: 1, changeNote: '改名', nameZh: '下转与上转之比' } },
+      );
+      await form.locator('input[name=met]').fill('12');
+      await form.locator('input[name=changeNote]').fill('提高达标值');
+      await form.locator('[data-action=save-unification-item]').click();
+      await form.getByText('已被他人修改').waitFor();
+      await section.locator(`tr[data-code="BUS_DOWN_${tag}"][data-version="2"]`).waitFor();
+      expect(await dataRow.innerText()).toContain('下转与上转之比');
+      expect(await find(`BUS_DOWN_${tag}`)).toMatchObject({
+        version: 2,
+        nameZh: '下转与上转之比',
+        data: { met: 10, partial: 5 },
+      });
+      await form.getByRole('button', { name: '取消' }).click();
 
       // The auditor reads the items and is offered no change.
       const auditor = await signIn(context, 'auditor');

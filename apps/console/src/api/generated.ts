@@ -442,6 +442,7 @@ export interface UpdateUnificationItemInput {
   nameEn?: string | null;
   nameZh?: string | null;
   tiers?: Array<Tier> | null;
+  version: number;
 }
 
 export interface UpdateUserInput {
