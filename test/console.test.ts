@@ -4944,7 +4944,7 @@ describe('the console', () => {
     }
   });
 
-  it("monthly assessment: a consortium admin changes the scheme's weights in the console with a change note, a new version as the api has it; weights not adding up to 100 are refused in the api's words and make no version; an auditor and an institution admin read the scheme, not offered the change", async () => {
+  it("monthly assessment: a consortium admin changes the scheme's weights in the console with a change note, a new version as the api has it; weights not adding up to 100 and a save on a version replaced meanwhile are refused in the api's words and make no version; an auditor and an institution admin read the scheme, not offered the change", async () => {
     const SCHEMES = `{ assessmentSchemes { version completionWeight recognitionWeight analysisWeight
       creditBelowRequired changeNote groups { code name kinds tiers } } }`;
     const read = async () => (await gql('admin', SCHEMES)).assessmentSchemes;
@@ -4953,18 +4953,22 @@ describe('the console', () => {
     const weightsOf = (s: any) => `${s.completionWeight}/${s.recognitionWeight}/${s.analysisWeight}`;
     const note = '提高认可度权重,自下月起执行';
     const version = current.version + 1;
+    // Saved meanwhile through the api while the form is open on `version`.
+    const elsewhere = { version: version + 1, weights: '55/25/20' };
     try {
       await changeInConsole();
       for (const username of ['auditor', 'instadmin']) await readOnly(username);
     } finally {
       // No test after this one opens a month, and an open month keeps its scheme; the previous
       // weights are saved back all the same, so a month opened later scores as it did before.
-      if ((await read())[0].version !== current.version) {
+      const now = (await read())[0];
+      if (now.version !== current.version) {
         await gql(
           'admin',
           `mutation($i: UpdateAssessmentSchemeInput!) { updateAssessmentScheme(input: $i) { version } }`,
           {
             i: {
+              basedOnVersion: now.version,
               completionWeight: current.completionWeight,
               recognitionWeight: current.recognitionWeight,
               analysisWeight: current.analysisWeight,
@@ -5050,6 +5054,40 @@ describe('the console', () => {
         ).toEqual(before.map((s: { version: number }) => String(s.version)));
         await saved.scrollIntoViewIfNeeded();
         await screenshot(page, 'assessment-scheme');
+
+        // Another version saved elsewhere while the form is open: refused in the api's words, no
+        // version made from the form, and the panel shows the scheme now in force.
+        await saved.locator('[data-action=edit-scheme]').click();
+        await form.waitFor({ timeout: WAIT_MS });
+        expect(await form.getAttribute('data-version')).toBe(String(version));
+        await gql(
+          'admin',
+          `mutation($i: UpdateAssessmentSchemeInput!) { updateAssessmentScheme(input: $i) { version } }`,
+          {
+            i: {
+              basedOnVersion: version,
+              completionWeight: 55,
+              recognitionWeight: 25,
+              analysisWeight: 20,
+              creditBelowRequired: current.creditBelowRequired,
+              groups: current.groups,
+              changeNote: '他处调整',
+            },
+          },
+        );
+        await field('completionWeight').fill('40');
+        await field('recognitionWeight').fill('40');
+        await field('changeNote').fill('认可度再提高');
+        await form.locator('[data-action=save-scheme]').click();
+        await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+        expect(await form.getByRole('alert').innerText()).toContain('已被他人修改');
+        const now = page.locator(`[data-testid=scheme][data-version="${elsewhere.version}"]`);
+        await now.waitFor({ timeout: WAIT_MS });
+        expect(await now.getByTestId('scheme-weights').innerText()).toBe(elsewhere.weights);
+        const latest = await read();
+        expect(latest.slice(1)).toEqual(after);
+        expect(latest[0]).toMatchObject({ version: elsewhere.version, changeNote: '他处调整' });
+        await form.getByRole('button', { name: '取消' }).click();
       } finally {
         await context.close();
       }
@@ -5060,9 +5098,9 @@ describe('the console', () => {
       try {
         const page = await signIn(theirs, username);
         await openView(page, 'assessment');
-        const panel = page.locator(`[data-testid=scheme][data-version="${version}"]`);
+        const panel = page.locator(`[data-testid=scheme][data-version="${elsewhere.version}"]`);
         await panel.waitFor({ timeout: VIEW_TIMEOUT });
-        expect(await panel.getByTestId('scheme-weights').innerText()).toBe('50/30/20');
+        expect(await panel.getByTestId('scheme-weights').innerText()).toBe(elsewhere.weights);
         expect(await page.locator('[data-testid=scheme-form], [data-action=edit-scheme]').count()).toBe(0);
       } finally {
         await theirs.close();

@@ -364,6 +364,7 @@ export interface SupplySettingsInput {
 
 export interface UpdateAssessmentSchemeInput {
   analysisWeight: number;
+  basedOnVersion: number;
   changeNote: string;
   completionWeight: number;
   creditBelowRequired: boolean;
