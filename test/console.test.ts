@@ -4521,10 +4521,13 @@ describe('the console', () => {
     }
   });
 
-  it('referral timings: a consortium admin reads and changes them in the referrals view (read back from the api); an out-of-range one is refused with the api’s reason and changes nothing; a coordinator reads them, not offered the change', async () => {
+  it('referral timings: a consortium admin reads and changes them in the referrals view (read back from the api); an out-of-range one is refused with the api’s reason and changes nothing, and so is a change on timings changed meanwhile (shown as they are now); a coordinator reads them, not offered the change', async () => {
     const FIELDS = `responseSeconds { EMERGENCY URGENT ROUTINE } reminderBeforeSeconds noShowGraceSeconds`;
     const SETTINGS = `{ referralSettings { ${FIELDS} } }`;
     const before = (await gql('admin', SETTINGS)).referralSettings;
+    const versionRead = async () =>
+      (await gql('admin', `{ referralSettings { version } }`)).referralSettings.version;
+    const version = await versionRead();
     // The demo runs on the defaults (15 min, 2 h, 24 h), which the other tests' referrals take.
     expect(before.responseSeconds).toEqual({ EMERGENCY: 900, URGENT: 7200, ROUTINE: 86400 });
     const shownTimings = (page: Page) =>
@@ -4586,11 +4589,32 @@ describe('the console', () => {
       expect(await timings.locator('[data-timing=URGENT]').innerText()).toContain('3 小时');
       await screenshot(page, 'referral-timings');
 
+      // Changed elsewhere while the form is open: refused in the api's words, the line shows the
+      // timings as they are now, and the other change stands.
+      await timings.locator('[data-action=edit-referral-settings]').click();
+      expect(await form.getAttribute('data-version')).toBe(String(version + 1));
+      await gql(
+        'admin',
+        `mutation($i: ReferralSettingsInput!) { updateReferralSettings(input: $i) { version } }`,
+        { i: { version: version + 1, noShowGraceSeconds: 6 * 3600 } },
+      );
+      await form.locator('#rs-ROUTINE').fill('12');
+      await save.click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('已被他人修改');
+      await page
+        .locator('[data-testid=referral-timings] [data-timing=noShowGrace][data-seconds="21600"]')
+        .waitFor({ timeout: WAIT_MS });
+      const now = (await gql('admin', SETTINGS)).referralSettings;
+      expect(now).toEqual({ ...after, noShowGraceSeconds: 6 * 3600 });
+      expect(await shownTimings(page)).toEqual(asShown(now));
+      await form.getByRole('button', { name: '取消' }).click();
+
       // The coordinator reads the same timings; the change is not offered.
       const coordinator = await signIn(context, 'coordinator');
       await openView(coordinator, 'referrals');
       await coordinator.getByTestId('referral-timings').waitFor({ timeout: WAIT_MS });
-      expect(await shownTimings(coordinator)).toEqual(asShown(after));
+      expect(await shownTimings(coordinator)).toEqual(asShown(now));
       expect(await coordinator.locator('[data-action=edit-referral-settings]').count()).toBe(0);
       expect(await coordinator.getByTestId('referral-settings').count()).toBe(0);
     } finally {
@@ -4601,6 +4625,7 @@ describe('the console', () => {
         `mutation($i: ReferralSettingsInput!) { updateReferralSettings(input: $i) { ${FIELDS} } }`,
         {
           i: {
+            version: await versionRead(),
             emergencySeconds: before.responseSeconds.EMERGENCY,
             urgentSeconds: before.responseSeconds.URGENT,
             routineSeconds: before.responseSeconds.ROUTINE,
@@ -4613,10 +4638,13 @@ describe('the console', () => {
     expect((await gql('admin', SETTINGS)).referralSettings).toEqual(before);
   });
 
-  it('supply-request timings: a consortium admin changes them in the drug view (read back from the api); one under the api’s minute is refused and changes nothing; a pharmacist reads them, not offered the change', async () => {
+  it('supply-request timings: a consortium admin changes them in the drug view (read back from the api); one under the api’s minute is refused and changes nothing, and so is a change on timings changed meanwhile (shown as they are now); a pharmacist reads them, not offered the change', async () => {
     const FIELDS = `decideSeconds { URGENT ROUTINE } deliverSeconds { URGENT ROUTINE } reminderBeforeSeconds`;
     const SETTINGS = `{ supplySettings { ${FIELDS} } }`;
     const before = (await gql('admin', SETTINGS)).supplySettings;
+    const versionRead = async () =>
+      (await gql('admin', `{ supplySettings { version } }`)).supplySettings.version;
+    const version = await versionRead();
     const shown = (page: Page) =>
       page
         .locator('[data-testid=supply-timings] [data-timing]')
@@ -4660,10 +4688,32 @@ describe('the console', () => {
         .waitFor();
       expect(await shown(page)).toEqual(asShown(after));
 
+      // Changed elsewhere while the form is open: refused in the api's words, the line shows the
+      // timings as they are now, and the other change stands.
+      await timings.locator('[data-action=edit-supply-settings]').click();
+      expect(await form.getAttribute('data-version')).toBe(String(version + 1));
+      await gql(
+        'admin',
+        `mutation($i: SupplySettingsInput!) { updateSupplySettings(input: $i) { version } }`,
+        { i: { version: version + 1, routineDeliverSeconds: 48 * 3600 } },
+      );
+      await form.locator('#ss-urgentDeliver').fill('12');
+      await form.getByLabel('紧急到货单位 Unit').selectOption({ label: '小时 h' });
+      await save.click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('已被他人修改');
+      await page
+        .locator('[data-testid=supply-timings] [data-timing=routineDeliver][data-seconds="172800"]')
+        .waitFor({ timeout: WAIT_MS });
+      const now = (await gql('admin', SETTINGS)).supplySettings;
+      expect(now).toEqual({ ...after, deliverSeconds: { ...after.deliverSeconds, ROUTINE: 48 * 3600 } });
+      expect(await shown(page)).toEqual(asShown(now));
+      await form.getByRole('button', { name: '取消' }).click();
+
       const pharmacist = await signIn(context, 'pharmacist');
       await openView(pharmacist, 'drugs');
       await pharmacist.getByTestId('supply-timings').waitFor({ timeout: WAIT_MS });
-      expect(await shown(pharmacist)).toEqual(asShown(after));
+      expect(await shown(pharmacist)).toEqual(asShown(now));
       expect(await pharmacist.locator('[data-action=edit-supply-settings]').count()).toBe(0);
     } finally {
       await context.close();
@@ -4672,6 +4722,7 @@ describe('the console', () => {
         `mutation($i: SupplySettingsInput!) { updateSupplySettings(input: $i) { reminderBeforeSeconds } }`,
         {
           i: {
+            version: await versionRead(),
             urgentDecideSeconds: before.decideSeconds.URGENT,
             routineDecideSeconds: before.decideSeconds.ROUTINE,
             urgentDeliverSeconds: before.deliverSeconds.URGENT,

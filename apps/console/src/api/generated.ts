@@ -273,6 +273,7 @@ export interface ReferralSettingsInput {
   reminderBeforeSeconds?: number | null;
   routineSeconds?: number | null;
   urgentSeconds?: number | null;
+  version: number;
 }
 
 export interface RegisterPatientInput {
@@ -360,6 +361,7 @@ export interface SupplySettingsInput {
   routineDeliverSeconds?: number | null;
   urgentDecideSeconds?: number | null;
   urgentDeliverSeconds?: number | null;
+  version: number;
 }
 
 export interface UpdateAssessmentSchemeInput {
@@ -2533,6 +2535,7 @@ export const SubmitStatistics = "mutation SubmitStatistics($input: SubmitStatist
 
 export type ReferralSettingsResult = {
   referralSettings: {
+    version: number;
     responseSeconds: {
       EMERGENCY: number;
       URGENT: number;
@@ -2543,10 +2546,11 @@ export type ReferralSettingsResult = {
   };
 };
 export type ReferralSettingsVariables = {};
-export const ReferralSettings = "query ReferralSettings {\n  referralSettings {\n    responseSeconds {\n      EMERGENCY\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n    noShowGraceSeconds\n  }\n}" as Operation<ReferralSettingsResult, ReferralSettingsVariables>;
+export const ReferralSettings = "query ReferralSettings {\n  referralSettings {\n    version\n    responseSeconds {\n      EMERGENCY\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n    noShowGraceSeconds\n  }\n}" as Operation<ReferralSettingsResult, ReferralSettingsVariables>;
 
 export type UpdateReferralSettingsResult = {
   updateReferralSettings: {
+    version: number;
     responseSeconds: {
       EMERGENCY: number;
       URGENT: number;
@@ -2559,7 +2563,7 @@ export type UpdateReferralSettingsResult = {
 export type UpdateReferralSettingsVariables = {
   input: ReferralSettingsInput;
 };
-export const UpdateReferralSettings = "mutation UpdateReferralSettings($input: ReferralSettingsInput!) {\n  updateReferralSettings(input: $input) {\n    responseSeconds {\n      EMERGENCY\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n    noShowGraceSeconds\n  }\n}" as Operation<UpdateReferralSettingsResult, UpdateReferralSettingsVariables>;
+export const UpdateReferralSettings = "mutation UpdateReferralSettings($input: ReferralSettingsInput!) {\n  updateReferralSettings(input: $input) {\n    version\n    responseSeconds {\n      EMERGENCY\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n    noShowGraceSeconds\n  }\n}" as Operation<UpdateReferralSettingsResult, UpdateReferralSettingsVariables>;
 
 export type NotificationPreferencesResult = {
   notificationPreferences: {
@@ -2584,6 +2588,7 @@ export const UpdateNotificationPreferences = "mutation UpdateNotificationPrefere
 
 export type SupplySettingsResult = {
   supplySettings: {
+    version: number;
     decideSeconds: {
       URGENT: number;
       ROUTINE: number;
@@ -2596,10 +2601,11 @@ export type SupplySettingsResult = {
   };
 };
 export type SupplySettingsVariables = {};
-export const SupplySettings = "query SupplySettings {\n  supplySettings {\n    decideSeconds {\n      URGENT\n      ROUTINE\n    }\n    deliverSeconds {\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n  }\n}" as Operation<SupplySettingsResult, SupplySettingsVariables>;
+export const SupplySettings = "query SupplySettings {\n  supplySettings {\n    version\n    decideSeconds {\n      URGENT\n      ROUTINE\n    }\n    deliverSeconds {\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n  }\n}" as Operation<SupplySettingsResult, SupplySettingsVariables>;
 
 export type UpdateSupplySettingsResult = {
   updateSupplySettings: {
+    version: number;
     decideSeconds: {
       URGENT: number;
       ROUTINE: number;
@@ -2614,7 +2620,7 @@ export type UpdateSupplySettingsResult = {
 export type UpdateSupplySettingsVariables = {
   input: SupplySettingsInput;
 };
-export const UpdateSupplySettings = "mutation UpdateSupplySettings($input: SupplySettingsInput!) {\n  updateSupplySettings(input: $input) {\n    decideSeconds {\n      URGENT\n      ROUTINE\n    }\n    deliverSeconds {\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n  }\n}" as Operation<UpdateSupplySettingsResult, UpdateSupplySettingsVariables>;
+export const UpdateSupplySettings = "mutation UpdateSupplySettings($input: SupplySettingsInput!) {\n  updateSupplySettings(input: $input) {\n    version\n    decideSeconds {\n      URGENT\n      ROUTINE\n    }\n    deliverSeconds {\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n  }\n}" as Operation<UpdateSupplySettingsResult, UpdateSupplySettingsVariables>;
 
 export type UpdateKeyTaskResult = {
   updateKeyTask: {
