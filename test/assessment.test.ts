@@ -439,6 +439,7 @@ describe('key tasks and the monthly assessment', () => {
       { code: 'VILLAGE', name: '村卫生室', kinds: [], tiers: ['VILLAGE'] },
     ];
     const input = {
+      basedOnVersion: 0,
       completionWeight: 60,
       recognitionWeight: 20,
       analysisWeight: 20,
@@ -472,9 +473,37 @@ describe('key tasks and the monthly assessment', () => {
     expectError(shadowed, 'BAD_USER_INPUT');
     expect(shadowed.errors![0].message).toContain('group COUNTY can never take a unit');
     expectError(await gql(UPDATE, { i: input }, tok.auditor), 'FORBIDDEN');
-    expect((await gqlOk(UPDATE, { i: input }, tok.admin)).updateAssessmentScheme.version).toBe(1);
-    const list = await gqlOk(`{ assessmentSchemes { version } }`, {}, tok.auditor);
-    expect(list.assessmentSchemes.map((s: { version: number }) => s.version)).toEqual([1, 0]);
+    // Two admins save on the built-in default at once: one makes version 1, the other is refused.
+    const results = await Promise.all([
+      gql(UPDATE, { i: { ...input, changeNote: '按层级分组 A' } }, tok.admin),
+      gql(UPDATE, { i: { ...input, changeNote: '按层级分组 B' } }, tok.admin),
+    ]);
+    const won = results.filter((r) => !r.errors);
+    expect(won).toHaveLength(1);
+    expect(won[0].data!.updateAssessmentScheme.version).toBe(1);
+    const lost = results.filter((r) => errorCode(r) === 'CONFLICT');
+    expect(lost).toHaveLength(1);
+    expect(lost[0].errors![0].extensions).toMatchObject({ currentVersion: 1 });
+    expect(lost[0].errors![0].message).toContain('已被他人修改');
+    const LIST = `{ assessmentSchemes { version changeNote } }`;
+    const list = (await gqlOk(LIST, {}, tok.auditor)).assessmentSchemes;
+    expect(list.map((s: { version: number }) => s.version)).toEqual([1, 0]);
+    const events = async () =>
+      (
+        await db.ds.query(
+          `SELECT count(*)::int AS n FROM audit_event WHERE tenant_id = $1 AND action = 'assessment-scheme.update'`,
+          [t.tenantId],
+        )
+      )[0].n;
+    expect(await events()).toBe(1);
+    // Saved on a version no longer (or never) in force: refused, no version made.
+    for (const basedOnVersion of [0, 2]) {
+      const stale = await gql(UPDATE, { i: { ...input, basedOnVersion } }, tok.admin);
+      expectError(stale, 'CONFLICT');
+      expect(stale.errors![0].extensions).toMatchObject({ currentVersion: 1 });
+    }
+    expect((await gqlOk(LIST, {}, tok.auditor)).assessmentSchemes).toEqual(list);
+    expect(await events()).toBe(1);
   });
 
   it('opens a month with completion computed at and between the target levels', async () => {

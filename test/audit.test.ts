@@ -1158,9 +1158,12 @@ describe('audit trail', () => {
     });
 
     it('records a mutation its service does not audit itself (nothing changed) once, as SUCCESS', async () => {
+      const [{ version }] = await db.ds.query(`SELECT version FROM institution WHERE id = $1`, [
+        t.inst.township,
+      ]);
       const res = await gql<{ updateInstitution: { id: string } }>(
         UPDATE_INSTITUTION,
-        { input: { id: t.inst.township } },
+        { input: { id: t.inst.township, version } },
         admin,
       );
       ok(res);

@@ -3827,7 +3827,7 @@ describe('the console', () => {
   });
 
   // Last but one: it adds an institution, which every later figure would have to take in.
-  it("network: an institution's departments and staff as the api has them; its admin adds to them (a licence number used is refused); a consortium admin adds an institution and edits it (a name in use refused, the change in the trail); no forms elsewhere", async () => {
+  it("network: an institution's departments and staff as the api has them; its admin adds to them (a licence number used is refused); a consortium admin adds an institution and edits it (a name in use refused, the change in the trail; a change made meanwhile refused and the institution shown as it is now); no forms elsewhere", async () => {
     const DETAIL = `query($id: ID!) { institution(id: $id) { departments { id code name specialty } }
       practitioners(institutionId: $id, first: 100) { nodes { id name title licenceNumber specialties department { name } } } }`;
     const { me } = await gql('instadmin', `{ me { institution { id name } } }`);
@@ -3987,6 +3987,31 @@ describe('the console', () => {
       );
       // The change is in the trail, naming the fields changed.
       expect(trail.changed.sort()).toEqual(['address', 'phone']);
+
+      // Changed elsewhere while the form is open: refused in the api's words, the panel shows the
+      // institution as it is now, and the other change stands.
+      await panel.locator('[data-action=edit-institution]').click();
+      expect(await edit.getAttribute('data-version')).toBe('2');
+      await gql(
+        'admin',
+        `mutation($i: UpdateInstitutionInput!) { updateInstitution(input: $i) { version } }`,
+        { i: { id: created.id, version: 2, grade: '一级' } },
+      );
+      await edit.locator('#ei-address').fill('邻鄂镇松林村三组');
+      await edit.locator('[data-action=save-institution]').click();
+      await edit.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await edit.getByRole('alert').innerText()).toContain('已被他人修改');
+      await page
+        .locator(`[data-testid=institution][data-id="${created.id}"][data-version="3"]`)
+        .waitFor({ timeout: WAIT_MS });
+      expect(await panel.getByTestId('particulars').innerText()).toContain('一级');
+      expect((await gql('admin', READ, { id: created.id })).institution).toEqual({
+        ...was,
+        grade: '一级',
+        address: '邻鄂镇松林村二组',
+        phone: '023-79000000',
+      });
+      await edit.getByRole('button', { name: '取消' }).click();
     } finally {
       await adminContext.close();
     }
@@ -4216,7 +4241,7 @@ describe('the console', () => {
     }
   });
 
-  it('seven unifications: a consortium admin keeps the scorecard items — adds one judged by documents (a bad document kind refused, nothing added) and one judged by data, changes and switches one off as a new version with its reason; an auditor only reads', async () => {
+  it('seven unifications: a consortium admin keeps the scorecard items — adds one judged by documents (a bad document kind refused, nothing added) and one judged by data, changes and switches one off as a new version with its reason (a change made meanwhile refused and the item shown as it is now); an auditor only reads', async () => {
     const ITEMS = `{ unificationItems { code version active nameZh tiers own data { numerator denominator multiplier comparator met partial } evidence { evidenceKind validMonths } } }`;
     const { unificationItems: before } = await gql('admin', ITEMS);
     const tag = Date.now().toString(36).toUpperCase();
@@ -4324,6 +4349,28 @@ describe('the console', () => {
       ).toEqual(['2', '1']);
       expect(await versions.innerText()).toContain('并入管委会纪要');
       await screenshot(page, 'unification-items');
+
+      // Changed elsewhere while the form is open: refused in the api's words, the row shows the
+      // item as it is now, and the other change stands.
+      await dataRow.locator('[data-action=edit-unification-item]').click();
+      expect(await form.getAttribute('data-version')).toBe('1');
+      await gql(
+        'admin',
+        `mutation($i: UpdateUnificationItemInput!) { updateUnificationItem(input: $i) { version } }`,
+        { i: { code: `BUS_DOWN_${tag}`, version: 1, changeNote: '改名', nameZh: '下转与上转之比' } },
+      );
+      await form.locator('input[name=met]').fill('12');
+      await form.locator('input[name=changeNote]').fill('提高达标值');
+      await form.locator('[data-action=save-unification-item]').click();
+      await form.getByText('已被他人修改').waitFor();
+      await section.locator(`tr[data-code="BUS_DOWN_${tag}"][data-version="2"]`).waitFor();
+      expect(await dataRow.innerText()).toContain('下转与上转之比');
+      expect(await find(`BUS_DOWN_${tag}`)).toMatchObject({
+        version: 2,
+        nameZh: '下转与上转之比',
+        data: { met: 10, partial: 5 },
+      });
+      await form.getByRole('button', { name: '取消' }).click();
 
       // The auditor reads the items and is offered no change.
       const auditor = await signIn(context, 'auditor');
@@ -4681,10 +4728,13 @@ describe('the console', () => {
     }
   });
 
-  it('referral timings: a consortium admin reads and changes them in the referrals view (read back from the api); an out-of-range one is refused with the api’s reason and changes nothing; a coordinator reads them, not offered the change', async () => {
+  it('referral timings: a consortium admin reads and changes them in the referrals view (read back from the api); an out-of-range one is refused with the api’s reason and changes nothing, and so is a change on timings changed meanwhile (shown as they are now); a coordinator reads them, not offered the change', async () => {
     const FIELDS = `responseSeconds { EMERGENCY URGENT ROUTINE } reminderBeforeSeconds noShowGraceSeconds`;
     const SETTINGS = `{ referralSettings { ${FIELDS} } }`;
     const before = (await gql('admin', SETTINGS)).referralSettings;
+    const versionRead = async () =>
+      (await gql('admin', `{ referralSettings { version } }`)).referralSettings.version;
+    const version = await versionRead();
     // The demo runs on the defaults (15 min, 2 h, 24 h), which the other tests' referrals take.
     expect(before.responseSeconds).toEqual({ EMERGENCY: 900, URGENT: 7200, ROUTINE: 86400 });
     const shownTimings = (page: Page) =>
@@ -4746,11 +4796,32 @@ describe('the console', () => {
       expect(await timings.locator('[data-timing=URGENT]').innerText()).toContain('3 小时');
       await screenshot(page, 'referral-timings');
 
+      // Changed elsewhere while the form is open: refused in the api's words, the line shows the
+      // timings as they are now, and the other change stands.
+      await timings.locator('[data-action=edit-referral-settings]').click();
+      expect(await form.getAttribute('data-version')).toBe(String(version + 1));
+      await gql(
+        'admin',
+        `mutation($i: ReferralSettingsInput!) { updateReferralSettings(input: $i) { version } }`,
+        { i: { version: version + 1, noShowGraceSeconds: 6 * 3600 } },
+      );
+      await form.locator('#rs-ROUTINE').fill('12');
+      await save.click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('已被他人修改');
+      await page
+        .locator('[data-testid=referral-timings] [data-timing=noShowGrace][data-seconds="21600"]')
+        .waitFor({ timeout: WAIT_MS });
+      const now = (await gql('admin', SETTINGS)).referralSettings;
+      expect(now).toEqual({ ...after, noShowGraceSeconds: 6 * 3600 });
+      expect(await shownTimings(page)).toEqual(asShown(now));
+      await form.getByRole('button', { name: '取消' }).click();
+
       // The coordinator reads the same timings; the change is not offered.
       const coordinator = await signIn(context, 'coordinator');
       await openView(coordinator, 'referrals');
       await coordinator.getByTestId('referral-timings').waitFor({ timeout: WAIT_MS });
-      expect(await shownTimings(coordinator)).toEqual(asShown(after));
+      expect(await shownTimings(coordinator)).toEqual(asShown(now));
       expect(await coordinator.locator('[data-action=edit-referral-settings]').count()).toBe(0);
       expect(await coordinator.getByTestId('referral-settings').count()).toBe(0);
     } finally {
@@ -4761,6 +4832,7 @@ describe('the console', () => {
         `mutation($i: ReferralSettingsInput!) { updateReferralSettings(input: $i) { ${FIELDS} } }`,
         {
           i: {
+            version: await versionRead(),
             emergencySeconds: before.responseSeconds.EMERGENCY,
             urgentSeconds: before.responseSeconds.URGENT,
             routineSeconds: before.responseSeconds.ROUTINE,
@@ -4773,10 +4845,13 @@ describe('the console', () => {
     expect((await gql('admin', SETTINGS)).referralSettings).toEqual(before);
   });
 
-  it('supply-request timings: a consortium admin changes them in the drug view (read back from the api); one under the api’s minute is refused and changes nothing; a pharmacist reads them, not offered the change', async () => {
+  it('supply-request timings: a consortium admin changes them in the drug view (read back from the api); one under the api’s minute is refused and changes nothing, and so is a change on timings changed meanwhile (shown as they are now); a pharmacist reads them, not offered the change', async () => {
     const FIELDS = `decideSeconds { URGENT ROUTINE } deliverSeconds { URGENT ROUTINE } reminderBeforeSeconds`;
     const SETTINGS = `{ supplySettings { ${FIELDS} } }`;
     const before = (await gql('admin', SETTINGS)).supplySettings;
+    const versionRead = async () =>
+      (await gql('admin', `{ supplySettings { version } }`)).supplySettings.version;
+    const version = await versionRead();
     const shown = (page: Page) =>
       page
         .locator('[data-testid=supply-timings] [data-timing]')
@@ -4820,10 +4895,32 @@ describe('the console', () => {
         .waitFor();
       expect(await shown(page)).toEqual(asShown(after));
 
+      // Changed elsewhere while the form is open: refused in the api's words, the line shows the
+      // timings as they are now, and the other change stands.
+      await timings.locator('[data-action=edit-supply-settings]').click();
+      expect(await form.getAttribute('data-version')).toBe(String(version + 1));
+      await gql(
+        'admin',
+        `mutation($i: SupplySettingsInput!) { updateSupplySettings(input: $i) { version } }`,
+        { i: { version: version + 1, routineDeliverSeconds: 48 * 3600 } },
+      );
+      await form.locator('#ss-urgentDeliver').fill('12');
+      await form.getByLabel('紧急到货单位 Unit').selectOption({ label: '小时 h' });
+      await save.click();
+      await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+      expect(await form.getByRole('alert').innerText()).toContain('已被他人修改');
+      await page
+        .locator('[data-testid=supply-timings] [data-timing=routineDeliver][data-seconds="172800"]')
+        .waitFor({ timeout: WAIT_MS });
+      const now = (await gql('admin', SETTINGS)).supplySettings;
+      expect(now).toEqual({ ...after, deliverSeconds: { ...after.deliverSeconds, ROUTINE: 48 * 3600 } });
+      expect(await shown(page)).toEqual(asShown(now));
+      await form.getByRole('button', { name: '取消' }).click();
+
       const pharmacist = await signIn(context, 'pharmacist');
       await openView(pharmacist, 'drugs');
       await pharmacist.getByTestId('supply-timings').waitFor({ timeout: WAIT_MS });
-      expect(await shown(pharmacist)).toEqual(asShown(after));
+      expect(await shown(pharmacist)).toEqual(asShown(now));
       expect(await pharmacist.locator('[data-action=edit-supply-settings]').count()).toBe(0);
     } finally {
       await context.close();
@@ -4832,6 +4929,7 @@ describe('the console', () => {
         `mutation($i: SupplySettingsInput!) { updateSupplySettings(input: $i) { reminderBeforeSeconds } }`,
         {
           i: {
+            version: await versionRead(),
             urgentDecideSeconds: before.decideSeconds.URGENT,
             routineDecideSeconds: before.decideSeconds.ROUTINE,
             urgentDeliverSeconds: before.deliverSeconds.URGENT,
@@ -5108,7 +5206,7 @@ describe('the console', () => {
     }
   });
 
-  it("monthly assessment: a consortium admin changes the scheme's weights in the console with a change note, a new version as the api has it; weights not adding up to 100 are refused in the api's words and make no version; an auditor and an institution admin read the scheme, not offered the change", async () => {
+  it("monthly assessment: a consortium admin changes the scheme's weights in the console with a change note, a new version as the api has it; weights not adding up to 100 and a save on a version replaced meanwhile are refused in the api's words and make no version; an auditor and an institution admin read the scheme, not offered the change", async () => {
     const SCHEMES = `{ assessmentSchemes { version completionWeight recognitionWeight analysisWeight
       creditBelowRequired changeNote groups { code name kinds tiers } } }`;
     const read = async () => (await gql('admin', SCHEMES)).assessmentSchemes;
@@ -5117,18 +5215,22 @@ describe('the console', () => {
     const weightsOf = (s: any) => `${s.completionWeight}/${s.recognitionWeight}/${s.analysisWeight}`;
     const note = '提高认可度权重,自下月起执行';
     const version = current.version + 1;
+    // Saved meanwhile through the api while the form is open on `version`.
+    const elsewhere = { version: version + 1, weights: '55/25/20' };
     try {
       await changeInConsole();
       for (const username of ['auditor', 'instadmin']) await readOnly(username);
     } finally {
       // No test after this one opens a month, and an open month keeps its scheme; the previous
       // weights are saved back all the same, so a month opened later scores as it did before.
-      if ((await read())[0].version !== current.version) {
+      const now = (await read())[0];
+      if (now.version !== current.version) {
         await gql(
           'admin',
           `mutation($i: UpdateAssessmentSchemeInput!) { updateAssessmentScheme(input: $i) { version } }`,
           {
             i: {
+              basedOnVersion: now.version,
               completionWeight: current.completionWeight,
               recognitionWeight: current.recognitionWeight,
               analysisWeight: current.analysisWeight,
@@ -5214,6 +5316,40 @@ describe('the console', () => {
         ).toEqual(before.map((s: { version: number }) => String(s.version)));
         await saved.scrollIntoViewIfNeeded();
         await screenshot(page, 'assessment-scheme');
+
+        // Another version saved elsewhere while the form is open: refused in the api's words, no
+        // version made from the form, and the panel shows the scheme now in force.
+        await saved.locator('[data-action=edit-scheme]').click();
+        await form.waitFor({ timeout: WAIT_MS });
+        expect(await form.getAttribute('data-version')).toBe(String(version));
+        await gql(
+          'admin',
+          `mutation($i: UpdateAssessmentSchemeInput!) { updateAssessmentScheme(input: $i) { version } }`,
+          {
+            i: {
+              basedOnVersion: version,
+              completionWeight: 55,
+              recognitionWeight: 25,
+              analysisWeight: 20,
+              creditBelowRequired: current.creditBelowRequired,
+              groups: current.groups,
+              changeNote: '他处调整',
+            },
+          },
+        );
+        await field('completionWeight').fill('40');
+        await field('recognitionWeight').fill('40');
+        await field('changeNote').fill('认可度再提高');
+        await form.locator('[data-action=save-scheme]').click();
+        await form.getByRole('alert').waitFor({ timeout: WAIT_MS });
+        expect(await form.getByRole('alert').innerText()).toContain('已被他人修改');
+        const now = page.locator(`[data-testid=scheme][data-version="${elsewhere.version}"]`);
+        await now.waitFor({ timeout: WAIT_MS });
+        expect(await now.getByTestId('scheme-weights').innerText()).toBe(elsewhere.weights);
+        const latest = await read();
+        expect(latest.slice(1)).toEqual(after);
+        expect(latest[0]).toMatchObject({ version: elsewhere.version, changeNote: '他处调整' });
+        await form.getByRole('button', { name: '取消' }).click();
       } finally {
         await context.close();
       }
@@ -5224,9 +5360,9 @@ describe('the console', () => {
       try {
         const page = await signIn(theirs, username);
         await openView(page, 'assessment');
-        const panel = page.locator(`[data-testid=scheme][data-version="${version}"]`);
+        const panel = page.locator(`[data-testid=scheme][data-version="${elsewhere.version}"]`);
         await panel.waitFor({ timeout: VIEW_TIMEOUT });
-        expect(await panel.getByTestId('scheme-weights').innerText()).toBe('50/30/20');
+        expect(await panel.getByTestId('scheme-weights').innerText()).toBe(elsewhere.weights);
         expect(await page.locator('[data-testid=scheme-form], [data-action=edit-scheme]').count()).toBe(0);
       } finally {
         await theirs.close();

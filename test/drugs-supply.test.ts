@@ -520,9 +520,14 @@ describe('supply requests (基层缺药登记)', () => {
       reminderBeforeSeconds: 3600,
     });
     const M = `mutation($i: SupplySettingsInput!) { updateSupplySettings(input: $i) { decideSeconds { URGENT ROUTINE } } }`;
-    expectError(await api.gql(M, { i: { urgentDecideSeconds: 7200 } }, tok.lead), 'FORBIDDEN');
-    expectError(await api.gql(M, { i: { urgentDecideSeconds: 10 } }, tok.admin), 'BAD_USER_INPUT');
-    expect((await gqlOk(M, { i: { urgentDecideSeconds: 7200 } }, tok.admin)).updateSupplySettings).toEqual({
+    expectError(await api.gql(M, { i: { version: 1, urgentDecideSeconds: 7200 } }, tok.lead), 'FORBIDDEN');
+    expectError(
+      await api.gql(M, { i: { version: 1, urgentDecideSeconds: 10 } }, tok.admin),
+      'BAD_USER_INPUT',
+    );
+    expect(
+      (await gqlOk(M, { i: { version: 1, urgentDecideSeconds: 7200 } }, tok.admin)).updateSupplySettings,
+    ).toEqual({
       decideSeconds: { URGENT: 7200, ROUTINE: 86400 },
     });
     const s = await request({ urgency: 'URGENT' });
@@ -533,5 +538,80 @@ describe('supply requests (基层缺药登记)', () => {
       [t.tenantId],
     );
     expect(audit).toBeDefined();
+  });
+  const SETTINGS = `{ supplySettings { version decideSeconds { URGENT ROUTINE } deliverSeconds { URGENT ROUTINE } reminderBeforeSeconds } }`;
+  const UPDATE_SETTINGS = `mutation($i: SupplySettingsInput!) { updateSupplySettings(input: $i) {
+    version decideSeconds { URGENT ROUTINE } deliverSeconds { URGENT ROUTINE } reminderBeforeSeconds } }`;
+  const settingsRead = async () => (await gqlOk(SETTINGS, {}, tok.admin)).supplySettings;
+  const stored = async () =>
+    (await db.ds.query(`SELECT settings, settings_versions FROM consortium WHERE id = $1`, [t.tenantId]))[0];
+  const settingsEvents = async () =>
+    (
+      await db.ds.query(
+        `SELECT count(*)::int AS n FROM audit_event WHERE tenant_id = $1 AND action = 'supply.settings.update'`,
+        [t.tenantId],
+      )
+    )[0].n;
+
+  it('refuses a timings change on a version changed meanwhile (CONFLICT naming the current one) and keeps them', async () => {
+    const { version } = await settingsRead();
+    // Another admin changes the reminder on that version.
+    const theirs = (await gqlOk(UPDATE_SETTINGS, { i: { version, reminderBeforeSeconds: 7200 } }, tok.admin))
+      .updateSupplySettings;
+    expect(theirs).toMatchObject({ version: version + 1, reminderBeforeSeconds: 7200 });
+    const [before, eventsBefore] = [await stored(), await settingsEvents()];
+    for (const stale of [version, version + 2]) {
+      const res = await api.gql(
+        UPDATE_SETTINGS,
+        { i: { version: stale, routineDeliverSeconds: 172800 } },
+        tok.admin,
+      );
+      expectError(res, 'CONFLICT', /已被他人修改/);
+      expect(res.errors![0].extensions).toMatchObject({ currentVersion: version + 1 });
+      expect(await stored()).toEqual(before);
+      expect(await settingsEvents()).toBe(eventsBefore);
+    }
+    // On the version read again, the change goes through and the other stands.
+    const mine = (
+      await gqlOk(UPDATE_SETTINGS, { i: { version: version + 1, routineDeliverSeconds: 172800 } }, tok.admin)
+    ).updateSupplySettings;
+    expect(mine).toMatchObject({
+      version: version + 2,
+      reminderBeforeSeconds: 7200,
+      deliverSeconds: { ROUTINE: 172800 },
+    });
+    expect(await settingsRead()).toEqual(mine);
+  });
+
+  it('lets exactly one of two admins saving the timings on the same version at once win; the other gets CONFLICT', async () => {
+    for (let round = 1; round <= 3; round++) {
+      const was = await settingsRead();
+      // Each changes a value of its own: without the version both would go through.
+      const results = await Promise.all([
+        api.gql(
+          UPDATE_SETTINGS,
+          { i: { version: was.version, routineDecideSeconds: 3600 * (24 + round) } },
+          tok.admin,
+        ),
+        api.gql(
+          UPDATE_SETTINGS,
+          { i: { version: was.version, urgentDeliverSeconds: 3600 * (12 + round) } },
+          tok.admin,
+        ),
+      ]);
+      const won = results.filter((r) => !r.errors);
+      expect(won).toHaveLength(1);
+      const lost = results.filter((r) => errorCode(r) === 'CONFLICT');
+      expect(lost).toHaveLength(1);
+      expect(lost[0].errors![0].extensions).toMatchObject({ currentVersion: was.version + 1 });
+      const now = await settingsRead();
+      expect(now).toEqual(won[0].data!.updateSupplySettings);
+      expect(now.version).toBe(was.version + 1);
+      const changed = [
+        now.decideSeconds.ROUTINE !== was.decideSeconds.ROUTINE,
+        now.deliverSeconds.URGENT !== was.deliverSeconds.URGENT,
+      ];
+      expect(changed.filter(Boolean)).toHaveLength(1);
+    }
   });
 });

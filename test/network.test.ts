@@ -6,7 +6,7 @@ import { blankRefusal, errorCode, GqlResult, TestApi } from './utils/api';
 
 // ---------- GraphQL documents ----------
 
-const INST = 'id name kind tier parentId active divisionCode phone address';
+const INST = 'id name kind tier parentId active divisionCode phone address version';
 const CREATE_INSTITUTION = `mutation($input: CreateInstitutionInput!) { createInstitution(input: $input) { ${INST} } }`;
 const UPDATE_INSTITUTION = `mutation($input: UpdateInstitutionInput!) { updateInstitution(input: $input) { ${INST} } }`;
 const CREATE_DEPARTMENT = `mutation($input: CreateDepartmentInput!) { createDepartment(input: $input) { id institutionId code name } }`;
@@ -69,8 +69,13 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
     api.gql(query, variables, token);
   const createInstitution = (input: Record<string, unknown>, token = tokens.admin) =>
     gql(CREATE_INSTITUTION, { input: { divisionCode: '500114', ...input } }, token);
-  const updateInstitution = (input: Record<string, unknown>, token = tokens.admin) =>
-    gql(UPDATE_INSTITUTION, { input }, token);
+  /** An edit on the version the institution has now, as a caller who just read it would send (unless given). */
+  const updateInstitution = async (input: Record<string, unknown>, token = tokens.admin) =>
+    gql(UPDATE_INSTITUTION, { input: { version: await versionOf(input.id as string), ...input } }, token);
+  async function versionOf(id: string): Promise<number> {
+    const [r] = await db.ds.query(`SELECT version FROM institution WHERE id::text = $1`, [id]);
+    return r?.version ?? 1;
+  }
 
   /** Creates through the API and fails loudly if refused: arranging state must not hide errors. */
   async function mustCreate(input: Record<string, unknown>, token = tokens.admin): Promise<string> {
@@ -1121,6 +1126,80 @@ describe('consortium network (institutions, tree rules, staff, access)', () => {
       const renamed = await updateInstitution({ id: t.inst.village, name: ' 　 ' });
       expect(renamed).toMatchObject({ data: null, errors: [blankRefusal('name')] });
       expect((await row(t.inst.village)).name).toBe('村卫生室');
+    });
+
+    it('refuses an edit on a version changed meanwhile (CONFLICT naming the current one) and changes nothing', async () => {
+      const id = await mustCreate({
+        name: `村卫生室-${uniq()}`,
+        kind: 'VILLAGE_CLINIC',
+        tier: 'VILLAGE',
+        parentId: t.inst.township,
+      });
+      const read = await gql(`query($id: ID!) { institution(id: $id) { version } }`, { id }, tokens.admin);
+      expect(read.data!.institution.version).toBe(1);
+      // Another admin changes the address on that version.
+      const theirs = await updateInstitution({ id, version: 1, address: '滨江路 1 号' });
+      expect(theirs.errors).toBeUndefined();
+      expect(theirs.data!.updateInstitution).toMatchObject({ address: '滨江路 1 号', version: 2 });
+      const all = async () => (await db.ds.query(`SELECT * FROM institution WHERE id = $1`, [id]))[0];
+      const events = () =>
+        count(`SELECT 1 FROM audit_event WHERE action = 'institution.update' AND entity_id = $1`, [id]);
+      const [before, eventsBefore] = [await all(), await events()];
+      // Saved on the version read (a field of its own, nothing at all) or one never issued: refused.
+      for (const input of [
+        { id, version: 1, phone: '023-7777777' },
+        { id, version: 1 },
+        { id, version: 3, active: false },
+      ]) {
+        const stale = await updateInstitution(input);
+        expectRefused(stale, 'CONFLICT', { currentVersion: 2 });
+        expect(stale.errors![0].message).toContain('已被他人修改');
+        expect(await all()).toEqual(before);
+        expect(await events()).toBe(eventsBefore);
+      }
+      // On the version read again, the change goes through and the other stands.
+      const mine = await updateInstitution({ id, version: 2, phone: '023-7777777' });
+      expect(mine.errors).toBeUndefined();
+      expect(mine.data!.updateInstitution).toMatchObject({
+        address: '滨江路 1 号',
+        phone: '023-7777777',
+        version: 3,
+      });
+      // A save that changes nothing keeps the version.
+      const same = await updateInstitution({ id, version: 3, phone: '023-7777777' });
+      expect(same.data!.updateInstitution.version).toBe(3);
+    });
+
+    it('lets exactly one of two admins saving on the same version at once win; the other gets CONFLICT', async () => {
+      await db.ds.query(
+        `INSERT INTO app_user (tenant_id, institution_id, username, display_name, password_hash, roles)
+         SELECT tenant_id, institution_id, username || '-2', 'admin2', password_hash, roles FROM app_user WHERE id = $1
+         ON CONFLICT DO NOTHING`,
+        [t.users.admin.id],
+      );
+      const admin2 = await api.login(`${t.users.admin.username}-2`);
+      for (let round = 0; round < 3; round++) {
+        const id = await mustCreate({
+          name: `村卫生室-${uniq()}`,
+          kind: 'VILLAGE_CLINIC',
+          tier: 'VILLAGE',
+          parentId: t.inst.township,
+        });
+        // Each changes a field of its own: without the version both would go through.
+        const results = await Promise.all([
+          updateInstitution({ id, version: 1, address: `滨江路 ${round} 号` }),
+          updateInstitution({ id, version: 1, phone: `023-700000${round}` }, admin2),
+        ]);
+        const won = results.filter((r) => !r.errors);
+        expect(won).toHaveLength(1);
+        const lost = results.filter((r) => errorCode(r) === 'CONFLICT');
+        expect(lost).toHaveLength(1);
+        expect(lost[0].errors![0].extensions).toMatchObject({ currentVersion: 2 });
+        const [r] = await db.ds.query(`SELECT address, phone, version FROM institution WHERE id = $1`, [id]);
+        const w = won[0].data!.updateInstitution;
+        expect(r).toEqual({ address: w.address, phone: w.phone, version: 2 });
+        expect([r.address, r.phone].filter((v) => v !== null)).toHaveLength(1);
+      }
     });
 
     it('refuses a department of another institution for a practitioner (BAD_USER_INPUT)', async () => {

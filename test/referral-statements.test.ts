@@ -201,7 +201,7 @@ describe('referral statements per request', () => {
       appointmentAt appointmentPlace bed responseDueAt dueAt escalationLevel rejectCode rejectReason cancelReason
       resubmissionOf submittedAt answeredAt arrivedAt closedAt createdAt updatedAt`;
     const related = `patient { id name sex birthYear birthDate }
-      fromInstitution { id name kind tier parentId grade divisionCode address phone active parent { name } }
+      fromInstitution { id name kind tier parentId grade divisionCode address phone active version parent { name } }
       toInstitution { id name departments { name } } fromPractitioner { name } timeline { action toState }`;
     const wide = await page(`${scalars} ${related}`);
     expect(wide.result.errors).toBeUndefined();

@@ -1710,7 +1710,10 @@ describe('referrals (双向转诊) over GraphQL', () => {
       'lets only a consortium admin change them: %s FORBIDDEN',
       async (who) => {
         const before = await consortiumSettings();
-        expectRefused(await gql(UPDATE_SETTINGS, { i: { emergencySeconds: 600 } }, s.tok[who]), 'FORBIDDEN');
+        expectRefused(
+          await gql(UPDATE_SETTINGS, { i: { version: 1, emergencySeconds: 600 } }, s.tok[who]),
+          'FORBIDDEN',
+        );
         expect(await consortiumSettings()).toEqual(before);
       },
     );
@@ -1723,7 +1726,7 @@ describe('referrals (双向转诊) over GraphQL', () => {
       ['noShowGraceSeconds', 59],
     ])('refuses %s = %i (< 60) as BAD_USER_INPUT and keeps the settings', async (field, value) => {
       const before = await consortiumSettings();
-      const res = await gql(UPDATE_SETTINGS, { i: { [field]: value } }, s.tok.admin);
+      const res = await gql(UPDATE_SETTINGS, { i: { version: 1, [field]: value } }, s.tok.admin);
       expectRefused(res, 'BAD_USER_INPUT');
       expect(await consortiumSettings()).toEqual(before);
     });
@@ -1741,7 +1744,7 @@ describe('referrals (双向转诊) over GraphQL', () => {
 
       const upd = await gql(
         UPDATE_SETTINGS,
-        { i: { emergencySeconds: 600, routineSeconds: 3 * 3600 } },
+        { i: { version: 1, emergencySeconds: 600, routineSeconds: 3 * 3600 } },
         s.tok.admin,
       );
       expect(upd.errors).toBeUndefined();
@@ -1788,6 +1791,92 @@ describe('referrals (双向转诊) over GraphQL', () => {
         [submitted.id],
       );
       expect(timer.run_at.toISOString()).toBe(submitted.responseDueAt);
+    });
+
+    const versionRead = async () =>
+      (await gql(`{ referralSettings { version } }`, {}, s.tok.admin)).data!.referralSettings.version;
+    const stored = async () =>
+      (
+        await db.ds.query(`SELECT settings, settings_versions FROM consortium WHERE id = $1`, [s.f.tenantId])
+      )[0];
+    const events = async () =>
+      (
+        await db.ds.query(
+          `SELECT count(*)::int AS n FROM audit_event WHERE tenant_id = $1 AND action = 'referral.settings.update'`,
+          [s.f.tenantId],
+        )
+      )[0].n;
+
+    it('refuses a change on a version changed meanwhile (CONFLICT naming the current one) and keeps the settings', async () => {
+      const version = await versionRead();
+      // Another admin changes the reminder on that version.
+      const theirs = await gql(
+        `mutation($i: ReferralSettingsInput!) { updateReferralSettings(input: $i) { version reminderBeforeSeconds } }`,
+        { i: { version, reminderBeforeSeconds: 12 * 3600 } },
+        s.tok.admin,
+      );
+      expect(theirs.errors).toBeUndefined();
+      expect(theirs.data!.updateReferralSettings).toEqual({
+        version: version + 1,
+        reminderBeforeSeconds: 43200,
+      });
+      const [before, eventsBefore] = [await stored(), await events()];
+      for (const stale of [version, version + 2]) {
+        const res = await gql(
+          UPDATE_SETTINGS,
+          { i: { version: stale, noShowGraceSeconds: 7200 } },
+          s.tok.admin,
+        );
+        expectRefused(res, 'CONFLICT', { currentVersion: version + 1 });
+        expect(res.errors![0].message).toContain('已被他人修改');
+        expect(res.data?.updateReferralSettings ?? null).toBeNull();
+        expect(await stored()).toEqual(before);
+        expect(await events()).toBe(eventsBefore);
+      }
+      // Another capability's section saved meanwhile leaves this one's version as it was.
+      const supply = await gql(
+        `mutation($i: SupplySettingsInput!) { updateSupplySettings(input: $i) { version } }`,
+        { i: { version: 1, urgentDecideSeconds: 7200 } },
+        s.tok.admin,
+      );
+      expect(supply.errors).toBeUndefined();
+      expect(await versionRead()).toBe(version + 1);
+      const mine = await gql(
+        UPDATE_SETTINGS,
+        { i: { version: version + 1, noShowGraceSeconds: 7200 } },
+        s.tok.admin,
+      );
+      expect(mine.errors).toBeUndefined();
+      expect(mine.data!.updateReferralSettings).toMatchObject({
+        reminderBeforeSeconds: 43200,
+        noShowGraceSeconds: 7200,
+      });
+      expect(await versionRead()).toBe(version + 2);
+    });
+
+    it('lets exactly one of two admins saving on the same version at once win; the other gets CONFLICT', async () => {
+      for (let round = 1; round <= 3; round++) {
+        const version = await versionRead();
+        const was = (await gql(SETTINGS, {}, s.tok.admin)).data!.referralSettings;
+        // Each changes a value of its own: without the version both would go through.
+        const results = await Promise.all([
+          gql(UPDATE_SETTINGS, { i: { version, urgentSeconds: 3600 * (2 + round) } }, s.tok.admin),
+          gql(UPDATE_SETTINGS, { i: { version, reminderBeforeSeconds: 3600 * round } }, s.tok.admin),
+        ]);
+        const won = results.filter((r) => !r.errors);
+        expect(won).toHaveLength(1);
+        const lost = results.filter((r) => r.errors?.[0].extensions?.code === 'CONFLICT');
+        expect(lost).toHaveLength(1);
+        expect(lost[0].errors![0].extensions).toMatchObject({ currentVersion: version + 1 });
+        const now = (await gql(SETTINGS, {}, s.tok.admin)).data!.referralSettings;
+        expect(now).toEqual(won[0].data!.updateReferralSettings);
+        const changed = [
+          now.responseSeconds.URGENT !== was.responseSeconds.URGENT,
+          now.reminderBeforeSeconds !== was.reminderBeforeSeconds,
+        ];
+        expect(changed.filter(Boolean)).toHaveLength(1);
+        expect(await versionRead()).toBe(version + 1);
+      }
     });
 
     it('does not let one consortium’s settings touch another’s', async () => {

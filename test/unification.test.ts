@@ -335,6 +335,7 @@ describe('seven-unification scorecard', () => {
       {
         i: {
           code: 'CATALOGUE_MAPPED',
+          version: 1,
           changeNote: 'x',
           data: {
             numerator: ['drug.catalogue_mapped'],
@@ -352,13 +353,17 @@ describe('seven-unification scorecard', () => {
     expectError(
       await api.gql(
         UPDATE,
-        { i: { code: 'CATALOGUE_MAPPED', changeNote: 'x', active: false } },
+        { i: { code: 'CATALOGUE_MAPPED', version: 1, changeNote: 'x', active: false } },
         tok.instAdmin,
       ),
       'FORBIDDEN',
     );
     expectError(
-      await api.gql(UPDATE, { i: { code: 'NO_SUCH_ITEM', changeNote: 'x', active: false } }, tok.admin),
+      await api.gql(
+        UPDATE,
+        { i: { code: 'NO_SUCH_ITEM', version: 1, changeNote: 'x', active: false } },
+        tok.admin,
+      ),
       'NOT_FOUND',
     );
     // A change note or a name of blanks: refused before anything is looked at (the edit below is version 2).
@@ -378,6 +383,7 @@ describe('seven-unification scorecard', () => {
         {
           i: {
             code: 'CATALOGUE_MAPPED',
+            version: 1,
             changeNote: '2026 年起对照率要求提高到 99 %',
             data: {
               numerator: ['drug.catalogue_mapped'],
@@ -435,6 +441,7 @@ describe('seven-unification scorecard', () => {
       {
         i: {
           code: 'MUTUAL_RECOGNITION',
+          version: 1,
           changeNote: '本年度不考核互认 (not assessed this year)',
           active: false,
         },
@@ -447,6 +454,7 @@ describe('seven-unification scorecard', () => {
       {
         i: {
           code: 'DISPATCHED_DOCTORS',
+          version: 1,
           changeNote: '至少派驻 2 名 (at least two)',
           data: {
             numerator: ['stat.dispatched_doctors'],
@@ -529,6 +537,70 @@ describe('seven-unification scorecard', () => {
     expect(now.item(t.inst.village, 'QC_AUDIT_REPORT')).toBeUndefined();
     const before = await card({ kind: 'CONSORTIUM' }, A);
     expect(before.item(t.inst.township, 'QC_AUDIT_REPORT')).toBeUndefined();
+  });
+
+  it('refuses an edit on a version changed meanwhile and changes nothing; of two admins saving on one version at once, one wins', async () => {
+    const code = 'QC_AUDIT_REPORT';
+    const read = async () =>
+      (
+        await gqlOk(
+          `query($c: String!) { unificationItems(code: $c) { version nameZh nameEn active changeNote } }`,
+          { c: code },
+          tok.admin,
+        )
+      ).unificationItems;
+    const [{ version }] = await read();
+    // Another admin renames it on the version read.
+    const theirs = await gqlOk(
+      UPDATE,
+      { i: { code, version, changeNote: '英文名改短 (shorter name)', nameEn: 'QC report' } },
+      tok.admin2,
+    );
+    expect(theirs.updateUnificationItem.version).toBe(version + 1);
+    const events = async () =>
+      (
+        await db.ds.query(
+          `SELECT count(*)::int AS n FROM audit_event WHERE tenant_id = $1 AND action = 'unification.item.update'`,
+          [t.tenantId],
+        )
+      )[0].n;
+    const [before, eventsBefore] = [await read(), await events()];
+    // Saved on the version read (or on one never issued): refused, nothing written.
+    for (const stale of [version, version + 2]) {
+      const res = await api.gql(
+        UPDATE,
+        { i: { code, version: stale, changeNote: '停用 (off)', active: false } },
+        tok.admin,
+      );
+      expectError(res, 'CONFLICT');
+      expect(res.errors![0].extensions).toMatchObject({ currentVersion: version + 1 });
+      expect(res.errors![0].message).toContain('已被他人修改');
+      expect(await read()).toEqual(before);
+      expect(await events()).toBe(eventsBefore);
+    }
+    // Two admins save on the version now read at once: one new version, the other refused.
+    const results = await Promise.all([
+      api.gql(
+        UPDATE,
+        { i: { code, version: version + 1, changeNote: 'A', nameEn: 'QC report A' } },
+        tok.admin,
+      ),
+      api.gql(UPDATE, { i: { code, version: version + 1, changeNote: 'B', nameZh: '质控报告' } }, tok.admin2),
+    ]);
+    const won = results.filter((r) => !r.errors);
+    expect(won).toHaveLength(1);
+    expect(results.filter((r) => errorCode(r) === 'CONFLICT')).toHaveLength(1);
+    const after = await read();
+    expect(after).toHaveLength(before.length + 1);
+    expect(after[0].version).toBe(version + 2);
+    expect(after[0].changeNote).toBe(won[0].data!.updateUnificationItem.changeNote);
+    // The loser's change is nowhere: the winner's version carries the one before's other fields.
+    const { nameZh, nameEn, active } = before[0];
+    expect(after[0]).toEqual(
+      after[0].changeNote === 'A'
+        ? { version: version + 2, nameZh, nameEn: 'QC report A', active, changeNote: 'A' }
+        : { version: version + 2, nameZh: '质控报告', nameEn, active, changeNote: 'B' },
+    );
   });
 
   it('reviews evidence once, by someone other than its recorder', async () => {

@@ -78,13 +78,24 @@ export class NetworkService {
     return checkStructure(c.framework, Object.fromEntries(rows.map((r) => [r.kind, r.n])));
   }
 
-  /** An institution of the caller's tenant; another tenant's answers NOT_FOUND. */
-  async institution(tenantId: string, id: string, em?: EntityManager): Promise<InstitutionEntity> {
+  /**
+   * An institution of the caller's tenant; another tenant's answers NOT_FOUND. `forUpdate` (inside
+   * the caller's transaction) locks its row until the transaction ends.
+   */
+  async institution(
+    tenantId: string,
+    id: string,
+    em?: EntityManager,
+    forUpdate = false,
+  ): Promise<InstitutionEntity> {
     // `institution(id:)` takes any ID string; one that is no UUID would fail in Postgres as an
     // internal error, yet it simply names no institution.
     if (!isUUID(id)) throw new NotFoundError('Institution', '机构', id);
     const repo = (em ?? this.dataSource.manager).getRepository(InstitutionEntity);
-    const inst = await repo.findOneBy({ id, tenantId });
+    const inst = await repo.findOne({
+      where: { id, tenantId },
+      ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
     if (!inst) throw new NotFoundError('Institution', '机构', id);
     return inst;
   }
@@ -196,6 +207,7 @@ export class NetworkService {
         address: input.address ?? null,
         phone: input.phone ?? null,
         active: true,
+        version: 1,
       });
       await this.assertPlacement(em, user.tenantId, draft);
       const saved = await this.saveUnique(
@@ -217,7 +229,14 @@ export class NetworkService {
   updateInstitution(user: AuthUser, input: UpdateInstitutionInput): Promise<InstitutionEntity> {
     return this.dataSource.transaction(async (em) => {
       await advisoryXactLock(em, 'network-tree', user.tenantId);
-      const inst = await this.institution(user.tenantId, input.id, em);
+      const inst = await this.institution(user.tenantId, input.id, em, true);
+      // Refused even when nothing would change: what the caller read is gone.
+      if (inst.version !== input.version) {
+        throw new ConflictError(
+          `机构已被他人修改(当前版本 ${inst.version}),请刷新后再改 (changed by someone else meanwhile; reload and try again)`,
+          { currentVersion: inst.version },
+        );
+      }
       const before = { kind: inst.kind, tier: inst.tier, parentId: inst.parentId, active: inst.active };
       const changed: string[] = [];
       // Trimmed as on create, or " 县总医院 " would slip past the unique name.
@@ -242,6 +261,7 @@ export class NetworkService {
         changed.push('parentId');
       }
       if (!changed.length) return inst;
+      inst.version += 1;
       await this.assertPlacement(em, user.tenantId, inst);
       const saved = await this.saveUnique(
         em,

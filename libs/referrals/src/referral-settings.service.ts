@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthUser } from '@yg/core';
+import { AuthUser, ConflictError } from '@yg/core';
 import { AuditService } from '@yg/audit';
 import { ConsortiumSettingsService } from '@yg/network';
 import { referralSettings, ReferralSettings } from './domain/settings';
 import { ReferralSettingsInput } from './dto/referral-settings.dto';
 
 const SECTION = 'referrals';
+
+/** The settings as read, with the version a change names. */
+export type VersionedReferralSettings = ReferralSettings & { version: number };
 
 @Injectable()
 export class ReferralSettingsService {
@@ -17,16 +20,21 @@ export class ReferralSettingsService {
     private readonly audit: AuditService,
   ) {}
 
-  async get(user: AuthUser): Promise<ReferralSettings> {
-    const section = await this.settings.section(this.dataSource.manager, user.tenantId, SECTION);
-    return referralSettings({ [SECTION]: section });
+  async get(user: AuthUser): Promise<VersionedReferralSettings> {
+    const { value, version } = await this.settings.section(this.dataSource.manager, user.tenantId, SECTION);
+    return { ...referralSettings({ [SECTION]: value }), version };
   }
 
-  update(user: AuthUser, input: ReferralSettingsInput): Promise<ReferralSettings> {
+  update(user: AuthUser, input: ReferralSettingsInput): Promise<VersionedReferralSettings> {
     return this.dataSource.transaction(async (em) => {
-      const current = referralSettings({
-        [SECTION]: await this.settings.section(em, user.tenantId, SECTION),
-      });
+      const read = await this.settings.section(em, user.tenantId, SECTION, { forUpdate: true });
+      if (read.version !== input.version) {
+        throw new ConflictError(
+          `转诊时限已被他人修改(当前版本 ${read.version}),请刷新后再改 (changed by someone else meanwhile; reload and try again)`,
+          { currentVersion: read.version },
+        );
+      }
+      const current = referralSettings({ [SECTION]: read.value });
       const next: ReferralSettings = {
         responseSeconds: {
           EMERGENCY: input.emergencySeconds ?? current.responseSeconds.EMERGENCY,
@@ -36,7 +44,7 @@ export class ReferralSettingsService {
         reminderBeforeSeconds: input.reminderBeforeSeconds ?? current.reminderBeforeSeconds,
         noShowGraceSeconds: input.noShowGraceSeconds ?? current.noShowGraceSeconds,
       };
-      await this.settings.replaceSection(
+      const version = await this.settings.replaceSection(
         em,
         user.tenantId,
         SECTION,
@@ -48,7 +56,7 @@ export class ReferralSettingsService {
         entityId: user.tenantId,
         details: { before: current, after: next },
       });
-      return next;
+      return { ...next, version };
     });
   }
 }

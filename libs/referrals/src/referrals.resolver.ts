@@ -23,9 +23,8 @@ import {
 import { PatientSummary, PatientSummaryLoader, PatientSummaryModel } from '@yg/patients';
 import { ReferralsService } from './referrals.service';
 import { ReferralQueries, WorklistSelection } from './referral-queries.service';
-import { ReferralSettingsService } from './referral-settings.service';
+import { ReferralSettingsService, VersionedReferralSettings } from './referral-settings.service';
 import { ReferralSettingsInput, ReferralSettingsModel } from './dto/referral-settings.dto';
-import { ReferralSettings } from './domain/settings';
 import { ReferralEntity } from './entities/referral.entity';
 import { ReferralStepEntity } from './entities/referral-step.entity';
 import {
@@ -57,7 +56,7 @@ export class ReferralsResolver {
   ) {}
 
   @Query(() => ReferralSettingsModel, { description: '转诊时限设置 Referral timings' })
-  referralSettings(@CurrentUser() user: AuthUser): Promise<ReferralSettings> {
+  referralSettings(@CurrentUser() user: AuthUser): Promise<VersionedReferralSettings> {
     return this.settings.get(user);
   }
 
@@ -66,7 +65,7 @@ export class ReferralsResolver {
   updateReferralSettings(
     @CurrentUser() user: AuthUser,
     @Args('input') input: ReferralSettingsInput,
-  ): Promise<ReferralSettings> {
+  ): Promise<VersionedReferralSettings> {
     return this.settings.update(user, input);
   }
 

@@ -55,6 +55,8 @@ import { ConsultationCreatedMs1764000059900 } from '@yg/consultations/migrations
 import { DrugListsCreatedMs1764000059910 } from '@yg/drugs/migrations/1764000059910-drug-lists-created-ms';
 import { PasswordChangeRequired1764000060000 } from '@yg/identity/migrations/1764000060000-password-change-required';
 import { LoginUnknownName1764000060010 } from '@yg/identity/migrations/1764000060010-login-unknown-name';
+import { InstitutionVersion1764000060100 } from '@yg/network/migrations/1764000060100-institution-version';
+import { SettingsVersions1764000060110 } from '@yg/network/migrations/1764000060110-settings-versions';
 import { NotifyEvent1764000059720 } from '@yg/notifications/migrations/1764000059720-notify-event';
 
 /**
@@ -118,4 +120,6 @@ export const MIGRATIONS = [
   DrugListsCreatedMs1764000059910,
   PasswordChangeRequired1764000060000,
   LoginUnknownName1764000060010,
+  InstitutionVersion1764000060100,
+  SettingsVersions1764000060110,
 ];

@@ -273,6 +273,7 @@ export interface ReferralSettingsInput {
   reminderBeforeSeconds?: number | null;
   routineSeconds?: number | null;
   urgentSeconds?: number | null;
+  version: number;
 }
 
 export interface RegisterPatientInput {
@@ -360,10 +361,12 @@ export interface SupplySettingsInput {
   routineDeliverSeconds?: number | null;
   urgentDecideSeconds?: number | null;
   urgentDeliverSeconds?: number | null;
+  version: number;
 }
 
 export interface UpdateAssessmentSchemeInput {
   analysisWeight: number;
+  basedOnVersion: number;
   changeNote: string;
   completionWeight: number;
   creditBelowRequired: boolean;
@@ -409,6 +412,7 @@ export interface UpdateInstitutionInput {
   parentId?: string | null;
   phone?: string | null;
   tier?: Tier | null;
+  version: number;
 }
 
 export interface UpdateKeyTaskInput {
@@ -442,6 +446,7 @@ export interface UpdateUnificationItemInput {
   nameEn?: string | null;
   nameZh?: string | null;
   tiers?: Array<Tier> | null;
+  version: number;
 }
 
 export interface UpdateUserInput {
@@ -1914,6 +1919,7 @@ export type InstitutionDetailResult = {
     phone: string | null;
     active: boolean;
     parentId: string | null;
+    version: number;
     parent: {
       name: string;
     } | null;
@@ -1944,7 +1950,7 @@ export type InstitutionDetailResult = {
 export type InstitutionDetailVariables = {
   id: string;
 };
-export const InstitutionDetail = "query InstitutionDetail($id: ID!) {\n  institution(id: $id) {\n    id\n    name\n    kind\n    tier\n    grade\n    divisionCode\n    address\n    phone\n    active\n    parentId\n    parent {\n      name\n    }\n    departments {\n      id\n      code\n      name\n      specialty\n    }\n  }\n  practitioners(institutionId: $id, first: 100) {\n    nodes {\n      id\n      name\n      title\n      licenceNumber\n      specialties\n      active\n      department {\n        name\n      }\n    }\n    pageInfo {\n      hasNextPage\n    }\n  }\n}" as Operation<InstitutionDetailResult, InstitutionDetailVariables>;
+export const InstitutionDetail = "query InstitutionDetail($id: ID!) {\n  institution(id: $id) {\n    id\n    name\n    kind\n    tier\n    grade\n    divisionCode\n    address\n    phone\n    active\n    parentId\n    version\n    parent {\n      name\n    }\n    departments {\n      id\n      code\n      name\n      specialty\n    }\n  }\n  practitioners(institutionId: $id, first: 100) {\n    nodes {\n      id\n      name\n      title\n      licenceNumber\n      specialties\n      active\n      department {\n        name\n      }\n    }\n    pageInfo {\n      hasNextPage\n    }\n  }\n}" as Operation<InstitutionDetailResult, InstitutionDetailVariables>;
 
 export type CreateInstitutionResult = {
   createInstitution: {
@@ -2347,12 +2353,13 @@ export const RetireFormularyItem = "mutation RetireFormularyItem($input: RetireF
 export type UpdateInstitutionResult = {
   updateInstitution: {
     id: string;
+    version: number;
   };
 };
 export type UpdateInstitutionVariables = {
   input: UpdateInstitutionInput;
 };
-export const UpdateInstitution = "mutation UpdateInstitution($input: UpdateInstitutionInput!) {\n  updateInstitution(input: $input) {\n    id\n  }\n}" as Operation<UpdateInstitutionResult, UpdateInstitutionVariables>;
+export const UpdateInstitution = "mutation UpdateInstitution($input: UpdateInstitutionInput!) {\n  updateInstitution(input: $input) {\n    id\n    version\n  }\n}" as Operation<UpdateInstitutionResult, UpdateInstitutionVariables>;
 
 export type CatalogueItemsResult = {
   catalogueItems: {
@@ -2534,6 +2541,7 @@ export const SubmitStatistics = "mutation SubmitStatistics($input: SubmitStatist
 
 export type ReferralSettingsResult = {
   referralSettings: {
+    version: number;
     responseSeconds: {
       EMERGENCY: number;
       URGENT: number;
@@ -2544,10 +2552,11 @@ export type ReferralSettingsResult = {
   };
 };
 export type ReferralSettingsVariables = {};
-export const ReferralSettings = "query ReferralSettings {\n  referralSettings {\n    responseSeconds {\n      EMERGENCY\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n    noShowGraceSeconds\n  }\n}" as Operation<ReferralSettingsResult, ReferralSettingsVariables>;
+export const ReferralSettings = "query ReferralSettings {\n  referralSettings {\n    version\n    responseSeconds {\n      EMERGENCY\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n    noShowGraceSeconds\n  }\n}" as Operation<ReferralSettingsResult, ReferralSettingsVariables>;
 
 export type UpdateReferralSettingsResult = {
   updateReferralSettings: {
+    version: number;
     responseSeconds: {
       EMERGENCY: number;
       URGENT: number;
@@ -2560,7 +2569,7 @@ export type UpdateReferralSettingsResult = {
 export type UpdateReferralSettingsVariables = {
   input: ReferralSettingsInput;
 };
-export const UpdateReferralSettings = "mutation UpdateReferralSettings($input: ReferralSettingsInput!) {\n  updateReferralSettings(input: $input) {\n    responseSeconds {\n      EMERGENCY\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n    noShowGraceSeconds\n  }\n}" as Operation<UpdateReferralSettingsResult, UpdateReferralSettingsVariables>;
+export const UpdateReferralSettings = "mutation UpdateReferralSettings($input: ReferralSettingsInput!) {\n  updateReferralSettings(input: $input) {\n    version\n    responseSeconds {\n      EMERGENCY\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n    noShowGraceSeconds\n  }\n}" as Operation<UpdateReferralSettingsResult, UpdateReferralSettingsVariables>;
 
 export type NotificationPreferencesResult = {
   notificationPreferences: {
@@ -2586,6 +2595,7 @@ export const UpdateNotificationPreferences = "mutation UpdateNotificationPrefere
 
 export type SupplySettingsResult = {
   supplySettings: {
+    version: number;
     decideSeconds: {
       URGENT: number;
       ROUTINE: number;
@@ -2598,10 +2608,11 @@ export type SupplySettingsResult = {
   };
 };
 export type SupplySettingsVariables = {};
-export const SupplySettings = "query SupplySettings {\n  supplySettings {\n    decideSeconds {\n      URGENT\n      ROUTINE\n    }\n    deliverSeconds {\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n  }\n}" as Operation<SupplySettingsResult, SupplySettingsVariables>;
+export const SupplySettings = "query SupplySettings {\n  supplySettings {\n    version\n    decideSeconds {\n      URGENT\n      ROUTINE\n    }\n    deliverSeconds {\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n  }\n}" as Operation<SupplySettingsResult, SupplySettingsVariables>;
 
 export type UpdateSupplySettingsResult = {
   updateSupplySettings: {
+    version: number;
     decideSeconds: {
       URGENT: number;
       ROUTINE: number;
@@ -2616,7 +2627,7 @@ export type UpdateSupplySettingsResult = {
 export type UpdateSupplySettingsVariables = {
   input: SupplySettingsInput;
 };
-export const UpdateSupplySettings = "mutation UpdateSupplySettings($input: SupplySettingsInput!) {\n  updateSupplySettings(input: $input) {\n    decideSeconds {\n      URGENT\n      ROUTINE\n    }\n    deliverSeconds {\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n  }\n}" as Operation<UpdateSupplySettingsResult, UpdateSupplySettingsVariables>;
+export const UpdateSupplySettings = "mutation UpdateSupplySettings($input: SupplySettingsInput!) {\n  updateSupplySettings(input: $input) {\n    version\n    decideSeconds {\n      URGENT\n      ROUTINE\n    }\n    deliverSeconds {\n      URGENT\n      ROUTINE\n    }\n    reminderBeforeSeconds\n  }\n}" as Operation<UpdateSupplySettingsResult, UpdateSupplySettingsVariables>;
 
 export type UpdateKeyTaskResult = {
   updateKeyTask: {

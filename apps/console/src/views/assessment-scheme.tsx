@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { gql } from '../api/client';
+import { gql, rereadOnConflict } from '../api/client';
 import { AssessmentSchemes, UpdateAssessmentScheme, type AssessmentSchemesResult } from '../api/generated';
 import { ErrorNote, formatTime, KIND_LABELS, Label, T, TIER_LABELS } from '../i18n';
 import { useQuery } from '../use-query';
@@ -55,10 +55,23 @@ const weights = (s: Scheme) => `${s.completionWeight}/${s.recognitionWeight}/${s
 
 /**
  * 修改考核方案 for a consortium admin: the weights, the credit rule and the comparable groups,
- * prefilled from the scheme in force, saved with a change note as a new version. The api checks
- * the weights' sum and the groups; a refusal is shown in its words and the form keeps what was typed.
+ * prefilled from the scheme in force, saved with a change note as a new version based on the one
+ * it opened with. The api checks the weights' sum and the groups, and refuses a save when another
+ * version was made meanwhile (the panel then shows the scheme now in force); a refusal is shown in
+ * its words and the form keeps what was typed until it is closed and opened again.
  */
-function SchemeForm({ current, onSaved, onClose }: { current: Scheme; onSaved: () => void; onClose: () => void }) {
+function SchemeForm({
+  current: opened,
+  onSaved,
+  onStale,
+  onClose,
+}: {
+  current: Scheme;
+  onSaved: () => void;
+  onStale: () => void;
+  onClose: () => void;
+}) {
+  const [current] = useState(opened);
   const [w, setW] = useState({
     completion: String(current.completionWeight),
     recognition: String(current.recognitionWeight),
@@ -78,6 +91,7 @@ function SchemeForm({ current, onSaved, onClose }: { current: Scheme; onSaved: (
     submit(async () => {
       await gql(UpdateAssessmentScheme, {
         input: {
+          basedOnVersion: current.version,
           completionWeight: values[0],
           recognitionWeight: values[1],
           analysisWeight: values[2],
@@ -85,7 +99,7 @@ function SchemeForm({ current, onSaved, onClose }: { current: Scheme; onSaved: (
           groups: groups.map((g) => ({ code: g.code.trim(), name: g.name.trim(), kinds: g.kinds, tiers: g.tiers })),
           changeNote: note.trim(),
         },
-      });
+      }).catch(rereadOnConflict(onStale));
       onSaved();
     });
   const weight = (key: keyof typeof w, zh: string, en: string) => (
@@ -105,6 +119,7 @@ function SchemeForm({ current, onSaved, onClose }: { current: Scheme; onSaved: (
   return (
     <SideForm
       name="scheme-form"
+      attrs={{ 'data-version': String(current.version) }}
       title={
         <>
           <T zh="修改考核方案" en="Change the scheme" /> <span className="en">v{current.version} →</span>
@@ -245,8 +260,8 @@ export function AssessmentSchemePanel({ admin }: { admin: boolean }) {
       </section>
       {admin && current && editing ? (
         <SchemeForm
-          key={current.version}
           current={current}
+          onStale={() => void q.reload()}
           onClose={() => setEditing(false)}
           onSaved={() => {
             setEditing(false);

@@ -349,6 +349,7 @@ export function DrugsView({ roles }: ViewProps) {
         {editingTimings && timings.data ? (
           <SupplySettingsForm
             current={timings.data.supplySettings}
+            onStale={timings.reload}
             onClose={() => setEditingTimings(false)}
             onSaved={async () => {
               // Read back: the timings shown are the api's, not the form's.

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { gql } from '../api/client';
+import { gql, rereadOnConflict } from '../api/client';
 import {
   CreateDepartment,
   CreateInstitution,
@@ -142,7 +142,7 @@ export function InstitutionPanel({
     onChanged();
   };
   return (
-    <section className="panel" data-testid="institution" data-id={id}>
+    <section className="panel" data-testid="institution" data-id={id} data-version={inst?.version}>
       <div className="actions">
         <h2 style={{ margin: 0 }}>{inst?.name ?? '…'}</h2>
         {inst && institutions && !editing ? (
@@ -159,6 +159,7 @@ export function InstitutionPanel({
         <InstitutionForm
           institutions={institutions}
           current={inst}
+          onStale={changed}
           onClose={() => setEditing(false)}
           onSaved={() => {
             setEditing(false);
@@ -222,20 +223,25 @@ type Detail = InstitutionDetailResult['institution'];
 
 /**
  * A new member institution, or an existing one's particulars and place in the tree, for a
- * consortium admin; the api checks kind against tier and the parent's tier. An edit sends only
- * the fields changed here, so another admin's change to the others stands.
+ * consortium admin; the api checks kind against tier and the parent's tier. An edit sends the
+ * fields changed here and the version it opened with, so a change made meanwhile is refused
+ * rather than overwritten: the panel then shows the institution as it is now, and the form keeps
+ * what was typed until it is closed and opened again.
  */
 export function InstitutionForm({
   institutions,
-  current,
+  current: opened,
   onSaved,
+  onStale,
   onClose,
 }: {
   institutions: Inst[];
   current?: Detail;
   onSaved: () => void;
+  onStale?: () => void;
   onClose: () => void;
 }) {
+  const [current] = useState(opened);
   const [name, setName] = useState(current?.name ?? '');
   const [kind, setKind] = useState<InstitutionKind>(current?.kind ?? 'VILLAGE_CLINIC');
   const [tier, setTier] = useState<Tier>(current?.tier ?? 'VILLAGE');
@@ -261,7 +267,9 @@ export function InstitutionForm({
       if (current) {
         const was: Record<string, unknown> = { ...current, parentId: current.parentId ?? null };
         const changed = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== was[k]));
-        await gql(UpdateInstitution, { input: { id: current.id, ...changed } });
+        await gql(UpdateInstitution, { input: { id: current.id, version: current.version, ...changed } }).catch(
+          rereadOnConflict(() => onStale?.()),
+        );
       } else {
         await gql(CreateInstitution, { input: values });
       }
@@ -272,7 +280,16 @@ export function InstitutionForm({
   return (
     <SideForm
       name={name_}
-      title={current ? <><T zh="编辑机构" en="Edit the institution" /> {current.name}</> : <T zh="新建机构" en="New institution" />}
+      title={
+        current ? (
+          <>
+            <T zh="编辑机构" en="Edit the institution" /> {current.name} <span className="en">v{current.version}</span>
+          </>
+        ) : (
+          <T zh="新建机构" en="New institution" />
+        )
+      }
+      attrs={current ? { 'data-version': String(current.version) } : undefined}
       error={error}
       onClose={onClose}
       actions={

@@ -26,10 +26,12 @@ export function ReferralSettingsForm({
   current,
   onClose,
   onSaved,
+  onStale,
 }: {
   current: Settings;
   onClose: () => void;
   onSaved: () => Promise<unknown> | void;
+  onStale: () => unknown;
 }) {
   return (
     <TimingsForm
@@ -47,6 +49,7 @@ export function ReferralSettingsForm({
       }
       onClose={onClose}
       onSaved={onSaved}
+      onStale={onStale}
     />
   );
 }

@@ -608,6 +608,7 @@ export function ReferralsView({ roles }: ViewProps) {
           ) : editingSettings && settings.data ? (
             <ReferralSettingsForm
               current={settings.data.referralSettings}
+              onStale={settings.reload}
               onClose={() => setEditingSettings(false)}
               onSaved={async () => {
                 // Read back: the timings shown are the api's, not the form's.

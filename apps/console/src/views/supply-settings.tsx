@@ -23,10 +23,12 @@ export function SupplySettingsForm({
   current,
   onClose,
   onSaved,
+  onStale,
 }: {
   current: Settings;
   onClose: () => void;
   onSaved: () => Promise<unknown> | void;
+  onStale: () => unknown;
 }) {
   return (
     <TimingsForm
@@ -39,6 +41,7 @@ export function SupplySettingsForm({
       note={<T zh="只影响此后的登记,已有登记的时限不变" en="Applies to later requests; those made keep their deadlines" />}
       onClose={onClose}
       onSaved={onSaved}
+      onStale={onStale}
     />
   );
 }

@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { rereadOnConflict } from '../api/client';
 import { T } from '../i18n';
 import { SideForm, useSubmit } from './side-form';
 
@@ -82,19 +83,23 @@ function secondsOf(t: Typed): number | null {
 
 /**
  * A consortium admin's change of timings (`data-testid="<name>-settings"`, inputs `#<idPrefix>-<key>`).
- * Only what differs from the current settings is sent (the api changes only the values given),
- * and the api's limits decide: a refusal is shown with the form as typed, and nothing is changed.
+ * Only what differs from the settings read is sent (the api changes only the values given), with
+ * the version read, and the api decides: a refusal is shown with the form as typed, and nothing is
+ * changed. A change saved meanwhile is refused rather than overwritten: the timings line then
+ * shows the settings as they are now, and the form keeps what was typed until it is closed and
+ * opened again.
  */
-export function TimingsForm<S>({
+export function TimingsForm<S extends { version: number }>({
   name,
   idPrefix,
   title,
   timings,
-  current,
+  current: opened,
   note,
   save,
   onClose,
   onSaved,
+  onStale,
 }: {
   name: string;
   idPrefix: string;
@@ -102,10 +107,12 @@ export function TimingsForm<S>({
   timings: Timing<S>[];
   current: S;
   note: ReactNode;
-  save: (input: Record<string, number>) => Promise<unknown>;
+  save: (input: Record<string, number> & { version: number }) => Promise<unknown>;
   onClose: () => void;
   onSaved: () => Promise<unknown> | void;
+  onStale: () => unknown;
 }) {
+  const [current] = useState(opened);
   const [fields, setFields] = useState<Record<string, Typed>>(() =>
     Object.fromEntries(timings.map((t) => [t.key, typed(t.read(current))])),
   );
@@ -117,13 +124,14 @@ export function TimingsForm<S>({
   const ready = seconds.every(([, s]) => s !== null) && Object.keys(input).length > 0;
   const send = () =>
     submit(async () => {
-      await save(input);
+      await save({ ...input, version: current.version }).catch(rereadOnConflict(onStale));
       await onSaved();
     });
   const set = (key: string, next: Partial<Typed>) => setFields({ ...fields, [key]: { ...fields[key], ...next } });
   return (
     <SideForm
       name={`${name}-settings`}
+      attrs={{ 'data-version': String(current.version) }}
       title={title}
       error={error}
       onClose={onClose}

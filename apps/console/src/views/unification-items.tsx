@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { gql } from '../api/client';
+import { gql, rereadOnConflict } from '../api/client';
 import {
   CreateUnificationItem,
   UnificationItemVersions,
@@ -70,9 +70,23 @@ function MeasureSelect({ name, label, value, onChange, withDays }: { name: strin
 /**
  * A new item of the consortium's own, or the next version of one in force: its names, tiers,
  * thresholds or document validity, switched off or on; the check's measures are set when it is
- * made. Every change says why; periods already ended keep the version they were judged by.
+ * made. Every change says why; periods already ended keep the version they were judged by. A
+ * change names the version it opened with, so one made meanwhile is refused rather than
+ * overwritten: the list then shows the item as it is now, and the form keeps what was typed until
+ * it is closed and opened again.
  */
-function ItemForm({ item, onDone, onClose }: { item: Item | null; onDone: () => void; onClose: () => void }) {
+function ItemForm({
+  item: current,
+  onDone,
+  onStale,
+  onClose,
+}: {
+  item: Item | null;
+  onDone: () => void;
+  onStale: () => void;
+  onClose: () => void;
+}) {
+  const [item] = useState(current);
   const [code, setCode] = useState('');
   const [kind, setKind] = useState<'DATA' | 'EVIDENCE'>(item?.kind ?? 'EVIDENCE');
   const [dimension, setDimension] = useState<UnificationDimension>(item?.dimension ?? 'ADMINISTRATION');
@@ -108,8 +122,8 @@ function ItemForm({ item, onDone, onClose }: { item: Item | null; onDone: () => 
     submit(async () => {
       if (item) {
         await gql(UpdateUnificationItem, {
-          input: { code: item.code, nameZh: nameZh.trim(), nameEn: nameEn.trim(), tiers, active, changeNote: changeNote.trim(), ...check },
-        });
+          input: { code: item.code, version: item.version, nameZh: nameZh.trim(), nameEn: nameEn.trim(), tiers, active, changeNote: changeNote.trim(), ...check },
+        }).catch(rereadOnConflict(onStale));
       } else {
         await gql(CreateUnificationItem, {
           input: { code: code.trim(), kind, dimension, nameZh: nameZh.trim(), nameEn: nameEn.trim(), tiers, changeNote: changeNote.trim(), ...check },
@@ -120,6 +134,7 @@ function ItemForm({ item, onDone, onClose }: { item: Item | null; onDone: () => 
   return (
     <SideForm
       name="unification-item-form"
+      attrs={item ? { 'data-version': String(item.version) } : undefined}
       title={
         item ? (
           <>
@@ -268,8 +283,12 @@ export function UnificationItemsSection({ admin, onChanged }: { admin: boolean; 
       <ErrorNote error={items.error} />
       {admin && (editing === 'new' || edited) ? (
         <ItemForm
-          key={edited ? `${edited.code}:${edited.version}` : 'new'}
+          key={edited?.code ?? 'new'}
           item={edited}
+          onStale={() => {
+            void items.reload();
+            onChanged();
+          }}
           onClose={() => setEditing(null)}
           onDone={() => {
             setEditing(null);

@@ -232,6 +232,13 @@ export class SchemeModel {
 
 @InputType()
 export class UpdateAssessmentSchemeInput {
+  @Field(() => Int, {
+    description:
+      '读到的在用版本(0 为系统默认);已有更新版本则冲突 The version in force read (0: the built-in default); CONFLICT if a newer one exists',
+  })
+  @IsInt()
+  @Min(0)
+  basedOnVersion!: number;
   @Field(() => Float) @IsNumber() @Min(0) @Max(100) completionWeight!: number;
   @Field(() => Float) @IsNumber() @Min(0) @Max(100) recognitionWeight!: number;
   @Field(() => Float) @IsNumber() @Min(0) @Max(100) analysisWeight!: number;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthUser, BadInputError } from '@yg/core';
+import { AuthUser, BadInputError, ConflictError } from '@yg/core';
 import { AuditService } from '@yg/audit';
 import { InstitutionKind, Tier } from '@yg/network';
 import { DEFAULT_SCHEME, Scheme, shadowedGroup } from '../domain/scheme';
@@ -82,13 +82,22 @@ export class SchemeService {
         { field: 'groups', group: dead.code },
       );
     }
+    const { basedOnVersion: _based, ...scheme } = input;
     return this.dataSource.transaction(async (em) => {
       // Serialises concurrent edits of one consortium's scheme: each gets its own version number.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext('assessment_scheme:' || $1))`, [user.tenantId]);
-      const [{ next }] = await em.query(
-        `SELECT coalesce(max(version), 0) + 1 AS next FROM assessment_scheme WHERE tenant_id = $1`,
+      const [{ current }]: { current: number }[] = await em.query(
+        `SELECT coalesce(max(version), 0) AS current FROM assessment_scheme WHERE tenant_id = $1`,
         [user.tenantId],
       );
+      // A version saved since the caller read theirs would be replaced unseen.
+      if (current !== input.basedOnVersion) {
+        throw new ConflictError(
+          `考核方案已被他人修改(当前版本 ${current}),请刷新后再改 (changed by someone else meanwhile; reload and try again)`,
+          { currentVersion: current },
+        );
+      }
+      const next = current + 1;
       const groups = input.groups.map((g) => ({
         code: g.code,
         name: g.name,
@@ -116,7 +125,7 @@ export class SchemeService {
         entityType: 'AssessmentScheme',
         entityId: String(next),
         actor: user,
-        details: { version: next, ...input, groups },
+        details: { version: next, ...scheme, groups },
       });
       return toModel(row);
     });

@@ -175,6 +175,10 @@ const MAX_SECONDS = 30 * 24 * 3600;
   description: '只修改给出的项;只影响此后的登记 Only given values change; applies to later requests',
 })
 export class SupplySettingsInput {
+  @Field(() => Int, { description: '读到的版本;已被改动则冲突 The version read; CONFLICT if it moved on' })
+  @IsInt()
+  @Min(1)
+  version!: number;
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @IsInt()

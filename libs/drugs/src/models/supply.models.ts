@@ -79,4 +79,5 @@ export class SupplySettingsModel {
   deliverSeconds!: SupplyUrgencySecondsModel;
   @Field(() => Int, { description: '审批时限前多久提醒(秒) Reminder lead time' })
   reminderBeforeSeconds!: number;
+  @Field(() => Int, { description: '版本(修改时传回) Version, sent back with a change' }) version!: number;
 }

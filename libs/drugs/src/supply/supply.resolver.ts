@@ -3,7 +3,7 @@ import { AuthUser, Connection, CurrentUser, GqlContext, Role, Roles } from '@yg/
 import { InstitutionEntity, InstitutionModel, NetworkService } from '@yg/network';
 import { SupplyService } from './supply.service';
 import { SupplyQueries } from './supply-queries.service';
-import { SupplySettingsService } from './supply-settings.service';
+import { SupplySettingsService, VersionedSupplySettings } from './supply-settings.service';
 import { ContinuityQueries } from '../continuity/continuity-queries.service';
 import { SupplyRequestEntity, SupplyRequestStepEntity } from '../entities/supply.entities';
 import { FormularyItemEntity } from '../entities/formulary.entities';
@@ -23,7 +23,6 @@ import {
   SupplyRequestsArgs,
   SupplySettingsInput,
 } from '../dto/supply.inputs';
-import { SupplySettings } from '../domain/supply';
 
 /** Who may read supply requests at all; the service narrows it to the ones each may see. */
 const READERS = [
@@ -116,7 +115,7 @@ export class SupplyResolver {
   }
 
   @Query(() => SupplySettingsModel, { description: '缺药登记时限设置 Supply-request timings' })
-  supplySettings(@CurrentUser() user: AuthUser): Promise<SupplySettings> {
+  supplySettings(@CurrentUser() user: AuthUser): Promise<VersionedSupplySettings> {
     return this.settings.get(user);
   }
 
@@ -125,7 +124,7 @@ export class SupplyResolver {
   updateSupplySettings(
     @CurrentUser() user: AuthUser,
     @Args('input') input: SupplySettingsInput,
-  ): Promise<SupplySettings> {
+  ): Promise<VersionedSupplySettings> {
     return this.settings.update(user, input);
   }
 

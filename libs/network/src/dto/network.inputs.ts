@@ -1,14 +1,16 @@
-import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsEnum,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
   MaxLength,
+  Min,
   MinLength,
 } from 'class-validator';
 import { NotBlank, PageArgs } from '@yg/core';
@@ -37,6 +39,10 @@ export class CreateInstitutionInput {
 @InputType({ description: '只修改给出的字段;parentId 传 null 表示设为顶层 Only given fields change' })
 export class UpdateInstitutionInput {
   @Field(() => ID) @IsUUID() id!: string;
+  @Field(() => Int, { description: '读到的版本;已被改动则冲突 The version read; CONFLICT if it moved on' })
+  @IsInt()
+  @Min(1)
+  version!: number;
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()

@@ -10,5 +10,8 @@ export class ConsortiumEntity {
   @Column({ type: 'text' }) framework!: string;
   /** Per-consortium tunables (deadlines and the like); read through typed accessors. */
   @Column({ type: 'jsonb', default: () => "'{}'" }) settings!: Record<string, unknown>;
+  /** Each settings section's version (1 when not named); see ConsortiumSettingsService. */
+  @Column({ name: 'settings_versions', type: 'jsonb', default: () => "'{}'" })
+  settingsVersions!: Record<string, number>;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

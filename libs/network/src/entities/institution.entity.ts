@@ -14,6 +14,8 @@ export class InstitutionEntity {
   @Column({ type: 'text', nullable: true }) address!: string | null;
   @Column({ type: 'text', nullable: true }) phone!: string | null;
   @Column({ type: 'boolean', default: true }) active!: boolean;
+  /** Bumped by each change: an edit names the version it was made on. */
+  @Column({ type: 'int', default: 1 }) version!: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

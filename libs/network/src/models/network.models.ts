@@ -50,6 +50,7 @@ export class InstitutionModel {
   @Field(() => String, { nullable: true }) address!: string | null;
   @Field(() => String, { nullable: true }) phone!: string | null;
   @Field(() => Boolean) active!: boolean;
+  @Field(() => Int, { description: '版本(修改时传回) Version, sent back with a change' }) version!: number;
 }
 
 @ObjectType('Practitioner', { description: '医务人员 Practitioner' })

@@ -18,12 +18,17 @@ export class ReferralSettingsModel {
   @Field(() => Int, { description: '预约前多久提醒(秒) Reminder lead time' }) reminderBeforeSeconds!: number;
   @Field(() => Int, { description: '预约后多久判为未到诊(秒) No-show grace period' })
   noShowGraceSeconds!: number;
+  @Field(() => Int, { description: '版本(修改时传回) Version, sent back with a change' }) version!: number;
 }
 
 @InputType({
   description: '只修改给出的项;只影响此后提交的转诊 Only given values change; applies to later submissions',
 })
 export class ReferralSettingsInput {
+  @Field(() => Int, { description: '读到的版本;已被改动则冲突 The version read; CONFLICT if it moved on' })
+  @IsInt()
+  @Min(1)
+  version!: number;
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @IsInt()

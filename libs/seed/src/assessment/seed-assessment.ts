@@ -264,6 +264,7 @@ export async function seedAssessment(
       const schemes = app.get(SchemeService);
       if ((await schemes.current(ds.manager, tenantId)).version === 0) {
         await schemes.update(admin, {
+          basedOnVersion: 0,
           completionWeight: 60,
           recognitionWeight: 20,
           analysisWeight: 20,

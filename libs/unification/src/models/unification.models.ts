@@ -150,6 +150,13 @@ export class UnificationItemModel {
 export class UpdateUnificationItemInput {
   @Field(() => String) @Matches(CODE, { message: '评估项代码不合法 (bad item code)' }) code!: string;
 
+  @Field(() => Int, {
+    description: '读到的在用版本;已被改动则冲突 The version in force read; CONFLICT if it moved on',
+  })
+  @IsInt()
+  @Min(1)
+  version!: number;
+
   @Field(() => String, { description: '修改说明 Why it changes' })
   @IsString()
   @Length(1, 500, { message: '修改说明 1–500 字 (change note: 1–500 characters)' })

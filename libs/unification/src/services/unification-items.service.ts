@@ -17,6 +17,8 @@ import { versionsAt } from '../domain/versions';
 
 export interface ItemUpdate {
   code: string;
+  /** The version in force the caller read. */
+  version: number;
   changeNote: string;
   nameZh?: string | null;
   nameEn?: string | null;
@@ -139,6 +141,13 @@ export class UnificationItems {
       ]);
       const current = (await this.current(em, user.tenantId)).find((i) => i.code === input.code);
       if (!current) throw new NotFoundError('UnificationItem', '七统一评估项', input.code);
+      if (current.version !== input.version) {
+        throw new ConflictError(
+          `评估项 ${current.code} 已被他人修改(当前版本 ${current.version}),请刷新后再改 ` +
+            '(changed by someone else meanwhile; reload and try again)',
+          { currentVersion: current.version },
+        );
+      }
       const note = input.changeNote.trim();
       if (!note) throw new BadInputError('请填写修改说明 (a change note is required)');
       if (input.data && current.kind !== ItemKind.DATA)
@@ -196,7 +205,8 @@ export class UnificationItems {
           version: saved.version,
           previousVersion: current.version,
           changed: Object.keys(input).filter(
-            (k) => k !== 'code' && k !== 'changeNote' && input[k as keyof ItemUpdate] != null,
+            (k) =>
+              k !== 'code' && k !== 'version' && k !== 'changeNote' && input[k as keyof ItemUpdate] != null,
           ),
         },
       });
