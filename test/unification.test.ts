@@ -371,7 +371,7 @@ describe('seven-unification scorecard', () => {
       ['changeNote', '\u3000 \t'],
       ['nameZh', '   '],
     ]) {
-      const i = { code: 'CATALOGUE_MAPPED', changeNote: '改名 (renamed)', [field]: value };
+      const i = { code: 'CATALOGUE_MAPPED', version: 1, changeNote: '改名 (renamed)', [field]: value };
       expect(await api.gql(UPDATE, { i }, tok.admin)).toMatchObject({
         data: null,
         errors: [blankRefusal(field)],
