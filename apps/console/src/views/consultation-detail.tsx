@@ -14,9 +14,12 @@ import {
   URGENCY_LABELS,
 } from '../i18n';
 import { useQuery } from '../use-query';
+import { PatientPair, PrintSheet, SheetPair, SheetRow } from './print-sheet';
 
 type Consultation = ConsultationDetailResult['consultation'];
 type Report = Consultation['reports'][number];
+
+const diagnosesOf = (r: Report) => r.suggestedDiagnoses.map((d) => (d.code ? `${d.name} (${d.code})` : d.name)).join(';');
 
 /** The signed report in force: the highest version (amendments are new versions). */
 function latest(reports: Report[]): Report | null {
@@ -149,7 +152,7 @@ export function ConsultationDetail({ id, onClose }: { id: string; onClose: () =>
               {report.opinion}
             </Field>
             <Field zh="建议诊断" en="Suggested diagnoses" name="diagnoses">
-              {report.suggestedDiagnoses.map((d) => (d.code ? `${d.name} (${d.code})` : d.name)).join(';') || '—'}
+              {diagnosesOf(report) || '—'}
             </Field>
             <Field zh="诊疗建议" en="Recommendations" name="recommendations">
               {report.recommendations}
@@ -205,129 +208,79 @@ export function ConsultationDetail({ id, onClose }: { id: string; onClose: () =>
  */
 function ReportSheet({ c, report, onClose }: { c: Consultation; report: Report; onClose: () => void }) {
   const author = c.experts.find((e) => e.practitionerId === report.authorPractitionerId)?.expert;
-  const Row = ({ zh, en, children, name }: { zh: string; en: string; children: React.ReactNode; name?: string }) => (
-    <tr>
-      <th scope="row">
-        <T zh={zh} en={en} />
-      </th>
-      <td colSpan={3} data-field={name}>
-        {children}
-      </td>
-    </tr>
-  );
   return (
-    <div className="slip-frame" data-testid="report-sheet">
-      <div className="slip-toolbar actions">
-        <button className="primary" data-action="print-report" onClick={() => window.print()}>
-          <T zh="打印" en="Print" />
-        </button>
-        <button data-action="close-report-print" onClick={onClose}>
-          <T zh="关闭" en="Close" />
-        </button>
-      </div>
-      <article className="slip">
-        <h1>
-          {author?.institution.name ?? ''}
-          <br />
-          <T zh="远程会诊报告" en="Remote consultation report" />
-        </h1>
-        <p className="slip-number">
-          <T zh="编号" en="No." />: <span data-field="number">{c.number}</span>
-        </p>
-        <table>
-          <tbody>
-            <tr>
-              <th scope="row">
-                <T zh="患者姓名" en="Patient" />
-              </th>
-              <td data-field="patient">{c.patient?.name ?? ''}</td>
-              <th scope="row">
-                <T zh="性别 / 出生年份" en="Sex / born" />
-              </th>
-              <td>
-                {c.patient ? <Label table={SEX_LABELS} code={c.patient.sex} /> : null} / {c.patient?.birthYear ?? ''}
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">
-                <T zh="邀请方" en="Requested by" />
-              </th>
-              <td>{c.requestingInstitution?.name ?? ''}</td>
-              <th scope="row">
-                <T zh="类型" en="Kind" />
-              </th>
-              <td>
-                <Label table={CONSULTATION_KIND_LABELS} code={c.kind} />
-              </td>
-            </tr>
-            <Row zh="会诊时间" en="Held">
-              {formatTime(c.startedAt ?? c.scheduledStart)}
-            </Row>
-            <Row zh="会诊目的 / 问题" en="Purpose / question">
-              {c.purpose};{c.question}
-            </Row>
-            <Row zh="病历摘要" en="Case summary">
-              {c.caseSummary}
-            </Row>
-            <Row zh="会诊意见" en="Opinion" name="opinion">
-              {report.opinion}
-            </Row>
-            <Row zh="建议诊断" en="Suggested diagnoses">
-              {report.suggestedDiagnoses.map((d) => (d.code ? `${d.name} (${d.code})` : d.name)).join(';')}
-            </Row>
-            <Row zh="诊疗建议" en="Recommendations" name="recommendations">
-              {report.recommendations}
-            </Row>
-            {report.amendmentReason ? (
-              <Row zh="修订说明" en="Amended because">
-                {report.amendmentReason}
-              </Row>
-            ) : null}
-          </tbody>
-        </table>
-        <table className="slip-signatures">
-          <tbody>
-            <tr>
-              <th scope="row">
-                <T zh="会诊专家" en="Expert" />
-              </th>
-              <td data-field="expert">
-                {author ? (
-                  <>
-                    {author.name} <Label table={TITLE_LABELS} code={author.title} />
-                  </>
-                ) : (
-                  ''
-                )}
-              </td>
-              <th scope="row">
-                <T zh="电子签署" en="Signed" />
-              </th>
-              <td data-field="signed">
-                {formatTime(report.signedAt)} · <T zh={`第 ${report.version} 版`} en={`version ${report.version}`} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">
-                <T zh="报告指纹" en="Report hash" />
-              </th>
-              <td colSpan={3} className="en" data-field="hash">
-                {report.contentHash}
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">
-                <T zh="邀请方医生签收" en="Received by" />
-              </th>
-              <td />
-              <th scope="row">
-                <T zh="日期" en="Date" />
-              </th>
-              <td />
-            </tr>
-          </tbody>
-        </table>
-      </article>
-    </div>
+    <PrintSheet
+      testId="report-sheet"
+      action="report"
+      issuer={author?.institution.name ?? ''}
+      title={<T zh="远程会诊报告" en="Remote consultation report" />}
+      number={c.number}
+      onClose={onClose}
+    >
+      <table>
+        <tbody>
+          <PatientPair patient={c.patient} />
+          <SheetPair
+            left={{ zh: '邀请方', en: 'Requested by', value: c.requestingInstitution?.name ?? '' }}
+            right={{ zh: '类型', en: 'Kind', value: <Label table={CONSULTATION_KIND_LABELS} code={c.kind} /> }}
+          />
+          <SheetRow zh="会诊时间" en="Held">
+            {formatTime(c.startedAt ?? c.scheduledStart)}
+          </SheetRow>
+          <SheetRow zh="会诊目的 / 问题" en="Purpose / question">
+            {c.purpose};{c.question}
+          </SheetRow>
+          <SheetRow zh="病历摘要" en="Case summary">
+            {c.caseSummary}
+          </SheetRow>
+          <SheetRow zh="会诊意见" en="Opinion" name="opinion">
+            {report.opinion}
+          </SheetRow>
+          <SheetRow zh="建议诊断" en="Suggested diagnoses">
+            {diagnosesOf(report)}
+          </SheetRow>
+          <SheetRow zh="诊疗建议" en="Recommendations" name="recommendations">
+            {report.recommendations}
+          </SheetRow>
+          {report.amendmentReason ? (
+            <SheetRow zh="修订说明" en="Amended because">
+              {report.amendmentReason}
+            </SheetRow>
+          ) : null}
+        </tbody>
+      </table>
+      <table className="slip-signatures">
+        <tbody>
+          <SheetPair
+            left={{
+              zh: '会诊专家',
+              en: 'Expert',
+              name: 'expert',
+              value: author ? (
+                <>
+                  {author.name} <Label table={TITLE_LABELS} code={author.title} />
+                </>
+              ) : (
+                ''
+              ),
+            }}
+            right={{
+              zh: '电子签署',
+              en: 'Signed',
+              name: 'signed',
+              value: (
+                <>
+                  {formatTime(report.signedAt)} · <T zh={`第 ${report.version} 版`} en={`version ${report.version}`} />
+                </>
+              ),
+            }}
+          />
+          <SheetRow zh="报告指纹" en="Report hash" name="hash">
+            <span className="en">{report.contentHash}</span>
+          </SheetRow>
+          <SheetPair left={{ zh: '邀请方医生签收', en: 'Received by', value: null }} right={{ zh: '日期', en: 'Date', value: null }} />
+        </tbody>
+      </table>
+    </PrintSheet>
   );
 }

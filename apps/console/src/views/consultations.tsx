@@ -642,7 +642,7 @@ export function ConsultationsView() {
                   className={OPEN_STATES.includes(c.state) ? '' : 'closed'}
                 >
                   <td className="nowrap">
-                    <a href={`#/consultations/${c.id}`} data-action="open-consultation" aria-current={opened === c.id ? 'true' : undefined}>
+                    <a href={`#/consultations/${c.id}`} data-link="consultation" aria-current={opened === c.id ? 'true' : undefined}>
                       {c.number}
                     </a>
                   </td>

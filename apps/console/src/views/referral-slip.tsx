@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { gql } from '../api/client';
 import { PatientRecord, ReferralSlip as SlipQuery, type Role } from '../api/generated';
-import { ErrorNote, formatTime, INSURANCE_LABELS, Label, SEX_LABELS, T, URGENCY_LABELS } from '../i18n';
+import { ErrorNote, formatTime, INSURANCE_LABELS, Label, T, URGENCY_LABELS } from '../i18n';
+import { PatientPair, PrintSheet, SheetPair, SheetRow } from './print-sheet';
 import { useQuery } from '../use-query';
 
 /** The roles whose single-patient read is unmasked (and audited): only they print the ID number. */
@@ -28,154 +29,87 @@ export function ReferralSlip({ id, roles, onClose }: { id: string; roles: Role[]
   }, [patientId, reads]);
   if (!r) return <ErrorNote error={q.error} />;
   const up = r.direction === 'UP';
-  const Row = ({ zh, en, children }: { zh: string; en: string; children: React.ReactNode }) => (
-    <tr>
-      <th scope="row">
-        <T zh={zh} en={en} />
-      </th>
-      <td colSpan={3}>{children}</td>
-    </tr>
-  );
+  const submitted = formatTime(r.submittedAt ?? r.createdAt);
   return (
-    <div className="slip-frame" data-testid="referral-slip" data-referral={r.id}>
-      <div className="slip-toolbar actions">
-        <button className="primary" data-action="print-slip" onClick={() => window.print()}>
-          <T zh="打印" en="Print" />
-        </button>
-        <button data-action="close-slip" onClick={onClose}>
-          <T zh="关闭" en="Close" />
-        </button>
-      </div>
-      <article className="slip">
-        <h1>
-          {r.fromInstitution?.name ?? ''}
-          <br />
-          {up ? <T zh="双向转诊单(上转)" en="Referral slip (up)" /> : <T zh="双向转诊单(下转)" en="Referral slip (down)" />}
-        </h1>
-        <p className="slip-number">
-          <T zh="编号" en="No." />: <span data-field="number">{r.number}</span>
-        </p>
-        <table>
-          <tbody>
-            <tr>
-              <th scope="row">
-                <T zh="患者姓名" en="Patient" />
-              </th>
-              <td data-field="patient">{r.patient?.name ?? ''}</td>
-              <th scope="row">
-                <T zh="性别 / 出生年份" en="Sex / born" />
-              </th>
-              <td>
-                {r.patient ? <Label table={SEX_LABELS} code={r.patient.sex} /> : null} / {r.patient?.birthYear ?? ''}
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">
-                <T zh="身份证号" en="ID number" />
-              </th>
-              <td data-field="idNumber">{idNumber ?? ''}</td>
-              <th scope="row">
-                <T zh="联系电话" en="Phone" />
-              </th>
-              <td data-field="contactPhone">{r.contactPhone}</td>
-            </tr>
-            <tr>
-              <th scope="row">
-                <T zh="费别" en="Insurance" />
-              </th>
-              <td>
-                <Label table={INSURANCE_LABELS} code={r.insuranceType} />
-              </td>
-              <th scope="row">
-                <T zh="紧急程度" en="Urgency" />
-              </th>
-              <td>
-                <Label table={URGENCY_LABELS} code={r.urgency} />
-              </td>
-            </tr>
-            <Row zh="初步诊断" en="Diagnosis">
-              <span data-field="diagnosis">
-                {r.diagnosisName} ({r.diagnosisCode})
-              </span>
-            </Row>
-            <Row zh="转往医疗机构及科室" en="To">
-              <span data-field="to">
-                {r.toInstitution?.name ?? ''}
-                {r.toDepartment ? ` ${r.toDepartment.name}` : ''}
-              </span>
-            </Row>
-            <Row zh="转诊目的" en="Purpose">
-              <span data-field="purpose">{r.purpose}</span>
-            </Row>
-            <Row zh="病情摘要" en="Clinical summary">
-              <span data-field="summary">{r.clinicalSummary}</span>
-            </Row>
-            {r.dischargeSummary ? (
-              <Row zh="出院小结" en="Discharge summary">
-                {r.dischargeSummary}
-              </Row>
-            ) : null}
-            {r.rehabPlan ? (
-              <Row zh="康复与随访计划" en="Follow-up plan">
-                {r.rehabPlan}
-              </Row>
-            ) : null}
-            {r.medicationPlan.length ? (
-              <Row zh="用药方案" en="Medication plan">
-                <ul data-field="medication">
-                  {r.medicationPlan.map((m, i) => (
-                    <li key={i}>{[m.drug, m.dose, m.route, m.frequency, m.duration].filter(Boolean).join(' ')}</li>
-                  ))}
-                </ul>
-              </Row>
-            ) : null}
-            <Row zh="转诊注意事项" en="Notes">
-              {r.attentionNotes ?? ''}
-            </Row>
-            <Row zh="预约 / 床位" en="Appointment / bed">
-              {r.appointmentAt ? `${formatTime(r.appointmentAt)} ${r.appointmentPlace ?? ''}` : ''}
-              {r.bed ? ` ${r.bed}` : ''}
-            </Row>
-            <Row zh="转诊时限" en="Answer by">
-              {formatTime(r.submittedAt ?? r.createdAt)} — {formatTime(r.responseDueAt ?? r.dueAt)}
-            </Row>
-          </tbody>
-        </table>
-        <table className="slip-signatures">
-          <tbody>
-            <tr>
-              <th scope="row">
-                <T zh="转诊医生" en="Referring doctor" />
-              </th>
-              <td data-field="doctor">{r.fromPractitioner?.name ?? ''}</td>
-              <th scope="row">
-                <T zh="签名" en="Signature" />
-              </th>
-              <td />
-            </tr>
-            <tr>
-              <th scope="row">
-                <T zh="审核人签名" en="Reviewed by" />
-              </th>
-              <td />
-              <th scope="row">
-                <T zh="转出机构(盖章)" en="Institution stamp" />
-              </th>
-              <td>{r.fromInstitution?.phone ?? ''}</td>
-            </tr>
-            <tr>
-              <th scope="row">
-                <T zh="患方签字" en="Patient or family" />
-              </th>
-              <td />
-              <th scope="row">
-                <T zh="转诊日期" en="Date" />
-              </th>
-              <td>{formatTime(r.submittedAt ?? r.createdAt).split(' ')[0]}</td>
-            </tr>
-          </tbody>
-        </table>
-      </article>
-    </div>
+    <PrintSheet
+      testId="referral-slip"
+      action="slip"
+      issuer={r.fromInstitution?.name ?? ''}
+      title={up ? <T zh="双向转诊单(上转)" en="Referral slip (up)" /> : <T zh="双向转诊单(下转)" en="Referral slip (down)" />}
+      number={r.number}
+      onClose={onClose}
+    >
+      <table>
+        <tbody>
+          <PatientPair patient={r.patient} />
+          <SheetPair
+            left={{ zh: '身份证号', en: 'ID number', name: 'idNumber', value: idNumber ?? '' }}
+            right={{ zh: '联系电话', en: 'Phone', name: 'contactPhone', value: r.contactPhone }}
+          />
+          <SheetPair
+            left={{ zh: '费别', en: 'Insurance', value: <Label table={INSURANCE_LABELS} code={r.insuranceType} /> }}
+            right={{ zh: '紧急程度', en: 'Urgency', value: <Label table={URGENCY_LABELS} code={r.urgency} /> }}
+          />
+          <SheetRow zh="初步诊断" en="Diagnosis" name="diagnosis">
+            {r.diagnosisName} ({r.diagnosisCode})
+          </SheetRow>
+          <SheetRow zh="转往医疗机构及科室" en="To" name="to">
+            {r.toInstitution?.name ?? ''}
+            {r.toDepartment ? ` ${r.toDepartment.name}` : ''}
+          </SheetRow>
+          <SheetRow zh="转诊目的" en="Purpose" name="purpose">
+            {r.purpose}
+          </SheetRow>
+          <SheetRow zh="病情摘要" en="Clinical summary" name="summary">
+            {r.clinicalSummary}
+          </SheetRow>
+          {r.dischargeSummary ? (
+            <SheetRow zh="出院小结" en="Discharge summary">
+              {r.dischargeSummary}
+            </SheetRow>
+          ) : null}
+          {r.rehabPlan ? (
+            <SheetRow zh="康复与随访计划" en="Follow-up plan">
+              {r.rehabPlan}
+            </SheetRow>
+          ) : null}
+          {r.medicationPlan.length ? (
+            <SheetRow zh="用药方案" en="Medication plan">
+              <ul data-field="medication">
+                {r.medicationPlan.map((m, i) => (
+                  <li key={i}>{[m.drug, m.dose, m.route, m.frequency, m.duration].filter(Boolean).join(' ')}</li>
+                ))}
+              </ul>
+            </SheetRow>
+          ) : null}
+          <SheetRow zh="转诊注意事项" en="Notes">
+            {r.attentionNotes ?? ''}
+          </SheetRow>
+          <SheetRow zh="预约 / 床位" en="Appointment / bed">
+            {r.appointmentAt ? `${formatTime(r.appointmentAt)} ${r.appointmentPlace ?? ''}` : ''}
+            {r.bed ? ` ${r.bed}` : ''}
+          </SheetRow>
+          <SheetRow zh="转诊时限" en="Answer by">
+            {submitted} — {formatTime(r.responseDueAt ?? r.dueAt)}
+          </SheetRow>
+        </tbody>
+      </table>
+      <table className="slip-signatures">
+        <tbody>
+          <SheetPair
+            left={{ zh: '转诊医生', en: 'Referring doctor', name: 'doctor', value: r.fromPractitioner?.name ?? '' }}
+            right={{ zh: '签名', en: 'Signature', value: null }}
+          />
+          <SheetPair
+            left={{ zh: '审核人签名', en: 'Reviewed by', value: null }}
+            right={{ zh: '转出机构(盖章)', en: 'Institution stamp', value: r.fromInstitution?.phone ?? '' }}
+          />
+          <SheetPair
+            left={{ zh: '患方签字', en: 'Patient or family', value: null }}
+            right={{ zh: '转诊日期', en: 'Date', value: submitted.split(' ')[0] }}
+          />
+        </tbody>
+      </table>
+    </PrintSheet>
   );
 }
