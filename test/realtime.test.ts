@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { io, Socket as ClientSocket } from 'socket.io-client';
-import { RealtimeEmitter, rooms } from '@yg/realtime';
+import { MAX_SOCKETS_PER_USER, RealtimeEmitter, rooms } from '@yg/realtime';
 import { createTestDb, TestDb } from './utils/test-db';
 import { testConfig } from './utils/config';
 import { buildTenant, TenantFixture, UserKey } from './utils/fixtures';
@@ -214,6 +214,34 @@ describe('live push over socket.io', () => {
           events: ['auth_error'],
         });
       }
+    });
+
+    it('holds at most MAX_SOCKETS_PER_USER sockets of one user open on an api process, and takes another once one closes', async () => {
+      // A script with one clinician's token opened 9,000 sockets and ended the api (heap out of memory).
+      const token = await api.login(t.users.auditor.username);
+      const before = clients.length;
+      const open = Array.from({ length: MAX_SOCKETS_PER_USER }, () => connect(url, token));
+      for (const c of open) await c.ready(t.users.auditor.id);
+
+      const extra = connect(url, token);
+      await extra.refused();
+      expect(extra.of('auth_error')).toEqual([
+        { code: 'TOO_MANY_CONNECTIONS', message: expect.stringContaining('实时连接过多') },
+      ]);
+      // The limit is the user's: others still get in, and the open sockets are unaffected.
+      const other = connect(url, tokens.expert);
+      await other.ready(t.users.expert.id);
+      expect(open.every((c) => c.socket.connected)).toBe(true);
+
+      // Admitted or refused, whichever the server says first.
+      const admitted = (c: LiveClient) =>
+        Promise.race([
+          c.waitFor('auth_error').then(() => false),
+          c.ready(t.users.auditor.id).then(() => true),
+        ]);
+      open[0].close();
+      await eventually(async () => admitted(connect(url, token)), WAIT_MS);
+      for (const c of clients.slice(before)) c.close();
     });
 
     it('accepts the token in an Authorization header as well', async () => {
