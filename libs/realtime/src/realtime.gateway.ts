@@ -263,7 +263,9 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
     const user = socket.data.user;
     const allowed = user ? [rooms.user(user.id), rooms.institution(user.institutionId)] : [];
     if (typeof room === 'string' && allowed.includes(room)) return { ok: true, room };
-    this.logger.warn(`socket of user ${user?.id ?? '-'} refused room ${String(room)}`);
+    // The client's own JSON: described, never String()-ed (an object may refuse), and cut short.
+    const asked = typeof room === 'string' ? JSON.stringify(room.slice(0, 100)) : `a ${typeof room}`;
+    this.logger.warn(`socket of user ${user?.id ?? '-'} refused room ${asked}`);
     return { ok: false, code: 'FORBIDDEN', message: '无权加入该频道 (You may not join this room)' };
   }
 }
