@@ -180,6 +180,30 @@ describe('one input rule for every string and every id', () => {
         '输入有误 (Invalid input): first: 不能大于 100 (first must not be greater than 100)',
       );
     });
+
+    it('refuses a state filter longer than its states (80,000 repeats were as many SQL parameters: past the protocol limit, answered SERVICE_UNAVAILABLE)', async () => {
+      const many = (state: string) => Array<string>(20_000).fill(state);
+      const consultations = await api.gql(
+        `query($s: [ConsultationState!]) { consultations(states: $s) { nodes { id } } }`,
+        { s: many('REQUESTED') },
+        tok.clinician,
+      );
+      expectRefused(consultations, 'states', /^最多 8 项/);
+      const referrals = await api.gql(
+        `query($s: [ReferralState!]) { referrals(box: OUTGOING, states: $s) { nodes { id } } }`,
+        { s: many('SUBMITTED') },
+        tok.clinician,
+      );
+      expectRefused(referrals, 'states', /^最多 8 项/);
+      // Every state at once is still a filter.
+      const all = await api.gql(
+        `{ referrals(box: OUTGOING, states: [DRAFT, SUBMITTED, ACCEPTED, REJECTED, ARRIVED, COMPLETED, CANCELLED, NO_SHOW]) { nodes { id } } }`,
+        {},
+        tok.clinician,
+      );
+      expect(all.errors).toBeUndefined();
+      expect(all.data!.referrals.nodes.map((n: { id: string }) => n.id)).toContain(referralId);
+    });
   });
 
   describe('schema-driven property test', () => {

@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import type { Server } from 'node:http';
+import { HTTP_IDLE_TIMEOUT_MS } from '../apps/api/src/bootstrap';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { errorCode, TestApi } from './utils/api';
@@ -95,6 +97,17 @@ describe('platform: health, errors and GraphQL hardening', () => {
         await empty.close();
         await db.ds.query(`DROP DATABASE ${db.name}_empty WITH (FORCE)`);
       }
+    });
+  });
+
+  describe('connections', () => {
+    it('closes a connection after HTTP_IDLE_TIMEOUT_MS with nothing sent (one that never sent a byte was held for ever)', async () => {
+      const server = api.app.getHttpServer() as Server;
+      expect(server.timeout).toBe(HTTP_IDLE_TIMEOUT_MS);
+      // Node honours an idle timeout on a silent connection only below its header timeout.
+      expect(server.headersTimeout).toBeGreaterThan(server.timeout);
+      expect(HTTP_IDLE_TIMEOUT_MS).toBeGreaterThan(60_000);
+      expect(HTTP_IDLE_TIMEOUT_MS).toBeLessThanOrEqual(120_000);
     });
   });
 

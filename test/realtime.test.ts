@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { io, Socket as ClientSocket } from 'socket.io-client';
-import { RealtimeEmitter, rooms } from '@yg/realtime';
+import { io, Manager, Socket as ClientSocket } from 'socket.io-client';
+import { MAX_SOCKETS_PER_USER, RealtimeEmitter, rooms, SOCKET_CONNECT_TIMEOUT_MS } from '@yg/realtime';
 import { createTestDb, TestDb } from './utils/test-db';
 import { testConfig } from './utils/config';
 import { buildTenant, TenantFixture, UserKey } from './utils/fixtures';
@@ -216,6 +216,34 @@ describe('live push over socket.io', () => {
       }
     });
 
+    it('holds at most MAX_SOCKETS_PER_USER sockets of one user open on an api process, and takes another once one closes', async () => {
+      // A script with one clinician's token opened 9,000 sockets and ended the api (heap out of memory).
+      const token = await api.login(t.users.auditor.username);
+      const before = clients.length;
+      const open = Array.from({ length: MAX_SOCKETS_PER_USER }, () => connect(url, token));
+      for (const c of open) await c.ready(t.users.auditor.id);
+
+      const extra = connect(url, token);
+      await extra.refused();
+      expect(extra.of('auth_error')).toEqual([
+        { code: 'TOO_MANY_CONNECTIONS', message: expect.stringContaining('实时连接过多') },
+      ]);
+      // The limit is the user's: others still get in, and the open sockets are unaffected.
+      const other = connect(url, tokens.expert);
+      await other.ready(t.users.expert.id);
+      expect(open.every((c) => c.socket.connected)).toBe(true);
+
+      // Admitted or refused, whichever the server says first.
+      const admitted = (c: LiveClient) =>
+        Promise.race([
+          c.waitFor('auth_error').then(() => false),
+          c.ready(t.users.auditor.id).then(() => true),
+        ]);
+      open[0].close();
+      await eventually(async () => admitted(connect(url, token)), WAIT_MS);
+      for (const c of clients.slice(before)) c.close();
+    });
+
     it('accepts the token in an Authorization header as well', async () => {
       const c = connect(url, undefined, { header: `Bearer ${tokens.expert}` });
       await c.ready(t.users.expert.id);
@@ -380,6 +408,45 @@ describe('live push over socket.io', () => {
       });
       // socket.io keeps no buffer: the push itself is gone, the inbox is the recovery path.
       expect(again.of('notification').filter((n) => n.link === `/referrals/${r.id}`)).toEqual([]);
+    });
+  });
+
+  describe('connection limits', () => {
+    it('refuses handshakes past SOCKET_MAX_CONNECTIONS and closes a connection that never asks for the namespace', async () => {
+      // Opened and left silent, before any token: socket.io kept each 45 s, and an unauthenticated
+      // client holding 13,000 of them ended the api for lack of heap.
+      const small = await TestApi.start({ ...db.config, socketMaxConnections: 3 });
+      const smallUrl = await listen(small);
+      const managers: Manager[] = [];
+      const manager = () => {
+        const m = new Manager(smallUrl, {
+          transports: ['websocket'],
+          reconnection: false,
+          autoConnect: false,
+        });
+        managers.push(m);
+        return m;
+      };
+      const opened = (m: Manager) => new Promise<boolean>((resolve) => m.open((err) => resolve(!err)));
+      try {
+        const silent = [manager(), manager(), manager()];
+        const closed = new Set<Manager>();
+        for (const m of silent) m.on('close', () => closed.add(m));
+        expect(await Promise.all(silent.map(opened))).toEqual([true, true, true]);
+        expect(await opened(manager())).toBe(false);
+
+        // The server closes the silent ones (the client never sent its CONNECT) and room is made.
+        await eventually(async () => closed.size === silent.length, SOCKET_CONNECT_TIMEOUT_MS + 10_000);
+        const c = new LiveClient(smallUrl, tokens.expert);
+        try {
+          await c.ready(t.users.expert.id);
+        } finally {
+          c.close();
+        }
+      } finally {
+        for (const m of managers) m.engine?.close();
+        await small.close();
+      }
     });
   });
 

@@ -34,6 +34,13 @@ interface LocalState {
 
 type AuthedSocket = Socket & { data: SocketData };
 
+/**
+ * Sockets one user may hold open on one api process. Each costs the process about 40 kB of
+ * heap: without a bound, one signed-in user opening thousands from a script (a token is
+ * enough) exhausts the api's heap and ends it for everyone. The console opens one per tab.
+ */
+export const MAX_SOCKETS_PER_USER = 20;
+
 interface AuthError {
   code: string;
   message: string;
@@ -54,6 +61,11 @@ const SESSION_CHANGED: AuthError = {
 const PASSWORD_CHANGE_REQUIRED: AuthError = {
   code: 'PASSWORD_CHANGE_REQUIRED',
   message: PASSWORD_CHANGE_REQUIRED_MESSAGE,
+};
+const TOO_MANY_SOCKETS: AuthError = {
+  code: 'TOO_MANY_CONNECTIONS',
+  message:
+    '同一账户的实时连接过多,请关闭不用的页面 (Too many live connections for this account; close unused tabs)',
 };
 const SERVICE_UNAVAILABLE: AuthError = {
   code: 'SERVICE_UNAVAILABLE',
@@ -81,6 +93,8 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
   private sweep?: NodeJS.Timeout;
   private stopListening?: () => void;
   private readonly local = new WeakMap<Socket, LocalState>();
+  /** Open sockets per user on this process, counted from the token check to the disconnect. */
+  private readonly perUser = new Map<string, number>();
 
   constructor(
     private readonly tokens: TokenService,
@@ -122,6 +136,11 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
       this.drop(socket, UNAUTHENTICATED);
       return false;
     }
+    // Counted before anything is awaited, so a burst of handshakes cannot all pass the check.
+    if (!this.count(socket, check.user.id)) {
+      this.drop(socket, TOO_MANY_SOCKETS);
+      return false;
+    }
     const session = await this.sessions.checkUser(check.user, check.sessionVersion);
     if (!session.ok) {
       this.drop(socket, session.reason === 'revoked' ? SESSION_REVOKED : SERVICE_UNAVAILABLE);
@@ -153,6 +172,19 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
     const state = this.local.get(socket);
     if (state && socket.connected) state.expiry = expiry;
     else clearTimeout(expiry);
+    return true;
+  }
+
+  /** Takes one of the user's sockets, released at disconnect; false when they hold all of them. */
+  private count(socket: AuthedSocket, userId: string): boolean {
+    const open = this.perUser.get(userId) ?? 0;
+    if (open >= MAX_SOCKETS_PER_USER || !socket.connected) return false;
+    this.perUser.set(userId, open + 1);
+    socket.once('disconnect', () => {
+      const left = (this.perUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.perUser.set(userId, left);
+      else this.perUser.delete(userId);
+    });
     return true;
   }
 
@@ -231,7 +263,9 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayInit, OnMo
     const user = socket.data.user;
     const allowed = user ? [rooms.user(user.id), rooms.institution(user.institutionId)] : [];
     if (typeof room === 'string' && allowed.includes(room)) return { ok: true, room };
-    this.logger.warn(`socket of user ${user?.id ?? '-'} refused room ${String(room)}`);
+    // The client's own JSON: described, never String()-ed (an object may refuse), and cut short.
+    const asked = typeof room === 'string' ? JSON.stringify(room.slice(0, 100)) : `a ${typeof room}`;
+    this.logger.warn(`socket of user ${user?.id ?? '-'} refused room ${asked}`);
     return { ok: false, code: 'FORBIDDEN', message: '无权加入该频道 (You may not join this room)' };
   }
 }

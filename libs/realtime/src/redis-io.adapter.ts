@@ -21,6 +21,14 @@ export function sameOrigin(origin: string, host: string | undefined): boolean {
 }
 
 /**
+ * How long an opened connection may wait before it asks for the namespace (the CONNECT a client
+ * sends at once, with its token). socket.io's default is 45 s: connections opened and left
+ * silent by an unauthenticated client piled up for that long, and 13,000 of them ended the api
+ * for lack of heap.
+ */
+export const SOCKET_CONNECT_TIMEOUT_MS = 5000;
+
+/**
  * socket.io across several api processes: rooms and emits go through Redis pub/sub. Browser
  * origins are decided here, for every gateway, from `CORS_ORIGINS` — whatever a gateway's own
  * options say: a listed origin gets CORS headers; a handshake from any other origin is refused
@@ -35,6 +43,7 @@ export class RedisIoAdapter extends IoAdapter {
   /** The server this adapter made (one per api process), for metrics. */
   server?: Server;
   private lastWarned = 0;
+  private lastWarnedFull = 0;
 
   constructor(
     app: INestApplicationContext,
@@ -48,8 +57,15 @@ export class RedisIoAdapter extends IoAdapter {
     const server: Server = super.createIOServer(port, {
       ...options,
       serveClient: false,
+      connectTimeout: SOCKET_CONNECT_TIMEOUT_MS,
       cors: { origin: allowed, credentials: true },
+      // Asked for new connections only (not for a session's later requests or its upgrade).
       allowRequest: (req, done) => {
+        // Bounded before authentication: refused handshakes cost nothing kept.
+        if (server.engine.clientsCount >= this.config.socketMaxConnections) {
+          this.warnFull();
+          return done('too many connections', false);
+        }
         const origin = req.headers.origin;
         done(
           null,
@@ -95,6 +111,16 @@ export class RedisIoAdapter extends IoAdapter {
     await super.close(server);
     this.pub?.disconnect();
     this.sub?.disconnect();
+  }
+
+  /** At most one warning a minute while connections are refused. */
+  private warnFull() {
+    const now = Date.now();
+    if (now - this.lastWarnedFull < 60_000) return;
+    this.lastWarnedFull = now;
+    this.log.warn(
+      `socket.io connections refused: ${this.config.socketMaxConnections} open (SOCKET_MAX_CONNECTIONS)`,
+    );
   }
 
   /** At most one warning every 10 s, so an outage does not flood the log. */

@@ -299,6 +299,8 @@ export class ConsultationsArgs extends PageArgs {
   @Field(() => [ConsultationState], { nullable: true })
   @IsOptional()
   @IsArray()
+  // One of each at most: each goes to Postgres as a parameter.
+  @ArrayMaxSize(8)
   @IsEnum(ConsultationState, { each: true })
   states?: ConsultationState[];
   @Field(() => ConsultationKind, { nullable: true })

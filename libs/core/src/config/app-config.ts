@@ -84,6 +84,8 @@ export interface AppConfig {
   metrics: { host: string; apiPort: number; workerPort: number; token?: string };
   /** Origins browsers may call from (socket.io); exact strings or patterns. */
   corsOrigins: (string | RegExp)[];
+  /** socket.io connections one api process holds at most; handshakes beyond are refused. */
+  socketMaxConnections: number;
 }
 
 /** Development's default: any port on this machine; production's: none. */
@@ -231,6 +233,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         : e.CORS_ORIGINS.split(',')
             .map((o) => o.trim())
             .filter(Boolean),
+    socketMaxConnections: e.SOCKET_MAX_CONNECTIONS,
   };
 }
 

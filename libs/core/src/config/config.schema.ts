@@ -150,6 +150,11 @@ export const envSchema = z.object({
       'must be comma-separated origins such as https://console.example.org (scheme, host, optional port)',
     )
     .optional(),
+  /**
+   * socket.io connections one api process holds, admitted or still handshaking: each costs
+   * 5–25 kB of a heap capped at API_HEAP_MB, and an unauthenticated client can open them.
+   */
+  SOCKET_MAX_CONNECTIONS: positiveInt.max(20_000).default(2000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,7 +2,13 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { AuthUser } from '../auth/auth-user';
 import { requestContext } from '../context/request-context';
-import { accessLineWriter, createRootLogger, scrubPersonalNumbers, serializeError } from './logger';
+import {
+  accessLineWriter,
+  createRootLogger,
+  PinoNestLogger,
+  scrubPersonalNumbers,
+  serializeError,
+} from './logger';
 
 /** A pino logger like the root one (bindings, mixin, scrub) writing lines into an array. */
 function capture(level = 'info') {
@@ -23,6 +29,7 @@ function capture(level = 'info') {
         const ctx = requestContext.get();
         return ctx ? { requestId: ctx.requestId, userId: ctx.user?.id } : {};
       },
+      serializers: { err: serializeError },
       hooks: { streamWrite: scrubPersonalNumbers },
     },
     sink,
@@ -128,5 +135,27 @@ describe('serializeError', () => {
     expect(out).not.toContain('13912345678');
     expect(out).toContain('23505');
     expect(out).toContain('INSERT INTO app_user');
+  });
+});
+
+describe('PinoNestLogger', () => {
+  it("logs an Error handed to Nest's logger (its ExceptionsHandler's) through the error serialiser, without the statement's parameters", () => {
+    // A forged page cursor made Postgres refuse a statement; Nest logged the QueryFailedError
+    // as JSON with its parameters (tenant, the caller's filters, a row being written).
+    const { lines, logger } = capture();
+    const err = Object.assign(new Error('invalid input syntax for type smallint: "1.5"'), {
+      query: 'SELECT r.id FROM referral r WHERE r.name = $1',
+      parameters: ['冉茂林', 1.5],
+      driverError: { code: '22P02', detail: 'Key (name)=(冉茂林)', parameters: ['冉茂林'] },
+    });
+    new PinoNestLogger(logger).error(err, undefined, 'ExceptionsHandler');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('冉茂林');
+    const line = JSON.parse(lines[0]);
+    expect(line).toMatchObject({
+      context: 'ExceptionsHandler',
+      msg: 'invalid input syntax for type smallint: "1.5"',
+      err: { message: 'invalid input syntax for type smallint: "1.5"', driverError: { code: '22P02' } },
+    });
   });
 });

@@ -143,11 +143,17 @@ export class PinoNestLogger implements LoggerService {
   log(message: unknown, context?: string) {
     this.logger.info({ context }, stringify(message));
   }
+  /**
+   * Nest's exception handlers hand over the Error itself: it goes through the error serialiser
+   * (which drops a failed statement's parameters), never JSON.stringify (which keeps them).
+   */
   error(message: unknown, trace?: string, context?: string) {
-    this.logger.error({ context, trace }, stringify(message));
+    if (message instanceof Error) this.logger.error({ context, err: message }, message.message);
+    else this.logger.error({ context, trace }, stringify(message));
   }
   warn(message: unknown, context?: string) {
-    this.logger.warn({ context }, stringify(message));
+    if (message instanceof Error) this.logger.warn({ context, err: message }, message.message);
+    else this.logger.warn({ context }, stringify(message));
   }
   debug(message: unknown, context?: string) {
     this.logger.debug({ context }, stringify(message));

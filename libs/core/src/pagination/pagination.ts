@@ -45,7 +45,7 @@ export function Paginated<T>(item: Type<T>, name: string): Type<Connection<T>> {
 }
 
 export interface KeysetColumn<T> {
-  /** How cursor values are checked: a plain string unless said otherwise. */
+  /** How cursor values are checked: a plain string unless said otherwise; `number` is a smallint. */
   kind?: 'string' | 'number' | 'uuid' | 'date' | 'bigint';
   /** SQL expression in the query builder, e.g. `i.name`. */
   expr: string;
@@ -55,14 +55,25 @@ export interface KeysetColumn<T> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Each cursor value must have the type its column's values have, or Postgres would refuse it. */
+const INT8_MAX = 2n ** 63n - 1n;
+
+/**
+ * Each cursor value must be one Postgres takes for its column, or a forged cursor would fail the
+ * statement (an internal error) instead of being refused as bad input. Lists write dates as
+ * `toISOString()` does, so only that form is taken back: JavaScript's parser also takes days a
+ * month does not have and year 0, which Postgres refuses.
+ */
 function fitsColumn(v: unknown, sample: string): boolean {
-  if (sample === 'number') return typeof v === 'number' && Number.isFinite(v);
+  // The only numeric keyset column is a rank (smallint).
+  if (sample === 'number') return Number.isInteger(v) && Math.abs(v as number) <= 32767;
   if (typeof v !== 'string') return false;
   if (sample === 'uuid') return UUID.test(v);
-  if (sample === 'date') return !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}T/.test(v);
-  if (sample === 'bigint') return /^\d{1,19}$/.test(v);
-  return true;
+  if (sample === 'date') {
+    const t = Date.parse(v);
+    return /^\d{4}-/.test(v) && !v.startsWith('0000') && !Number.isNaN(t) && new Date(t).toISOString() === v;
+  }
+  if (sample === 'bigint') return /^\d{1,19}$/.test(v) && BigInt(v) <= INT8_MAX;
+  return !v.includes('\u0000');
 }
 
 export function encodeCursor(values: (string | number | null)[]): string {

@@ -292,6 +292,8 @@ export class ReferralsArgs extends PageArgs {
   @Field(() => [ReferralState], { nullable: true })
   @IsOptional()
   @IsArray()
+  // One of each at most: each goes to Postgres as a parameter.
+  @ArrayMaxSize(8)
   @IsEnum(ReferralState, { each: true })
   states?: ReferralState[];
   @Field(() => Urgency, { nullable: true }) @IsOptional() @IsEnum(Urgency) urgency?: Urgency;
