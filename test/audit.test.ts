@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
@@ -15,6 +15,7 @@ import {
 import { residentIdCheckChar } from '@yg/patients';
 import { QUEUES } from '@yg/core';
 import { createWorker } from '../apps/worker/src/bootstrap';
+import { ANONYMOUS_PER_ADDRESS } from '../apps/api/src/graphql/anonymous-refusals';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { errorCode, GqlResult, TestApi } from './utils/api';
@@ -1084,6 +1085,50 @@ describe('audit trail', () => {
         outcome: 'DENIED',
         errorCode: 'UNAUTHENTICATED',
         actorUserId: null,
+      });
+    });
+
+    it('records refusals of callers without a session one by one up to a budget per address and minute, then once that they were limited: no one without an account fills the trail', async () => {
+      const count = async () =>
+        (
+          await db.ds.query(
+            `SELECT action, count(*)::int AS n FROM audit_event
+              WHERE action IN ('mutation.deactivateUser', 'audit.anonymous.limited') AND actor_user_id IS NULL
+              GROUP BY action`,
+          )
+        ).reduce(
+          (m: Record<string, number>, r: { action: string; n: number }) => ({ ...m, [r.action]: r.n }),
+          {},
+        );
+      const before = await count();
+      const send = () =>
+        api.gql(`mutation($id: ID!) { deactivateUser(id: $id, reason: "x") { id } }`, { id: randomUUID() });
+      // More than one minute's budget, from one address (this test's), within one minute: not
+      // started in a minute's last seconds.
+      const intoMinute = Date.now() % 60_000;
+      if (intoMinute > 50_000) await new Promise((r) => setTimeout(r, 60_500 - intoMinute));
+      const answers = [];
+      for (let i = 0; i < ANONYMOUS_PER_ADDRESS + 15; i++) answers.push(await send());
+      // Every one refused all the same.
+      expect(new Set(answers.map(errorCode))).toEqual(new Set(['UNAUTHENTICATED']));
+      const after = await count();
+      const written = (after['mutation.deactivateUser'] ?? 0) - (before['mutation.deactivateUser'] ?? 0);
+      const limited = (after['audit.anonymous.limited'] ?? 0) - (before['audit.anonymous.limited'] ?? 0);
+      // The budget (less what earlier tests spent this minute), then one event saying so, then nothing.
+      expect(written).toBeGreaterThan(0);
+      expect(written).toBeLessThanOrEqual(ANONYMOUS_PER_ADDRESS);
+      expect(limited).toBe(1);
+      const [summary] = await db.ds.query(
+        `SELECT outcome, error_code, details FROM audit_event WHERE action = 'audit.anonymous.limited' ORDER BY id DESC LIMIT 1`,
+      );
+      expect(summary).toMatchObject({
+        outcome: 'DENIED',
+        error_code: 'UNAUTHENTICATED',
+        details: {
+          scope: 'address',
+          perMinute: ANONYMOUS_PER_ADDRESS,
+          firstSkipped: 'mutation.deactivateUser',
+        },
       });
     });
 

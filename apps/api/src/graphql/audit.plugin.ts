@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { DomainError, requestContext } from '@yg/core';
 import type { AuditService } from '@yg/audit';
+import { AnonymousRefusalBudget, ANONYMOUS_PER_ADDRESS, ANONYMOUS_PER_PROCESS } from './anonymous-refusals';
 
 function auditedCount(): number {
   return requestContext.get()?.auditCount ?? 0;
@@ -11,7 +12,10 @@ function auditedCount(): number {
  * transactions; this records what they could not: refusals and failures (their transaction
  * rolled back) and any mutation that wrote nothing. It also asks for the new events to be sealed.
  */
-export function auditPlugin(audit: AuditService): ApolloServerPlugin {
+export function auditPlugin(
+  audit: AuditService,
+  anonymous = new AnonymousRefusalBudget(),
+): ApolloServerPlugin {
   return {
     async requestDidStart() {
       const pending: Promise<void>[] = [];
@@ -30,6 +34,28 @@ export function auditPlugin(audit: AuditService): ApolloServerPlugin {
                   const denied =
                     code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' || code === 'PASSWORD_CHANGE_REQUIRED';
                   const recorded = audit.recordedInRequest().slice(recordedBefore);
+                  const ctx = requestContext.get();
+                  if (!ctx?.user && !recorded.length) {
+                    // No session (and no account of its own, as a failed login writes): within a
+                    // budget, so no one without an account fills the trail.
+                    const { verdict, scope } = anonymous.take(ctx?.ip ?? null, Date.now());
+                    if (verdict === 'skip') return;
+                    if (verdict === 'summary') {
+                      pending.push(
+                        audit.recordStandalone({
+                          action: 'audit.anonymous.limited',
+                          outcome: 'DENIED',
+                          errorCode: code,
+                          details: {
+                            scope,
+                            perMinute: scope === 'address' ? ANONYMOUS_PER_ADDRESS : ANONYMOUS_PER_PROCESS,
+                            firstSkipped: action,
+                          },
+                        }),
+                      );
+                      return;
+                    }
+                  }
                   pending.push(
                     (async () => {
                       // Some services commit their own refusal event before failing (a wrong
