@@ -51,7 +51,8 @@ cat <<TXT
   Log in with any demo user, password Demo-pass-2026, e.g.
     mutation { login(username: "admin", password: "Demo-pass-2026") { token } }
   then send the token as the header  Authorization: Bearer <token>
-  Demo users: admin, auditor, coordinator, doctor, villagedoc, towndoc, instadmin, pharmacist, expert (see README).
+  Demo users: admin, auditor, coordinator, doctor, villagedoc, towndoc, instadmin, pharmacist, expert (see README);
+  newdoc, a new account, is asked to choose her own password at first sign-in.
 
   Ctrl-C stops both processes.
 TXT
