@@ -30,6 +30,22 @@ export interface AccountKind<A extends Credentials> {
 
 type Outcome = { ok: true } | { ok: false; error: DomainError };
 
+/**
+ * The lockout rule as SQL assignments, over the counters `prev` holds before this failure: a lock
+ * still running stays as it is; the failure that reaches `max` locks until `until` and restarts
+ * the count; any other adds one. One rule for accounts and for names no account has.
+ */
+function countFailure(prev: string, now: string, max: string, until: string): string {
+  return `failed_attempts = CASE
+      WHEN ${prev}.locked_until > ${now} THEN ${prev}.failed_attempts
+      WHEN ${prev}.failed_attempts + 1 >= ${max} THEN 0
+      ELSE ${prev}.failed_attempts + 1 END,
+    locked_until = CASE
+      WHEN ${prev}.locked_until > ${now} THEN ${prev}.locked_until
+      WHEN ${prev}.failed_attempts + 1 >= ${max} THEN ${until}::timestamptz
+      ELSE ${prev}.locked_until END`;
+}
+
 /** How long an unknown name's failures are remembered after its last attempt. */
 const UNKNOWN_NAME_KEPT_MS = 30 * 24 * 3600 * 1000;
 
@@ -136,22 +152,19 @@ export class PasswordLogin {
     await verifyPassword(null, password);
     const { loginMaxFailures, loginLockSeconds } = this.config.auth;
     const lockUntil = new Date(now.getTime() + loginLockSeconds * 1000);
-    const [row]: { failed_attempts: number; locked_until: Date | null }[] = await this.dataSource.query(
-      `INSERT INTO login_unknown_name AS t (namespace, digest, failed_attempts, locked_until, last_attempt_at)
-       VALUES ($1, $2, CASE WHEN 1 >= $4 THEN 0 ELSE 1 END, CASE WHEN 1 >= $4 THEN $5::timestamptz END, $3)
-       ON CONFLICT (namespace, digest) DO UPDATE SET
-         failed_attempts = CASE
-           WHEN t.locked_until > $3 THEN t.failed_attempts
-           WHEN t.failed_attempts + 1 >= $4 THEN 0
-           ELSE t.failed_attempts + 1 END,
-         locked_until = CASE
-           WHEN t.locked_until > $3 THEN t.locked_until
-           WHEN t.failed_attempts + 1 >= $4 THEN $5::timestamptz
-           ELSE t.locked_until END,
-         last_attempt_at = $3
-       RETURNING failed_attempts, locked_until`,
-      [kind.rateNamespace, digest, now, loginMaxFailures, lockUntil],
+    // A row to count on, then the same counting as an account's (`countFailure`).
+    await this.dataSource.query(
+      `INSERT INTO login_unknown_name (namespace, digest, last_attempt_at) VALUES ($1, $2, $3)
+       ON CONFLICT (namespace, digest) DO NOTHING`,
+      [kind.rateNamespace, digest, now],
     );
+    const [[row]]: [{ failed_attempts: number; locked_until: Date | null }[], number] =
+      await this.dataSource.query(
+        `UPDATE login_unknown_name t SET ${countFailure('t', '$3', '$4', '$5')}, last_attempt_at = $3
+        WHERE namespace = $1 AND digest = $2
+        RETURNING failed_attempts, locked_until`,
+        [kind.rateNamespace, digest, now, loginMaxFailures, lockUntil],
+      );
     // Names tried once and never again are forgotten; a spray of names is bounded by the rate limits.
     if (Math.random() < 1 / 256) {
       await this.dataSource.query(
@@ -187,15 +200,7 @@ export class PasswordLogin {
       `WITH prev AS (
            SELECT id, failed_attempts, locked_until FROM ${kind.table} WHERE id = $1 FOR UPDATE
          )
-         UPDATE ${kind.table} t SET
-           failed_attempts = CASE
-             WHEN prev.locked_until > $2 THEN prev.failed_attempts
-             WHEN prev.failed_attempts + 1 >= $3 THEN 0
-             ELSE prev.failed_attempts + 1 END,
-           locked_until = CASE
-             WHEN prev.locked_until > $2 THEN prev.locked_until
-             WHEN prev.failed_attempts + 1 >= $3 THEN $4::timestamptz
-             ELSE prev.locked_until END
+         UPDATE ${kind.table} t SET ${countFailure('prev', '$2', '$3', '$4')}
          FROM prev WHERE t.id = prev.id
          RETURNING prev.locked_until AS prev_locked_until, prev.failed_attempts AS prev_failures, t.locked_until`,
       [about.entityId, now, loginMaxFailures, lockUntil],
