@@ -8,6 +8,7 @@
 export const ENTITY_TYPE_LABELS: Record<string, [string, string]> = {
   Assessment: ['月度考核', 'Assessment'],
   AssessmentScheme: ['考核方案', 'AssessmentScheme'],
+  ClinicalDocument: ['诊疗附件', 'ClinicalDocument'],
   Consortium: ['医共体', 'Consortium'],
   Consultation: ['远程会诊', 'Consultation'],
   DataImport: ['数据导入', 'DataImport'],

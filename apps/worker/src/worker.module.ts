@@ -20,6 +20,7 @@ import { ConsultationsWorkerModule } from '@yg/consultations';
 import { DrugsWorkerModule } from '@yg/drugs';
 import { IntakeWorkerModule } from '@yg/intake';
 import { AssessmentWorkerModule } from '@yg/assessment';
+import { DocumentsWorkerModule } from '@yg/documents';
 import { WorkerMetrics } from './worker-metrics';
 
 /** The worker process: queue processors and scheduled jobs, no HTTP server. */
@@ -44,6 +45,7 @@ export class WorkerModule {
         DrugsWorkerModule,
         IntakeWorkerModule,
         AssessmentWorkerModule,
+        DocumentsWorkerModule,
         DiscoveryModule,
         MetricsModule.forRoot({ port: (c) => c.metrics.workerPort }),
       ],

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig, JOBS, keepScheduler, QUEUES } from '@yg/core';
 import { AuditModule } from '@yg/audit';
 import { NetworkModule } from '@yg/network';
 import { PatientsModule } from '@yg/patients';
+import { DocumentsModule } from '@yg/documents';
 import { AvailabilityExceptionEntity, AvailabilityRuleEntity } from './entities/availability.entities';
 import {
   ConsultationEntity,
@@ -27,6 +28,7 @@ import {
 } from './consultations.resolver';
 import { ConsultationGateway } from './consultation.gateway';
 import { ConsultationTimersProcessor } from './jobs/consultation-timers.processor';
+import { ConsultationDocuments } from './consultation-documents';
 
 const shared = [
   TypeOrmModule.forFeature([
@@ -51,9 +53,10 @@ const core = [
 
 /** Api side: scheduling, the consultation lifecycle and its live room. */
 @Module({
-  imports: shared,
+  imports: [...shared, DocumentsModule],
   providers: [
     ...core,
+    ConsultationDocuments,
     ConsultationsService,
     ConsultationsResolver,
     ConsultationExpertResolver,

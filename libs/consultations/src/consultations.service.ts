@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
@@ -21,6 +21,7 @@ import {
 import { canonicalJson } from '@yg/audit/domain/chain';
 import { NetworkService } from '@yg/network';
 import { PatientsService } from '@yg/patients';
+import { DocumentStore, uploadsOf } from '@yg/documents';
 import {
   ConsultationEntity,
   ConsultationExpertEntity,
@@ -53,6 +54,7 @@ export class ConsultationsService {
     private readonly booking: BookingService,
     private readonly recorder: ConsultationRecorder,
     private readonly clock: Clock,
+    private readonly documents: DocumentStore,
   ) {}
 
   /** A county clinician asks; the clinician takes part, so it must be a clinician with a practitioner record. */
@@ -62,6 +64,7 @@ export class ConsultationsService {
         '会诊须由参与会诊的临床医生申请 (a consultation is requested by the clinician who takes part)',
       );
     }
+    uploadsOf(input.attachments, 'attachments');
     return this.dataSource.transaction(async (em) => {
       const now = this.clock.now();
       await this.patients.assertVisible(user, input.patientId, em);
@@ -83,7 +86,16 @@ export class ConsultationsService {
         user.tenantId,
         year,
       ]);
+      const id = randomUUID();
+      const attachments = await this.documents.record(
+        em,
+        user,
+        input.attachments,
+        { kind: 'consultation', id, patientId: input.patientId },
+        'attachments',
+      );
       const c = em.create(ConsultationEntity, {
+        id,
         tenantId: user.tenantId,
         number: `HZ-${year}-${String(n).padStart(6, '0')}`,
         kind: input.kind,
@@ -96,7 +108,7 @@ export class ConsultationsService {
         purpose: input.purpose.trim(),
         caseSummary: input.caseSummary.trim(),
         question: input.question.trim(),
-        attachments: input.attachments.map((a) => ({ name: a.name, type: a.type, uri: a.uri })),
+        attachments,
         requestedSpecialty: input.specialty ?? null,
         requestedTitle: input.title ?? null,
         consent: input.consent ? { ...input.consent, signedAt: input.consent.signedAt.toISOString() } : null,

@@ -6,6 +6,7 @@ import { AuthUser, BadInputError, Clock, ConflictError, JOBS, NotFoundError, yea
 import { seesEveryPatient } from '@yg/patients';
 import { AuditService } from '@yg/audit';
 import { OutboxService } from '@yg/outbox';
+import { DocumentAttachedError, DocumentStore, uploadsOf } from '@yg/documents';
 import { canonicalJson } from '@yg/audit/domain/chain';
 import { ReferralEntity } from './entities/referral.entity';
 import { CreateReferralInput } from './dto/referral.inputs';
@@ -33,6 +34,7 @@ export class ReferralCreation {
     private readonly creation: ReferralCreationRepository,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly documents: DocumentStore,
   ) {}
 
   /**
@@ -59,6 +61,7 @@ export class ReferralCreation {
       return this.dataSource.getRepository(ReferralEntity).findOneByOrFail({ id: facts.existing.id });
     }
     const { consortium } = this.validateContent(user, input, facts);
+    const uploads = uploadsOf(input.attachments, 'attachments');
 
     const now = this.clock.now();
     const r = this.dataSource.getRepository(ReferralEntity).create({
@@ -82,7 +85,10 @@ export class ReferralCreation {
       purpose: input.purpose.trim(),
       clinicalSummary: input.clinicalSummary.trim(),
       attentionNotes: input.attentionNotes?.trim() || null,
-      attachments: input.attachments.map((a) => ({ name: a.name, type: a.type, uri: a.uri })),
+      // Filled in the transaction below when the form attaches uploads.
+      attachments: uploads.length
+        ? []
+        : input.attachments.map((a) => ({ name: a.name, type: a.type!, uri: a.uri! })),
       insuranceType: input.insuranceType,
       dischargeSummary: input.dischargeSummary?.trim() || null,
       rehabPlan: input.rehabPlan?.trim() || null,
@@ -123,17 +129,41 @@ export class ReferralCreation {
       outbox: this.outbox.rows(trail.outbox),
     };
 
-    const withHooks = r.medicationPlan.length > 0 || (input.submit && this.hooks.concern(r));
-    const created = withHooks
-      ? await this.dataSource.transaction(async (em) => {
-          if (r.medicationPlan.length) await this.hooks.validatePlan(em, user, r.medicationPlan);
-          const done = await this.creation.create(rows, em);
-          if (done) {
-            r.number = done.number;
-            if (input.submit) await this.hooks.submitted(em, r, { actor: user, at: now });
-          }
-          return done;
-        })
+    const inTransaction =
+      uploads.length > 0 || r.medicationPlan.length > 0 || (input.submit && this.hooks.concern(r));
+    const created = inTransaction
+      ? await this.dataSource
+          .transaction(async (em) => {
+            if (r.medicationPlan.length) await this.hooks.validatePlan(em, user, r.medicationPlan);
+            if (uploads.length) {
+              r.attachments = await this.documents.record(
+                em,
+                user,
+                input.attachments,
+                { kind: 'referral', id: r.id, patientId: r.patientId },
+                'attachments',
+              );
+            }
+            const done = await this.creation.create(rows, em);
+            // A parallel retry of this key won: its referral holds the uploads, not this one.
+            if (!done && uploads.length) throw new LostToRetry();
+            if (done) {
+              r.number = done.number;
+              if (input.submit) await this.hooks.submitted(em, r, { actor: user, at: now });
+            }
+            return done;
+          })
+          .catch(async (err: unknown) => {
+            if (err instanceof LostToRetry) return null;
+            // A parallel retry of this key attached the uploads first: its referral is the answer.
+            if (
+              err instanceof DocumentAttachedError &&
+              idempotencyKey &&
+              (await this.byIdempotencyKey(user, idempotencyKey, contentHash))
+            )
+              return null;
+            throw err;
+          })
       : await this.creation.create(rows);
     if (created) {
       this.audit.noteRecorded(audit, created.auditIds);
@@ -228,6 +258,9 @@ export class ReferralCreation {
     return { consortium: facts.consortium };
   }
 }
+
+/** Rolls back uploads attached by a creation whose idempotency key another call took first. */
+class LostToRetry extends Error {}
 
 /** CONFLICT when an idempotency key comes back with other content. */
 function assertSameContent(existing: { id: string; contentHash: string }, hash: string): void {

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig, JOBS, keepScheduler, QUEUES } from '@yg/core';
 import { AuditModule } from '@yg/audit';
 import { NetworkModule } from '@yg/network';
 import { PatientsModule } from '@yg/patients';
+import { DocumentsModule } from '@yg/documents';
 import { ReferralEntity } from './entities/referral.entity';
 import { ReferralStepEntity } from './entities/referral-step.entity';
 import { ReferralsService } from './referrals.service';
@@ -20,6 +21,7 @@ import { ReferralsResolver } from './referrals.resolver';
 import { ReferralTimersProcessor } from './jobs/referral-timers.processor';
 import { ReferralSettingsService } from './referral-settings.service';
 import { ReferralSubmissionHooks } from './hooks/submission-hooks';
+import { ReferralDocuments } from './referral-documents';
 
 const shared = [
   TypeOrmModule.forFeature([ReferralEntity, ReferralStepEntity]),
@@ -30,7 +32,7 @@ const shared = [
 
 /** Api side: the referral operations. */
 @Module({
-  imports: shared,
+  imports: [...shared, DocumentsModule],
   providers: [
     ReferralsService,
     ReferralQueries,
@@ -41,6 +43,7 @@ const shared = [
     ReferralSubmissionHooks,
     ReferralCreationRepository,
     ReferralCreation,
+    ReferralDocuments,
   ],
   exports: [ReferralsService, ReferralQueries, ReferralSubmissionHooks],
 })

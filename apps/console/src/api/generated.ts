@@ -466,9 +466,10 @@ export interface AssessmentGroupInput {
 }
 
 export interface AttachmentInput {
+  documentId?: string | null;
   name: string;
-  type: string;
-  uri: string;
+  type?: string | null;
+  uri?: string | null;
 }
 
 export interface AvailabilityExceptionInput {
@@ -545,9 +546,10 @@ export interface StockLineInput {
 }
 
 export interface StudyAttachmentInput {
+  documentId?: string | null;
   name: string;
-  type: string;
-  uri: string;
+  type?: string | null;
+  uri?: string | null;
 }
 
 export interface SuggestedDiagnosisInput {

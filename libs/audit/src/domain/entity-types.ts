@@ -6,6 +6,7 @@
 export const AUDIT_ENTITY_TYPES = [
   'Assessment',
   'AssessmentScheme',
+  'ClinicalDocument',
   'Consortium',
   'Consultation',
   'DataImport',

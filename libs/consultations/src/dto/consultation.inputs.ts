@@ -141,14 +141,30 @@ export class ConsentInput {
 @InputType()
 export class StudyAttachmentInput {
   @Field(() => String) @IsString() @MinLength(1) @MaxLength(200) @NotBlank() name!: string;
-  @Field(() => String, { description: '如 DICOM、ECG、WSI、application/pdf' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      '如 DICOM、ECG、WSI、application/pdf;按地址给出时必填,上传的文件以识别出的类型为准 (required with uri; an upload takes the type recognised from its bytes)',
+  })
+  @IsOptional()
   @IsString()
   @MaxLength(100)
-  type!: string;
-  @Field(() => String)
+  type?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: '文件所在地址 Where the file is (PACS, a file server)',
+  })
+  @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['https', 'http', 's3', 'dicomweb'], require_protocol: true })
   @MaxLength(1000)
-  uri!: string;
+  uri?: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: '已上传的文件 (POST /documents 返回的 documentId) A document uploaded to POST /documents',
+  })
+  @IsOptional()
+  @IsUUID()
+  documentId?: string | null;
 }
 
 @InputType({ description: '会诊申请 Consultation request' })

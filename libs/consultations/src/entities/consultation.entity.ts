@@ -1,3 +1,4 @@
+import type { RecordedAttachment } from '@yg/documents';
 import {
   Column,
   CreateDateColumn,
@@ -15,11 +16,8 @@ export interface Consent {
   documentUri: string;
 }
 
-export interface StudyAttachment {
-  name: string;
-  type: string;
-  uri: string;
-}
+/** A study or file: given by address (PACS, DICOMweb), or uploaded (then `documentId` is set). */
+export type StudyAttachment = RecordedAttachment;
 
 /** A remote consultation or visiting-expert session (远程会诊 / 专家坐诊). */
 @Entity('consultation')

@@ -69,7 +69,16 @@ export class ConsentModel {
 export class StudyAttachmentModel {
   @Field(() => String) name!: string;
   @Field(() => String) type!: string;
-  @Field(() => String) uri!: string;
+  @Field(() => String, {
+    description: '地址;上传的文件为 /documents/<id> (an upload: where the api serves it)',
+  })
+  uri!: string;
+  @Field(() => ID, { nullable: true, description: '上传的文件 An uploaded document' })
+  documentId?: string | null;
+  @Field(() => Int, { nullable: true, description: '字节数 Size in bytes (uploads)' })
+  sizeBytes?: number | null;
+  @Field(() => String, { nullable: true, description: 'SHA-256 (uploads)' })
+  sha256?: string | null;
 }
 
 @ObjectType('ConsultationExpert')

@@ -76,6 +76,17 @@ export interface AppConfig {
   drugs: { uploadMaxBytes: number; uploadConcurrency: number };
   /** Visit-data file uploads, likewise. */
   intake: { uploadMaxBytes: number; uploadConcurrency: number };
+  /**
+   * Clinical documents: size limit, uploads streaming at once per process, what one user may
+   * upload in 24 hours (files, bytes), and how long an upload never attached is kept.
+   */
+  documents: {
+    uploadMaxBytes: number;
+    uploadConcurrency: number;
+    dailyFiles: number;
+    dailyBytes: number;
+    unattachedTtlMs: number;
+  };
   /** Log file (appended to); standard output when unset. */
   logFile?: string;
   /** The console's built files (default: dist/console under the project root). */
@@ -217,6 +228,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     consultations: { meetingUrlTemplate: e.MEETING_URL_TEMPLATE },
     drugs: { uploadMaxBytes: e.DRUG_UPLOAD_MAX_BYTES, uploadConcurrency: e.DRUG_UPLOAD_CONCURRENCY },
     intake: { uploadMaxBytes: e.INTAKE_UPLOAD_MAX_BYTES, uploadConcurrency: e.INTAKE_UPLOAD_CONCURRENCY },
+    documents: {
+      uploadMaxBytes: e.DOCUMENT_MAX_BYTES,
+      uploadConcurrency: e.DOCUMENT_UPLOAD_CONCURRENCY,
+      dailyFiles: e.DOCUMENT_DAILY_FILES,
+      dailyBytes: e.DOCUMENT_DAILY_BYTES,
+      unattachedTtlMs: e.DOCUMENT_UNATTACHED_TTL_MS,
+    },
     logFile: e.LOG_FILE,
     consoleDir: e.CONSOLE_DIR || undefined,
     metrics: {

@@ -127,6 +127,15 @@ export const envSchema = z.object({
   INTAKE_UPLOAD_MAX_BYTES: positiveInt.default(200 * 1024 * 1024),
   /** Visit-data uploads one api process streams at once. */
   INTAKE_UPLOAD_CONCURRENCY: positiveInt.default(2),
+  /** Largest clinical document (PDF, JPEG, PNG, DICOM), in bytes, counted as the body streams in. */
+  DOCUMENT_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
+  /** Document uploads one api process streams at once. */
+  DOCUMENT_UPLOAD_CONCURRENCY: positiveInt.default(8),
+  /** Documents one user may upload in 24 hours, and their bytes in all. */
+  DOCUMENT_DAILY_FILES: positiveInt.default(200),
+  DOCUMENT_DAILY_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  /** An upload never attached to a referral or consultation is removed after this. */
+  DOCUMENT_UNATTACHED_TTL_MS: positiveInt.default(24 * 3600_000),
 
   WEBHOOK_ALLOWED_HOSTS: z
     .string()

@@ -20,6 +20,8 @@ export const QUEUES = {
   INTAKE_IMPORTS: 'intake-imports',
   /** Key-matter reminders and overdue notices of the task ledger (delayed jobs that re-check state). */
   ASSESSMENT_TASKS: 'assessment-tasks',
+  /** Clinical documents: clearing uploads never attached. */
+  DOCUMENTS: 'documents',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -50,6 +52,7 @@ export const JOBS = {
   KEY_MATTER_REMINDER: 'key-matter.reminder',
   KEY_MATTER_OVERDUE: 'key-matter.overdue',
   KEY_MATTER_SWEEP: 'key-matter.sweep',
+  DOCUMENT_SWEEP: 'document.sweep',
 } as const;
 
 /** Defaults for every job: retried with backoff, completed ones trimmed, failures kept. */

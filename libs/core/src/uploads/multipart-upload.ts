@@ -193,10 +193,14 @@ export interface StoredFile {
   sha256: string;
 }
 
+/** What `inspect` is shown of a file's start (the whole file when it is shorter). */
+export const INSPECT_BYTES = 4096;
+
 /**
  * Writes a file stream in chunks of about UPLOAD_CHUNK_BYTES through `write` (seq from 0),
- * hashing it on the way. `inspect` sees the first chunk (to check the content fits the
- * declared type). An empty file or one over the limit is refused.
+ * hashing it on the way. `inspect` sees the file's first INSPECT_BYTES (to check the content
+ * fits the declared type), whatever sizes the stream arrived in, before anything is written.
+ * An empty file or one over the limit is refused.
  */
 export async function storeInChunks(
   stream: Readable,
@@ -216,18 +220,25 @@ export async function storeInChunks(
     pendingBytes = 0;
     await write(seq++, data);
   };
+  let inspected = !inspect;
+  const look = () => {
+    inspected = true;
+    const head = Buffer.concat(pending, pendingBytes);
+    inspect?.(head.subarray(0, INSPECT_BYTES));
+  };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (size === 0) inspect?.(chunk);
     hash.update(chunk);
     size += chunk.length;
     pending.push(chunk);
     pendingBytes += chunk.length;
-    if (pendingBytes >= UPLOAD_CHUNK_BYTES) await flush();
+    if (!inspected && pendingBytes >= INSPECT_BYTES) look();
+    if (inspected && pendingBytes >= UPLOAD_CHUNK_BYTES) await flush();
   }
   if ((stream as Readable & { truncated?: boolean }).truncated || size > maxBytes) {
     throw new PayloadTooLargeError(maxBytes);
   }
   if (size === 0) throw new BadInputError('文件为空 (the file is empty)');
+  if (!inspected) look();
   await flush();
   return { size, sha256: hash.digest('hex') };
 }

@@ -42,14 +42,30 @@ const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? 
 @InputType()
 export class AttachmentInput {
   @Field(() => String) @IsString() @MinLength(1) @MaxLength(200) @NotBlank() name!: string;
-  @Field(() => String, { description: '类型,如 application/pdf、image/jpeg、DICOM' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      '类型,如 application/pdf、image/jpeg、DICOM;按地址给出时必填,上传的文件以识别出的类型为准 (required with uri; an upload takes the type recognised from its bytes)',
+  })
+  @IsOptional()
   @IsString()
   @MaxLength(100)
-  type!: string;
-  @Field(() => String)
+  type?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: '文件所在地址 Where the file is (PACS, a file server)',
+  })
+  @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['https', 'http', 's3'], require_protocol: true })
   @MaxLength(1000)
-  uri!: string;
+  uri?: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: '已上传的文件 (POST /documents 返回的 documentId) A document uploaded to POST /documents',
+  })
+  @IsOptional()
+  @IsUUID()
+  documentId?: string | null;
 }
 
 @InputType({ description: '用药计划(下转) Medication plan item' })

@@ -1,3 +1,4 @@
+import type { RecordedAttachment } from '@yg/documents';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import {
   InsuranceType,
@@ -7,11 +8,8 @@ import {
   Urgency,
 } from '../domain/referral.enums';
 
-export interface Attachment {
-  name: string;
-  type: string;
-  uri: string;
-}
+/** Given by address, or uploaded to the document store (then `documentId` is set). */
+export type Attachment = RecordedAttachment;
 
 export interface MedicationItem {
   /** As written on the form; matched to the unified list when nothing more precise is given. */
