@@ -280,6 +280,54 @@ describe('db:seed puts the demo consortium in motion', () => {
     expect(incoming.nodes).toEqual(expect.arrayContaining([{ state: 'SUBMITTED', direction: 'DOWN' }]));
   });
 
+  it('attaches uploaded lab reports that the receiving side and the expert download', async () => {
+    const download = async (username: string, uri: string) => {
+      if (!tokens.has(username)) tokens.set(username, await api.login(username, DEMO_PASSWORD));
+      const res = await api.http
+        .get(uri)
+        .set('authorization', `Bearer ${tokens.get(username)}`)
+        .buffer(true)
+        .parse((r, done) => {
+          const parts: Buffer[] = [];
+          r.on('data', (c: Buffer) => parts.push(c));
+          r.on('end', () => done(null, Buffer.concat(parts)));
+        });
+      return {
+        status: res.status,
+        type: res.headers['content-type'],
+        head: (res.body as Buffer).subarray(0, 5),
+      };
+    };
+    const { referrals } = await as(
+      'coordinator',
+      `{ referrals(first: 100) { nodes { attachments { name uri documentId } } } }`,
+    );
+    const fromReferral = referrals.nodes.flatMap(
+      (n: { attachments: { uri: string; documentId: string | null }[] }) =>
+        n.attachments.filter((a) => a.documentId),
+    );
+    expect(fromReferral.length).toBeGreaterThan(0);
+    const { consultations } = await as(
+      'expert',
+      `{ consultations(first: 50) { nodes { attachments { name uri documentId } } } }`,
+    );
+    const fromConsultation = consultations.nodes.flatMap(
+      (n: { attachments: { uri: string; documentId: string | null }[] }) =>
+        n.attachments.filter((a) => a.documentId),
+    );
+    expect(fromConsultation.length).toBeGreaterThan(0);
+    for (const [user, a] of [
+      ['coordinator', fromReferral[0]],
+      ['expert', fromConsultation[0]],
+    ] as const) {
+      expect(await download(user, a.uri)).toEqual({
+        status: 200,
+        type: 'application/pdf',
+        head: Buffer.from('%PDF-'),
+      });
+    }
+  });
+
   it('gives the expert published hours, coming sessions and a signed report', async () => {
     const { me } = await as('expert', `{ me { practitionerId } }`);
     const { consultations, expertAvailability } = await as(

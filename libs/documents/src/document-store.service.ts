@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
@@ -118,6 +118,18 @@ export class DocumentStore {
         throw err;
       }
     });
+  }
+
+  /** Keeps bytes already in hand (the demo's documents) under the same rules as an upload. */
+  async keep(user: AuthUser, fileName: string, data: Buffer): Promise<DocumentReceipt> {
+    const name = cleanFileName(fileName);
+    const id = await this.open(user, name);
+    try {
+      return await this.store(user, id, name, Readable.from([data]));
+    } catch (err) {
+      await this.dataSource.query(`DELETE FROM clinical_document WHERE id = $1`, [id]).catch(() => undefined);
+      throw err;
+    }
   }
 
   /**

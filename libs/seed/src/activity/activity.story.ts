@@ -148,6 +148,8 @@ export interface StoryReferral {
   /** Practitioner key, for coordinators who send on behalf of the treating doctor. */
   fromPractitioner?: string;
   attachments?: { name: string; type: string; uri: string }[];
+  /** Documents the sender uploads and attaches (a PDF made with these lines). */
+  uploads?: StoryUpload[];
   down?: {
     dischargeSummary: string;
     rehabPlan: string;
@@ -193,7 +195,14 @@ export interface StoryConsultation {
   experts: string[];
   consentBy: { signedBy: string; relationship: string };
   attachments?: { name: string; type: string; uri: string }[];
+  uploads?: StoryUpload[];
   acts: ConsultationAct[];
+}
+
+export interface StoryUpload {
+  name: string;
+  fileName: string;
+  lines: string[];
 }
 
 export interface Story {
@@ -490,6 +499,18 @@ export function demoStory(t: Timeline): Story {
           name: '右胫腓骨正侧位片',
           type: 'image/jpeg',
           uri: 'https://pacs.linee-wsy.example/studies/xr-2031.jpg',
+        },
+      ],
+      uploads: [
+        {
+          name: '术前血常规及凝血功能',
+          fileName: '血常规-凝血功能.pdf',
+          lines: [
+            'Linee Town Health Centre - Laboratory report',
+            'CBC: WBC 9.8 x10^9/L, Hb 132 g/L, PLT 215 x10^9/L',
+            'Coagulation: PT 12.1 s, APTT 31 s, INR 1.02',
+            'Demo document of the sample consortium; not a real record.',
+          ],
         },
       ],
       acts: [
@@ -961,6 +982,18 @@ export function demoStory(t: Timeline): Story {
           name: '门静脉 CTA',
           type: 'DICOM',
           uri: 'dicomweb://pacs.qjzxyy.example/studies/1.2.156.112605.18587',
+        },
+      ],
+      uploads: [
+        {
+          name: '肝功能及血氨检验单',
+          fileName: '肝功能-血氨.pdf',
+          lines: [
+            'Qianjiang Central Hospital - Laboratory report',
+            'ALT 38 U/L, AST 52 U/L, TBil 31 umol/L, Alb 32 g/L',
+            'Blood ammonia 48 umol/L',
+            'Demo document of the sample consortium; not a real record.',
+          ],
         },
       ],
       acts: [

@@ -22,6 +22,7 @@ import {
   SubmitConsultationReportInput,
 } from '@yg/consultations/dto/consultation.inputs';
 import { SupplyService } from '@yg/drugs';
+import { DocumentStore } from '@yg/documents';
 import {
   ApproveSupplyRequestInput,
   CreateSupplyRequestInput,
@@ -41,9 +42,11 @@ import {
   StoryConsultation,
   StoryPatient,
   StoryReferral,
+  StoryUpload,
   Timeline,
 } from './activity.story';
 import type { StoryClock } from './activity.module';
+import { demoPdf } from './demo-pdf';
 import type { StoryWorld } from './story-world';
 import type { StoryWorker } from './story-worker';
 
@@ -193,7 +196,7 @@ export class StoryPlayer {
       purpose: r.purpose,
       clinicalSummary: r.clinicalSummary,
       ...(r.attentionNotes && { attentionNotes: r.attentionNotes }),
-      attachments: r.attachments ?? [],
+      attachments: [...(r.attachments ?? []), ...(await this.uploads(user, r.uploads))],
       insuranceType: r.insuranceType,
       contactPhone: r.contactPhone,
       ...(r.fromPractitioner && { fromPractitionerId: w.practitioner(r.fromPractitioner) }),
@@ -205,6 +208,16 @@ export class StoryPlayer {
     const created = await this.service(ReferralsService).create(user, input);
     w.referrals.set(r.key, created.id);
     w.created.referrals.add(created.id);
+  }
+
+  /** The sender's uploads, kept by the document store as a browser's would be, ready to attach. */
+  private async uploads(user: AuthUser, list: StoryUpload[] = []) {
+    const out: { name: string; documentId: string }[] = [];
+    for (const u of list) {
+      const doc = await this.service(DocumentStore).keep(user, u.fileName, demoPdf(u.lines));
+      out.push({ name: u.name, documentId: doc.documentId });
+    }
+    return out;
   }
 
   private async referralAct(user: AuthUser, id: string, act: ReferralAct) {
@@ -348,7 +361,7 @@ export class StoryPlayer {
       purpose: c.purpose,
       caseSummary: c.caseSummary,
       question: c.question,
-      attachments: c.attachments ?? [],
+      attachments: [...(c.attachments ?? []), ...(await this.uploads(user, c.uploads))],
       urgency: c.urgency,
       expertIds: c.experts.map((e) => w.practitioner(e)),
       consent: {
