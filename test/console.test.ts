@@ -2,7 +2,7 @@
 // The callbacks given to page.evaluate run in the browser, with the DOM's types.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -1370,6 +1370,87 @@ describe('the console', () => {
           },
         ],
       });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('referrals: a village doctor attaches an uploaded scan to a new referral and downloads it from the details; a file of another kind is refused beside its name, the others go on', async () => {
+    const { patients } = await gql('villagedoc', `{ patients(first: 1) { nodes { id name } } }`);
+    const [general] = await db.ds.query(`SELECT id FROM institution WHERE name = '黔江中心医院'`);
+    const scan = Buffer.from(`%PDF-1.7\n1 0 obj << /Title (心电图 ${Date.now()}) >> endobj\n%%EOF\n`, 'utf8');
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'villagedoc');
+      await openView(page, 'referrals');
+      await page.locator('[data-action=new-referral]').click();
+      const form = page.getByTestId('new-referral');
+      await pickPatient(form, patients.nodes[0]);
+      await form.getByTestId('picked-patient').waitFor();
+      await form.getByLabel('接收机构').selectOption(general.id);
+      await form.getByLabel('ICD-10 编码 Code').fill('I10');
+      await form.getByLabel('诊断名称 Diagnosis name').fill('原发性高血压');
+      await form.getByLabel('转诊目的').fill('心电图异常,请上级医院判读');
+      await form.getByLabel('病情摘要').fill('胸闷 3 天,心电图见 ST 段压低');
+      await form.getByLabel('联系电话').fill('13800000001');
+      // Two files chosen together: a text file named .pdf is refused by its bytes, the scan is kept.
+      await form.locator('input[type=file]').setInputFiles([
+        {
+          name: '化验单.pdf',
+          mimeType: 'application/pdf',
+          buffer: Buffer.from('这不是 PDF,只是文字\n', 'utf8'),
+        },
+        { name: '心电图.pdf', mimeType: 'application/pdf', buffer: scan },
+      ]);
+      const uploads = form.getByTestId('attachment-uploads');
+      const refused = uploads.locator('li[data-attachment="化验单.pdf"]');
+      const kept = uploads.locator('li[data-attachment="心电图.pdf"]');
+      await uploads
+        .locator('li[data-attachment="心电图.pdf"][data-state=ready]')
+        .waitFor({ timeout: WAIT_MS });
+      await uploads
+        .locator('li[data-attachment="化验单.pdf"][data-state=refused]')
+        .waitFor({ timeout: WAIT_MS });
+      await expect(refused.getByRole('alert').innerText()).resolves.toMatch(/仅接受 PDF.*only PDF/);
+      expect(await kept.innerText()).toContain('PDF');
+      expect(await kept.innerText()).toContain('KB');
+      expect(await kept.getByRole('alert').count()).toBe(0);
+      await screenshot(page, 'referrals-new-attachments');
+      // Removing drops it from the form alone.
+      await refused.locator('[data-action=remove-attachment]').click();
+      await refused.waitFor({ state: 'detached' });
+
+      await form.locator('[data-action=create-submit]').click();
+      const detail = page.getByTestId('referral-detail');
+      await detail.waitFor({ timeout: WAIT_MS });
+      const { referral } = await gql(
+        'villagedoc',
+        `query($id: ID!) { referral(id: $id) { attachments { name type uri documentId sizeBytes sha256 } } }`,
+        { id: await detail.getAttribute('data-referral') },
+      );
+      expect(referral.attachments).toEqual([
+        {
+          name: '心电图.pdf',
+          type: 'application/pdf',
+          uri: expect.stringMatching(/^\/documents\//),
+          documentId: expect.any(String),
+          sizeBytes: scan.length,
+          sha256: createHash('sha256').update(scan).digest('hex'),
+        },
+      ]);
+      const [doc] = referral.attachments;
+      expect(doc.uri).toBe(`/documents/${doc.documentId}`);
+
+      // From the details: the same bytes, saved under the attachment's name.
+      const item = detail.locator(`[data-testid=attachments] li[data-document="${doc.documentId}"]`);
+      expect(await item.innerText()).toContain('心电图.pdf');
+      const [saved] = await Promise.all([
+        page.waitForEvent('download', { timeout: WAIT_MS }),
+        item.locator('[data-action=download]').click(),
+      ]);
+      expect(saved.suggestedFilename()).toBe('心电图.pdf');
+      expect(Buffer.compare(readFileSync(await saved.path()), scan)).toBe(0);
+      expect(await item.getByRole('alert').count()).toBe(0);
     } finally {
       await context.close();
     }

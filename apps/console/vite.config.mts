@@ -16,5 +16,5 @@ export default defineConfig({
     // Reproducible output: no inline map comments pointing at this machine's paths.
     sourcemap: false,
   },
-  server: { proxy: { '/graphql': 'http://localhost:3000', '/socket.io': { target: 'ws://localhost:3000', ws: true } } },
+  server: { proxy: { '/graphql': 'http://localhost:3000', '/documents': 'http://localhost:3000', '/socket.io': { target: 'ws://localhost:3000', ws: true } } },
 });

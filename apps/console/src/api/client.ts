@@ -125,3 +125,40 @@ export async function upload<R>(path: string, fields: Record<string, string>, fi
   }
   return body;
 }
+
+/** How long a saved file's object URL outlives the click that saves it (the browser reads it after). */
+const SAVED_URL_MS = 60_000;
+
+/**
+ * A file the api serves to the signed-in user (`/documents/<id>`), saved as `name`: fetched with
+ * the bearer token (a plain link would carry none), then given to the browser from a blob, so
+ * nothing the api sends is ever shown in the console's origin. A refusal throws a GqlError with
+ * the api's `{ code, message }`.
+ */
+export async function download(path: string, name: string): Promise<void> {
+  // The token goes to the api that served this page and nowhere else.
+  if (!path.startsWith('/') || path.startsWith('//')) {
+    throw new GqlError(`不是本系统的文件地址 (not a file of this system: ${path})`, 'BAD_USER_INPUT');
+  }
+  const token = session.token;
+  const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (res.status === 401) refused(token);
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { code?: string; message?: string } | null;
+    throw new GqlError(
+      body?.message ?? `下载失败 (download failed, HTTP ${res.status})`,
+      body?.code ?? `HTTP_${res.status}`,
+    );
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  try {
+    a.click();
+  } finally {
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), SAVED_URL_MS);
+  }
+}

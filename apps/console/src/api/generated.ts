@@ -781,6 +781,13 @@ export type ReferralResult = {
       checkedAt: string;
       trigger: ContinuityTrigger;
     } | null;
+    attachments: Array<{
+      name: string;
+      type: string;
+      uri: string;
+      documentId: string | null;
+      sizeBytes: number | null;
+    }>;
     timeline: Array<{
       id: string;
       at: string;
@@ -794,7 +801,7 @@ export type ReferralResult = {
 export type ReferralVariables = {
   id: string;
 };
-export const Referral = "query Referral($id: ID!) {\n  referral(id: $id) {\n    id\n    number\n    direction\n    urgency\n    state\n    dueAt\n    responseDueAt\n    escalationLevel\n    fromInstitutionId\n    toInstitutionId\n    diagnosisCode\n    diagnosisName\n    purpose\n    clinicalSummary\n    insuranceType\n    contactPhone\n    appointmentAt\n    appointmentPlace\n    bed\n    rejectReason\n    arrivedAt\n    closedAt\n    patient {\n      name\n      sex\n      birthYear\n    }\n    fromInstitution {\n      name\n    }\n    toInstitution {\n      name\n    }\n    medicationPlan {\n      drug\n      dose\n      frequency\n      route\n      duration\n      nationalCode\n    }\n    medicationContinuity {\n      itemsTotal\n      available\n      substitute\n      outOfStock\n      notListed\n      unknown\n      checkedAt\n      trigger\n    }\n    timeline {\n      id\n      at\n      action\n      fromState\n      toState\n      note\n    }\n  }\n}" as Operation<ReferralResult, ReferralVariables>;
+export const Referral = "query Referral($id: ID!) {\n  referral(id: $id) {\n    id\n    number\n    direction\n    urgency\n    state\n    dueAt\n    responseDueAt\n    escalationLevel\n    fromInstitutionId\n    toInstitutionId\n    diagnosisCode\n    diagnosisName\n    purpose\n    clinicalSummary\n    insuranceType\n    contactPhone\n    appointmentAt\n    appointmentPlace\n    bed\n    rejectReason\n    arrivedAt\n    closedAt\n    patient {\n      name\n      sex\n      birthYear\n    }\n    fromInstitution {\n      name\n    }\n    toInstitution {\n      name\n    }\n    medicationPlan {\n      drug\n      dose\n      frequency\n      route\n      duration\n      nationalCode\n    }\n    medicationContinuity {\n      itemsTotal\n      available\n      substitute\n      outOfStock\n      notListed\n      unknown\n      checkedAt\n      trigger\n    }\n    attachments {\n      name\n      type\n      uri\n      documentId\n      sizeBytes\n    }\n    timeline {\n      id\n      at\n      action\n      fromState\n      toState\n      note\n    }\n  }\n}" as Operation<ReferralResult, ReferralVariables>;
 
 export type ReferralTargetsResult = {
   institutions: {
@@ -2807,6 +2814,8 @@ export type ConsultationDetailResult = {
       name: string;
       type: string;
       uri: string;
+      documentId: string | null;
+      sizeBytes: number | null;
     }>;
     reports: Array<{
       id: string;
@@ -2834,4 +2843,4 @@ export type ConsultationDetailResult = {
 export type ConsultationDetailVariables = {
   id: string;
 };
-export const ConsultationDetail = "query ConsultationDetail($id: ID!) {\n  consultation(id: $id) {\n    id\n    number\n    kind\n    state\n    urgency\n    purpose\n    question\n    caseSummary\n    createdAt\n    scheduledStart\n    scheduledEnd\n    startedAt\n    endedAt\n    reportDueAt\n    mode\n    meetingUrl\n    requestedSpecialty\n    requestedTitle\n    cancelReason\n    declineReason\n    patient {\n      name\n      sex\n      birthYear\n    }\n    requestingInstitution {\n      name\n    }\n    experts {\n      assigned\n      named\n      practitionerId\n      expert {\n        id\n        name\n        title\n        institution {\n          name\n        }\n      }\n    }\n    consent {\n      signedBy\n      relationship\n      signedAt\n      documentUri\n    }\n    attachments {\n      name\n      type\n      uri\n    }\n    reports {\n      id\n      version\n      opinion\n      recommendations\n      suggestedDiagnoses {\n        code\n        name\n      }\n      signedAt\n      amendmentReason\n      authorPractitionerId\n      contentHash\n    }\n    timeline {\n      id\n      at\n      action\n      toState\n      note\n    }\n  }\n}" as Operation<ConsultationDetailResult, ConsultationDetailVariables>;
+export const ConsultationDetail = "query ConsultationDetail($id: ID!) {\n  consultation(id: $id) {\n    id\n    number\n    kind\n    state\n    urgency\n    purpose\n    question\n    caseSummary\n    createdAt\n    scheduledStart\n    scheduledEnd\n    startedAt\n    endedAt\n    reportDueAt\n    mode\n    meetingUrl\n    requestedSpecialty\n    requestedTitle\n    cancelReason\n    declineReason\n    patient {\n      name\n      sex\n      birthYear\n    }\n    requestingInstitution {\n      name\n    }\n    experts {\n      assigned\n      named\n      practitionerId\n      expert {\n        id\n        name\n        title\n        institution {\n          name\n        }\n      }\n    }\n    consent {\n      signedBy\n      relationship\n      signedAt\n      documentUri\n    }\n    attachments {\n      name\n      type\n      uri\n      documentId\n      sizeBytes\n    }\n    reports {\n      id\n      version\n      opinion\n      recommendations\n      suggestedDiagnoses {\n        code\n        name\n      }\n      signedAt\n      amendmentReason\n      authorPractitionerId\n      contentHash\n    }\n    timeline {\n      id\n      at\n      action\n      toState\n      note\n    }\n  }\n}" as Operation<ConsultationDetailResult, ConsultationDetailVariables>;

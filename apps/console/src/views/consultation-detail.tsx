@@ -14,6 +14,7 @@ import {
   URGENCY_LABELS,
 } from '../i18n';
 import { useQuery } from '../use-query';
+import { AttachmentList } from './attachments';
 import { PatientPair, PrintSheet, SheetPair, SheetRow } from './print-sheet';
 
 type Consultation = ConsultationDetailResult['consultation'];
@@ -39,9 +40,9 @@ function Field({ zh, en, children, name }: { zh: string; en: string; children: R
 
 /**
  * One consultation as the api shows it to the caller: the request (purpose, question, case
- * summary, consent, studies by address), the experts, the session, the signed report in force with
- * its earlier versions, and the timeline. The requesting doctor reads the expert's opinion here,
- * and prints it as the report both sides keep in the record.
+ * summary, consent, studies by address or uploaded), the experts, the session, the signed report
+ * in force with its earlier versions, and the timeline. The requesting doctor reads the expert's
+ * opinion here, and prints it as the report both sides keep in the record.
  */
 export function ConsultationDetail({ id, onClose }: { id: string; onClose: () => void }) {
   const q = useQuery(DetailQuery, { id });
@@ -126,14 +127,8 @@ export function ConsultationDetail({ id, onClose }: { id: string; onClose: () =>
           )}
         </Field>
         {c.attachments.length ? (
-          <Field zh="检查资料" en="Studies">
-            <ul>
-              {c.attachments.map((a) => (
-                <li key={a.uri}>
-                  {a.name} ({a.type}) <a href={a.uri}>{a.uri}</a>
-                </li>
-              ))}
-            </ul>
+          <Field zh="检查资料" en="Studies" name="attachments">
+            <AttachmentList attachments={c.attachments} />
           </Field>
         ) : null}
         {c.cancelReason || c.declineReason ? (

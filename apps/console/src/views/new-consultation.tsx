@@ -9,6 +9,7 @@ import {
 } from '../api/generated';
 import { CONSULTATION_KIND_LABELS, T, URGENCY_LABELS } from '../i18n';
 import { useAllPages } from '../use-query';
+import { AttachmentPicker, useAttachmentUploads } from './attachments';
 import { PatientPicker, type Patient } from './patient-picker';
 import { SideForm, useSubmit } from './side-form';
 
@@ -36,6 +37,7 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
     signedAt: '',
     documentUri: '',
   });
+  const uploads = useAttachmentUploads();
   const { busy, error, setError, submit } = useSubmit();
   const targets = useAllPages(async (after) => (await gql(ReferralTargets, { after })).institutions);
   const partners = (targets.data ?? []).filter((i) => i.tier === 'EXTERNAL');
@@ -71,7 +73,8 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
     caseSummary.trim().length > 0 &&
     question.trim().length > 0 &&
     (named.size > 0 || specialty.trim().length > 0) &&
-    (!consentGiven || consentWhole);
+    (!consentGiven || consentWhole) &&
+    !uploads.uploading;
   const request = () =>
     submit(async () => {
       await gql(RequestConsultation, {
@@ -84,7 +87,7 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
           question: question.trim(),
           expertIds: [...named],
           specialty: specialty.trim() || null,
-          attachments: [],
+          attachments: uploads.attachments,
           consent: consentGiven
             ? {
                 signedBy: consent.signedBy.trim(),
@@ -169,6 +172,7 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
       <dd>
         <textarea id="nc-summary" rows={3} value={caseSummary} onChange={(e) => setSummary(e.target.value)} />
       </dd>
+      <AttachmentPicker id="nc-attachments" uploads={uploads} />
       <dt>
         <label htmlFor="nc-question">
           <T zh="需解答的问题" en="Question" />

@@ -8,6 +8,7 @@ import {
   type Urgency,
 } from '../api/generated';
 import { INSURANCE_LABELS, T, URGENCY_LABELS } from '../i18n';
+import { AttachmentPicker, useAttachmentUploads } from './attachments';
 import { PatientPicker, type Patient } from './patient-picker';
 import { SideForm, useSubmit } from './side-form';
 import { useAllPages } from '../use-query';
@@ -69,6 +70,7 @@ export function NewReferral({
   const [dischargeSummary, setDischarge] = useState('');
   const [rehabPlan, setRehab] = useState('');
   const [medications, setMedications] = useState<Medication[]>([{ ...EMPTY_MEDICATION }]);
+  const uploads = useAttachmentUploads();
   const { busy, error, setError, submit } = useSubmit();
 
   const target = (institutions ?? []).find((i) => i.id === toInstitutionId);
@@ -82,7 +84,8 @@ export function NewReferral({
     purpose.trim() !== '' &&
     clinicalSummary.trim() !== '' &&
     contactPhone.trim() !== '' &&
-    (!down || (dischargeSummary.trim() !== '' && rehabPlan.trim() !== '' && plan.length > 0));
+    (!down || (dischargeSummary.trim() !== '' && rehabPlan.trim() !== '' && plan.length > 0)) &&
+    !uploads.uploading;
 
   const create = (andSubmit: boolean) =>
     submit(async () => {
@@ -99,7 +102,7 @@ export function NewReferral({
           clinicalSummary: clinicalSummary.trim(),
           insuranceType,
           contactPhone: contactPhone.trim(),
-          attachments: [],
+          attachments: uploads.attachments,
           dischargeSummary: down ? dischargeSummary.trim() : null,
           rehabPlan: down ? rehabPlan.trim() : null,
           medicationPlan: down ? plan.map((m) => ({ ...m })) : [],
@@ -256,6 +259,7 @@ export function NewReferral({
           onChange={(e) => setSummary(e.target.value)}
         />
       </dd>
+      <AttachmentPicker id="nr-attachments" uploads={uploads} />
       {down ? (
         <>
           <dt>

@@ -31,6 +31,7 @@ import {
   URGENCY_LABELS,
 } from '../i18n';
 import { useQuery } from '../use-query';
+import { AttachmentList } from './attachments';
 import { NewReferral } from './new-referral';
 import { ReferralSlip } from './referral-slip';
 import { ReferralSettingsForm, ReferralTimings } from './referral-settings';
@@ -166,6 +167,16 @@ function Detail({
           <T zh="病情摘要" en="Clinical summary" />
         </dt>
         <dd>{r.clinicalSummary}</dd>
+        {r.attachments.length ? (
+          <>
+            <dt>
+              <T zh="附件" en="Attachments" />
+            </dt>
+            <dd>
+              <AttachmentList attachments={r.attachments} />
+            </dd>
+          </>
+        ) : null}
         <dt>
           <T zh="应答时限" en="Answer by" />
         </dt>

@@ -1,0 +1,206 @@
+import { useEffect, useRef, useState } from 'react';
+import { download, GqlError, upload } from '../api/client';
+import { ErrorNote, T } from '../i18n';
+
+/** What `POST /documents` answers for a stored upload. */
+interface DocumentReceipt {
+  documentId: string;
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/** An attachment as a referral or consultation shows it: an upload (`documentId`) or an address. */
+export interface ShownAttachment {
+  name: string;
+  type: string;
+  uri: string;
+  documentId?: string | null;
+  sizeBytes?: number | null;
+}
+
+/** The kinds the document store keeps, by the media type it recognised. */
+const KINDS: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+  'application/dicom': 'DICOM',
+};
+
+const kindOf = (mediaType: string) => KINDS[mediaType] ?? mediaType;
+
+/** 12.3 KB, 4.5 MB. */
+export function formatSize(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return mb >= 1 ? `${mb.toFixed(1)} MB` : `${Math.max(0.1, bytes / 1024).toFixed(1)} KB`;
+}
+
+/** What the file picker offers: the kinds the store accepts (it still judges each by its bytes). */
+const ACCEPT = '.pdf,.jpg,.jpeg,.png,.dcm,application/pdf,image/jpeg,image/png,application/dicom';
+
+interface Upload {
+  key: string;
+  file: File;
+  receipt?: DocumentReceipt;
+  error?: unknown;
+}
+
+/**
+ * A form's uploads: each chosen file sent to `POST /documents` at once, one after another (a
+ * form never takes more than one of the api's upload slots, so a dozen chosen together are not
+ * refused as too many at once). A refused file stays listed with its refusal; the others go on.
+ * Removing drops the file from the form only (an upload never attached is swept by the api).
+ */
+export function useAttachmentUploads() {
+  const [items, setItems] = useState<Upload[]>([]);
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  // The files still in the form: one removed before its turn, or a form closed, is not sent.
+  const wanted = useRef(new Set<string>());
+  useEffect(() => {
+    const set = wanted.current;
+    return () => set.clear();
+  }, []);
+  const settle = (key: string, outcome: Pick<Upload, 'receipt' | 'error'>) =>
+    setItems((list) => list.map((i) => (i.key === key ? { ...i, ...outcome } : i)));
+  const add = (files: readonly File[]) => {
+    const added = files.map((file) => ({ key: crypto.randomUUID(), file }));
+    for (const { key } of added) wanted.current.add(key);
+    setItems((list) => [...list, ...added]);
+    for (const { key, file } of added) {
+      queue.current = queue.current.then(async () => {
+        if (!wanted.current.has(key)) return;
+        try {
+          settle(key, { receipt: await upload<DocumentReceipt>('/documents', {}, file) });
+        } catch (err) {
+          settle(key, {
+            error: err instanceof GqlError ? err : new Error('上传失败,请重试 (upload failed; try again)'),
+          });
+        }
+      });
+    }
+  };
+  const remove = (key: string) => {
+    wanted.current.delete(key);
+    setItems((list) => list.filter((i) => i.key !== key));
+  };
+  return {
+    items,
+    add,
+    remove,
+    /** A file still on its way: the form waits for it before it is sent. */
+    uploading: items.some((i) => !i.receipt && !i.error),
+    /** The form's `attachments`: the uploads the api kept, under the name it stored. */
+    attachments: items.flatMap((i) =>
+      i.receipt ? [{ name: i.receipt.fileName, documentId: i.receipt.documentId }] : [],
+    ),
+  };
+}
+
+/** 附件: the file picker of a form and the files chosen, each with its kind, size and state. */
+export function AttachmentPicker({
+  id,
+  uploads,
+}: {
+  id: string;
+  uploads: ReturnType<typeof useAttachmentUploads>;
+}) {
+  return (
+    <>
+      <dt>
+        <label htmlFor={id}>
+          <T zh="附件" en="Attachments" />
+        </label>
+      </dt>
+      <dd data-testid="attachment-uploads">
+        <input
+          id={id}
+          type="file"
+          multiple
+          accept={ACCEPT}
+          onChange={(e) => {
+            uploads.add([...(e.target.files ?? [])]);
+            // The same file may be chosen again after it is removed.
+            e.target.value = '';
+          }}
+        />
+        <p className="note">
+          <T
+            zh="PDF、JPEG、PNG 或 DICOM,选择后即上传"
+            en="PDF, JPEG, PNG or DICOM, uploaded as soon as chosen"
+          />
+        </p>
+        {uploads.items.length ? (
+          <ul>
+            {uploads.items.map((i) => (
+              <li
+                key={i.key}
+                data-attachment={i.file.name}
+                data-state={i.receipt ? 'ready' : i.error ? 'refused' : 'uploading'}
+              >
+                {i.receipt?.fileName ?? i.file.name}
+                {i.receipt ? ` · ${kindOf(i.receipt.mediaType)}` : ''} ·{' '}
+                {formatSize(i.receipt?.sizeBytes ?? i.file.size)}
+                {!i.receipt && !i.error ? (
+                  <>
+                    {' '}
+                    · <T zh="上传中…" en="Uploading…" />
+                  </>
+                ) : null}{' '}
+                <button
+                  className="link"
+                  data-action="remove-attachment"
+                  onClick={() => uploads.remove(i.key)}
+                >
+                  <T zh="移除" en="Remove" />
+                </button>
+                <ErrorNote error={i.error} />
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </dd>
+    </>
+  );
+}
+
+/** One attachment of a record: an address as a link, an upload as a download with its size. */
+function AttachmentItem({ a }: { a: ShownAttachment }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await download(a.uri, a.name);
+    } catch (err) {
+      setError(err instanceof GqlError ? err : new Error('下载失败,请重试 (download failed; try again)'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li data-attachment={a.name} data-document={a.documentId ?? undefined}>
+      {a.name} ({kindOf(a.type)}){a.sizeBytes != null ? ` · ${formatSize(a.sizeBytes)}` : ''}{' '}
+      {a.documentId ? (
+        <button data-action="download" disabled={busy} onClick={() => void save()}>
+          <T zh="下载" en="Download" />
+        </button>
+      ) : (
+        <a href={a.uri}>{a.uri}</a>
+      )}
+      <ErrorNote error={error} />
+    </li>
+  );
+}
+
+/** A referral's or consultation's attachments. */
+export function AttachmentList({ attachments }: { attachments: readonly ShownAttachment[] }) {
+  return (
+    <ul data-testid="attachments">
+      {attachments.map((a, i) => (
+        <AttachmentItem key={a.documentId ?? `${i}:${a.uri}`} a={a} />
+      ))}
+    </ul>
+  );
+}
