@@ -172,7 +172,7 @@ function AttachmentItem({ a }: { a: ShownAttachment }) {
     setBusy(true);
     setError(null);
     try {
-      await download(a.uri, a.name);
+      await download(`/documents/${encodeURIComponent(a.documentId!)}`, a.name);
     } catch (err) {
       setError(err instanceof GqlError ? err : new Error('下载失败,请重试 (download failed; try again)'));
     } finally {
