@@ -136,7 +136,7 @@ const SAVED_URL_MS = 60_000;
  * the api's `{ code, message }`.
  */
 export async function download(path: string, name: string): Promise<void> {
-  // The token goes to the api that served this page and nowhere else ("/\\host" is another host too).
+  // The token goes to the api that served this page and nowhere else ("/\host" is another host too).
   if (!/^\/(?![/\\])/.test(path)) {
     throw new GqlError(`不是本系统的文件地址 (not a file of this system: ${path})`, 'BAD_USER_INPUT');
   }
