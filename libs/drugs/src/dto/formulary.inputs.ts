@@ -12,7 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { NotBlank, PageArgs } from '@yg/core';
+import { MinTrimmedLength, PageArgs } from '@yg/core';
 import { FormularyStatus, FormularyTier } from '../domain/drug.enums';
 
 @ArgsType()
@@ -149,8 +149,7 @@ export class RetireFormularyItemInput {
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
   @Field(() => String, { description: '停用原因 Why it leaves the list' })
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(500)
-  @NotBlank()
   reason!: string;
 }
