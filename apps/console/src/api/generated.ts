@@ -376,7 +376,7 @@ export interface UpdateAssessmentSchemeInput {
 
 export interface UpdateFormularyItemInput {
   dosageForm?: string | null;
-  expectedVersion?: number | null;
+  expectedVersion: number;
   genericName?: string | null;
   id: string;
   note?: string | null;
