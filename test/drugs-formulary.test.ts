@@ -216,7 +216,11 @@ describe('unified drug list (formulary)', () => {
     expect((await get(a.id)).substitutes.map((s: any) => s.nationalCode)).toEqual([AMLO_5B]);
     expect((await get(c.id)).substitutes).toEqual([]);
     // Clearing the explicit group puts it back with its product.
-    const cleared = await api.gql(UPDATE, { i: { id: c.id, substitutionGroup: null } }, tokens.lead);
+    const cleared = await api.gql(
+      UPDATE,
+      { i: { id: c.id, expectedVersion: 1, substitutionGroup: null } },
+      tokens.lead,
+    );
     expect(cleared.data!.updateFormularyItem).toMatchObject({
       substitutionGroup: null,
       substitutionKey: 'XC08CAA123A001',
@@ -260,13 +264,20 @@ describe('unified drug list (formulary)', () => {
     expect(versions[0].snapshot).toMatchObject({ tiers: ['COUNTY'], note: null });
     expect(versions[1].snapshot).toMatchObject({ tiers: ['COUNTY', 'VILLAGE'], note: '送药下乡' });
 
-    const same = await api.gql(UPDATE, { i: { id: item.id, tiers: ['COUNTY', 'VILLAGE'] } }, tokens.lead);
+    const same = await api.gql(
+      UPDATE,
+      { i: { id: item.id, expectedVersion: 2, tiers: ['COUNTY', 'VILLAGE'] } },
+      tokens.lead,
+    );
     expect(same.data!.updateFormularyItem.version).toBe(2);
     expectError(
       await api.gql(UPDATE, { i: { id: item.id, expectedVersion: 1, tiers: ['COUNTY'] } }, tokens.lead),
       'CONFLICT',
     );
-    expectError(await api.gql(UPDATE, { i: { id: item.id, tiers: ['COUNTY'] } }, tokens.town), 'FORBIDDEN');
+    expectError(
+      await api.gql(UPDATE, { i: { id: item.id, expectedVersion: 2, tiers: ['COUNTY'] } }, tokens.town),
+      'FORBIDDEN',
+    );
 
     expectError(await api.gql(RETIRE, { i: { id: item.id, reason: ' ' } }, tokens.lead), 'BAD_USER_INPUT');
     const retired = await api.gql(
@@ -280,7 +291,10 @@ describe('unified drug list (formulary)', () => {
       retireReason: '改用其他规格',
       versions: [{ version: 1 }, { version: 2 }, { version: 3, action: 'RETIRE' }],
     });
-    expectError(await api.gql(UPDATE, { i: { id: item.id, note: 'x' } }, tokens.lead), 'INVALID_TRANSITION');
+    expectError(
+      await api.gql(UPDATE, { i: { id: item.id, expectedVersion: 3, note: 'x' } }, tokens.lead),
+      'INVALID_TRANSITION',
+    );
     expectError(
       await api.gql(RETIRE, { i: { id: item.id, reason: '再次停用' } }, tokens.lead),
       'INVALID_TRANSITION',
@@ -299,11 +313,52 @@ describe('unified drug list (formulary)', () => {
     ).rejects.toThrow(/append-only/);
   });
 
+  it('requires the version read to change an item: left out it is refused by the schema, stale it is CONFLICT naming the current one; neither changes anything', async () => {
+    const item = (await add({ productKey: 'XC08CAA123A001', spec: '2.5mg', tiers: ['COUNTY'] }, tokens.admin))
+      .data!.addFormularyItem;
+    const read = async () => (await api.gql(GET, { id: item.id }, tokens.clinician)).data!.formularyItem;
+    const before = await read();
+    const versions = () =>
+      db.ds.query(`SELECT version, action FROM formulary_item_version WHERE formulary_item_id = $1`, [
+        item.id,
+      ]);
+    const history = await versions();
+
+    // Without it, the request does not reach the service: as a literal and as a variable.
+    const literal = await api.gql(
+      `mutation { updateFormularyItem(input: { id: "${item.id}", tiers: [VILLAGE] }) { id version } }`,
+      {},
+      tokens.lead,
+    );
+    expect(errorCode(literal)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(literal.errors![0].message).toMatch(/expectedVersion/);
+    const variable = await api.gql(UPDATE, { i: { id: item.id, tiers: ['VILLAGE'] } }, tokens.lead);
+    expect(variable).toMatchObject({ status: 400, data: null });
+    expect(errorCode(variable)).toBe('BAD_USER_INPUT');
+    expect(variable.errors![0].message).toMatch(/"expectedVersion" of required type "Int!" was not provided/);
+
+    // Changed by someone else after this one read version 1.
+    const first = await api.gql(UPDATE, { i: { id: item.id, expectedVersion: 1, note: '甲' } }, tokens.admin);
+    expect(first.data!.updateFormularyItem.version).toBe(2);
+    const stale = await api.gql(
+      UPDATE,
+      { i: { id: item.id, expectedVersion: 1, tiers: ['VILLAGE'], note: '乙' } },
+      tokens.lead,
+    );
+    expectError(stale, 'CONFLICT', /当前版本 2/);
+    expect(stale.errors![0].extensions).toMatchObject({ currentVersion: 2 });
+    expect(await read()).toEqual({ ...before, note: '甲', version: 2 });
+    expect(await versions()).toEqual([...history, { version: 2, action: 'UPDATE' }]);
+  });
+
   it('answers NOT_FOUND for another consortium’s items', async () => {
     const mine = await api.gql(LIST, {}, tokens.admin);
     const id = mine.data!.formulary.nodes[0].id;
     expectError(await api.gql(GET, { id }, tokens.other), 'NOT_FOUND');
-    expectError(await api.gql(UPDATE, { i: { id, note: '越权' } }, tokens.other), 'NOT_FOUND');
+    expectError(
+      await api.gql(UPDATE, { i: { id, expectedVersion: 1, note: '越权' } }, tokens.other),
+      'NOT_FOUND',
+    );
     expectError(await api.gql(RETIRE, { i: { id, reason: '越权停用' } }, tokens.other), 'NOT_FOUND');
     expect((await api.gql(LIST, {}, tokens.other)).data!.formulary.nodes).toEqual([]);
     expectError(

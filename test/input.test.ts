@@ -181,6 +181,78 @@ describe('one input rule for every string and every id', () => {
       );
     });
 
+    it('counts a minimum length without the blanks around the text (" a" is one character), keeping what passes as given', async () => {
+      const SHORT = /^(至少 2 个字\(首尾空白不计\)|请填写.*原因\(至少 2 个字\))/;
+      const counted = { consultations: 'SELECT 1 FROM consultation', events: 'SELECT 1 FROM referral_step' };
+      const before = { c: await count(counted.consultations), e: await count(counted.events) };
+      const county = await api.login(t.users.countyClinician.username);
+      const request = (fields: Record<string, string>) =>
+        api.gql(
+          `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id purpose } }`,
+          {
+            i: {
+              kind: 'VIDEO',
+              patientId,
+              purpose: '疑难病例会诊',
+              caseSummary: '反复胸痛 3 月',
+              question: '是否需要介入治疗?',
+              urgency: 'ROUTINE',
+              expertIds: [t.practitioner.expert],
+              ...fields,
+            },
+          },
+          county,
+        );
+      // Spaces, a tab, an ideographic space, zero-width characters: blanks as NotBlank knows them.
+      for (const [field, value] of [
+        ['purpose', ' a'],
+        ['caseSummary', '\t胸\u3000'],
+        ['question', '\u200b?\u200d'],
+      ]) {
+        const res = await request({ [field]: value });
+        expectRefused(res, field, SHORT);
+        expect(res.errors![0].extensions!.fields[0].problems[0]).toBe(
+          `至少 2 个字(首尾空白不计) (${field} must be at least 2 characters, not counting blanks around it)`,
+        );
+      }
+      const cancel = await api.gql(
+        `mutation($i: ConsultationReasonInput!) { cancelConsultation(input: $i) { id } }`,
+        { i: { id: consultationId, reason: '\u3000改\u2060' } },
+        county,
+      );
+      expectRefused(cancel, 'reason', SHORT);
+      // A blank one is told it is blank.
+      expectRefused(
+        await request({ purpose: ' \u200b ' }),
+        'purpose',
+        /^不能为空白 \(purpose must not be blank\)$/,
+      );
+
+      // The referral reasons were trimmed by String.trim, which keeps zero-width characters.
+      const reject = await api.gql(
+        `mutation($i: RejectReferralInput!) { rejectReferral(input: $i) { id } }`,
+        { i: { id: referralId, reasonCode: 'OTHER', reason: '满\u200b' } },
+        tok.coordinator,
+      );
+      expectRefused(reject, 'reason', /^请填写退回原因\(至少 2 个字\)/);
+      const cancelReferral = await api.gql(
+        `mutation($i: CancelReferralInput!) { cancelReferral(input: $i) { id } }`,
+        { i: { id: referralId, reason: '\u2060 \u3000x' } },
+        tok.clinician,
+      );
+      expectRefused(cancelReferral, 'reason', /^请填写撤销原因\(至少 2 个字\)/);
+
+      expect(await count(counted.consultations)).toBe(before.c);
+      expect(await count(counted.events)).toBe(before.e);
+      const [{ state }] = await db.ds.query(`SELECT state FROM referral WHERE id = $1`, [referralId]);
+      expect(state).toBe('SUBMITTED');
+
+      // Two characters inside blanks pass; the service stores the purpose trimmed, as before.
+      const kept = await request({ purpose: ' 会诊\u3000' });
+      expect(kept.errors).toBeUndefined();
+      expect(kept.data!.requestConsultation.purpose).toBe('会诊');
+    });
+
     it('refuses a state filter longer than its states (80,000 repeats were as many SQL parameters: past the protocol limit, answered SERVICE_UNAVAILABLE)', async () => {
       const many = (state: string) => Array<string>(20_000).fill(state);
       const consultations = await api.gql(

@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { HTTP_IDLE_TIMEOUT_MS } from '../apps/api/src/bootstrap';
 import { createTestDb, TestDb } from './utils/test-db';
@@ -179,6 +182,61 @@ describe('platform: health, errors and GraphQL hardening', () => {
       // Routes' own refusals keep their shape.
       const missing = await api.http.post('/admin/login').send({ username: 'x' });
       expect([missing.status, missing.body.code]).toEqual([400, 'BAD_USER_INPUT']);
+    });
+
+    it('answers a file path the console refuses and a /metrics that is off in the same shape (FORBIDDEN / NOT_FOUND, both languages)', async () => {
+      // A console build of its own, so that the paths name real files beside and above it.
+      const dir = mkdtempSync(join(tmpdir(), 'yg-console-'));
+      mkdirSync(join(dir, 'assets'));
+      writeFileSync(join(dir, 'index.html'), '<!doctype html><title>控制台</title>');
+      writeFileSync(join(dir, 'assets', 'app.js'), 'void 0;');
+      writeFileSync(join(tmpdir(), 'yg-secret.json'), '{}');
+      const built = await TestApi.start(testConfig({ DB_NAME: db.name, CONSOLE_DIR: dir }));
+      try {
+        expect((await built.http.get('/console/assets/app.js')).status).toBe(200);
+        for (const path of [
+          '/console/%2e%2e/yg-secret.json',
+          '/console/..%2fyg-secret.json',
+          '/console/assets/%2e%2e/%2e%2e/yg-secret.json',
+          '/console/assets/../index.html',
+        ]) {
+          const res = await built.http.get(path);
+          expect({ path, status: res.status, body: res.body }).toEqual({
+            path,
+            status: 403,
+            body: {
+              code: 'FORBIDDEN',
+              message: `不允许访问这个地址 (this path is not allowed): GET ${path}`,
+              requestId: expect.any(String),
+            },
+          });
+        }
+        // A file that is not there is a route like any other that is not.
+        const missing = await built.http.get('/console/assets/gone.js');
+        expect([missing.status, missing.body]).toEqual([
+          404,
+          {
+            code: 'NOT_FOUND',
+            message: '没有这个地址 (no such route): GET /console/assets/gone.js',
+            requestId: expect.any(String),
+          },
+        ]);
+      } finally {
+        await built.close();
+        rmSync(dir, { recursive: true, force: true });
+        rmSync(join(tmpdir(), 'yg-secret.json'), { force: true });
+      }
+
+      // Without METRICS_TOKEN the main port has no /metrics, and says so as for any path.
+      const metrics = await api.http.get('/metrics?x=1');
+      expect([metrics.status, metrics.body]).toEqual([
+        404,
+        {
+          code: 'NOT_FOUND',
+          message: '没有这个地址 (no such route): GET /metrics',
+          requestId: expect.any(String),
+        },
+      ]);
     });
 
     it('puts a Chinese lead before the English of graphql-js’s own refusals', async () => {

@@ -128,6 +128,15 @@ describe('user administration and revocable sessions', () => {
     return r;
   }
 
+  /** An edit on the version the user has now, as an admin who just read it would send (unless given). */
+  async function updateUser(input: Record<string, unknown>, token: string): Promise<GqlResult> {
+    return api.gql(UPDATE, { i: { version: await versionOf(input.id as string), ...input } }, token);
+  }
+  async function versionOf(id: string): Promise<number> {
+    const [r] = await db.ds.query(`SELECT version FROM app_user WHERE id::text = $1`, [id]);
+    return r?.version ?? 1;
+  }
+
   async function events(action: string, entityId: string) {
     return db.ds.query(
       `SELECT outcome, error_code, actor_user_id, details FROM audit_event
@@ -166,15 +175,12 @@ describe('user administration and revocable sessions', () => {
   describe('editing and listing users', () => {
     it('lets a consortium admin change name, phone and roles, each change audited in its transaction', async () => {
       const u = await addUser('edit', t.inst.village, ['CLINICIAN']);
-      const res = await api.gql(
-        UPDATE,
+      const res = await updateUser(
         {
-          i: {
-            id: u.id,
-            displayName: '  冉医生 ',
-            phone: '13912345678',
-            roles: ['REFERRAL_COORDINATOR', 'CLINICIAN'],
-          },
+          id: u.id,
+          displayName: '  冉医生 ',
+          phone: '13912345678',
+          roles: ['REFERRAL_COORDINATOR', 'CLINICIAN'],
         },
         adminToken,
       );
@@ -208,14 +214,96 @@ describe('user administration and revocable sessions', () => {
         },
       ]);
       // null clears the phone; bad input changes nothing.
-      await api.gql(UPDATE, { i: { id: u.id, phone: null } }, adminToken);
+      await updateUser({ id: u.id, phone: null }, adminToken);
       expect((await row(u.id)).phone).toBeNull();
-      const bad = await api.gql(UPDATE, { i: { id: u.id, phone: '123', displayName: 'x' } }, adminToken);
+      const bad = await updateUser({ id: u.id, phone: '123', displayName: 'x' }, adminToken);
       expect(errorCode(bad)).toBe('BAD_USER_INPUT');
       expect((await row(u.id)).display_name).toBe('冉医生');
-      expect(errorCode(await api.gql(UPDATE, { i: { id: u.id, roles: [] } }, adminToken))).toBe(
-        'BAD_USER_INPUT',
+      expect(errorCode(await updateUser({ id: u.id, roles: [] }, adminToken))).toBe('BAD_USER_INPUT');
+    });
+
+    it('refuses an edit on a version changed meanwhile (CONFLICT naming the current one) and changes nothing', async () => {
+      const u = await addUser('ver', t.inst.village, ['CLINICIAN']);
+      const read = await api.gql(
+        `{ users(search: "${u.username}") { nodes { id version } } }`,
+        {},
+        adminToken,
       );
+      expect(read.data!.users.nodes).toEqual([{ id: u.id, version: 1 }]);
+      // Another admin changes the phone on that version.
+      const theirs = await api.gql(UPDATE, { i: { id: u.id, version: 1, phone: '13900000001' } }, adminToken);
+      expect(theirs.errors).toBeUndefined();
+      const all = async () => (await db.ds.query(`SELECT * FROM app_user WHERE id = $1`, [u.id]))[0];
+      const [before, trail] = [await all(), await events('user.update', u.id)];
+      expect(before.version).toBe(2);
+      // Saved on the version read (a field of its own, nothing at all) or one never issued: refused.
+      for (const input of [
+        { id: u.id, version: 1, displayName: '向医生' },
+        { id: u.id, version: 1 },
+        { id: u.id, version: 3, roles: ['AUDITOR'] },
+      ]) {
+        const stale = await api.gql(UPDATE, { i: input }, adminToken);
+        expectCode(stale, 'CONFLICT');
+        expect(stale.errors![0].message).toMatch(/^用户已被他人修改\(当前版本 2\)/);
+        expect(stale.errors![0].extensions).toMatchObject({ currentVersion: 2 });
+        expect(await all()).toEqual(before);
+        expect(await events('user.update', u.id)).toEqual(trail);
+      }
+      // Left out, the schema refuses it before anything is read.
+      const missing = await api.gql(
+        `mutation { updateUser(input: { id: "${u.id}", displayName: "向医生" }) { id } }`,
+        {},
+        adminToken,
+      );
+      expect(errorCode(missing)).toBe('GRAPHQL_VALIDATION_FAILED');
+      // On the version read again, the change goes through and the other stands.
+      const mine = await api.gql(UPDATE, { i: { id: u.id, version: 2, displayName: '向医生' } }, adminToken);
+      expect(mine.errors).toBeUndefined();
+      expect(await all()).toMatchObject({ display_name: '向医生', phone: '13900000001', version: 3 });
+      expect(
+        (await api.gql(`{ users(search: "${u.username}") { nodes { version } } }`, {}, adminToken)).data!
+          .users.nodes,
+      ).toEqual([{ version: 3 }]);
+      // A save that changes nothing keeps the version.
+      await api.gql(UPDATE, { i: { id: u.id, version: 3, displayName: '向医生' } }, adminToken);
+      expect((await all()).version).toBe(3);
+      // Deactivation and reactivation change the account too; a password reset does not.
+      await api.gql(DEACTIVATE, { id: u.id, r: '调离' }, adminToken);
+      expect((await all()).version).toBe(4);
+      await api.gql(REACTIVATE, { id: u.id }, adminToken);
+      expect((await all()).version).toBe(5);
+      const reset = await api.gql(
+        `mutation($id: ID!) { resetUserPassword(id: $id, newPassword: "Reset-pass-2027") { version } }`,
+        { id: u.id },
+        adminToken,
+      );
+      expect(reset.data!.resetUserPassword.version).toBe(5);
+      expectCode(await api.gql(UPDATE, { i: { id: u.id, version: 3, phone: null } }, adminToken), 'CONFLICT');
+    });
+
+    it('lets exactly one of two admins saving the same user on the same version at once win; the other gets CONFLICT', async () => {
+      const admin2 = await addUser('admin2', t.inst.general, ['CONSORTIUM_ADMIN']);
+      const admin2Token = await apiB.login(admin2.username);
+      for (let round = 0; round < 3; round++) {
+        const u = await addUser(`race${round}`, t.inst.village, ['CLINICIAN']);
+        // Each changes a field of its own, through its own api copy: without the version both would go through.
+        const results = await Promise.all([
+          api.gql(UPDATE, { i: { id: u.id, version: 1, displayName: `甲${round}` } }, adminToken),
+          apiB.gql(UPDATE, { i: { id: u.id, version: 1, phone: `1390000000${round}` } }, admin2Token),
+        ]);
+        const won = results.filter((r) => !r.errors);
+        expect(won).toHaveLength(1);
+        const lost = results.filter((r) => errorCode(r) === 'CONFLICT');
+        expect(lost).toHaveLength(1);
+        expect(lost[0].errors![0].extensions).toMatchObject({ currentVersion: 2 });
+        const [r] = await db.ds.query(`SELECT display_name, phone, version FROM app_user WHERE id = $1`, [
+          u.id,
+        ]);
+        expect(r.version).toBe(2);
+        // Only the winner's change is there.
+        expect([r.display_name !== u.username, r.phone !== null].filter(Boolean)).toHaveLength(1);
+        expect(await events('user.update', u.id)).toHaveLength(1);
+      }
     });
 
     it('lists the users an admin administers, page by page; an institution admin sees only their institution', async () => {
@@ -265,19 +353,13 @@ describe('user administration and revocable sessions', () => {
         ],
         [
           'edit another institution’s user',
-          await api.gql(UPDATE, { i: { id: t.users.villageClinician.id, displayName: 'x' } }, instAdmin),
+          await updateUser({ id: t.users.villageClinician.id, displayName: 'x' }, instAdmin),
         ],
-        [
-          'grant CONSORTIUM_ADMIN',
-          await api.gql(UPDATE, { i: { id: mine.id, roles: ['CONSORTIUM_ADMIN'] } }, instAdmin),
-        ],
-        [
-          'grant AUDITOR',
-          await api.gql(UPDATE, { i: { id: mine.id, roles: ['CLINICIAN', 'AUDITOR'] } }, instAdmin),
-        ],
+        ['grant CONSORTIUM_ADMIN', await updateUser({ id: mine.id, roles: ['CONSORTIUM_ADMIN'] }, instAdmin)],
+        ['grant AUDITOR', await updateUser({ id: mine.id, roles: ['CLINICIAN', 'AUDITOR'] }, instAdmin)],
         [
           'move out of the institution',
-          await api.gql(UPDATE, { i: { id: mine.id, institutionId: t.inst.village } }, instAdmin),
+          await updateUser({ id: mine.id, institutionId: t.inst.village }, instAdmin),
         ],
         [
           'touch an auditor of the institution',
@@ -298,11 +380,7 @@ describe('user administration and revocable sessions', () => {
       );
 
       // Within their remit it works.
-      const granted = await api.gql(
-        UPDATE,
-        { i: { id: mine.id, roles: ['CLINICIAN', 'INSTITUTION_ADMIN'] } },
-        instAdmin,
-      );
+      const granted = await updateUser({ id: mine.id, roles: ['CLINICIAN', 'INSTITUTION_ADMIN'] }, instAdmin);
       expect(granted.data!.updateUser.roles).toEqual(['CLINICIAN', 'INSTITUTION_ADMIN']);
       const off = await api.gql(DEACTIVATE, { id: mine.id, r: '调离本院' }, instAdmin);
       expect(off.data!.deactivateUser.active).toBe(false);
@@ -318,7 +396,7 @@ describe('user administration and revocable sessions', () => {
       const other = await buildTenant(db.ds);
       for (const res of [
         await api.gql(DEACTIVATE, { id: other.users.coordinator.id, r: 'x' }, adminToken),
-        await api.gql(UPDATE, { i: { id: other.users.coordinator.id, roles: ['AUDITOR'] } }, adminToken),
+        await updateUser({ id: other.users.coordinator.id, roles: ['AUDITOR'] }, adminToken),
       ]) {
         expect(errorCode(res)).toBe('NOT_FOUND');
       }
@@ -565,7 +643,7 @@ describe('user administration and revocable sessions', () => {
       expectCode(self, 'FORBIDDEN');
       const other = await buildTenant(db.ds);
       const lone = await api.login(other.users.admin.username);
-      const demote = await api.gql(UPDATE, { i: { id: other.users.admin.id, roles: ['CLINICIAN'] } }, lone);
+      const demote = await updateUser({ id: other.users.admin.id, roles: ['CLINICIAN'] }, lone);
       expectCode(demote, 'CONFLICT');
       expect(demote.errors![0].message).toContain('at least one active consortium admin');
       expect(await row(other.users.admin.id)).toMatchObject({ active: true, roles: ['CONSORTIUM_ADMIN'] });
@@ -692,7 +770,7 @@ describe('user administration and revocable sessions', () => {
       // A consortium admin may sit in any consultation.
       expect((await live.emit('consultation.join', { consultationId })).ok).toBe(true);
 
-      const res = await api.gql(UPDATE, { i: { id: boss.id, roles: ['AUDITOR'] } }, adminToken);
+      const res = await updateUser({ id: boss.id, roles: ['AUDITOR'] }, adminToken);
       expect(res.data!.updateUser.roles).toEqual(['AUDITOR']);
 
       const onSame = await api.gql(USERS, { f: 1 }, token);
@@ -722,7 +800,7 @@ describe('user administration and revocable sessions', () => {
       const token = await api.login(u.username);
       const live = connect(url, token);
       await live.ready(u.id);
-      const res = await api.gql(UPDATE, { i: { id: u.id, institutionId: t.inst.township } }, adminToken);
+      const res = await updateUser({ id: u.id, institutionId: t.inst.township }, adminToken);
       expect(res.data!.updateUser).toMatchObject({ institutionId: t.inst.township, practitionerId: null });
       expectCode(await api.gql(ME, {}, token), 'UNAUTHENTICATED');
       await live.dropped('SESSION_REVOKED');

@@ -77,6 +77,13 @@ export class UserAdminService {
     const roles = input.roles ? [...new Set(input.roles)].sort() : undefined;
     const { user, accessChanged } = await this.dataSource.transaction(async (em) => {
       const target = await this.lockForChange(em, actor, input.id);
+      // Refused even when nothing would change: what the caller read is gone.
+      if (target.version !== input.version) {
+        throw new ConflictError(
+          `用户已被他人修改(当前版本 ${target.version}),请刷新后再改 (changed by someone else meanwhile; reload and try again)`,
+          { currentVersion: target.version },
+        );
+      }
       const changed: string[] = [];
       const details: Record<string, unknown> = {};
 
@@ -138,6 +145,7 @@ export class UserAdminService {
       if (!changed.length) return { user: target, accessChanged: false };
       // A move changes what the token's tenant scoping means; roles are read per request instead.
       if (moved) target.sessionVersion += 1;
+      target.version += 1;
       await em.update(
         UserEntity,
         { id: target.id },
@@ -148,6 +156,7 @@ export class UserAdminService {
           practitionerId: target.practitionerId,
           roles: target.roles,
           sessionVersion: target.sessionVersion,
+          version: target.version,
         },
       );
       await this.audit.record(em, {
@@ -176,8 +185,10 @@ export class UserAdminService {
       // Repeating a deactivation (a retried request) changes nothing.
       if (!target.active) return { user: target, changed: false };
       if (target.roles.includes(Role.CONSORTIUM_ADMIN)) await this.assertAnotherActiveAdmin(em, target);
+      // A status change is a change to the account: an edit opened before it is refused.
       Object.assign(target, {
         active: false,
+        version: target.version + 1,
         sessionVersion: target.sessionVersion + 1,
         deactivatedAt: this.clock.now(),
         deactivatedBy: actor.id,
@@ -188,6 +199,7 @@ export class UserAdminService {
         { id: target.id },
         {
           active: false,
+          version: target.version,
           sessionVersion: target.sessionVersion,
           deactivatedAt: target.deactivatedAt,
           deactivatedBy: actor.id,
@@ -210,6 +222,8 @@ export class UserAdminService {
   /**
    * A new password set by an admin for a user who lost theirs: every session of the user ends,
    * and a lockout from failed attempts is lifted. One's own is changed with the current password.
+   * The version stays: credentials are not what an edit of the account sends back, and an admin
+   * editing the user's roles meanwhile should not be refused for it.
    */
   async resetPassword(actor: AuthUser, args: ResetPasswordArgs): Promise<UserEntity> {
     if (args.id === actor.id) {
@@ -248,6 +262,7 @@ export class UserAdminService {
       // The version stays bumped: tokens from before the deactivation remain invalid.
       Object.assign(target, {
         active: true,
+        version: target.version + 1,
         deactivatedAt: null,
         deactivatedBy: null,
         deactivationReason: null,
@@ -257,6 +272,7 @@ export class UserAdminService {
         { id: target.id },
         {
           active: true,
+          version: target.version,
           deactivatedAt: null,
           deactivatedBy: null,
           deactivationReason: null,

@@ -70,6 +70,7 @@ export class UsersService {
         active: true,
         // The admin chose it: the user replaces it at first login.
         passwordChangeRequired: true,
+        version: 1,
       });
       try {
         await em.insert(UserEntity, user);

@@ -57,6 +57,7 @@ import { PasswordChangeRequired1764000060000 } from '@yg/identity/migrations/176
 import { LoginUnknownName1764000060010 } from '@yg/identity/migrations/1764000060010-login-unknown-name';
 import { InstitutionVersion1764000060100 } from '@yg/network/migrations/1764000060100-institution-version';
 import { SettingsVersions1764000060110 } from '@yg/network/migrations/1764000060110-settings-versions';
+import { UserVersion1764000060200 } from '@yg/identity/migrations/1764000060200-user-version';
 import { ClinicalDocuments1764000060300 } from '@yg/documents/migrations/1764000060300-clinical-documents';
 import { NotifyEvent1764000059720 } from '@yg/notifications/migrations/1764000059720-notify-event';
 
@@ -123,5 +124,6 @@ export const MIGRATIONS = [
   LoginUnknownName1764000060010,
   InstitutionVersion1764000060100,
   SettingsVersions1764000060110,
+  UserVersion1764000060200,
   ClinicalDocuments1764000060300,
 ];

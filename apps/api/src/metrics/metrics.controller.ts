@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Controller, Get, Inject, NotFoundException, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, METRICS_REGISTRY, MetricsRegistry, Public } from '@yg/core';
 
@@ -23,7 +23,8 @@ export class MetricsController {
 
   @Get()
   async scrape(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
-    if (!this.token) throw new NotFoundException();
+    // Off, it is a path like any other no route serves, and answers as one.
+    if (!this.token) return void res.callNotFound();
     const header = req.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? digest(header.slice(7).trim()) : undefined;
     if (!given || !timingSafeEqual(given, this.token)) {

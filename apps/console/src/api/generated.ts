@@ -376,7 +376,7 @@ export interface UpdateAssessmentSchemeInput {
 
 export interface UpdateFormularyItemInput {
   dosageForm?: string | null;
-  expectedVersion?: number | null;
+  expectedVersion: number;
   genericName?: string | null;
   id: string;
   note?: string | null;
@@ -456,6 +456,7 @@ export interface UpdateUserInput {
   phone?: string | null;
   practitionerId?: string | null;
   roles?: Array<Role> | null;
+  version: number;
 }
 
 export interface AssessmentGroupInput {
@@ -1851,6 +1852,7 @@ export type UsersResult = {
       practitionerId: string | null;
       passwordChangeRequired: boolean;
       phoneMasked: string | null;
+      version: number;
       institution: {
         id: string;
         name: string;
@@ -1869,7 +1871,7 @@ export type UsersVariables = {
   active?: boolean | null;
   after?: string | null;
 };
-export const Users = "query Users($search: String, $institutionId: ID, $role: Role, $active: Boolean, $after: String) {\n  users(\n    search: $search\n    institutionId: $institutionId\n    role: $role\n    active: $active\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      username\n      displayName\n      roles\n      active\n      deactivatedAt\n      lastLoginAt\n      practitionerId\n      passwordChangeRequired\n      phoneMasked\n      institution {\n        id\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<UsersResult, UsersVariables>;
+export const Users = "query Users($search: String, $institutionId: ID, $role: Role, $active: Boolean, $after: String) {\n  users(\n    search: $search\n    institutionId: $institutionId\n    role: $role\n    active: $active\n    first: 50\n    after: $after\n  ) {\n    nodes {\n      id\n      username\n      displayName\n      roles\n      active\n      deactivatedAt\n      lastLoginAt\n      practitionerId\n      passwordChangeRequired\n      phoneMasked\n      version\n      institution {\n        id\n        name\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}" as Operation<UsersResult, UsersVariables>;
 
 export type CreateUserResult = {
   createUser: {
@@ -1886,12 +1888,13 @@ export type UpdateUserResult = {
   updateUser: {
     id: string;
     roles: Array<Role>;
+    version: number;
   };
 };
 export type UpdateUserVariables = {
   input: UpdateUserInput;
 };
-export const UpdateUser = "mutation UpdateUser($input: UpdateUserInput!) {\n  updateUser(input: $input) {\n    id\n    roles\n  }\n}" as Operation<UpdateUserResult, UpdateUserVariables>;
+export const UpdateUser = "mutation UpdateUser($input: UpdateUserInput!) {\n  updateUser(input: $input) {\n    id\n    roles\n    version\n  }\n}" as Operation<UpdateUserResult, UpdateUserVariables>;
 
 export type DeactivateUserResult = {
   deactivateUser: {

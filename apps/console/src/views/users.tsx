@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { gql } from '../api/client';
+import { gql, rereadOnConflict } from '../api/client';
 import {
   CreateUser,
   DeactivateUser,
@@ -55,6 +55,9 @@ function PractitionerPicker({
 /**
  * A new user, or an existing one's name, phone, roles, staff record and (for a consortium admin)
  * institution. Role changes apply at once; a move to another institution ends the user's sessions.
+ * An edit sends the version the form opened with, so a change another admin made meanwhile is
+ * refused rather than overwritten: the list then shows the user as they are now, and the form
+ * keeps what was typed until it is closed and opened again.
  */
 function UserForm({
   user,
@@ -63,6 +66,7 @@ function UserForm({
   institutions,
   meId,
   onDone,
+  onStale,
   onClose,
 }: {
   user: User | null;
@@ -73,8 +77,11 @@ function UserForm({
   /** The signed-in admin: their own password is changed under 修改密码, not reset here. */
   meId: string | undefined;
   onDone: () => void;
+  onStale: () => void;
   onClose: () => void;
 }) {
+  // The version the form opened with: the list may reload meanwhile, the form's fields do not.
+  const [version] = useState(user?.version);
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState(user?.displayName ?? '');
   const [institutionId, setInstitutionId] = useState(user?.institution.id ?? own.id);
@@ -93,13 +100,14 @@ function UserForm({
         await gql(UpdateUser, {
           input: {
             id: user.id,
+            version: version ?? user.version,
             displayName: displayName.trim(),
             roles,
             practitionerId: practitionerId || null,
             ...(phone.trim() ? { phone: phone.trim() } : clearPhone ? { phone: null } : {}),
             ...(institutionId !== user.institution.id ? { institutionId } : {}),
           },
-        });
+        }).catch(rereadOnConflict(onStale));
       } else {
         await gql(CreateUser, {
           input: {
@@ -118,7 +126,16 @@ function UserForm({
   return (
     <SideForm
       name="user-form"
-      title={user ? <><T zh="编辑用户" en="Edit the user" /> {user.username}</> : <T zh="新建用户" en="New user" />}
+      title={
+        user ? (
+          <>
+            <T zh="编辑用户" en="Edit the user" /> {user.username} <span className="en">v{version}</span>
+          </>
+        ) : (
+          <T zh="新建用户" en="New user" />
+        )
+      }
+      attrs={user ? { 'data-version': String(version) } : undefined}
       error={error}
       onClose={onClose}
       actions={
@@ -381,6 +398,7 @@ export function UsersView({ roles }: ViewProps) {
           institutions={institutions.data}
           meId={me.data?.me.id}
           onClose={() => setEditing(null)}
+          onStale={() => void list.reload()}
           onDone={() => {
             setEditing(null);
             void list.reload();
@@ -416,7 +434,7 @@ export function UsersView({ roles }: ViewProps) {
           </thead>
           <tbody>
             {nodes.map((u) => (
-              <tr key={u.id} data-id={u.id} data-username={u.username} data-active={String(u.active)}>
+              <tr key={u.id} data-id={u.id} data-username={u.username} data-active={String(u.active)} data-version={u.version}>
                 <td className="en">{u.username}</td>
                 <td>{u.displayName}</td>
                 <td>{u.institution.name}</td>

@@ -18,7 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { NotBlank, PageArgs } from '@yg/core';
+import { MinTrimmedLength, NotBlank, PageArgs } from '@yg/core';
 import {
   ConsultationKind,
   ConsultationState,
@@ -121,9 +121,8 @@ export class AvailableSlotsArgs {
 export class ConsentInput {
   @Field(() => String, { description: '签署人 Signed by' })
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(40)
-  @NotBlank()
   signedBy!: string;
   @Field(() => String, { description: '与患者关系,如 本人、配偶、子女 Relationship' })
   @IsString()
@@ -173,21 +172,18 @@ export class RequestConsultationInput {
   @Field(() => ID) @IsUUID() patientId!: string;
   @Field(() => String, { description: '会诊目的 Purpose' })
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(1000)
-  @NotBlank()
   purpose!: string;
   @Field(() => String, { description: '病历摘要 Case summary' })
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(8000)
-  @NotBlank()
   caseSummary!: string;
   @Field(() => String, { description: '需解答的问题 The question' })
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(2000)
-  @NotBlank()
   question!: string;
   @Field(() => [StudyAttachmentInput], { defaultValue: [] })
   @IsArray()
@@ -253,16 +249,15 @@ export class RescheduleConsultationInput {
   @Field(() => Date) @Type(() => Date) @IsDate() end!: Date;
   @Field(() => String, { description: '改期原因 Reason' })
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(500)
-  @NotBlank()
   reason!: string;
 }
 
 @InputType()
 export class ConsultationReasonInput {
   @Field(() => ID) @IsUUID() id!: string;
-  @Field(() => String) @IsString() @MinLength(2) @MaxLength(1000) @NotBlank() reason!: string;
+  @Field(() => String) @IsString() @MinTrimmedLength(2) @MaxLength(1000) reason!: string;
 }
 
 @InputType()
@@ -287,9 +282,8 @@ export class SubmitConsultationReportInput {
   @Field(() => ID) @IsUUID() id!: string;
   @Field(() => String, { description: '会诊意见 Opinion' })
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(20000)
-  @NotBlank()
   opinion!: string;
   @Field(() => [SuggestedDiagnosisInput], { defaultValue: [] })
   @IsArray()
@@ -299,9 +293,8 @@ export class SubmitConsultationReportInput {
   suggestedDiagnoses!: SuggestedDiagnosisInput[];
   @Field(() => String, { description: '诊疗建议 Recommendations' })
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(20000)
-  @NotBlank()
   recommendations!: string;
   @Field(() => String, { nullable: true, description: '修订原因(修订时必填) Why it is amended' })
   @IsOptional()

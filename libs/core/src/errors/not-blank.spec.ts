@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { IsOptional, IsString, Length, validate } from 'class-validator';
 import { DomainError } from './domain-errors';
-import { isNotBlank, NotBlank } from './not-blank';
+import { isNotBlank, MinTrimmedLength, NotBlank, trimmedLength } from './not-blank';
 import { createValidationPipe } from './validation';
 
 class Rejection {
@@ -63,6 +63,62 @@ describe('NotBlank', () => {
     expect((refused as DomainError).code).toBe('BAD_USER_INPUT');
     expect((refused as DomainError).details.fields).toEqual([
       { field: 'reason', problems: ['不能为空白 (reason must not be blank)'] },
+    ]);
+  });
+});
+
+class Request {
+  @MinTrimmedLength(2) purpose!: unknown;
+  @IsOptional()
+  @MinTrimmedLength(2, { message: '请填写原因(至少 2 个字) (reason: at least 2 characters)' })
+  reason?: unknown;
+}
+
+const shortfalls = async (value: Partial<Request>) =>
+  (await validate(Object.assign(new Request(), { purpose: '会诊', ...value }))).map(
+    (e): [string, Record<string, string> | undefined] => [e.property, e.constraints],
+  );
+
+describe('MinTrimmedLength', () => {
+  it.each([
+    ['a leading space', ' a'],
+    ['a tab and a line break', '\ta\n'],
+    ['ideographic spaces (U+3000)', '\u3000诊\u3000'],
+    ['zero-width characters', '\u200b诊\u2060'],
+    ['one character', 'a'],
+  ])('counts what is left without the blanks around it: refuses %s', async (_, purpose) => {
+    expect(await shortfalls({ purpose })).toEqual([
+      [
+        'purpose',
+        {
+          minTrimmedLength:
+            '至少 2 个字(首尾空白不计) (purpose must be at least 2 characters, not counting blanks around it)',
+        },
+      ],
+    ]);
+  });
+
+  it('tells a blank value it is blank, and refuses what is not a string', async () => {
+    expect(await shortfalls({ purpose: ' \u3000\u200b' })).toEqual([
+      ['purpose', { minTrimmedLength: '不能为空白 (purpose must not be blank)' }],
+    ]);
+    expect((await shortfalls({ purpose: 12 }))[0][0]).toBe('purpose');
+  });
+
+  it.each([['会诊'], [' 会诊 '], ['a b'], ['\u3000胸痛\u200b'], ['𠮷𠮷']])('takes %j', async (purpose) => {
+    expect(await shortfalls({ purpose })).toEqual([]);
+  });
+
+  it('counts by code point, as MinLength does', () => {
+    expect(trimmedLength(' 𠮷 ')).toBe(1);
+    expect(trimmedLength('\u200b a \u200b')).toBe(1);
+    expect(trimmedLength('a \u3000 b')).toBe(5);
+  });
+
+  it("says a DTO's own message, and leaves an optional field left out alone", async () => {
+    expect(await shortfalls({ reason: undefined })).toEqual([]);
+    expect(await shortfalls({ reason: '因\u200b' })).toEqual([
+      ['reason', { minTrimmedLength: '请填写原因(至少 2 个字) (reason: at least 2 characters)' }],
     ]);
   });
 });

@@ -16,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { NotBlank, PageArgs } from '@yg/core';
+import { MinTrimmedLength, PageArgs } from '@yg/core';
 import { MappingStatus } from '../domain/drug.enums';
 
 /** At most this many items per updateStock call. */
@@ -128,9 +128,8 @@ export class RejectMappingArgs {
 
   @Field(() => String, { description: '驳回原因 Why' })
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(500)
-  @NotBlank()
   reason!: string;
 
   @Field(() => Int)
@@ -151,9 +150,8 @@ export class RemapCatalogueItemArgs {
 
   @Field(() => String, { description: '改对照的原因 Why' })
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(500)
-  @NotBlank()
   reason!: string;
 
   @Field(() => Int, { nullable: true, description: '读到的版本(可选) The version you read, optional' })

@@ -12,7 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { NotBlank, PageArgs } from '@yg/core';
+import { MinTrimmedLength, PageArgs } from '@yg/core';
 import { FormularyStatus, FormularyTier } from '../domain/drug.enums';
 
 @ArgsType()
@@ -100,14 +100,12 @@ export class AddFormularyItemInput {
 export class UpdateFormularyItemInput {
   @Field(() => ID) @IsUUID() id!: string;
 
-  @Field(() => Int, {
-    nullable: true,
-    description: '读到的版本;已被改动则冲突 The version read; CONFLICT if it moved on',
-  })
-  @IsOptional()
+  // Required, as every other edit of a shared record: two pharmacists saving the same item from
+  // forms opened at once must not silently overwrite each other.
+  @Field(() => Int, { description: '读到的版本;已被改动则冲突 The version read; CONFLICT if it moved on' })
   @IsInt()
   @Min(1)
-  expectedVersion?: number;
+  expectedVersion!: number;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
@@ -149,8 +147,7 @@ export class RetireFormularyItemInput {
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
   @Field(() => String, { description: '停用原因 Why it leaves the list' })
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(500)
-  @NotBlank()
   reason!: string;
 }

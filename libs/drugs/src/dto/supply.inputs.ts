@@ -13,10 +13,9 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
   ValidateBy,
 } from 'class-validator';
-import { PageArgs } from '@yg/core';
+import { MinTrimmedLength, PageArgs } from '@yg/core';
 import { SupplyRequestState } from '../domain/drug.enums';
 import { SupplyUrgency } from '../domain/supply';
 
@@ -68,7 +67,7 @@ export class CreateSupplyRequestInput {
   @Field(() => String, { description: '原因 Reason' })
   @Transform(trimmed)
   @IsString()
-  @MinLength(2, { message: '请填写原因(至少 2 个字) (reason: at least 2 characters)' })
+  @MinTrimmedLength(2, { message: '请填写原因(至少 2 个字) (reason: at least 2 characters)' })
   @MaxLength(1000)
   reason!: string;
 
@@ -105,7 +104,7 @@ export class RejectSupplyRequestInput {
   @Field(() => String, { description: '驳回原因 Reason' })
   @Transform(trimmed)
   @IsString()
-  @MinLength(2, { message: '请填写驳回原因(至少 2 个字) (reason: at least 2 characters)' })
+  @MinTrimmedLength(2, { message: '请填写驳回原因(至少 2 个字) (reason: at least 2 characters)' })
   @MaxLength(1000)
   reason!: string;
   @Field(() => Int, { description: '读到的版本 The version you read' })

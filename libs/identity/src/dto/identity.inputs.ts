@@ -1,15 +1,17 @@
-import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
   IsEnum,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
   MaxLength,
+  Min,
   MinLength,
 } from 'class-validator';
 import { NotBlank, PageArgs, Role } from '@yg/core';
@@ -53,6 +55,10 @@ export class CreateUserInput {
 @InputType()
 export class UpdateUserInput {
   @Field(() => ID) @IsUUID() id!: string;
+  @Field(() => Int, { description: '读到的版本;已被改动则冲突 The version read; CONFLICT if it moved on' })
+  @IsInt()
+  @Min(1)
+  version!: number;
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()

@@ -24,5 +24,7 @@ export class UserEntity {
   /** Set when someone else chose the password (created or reset by an admin); cleared by changePassword. */
   @Column({ name: 'password_change_required', type: 'boolean', default: false })
   passwordChangeRequired!: boolean;
+  /** Bumped by each change an admin makes to the account: an edit names the version it was made on. */
+  @Column({ type: 'int', default: 1 }) version!: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Paginated, Role } from '@yg/core';
 
 @ObjectType('User', { description: '系统用户 User' })
@@ -18,6 +18,7 @@ export class UserModel {
   passwordChangeRequired!: boolean;
   @Field(() => Date, { nullable: true, description: '停用时间 When it was deactivated' })
   deactivatedAt!: Date | null;
+  @Field(() => Int, { description: '版本(修改时传回) Version, sent back with a change' }) version!: number;
 }
 
 export const UserConnection = Paginated(UserModel, 'UserConnection');

@@ -11,9 +11,8 @@ import {
   Matches,
   MaxLength,
   Min,
-  MinLength,
 } from 'class-validator';
-import { NotBlank, PageArgs } from '@yg/core';
+import { MinTrimmedLength, PageArgs } from '@yg/core';
 import { InstitutionKind, PractitionerTitle, Tier } from '../domain/institution-kind';
 
 const DIVISION = /^\d{6}(\d{3}(\d{3})?)?$/;
@@ -23,7 +22,7 @@ const PHONE_MSG = '电话为 5–20 位数字、+、- 或空格 (phone: 5–20 d
 
 @InputType()
 export class CreateInstitutionInput {
-  @Field(() => String) @IsString() @MinLength(2) @MaxLength(100) @NotBlank() name!: string;
+  @Field(() => String) @IsString() @MinTrimmedLength(2) @MaxLength(100) name!: string;
   @Field(() => InstitutionKind) @IsEnum(InstitutionKind) kind!: InstitutionKind;
   @Field(() => Tier) @IsEnum(Tier) tier!: Tier;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() parentId?: string | null;
@@ -46,9 +45,8 @@ export class UpdateInstitutionInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
-  @MinLength(2)
+  @MinTrimmedLength(2)
   @MaxLength(100)
-  @NotBlank()
   name?: string;
   @Field(() => InstitutionKind, { nullable: true })
   @IsOptional()
@@ -77,7 +75,7 @@ export class CreateDepartmentInput {
     message: '科室代码为大写字母、数字或连字符 (code: upper-case letters, digits, hyphens)',
   })
   code!: string;
-  @Field(() => String) @IsString() @MinLength(2) @MaxLength(50) @NotBlank() name!: string;
+  @Field(() => String) @IsString() @MinTrimmedLength(2) @MaxLength(50) name!: string;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(50) specialty?: string;
 }
 
@@ -85,7 +83,7 @@ export class CreateDepartmentInput {
 export class CreatePractitionerInput {
   @Field(() => ID) @IsUUID() institutionId!: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() departmentId?: string;
-  @Field(() => String) @IsString() @MinLength(2) @MaxLength(40) @NotBlank() name!: string;
+  @Field(() => String) @IsString() @MinTrimmedLength(2) @MaxLength(40) name!: string;
   @Field(() => PractitionerTitle) @IsEnum(PractitionerTitle) title!: PractitionerTitle;
   @Field(() => [String], { defaultValue: [] })
   @IsArray()

@@ -10,10 +10,9 @@ import {
   IsUUID,
   Matches,
   MaxLength,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
-import { NotBlank, PageArgs } from '@yg/core';
+import { MinTrimmedLength, PageArgs } from '@yg/core';
 import { ChronicCondition, SexValue } from '../domain/chronic-condition';
 
 @InputType()
@@ -27,7 +26,7 @@ export class FamilyDoctorContractInput {
 
 @InputType()
 export class RegisterPatientInput {
-  @Field(() => String) @IsString() @MinLength(2) @MaxLength(40) @NotBlank() name!: string;
+  @Field(() => String) @IsString() @MinTrimmedLength(2) @MaxLength(40) name!: string;
   @Field(() => String, { description: '居民身份证号 18-digit resident ID number' })
   @IsString()
   @MaxLength(24)

@@ -15,7 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { NotBlank, PageArgs } from '@yg/core';
+import { MinTrimmedLength, NotBlank, PageArgs } from '@yg/core';
 import {
   InsuranceType,
   ReferralBox,
@@ -253,7 +253,7 @@ export class RejectReferralInput {
   @Field(() => String, { description: '退回原因 Reason' })
   @Transform(trimmed)
   @IsString()
-  @MinLength(2, { message: '请填写退回原因(至少 2 个字) (reason: at least 2 characters)' })
+  @MinTrimmedLength(2, { message: '请填写退回原因(至少 2 个字) (reason: at least 2 characters)' })
   @MaxLength(1000)
   reason!: string;
 }
@@ -264,7 +264,7 @@ export class CancelReferralInput {
   @Field(() => String, { description: '撤销原因 Reason' })
   @Transform(trimmed)
   @IsString()
-  @MinLength(2, { message: '请填写撤销原因(至少 2 个字) (reason: at least 2 characters)' })
+  @MinTrimmedLength(2, { message: '请填写撤销原因(至少 2 个字) (reason: at least 2 characters)' })
   @MaxLength(1000)
   reason!: string;
 }
