@@ -1831,6 +1831,66 @@ describe('the console', () => {
     }
   });
 
+  it('consultations: the signed consent form is uploaded with the request and downloaded from the consultation’s panel', async () => {
+    const { me } = await gql('expert', `{ me { practitionerId institution { id } } }`);
+    const { patients } = await gql('doctor', `{ patients(first: 1) { nodes { id name } } }`);
+    const patient = patients.nodes[0];
+    const scan = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`consent ${Date.now()}`)]);
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'doctor');
+      await openView(page, 'consultations');
+      await page.locator('[data-action=new-consultation]').click();
+      const form = page.getByTestId('new-consultation');
+      await pickPatient(form, patient);
+      await form.getByLabel('会诊目的').fill('糖尿病足,请专家评估截肢指征');
+      await form.getByLabel('病历摘要').fill('右足溃疡 2 月,足背动脉搏动减弱');
+      await form.getByLabel('需解答的问题').fill('是否需要血管介入?');
+      await form.getByLabel('指定专家').selectOption(me.institution.id);
+      await form.locator(`[data-expert="${me.practitionerId}"]`).check();
+      const signedAt = DateTime.now().setZone('Asia/Shanghai').minus({ minutes: 5 }).startOf('minute');
+      await form.getByTestId('nc-consent').getByLabel('签署人').fill(patient.name);
+      await form
+        .getByTestId('nc-consent')
+        .getByLabel('签署时间')
+        .fill(signedAt.toFormat("yyyy-MM-dd'T'HH:mm"));
+      // Signer and time without the scan hold the button back; the uploaded scan completes it.
+      expect(await form.locator('[data-action=request]').isDisabled()).toBe(true);
+      await form
+        .locator('#nc-consent-scan')
+        .setInputFiles({ name: '知情同意书.jpg', mimeType: 'image/jpeg', buffer: scan });
+      await form
+        .locator('[data-testid=nc-consent-scan-upload] li[data-state=ready]')
+        .waitFor({ timeout: WAIT_MS });
+      await form.locator('[data-action=request]:not([disabled])').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      const { consultations } = await gql(
+        'doctor',
+        `{ consultations(first: 1) { nodes { id number purpose consent { signedBy documentUri documentId } } } }`,
+      );
+      const c = consultations.nodes[0];
+      expect(c.purpose).toBe('糖尿病足,请专家评估截肢指征');
+      expect(c.consent).toEqual({
+        signedBy: patient.name,
+        documentUri: `/documents/${c.consent.documentId}`,
+        documentId: expect.any(String),
+      });
+
+      await page.goto(`${base}/console/#/consultations/${c.id}`);
+      const detail = page.locator(`[data-testid=consultation-detail][data-consultation="${c.id}"]`);
+      await detail.waitFor({ timeout: WAIT_MS });
+      const consent = detail.locator('[data-field=consent]');
+      const [saved] = await Promise.all([
+        page.waitForEvent('download', { timeout: WAIT_MS }),
+        consent.locator('[data-action=download]').click(),
+      ]);
+      expect(saved.suggestedFilename()).toBe(`知情同意书-${c.number}.jpg`);
+      expect(Buffer.compare(readFileSync(await saved.path()), scan)).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("consultations: the referral centre books its institution's requests into the experts' free times (an MDT where all are free), as the api offers them", async () => {
     const { me } = await gql('expert', `{ me { practitionerId } }`);
     const [li] = await db.ds.query(`SELECT id FROM practitioner WHERE name = '李志远'`);

@@ -18,7 +18,7 @@ import { addUser, queueOf } from './pipeline-helpers';
 jest.setTimeout(120_000);
 
 const MAX_BYTES = 64 * 1024;
-const DAILY_FILES = 8;
+const DAILY_FILES = 12;
 const DAILY_BYTES = 150_000;
 
 const pdf = (text = randomBytes(8).toString('hex')) =>
@@ -342,6 +342,128 @@ describe('clinical documents', () => {
     expect(outcome.foreign).toEqual([false, 404]);
   });
 
+  it('keeps a signed consent form uploaded with the request or at booking, attached to the consultation', async () => {
+    const expertTok = tok.expert;
+    const week = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+      weekday,
+      start: '08:00',
+      end: '20:00',
+      sessionMinutes: 30,
+      mode: 'REMOTE',
+      validFrom: '2026-01-01',
+    }));
+    const pub = await api.gql(
+      `mutation($i: PublishAvailabilityInput!) { publishAvailability(input: $i) { rules { weekday } } }`,
+      { i: { rules: week, exceptions: [] } },
+      expertTok,
+    );
+    expect(pub.errors).toBeUndefined();
+    const person = await registerPatient(api, tok.countyClinician, '知情同意患者');
+    const signedAt = new Date(Date.now() - 600_000).toISOString();
+    const consent = (scan: Record<string, string>) => ({
+      signedBy: '患者本人',
+      relationship: '本人',
+      signedAt,
+      ...scan,
+    });
+    const request = (extra: Record<string, unknown>) =>
+      api.gql(
+        `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) {
+           id consent { signedBy documentUri documentId } ${ATTACHMENTS} } }`,
+        {
+          i: {
+            kind: 'VIDEO',
+            patientId: person,
+            purpose: '疑难病例讨论',
+            caseSummary: '反复胸闷',
+            question: '是否需要冠脉造影?',
+            urgency: 'ROUTINE',
+            expertIds: [t.practitioner.expert],
+            ...extra,
+          },
+        },
+        tok.countyClinician,
+      );
+
+    // With the request.
+    const scan = await uploaded(tok.countyClinician, jpeg(), '知情同意书.jpg', 'image/jpeg');
+    const withScan = await request({ consent: consent({ documentId: scan.documentId }) });
+    expect(withScan.errors).toBeUndefined();
+    const c1 = withScan.data!.requestConsultation;
+    expect(c1.consent).toEqual({
+      signedBy: '患者本人',
+      documentUri: `/documents/${scan.documentId}`,
+      documentId: scan.documentId,
+    });
+    expect((await download(tok.expert, scan.documentId)).status).toBe(200);
+    expect((await download(tok.villageClinician, scan.documentId)).status).toBe(404);
+
+    // Given twice, not at all, or a scan already used: refused, nothing created.
+    const before = await count(`SELECT count(*) AS n FROM consultation WHERE tenant_id = $1`, [t.tenantId]);
+    const both = await request({
+      consent: consent({ documentId: scan.documentId, documentUri: 'https://files.example/c.pdf' }),
+    });
+    expect(both.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'consent.documentUri',
+    });
+    const none = await request({ consent: consent({}) });
+    expect(none.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'consent.documentUri',
+    });
+    const reused = await request({ consent: consent({ documentId: scan.documentId }) });
+    expect(reused.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'consent.documentId',
+    });
+    const fresh = await uploaded(tok.countyClinician, pdf(), '同意书.pdf');
+    const sameTwice = await request({
+      consent: consent({ documentId: fresh.documentId }),
+      attachments: [{ name: '同意书', documentId: fresh.documentId }],
+    });
+    expect(errorCode(sameTwice)).toBe('BAD_USER_INPUT');
+    expect(await count(`SELECT count(*) AS n FROM consultation WHERE tenant_id = $1`, [t.tenantId])).toBe(
+      before,
+    );
+    const [free] = await rowsOf(`SELECT subject_id FROM clinical_document WHERE id = $1`, [fresh.documentId]);
+    expect(free.subject_id).toBeNull();
+
+    // At booking, for a request made without one.
+    const bare = await request({});
+    expect(bare.errors).toBeUndefined();
+    const c2 = bare.data!.requestConsultation;
+    const from = new Date(Date.now() + 3 * 86400_000);
+    const slots = await api.gql(
+      `query($f: DateTime!, $t: DateTime!) { availableSlots(expertId: "${t.practitioner.expert}", from: $f, to: $t, durationMinutes: 30) { slots { start end } } }`,
+      { f: from.toISOString(), t: new Date(from.getTime() + 86400_000).toISOString() },
+      tok.countyClinician,
+    );
+    const slot = slots.data!.availableSlots[0].slots[0];
+    const book = (i: Record<string, unknown>) =>
+      api.gql(
+        `mutation($i: BookConsultationInput!) { bookConsultation(input: $i) { state consent { documentUri documentId } } }`,
+        { i: { id: c2.id, start: slot.start, end: slot.end, ...i } },
+        tok.countyClinician,
+      );
+    const notMine = await uploaded(tok.villageClinician, pdf(), 'x.pdf');
+    const refused = await book({ consent: consent({ documentId: notMine.documentId }) });
+    expect(refused.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'consent.documentId',
+    });
+    const booked = await book({ consent: consent({ documentId: fresh.documentId }) });
+    expect(booked.errors).toBeUndefined();
+    expect(booked.data!.bookConsultation).toEqual({
+      state: 'SCHEDULED',
+      consent: { documentUri: `/documents/${fresh.documentId}`, documentId: fresh.documentId },
+    });
+    const [row] = await rowsOf(`SELECT subject_kind, subject_id FROM clinical_document WHERE id = $1`, [
+      fresh.documentId,
+    ]);
+    expect(row).toEqual({ subject_kind: 'consultation', subject_id: c2.id });
+  });
+
   it('refuses other kinds of file, empty and oversize ones, and leaves nothing behind', async () => {
     const before = { documents: await documents(), chunks: await chunks() };
     const html = await upload(
@@ -404,7 +526,7 @@ describe('clinical documents', () => {
     const over = await upload(manyTok, pdf(), 'over.pdf');
     expect(over.status).toBe(429);
     expect(over.body).toMatchObject({ code: 'RATE_LIMITED' });
-    expect(over.body.message).toContain('24 小时内上传文件数已达上限 8');
+    expect(over.body.message).toContain(`24 小时内上传文件数已达上限 ${DAILY_FILES}`);
     expect(await count(`SELECT count(*) AS n FROM clinical_document WHERE uploaded_by = $1`, [many.id])).toBe(
       DAILY_FILES,
     );

@@ -24,6 +24,7 @@ import { NotificationsModule } from '@yg/notifications';
 import { RealtimeModule } from '@yg/realtime';
 import { ReferralsModule } from '@yg/referrals';
 import { ConsultationsModule } from '@yg/consultations';
+import { DocumentsModule } from '@yg/documents';
 import { DrugsModule } from '@yg/drugs';
 import { EncounterMeasureSource, IntakeModule } from '@yg/intake';
 import { IndicatorsModule } from '@yg/indicators';
@@ -64,6 +65,7 @@ export class AppModule {
         RealtimeModule,
         ReferralsModule,
         ConsultationsModule,
+        DocumentsModule,
         DrugsModule,
         IntakeModule,
         indicators,

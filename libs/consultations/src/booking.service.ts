@@ -17,6 +17,7 @@ import { consultationSettings, meetingUrl, reportHours } from './domain/settings
 import { Busy, freeSlots, guarded } from './domain/slots';
 import { assertSessionRange, bookingTimers, CheckedBooking, checkBooking, firstBusy } from './domain/booking';
 import { BookConsultationInput, RescheduleConsultationInput } from './dto/consultation.inputs';
+import { ConsultationConsents } from './consultation-consents';
 import { ConsultationAccess } from './consultation-access.service';
 import { BookingRead, BookingExperts, SchedulingRepository } from './scheduling.repository';
 import { ConsultationRecorder } from './consultation-recorder.service';
@@ -57,6 +58,7 @@ export class BookingService {
     private readonly recorder: ConsultationRecorder,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly consents: ConsultationConsents,
   ) {}
 
   /**
@@ -106,15 +108,9 @@ export class BookingService {
     this.access.assertRequestingSide(user, c);
     if (c.state !== ConsultationState.REQUESTED)
       throw new InvalidTransitionError('Consultation', c.state, 'book');
-    if (input.consent && input.consent.signedAt > now) {
-      throw new BadInputError('知情同意签署时间不能晚于现在 (consent cannot be signed in the future)', {
-        field: 'consent.signedAt',
-      });
-    }
-    const consent =
-      c.consent ??
-      (input.consent ? { ...input.consent, signedAt: input.consent.signedAt.toISOString() } : null);
-    if (!consent) {
+    if (input.consent) this.consents.check(input.consent, now);
+    const consentGiven = input.consent;
+    if (!c.consent && !consentGiven) {
       throw new BadInputError(
         '预约前须登记患者知情同意 (the patient’s written consent is required before booking)',
         {
@@ -133,6 +129,7 @@ export class BookingService {
     }
     return em.transaction(async (em) => {
       const from = c.state;
+      const consent = c.consent ?? (await this.consents.keep(em, user, consentGiven!, c));
       Object.assign(c, {
         state: ConsultationState.SCHEDULED,
         consent,

@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig, JOBS, keepScheduler, QUEUES } from '@yg/core';
 import { AuditModule } from '@yg/audit';
 import { NetworkModule } from '@yg/network';
 import { PatientsModule } from '@yg/patients';
-import { DocumentsModule } from '@yg/documents';
+import { DocumentStoreModule } from '@yg/documents';
 import { AvailabilityExceptionEntity, AvailabilityRuleEntity } from './entities/availability.entities';
 import {
   ConsultationEntity,
@@ -29,6 +29,7 @@ import {
 import { ConsultationGateway } from './consultation.gateway';
 import { ConsultationTimersProcessor } from './jobs/consultation-timers.processor';
 import { ConsultationDocuments } from './consultation-documents';
+import { ConsultationConsents } from './consultation-consents';
 
 const shared = [
   TypeOrmModule.forFeature([
@@ -42,6 +43,7 @@ const shared = [
   AuditModule,
   NetworkModule,
   PatientsModule,
+  DocumentStoreModule,
 ];
 const core = [
   ConsultationAccess,
@@ -49,11 +51,12 @@ const core = [
   SchedulingRepository,
   AvailabilityService,
   BookingService,
+  ConsultationConsents,
 ];
 
 /** Api side: scheduling, the consultation lifecycle and its live room. */
 @Module({
-  imports: [...shared, DocumentsModule],
+  imports: shared,
   providers: [
     ...core,
     ConsultationDocuments,

@@ -40,6 +40,7 @@ import {
 import { ConsultationAccess } from './consultation-access.service';
 import { ConsultationRecorder, ConsultationTimer } from './consultation-recorder.service';
 import { BookingService } from './booking.service';
+import { ConsultationConsents } from './consultation-consents';
 
 const S = ConsultationState;
 
@@ -55,6 +56,7 @@ export class ConsultationsService {
     private readonly recorder: ConsultationRecorder,
     private readonly clock: Clock,
     private readonly documents: DocumentStore,
+    private readonly consents: ConsultationConsents,
   ) {}
 
   /** A county clinician asks; the clinician takes part, so it must be a clinician with a practitioner record. */
@@ -75,11 +77,7 @@ export class ConsultationsService {
           field: 'expertIds',
         });
       }
-      if (input.consent && input.consent.signedAt > now) {
-        throw new BadInputError('知情同意签署时间不能晚于现在 (consent cannot be signed in the future)', {
-          field: 'consent.signedAt',
-        });
-      }
+      if (input.consent) this.consents.check(input.consent, now);
       const consortium = await this.network.consortium(user.tenantId, em);
       const year = yearIn(consortium.timeZone, now);
       const [{ n }] = await em.query(`SELECT next_document_number('consno', $1, $2) AS n`, [
@@ -111,7 +109,9 @@ export class ConsultationsService {
         attachments,
         requestedSpecialty: input.specialty ?? null,
         requestedTitle: input.title ?? null,
-        consent: input.consent ? { ...input.consent, signedAt: input.consent.signedAt.toISOString() } : null,
+        consent: input.consent
+          ? await this.consents.keep(em, user, input.consent, { id, patientId: input.patientId })
+          : null,
         remindersSent: [],
       });
       await em.save(c);

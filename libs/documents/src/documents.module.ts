@@ -8,12 +8,18 @@ import { DocumentSubjects } from './document-subjects';
 import { DocumentsController } from './documents.controller';
 import { DocumentSweepProcessor } from './jobs/document-sweep.processor';
 
-/** Api side: upload, attach, download. Capabilities with attachments import it and register their read rule. */
+/** The store and the read rules: capabilities with attachments import it and register their rule. */
 @Module({
   imports: [AuditModule],
-  controllers: [DocumentsController],
   providers: [DocumentStore, DocumentSubjects],
   exports: [DocumentStore, DocumentSubjects],
+})
+export class DocumentStoreModule {}
+
+/** Api side: upload and download over HTTP. */
+@Module({
+  imports: [DocumentStoreModule],
+  controllers: [DocumentsController],
 })
 export class DocumentsModule {}
 
@@ -21,8 +27,8 @@ const SWEEP_EVERY_MS = 15 * 60_000;
 
 /** Worker side: uploads never attached are removed when their time is up. */
 @Module({
-  imports: [AuditModule],
-  providers: [DocumentStore, DocumentSubjects, DocumentSweepProcessor],
+  imports: [DocumentStoreModule],
+  providers: [DocumentSweepProcessor],
 })
 export class DocumentsWorkerModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(

@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig, JOBS, keepScheduler, QUEUES } from '@yg/core';
 import { AuditModule } from '@yg/audit';
 import { NetworkModule } from '@yg/network';
 import { PatientsModule } from '@yg/patients';
-import { DocumentsModule } from '@yg/documents';
+import { DocumentStoreModule } from '@yg/documents';
 import { ReferralEntity } from './entities/referral.entity';
 import { ReferralStepEntity } from './entities/referral-step.entity';
 import { ReferralsService } from './referrals.service';
@@ -32,7 +32,7 @@ const shared = [
 
 /** Api side: the referral operations. */
 @Module({
-  imports: [...shared, DocumentsModule],
+  imports: [...shared, DocumentStoreModule],
   providers: [
     ReferralsService,
     ReferralQueries,

@@ -126,6 +126,19 @@ export async function upload<R>(path: string, fields: Record<string, string>, fi
   return body;
 }
 
+/** A saved file's extension by the kind the api recognised, for a name given without one. */
+const EXTENSIONS: Record<string, string> = {
+  'application/pdf': '.pdf',
+  'image/jpeg': '.jpg',
+  'image/png': '.png',
+  'application/dicom': '.dcm',
+};
+
+function withExtension(name: string, mediaType: string): string {
+  const ext = EXTENSIONS[mediaType];
+  return ext && !/\.[a-z0-9]{2,5}$/i.test(name) ? `${name}${ext}` : name;
+}
+
 /** How long a saved file's object URL outlives the click that saves it (the browser reads it after). */
 const SAVED_URL_MS = 60_000;
 
@@ -150,10 +163,11 @@ export async function download(path: string, name: string): Promise<void> {
       body?.code ?? `HTTP_${res.status}`,
     );
   }
-  const url = URL.createObjectURL(await res.blob());
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = name;
+  a.download = withExtension(name, blob.type);
   document.body.append(a);
   try {
     a.click();

@@ -493,7 +493,8 @@ export interface AvailabilityRuleInput {
 }
 
 export interface ConsentInput {
-  documentUri: string;
+  documentId?: string | null;
+  documentUri?: string | null;
   relationship: string;
   signedAt: string;
   signedBy: string;
@@ -2812,6 +2813,7 @@ export type ConsultationDetailResult = {
       relationship: string;
       signedAt: string;
       documentUri: string;
+      documentId: string | null;
     } | null;
     attachments: Array<{
       name: string;
@@ -2846,4 +2848,4 @@ export type ConsultationDetailResult = {
 export type ConsultationDetailVariables = {
   id: string;
 };
-export const ConsultationDetail = "query ConsultationDetail($id: ID!) {\n  consultation(id: $id) {\n    id\n    number\n    kind\n    state\n    urgency\n    purpose\n    question\n    caseSummary\n    createdAt\n    scheduledStart\n    scheduledEnd\n    startedAt\n    endedAt\n    reportDueAt\n    mode\n    meetingUrl\n    requestedSpecialty\n    requestedTitle\n    cancelReason\n    declineReason\n    patient {\n      name\n      sex\n      birthYear\n    }\n    requestingInstitution {\n      name\n    }\n    experts {\n      assigned\n      named\n      practitionerId\n      expert {\n        id\n        name\n        title\n        institution {\n          name\n        }\n      }\n    }\n    consent {\n      signedBy\n      relationship\n      signedAt\n      documentUri\n    }\n    attachments {\n      name\n      type\n      uri\n      documentId\n      sizeBytes\n    }\n    reports {\n      id\n      version\n      opinion\n      recommendations\n      suggestedDiagnoses {\n        code\n        name\n      }\n      signedAt\n      amendmentReason\n      authorPractitionerId\n      contentHash\n    }\n    timeline {\n      id\n      at\n      action\n      toState\n      note\n    }\n  }\n}" as Operation<ConsultationDetailResult, ConsultationDetailVariables>;
+export const ConsultationDetail = "query ConsultationDetail($id: ID!) {\n  consultation(id: $id) {\n    id\n    number\n    kind\n    state\n    urgency\n    purpose\n    question\n    caseSummary\n    createdAt\n    scheduledStart\n    scheduledEnd\n    startedAt\n    endedAt\n    reportDueAt\n    mode\n    meetingUrl\n    requestedSpecialty\n    requestedTitle\n    cancelReason\n    declineReason\n    patient {\n      name\n      sex\n      birthYear\n    }\n    requestingInstitution {\n      name\n    }\n    experts {\n      assigned\n      named\n      practitionerId\n      expert {\n        id\n        name\n        title\n        institution {\n          name\n        }\n      }\n    }\n    consent {\n      signedBy\n      relationship\n      signedAt\n      documentUri\n      documentId\n    }\n    attachments {\n      name\n      type\n      uri\n      documentId\n      sizeBytes\n    }\n    reports {\n      id\n      version\n      opinion\n      recommendations\n      suggestedDiagnoses {\n        code\n        name\n      }\n      signedAt\n      amendmentReason\n      authorPractitionerId\n      contentHash\n    }\n    timeline {\n      id\n      at\n      action\n      toState\n      note\n    }\n  }\n}" as Operation<ConsultationDetailResult, ConsultationDetailVariables>;

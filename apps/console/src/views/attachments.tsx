@@ -101,25 +101,31 @@ export function useAttachmentUploads() {
 export function AttachmentPicker({
   id,
   uploads,
+  label = { zh: '附件', en: 'Attachments' },
+  single = false,
 }: {
   id: string;
   uploads: ReturnType<typeof useAttachmentUploads>;
+  label?: { zh: string; en: string };
+  /** One file only (a signed form): a new choice replaces the last. */
+  single?: boolean;
 }) {
   return (
     <>
       <dt>
         <label htmlFor={id}>
-          <T zh="附件" en="Attachments" />
+          <T zh={label.zh} en={label.en} />
         </label>
       </dt>
-      <dd data-testid="attachment-uploads">
+      <dd data-testid={single ? `${id}-upload` : 'attachment-uploads'}>
         <input
           id={id}
           type="file"
-          multiple
+          multiple={!single}
           accept={ACCEPT}
           onChange={(e) => {
-            uploads.add([...(e.target.files ?? [])]);
+            if (single) for (const i of uploads.items) uploads.remove(i.key);
+            uploads.add([...(e.target.files ?? [])].slice(0, single ? 1 : undefined));
             // The same file may be chosen again after it is removed.
             e.target.value = '';
           }}
@@ -164,15 +170,15 @@ export function AttachmentPicker({
   );
 }
 
-/** One attachment of a record: an address as a link, an upload as a download with its size. */
-function AttachmentItem({ a }: { a: ShownAttachment }) {
+/** 下载: an upload the api serves, fetched with the user's token and saved under `name`. */
+export function DownloadButton({ documentId, name }: { documentId: string; name: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const save = async () => {
     setBusy(true);
     setError(null);
     try {
-      await download(`/documents/${encodeURIComponent(a.documentId!)}`, a.name);
+      await download(`/documents/${encodeURIComponent(documentId)}`, name);
     } catch (err) {
       setError(err instanceof GqlError ? err : new Error('下载失败,请重试 (download failed; try again)'));
     } finally {
@@ -180,16 +186,25 @@ function AttachmentItem({ a }: { a: ShownAttachment }) {
     }
   };
   return (
+    <>
+      <button data-action="download" disabled={busy} onClick={() => void save()}>
+        <T zh="下载" en="Download" />
+      </button>
+      <ErrorNote error={error} />
+    </>
+  );
+}
+
+/** One attachment of a record: an address as a link, an upload as a download with its size. */
+function AttachmentItem({ a }: { a: ShownAttachment }) {
+  return (
     <li data-attachment={a.name} data-document={a.documentId ?? undefined}>
       {a.name} ({kindOf(a.type)}){a.sizeBytes != null ? ` · ${formatSize(a.sizeBytes)}` : ''}{' '}
       {a.documentId ? (
-        <button data-action="download" disabled={busy} onClick={() => void save()}>
-          <T zh="下载" en="Download" />
-        </button>
+        <DownloadButton documentId={a.documentId} name={a.name} />
       ) : (
         <a href={a.uri}>{a.uri}</a>
       )}
-      <ErrorNote error={error} />
     </li>
   );
 }

@@ -14,7 +14,7 @@ import {
   URGENCY_LABELS,
 } from '../i18n';
 import { useQuery } from '../use-query';
-import { AttachmentList } from './attachments';
+import { AttachmentList, DownloadButton } from './attachments';
 import { PatientPair, PrintSheet, SheetPair, SheetRow } from './print-sheet';
 
 type Consultation = ConsultationDetailResult['consultation'];
@@ -120,7 +120,12 @@ export function ConsultationDetail({ id, onClose }: { id: string; onClose: () =>
         <Field zh="知情同意" en="Consent" name="consent">
           {c.consent ? (
             <>
-              {c.consent.signedBy}({c.consent.relationship})· {formatTime(c.consent.signedAt)} · <a href={c.consent.documentUri}>{c.consent.documentUri}</a>
+              {c.consent.signedBy}({c.consent.relationship})· {formatTime(c.consent.signedAt)} ·{' '}
+              {c.consent.documentId ? (
+                <DownloadButton documentId={c.consent.documentId} name={`知情同意书-${c.number}`} />
+              ) : (
+                <a href={c.consent.documentUri}>{c.consent.documentUri}</a>
+              )}
             </>
           ) : (
             '—'

@@ -38,6 +38,8 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
     documentUri: '',
   });
   const uploads = useAttachmentUploads();
+  const scan = useAttachmentUploads();
+  const scanId = scan.attachments[0]?.documentId;
   const { busy, error, setError, submit } = useSubmit();
   const targets = useAllPages(async (after) => (await gql(ReferralTargets, { after })).institutions);
   const partners = (targets.data ?? []).filter((i) => i.tier === 'EXTERNAL');
@@ -60,12 +62,18 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
     setNamed(next);
   };
   // Consent is given whole or not at all.
-  const consentGiven = !!(consent.signedBy.trim() || consent.signedAt || consent.documentUri.trim());
+  // The scan as an upload or an address; an upload, when there is one, is what is sent.
+  const consentGiven = !!(
+    consent.signedBy.trim() ||
+    consent.signedAt ||
+    consent.documentUri.trim() ||
+    scan.items.length
+  );
   const consentWhole = !!(
     consent.signedBy.trim() &&
     consent.relationship.trim() &&
     consent.signedAt &&
-    consent.documentUri.trim()
+    (scanId || consent.documentUri.trim())
   );
   const ready =
     !!patient &&
@@ -74,7 +82,8 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
     question.trim().length > 0 &&
     (named.size > 0 || specialty.trim().length > 0) &&
     (!consentGiven || consentWhole) &&
-    !uploads.uploading;
+    !uploads.uploading &&
+    !scan.uploading;
   const request = () =>
     submit(async () => {
       await gql(RequestConsultation, {
@@ -93,7 +102,7 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
                 signedBy: consent.signedBy.trim(),
                 relationship: consent.relationship.trim(),
                 signedAt: new Date(consent.signedAt).toISOString(),
-                documentUri: consent.documentUri.trim(),
+                ...(scanId ? { documentId: scanId } : { documentUri: consent.documentUri.trim() }),
               }
             : null,
         },
@@ -224,8 +233,14 @@ export function NewConsultation({ onCreated, onClose }: { onCreated: () => void;
         {field('signedBy', '签署人', 'Signed by')}
         {field('relationship', '关系', 'Relationship')}
         {field('signedAt', '签署时间', 'Signed at', 'datetime-local')}
-        {field('documentUri', '扫描件', 'Scanned form')}
+        {field('documentUri', '扫描件地址', 'Scanned form, by address')}
       </dd>
+      <AttachmentPicker
+        id="nc-consent-scan"
+        uploads={scan}
+        single
+        label={{ zh: '或上传扫描件', en: 'Or upload the scanned form' }}
+      />
     </SideForm>
   );
 }

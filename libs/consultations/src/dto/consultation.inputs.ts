@@ -131,10 +131,18 @@ export class ConsentInput {
   @NotBlank()
   relationship!: string;
   @Field(() => Date) @Type(() => Date) @IsDate() signedAt!: Date;
-  @Field(() => String, { description: '扫描件地址 Scanned form' })
+  @Field(() => String, { nullable: true, description: '扫描件地址 Scanned form, by address' })
+  @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['https', 'http', 's3'], require_protocol: true })
   @MaxLength(1000)
-  documentUri!: string;
+  documentUri?: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: '扫描件,已上传 (POST /documents) Scanned form, uploaded; give this or documentUri',
+  })
+  @IsOptional()
+  @IsUUID()
+  documentId?: string | null;
 }
 
 @InputType()

@@ -13,7 +13,10 @@ export interface Consent {
   signedBy: string;
   relationship: string;
   signedAt: string;
+  /** Where the scan is; for an upload, where the api serves it. */
   documentUri: string;
+  /** Set when the scan was uploaded to the document store. */
+  documentId?: string;
 }
 
 /** A study or file: given by address (PACS, DICOMweb), or uploaded (then `documentId` is set). */

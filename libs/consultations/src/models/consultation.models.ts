@@ -62,7 +62,12 @@ export class ConsentModel {
   @Field(() => String) signedBy!: string;
   @Field(() => String) relationship!: string;
   @Field(() => String) signedAt!: string;
-  @Field(() => String) documentUri!: string;
+  @Field(() => String, {
+    description: '扫描件地址;上传的为 /documents/<id> (an upload: where the api serves it)',
+  })
+  documentUri!: string;
+  @Field(() => ID, { nullable: true, description: '上传的扫描件 The uploaded scan' })
+  documentId?: string | null;
 }
 
 @ObjectType('StudyAttachment')
