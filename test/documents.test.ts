@@ -1,4 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JOBS, QUEUES } from '@yg/core';
 import { createTestDb, TestDb } from './utils/test-db';
@@ -507,6 +509,33 @@ describe('clinical documents', () => {
 
   it('lets clinicians and coordinators upload, nobody else, and no one without a session', async () => {
     expect((await upload(null, pdf(), 'a.pdf')).status).toBe(401);
+    // A client without a session announcing 10 GB is answered at once, before its body is read.
+    await api.app.listen(0, '127.0.0.1');
+    const { port } = api.app.getHttpServer().address() as AddressInfo;
+    const before = await documents();
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/documents',
+        headers: {
+          'content-type': 'multipart/form-data; boundary=x',
+          'content-length': String(10 * 1024 ** 3),
+        },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.write(Buffer.alloc(1024, 0x61));
+    });
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await documents()).toBe(before);
     for (const token of [tok.auditor, tok.instAdmin, tok.expert]) {
       const res = await upload(token, pdf(), 'a.pdf');
       expect(res.status).toBe(403);
