@@ -544,6 +544,68 @@ describe('clinical documents', () => {
     expect((await upload(tok.coordinator, pdf(), 'a.pdf')).status).toBe(201);
   });
 
+  it('streams at most DOCUMENT_DOWNLOAD_CONCURRENCY downloads at once; a slow reader’s ends when it goes', async () => {
+    const narrow = await TestApi.start({
+      ...db.config,
+      documents: {
+        ...db.config.documents,
+        uploadMaxBytes: 8 << 20,
+        dailyBytes: 64 << 20,
+        downloadConcurrency: 1,
+      },
+    });
+    try {
+      await narrow.app.listen(0, '127.0.0.1');
+      const { port } = narrow.app.getHttpServer().address() as AddressInfo;
+      // A user of its own: 8 MB is past the suite's daily allowance of bytes.
+      const reader = await addUser(db.ds, t, `doc-big-${randomBytes(3).toString('hex')}`, t.inst.general, [
+        'CLINICIAN',
+      ]);
+      const token = await narrow.login(reader.username);
+      const big = jpeg(8 << 20);
+      const put = await narrow.http
+        .post('/documents')
+        .set('authorization', `Bearer ${token}`)
+        .attach('file', big, { filename: 'big.jpg', contentType: 'image/jpeg' });
+      expect(put.status).toBe(201);
+      const id = put.body.documentId as string;
+      // A reader that takes the headers and then reads nothing holds its download open.
+      const slow = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+        const req = httpRequest({
+          host: '127.0.0.1',
+          port,
+          path: `/documents/${id}`,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        req.on('response', (res) => {
+          res.pause();
+          resolve(res);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(slow.statusCode).toBe(200);
+      const busy = await narrow.http.get(`/documents/${id}`).set('authorization', `Bearer ${token}`);
+      expect(busy.status).toBe(429);
+      expect(busy.body).toMatchObject({ code: 'RATE_LIMITED' });
+      slow.destroy();
+      await eventually(async () => {
+        const res = await narrow.http
+          .get(`/documents/${id}`)
+          .set('authorization', `Bearer ${token}`)
+          .buffer(true)
+          .parse((r, done) => {
+            let n = 0;
+            r.on('data', (c: Buffer) => (n += c.length));
+            r.on('end', () => done(null, n));
+          });
+        return res.status === 200 && res.body === big.length;
+      });
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('holds each user to the day’s allowance of files and bytes', async () => {
     const tag = randomBytes(3).toString('hex');
     const many = await addUser(db.ds, t, `doc-many-${tag}`, t.inst.village, ['CLINICIAN']);

@@ -63,6 +63,14 @@ export class DailyDocumentLimitError extends DomainError {
   }
 }
 
+export class DownloadsBusyError extends DomainError {
+  constructor() {
+    super('RATE_LIMITED', '当前下载较多,请稍后重试 (too many downloads at once; retry shortly)', {
+      retryable: true,
+    });
+  }
+}
+
 /** The upload is attached to another record already (a parallel retry's, perhaps). */
 export class DocumentAttachedError extends BadInputError {
   constructor(field: string, documentId: string) {
@@ -89,6 +97,8 @@ export const documentUri = (id: string) => `/documents/${id}`;
  */
 @Injectable()
 export class DocumentStore {
+  /** Downloads streaming now in this process. */
+  private downloading = 0;
   private readonly receiver = new MultipartFileReceiver(() => ({
     maxBytes: this.config.documents.uploadMaxBytes,
     concurrency: this.config.documents.uploadConcurrency,
@@ -301,6 +311,8 @@ export class DocumentStore {
         ? await this.subjects.canRead(user, row.subject_kind, row.subject_id)
         : row.uploaded_by === user.id);
     if (!row || !allowed) throw new NotFoundError('Document', '附件', id);
+    // Each download holds up to two chunks while a slow client reads: bounded per process.
+    if (this.downloading >= this.config.documents.downloadConcurrency) throw new DownloadsBusyError();
     await this.audit.recordStandalone({
       action: 'document.read',
       entityType: 'ClinicalDocument',
@@ -309,10 +321,10 @@ export class DocumentStore {
       tenantId: user.tenantId,
       details: { subjectKind: row.subject_kind, subjectId: row.subject_id, patientId: row.patient_id },
     });
-    return {
-      ...attached(row),
-      stream: readStoredChunks(this.dataSource, 'clinical_document_chunk', 'document_id', row.id),
-    };
+    const stream = readStoredChunks(this.dataSource, 'clinical_document_chunk', 'document_id', row.id, 2);
+    this.downloading++;
+    stream.once('close', () => this.downloading--);
+    return { ...attached(row), stream };
   }
 
   /** Removes uploads never attached once their time is up (and broken ones with them). */

@@ -77,12 +77,13 @@ export interface AppConfig {
   /** Visit-data file uploads, likewise. */
   intake: { uploadMaxBytes: number; uploadConcurrency: number };
   /**
-   * Clinical documents: size limit, uploads streaming at once per process, what one user may
+   * Clinical documents: size limit, uploads and downloads streaming at once per process, what one user may
    * upload in 24 hours (files, bytes), and how long an upload never attached is kept.
    */
   documents: {
     uploadMaxBytes: number;
     uploadConcurrency: number;
+    downloadConcurrency: number;
     dailyFiles: number;
     dailyBytes: number;
     unattachedTtlMs: number;
@@ -231,6 +232,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     documents: {
       uploadMaxBytes: e.DOCUMENT_MAX_BYTES,
       uploadConcurrency: e.DOCUMENT_UPLOAD_CONCURRENCY,
+      downloadConcurrency: e.DOCUMENT_DOWNLOAD_CONCURRENCY,
       dailyFiles: e.DOCUMENT_DAILY_FILES,
       dailyBytes: e.DOCUMENT_DAILY_BYTES,
       unattachedTtlMs: e.DOCUMENT_UNATTACHED_TTL_MS,

@@ -131,6 +131,8 @@ export const envSchema = z.object({
   DOCUMENT_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
   /** Document uploads one api process streams at once. */
   DOCUMENT_UPLOAD_CONCURRENCY: positiveInt.default(8),
+  /** Document downloads one api process streams at once (each holds up to 512 KiB). */
+  DOCUMENT_DOWNLOAD_CONCURRENCY: positiveInt.default(32),
   /** Documents one user may upload in 24 hours, and their bytes in all. */
   DOCUMENT_DAILY_FILES: positiveInt.default(200),
   DOCUMENT_DAILY_BYTES: positiveInt.default(1024 * 1024 * 1024),

@@ -245,15 +245,22 @@ export async function storeInChunks(
 
 /**
  * The stored bytes read back in order over the pool (a transaction's own connection may be busy
- * with COPY). `table` holds (`key`, seq, data); both are the caller's constants.
+ * with COPY). `table` holds (`key`, seq, data); both are the caller's constants. `batch` chunks
+ * are read per statement: what one reader holds in memory at most.
  */
-export function readStoredChunks(ds: DataSource, table: string, key: string, id: string): Readable {
+export function readStoredChunks(
+  ds: DataSource,
+  table: string,
+  key: string,
+  id: string,
+  batch = 8,
+): Readable {
   async function* chunks(): AsyncGenerator<Buffer> {
     let seq = -1;
     for (;;) {
       const rows: { seq: number; data: Buffer }[] = await ds.query(
-        `SELECT seq, data FROM ${table} WHERE ${key} = $1 AND seq > $2 ORDER BY seq LIMIT 8`,
-        [id, seq],
+        `SELECT seq, data FROM ${table} WHERE ${key} = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        [id, seq, batch],
       );
       if (!rows.length) return;
       for (const r of rows) {
