@@ -36,3 +36,16 @@ export function uploadsOf(list: readonly AttachmentRequest[], field: string): st
   });
   return list.flatMap((a) => (a.documentId ? [a.documentId.toLowerCase()] : []));
 }
+
+/** How many attachments one referral or consultation holds at most, those added later included. */
+export const MAX_ATTACHMENTS = 20;
+
+/** BAD_USER_INPUT when adding `adding` to the `held` a record has would pass MAX_ATTACHMENTS. */
+export function assertRoomForAttachments(held: number, adding: number, field: string): void {
+  if (held + adding <= MAX_ATTACHMENTS) return;
+  throw new BadInputError(
+    `附件最多 ${MAX_ATTACHMENTS} 个,已有 ${held} 个,本次最多再添加 ${Math.max(0, MAX_ATTACHMENTS - held)} 个 ` +
+      `(at most ${MAX_ATTACHMENTS} attachments: ${held} held, room for ${Math.max(0, MAX_ATTACHMENTS - held)} more)`,
+    { field, limit: MAX_ATTACHMENTS, held },
+  );
+}
