@@ -66,6 +66,12 @@ export interface AddFormularyItemInput {
   tiers: Array<FormularyTier>;
 }
 
+export interface AddReferralAttachmentsInput {
+  attachments: Array<AttachmentInput>;
+  id: string;
+  note?: string | null;
+}
+
 export interface ApproveSupplyRequestInput {
   expectedVersion: number;
   id: string;
@@ -922,6 +928,21 @@ export type CompleteReferralVariables = {
   input: ReferralNoteInput;
 };
 export const CompleteReferral = "mutation CompleteReferral($input: ReferralNoteInput!) {\n  completeReferral(input: $input) {\n    id\n    state\n  }\n}" as Operation<CompleteReferralResult, CompleteReferralVariables>;
+
+export type AddReferralAttachmentsResult = {
+  addReferralAttachments: {
+    id: string;
+    state: ReferralState;
+    attachments: Array<{
+      name: string;
+      documentId: string | null;
+    }>;
+  };
+};
+export type AddReferralAttachmentsVariables = {
+  input: AddReferralAttachmentsInput;
+};
+export const AddReferralAttachments = "mutation AddReferralAttachments($input: AddReferralAttachmentsInput!) {\n  addReferralAttachments(input: $input) {\n    id\n    state\n    attachments {\n      name\n      documentId\n    }\n  }\n}" as Operation<AddReferralAttachmentsResult, AddReferralAttachmentsVariables>;
 
 export type ConsultationsResult = {
   consultations: {
