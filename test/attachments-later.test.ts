@@ -27,7 +27,7 @@ interface Attached {
   documentId: string | null;
 }
 
-describe('attachments added later: referrals', () => {
+describe('attachments added later', () => {
   let db: TestDb;
   let api: TestApi;
   let t: TenantFixture;
@@ -98,7 +98,14 @@ describe('attachments added later: referrals', () => {
     api = await TestApi.start(db.config);
     t = await buildTenant(db.ds);
     other = await buildTenant(db.ds);
-    for (const k of ['villageClinician', 'coordinator', 'countyClinician', 'auditor', 'admin'] as const)
+    for (const k of [
+      'villageClinician',
+      'coordinator',
+      'countyClinician',
+      'auditor',
+      'admin',
+      'expert',
+    ] as const)
       tok[k] = await api.login(t.users[k].username);
     tok.foreign = await api.login(other.users.villageClinician.username);
     patientId = await registerPatient(api, tok.villageClinician, '补充附件患者');
@@ -377,5 +384,193 @@ describe('attachments added later: referrals', () => {
     await Promise.all(pair.map((d) => add(tok.villageClinician, r2.id, [{ name: 'x', documentId: d }])));
     const [row] = await db.ds.query(`SELECT attachments FROM referral WHERE id = $1`, [r2.id]);
     expect(row.attachments.map((a: Attached) => a.documentId).sort()).toEqual([...pair].sort());
+  });
+  describe('consultations', () => {
+    const ADD_STUDIES = `mutation($i: AddConsultationAttachmentsInput!) {
+      addConsultationAttachments(input: $i) { id state ${ATTACHMENTS} timeline { action fromState toState note } } }`;
+    let countyPatient: string;
+    const request = async (extra: Record<string, unknown> = {}): Promise<{ id: string; number: string }> => {
+      const res = await api.gql(
+        `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id number } }`,
+        {
+          i: {
+            kind: 'IMAGING_READ',
+            patientId: countyPatient,
+            purpose: '影像会诊',
+            caseSummary: '肺部结节',
+            question: '良恶性判断?',
+            urgency: 'ROUTINE',
+            expertIds: [t.practitioner.expert],
+            attachments: [{ name: '胸片', type: 'DICOM', uri: 'https://pacs.example/studies/c1' }],
+            ...extra,
+          },
+        },
+        tok.countyClinician,
+      );
+      expect(res.errors).toBeUndefined();
+      return res.data!.requestConsultation;
+    };
+    const addStudies = (token: string, id: string, attachments: unknown[], note?: string) =>
+      api.gql(ADD_STUDIES, { i: { id, attachments, ...(note ? { note } : {}) } }, token);
+    const consultationState = async (id: string) => {
+      const [c] = await db.ds.query(`SELECT attachments, updated_at FROM consultation WHERE id = $1`, [id]);
+      const [{ steps }] = await db.ds.query(
+        `SELECT count(*)::int AS steps FROM consultation_step WHERE consultation_id = $1`,
+        [id],
+      );
+      return { attachments: c.attachments, updatedAt: c.updated_at, steps };
+    };
+
+    beforeAll(async () => {
+      countyPatient = await registerPatient(api, tok.countyClinician, '会诊补充资料患者');
+    });
+
+    it('lets the requesting side add the CT before the session; the expert is told and reads it', async () => {
+      const c = await request();
+      const ct = await uploaded(tok.countyClinician, 'CT.pdf');
+      const res = await addStudies(
+        tok.countyClinician,
+        c.id,
+        [{ name: '胸部 CT', documentId: ct }],
+        'CT 已出',
+      );
+      expect(res.errors).toBeUndefined();
+      const out = res.data!.addConsultationAttachments;
+      expect(out.state).toBe('REQUESTED');
+      expect(out.attachments.map((a: Attached) => [a.name, a.documentId])).toEqual([
+        ['胸片', null],
+        ['胸部 CT', ct],
+      ]);
+      expect(out.timeline.at(-1)).toEqual({
+        action: 'add-attachments',
+        fromState: 'REQUESTED',
+        toState: 'REQUESTED',
+        note: 'CT 已出',
+      });
+      const seen = await api.gql(
+        `query($id: ID!) { consultation(id: $id) { ${ATTACHMENTS} } }`,
+        { id: c.id },
+        tok.expert,
+      );
+      expect(seen.data!.consultation.attachments.map((a: Attached) => a.documentId)).toEqual([null, ct]);
+      expect((await download(tok.expert, ct)).status).toBe(200);
+      expect((await download(tok.villageClinician, ct)).status).toBe(404);
+
+      const [audit] = await db.ds.query(
+        `SELECT details FROM audit_event WHERE action = 'consultation.add-attachments' AND entity_id = $1`,
+        [c.id],
+      );
+      expect(audit.details).toEqual({ from: 'REQUESTED', to: 'REQUESTED', added: 1, documentIds: [ct] });
+      const [event] = await db.ds.query(
+        `SELECT payload FROM outbox_message WHERE job_name = 'consultation.attachments-added' AND payload->>'aggregateId' = $1`,
+        [c.id],
+      );
+      expect(event.payload.notify[0]).toMatchObject({
+        audience: [{ practitionerIds: [t.practitioner.expert] }],
+        title: expect.stringContaining(
+          '申请方补充了资料 (Studies added by the requesting side)(1 项 / 1 item(s))',
+        ),
+        excludeUserIds: [t.users.countyClinician.id],
+      });
+      expect(event.payload.push[0]).toMatchObject({
+        rooms: [`consultation:${c.id}`],
+        event: 'consultation.status',
+        data: { id: c.id, state: 'REQUESTED', type: 'consultation.attachments-added' },
+      });
+    });
+
+    it('refuses the other side, those outside and a consultation past its reading; nothing changes', async () => {
+      const c = await request();
+      const doc = await uploaded(tok.countyClinician);
+      const item = [{ name: 'CT', documentId: doc }];
+      const before = await consultationState(c.id);
+      const codes: Record<string, string | undefined> = {};
+      for (const k of ['expert', 'auditor', 'villageClinician', 'foreign'])
+        codes[k] = errorCode(await addStudies(tok[k], c.id, item));
+      expect(codes).toEqual({
+        expert: 'FORBIDDEN',
+        auditor: 'FORBIDDEN',
+        villageClinician: 'NOT_FOUND',
+        foreign: 'NOT_FOUND',
+      });
+      // Another user's upload: refused, as at the request.
+      const theirs = await uploaded(tok.coordinator);
+      expect(
+        errorCode(await addStudies(tok.countyClinician, c.id, [{ name: 'x', documentId: theirs }])),
+      ).toBe('BAD_USER_INPUT');
+      expect(await consultationState(c.id)).toEqual(before);
+
+      // Booked and in session still take studies; reported, completed, cancelled and declined do not.
+      // (The states are set directly here: the booking and session paths have their own suite.)
+      // A booked consultation has its signed consent.
+      const open = await request({
+        consent: {
+          signedBy: '患者本人',
+          relationship: '本人',
+          signedAt: new Date(Date.now() - 600_000).toISOString(),
+          documentUri: 'https://files.example/consent.pdf',
+        },
+      });
+      for (const state of ['SCHEDULED', 'IN_PROGRESS']) {
+        await db.ds.query(
+          `UPDATE consultation SET state = $2, scheduled_start = now() + interval '1 day',
+                  scheduled_end = now() + interval '1 day 30 minutes' WHERE id = $1`,
+          [open.id, state],
+        );
+        const res = await addStudies(tok.coordinator, open.id, [
+          { name: state, type: 'DICOM', uri: `https://pacs.example/${state}` },
+        ]);
+        expect([state, res.errors]).toEqual([state, undefined]);
+      }
+      for (const state of ['REPORTED', 'COMPLETED', 'DECLINED']) {
+        await db.ds.query(
+          `UPDATE consultation SET state = $2, decline_reason = CASE WHEN $2 = 'DECLINED' THEN '专家出差' END
+            WHERE id = $1`,
+          [open.id, state],
+        );
+        const was = await consultationState(open.id);
+        expect([state, errorCode(await addStudies(tok.countyClinician, open.id, item))]).toEqual([
+          state,
+          'INVALID_TRANSITION',
+        ]);
+        expect(await consultationState(open.id)).toEqual(was);
+      }
+      const cancelled = await request();
+      const gone = await api.gql(
+        `mutation($i: ConsultationReasonInput!) { cancelConsultation(input: $i) { state } }`,
+        { i: { id: cancelled.id, reason: '患者已转院' } },
+        tok.countyClinician,
+      );
+      expect(gone.errors).toBeUndefined();
+      expect(errorCode(await addStudies(tok.countyClinician, cancelled.id, item))).toBe('INVALID_TRANSITION');
+      expect(await subjectOf(doc)).toBeNull();
+    });
+
+    it('holds a consultation to 30 studies and keeps parallel additions', async () => {
+      const c = await request();
+      const docs = await Promise.all([uploaded(tok.countyClinician), uploaded(tok.countyClinician)]);
+      const answers = await Promise.all(
+        docs.map((d, i) => addStudies(tok.countyClinician, c.id, [{ name: `CT ${i}`, documentId: d }])),
+      );
+      for (const a of answers) expect(a.errors).toBeUndefined();
+      const [row] = await db.ds.query(`SELECT attachments FROM consultation WHERE id = $1`, [c.id]);
+      expect(
+        row.attachments
+          .map((a: Attached) => a.documentId)
+          .filter(Boolean)
+          .sort(),
+      ).toEqual([...docs].sort());
+
+      // 3 held: 27 more fit, 28 do not.
+      const many = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          name: `${i}`,
+          type: 'DICOM',
+          uri: `https://pacs.example/s/${i}`,
+        }));
+      const over = await addStudies(tok.countyClinician, c.id, many(28));
+      expect(over.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 30, held: 3 });
+      expect((await addStudies(tok.countyClinician, c.id, many(27))).errors).toBeUndefined();
+    });
   });
 });

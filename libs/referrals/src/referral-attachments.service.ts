@@ -46,7 +46,7 @@ export class ReferralAttachments {
       if (!ATTACHING_STATES[by].includes(r.state)) {
         throw new InvalidTransitionError('Referral', r.state, 'addAttachments');
       }
-      assertRoomForAttachments(r.attachments.length, input.attachments.length, 'attachments');
+      assertRoomForAttachments('referral', r.attachments.length, input.attachments.length, 'attachments');
       const added = await this.documents.record(
         em,
         user,
