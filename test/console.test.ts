@@ -1520,6 +1520,57 @@ describe('the console', () => {
     }
   });
 
+  it('consultations: the requesting doctor adds the CT to a requested imaging read from its panel', async () => {
+    const { patients } = await gql('doctor', `{ patients(first: 1) { nodes { id } } }`);
+    const { me } = await gql('expert', `{ me { practitionerId } }`);
+    const { requestConsultation: c } = await gql(
+      'doctor',
+      `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id } }`,
+      {
+        i: {
+          kind: 'IMAGING_READ',
+          patientId: patients.nodes[0].id,
+          purpose: '影像会诊',
+          caseSummary: '肺部结节,随访 CT',
+          question: '良恶性判断?',
+          urgency: 'ROUTINE',
+          expertIds: [me.practitionerId],
+        },
+      },
+    );
+    const ct = Buffer.from(`%PDF-1.7\n1 0 obj << /Title (CT ${Date.now()}) >> endobj\n%%EOF\n`, 'utf8');
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'doctor');
+      await page.goto(`${base}/console/#/consultations/${c.id}`);
+      const panel = page.locator(`[data-testid=consultation-detail][data-consultation="${c.id}"]`);
+      await panel.waitFor({ timeout: WAIT_MS });
+      await panel.locator('[data-action=add-attachments]').click();
+      const form = panel.getByTestId('add-attachments');
+      await form
+        .locator('input[type=file]')
+        .setInputFiles([{ name: '胸部CT.pdf', mimeType: 'application/pdf', buffer: ct }]);
+      await form
+        .locator('[data-testid=attachment-uploads] li[data-attachment="胸部CT.pdf"][data-state=ready]')
+        .waitFor({ timeout: WAIT_MS });
+      await form.locator('[data-action=send-attachments]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      const { consultation } = await gql(
+        'expert',
+        `query($id: ID!) { consultation(id: $id) { attachments { name documentId } timeline { action } } }`,
+        { id: c.id },
+      );
+      expect(consultation.attachments).toEqual([{ name: '胸部CT.pdf', documentId: expect.any(String) }]);
+      expect(consultation.timeline.at(-1)).toEqual({ action: 'add-attachments' });
+      await panel
+        .locator(`[data-testid=attachments] li[data-document="${consultation.attachments[0].documentId}"]`)
+        .waitFor({ timeout: WAIT_MS });
+      expect(await panel.getByTestId('consultation-timeline').innerText()).toContain('补充附件');
+    } finally {
+      await context.close();
+    }
+  });
+
   it("consultations: the expert's calendar (offered windows, days off, bookings), requests and each session match the api", async () => {
     // This week gets a day off (Monday) and an extra evening window (Sunday) beside the demo's weekly hours, published as the expert would.
     const { me } = await gql('expert', `{ me { practitionerId } }`);
