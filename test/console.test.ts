@@ -1456,6 +1456,121 @@ describe('the console', () => {
     }
   });
 
+  it('referrals: the village doctor adds the lab result to a sent referral from its details; the receiving coordinator sees it live and downloads it', async () => {
+    const { patients } = await gql('villagedoc', `{ patients(first: 1) { nodes { id } } }`);
+    const [general] = await db.ds.query(`SELECT id FROM institution WHERE name = '黔江中心医院'`);
+    const { createReferral: sent } = await gql(
+      'villagedoc',
+      `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id } }`,
+      { i: upReferralInput(patients.nodes[0].id, general.id) },
+    );
+    const lab = Buffer.from(`%PDF-1.7\n1 0 obj << /Title (血常规 ${Date.now()}) >> endobj\n%%EOF\n`, 'utf8');
+    const sender = await newContext();
+    const receiver = await newContext();
+    try {
+      // The coordinator has the referral open: the addition arrives by the live push.
+      const hospital = await signIn(receiver, 'coordinator');
+      await hospital.goto(`${base}/console/#/referrals/${sent.id}`);
+      const theirs = hospital.locator(`[data-testid=referral-detail][data-referral="${sent.id}"]`);
+      await theirs.waitFor({ timeout: WAIT_MS });
+      // Not the receiver's to add before it has accepted.
+      expect(await theirs.locator('[data-action=add-attachments]').count()).toBe(0);
+
+      const page = await signIn(sender, 'villagedoc');
+      await page.goto(`${base}/console/#/referrals/${sent.id}`);
+      const detail = page.locator(`[data-testid=referral-detail][data-referral="${sent.id}"]`);
+      await detail.waitFor({ timeout: WAIT_MS });
+      await detail.locator('[data-action=add-attachments]').click();
+      const form = detail.getByTestId('add-attachments');
+      await form
+        .locator('input[type=file]')
+        .setInputFiles([{ name: '血常规.pdf', mimeType: 'application/pdf', buffer: lab }]);
+      await form
+        .locator('[data-testid=attachment-uploads] li[data-attachment="血常规.pdf"][data-state=ready]')
+        .waitFor({ timeout: WAIT_MS });
+      await form.getByLabel('说明').fill('化验结果已出');
+      await form.locator('[data-action=send-attachments]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+
+      const { referral } = await gql(
+        'villagedoc',
+        `query($id: ID!) { referral(id: $id) { attachments { name documentId } timeline { action note } } }`,
+        { id: sent.id },
+      );
+      expect(referral.attachments).toEqual([{ name: '血常规.pdf', documentId: expect.any(String) }]);
+      expect(referral.timeline.at(-1)).toEqual({ action: 'add-attachments', note: '化验结果已出' });
+      const [doc] = referral.attachments;
+      await detail
+        .locator(`[data-testid=attachments] li[data-document="${doc.documentId}"]`)
+        .waitFor({ timeout: WAIT_MS });
+      expect(await detail.getByTestId('timeline').innerText()).toContain('补充附件');
+      await screenshot(page, 'referral-add-attachments');
+
+      const item = theirs.locator(`[data-testid=attachments] li[data-document="${doc.documentId}"]`);
+      await item.waitFor({ timeout: WAIT_MS });
+      const [saved] = await Promise.all([
+        hospital.waitForEvent('download', { timeout: WAIT_MS }),
+        item.locator('[data-action=download]').click(),
+      ]);
+      expect(saved.suggestedFilename()).toBe('血常规.pdf');
+      expect(Buffer.compare(readFileSync(await saved.path()), lab)).toBe(0);
+    } finally {
+      await sender.close();
+      await receiver.close();
+    }
+  });
+
+  it('consultations: the requesting doctor adds the CT to a requested imaging read from its panel', async () => {
+    const { patients } = await gql('doctor', `{ patients(first: 1) { nodes { id } } }`);
+    const { me } = await gql('expert', `{ me { practitionerId } }`);
+    const { requestConsultation: c } = await gql(
+      'doctor',
+      `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id } }`,
+      {
+        i: {
+          kind: 'IMAGING_READ',
+          patientId: patients.nodes[0].id,
+          purpose: '影像会诊',
+          caseSummary: '肺部结节,随访 CT',
+          question: '良恶性判断?',
+          urgency: 'ROUTINE',
+          expertIds: [me.practitionerId],
+        },
+      },
+    );
+    const ct = Buffer.from(`%PDF-1.7\n1 0 obj << /Title (CT ${Date.now()}) >> endobj\n%%EOF\n`, 'utf8');
+    const context = await newContext();
+    try {
+      const page = await signIn(context, 'doctor');
+      await page.goto(`${base}/console/#/consultations/${c.id}`);
+      const panel = page.locator(`[data-testid=consultation-detail][data-consultation="${c.id}"]`);
+      await panel.waitFor({ timeout: WAIT_MS });
+      await panel.locator('[data-action=add-attachments]').click();
+      const form = panel.getByTestId('add-attachments');
+      await form
+        .locator('input[type=file]')
+        .setInputFiles([{ name: '胸部CT.pdf', mimeType: 'application/pdf', buffer: ct }]);
+      await form
+        .locator('[data-testid=attachment-uploads] li[data-attachment="胸部CT.pdf"][data-state=ready]')
+        .waitFor({ timeout: WAIT_MS });
+      await form.locator('[data-action=send-attachments]').click();
+      await form.waitFor({ state: 'detached', timeout: WAIT_MS });
+      const { consultation } = await gql(
+        'expert',
+        `query($id: ID!) { consultation(id: $id) { attachments { name documentId } timeline { action } } }`,
+        { id: c.id },
+      );
+      expect(consultation.attachments).toEqual([{ name: '胸部CT.pdf', documentId: expect.any(String) }]);
+      expect(consultation.timeline.at(-1)).toEqual({ action: 'add-attachments' });
+      await panel
+        .locator(`[data-testid=attachments] li[data-document="${consultation.attachments[0].documentId}"]`)
+        .waitFor({ timeout: WAIT_MS });
+      expect(await panel.getByTestId('consultation-timeline').innerText()).toContain('补充附件');
+    } finally {
+      await context.close();
+    }
+  });
+
   it("consultations: the expert's calendar (offered windows, days off, bookings), requests and each session match the api", async () => {
     // This week gets a day off (Monday) and an extra evening window (Sunday) beside the demo's weekly hours, published as the expert would.
     const { me } = await gql('expert', `{ me { practitionerId } }`);

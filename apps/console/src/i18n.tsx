@@ -41,6 +41,7 @@ export const STEP_LABELS: Record<string, [string, string]> = {
   remind: ['就诊提醒', 'Reminder sent'],
   escalate: ['超时升级', 'Escalated'],
   noShow: ['未到诊', 'No show'],
+  'add-attachments': ['补充附件', 'Attachments added'],
 };
 
 /** A consultation timeline step's action (the api's `consultation_step.action`). */
@@ -55,6 +56,7 @@ export const CONSULTATION_STEP_LABELS: Record<string, [string, string]> = {
   report: ['提交报告', 'Reported'],
   'amend-report': ['修订报告', 'Report amended'],
   complete: ['确认完成', 'Completed'],
+  'add-attachments': ['补充附件', 'Attachments added'],
   remind: ['提醒', 'Reminder sent'],
   'report-overdue': ['报告超时', 'Report overdue'],
   noShow: ['未到', 'No show'],
@@ -276,6 +278,7 @@ const AUDIT_VERBS: Record<string, string> = {
   report: '出报告',
   'amend-report': '修订报告',
   'report-overdue': '报告超时',
+  'add-attachments': '补充附件',
   approve: '批准',
   dispatch: '配送',
   receive: '收货',

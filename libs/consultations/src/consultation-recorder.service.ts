@@ -19,7 +19,8 @@ export type ConsultationEventType =
   | 'consultation.completed'
   | 'consultation.no-show'
   | 'consultation.reminder'
-  | 'consultation.report-overdue';
+  | 'consultation.report-overdue'
+  | 'consultation.attachments-added';
 
 export interface ConsultationTimer {
   name: string;
@@ -54,6 +55,7 @@ const TITLES: Record<ConsultationEventType, string> = {
   'consultation.no-show': '会诊未按时开始 (Consultation did not start)',
   'consultation.reminder': '会诊即将开始 (Consultation starts soon)',
   'consultation.report-overdue': '会诊报告已超时 (Consultation report overdue)',
+  'consultation.attachments-added': '申请方补充了资料 (Studies added by the requesting side)',
 };
 
 /** Timeline, audit, notifications, live status and timers of a consultation step, in its transaction. */

@@ -30,6 +30,7 @@ import { ConsultationGateway } from './consultation.gateway';
 import { ConsultationTimersProcessor } from './jobs/consultation-timers.processor';
 import { ConsultationDocuments } from './consultation-documents';
 import { ConsultationConsents } from './consultation-consents';
+import { ConsultationAttachments } from './consultation-attachments.service';
 
 const shared = [
   TypeOrmModule.forFeature([
@@ -60,6 +61,7 @@ const core = [
   providers: [
     ...core,
     ConsultationDocuments,
+    ConsultationAttachments,
     ConsultationsService,
     ConsultationsResolver,
     ConsultationExpertResolver,

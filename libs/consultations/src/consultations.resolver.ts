@@ -19,6 +19,7 @@ import {
 } from '@yg/network';
 import { PatientSummary, PatientSummaryLoader, PatientSummaryModel } from '@yg/patients';
 import { ConsultationsService } from './consultations.service';
+import { ConsultationAttachments } from './consultation-attachments.service';
 import { BookingService } from './booking.service';
 import { AvailabilityService } from './availability.service';
 import {
@@ -38,6 +39,7 @@ import {
   ExpertSlotsModel,
 } from './models/consultation.models';
 import {
+  AddConsultationAttachmentsInput,
   AvailabilityWindowsArgs,
   AvailableSlotsArgs,
   BookConsultationInput,
@@ -60,6 +62,7 @@ export class ConsultationsResolver {
     private readonly availability: AvailabilityService,
     private readonly network: NetworkService,
     private readonly patients: PatientSummaryLoader,
+    private readonly attachments: ConsultationAttachments,
   ) {}
 
   @Mutation(() => ExpertAvailabilityModel, { description: '发布专家出诊安排 Publish an expert schedule' })
@@ -129,6 +132,18 @@ export class ConsultationsResolver {
     @Args('input') input: SubmitConsultationReportInput,
   ) {
     return this.service.submitReport(user, input);
+  }
+
+  @Mutation(() => ConsultationModel, {
+    description:
+      '补充资料(申请方,报告前) Add studies, by the requesting side, while requested, scheduled or in progress',
+  })
+  @Roles(...REQUESTING)
+  addConsultationAttachments(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: AddConsultationAttachmentsInput,
+  ) {
+    return this.attachments.add(user, input);
   }
 
   @Mutation(() => ConsultationModel, { description: '完成(申请方确认) Complete' })

@@ -1,4 +1,5 @@
 import { BadInputError } from '@yg/core';
+import type { DocumentSubjectKind } from './document-subjects';
 
 /** An attachment as a form gives it: an address elsewhere (PACS, a hospital's file server) or an upload. */
 export interface AttachmentRequest {
@@ -35,4 +36,27 @@ export function uploadsOf(list: readonly AttachmentRequest[], field: string): st
     }
   });
   return list.flatMap((a) => (a.documentId ? [a.documentId.toLowerCase()] : []));
+}
+
+/**
+ * How many attachments a record holds at most, those added later included: what its creation
+ * form takes (a referral 20, a consultation's studies 30).
+ */
+export const MAX_ATTACHMENTS: Record<DocumentSubjectKind, number> = { referral: 20, consultation: 30 };
+
+/** BAD_USER_INPUT when adding `adding` to the `held` a record has would pass its limit. */
+export function assertRoomForAttachments(
+  kind: DocumentSubjectKind,
+  held: number,
+  adding: number,
+  field: string,
+): void {
+  const limit = MAX_ATTACHMENTS[kind];
+  if (held + adding <= limit) return;
+  const room = Math.max(0, limit - held);
+  throw new BadInputError(
+    `附件最多 ${limit} 个,已有 ${held} 个,本次最多再添加 ${room} 个 ` +
+      `(at most ${limit} attachments: ${held} held, room for ${room} more)`,
+    { field, limit, held },
+  );
 }

@@ -92,8 +92,8 @@ export const documentUri = (id: string) => `/documents/${id}`;
 /**
  * The clinical document store: uploads streamed into Postgres in chunks (the transport and its
  * limits: @yg/core uploads), recognised by their bytes, counted against each user's daily
- * allowance; attached once, in the transaction that creates their referral or consultation;
- * read back only by those who may read that record, each read in the audit trail.
+ * allowance; attached once, in the transaction that creates their referral or consultation or
+ * adds to it; read back only by those who may read that record, each read in the audit trail.
  */
 @Injectable()
 export class DocumentStore {
@@ -254,8 +254,8 @@ export class DocumentStore {
   }
 
   /**
-   * Attaches the caller's own uploads to a record being created, in its transaction: each
-   * document once, to one record, for good. Answers them by id, as the record stores them.
+   * Attaches the caller's own uploads to a record being created or added to, in its transaction:
+   * each document once, to one record, for good. Answers them by id, as the record stores them.
    * `field` names the input list in errors.
    */
   async attach(

@@ -17,11 +17,15 @@ export const TENANT_WIDE_ROLES = [Role.CONSORTIUM_ADMIN, Role.AUDITOR];
 export class ReferralAccess {
   constructor(private readonly network: NetworkService) {}
 
-  async visible(em: EntityManager, user: AuthUser, id: string): Promise<ReferralEntity> {
+  /** Referral `id` if the user may see it (locked for update when asked), else NOT_FOUND. */
+  async visible(em: EntityManager, user: AuthUser, id: string, lock = false): Promise<ReferralEntity> {
     // `referral(id:)` takes any ID string; one that is no UUID would fail the uuid cast in
     // Postgres (an internal error), yet it simply names no referral.
     if (!isUUID(id)) throw new NotFoundError('Referral', '转诊单', id);
-    const r = await em.getRepository(ReferralEntity).findOneBy({ id, tenantId: user.tenantId });
+    const r = await em.getRepository(ReferralEntity).findOne({
+      where: { id, tenantId: user.tenantId },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
     if (!r || !this.canSee(user, r)) throw new NotFoundError('Referral', '转诊单', id);
     return r;
   }

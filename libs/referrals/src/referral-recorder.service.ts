@@ -6,7 +6,7 @@ import { InstitutionKind } from '@yg/network';
 import { eventEntry, OutboxEntry, OutboxService } from '@yg/outbox';
 import { ReferralEntity } from './entities/referral.entity';
 import { ReferralStepEntity } from './entities/referral-step.entity';
-import { ReferralEventType, referralEvent } from './domain/referral-events';
+import { ReferralEventType, referralEvent, ReferralSide } from './domain/referral-events';
 import { ReferralState } from './domain/referral.enums';
 
 export interface StepRecord {
@@ -18,6 +18,10 @@ export interface StepRecord {
   details?: Record<string, unknown>;
   event?: ReferralEventType;
   level?: number;
+  /** Who acted, for an event told to the other side (attachments added). */
+  by?: ReferralSide;
+  /** How many attachments the step added, for the notification's title. */
+  count?: number;
 }
 
 /** One referral_step row as written (the referral's id and tenant are the caller's). */
@@ -103,7 +107,12 @@ export class ReferralRecorder {
       if (!step.event) continue;
       entries.push(
         eventEntry(
-          referralEvent(step.event, r, actor?.id ?? null, at, { referralCentre, level: step.level }),
+          referralEvent(step.event, r, actor?.id ?? null, at, {
+            referralCentre,
+            level: step.level,
+            by: step.by,
+            count: step.count,
+          }),
         ),
       );
     }

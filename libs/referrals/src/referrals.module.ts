@@ -22,6 +22,7 @@ import { ReferralTimersProcessor } from './jobs/referral-timers.processor';
 import { ReferralSettingsService } from './referral-settings.service';
 import { ReferralSubmissionHooks } from './hooks/submission-hooks';
 import { ReferralDocuments } from './referral-documents';
+import { ReferralAttachments } from './referral-attachments.service';
 
 const shared = [
   TypeOrmModule.forFeature([ReferralEntity, ReferralStepEntity]),
@@ -44,6 +45,7 @@ const shared = [
     ReferralCreationRepository,
     ReferralCreation,
     ReferralDocuments,
+    ReferralAttachments,
   ],
   exports: [ReferralsService, ReferralQueries, ReferralSubmissionHooks],
 })

@@ -22,6 +22,7 @@ import {
 } from '@yg/network';
 import { PatientSummary, PatientSummaryLoader, PatientSummaryModel } from '@yg/patients';
 import { ReferralsService } from './referrals.service';
+import { ReferralAttachments } from './referral-attachments.service';
 import { ReferralQueries, WorklistSelection } from './referral-queries.service';
 import { ReferralSettingsService, VersionedReferralSettings } from './referral-settings.service';
 import { ReferralSettingsInput, ReferralSettingsModel } from './dto/referral-settings.dto';
@@ -35,6 +36,7 @@ import {
 } from './models/referral.models';
 import {
   AcceptReferralInput,
+  AddReferralAttachmentsInput,
   CancelReferralInput,
   CreateReferralInput,
   ReferralFilterArgs,
@@ -53,6 +55,7 @@ export class ReferralsResolver {
     private readonly network: NetworkService,
     private readonly patients: PatientSummaryLoader,
     private readonly settings: ReferralSettingsService,
+    private readonly attachments: ReferralAttachments,
   ) {}
 
   @Query(() => ReferralSettingsModel, { description: '转诊时限设置 Referral timings' })
@@ -176,6 +179,18 @@ export class ReferralsResolver {
     @Args('input') input: ReferralNoteInput,
   ): Promise<ReferralEntity> {
     return this.service.complete(user, input);
+  }
+
+  @Mutation(() => ReferralModel, {
+    description:
+      '补充附件(转出方至结案前;接收方于接收后、结案前) Add attachments: the sender until the referral closes, the receiver once it has accepted',
+  })
+  @Roles(...CLINICAL)
+  addReferralAttachments(
+    @CurrentUser() user: AuthUser,
+    @Args('input') input: AddReferralAttachmentsInput,
+  ): Promise<ReferralEntity> {
+    return this.attachments.add(user, input);
   }
 
   @ResolveField(() => PatientSummaryModel, { nullable: true })

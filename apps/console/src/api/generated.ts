@@ -55,6 +55,12 @@ export interface AcceptReferralInput {
   place?: string | null;
 }
 
+export interface AddConsultationAttachmentsInput {
+  attachments: Array<StudyAttachmentInput>;
+  id: string;
+  note?: string | null;
+}
+
 export interface AddFormularyItemInput {
   dosageForm?: string | null;
   genericName?: string | null;
@@ -64,6 +70,12 @@ export interface AddFormularyItemInput {
   spec?: string | null;
   substitutionGroup?: string | null;
   tiers: Array<FormularyTier>;
+}
+
+export interface AddReferralAttachmentsInput {
+  attachments: Array<AttachmentInput>;
+  id: string;
+  note?: string | null;
 }
 
 export interface ApproveSupplyRequestInput {
@@ -923,6 +935,21 @@ export type CompleteReferralVariables = {
 };
 export const CompleteReferral = "mutation CompleteReferral($input: ReferralNoteInput!) {\n  completeReferral(input: $input) {\n    id\n    state\n  }\n}" as Operation<CompleteReferralResult, CompleteReferralVariables>;
 
+export type AddReferralAttachmentsResult = {
+  addReferralAttachments: {
+    id: string;
+    state: ReferralState;
+    attachments: Array<{
+      name: string;
+      documentId: string | null;
+    }>;
+  };
+};
+export type AddReferralAttachmentsVariables = {
+  input: AddReferralAttachmentsInput;
+};
+export const AddReferralAttachments = "mutation AddReferralAttachments($input: AddReferralAttachmentsInput!) {\n  addReferralAttachments(input: $input) {\n    id\n    state\n    attachments {\n      name\n      documentId\n    }\n  }\n}" as Operation<AddReferralAttachmentsResult, AddReferralAttachmentsVariables>;
+
 export type ConsultationsResult = {
   consultations: {
     nodes: Array<{
@@ -1056,6 +1083,21 @@ export type CancelConsultationVariables = {
   input: ConsultationReasonInput;
 };
 export const CancelConsultation = "mutation CancelConsultation($input: ConsultationReasonInput!) {\n  cancelConsultation(input: $input) {\n    id\n    state\n  }\n}" as Operation<CancelConsultationResult, CancelConsultationVariables>;
+
+export type AddConsultationAttachmentsResult = {
+  addConsultationAttachments: {
+    id: string;
+    state: ConsultationState;
+    attachments: Array<{
+      name: string;
+      documentId: string | null;
+    }>;
+  };
+};
+export type AddConsultationAttachmentsVariables = {
+  input: AddConsultationAttachmentsInput;
+};
+export const AddConsultationAttachments = "mutation AddConsultationAttachments($input: AddConsultationAttachmentsInput!) {\n  addConsultationAttachments(input: $input) {\n    id\n    state\n    attachments {\n      name\n      documentId\n    }\n  }\n}" as Operation<AddConsultationAttachmentsResult, AddConsultationAttachmentsVariables>;
 
 export type CompleteConsultationResult = {
   completeConsultation: {
@@ -2792,6 +2834,7 @@ export type ConsultationDetailResult = {
       sex: string;
       birthYear: number | null;
     } | null;
+    requestingInstitutionId: string;
     requestingInstitution: {
       name: string;
     } | null;
@@ -2848,4 +2891,4 @@ export type ConsultationDetailResult = {
 export type ConsultationDetailVariables = {
   id: string;
 };
-export const ConsultationDetail = "query ConsultationDetail($id: ID!) {\n  consultation(id: $id) {\n    id\n    number\n    kind\n    state\n    urgency\n    purpose\n    question\n    caseSummary\n    createdAt\n    scheduledStart\n    scheduledEnd\n    startedAt\n    endedAt\n    reportDueAt\n    mode\n    meetingUrl\n    requestedSpecialty\n    requestedTitle\n    cancelReason\n    declineReason\n    patient {\n      name\n      sex\n      birthYear\n    }\n    requestingInstitution {\n      name\n    }\n    experts {\n      assigned\n      named\n      practitionerId\n      expert {\n        id\n        name\n        title\n        institution {\n          name\n        }\n      }\n    }\n    consent {\n      signedBy\n      relationship\n      signedAt\n      documentUri\n      documentId\n    }\n    attachments {\n      name\n      type\n      uri\n      documentId\n      sizeBytes\n    }\n    reports {\n      id\n      version\n      opinion\n      recommendations\n      suggestedDiagnoses {\n        code\n        name\n      }\n      signedAt\n      amendmentReason\n      authorPractitionerId\n      contentHash\n    }\n    timeline {\n      id\n      at\n      action\n      toState\n      note\n    }\n  }\n}" as Operation<ConsultationDetailResult, ConsultationDetailVariables>;
+export const ConsultationDetail = "query ConsultationDetail($id: ID!) {\n  consultation(id: $id) {\n    id\n    number\n    kind\n    state\n    urgency\n    purpose\n    question\n    caseSummary\n    createdAt\n    scheduledStart\n    scheduledEnd\n    startedAt\n    endedAt\n    reportDueAt\n    mode\n    meetingUrl\n    requestedSpecialty\n    requestedTitle\n    cancelReason\n    declineReason\n    patient {\n      name\n      sex\n      birthYear\n    }\n    requestingInstitutionId\n    requestingInstitution {\n      name\n    }\n    experts {\n      assigned\n      named\n      practitionerId\n      expert {\n        id\n        name\n        title\n        institution {\n          name\n        }\n      }\n    }\n    consent {\n      signedBy\n      relationship\n      signedAt\n      documentUri\n      documentId\n    }\n    attachments {\n      name\n      type\n      uri\n      documentId\n      sizeBytes\n    }\n    reports {\n      id\n      version\n      opinion\n      recommendations\n      suggestedDiagnoses {\n        code\n        name\n      }\n      signedAt\n      amendmentReason\n      authorPractitionerId\n      contentHash\n    }\n    timeline {\n      id\n      at\n      action\n      toState\n      note\n    }\n  }\n}" as Operation<ConsultationDetailResult, ConsultationDetailVariables>;

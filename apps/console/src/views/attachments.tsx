@@ -219,3 +219,104 @@ export function AttachmentList({ attachments }: { attachments: readonly ShownAtt
     </ul>
   );
 }
+
+/** An attachment item as the add-later mutations take it: an upload the api kept. */
+export type KeptUpload = ReturnType<typeof useAttachmentUploads>['attachments'][number];
+
+/**
+ * 添加附件: files that come after the record was sent (a lab result, the CT), uploaded as they
+ * are chosen and added together with one call; the form closes (dropping its uploads) once the
+ * api has taken them, and the record's own view reloads.
+ */
+export function AddAttachments({
+  id,
+  onAdd,
+  withNote = false,
+}: {
+  id: string;
+  onAdd: (attachments: KeptUpload[], note: string | null) => Promise<unknown>;
+  withNote?: boolean;
+}) {
+  const [open, setOpen] = useState(false);
+  if (!open) {
+    return (
+      <div className="actions">
+        <button data-action="add-attachments" onClick={() => setOpen(true)}>
+          <T zh="添加附件" en="Add attachments" />
+        </button>
+      </div>
+    );
+  }
+  return <AddAttachmentsForm id={id} onAdd={onAdd} withNote={withNote} onClose={() => setOpen(false)} />;
+}
+
+function AddAttachmentsForm({
+  id,
+  onAdd,
+  withNote,
+  onClose,
+}: {
+  id: string;
+  onAdd: (attachments: KeptUpload[], note: string | null) => Promise<unknown>;
+  withNote: boolean;
+  onClose: () => void;
+}) {
+  const uploads = useAttachmentUploads();
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const send = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onAdd(uploads.attachments, note.trim() || null);
+      onClose();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return (
+    <div data-testid="add-attachments">
+      <dl className="form">
+        <AttachmentPicker
+          id={`${id}-add-attachments`}
+          uploads={uploads}
+          label={{ zh: '添加附件', en: 'Add attachments' }}
+        />
+        {withNote ? (
+          <>
+            <dt>
+              <label htmlFor={`${id}-add-attachments-note`}>
+                <T zh="说明" en="Note" />
+              </label>
+            </dt>
+            <dd>
+              <input
+                id={`${id}-add-attachments-note`}
+                placeholder="如:化验结果已出 e.g. the lab result is in"
+                maxLength={1000}
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+              />
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <div className="actions">
+        <button
+          className="primary"
+          data-action="send-attachments"
+          disabled={busy || uploads.uploading || !uploads.attachments.length}
+          onClick={() => void send()}
+        >
+          <T zh="添加" en="Add" /> ({uploads.attachments.length})
+        </button>
+        <button onClick={onClose} disabled={busy}>
+          <T zh="取消" en="Cancel" />
+        </button>
+      </div>
+      <ErrorNote error={error} />
+    </div>
+  );
+}

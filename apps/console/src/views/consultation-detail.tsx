@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'react';
-import { ConsultationDetail as DetailQuery, type ConsultationDetailResult } from '../api/generated';
+import { gql } from '../api/client';
+import {
+  AddConsultationAttachments,
+  ConsultationDetail as DetailQuery,
+  type ConsultationDetailResult,
+  type ConsultationState,
+} from '../api/generated';
 import { onLive } from '../api/live';
 import {
   CONSULTATION_KIND_LABELS,
@@ -14,13 +20,16 @@ import {
   URGENCY_LABELS,
 } from '../i18n';
 import { useQuery } from '../use-query';
-import { AttachmentList, DownloadButton } from './attachments';
+import { AddAttachments, AttachmentList, DownloadButton } from './attachments';
 import { PatientPair, PrintSheet, SheetPair, SheetRow } from './print-sheet';
 
 type Consultation = ConsultationDetailResult['consultation'];
 type Report = Consultation['reports'][number];
 
 const diagnosesOf = (r: Report) => r.suggestedDiagnoses.map((d) => (d.code ? `${d.name} (${d.code})` : d.name)).join(';');
+
+/** While the experts still read the case, its requesting side may add studies (the api's ATTACHING_STATES). */
+const ATTACHING: ConsultationState[] = ['REQUESTED', 'SCHEDULED', 'IN_PROGRESS'];
 
 /** The signed report in force: the highest version (amendments are new versions). */
 function latest(reports: Report[]): Report | null {
@@ -44,7 +53,16 @@ function Field({ zh, en, children, name }: { zh: string; en: string; children: R
  * in force with its earlier versions, and the timeline. The requesting doctor reads the expert's
  * opinion here, and prints it as the report both sides keep in the record.
  */
-export function ConsultationDetail({ id, onClose }: { id: string; onClose: () => void }) {
+export function ConsultationDetail({
+  id,
+  onClose,
+  requestingFor,
+}: {
+  id: string;
+  onClose: () => void;
+  /** The institution whose clinicians and coordinators the user acts for, when on a requesting side. */
+  requestingFor?: string;
+}) {
   const q = useQuery(DetailQuery, { id });
   const [printing, setPrinting] = useState(false);
   const reload = q.reload;
@@ -57,6 +75,7 @@ export function ConsultationDetail({ id, onClose }: { id: string; onClose: () =>
   const report = latest(c.reports);
   const nameOf = (practitionerId: string) => c.experts.find((e) => e.practitionerId === practitionerId)?.expert;
   const earlier = c.reports.filter((r) => r !== report).sort((a, b) => b.version - a.version);
+  const attaches = !!requestingFor && c.requestingInstitutionId === requestingFor && ATTACHING.includes(c.state);
   return (
     <section className="panel" aria-labelledby="consultation-title" data-testid="consultation-detail" data-consultation={c.id}>
       <h2 id="consultation-title">
@@ -131,9 +150,19 @@ export function ConsultationDetail({ id, onClose }: { id: string; onClose: () =>
             '—'
           )}
         </Field>
-        {c.attachments.length ? (
+        {c.attachments.length || attaches ? (
           <Field zh="检查资料" en="Studies" name="attachments">
-            <AttachmentList attachments={c.attachments} />
+            {c.attachments.length ? <AttachmentList attachments={c.attachments} /> : null}
+            {attaches ? (
+              <AddAttachments
+                id={`consultation-${c.id}`}
+                withNote
+                onAdd={async (attachments, note) => {
+                  await gql(AddConsultationAttachments, { input: { id: c.id, attachments, note } });
+                  await reload();
+                }}
+              />
+            ) : null}
           </Field>
         ) : null}
         {c.cancelReason || c.declineReason ? (

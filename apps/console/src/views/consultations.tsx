@@ -587,6 +587,7 @@ export function ConsultationsView() {
         <ConsultationDetail
           key={opened}
           id={opened}
+          requestingFor={books ? myInstitution : undefined}
           onClose={() => {
             window.location.hash = '#/consultations';
           }}

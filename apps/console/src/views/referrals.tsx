@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { gql } from '../api/client';
 import {
   AcceptReferral,
+  AddReferralAttachments,
   CancelReferral,
   CompleteReferral,
   Me,
@@ -31,7 +32,7 @@ import {
   URGENCY_LABELS,
 } from '../i18n';
 import { useQuery } from '../use-query';
-import { AttachmentList } from './attachments';
+import { AddAttachments, AttachmentList } from './attachments';
 import { NewReferral } from './new-referral';
 import { ReferralSlip } from './referral-slip';
 import { ReferralSettingsForm, ReferralTimings } from './referral-settings';
@@ -65,6 +66,13 @@ function overdue(r: { state: string; responseDueAt: string | null }): boolean {
   return r.state === 'SUBMITTED' && !!r.responseDueAt && new Date(r.responseDueAt) < new Date();
 }
 
+/**
+ * When each side may add attachments (the api's ATTACHING_STATES): the sender until the
+ * referral closes, the receiver once it has accepted.
+ */
+const SENDER_ATTACHES: ReferralState[] = ['DRAFT', 'SUBMITTED', 'ACCEPTED', 'ARRIVED'];
+const RECEIVER_ATTACHES: ReferralState[] = ['ACCEPTED', 'ARRIVED'];
+
 /** Who may work on referrals at all, on either side: the api's sender and receiver roles. */
 const ACTING_ROLES: Role[] = ['REFERRAL_COORDINATOR', 'CLINICIAN'];
 
@@ -96,13 +104,15 @@ function Detail({
   );
   const r = q.data?.referral;
   if (!r) return <ErrorNote error={q.error} />;
-  const act = async (fn: () => Promise<unknown>) => {
+  /** Runs a change, then reloads; `rethrow` leaves the refusal to a form that shows its own. */
+  const act = async (fn: () => Promise<unknown>, rethrow = false) => {
     try {
       await fn();
       setError(null);
       await q.reload();
       onChanged();
     } catch (err) {
+      if (rethrow) throw err;
       setError(err);
     }
   };
@@ -112,6 +122,8 @@ function Detail({
   const acting = !!institutionId && roles.some((role) => ACTING_ROLES.includes(role));
   const receiver = acting && r.toInstitutionId === institutionId;
   const sender = acting && r.fromInstitutionId === institutionId;
+  const attaches =
+    (sender && SENDER_ATTACHES.includes(r.state)) || (receiver && RECEIVER_ATTACHES.includes(r.state));
   return (
     <section
       className="panel"
@@ -167,13 +179,22 @@ function Detail({
           <T zh="病情摘要" en="Clinical summary" />
         </dt>
         <dd>{r.clinicalSummary}</dd>
-        {r.attachments.length ? (
+        {r.attachments.length || attaches ? (
           <>
             <dt>
               <T zh="附件" en="Attachments" />
             </dt>
             <dd>
-              <AttachmentList attachments={r.attachments} />
+              {r.attachments.length ? <AttachmentList attachments={r.attachments} /> : null}
+              {attaches ? (
+                <AddAttachments
+                  id={`referral-${r.id}`}
+                  withNote
+                  onAdd={(attachments, note) =>
+                    act(() => gql(AddReferralAttachments, { input: { id, attachments, note } }), true)
+                  }
+                />
+              ) : null}
             </dd>
           </>
         ) : null}

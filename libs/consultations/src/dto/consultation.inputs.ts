@@ -174,6 +174,23 @@ export class StudyAttachmentInput {
   documentId?: string | null;
 }
 
+@InputType({ description: '为已有会诊补充资料 Studies added to an existing consultation' })
+export class AddConsultationAttachmentsInput {
+  @Field(() => ID) @IsUUID() id!: string;
+  @Field(() => [StudyAttachmentInput], { description: '1–30 项 One to thirty items' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => StudyAttachmentInput)
+  attachments!: StudyAttachmentInput[];
+  @Field(() => String, { nullable: true, description: '说明(如「CT 已出」) Note for the timeline' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
+}
+
 @InputType({ description: '会诊申请 Consultation request' })
 export class RequestConsultationInput {
   @Field(() => ConsultationKind) @IsEnum(ConsultationKind) kind!: ConsultationKind;

@@ -13,7 +13,8 @@ export type ReferralEventType =
   | 'referral.completed'
   | 'referral.no-show'
   | 'referral.escalated'
-  | 'referral.reminder';
+  | 'referral.reminder'
+  | 'referral.attachments-added';
 
 /** Who is on each side of a referral. */
 export function receivers(r: ReferralEntity): Audience[] {
@@ -46,7 +47,15 @@ const URGENCY_EN: Record<ReferralEntity['urgency'], string> = {
 const label = (r: ReferralEntity) =>
   `${DIRECTION_LABELS[r.direction]} ${r.number}(${URGENCY_LABELS[r.urgency]})`;
 
-const TITLES: Record<ReferralEventType, (r: ReferralEntity, level?: number) => string> = {
+/** Which side of the referral acted, for events whose audience is the other one. */
+export type ReferralSide = 'sender' | 'receiver';
+
+interface TitleFacts {
+  level?: number;
+  count?: number;
+}
+
+const TITLES: Record<ReferralEventType, (r: ReferralEntity, facts: TitleFacts) => string> = {
   'referral.submitted': (r) =>
     `新的${label(r)}待接收 (New ${DIRECTION_EN[r.direction]} referral ${r.number}, ${URGENCY_EN[r.urgency]})`,
   'referral.accepted': (r) => `${label(r)}已被接收 (Referral ${r.number} accepted)`,
@@ -55,14 +64,24 @@ const TITLES: Record<ReferralEventType, (r: ReferralEntity, level?: number) => s
   'referral.arrived': (r) => `${label(r)}患者已到诊 (Patient of referral ${r.number} arrived)`,
   'referral.completed': (r) => `${label(r)}已结案 (Referral ${r.number} completed)`,
   'referral.no-show': (r) => `${label(r)}患者未按时到诊 (Patient of referral ${r.number} did not arrive)`,
-  'referral.escalated': (r, level) =>
+  'referral.escalated': (r, { level }) =>
     `${label(r)}超时未接收,已升级(${level}级) (Referral ${r.number} unanswered past its deadline, escalation level ${level})`,
   'referral.reminder': (r) => `${label(r)}预约就诊提醒 (Appointment reminder for referral ${r.number})`,
+  'referral.attachments-added': (r, { count }) =>
+    `${label(r)}补充了 ${count ?? 1} 个附件 (${count ?? 1} attachment(s) added to referral ${r.number})`,
 };
 
 /** Who hears about each kind of event, besides both institutions' live rooms. */
-function audienceFor(type: ReferralEventType, r: ReferralEntity, referralCentre: Audience[]): Audience[] {
+function audienceFor(
+  type: ReferralEventType,
+  r: ReferralEntity,
+  referralCentre: Audience[],
+  by?: ReferralSide,
+): Audience[] {
   switch (type) {
+    case 'referral.attachments-added':
+      // The other side: what one side adds, the other has to read.
+      return by === 'receiver' ? senders(r) : receivers(r);
     case 'referral.submitted':
     case 'referral.cancelled':
       return receivers(r);
@@ -88,12 +107,12 @@ export function referralEvent(
   r: ReferralEntity,
   actorUserId: string | null,
   at: Date,
-  opts: { referralCentre?: Audience[]; level?: number } = {},
+  opts: { referralCentre?: Audience[]; level?: number; by?: ReferralSide; count?: number } = {},
 ): DomainEvent {
   const notify: NotificationIntent = {
-    audience: audienceFor(type, r, opts.referralCentre ?? []),
+    audience: audienceFor(type, r, opts.referralCentre ?? [], opts.by),
     kind: type,
-    title: TITLES[type](r, opts.level),
+    title: TITLES[type](r, opts),
     link: `/referrals/${r.id}`,
     excludeUserIds: actorUserId ? [actorUserId] : [],
   };
@@ -113,6 +132,7 @@ export function referralEvent(
       fromInstitutionId: r.fromInstitutionId,
       toInstitutionId: r.toInstitutionId,
       ...(opts.level ? { escalationLevel: opts.level } : {}),
+      ...(opts.count ? { attachmentsAdded: opts.count } : {}),
     },
     notify: [notify],
     // A reminder changes nothing on the referral: it is a notification, not an update.

@@ -2,6 +2,7 @@ import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsDate,
@@ -267,6 +268,23 @@ export class CancelReferralInput {
   @MinTrimmedLength(2, { message: '请填写撤销原因(至少 2 个字) (reason: at least 2 characters)' })
   @MaxLength(1000)
   reason!: string;
+}
+
+@InputType({ description: '为已有转诊补充附件 Attachments added to an existing referral' })
+export class AddReferralAttachmentsInput {
+  @Field(() => ID) @IsUUID() id!: string;
+  @Field(() => [AttachmentInput], { description: '1–20 项 One to twenty items' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentInput)
+  attachments!: AttachmentInput[];
+  @Field(() => String, { nullable: true, description: '说明(如「化验结果已出」) Note for the timeline' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
 }
 
 @InputType()
