@@ -310,12 +310,14 @@ describe('attachments added later', () => {
     expect(
       (await add(tok.villageClinician, r.id, [{ name: '我的', documentId: mine }])).errors,
     ).toBeUndefined();
+    const held = await state(r.id);
     const again = await add(tok.villageClinician, r.id, [{ name: '我的', documentId: mine }]);
-    expect(again.errors![0].message).toContain('已附在另一份单据上');
+    expect(again.errors![0].message).toContain('该附件已在本单据中');
+    expect(await state(r.id)).toEqual(held);
     const elsewhere = await refer();
-    expect(
-      errorCode(await add(tok.villageClinician, elsewhere.id, [{ name: '我的', documentId: mine }])),
-    ).toBe('BAD_USER_INPUT');
+    const moved = await add(tok.villageClinician, elsewhere.id, [{ name: '我的', documentId: mine }]);
+    expect(errorCode(moved)).toBe('BAD_USER_INPUT');
+    expect(moved.errors![0].message).toContain('已附在另一份单据上');
     expect(await subjectOf(mine)).toBe(r.id);
   });
 

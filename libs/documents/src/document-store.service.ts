@@ -287,6 +287,13 @@ export class DocumentStore {
         `SELECT subject_id FROM clinical_document WHERE id = $1 AND tenant_id = $2 AND uploaded_by = $3`,
         [missing, user.tenantId, user.id],
       );
+      // A retry of an addition that went through: say so, rather than "another record".
+      if (taken?.subject_id === subject.id) {
+        throw new BadInputError(
+          '该附件已在本单据中,无需再次添加 (this document is already attached to this record)',
+          { field, documentId: missing },
+        );
+      }
       if (taken?.subject_id) throw new DocumentAttachedError(field, missing);
       // Another user's upload, or one swept away: the same answer, so ids cannot be probed.
       throw new BadInputError(

@@ -3,3 +3,4 @@ export * from './document-store.service';
 export * from './document-subjects';
 export * from './domain/media-types';
 export * from './attachments';
+export * from './attachment.graphql';

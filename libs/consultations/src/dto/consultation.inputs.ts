@@ -25,6 +25,7 @@ import {
   ExceptionKindValue,
   SessionModeValue,
 } from '../domain/consultation.enums';
+import { AttachmentInputFields } from '@yg/documents';
 
 const HHMM = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
 const HHMM_MSG = '时间格式为 HH:mm (time must be HH:mm)';
@@ -146,17 +147,7 @@ export class ConsentInput {
 }
 
 @InputType()
-export class StudyAttachmentInput {
-  @Field(() => String) @IsString() @MinLength(1) @MaxLength(200) @NotBlank() name!: string;
-  @Field(() => String, {
-    nullable: true,
-    description:
-      '如 DICOM、ECG、WSI、application/pdf;按地址给出时必填,上传的文件以识别出的类型为准 (required with uri; an upload takes the type recognised from its bytes)',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  type?: string | null;
+export class StudyAttachmentInput extends AttachmentInputFields {
   @Field(() => String, {
     nullable: true,
     description: '文件所在地址 Where the file is (PACS, a file server)',
@@ -165,13 +156,6 @@ export class StudyAttachmentInput {
   @IsUrl({ require_tld: false, protocols: ['https', 'http', 's3', 'dicomweb'], require_protocol: true })
   @MaxLength(1000)
   uri?: string | null;
-  @Field(() => ID, {
-    nullable: true,
-    description: '已上传的文件 (POST /documents 返回的 documentId) A document uploaded to POST /documents',
-  })
-  @IsOptional()
-  @IsUUID()
-  documentId?: string | null;
 }
 
 @InputType({ description: '为已有会诊补充资料 Studies added to an existing consultation' })

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Paginated } from '@yg/core';
 import { PractitionerModel } from '@yg/network';
 import { ConsultationKind, ConsultationState, SessionModeValue } from '../domain/consultation.enums';
+import { AttachmentFields } from '@yg/documents';
 
 @ObjectType('Slot', { description: '可预约时段 Free slot' })
 export class SlotModel {
@@ -71,20 +72,7 @@ export class ConsentModel {
 }
 
 @ObjectType('StudyAttachment')
-export class StudyAttachmentModel {
-  @Field(() => String) name!: string;
-  @Field(() => String) type!: string;
-  @Field(() => String, {
-    description: '地址;上传的文件为 /documents/<id> (an upload: where the api serves it)',
-  })
-  uri!: string;
-  @Field(() => ID, { nullable: true, description: '上传的文件 An uploaded document' })
-  documentId?: string | null;
-  @Field(() => Int, { nullable: true, description: '字节数 Size in bytes (uploads)' })
-  sizeBytes?: number | null;
-  @Field(() => String, { nullable: true, description: 'SHA-256 (uploads)' })
-  sha256?: string | null;
-}
+export class StudyAttachmentModel extends AttachmentFields {}
 
 @ObjectType('ConsultationExpert')
 export class ConsultationExpertModel {

@@ -26,6 +26,7 @@ import {
   RejectReasonCode,
   Urgency,
 } from '../domain/referral.enums';
+import { AttachmentInputFields } from '@yg/documents';
 
 /**
  * ICD-10 with the national clinical extension (e.g. I10, E11.9, I63.900x001, I10.x00x002).
@@ -41,17 +42,7 @@ export const ICD10 = /^[A-Z][0-9]{2}(\.[0-9A-Zx]{1,4})?([xX][0-9]{3})?$/;
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 @InputType()
-export class AttachmentInput {
-  @Field(() => String) @IsString() @MinLength(1) @MaxLength(200) @NotBlank() name!: string;
-  @Field(() => String, {
-    nullable: true,
-    description:
-      '类型,如 application/pdf、image/jpeg、DICOM;按地址给出时必填,上传的文件以识别出的类型为准 (required with uri; an upload takes the type recognised from its bytes)',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  type?: string | null;
+export class AttachmentInput extends AttachmentInputFields {
   @Field(() => String, {
     nullable: true,
     description: '文件所在地址 Where the file is (PACS, a file server)',
@@ -60,13 +51,6 @@ export class AttachmentInput {
   @IsUrl({ require_tld: false, protocols: ['https', 'http', 's3'], require_protocol: true })
   @MaxLength(1000)
   uri?: string | null;
-  @Field(() => ID, {
-    nullable: true,
-    description: '已上传的文件 (POST /documents 返回的 documentId) A document uploaded to POST /documents',
-  })
-  @IsOptional()
-  @IsUUID()
-  documentId?: string | null;
 }
 
 @InputType({ description: '用药计划(下转) Medication plan item' })

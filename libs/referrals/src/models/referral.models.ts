@@ -7,22 +7,10 @@ import {
   RejectReasonCode,
   Urgency,
 } from '../domain/referral.enums';
+import { AttachmentFields } from '@yg/documents';
 
 @ObjectType('ReferralAttachment')
-export class AttachmentModel {
-  @Field(() => String) name!: string;
-  @Field(() => String) type!: string;
-  @Field(() => String, {
-    description: '地址;上传的文件为 /documents/<id> (an upload: where the api serves it)',
-  })
-  uri!: string;
-  @Field(() => ID, { nullable: true, description: '上传的文件 An uploaded document' })
-  documentId?: string | null;
-  @Field(() => Int, { nullable: true, description: '字节数 Size in bytes (uploads)' })
-  sizeBytes?: number | null;
-  @Field(() => String, { nullable: true, description: 'SHA-256 (uploads)' })
-  sha256?: string | null;
-}
+export class AttachmentModel extends AttachmentFields {}
 
 @ObjectType('MedicationItem', { description: '用药计划条目 Medication plan item' })
 export class MedicationItemModel {
