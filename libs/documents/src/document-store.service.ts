@@ -52,12 +52,11 @@ interface DocumentRow {
 }
 
 export class DailyDocumentLimitError extends DomainError {
-  constructor(what: string, limit: number) {
+  constructor(what: 'files' | 'bytes', limit: number) {
     super(
       'RATE_LIMITED',
-      `24 小时内上传${what}已达上限 ${limit},请稍后再传 (the 24-hour upload limit of ${limit} ${
-        what === '文件数' ? 'files' : 'bytes'
-      } is reached; try later)`,
+      `24 小时内上传${what === 'files' ? '文件数' : '字节数'}已达上限 ${limit},请稍后再传 ` +
+        `(the 24-hour upload limit of ${limit} ${what} is reached; try later)`,
       { limit, retryable: true },
     );
   }
@@ -112,32 +111,28 @@ export class DocumentStore {
   ) {}
 
   receive(user: AuthUser, req: IncomingMessage): Promise<DocumentReceipt> {
-    return this.receiver.receive(req, async (_fields, stream, info) => {
-      const fileName = cleanFileName(info.filename);
-      const id = await this.open(user, fileName).catch((err: unknown) => {
+    return this.receiver.receive(req, (_fields, stream, info) =>
+      this.intake(user, cleanFileName(info.filename), stream).catch((err: unknown) => {
         stream.resume();
         throw err;
-      });
-      try {
-        return await this.store(user, id, fileName, stream);
-      } catch (err) {
-        stream.resume();
-        await this.dataSource
-          .query(`DELETE FROM clinical_document WHERE id = $1 AND status = 'UPLOADING'`, [id])
-          .catch(() => undefined);
-        throw err;
-      }
-    });
+      }),
+    );
   }
 
   /** Keeps bytes already in hand (the demo's documents) under the same rules as an upload. */
-  async keep(user: AuthUser, fileName: string, data: Buffer): Promise<DocumentReceipt> {
-    const name = cleanFileName(fileName);
-    const id = await this.open(user, name);
+  keep(user: AuthUser, fileName: string, data: Buffer): Promise<DocumentReceipt> {
+    return this.intake(user, cleanFileName(fileName), Readable.from([data]));
+  }
+
+  /** One upload from its row to READY; a refused or broken one leaves nothing. */
+  private async intake(user: AuthUser, fileName: string, stream: Readable): Promise<DocumentReceipt> {
+    const id = await this.open(user, fileName);
     try {
-      return await this.store(user, id, name, Readable.from([data]));
+      return await this.store(user, id, fileName, stream);
     } catch (err) {
-      await this.dataSource.query(`DELETE FROM clinical_document WHERE id = $1`, [id]).catch(() => undefined);
+      await this.dataSource
+        .query(`DELETE FROM clinical_document WHERE id = $1 AND status = 'UPLOADING'`, [id])
+        .catch(() => undefined);
       throw err;
     }
   }
@@ -159,7 +154,7 @@ export class DocumentStore {
     );
     if (n > this.config.documents.dailyFiles) {
       await this.dataSource.query(`DELETE FROM clinical_document WHERE id = $1`, [row.id]);
-      throw new DailyDocumentLimitError('文件数', this.config.documents.dailyFiles);
+      throw new DailyDocumentLimitError('files', this.config.documents.dailyFiles);
     }
     return row.id;
   }
@@ -202,7 +197,7 @@ export class DocumentStore {
         [user.id],
       );
       if (Number(used) + size > this.config.documents.dailyBytes) {
-        throw new DailyDocumentLimitError('字节数', this.config.documents.dailyBytes);
+        throw new DailyDocumentLimitError('bytes', this.config.documents.dailyBytes);
       }
       const [rows]: [{ file_name: string }[], number] = await em.query(
         `UPDATE clinical_document SET status = 'READY', media_type = $2, size_bytes = $3, sha256 = $4,
