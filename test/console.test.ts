@@ -1082,7 +1082,8 @@ describe('the console', () => {
     const { referral: r } = await gql(
       'coordinator',
       `query($id: ID!) { referral(id: $id) { number patientId patient { name } diagnosisCode diagnosisName purpose
-        clinicalSummary contactPhone toInstitution { name } toDepartment { name } fromPractitioner { name } medicationPlan { drug } } }`,
+        clinicalSummary contactPhone toInstitution { name } toDepartment { name } fromPractitioner { name } medicationPlan { drug }
+        attachments { name } } }`,
       { id: down.id },
     );
     const { patient } = await gql('coordinator', `query($id: ID!) { patient(id: $id) { idNumber masked } }`, {
@@ -1125,6 +1126,7 @@ describe('the console', () => {
         phone: await field('contactPhone'),
         doctor: await field('doctor'),
         medication: await slip.locator('[data-field=medication] li').count(),
+        attachments: await field('attachments'),
       }).toEqual({
         number: r.number,
         patient: r.patient.name,
@@ -1135,6 +1137,7 @@ describe('the console', () => {
         phone: r.contactPhone,
         doctor: r.fromPractitioner?.name ?? '',
         medication: r.medicationPlan.length,
+        attachments: r.attachments.map((a: { name: string }) => a.name).join('、'),
       });
       if (!patient.masked) expect(await reads()).toBeGreaterThan(before);
       // On paper: the slip alone, the console around it not printed.

@@ -2800,12 +2800,16 @@ export type ReferralSlipResult = {
       route: string;
       duration: string;
     }>;
+    attachments: Array<{
+      name: string;
+      documentId: string | null;
+    }>;
   };
 };
 export type ReferralSlipVariables = {
   id: string;
 };
-export const ReferralSlip = "query ReferralSlip($id: ID!) {\n  referral(id: $id) {\n    id\n    number\n    direction\n    urgency\n    state\n    submittedAt\n    createdAt\n    dueAt\n    responseDueAt\n    patientId\n    diagnosisCode\n    diagnosisName\n    purpose\n    clinicalSummary\n    attentionNotes\n    insuranceType\n    contactPhone\n    appointmentAt\n    appointmentPlace\n    bed\n    dischargeSummary\n    rehabPlan\n    patient {\n      name\n      sex\n      birthYear\n    }\n    fromInstitution {\n      name\n      phone\n    }\n    toInstitution {\n      name\n    }\n    toDepartment {\n      name\n    }\n    fromPractitioner {\n      name\n    }\n    medicationPlan {\n      drug\n      dose\n      frequency\n      route\n      duration\n    }\n  }\n}" as Operation<ReferralSlipResult, ReferralSlipVariables>;
+export const ReferralSlip = "query ReferralSlip($id: ID!) {\n  referral(id: $id) {\n    id\n    number\n    direction\n    urgency\n    state\n    submittedAt\n    createdAt\n    dueAt\n    responseDueAt\n    patientId\n    diagnosisCode\n    diagnosisName\n    purpose\n    clinicalSummary\n    attentionNotes\n    insuranceType\n    contactPhone\n    appointmentAt\n    appointmentPlace\n    bed\n    dischargeSummary\n    rehabPlan\n    patient {\n      name\n      sex\n      birthYear\n    }\n    fromInstitution {\n      name\n      phone\n    }\n    toInstitution {\n      name\n    }\n    toDepartment {\n      name\n    }\n    fromPractitioner {\n      name\n    }\n    medicationPlan {\n      drug\n      dose\n      frequency\n      route\n      duration\n    }\n    attachments {\n      name\n      documentId\n    }\n  }\n}" as Operation<ReferralSlipResult, ReferralSlipVariables>;
 
 export type ConsultationDetailResult = {
   consultation: {

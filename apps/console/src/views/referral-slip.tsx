@@ -85,6 +85,10 @@ export function ReferralSlip({ id, roles, onClose }: { id: string; roles: Role[]
           <SheetRow zh="转诊注意事项" en="Notes">
             {r.attentionNotes ?? ''}
           </SheetRow>
+          {/* What travels with the patient: the receiving side finds the files in the system by these names. */}
+          <SheetRow zh="随附资料" en="Attachments" name="attachments">
+            {r.attachments.map((a) => a.name).join('、')}
+          </SheetRow>
           <SheetRow zh="预约 / 床位" en="Appointment / bed">
             {r.appointmentAt ? `${formatTime(r.appointmentAt)} ${r.appointmentPlace ?? ''}` : ''}
             {r.bed ? ` ${r.bed}` : ''}
