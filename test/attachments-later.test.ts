@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createTestDb, TestDb } from './utils/test-db';
 import { buildTenant, TenantFixture } from './utils/fixtures';
 import { errorCode, TestApi } from './utils/api';
 import { registerPatient, upReferralInput } from './utils/referrals';
+import { samplePdf, uploadDocument } from './utils/documents';
 
 /**
  * Attachments added to a record that exists already: the lab result that comes half an hour
@@ -12,9 +13,6 @@ import { registerPatient, upReferralInput } from './utils/referrals';
  */
 
 jest.setTimeout(120_000);
-
-const pdf = (text = randomBytes(8).toString('hex')) =>
-  Buffer.from(`%PDF-1.7\n1 0 obj << /Title (${text}) >> endobj\n%%EOF\n`, 'latin1');
 
 const ATTACHMENTS = `attachments { name type uri documentId sizeBytes sha256 }`;
 const ADD = `mutation($i: AddReferralAttachmentsInput!) {
@@ -36,10 +34,7 @@ describe('attachments added later', () => {
   const tok: Record<string, string> = {};
 
   const uploaded = async (token: string, name = 'lab.pdf'): Promise<string> => {
-    const res = await api.http
-      .post('/documents')
-      .set('authorization', `Bearer ${token}`)
-      .attach('file', pdf(), { filename: name, contentType: 'application/pdf' });
+    const res = await uploadDocument(api, token, samplePdf(), name);
     expect(res.status).toBe(201);
     return res.body.documentId as string;
   };

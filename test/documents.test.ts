@@ -9,6 +9,7 @@ import { errorCode, TestApi } from './utils/api';
 import { registerPatient, upReferralInput } from './utils/referrals';
 import { eventually, startWorker } from './utils/worker';
 import { addUser, queueOf } from './pipeline-helpers';
+import { downloadDocument, samplePdf, uploadDocument } from './utils/documents';
 
 /**
  * Clinical documents end to end: a clinician uploads a scan (multipart), attaches it to a
@@ -23,8 +24,7 @@ const MAX_BYTES = 64 * 1024;
 const DAILY_FILES = 12;
 const DAILY_BYTES = 150_000;
 
-const pdf = (text = randomBytes(8).toString('hex')) =>
-  Buffer.from(`%PDF-1.7\n1 0 obj << /Title (${text}) >> endobj\n%%EOF\n`, 'latin1');
+const pdf = samplePdf;
 const jpeg = (size = 600) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(size - 4)]);
 const dicom = () =>
   Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.from([2, 0, 1, 0]), randomBytes(300)]);
@@ -41,11 +41,8 @@ describe('clinical documents', () => {
   let patientId: string;
   const tok: Record<string, string> = {};
 
-  const upload = (token: string | null, file: Buffer, name: string, contentType = 'application/pdf') => {
-    const req = api.http.post('/documents');
-    if (token) req.set('authorization', `Bearer ${token}`);
-    return req.attach('file', file, { filename: name, contentType });
-  };
+  const upload = (token: string | null, file: Buffer, name: string, contentType?: string) =>
+    uploadDocument(api, token, file, name, contentType);
   const uploaded = async (token: string, file: Buffer, name: string, contentType?: string) => {
     const res = await upload(token, file, name, contentType);
     expect(res.status).toBe(201);
@@ -57,18 +54,7 @@ describe('clinical documents', () => {
       sha256: string;
     };
   };
-  const download = (token: string | null, id: string) => {
-    const req = api.http
-      .get(`/documents/${id}`)
-      .buffer(true)
-      .parse((res, done) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => done(null, Buffer.concat(parts)));
-      });
-    if (token) req.set('authorization', `Bearer ${token}`);
-    return req;
-  };
+  const download = (token: string | null, id: string) => downloadDocument(api, token, `/documents/${id}`);
   const errorBody = (body: Buffer) => JSON.parse(body.toString('utf8'));
   const rowsOf = async (sql: string, params: unknown[] = []) => db.ds.query(sql, params);
   const count = async (sql: string, params: unknown[] = []) => Number((await db.ds.query(sql, params))[0].n);

@@ -20,6 +20,7 @@ import { addMonths } from '@yg/indicators';
 import { currentMonth } from '@yg/indicators/engine/months';
 import { drawUnits } from '@yg/assessment';
 import { TestApi } from './utils/api';
+import { downloadDocument } from './utils/documents';
 import { createTestDb, TestDb } from './utils/test-db';
 import { eventually, startWorker } from './utils/worker';
 
@@ -283,15 +284,7 @@ describe('db:seed puts the demo consortium in motion', () => {
   it('attaches uploaded lab reports that the receiving side and the expert download', async () => {
     const download = async (username: string, uri: string) => {
       if (!tokens.has(username)) tokens.set(username, await api.login(username, DEMO_PASSWORD));
-      const res = await api.http
-        .get(uri)
-        .set('authorization', `Bearer ${tokens.get(username)}`)
-        .buffer(true)
-        .parse((r, done) => {
-          const parts: Buffer[] = [];
-          r.on('data', (c: Buffer) => parts.push(c));
-          r.on('end', () => done(null, Buffer.concat(parts)));
-        });
+      const res = await downloadDocument(api, tokens.get(username)!, uri);
       return {
         status: res.status,
         type: res.headers['content-type'],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthUser, Clock, InvalidTransitionError } from '@yg/core';
-import { assertRoomForAttachments, DocumentStore, uploadsOf } from '@yg/documents';
+import { DocumentStore, uploadsOf } from '@yg/documents';
 import { ConsultationEntity } from './entities/consultation.entity';
 import { ConsultationState as S } from './domain/consultation.enums';
 import { AddConsultationAttachmentsInput } from './dto/consultation.inputs';
@@ -37,15 +37,15 @@ export class ConsultationAttachments {
       if (!ATTACHING_STATES.includes(c.state)) {
         throw new InvalidTransitionError('Consultation', c.state, 'addAttachments');
       }
-      assertRoomForAttachments('consultation', c.attachments.length, input.attachments.length, 'attachments');
-      const added = await this.documents.record(
+      const { attachments, added } = await this.documents.append(
         em,
         user,
+        c.attachments,
         input.attachments,
         { kind: 'consultation', id: c.id, patientId: c.patientId },
         'attachments',
       );
-      c.attachments = [...c.attachments, ...added];
+      c.attachments = attachments;
       await em.update(ConsultationEntity, { id: c.id }, { attachments: c.attachments });
       const experts = await this.access.experts(em, c.id);
       await this.recorder.record(em, c, user, now, {

@@ -20,7 +20,7 @@ import {
 import { AuditService } from '@yg/audit';
 import { DOCUMENT_KINDS, DocumentKind, nameFor, recognise } from './domain/media-types';
 import { DocumentSubject, DocumentSubjectKind, DocumentSubjects } from './document-subjects';
-import { AttachmentRequest, RecordedAttachment, uploadsOf } from './attachments';
+import { AttachmentRequest, assertRoomForAttachments, RecordedAttachment, uploadsOf } from './attachments';
 
 export interface DocumentReceipt {
   documentId: string;
@@ -246,6 +246,24 @@ export class DocumentStore {
         sha256: d.sha256,
       };
     });
+  }
+
+  /**
+   * Attachments added to a record that holds `held` already (under the caller's row lock): the
+   * record's limit counted with them, then recorded as at creation. Answers the whole list and
+   * what was added.
+   */
+  async append(
+    em: EntityManager,
+    user: AuthUser,
+    held: readonly RecordedAttachment[],
+    list: readonly AttachmentRequest[],
+    subject: DocumentSubject,
+    field: string,
+  ): Promise<{ attachments: RecordedAttachment[]; added: RecordedAttachment[] }> {
+    assertRoomForAttachments(subject.kind, held.length, list.length, field);
+    const added = await this.record(em, user, list, subject, field);
+    return { attachments: [...held, ...added], added };
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser, Clock, InvalidTransitionError } from '@yg/core';
-import { assertRoomForAttachments, DocumentStore, uploadsOf } from '@yg/documents';
+import { DocumentStore, uploadsOf } from '@yg/documents';
 import { ReferralEntity } from './entities/referral.entity';
 import { AddReferralAttachmentsInput } from './dto/referral.inputs';
 import { ReferralState as S } from './domain/referral.enums';
@@ -46,15 +46,15 @@ export class ReferralAttachments {
       if (!ATTACHING_STATES[by].includes(r.state)) {
         throw new InvalidTransitionError('Referral', r.state, 'addAttachments');
       }
-      assertRoomForAttachments('referral', r.attachments.length, input.attachments.length, 'attachments');
-      const added = await this.documents.record(
+      const { attachments, added } = await this.documents.append(
         em,
         user,
+        r.attachments,
         input.attachments,
         { kind: 'referral', id: r.id, patientId: r.patientId },
         'attachments',
       );
-      r.attachments = [...r.attachments, ...added];
+      r.attachments = attachments;
       await em.update(ReferralEntity, { id: r.id }, { attachments: r.attachments });
       await this.recorder.record(em, r, user, now, {
         action: 'add-attachments',
